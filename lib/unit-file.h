@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit files as read from disk: the only user of inih. A UnitFile is the ordered list of
+ * assignments from the fragment and then its drop-ins (in file-name order), after line
+ * continuation and specifier expansion, each remembering the file and line it came from.
+ * Giving meaning to the keys is the job of unit-config.c (typed model) and policy.c (seccomp).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "macro.h"
+
+/* Named limits (STYLE.md #10). Exceeding one is a located error, never a crash. */
+#define UNIT_FILE_SIZE_MAX (1024u * 1024u)   /* bytes per file */
+#define UNIT_LINE_MAX (64u * 1024u)          /* bytes per logical line, continuations joined */
+#define UNIT_ASSIGNMENTS_MAX 8192u           /* per unit, fragment plus drop-ins */
+#define UNIT_DROPINS_MAX 256u                /* drop-in files per unit */
+#define UNIT_NAME_MAX 255u                   /* as systemd's UNIT_NAME_MAX */
+
+typedef struct UnitAssignment {
+        char *section; /* "Unit", "Service", "Install", ... */
+        char *key;
+        char *value;   /* whitespace-trimmed, specifiers expanded; "" for an empty assignment */
+        char *file;    /* file it came from; "(command line)" for transient properties */
+        unsigned line;
+} UnitAssignment;
+
+typedef struct UnitFile {
+        char *name;     /* "foo.service", "foo@bar.service" */
+        char *fragment; /* main file (for an instance: the file found, maybe foo@.service) */
+        char **dropins; /* applied drop-in paths, in order */
+        UnitAssignment *assignments;
+        size_t n_assignments, allocated_assignments;
+} UnitFile;
+
+UnitFile *unit_file_free(UnitFile *u);
+DEFINE_TRIVIAL_CLEANUP_FUNC(UnitFile *, unit_file_free);
+
+/* Search path, highest priority first: /etc/syscage/units, /run/syscage/units,
+ * /usr/lib/syscage/units. */
+char **unit_search_path_default(void);
+
+/* Loads the unit NAME from the search path (templates and drop-ins included).
+ * -ENOENT when no fragment exists, -EINVAL on a bad name, -EBADMSG when the file had errors
+ * (the UnitFile is still returned with what could be read, diagnostics say why). */
+int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
+                   UnitFile **ret);
+
+/* Loads the file at PATH; its drop-ins are looked up next to it and in SEARCH_PATH. */
+int unit_file_load_path(const char *path, char * const *search_path, DiagList *diags,
+                        UnitFile **ret);
+
+/* Parses TEXT as the content of a unit called NAME, diagnostics naming FILENAME. For tests,
+ * fuzzing, and transient units. */
+int unit_file_load_string(const char *name, const char *filename, const char *text,
+                          DiagList *diags, UnitFile **ret);
+
+/* Appends one assignment (used for transient units: "-p KEY=VALUE" becomes one line). */
+int unit_file_add(UnitFile *u, const char *section, const char *key, const char *value,
+                  const char *file, unsigned line);
