@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "config.h"
 #include "macro.h"
 
@@ -23,7 +24,7 @@ static int help(void) {
 }
 
 static const Verb verbs[] = {
-        {},
+        { "analyze", verb_analyze },
 };
 
 int main(int argc, char **argv) {
@@ -34,7 +35,7 @@ int main(int argc, char **argv) {
                 return 0;
         }
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-                if (verbs[i].name && streq(verbs[i].name, argv[1]))
+                if (streq(verbs[i].name, argv[1]))
                         return verbs[i].run(argc - 1, argv + 1);
         fprintf(stderr, "Unknown command '%s'. See 'syscagectl --help'.\n", argv[1]);
         return 100;

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * syscagectl analyze: offline explanations that need no daemon. Every subcommand links lib/
+ * only and reads nothing but the files named on the command line.
+ */
+#include <getopt.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "macro.h"
+
+/* Parses a decimal syscall number; false if S is not a plain number. */
+static bool parse_syscall_number(const char *s, int *ret) {
+        char *end;
+        long v;
+
+        if (!s[0] || s[0] == '-' || s[0] == '+')
+                return false;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno || *end || v < 0 || v > 0x7fffffff)
+                return false;
+        *ret = (int) v;
+        return true;
+}
+
+static uint32_t arch_from_string(const char *s) {
+        /* Accept both systemd's spelling ("x86-64") and libseccomp's ("x86_64"). */
+        if (streq(s, "native"))
+                return seccomp_arch_native();
+        if (streq(s, "x86-64"))
+                return SCMP_ARCH_X86_64;
+        return seccomp_arch_resolve_name(s);
+}
+
+/* analyze resolve NAME|NUMBER [--arch ARCH]: like libseccomp's scmp_sys_resolver. */
+static int analyze_resolve(int argc, char **argv) {
+        static const struct option options[] = {
+                { "arch", required_argument, NULL, 'a' },
+                {}
+        };
+        uint32_t arch = seccomp_arch_native();
+        int c, nr, status = 0;
+
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "a:", options, NULL)) >= 0)
+                switch (c) {
+                case 'a':
+                        arch = arch_from_string(optarg);
+                        if (arch == 0) {
+                                fprintf(stderr, "Unknown architecture '%s'.\n", optarg);
+                                return 100;
+                        }
+                        break;
+                default:
+                        return 100;
+                }
+        if (optind >= argc) {
+                fprintf(stderr, "analyze resolve: expected a syscall name or number.\n");
+                return 100;
+        }
+        for (int i = optind; i < argc; i++) {
+                if (parse_syscall_number(argv[i], &nr)) {
+                        _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+                        if (!name) {
+                                fprintf(stderr, "No syscall with number %d on this architecture.\n", nr);
+                                status = 1;
+                                continue;
+                        }
+                        printf("%s\n", name);
+                } else {
+                        nr = seccomp_syscall_resolve_name_arch(arch, argv[i]);
+                        if (nr == __NR_SCMP_ERROR || nr < 0) {
+                                fprintf(stderr, "Unknown syscall '%s' on this architecture.\n", argv[i]);
+                                status = 1;
+                                continue;
+                        }
+                        printf("%d\n", nr);
+                }
+        }
+        return status;
+}
+
+typedef struct AnalyzeVerb {
+        const char *name;
+        int (*run)(int argc, char **argv);
+} AnalyzeVerb;
+
+static const AnalyzeVerb analyze_verbs[] = {
+        { "resolve", analyze_resolve },
+};
+
+int verb_analyze(int argc, char **argv) {
+        if (argc < 2) {
+                fprintf(stderr, "analyze: expected a subcommand (syscall-filter, policy, resolve).\n");
+                return 100;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(analyze_verbs); i++)
+                if (streq(analyze_verbs[i].name, argv[1]))
+                        return analyze_verbs[i].run(argc - 1, argv + 1);
+        fprintf(stderr, "analyze: unknown subcommand '%s'.\n", argv[1]);
+        return 100;
+}
