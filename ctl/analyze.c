@@ -11,6 +11,7 @@
 
 #include "analyze.h"
 #include "macro.h"
+#include "syscall-groups.h"
 
 /* Parses a decimal syscall number; false if S is not a plain number. */
 static bool parse_syscall_number(const char *s, int *ret) {
@@ -84,6 +85,31 @@ static int analyze_resolve(int argc, char **argv) {
         return status;
 }
 
+/* analyze syscall-filter [@GROUP...]: groups in systemd-analyze's layout. */
+static int analyze_syscall_filter(int argc, char **argv) {
+        int r;
+
+        if (argc < 2) {
+                r = syscall_group_dump(stdout, NULL);
+                return r < 0 ? 1 : 0;
+        }
+        /* Check every name first, so a typo prints nothing but the error. */
+        for (int i = 1; i < argc; i++)
+                if (!syscall_group_find(argv[i])) {
+                        fprintf(stderr, "Unknown syscall group '%s'%s.\n", argv[i],
+                                argv[i][0] == '@' ? "" : " (group names start with '@')");
+                        return 1;
+                }
+        for (int i = 1; i < argc; i++) {
+                if (i > 1)
+                        fputc('\n', stdout);
+                r = syscall_group_dump(stdout, syscall_group_find(argv[i]));
+                if (r < 0)
+                        return 1;
+        }
+        return 0;
+}
+
 typedef struct AnalyzeVerb {
         const char *name;
         int (*run)(int argc, char **argv);
@@ -91,6 +117,7 @@ typedef struct AnalyzeVerb {
 
 static const AnalyzeVerb analyze_verbs[] = {
         { "resolve", analyze_resolve },
+        { "syscall-filter", analyze_syscall_filter },
 };
 
 int verb_analyze(int argc, char **argv) {
