@@ -304,6 +304,8 @@ static int unit_config_verify(ConfigContext *ctx, const UnitFile *u) {
 
         if (c->type == SERVICE_NOTIFY && !ctx->notify_access_set)
                 c->notify_access = NOTIFY_MAIN;
+        if (c->type == SERVICE_ONESHOT && !ctx->timeout_start_set)
+                c->timeout_start = USEC_INFINITY; /* systemd: oneshot start has no timeout */
         if (start->n > 1 && c->type != SERVICE_ONESHOT)
                 return config_diag(ctx, DIAG_ERROR, ctx->exec_start_second,
                                    "Service has more than one ExecStart= setting, which is only "

@@ -126,7 +126,8 @@ typedef struct UnitConfig {
         ExecCommandList exec[_SERVICE_EXEC_COMMAND_MAX];
         ServiceRestart restart;
         usec_t restart_sec;                          /* default 100ms */
-        usec_t timeout_start, timeout_stop;          /* default 90s; USEC_INFINITY = none */
+        usec_t timeout_start, timeout_stop;          /* 90s (start: none for oneshot);
+                                                      * USEC_INFINITY = none, also for "0" */
         usec_t watchdog_sec;                         /* 0 = off */
         int kill_signal;                             /* default SIGTERM */
         KillMode kill_mode;

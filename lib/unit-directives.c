@@ -78,15 +78,24 @@ static int parse_usec(ConfigContext *ctx, const UnitAssignment *a, void *data, i
         return 0;
 }
 
-/* TimeoutSec= sets the start and the stop timeout. */
-static int parse_timeout_both(ConfigContext *ctx, const UnitAssignment *a, void *data,
-                              int ltype) {
-        unsigned before = ctx->n_errors;
-        int r = parse_usec(ctx, a, &ctx->config->timeout_start, 0);
+/* TimeoutStartSec= (LTYPE 0), TimeoutStopSec= (1) and TimeoutSec= (2, both). As in systemd,
+ * 0 disables the timeout just like "infinity". */
+static int parse_timeout(ConfigContext *ctx, const UnitAssignment *a, void *data, int ltype) {
+        UnitConfig *c = ctx->config;
+        usec_t t;
 
-        if (r >= 0 && ctx->n_errors == before)
-                ctx->config->timeout_stop = ctx->config->timeout_start;
-        return r;
+        if (parse_sec(a->value, &t) < 0)
+                return config_diag(ctx, DIAG_ERROR, a, "Failed to parse time span: %s",
+                                   a->value);
+        if (t == 0)
+                t = USEC_INFINITY;
+        if (ltype != 1) {
+                c->timeout_start = t;
+                ctx->timeout_start_set = true;
+        }
+        if (ltype != 0)
+                c->timeout_stop = t;
+        return 0;
 }
 
 static int parse_start_limit_interval(ConfigContext *ctx, const UnitAssignment *a, void *data,
@@ -638,9 +647,9 @@ static const ConfigDirective config_directives[] = {
         EXEC("ExecStopPost", SERVICE_EXEC_STOP_POST),
         { "Service", "Restart", parse_enum, FIELD(restart), ENUM_RESTART },
         { "Service", "RestartSec", parse_usec, FIELD(restart_sec), 0 },
-        { "Service", "TimeoutStartSec", parse_usec, FIELD(timeout_start), 0 },
-        { "Service", "TimeoutStopSec", parse_usec, FIELD(timeout_stop), 0 },
-        { "Service", "TimeoutSec", parse_timeout_both, 0, 0 },
+        { "Service", "TimeoutStartSec", parse_timeout, 0, 0 },
+        { "Service", "TimeoutStopSec", parse_timeout, 0, 1 },
+        { "Service", "TimeoutSec", parse_timeout, 0, 2 },
         { "Service", "WatchdogSec", parse_usec, FIELD(watchdog_sec), 0 },
         { "Service", "KillSignal", parse_signal_field, FIELD(kill_signal), 0 },
         { "Service", "KillMode", parse_enum, FIELD(kill_mode), ENUM_KILL_MODE },

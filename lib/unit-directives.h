@@ -15,6 +15,7 @@ typedef struct ConfigContext {
         DiagList *diags;
         unsigned n_errors;
         bool notify_access_set;
+        bool timeout_start_set;
         const UnitAssignment *exec_start_second; /* the second ExecStart= command, if any */
         const UnitAssignment *type_assignment;
 } ConfigContext;

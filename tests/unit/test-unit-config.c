@@ -297,6 +297,16 @@ static void test_exec_start_count(void **state) {
                                { "Service", "Type", "oneshot" }),
                          0);
         assert_int_equal(c->exec[SERVICE_EXEC_START].n, 2);
+        assert_true(c->timeout_start == USEC_INFINITY); /* oneshot default */
+        assert_int_equal(c->timeout_stop, 90 * USEC_PER_SEC);
+        c = unit_config_free(c);
+
+        assert_int_equal(PARSE(&d, &c, START, { "Service", "Type", "oneshot" },
+                               { "Service", "TimeoutStartSec", "5s" },
+                               { "Service", "TimeoutStopSec", "0" }),
+                         0);
+        assert_int_equal(c->timeout_start, 5 * USEC_PER_SEC);
+        assert_true(c->timeout_stop == USEC_INFINITY);
         c = unit_config_free(c);
         diag_list_done(&d);
 
