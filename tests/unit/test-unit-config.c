@@ -181,6 +181,56 @@ static void test_directives(void **state) {
         }
 }
 
+/* Directives whose bad values only warn (systemd ignores them too): the unit still loads. */
+static const struct {
+        const char *section, *key, *bad, *message;
+} warning_cases[] = {
+        { "Unit", "After", "foo", "Invalid unit name" },
+        { "Unit", "Before", "x.mount", "is ignored" },
+        { "Unit", "Requires", "a@b@c.service", "Invalid unit name" },
+        { "Unit", "Wants", "sockets.target", "is ignored" },
+        { "Unit", "Documentation", "ftp://x", "Invalid URI" },
+        { "Unit", "StartLimitInterval", "5s", "deprecated" },
+        { "Service", "StartLimitInterval", "5s", "deprecated" },
+        { "Service", "KillMode", "none", "unsafe" },
+        { "Install", "WantedBy", "multi user.target", "Invalid unit name" },
+        { "Install", "RequiredBy", "multi-user.target", "treated like WantedBy" },
+        { "Install", "Alias", "x.timer", "is ignored" },
+};
+
+static void test_warning_directives(void **state) {
+        for (size_t i = 0; i < ELEMENTSOF(warning_cases); i++) {
+                DiagList d = {};
+                UnitConfig *c = NULL;
+                const char *key = warning_cases[i].key;
+
+                assert_int_equal(PARSE(&d, &c, START,
+                                       { warning_cases[i].section, key, warning_cases[i].bad }),
+                                 0);
+                assert_diag(&d, DIAG_WARNING, 2, key, warning_cases[i].message);
+                assert_int_equal(diag_list_count(&d, DIAG_ERROR), 0);
+                unit_config_free(c);
+                diag_list_done(&d);
+        }
+}
+
+static void test_description_limit(void **state) {
+        char *long_text = malloc(UNIT_CONFIG_DESCRIPTION_MAX + 2);
+        DiagList d = {};
+        UnitConfig *c = NULL;
+
+        memset(long_text, 'x', UNIT_CONFIG_DESCRIPTION_MAX + 1);
+        long_text[UNIT_CONFIG_DESCRIPTION_MAX + 1] = '\0';
+        assert_int_equal(PARSE(&d, &c, START, { "Unit", "Description", long_text }), -EBADMSG);
+        assert_diag(&d, DIAG_ERROR, 2, "Description", "too long");
+        diag_list_done(&d);
+        long_text[UNIT_CONFIG_DESCRIPTION_MAX] = '\0';
+        assert_int_equal(PARSE(&d, &c, START, { "Unit", "Description", long_text }), 0);
+        assert_int_equal(strlen(c->description), UNIT_CONFIG_DESCRIPTION_MAX);
+        unit_config_free(c);
+        free(long_text);
+}
+
 static void test_values(void **state) {
         DiagList d = {};
         UnitConfig *c = NULL;
@@ -339,6 +389,31 @@ static void test_exec_limit(void **state) {
         assert_int_equal(diag_list_count(&d, DIAG_ERROR), 1);
         assert_int_equal(d.items[0].line, UNIT_CONFIG_EXEC_COMMANDS_MAX + 2);
         assert_non_null(strstr(d.items[0].message, "Too many commands"));
+        diag_list_done(&d);
+        unit_file_free(u);
+}
+
+static void test_list_limits(void **state) {
+        UnitFile *u = calloc(1, sizeof(UnitFile));
+        DiagList d = {};
+        UnitConfig *c = NULL;
+        char buf[64];
+
+        assert_int_equal(unit_file_add(u, "Service", "ExecStart", "/bin/true", "t.service", 1), 0);
+        for (unsigned i = 0; i <= UNIT_CONFIG_ENV_MAX; i++) {
+                snprintf(buf, sizeof(buf), "V%u=%u", i, i);
+                assert_int_equal(unit_file_add(u, "Service", "Environment", buf, "t.service",
+                                               i + 2),
+                                 0);
+        }
+        for (unsigned i = 0; i <= UNIT_CONFIG_LIST_MAX; i++) {
+                snprintf(buf, sizeof(buf), "dep%u.service", i);
+                assert_int_equal(unit_file_add(u, "Unit", "After", buf, "t.service", 5000 + i), 0);
+        }
+        assert_int_equal(unit_config_parse(u, &d, &c), -EBADMSG);
+        assert_int_equal(diag_list_count(&d, DIAG_ERROR), 2);
+        assert_diag(&d, DIAG_ERROR, UNIT_CONFIG_ENV_MAX + 2, "Environment", "Too many entries");
+        assert_diag(&d, DIAG_ERROR, 5000 + UNIT_CONFIG_LIST_MAX, "After", "Too many entries");
         diag_list_done(&d);
         unit_file_free(u);
 }
@@ -581,10 +656,13 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_defaults),
                 cmocka_unit_test(test_directives),
+                cmocka_unit_test(test_warning_directives),
+                cmocka_unit_test(test_description_limit),
                 cmocka_unit_test(test_values),
                 cmocka_unit_test(test_exec_lists),
                 cmocka_unit_test(test_exec_start_count),
                 cmocka_unit_test(test_exec_limit),
+                cmocka_unit_test(test_list_limits),
                 cmocka_unit_test(test_environment),
                 cmocka_unit_test(test_capability_merge),
                 cmocka_unit_test(test_success_exit_status),
