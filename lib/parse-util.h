@@ -3,7 +3,8 @@
  * Parsers for the value syntaxes unit files share with systemd: booleans, time spans, byte
  * sizes, file modes, nice levels, signals, exit statuses, resource limits, capability names,
  * environment names and unit names. Every parser is strict: the whole string must match,
- * leading and trailing garbage is -EINVAL, out-of-range numbers are -ERANGE.
+ * leading and trailing garbage is -EINVAL (time spans alone allow surrounding whitespace),
+ * out-of-range numbers are -ERANGE.
  */
 #pragma once
 
