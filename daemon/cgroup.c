@@ -383,10 +383,37 @@ int cgroup_service_is_empty(CgroupContext *c, const char *unit_name, pid_t pgid)
         return !r;
 }
 
-/* Signals every pid listed in cgroup.procs once. Returns how many were listed. Pids can be
- * recycled between reading and signalling; this path only runs for signals other than SIGKILL
- * or on kernels before 5.14, where nothing better exists. */
-static int cgroup_signal_procs(int dirfd, int sig) {
+typedef struct PidSet {
+        pid_t *pids; /* sorted */
+        size_t n, allocated;
+} PidSet;
+
+/* Adds pid; returns 1 when it was new, 0 when present, -ENOMEM. */
+static int pid_set_add(PidSet *s, pid_t pid) {
+        size_t lo = 0, hi = s->n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (s->pids[mid] == pid)
+                        return 0;
+                if (s->pids[mid] < pid)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (GREEDY_REALLOC(s->pids, s->allocated, s->n + 1) < 0)
+                return -ENOMEM;
+        memmove(s->pids + lo + 1, s->pids + lo, (s->n - lo) * sizeof(pid_t));
+        s->pids[lo] = pid;
+        s->n++;
+        return 1;
+}
+
+/* Signals every pid listed in cgroup.procs that is not in done yet, and adds it there.
+ * Returns how many were new. Pids can be recycled between reading and signalling; this path
+ * only runs for signals other than SIGKILL or on kernels before 5.14, where nothing better
+ * exists. */
+static int cgroup_signal_procs(int dirfd, int sig, PidSet *done) {
         _cleanup_free_ char *text = NULL;
         int r, n = 0;
 
@@ -399,6 +426,12 @@ static int cgroup_signal_procs(int dirfd, int sig) {
                         return -EBADMSG;
                 while (*end == '\n')
                         end++;
+                r = pid_set_add(done, (pid_t) pid);
+                if (r <= 0) {
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 n++;
                 if (kill((pid_t) pid, sig) < 0 && errno != ESRCH)
                         log_debug_errno(errno, "Failed to signal pid %ld, ignoring: %m", pid);
@@ -406,21 +439,23 @@ static int cgroup_signal_procs(int dirfd, int sig) {
         return n;
 }
 
+/* Signals each process once. A process may fork between our read and our signal, so read
+ * again until a round finds no process we have not signalled yet. For SIGKILL that is the
+ * end: every process left has a fatal signal pending, which also makes its fork() fail, and
+ * the cgroup empties by itself (cgroup_service_watch() tells when). Bounded by
+ * CGROUP_KILL_ROUNDS_MAX against a fork storm outrunning us: then -EBUSY, try again later. */
 static int cgroup_kill_by_procs(int dirfd, int sig) {
-        int r;
+        PidSet done = {};
+        int r = -EBUSY;
 
-        if (sig != SIGKILL) {
-                /* Once: a process may outlive SIGTERM on purpose while it cleans up. */
-                r = cgroup_signal_procs(dirfd, sig);
-                return MIN(r, 0);
-        }
-        /* Processes may fork while we read; keep going until the list stays empty. */
         for (unsigned i = 0; i < CGROUP_KILL_ROUNDS_MAX; i++) {
-                r = cgroup_signal_procs(dirfd, sig);
+                r = cgroup_signal_procs(dirfd, sig, &done);
                 if (r <= 0)
-                        return r;
+                        break;
+                r = -EBUSY;
         }
-        return -EBUSY;
+        free(done.pids);
+        return r;
 }
 
 int cgroup_service_kill(CgroupContext *c, const char *unit_name, pid_t pgid, int sig) {

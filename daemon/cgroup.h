@@ -60,7 +60,7 @@ CgroupMode cgroup_mode_from_string(const char *s);
 
 /* Limits on what we read from /proc and cgroupfs. */
 #define CGROUP_PROC_FILE_MAX (4U * 1024 * 1024)
-/* How often the SIGKILL loop (kernels without cgroup.kill) re-reads cgroup.procs. */
+/* How often the signalling loop re-reads cgroup.procs when cgroup.kill cannot be used. */
 #define CGROUP_KILL_ROUNDS_MAX 32
 
 typedef struct CgroupContext {
@@ -100,11 +100,12 @@ bool cgroup_unit_name_valid(const char *name);
  * -EOPNOTSUPP in process-group mode. */
 int cgroup_service_create(CgroupContext *c, const char *unit_name, int *ret_dirfd);
 
-/* Sends sig to every process of the service. In cgroup mode pgid is ignored; SIGKILL uses
- * cgroup.kill where it exists, else re-reads cgroup.procs and signals until it is empty (at
- * most CGROUP_KILL_ROUNDS_MAX rounds, then -EBUSY); other signals are sent once to each
- * process. In process-group mode, kill(-pgid, sig). A service that is already gone is not an
- * error. */
+/* Sends sig to every process of the service, once each. In cgroup mode pgid is ignored;
+ * SIGKILL uses cgroup.kill where it exists; otherwise cgroup.procs is read again and again
+ * until a round finds no process not yet signalled (at most CGROUP_KILL_ROUNDS_MAX rounds,
+ * then -EBUSY). Processes exit asynchronously: wait for the cgroup to become empty with
+ * cgroup_service_watch(). In process-group mode, kill(-pgid, sig). A service that is already
+ * gone is not an error. */
 int cgroup_service_kill(CgroupContext *c, const char *unit_name, pid_t pgid, int sig);
 
 /* Returns 1 when the service has no process left (cgroup.events says "populated 0", or the

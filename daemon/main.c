@@ -127,6 +127,11 @@ static int harden_process(void) {
                 return log_error_errno(errno, "Failed to block signals: %m");
         /* A client that goes away mid-write must not kill us. */
         signal(SIGPIPE, SIG_IGN);
+
+        int subreaper = 0;
+        (void) prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0);
+        log_debug("Hardened: dumpable=%d, child subreaper=%d.", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
+                  subreaper);
         return 0;
 }
 
