@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "cgroup.h"
 #include "fileio.h"
@@ -251,6 +252,19 @@ static int cgroup_make_base(CgroupContext *c, bool move_self) {
         return 0;
 }
 
+/* systemd marks the cgroups it delegates (Delegate=yes) with this extended attribute; without
+ * it, systemd considers the subtree its own and may reorganise it. Only a hint, so a warning. */
+static void cgroup_check_delegation(const CgroupContext *c) {
+        char v[8] = {};
+
+        if (streq(c->own_path, "/") || !getenv("INVOCATION_ID"))
+                return; /* not a systemd service */
+        if (getxattr(c->base_path, "trusted.delegate", v, sizeof(v) - 1) > 0 && v[0] == '1')
+                return;
+        log_warning("Our cgroup %s is not delegated to us (missing Delegate=yes?); "
+                    "systemd may move service processes behind our back.", c->base_path);
+}
+
 int cgroup_setup(CgroupContext **ret) {
         _cleanup_(cgroup_context_freep) CgroupContext *c = NULL;
         _cleanup_free_ char *mnt = NULL, *own = NULL, *base = NULL;
@@ -288,6 +302,7 @@ int cgroup_setup(CgroupContext **ret) {
         c->mode = CGROUP_MODE_CGROUP;
         c->available = true;
         c->has_kill = faccessat(c->base_fd, "cgroup.kill", F_OK, 0) >= 0;
+        cgroup_check_delegation(c);
         log_debug("Service cgroups live in %s (cgroup.kill %s).", c->base_path,
                   c->has_kill ? "available" : "missing");
         *ret = TAKE_PTR(c);

@@ -175,6 +175,7 @@ int manager_startup(Manager *m) {
         r = reaper_new(m->event, manager_on_orphan_reaped, m, &m->reaper);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch SIGCHLD: %m");
+        log_debug("Control socket will be %s.", m->socket_path);
         log_info("Process tracking: %s%s%s.", cgroup_mode_to_string(m->cgroup->mode),
                  m->cgroup->available ? " under " : "", m->cgroup->available ? m->cgroup->base_path : "");
         return 0;
@@ -186,8 +187,10 @@ int manager_run(Manager *m) {
         log_info("syscaged " PACKAGE_VERSION " running.");
         manager_notify("READY=1\nSTATUS=Running.");
         r = sd_event_loop(m->event);
-        if (r < 0)
-                return log_error_errno(r, "Event loop failed: %m"), 1;
+        if (r < 0) {
+                log_error_errno(r, "Event loop failed: %m");
+                return 1;
+        }
         manager_notify("STATUS=Exiting.");
         return r;
 }

@@ -7,6 +7,7 @@ made for the test (when cgroup v2 is writable), so its layout can be checked and
 """
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,8 +46,8 @@ def own_cgroup(pid='self'):
 class Notify:
     """A NOTIFY_SOCKET receiver collecting every message the daemon sends."""
 
-    def __init__(self, directory):
-        self.path = os.path.join(directory, 'notify.sock')
+    def __init__(self, directory, name):
+        self.path = os.path.join(directory, name + '.notify')
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
         self.sock.bind(self.path)
         self.messages = []
@@ -88,7 +89,7 @@ def run_option_checks(tmp):
 
 
 def run_daemon_checks(tmp, cgroup_dir):
-    notify = Notify(tmp)
+    notify = Notify(tmp, 'daemon')
     state = os.path.join(tmp, 'state', 'nested')
     runtime = os.path.join(tmp, 'run')
     units = os.path.join(tmp, 'units')
@@ -160,6 +161,33 @@ def run_daemon_checks(tmp, cgroup_dir):
           'daemon is non-dumpable and a child subreaper')
 
 
+def run_fallback_check(tmp):
+    """With cgroupfs read-only (in a private mount namespace), the daemon still starts, in
+    process-group mode, and says so."""
+    mount = cgroup2_mount()
+    if not mount or not shutil.which('unshare'):
+        print('note: no cgroup2 mount or no unshare(1); fallback not checked')
+        return
+    notify = Notify(tmp, 'fallback')
+    env = dict(os.environ, NOTIFY_SOCKET=notify.path)
+    env.pop('JOURNAL_STREAM', None)
+    d = subprocess.Popen(['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+                          'mount -o bind,remount,ro "$0" && exec "$@"', mount, SYSCAGED,
+                          '--state-dir', os.path.join(tmp, 'fb-state'),
+                          '--runtime-dir', os.path.join(tmp, 'fb-run')],
+                         env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        check(notify.wait_for('READY=1') is not None, 'fallback: ready with cgroupfs read-only')
+        d.send_signal(signal.SIGTERM)
+        _, err = d.communicate(timeout=10)
+        check(d.returncode == 0, f'fallback: exits 0 on SIGTERM (got {d.returncode})')
+        check('Process tracking: process-group.' in err, 'fallback: process-group mode reported')
+    finally:
+        if d.poll() is None:
+            d.kill()
+            d.wait()
+
+
 def main():
     if os.geteuid() != 0:
         print('Skipping: needs root (cgroups, capabilities).')
@@ -176,6 +204,7 @@ def main():
             except OSError as e:
                 print(f'note: cannot create a test cgroup ({e}); cgroup layout not checked')
                 cgroup_dir = None
+        run_fallback_check(tmp)
         try:
             run_daemon_checks(tmp, cgroup_dir)
         finally:
