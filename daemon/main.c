@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "bus.h"
 #include "config.h"
 #include "log.h"
 #include "manager.h"
@@ -22,6 +24,7 @@ static char **arg_units_dirs = NULL;
 static const char *arg_state_dir = SYSCAGE_STATE_DIR;
 static const char *arg_runtime_dir = SYSCAGE_RUNTIME_DIR;
 static const char *arg_socket = NULL;
+static const char *arg_control_group = NULL;
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -34,6 +37,9 @@ static void help(void) {
                "     --state-dir DIR     Persistent state (default %s)\n"
                "     --runtime-dir DIR   Runtime state (default %s)\n"
                "     --socket PATH       Control socket (default RUNTIME_DIR/control.sock)\n"
+               "     --control-group GROUP\n"
+               "                         Members of GROUP may change state over the control\n"
+               "                         socket (uid 0 always may; everyone may read)\n"
                "     --log-level LEVEL   debug, info, notice, warning, err, crit, alert,\n"
                "                         emerg, or 0-7 (default info)\n",
                SYSCAGE_STATE_DIR, SYSCAGE_RUNTIME_DIR);
@@ -45,6 +51,7 @@ enum {
         ARG_STATE_DIR,
         ARG_RUNTIME_DIR,
         ARG_SOCKET,
+        ARG_CONTROL_GROUP,
         ARG_LOG_LEVEL,
 };
 
@@ -58,6 +65,7 @@ static int parse_argv(int argc, char **argv) {
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
                 { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
                 { "socket", required_argument, NULL, ARG_SOCKET },
+                { "control-group", required_argument, NULL, ARG_CONTROL_GROUP },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 {}
         };
@@ -89,6 +97,11 @@ static int parse_argv(int argc, char **argv) {
                                 arg_runtime_dir = optarg;
                         else
                                 arg_socket = optarg;
+                        break;
+                case ARG_CONTROL_GROUP:
+                        if (isempty(optarg))
+                                return log_error_errno(EINVAL, "--control-group needs a group name.");
+                        arg_control_group = optarg;
                         break;
                 case ARG_LOG_LEVEL:
                         r = log_level_from_string(optarg);
@@ -128,6 +141,14 @@ static int harden_process(void) {
         /* A client that goes away mid-write must not kill us. */
         signal(SIGPIPE, SIG_IGN);
 
+        /* Every client connection and every service holds fds: take all we are allowed. */
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) >= 0 && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                        log_warning_errno(errno, "Failed to raise the fd limit, ignoring: %m");
+        }
+
         int subreaper = 0;
         (void) prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0);
         log_debug("Hardened: dumpable=%d, child subreaper=%d.", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
@@ -137,6 +158,7 @@ static int harden_process(void) {
 
 static int run(int argc, char **argv) {
         _cleanup_(manager_freep) Manager *m = NULL;
+        _cleanup_(bus_freep) Bus *bus = NULL; /* freed before the manager */
         int r;
 
         log_setup();
@@ -158,6 +180,16 @@ static int run(int argc, char **argv) {
         r = manager_startup(m);
         if (r < 0) {
                 (void) sd_notifyf(false, "STATUS=Failed to start: %s\nERRNO=%d", strerror(-r), -r);
+                return 1;
+        }
+        BusConfig bus_cfg = {
+                .socket_path = m->socket_path,
+                .control_group = arg_control_group,
+        };
+        r = bus_new(m, &bus_cfg, &bus);
+        if (r < 0) {
+                (void) sd_notifyf(false, "STATUS=Failed to open the control socket: %s\nERRNO=%d",
+                                  strerror(-r), -r);
                 return 1;
         }
         return manager_run(m);
