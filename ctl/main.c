@@ -1,17 +1,31 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * syscagectl: command line client. Global options come before the verb; each verb parses
- * its own. Exit codes: 0 success, 1 the operation failed (or found errors), 100 usage error.
+ * its own. Offline verbs (verify, analyze) need no daemon; the others talk to syscaged over
+ * its control socket (--socket, else $SYSCAGE_SOCKET, else /run/syscage/control.sock).
+ *
+ * Exit codes (an interface; see bus-client.h):
+ *   0    success; for is-active/is-failed/is-enabled: at least one unit is in that state
+ *   1    the operation failed (or found errors); is-failed/is-enabled: no unit in that state
+ *   3    is-active, status: no unit named is active
+ *   4    no such unit
+ *   5    access denied (only uid 0 and the daemon's --control-group may change state)
+ *   6    the daemon cannot be reached
+ *   100  usage error
+ * run --wait ends with the unit's outcome instead: 0 for result success, the main process's
+ * exit status for exit-code, 255 for signal, 1 for any other result.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "bus-client.h"
 #include "config.h"
 #include "ctl.h"
 #include "macro.h"
 #include "strv.h"
+#include "verbs-online.h"
 
 char **arg_units_dirs = NULL;
 
@@ -22,11 +36,48 @@ typedef struct Verb {
 
 static const Verb verbs[] = {
         { "analyze", verb_analyze },
+        { "list", verb_list },
+        { "list-units", verb_list },
+        { "status", verb_status },
+        { "show", verb_show },
+        { "cat", verb_cat },
+        { "logs", verb_logs },
+        { "start", verb_unit_op },
+        { "stop", verb_unit_op },
+        { "restart", verb_unit_op },
+        { "try-restart", verb_unit_op },
+        { "reload", verb_unit_op },
+        { "reload-or-restart", verb_unit_op },
+        { "enable", verb_unit_op },
+        { "disable", verb_unit_op },
+        { "kill", verb_kill },
+        { "reset-failed", verb_reset_failed },
+        { "is-active", verb_is },
+        { "is-failed", verb_is },
+        { "is-enabled", verb_is },
+        { "daemon-reload", verb_daemon_reload },
+        { "run", verb_run },
         /* verify joins once the unit-config and policy modules are in. */
 };
 
 static int help(void) {
         printf("syscagectl [OPTIONS...] COMMAND ...\n\n"
+               "Unit commands (talk to syscaged):\n"
+               "  list [--all] [--state=STATE,...] [--json]\n"
+               "                                         List units (alias list-units)\n"
+               "  status [UNIT...] [--json]              Show the state of units\n"
+               "  show UNIT... [-p PROP,...] [--json]    Show properties\n"
+               "  cat UNIT...                            Show unit files\n"
+               "  logs UNIT [-f] [-n N]                  Show (and follow) a unit's log\n"
+               "  start|stop|restart|try-restart|reload|reload-or-restart UNIT...\n"
+               "  kill [--signal=SIG] UNIT...            Send a signal to a unit's processes\n"
+               "  reset-failed [UNIT...]                 Clear the failed state\n"
+               "  is-active|is-failed|is-enabled [-q] UNIT...\n"
+               "  enable|disable UNIT...                 Start at boot, or not\n"
+               "  daemon-reload                          Reload unit files\n"
+               "  run [-p KEY=VALUE]... [--unit NAME] [--wait] [--pipe] [--collect] [-q]\n"
+               "      [--setenv K=V] [--working-directory DIR] CMD [ARG...]\n"
+               "                                         Run a command as a transient unit\n\n"
                "Offline commands (no daemon needed):\n"
                "  verify FILE|NAME...                    Check unit files\n"
                "  analyze syscall-filter [@GROUP...]     List syscall groups and members\n"
@@ -37,18 +88,21 @@ static int help(void) {
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
+               "     --socket PATH       The daemon's control socket (default $SYSCAGE_SOCKET,\n"
+               "                         else %s)\n"
                "     --units-dir DIR     Look for units in DIR (repeatable) instead of\n"
                "                         /etc/syscage/units, /run/syscage/units,\n"
-               "                         /usr/lib/syscage/units\n");
+               "                         /usr/lib/syscage/units\n", SYSCAGE_CONTROL_SOCKET);
         return 0;
 }
 
 static int parse_argv(int argc, char **argv) {
-        enum { ARG_VERSION = 0x100, ARG_UNITS_DIR };
+        enum { ARG_VERSION = 0x100, ARG_UNITS_DIR, ARG_SOCKET };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "units-dir", required_argument, NULL, ARG_UNITS_DIR },
+                { "socket", required_argument, NULL, ARG_SOCKET },
                 {}
         };
         int c;
@@ -66,6 +120,9 @@ static int parse_argv(int argc, char **argv) {
                                 fprintf(stderr, "Out of memory.\n");
                                 return -1;
                         }
+                        break;
+                case ARG_SOCKET:
+                        arg_socket = optarg;
                         break;
                 default:
                         return -1;

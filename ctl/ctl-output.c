@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Colours, JSON strings and timestamps for syscagectl's online verbs. */
+#include <stdlib.h>
+#include <string.h>
+#include <inttypes.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl-output.h"
+#include "macro.h"
+
+bool output_colors(void) {
+        static int cached = -1;
+        const char *term = getenv("TERM");
+
+        if (cached < 0)
+                cached = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && streq(term, "dumb"));
+        return cached;
+}
+
+const char *ansi_red(void) {
+        return output_colors() ? "\033[0;1;31m" : "";
+}
+const char *ansi_green(void) {
+        return output_colors() ? "\033[0;1;32m" : "";
+}
+const char *ansi_highlight(void) {
+        return output_colors() ? "\033[0;1;39m" : "";
+}
+const char *ansi_grey(void) {
+        return output_colors() ? "\033[0;38;5;245m" : "";
+}
+const char *ansi_normal(void) {
+        return output_colors() ? "\033[0m" : "";
+}
+
+const char *ansi_for_active_state(const char *state) {
+        if (streq(state, "active") || streq(state, "reloading"))
+                return ansi_green();
+        if (streq(state, "failed"))
+                return ansi_red();
+        return "";
+}
+
+void json_print_string(FILE *f, const char *s) {
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                        fprintf(f, "\\%c", *p);
+                else if (*p == '\n')
+                        fputs("\\n", f);
+                else if (*p == '\t')
+                        fputs("\\t", f);
+                else if (*p < 0x20 || *p == 0x7f)
+                        fprintf(f, "\\u%04x", *p);
+                else
+                        fputc(*p, f);
+        }
+        fputc('"', f);
+}
+
+const char *format_timestamp(char *buf, size_t size, uint64_t usec) {
+        time_t t = (time_t) (usec / 1000000);
+        struct tm tm;
+
+        if (usec == 0 || !localtime_r(&t, &tm) || strftime(buf, size, "%a %Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+                snprintf(buf, size, "n/a");
+        return buf;
+}
+
+const char *format_ago(char *buf, size_t size, uint64_t usec) {
+        struct timespec ts;
+        uint64_t now, d;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        now = (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+        d = now > usec ? (now - usec) / 1000000 : 0;
+        if (d >= 86400)
+                snprintf(buf, size, "%" PRIu64 "d %" PRIu64 "h ago", d / 86400, d % 86400 / 3600);
+        else if (d >= 3600)
+                snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "min ago", d / 3600, d % 3600 / 60);
+        else if (d >= 60)
+                snprintf(buf, size, "%" PRIu64 "min %" PRIu64 "s ago", d / 60, d % 60);
+        else
+                snprintf(buf, size, "%" PRIu64 "s ago", d);
+        return buf;
+}

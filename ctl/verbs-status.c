@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The verbs that describe units: list (a table), status (systemctl-like text), show
+ * (KEY=VALUE lines), each also as JSON with --json.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bus-client.h"
+#include "ctl-output.h"
+#include "strv.h"
+#include "verbs-online.h"
+
+#define OPT_NO_PAGER 0x7f00
+#define OPT_JSON 0x7f01
+#define OPT_STATE 0x7f02
+#define STATUS_LOG_LINES 10u
+
+typedef struct ListRow {
+        const char *name, *description, *load, *active, *sub, *result;
+        uint32_t main_pid;
+} ListRow;
+
+static bool list_row_wanted(const ListRow *r, bool all, char **states) {
+        if (states)
+                return strv_contains(states, r->load) || strv_contains(states, r->active) ||
+                       strv_contains(states, r->sub);
+        /* As systemctl: without --all, only what is or was doing something. */
+        return all || !streq(r->active, "inactive") || !streq(r->load, "loaded");
+}
+
+static void list_print_json(const ListRow *rows, size_t n) {
+        printf("[");
+        for (size_t i = 0; i < n; i++) {
+                printf("%s{\"unit\":", i ? "," : "");
+                json_print_string(stdout, rows[i].name);
+                printf(",\"load\":");
+                json_print_string(stdout, rows[i].load);
+                printf(",\"active\":");
+                json_print_string(stdout, rows[i].active);
+                printf(",\"sub\":");
+                json_print_string(stdout, rows[i].sub);
+                printf(",\"result\":");
+                json_print_string(stdout, rows[i].result);
+                printf(",\"main_pid\":%" PRIu32 ",\"description\":", rows[i].main_pid);
+                json_print_string(stdout, rows[i].description);
+                printf("}");
+        }
+        printf("]\n");
+}
+
+static void list_print_table(const ListRow *rows, size_t n) {
+        int w_name = 4, w_load = 4, w_active = 6, w_sub = 3;
+
+        for (size_t i = 0; i < n; i++) {
+                w_name = MAX(w_name, (int) strlen(rows[i].name));
+                w_load = MAX(w_load, (int) strlen(rows[i].load));
+                w_active = MAX(w_active, (int) strlen(rows[i].active));
+                w_sub = MAX(w_sub, (int) strlen(rows[i].sub));
+        }
+        printf("%s%-*s %-*s %-*s %-*s %s%s\n", ansi_highlight(), w_name, "UNIT", w_load, "LOAD", w_active,
+               "ACTIVE", w_sub, "SUB", "DESCRIPTION", ansi_normal());
+        for (size_t i = 0; i < n; i++) {
+                const char *on = ansi_for_active_state(rows[i].active);
+                printf("%-*s %-*s %s%-*s%s %-*s %s\n", w_name, rows[i].name, w_load, rows[i].load, on,
+                       w_active, rows[i].active, *on ? ansi_normal() : "", w_sub, rows[i].sub,
+                       rows[i].description);
+        }
+        printf("\n%zu unit%s listed.\n", n, n == 1 ? "" : "s");
+}
+
+static int list_read(sd_bus_message *reply, bool all, char **states, ListRow **ret, size_t *ret_n) {
+        _cleanup_free_ ListRow *rows = NULL;
+        size_t n = 0, allocated = 0;
+        ListRow row;
+        int r;
+
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssssu)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssu)", &row.name, &row.description, &row.load,
+                                                  &row.active, &row.sub, &row.result, &row.main_pid)) > 0) {
+                if (!list_row_wanted(&row, all, states))
+                        continue;
+                if (GREEDY_REALLOC(rows, allocated, n + 1) < 0)
+                        return -ENOMEM;
+                rows[n++] = row;
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(rows);
+        *ret_n = n;
+        return 0;
+}
+
+static int split_states(const char *s, char ***l) {
+        _cleanup_free_ char *copy = strdup(s);
+        char *save = NULL;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
+                if (strv_extend(l, w) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+int verb_list(int argc, char **argv) {
+        static const struct option options[] = {
+                { "no-pager", no_argument, NULL, OPT_NO_PAGER },
+                { "all", no_argument, NULL, 'a' },
+                { "state", required_argument, NULL, OPT_STATE },
+                { "json", no_argument, NULL, OPT_JSON },
+                {}
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **states = NULL;
+        _cleanup_free_ ListRow *rows = NULL;
+        bool all = false, json = false;
+        size_t n = 0;
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "a", options, NULL)) >= 0)
+                switch (c) {
+                case 'a':
+                        all = true;
+                        break;
+                case OPT_STATE:
+                        if (split_states(optarg, &states) < 0)
+                                return CTL_EXIT_FAILURE;
+                        break;
+                case OPT_JSON:
+                        json = true;
+                        break;
+                case OPT_NO_PAGER:
+                        break;
+                default:
+                        return CTL_EXIT_USAGE;
+                }
+        if (optind < argc) {
+                fprintf(stderr, "list: unexpected argument '%s'.\n", argv[optind]);
+                return CTL_EXIT_USAGE;
+        }
+        if (bus_client_connect(&bus) < 0)
+                return CTL_EXIT_NO_DAEMON;
+        r = sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "ListUnits", &error, &reply, NULL);
+        if (r < 0)
+                return bus_client_report("list units", NULL, &error, r);
+        r = list_read(reply, all, states, &rows, &n);
+        if (r < 0) {
+                fprintf(stderr, "Failed to parse the unit list: %s\n", strerror(-r));
+                return CTL_EXIT_FAILURE;
+        }
+        if (json)
+                list_print_json(rows, n);
+        else
+                list_print_table(rows, n);
+        return CTL_EXIT_SUCCESS;
+}
+
+/* ---- show ---- */
+
+static void property_print_value(const UnitProperty *p, bool json) {
+        char buf[64];
+
+        switch (p->type) {
+        case 's':
+                if (json)
+                        json_print_string(stdout, p->str);
+                else
+                        fputs(p->str, stdout);
+                break;
+        case 'u':
+                printf("%" PRIu64, p->u);
+                break;
+        case 'i':
+                printf("%" PRIi64, p->i);
+                break;
+        case 'b':
+                printf(json ? "%s" : "%s", p->u ? (json ? "true" : "yes") : (json ? "false" : "no"));
+                break;
+        case 't':
+                /* Timestamps are kept raw in JSON (microseconds since the epoch). */
+                if (json || !strstr(p->key, "Timestamp"))
+                        printf("%" PRIu64, p->u);
+                else
+                        fputs(p->u ? format_timestamp(buf, sizeof(buf), p->u) : "", stdout);
+                break;
+        case 'a':
+                if (json)
+                        printf("[");
+                STRV_FOREACH(s, p->strv) {
+                        if (json) {
+                                printf("%s", s == p->strv ? "" : ",");
+                                json_print_string(stdout, *s);
+                        } else
+                                printf("%s%s", s == p->strv ? "" : " ", *s);
+                }
+                if (json)
+                        printf("]");
+                break;
+        }
+}
+
+/* Prints the properties as KEY=VALUE lines or as the members of a JSON object; with json
+ * and !close, the object is left open for more members. */
+static void properties_print_full(const UnitProperties *props, char **only, bool json, bool close) {
+        bool first = true;
+
+        if (json)
+                printf("{");
+        for (size_t i = 0; i < props->n; i++) {
+                const UnitProperty *p = &props->items[i];
+                if (only && !strv_contains(only, p->key))
+                        continue;
+                if (json) {
+                        printf("%s", first ? "" : ",");
+                        json_print_string(stdout, p->key);
+                        printf(":");
+                } else
+                        printf("%s=", p->key);
+                property_print_value(p, json);
+                if (!json)
+                        printf("\n");
+                first = false;
+        }
+        if (json && close)
+                printf("}\n");
+}
+
+static void properties_print(const UnitProperties *props, char **only, bool json) {
+        properties_print_full(props, only, json, true);
+}
+
+typedef struct ShowArgs {
+        char **only;
+        bool json;
+        bool status; /* status rather than show */
+        sd_bus *bus;
+} ShowArgs;
+
+static int show_parse(int argc, char **argv, ShowArgs *a) {
+        static const struct option options[] = {
+                { "no-pager", no_argument, NULL, OPT_NO_PAGER },
+                { "property", required_argument, NULL, 'p' },
+                { "json", no_argument, NULL, OPT_JSON },
+                {}
+        };
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, a->status ? "" : "p:", options, NULL)) >= 0)
+                switch (c) {
+                case 'p':
+                        if (split_states(optarg, &a->only) < 0)
+                                return -ENOMEM;
+                        break;
+                case OPT_JSON:
+                        a->json = true;
+                        break;
+                case OPT_NO_PAGER:
+                        break;
+                default:
+                        return -EINVAL;
+                }
+        return optind;
+}
+
+int verb_show(int argc, char **argv) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        ShowArgs a = {};
+        int first, ret = CTL_EXIT_SUCCESS;
+
+        first = show_parse(argc, argv, &a);
+        if (first < 0) {
+                strv_free(a.only);
+                return CTL_EXIT_USAGE;
+        }
+        if (first >= argc) {
+                fprintf(stderr, "show: expected at least one unit name.\n");
+                strv_free(a.only);
+                return CTL_EXIT_USAGE;
+        }
+        if (bus_client_connect(&bus) < 0) {
+                strv_free(a.only);
+                return CTL_EXIT_NO_DAEMON;
+        }
+        for (int i = first; i < argc; i++) {
+                __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *unit = NULL;
+                UnitProperties props = {};
+                int r;
+
+                if (bus_client_unit_name(argv[i], &unit) < 0) {
+                        ret = CTL_EXIT_USAGE;
+                        continue;
+                }
+                r = bus_client_get_status(bus, unit, &props, &error);
+                if (r < 0) {
+                        int e = bus_client_report("show", unit, &error, r);
+                        ret = ret == CTL_EXIT_SUCCESS ? e : ret;
+                        continue;
+                }
+                if (i > first && !a.json)
+                        printf("\n");
+                properties_print(&props, a.only, a.json);
+                unit_properties_done(&props);
+        }
+        strv_free(a.only);
+        return ret;
+}
+
+/* ---- status ---- */
+
+static int status_fetch_logs(sd_bus *bus, const char *unit, unsigned n, char ***ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "GetLogs", NULL, &reply, "su", unit, n);
+        if (r < 0)
+                return r;
+        return sd_bus_message_read_strv(reply, ret);
+}
+
+static void status_print_list(const char *label, char **l) {
+        STRV_FOREACH(s, l)
+                printf("%12s %s\n", s == l ? label : "", *s);
+}
+
+static void status_print_active(const UnitProperties *p) {
+        const char *active = unit_properties_str(p, "ActiveState");
+        const char *result = unit_properties_str(p, "Result");
+        uint64_t since = unit_properties_u(p, "StateChangeTimestamp");
+        char ts[64], ago[64];
+
+        printf("%12s %s%s%s (%s%s)", "Active:", ansi_for_active_state(active), active, ansi_normal(),
+               streq(active, "failed") ? "Result: " : "",
+               streq(active, "failed") ? result : unit_properties_str(p, "SubState"));
+        if (since)
+                printf(" since %s; %s", format_timestamp(ts, sizeof(ts), since), format_ago(ago, sizeof(ago), since));
+        printf("\n");
+}
+
+static void status_print_main_pid(const UnitProperties *p) {
+        uint64_t pid = unit_properties_u(p, "MainPID");
+        int64_t code = unit_properties_i(p, "ExecMainCode");
+        int64_t status = unit_properties_i(p, "ExecMainStatus");
+
+        if (pid == 0)
+                return;
+        printf("%12s %" PRIu64, "Main PID:", pid);
+        if (code == 1 /* CLD_EXITED */)
+                printf(" (code=exited, status=%" PRIi64 ")", status);
+        else if (code == 2 /* CLD_KILLED */ || code == 3 /* CLD_DUMPED */)
+                printf(" (code=%s, signal=%s)", code == 2 ? "killed" : "dumped",
+                       sigabbrev_np((int) status) ? sigabbrev_np((int) status) : "?");
+        printf("\n");
+}
+
+static void status_print_text(const char *unit, const UnitProperties *p, char **logs) {
+        const char *active = unit_properties_str(p, "ActiveState");
+        const char *desc = unit_properties_str(p, "Description");
+        const char *frag = unit_properties_str(p, "FragmentPath");
+        const char *dot = streq(active, "inactive") ? "\u25cb" : "\u25cf";
+        const char *v;
+
+        printf("%s%s%s %s%s%s\n", ansi_for_active_state(active), dot, ansi_normal(), unit, *desc ? " - " : "", desc);
+        printf("%12s %s", "Loaded:", unit_properties_str(p, "LoadState"));
+        if (*frag)
+                printf(" (%s; %s)", frag, unit_properties_str(p, "UnitFileState"));
+        printf("\n");
+        status_print_list("Drop-In:", unit_properties_strv(p, "DropInPaths"));
+        status_print_list("Load error:", unit_properties_strv(p, "LoadErrors"));
+        status_print_active(p);
+        status_print_main_pid(p);
+        if (*(v = unit_properties_str(p, "StatusText")))
+                printf("%12s \"%s\"\n", "Status:", v);
+        if (*(v = unit_properties_str(p, "ControlGroup")))
+                printf("%12s %s\n", "CGroup:", v);
+        if (*(v = unit_properties_str(p, "PolicySummary")))
+                printf("%12s %s\n", "Policy:", v);
+        if (*(v = unit_properties_str(p, "DeniedSyscalls")))
+                printf("%12s %s%s%s\n", "Denied:", ansi_red(), v, ansi_normal());
+        status_print_list("Denials:", unit_properties_strv(p, "Denials"));
+        status_print_list("Not enforced:", unit_properties_strv(p, "NotEnforced"));
+        if (logs && logs[0]) {
+                printf("\n");
+                STRV_FOREACH(l, logs)
+                        printf("%s\n", *l);
+        }
+}
+
+static void status_print_json(const UnitProperties *p, char **logs) {
+        properties_print_full(p, NULL, true, false);
+        printf(",\"Logs\":[");
+        STRV_FOREACH(l, logs) {
+                printf("%s", l == logs ? "" : ",");
+                json_print_string(stdout, *l);
+        }
+        printf("]}\n");
+}
+
+static int status_one(ShowArgs *a, const char *unit, bool first) {
+        __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **logs = NULL;
+        UnitProperties p = {};
+        const char *active;
+        int r, ret;
+
+        r = bus_client_get_status(a->bus, unit, &p, &error);
+        if (r < 0)
+                return bus_client_report("get the status of", unit, &error, r);
+        (void) status_fetch_logs(a->bus, unit, STATUS_LOG_LINES, &logs);
+        if (!first && !a->json)
+                printf("\n");
+        if (a->json)
+                status_print_json(&p, logs);
+        else
+                status_print_text(unit, &p, logs);
+        active = unit_properties_str(&p, "ActiveState");
+        ret = streq(active, "active") || streq(active, "reloading") ? CTL_EXIT_SUCCESS : CTL_EXIT_NOT_ACTIVE;
+        unit_properties_done(&p);
+        return ret;
+}
+
+static int status_all(ShowArgs *a) {
+        __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ ListRow *rows = NULL;
+        size_t n = 0;
+        int r;
+
+        r = sd_bus_call_method(a->bus, NULL, BUS_PATH, BUS_INTERFACE, "ListUnits", &error, &reply, NULL);
+        if (r < 0)
+                return bus_client_report("list units", NULL, &error, r);
+        r = list_read(reply, false, NULL, &rows, &n);
+        if (r < 0)
+                return CTL_EXIT_FAILURE;
+        for (size_t i = 0; i < n; i++)
+                (void) status_one(a, rows[i].name, i == 0);
+        return CTL_EXIT_SUCCESS;
+}
+
+int verb_status(int argc, char **argv) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        ShowArgs a = { .status = true };
+        int first, ret = CTL_EXIT_SUCCESS;
+
+        first = show_parse(argc, argv, &a);
+        if (first < 0)
+                return CTL_EXIT_USAGE;
+        if (bus_client_connect(&bus) < 0)
+                return CTL_EXIT_NO_DAEMON;
+        a.bus = bus;
+        if (first >= argc)
+                return status_all(&a);
+        for (int i = first; i < argc; i++) {
+                _cleanup_free_ char *unit = NULL;
+                int r;
+
+                if (bus_client_unit_name(argv[i], &unit) < 0) {
+                        ret = CTL_EXIT_USAGE;
+                        continue;
+                }
+                r = status_one(&a, unit, i == first);
+                /* The most specific outcome wins: unknown unit over not active. */
+                if (r != CTL_EXIT_SUCCESS && (ret == CTL_EXIT_SUCCESS || ret == CTL_EXIT_NOT_ACTIVE))
+                        ret = r;
+        }
+        return ret;
+}
