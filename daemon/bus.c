@@ -63,6 +63,8 @@ static void bus_connection_stop_bound_units(BusConnection *c) {
 static BusConnection *bus_connection_free(BusConnection *c) {
         if (!c)
                 return NULL;
+        if (c->bus && c->fresh)
+                c->bus->n_fresh--;
         if (c->bus)
                 bus_connection_unlink(c);
         sd_event_source_disable_unref(c->free_source);
@@ -142,6 +144,8 @@ int bus_connection_add(Bus *b, int fd, const struct ucred *cred, bool privileged
         c->id = ++b->next_connection_id;
         c->cred = *cred;
         c->privileged = privileged;
+        c->fresh = true;
+        b->n_fresh++;
         c->next = b->connections;
         if (c->next)
                 c->next->prev = c;
@@ -336,7 +340,27 @@ static int bus_resolve_group(Bus *b, const char *name) {
         return 0;
 }
 
+/* sd-bus leaves bytes that arrived in the same read as the client's BEGIN in its buffer
+ * without looking at them until the socket is readable again; a client that sends its first
+ * call right behind BEGIN would wait forever. So once a connection is past authentication,
+ * process it until it has nothing more to do. */
+static void bus_kick_fresh(Bus *b) {
+        BusConnection *next;
+
+        for (BusConnection *c = b->connections; c && b->n_fresh > 0; c = next) {
+                next = c->next;
+                if (!c->fresh || c->free_source || sd_bus_is_ready(c->sdbus) <= 0)
+                        continue;
+                c->fresh = false;
+                b->n_fresh--;
+                for (unsigned i = 0; i < BUS_ACCEPT_BATCH; i++)
+                        if (sd_bus_process(c->sdbus, NULL) <= 0)
+                                break;
+        }
+}
+
 static int bus_on_post(sd_event_source *s, void *userdata) {
+        bus_kick_fresh(userdata);
         bus_announce_changes(userdata);
         return 0;
 }

@@ -40,6 +40,7 @@ typedef struct BusConnection {
         uint64_t id;              /* for the unique name ":1.ID" */
         struct ucred cred;        /* the peer, as of connect() */
         bool privileged;          /* may call state-changing methods */
+        bool fresh;               /* not seen past authentication yet (see bus_kick_fresh()) */
         char **bound_units;       /* transient units stopped when this client goes away */
         sd_event_source *free_source;
         struct BusConnection *prev, *next;
@@ -64,6 +65,7 @@ struct Bus {
         BusConnection *connections;
         unsigned n_connections;
         uint64_t next_connection_id;
+        unsigned n_fresh;
         bool refusing;               /* a refusal was logged; cleared when a client gets in */
 
         Hashmap *seen;               /* unit name -> last state announced (BusUnitSeen) */

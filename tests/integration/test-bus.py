@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""Drives the control plane of a real syscaged: introspection with busctl, authorisation by
+peer credentials, malformed and oversize calls, clients that vanish mid-call, the per-uid
+connection limit, and 1,000 concurrent clients, checking that the daemon stays up and that
+its fd count and memory return to their baseline once the clients are gone.
+
+Usage: test-bus.py SYSCAGED SYSCAGECTL. Needs root (exit 77 otherwise). Every wait is bounded.
+"""
+import grp
+import os
+import pwd
+import resource
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+SYSCAGED, SYSCAGECTL = sys.argv[1], sys.argv[2]
+PATH, IFACE = '/org/syscage/manager', 'org.syscage.Manager1'
+NOBODY = pwd.getpwnam('nobody').pw_uid if 'nobody' in [p.pw_name for p in pwd.getpwall()] else 65534
+CONCURRENT = 1000
+PER_UID_MAX = 128          # BUS_CONNECTIONS_PER_UID_MAX in daemon/bus.h
+LIST_MAX = 1024            # BUS_CALL_LIST_MAX in lib/bus-api.h
+failures = []
+
+
+def check(cond, what):
+    print(('ok   ' if cond else 'FAIL ') + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+# ---- a minimal D-Bus client on a raw socket, so the test controls every byte ----
+
+def _pad(buf, n):
+    return buf + b'\0' * ((-len(buf)) % n)
+
+
+def _string(buf, s, code='s'):
+    s = s.encode()
+    if code == 'g':
+        return buf + bytes([len(s)]) + s + b'\0'
+    buf = _pad(buf, 4)
+    return buf + struct.pack('<I', len(s)) + s + b'\0'
+
+
+def marshal_call(serial, member, sig='', body=b''):
+    """A method call on the manager object. body must already be marshalled for sig."""
+    fields = b''
+    for code, typ, val in ((1, 'o', PATH), (2, 's', IFACE), (3, 's', member)) + \
+            (((8, 'g', sig),) if sig else ()):
+        # Offsets inside the header count from byte 16, which is 8-aligned.
+        fields = _pad(fields, 8) + bytes([code]) + _string(b'', typ, 'g')
+        fields = _string(fields, val, typ)
+    head = struct.pack('<cBBBIII', b'l', 1, 0, 1, len(body), serial, len(fields)) + fields
+    return _pad(head, 8) + body
+
+
+def body_s(s):
+    return _string(b'', s)
+
+
+def connect(path, auth=True):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+    s.settimeout(20)
+    s.connect(path)
+    if auth:
+        s.sendall(b'\0AUTH EXTERNAL ' + str(os.geteuid()).encode().hex().encode() + b'\r\n')
+    return s
+
+
+def read_line(s):
+    buf = b''
+    while not buf.endswith(b'\r\n'):
+        c = s.recv(1)
+        if not c:
+            raise ConnectionError('closed during authentication')
+        buf += c
+    return buf
+
+
+def read_message(s):
+    """Returns the message type (2 return, 3 error) of the next message."""
+    buf = b''
+    while len(buf) < 16:
+        c = s.recv(16 - len(buf))
+        if not c:
+            raise ConnectionError('closed')
+        buf += c
+    body_len, fields_len = struct.unpack('<I', buf[4:8])[0], struct.unpack('<I', buf[12:16])[0]
+    total = 16 + fields_len + ((-(16 + fields_len)) % 8) + body_len
+    while len(buf) < total:
+        c = s.recv(total - len(buf))
+        if not c:
+            raise ConnectionError('closed')
+        buf += c
+    return buf[1], buf
+
+
+def call_ok(sock_path, member='ListUnits'):
+    s = connect(sock_path)
+    try:
+        if not read_line(s).startswith(b'OK'):
+            return False
+        s.sendall(b'BEGIN\r\n' + marshal_call(1, member))
+        t, _ = read_message(s)
+        return t == 2
+    finally:
+        s.close()
+
+
+# ---- daemon helpers ----
+
+def fd_count(pid):
+    return len(os.listdir(f'/proc/{pid}/fd'))
+
+
+def rss_kib(pid):
+    with open(f'/proc/{pid}/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    return 0
+
+
+def wait_until(pred, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+def start_daemon(tmp, name, extra=()):
+    base = os.path.join(tmp, name)
+    units = os.path.join(base, 'units')
+    os.makedirs(units)
+    with open(os.path.join(units, 'hello.service'), 'w') as f:
+        f.write('[Unit]\nDescription=Hello for the bus test\n[Service]\nExecStart=/bin/sleep 1000\n')
+    sock = os.path.join(base, 'run', 'control.sock')
+    log = open(os.path.join(base, 'daemon.log'), 'w')
+    d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(base, 'state'),
+                          '--runtime-dir', os.path.join(base, 'run'), '--log-level', 'debug', *extra],
+                         stdout=log, stderr=subprocess.STDOUT)
+    ok = wait_until(lambda: os.path.exists(sock) and call_ok(sock), 10)
+    return d, sock, ok, base
+
+
+def stop_daemon(d):
+    d.terminate()
+    try:
+        d.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        d.kill()
+        d.wait()
+
+
+def ctl(sock, *args, user=None, groups=None, timeout=20):
+    def drop():
+        if user is not None:
+            os.setgroups(groups or [])
+            os.setresgid(NOBODY_GID, NOBODY_GID, NOBODY_GID)
+            os.setresuid(user, user, user)
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    return subprocess.run([CTL_COPY, *args], capture_output=True, text=True, timeout=timeout,
+                          env=env, preexec_fn=drop)
+
+
+# ---- checks ----
+
+def check_socket(sock):
+    st = os.stat(sock)
+    check(oct(st.st_mode & 0o777) == '0o666' and st.st_uid == 0, 'control socket is root-owned, mode 0666')
+
+
+def check_introspect(sock):
+    if not shutil.which('busctl'):
+        print('skip busctl checks: busctl not installed')
+        return
+    p = subprocess.run(['busctl', f'--address=unix:path={sock}', 'introspect', 'org.syscage', PATH],
+                       capture_output=True, text=True, timeout=20)
+    check(p.returncode == 0 and IFACE in p.stdout and '.StartTransient' in p.stdout
+          and '.UnitStateChanged' in p.stdout, 'busctl introspect lists org.syscage.Manager1')
+    p = subprocess.run(['busctl', f'--address=unix:path={sock}', 'call', 'org.syscage', PATH, IFACE,
+                        'ListUnits'], capture_output=True, text=True, timeout=20)
+    check(p.returncode == 0 and p.stdout.startswith('a(ssssssu)'), 'busctl call ListUnits answers')
+
+
+def busctl_call(sock, *args):
+    return subprocess.run(['busctl', f'--address=unix:path={sock}', 'call', 'org.syscage', PATH, IFACE,
+                           *args], capture_output=True, text=True, timeout=20)
+
+
+def check_malformed(sock, pid):
+    if shutil.which('busctl'):
+        p = busctl_call(sock, 'StartUnit', 'i', '3')
+        check(p.returncode != 0 and 'Invalid arguments' in p.stderr, 'wrong signature gets InvalidArgs')
+        p = busctl_call(sock, 'KillUnit', 'si', 'hello.service', '0')
+        check(p.returncode != 0 and 'Invalid signal' in p.stderr, 'bad signal number is refused')
+        p = busctl_call(sock, 'GetUnitStatus', 's', 'x' * 300 + '.service')
+        check(p.returncode != 0 and 'Invalid unit name' in p.stderr, 'overlong unit name is refused')
+        p = busctl_call(sock, 'GetUnitStatus', 's', '../etc/passwd')
+        check(p.returncode != 0 and 'Invalid unit name' in p.stderr, 'unit name with a slash is refused')
+        p = busctl_call(sock, 'NoSuchMethod')
+        check(p.returncode != 0, 'unknown method gets an error')
+        n = LIST_MAX + 1
+        p = busctl_call(sock, 'StartTransient', 'sa(ss)asa{sv}', '', '0', str(n), *(['/bin/true'] * n), '0')
+        check(p.returncode != 0 and 'At most' in p.stderr, f'{n} argv entries get LimitsExceeded')
+        p = busctl_call(sock, 'StartTransient', 'sa(ss)asa{sv}', '', '1', 'Bad Key', 'v', '1', '/bin/true', '0')
+        check(p.returncode != 0 and 'Invalid property name' in p.stderr, 'bad property name is refused')
+        p = busctl_call(sock, 'StartTransient', 'sa(ss)asa{sv}', '', '0', '1', '/bin/true', '1', 'Bogus', 'b', 'true')
+        check(p.returncode != 0 and 'Unknown option' in p.stderr, 'unknown StartTransient option is refused')
+        p = busctl_call(sock, 'GetLogs', 'su', 'hello.service', '4000000000')
+        check(p.returncode != 0 and 'log lines' in p.stderr, 'GetLogs line count is bounded')
+    # Garbage after authentication: a protocol error closes that connection only.
+    s = connect(sock)
+    read_line(s)
+    s.sendall(b'BEGIN\r\n' + b'\xff' * 64)
+    s.settimeout(10)
+    try:
+        closed = s.recv(100) == b''
+    except OSError:
+        closed = True
+    s.close()
+    check(closed, 'a garbage message closes that connection')
+    # A header claiming a huge body, then nothing.
+    s = connect(sock)
+    read_line(s)
+    s.sendall(b'BEGIN\r\n' + struct.pack('<cBBBIII', b'l', 1, 0, 1, 0x7fffffff, 1, 0))
+    s.close()
+    check(call_ok(sock), 'daemon answers after malformed messages')
+
+
+def check_mid_call_disconnects(sock, pid):
+    base = fd_count(pid)
+    for i in range(50):
+        s = connect(sock)
+        if i % 3 == 0:
+            s.close()                           # gone during authentication
+            continue
+        read_line(s)
+        msg = marshal_call(1, 'GetUnitStatus', 's', body_s('hello.service'))
+        if i % 3 == 1:
+            s.sendall(b'BEGIN\r\n' + msg[:len(msg) // 2])   # half a message
+        else:
+            s.sendall(b'BEGIN\r\n' + msg)       # a whole call, reply never read
+        s.close()
+    check(wait_until(lambda: fd_count(pid) <= base, 10),
+          f'fds return to baseline after 50 clients vanish mid-call ({fd_count(pid)} vs {base})')
+    check(call_ok(sock), 'daemon answers after clients vanished mid-call')
+
+
+def concurrent_round(sock, n):
+    """Opens n connections at once, authenticates all, calls on all, reads all answers."""
+    socks = [connect(sock) for _ in range(n)]
+    answered = 0
+    try:
+        for s in socks:
+            if not read_line(s).startswith(b'OK'):
+                return 0
+        for i, s in enumerate(socks):
+            member, sig, body = (('ListUnits', '', b'') if i % 2 else
+                                 ('GetUnitStatus', 's', body_s('hello.service')))
+            s.sendall(b'BEGIN\r\n' + marshal_call(1, member, sig, body))
+        for s in socks:
+            t, _ = read_message(s)
+            answered += t in (2, 3)
+    finally:
+        for s in socks:
+            s.close()
+    return answered
+
+
+def check_concurrent(sock, pid):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * CONCURRENT)), hard))
+    base_fds = fd_count(pid)
+    answered = concurrent_round(sock, CONCURRENT)
+    check(answered == CONCURRENT, f'{CONCURRENT} concurrent clients all answered ({answered})')
+    check(wait_until(lambda: fd_count(pid) <= base_fds, 15),
+          f'daemon fds back to baseline after {CONCURRENT} clients ({fd_count(pid)} vs {base_fds})')
+    rss1 = rss_kib(pid)
+    for _ in range(3):
+        concurrent_round(sock, CONCURRENT)
+    wait_until(lambda: fd_count(pid) <= base_fds, 15)
+    rss2 = rss_kib(pid)
+    # Allocator noise aside, three more rounds must not grow the daemon: allow 2 MiB.
+    check(rss2 <= rss1 + 2048, f'no memory growth over 3 more rounds (VmRSS {rss1} -> {rss2} KiB)')
+    check(fd_count(pid) <= base_fds, 'fds at baseline after 4 rounds')
+
+
+def check_per_uid_limit(sock):
+    """An unprivileged uid gets PER_UID_MAX connections; the next ones are closed at once."""
+    r, w = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(r)
+        os.setgroups([])
+        os.setresgid(NOBODY_GID, NOBODY_GID, NOBODY_GID)
+        os.setresuid(NOBODY, NOBODY, NOBODY)
+        held, ok = [], 0
+        for _ in range(PER_UID_MAX + 20):
+            try:
+                s = connect(sock, auth=False)
+                s.settimeout(5)
+                s.sendall(b'\0AUTH EXTERNAL ' + str(NOBODY).encode().hex().encode() + b'\r\n')
+                ok += read_line(s).startswith(b'OK')
+                held.append(s)
+            except (OSError, ConnectionError):
+                pass
+        os.write(w, str(ok).encode())
+        os._exit(0)
+    os.close(w)
+    got = int(os.read(r, 100) or b'-1')
+    os.waitpid(child, 0)
+    os.close(r)
+    check(got == PER_UID_MAX, f'uid {NOBODY} gets exactly {PER_UID_MAX} connections ({got})')
+    check(wait_until(lambda: call_ok(sock), 10), 'root still gets in while a uid is at its limit')
+
+
+def check_authorisation(sock, group_gid):
+    p = ctl(sock, 'list', user=NOBODY)
+    check(p.returncode == 0 and 'Access denied' not in p.stderr, 'nobody may list')
+    p = ctl(sock, 'status', 'hello', user=NOBODY)
+    check('Access denied' not in p.stderr and p.returncode in (0, 3, 4), f'nobody may ask for status (rc {p.returncode})')
+    p = ctl(sock, 'cat', 'hello', user=NOBODY)
+    check('Access denied' not in p.stderr, 'nobody may cat')
+    for args in (['start', 'hello'], ['stop', 'hello'], ['restart', 'hello'], ['kill', 'hello'],
+                 ['enable', 'hello'], ['daemon-reload'], ['reset-failed', 'hello'],
+                 ['run', '--wait', '/bin/true']):
+        p = ctl(sock, *args, user=NOBODY)
+        check(p.returncode == 5 and 'Access denied: uid' in p.stderr,
+              f'nobody gets access denied for {args[0]} (rc {p.returncode})')
+    p = ctl(sock, 'start', 'hello', user=NOBODY, groups=[group_gid])
+    check(p.returncode != 5 and 'Access denied' not in p.stderr,
+          f'a member of the control group passes the check ({p.stderr.strip()})')
+
+
+def check_ctl_errors(sock):
+    p = ctl(sock, 'status', 'no-such-unit')
+    check(p.returncode == 4 and 'no-such-unit.service' in p.stderr, 'status of an unknown unit exits 4')
+    p = subprocess.run([CTL_COPY, '--socket', '/nonexistent/control.sock', 'list'], capture_output=True,
+                       text=True, timeout=20)
+    check(p.returncode == 6 and 'is the daemon running?' in p.stderr, 'no daemon: exit 6 with a hint')
+    p = ctl(sock, 'list', '--json')
+    check(p.returncode == 0 and p.stdout.startswith('['), 'list --json prints a JSON array')
+    p = ctl(sock, 'frobnicate')
+    check(p.returncode == 100, 'unknown verb exits 100')
+
+
+def main():
+    global CTL_COPY, NOBODY_GID
+    if os.geteuid() != 0:
+        print('skip: needs root')
+        return 77
+    NOBODY_GID = grp.getgrnam('nogroup').gr_gid if 'nogroup' in [g.gr_name for g in grp.getgrall()] else 65534
+    tmp = tempfile.mkdtemp(prefix='syscage-bus-')
+    os.chmod(tmp, 0o755)
+    # nobody must be able to run the client: a copy where every directory is traversable.
+    CTL_COPY = os.path.join(tmp, 'syscagectl')
+    shutil.copy(SYSCAGECTL, CTL_COPY)
+    os.chmod(CTL_COPY, 0o755)
+    # An existing group nobody is not in; the test gives it to a client with setgroups().
+    group = next((g for g in ('adm', 'users', 'staff') if g in [x.gr_name for x in grp.getgrall()]), None)
+    gid = grp.getgrnam(group).gr_gid if group else None
+    d, sock, ok, base = start_daemon(tmp, 'd1', ['--control-group', group] if group else [])
+    try:
+        check(ok, 'daemon answers on its control socket')
+        if not ok:
+            return 1
+        check_socket(sock)
+        check_introspect(sock)
+        check_ctl_errors(sock)
+        if gid is not None:
+            check_authorisation(sock, gid)
+        else:
+            print('skip authorisation checks: no adm, users or staff group')
+        check_malformed(sock, d.pid)
+        check_mid_call_disconnects(sock, d.pid)
+        check_per_uid_limit(sock)
+        check_concurrent(sock, d.pid)
+        check(d.poll() is None, 'daemon is still running')
+    finally:
+        stop_daemon(d)
+        check(not os.path.exists(sock), 'socket removed on exit')
+        if failures:
+            with open(os.path.join(base, 'daemon.log')) as f:
+                print(''.join(f.readlines()[-40:]))
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
