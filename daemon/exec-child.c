@@ -299,6 +299,6 @@ void exec_child_run(const ExecPlan *p, const ExecChildArgs *a) {
                 child_fail(sock, failed, error);
 
         /* From here on the policy is active: nothing but execve. */
-        execve(p->path, p->argv, p->envp);
+        execve(p->path, (char *const *) p->argv, (char *const *) p->envp);
         child_fail(sock, EXEC_STAGE_EXEC, errno);
 }

@@ -42,8 +42,8 @@ typedef enum ExecGateAction {
 
 typedef struct ExecPlan {
         const char *path;         /* absolute path of the executable, no PATH search */
-        char *const *argv;        /* NULL-terminated */
-        char *const *envp;        /* NULL-terminated */
+        const char *const *argv;  /* NULL-terminated */
+        const char *const *envp;  /* NULL-terminated */
 
         int stdin_fd;             /* placed on 0/1/2; -1 keeps what the parent has there */
         int stdout_fd;
