@@ -43,6 +43,8 @@ static const char *const excluded[] = {
         "lookup_dcookie", "nfsservctl", "sethostname", "setdomainname",
 };
 
+static const char *const empty_env[] = { NULL };
+
 static double now_us(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -81,7 +83,7 @@ static int run_plain(const char *const *argv) {
         if (pid < 0)
                 return -errno;
         if (pid == 0) {
-                execve(argv[0], (char *const *) argv, (char *const[]) { NULL });
+                execve(argv[0], (char *const *) argv, (char *const *) empty_env);
                 _exit(127);
         }
         int st;
@@ -127,7 +129,7 @@ int main(int argc, char **argv) {
                 exec_plan_init(&plans[v]);
                 plans[v].path = true_argv[0];
                 plans[v].argv = true_argv;
-                plans[v].envp = (const char *const[]) { NULL };
+                plans[v].envp = empty_env;
                 plans[v].drop_cap_sys_ptrace = v == GATE;
         }
         plans[POLICY].filter_policy = &policy;

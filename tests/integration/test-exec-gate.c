@@ -341,6 +341,66 @@ static void test_bypass_relisten(void **state) {
         close(out[0]);
 }
 
+static void sleep_us(long us) {
+        struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000 };
+        nanosleep(&ts, NULL);
+}
+
+static char proc_state(pid_t pid) {
+        char path[64], buf[512];
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return '?';
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return '?';
+        buf[n] = '\0';
+        const char *p = strrchr(buf, ')');
+        return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* Deterministic: the child is stopped while its launch notification is pending (not yet
+ * received). The kernel may withdraw the notification and re-issue it after SIGCONT; the
+ * gate must neither block on a withdrawn notification nor refuse the re-issued one. */
+static void test_stop_while_pending(void **state) {
+        const char *argv[] = { "/bin/true", NULL };
+        ExecPlan plan;
+        Denials d = {};
+
+        for (unsigned i = 0; i < 20; i++) {
+                ExecProcess *p;
+                ExecResult r;
+                ExecStage stage;
+                int error;
+
+                gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+                assert_int_equal(exec_spawn(&plan, &p), 0);
+                while (p->listener_fd < 0) {
+                        struct pollfd pfd = { .fd = p->socket_fd, .events = POLLIN };
+                        assert_int_equal(poll(&pfd, 1, 10000), 1);
+                        assert_int_equal(exec_read_report(p, &stage, &error), EXEC_REPORT_AGAIN);
+                }
+                struct pollfd lfd = { .fd = p->listener_fd, .events = POLLIN };
+                assert_int_equal(poll(&lfd, 1, 10000), 1);
+                assert_true(lfd.revents & POLLIN);
+                assert_int_equal(pidfd_send_signal(p->pidfd, SIGSTOP, NULL, 0), 0);
+                while (proc_state(p->pid) != 'T')
+                        sleep_us(50);
+                /* Withdrawn: nothing to receive, and no blocking either. */
+                assert_int_equal(exec_gate_handle(p, harness_collect, &d), 0);
+                assert_false(p->launched);
+                assert_int_equal(pidfd_send_signal(p->pidfd, SIGCONT, NULL, 0), 0);
+                assert_int_equal(exec_process_wait(p, harness_collect, &d, &r), 0);
+                assert_true(p->launched);
+                assert_int_equal(r.report, EXEC_REPORT_EXECED);
+                assert_int_equal(r.code, CLD_EXITED);
+                assert_int_equal(r.status, 0);
+                exec_process_free(p);
+        }
+        assert_int_equal(d.n, 0);
+}
+
 /* Stress: signals thrown at the child while it launches. */
 typedef struct Thrower {
         pthread_mutex_t lock;
@@ -350,11 +410,6 @@ typedef struct Thrower {
         bool busy;
         bool quit;
 } Thrower;
-
-static void sleep_us(long us) {
-        struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000 };
-        nanosleep(&ts, NULL);
-}
 
 static void *thrower_main(void *arg) {
         Thrower *t = arg;
@@ -461,6 +516,7 @@ int main(void) {
                 cmocka_unit_test(test_bypass_other_abis),
                 cmocka_unit_test(test_bypass_steal),
                 cmocka_unit_test(test_bypass_relisten),
+                cmocka_unit_test(test_stop_while_pending),
                 cmocka_unit_test(test_stress_signals),
         };
 
