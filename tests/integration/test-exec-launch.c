@@ -10,7 +10,9 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -384,6 +386,102 @@ static void test_clone_into_cgroup(void **state) {
         free(c);
 }
 
+/* Where clone3 is missing (or, as in some container runtimes, filtered to ENOSYS) the
+ * spawn falls back to fork + pidfd_open, and the child joins the cgroup itself. Runs in a
+ * forked test process so that the ENOSYS filter stays there. */
+static int fallback_child(const char *dir, int cgroup_fd) {
+        const char *argv[] = { "/bin/cat", "/proc/self/cgroup", NULL };
+        scmp_filter_ctx ctx = NULL;
+        ExecPlan plan;
+        Captured *c = calloc(1, sizeof(Captured));
+
+        if (!c || test_filter_new(SCMP_ACT_ALLOW, &ctx) < 0 ||
+            seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0 ||
+            seccomp_load(ctx) < 0)
+                return 10;
+        if (syscall(SYS_clone3, NULL, 0) != -1 || errno != ENOSYS)
+                return 11;
+        plan_for(&plan, argv);
+        plan.cgroup_fd = cgroup_fd;
+        if (harness_run(&plan, NULL, c) < 0)
+                return 12;
+        if (c->result.report != EXEC_REPORT_EXECED || c->result.code != CLD_EXITED || c->result.status != 0)
+                return 13;
+        if (cgroup_fd >= 0 && !strstr(c->out, strrchr(dir, '/')))
+                return 14;
+        return 0;
+}
+
+static void test_spawn_fallback(void **state) {
+        char base[8192], dir[8300] = "";
+        int fd = -1;
+
+        if (find_own_cgroup(base, sizeof(base)) == 0) {
+                snprintf(dir, sizeof(dir), "%s/syscage-test-fb-%d", base, (int) getpid());
+                if (mkdir(dir, 0755) == 0)
+                        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+                _exit(fallback_child(dir, fd));
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+        if (fd >= 0) {
+                close(fd);
+                assert_int_equal(rmdir(dir), 0);
+        }
+}
+
+/* PR_SET_PDEATHSIG: the service dies with the process that spawned it (when asked). */
+static bool pdeathsig_service_dies(int death_signal) {
+        const char *argv[] = { "/bin/sleep", "30", NULL };
+        int pfd[2];
+        pid_t service;
+
+        assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+        pid_t middle = fork();
+        assert_true(middle >= 0);
+        if (middle == 0) {
+                ExecPlan plan;
+                ExecProcess *p;
+                ExecStage stage;
+                int error, r;
+                plan_for(&plan, argv);
+                plan.death_signal = death_signal;
+                if (exec_spawn(&plan, &p) < 0)
+                        _exit(1);
+                do {
+                        struct pollfd x = { .fd = p->socket_fd, .events = POLLIN };
+                        (void) poll(&x, 1, -1);
+                        r = exec_read_report(p, &stage, &error);
+                } while (r == EXEC_REPORT_AGAIN);
+                if (r != EXEC_REPORT_EXECED || write(pfd[1], &p->pid, sizeof(pid_t)) != sizeof(pid_t))
+                        _exit(1);
+                _exit(0); /* the "daemon" dies, the service stays unreaped by us */
+        }
+        close(pfd[1]);
+        assert_int_equal(read(pfd[0], &service, sizeof(service)), (ssize_t) sizeof(service));
+        close(pfd[0]);
+        int pidfd = pidfd_open(service, 0);
+        assert_true(pidfd >= 0);
+        assert_int_equal(waitpid(middle, NULL, 0), middle);
+        struct pollfd x = { .fd = pidfd, .events = POLLIN };
+        bool died = poll(&x, 1, 2000) == 1;
+        if (!died)
+                (void) pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+        close(pidfd);
+        return died;
+}
+
+static void test_pdeathsig(void **state) {
+        assert_true(pdeathsig_service_dies(SIGKILL));
+        /* Control: without it the service outlives its parent. */
+        assert_false(pdeathsig_service_dies(0));
+}
+
 static void test_plan_check(void **state) {
         const char *argv[] = { "true", NULL };
         struct sock_fprog n;
@@ -415,6 +513,8 @@ int main(void) {
                 cmocka_unit_test(test_ambient_capabilities),
                 cmocka_unit_test(test_stdio_and_fds),
                 cmocka_unit_test(test_clone_into_cgroup),
+                cmocka_unit_test(test_spawn_fallback),
+                cmocka_unit_test(test_pdeathsig),
         };
 
         harness_require_root();
