@@ -20,6 +20,19 @@
  * notification). Every other notification is denied, with an errno or by SIGKILL followed
  * by an errno; it is never continued. Nothing the service runs can reach the gate before
  * `launched` is set, since the service's first instruction runs after that execve.
+ *
+ * Requirements on the caller: the daemon is PR_SET_DUMPABLE 0 from start-up and every root
+ * service launched with the gate loses CAP_SYS_PTRACE (plan.drop_cap_sys_ptrace), otherwise
+ * it can take a listener from the daemon with pidfd_getfd and answer its own execve. The
+ * listener must stay open for the service's life: once it is closed, execve fails with
+ * ENOSYS (still denied) but the kill action is lost, and a policy that allows
+ * seccomp(NEW_LISTENER) can be bypassed.
+ *
+ * Known limit: describing a denial (only done when a callback is given) reads the target's
+ * /proc/<tid>/mem, status and comm synchronously. A hostile service that stalls its own
+ * mmap lock (a page fault on a FUSE mapping it serves itself, with a writer queued) can make
+ * that read block. Moving the read into a short-lived reader process with a timeout is
+ * the fix if that threat matters.
  */
 #pragma once
 

@@ -201,16 +201,21 @@ static void test_static_allow_list(void **state) {
         free(c);
 }
 
-static void run_bypass(void **state, const char *attempt, bool drop_ptrace, Denials *d, Captured *c) {
+static void run_bypass_action(void **state, const char *attempt, bool drop_ptrace, ExecGateAction action,
+                              Denials *d, Captured *c) {
         const char *argv[] = { HELPER_DIR "/bypass", attempt, NULL };
         ExecPlan plan;
 
         memset(d, 0, sizeof(*d));
-        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        gate_plan(&plan, argv, *state, NULL, action);
         plan.drop_cap_sys_ptrace = drop_ptrace;
         assert_int_equal(harness_run(&plan, d, c), 0);
         assert_int_equal(c->result.report, EXEC_REPORT_EXECED);
         assert_null(strstr(c->out, "BYPASS"));
+}
+
+static void run_bypass(void **state, const char *attempt, bool drop_ptrace, Denials *d, Captured *c) {
+        run_bypass_action(state, attempt, drop_ptrace, EXEC_GATE_ERRNO, d, c);
 }
 
 static void expect_denied(void **state, const char *attempt, const char *want_syscall) {
@@ -229,7 +234,25 @@ static void expect_denied(void **state, const char *attempt, const char *want_sy
 }
 
 static void test_bypass_thread(void **state) {
+        Denials d;
+        Captured *c = calloc(1, sizeof(Captured));
+
         expect_denied(state, "thread", "execve");
+
+        /* The denial names the thread and its process. */
+        run_bypass(state, "thread", true, &d, c);
+        assert_int_equal(d.n, 1);
+        assert_int_equal(d.d[0].pid, c->result.pid);
+        assert_int_not_equal(d.d[0].tid, d.d[0].pid);
+
+        /* Kill: a pidfd on the thread (PIDFD_THREAD), and the whole process dies. */
+        run_bypass_action(state, "thread", true, EXEC_GATE_KILL, &d, c);
+        assert_int_equal(c->result.code, CLD_KILLED);
+        assert_int_equal(c->result.status, SIGKILL);
+        assert_string_equal(c->out, "");
+        assert_int_equal(d.n, 1);
+        assert_true(d.d[0].killed);
+        free(c);
 }
 
 static void test_bypass_fork(void **state) {
