@@ -10,8 +10,9 @@
  *   1. signal dispositions to default, then the mask emptied: an inherited handler would
  *      run daemon code here and turn the launch execve into EINTR, and SIG_IGN and the
  *      mask survive execve;
- *   2. setsid; stdio onto 0/1/2; every other fd close-on-exec (the launch socket already is);
- *   3. cgroup (fallback only), rlimits, umask, nice, chdir;
+ *   2. the cgroup (only where clone3 could not place us), setsid, stdio onto 0/1/2, every
+ *      other fd closed but the launch socket (close-on-exec);
+ *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
  *      before the uid change), keep-caps if ambient caps are wanted, setresuid, ambient
  *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after);
@@ -24,7 +25,6 @@
  */
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -110,8 +110,12 @@ static ExecStage child_setup_fds(const ExecPlan *p, int *sock, int *ret_error) {
         for (int i = 0; i < 3; i++)
                 if ((r = child_place_fd(src[i], i)) < 0)
                         return *ret_error = -r, stage[i];
-        /* Everything but 0..2 goes at execve; the launch socket is close-on-exec already. */
-        if (syscall(SYS_close_range, STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        /* Close everything but 0..2 and the launch socket (which is close-on-exec), so that
+         * no copy of another service's pipes or listener lingers while we wait in the gate. */
+        if (*sock > STDERR_FILENO + 1 &&
+            syscall(SYS_close_range, STDERR_FILENO + 1, *sock - 1, 0) < 0)
+                return *ret_error = errno, EXEC_STAGE_FDS;
+        if (syscall(SYS_close_range, *sock + 1, ~0U, 0) < 0)
                 return *ret_error = errno, EXEC_STAGE_FDS;
         return _EXEC_STAGE_INVALID;
 }
@@ -275,12 +279,13 @@ void exec_child_run(const ExecPlan *p, const ExecChildArgs *a) {
 
         if ((r = child_reset_signals()) < 0)
                 child_fail(sock, EXEC_STAGE_SIGNALS, -r);
+        /* Only without CLONE_INTO_CGROUP; first, while the cgroup fd is still open. */
+        if (a->join_cgroup && (r = child_join_cgroup(p->cgroup_fd)) < 0)
+                child_fail(sock, EXEC_STAGE_CGROUP, -r);
         if (setsid() < 0)
                 child_fail(sock, EXEC_STAGE_SETSID, errno);
         if ((failed = child_setup_fds(p, &sock, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(sock, failed, error);
-        if (a->join_cgroup && (r = child_join_cgroup(p->cgroup_fd)) < 0)
-                child_fail(sock, EXEC_STAGE_CGROUP, -r);
         if ((r = child_set_limits(p)) < 0)
                 child_fail(sock, EXEC_STAGE_LIMITS, -r);
         if (p->umask != EXEC_UMASK_UNSET)

@@ -10,12 +10,12 @@ static const struct {
         int exit_code;
 } exec_stage_table[_EXEC_STAGE_MAX] = {
         [EXEC_STAGE_SIGNALS] = { "signals", 207 },
+        [EXEC_STAGE_CGROUP] = { "cgroup", 219 },
         [EXEC_STAGE_SETSID] = { "setsid", 220 },
         [EXEC_STAGE_STDIN] = { "stdin", 208 },
         [EXEC_STAGE_STDOUT] = { "stdout", 209 },
         [EXEC_STAGE_STDERR] = { "stderr", 222 },
         [EXEC_STAGE_FDS] = { "fds", 202 },
-        [EXEC_STAGE_CGROUP] = { "cgroup", 219 },
         [EXEC_STAGE_LIMITS] = { "limits", 205 },
         [EXEC_STAGE_NICE] = { "nice", 201 },
         [EXEC_STAGE_CHDIR] = { "chdir", 200 },

@@ -7,12 +7,13 @@
  *
  *   stage            exit  meaning
  *   SIGNALS          207   resetting signal dispositions or the signal mask failed
+ *   CGROUP           219   joining the service cgroup failed (only where clone3 could not
+ *                          start the child in it)
  *   SETSID           220   setsid() failed
  *   STDIN            208   placing fd 0 failed
  *   STDOUT           209   placing fd 1 failed
  *   STDERR           222   placing fd 2 failed
- *   FDS              202   moving the launch socket or marking other fds close-on-exec failed
- *   CGROUP           219   joining the service cgroup failed (fallback path without clone3)
+ *   FDS              202   moving the launch socket or closing the other fds failed
  *   LIMITS           205   setrlimit failed
  *   NICE             201   setpriority failed
  *   CHDIR            200   chdir to WorkingDirectory= failed
@@ -35,12 +36,12 @@
 
 typedef enum ExecStage {
         EXEC_STAGE_SIGNALS,
+        EXEC_STAGE_CGROUP,
         EXEC_STAGE_SETSID,
         EXEC_STAGE_STDIN,
         EXEC_STAGE_STDOUT,
         EXEC_STAGE_STDERR,
         EXEC_STAGE_FDS,
-        EXEC_STAGE_CGROUP,
         EXEC_STAGE_LIMITS,
         EXEC_STAGE_NICE,
         EXEC_STAGE_CHDIR,

@@ -305,6 +305,46 @@ static void test_ambient_capabilities(void **state) {
         assert_int_equal(c->result.status, 0);
         assert_string_equal(status_field(c->out, "CapAmb", v, sizeof(v)), "0000000000000400");
         assert_string_equal(status_field(c->out, "CapEff", v, sizeof(v)), "0000000000000400");
+
+        /* An ambient capability outside the bounding set cannot be raised. */
+        plan.capability_bounding_set = EXEC_CAPS_ALL & ~(UINT64_C(1) << 10);
+        assert_int_equal(harness_run(&plan, NULL, c), 0);
+        assert_int_equal(c->result.report, EXEC_REPORT_FAILED);
+        assert_int_equal(c->result.stage, EXEC_STAGE_CAPABILITIES);
+        assert_int_equal(c->result.error, EPERM);
+        assert_int_equal(c->result.status, 218);
+        assert_string_equal(c->out, "");
+        free(c);
+}
+
+/* A filter the kernel refuses: the start fails at SECCOMP, the program never runs. */
+static void test_bad_filter(void **state) {
+        const char *argv[] = { HELPER_DIR "/uname-sysname", NULL };
+        struct sock_filter bad[] = { BPF_JUMP(BPF_JMP | BPF_JA, 5, 0, 0) };
+        struct sock_fprog f = { .len = 1, .filter = bad }, n;
+        ExecPlan plan;
+        Captured *c = calloc(1, sizeof(Captured));
+
+        plan_for(&plan, argv);
+        plan.filter_policy = &f;
+        assert_int_equal(harness_run(&plan, NULL, c), 0);
+        assert_int_equal(c->result.report, EXEC_REPORT_FAILED);
+        assert_int_equal(c->result.stage, EXEC_STAGE_SECCOMP);
+        assert_int_equal(c->result.error, EINVAL);
+        assert_int_equal(c->result.status, 228);
+        assert_string_equal(c->out, "");
+
+        /* The same as the gate's second filter, after the listener went to the parent. */
+        assert_int_equal(test_filter_notify(&n), 0);
+        plan_for(&plan, argv);
+        plan.filter_notify = &n;
+        plan.filter_policy = &f;
+        assert_int_equal(harness_run(&plan, NULL, c), 0);
+        assert_int_equal(c->result.report, EXEC_REPORT_FAILED);
+        assert_int_equal(c->result.stage, EXEC_STAGE_SECCOMP);
+        assert_int_equal(c->result.status, 228);
+        assert_string_equal(c->out, "");
+        test_filter_free(&n);
         free(c);
 }
 
@@ -511,6 +551,7 @@ int main(void) {
                 cmocka_unit_test(test_signal_reset),
                 cmocka_unit_test(test_process_attributes),
                 cmocka_unit_test(test_ambient_capabilities),
+                cmocka_unit_test(test_bad_filter),
                 cmocka_unit_test(test_stdio_and_fds),
                 cmocka_unit_test(test_clone_into_cgroup),
                 cmocka_unit_test(test_spawn_fallback),
