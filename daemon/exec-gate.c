@@ -36,6 +36,7 @@
 
 static const char *const exec_report_table[_EXEC_REPORT_MAX] = {
         [EXEC_REPORT_AGAIN] = "again",
+        [EXEC_REPORT_LISTENER] = "listener",
         [EXEC_REPORT_EXECED] = "execed",
         [EXEC_REPORT_FAILED] = "failed",
         [EXEC_REPORT_DIED] = "died",
@@ -208,7 +209,7 @@ static int report_message(ExecProcess *p, const ExecMessage *m, int fd, int n_fd
                 if (!p->gate || p->listener_fd >= 0 || n_fds != 1)
                         return -EBADMSG;
                 p->listener_fd = TAKE_FD(listener);
-                return EXEC_REPORT_AGAIN;
+                return EXEC_REPORT_LISTENER;
         }
         if (m->type != EXEC_MESSAGE_FAILURE || n_fds != 0 || m->stage < 0 ||
             m->stage >= _EXEC_STAGE_MAX || m->error <= 0)

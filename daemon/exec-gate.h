@@ -6,8 +6,9 @@
  * A launched process has up to three fds the caller watches (with sd-event in the daemon,
  * with poll in exec_run_and_wait()):
  *   socket_fd   - the launch socket. Readable: call exec_read_report(). It delivers the
- *                 gate's listener (then listener_fd becomes >= 0), a failure report, or EOF
- *                 (the child exec'd). Closed and set to -1 once the launch is decided.
+ *                 gate's listener (EXEC_REPORT_LISTENER; listener_fd is now >= 0), a failure
+ *                 report, or EOF (the child exec'd). Closed and set to -1 once the launch
+ *                 is decided.
  *   listener_fd - the gate's seccomp listener, only with a notify filter. Readable: call
  *                 exec_gate_handle(). It stays open for the service's whole life; when it
  *                 hangs up no task uses the filter any more.
@@ -87,7 +88,8 @@ typedef struct ExecDenial {
 typedef void (*ExecDenialCallback)(const ExecDenial *d, void *userdata);
 
 typedef enum ExecReport {
-        EXEC_REPORT_AGAIN,   /* nothing decided yet (or the listener just arrived) */
+        EXEC_REPORT_AGAIN,   /* nothing decided yet */
+        EXEC_REPORT_LISTENER, /* the gate's listener arrived: start watching listener_fd */
         EXEC_REPORT_EXECED,  /* the launch socket closed: the child exec'd */
         EXEC_REPORT_FAILED,  /* the child reported {stage, errno} */
         EXEC_REPORT_DIED,    /* the socket closed before the gate let the launch through */
@@ -103,7 +105,9 @@ typedef enum ExecReport {
 int exec_spawn(const ExecPlan *plan, ExecProcess **ret);
 
 /* Read one message from the launch socket without blocking. Returns an ExecReport; with
- * EXEC_REPORT_FAILED, *ret_stage and *ret_errno are set. -EBADMSG on a malformed message. */
+ * EXEC_REPORT_FAILED, *ret_stage and *ret_errno are set. -EBADMSG on a malformed message
+ * (any fd that came with it is closed): the caller should then kill the child, since only
+ * our own code runs in it before exec and a malformed message means something is wrong. */
 int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno);
 
 /* Answer pending notifications on the listener without blocking. Returns 0, or

@@ -19,7 +19,7 @@ static int run_on_socket(ExecProcess *p, RunState *s) {
         int r = exec_read_report(p, &stage, &error);
         if (r < 0)
                 return r;
-        if (r == EXEC_REPORT_AGAIN)
+        if (r == EXEC_REPORT_AGAIN || r == EXEC_REPORT_LISTENER)
                 return 0;
         s->reported = true;
         s->result.report = (ExecReport) r;

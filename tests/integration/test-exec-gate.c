@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -23,7 +24,9 @@
 
 /* Distinctive, so that a denial by the gate cannot be mistaken for anything else. */
 #define GATE_ERRNO EHOSTDOWN
-#define STRESS_RUNS 300
+/* Launches in the signal stress test; SYSCAGE_STRESS_RUNS overrides it for long runs. */
+#define STRESS_RUNS_DEFAULT 300
+#define STRESS_RUNS_MAX 1000000
 
 static const char *const empty_env[] = { NULL };
 
@@ -109,6 +112,31 @@ static void test_bash_kill(void **state) {
         assert_int_equal(d.n, 1);
         assert_true(d.d[0].killed);
         assert_string_equal(d.d[0].path, "/usr/bin/echo");
+        free(c);
+}
+
+/* A script as the service: the interpreter is loaded by the same execve, so it runs; a
+ * command it runs is denied. */
+static void test_script_service(void **state) {
+        char path[4096];
+        const char *argv[] = { path, NULL };
+        ExecPlan plan;
+        Denials d = {};
+        Captured *c = calloc(1, sizeof(Captured));
+
+        snprintf(path, sizeof(path), "%s/gate-script-%d.sh", HELPER_DIR, (int) getpid());
+        FILE *f = fopen(path, "we");
+        assert_non_null(f);
+        fputs("#!/bin/sh\necho script-ran\n/bin/true && echo true-ran\n", f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(chmod(path, 0755), 0);
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        assert_int_equal(harness_run(&plan, &d, c), 0);
+        unlink(path);
+        assert_int_equal(c->result.report, EXEC_REPORT_EXECED);
+        assert_string_equal(c->out, "script-ran\n");
+        assert_int_equal(d.n, 1);
+        assert_string_equal(d.d[0].path, "/bin/true");
         free(c);
 }
 
@@ -402,7 +430,7 @@ static void test_stop_while_pending(void **state) {
                 while (p->listener_fd < 0) {
                         struct pollfd pfd = { .fd = p->socket_fd, .events = POLLIN };
                         assert_int_equal(poll(&pfd, 1, 10000), 1);
-                        assert_int_equal(exec_read_report(p, &stage, &error), EXEC_REPORT_AGAIN);
+                        assert_int_equal(exec_read_report(p, &stage, &error), EXEC_REPORT_LISTENER);
                 }
                 struct pollfd lfd = { .fd = p->listener_fd, .events = POLLIN };
                 assert_int_equal(poll(&lfd, 1, 10000), 1);
@@ -467,7 +495,14 @@ static void *thrower_main(void *arg) {
         return NULL;
 }
 
+static unsigned stress_runs(void) {
+        const char *e = getenv("SYSCAGE_STRESS_RUNS");
+        long n = e ? strtol(e, NULL, 10) : STRESS_RUNS_DEFAULT;
+        return n >= 10 && n <= STRESS_RUNS_MAX ? (unsigned) n : STRESS_RUNS_DEFAULT;
+}
+
 static void test_stress_signals(void **state) {
+        const unsigned runs = stress_runs();
         const char *argv[] = { "/bin/true", NULL };
         Thrower t = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .pidfd = -1 };
         pthread_t th;
@@ -476,7 +511,7 @@ static void test_stress_signals(void **state) {
         Denials d = {};
 
         assert_int_equal(pthread_create(&th, NULL, thrower_main, &t), 0);
-        for (unsigned i = 0; i < STRESS_RUNS; i++) {
+        for (unsigned i = 0; i < runs; i++) {
                 ExecProcess *p;
                 ExecResult r;
 
@@ -521,7 +556,7 @@ static void test_stress_signals(void **state) {
         print_message("stress: %u launched, %u terminated by SIGTERM (%u before exec)\n", ok,
                       terminated, died_early);
         /* Every stop/continue round launched. */
-        assert_true(ok >= STRESS_RUNS - STRESS_RUNS / 10);
+        assert_true(ok >= runs - runs / 10);
         assert_int_equal(d.n, 0);
 }
 
@@ -530,6 +565,7 @@ int main(void) {
                 cmocka_unit_test(test_bash_errno),
                 cmocka_unit_test(test_bash_kill),
                 cmocka_unit_test(test_gate_status),
+                cmocka_unit_test(test_script_service),
                 cmocka_unit_test(test_static_allow_list),
                 cmocka_unit_test(test_bypass_thread),
                 cmocka_unit_test(test_bypass_fork),

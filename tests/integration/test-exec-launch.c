@@ -497,7 +497,7 @@ static bool pdeathsig_service_dies(int death_signal) {
                         struct pollfd x = { .fd = p->socket_fd, .events = POLLIN };
                         (void) poll(&x, 1, -1);
                         r = exec_read_report(p, &stage, &error);
-                } while (r == EXEC_REPORT_AGAIN);
+                } while (r == EXEC_REPORT_AGAIN || r == EXEC_REPORT_LISTENER);
                 if (r != EXEC_REPORT_EXECED || write(pfd[1], &p->pid, sizeof(pid_t)) != sizeof(pid_t))
                         _exit(1);
                 _exit(0); /* the "daemon" dies, the service stays unreaped by us */
