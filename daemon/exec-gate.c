@@ -336,6 +336,13 @@ static void denial_describe(ExecProcess *p, const struct seccomp_notif *n, ExecD
  * whole thread group. */
 static bool denial_kill(ExecProcess *p, const struct seccomp_notif *n) {
         _cleanup_close_ int pidfd = pidfd_open((pid_t) n->pid, PIDFD_THREAD);
+        /* Before Linux 6.9 there are no thread pidfds: pin the thread group instead. While
+         * the notification is valid the thread lives, so its Tgid still names its process. */
+        if (pidfd < 0 && errno == EINVAL) {
+                pid_t tgid = proc_read_tgid((pid_t) n->pid);
+                if (tgid > 0)
+                        pidfd = pidfd_open(tgid, 0);
+        }
         if (pidfd < 0)
                 return false;
         if (!notif_id_valid(p->listener_fd, n->id))
