@@ -115,6 +115,55 @@ static void test_bash_kill(void **state) {
         free(c);
 }
 
+static void drive_until_launched(ExecProcess *p, Denials *d);
+
+/* Many denials in a row (each from a new forked child), all answered and counted; once
+ * the service is gone the listener hangs up. */
+static void test_flood_and_hangup(void **state) {
+        const char *argv[] = { "/bin/bash", "-c",
+                "for ((i = 0; i < 100; i++)); do /bin/true; done 2>/dev/null; echo done", NULL };
+        ExecPlan plan;
+        ExecProcess *p;
+        ExecResult r;
+        Denials d = {};
+        int out[2];
+        char buf[64] = "";
+
+        assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.stdout_fd = out[1];
+        assert_int_equal(exec_spawn(&plan, &p), 0);
+        close(out[1]);
+        assert_int_equal(exec_process_wait(p, harness_collect, &d, &r), 0);
+        assert_true(read(out[0], buf, sizeof(buf) - 1) > 0);
+        assert_string_equal(buf, "done\n");
+        assert_int_equal(r.status, 0);
+        assert_int_equal(r.n_denied, 100);
+        assert_int_equal(d.n, 100);
+        /* The wait loop closes the listener when it sees the hangup; if the exit came
+         * first, the hangup is still to be seen. */
+        if (p->listener_fd >= 0) {
+                struct pollfd pfd = { .fd = p->listener_fd, .events = POLLIN };
+                assert_int_equal(poll(&pfd, 1, 5000), 1);
+                assert_int_equal(exec_gate_handle(p, NULL, NULL), EXEC_GATE_CLOSED);
+        }
+        exec_process_free(p);
+        close(out[0]);
+
+        /* Deterministically: launch, reap without looking at the listener, then it hangs up. */
+        const char *argv_true[] = { "/bin/true", NULL };
+        siginfo_t si = {};
+        gate_plan(&plan, argv_true, *state, NULL, EXEC_GATE_ERRNO);
+        assert_int_equal(exec_spawn(&plan, &p), 0);
+        drive_until_launched(p, &d);
+        assert_int_equal(waitid((idtype_t) P_PIDFD, (id_t) p->pidfd, &si, WEXITED), 0);
+        struct pollfd pfd = { .fd = p->listener_fd, .events = POLLIN };
+        assert_int_equal(poll(&pfd, 1, 5000), 1);
+        assert_true(pfd.revents & POLLHUP);
+        assert_int_equal(exec_gate_handle(p, NULL, NULL), EXEC_GATE_CLOSED);
+        exec_process_free(p);
+}
+
 /* A script as the service: the interpreter is loaded by the same execve, so it runs; a
  * command it runs is denied. */
 static void test_script_service(void **state) {
@@ -566,6 +615,7 @@ int main(void) {
                 cmocka_unit_test(test_bash_kill),
                 cmocka_unit_test(test_gate_status),
                 cmocka_unit_test(test_script_service),
+                cmocka_unit_test(test_flood_and_hangup),
                 cmocka_unit_test(test_static_allow_list),
                 cmocka_unit_test(test_bypass_thread),
                 cmocka_unit_test(test_bypass_fork),
