@@ -57,6 +57,9 @@ int unit_file_load_path(const char *path, char * const *search_path, DiagList *d
  * fuzzing, and transient units. */
 int unit_file_load_string(const char *name, const char *filename, const char *text,
                           DiagList *diags, UnitFile **ret);
+/* The same for SIZE bytes at DATA, which may contain NUL bytes (reported as errors). */
+int unit_file_load_buffer(const char *name, const char *filename, const char *data,
+                          size_t size, DiagList *diags, UnitFile **ret);
 
 /* Appends one assignment (used for transient units: "-p KEY=VALUE" becomes one line). */
 int unit_file_add(UnitFile *u, const char *section, const char *key, const char *value,
