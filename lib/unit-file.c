@@ -223,7 +223,9 @@ static bool section_header_check(ParseContext *c, char *l) {
         c->section_used = false;
         c->section_broken = true;
         if (n < 2 || l[n - 1] != ']') {
-                parse_diag(c, DIAG_ERROR, c->line, l, "Invalid section header: missing ']'");
+                parse_diag(c, DIAG_ERROR, c->line, l,
+                           strchr(l, ']') ? "Invalid section header: text after ']'"
+                                          : "Invalid section header: missing ']'");
                 return false;
         }
         name = strndup(l + 1, n - 2);
@@ -273,9 +275,13 @@ static char *reader_cb(char *str, int num, void *stream) {
                         return NULL;
                 if (bad || !logical_line_check(c))
                         continue;
-                /* ini_max_line leaves room for the line, "\n" and NUL. */
-                if (c->logical_len + 2 > (size_t) num)
+                /* ini_configure() gives inih room for the line, "\n" and NUL; never drop a
+                 * line silently should that ever not hold. */
+                if (c->logical_len + 2 > (size_t) num) {
+                        parse_diag(c, DIAG_ERROR, c->line, NULL,
+                                   "Line too long for the parser (%zu bytes)", c->logical_len);
                         continue;
+                }
                 memcpy(str, c->logical, c->logical_len);
                 str[c->logical_len] = '\n';
                 str[c->logical_len + 1] = '\0';
@@ -346,9 +352,12 @@ static void ini_configure(void) {
         ini_allow_bom = false; /* the reader strips it */
         ini_allow_no_value = false;
         ini_stop_on_first_error = false;
+        /* A heap buffer of the full size from the start: inih's buffer starts at
+         * ini_initial_alloc and only grows with ini_allow_realloc. */
         ini_use_stack = false;
         ini_allow_realloc = false;
         ini_max_line = (int) UNIT_LINE_MAX + 3;
+        ini_initial_alloc = (int) UNIT_LINE_MAX + 3;
         ini_start_comment_prefixes = (char *) COMMENT_CHARS;
 }
 
