@@ -174,7 +174,8 @@ static bool next_logical_line(ParseContext *c, bool *ret_bad) {
                 else if (is_comment(s, len))
                         continue; /* as systemd: comments inside a continuation vanish */
                 bad |= line_bad;
-                more = !first || !is_comment(s, len) ? ends_in_continuation(s, len) : false;
+                /* Comment lines never continue (systemd drops them before looking). */
+                more = !is_comment(s, len) && ends_in_continuation(s, len);
                 first = false;
                 if (c->logical_len + len > UNIT_LINE_MAX)
                         too_long = true;
