@@ -18,7 +18,8 @@ typedef enum ExtractFlags {
         EXTRACT_UNESCAPE_RELAX = 1u << 2,           /* keep unknown escapes and a trailing
                                                      * backslash verbatim */
         EXTRACT_QUOTES = 1u << 3,                   /* "..." and '...' group and are removed */
-        EXTRACT_DONT_COALESCE_SEPARATORS = 1u << 4, /* "a,,b" gives "a", "", "b" */
+        EXTRACT_DONT_COALESCE_SEPARATORS = 1u << 4, /* "a,,b" gives "a", "", "b"; a trailing
+                                                     * separator gives no extra empty word */
         EXTRACT_RETAIN_ESCAPE = 1u << 5,            /* backslashes are ordinary characters */
 } ExtractFlags;
 

@@ -203,14 +203,13 @@ static bool section_is_known(const char *name) {
         return false;
 }
 
+/* Cuts trailing whitespace in place and returns the first non-whitespace character. */
 static char *strip(char *s) {
-        size_t n;
+        size_t n = strlen(s);
 
-        s += strspn(s, WHITESPACE);
-        n = strlen(s);
         while (n > 0 && strchr(WHITESPACE, s[n - 1]))
                 s[--n] = '\0';
-        return s;
+        return s + strspn(s, WHITESPACE);
 }
 
 /* Checks a "[Name]" line and makes Name the current section. Returns false when the header
@@ -230,8 +229,10 @@ static bool section_header_check(ParseContext *c, char *l) {
                 return false;
         }
         name = strndup(l + 1, n - 2);
-        if (!name)
+        if (!name) {
+                parse_diag(c, DIAG_ERROR, c->line, l, "Out of memory");
                 return false;
+        }
         if (isempty(name) || strpbrk(name, "[]") || !utf8_is_valid_n(name, strlen(name)) ||
             strpbrk(name, "\t\r\v\f")) {
                 parse_diag(c, DIAG_ERROR, c->line, l, "Invalid section name");
@@ -246,14 +247,12 @@ static bool section_header_check(ParseContext *c, char *l) {
         return true;
 }
 
-/* Classifies the logical line before inih sees it. Returns true when inih should get it. */
+/* Classifies the logical line before inih sees it (trimming it in place). Returns true
+ * when inih should get it. */
 static bool logical_line_check(ParseContext *c) {
-        _cleanup_free_ char *copy = strdup(c->logical);
-        char *l;
+        char *l = strip(c->logical);
 
-        if (!copy)
-                return false;
-        l = strip(copy);
+        c->logical_len = strlen(c->logical);
         if (*l == '\0' || strchr(COMMENT_CHARS, *l))
                 return true;
         if (*l == '[')
