@@ -120,8 +120,9 @@ def run_daemon_checks(tmp, cgroup_dir):
         for path in (state, runtime):
             ok = os.path.isdir(path) and (os.stat(path).st_mode & 0o777) == 0o755
             check(ok, f'{os.path.basename(path)} directory created with mode 0755')
-        check(not os.path.exists(os.path.join(runtime, 'control.sock')),
-              'control socket is not opened yet')
+        sock = os.path.join(runtime, 'control.sock')
+        check(os.path.exists(sock) and (os.stat(sock).st_mode & 0o777) == 0o666,
+              'control socket is open, mode 0666')
 
         if cgroup_dir:
             mount = cgroup2_mount()
