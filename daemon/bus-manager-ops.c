@@ -96,3 +96,7 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path) {
 int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message) {
         return not_supported(ret_message);
 }
+
+int bus_ops_unload(Manager *m, const char *name) {
+        return -ENOENT;
+}

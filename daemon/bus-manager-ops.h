@@ -69,3 +69,6 @@ typedef struct BusTransientSpec {
 } BusTransientSpec;
 
 int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message);
+
+/* Lets the unit module free a transient unit once it is inactive and empty. */
+int bus_ops_unload(Manager *m, const char *name);

@@ -24,6 +24,18 @@ typedef struct BusUnitSeen {
         char result[32];
 } BusUnitSeen;
 
+typedef struct BusTransient {
+        char *name;
+        bool collect;
+} BusTransient;
+
+static BusTransient *bus_transient_free(BusTransient *t) {
+        if (t)
+                free(t->name);
+        free(t);
+        return NULL;
+}
+
 static BusUnitSeen *bus_unit_seen_free(BusUnitSeen *s) {
         if (s)
                 free(s->name);
@@ -377,7 +389,8 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         b->event = sd_event_ref(m->event);
         b->socket_path = strdup(cfg->socket_path);
         b->seen = hashmap_new();
-        if (!b->socket_path || !b->seen)
+        b->transient = hashmap_new();
+        if (!b->socket_path || !b->seen || !b->transient)
                 return log_oom();
         r = sd_id128_randomize(&b->server_id);
         if (r < 0)
@@ -397,6 +410,7 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
 }
 
 Bus *bus_free(Bus *b) {
+        BusTransient *t;
         BusUnitSeen *s;
 
         if (!b)
@@ -412,6 +426,10 @@ Bus *bus_free(Bus *b) {
         while ((s = hashmap_steal_first(b->seen)))
                 bus_unit_seen_free(s);
         hashmap_free(b->seen);
+        while ((t = hashmap_steal_first(b->transient)))
+                bus_transient_free(t);
+        hashmap_free(b->transient);
+        strv_free(b->unload);
         sd_event_unref(b->event);
         free(b->socket_path);
         free(b);
@@ -449,6 +467,38 @@ static bool bus_unit_seen_update(BusUnitSeen *s, const BusUnitBrief *u) {
         return true;
 }
 
+int bus_transient_register(Bus *b, const char *name, bool collect) {
+        BusTransient *t = calloc(1, sizeof(BusTransient));
+
+        if (!t || !(t->name = strdup(name)) || hashmap_put(b->transient, t->name, t) < 0) {
+                bus_transient_free(t);
+                return -ENOMEM;
+        }
+        t->collect = collect;
+        return 0;
+}
+
+/* A transient unit that just went inactive is unloaded after its last state went out, so
+ * that a client waiting for it (run --wait) always learns the result first. */
+static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
+        BusTransient *t = hashmap_get(b->transient, u->name);
+
+        if (!t || !(streq(u->active_state, "inactive") || streq(u->active_state, "failed")))
+                return;
+        if (!t->collect && !streq(u->result, "success"))
+                return;
+        (void) strv_extend(&b->unload, u->name); /* on failure: kept, like a failed unit */
+}
+
+static void bus_unload_collected(Bus *b) {
+        STRV_FOREACH(n, b->unload) {
+                bus_transient_free(hashmap_remove(b->transient, *n));
+                if (bus_ops_unload(b->manager, *n) >= 0)
+                        log_debug("Collecting transient unit %s.", *n);
+        }
+        b->unload = strv_free(b->unload);
+}
+
 static int bus_announce_unit(const BusUnitBrief *u, void *userdata) {
         Bus *b = userdata;
         BusUnitSeen *s = hashmap_get(b->seen, u->name);
@@ -460,9 +510,11 @@ static int bus_announce_unit(const BusUnitBrief *u, void *userdata) {
                         return 0; /* announced on a later pass */
                 }
         }
-        if (bus_unit_seen_update(s, u))
-                bus_broadcast(b, "UnitStateChanged", "ssssii", u, NULL);
         b->n_units_walked++;
+        if (!bus_unit_seen_update(s, u))
+                return 0;
+        bus_broadcast(b, "UnitStateChanged", "ssssii", u, NULL);
+        bus_transient_check(b, u);
         return 0;
 }
 
@@ -480,6 +532,7 @@ static void bus_announce_removals(Bus *b) {
         }
         STRV_FOREACH(n, gone) {
                 bus_unit_seen_free(hashmap_remove(b->seen, *n));
+                bus_transient_free(hashmap_remove(b->transient, *n));
                 bus_broadcast(b, "UnitRemoved", "s", NULL, *n);
         }
         strv_free(gone);
@@ -491,4 +544,5 @@ void bus_announce_changes(Bus *b) {
                 return;
         if (hashmap_size(b->seen) > b->n_units_walked)
                 bus_announce_removals(b);
+        bus_unload_collected(b);
 }

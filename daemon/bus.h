@@ -70,6 +70,8 @@ struct Bus {
 
         Hashmap *seen;               /* unit name -> last state announced (BusUnitSeen) */
         size_t n_units_walked;
+        Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
+        char **unload;               /* transient units to unload after this announcement pass */
         unsigned transient_counter;  /* for "run-uN.service" */
         sd_event_source *post_source;
 };
@@ -90,6 +92,10 @@ int bus_connection_add(Bus *b, int fd, const struct ucred *cred, bool privileged
  * supplementary groups. */
 bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t *groups,
                             size_t n_groups);
+
+/* Remembers a transient unit so that it is unloaded once it is inactive: always with
+ * collect, else only when it succeeded (a failed one stays for `status` until reset-failed). */
+int bus_transient_register(Bus *b, const char *name, bool collect);
 
 /* Emits UnitStateChanged/UnitRemoved for every unit whose state differs from what was last
  * announced. Runs after every event loop iteration that did something. */
