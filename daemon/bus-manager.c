@@ -113,7 +113,8 @@ static int method_list_units(sd_bus_message *m, void *userdata, sd_bus_error *er
         r = bus_ops_foreach_unit(c->bus->manager, brief_collect, &l);
         if (r < 0)
                 goto finish;
-        qsort(l.items, l.n, sizeof(BusUnitBrief), brief_compare);
+        if (l.n > 0)
+                qsort(l.items, l.n, sizeof(BusUnitBrief), brief_compare);
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "(ssssssu)");
