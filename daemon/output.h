@@ -30,6 +30,17 @@
  * the oldest kept is UNIT.log.(files_kept-1). Records are never split across files. A single
  * record larger than max_file_bytes (possible only if line_max exceeds it) gets its own file.
  *
+ * Following a log (`logs -f`): read UNIT.log to its end, then watch it (inotify IN_MODIFY on
+ * the file, IN_MOVE_SELF / IN_CREATE in logs/ for rotation); after a rotation, finish the
+ * renamed file through the open descriptor and continue with the new UNIT.log from offset 0.
+ * A record is written in one batch with others, but may in rare cases (a short write, a full
+ * disk) reach the file in two pieces; a follower should print only up to the last '\n'.
+ *
+ * One stream per unit at a time: two live streams of the same unit (an old instance still
+ * draining while a new one starts) would both append to UNIT.log and rotate independently,
+ * so records of one may land in UNIT.log.1. Nothing is lost, but the order across files can
+ * be off for that overlap.
+ *
  * Backpressure: each pipe is read at most read_max bytes per event-loop iteration. What was
  * read is formatted into a buffer and written to the log file in one batch. If writing fails
  * (ENOSPC, EIO, ...), the buffer is kept, both pipes of the stream stop being read (so the
@@ -61,10 +72,13 @@ typedef enum OutputMode {
         OUTPUT_LOG,      /* default: pipe to the daemon, per-unit log file */
         OUTPUT_INHERIT,  /* the daemon's own stdout/stderr */
         OUTPUT_NULL,     /* /dev/null */
-        OUTPUT_FILE,     /* file:PATH, no truncation, written from offset 0 */
+        OUTPUT_FILE,     /* file:PATH, no truncation, written from offset 0; a FIFO
+                          * without a reader fails with -ENXIO instead of blocking */
         OUTPUT_APPEND,   /* append:PATH */
         OUTPUT_TRUNCATE, /* truncate:PATH */
-        OUTPUT_JOURNAL,  /* journald stream when it runs, else OUTPUT_LOG with a warning */
+        OUTPUT_JOURNAL,  /* journald stream (sd_journal_stream_fd, a local connect) when
+                          * /run/systemd/journal/socket exists, else OUTPUT_LOG with a
+                          * warning logged once per context */
         _OUTPUT_MODE_MAX,
         _OUTPUT_MODE_INVALID = -EINVAL,
 } OutputMode;
