@@ -2,9 +2,10 @@
 /*
  * `logs UNIT [-n N] [-f]`. Without -f the daemon sends the last N lines (GetLogs). With -f
  * the daemon hands us its log file read-only (OpenLogFile); we print the last N lines and
- * then follow the file ourselves with inotify on our fd's /proc link, which works without
- * any right on the log directory. When the file is rotated (moved or removed) we ask for the
- * new one; until a unit has a log at all we ask again every LOGS_RETRY_MSEC.
+ * then follow the file ourselves: with inotify on our fd's /proc link where we may read the
+ * file, else by polling it every LOGS_POLL_MSEC and asking the daemon whether its log is
+ * still the same file. When the file is rotated (moved or removed) we ask for the new one;
+ * until a unit has a log at all we ask again every LOGS_RETRY_MSEC.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -103,17 +104,44 @@ static int logs_copy_new(int fd) {
         return k < 0 && errno != EAGAIN ? -errno : 0;
 }
 
-/* Follows fd until the file is moved or removed (returns 0) or an error. */
-static int logs_follow_file(int fd) {
+/* Whether the inotify events say the file went away (rotated or removed). */
+static bool logs_file_gone(int ino) {
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        bool gone = false;
+        ssize_t k;
+
+        while ((k = read(ino, buf, sizeof(buf))) > 0)
+                for (char *p = buf; p < buf + k; p += sizeof(struct inotify_event) + ((struct inotify_event *) p)->len)
+                        if (((struct inotify_event *) p)->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_IGNORED))
+                                gone = true;
+        return gone;
+}
+
+/* Whether the daemon's log file for unit is another file than the one st describes (the log
+ * was rotated). Without inotify (it needs read access to the file, which a reader that got
+ * the fd from the daemon may not have) this is how a rename is noticed. */
+static bool logs_replaced(sd_bus *bus, const char *unit, const struct stat *st) {
+        _cleanup_close_ int fd = logs_open(bus, unit);
+        struct stat now;
+
+        if (fd < 0 || fstat(fd, &now) < 0)
+                return false;
+        return now.st_dev != st->st_dev || now.st_ino != st->st_ino;
+}
+
+/* Follows fd until the file is moved or removed (returns 0, after printing what it still
+ * got) or an error. */
+static int logs_follow_file(sd_bus *bus, const char *unit, int fd) {
         _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        char path[64], ev[4096];
+        char path[64];
 
         snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
         if (ino < 0 || inotify_add_watch(ino, path, IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF | IN_ATTRIB) < 0)
-                ino = safe_close(ino); /* fall back to polling */
+                ino = safe_close(ino); /* without inotify: poll, and notice removal only */
         for (;;) {
                 struct pollfd pfd = { .fd = ino, .events = POLLIN };
                 struct stat st;
+                bool gone = false;
                 int r;
 
                 r = logs_copy_new(fd);
@@ -122,10 +150,13 @@ static int logs_follow_file(int fd) {
                 if (fstat(fd, &st) < 0)
                         return -errno;
                 if (st.st_nlink == 0)
-                        return 0; /* rotated away or removed */
-                if (poll(&pfd, ino >= 0 ? 1 : 0, LOGS_POLL_MSEC) > 0)
-                        while (read(ino, ev, sizeof(ev)) > 0)
-                                ;
+                        gone = true;
+                else if (poll(&pfd, ino >= 0 ? 1 : 0, LOGS_POLL_MSEC) > 0)
+                        gone = logs_file_gone(ino);
+                else if (ino < 0)
+                        gone = logs_replaced(bus, unit, &st);
+                if (gone)
+                        return logs_copy_new(fd); /* what was written before the move */
         }
 }
 
@@ -146,7 +177,7 @@ static int logs_follow(sd_bus *bus, const char *unit, unsigned n) {
                 r = logs_print_tail(fd, first ? n : UINT32_MAX);
                 first = false;
                 if (r >= 0)
-                        r = logs_follow_file(fd);
+                        r = logs_follow_file(bus, unit, fd);
                 if (r < 0) {
                         fprintf(stderr, "Failed to follow the log of %s: %s\n", unit, strerror(-r));
                         return CTL_EXIT_FAILURE;

@@ -352,6 +352,78 @@ def check_ctl_errors(sock):
     check(p.returncode == 100, 'unknown verb exits 100')
 
 
+class LineReader:
+    """Lines from a pipe with a timeout; reads the fd directly, so select() sees everything."""
+
+    def __init__(self, f):
+        self.fd, self.buf = f.fileno(), b''
+
+    def readline(self, timeout=10.0):
+        import select
+        deadline = time.monotonic() + timeout
+        while b'\n' not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                return ''
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                return ''
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b'\n')
+        return line.decode() + '\n'
+
+
+def check_logs(sock, base):
+    """logs -n and logs -f, against a log file written here as the daemon would write it."""
+    logs = os.path.join(base, 'state', 'logs')
+    os.makedirs(logs, exist_ok=True)
+    path = os.path.join(logs, 'hello.service.log')
+    with open(path, 'w') as f:
+        f.write(''.join(f'line {i}\n' for i in range(1, 101)))
+    # Private to root, as the daemon keeps them: readers get the file through the daemon.
+    os.chmod(logs, 0o700)
+    os.chmod(path, 0o600)
+    p = ctl(sock, 'logs', 'hello', '-n', '3', user=NOBODY)
+    check(p.returncode == 0 and p.stdout == 'line 98\nline 99\nline 100\n', f'nobody: logs -n 3 prints the last 3 lines of a root-only log ({p.stdout!r})')
+    p = ctl(sock, 'logs', 'hello', '-n', '0')
+    check(p.returncode == 0 and p.stdout == '', 'logs -n 0 prints nothing')
+    p = ctl(sock, 'logs', 'hello', '-n', '99999999')
+    check(p.returncode == 100, 'logs -n beyond the limit is a usage error')
+    p = ctl(sock, 'logs', 'nothing-logged')
+    check(p.returncode == 0 and p.stdout == '', 'logs of a unit without a log prints nothing')
+    for who in ('root', 'nobody'):   # root follows with inotify, nobody by polling
+        check_logs_follow(sock, path, who)
+
+
+def check_logs_follow(sock, path, who):
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+
+    def drop():
+        if who == 'nobody':
+            os.setgroups([])
+            os.setresgid(NOBODY_GID, NOBODY_GID, NOBODY_GID)
+            os.setresuid(NOBODY, NOBODY, NOBODY)
+    with open(path, 'w') as lf:
+        lf.write(''.join(f'line {i}\n' for i in range(1, 101)))
+    f = subprocess.Popen([CTL_COPY, 'logs', 'hello', '-f', '-n', '2'], stdout=subprocess.PIPE, env=env,
+                         preexec_fn=drop)
+    lines = LineReader(f.stdout)
+    try:
+        got = [lines.readline() for _ in range(2)]
+        check(got == ['line 99\n', 'line 100\n'], f'{who}: logs -f of a root-only log starts with the last lines ({got})')
+        with open(path, 'a') as lf:
+            lf.write('appended\n')
+        check(lines.readline() == 'appended\n', f'{who}: logs -f prints an appended line')
+        os.rename(path, path + '.1')          # rotation: a new file takes the name
+        with open(path, 'w') as lf:
+            lf.write('after rotation\n')
+        os.chmod(path, 0o600)
+        check(lines.readline() == 'after rotation\n', f'{who}: logs -f follows the log across rotation')
+    finally:
+        f.kill()
+        f.wait()
+
+
 def main():
     global CTL_COPY, NOBODY_GID
     if os.geteuid() != 0:
@@ -379,6 +451,7 @@ def main():
             check_authorisation(sock, gid)
         else:
             print('skip authorisation checks: no adm, users or staff group')
+        check_logs(sock, base)
         check_malformed(sock, d.pid)
         check_mid_call_disconnects(sock, d.pid)
         check_per_uid_limit(sock)
