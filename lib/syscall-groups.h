@@ -7,6 +7,11 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdio.h>
+
+/* How deep nested groups may go before the expansion gives up with -ELOOP. The table itself nests
+ * one level deep (@system-service -> @default, ...); the limit only stops a cycle. */
+#define SYSCALL_GROUP_DEPTH_MAX 8
 
 typedef struct SyscallGroup {
         const char *name;             /* with the leading '@' */
@@ -22,6 +27,19 @@ const SyscallGroup *syscall_group_find(const char *name);
 
 /* Calls CB for every syscall name in G, nested groups expanded recursively. A name may be
  * reported more than once when groups overlap. Stops and returns the first negative value CB
- * returns; 0 otherwise. */
+ * returns; 0 otherwise. A nested name that is not a group is a table bug and gives -EINVAL,
+ * nesting deeper than SYSCALL_GROUP_DEPTH_MAX (a cycle) gives -ELOOP; CB may have been called
+ * for some names before either is noticed. */
 int syscall_group_foreach(const SyscallGroup *g, int (*cb)(const char *syscall, void *userdata),
                           void *userdata);
+
+/* The same, looking nested groups up in TABLE (N_TABLE entries) instead of syscall_groups[]: for
+ * checking a table before it is used, and for tests. */
+int syscall_group_foreach_in(const SyscallGroup *table, size_t n_table, const SyscallGroup *g,
+                             int (*cb)(const char *syscall, void *userdata), void *userdata);
+
+/* Prints G the way `systemd-analyze syscall-filter` does: the name, "    # help", then one
+ * member a line indented by four spaces, nested groups first and not expanded. No blank line
+ * follows, so a caller printing several groups puts "\n" between them. With G == NULL prints
+ * every group in table order, separated by blank lines. -EIO if writing to F failed. */
+int syscall_group_dump(FILE *f, const SyscallGroup *g);
