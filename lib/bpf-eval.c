@@ -205,8 +205,10 @@ static const char *const jmp_names[16] = {
 
 /* Names the seccomp_data field at offset K, for readability. */
 static const char *data_field(uint32_t k) {
-        static const char *const args[] = { "args[0]", "args[1]", "args[2]",
-                                             "args[3]", "args[4]", "args[5]" };
+        static const char *const args[] = {
+                "args[0]", "args[0].hi", "args[1]", "args[1].hi", "args[2]", "args[2].hi",
+                "args[3]", "args[3].hi", "args[4]", "args[4].hi", "args[5]", "args[5].hi",
+        };
         if (k == offsetof(struct seccomp_data, nr))
                 return "nr";
         if (k == offsetof(struct seccomp_data, arch))
@@ -217,7 +219,8 @@ static const char *data_field(uint32_t k) {
                 return "ip.hi";
         if (k >= offsetof(struct seccomp_data, args) && k < sizeof(struct seccomp_data)) {
                 size_t o = k - offsetof(struct seccomp_data, args);
-                return o % 8 == 0 ? args[o / 8] : "args.hi"; /* little-endian layout */
+                /* Little-endian layout; other offsets are rejected by the checker. */
+                return o % 4 == 0 ? args[o / 4] : "?";
         }
         return "?";
 }

@@ -119,7 +119,8 @@ static int add_unconditional(scmp_filter_ctx ctx, const Policy *p) {
                 const PolicyRule *r = &p->rules[i];
                 int nr, q;
 
-                if (r->n_conds > 0)
+                /* libseccomp refuses a rule that repeats the default action; it is a no-op. */
+                if (r->n_conds > 0 || policy_action_equal(r->action, p->default_action))
                         continue;
                 if ((q = rule_syscall_nr(r->syscall, &nr)) < 0)
                         return q;
