@@ -190,8 +190,7 @@ static bool flag_on(const PolicyRulesConfig *c, PolicyDirective d) {
         return c->flags[d].value;
 }
 
-/* The boolean directives that refuse whole syscalls or groups with EPERM, in systemd's
- * installation order. */
+/* The boolean directives that refuse whole syscalls or groups with EPERM. */
 static const struct {
         PolicyDirective directive;
         const char *const names[3];
@@ -204,37 +203,54 @@ static const struct {
         { POLICY_DIRECTIVE_PRIVATE_DEVICES, { "@raw-io" } },
 };
 
+static int refuse_flag(const PolicyRulesConfig *c, size_t i, PolicyRulesCallback cb, void *ud) {
+        PolicyDirective d = refusing_flags[i].directive;
+        int r;
+
+        if (!flag_on(c, d))
+                return 0;
+        for (size_t j = 0; j < ELEMENTSOF(refusing_flags[i].names); j++) {
+                const char *name = refusing_flags[i].names[j];
+                if (name && (r = cb(name, POLICY_ERRNO(EPERM), c->flags[d].origin, ud)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The unconditional parts of RestrictAddressFamilies=, RestrictSUIDSGID= and
+ * RestrictNamespaces=, in that order. */
+static int refuse_restricted(const PolicyRulesConfig *c, PolicyRulesCallback cb, void *ud) {
+        int r;
+
+        /* RestrictAddressFamilies=none (or everything removed): socket() always fails. */
+        if (c->families_mode == 1 && c->families == 0 &&
+            (r = cb("socket", POLICY_ERRNO(EAFNOSUPPORT), c->families_origin, ud)) < 0)
+                return r;
+        /* openat2() takes its mode in a struct a filter cannot read: make libc fall back. */
+        if (flag_on(c, POLICY_DIRECTIVE_RESTRICT_SUID_SGID) &&
+            (r = cb("openat2", POLICY_ERRNO(ENOSYS), c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID].origin, ud)) < 0)
+                return r;
+        /* clone3() flags live in a struct too. */
+        if (namespaces_blocked(c) != 0 &&
+            (r = cb("clone3", POLICY_ERRNO(ENOSYS), c->namespaces_origin, ud)) < 0)
+                return r;
+        if (c->namespaces_set && c->namespaces_kept == 0 &&
+            (r = cb("setns", POLICY_ERRNO(EPERM), c->namespaces_origin, ud)) < 0)
+                return r;
+        return 0;
+}
+
+/* systemd's installation order: ProtectHostname= right after the UTS namespace is set up,
+ * then the others as listed in refusing_flags[]. */
 int policy_rules_foreach_unconditional(const PolicyRulesConfig *c, PolicyRulesCallback cb,
                                        void *ud) {
         int r;
 
-        /* ProtectHostname= is installed first (right after the UTS namespace). */
-        for (size_t i = 0; i < ELEMENTSOF(refusing_flags); i++) {
-                PolicyDirective d = refusing_flags[i].directive;
-                if (i == 1) {
-                        /* RestrictAddressFamilies=none: socket() always fails. */
-                        if (c->families_mode == 1 && c->families == 0 &&
-                            (r = cb("socket", POLICY_ERRNO(EAFNOSUPPORT), c->families_origin, ud)) < 0)
-                                return r;
-                        if (flag_on(c, POLICY_DIRECTIVE_RESTRICT_SUID_SGID) &&
-                            (r = cb("openat2", POLICY_ERRNO(ENOSYS),
-                                    c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID].origin, ud)) < 0)
-                                return r;
-                        if (namespaces_blocked(c) != 0 &&
-                            (r = cb("clone3", POLICY_ERRNO(ENOSYS), c->namespaces_origin, ud)) < 0)
-                                return r;
-                        if (c->namespaces_set && c->namespaces_kept == 0 &&
-                            (r = cb("setns", POLICY_ERRNO(EPERM), c->namespaces_origin, ud)) < 0)
-                                return r;
-                }
-                if (!flag_on(c, d))
-                        continue;
-                for (size_t j = 0; j < ELEMENTSOF(refusing_flags[i].names); j++) {
-                        const char *name = refusing_flags[i].names[j];
-                        if (name && (r = cb(name, POLICY_ERRNO(EPERM), c->flags[d].origin, ud)) < 0)
-                                return r;
-                }
-        }
+        if ((r = refuse_flag(c, 0, cb, ud)) < 0 || (r = refuse_restricted(c, cb, ud)) < 0)
+                return r;
+        for (size_t i = 1; i < ELEMENTSOF(refusing_flags); i++)
+                if ((r = refuse_flag(c, i, cb, ud)) < 0)
+                        return r;
         return 0;
 }
 

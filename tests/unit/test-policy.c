@@ -131,6 +131,10 @@ static const Case cases[] = {
           { { X64, "socket", { AF_UNIX }, ALLOW }, { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) }, { X64, "getpid", {}, KILL } } },
         { "an unconditional denial decides", { "SystemCallFilter=~socket:EACCES", "RestrictAddressFamilies=AF_UNIX" },
           { { X64, "socket", { AF_UNIX }, ERR(EACCES) }, { X64, "socket", { AF_INET }, ERR(EACCES) } } },
+        { "address families on i386: socketcall() is refused whole", { "RestrictAddressFamilies=AF_UNIX", "SystemCallArchitectures=x86" },
+          { { I386, NULL, { AF_UNIX }, ALLOW, .nr = 359 /* socket */ }, { I386, NULL, { AF_INET }, ERR(EAFNOSUPPORT), .nr = 359 },
+            { I386, "socketcall", { 1 /* SYS_SOCKET */ }, ERR(EAFNOSUPPORT) }, { I386, "socketcall", { 3 /* SYS_CONNECT */ }, ALLOW },
+            { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) } } },
         /* RestrictNamespaces= */
         { "namespaces, yes", { "RestrictNamespaces=yes" },
           { { X64, "unshare", { CLONE_NEWNET }, ERR(EPERM) }, { X64, "unshare", { CLONE_FILES }, ALLOW },
@@ -233,6 +237,7 @@ static void check_case(const Case *c) {
                         r = test_eval(s, e->arch, e->syscall, e->args);
                 else {
                         struct seccomp_data d = { .nr = e->nr, .arch = arch_to_audit(e->arch) };
+                        memcpy(d.args, e->args, sizeof d.args);
                         assert_int_equal(bpf_eval_stack(s->progs, s->n, &d, &r), 0);
                 }
                 if (r != e->ret)
