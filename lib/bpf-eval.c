@@ -225,52 +225,46 @@ static const char *data_field(uint32_t k) {
         return "?";
 }
 
+static void load_print(const struct sock_filter *i, FILE *f) {
+        const char *op = BPF_CLASS(i->code) == BPF_LD ? "ld" : "ldx";
+
+        switch (BPF_MODE(i->code)) {
+        case BPF_ABS: fprintf(f, "%s [%u] ; %s\n", op, i->k, data_field(i->k)); break;
+        case BPF_MEM: fprintf(f, "%s M[%u]\n", op, i->k); break;
+        case BPF_LEN: fprintf(f, "%s #len\n", op); break;
+        default: fprintf(f, "%s #0x%x\n", op, i->k); break;
+        }
+}
+
+static void jump_print(const struct sock_filter *i, size_t pc, FILE *f) {
+        const char *name = jmp_names[BPF_OP(i->code) >> 4] ?: "j?";
+
+        if (BPF_OP(i->code) == BPF_JA)
+                fprintf(f, "ja %zu\n", pc + 1 + i->k);
+        else if (BPF_SRC(i->code) == BPF_X)
+                fprintf(f, "%s x jt %zu jf %zu\n", name, pc + 1 + i->jt, pc + 1 + i->jf);
+        else
+                fprintf(f, "%s #0x%x jt %zu jf %zu\n", name, i->k, pc + 1 + i->jt, pc + 1 + i->jf);
+}
+
 static void insn_print(const struct sock_filter *i, size_t pc, FILE *f) {
-        const char *src = BPF_SRC(i->code) == BPF_X ? "x" : NULL;
-        const char *name;
+        const char *alu = alu_names[BPF_OP(i->code) >> 4] ?: "alu?";
         char ret[32];
 
         fprintf(f, "%5zu: ", pc);
         switch (BPF_CLASS(i->code)) {
         case BPF_LD:
-                if (BPF_MODE(i->code) == BPF_ABS)
-                        fprintf(f, "ld [%u] ; %s\n", i->k, data_field(i->k));
-                else if (BPF_MODE(i->code) == BPF_MEM)
-                        fprintf(f, "ld M[%u]\n", i->k);
-                else if (BPF_MODE(i->code) == BPF_LEN)
-                        fprintf(f, "ld #len\n");
-                else
-                        fprintf(f, "ld #0x%x\n", i->k);
-                return;
-        case BPF_LDX:
-                if (BPF_MODE(i->code) == BPF_MEM)
-                        fprintf(f, "ldx M[%u]\n", i->k);
-                else if (BPF_MODE(i->code) == BPF_LEN)
-                        fprintf(f, "ldx #len\n");
-                else
-                        fprintf(f, "ldx #0x%x\n", i->k);
-                return;
+        case BPF_LDX: load_print(i, f); return;
         case BPF_ST: fprintf(f, "st M[%u]\n", i->k); return;
         case BPF_STX: fprintf(f, "stx M[%u]\n", i->k); return;
+        case BPF_JMP: jump_print(i, pc, f); return;
         case BPF_ALU:
-                name = alu_names[BPF_OP(i->code) >> 4];
                 if (BPF_OP(i->code) == BPF_NEG)
                         fprintf(f, "neg\n");
-                else if (src)
-                        fprintf(f, "%s x\n", name ? name : "alu?");
+                else if (BPF_SRC(i->code) == BPF_X)
+                        fprintf(f, "%s x\n", alu);
                 else
-                        fprintf(f, "%s #0x%x\n", name ? name : "alu?", i->k);
-                return;
-        case BPF_JMP:
-                name = jmp_names[BPF_OP(i->code) >> 4];
-                if (BPF_OP(i->code) == BPF_JA)
-                        fprintf(f, "ja %zu\n", pc + 1 + i->k);
-                else if (src)
-                        fprintf(f, "%s x jt %zu jf %zu\n", name ? name : "j?", pc + 1 + i->jt,
-                                pc + 1 + i->jf);
-                else
-                        fprintf(f, "%s #0x%x jt %zu jf %zu\n", name ? name : "j?", i->k,
-                                pc + 1 + i->jt, pc + 1 + i->jf);
+                        fprintf(f, "%s #0x%x\n", alu, i->k);
                 return;
         case BPF_RET:
                 if (BPF_RVAL(i->code) == BPF_A)

@@ -46,6 +46,7 @@ typedef struct BoolSetting {
 struct PolicyBuilder {
         Policy *policy; /* holds interned file names; receives the rules at the end */
         unsigned n_errors;
+        bool transient;
 
         ListMode filter_mode;
         PolicyOrigin filter_origin;
@@ -136,6 +137,10 @@ PolicyBuilder *policy_builder_free(PolicyBuilder *b) {
         return NULL;
 }
 
+void policy_builder_set_transient(PolicyBuilder *b, bool transient) {
+        b->transient = transient;
+}
+
 /* Locates a diagnostic: the bad value gets an error and counts against the build. */
 #define BUILD_ERROR(b, diags, o, ...)                                                     \
         ({                                                                                \
@@ -214,6 +219,9 @@ static int filter_word(PolicyBuilder *b, ListCtx *c, char *word, DiagList *diags
         c->tmpl.has_action = false;
         if (colon) {
                 *colon = '\0';
+                if (!c->invert && b->transient)
+                        return BUILD_ERROR(b, diags, o, "Allow-listed system calls cannot take "
+                                           "an error number: %s:%s", word, colon + 1);
                 if (!c->invert)
                         return BUILD_WARN(diags, o, "Allow-listed system calls cannot take an "
                                           "error number, ignoring %s:%s", word, colon + 1);

@@ -23,6 +23,11 @@ int policy_builder_new(PolicyBuilder **ret);
 PolicyBuilder *policy_builder_free(PolicyBuilder *b);
 DEFINE_TRIVIAL_CLEANUP_FUNC(PolicyBuilder *, policy_builder_free);
 
+/* Transient properties (`run -p`, bus calls) are stricter, as in systemd: an error number on
+ * an allow-list entry is an error instead of a warning. The caller unquotes the value first
+ * (unit files do not unquote these lists). */
+void policy_builder_set_transient(PolicyBuilder *b, bool transient);
+
 /* Whether KEY (in [Service]) is one of the directives this module implements. */
 bool policy_is_directive(const char *key);
 

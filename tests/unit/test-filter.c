@@ -98,6 +98,28 @@ static void test_gate(void **state) {
                 assert_int_equal(test_eval(n, SCMP_ARCH_X86, "getpid", NULL), SECCOMP_RET_KILL_PROCESS);
 }
 
+/* seccomp() explicitly allowed, and ABIs widened: the listener rule and the gate cover them. */
+static void test_gate_wide(void **state) {
+        const char *lines[] = { "SystemCallFilter=@system-service seccomp", "SystemCallErrorNumber=EPERM",
+                                "SystemCallArchitectures=x86", NULL };
+        const uint64_t listener[6] = { SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER };
+        const uint64_t plain[6] = { SECCOMP_SET_MODE_FILTER, 0 };
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(filter_set_freep) FilterSet *n = NULL, *f = NULL;
+
+        if (arch_native() != SCMP_ARCH_X86_64)
+                skip();
+        p = build(lines);
+        assert_false(policy_denies_exec(p));
+        assert_int_equal(filter_compile_gate(p, &n, &f), 0);
+        assert_int_equal(test_eval(f, SCMP_ARCH_X86_64, "seccomp", listener), SECCOMP_RET_ERRNO | EPERM);
+        assert_int_equal(test_eval(f, SCMP_ARCH_X86_64, "seccomp", plain), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(f, SCMP_ARCH_X86, "seccomp", listener), SECCOMP_RET_ERRNO | EPERM);
+        assert_int_equal(test_eval(n, SCMP_ARCH_X86, "execve", NULL), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(test_eval(n, SCMP_ARCH_X86, "getpid", NULL), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(n, SCMP_ARCH_X32, "getpid", NULL), SECCOMP_RET_KILL_PROCESS);
+}
+
 /* For every native syscall without argument checks, the action the IR reports (and
  * `analyze policy` prints) is what the compiled programs return. */
 static void cross_check(const char *const *lines) {
@@ -245,6 +267,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_program_shape),
                 cmocka_unit_test(test_gate),
+                cmocka_unit_test(test_gate_wide),
                 cmocka_unit_test(test_cross_check),
                 cmocka_unit_test(test_hash),
                 cmocka_unit_test(test_dump),

@@ -387,6 +387,12 @@ static void test_apply(void **state) {
         assert_int_equal(o.directive, POLICY_DIRECTIVE_SYSTEM_CALL_FILTER);
         assert_string_equal(o.file, "(command line)");
         assert_int_equal(policy_builder_finish(b, NULL, &p), -ESTALE);
+
+        /* Transient: an errno on an allow-list entry is refused, not skipped. */
+        policy_builder_free(b);
+        assert_int_equal(policy_builder_new(&b), 0);
+        policy_builder_set_transient(b, true);
+        assert_int_equal(policy_apply(b, "SystemCallFilter", "read uname:EPERM", NULL, 0, NULL), -EINVAL);
 }
 
 int main(void) {
