@@ -51,7 +51,6 @@ struct PolicyBuilder {
         ListMode filter_mode;
         PolicyOrigin filter_origin;
         NameSet filter;
-        bool have_deny_action;
         PolicyAction deny_action;
         PolicyOrigin deny_origin;
 
@@ -152,8 +151,6 @@ void policy_builder_set_transient(PolicyBuilder *b, bool transient) {
 #define BUILD_WARN(diags, o, ...)                                                         \
         diag_add(diags, DIAG_WARNING, (o).file, (o).line,                                \
                  policy_directive_to_string((o).directive), __VA_ARGS__)
-
-#define split_words policy_rules_split_words
 
 /* ---- SystemCallFilter= and SystemCallLog= ---- */
 
@@ -257,7 +254,7 @@ static int parse_list(PolicyBuilder *b, NameSet *set, ListMode *mode, PolicyOrig
         }
         c.mode = *mode;
         c.tmpl = (NameEntry) { .denial = c.invert, .origin = o };
-        r = split_words(value + c.invert, &words);
+        r = policy_rules_split_words(value + c.invert, &words);
         if (r < 0)
                 return r == -E2BIG ? BUILD_ERROR(b, diags, o, "Too many words") : r;
         STRV_FOREACH(w, words) {
@@ -292,7 +289,6 @@ static int parse_system_call_error_number(PolicyBuilder *b, const char *value, D
         int e;
 
         if (isempty(value) || streq(value, "kill")) {
-                b->have_deny_action = false;
                 b->deny_action = POLICY_ACTION(POLICY_ACTION_KILL);
                 b->deny_origin = o;
                 return 0;
@@ -306,7 +302,6 @@ static int parse_system_call_error_number(PolicyBuilder *b, const char *value, D
                                    ERRNO_MAX);
         if (e < 0)
                 return BUILD_ERROR(b, diags, o, "Unknown error number \"%s\"", value);
-        b->have_deny_action = true;
         b->deny_action = POLICY_ERRNO(e);
         b->deny_origin = o;
         return 0;
@@ -325,7 +320,7 @@ static int parse_system_call_architectures(PolicyBuilder *b, const char *value,
                 b->n_arches = 0;
                 return 0;
         }
-        r = split_words(value, &words);
+        r = policy_rules_split_words(value, &words);
         if (r < 0)
                 return r == -E2BIG ? BUILD_ERROR(b, diags, o, "Too many words") : r;
         STRV_FOREACH(w, words) {
@@ -428,7 +423,7 @@ static int parse_restrict_namespaces(PolicyBuilder *b, const char *value, DiagLi
                 return 0;
         }
         invert = value[0] == '~';
-        r = split_words(value + invert, &words);
+        r = policy_rules_split_words(value + invert, &words);
         if (r < 0)
                 return r == -E2BIG ? BUILD_ERROR(b, diags, o, "Too many words") : r;
         STRV_FOREACH(w, words) {
