@@ -26,6 +26,7 @@
 #include "macro.h"
 #include "strv.h"
 #include "verbs-online.h"
+#include "verify.h"
 
 char **arg_units_dirs = NULL;
 
@@ -36,6 +37,7 @@ typedef struct Verb {
 
 static const Verb verbs[] = {
         { "analyze", verb_analyze },
+        { "verify", verb_verify },
         { "list", verb_list },
         { "list-units", verb_list },
         { "status", verb_status },
@@ -57,7 +59,6 @@ static const Verb verbs[] = {
         { "is-enabled", verb_is },
         { "daemon-reload", verb_daemon_reload },
         { "run", verb_run },
-        /* verify joins once the unit-config and policy modules are in. */
 };
 
 static int help(void) {
