@@ -13,7 +13,9 @@ dir=build-bench
 [ -d "$dir" ] || meson setup "$dir" --buildtype=release >/dev/null
 ninja -C "$dir" daemon/syscaged ctl/syscagectl tests/bench-fdexec tests/bench-export-bpf >/dev/null
 
-tmp=$(mktemp -d /tmp/syscage-bench.XXXXXX)
+# Runtime and state on tmpfs, as /run is in production: status and log files are written
+# for every run. (/dev/shm: on some hosts /run is not a tmpfs.)
+tmp=$(mktemp -d /dev/shm/syscage-bench.XXXXXX)
 daemon_pid=
 cleanup() {
         [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null

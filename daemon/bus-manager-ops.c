@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "arch-util.h"
@@ -398,6 +399,35 @@ static int transient_error(char **ret_message, int r, const char *fmt, ...) {
         return r;
 }
 
+/* run --pipe: the client's stdio, held open by the bus layer for the unit's lifetime, is
+ * reopened through the daemon's /proc/self/fd links whenever the unit spawns, via the
+ * ordinary file: and append: settings. Sockets cannot be reopened that way. */
+static int transient_stdio(UnitFile *f, const BusTransientSpec *spec, char **ret_message) {
+        static const char *const keys[] = { "StandardInput", "StandardOutput", "StandardError" };
+        const int fds[] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
+
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
+                char value[64];
+                struct stat st;
+                int r;
+
+                if (fds[i] < 0)
+                        continue;
+                if (fstat(fds[i], &st) < 0)
+                        return -errno;
+                if (S_ISSOCK(st.st_mode))
+                        return transient_error(ret_message, -EOPNOTSUPP,
+                                               "Not supported yet: a socket as %s with --pipe.", keys[i]);
+                /* A regular file is appended to, so ">>" on the client's side keeps its meaning. */
+                snprintf(value, sizeof(value), "%s:/proc/self/fd/%d", i > 0 && S_ISREG(st.st_mode) ? "append" : "file",
+                         fds[i]);
+                r = unit_file_add(f, "Service", keys[i], value, "(command line)", 2 + (unsigned) i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **ret_message) {
         _cleanup_(unit_file_freep) UnitFile *f = NULL;
         _cleanup_free_ char *exec = NULL;
@@ -429,24 +459,145 @@ static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **r
         r = transient_exec_line(spec->argv, &exec);
         if (r >= 0)
                 r = unit_file_add(f, "Service", "ExecStart", exec, "(command line)", 1);
+        if (r >= 0)
+                r = transient_stdio(f, spec, ret_message);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(f);
         return 0;
 }
 
+/* ---- the transient policy cache ---- */
+
+#define TRANSIENT_CACHE_SIZE 16u
+
+typedef struct BusOpsCacheEntry {
+        char *key;               /* the properties, as "KEY\x1fVALUE\x1e..." */
+        Policy *policy;
+        FilterEntry *filters;    /* NULL for an empty policy */
+} BusOpsCacheEntry;
+
+struct BusOpsCache {
+        BusOpsCacheEntry entries[TRANSIENT_CACHE_SIZE]; /* most recently used first */
+        size_t n;
+};
+
+static void cache_entry_done(BusOpsCacheEntry *e) {
+        free(e->key);
+        policy_free(e->policy);
+        filter_entry_unref(e->filters);
+        *e = (BusOpsCacheEntry) {};
+}
+
+BusOpsCache *bus_ops_cache_free(BusOpsCache *c) {
+        for (size_t i = 0; c && i < c->n; i++)
+                cache_entry_done(&c->entries[i]);
+        free(c);
+        return NULL;
+}
+
+static int cache_key(const BusTransientSpec *spec, char **ret) {
+        size_t n = 1;
+        char *k, *p;
+
+        for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++)
+                n += strlen(spec->property_keys[i]) + strlen(spec->property_values[i]) + 2;
+        k = p = malloc(n);
+        if (!k)
+                return -ENOMEM;
+        for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++)
+                p += sprintf(p, "%s\x1f%s\x1e", spec->property_keys[i], spec->property_values[i]);
+        *p = '\0';
+        *ret = k;
+        return 0;
+}
+
+/* Moves entry i to the front and returns it. */
+static BusOpsCacheEntry *cache_touch(BusOpsCache *c, size_t i) {
+        BusOpsCacheEntry e = c->entries[i];
+
+        memmove(c->entries + 1, c->entries, i * sizeof(BusOpsCacheEntry));
+        c->entries[0] = e;
+        return &c->entries[0];
+}
+
+static BusOpsCacheEntry *cache_find(BusOpsCache *c, const char *key) {
+        for (size_t i = 0; c && i < c->n; i++)
+                if (streq(c->entries[i].key, key))
+                        return cache_touch(c, i);
+        return NULL;
+}
+
+/* Remembers the unit's policy and filters under key (taken over), dropping the least
+ * recently used entry when full. Failure only means no caching. */
+static void cache_put(BusOpsCache **cache, char *key, const Unit *u) {
+        BusOpsCache *c = *cache;
+        Policy *copy = NULL;
+
+        if (!c && !(c = *cache = calloc(1, sizeof(BusOpsCache)))) {
+                free(key);
+                return;
+        }
+        if (policy_copy(u->policy, &copy) < 0) {
+                free(key);
+                return;
+        }
+        if (c->n == TRANSIENT_CACHE_SIZE)
+                cache_entry_done(&c->entries[--c->n]);
+        c->entries[c->n] = (BusOpsCacheEntry) {
+                .key = key,
+                .policy = copy,
+                .filters = u->filters ? filter_entry_ref(u->filters) : NULL,
+        };
+        (void) cache_touch(c, c->n++);
+}
+
+static bool policy_is_empty(const Policy *p) {
+        return p->default_action.type == POLICY_ACTION_ALLOW && p->n_rules == 0 &&
+               p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
+}
+
+static bool diags_have_error(const DiagList *l) {
+        for (size_t i = 0; i < l->n; i++)
+                if (l->items[i].level == DIAG_ERROR)
+                        return true;
+        return false;
+}
+
+/* The policy and compiled filters of a transient unit: from the cache when the same
+ * properties were seen lately, else built and compiled (and cached when clean). */
+static int transient_policy(Manager *m, Unit *u, const BusTransientSpec *spec) {
+        _cleanup_free_ char *key = NULL;
+        BusOpsCacheEntry *e;
+        int r;
+
+        r = cache_key(spec, &key);
+        if (r < 0)
+                return r;
+        e = spec->cache ? cache_find(*spec->cache, key) : NULL;
+        if (e) {
+                r = policy_copy(e->policy, &u->policy);
+                if (r >= 0 && e->filters)
+                        u->filters = filter_entry_ref(e->filters);
+                return r;
+        }
+        r = policy_build(u->file, &u->load_diags, &u->policy);
+        if (r >= 0 && !policy_is_empty(u->policy))
+                r = filter_cache_get(m->unit_runtime->filters, u->policy, &u->filters);
+        if (r >= 0 && spec->cache && !diags_have_error(&u->load_diags))
+                cache_put(spec->cache, TAKE_PTR(key), u);
+        return r;
+}
+
 /* Parses and checks the transient unit as the loader does a unit from disk; the first error
  * becomes the message. */
-static int transient_load(Manager *m, Unit *u, char **ret_message) {
+static int transient_load(Manager *m, Unit *u, const BusTransientSpec *spec, char **ret_message) {
         int r = unit_config_parse(u->file, &u->load_diags, &u->config);
 
-        if (r >= 0)
-                r = policy_build(u->file, &u->load_diags, &u->policy);
+        if (r >= 0 && !diags_have_error(&u->load_diags))
+                r = transient_policy(m, u, spec);
         if (r >= 0)
                 r = unit_resolve_creds(u);
-        if (r >= 0 && u->policy && (u->policy->n_rules > 0 || u->policy->default_action.type != POLICY_ACTION_ALLOW ||
-                                    u->policy->arch_origin.directive != POLICY_DIRECTIVE_NONE))
-                r = filter_cache_get(m->unit_runtime->filters, u->policy, &u->filters);
         for (size_t i = 0; i < u->load_diags.n; i++) {
                 const Diag *d = &u->load_diags.items[i];
                 if (d->level != DIAG_ERROR)
@@ -469,16 +620,13 @@ int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret
 
         if (!ops_ready(m))
                 return not_running(ret_message);
-        if (spec->stdin_fd >= 0 || spec->stdout_fd >= 0 || spec->stderr_fd >= 0)
-                return transient_error(ret_message, -EOPNOTSUPP,
-                                       "Not supported yet: passing stdio to a transient unit (--pipe).");
         if (manager_get_unit(m, spec->name))
                 return transient_error(ret_message, -EEXIST, "Unit %s already exists.", spec->name);
         r = unit_new(m->unit_runtime, spec->name, &u);
         if (r >= 0)
                 r = transient_file(spec, &u->file, ret_message);
         if (r >= 0)
-                r = transient_load(m, u, ret_message);
+                r = transient_load(m, u, spec, ret_message);
         if (r < 0)
                 return r;
         r = manager_add_unit(m, u->name, u);
@@ -602,6 +750,10 @@ int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret
 
 int bus_ops_unload(Manager *m, const char *name) {
         return -ENOENT;
+}
+
+BusOpsCache *bus_ops_cache_free(BusOpsCache *c) {
+        return NULL; /* never allocated without the runtime */
 }
 
 #endif

@@ -58,6 +58,12 @@ int bus_ops_unit_file_text(Manager *m, const char *name, char **ret_text, char *
 /* Path of the unit's log file (it may not exist yet). */
 int bus_ops_log_path(Manager *m, const char *name, char **ret_path);
 
+/* Policies and compiled filters of recent transient units, kept so that the next run with the
+ * same properties neither parses its policy nor compiles its filter again. Opaque; NULL until
+ * first used; freed by the Bus (before the Manager). */
+typedef struct BusOpsCache BusOpsCache;
+BusOpsCache *bus_ops_cache_free(BusOpsCache *c);
+
 /* What StartTransient asks for. The fds are owned by the caller; -1 when not passed. */
 typedef struct BusTransientSpec {
         const char *name;              /* full unit name, already validated */
@@ -66,6 +72,7 @@ typedef struct BusTransientSpec {
         char **argv;                   /* ExecStart= command, argv[0] an absolute path or a name */
         int stdin_fd, stdout_fd, stderr_fd;
         bool collect;                  /* unload once inactive, even when failed */
+        BusOpsCache **cache;
 } BusTransientSpec;
 
 int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message);

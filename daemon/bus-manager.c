@@ -66,7 +66,7 @@ int bus_ops_error(sd_bus_error *error, int r, const char *message, const char *n
 }
 
 static int bus_read_unit_name(sd_bus_message *m, const char **ret, sd_bus_error *error) {
-        const char *name;
+        const char *name = NULL;
         int r;
 
         r = sd_bus_message_read(m, "s", &name);
@@ -147,7 +147,7 @@ static int method_get_unit_status(sd_bus_message *m, void *userdata, sd_bus_erro
         _cleanup_free_ char *msg = NULL;
         BusConnection *c = userdata;
         Manager *mgr = c->bus->manager;
-        const char *name, *file_state = "disabled";
+        const char *name = NULL, *file_state = "disabled";
         BusUnitBrief u;
         int r;
 
@@ -175,7 +175,7 @@ static int method_get_unit_status(sd_bus_message *m, void *userdata, sd_bus_erro
 static int method_is_enabled(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *msg = NULL;
         BusConnection *c = userdata;
-        const char *name, *state;
+        const char *name = NULL, *state = NULL;
         int r;
 
         r = bus_read_unit_name(m, &name, error);
@@ -190,7 +190,7 @@ static int method_is_enabled(sd_bus_message *m, void *userdata, sd_bus_error *er
 static int method_get_unit_file_text(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *msg = NULL, *text = NULL;
         BusConnection *c = userdata;
-        const char *name;
+        const char *name = NULL;
         int r;
 
         r = bus_read_unit_name(m, &name, error);
@@ -258,7 +258,7 @@ static int method_get_logs(sd_bus_message *m, void *userdata, sd_bus_error *erro
         _cleanup_free_ char *path = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         BusConnection *c = userdata;
-        const char *name;
+        const char *name = NULL;
         uint32_t n;
         int r;
 
@@ -289,7 +289,7 @@ static int method_open_log_file(sd_bus_message *m, void *userdata, sd_bus_error 
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -EBADF;
         BusConnection *c = userdata;
-        const char *name;
+        const char *name = NULL;
         int r;
 
         r = bus_read_unit_name(m, &name, error);
@@ -326,7 +326,7 @@ static const struct {
 static int method_unit_op(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *msg = NULL;
         BusConnection *c = userdata;
-        const char *member = sd_bus_message_get_member(m), *name;
+        const char *member = sd_bus_message_get_member(m), *name = NULL;
         BusUnitOp op = NULL;
         int r;
 
@@ -351,7 +351,7 @@ static int method_unit_op(sd_bus_message *m, void *userdata, sd_bus_error *error
 static int method_kill_unit(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *msg = NULL;
         BusConnection *c = userdata;
-        const char *name;
+        const char *name = NULL;
         int32_t sig;
         int r;
 
@@ -375,7 +375,7 @@ static int method_kill_unit(sd_bus_message *m, void *userdata, sd_bus_error *err
 static int method_reset_failed_unit(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *msg = NULL;
         BusConnection *c = userdata;
-        const char *name;
+        const char *name = NULL;
         int r;
 
         r = sd_bus_message_read(m, "s", &name);

@@ -180,7 +180,7 @@ static int transient_pick_name(Bus *b, char **ret) {
 }
 
 static int transient_read(sd_bus_message *m, TransientArgs *a, sd_bus_error *error) {
-        const char *name;
+        const char *name = NULL;
         int r;
 
         r = sd_bus_message_read(m, "s", &name);
@@ -213,11 +213,12 @@ static int transient_start(BusConnection *c, TransientArgs *a, sd_bus_error *err
                 .stdout_fd = a->fds[1],
                 .stderr_fd = a->fds[2],
                 .collect = a->collect,
+                .cache = &c->bus->ops_cache,
         };
         r = bus_ops_start_transient(c->bus->manager, &spec, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, a->name);
-        if (bus_transient_register(c->bus, a->name, a->collect) < 0)
+        if (bus_transient_register(c->bus, a->name, a->collect, a->fds) < 0)
                 log_warning("Out of memory: %s will not be unloaded when it ends.", a->name);
         if (a->stop_on_disconnect && strv_extend(&c->bound_units, a->name) < 0)
                 log_warning("Out of memory: %s will not be stopped when its client goes away.", a->name);

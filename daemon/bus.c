@@ -27,11 +27,15 @@ typedef struct BusUnitSeen {
 typedef struct BusTransient {
         char *name;
         bool collect;
+        int stdio_fds[3];
 } BusTransient;
 
 static BusTransient *bus_transient_free(BusTransient *t) {
-        if (t)
-                free(t->name);
+        if (!t)
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(t->stdio_fds); i++)
+                safe_close(t->stdio_fds[i]);
+        free(t->name);
         free(t);
         return NULL;
 }
@@ -430,6 +434,7 @@ Bus *bus_free(Bus *b) {
                 bus_transient_free(t);
         hashmap_free(b->transient);
         strv_free(b->unload);
+        bus_ops_cache_free(b->ops_cache);
         sd_event_unref(b->event);
         free(b->socket_path);
         free(b);
@@ -467,11 +472,16 @@ static bool bus_unit_seen_update(BusUnitSeen *s, const BusUnitBrief *u) {
         return true;
 }
 
-int bus_transient_register(Bus *b, const char *name, bool collect) {
+int bus_transient_register(Bus *b, const char *name, bool collect, int stdio_fds[static 3]) {
         BusTransient *t = calloc(1, sizeof(BusTransient));
 
+        if (t)
+                for (size_t i = 0; i < ELEMENTSOF(t->stdio_fds); i++)
+                        t->stdio_fds[i] = TAKE_FD(stdio_fds[i]);
         if (!t || !(t->name = strdup(name)) || hashmap_put(b->transient, t->name, t) < 0) {
                 bus_transient_free(t);
+                for (size_t i = 0; i < 3; i++)
+                        stdio_fds[i] = safe_close(stdio_fds[i]);
                 return -ENOMEM;
         }
         t->collect = collect;

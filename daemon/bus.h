@@ -73,6 +73,7 @@ struct Bus {
         Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
         char **unload;               /* transient units to unload after this announcement pass */
         unsigned transient_counter;  /* for "run-uN.service" */
+        struct BusOpsCache *ops_cache; /* transient policies kept warm (bus-manager-ops.h) */
         sd_event_source *post_source;
 };
 
@@ -94,8 +95,11 @@ bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t 
                             size_t n_groups);
 
 /* Remembers a transient unit so that it is unloaded once it is inactive: always with
- * collect, else only when it succeeded (a failed one stays for `status` until reset-failed). */
-int bus_transient_register(Bus *b, const char *name, bool collect);
+ * collect, else only when it succeeded (a failed one stays for `status` until reset-failed).
+ * Takes over stdio_fds (the client's stdin, stdout, stderr for run --pipe, or -EBADF; set to
+ * -EBADF here, also on failure): the unit reopens them by their /proc/self/fd path whenever
+ * it spawns, so they stay open, under the same numbers, until the unit is unloaded. */
+int bus_transient_register(Bus *b, const char *name, bool collect, int stdio_fds[static 3]);
 
 /* Emits UnitStateChanged/UnitRemoved for every unit whose state differs from what was last
  * announced. Runs after every event loop iteration that did something. */
