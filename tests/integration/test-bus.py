@@ -424,6 +424,79 @@ def check_logs_follow(sock, path, who):
         f.wait()
 
 
+def runtime_present(sock):
+    p = ctl(sock, 'list', '--all')
+    return p.returncode == 0 and 'hello.service' in p.stdout
+
+
+def wait_state(sock, unit, states, timeout=10.0):
+    def now():
+        p = ctl(sock, 'show', unit, '-p', 'ActiveState')
+        return p.stdout.strip().partition('=')[2]
+    return wait_until(lambda: now() in states, timeout)
+
+
+def check_runtime(sock, pid):
+    """Units through the control plane, when the build has the unit runtime."""
+    p = ctl(sock, 'start', 'hello')
+    check(p.returncode == 0, f'root starts hello ({p.stderr.strip()})')
+    check(wait_state(sock, 'hello', ('active',)), 'hello becomes active')
+    p = ctl(sock, 'status', 'hello', user=NOBODY)
+    check(p.returncode == 0 and 'hello.service - Hello for the bus test' in p.stdout and 'Main PID:' in p.stdout,
+          'nobody reads the status of an active unit')
+    p = ctl(sock, 'is-active', 'hello', user=NOBODY)
+    check(p.returncode == 0 and p.stdout == 'active\n', 'is-active says active, exit 0')
+    p = ctl(sock, 'stop', 'hello', user=NOBODY)
+    check(p.returncode == 5, 'nobody may not stop it')
+    p = ctl(sock, 'status', 'hello', '--json')
+    check(p.returncode == 0 and '"ActiveState":"active"' in p.stdout and '"Logs":[' in p.stdout, 'status --json')
+    p = ctl(sock, 'stop', 'hello')
+    check(p.returncode == 0 and wait_state(sock, 'hello', ('inactive',)), 'root stops hello')
+    p = ctl(sock, 'is-active', 'hello')
+    check(p.returncode == 3 and p.stdout == 'inactive\n', 'is-active says inactive, exit 3')
+    p = ctl(sock, 'cat', 'hello')
+    check(p.returncode == 0 and p.stdout.startswith('# ') and 'ExecStart=/bin/sleep 1000' in p.stdout, 'cat shows the file')
+
+    p = ctl(sock, 'run', '--wait', '-q', '/bin/true')
+    check(p.returncode == 0, f'run --wait /bin/true exits 0 ({p.stderr.strip()})')
+    p = ctl(sock, 'run', '--wait', '-q', '/bin/sh', '-c', 'exit 7')
+    check(p.returncode == 7, f'run --wait exits with the service status ({p.returncode})')
+    p = ctl(sock, 'run', '--wait', '-q', '-p', 'SystemCallFilter=~uname', '/bin/uname')
+    check(p.returncode == 255, f'run --wait of a seccomp-killed command exits 255 ({p.returncode})')
+    p = ctl(sock, 'run', '--wait', '-q', '-p', 'SystemCallFilter=~nosuchsyscall', '/bin/true')
+    check(p.returncode == 1 and 'nosuchsyscall' in p.stderr, f'a bad -p property is refused with its reason ({p.stderr.strip()})')
+    p = ctl(sock, 'run', '--wait', '-q', '-p', 'NoSuchDirective=1', '/bin/true')
+    check(p.returncode == 1 and 'NoSuchDirective' in p.stderr, 'an unknown -p property is refused')
+    p = subprocess.run([CTL_COPY, 'run', '--pipe', '-q', '/bin/sh', '-c', 'read x; echo "got $x"; echo oops >&2'],
+                       input='hello\n', capture_output=True, text=True, timeout=20, env=dict(os.environ, SYSCAGE_SOCKET=sock))
+    check(p.returncode == 0 and p.stdout == 'got hello\n' and p.stderr == 'oops\n',
+          f'run --pipe wires stdin, stdout and stderr ({p.stdout!r}, {p.stderr!r})')
+    p = ctl(sock, 'run', '--wait', '-q', '--unit', 'named-run', '--setenv', 'GREETING=hi there', '/bin/sh', '-c',
+            'test "$GREETING" = "hi there"')
+    check(p.returncode == 0, '--unit and --setenv reach the service')
+    p = ctl(sock, 'run', '--wait', '-q', '--collect', '/bin/false')
+    check(p.returncode == 1, 'run --wait /bin/false exits 1')
+    check_wait_client_death(sock)
+    base = fd_count(pid)
+    for _ in range(20):
+        ctl(sock, 'run', '--wait', '-q', '--pipe', '/bin/true')
+    check(wait_until(lambda: fd_count(pid) <= base, 10), f'no fds left behind by 20 piped runs ({fd_count(pid)} vs {base})')
+
+
+def check_wait_client_death(sock):
+    """A --wait client that dies takes its unit with it."""
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    c = subprocess.Popen([CTL_COPY, 'run', '--wait', '--unit', 'bound', '/bin/sleep', '1000'], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    check(wait_state(sock, 'bound', ('active',)), 'the --wait unit runs')
+    c.kill()
+    c.wait()
+    def gone():
+        p = ctl(sock, 'show', 'bound', '-p', 'ActiveState')
+        return p.returncode == 4 or p.stdout.strip() in ('ActiveState=inactive', 'ActiveState=failed')
+    check(wait_until(gone, 15), 'killing the --wait client stops its unit')
+
+
 def main():
     global CTL_COPY, NOBODY_GID
     if os.geteuid() != 0:
@@ -456,6 +529,10 @@ def main():
         check_mid_call_disconnects(sock, d.pid)
         check_per_uid_limit(sock)
         check_concurrent(sock, d.pid)
+        if runtime_present(sock):
+            check_runtime(sock, d.pid)
+        else:
+            print('skip unit runtime checks: this build has no unit runtime (ListUnits is empty)')
         check(d.poll() is None, 'daemon is still running')
     finally:
         stop_daemon(d)
