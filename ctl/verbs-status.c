@@ -369,7 +369,9 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
 
         printf("%s%s%s %s%s%s\n", ansi_for_active_state(active), dot, ansi_normal(), unit, *desc ? " - " : "", desc);
         printf("%12s %s", "Loaded:", unit_properties_str(p, "LoadState"));
-        if (*frag)
+        if (streq(frag, "(transient)"))
+                printf(" (transient)");
+        else if (*frag)
                 printf(" (%s; %s)", frag, unit_properties_str(p, "UnitFileState"));
         printf("\n");
         status_print_list("Drop-In:", unit_properties_strv(p, "DropInPaths"));
