@@ -349,10 +349,15 @@ static void status_print_main_pid(const UnitProperties *p) {
         int64_t code = unit_properties_i(p, "ExecMainCode");
         int64_t status = unit_properties_i(p, "ExecMainStatus");
 
+        /* Once the main process is gone, say which it was and how it ended. */
+        if (pid == 0 && code != 0)
+                pid = unit_properties_u(p, "ExecMainPID");
         if (pid == 0)
                 return;
         printf("%12s %" PRIu64, "Main PID:", pid);
-        if (code == 1 /* CLD_EXITED */)
+        if (unit_properties_u(p, "MainPID") != 0)
+                ; /* still running */
+        else if (code == 1 /* CLD_EXITED */)
                 printf(" (code=exited, status=%" PRIi64 ")", status);
         else if (code == 2 /* CLD_KILLED */ || code == 3 /* CLD_DUMPED */)
                 printf(" (code=%s, signal=%s)", code == 2 ? "killed" : "dumped",
