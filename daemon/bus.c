@@ -216,6 +216,8 @@ static int bus_peer_groups(int fd, gid_t **ret, size_t *ret_n) {
         return -ERANGE;
 }
 
+#define IN_SET_DISCONNECT(r) ((r) == -ECONNRESET || (r) == -EPIPE || (r) == -ENOTCONN)
+
 static unsigned bus_count_uid(const Bus *b, uid_t uid) {
         unsigned n = 0;
 
@@ -260,11 +262,38 @@ static int bus_accept_one(Bus *b, int fd) {
         b->refusing = false;
         r = bus_connection_add(b, TAKE_FD(fd_close), &cred, privileged, NULL);
         if (r < 0)
-                return log_warning_errno(r, "Failed to set up a connection for pid %d, closing it: %m",
-                                         (int) cred.pid);
+                /* A client that is already gone is not worth a warning (nor a log flood). */
+                return log_full_errno(IN_SET_DISCONNECT(r) ? LOG_DEBUG : LOG_WARNING, r,
+                                      "Failed to set up a connection for pid %d, closing it: %m", (int) cred.pid);
         log_debug("Client connected: pid %d, uid %u%s.", (int) cred.pid, cred.uid,
                   privileged ? " (privileged)" : "");
         return 0;
+}
+
+static int bus_on_accept_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+        Bus *b = userdata;
+
+        b->accept_retry = sd_event_source_disable_unref(b->accept_retry);
+        (void) sd_event_source_set_enabled(b->listen_source, SD_EVENT_ON);
+        return 0;
+}
+
+/* Out of fds (or memory): the backlog stays readable, so a level-triggered watch would spin.
+ * Stop listening for BUS_ACCEPT_PAUSE_USEC and log once per pause. */
+static void bus_pause_accepting(Bus *b, int error) {
+        uint64_t now;
+        int r;
+
+        if (!b->accept_paused)
+                log_warning_errno(error, "Failed to accept a control connection, pausing for %u ms at a time "
+                                  "until one can be accepted: %m", (unsigned) (BUS_ACCEPT_PAUSE_USEC / 1000));
+        b->accept_paused = true;
+        (void) sd_event_now(b->event, CLOCK_MONOTONIC, &now);
+        r = sd_event_add_time(b->event, &b->accept_retry, CLOCK_MONOTONIC, now + BUS_ACCEPT_PAUSE_USEC, 0,
+                              bus_on_accept_retry, b);
+        if (r < 0)
+                return; /* keep listening: spinning beats going deaf */
+        (void) sd_event_source_set_enabled(b->listen_source, SD_EVENT_OFF);
 }
 
 static int bus_on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -273,13 +302,12 @@ static int bus_on_listen(sd_event_source *s, int fd, uint32_t revents, void *use
         for (unsigned i = 0; i < BUS_ACCEPT_BATCH; i++) {
                 int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
                 if (cfd < 0) {
-                        if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+                        if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
                                 return 0;
-                        /* EMFILE and friends: leave the rest in the backlog; a later wake-up
-                         * retries once fds are free. */
-                        log_warning_errno(errno, "Failed to accept a control connection: %m");
+                        bus_pause_accepting(b, errno);
                         return 0;
                 }
+                b->accept_paused = false;
                 (void) bus_accept_one(b, cfd);
         }
         return 0;
@@ -422,6 +450,7 @@ Bus *bus_free(Bus *b) {
         while (b->connections)
                 bus_connection_free(b->connections);
         sd_event_source_disable_unref(b->listen_source);
+        sd_event_source_disable_unref(b->accept_retry);
         sd_event_source_disable_unref(b->post_source);
         if (b->listen_fd >= 0) {
                 safe_close(b->listen_fd);

@@ -31,6 +31,7 @@
 #define BUS_CONNECTIONS_PER_UID_MAX 128u  /* for unprivileged uids; privileged peers share the global cap */
 #define BUS_ACCEPT_BATCH 64u              /* connections accepted per wake-up, for fairness */
 #define BUS_LISTEN_BACKLOG 4096
+#define BUS_ACCEPT_PAUSE_USEC (100u * 1000u)  /* stop accepting this long when out of fds */
 
 typedef struct Bus Bus;
 
@@ -57,6 +58,8 @@ struct Bus {
         char *socket_path;
         int listen_fd;
         sd_event_source *listen_source;
+        sd_event_source *accept_retry;   /* while accepting is paused (out of fds) */
+        bool accept_paused;              /* logged; cleared by the next accepted client */
         sd_id128_t server_id;
 
         bool have_control_gid;

@@ -304,6 +304,33 @@ def check_concurrent(sock, pid):
     check(fd_count(pid) <= base_fds, 'fds at baseline after 4 rounds')
 
 
+def cpu_seconds(pid):
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rpartition(')')[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def check_fd_exhaustion(sock, pid):
+    """Out of fds the daemon pauses accepting instead of spinning, and recovers."""
+    old = resource.prlimit(pid, resource.RLIMIT_NOFILE)
+    limit = fd_count(pid) + 8
+    resource.prlimit(pid, resource.RLIMIT_NOFILE, (limit, old[1]))
+    held = []
+    try:
+        for _ in range(40):
+            held.append(connect(sock, auth=False))
+        time.sleep(0.3)
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        used = cpu_seconds(pid) - before
+        check(used < 0.3, f'out of fds, the daemon does not spin ({used:.2f} s CPU in 1 s)')
+    finally:
+        for s in held:
+            s.close()
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, old)
+    check(wait_until(lambda: call_ok(sock), 10), 'the daemon accepts again once fds are free')
+
+
 def check_per_uid_limit(sock):
     """An unprivileged uid gets PER_UID_MAX connections; the next ones are closed at once."""
     r, w = os.pipe()
@@ -539,6 +566,7 @@ def main():
         check_malformed(sock, d.pid)
         check_mid_call_disconnects(sock, d.pid)
         check_per_uid_limit(sock)
+        check_fd_exhaustion(sock, d.pid)
         check_concurrent(sock, d.pid)
         if runtime_present(sock):
             check_runtime(sock, d.pid)
