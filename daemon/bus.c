@@ -578,6 +578,10 @@ static void bus_announce_removals(Bus *b) {
 }
 
 void bus_announce_changes(Bus *b) {
+        /* Nobody to tell and nothing to collect: skip the walk. Changes made meanwhile are
+         * announced (once) to the next client, which is harmless. */
+        if (b->n_connections == 0 && hashmap_size(b->transient) == 0)
+                return;
         b->n_units_walked = 0;
         if (bus_ops_foreach_unit(b->manager, bus_announce_unit, b) < 0)
                 return;
