@@ -196,7 +196,6 @@ static bool process_read_report(UnitProcess *p) {
 }
 
 static int on_socket(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-        /* The source must go before exec_read_report() closes its fd. */
         UnitProcess *p = userdata;
         (void) process_read_report(p);
         return 0;
@@ -261,9 +260,19 @@ static int process_watch(UnitProcess *p) {
         if (r < 0)
                 return r;
         if (p->exec && p->exec->socket_fd >= 0) {
-                r = sd_event_add_io(e, &p->socket_source, p->exec->socket_fd, EPOLLIN, on_socket, p);
-                if (r < 0)
+                /* exec_read_report() closes the socket when the launch is decided, before we
+                 * can remove the source. A child spawned meanwhile may still hold a copy of
+                 * that socket until its execve, which would keep a registration for a freed
+                 * source alive in epoll. So the source watches a duplicate it owns. */
+                int fd = fcntl(p->exec->socket_fd, F_DUPFD_CLOEXEC, 3);
+                if (fd < 0)
+                        return -errno;
+                r = sd_event_add_io(e, &p->socket_source, fd, EPOLLIN, on_socket, p);
+                if (r < 0) {
+                        safe_close(fd);
                         return r;
+                }
+                (void) sd_event_source_set_io_fd_own(p->socket_source, true);
         }
         if (p->output)
                 output_stream_set_drained_callback(p->output, on_output_drained, p);
