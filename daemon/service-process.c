@@ -171,14 +171,17 @@ static void report_failure(UnitProcess *p, ExecStage stage, int error) {
         unit_log_line(u, "Failed at step %s: %s", exec_stage_to_string(stage), strerror(error));
 }
 
-/* Returns true when the report is decided (the socket is closed). */
+/* Reads what the launch socket has. Returns true when the launch is decided (the socket
+ * is closed), false when more is to come. */
 static bool process_read_report(UnitProcess *p) {
         ExecStage stage = _EXEC_STAGE_INVALID;
         int error = 0;
 
-        for (unsigned i = 0; i < 4; i++) {
+        for (;;) {
                 int r = exec_read_report(p->exec, &stage, &error);
-                if (r == EXEC_REPORT_AGAIN) {
+                if (r == EXEC_REPORT_AGAIN)
+                        return false;
+                if (r == EXEC_REPORT_LISTENER) {
                         process_watch_listener(p);
                         continue;
                 }
@@ -192,7 +195,6 @@ static bool process_read_report(UnitProcess *p) {
                         service_on_main_execed(p->unit);
                 return true;
         }
-        return false;
 }
 
 static int on_socket(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -201,9 +203,12 @@ static int on_socket(sd_event_source *s, int fd, uint32_t revents, void *userdat
         return 0;
 }
 
+/* The process exited: whatever it reported is in the socket now. */
 static void process_drain_reports(UnitProcess *p) {
-        while (p->exec->socket_fd >= 0 && !process_read_report(p))
-                ;
+        if (!process_read_report(p) && p->exec->socket_fd >= 0) {
+                p->socket_source = sd_event_source_disable_unref(p->socket_source);
+                p->exec->socket_fd = safe_close(p->exec->socket_fd);
+        }
 }
 
 static void on_output_drained(OutputStream *s, void *userdata) {
