@@ -537,7 +537,7 @@ const char *unit_name_suffix(const char *s) {
         return s ? strrchr(s, '.') : NULL;
 }
 
-bool unit_name_is_valid(const char *s) {
+bool unit_reference_is_valid(const char *s) {
         const char *suffix = unit_name_suffix(s), *at;
         size_t n;
         bool known = false;

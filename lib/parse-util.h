@@ -83,7 +83,7 @@ bool user_group_name_is_valid(const char *s);
 
 /* "foo.service", "foo@bar.target": [A-Za-z0-9:_.\\@-], a dot-separated suffix, at most
  * 255 bytes, with at most one '@' before the suffix. */
-bool unit_name_is_valid(const char *s);
+bool unit_reference_is_valid(const char *s);
 /* The suffix after the last dot, e.g. ".service", or NULL. */
 const char *unit_name_suffix(const char *s);
 

@@ -269,7 +269,7 @@ static int parse_documentation(ConfigContext *ctx, const UnitAssignment *a, void
  * 2: Alias=, ".service" only; 3: RequiredBy= (kept, with a warning). */
 static int unit_name_check(ConfigContext *ctx, const UnitAssignment *a, const char *name,
                            int ltype) {
-        if (!unit_name_is_valid(name))
+        if (!unit_reference_is_valid(name))
                 return config_diag(ctx, DIAG_WARNING, a, "Invalid unit name, ignoring: %s", name)
                                ?: 1;
         if ((ltype == 0 || ltype == 2) && !streq(unit_name_suffix(name), ".service"))

@@ -45,11 +45,24 @@ char **unit_search_path_default(void);
 
 /* Loads the unit NAME from the search path (templates and drop-ins included).
  * -ENOENT when no fragment exists, -EINVAL on a bad name, -EBADMSG when the file had errors
- * (the UnitFile is still returned with what could be read, diagnostics say why). */
+ * (the UnitFile is still returned with what could be read, diagnostics say why).
+ * -ERFKILL when the unit is masked (fragment empty or a symlink to /dev/null; no UnitFile,
+ * an error diagnostic "unit is masked"). Another -errno when the fragment exists but
+ * cannot be opened (no UnitFile; the diagnostic names the file and the reason).
+ * SEARCH_PATH NULL means unit_search_path_default(); an empty vector means none.
+ * Drop-ins: every DIR/NAME.d/ *.conf (and DIR/TEMPLATE.d/ *.conf for an instance) along the
+ * search path; a file name in a higher-priority directory (and, within one directory, in
+ * the instance's) hides the same name elsewhere, a /dev/null symlink hides without being
+ * applied, and all are applied in lexicographic file-name order, as systemd.unit(5) says.
+ * Diagnostics always carry file, line (0 when no line applies) and key ("[Section]" for
+ * section headers, NULL when the line has no key). Specifiers are expanded in every value.
+ * Uses inih, whose options are process-wide: not thread-safe. */
 int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
                    UnitFile **ret);
 
-/* Loads the file at PATH; its drop-ins are looked up next to it and in SEARCH_PATH. */
+/* Loads the file at PATH (its file name must be a valid unit name: it is the unit's name);
+ * its drop-ins are looked up next to it first and then in SEARCH_PATH. Return codes as for
+ * unit_file_load(). */
 int unit_file_load_path(const char *path, char * const *search_path, DiagList *diags,
                         UnitFile **ret);
 
@@ -57,7 +70,12 @@ int unit_file_load_path(const char *path, char * const *search_path, DiagList *d
  * fuzzing, and transient units. */
 int unit_file_load_string(const char *name, const char *filename, const char *text,
                           DiagList *diags, UnitFile **ret);
+/* The same for SIZE bytes at DATA, which may contain NUL bytes (reported as errors). */
+int unit_file_load_buffer(const char *name, const char *filename, const char *data,
+                          size_t size, DiagList *diags, UnitFile **ret);
 
-/* Appends one assignment (used for transient units: "-p KEY=VALUE" becomes one line). */
+/* Appends one assignment (used for transient units: "-p KEY=VALUE" becomes one line).
+ * No specifier expansion here. FILE NULL records "(command line)". -E2BIG beyond
+ * UNIT_ASSIGNMENTS_MAX, -EINVAL for a NULL section, key or value. */
 int unit_file_add(UnitFile *u, const char *section, const char *key, const char *value,
                   const char *file, unsigned line);

@@ -23,9 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (size < 1 || size > 65536)
                 return 0;
-        s = strndup((const char *) data + 1, size - 1);
+        /* Copy into a NUL-terminated buffer: the input is not a C string (strndup would
+         * still look for a NUL past the end, which ASan rightly flags). */
+        s = malloc(size);
         if (!s)
                 return 0;
+        memcpy(s, data + 1, size - 1);
+        s[size - 1] = '\0';
         if (exec_command_parse(s, &c, NULL) >= 0)
                 exec_command_done(&c);
         if (exec_split_words(s, &words) >= 0)

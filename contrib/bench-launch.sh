@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Measures the launch overhead of the execve gate: builds syscage (release-like, no
+# sanitizers) and runs the launch benchmark, which prints the median time of
+# fork+execve+wait of /bin/true, plain and through the gate with a ~330-rule allow list.
+# Usage: contrib/bench-launch.sh [ITERATIONS]   (root: the filters and setup need it)
+set -eu
+cd "$(dirname "$0")/.."
+dir=build-bench
+if [ ! -d "$dir" ]; then
+        meson setup "$dir" --buildtype=release >/dev/null
+fi
+ninja -C "$dir" tests/bench-launch >/dev/null
+exec "$dir/tests/bench-launch" "${1:-1000}"

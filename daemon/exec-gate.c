@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Parent side of a launch: spawn, the launch report, and the execve gate (see
+ * exec-gate.h for the state machine). Nothing here blocks: every read is MSG_DONTWAIT or
+ * preceded by a zero-timeout poll, so the daemon's event loop can drive it.
+ */
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec-child.h"
+#include "exec-gate.h"
+
+#if defined(__x86_64__)
+#define EXEC_NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define EXEC_NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "the execve gate knows no audit arch for this architecture"
+#endif
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* Linux 6.9 */
+#endif
+
+static const char *const exec_report_table[_EXEC_REPORT_MAX] = {
+        [EXEC_REPORT_AGAIN] = "again",
+        [EXEC_REPORT_LISTENER] = "listener",
+        [EXEC_REPORT_EXECED] = "execed",
+        [EXEC_REPORT_FAILED] = "failed",
+        [EXEC_REPORT_DIED] = "died",
+};
+
+const char *exec_report_to_string(ExecReport r) {
+        return r >= 0 && r < _EXEC_REPORT_MAX ? exec_report_table[r] : NULL;
+}
+
+void exec_process_close_listener(ExecProcess *p) {
+        if (p)
+                p->listener_fd = safe_close(p->listener_fd);
+}
+
+ExecProcess *exec_process_free(ExecProcess *p) {
+        if (!p)
+                return NULL;
+        safe_close(p->pidfd);
+        safe_close(p->socket_fd);
+        safe_close(p->listener_fd);
+        free(p->notif);
+        free(p->resp);
+        free(p);
+        return NULL;
+}
+
+static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
+        _cleanup_(exec_process_freep) ExecProcess *p = calloc(1, sizeof(ExecProcess));
+        if (!p)
+                return -ENOMEM;
+        *p = (ExecProcess) {
+                .pidfd = -EBADF,
+                .socket_fd = -EBADF,
+                .listener_fd = -EBADF,
+                .gate = plan->filter_notify != NULL,
+                .gate_action = plan->gate_action,
+                .gate_errno = plan->gate_errno,
+                .launch_args = { (uintptr_t) plan->path, (uintptr_t) plan->argv,
+                                 (uintptr_t) plan->envp },
+        };
+        if (p->gate) {
+                struct seccomp_notif_sizes sizes = {};
+                if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+                        return -errno;
+                /* The kernel's structs may be larger than ours; never smaller. */
+                p->notif_size = MAX((size_t) sizes.seccomp_notif, sizeof(struct seccomp_notif));
+                p->resp_size = MAX((size_t) sizes.seccomp_notif_resp,
+                                   sizeof(struct seccomp_notif_resp));
+                p->notif = malloc(p->notif_size);
+                p->resp = malloc(p->resp_size);
+                if (!p->notif || !p->resp)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+/* clone3 with a pidfd, straight into the cgroup if one is given. Returns the pid in the
+ * parent, 0 in the child, -errno on failure. */
+static pid_t spawn_clone3(int cgroup_fd, int *ret_pidfd) {
+        int pidfd = -EBADF;
+        struct clone_args args = {
+                .flags = CLONE_PIDFD,
+                .pidfd = (uintptr_t) &pidfd,
+                .exit_signal = SIGCHLD,
+        };
+        if (cgroup_fd >= 0) {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t) cgroup_fd;
+        }
+        long pid = syscall(SYS_clone3, &args, sizeof(args));
+        if (pid < 0)
+                return -errno;
+        if (pid > 0)
+                *ret_pidfd = pidfd;
+        return (pid_t) pid;
+}
+
+/* The fallback: fork, then a pidfd. The child is not reaped, so its pid cannot be reused
+ * before pidfd_open. */
+static pid_t spawn_fork(int *ret_pidfd) {
+        pid_t pid = fork();
+        if (pid <= 0)
+                return pid < 0 ? -errno : 0;
+        int pidfd = pidfd_open(pid, 0);
+        if (pidfd < 0) {
+                int r = -errno;
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, NULL, 0);
+                return r;
+        }
+        *ret_pidfd = pidfd;
+        return pid;
+}
+
+int exec_spawn(const ExecPlan *plan, ExecProcess **ret) {
+        _cleanup_(exec_process_freep) ExecProcess *p = NULL;
+        int pair[2], r;
+        sigset_t all, saved;
+
+        r = exec_plan_check(plan);
+        if (r < 0)
+                return r;
+        r = exec_process_new(plan, &p);
+        if (r < 0)
+                return r;
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+                return -errno;
+        p->socket_fd = pair[0];
+        _cleanup_close_ int child_end = pair[1];
+
+        ExecChildArgs args = {
+                .socket_fd = child_end,
+                .parent = getpid(),
+                .no_new_privs = exec_plan_want_nnp(plan),
+        };
+
+        /* No signal handler may run in the child before it has reset the dispositions. */
+        if (sigfillset(&all) < 0 || sigprocmask(SIG_SETMASK, &all, &saved) < 0)
+                return -errno;
+        pid_t pid = spawn_clone3(plan->cgroup_fd, &p->pidfd);
+        if (pid == -ENOSYS || pid == -E2BIG) {
+                args.join_cgroup = plan->cgroup_fd >= 0;
+                pid = spawn_fork(&p->pidfd);
+        }
+        if (pid == 0)
+                exec_child_run(plan, &args);
+        (void) sigprocmask(SIG_SETMASK, &saved, NULL);
+        if (pid < 0)
+                return pid;
+
+        p->pid = pid;
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+/* Collects the fds of an SCM_RIGHTS message; unexpected extra fds are closed. */
+static int report_take_fds(struct msghdr *mh, int *ret_fd) {
+        int fd = -EBADF, n = 0;
+
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+                        continue;
+                size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t i = 0; i < k; i++) {
+                        int x;
+                        memcpy(&x, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                        if (n++ == 0)
+                                fd = x;
+                        else
+                                safe_close(x);
+                }
+        }
+        *ret_fd = fd;
+        return n;
+}
+
+static int report_eof(ExecProcess *p) {
+        p->socket_fd = safe_close(p->socket_fd);
+        /* With the gate, the child can only pass execve once we continued it, so an EOF
+         * before that means it died on the way. */
+        return p->gate && !p->launched ? EXEC_REPORT_DIED : EXEC_REPORT_EXECED;
+}
+
+static int report_message(ExecProcess *p, const ExecMessage *m, int fd, int n_fds,
+                          ExecStage *ret_stage, int *ret_errno) {
+        _cleanup_close_ int listener = fd;
+
+        if (m->type == EXEC_MESSAGE_LISTENER) {
+                if (!p->gate || p->listener_fd >= 0 || n_fds != 1)
+                        return -EBADMSG;
+                p->listener_fd = TAKE_FD(listener);
+                return EXEC_REPORT_LISTENER;
+        }
+        if (m->type != EXEC_MESSAGE_FAILURE || n_fds != 0 || m->stage < 0 ||
+            m->stage >= _EXEC_STAGE_MAX || m->error <= 0)
+                return -EBADMSG;
+        p->socket_fd = safe_close(p->socket_fd);
+        *ret_stage = (ExecStage) m->stage;
+        *ret_errno = m->error;
+        return EXEC_REPORT_FAILED;
+}
+
+int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno) {
+        ExecMessage m = {};
+        struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+        union {
+                struct cmsghdr align;
+                char buf[CMSG_SPACE(sizeof(int) * 4)];
+        } control;
+        struct msghdr mh = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = control.buf,
+                .msg_controllen = sizeof(control.buf),
+        };
+        int fd;
+
+        if (p->socket_fd < 0)
+                return -EBADF;
+        /* MSG_CMSG_CLOEXEC: a listener without close-on-exec would leak into every later
+         * child, and whoever holds it can continue its own execve. */
+        ssize_t n = recvmsg(p->socket_fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0)
+                return errno == EAGAIN || errno == EINTR ? EXEC_REPORT_AGAIN : -errno;
+        int n_fds = report_take_fds(&mh, &fd);
+        if (n == 0 && n_fds == 0)
+                return report_eof(p);
+        if (n != (ssize_t) sizeof(m) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+                safe_close(fd);
+                return -EBADMSG;
+        }
+        return report_message(p, &m, fd, n_fds, ret_stage, ret_errno);
+}
+
+/* Reads the start of /proc/<tid>/<name> into buf, NUL-terminated. */
+static void proc_read(pid_t tid, const char *name, char *buf, size_t size) {
+        char path[64];
+
+        buf[0] = '\0';
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int) tid, name);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return;
+        ssize_t n = read(fd, buf, size - 1);
+        buf[n > 0 ? n : 0] = '\0';
+}
+
+static pid_t proc_read_tgid(pid_t tid) {
+        char buf[1024];
+
+        proc_read(tid, "status", buf, sizeof(buf));
+        const char *t = strstr(buf, "\nTgid:");
+        return t ? (pid_t) strtol(t + 6, NULL, 10) : 0;
+}
+
+/* Reads a NUL-terminated string at addr from the target, a page at a time (a read that
+ * crosses into an unmapped page fails as a whole). Advisory. */
+static void proc_read_string(pid_t tid, uint64_t addr, char *buf, size_t size) {
+        char path[64];
+        size_t got = 0;
+        const size_t page = 4096;
+
+        buf[0] = '\0';
+        snprintf(path, sizeof(path), "/proc/%d/mem", (int) tid);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return;
+        while (got < size - 1) {
+                size_t chunk = MIN(page - ((addr + got) % page), size - 1 - got);
+                ssize_t n = pread(fd, buf + got, chunk, (off_t) (addr + got));
+                if (n <= 0)
+                        break;
+                if (memchr(buf + got, '\0', (size_t) n)) {
+                        got += (size_t) n;
+                        break;
+                }
+                got += (size_t) n;
+        }
+        buf[got] = '\0';
+}
+
+static bool notif_id_valid(int listener, uint64_t id) {
+        return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) >= 0;
+}
+
+static const char *notif_syscall_name(const struct seccomp_notif *n) {
+        if (n->data.arch != EXEC_NATIVE_AUDIT_ARCH)
+                return "unknown";
+        return n->data.nr == __NR_execve ? "execve" : n->data.nr == __NR_execveat ? "execveat" : "unknown";
+}
+
+static void denial_describe(ExecProcess *p, const struct seccomp_notif *n, ExecDenial *d) {
+        pid_t tid = (pid_t) n->pid;
+
+        d->tid = tid;
+        d->nr = n->data.nr;
+        d->arch = n->data.arch;
+        d->syscall = notif_syscall_name(n);
+        proc_read(tid, "comm", d->comm, sizeof(d->comm));
+        d->comm[strcspn(d->comm, "\n")] = '\0';
+        d->pid = proc_read_tgid(tid);
+        if (streq(d->syscall, "execve"))
+                proc_read_string(tid, n->data.args[0], d->path, sizeof(d->path));
+        else if (streq(d->syscall, "execveat"))
+                proc_read_string(tid, n->data.args[1], d->path, sizeof(d->path));
+        /* The task may have died and its tid been reused while we read: then nothing we
+         * read belongs to the caller. */
+        if (!notif_id_valid(p->listener_fd, n->id)) {
+                d->comm[0] = d->path[0] = '\0';
+                d->pid = 0;
+        }
+}
+
+/* The kill action: pin the thread with a pidfd, make sure the notification (and so the
+ * tid) is still the one we were asked about, then kill. SIGKILL to any thread kills the
+ * whole thread group. */
+static bool denial_kill(ExecProcess *p, const struct seccomp_notif *n) {
+        _cleanup_close_ int pidfd = pidfd_open((pid_t) n->pid, PIDFD_THREAD);
+        /* Before Linux 6.9 there are no thread pidfds: pin the thread group instead. While
+         * the notification is valid the thread lives, so its Tgid still names its process. */
+        if (pidfd < 0 && errno == EINVAL) {
+                pid_t tgid = proc_read_tgid((pid_t) n->pid);
+                if (tgid > 0)
+                        pidfd = pidfd_open(tgid, 0);
+        }
+        if (pidfd < 0)
+                return false;
+        if (!notif_id_valid(p->listener_fd, n->id))
+                return false;
+        return pidfd_send_signal(pidfd, SIGKILL, NULL, 0) >= 0;
+}
+
+static int gate_send(ExecProcess *p, uint64_t id, int error, uint32_t flags) {
+        memset(p->resp, 0, p->resp_size);
+        p->resp->id = id;
+        p->resp->error = error;
+        p->resp->flags = flags;
+        return ioctl(p->listener_fd, SECCOMP_IOCTL_NOTIF_SEND, p->resp) < 0 ? -errno : 0;
+}
+
+static bool gate_is_launch(const ExecProcess *p, const struct seccomp_notif *n) {
+        return !p->launched && (pid_t) n->pid == p->pid && n->data.arch == EXEC_NATIVE_AUDIT_ARCH &&
+               n->data.nr == __NR_execve && n->data.args[0] == p->launch_args[0] &&
+               n->data.args[1] == p->launch_args[1] && n->data.args[2] == p->launch_args[2];
+}
+
+static int gate_deny(ExecProcess *p, const struct seccomp_notif *n, ExecDenialCallback cb,
+                     void *userdata) {
+        ExecDenial d = { .action = p->gate_action, .error = p->gate_errno };
+
+        if (cb)
+                denial_describe(p, n, &d);
+        if (p->gate_action == EXEC_GATE_KILL)
+                d.killed = denial_kill(p, n);
+        int r = gate_send(p, n->id, -p->gate_errno, 0);
+        /* ENOENT: the caller was interrupted or killed; the call did not run either way. */
+        if (r < 0 && r != -ENOENT)
+                return r;
+        p->n_denied++;
+        if (cb)
+                cb(&d, userdata);
+        return 0;
+}
+
+static int gate_handle_one(ExecProcess *p, ExecDenialCallback cb, void *userdata) {
+        struct seccomp_notif *n = p->notif;
+
+        /* The kernel rejects a RECV buffer that is not zeroed. */
+        memset(n, 0, p->notif_size);
+        if (ioctl(p->listener_fd, SECCOMP_IOCTL_NOTIF_RECV, n) < 0)
+                /* ENOENT: the caller went away between poll and RECV. */
+                return errno == ENOENT || errno == EINTR ? 0 : -errno;
+        if (!gate_is_launch(p, n))
+                return gate_deny(p, n, cb, userdata);
+        int r = gate_send(p, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+        if (r == 0)
+                p->launched = true;
+        /* ENOENT: a signal interrupted the launch execve; the kernel re-issues it as a new
+         * notification, which gets the CONTINUE instead. */
+        return r == -ENOENT ? 0 : r;
+}
+
+int exec_gate_handle(ExecProcess *p, ExecDenialCallback cb, void *userdata) {
+        if (p->listener_fd < 0)
+                return -EBADF;
+        for (unsigned i = 0; i < EXEC_GATE_BATCH_MAX; i++) {
+                struct pollfd pfd = { .fd = p->listener_fd, .events = POLLIN };
+                int k = poll(&pfd, 1, 0);
+                if (k < 0)
+                        return errno == EINTR ? 0 : -errno;
+                if (k == 0)
+                        return 0;
+                if (!(pfd.revents & POLLIN))
+                        return pfd.revents & (POLLHUP | POLLERR) ? EXEC_GATE_CLOSED : 0;
+                int r = gate_handle_one(p, cb, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ExecPlan: everything the child needs between fork and execve, prepared by the parent
+ * beforehand as plain data. The child only reads it (it is a copy-on-write image of the
+ * parent's memory), so nothing in here may need allocation or lookups to use: paths are
+ * absolute and resolved, users and groups are numbers, filters are finished BPF.
+ *
+ * The plan does not own anything it points to; the caller keeps argv, envp, the fds and the
+ * filter programs alive until exec_spawn() returns.
+ */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* "Do not change" markers for the credential and process attributes. */
+#define EXEC_UID_UNSET ((uid_t) -1)
+#define EXEC_GID_UNSET ((gid_t) -1)
+#define EXEC_UMASK_UNSET ((mode_t) -1)
+#define EXEC_CAPS_ALL UINT64_MAX
+
+/* Limits on plan contents the child walks; the parent enforces them in exec_plan_check(). */
+#define EXEC_GROUPS_MAX 64U
+#define EXEC_RLIMIT_MAX 16 /* RLIMIT_NLIMITS on Linux */
+
+typedef struct ExecRlimit {
+        bool set;
+        rlim_t soft;
+        rlim_t hard;
+} ExecRlimit;
+
+/* What the gate does with an execve/execveat after the launch one. */
+typedef enum ExecGateAction {
+        EXEC_GATE_ERRNO, /* fail the call with gate_errno */
+        EXEC_GATE_KILL,  /* SIGKILL the calling process, then fail the call */
+        _EXEC_GATE_ACTION_MAX,
+        _EXEC_GATE_ACTION_INVALID = -1,
+} ExecGateAction;
+
+typedef struct ExecPlan {
+        const char *path;         /* absolute path of the executable, no PATH search */
+        const char *const *argv;  /* NULL-terminated */
+        const char *const *envp;  /* NULL-terminated */
+
+        int stdin_fd;             /* placed on 0/1/2; -1 keeps what the parent has there */
+        int stdout_fd;
+        int stderr_fd;
+        int cgroup_fd;            /* cgroup2 directory to start in, or -1 */
+
+        uid_t uid;                /* EXEC_UID_UNSET: keep */
+        gid_t gid;                /* EXEC_GID_UNSET: keep */
+        bool set_groups;          /* call setgroups(n_groups, groups); n_groups may be 0 */
+        const gid_t *groups;
+        size_t n_groups;
+
+        const char *working_directory; /* NULL: keep */
+        bool working_directory_missing_ok; /* on ENOENT use "/" instead */
+        mode_t umask;             /* EXEC_UMASK_UNSET: keep */
+        bool set_nice;
+        int nice;
+        ExecRlimit rlimits[EXEC_RLIMIT_MAX]; /* indexed by RLIMIT_* */
+
+        uint64_t capability_bounding_set; /* capabilities to keep; EXEC_CAPS_ALL: keep all */
+        bool drop_cap_sys_ptrace;         /* for root services while the gate is active */
+        uint64_t ambient_capabilities;    /* raised after the uid change */
+        bool no_new_privs;                /* decided by the parent: exec_plan_want_nnp() */
+        int death_signal;                 /* PR_SET_PDEATHSIG after the uid change; 0: none */
+
+        /* Filters, compiled before fork. Neither: unfiltered. Only filter_policy: it must
+         * allow execve itself. Both: filter_notify sends execve/execveat to the daemon
+         * (USER_NOTIF, everything else allowed), filter_policy is the unit's policy with
+         * execve/execveat allowed and seccomp(NEW_LISTENER) denied. */
+        const struct sock_fprog *filter_notify;
+        const struct sock_fprog *filter_policy;
+        ExecGateAction gate_action;
+        int gate_errno;           /* errno for denied execve (both actions) */
+} ExecPlan;
+
+/* A plan with every attribute set to "keep", no filters, no stdio changes. */
+void exec_plan_init(ExecPlan *p);
+
+/* Validate a plan before fork: -EINVAL for a relative path, NULL argv, a notify filter
+ * without a policy filter, or limits exceeded. */
+int exec_plan_check(const ExecPlan *p);
+
+/* Whether the child must set no_new_privs: when asked, or when it loads a filter and will
+ * not hold CAP_SYS_ADMIN at that point. */
+bool exec_plan_want_nnp(const ExecPlan *p);
+
+const char *exec_gate_action_to_string(ExecGateAction a);
+ExecGateAction exec_gate_action_from_string(const char *s);

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Tries one way around the execve gate, named by the first argument, and prints one line
+ * "<name>: <result>". Every attempt targets "/bin/echo BYPASS-<name>", so a successful
+ * bypass shows up in the output as BYPASS. The attempts that must be killed print
+ * "survived" if they are not.
+ *
+ *   relisten     wait for a line on stdin (the daemon closes its listener first), then try
+ *                to install an own notify filter with NEW_LISTENER, then execve
+ *   steal        pidfd_open(parent), then pidfd_getfd on each of the parent's first fds
+ *   thread       execve from a second thread
+ *   fork         execve from a forked child
+ *   execveat     execveat(AT_FDCWD, "/bin/echo")
+ *   posix_spawn  posix_spawn("/bin/echo")
+ *   system       system("/bin/echo BYPASS-system")
+ *   int80        getpid through the i386 entry point (int $0x80)
+ *   x32          getpid with the x32 syscall bit
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define STEAL_FD_MAX 256
+
+
+static char *target_argv[] = { (char *) "/bin/echo", NULL, NULL };
+
+static void set_target(const char *name) {
+        static char arg[64];
+        snprintf(arg, sizeof(arg), "BYPASS-%s", name);
+        target_argv[1] = arg;
+}
+
+static int try_execve(void) {
+        execve("/bin/echo", target_argv, environ);
+        return errno;
+}
+
+static void *thread_main(void *arg) {
+        *(int *) arg = try_execve();
+        return NULL;
+}
+
+static int do_thread(void) {
+        pthread_t t;
+        int error = 0;
+        if (pthread_create(&t, NULL, thread_main, &error) != 0)
+                return -1;
+        pthread_join(t, NULL);
+        printf("thread: errno=%d\n", error);
+        return 0;
+}
+
+static int do_fork(void) {
+        int pfd[2];
+        if (pipe(pfd) < 0)
+                return -1;
+        pid_t pid = fork();
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                int e = try_execve();
+                (void) !write(pfd[1], &e, sizeof(e));
+                _exit(0);
+        }
+        int e = 0;
+        close(pfd[1]);
+        (void) !read(pfd[0], &e, sizeof(e));
+        waitpid(pid, NULL, 0);
+        printf("fork: errno=%d\n", e);
+        return 0;
+}
+
+static int do_execveat(void) {
+        syscall(SYS_execveat, AT_FDCWD, "/bin/echo", target_argv, environ, 0);
+        printf("execveat: errno=%d\n", errno);
+        return 0;
+}
+
+static int do_posix_spawn(void) {
+        pid_t pid;
+        int r = posix_spawn(&pid, "/bin/echo", NULL, NULL, target_argv, environ);
+        if (r == 0)
+                waitpid(pid, NULL, 0);
+        printf("posix_spawn: errno=%d\n", r);
+        return 0;
+}
+
+static int do_system(void) {
+        int st = system("/bin/echo BYPASS-system");
+        printf("system: exited=%d status=%d\n", WIFEXITED(st), WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        return 0;
+}
+
+/* A filter that returns USER_NOTIF for everything: if it loaded, we could answer our own
+ * execve. Loading it must fail. */
+static int do_relisten(void) {
+        struct sock_filter insn[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF) };
+        struct sock_fprog prog = { .len = 1, .filter = insn };
+        char line[16];
+
+        if (!fgets(line, sizeof(line), stdin))
+                return -1;
+        long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+        printf("relisten: seccomp=%ld errno=%d\n", fd, fd < 0 ? errno : 0);
+        printf("relisten: execve errno=%d\n", try_execve());
+        return 0;
+}
+
+static int do_steal(void) {
+        int pidfd = (int) syscall(SYS_pidfd_open, getppid(), 0);
+        int got = 0, first_error = 0;
+
+        if (pidfd < 0) {
+                printf("steal: pidfd_open errno=%d\n", errno);
+                return 0;
+        }
+        for (int fd = 0; fd < STEAL_FD_MAX; fd++) {
+                int r = (int) syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+                if (r >= 0) {
+                        got++;
+                        close(r);
+                } else if (errno != EBADF && first_error == 0)
+                        first_error = errno;
+        }
+        printf("steal: got=%d errno=%d\n", got, first_error);
+        return 0;
+}
+
+static int do_int80(void) {
+        long ret;
+        fflush(stdout);
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
+        printf("int80: survived ret=%ld\n", ret);
+        return 0;
+}
+
+static int do_x32(void) {
+        fflush(stdout);
+        long r = syscall(0x40000000L | SYS_getpid);
+        printf("x32: survived ret=%ld errno=%d\n", r, r < 0 ? errno : 0);
+        return 0;
+}
+
+static const struct {
+        const char *name;
+        int (*run)(void);
+} attempts[] = {
+        { "relisten", do_relisten },       { "steal", do_steal },
+        { "thread", do_thread },           { "fork", do_fork },
+        { "execveat", do_execveat },       { "posix_spawn", do_posix_spawn },
+        { "system", do_system },           { "int80", do_int80 },
+        { "x32", do_x32 },
+};
+
+int main(int argc, char **argv) {
+        if (argc != 2) {
+                fprintf(stderr, "usage: bypass ATTEMPT\n");
+                return 2;
+        }
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        set_target(argv[1]);
+        for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++)
+                if (strcmp(attempts[i].name, argv[1]) == 0)
+                        return attempts[i].run() < 0 ? 1 : 0;
+        fprintf(stderr, "bypass: unknown attempt %s\n", argv[1]);
+        return 2;
+}
