@@ -14,11 +14,13 @@
 #include "log.h"
 #include "manager-units.h"
 #include "manager.h"
+#include "notify.h"
 #include "output.h"
 #include "policy-build.h"
 #include "policy.h"
 #include "service.h"
 #include "strv.h"
+#include "unit-events.h"
 
 static int message(char **ret_message, const char *fmt, ...) _printf_(2, 3);
 static int message(char **ret_message, const char *fmt, ...) {
@@ -61,6 +63,7 @@ int manager_units_new(Manager *manager, ManagerUnits **ret) {
         r = output_context_new(manager->event, manager->state_dir, &mu->output);
         if (r < 0)
                 return r;
+        (void) unit_events_setup_notify(mu);
         *ret = TAKE_PTR(mu);
         return 0;
 }
@@ -73,6 +76,7 @@ ManagerUnits *manager_units_free(ManagerUnits *mu) {
                 unit_free(u);
         hashmap_free(mu->filters);
         output_context_free(mu->output);
+        notify_server_free(mu->notify);
         sd_event_source_disable_unref(mu->gc_source);
         free(mu->notify_socket);
         strv_free(mu->enabled);

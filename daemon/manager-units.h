@@ -17,6 +17,7 @@
 
 typedef struct Manager Manager;
 typedef struct OutputContext OutputContext;
+typedef struct NotifyServer NotifyServer;
 
 /* Named limits. */
 #define MANAGER_ENABLED_FILE_MAX (256u * 1024u)
@@ -28,6 +29,7 @@ struct ManagerUnits {
         Manager *manager;
         Hashmap *filters;          /* policy hash -> FilterEntry */
         OutputContext *output;     /* per-unit log files; owned */
+        NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
         char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
         uint64_t start_seq;
