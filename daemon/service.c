@@ -373,7 +373,8 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
 
         if (!automatic)
                 u->n_restarts = 0;
-        if (u->pending && !unit_is_active_or_transitioning(u)) {
+        /* Between two cycles: a configuration from daemon-reload takes effect now. */
+        if (u->pending) {
                 unit_take_load(u, TAKE_PTR(u->pending));
                 if (u->load_state != UNIT_LOADED)
                         return message(ret_message, "Unit %s failed to load.", u->name), -ENOEXEC;

@@ -394,6 +394,70 @@ def test_lifecycle_types(ctx):
     check('stdout: stopping' in log and 'stdout: stopped' in log, 'ExecStop/ExecStopPost did not run')
 
 
+def test_timeouts_and_kill_modes(ctx):
+    stubborn = os.path.join(ctx.tmp, 'stubborn.sh')
+    with open(stubborn, 'w') as f:
+        f.write("trap '' TERM\n(trap '' TERM; exec -a %s-stubborn-child sleep 1000) &\n"
+                "while :; do sleep 0.1; done\n" % MARKER)
+    mixed = os.path.join(ctx.tmp, 'mixed.sh')
+    with open(mixed, 'w') as f:
+        f.write("(trap '' TERM; exec -a %s-mixed-child sleep 1000) &\nexec sleep 1000\n" % MARKER)
+    units = {
+        'stubborn.service': unit('ExecStart=/bin/bash %s\nTimeoutStopSec=1s' % stubborn),
+        'slowstart.service': unit('Type=notify\nExecStart=/bin/sleep 1000\nTimeoutStartSec=1s'),
+        'mixed.service': unit('ExecStart=/bin/bash %s\nKillMode=mixed\nTimeoutStopSec=1s' % mixed),
+        'process.service': unit("ExecStart=/bin/bash -c '(exec -a %s-process-child sleep 1000) & "
+                                "exec sleep 1000'\nKillMode=process" % MARKER),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait('slowstart.service', lambda s: s.get('Result') == 'timeout', 'start timeout', timeout=10)
+    s = d.wait_state('slowstart.service', 'failed')
+    for n in ('stubborn.service', 'mixed.service', 'process.service'):
+        d.wait_state(n, 'active', 'running')
+    end = time.monotonic() + 10
+    while len(marker_pids()) < 3 and time.monotonic() < end:
+        time.sleep(0.02)
+    check(len(marker_pids()) == 3, 'expected 3 marker processes, found %d' % len(marker_pids()))
+    t0 = time.monotonic()
+    d.stop()
+    elapsed = time.monotonic() - t0
+    check(elapsed >= 0.9, 'stubborn services stopped after %.2fs, before TimeoutStopSec=1s' % elapsed)
+    left = [open('/proc/%d/cmdline' % p, 'rb').read().split(b'\0')[0].decode() for p in marker_pids()]
+    check(left == ['%s-process-child' % MARKER], 'left after stop: %s (KillMode=process leaves '
+          'only its child)' % left)
+    s = d.status('stubborn.service')
+    check(s['Result'] == 'timeout', 'stubborn result %s' % s['Result'])
+
+
+def test_daemon_reload(ctx):
+    d = ctx.daemon({'a.service': unit('ExecStart=/bin/sleep 1000\nEnvironment=V=old\n'
+                                      'ExecStartPost=/bin/echo started $V\nRestart=always'),
+                    'gone.service': unit('ExecStart=/bin/sleep 1000')},
+                   ['a.service', 'gone.service'])
+    s = d.wait_state('a.service', 'active', 'running')
+    pid = s['MainPID']
+    d.wait_state('gone.service', 'active', 'running')
+    d.wait_log('a.service', 'stdout: started old')
+    with open(os.path.join(d.units_dir, d.prefix + 'a.service'), 'w') as f:
+        f.write(unit('ExecStart=/bin/sleep 1000\nEnvironment=V=new\nExecStartPost=/bin/echo started $V\n'
+                     'Restart=always'))
+    os.unlink(os.path.join(d.units_dir, d.prefix + 'gone.service'))
+    with open(os.path.join(d.units_dir, d.prefix + 'new.service'), 'w') as f:
+        f.write(unit('ExecStart=/bin/true'))
+    d.proc.send_signal(signal.SIGHUP)
+    d.wait('new.service', lambda s: s.get('LoadState') == 'loaded', 'new unit loaded after SIGHUP')
+    s = d.status('a.service')
+    check(s['MainPID'] == pid and s['ActiveState'] == 'active', 'a.service was disturbed: %s' % s)
+    check(d.status('gone.service').get('ActiveState') == 'active', 'removed running unit was stopped')
+    check('stdout: started new' not in d.unit_log('a.service'), 'new config used before a restart')
+    # The next start (here an automatic restart) uses the new configuration.
+    os.kill(int(pid), signal.SIGKILL)
+    d.wait_log('a.service', 'stdout: started new')
+    s = d.wait_state('a.service', 'active', 'running')
+    check(s['NRestarts'] == '1', 'NRestarts %s' % s['NRestarts'])
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
