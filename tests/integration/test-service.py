@@ -40,6 +40,7 @@ class Daemon:
         units = {prefix + k: v for k, v in units.items()}
         enabled = [prefix + n for n in enabled]
         self.dir = tempfile.mkdtemp(prefix='syscage-test-')
+        os.chmod(self.dir, 0o755)  # services running as nobody reach their directories
         self.units_dir = os.path.join(self.dir, 'units')
         self.state_dir = os.path.join(self.dir, 'state')
         self.runtime_dir = os.path.join(self.dir, 'run')
@@ -455,6 +456,47 @@ def test_daemon_reload(ctx):
     d.wait_log('a.service', 'stdout: started new')
     s = d.wait_state('a.service', 'active', 'running')
     check(s['NRestarts'] == '1', 'NRestarts %s' % s['NRestarts'])
+    d.stop()
+
+
+def test_environment_and_directories(ctx):
+    nobody = pwd.getpwnam('nobody')
+    envfile = os.path.join(ctx.tmp, 'env')
+    with open(envfile, 'w') as f:
+        f.write('# comment\nFROMFILE="file value"\nSHARED=file\n')
+    script = ('echo dirs $RUNTIME_DIRECTORY $STATE_DIRECTORY $LOGS_DIRECTORY; '
+              'echo ids $USER $HOME $INVOCATION_ID; echo env $FROMFILE/$SHARED/$PLAIN; '
+              'echo cwd $(pwd) umask $(umask); touch $STATE_DIRECTORY/written')
+    with open(os.path.join(ctx.tmp, 'env.sh'), 'w') as f:
+        f.write(script + '\n')
+    units = {
+        'env.service': unit('Type=oneshot\nUser=nobody\nRuntimeDirectory=rt-x\nStateDirectory=st-x\n'
+                            'LogsDirectory=lg-x\nStateDirectoryMode=0700\nEnvironment=PLAIN=p SHARED=unit\n'
+                            'EnvironmentFile=%s\nEnvironmentFile=-/nonexistent/env\nUMask=0027\n'
+                            'WorkingDirectory=-/nonexistent/dir\nExecStart=/bin/sh %s'
+                            % (envfile, os.path.join(ctx.tmp, 'env.sh'))),
+        'noenv.service': unit('Type=oneshot\nEnvironmentFile=/nonexistent/env\nExecStart=/bin/true'),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait('env.service', lambda s: s['ExecMainCode'] != '' and s['ActiveState'] != 'activating',
+               'oneshot finished')
+    check(s['Result'] == 'success', 'env.service: %s' % s)
+    log = d.unit_log('env.service')
+    rt = os.path.join(d.runtime_dir, 'rt-x')
+    st = os.path.join(d.state_dir, 'st-x')
+    lg = os.path.join(d.state_dir, 'log', 'lg-x')
+    check('stdout: dirs %s %s %s\n' % (rt, st, lg) in log, 'directory variables:\n' + log)
+    check('stdout: ids nobody %s %s\n' % (nobody.pw_dir, s['InvocationID']) in log, 'USER/HOME/INVOCATION_ID:\n' + log)
+    check(re.fullmatch('[0-9a-f]{32}', s['InvocationID']), 'InvocationID %r' % s['InvocationID'])
+    check('stdout: env file value/file/p\n' in log, 'EnvironmentFile= must override Environment=:\n' + log)
+    check('stdout: cwd / umask 0027\n' in log, 'WorkingDirectory=-/missing or UMask=:\n' + log)
+    for path, mode in ((rt, 0o755), (st, 0o700), (lg, 0o755)):
+        stt = os.stat(path)
+        check(stt.st_uid == nobody.pw_uid, '%s owned by uid %d' % (path, stt.st_uid))
+        check(stt.st_mode & 0o7777 == mode, '%s mode %o' % (path, stt.st_mode & 0o7777))
+    check(os.path.exists(os.path.join(st, 'written')), 'the service could not write its StateDirectory')
+    s = d.wait_state('noenv.service', 'failed')
+    check(s['Result'] == 'resources', 'missing EnvironmentFile= result %s' % s['Result'])
     d.stop()
 
 
