@@ -128,34 +128,38 @@ static ServiceResult exit_result(const Unit *u, int code, int status) {
              : code == CLD_DUMPED ? SERVICE_FAILURE_CORE_DUMP : SERVICE_FAILURE_SIGNAL;
 }
 
-/* systemd.service(5), "Exit causes and the effect of the Restart= settings". */
-static bool service_shall_restart(const Unit *u) {
-        ServiceResult r = u->result;
-        bool clean = r == SERVICE_SUCCESS;
-        bool unclean_exit = r == SERVICE_FAILURE_EXIT_CODE;
-        bool unclean_signal = r == SERVICE_FAILURE_SIGNAL || r == SERVICE_FAILURE_CORE_DUMP;
-        bool timeout = r == SERVICE_FAILURE_TIMEOUT;
-        bool watchdog = r == SERVICE_FAILURE_WATCHDOG;
+/* systemd.service(5), "Exit causes and the effect of the Restart= settings", as a table:
+ * which results each Restart= value restarts on. resources and protocol failures count as
+ * "on-failure" only, as in systemd. */
+static const uint16_t restart_table[_SERVICE_RESTART_MAX] = {
+#define R(x) (1u << (x))
+        [SERVICE_RESTART_NO] = 0,
+        [SERVICE_RESTART_ON_SUCCESS] = R(SERVICE_SUCCESS),
+        [SERVICE_RESTART_ON_FAILURE] = R(SERVICE_FAILURE_RESOURCES) | R(SERVICE_FAILURE_PROTOCOL) |
+                R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_EXIT_CODE) | R(SERVICE_FAILURE_SIGNAL) |
+                R(SERVICE_FAILURE_CORE_DUMP) | R(SERVICE_FAILURE_WATCHDOG),
+        [SERVICE_RESTART_ON_ABNORMAL] = R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_SIGNAL) |
+                R(SERVICE_FAILURE_CORE_DUMP) | R(SERVICE_FAILURE_WATCHDOG),
+        [SERVICE_RESTART_ON_WATCHDOG] = R(SERVICE_FAILURE_WATCHDOG),
+        [SERVICE_RESTART_ON_ABORT] = R(SERVICE_FAILURE_SIGNAL) | R(SERVICE_FAILURE_CORE_DUMP),
+        [SERVICE_RESTART_ALWAYS] = R(SERVICE_SUCCESS) | R(SERVICE_FAILURE_RESOURCES) |
+                R(SERVICE_FAILURE_PROTOCOL) | R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_EXIT_CODE) |
+                R(SERVICE_FAILURE_SIGNAL) | R(SERVICE_FAILURE_CORE_DUMP) | R(SERVICE_FAILURE_WATCHDOG),
+#undef R
+};
 
-        if (u->forbid_restart || r == SERVICE_FAILURE_START_LIMIT_HIT || u->manager->manager->shutdown_requested)
+bool service_restart_wanted(ServiceRestart restart, ServiceResult result) {
+        if (restart < 0 || restart >= _SERVICE_RESTART_MAX || result < 0 || result >= _SERVICE_RESULT_MAX)
                 return false;
-        switch (u->config->restart) {
-        case SERVICE_RESTART_ALWAYS:
-                return true;
-        case SERVICE_RESTART_ON_SUCCESS:
-                return clean;
-        case SERVICE_RESTART_ON_FAILURE:
-                return !clean;
-        case SERVICE_RESTART_ON_ABNORMAL:
-                return unclean_signal || timeout || watchdog;
-        case SERVICE_RESTART_ON_WATCHDOG:
-                return watchdog;
-        case SERVICE_RESTART_ON_ABORT:
-                return unclean_signal;
-        default:
-                (void) unclean_exit;
+        return restart_table[restart] & (1u << result);
+}
+
+static bool service_shall_restart(const Unit *u) {
+        /* An explicit stop never restarts, nor does a hit start limit, nor a daemon on its
+         * way out. */
+        if (u->forbid_restart || u->manager->manager->shutdown_requested)
                 return false;
-        }
+        return service_restart_wanted(u->config->restart, u->result);
 }
 
 /* ---- command sequencing ---- */

@@ -64,10 +64,15 @@
 
 #include <stdbool.h>
 
+#include "unit-config.h"
 #include "unit.h"
 
 /* The shortest delay between an exit and the automatic restart, whatever RestartSec= says. */
 #define SERVICE_RESTART_FLOOR_USEC (100 * USEC_PER_MSEC)
+
+/* The restart rule of systemd.service(5): whether RESTART restarts after a cycle that ended
+ * with RESULT. start-limit-hit never restarts. */
+bool service_restart_wanted(ServiceRestart restart, ServiceResult result);
 
 /* Requests. Each returns 0 or -errno with a human message in *ret_message:
  *   -EALREADY  nothing to do (already active for start, already inactive for stop)
