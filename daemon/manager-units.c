@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "filter-cache.h"
+#include "kmsg.h"
 #include "log.h"
 #include "manager-units.h"
 #include "manager.h"
@@ -64,6 +65,7 @@ int manager_units_new(Manager *manager, ManagerUnits **ret) {
         if (r < 0)
                 return r;
         (void) unit_events_setup_notify(mu);
+        (void) unit_events_setup_kmsg(mu);
         *ret = TAKE_PTR(mu);
         return 0;
 }
@@ -77,6 +79,7 @@ ManagerUnits *manager_units_free(ManagerUnits *mu) {
         hashmap_free(mu->filters);
         output_context_free(mu->output);
         notify_server_free(mu->notify);
+        kmsg_reader_free(mu->kmsg);
         sd_event_source_disable_unref(mu->gc_source);
         free(mu->notify_socket);
         strv_free(mu->enabled);
@@ -568,10 +571,17 @@ int manager_reset_failed(Manager *m, const char *name, char **ret_message) {
 
 Unit *manager_units_find_by_pid(ManagerUnits *mu, pid_t pid) {
         Unit *u;
-        HASHMAP_FOREACH(u, mu->manager->units)
+        if (pid <= 0)
+                return NULL;
+        /* Known pids first (cheap), then cgroup membership (reads /proc). */
+        HASHMAP_FOREACH(u, mu->manager->units) {
                 for (size_t i = 0; i < u->n_procs; i++)
                         if (u->procs[i]->pid == pid)
                                 return u;
+                for (size_t i = 0; i < MIN(u->n_recent_pids, (size_t) UNIT_RECENT_PIDS); i++)
+                        if (u->recent_pids[i] == pid)
+                                return u;
+        }
         HASHMAP_FOREACH(u, mu->manager->units)
                 if (unit_is_active_or_transitioning(u) && unit_owns_pid(u, pid))
                         return u;

@@ -18,6 +18,7 @@
 typedef struct Manager Manager;
 typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
+typedef struct KmsgReader KmsgReader;
 
 /* Named limits. */
 #define MANAGER_ENABLED_FILE_MAX (256u * 1024u)
@@ -30,6 +31,7 @@ struct ManagerUnits {
         Hashmap *filters;          /* policy hash -> FilterEntry */
         OutputContext *output;     /* per-unit log files; owned */
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
+        KmsgReader *kmsg;          /* seccomp kill records; owned */
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
         char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
         uint64_t start_seq;

@@ -78,6 +78,7 @@ static void process_exited(UnitProcess *p, int code, int status) {
         Unit *u = p->unit;
 
         p->exited = true;
+        unit_remember_pid(u, p->pid);
         p->code = code;
         p->status = status;
         p->pidfd_source = sd_event_source_disable_unref(p->pidfd_source);

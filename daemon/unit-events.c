@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "kmsg.h"
 #include "log.h"
 #include "manager-units.h"
 #include "manager.h"
@@ -71,6 +72,28 @@ int unit_events_setup_notify(ManagerUnits *mu) {
                 return log_warning_errno(r, "Failed to set up the notify socket %s, Type=notify will not work: %m",
                                          path);
         mu->notify_socket = TAKE_PTR(path);
+        return 0;
+}
+
+static void on_kmsg(KmsgReader *r, const SeccompAudit *a, void *userdata) {
+        char name[SECCOMP_AUDIT_NAME_MAX + 16];
+        const char *action = seccomp_audit_action_to_string(a);
+
+        /* Only kills: other actions are logged only when a filter asks (SystemCallLog=). */
+        if (a->sig <= 0 && !(action && strneq(action, "kill", 4)))
+                return;
+        if (a->syscall_name[0])
+                snprintf(name, sizeof name, "%s", a->syscall_name);
+        else
+                snprintf(name, sizeof name, "syscall-%d", a->syscall);
+        unit_events_seccomp_kill(userdata, a->pid, name);
+}
+
+int unit_events_setup_kmsg(ManagerUnits *mu) {
+        int r = kmsg_open(mu->manager->event, on_kmsg, mu, &mu->kmsg);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read %s, seccomp kills will not name the syscall: %m",
+                                         KMSG_PATH);
         return 0;
 }
 

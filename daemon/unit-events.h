@@ -10,5 +10,9 @@
  * on, Type=notify units then fail to start up. */
 int unit_events_setup_notify(ManagerUnits *mu);
 
+/* Reads the kernel's seccomp kill records from /dev/kmsg. Failure is logged: kills are then
+ * reported without the syscall's name. */
+int unit_events_setup_kmsg(ManagerUnits *mu);
+
 /* The kernel killed PID for calling SYSCALL (from the audit record). */
 void unit_events_seccomp_kill(ManagerUnits *mu, pid_t pid, const char *syscall);

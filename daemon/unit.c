@@ -545,9 +545,16 @@ static bool pid_in_cgroup(const char *cgroup_path, pid_t pid) {
         return false;
 }
 
+void unit_remember_pid(Unit *u, pid_t pid) {
+        u->recent_pids[u->n_recent_pids++ % UNIT_RECENT_PIDS] = pid;
+}
+
 bool unit_owns_pid(const Unit *u, pid_t pid) {
         for (size_t i = 0; i < u->n_procs; i++)
                 if (u->procs[i]->pid == pid)
+                        return true;
+        for (size_t i = 0; i < MIN(u->n_recent_pids, (size_t) UNIT_RECENT_PIDS); i++)
+                if (u->recent_pids[i] == pid)
                         return true;
         if (u->main_pid == pid && pid > 0)
                 return true;

@@ -33,6 +33,7 @@ typedef struct OutputStream OutputStream;
 #define UNIT_STATUS_TEXT_MAX 1024u       /* bytes of STATUS= kept */
 #define UNIT_DENIAL_PATH_MAX 512u        /* bytes of a denied path kept in a record */
 #define UNIT_SUPPLEMENTARY_GROUPS_MAX 64u
+#define UNIT_RECENT_PIDS 8u              /* exited pids remembered for late kill records */
 
 typedef enum UnitLoadState {
         UNIT_LOADED,
@@ -163,6 +164,8 @@ typedef struct Unit {
         int exec_main_code;      /* CLD_EXITED, CLD_KILLED, CLD_DUMPED; 0 before any exit */
         int exec_main_status;
         bool main_pid_known;
+        pid_t recent_pids[UNIT_RECENT_PIDS]; /* the kernel's kill record comes after the exit */
+        size_t n_recent_pids;
         bool main_execed;        /* EXEC_REPORT_EXECED arrived for the main process */
 
         ServiceExecCommand control_command_id;
@@ -250,5 +253,7 @@ int unit_new_invocation_id(Unit *u);
 UnitProcess *unit_process_free(UnitProcess *p);
 int unit_add_process(Unit *u, UnitProcess *p);
 void unit_drop_process(Unit *u, UnitProcess *p);
-/* True when pid is the unit's main or control process, or in its cgroup. */
+/* Remembers an exited pid of the unit, so a kill record arriving later finds the unit. */
+void unit_remember_pid(Unit *u, pid_t pid);
+/* True when pid is or was (recently) one of the unit's processes, or is in its cgroup. */
 bool unit_owns_pid(const Unit *u, pid_t pid);
