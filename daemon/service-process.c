@@ -40,7 +40,9 @@ static void process_maybe_free(UnitProcess *p) {
                 return;
         if (p->output && !output_stream_drained(p->output))
                 return;
-        unit_drop_process(p->unit, p);
+        Unit *u = p->unit;
+        unit_drop_process(u, p);
+        service_check_release(u);
 }
 
 static void on_cgroup_empty(CgroupContext *c, const char *unit_name, void *userdata) {

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "manager-units.h"
 #include "manager.h"
+#include "output.h"
 #include "service-exec.h"
 #include "service-process.h"
 #include "service.h"
@@ -48,25 +49,68 @@ static bool state_is_inactive(ServiceState s) {
         return s == SERVICE_DEAD || s == SERVICE_FAILED;
 }
 
+/* The Manager counts units that are not inactive, and ends a shutdown when none is left. A
+ * unit that just became inactive stays counted until what its processes wrote is in its
+ * log (bounded by UNIT_OUTPUT_GRACE_USEC), so the last lines are not lost on exit. */
+static bool service_output_pending(const Unit *u) {
+        for (size_t i = 0; i < u->n_procs; i++)
+                if (u->procs[i]->output && !output_stream_drained(u->procs[i]->output))
+                        return true;
+        return false;
+}
+
+static void service_release(Unit *u) {
+        u->release_timer = sd_event_source_disable_unref(u->release_timer);
+        if (!u->holds_activity)
+                return;
+        u->holds_activity = false;
+        manager_unit_deactivated(u->manager->manager);
+}
+
+static int on_release_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        service_release(userdata);
+        return 0;
+}
+
+void service_check_release(Unit *u) {
+        if (!u->holds_activity || !state_is_inactive(u->state))
+                return;
+        if (!service_output_pending(u)) {
+                service_release(u);
+                return;
+        }
+        if (u->release_timer)
+                return;
+        uint64_t now;
+        sd_event *e = u->manager->manager->event;
+        (void) sd_event_now(e, CLOCK_MONOTONIC, &now);
+        if (sd_event_add_time(e, &u->release_timer, CLOCK_MONOTONIC, now + UNIT_OUTPUT_GRACE_USEC, 0,
+                              on_release_timer, u) < 0)
+                service_release(u);
+}
+
 static void service_set_state(Unit *u, ServiceState state) {
         ServiceState old = u->state;
-        Manager *m = u->manager->manager;
 
         u->state = state;
         u->state_change_timestamp = now_usec(CLOCK_REALTIME);
-        if (state_is_inactive(old) && !state_is_inactive(state))
-                manager_unit_activated(m);
+        if (!state_is_inactive(state) && !u->holds_activity) {
+                u->holds_activity = true;
+                manager_unit_activated(u->manager->manager);
+        }
+        if (!state_is_inactive(state))
+                u->release_timer = sd_event_source_disable_unref(u->release_timer);
         if (old != state)
                 log_unit_debug(u->name, "Changed %s -> %s", service_state_to_string(old),
                                service_state_to_string(state));
         if (unit_active_state(u) == UNIT_ACTIVE && u->active_enter_timestamp == 0)
                 u->active_enter_timestamp = u->state_change_timestamp;
         unit_write_status_file(u);
-        /* Last: this may end the event loop or free a removed unit's successor. */
+        /* Last: this may end the event loop or restart the unit. */
         if (!state_is_inactive(old) && state_is_inactive(state)) {
                 u->inactive_enter_timestamp = u->state_change_timestamp;
-                manager_unit_deactivated(m);
                 manager_units_unit_inactive(u->manager, u);
+                service_check_release(u);
         }
 }
 
@@ -653,10 +697,8 @@ void service_check_empty(Unit *u) {
 
 /* ---- timers ---- */
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
-        Unit *u = userdata;
-
-        u->timer = sd_event_source_disable_unref(u->timer);
+/* A timeout on the way up. */
+static void service_start_timed_out(Unit *u) {
         switch (u->state) {
         case SERVICE_START_PRE:
         case SERVICE_START:
@@ -675,6 +717,14 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 u->reload_result = SERVICE_FAILURE_TIMEOUT;
                 service_enter_running(u, SERVICE_SUCCESS);
                 break;
+        default:
+                break;
+        }
+}
+
+/* A timeout on the way down: escalate to the next state. */
+static void service_stop_timed_out(Unit *u) {
+        switch (u->state) {
         case SERVICE_STOP:
                 service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
                 break;
@@ -696,17 +746,26 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 log_unit_warning(u->name, "Processes still around after final SIGKILL. Ignoring.");
                 service_enter_final_done(u, SERVICE_FAILURE_TIMEOUT);
                 break;
-        case SERVICE_AUTO_RESTART: {
-                _cleanup_free_ char *msg = NULL;
-                u->n_restarts++;
-                log_unit_info(u->name, "Scheduled restart job, restart counter is at %u.", u->n_restarts);
-                if (service_begin(u, true, &msg) < 0 && msg)
-                        log_unit_warning(u->name, "%s", msg);
-                break;
-        }
         default:
                 break;
         }
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Unit *u = userdata;
+        _cleanup_free_ char *msg = NULL;
+
+        u->timer = sd_event_source_disable_unref(u->timer);
+        if (u->state == SERVICE_AUTO_RESTART) {
+                u->n_restarts++;
+                log_unit_info(u->name, "Scheduled restart job, restart counter is at %u.", u->n_restarts);
+                int r = service_begin(u, true, &msg);
+                if (r < 0 && r != -ECANCELED && msg)
+                        log_unit_warning(u->name, "%s", msg);
+        } else if (unit_active_state(u) == UNIT_DEACTIVATING)
+                service_stop_timed_out(u);
+        else
+                service_start_timed_out(u);
         return 0;
 }
 
@@ -739,20 +798,6 @@ static void service_arm_watchdog(Unit *u) {
 }
 
 /* ---- notifications ---- */
-
-bool service_notify_allowed(const Unit *u, pid_t sender) {
-        switch (u->config ? u->config->notify_access : NOTIFY_NONE) {
-        case NOTIFY_ALL:
-                return unit_owns_pid(u, sender);
-        case NOTIFY_EXEC:
-                return (proc_alive(u->main) && u->main->pid == sender) ||
-                       (proc_alive(u->control) && u->control->pid == sender);
-        case NOTIFY_MAIN:
-                return proc_alive(u->main) && u->main->pid == sender;
-        default:
-                return false;
-        }
-}
 
 static void service_notify_mainpid(Unit *u, const char *v) {
         int pid;
@@ -810,19 +855,4 @@ void service_notify(Unit *u, pid_t sender, char * const *fields) {
         STRV_FOREACH(f, fields)
                 service_notify_field(u, *f);
         unit_write_status_file(u);
-}
-
-void service_seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
-        UnitDenial d = { .pid = pid, .gate = false };
-        snprintf(d.syscall, sizeof d.syscall, "%s", syscall);
-        snprintf(d.action, sizeof d.action, "kill");
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/comm", (int) pid);
-        FILE *f = fopen(path, "re");
-        if (f) {
-                if (fgets(d.comm, sizeof d.comm, f))
-                        d.comm[strcspn(d.comm, "\n")] = '\0';
-                fclose(f);
-        }
-        unit_add_denial(u, &d);
 }

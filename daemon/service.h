@@ -90,16 +90,14 @@ void service_reset_failed(Unit *u);
 /* A notification datagram's assignments ("READY=1", "STATUS=..."), already attributed to
  * this unit and checked against NotifyAccess=. */
 void service_notify(Unit *u, pid_t sender, char * const *fields);
-/* Whether NotifyAccess= lets SENDER talk for this unit. */
-bool service_notify_allowed(const Unit *u, pid_t sender);
-
-/* The kernel killed a process of this unit for a denied syscall (from the audit record). */
-void service_seccomp_killed(Unit *u, pid_t pid, const char *syscall);
 
 /* Events from the process layer (service-process.c). */
 void service_on_main_execed(Unit *u);
 void service_on_main_exited(Unit *u, int code, int status);
 void service_on_control_exited(Unit *u, int code, int status);
+
+/* A process of the unit was freed: an inactive unit may stop counting as active. */
+void service_check_release(Unit *u);
 
 /* A reaped orphan or other hint that the unit's processes may be gone (process-group mode). */
 void service_check_empty(Unit *u);

@@ -15,6 +15,40 @@
 #include "strv.h"
 #include "unit-events.h"
 
+static bool proc_alive(const UnitProcess *p) {
+        return p && !p->exited;
+}
+
+/* NotifyAccess=: who may speak for the unit. */
+static bool notify_allowed(const Unit *u, pid_t sender) {
+        switch (u->config ? u->config->notify_access : NOTIFY_NONE) {
+        case NOTIFY_ALL:
+                return unit_owns_pid(u, sender);
+        case NOTIFY_EXEC:
+                return (proc_alive(u->main) && u->main->pid == sender) ||
+                       (proc_alive(u->control) && u->control->pid == sender);
+        case NOTIFY_MAIN:
+                return proc_alive(u->main) && u->main->pid == sender;
+        default:
+                return false;
+        }
+}
+
+static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
+        UnitDenial d = { .pid = pid, .gate = false };
+        snprintf(d.syscall, sizeof d.syscall, "%s", syscall);
+        snprintf(d.action, sizeof d.action, "kill");
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/comm", (int) pid);
+        FILE *f = fopen(path, "re");
+        if (f) {
+                if (fgets(d.comm, sizeof d.comm, f))
+                        d.comm[strcspn(d.comm, "\n")] = '\0';
+                fclose(f);
+        }
+        unit_add_denial(u, &d);
+}
+
 /* The fields service_notify() understands, rebuilt from the parsed datagram. */
 static int notify_fields(const NotifyMessage *n, char ***ret) {
         _cleanup_strv_free_ char **f = calloc(1, sizeof(char *));
@@ -49,7 +83,7 @@ static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n
                 log_debug("Notification from pid %d, which belongs to no unit, ignoring.", (int) sender);
                 return;
         }
-        if (!service_notify_allowed(u, sender)) {
+        if (!notify_allowed(u, sender)) {
                 log_unit_warning(u->name, "Notification from pid %d refused by NotifyAccess=%s.",
                                  (int) sender, notify_access_to_string(u->config->notify_access));
                 return;
@@ -103,5 +137,5 @@ void unit_events_seccomp_kill(ManagerUnits *mu, pid_t pid, const char *syscall) 
                 log_debug("Seccomp killed pid %d (%s), which belongs to no unit.", (int) pid, syscall);
                 return;
         }
-        service_seccomp_killed(u, pid, syscall);
+        seccomp_killed(u, pid, syscall);
 }

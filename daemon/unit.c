@@ -145,6 +145,7 @@ Unit *unit_free(Unit *u) {
                 unit_process_free(u->procs[i]);
         free(u->procs);
         sd_event_source_disable_unref(u->timer);
+        sd_event_source_disable_unref(u->release_timer);
         sd_event_source_disable_unref(u->watchdog_timer);
         sd_event_source_disable_unref(u->cgroup_source);
         safe_close(u->cgroup_fd);

@@ -34,6 +34,7 @@ typedef struct OutputStream OutputStream;
 #define UNIT_DENIAL_PATH_MAX 512u        /* bytes of a denied path kept in a record */
 #define UNIT_SUPPLEMENTARY_GROUPS_MAX 64u
 #define UNIT_RECENT_PIDS 8u              /* exited pids remembered for late kill records */
+#define UNIT_OUTPUT_GRACE_USEC (1000u * 1000u) /* wait for output after the end, at most */
 
 typedef enum UnitLoadState {
         UNIT_LOADED,
@@ -172,6 +173,8 @@ typedef struct Unit {
         size_t command_index;    /* position inside the running Exec*= list */
 
         sd_event_source *timer;          /* state timeout or restart delay */
+        sd_event_source *release_timer;  /* bounds the wait for output after the end */
+        bool holds_activity;             /* counted in the Manager's active units */
         sd_event_source *watchdog_timer;
         sd_event_source *cgroup_source;  /* inotify on cgroup.events */
         char *cgroup_path;               /* absolute, NULL without cgroups */
