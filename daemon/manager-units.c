@@ -156,8 +156,9 @@ static int unit_load_new(ManagerUnits *mu, const char *name, Unit **ret) {
         r = unit_load_from_disk(mu, u);
         if (r < 0)
                 return r;
-        unit_log_diags(u);
-        if (u->load_state != UNIT_LOADED)
+        if (u->load_state != UNIT_NOT_FOUND)
+                unit_log_diags(u);
+        if (u->load_state != UNIT_LOADED && u->load_state != UNIT_NOT_FOUND)
                 log_unit_warning(u->name, "Failed to load: %s.", unit_load_state_to_string(u->load_state));
         *ret = TAKE_PTR(u);
         return 0;
