@@ -173,6 +173,24 @@ void unit_take_load(Unit *dst, Unit *src) {
         unit_free(src);
 }
 
+/* Where KEY was last assigned, for a located diagnostic. */
+static void key_location(const Unit *u, const char *key, const char **ret_file, unsigned *ret_line) {
+        *ret_file = u->file ? u->file->fragment : NULL;
+        *ret_line = 0;
+        for (size_t i = 0; u->file && i < u->file->n_assignments; i++)
+                if (streq(u->file->assignments[i].key, key)) {
+                        *ret_file = u->file->assignments[i].file;
+                        *ret_line = u->file->assignments[i].line;
+                }
+}
+
+static void creds_error(Unit *u, const char *key, const char *what, const char *name) {
+        const char *file;
+        unsigned line;
+        key_location(u, key, &file, &line);
+        (void) diag_add(&u->load_diags, DIAG_ERROR, file, line, key, "Unknown %s '%s'.", what, name);
+}
+
 /* A decimal id is taken as is (systemd accepts numeric User=/Group=). */
 static bool parse_id(const char *s, uint32_t *ret) {
         uint64_t v;
@@ -195,8 +213,7 @@ static int creds_resolve_user(Unit *u, const char *name) {
                         u->creds.gid = id;
                         return 0;
                 }
-                (void) diag_add(&u->load_diags, DIAG_ERROR, u->file ? u->file->fragment : NULL,
-                                0, "User", "Unknown user '%s'.", name);
+                creds_error(u, "User", "user", name);
                 return -ESRCH;
         }
         u->creds.uid = pw->pw_uid;
@@ -209,7 +226,7 @@ static int creds_resolve_user(Unit *u, const char *name) {
         return 0;
 }
 
-static int creds_resolve_group(Unit *u, const char *name, gid_t *ret) {
+static int creds_resolve_group(Unit *u, const char *key, const char *name, gid_t *ret) {
         uint32_t id;
         if (parse_id(name, &id)) {
                 *ret = id;
@@ -218,8 +235,7 @@ static int creds_resolve_group(Unit *u, const char *name, gid_t *ret) {
         errno = 0;
         struct group *gr = getgrnam(name);
         if (!gr) {
-                (void) diag_add(&u->load_diags, DIAG_ERROR, u->file ? u->file->fragment : NULL,
-                                0, "Group", "Unknown group '%s'.", name);
+                creds_error(u, key, "group", name);
                 return -ESRCH;
         }
         *ret = gr->gr_gid;
@@ -238,7 +254,7 @@ int unit_resolve_creds(Unit *u) {
                 u->creds.set_groups = true;
         }
         if (c->group) {
-                r = creds_resolve_group(u, c->group, &u->creds.gid);
+                r = creds_resolve_group(u, "Group", c->group, &u->creds.gid);
                 if (r < 0)
                         return r;
         }
@@ -254,8 +270,8 @@ int unit_resolve_creds(Unit *u) {
                 if (!u->creds.groups)
                         return -ENOMEM;
                 for (size_t i = 0; i < n; i++) {
-                        r = creds_resolve_group(u, c->supplementary_groups[i],
-                                                &u->creds.groups[i]);
+                        r = creds_resolve_group(u, "SupplementaryGroups",
+                                                c->supplementary_groups[i], &u->creds.groups[i]);
                         if (r < 0)
                                 return r;
                 }

@@ -355,6 +355,7 @@ def test_bad_unit_isolated(ctx):
     units = {
         'bad.service': unit('ExecStart=/bin/true\nSystemCallFilter=~no_such_syscall_at_all'),
         'badexec.service': unit('ExecStart=/nonexistent/program'),
+        'baduser.service': unit('ExecStart=/bin/true\nUser=no-such-user-here'),
         'good.service': unit('ExecStart=/bin/sleep 1000'),
     }
     d = ctx.daemon(units, list(units))
@@ -363,6 +364,9 @@ def test_bad_unit_isolated(ctx):
     check(s['ActiveState'] == 'inactive', 'bad unit state %s' % s)
     s = d.wait_state('badexec.service', 'failed')
     check('no_such_syscall_at_all' in d.daemon_log(), 'the diagnostic was not logged')
+    s = d.wait('baduser.service', lambda s: s.get('LoadState') == 'error', 'unknown user is a load error')
+    check(re.search(r'baduser\.service:6: User: Unknown user .no-such-user-here', d.daemon_log()),
+          'the unknown user is not reported at its line')
     d.stop()
 
 
