@@ -412,7 +412,8 @@ static int on_gc(sd_event_source *s, void *userdata) {
         if (!dead)
                 return 0;
         HASHMAP_FOREACH(u, mu->manager->units)
-                if (u->removed && !unit_is_active_or_transitioning(u) && u->n_procs == 0)
+                if (u->removed && !unit_is_active_or_transitioning(u) && u->n_procs == 0 &&
+                    !u->holds_activity)
                         dead[k++] = u;
         for (size_t i = 0; i < k; i++) {
                 log_unit_debug(dead[i]->name, "Unloading removed unit.");
@@ -423,7 +424,7 @@ static int on_gc(sd_event_source *s, void *userdata) {
         return 0;
 }
 
-static void schedule_gc(ManagerUnits *mu) {
+void manager_units_schedule_gc(ManagerUnits *mu) {
         if (mu->gc_source)
                 return;
         int r = sd_event_add_defer(mu->manager->event, &mu->gc_source, on_gc, mu);
@@ -435,7 +436,7 @@ void manager_units_unit_inactive(ManagerUnits *mu, Unit *u) {
         if (u->pending)
                 unit_take_load(u, TAKE_PTR(u->pending));
         if (u->removed) {
-                schedule_gc(mu);
+                manager_units_schedule_gc(mu);
                 return;
         }
         if (u->restart_requested && !mu->manager->shutdown_requested) {
@@ -457,7 +458,7 @@ static int reload_one(ManagerUnits *mu, Unit *u) {
                 unit_free(fresh);
                 u->removed = true;
                 if (!unit_is_active_or_transitioning(u))
-                        schedule_gc(mu);
+                        manager_units_schedule_gc(mu);
                 return 0;
         }
         u->removed = false;

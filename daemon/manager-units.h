@@ -52,6 +52,8 @@ int manager_units_start_enabled(ManagerUnits *mu);
 void manager_units_shutdown(ManagerUnits *mu);
 /* An orphan was reaped: in process-group mode a stopping unit may be empty now. */
 void manager_units_orphan_reaped(ManagerUnits *mu, pid_t pid);
+/* Unloads, soon, removed units that are inactive and hold nothing any more. */
+void manager_units_schedule_gc(ManagerUnits *mu);
 /* Called by the service state machine after a unit reached an inactive state. */
 void manager_units_unit_inactive(ManagerUnits *mu, Unit *u);
 

@@ -3,7 +3,8 @@
  * The processes of a service, from spawn to reap. Each spawned process has up to three fds
  * watched here: its launch socket (the launch report), the exec gate's listener (denials,
  * for as long as anything uses the filter), and its pidfd (exit). A UnitProcess is freed
- * once it has exited, its listener hung up, and its output is drained.
+ * once it has exited and its listener hung up. Output goes through one stream per start
+ * cycle (u->output), whose child ends are closed when the cycle ends.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -38,12 +39,12 @@ static void process_maybe_free(UnitProcess *p) {
                 return;
         if (p->exec && p->exec->listener_fd >= 0)
                 return;
-        if (p->output && !output_stream_drained(p->output))
-                return;
         Unit *u = p->unit;
         unit_drop_process(u, p);
         service_check_release(u);
 }
+
+static int process_open_output(Unit *u);
 
 static void on_cgroup_empty(CgroupContext *c, const char *unit_name, void *userdata) {
         service_check_empty(userdata);
@@ -70,6 +71,13 @@ int service_process_prepare(Unit *u, char **ret_message) {
                                          &u->cgroup_source);
                 if (r < 0)
                         log_unit_warning_errno(u->name, r, "Failed to watch cgroup.events, ignoring: %m");
+        }
+        r = process_open_output(u);
+        if (r < 0) {
+                if (ret_message)
+                        (void) asprintf(ret_message, "Failed to set up the output of %s: %s", u->name,
+                                        strerror(-r));
+                return r;
         }
         return service_exec_setup_directories(u, ret_message);
 }
@@ -214,10 +222,6 @@ static void process_drain_reports(UnitProcess *p) {
         }
 }
 
-static void on_output_drained(OutputStream *s, void *userdata) {
-        process_maybe_free(userdata);
-}
-
 /* ---- spawn ---- */
 
 static OutputMode output_mode_of(ExecOutput o, OutputMode fallback) {
@@ -237,28 +241,57 @@ static OutputMode output_mode_of(ExecOutput o, OutputMode fallback) {
         }
 }
 
-static int process_open_stdio(Unit *u, ServiceExec *e, OutputStream **ret_stream, int *ret_stdin) {
+static void on_output_drained(OutputStream *s, void *userdata) {
+        Unit *u = userdata;
+        if (s == u->output_prev)
+                u->output_prev = output_stream_free(u->output_prev);
+        else
+                service_check_release(u);
+}
+
+/* Opens the output stream of a start cycle. */
+static int process_open_output(Unit *u) {
         const UnitConfig *c = u->config;
         OutputContext *ctx = u->manager->output;
-        const char *in = c->std_input == EXEC_INPUT_FILE && c->std_input_path ? c->std_input_path : "/dev/null";
         int r;
+
+        if (!ctx)
+                return 0;
+        if (u->output) {
+                /* Still draining from the last cycle: keep it (one at most) until it is. */
+                output_stream_free(u->output_prev);
+                u->output_prev = output_stream_drained(u->output) ? output_stream_free(u->output)
+                                                                  : u->output;
+                u->output = NULL;
+        }
+        OutputMode out = output_mode_of(c->std_output, OUTPUT_LOG);
+        OutputMode err = output_mode_of(c->std_error, out);
+        r = output_open(ctx, u->name, out, c->std_output_path, err,
+                        c->std_error == EXEC_OUTPUT_INHERIT ? c->std_output_path : c->std_error_path,
+                        &u->output);
+        if (r < 0)
+                return r;
+        output_stream_set_drained_callback(u->output, on_output_drained, u);
+        if (u->output_prev)
+                output_stream_set_drained_callback(u->output_prev, on_output_drained, u);
+        return 0;
+}
+
+static int process_open_stdio(Unit *u, ServiceExec *e, int *ret_stdin) {
+        const UnitConfig *c = u->config;
+        const char *in = c->std_input == EXEC_INPUT_FILE && c->std_input_path ? c->std_input_path : "/dev/null";
 
         int fd = open(in, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
         *ret_stdin = fd;
         e->plan.stdin_fd = fd;
-        if (!ctx)
-                return 0;
-        OutputMode out = output_mode_of(c->std_output, OUTPUT_LOG);
-        OutputMode err = output_mode_of(c->std_error, out);
-        r = output_open(ctx, u->name, out, c->std_output_path,
-                        err, c->std_error == EXEC_OUTPUT_INHERIT ? c->std_output_path : c->std_error_path,
-                        ret_stream);
-        if (r < 0)
-                return r;
-        e->plan.stdout_fd = output_stream_child_fd(*ret_stream, OUTPUT_STDOUT);
-        e->plan.stderr_fd = output_stream_child_fd(*ret_stream, OUTPUT_STDERR);
+        if (u->output) {
+                e->plan.stdout_fd = output_stream_child_fd(u->output, OUTPUT_STDOUT);
+                e->plan.stderr_fd = output_stream_child_fd(u->output, OUTPUT_STDERR);
+                if (e->plan.stdout_fd < 0 || e->plan.stderr_fd < 0)
+                        return -EBADF;
+        }
         return 0;
 }
 
@@ -282,8 +315,6 @@ static int process_watch(UnitProcess *p) {
                 }
                 (void) sd_event_source_set_io_fd_own(p->socket_source, true);
         }
-        if (p->output)
-                output_stream_set_drained_callback(p->output, on_output_drained, p);
         return 0;
 }
 
@@ -309,7 +340,6 @@ static int process_register(Unit *u, UnitProcess *p, bool is_main) {
 int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid,
                           char **ret_message) {
         _cleanup_(service_exec_freep) ServiceExec *e = NULL;
-        _cleanup_(output_stream_freep) OutputStream *stream = NULL;
         _cleanup_(exec_process_freep) ExecProcess *exec = NULL;
         _cleanup_close_ int stdin_fd = -EBADF;
         int r;
@@ -317,18 +347,15 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
         r = service_exec_prepare(u, cmd, mainpid, &e, ret_message);
         if (r < 0)
                 return r;
-        r = process_open_stdio(u, e, &stream, &stdin_fd);
+        r = process_open_stdio(u, e, &stdin_fd);
         if (r < 0)
                 return r;
         e->plan.cgroup_fd = u->cgroup_fd;
         r = exec_spawn(&e->plan, &exec);
         if (r < 0)
                 return r;
-        if (stream) {
-                output_child_fds_close(stream);
-                if (is_main)
-                        output_set_pid(stream, exec->pid);
-        }
+        if (u->output && is_main)
+                output_set_pid(u->output, exec->pid);
         r = reaper_track(u->manager->manager->reaper, exec->pid);
         if (r < 0)
                 log_unit_warning_errno(u->name, r, "Failed to track pid %d: %m", (int) exec->pid);
@@ -341,7 +368,6 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
         p->pid = exec->pid;
         p->pidfd = exec->pidfd;
         p->exec = TAKE_PTR(exec);
-        p->output = TAKE_PTR(stream);
         log_unit_debug(u->name, "Spawned %s as pid %d.", e->path, (int) p->pid);
         return process_register(u, p, is_main);
 }
@@ -403,6 +429,9 @@ bool service_process_cgroup_populated(Unit *u) {
 }
 
 void service_process_release(Unit *u) {
+        /* The cycle is over: once its processes are gone, the pipes reach EOF. */
+        if (u->output)
+                output_child_fds_close(u->output);
         u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
         u->cgroup_fd = safe_close(u->cgroup_fd);
         if (cgroup_mode(u)) {
@@ -433,6 +462,8 @@ static int adopt(Unit *u, pid_t pid) {
         (void) reaper_track(u->manager->manager->reaper, pid);
         if (u->main && !u->main->exited)
                 u->main->is_main = false;
+        if (u->output)
+                output_set_pid(u->output, pid);
         return process_register(u, p, true);
 }
 

@@ -53,10 +53,7 @@ static bool state_is_inactive(ServiceState s) {
  * unit that just became inactive stays counted until what its processes wrote is in its
  * log (bounded by UNIT_OUTPUT_GRACE_USEC), so the last lines are not lost on exit. */
 static bool service_output_pending(const Unit *u) {
-        for (size_t i = 0; i < u->n_procs; i++)
-                if (u->procs[i]->output && !output_stream_drained(u->procs[i]->output))
-                        return true;
-        return false;
+        return u->output && !output_stream_drained(u->output);
 }
 
 static void service_release(Unit *u) {
@@ -64,6 +61,8 @@ static void service_release(Unit *u) {
         if (!u->holds_activity)
                 return;
         u->holds_activity = false;
+        if (u->removed)
+                manager_units_schedule_gc(u->manager);
         manager_unit_deactivated(u->manager->manager);
 }
 
@@ -73,6 +72,8 @@ static int on_release_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 }
 
 void service_check_release(Unit *u) {
+        if (u->removed && state_is_inactive(u->state))
+                manager_units_schedule_gc(u->manager);
         if (!u->holds_activity || !state_is_inactive(u->state))
                 return;
         if (!service_output_pending(u)) {

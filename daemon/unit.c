@@ -129,7 +129,6 @@ UnitProcess *unit_process_free(UnitProcess *p) {
         sd_event_source_disable_unref(p->pidfd_source);
         sd_event_source_disable_unref(p->socket_source);
         sd_event_source_disable_unref(p->listener_source);
-        output_stream_free(p->output);
         if (p->exec)
                 exec_process_free(p->exec);
         else
@@ -148,6 +147,8 @@ Unit *unit_free(Unit *u) {
         sd_event_source_disable_unref(u->release_timer);
         sd_event_source_disable_unref(u->watchdog_timer);
         sd_event_source_disable_unref(u->cgroup_source);
+        output_stream_free(u->output);
+        output_stream_free(u->output_prev);
         safe_close(u->cgroup_fd);
         free(u->cgroup_path);
         free(u->status_text);

@@ -112,7 +112,6 @@ typedef struct UnitProcess {
         pid_t pid;
         int pidfd;               /* owned (for adopted pids; else exec->pidfd) */
         sd_event_source *pidfd_source, *socket_source, *listener_source;
-        OutputStream *output;
         bool exited;
         bool is_main;
         int code, status;        /* from waitid once exited */
@@ -171,6 +170,11 @@ typedef struct Unit {
 
         ServiceExecCommand control_command_id;
         size_t command_index;    /* position inside the running Exec*= list */
+
+        /* Output of the current start cycle: one stream shared by the main and control
+         * processes, so the log keeps their order. The previous cycle's stream stays until
+         * it is drained. */
+        OutputStream *output, *output_prev;
 
         sd_event_source *timer;          /* state timeout or restart delay */
         sd_event_source *release_timer;  /* bounds the wait for output after the end */
