@@ -379,7 +379,7 @@ static int build_env(Unit *u, pid_t mainpid, char ***ret, char **ret_message) {
                 return -ENOMEM;
         if (u->invocation_id[0] && env_set(&env, "INVOCATION_ID", u->invocation_id) < 0)
                 return -ENOMEM;
-        if (c->type == SERVICE_NOTIFY || c->notify_access != NOTIFY_NONE) {
+        if (unit_notify_access(u) != NOTIFY_NONE) {
                 if (u->manager->notify_socket &&
                     env_set(&env, "NOTIFY_SOCKET", u->manager->notify_socket) < 0)
                         return -ENOMEM;

@@ -21,7 +21,7 @@ static bool proc_alive(const UnitProcess *p) {
 
 /* NotifyAccess=: who may speak for the unit. */
 static bool notify_allowed(const Unit *u, pid_t sender) {
-        switch (u->config ? u->config->notify_access : NOTIFY_NONE) {
+        switch (unit_notify_access(u)) {
         case NOTIFY_ALL:
                 return unit_owns_pid(u, sender);
         case NOTIFY_EXEC:
@@ -85,7 +85,7 @@ static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n
         }
         if (!notify_allowed(u, sender)) {
                 log_unit_warning(u->name, "Notification from pid %d refused by NotifyAccess=%s.",
-                                 (int) sender, notify_access_to_string(u->config->notify_access));
+                                 (int) sender, notify_access_to_string(unit_notify_access(u)));
                 return;
         }
         if (notify_fields(n, &fields) < 0) {

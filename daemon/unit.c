@@ -282,6 +282,16 @@ int unit_resolve_creds(Unit *u) {
         return 0;
 }
 
+NotifyAccess unit_notify_access(const Unit *u) {
+        const UnitConfig *c = u->config;
+        if (!c)
+                return NOTIFY_NONE;
+        if (c->notify_access == NOTIFY_NONE &&
+            (c->type == SERVICE_NOTIFY || (c->watchdog_sec > 0 && c->watchdog_sec != USEC_INFINITY)))
+                return NOTIFY_MAIN;
+        return c->notify_access;
+}
+
 UnitActiveState unit_active_state(const Unit *u) {
         switch (u->state) {
         case SERVICE_RUNNING:

@@ -230,6 +230,10 @@ void unit_take_load(Unit *dst, Unit *src);
 int unit_resolve_creds(Unit *u);
 void unit_creds_done(UnitCreds *c);
 
+/* NotifyAccess= in effect: as systemd, "none" becomes "main" for Type=notify and with
+ * WatchdogSec= (the parser cannot tell an explicit "none" from the default either). */
+NotifyAccess unit_notify_access(const Unit *u);
+
 /* Where systemd puts a service in its active states. */
 UnitActiveState unit_active_state(const Unit *u);
 bool unit_is_active_or_transitioning(const Unit *u);
