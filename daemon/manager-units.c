@@ -57,6 +57,7 @@ int manager_units_new(Manager *manager, ManagerUnits **ret) {
 
         if (!mu)
                 return -ENOMEM;
+        unit_events_setup_logging();
         mu->manager = manager;
         mu->filters = hashmap_new();
         if (!mu->filters)

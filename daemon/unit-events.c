@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "io-log.h"
 #include "kmsg.h"
 #include "log.h"
 #include "manager-units.h"
@@ -93,6 +94,15 @@ static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n
                 return;
         }
         service_notify(u, sender, fields);
+}
+
+static void io_log_forward(int priority, const char *message) {
+        log_internal(priority, 0, NULL, "%s", message);
+}
+
+void unit_events_setup_logging(void) {
+        io_log_set_func(io_log_forward);
+        io_log_set_max_priority(log_get_max_level());
 }
 
 int unit_events_setup_notify(ManagerUnits *mu) {

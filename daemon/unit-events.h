@@ -6,6 +6,9 @@
 
 #include "manager-units.h"
 
+/* Sends what the I/O modules log (output, notify, kmsg) to the daemon's log. */
+void unit_events_setup_logging(void);
+
 /* Binds RUNTIME_DIR/notify and sets mu->notify_socket. Failure is logged: the daemon runs
  * on, Type=notify units then fail to start up. */
 int unit_events_setup_notify(ManagerUnits *mu);
