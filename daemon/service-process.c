@@ -50,12 +50,30 @@ static void on_cgroup_empty(CgroupContext *c, const char *unit_name, void *userd
         service_check_empty(userdata);
 }
 
+/* Processes of an earlier run are still in the unit's cgroup (KillMode=process or none, or a
+ * stop that gave up): as systemd, start next to them rather than refuse. */
+static int cgroup_reuse(Unit *u, CgroupContext *c) {
+        _cleanup_free_ char *path = NULL;
+        int r = cgroup_service_path(c, u->name, &path);
+        if (r < 0)
+                return r;
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        log_unit_warning(u->name, "Found left-over processes in %s from an earlier run, starting anyway.",
+                         path);
+        u->cgroup_fd = fd;
+        return 0;
+}
+
 int service_process_prepare(Unit *u, char **ret_message) {
         CgroupContext *c = unit_cgroup(u);
         int r;
 
         if (cgroup_mode(u) && u->cgroup_fd < 0) {
                 r = cgroup_service_create(c, u->name, &u->cgroup_fd);
+                if (r == -EBUSY)
+                        r = cgroup_reuse(u, c);
                 if (r < 0) {
                         if (ret_message)
                                 (void) asprintf(ret_message, "Failed to create the cgroup of %s: %s%s",

@@ -440,6 +440,11 @@ def test_timeouts_and_kill_modes(ctx):
           'only its child)' % left)
     s = d.status('stubborn.service')
     check(s['Result'] == 'timeout', 'stubborn result %s' % s['Result'])
+    # A new daemon starts the unit again next to what KillMode=process left behind.
+    d2 = ctx.daemon({'process.service': units['process.service']}, ['process.service'])
+    d2.wait_state('process.service', 'active', 'running')
+    check(len(marker_pids()) == 2, 'expected the left-over child and a new one')
+    d2.stop()
 
 
 def test_daemon_reload(ctx):
