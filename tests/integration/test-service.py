@@ -314,6 +314,13 @@ def test_notify_and_watchdog(ctx):
     units = {
         'notify.service': unit('Type=notify\nExecStart=/usr/bin/python3 %s 1.0 1000' % helper),
         'silent.service': unit('Type=notify\nExecStart=/usr/bin/python3 %s 0 3\nWatchdogSec=1s' % helper),
+        # systemd-notify is a child of the main process: only NotifyAccess=all lets it speak.
+        'child.service': unit("Type=notify\nNotifyAccess=all\nExecStart=/bin/bash -c "
+                              "'systemd-notify --ready --status=via-child; exec sleep 1000'"),
+        # A child sending READY=1 from its own pid is refused under NotifyAccess=main. (Not
+        # systemd-notify: run as root it sends with its parent's pid, as systemd's does.)
+        'refused.service': unit("Type=notify\nTimeoutStartSec=1500ms\nExecStart=/bin/bash -c "
+                                "'/usr/bin/python3 %s 0 0 & exec sleep 1000'" % helper),
     }
     d = ctx.daemon(units, list(units))
     s = d.wait_state('notify.service', 'activating', 'start')
@@ -327,6 +334,12 @@ def test_notify_and_watchdog(ctx):
     check(s['ExecMainCode'] in ('killed', 'dumped') and s['ExecMainStatus'] == '6',
           'not killed with SIGABRT: %s' % s)
     check(d.status('notify.service')['ActiveState'] == 'active', 'notify.service did not stay up')
+    s = d.wait('refused.service', lambda s: s.get('Result') == 'timeout', 'start timeout')
+    check(re.search(r'refused\.service: Notification from pid \d+ refused by NotifyAccess=main',
+                    d.daemon_log()), 'the refused notification was not logged')
+    if shutil.which('systemd-notify'):
+        s = d.wait_state('child.service', 'active', 'running')
+        check(s['StatusText'] == 'via-child', 'child.service StatusText %r' % s['StatusText'])
     d.stop()
 
 
