@@ -465,7 +465,7 @@ static void status_write_denial(FILE *f, const Unit *u) {
                 fprintf(f, "LastDenial=%s pid=%d action=kill\n", d->syscall, (int) d->pid);
 }
 
-static int status_write(FILE *f, Unit *u) {
+int unit_status_dump(Unit *u, FILE *f) {
         _cleanup_free_ char *denied = NULL;
         int r = unit_format_denied_syscalls(u, &denied);
         if (r < 0)
@@ -517,7 +517,7 @@ void unit_write_status_file(Unit *u) {
         _cleanup_fclose_ FILE *f = fdopen(TAKE_FD(fd), "w");
         if (!f)
                 return;
-        r = status_write(f, u);
+        r = unit_status_dump(u, f);
         if (r >= 0)
                 r = RET_NERRNO(rename(tmp, path));
         if (r < 0) {

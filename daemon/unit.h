@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
@@ -248,6 +249,10 @@ const UnitDenial *unit_last_denial(const Unit *u);
 
 /* Sets STATUS= text (truncated to UNIT_STATUS_TEXT_MAX). */
 int unit_set_status_text(Unit *u, const char *text);
+
+/* Writes the status as KEY=VALUE lines (the status file's format, see
+ * contrib/docs/service-runtime.md) to F. -EIO on a write error, -ENOMEM. */
+int unit_status_dump(Unit *u, FILE *f);
 
 /* Writes RUNTIME_DIR/units/UNIT.status atomically (tmp + rename). Failure is logged and
  * otherwise ignored: the status file is for observation, it never stops a service. */
