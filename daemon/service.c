@@ -425,8 +425,14 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
         /* Between two cycles: a configuration from daemon-reload takes effect now. */
         if (u->pending) {
                 unit_take_load(u, TAKE_PTR(u->pending));
-                if (u->load_state != UNIT_LOADED)
+                if (u->load_state != UNIT_LOADED) {
+                        /* An automatic restart cannot go on with a unit that no longer loads. */
+                        if (u->state == SERVICE_AUTO_RESTART) {
+                                u->result = SERVICE_FAILURE_RESOURCES;
+                                service_set_state(u, SERVICE_FAILED);
+                        }
                         return message(ret_message, "Unit %s failed to load.", u->name), -ENOEXEC;
+                }
         }
         if (service_start_limit_hit(u)) {
                 log_unit_warning(u->name, "Start request repeated too quickly.");

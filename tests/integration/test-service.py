@@ -486,6 +486,18 @@ def test_daemon_reload(ctx):
     d.wait_log('a.service', 'stdout: started new')
     s = d.wait_state('a.service', 'active', 'running')
     check(s['NRestarts'] == '1', 'NRestarts %s' % s['NRestarts'])
+    # A configuration that no longer loads stops the automatic restarts: the unit fails.
+    with open(os.path.join(d.units_dir, d.prefix + 'a.service'), 'w') as f:
+        f.write(unit('ExecStart=/bin/sleep 1000\nRestart=always\nSystemCallFilter=~no_such_call'))
+    d.proc.send_signal(signal.SIGHUP)
+    d.wait_log('a.service', 'stdout: started new')
+    end = time.monotonic() + 10
+    while 'no_such_call' not in d.daemon_log() and time.monotonic() < end:
+        time.sleep(0.02)
+    os.kill(int(s['MainPID']), signal.SIGKILL)
+    s = d.wait('a.service', lambda s: s.get('LoadState') == 'error', 'the new configuration applied')
+    s = d.wait_state('a.service', 'failed')
+    check(s['Result'] == 'resources', 'result %s' % s['Result'])
     d.stop()
 
 
