@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Policy IR -> seccomp BPF, via libseccomp.
+ *
+ * How one policy becomes programs. libseccomp 2.5.4 keeps one decision per syscall when
+ * rules mix: an unconditional rule added after conditional ones replaces them, a conditional
+ * rule added after an unconditional one is silently dropped, and a rule whose action equals
+ * the default action is refused (-EACCES). Conditional rules fall through to the *default*
+ * action, never to another per-syscall action. So "socket: allowed, but EAFNOSUPPORT for
+ * AF_INET" cannot be said in an allow-list program whose default is ENOSYS, and negating a
+ * masked test (to write the allowed case as a rule) is not something libseccomp can express.
+ *
+ * We therefore emit a small stack, as systemd effectively does with one filter per
+ * directive, but with only two kinds of program:
+ *
+ *  1. one conditional program per enabled ABI that has argument-checked rules: default
+ *     ALLOW, bad-arch ALLOW (other ABIs are handled by their own program and by 2.), holding
+ *     every conditional rule. They only ever restrict.
+ *  2. the unconditional program, loaded last: the policy's default action, one rule per
+ *     syscall whose action differs from it, the enabled ABIs, and bad-arch KILL_PROCESS.
+ *
+ * The kernel runs all of them and the most restrictive result wins, which is exactly how the
+ * IR defines conditional rules (policy.h); the IR builder already folded every unconditional
+ * restriction into one action per syscall with the same precedence. Between two errnos the
+ * newest program wins: the unconditional program, which holds SystemCallFilter=, is newest,
+ * as in systemd where SystemCallFilter= is installed last. Loading it last also means a
+ * policy that denies seccomp() does not stop our own loads.
+ *
+ * ABI details handled here, not in the IR: the old i386/s390 mmap() takes a pointer to its
+ * arguments, so MemoryDenyWriteExecute= refuses it outright there; s390 passes clone() flags
+ * in arg1; on ABIs that multiplex socket()/shmat() through socketcall()/ipc() libseccomp
+ * rewrites the rule onto the multiplexer and, as the family is not visible there, refuses
+ * every socketcall(SYS_SOCKET) when RestrictAddressFamilies= is set: it fails closed where
+ * systemd skips the ABI.
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpf-eval.h"
+#include "filter.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(scmp_filter_ctx, seccomp_release);
+
+FilterSet *filter_set_free(FilterSet *s) {
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < s->n; i++)
+                free(s->progs[i].filter);
+        free(s);
+        return NULL;
+}
+
+static bool arches_contain(const uint32_t *arches, size_t n, uint32_t arch) {
+        for (size_t i = 0; i < n; i++)
+                if (arches[i] == arch)
+                        return true;
+        return false;
+}
+
+static enum scmp_compare cmp_to_scmp(PolicyCmp c) {
+        static const enum scmp_compare table[_POLICY_CMP_MAX] = {
+                [POLICY_CMP_NE] = SCMP_CMP_NE, [POLICY_CMP_LT] = SCMP_CMP_LT,
+                [POLICY_CMP_LE] = SCMP_CMP_LE, [POLICY_CMP_EQ] = SCMP_CMP_EQ,
+                [POLICY_CMP_GE] = SCMP_CMP_GE, [POLICY_CMP_GT] = SCMP_CMP_GT,
+                [POLICY_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+        };
+        return table[c];
+}
+
+static uint32_t scmp_action(PolicyAction a) {
+        switch (a.type) {
+        case POLICY_ACTION_ALLOW: return SCMP_ACT_ALLOW;
+        case POLICY_ACTION_LOG: return SCMP_ACT_LOG;
+        case POLICY_ACTION_NOTIFY: return SCMP_ACT_NOTIFY;
+        case POLICY_ACTION_ERRNO: return SCMP_ACT_ERRNO((uint32_t) a.errno_value);
+        case POLICY_ACTION_KILL: default: return SCMP_ACT_KILL_PROCESS;
+        }
+}
+
+static int ctx_new(uint32_t def, uint32_t badarch, const uint32_t *arches, size_t n,
+                   scmp_filter_ctx *ret) {
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(def);
+        int r;
+
+        if (!ctx)
+                return -ENOMEM;
+        if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch)) < 0 ||
+            (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0 ||
+            (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (arches[i] != arch_native() && (r = seccomp_arch_add(ctx, arches[i])) < 0)
+                        return r;
+        if (!arches_contain(arches, n, arch_native()) &&
+            (r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)) < 0)
+                return r;
+        *ret = TAKE_PTR(ctx);
+        return 0;
+}
+
+/* libseccomp takes native numbers, and negative pseudo numbers for calls the native ABI
+ * lacks, and translates them for each ABI of the context by name. */
+static int rule_syscall_nr(const char *name, int *ret) {
+        int nr = seccomp_syscall_resolve_name(name);
+
+        if (nr == __NR_SCMP_ERROR)
+                return -EOPNOTSUPP; /* known only on a non-native ABI without a pseudo number */
+        *ret = nr;
+        return 0;
+}
+
+static int add_unconditional(scmp_filter_ctx ctx, const Policy *p) {
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const PolicyRule *r = &p->rules[i];
+                int nr, q;
+
+                /* libseccomp refuses a rule that repeats the default action; it is a no-op. */
+                if (r->n_conds > 0 || policy_action_equal(r->action, p->default_action))
+                        continue;
+                if ((q = rule_syscall_nr(r->syscall, &nr)) < 0)
+                        return q;
+                if ((q = seccomp_rule_add(ctx, scmp_action(r->action), nr, 0)) < 0)
+                        return q;
+        }
+        return 0;
+}
+
+/* Adapts RULE to ABI ARCH: returns 0 to add *out, 1 to skip it on this ABI. */
+static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out) {
+        *out = *rule;
+        if (seccomp_syscall_resolve_name_arch(arch, rule->syscall) == __NR_SCMP_ERROR)
+                return 1;
+        if (streq(rule->syscall, "mmap") && (arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_S390))
+                out->n_conds = 0;
+        if (streq(rule->syscall, "clone") && (arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X))
+                for (unsigned i = 0; i < out->n_conds; i++)
+                        if (out->conds[i].arg == 0)
+                                out->conds[i].arg = 1;
+        return 0;
+}
+
+static int add_conditional(scmp_filter_ctx ctx, const Policy *p, uint32_t arch, size_t *ret_n) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < p->n_rules; i++) {
+                struct scmp_arg_cmp cmp[POLICY_CONDS_MAX];
+                PolicyRule r;
+                int nr, q;
+
+                if (p->rules[i].n_conds == 0 || rule_for_abi(&p->rules[i], arch, &r) > 0)
+                        continue;
+                if ((q = rule_syscall_nr(r.syscall, &nr)) < 0)
+                        return q;
+                for (unsigned k = 0; k < r.n_conds; k++)
+                        cmp[k] = (struct scmp_arg_cmp) {
+                                .arg = r.conds[k].arg,
+                                .op = cmp_to_scmp(r.conds[k].op),
+                                .datum_a = r.conds[k].a,
+                                .datum_b = r.conds[k].b,
+                        };
+                q = seccomp_rule_add_array(ctx, scmp_action(r.action), nr, r.n_conds, cmp);
+                if (q < 0)
+                        return q;
+                n++;
+        }
+        *ret_n = n;
+        return 0;
+}
+
+/* libseccomp 2.5 exports only to a file descriptor: go through a memfd. */
+static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *ret) {
+        _cleanup_close_ int fd = memfd_create("syscage-bpf", MFD_CLOEXEC);
+        _cleanup_free_ struct sock_filter *insns = NULL;
+        struct stat st;
+        ssize_t n;
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        if ((r = seccomp_export_bpf(ctx, fd)) < 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_size <= 0 || st.st_size % (off_t) sizeof(struct sock_filter) != 0 ||
+            st.st_size / (off_t) sizeof(struct sock_filter) > BPF_EVAL_INSNS_MAX)
+                return -E2BIG;
+        insns = malloc((size_t) st.st_size);
+        if (!insns)
+                return -ENOMEM;
+        n = pread(fd, insns, (size_t) st.st_size, 0);
+        if (n != st.st_size)
+                return n < 0 ? -errno : -EIO;
+        *ret = (struct sock_fprog) {
+                .len = (unsigned short) (st.st_size / (off_t) sizeof(struct sock_filter)),
+                .filter = TAKE_PTR(insns),
+        };
+        return 0;
+}
+
+typedef int (*CtxVisitor)(scmp_filter_ctx ctx, void *userdata);
+
+/* Builds each program of P in load order and hands its context to VISIT. */
+static int build_programs(const Policy *p, CtxVisitor visit, void *userdata) {
+        int r;
+
+        for (size_t i = 0; i < p->n_arches; i++) {
+                _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+                size_t n;
+
+                if ((r = ctx_new(SCMP_ACT_ALLOW, SCMP_ACT_ALLOW, &p->arches[i], 1, &ctx)) < 0 ||
+                    (r = add_conditional(ctx, p, p->arches[i], &n)) < 0)
+                        return r;
+                if (n > 0 && (r = visit(ctx, userdata)) < 0)
+                        return r;
+        }
+        _cleanup_(seccomp_releasep) scmp_filter_ctx base = NULL;
+        if ((r = ctx_new(scmp_action(p->default_action), SCMP_ACT_KILL_PROCESS, p->arches,
+                         p->n_arches, &base)) < 0 ||
+            (r = add_unconditional(base, p)) < 0)
+                return r;
+        return visit(base, userdata);
+}
+
+static int collect_program(scmp_filter_ctx ctx, void *userdata) {
+        FilterSet *s = userdata;
+        int r;
+
+        if (s->n >= FILTER_PROGRAMS_MAX)
+                return -E2BIG;
+        r = export_bpf(ctx, &s->progs[s->n]);
+        if (r < 0)
+                return r;
+        s->n++;
+        return 0;
+}
+
+int filter_compile(const Policy *p, FilterSet **ret) {
+        _cleanup_(filter_set_freep) FilterSet *s = calloc(1, sizeof *s);
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        r = build_programs(p, collect_program, s);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+static int compile_notify(const Policy *p, FilterSet **ret) {
+        static const char *const exec_calls[] = { "execve", "execveat" };
+        _cleanup_(filter_set_freep) FilterSet *s = calloc(1, sizeof *s);
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        r = ctx_new(SCMP_ACT_ALLOW, SCMP_ACT_KILL_PROCESS, p->arches, p->n_arches, &ctx);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(exec_calls); i++)
+                if ((r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+                                          seccomp_syscall_resolve_name(exec_calls[i]), 0)) < 0)
+                        return r;
+        if ((r = collect_program(ctx, s)) < 0)
+                return r;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int filter_compile_gate(const Policy *p, FilterSet **ret_notify, FilterSet **ret_policy) {
+        _cleanup_(filter_set_freep) FilterSet *notify = NULL, *policy = NULL;
+        _cleanup_(policy_freep) Policy *gated = NULL;
+        int r;
+
+        if ((r = compile_notify(p, &notify)) < 0 ||
+            (r = policy_derive_gate(p, &gated)) < 0 ||
+            (r = filter_compile(gated, &policy)) < 0)
+                return r;
+        *ret_notify = TAKE_PTR(notify);
+        *ret_policy = TAKE_PTR(policy);
+        return 0;
+}
+
+static int print_pfc(scmp_filter_ctx ctx, void *userdata) {
+        FILE *f = userdata;
+        _cleanup_close_ int fd = memfd_create("syscage-pfc", MFD_CLOEXEC);
+        char buf[4096];
+        ssize_t n;
+        off_t off = 0;
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        if ((r = seccomp_export_pfc(ctx, fd)) < 0)
+                return r;
+        while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
+                if (fwrite(buf, 1, (size_t) n, f) != (size_t) n)
+                        return -EIO;
+                off += n;
+        }
+        return n < 0 ? -errno : 0;
+}
+
+int filter_dump_pfc(const Policy *p, FILE *f) {
+        return build_programs(p, print_pfc, f);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Compiling the policy IR to seccomp BPF with libseccomp. The result is raw programs in
+ * memory, ready to be loaded with seccomp(2) in a forked child without calling libseccomp
+ * there (it allocates; a child must not). See filter.c for how one policy becomes more than
+ * one program.
+ */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdio.h>
+
+#include "arch-util.h"
+#include "policy.h"
+
+/* Conditional programs (one per ABI) plus the unconditional one. */
+#define FILTER_PROGRAMS_MAX (ARCH_SET_MAX + 1)
+
+typedef struct FilterSet {
+        /* In load order: the child loads progs[0] first. The kernel runs the newest first and
+         * the most restrictive action wins, so the order only matters between equal actions
+         * (the newer errno wins) and for a policy that denies seccomp() itself. */
+        struct sock_fprog progs[FILTER_PROGRAMS_MAX];
+        size_t n;
+} FilterSet;
+
+FilterSet *filter_set_free(FilterSet *s);
+DEFINE_TRIVIAL_CLEANUP_FUNC(FilterSet *, filter_set_free);
+
+/* Compiles P. -ENOMEM, -EINVAL (a rule libseccomp refuses), or another libseccomp error. */
+int filter_compile(const Policy *p, FilterSet **ret);
+
+/* The exec-gate pair: RET_NOTIFY (one program: execve/execveat -> USER_NOTIF, everything else
+ * allowed, P's ABIs only) and RET_POLICY (P with execve/execveat allowed and seccomp()
+ * refused for SECCOMP_FILTER_FLAG_NEW_LISTENER; see policy_derive_gate()). The child loads
+ * RET_NOTIFY first, with SECCOMP_FILTER_FLAG_NEW_LISTENER, then RET_POLICY. */
+int filter_compile_gate(const Policy *p, FilterSet **ret_notify, FilterSet **ret_policy);
+
+/* libseccomp's pseudo-code for each program, for `analyze policy --pfc`. Note that it omits
+ * the x32 range check libseccomp really emits; read the BPF when auditing. */
+int filter_dump_pfc(const Policy *p, FILE *f);

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The policy IR (see policy.h): construction, queries, the cache hash, the exec-gate variant,
+ * the human-readable dump used by `syscagectl analyze policy`, and the lints of `verify`.
+ */
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "errno-util.h"
+#include "policy.h"
+#include "strv.h"
+
+static const char *const action_type_table[_POLICY_ACTION_TYPE_MAX] = {
+        [POLICY_ACTION_ALLOW] = "allow",
+        [POLICY_ACTION_LOG] = "log",
+        [POLICY_ACTION_NOTIFY] = "notify",
+        [POLICY_ACTION_ERRNO] = "errno",
+        [POLICY_ACTION_KILL] = "kill",
+};
+
+static const char *const directive_table[_POLICY_DIRECTIVE_MAX] = {
+        [POLICY_DIRECTIVE_NONE] = "(default)",
+        [POLICY_DIRECTIVE_SYSTEM_CALL_FILTER] = "SystemCallFilter",
+        [POLICY_DIRECTIVE_SYSTEM_CALL_ERROR_NUMBER] = "SystemCallErrorNumber",
+        [POLICY_DIRECTIVE_SYSTEM_CALL_ARCHITECTURES] = "SystemCallArchitectures",
+        [POLICY_DIRECTIVE_SYSTEM_CALL_LOG] = "SystemCallLog",
+        [POLICY_DIRECTIVE_RESTRICT_ADDRESS_FAMILIES] = "RestrictAddressFamilies",
+        [POLICY_DIRECTIVE_RESTRICT_NAMESPACES] = "RestrictNamespaces",
+        [POLICY_DIRECTIVE_LOCK_PERSONALITY] = "LockPersonality",
+        [POLICY_DIRECTIVE_MEMORY_DENY_WRITE_EXECUTE] = "MemoryDenyWriteExecute",
+        [POLICY_DIRECTIVE_RESTRICT_REALTIME] = "RestrictRealtime",
+        [POLICY_DIRECTIVE_RESTRICT_SUID_SGID] = "RestrictSUIDSGID",
+        [POLICY_DIRECTIVE_PROTECT_CLOCK] = "ProtectClock",
+        [POLICY_DIRECTIVE_PROTECT_KERNEL_MODULES] = "ProtectKernelModules",
+        [POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS] = "ProtectKernelLogs",
+        [POLICY_DIRECTIVE_PROTECT_KERNEL_TUNABLES] = "ProtectKernelTunables",
+        [POLICY_DIRECTIVE_PROTECT_HOSTNAME] = "ProtectHostname",
+        [POLICY_DIRECTIVE_PRIVATE_DEVICES] = "PrivateDevices",
+        [POLICY_DIRECTIVE_EXEC_GATE] = "(exec gate)",
+};
+
+static const char *const cmp_table[_POLICY_CMP_MAX] = {
+        [POLICY_CMP_NE] = "!=", [POLICY_CMP_LT] = "<",  [POLICY_CMP_LE] = "<=",
+        [POLICY_CMP_EQ] = "==", [POLICY_CMP_GE] = ">=", [POLICY_CMP_GT] = ">",
+        [POLICY_CMP_MASKED_EQ] = "&",
+};
+
+const char *policy_action_type_to_string(PolicyActionType t) {
+        return t >= 0 && t < _POLICY_ACTION_TYPE_MAX ? action_type_table[t] : NULL;
+}
+
+const char *policy_directive_to_string(PolicyDirective d) {
+        return d >= 0 && d < _POLICY_DIRECTIVE_MAX ? directive_table[d] : NULL;
+}
+
+const char *policy_cmp_to_string(PolicyCmp c) {
+        return c >= 0 && c < _POLICY_CMP_MAX ? cmp_table[c] : NULL;
+}
+
+const char *policy_action_format(PolicyAction a, char *buf, size_t size) {
+        const char *name;
+
+        if (a.type != POLICY_ACTION_ERRNO) {
+                snprintf(buf, size, "%s", policy_action_type_to_string(a.type) ?: "?");
+                return buf;
+        }
+        name = errno_to_name(a.errno_value);
+        if (name)
+                snprintf(buf, size, "errno %s", name);
+        else
+                snprintf(buf, size, "errno %d", a.errno_value);
+        return buf;
+}
+
+bool policy_action_equal(PolicyAction a, PolicyAction b) {
+        return a.type == b.type && (a.type != POLICY_ACTION_ERRNO || a.errno_value == b.errno_value);
+}
+
+int policy_action_compare(PolicyAction a, PolicyAction b) {
+        return a.type > b.type ? 1 : a.type < b.type ? -1 : 0;
+}
+
+uint32_t policy_action_to_ret(PolicyAction a) {
+        switch (a.type) {
+        case POLICY_ACTION_ALLOW: return SECCOMP_RET_ALLOW;
+        case POLICY_ACTION_LOG: return SECCOMP_RET_LOG;
+        case POLICY_ACTION_NOTIFY: return SECCOMP_RET_USER_NOTIF;
+        case POLICY_ACTION_ERRNO: return SECCOMP_RET_ERRNO | ((uint32_t) a.errno_value & SECCOMP_RET_DATA);
+        case POLICY_ACTION_KILL: default: return SECCOMP_RET_KILL_PROCESS;
+        }
+}
+
+int policy_new(Policy **ret) {
+        Policy *p = calloc(1, sizeof *p);
+
+        if (!p)
+                return -ENOMEM;
+        p->default_action = POLICY_ACTION(POLICY_ACTION_ALLOW);
+        p->deny_action = POLICY_ACTION(POLICY_ACTION_KILL);
+        p->arches[0] = arch_native();
+        p->n_arches = 1;
+        *ret = p;
+        return 0;
+}
+
+Policy *policy_free(Policy *p) {
+        if (!p)
+                return NULL;
+        for (size_t i = 0; i < p->n_rules; i++)
+                free(p->rules[i].syscall);
+        free(p->rules);
+        strv_free(p->files);
+        free(p);
+        return NULL;
+}
+
+int policy_intern_file(Policy *p, const char *file, const char **ret) {
+        if (!file) {
+                *ret = NULL;
+                return 0;
+        }
+        STRV_FOREACH(f, p->files)
+                if (streq(*f, file)) {
+                        *ret = *f;
+                        return 0;
+                }
+        if (strv_extend(&p->files, file) < 0)
+                return -ENOMEM;
+        *ret = p->files[strv_length(p->files) - 1];
+        return 0;
+}
+
+static PolicyRule *find_unconditional(const Policy *p, const char *syscall) {
+        for (size_t i = 0; i < p->n_rules; i++)
+                if (p->rules[i].n_conds == 0 && streq(p->rules[i].syscall, syscall))
+                        return &p->rules[i];
+        return NULL;
+}
+
+int policy_add_rule(Policy *p, const char *syscall, PolicyAction action, PolicyOrigin origin,
+                    const PolicyCond *conds, unsigned n_conds) {
+        PolicyRule *r;
+
+        if (n_conds > POLICY_CONDS_MAX || isempty(syscall))
+                return -EINVAL;
+        if (n_conds == 0 && (r = find_unconditional(p, syscall))) {
+                r->action = action;
+                r->origin = origin;
+                return 0;
+        }
+        if (p->n_rules >= POLICY_RULES_MAX)
+                return -E2BIG;
+        if (GREEDY_REALLOC(p->rules, p->allocated_rules, p->n_rules + 1) < 0)
+                return -ENOMEM;
+        r = &p->rules[p->n_rules];
+        *r = (PolicyRule) { .action = action, .origin = origin, .n_conds = n_conds };
+        if (n_conds > 0)
+                memcpy(r->conds, conds, n_conds * sizeof *conds);
+        r->syscall = strdup(syscall);
+        if (!r->syscall)
+                return -ENOMEM;
+        p->n_rules++;
+        return 0;
+}
+
+static int cond_cmp(const PolicyCond *a, const PolicyCond *b) {
+        if (a->arg != b->arg)
+                return a->arg < b->arg ? -1 : 1;
+        if (a->op != b->op)
+                return a->op < b->op ? -1 : 1;
+        if (a->a != b->a)
+                return a->a < b->a ? -1 : 1;
+        if (a->b != b->b)
+                return a->b < b->b ? -1 : 1;
+        return 0;
+}
+
+static int rule_cmp(const void *x, const void *y) {
+        const PolicyRule *a = x, *b = y;
+        int c = strcmp(a->syscall, b->syscall);
+
+        if (c != 0)
+                return c;
+        if (a->n_conds != b->n_conds)
+                return a->n_conds < b->n_conds ? -1 : 1;
+        for (unsigned i = 0; i < a->n_conds; i++)
+                if ((c = cond_cmp(&a->conds[i], &b->conds[i])) != 0)
+                        return c;
+        if (a->action.type != b->action.type)
+                return a->action.type < b->action.type ? -1 : 1;
+        return a->action.errno_value < b->action.errno_value ? -1 :
+               a->action.errno_value > b->action.errno_value ? 1 : 0;
+}
+
+void policy_sort(Policy *p) {
+        if (p->n_rules > 1)
+                qsort(p->rules, p->n_rules, sizeof *p->rules, rule_cmp);
+}
+
+int policy_copy(const Policy *p, Policy **ret) {
+        _cleanup_(policy_freep) Policy *c = NULL;
+        int r;
+
+        r = policy_new(&c);
+        if (r < 0)
+                return r;
+        c->default_action = p->default_action;
+        c->deny_action = p->deny_action;
+        c->allow_list = p->allow_list;
+        c->deny_list = p->deny_list;
+        memcpy(c->arches, p->arches, sizeof c->arches);
+        c->n_arches = p->n_arches;
+        c->files = strv_copy(p->files);
+        if (p->files && !c->files)
+                return -ENOMEM;
+        /* Origins point into p->files; re-point them into the copy's strings. */
+#define REORIGIN(dst, src)                                                                \
+        do {                                                                              \
+                (dst) = (src);                                                            \
+                if ((src).file && policy_intern_file(c, (src).file, &(dst).file) < 0)     \
+                        return -ENOMEM;                                                   \
+        } while (0)
+        REORIGIN(c->default_origin, p->default_origin);
+        REORIGIN(c->deny_origin, p->deny_origin);
+        REORIGIN(c->filter_origin, p->filter_origin);
+        REORIGIN(c->arch_origin, p->arch_origin);
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const PolicyRule *s = &p->rules[i];
+                PolicyOrigin o;
+                REORIGIN(o, s->origin);
+                r = policy_add_rule(c, s->syscall, s->action, o, s->conds, s->n_conds);
+                if (r < 0)
+                        return r;
+        }
+#undef REORIGIN
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+void policy_effective_action(const Policy *p, const char *syscall, PolicyAction *ret,
+                             PolicyOrigin *ret_origin) {
+        const PolicyRule *r = find_unconditional(p, syscall);
+
+        if (ret)
+                *ret = r ? r->action : p->default_action;
+        if (ret_origin)
+                *ret_origin = r ? r->origin : p->default_origin;
+}
+
+bool policy_has_conditions(const Policy *p, const char *syscall) {
+        for (size_t i = 0; i < p->n_rules; i++)
+                if (p->rules[i].n_conds > 0 && streq(p->rules[i].syscall, syscall))
+                        return true;
+        return false;
+}
+
+bool policy_has_arch(const Policy *p, uint32_t arch) {
+        for (size_t i = 0; i < p->n_arches; i++)
+                if (p->arches[i] == arch)
+                        return true;
+        return false;
+}
+
+static bool syscall_plainly_allowed(const Policy *p, const char *syscall) {
+        PolicyAction a;
+
+        policy_effective_action(p, syscall, &a, NULL);
+        return a.type <= POLICY_ACTION_LOG && !policy_has_conditions(p, syscall);
+}
+
+bool policy_denies_exec(const Policy *p) {
+        return !syscall_plainly_allowed(p, "execve") || !syscall_plainly_allowed(p, "execveat");
+}
+
+int policy_derive_gate(const Policy *p, Policy **ret) {
+        static const char *const exec_calls[] = { "execve", "execveat" };
+        const PolicyOrigin gate = { .directive = POLICY_DIRECTIVE_EXEC_GATE };
+        const PolicyCond listener = {
+                .arg = 1, .op = POLICY_CMP_MASKED_EQ,
+                .a = SECCOMP_FILTER_FLAG_NEW_LISTENER, .b = SECCOMP_FILTER_FLAG_NEW_LISTENER,
+        };
+        _cleanup_(policy_freep) Policy *c = NULL;
+        PolicyAction a;
+        size_t j = 0;
+        int r;
+
+        r = policy_copy(p, &c);
+        if (r < 0)
+                return r;
+        /* Conditional rules on the exec calls would be decided by the gate as well. */
+        for (size_t i = 0; i < c->n_rules; i++) {
+                PolicyRule *x = &c->rules[i];
+                if (x->n_conds > 0 && (streq(x->syscall, "execve") || streq(x->syscall, "execveat")))
+                        free(x->syscall);
+                else
+                        c->rules[j++] = *x;
+        }
+        c->n_rules = j;
+        for (size_t i = 0; i < ELEMENTSOF(exec_calls); i++) {
+                r = policy_add_rule(c, exec_calls[i], POLICY_ACTION(POLICY_ACTION_ALLOW), gate, NULL, 0);
+                if (r < 0)
+                        return r;
+        }
+        policy_effective_action(c, "seccomp", &a, NULL);
+        if (a.type < POLICY_ACTION_ERRNO) {
+                r = policy_add_rule(c, "seccomp", c->deny_action, gate, &listener, 1);
+                if (r < 0)
+                        return r;
+        }
+        policy_sort(c);
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+/* FNV-1a, 64 bit, over a canonical byte serialization (fixed-width little-endian integers,
+ * NUL-terminated names, rules in sorted order). */
+typedef struct Fnv {
+        uint64_t h;
+} Fnv;
+
+static void fnv_bytes(Fnv *f, const void *data, size_t n) {
+        const uint8_t *b = data;
+        for (size_t i = 0; i < n; i++) {
+                f->h ^= b[i];
+                f->h *= UINT64_C(0x100000001b3);
+        }
+}
+
+static void fnv_u64(Fnv *f, uint64_t v) {
+        uint8_t b[8];
+        for (size_t i = 0; i < 8; i++)
+                b[i] = (uint8_t) (v >> (8 * i));
+        fnv_bytes(f, b, sizeof b);
+}
+
+static void fnv_action(Fnv *f, PolicyAction a) {
+        fnv_u64(f, (uint64_t) a.type);
+        fnv_u64(f, a.type == POLICY_ACTION_ERRNO ? (uint64_t) a.errno_value : 0);
+}
+
+uint64_t policy_hash(const Policy *p) {
+        Fnv f = { .h = UINT64_C(0xcbf29ce484222325) };
+        const char *tag = "syscage-policy-v1";
+        uint32_t arches[ARCH_SET_MAX];
+        size_t n = p->n_arches;
+
+        fnv_bytes(&f, tag, strlen(tag) + 1);
+        fnv_action(&f, p->default_action);
+        fnv_action(&f, p->deny_action);
+        /* ABI order does not matter to the compiled program: hash them sorted. */
+        memcpy(arches, p->arches, n * sizeof arches[0]);
+        for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0 && arches[j - 1] > arches[j]; j--) {
+                        uint32_t t = arches[j];
+                        arches[j] = arches[j - 1];
+                        arches[j - 1] = t;
+                }
+        fnv_u64(&f, n);
+        for (size_t i = 0; i < n; i++)
+                fnv_u64(&f, arches[i]);
+        fnv_u64(&f, p->n_rules);
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const PolicyRule *r = &p->rules[i];
+                fnv_bytes(&f, r->syscall, strlen(r->syscall) + 1);
+                fnv_action(&f, r->action);
+                fnv_u64(&f, r->n_conds);
+                for (unsigned k = 0; k < r->n_conds; k++) {
+                        fnv_u64(&f, r->conds[k].arg);
+                        fnv_u64(&f, (uint64_t) r->conds[k].op);
+                        fnv_u64(&f, r->conds[k].a);
+                        fnv_u64(&f, r->conds[k].b);
+                }
+        }
+        return f.h;
+}
+
+static void origin_print(PolicyOrigin o, FILE *f) {
+        fprintf(f, "%s", policy_directive_to_string(o.directive));
+        if (o.directive != POLICY_DIRECTIVE_NONE && o.directive != POLICY_DIRECTIVE_EXEC_GATE)
+                fputc('=', f);
+        if (o.file)
+                fprintf(f, " (%s:%u)", o.file, o.line);
+        fputc('\n', f);
+}
+
+static void cond_print(const PolicyCond *c, FILE *f) {
+        if (c->op == POLICY_CMP_MASKED_EQ)
+                fprintf(f, "arg%u & 0x%" PRIx64 " == 0x%" PRIx64, c->arg, c->a, c->b);
+        else
+                fprintf(f, "arg%u %s 0x%" PRIx64, c->arg, policy_cmp_to_string(c->op), c->a);
+}
+
+static void syscall_print(const Policy *p, const char *name, FILE *f) {
+        PolicyAction a;
+        PolicyOrigin o;
+        char buf[64];
+
+        policy_effective_action(p, name, &a, &o);
+        fprintf(f, "%-24s %-18s ", name, policy_action_format(a, buf, sizeof buf));
+        origin_print(o, f);
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const PolicyRule *r = &p->rules[i];
+                if (r->n_conds == 0 || !streq(r->syscall, name))
+                        continue;
+                fprintf(f, "    if ");
+                for (unsigned k = 0; k < r->n_conds; k++) {
+                        if (k > 0)
+                                fprintf(f, " and ");
+                        cond_print(&r->conds[k], f);
+                }
+                fprintf(f, ": %s  ", policy_action_format(r->action, buf, sizeof buf));
+                origin_print(r->origin, f);
+        }
+}
+
+static void header_print(const Policy *p, FILE *f) {
+        char buf[64];
+
+        fprintf(f, "# default action: %s  ", policy_action_format(p->default_action, buf, sizeof buf));
+        origin_print(p->default_origin, f);
+        fprintf(f, "# deny action: %s  ", policy_action_format(p->deny_action, buf, sizeof buf));
+        origin_print(p->deny_origin, f);
+        fprintf(f, "# ABIs:");
+        for (size_t i = 0; i < p->n_arches; i++)
+                fprintf(f, " %s", arch_to_name(p->arches[i]) ?: "?");
+        fprintf(f, " (any other ABI: kill)\n");
+}
+
+/* Highest syscall number we look at on the native ABI; x86-64 ends near 470, the x32 range
+ * (0x40000000 and up) belongs to another ABI. */
+#define POLICY_DUMP_NR_MAX 1024
+
+int policy_dump(const Policy *p, const char *only_syscall, FILE *f) {
+        uint32_t native = arch_native();
+
+        if (only_syscall) {
+                if (seccomp_syscall_resolve_name_arch(native, only_syscall) < 0)
+                        return -ENOENT;
+                syscall_print(p, only_syscall, f);
+                return ferror(f) ? -EIO : 0;
+        }
+        header_print(p, f);
+        for (int nr = 0; nr < POLICY_DUMP_NR_MAX; nr++) {
+                _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(native, nr);
+                if (name)
+                        syscall_print(p, name, f);
+        }
+        return ferror(f) ? -EIO : 0;
+}
+
+bool policy_syscall_known(const Policy *p, const char *syscall) {
+        for (size_t i = 0; i < p->n_arches; i++)
+                if (seccomp_syscall_resolve_name_arch(p->arches[i], syscall) >= 0)
+                        return true;
+        return false;
+}
+
+/* Operations io_uring can perform on behalf of a program that never makes the syscall. */
+static const char *const io_uring_ops[] = {
+        "openat", "openat2", "read", "write", "readv", "writev", "statx", "close",
+        "unlinkat", "renameat2", "mkdirat", "symlinkat", "linkat", "socket", "connect",
+        "accept4", "sendmsg", "recvmsg", "fsync", "fallocate", "fadvise64", "splice", "tee",
+        "setxattr", "fsetxattr", "getxattr", "fgetxattr", "madvise", "ftruncate",
+};
+
+static int lint_io_uring(const Policy *p, DiagList *diags) {
+        PolicyAction a;
+        PolicyOrigin o;
+
+        policy_effective_action(p, "io_uring_setup", &a, NULL);
+        if (a.type > POLICY_ACTION_LOG)
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(io_uring_ops); i++) {
+                const char *op = io_uring_ops[i];
+                bool restricted = policy_has_conditions(p, op);
+
+                policy_effective_action(p, op, &a, &o);
+                if (a.type > POLICY_ACTION_LOG && o.directive != POLICY_DIRECTIVE_NONE)
+                        restricted = true;
+                if (!restricted || !policy_syscall_known(p, op))
+                        continue;
+                for (size_t j = 0; !o.file && j < p->n_rules; j++)
+                        if (streq(p->rules[j].syscall, op))
+                                o = p->rules[j].origin;
+                return diag_add(diags, DIAG_WARNING, o.file, o.line,
+                                policy_directive_to_string(o.directive),
+                                "%s is restricted but io_uring_setup is allowed: io_uring can "
+                                "perform the same operation without the system call; deny "
+                                "@aio or io_uring_setup as well", op);
+        }
+        return 0;
+}
+
+/*
+ * Lints for `syscagectl verify`, all warnings:
+ *  - an allow list without exit_group or rt_sigreturn: nearly every program needs them, and
+ *    nothing is allowed implicitly here (unlike systemd's implicit @default);
+ *  - a deny list while SystemCallArchitectures= lets other ABIs in: deny lists are written
+ *    for the native ABI, and on i386 socket and SysV IPC calls go through socketcall()/ipc()
+ *    multiplexers that a deny list by name does not catch. Our default is the native ABI
+ *    only, so the warning is about widening it, not about leaving it out;
+ *  - io_uring allowed while calls it can replace are restricted.
+ */
+int policy_lint(const Policy *p, DiagList *diags) {
+        static const char *const essential[] = { "exit_group", "rt_sigreturn" };
+        const char *filter_key = policy_directive_to_string(POLICY_DIRECTIVE_SYSTEM_CALL_FILTER);
+        int r;
+
+        for (size_t i = 0; p->allow_list && i < ELEMENTSOF(essential); i++) {
+                PolicyAction a;
+                policy_effective_action(p, essential[i], &a, NULL);
+                if (a.type <= POLICY_ACTION_LOG)
+                        continue;
+                r = diag_add(diags, DIAG_WARNING, p->filter_origin.file, p->filter_origin.line,
+                             filter_key, "The allow list does not contain %s, which nearly every "
+                             "program needs; nothing is allowed implicitly", essential[i]);
+                if (r < 0)
+                        return r;
+        }
+        if (p->deny_list && p->n_arches > 1) {
+                r = diag_add(diags, DIAG_WARNING, p->arch_origin.file, p->arch_origin.line,
+                             policy_directive_to_string(POLICY_DIRECTIVE_SYSTEM_CALL_ARCHITECTURES),
+                             "A deny list is combined with non-native ABIs: calls made through "
+                             "other ABIs (e.g. i386 socketcall/ipc) can evade it; prefer "
+                             "SystemCallArchitectures=native (the default)");
+                if (r < 0)
+                        return r;
+        }
+        return lint_io_uring(p, diags);
+}

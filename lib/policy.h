@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The seccomp policy IR: plain data describing what one service's filter does, independent of
+ * libseccomp and of any ABI's syscall numbers.
+ *
+ *  - default_action applies to every syscall without an unconditional rule (ALLOW, LOG, or
+ *    ERRNO(ENOSYS) for an allow list);
+ *  - at most one unconditional rule per syscall name gives its action;
+ *  - conditional rules (argument checks, ANDed within a rule, rules ORed) only ever restrict:
+ *    they are evaluated in their own default-ALLOW layer, and the kernel's "most restrictive
+ *    action wins" combines that layer with the unconditional one (see filter.c);
+ *  - arches lists the ABIs the filter lets through; all others kill the process.
+ *
+ * Every rule remembers the directive and file:line that decided it, for `analyze` and
+ * `verify`. The IR is built from unit directives by policy-build.c and compiled by filter.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arch-util.h"
+#include "diag.h"
+#include "macro.h"
+
+/* Ordered by severity, as the kernel ranks the corresponding SECCOMP_RET_* values. */
+typedef enum PolicyActionType {
+        POLICY_ACTION_ALLOW,
+        POLICY_ACTION_LOG,
+        POLICY_ACTION_NOTIFY,
+        POLICY_ACTION_ERRNO,
+        POLICY_ACTION_KILL, /* SECCOMP_RET_KILL_PROCESS */
+        _POLICY_ACTION_TYPE_MAX,
+} PolicyActionType;
+
+typedef struct PolicyAction {
+        PolicyActionType type;
+        int errno_value; /* only for POLICY_ACTION_ERRNO; 0..ERRNO_MAX */
+} PolicyAction;
+
+#define POLICY_ACTION(t) ((PolicyAction) { .type = (t) })
+#define POLICY_ERRNO(e) ((PolicyAction) { .type = POLICY_ACTION_ERRNO, .errno_value = (e) })
+
+typedef enum PolicyDirective {
+        POLICY_DIRECTIVE_NONE, /* the built-in default: nothing restricts */
+        POLICY_DIRECTIVE_SYSTEM_CALL_FILTER,
+        POLICY_DIRECTIVE_SYSTEM_CALL_ERROR_NUMBER,
+        POLICY_DIRECTIVE_SYSTEM_CALL_ARCHITECTURES,
+        POLICY_DIRECTIVE_SYSTEM_CALL_LOG,
+        POLICY_DIRECTIVE_RESTRICT_ADDRESS_FAMILIES,
+        POLICY_DIRECTIVE_RESTRICT_NAMESPACES,
+        POLICY_DIRECTIVE_LOCK_PERSONALITY,
+        POLICY_DIRECTIVE_MEMORY_DENY_WRITE_EXECUTE,
+        POLICY_DIRECTIVE_RESTRICT_REALTIME,
+        POLICY_DIRECTIVE_RESTRICT_SUID_SGID,
+        POLICY_DIRECTIVE_PROTECT_CLOCK,
+        POLICY_DIRECTIVE_PROTECT_KERNEL_MODULES,
+        POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS,
+        POLICY_DIRECTIVE_PROTECT_KERNEL_TUNABLES,
+        POLICY_DIRECTIVE_PROTECT_HOSTNAME,
+        POLICY_DIRECTIVE_PRIVATE_DEVICES,
+        POLICY_DIRECTIVE_EXEC_GATE, /* added by policy_derive_gate(), not by a unit */
+        _POLICY_DIRECTIVE_MAX,
+} PolicyDirective;
+
+/* Comparison on one 64-bit syscall argument; the same set libseccomp offers. */
+typedef enum PolicyCmp {
+        POLICY_CMP_NE,
+        POLICY_CMP_LT,
+        POLICY_CMP_LE,
+        POLICY_CMP_EQ,
+        POLICY_CMP_GE,
+        POLICY_CMP_GT,
+        POLICY_CMP_MASKED_EQ, /* (arg & a) == b */
+        _POLICY_CMP_MAX,
+} PolicyCmp;
+
+typedef struct PolicyCond {
+        unsigned arg; /* 0..5 */
+        PolicyCmp op;
+        uint64_t a, b; /* a: the operand, or the mask for MASKED_EQ; b: MASKED_EQ's value */
+} PolicyCond;
+
+#define POLICY_CONDS_MAX 6
+/* Bound on rules in one policy; far above what the directives can produce (@known is ~500). */
+#define POLICY_RULES_MAX 8192
+
+typedef struct PolicyOrigin {
+        PolicyDirective directive;
+        const char *file; /* interned in Policy.files; NULL when not from a file */
+        unsigned line;
+} PolicyOrigin;
+
+typedef struct PolicyRule {
+        char *syscall;
+        PolicyAction action;
+        PolicyOrigin origin;
+        unsigned n_conds; /* 0: unconditional */
+        PolicyCond conds[POLICY_CONDS_MAX];
+} PolicyRule;
+
+typedef struct Policy {
+        PolicyAction default_action;
+        PolicyOrigin default_origin;
+        /* What a denial means for this unit: SystemCallErrorNumber= (kill unless set). The
+         * exec gate uses it for denied execve and for the seccomp(NEW_LISTENER) rule. */
+        PolicyAction deny_action;
+        PolicyOrigin deny_origin;
+        bool allow_list;            /* SystemCallFilter= is an allow list */
+        bool deny_list;             /* SystemCallFilter= is a non-empty deny list */
+        PolicyOrigin filter_origin; /* the line that set the SystemCallFilter= mode */
+        uint32_t arches[ARCH_SET_MAX]; /* SCMP_ARCH_*; arches[0] is native */
+        size_t n_arches;
+        PolicyOrigin arch_origin;
+        PolicyRule *rules; /* sorted: by syscall name, unconditional first */
+        size_t n_rules, allocated_rules;
+        char **files; /* interned file names the origins point into */
+} Policy;
+
+const char *policy_action_type_to_string(PolicyActionType t);
+const char *policy_directive_to_string(PolicyDirective d);
+const char *policy_cmp_to_string(PolicyCmp c);
+/* "allow", "log", "notify", "errno EPERM", "errno 0", "kill". */
+const char *policy_action_format(PolicyAction a, char *buf, size_t size);
+bool policy_action_equal(PolicyAction a, PolicyAction b);
+/* Kernel precedence: positive when A is more restrictive than B. Errnos rank equal. */
+int policy_action_compare(PolicyAction a, PolicyAction b);
+/* The SECCOMP_RET_* value for A. */
+uint32_t policy_action_to_ret(PolicyAction a);
+
+/* An empty policy: default ALLOW, native ABI only, deny action kill. */
+int policy_new(Policy **ret);
+Policy *policy_free(Policy *p);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Policy *, policy_free);
+int policy_copy(const Policy *p, Policy **ret);
+
+/* Returns a pointer to a copy of FILE owned by P (NULL stays NULL). */
+int policy_intern_file(Policy *p, const char *file, const char **ret);
+/* Adds a rule (copying SYSCALL; the origin's file must be interned in P). An unconditional
+ * rule replaces an earlier unconditional one for the same syscall. -E2BIG past
+ * POLICY_RULES_MAX. */
+int policy_add_rule(Policy *p, const char *syscall, PolicyAction action, PolicyOrigin origin,
+                    const PolicyCond *conds, unsigned n_conds);
+/* Sorts rules into canonical order. Call after the last policy_add_rule(). */
+void policy_sort(Policy *p);
+
+/* The unconditional action for SYSCALL (its rule, or the default), and where it came from. */
+void policy_effective_action(const Policy *p, const char *syscall, PolicyAction *ret,
+                             PolicyOrigin *ret_origin);
+bool policy_has_conditions(const Policy *p, const char *syscall);
+bool policy_has_arch(const Policy *p, uint32_t arch);
+/* Whether libseccomp knows SYSCALL on at least one of P's ABIs. */
+bool policy_syscall_known(const Policy *p, const char *syscall);
+
+/* True when launching needs the exec gate: execve or execveat is not plainly allowed. */
+bool policy_denies_exec(const Policy *p);
+
+/* The policy F_policy is compiled from when the exec gate is active: execve and execveat
+ * allowed (the gate decides them), and seccomp() with SECCOMP_FILTER_FLAG_NEW_LISTENER
+ * refused with the deny action unless seccomp() is already refused outright. */
+int policy_derive_gate(const Policy *p, Policy **ret);
+
+/* A stable 64-bit hash (FNV-1a) of everything that shapes the compiled program: actions,
+ * rules, conditions, ABIs, deny action. Origins are not included, so identical policies from
+ * different units share one cache entry. */
+uint64_t policy_hash(const Policy *p);
+
+/* Prints, for every native syscall known to libseccomp (or only ONLY_SYSCALL), its
+ * unconditional action and origin, followed by its conditional rules. -ENOENT if
+ * ONLY_SYSCALL is not a native syscall name; -EIO on write errors. */
+int policy_dump(const Policy *p, const char *only_syscall, FILE *f);
+
+/* Warnings for `syscagectl verify` (see policy.c for the list). */
+int policy_lint(const Policy *p, DiagList *diags);

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The compiler: program shape, the exec-gate pair, agreement between what the IR says (and
+ * `analyze policy` prints) and what the compiled BPF does for every native syscall, the cache
+ * hash, the dump and the lints.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <linux/seccomp.h>
+
+#include "policy-test-util.h"
+
+static Policy *build(const char *const *lines) {
+        Policy *p = NULL;
+        DiagList diags = {};
+
+        if (test_build(lines, &diags, &p) < 0) {
+                for (size_t i = 0; i < diags.n; i++)
+                        diag_print(&diags.items[i], stderr);
+                fail_msg("build failed: %s", lines[0]);
+        }
+        diag_list_done(&diags);
+        return p;
+}
+
+static void test_program_shape(void **state) {
+        const char *deny[] = { "SystemCallFilter=~uname", NULL };
+        const char *cond[] = { "SystemCallFilter=~uname", "RestrictAddressFamilies=AF_UNIX", NULL };
+        const char *wide[] = { "RestrictAddressFamilies=AF_UNIX", "SystemCallArchitectures=x86 x32", NULL };
+        _cleanup_(policy_freep) Policy *p1 = build(deny), *p2 = build(cond), *p3 = NULL;
+        _cleanup_(filter_set_freep) FilterSet *s1 = NULL, *s2 = NULL, *s3 = NULL;
+
+        assert_int_equal(filter_compile(p1, &s1), 0);
+        assert_int_equal(s1->n, 1); /* no argument checks: one program */
+        assert_int_equal(filter_compile(p2, &s2), 0);
+        assert_int_equal(s2->n, 2); /* conditional program, then the unconditional one */
+        for (size_t i = 0; i < s2->n; i++) {
+                assert_true(s2->progs[i].len > 0);
+                assert_true(s2->progs[i].len <= BPF_EVAL_INSNS_MAX);
+        }
+        if (arch_native() != SCMP_ARCH_X86_64)
+                return;
+        p3 = build(wide);
+        assert_int_equal(filter_compile(p3, &s3), 0);
+        assert_int_equal(s3->n, 4); /* one conditional program per ABI */
+}
+
+/* The exec gate: F_notify sends execve/execveat to the daemon, F_policy lets them through and
+ * refuses a second listener. */
+static void test_gate(void **state) {
+        const char *lines[] = { "SystemCallFilter=~execve execveat uname", "SystemCallErrorNumber=EACCES", NULL };
+        const char *allowl[] = { "SystemCallFilter=read exit_group", "SystemCallErrorNumber=EPERM", NULL };
+        const char *plain[] = { "SystemCallFilter=~uname", NULL };
+        _cleanup_(policy_freep) Policy *p = build(lines), *pa = build(allowl), *pp = build(plain);
+        _cleanup_(filter_set_freep) FilterSet *n = NULL, *f = NULL, *na = NULL, *fa = NULL;
+        const uint64_t listener[6] = { SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER };
+        const uint64_t tsync[6] = { SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC };
+        struct sock_fprog all[FILTER_PROGRAMS_MAX + 1];
+        struct seccomp_data d = { .arch = arch_to_audit(arch_native()) };
+        uint32_t r;
+
+        assert_true(policy_denies_exec(p));
+        assert_true(policy_denies_exec(pa));
+        assert_false(policy_denies_exec(pp));
+        assert_int_equal(filter_compile_gate(p, &n, &f), 0);
+        assert_int_equal(n->n, 1);
+        assert_int_equal(test_eval(n, arch_native(), "execve", NULL), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(test_eval(n, arch_native(), "execveat", NULL), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(test_eval(n, arch_native(), "uname", NULL), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(f, arch_native(), "execve", NULL), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(f, arch_native(), "execveat", NULL), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(f, arch_native(), "uname", NULL), SECCOMP_RET_ERRNO | EACCES);
+        assert_int_equal(test_eval(f, arch_native(), "seccomp", listener), SECCOMP_RET_ERRNO | EACCES);
+        assert_int_equal(test_eval(f, arch_native(), "seccomp", tsync), SECCOMP_RET_ALLOW);
+
+        /* The whole stack as the child loads it: the gate decides execve. */
+        all[0] = n->progs[0];
+        for (size_t i = 0; i < f->n; i++)
+                all[i + 1] = f->progs[i];
+        d.nr = seccomp_syscall_resolve_name("execve");
+        assert_int_equal(bpf_eval_stack(all, f->n + 1, &d, &r), 0);
+        assert_int_equal(r, SECCOMP_RET_USER_NOTIF);
+        d.nr = seccomp_syscall_resolve_name("uname");
+        assert_int_equal(bpf_eval_stack(all, f->n + 1, &d, &r), 0);
+        assert_int_equal(r, SECCOMP_RET_ERRNO | EACCES);
+
+        /* An allow list without seccomp already refuses it outright: that stays. */
+        assert_int_equal(filter_compile_gate(pa, &na, &fa), 0);
+        assert_int_equal(test_eval(fa, arch_native(), "seccomp", tsync), SECCOMP_RET_ERRNO | EPERM);
+        assert_int_equal(test_eval(fa, arch_native(), "execve", NULL), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(fa, arch_native(), "read", NULL), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(fa, arch_native(), "getpid", NULL), SECCOMP_RET_ERRNO | EPERM);
+
+        if (arch_native() == SCMP_ARCH_X86_64) /* other ABIs die in the gate too */
+                assert_int_equal(test_eval(n, SCMP_ARCH_X86, "getpid", NULL), SECCOMP_RET_KILL_PROCESS);
+}
+
+/* seccomp() explicitly allowed, and ABIs widened: the listener rule and the gate cover them. */
+static void test_gate_wide(void **state) {
+        const char *lines[] = { "SystemCallFilter=@system-service seccomp", "SystemCallErrorNumber=EPERM",
+                                "SystemCallArchitectures=x86", NULL };
+        const uint64_t listener[6] = { SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER };
+        const uint64_t plain[6] = { SECCOMP_SET_MODE_FILTER, 0 };
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(filter_set_freep) FilterSet *n = NULL, *f = NULL;
+
+        if (arch_native() != SCMP_ARCH_X86_64)
+                skip();
+        p = build(lines);
+        assert_false(policy_denies_exec(p));
+        assert_int_equal(filter_compile_gate(p, &n, &f), 0);
+        assert_int_equal(test_eval(f, SCMP_ARCH_X86_64, "seccomp", listener), SECCOMP_RET_ERRNO | EPERM);
+        assert_int_equal(test_eval(f, SCMP_ARCH_X86_64, "seccomp", plain), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(f, SCMP_ARCH_X86, "seccomp", listener), SECCOMP_RET_ERRNO | EPERM);
+        assert_int_equal(test_eval(n, SCMP_ARCH_X86, "execve", NULL), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(test_eval(n, SCMP_ARCH_X86, "getpid", NULL), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(n, SCMP_ARCH_X32, "getpid", NULL), SECCOMP_RET_KILL_PROCESS);
+}
+
+/* For every native syscall without argument checks, the action the IR reports (and
+ * `analyze policy` prints) is what the compiled programs return. */
+static void cross_check(const char *const *lines) {
+        _cleanup_(policy_freep) Policy *p = build(lines);
+        _cleanup_(filter_set_freep) FilterSet *s = NULL;
+        unsigned checked = 0;
+
+        assert_int_equal(filter_compile(p, &s), 0);
+        for (int nr = 0; nr < 1024; nr++) {
+                _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(arch_native(), nr);
+                struct seccomp_data d = { .nr = nr, .arch = arch_to_audit(arch_native()) };
+                PolicyAction a;
+                uint32_t r;
+                char x[32], y[32];
+
+                if (!name || policy_has_conditions(p, name))
+                        continue;
+                policy_effective_action(p, name, &a, NULL);
+                assert_int_equal(bpf_eval_stack(s->progs, s->n, &d, &r), 0);
+                if (r != policy_action_to_ret(a))
+                        fail_msg("%s: %s: IR says %s, BPF says %s", lines[0], name,
+                                 bpf_ret_to_string(policy_action_to_ret(a), x, sizeof x),
+                                 bpf_ret_to_string(r, y, sizeof y));
+                checked++;
+        }
+        assert_true(checked > 300);
+}
+
+static void test_cross_check(void **state) {
+        static const char *const policies[][6] = {
+                { "SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM", "ProtectClock=yes" },
+                { "SystemCallFilter=~@mount @reboot:EPERM @privileged", "SystemCallLog=~read" },
+                { "SystemCallFilter=@basic-io @io-event", "SystemCallFilter=~write:EBADF", "RestrictNamespaces=yes" },
+                { "ProtectKernelModules=yes", "ProtectKernelLogs=yes", "ProtectHostname=yes", "PrivateDevices=yes",
+                  "RestrictSUIDSGID=yes", "MemoryDenyWriteExecute=yes" },
+                { "SystemCallFilter=@known", "SystemCallFilter=~@obsolete", "SystemCallArchitectures=x86 x32" },
+                { "SystemCallLog=@file-system", "RestrictAddressFamilies=none" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(policies); i++) {
+                const char *lines[7] = {};
+                memcpy(lines, policies[i], sizeof policies[i]);
+                cross_check(lines);
+        }
+}
+
+static void test_hash(void **state) {
+        const char *a[] = { "SystemCallFilter=~uname", "ProtectClock=yes", NULL };
+        const char *b[] = { "ProtectClock=yes", "SystemCallFilter=~uname", NULL };
+        const char *c[] = { "SystemCallFilter=~uname", "ProtectClock=yes", "SystemCallErrorNumber=EPERM", NULL };
+        const char *d[] = { "SystemCallFilter=~uname", "ProtectClock=yes", "SystemCallArchitectures=x86", NULL };
+        const char *e[] = { "SystemCallFilter=~uname", "ProtectClock=yes", "RestrictRealtime=yes", NULL };
+        _cleanup_(policy_freep) Policy *pa = build(a), *pb = build(b), *pc = build(c), *pd = build(d),
+                                        *pe = build(e), *copy = NULL;
+
+        /* Same meaning, different lines (and so origins): same hash. */
+        assert_true(policy_hash(pa) == policy_hash(pb));
+        assert_int_equal(policy_copy(pa, &copy), 0);
+        assert_true(policy_hash(pa) == policy_hash(copy));
+        assert_true(policy_hash(pa) != policy_hash(pc));
+        assert_true(policy_hash(pa) != policy_hash(pd));
+        assert_true(policy_hash(pa) != policy_hash(pe));
+        assert_true(policy_hash(pc) != policy_hash(pe));
+}
+
+static char *dump(const Policy *p, const char *only, int *ret) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        assert_non_null(f);
+        *ret = policy_dump(p, only, f);
+        fclose(f);
+        return buf;
+}
+
+static void test_dump(void **state) {
+        const char *lines[] = { "SystemCallFilter=~uname", "SystemCallErrorNumber=ENETDOWN", "RestrictRealtime=yes", NULL };
+        _cleanup_(policy_freep) Policy *p = build(lines);
+        _cleanup_free_ char *one = NULL, *all = NULL, *cond = NULL, *none = NULL, *pfc = NULL;
+        size_t size = 0;
+        FILE *f;
+        int r;
+
+        one = dump(p, "uname", &r);
+        assert_int_equal(r, 0);
+        assert_non_null(strstr(one, "uname"));
+        assert_non_null(strstr(one, "errno ENETDOWN"));
+        assert_non_null(strstr(one, "SystemCallFilter= (test.service:2)"));
+        cond = dump(p, "sched_setscheduler", &r);
+        assert_int_equal(r, 0);
+        assert_non_null(strstr(cond, "if arg1 > 0x5: errno EPERM  RestrictRealtime= (test.service:4)"));
+        all = dump(p, NULL, &r);
+        assert_int_equal(r, 0);
+        assert_non_null(strstr(all, "# default action: allow"));
+        assert_non_null(strstr(all, "\ngetpid "));
+        none = dump(p, "nosuchcall", &r);
+        assert_int_equal(r, -ENOENT);
+
+        f = open_memstream(&pfc, &size);
+        assert_int_equal(filter_dump_pfc(p, f), 0);
+        fclose(f);
+        assert_non_null(strstr(pfc, "uname"));
+        assert_non_null(strstr(pfc, "sched_setscheduler"));
+}
+
+static bool has_warning(const DiagList *l, const char *key, const char *substring) {
+        for (size_t i = 0; i < l->n; i++)
+                if (l->items[i].level == DIAG_WARNING && streq(l->items[i].key, key) &&
+                    strstr(l->items[i].message, substring))
+                        return true;
+        return false;
+}
+
+static void lint(const char *const *lines, DiagList *diags) {
+        _cleanup_(policy_freep) Policy *p = build(lines);
+        assert_int_equal(policy_lint(p, diags), 0);
+}
+
+static void test_lint(void **state) {
+        const char *bare[] = { "SystemCallFilter=read write", NULL };
+        const char *ok[] = { "SystemCallFilter=@system-service", "SystemCallFilter=~io_uring_setup", NULL };
+        const char *wide[] = { "SystemCallFilter=~uname", "SystemCallArchitectures=x86", NULL };
+        const char *uring[] = { "SystemCallFilter=~openat", NULL };
+        DiagList l1 = {}, l2 = {}, l3 = {}, l4 = {};
+
+        lint(bare, &l1);
+        assert_true(has_warning(&l1, "SystemCallFilter", "exit_group"));
+        assert_true(has_warning(&l1, "SystemCallFilter", "rt_sigreturn"));
+        lint(ok, &l2);
+        assert_int_equal(l2.n, 0);
+        if (arch_native() == SCMP_ARCH_X86_64) {
+                lint(wide, &l3);
+                assert_true(has_warning(&l3, "SystemCallArchitectures", "deny list"));
+        }
+        lint(uring, &l4);
+        assert_true(has_warning(&l4, "SystemCallFilter", "io_uring"));
+        diag_list_done(&l1);
+        diag_list_done(&l2);
+        diag_list_done(&l3);
+        diag_list_done(&l4);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_program_shape),
+                cmocka_unit_test(test_gate),
+                cmocka_unit_test(test_gate_wide),
+                cmocka_unit_test(test_cross_check),
+                cmocka_unit_test(test_hash),
+                cmocka_unit_test(test_dump),
+                cmocka_unit_test(test_lint),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Live policy tests: each policy is compiled here, written out as raw BPF, and loaded by the
+ * try-syscall helper (after PR_SET_NO_NEW_PRIVS, so no root is needed) right before it makes
+ * one system call. We check the errno it reports, or that the kernel killed it with SIGSYS.
+ * Arguments are chosen so that the kernel itself would answer differently from the filter
+ * (e.g. sethostname with an invalid length gives EINVAL, the filter EPERM), which also keeps
+ * a broken filter from changing the machine.
+ *
+ * Usage: test-policy-live PATH-TO-try-syscall
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "policy-test-util.h"
+
+static const char *helper;
+static char tmpdir[] = "/tmp/test-policy-live-XXXXXX";
+static char path[PATH_MAX];
+
+typedef struct Check {
+        const char *call; /* "NAME ARG..." */
+        const char *expect; /* "ok", "errno EPERM", or "SIGSYS" */
+} Check;
+
+typedef struct LiveCase {
+        const char *lines[6];
+        bool gate; /* load the F_policy half of the exec gate instead of the plain policy */
+        Check checks[6];
+} LiveCase;
+
+#define NOFILTER "(none)"
+
+static const LiveCase live_cases[] = {
+        { { "SystemCallFilter=~uname" }, false,
+          { { "uname @buf", "SIGSYS" }, { "getpid", "ok" } } },
+        { { "SystemCallFilter=~uname", "SystemCallErrorNumber=ENETDOWN" }, false,
+          { { "uname @buf", "errno ENETDOWN" }, { "getppid", "ok" } } },
+        { { "SystemCallFilter=write exit_group getpid", "SystemCallErrorNumber=EPERM" }, false,
+          { { "getpid", "ok" }, { "uname @buf", "errno EPERM" }, { "getppid", "errno EPERM" } } },
+        { { "SystemCallFilter=write exit_group getpid uname", "SystemCallFilter=~uname:EBADF" }, false,
+          { { "uname @buf", "errno EBADF" }, { "getppid", "SIGSYS" } } },
+        { { "SystemCallFilter=~@mount @reboot:EPERM", "SystemCallErrorNumber=EACCES" }, false,
+          { { "umount2 @path 0", "errno EACCES" }, { "reboot 0 0 0", "errno EPERM" } } },
+        { { "RestrictAddressFamilies=AF_UNIX" }, false,
+          { { "socket AF_UNIX SOCK_STREAM 0", "ok" }, { "socket AF_INET SOCK_STREAM 0", "errno EAFNOSUPPORT" } } },
+        { { "RestrictAddressFamilies=~AF_INET6" }, false,
+          { { "socket AF_INET6 SOCK_DGRAM 0", "errno EAFNOSUPPORT" }, { "socket AF_UNIX SOCK_DGRAM 0", "ok" } } },
+        { { "RestrictNamespaces=yes" }, false,
+          { { "unshare CLONE_NEWNET", "errno EPERM" }, { "clone3 0 0", "errno ENOSYS" }, { "unshare 0", "ok" },
+            { "setns -1 0", "errno EPERM" } } },
+        { { "RestrictNamespaces=net" }, false,
+          { { "unshare CLONE_NEWUSER", "errno EPERM" }, { "setns -1 CLONE_NEWNET", "errno EBADF" } } },
+        { { "LockPersonality=yes" }, false,
+          { { "personality PER_LINUX32", "errno EPERM" }, { "personality PER_LINUX", "ok" } } },
+        { { "MemoryDenyWriteExecute=yes" }, false,
+          { { "mmap 0 4096 PROT_WRITE|PROT_EXEC MAP_PRIVATE|MAP_ANONYMOUS -1 0", "errno EPERM" },
+            { "mmap 0 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0", "ok" },
+            { "mprotect @buf 4096 PROT_READ|PROT_EXEC", "errno EPERM" } } },
+        { { "RestrictRealtime=yes" }, false,
+          { { "sched_setscheduler 0 SCHED_FIFO @buf", "errno EPERM" }, { "sched_setscheduler 0 SCHED_BATCH @buf", "ok" } } },
+        { { "RestrictSUIDSGID=yes" }, false,
+          { { "chmod @path 04755", "errno EPERM" }, { "chmod @path 0644", "ok" },
+            { "openat AT_FDCWD @path O_CREAT|O_RDWR 02644", "errno EPERM" }, { "openat2 AT_FDCWD @path @buf 24", "errno ENOSYS" } } },
+        { { "ProtectClock=yes" }, false, { { "clock_settime 9999 @buf", "errno EPERM" }, { "clock_gettime 0 @buf", "ok" } } },
+        { { "ProtectKernelModules=yes" }, false, { { "delete_module @path 0", "errno EPERM" } } },
+        { { "ProtectKernelLogs=yes" }, false, { { "syslog 10 0 0", "errno EPERM" } } },
+        { { "ProtectKernelTunables=yes" }, false, { { "_sysctl @buf", "errno EPERM" } } },
+        { { "ProtectHostname=yes" }, false,
+          { { "sethostname @buf -1", "errno EPERM" }, { "setdomainname @buf -1", "errno EPERM" } } },
+        { { "PrivateDevices=yes" }, false, { { "iopl 4", "errno EPERM" } } },
+        { { "SystemCallLog=uname" }, false, { { "uname @buf", "ok" } } },
+        { { "SystemCallFilter=~getppid" }, false, { { "i386:getpid", "SIGSYS" } } },
+        { { "SystemCallFilter=~getppid", "SystemCallErrorNumber=EPERM", "SystemCallArchitectures=x86" }, false,
+          { { "i386:getpid", "ok" }, { "i386:getppid", "errno EPERM" }, { "getppid", "errno EPERM" } } },
+        /* F_policy of the exec gate: no second listener, however seccomp() is otherwise treated. */
+        { { "SystemCallFilter=~uname", "SystemCallErrorNumber=EPERM" }, true,
+          { { "seccomp SECCOMP_SET_MODE_FILTER SECCOMP_FILTER_FLAG_NEW_LISTENER 0", "errno EPERM" },
+            { "seccomp SECCOMP_SET_MODE_FILTER 0 0", "errno EFAULT" }, { "uname @buf", "errno EPERM" } } },
+};
+
+static int write_program(const struct sock_fprog *p, const char *file) {
+        int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        size_t size = p->len * sizeof(struct sock_filter);
+
+        if (fd < 0)
+                return -errno;
+        if (write(fd, p->filter, size) != (ssize_t) size) {
+                close(fd);
+                return -EIO;
+        }
+        return close(fd);
+}
+
+/* Runs the helper with the programs of S (may be NULL) and returns what it printed, or
+ * "SIGSYS"/"signal N"/"exit N". */
+static char *run_helper(const FilterSet *s, const char *call) {
+        char *argv[64], files[FILTER_PROGRAMS_MAX][PATH_MAX + 16], out[256] = {};
+        _cleanup_free_ char *copy = strdup(call);
+        size_t n = 0, len = 0;
+        int pipefd[2], status;
+        char *save = NULL;
+        pid_t pid;
+        ssize_t k;
+
+        argv[n++] = (char *) helper;
+        for (size_t i = 0; s && i < s->n; i++) {
+                snprintf(files[i], sizeof files[i], "%s/prog%zu", tmpdir, i);
+                assert_int_equal(write_program(&s->progs[i], files[i]), 0);
+                argv[n++] = (char *) "--bpf";
+                argv[n++] = files[i];
+        }
+        argv[n++] = (char *) "--path";
+        argv[n++] = path;
+        for (char *t = strtok_r(copy, " ", &save); t && n < 62; t = strtok_r(NULL, " ", &save))
+                argv[n++] = t;
+        argv[n] = NULL;
+        assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                struct rlimit no_core = {};
+                (void) setrlimit(RLIMIT_CORE, &no_core); /* SIGSYS would dump core */
+                if (dup2(pipefd[1], STDOUT_FILENO) < 0)
+                        _exit(127);
+                execv(helper, argv);
+                _exit(127);
+        }
+        close(pipefd[1]);
+        while ((k = read(pipefd[0], out + len, sizeof out - 1 - len)) > 0)
+                len += (size_t) k;
+        close(pipefd[0]);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+                return strdup("SIGSYS");
+        if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) {
+                char *e = NULL;
+                assert_true(asprintf(&e, "%s %d", WIFSIGNALED(status) ? "signal" : "exit",
+                                     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)) > 0);
+                return e;
+        }
+        out[strcspn(out, "\n")] = '\0';
+        return strdup(out);
+}
+
+static bool i386_works(void) {
+        _cleanup_free_ char *r = NULL;
+
+        if (arch_native() != SCMP_ARCH_X86_64)
+                return false;
+        r = run_helper(NULL, "i386:getpid");
+        return streq(r, "ok");
+}
+
+static void test_live(void **state) {
+        bool have_i386 = i386_works();
+
+        for (size_t i = 0; i < ELEMENTSOF(live_cases); i++) {
+                const LiveCase *c = &live_cases[i];
+                _cleanup_(policy_freep) Policy *p = NULL;
+                _cleanup_(filter_set_freep) FilterSet *s = NULL, *notify = NULL;
+                DiagList diags = {};
+
+                if (strstr(c->checks[0].call, "i386:") && !have_i386) {
+                        fprintf(stderr, "skipping i386 case: no i386 entry point\n");
+                        continue;
+                }
+                assert_int_equal(test_build(c->lines, &diags, &p), 0);
+                if (c->gate)
+                        assert_int_equal(filter_compile_gate(p, &notify, &s), 0);
+                else
+                        assert_int_equal(filter_compile(p, &s), 0);
+                for (size_t j = 0; j < ELEMENTSOF(c->checks) && c->checks[j].call; j++) {
+                        _cleanup_free_ char *got = run_helper(s, c->checks[j].call);
+                        if (!streq(got, c->checks[j].expect))
+                                fail_msg("%s: %s: expected \"%s\", got \"%s\"", c->lines[0],
+                                         c->checks[j].call, c->checks[j].expect, got);
+                }
+                diag_list_done(&diags);
+        }
+}
+
+/* Without a filter the helper's calls succeed or fail for the kernel's reasons: the live
+ * checks above are only meaningful if these differ from the filter's answers. */
+static void test_baseline(void **state) {
+        _cleanup_free_ char *a = run_helper(NULL, "sethostname @buf -1");
+        _cleanup_free_ char *b = run_helper(NULL, "clock_settime 9999 @buf");
+        _cleanup_free_ char *c = run_helper(NULL, "getpid");
+
+        assert_string_equal(a, "errno EINVAL");
+        assert_string_equal(b, "errno EINVAL");
+        assert_string_equal(c, "ok");
+}
+
+static int setup(void **state) {
+        int fd;
+
+        if (!mkdtemp(tmpdir))
+                return -1;
+        snprintf(path, sizeof path, "%s/file", tmpdir);
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -1;
+        close(fd);
+        return 0;
+}
+
+static int teardown(void **state) {
+        char f[PATH_MAX + 16];
+
+        for (size_t i = 0; i < FILTER_PROGRAMS_MAX; i++) {
+                snprintf(f, sizeof f, "%s/prog%zu", tmpdir, i);
+                (void) unlink(f);
+        }
+        (void) unlink(path);
+        (void) rmdir(tmpdir);
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_baseline),
+                cmocka_unit_test(test_live),
+        };
+
+        if (argc != 2) {
+                fprintf(stderr, "usage: %s PATH-TO-try-syscall\n", argv[0]);
+                return 2;
+        }
+        helper = argv[1];
+        if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL)
+                return 77; /* kernel without seccomp */
+        return cmocka_run_group_tests(tests, setup, teardown);
+}
