@@ -240,6 +240,7 @@ static int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
 static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart) {
         service_set_result(u, f);
         service_disarm_timer(u);
+        u->pid_file_timer = sd_event_source_disable_unref(u->pid_file_timer);
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
         service_process_release(u);
         u->active_exit_timestamp = now_usec(CLOCK_REALTIME);
@@ -554,12 +555,29 @@ void service_on_main_execed(Unit *u) {
                 service_enter_start_post(u);
 }
 
-static void service_forking_parent_exited(Unit *u, ServiceResult f) {
-        if (f != SERVICE_SUCCESS) {
-                service_enter_signal(u, SERVICE_STOP_SIGTERM, f);
-                return;
-        }
+static void service_forking_adopt(Unit *u);
+
+static int on_pid_file_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+        Unit *u = userdata;
+        u->pid_file_timer = sd_event_source_disable_unref(u->pid_file_timer);
+        if (u->state == SERVICE_START)
+                service_forking_adopt(u);
+        return 0;
+}
+
+/* The parent of a Type=forking service exited successfully: find the daemon it left. */
+static void service_forking_adopt(Unit *u) {
         int r = service_process_adopt_main(u);
+        if (r == -ENOENT && u->config->pid_file) {
+                /* Daemons often write the PID file after the parent exited: look again,
+                 * until TimeoutStartSec= ends the wait. */
+                sd_event *e = u->manager->manager->event;
+                uint64_t now;
+                (void) sd_event_now(e, CLOCK_MONOTONIC, &now);
+                if (sd_event_add_time(e, &u->pid_file_timer, CLOCK_MONOTONIC,
+                                      now + SERVICE_PID_FILE_RETRY_USEC, 0, on_pid_file_retry, u) >= 0)
+                        return;
+        }
         if (r < 0) {
                 log_unit_error_errno(u->name, r, "New main PID could not be determined: %m");
                 unit_log_line(u, "New main PID could not be determined.");
@@ -567,6 +585,14 @@ static void service_forking_parent_exited(Unit *u, ServiceResult f) {
                 return;
         }
         service_enter_start_post(u);
+}
+
+static void service_forking_parent_exited(Unit *u, ServiceResult f) {
+        if (f != SERVICE_SUCCESS) {
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, f);
+                return;
+        }
+        service_forking_adopt(u);
 }
 
 static void service_main_exited_in_start(Unit *u, ServiceResult f) {

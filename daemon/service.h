@@ -69,6 +69,8 @@
 
 /* The shortest delay between an exit and the automatic restart, whatever RestartSec= says. */
 #define SERVICE_RESTART_FLOOR_USEC (100 * USEC_PER_MSEC)
+/* How often a missing PIDFile= is looked for again while the service starts. */
+#define SERVICE_PID_FILE_RETRY_USEC (50 * USEC_PER_MSEC)
 
 /* The restart rule of systemd.service(5): whether RESTART restarts after a cycle that ended
  * with RESULT. start-limit-hit never restarts. */

@@ -146,6 +146,7 @@ Unit *unit_free(Unit *u) {
         sd_event_source_disable_unref(u->timer);
         sd_event_source_disable_unref(u->release_timer);
         sd_event_source_disable_unref(u->watchdog_timer);
+        sd_event_source_disable_unref(u->pid_file_timer);
         sd_event_source_disable_unref(u->cgroup_source);
         output_stream_free(u->output);
         output_stream_free(u->output_prev);

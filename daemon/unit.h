@@ -181,6 +181,7 @@ typedef struct Unit {
         sd_event_source *release_timer;  /* bounds the wait for output after the end */
         bool holds_activity;             /* counted in the Manager's active units */
         sd_event_source *watchdog_timer;
+        sd_event_source *pid_file_timer; /* looking for PIDFile= again (Type=forking) */
         sd_event_source *cgroup_source;  /* inotify on cgroup.events */
         char *cgroup_path;               /* absolute, NULL without cgroups */
         int cgroup_fd;

@@ -388,6 +388,9 @@ def test_bad_unit_isolated(ctx):
 
 def test_lifecycle_types(ctx):
     pidfile = os.path.join(ctx.tmp, 'forking.pid')
+    latepid = os.path.join(ctx.tmp, 'latepid.sh')
+    with open(latepid, 'w') as f:
+        f.write("(sleep 0.5; exec sh -c 'echo $$ > %s.late; exec sleep 1000') &\n" % pidfile)
     units = {
         'oneshot.service': unit("Type=oneshot\nRemainAfterExit=yes\nExecStartPre=/bin/echo pre\n"
                                 "ExecStart=/bin/echo one\nExecStart=/bin/echo two\n"
@@ -397,6 +400,9 @@ def test_lifecycle_types(ctx):
         'forking.service': unit("Type=forking\nPIDFile=%s\n"
                                 "ExecStart=/bin/sh -c 'sleep 1000 & echo $! > %s'" % (pidfile, pidfile)),
         'guess.service': unit("Type=forking\nExecStart=/bin/sh -c 'sleep 1000 &'"),
+        # The PID file appears a while after the parent exited.
+        'latepid.service': unit("Type=forking\nPIDFile=%s.late\nTimeoutStartSec=10s\n"
+                                "ExecStart=/bin/sh %s" % (pidfile, latepid)),
         'failpre.service': unit('ExecStartPre=/bin/false\nExecStart=/bin/sleep 1000'),
         'ignorepre.service': unit('ExecStartPre=-/bin/false\nExecStart=/bin/sleep 1000\n'
                                   'Environment=A=1 "B=two words"\nExecStartPost=/bin/echo $A ${B} $B'),
@@ -410,6 +416,9 @@ def test_lifecycle_types(ctx):
     s = d.wait_state('forking.service', 'active', 'running')
     with open(pidfile) as f:
         check(s['MainPID'] == f.read().strip(), 'forking MainPID %s is not the PIDFile' % s['MainPID'])
+    s = d.wait_state('latepid.service', 'active', 'running')
+    with open(pidfile + '.late') as f:
+        check(s['MainPID'] == f.read().strip(), 'latepid MainPID %s is not the PIDFile' % s['MainPID'])
     # Without PIDFile=, the one process left in the cgroup becomes the main process.
     s = d.wait_state('guess.service', 'active', 'running')
     with open('/proc/%s/cmdline' % s['MainPID'], 'rb') as f:
