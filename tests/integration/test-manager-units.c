@@ -11,9 +11,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "cgroup.h"
+#include "log.h"
 #include "manager-units.h"
 #include "manager.h"
 #include "service.h"
@@ -59,7 +62,9 @@ static Unit *run_until(const char *name, Pred pred, const void *arg) {
                         return u;
                 assert_true(sd_event_run(m->event, 10 * 1000) >= 0);
         }
-        fail_msg("%s never reached the expected state", name);
+        Unit *u = manager_get_unit(m, name);
+        fail_msg("%s never reached the expected state (it is %s)", name,
+                 u ? service_state_to_string(u->state) : "not loaded");
         return NULL;
 }
 
@@ -102,6 +107,11 @@ static int setup(void **state) {
         assert_int_equal(sigprocmask(SIG_BLOCK, &mask, NULL), 0);
         char *dirs[] = { units, NULL };
         ManagerConfig cfg = { .units_dirs = dirs, .state_dir = st, .runtime_dir = rt };
+        /* As the daemon: orphans of services are ours to reap, which is how a stop in
+         * process-group mode learns that the group is empty. */
+        assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+        if (getenv("SYSCAGE_TEST_DEBUG"))
+                log_set_max_level(LOG_DEBUG);
         assert_int_equal(manager_new(&cfg, &m), 0);
         assert_int_equal(manager_startup(m), 0);
         return 0;
@@ -206,6 +216,54 @@ static void test_enable_disable(void **state) {
         assert_int_equal(manager_enable_unit(m, "mu-nope.service", &msg), -ENOENT);
 }
 
+static bool pid_gone(pid_t pid) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d", (int) pid);
+        return access(path, F_OK) < 0;
+}
+
+/* Without cgroups, a service is its process group: stop signals the group, and waits until
+ * none of it is left. Forking without PIDFile= cannot guess the main pid there. */
+static void test_process_group_mode(void **state) {
+        _cleanup_free_ char *msg = NULL;
+        CgroupContext *saved = m->cgroup;
+        assert_int_equal(cgroup_context_new_process_group(&m->cgroup), 0);
+
+        write_file("units/mu-pg.service",
+                   "[Service]\nExecStart=/bin/bash -c '(sleep 1000; :) & exec sleep 1000'\n");
+        write_file("units/mu-pgfork.service", "[Service]\nType=forking\nExecStart=/bin/sh -c 'sleep 1000 &'\n");
+        assert_int_equal(manager_start_unit(m, "mu-pg.service", &msg), 0);
+        Unit *u = run_until_state("mu-pg.service", SERVICE_RUNNING);
+        assert_null(u->cgroup_path);
+        pid_t main_pid = u->main_pid;
+        /* The background subshell is in the service's process group. */
+        pid_t child = 0;
+        for (int i = 0; i < 500 && child == 0; i++) {
+                char cmd[128], buf[32] = "";
+                snprintf(cmd, sizeof cmd, "pgrep -g %d -x bash", (int) main_pid);
+                FILE *p = popen(cmd, "re");
+                if (p && fgets(buf, sizeof buf, p))
+                        child = atoi(buf);
+                if (p)
+                        pclose(p);
+                if (child == 0)
+                        assert_true(sd_event_run(m->event, 10 * 1000) >= 0);
+        }
+        assert_true(child > 0);
+        assert_int_equal(manager_stop_unit(m, "mu-pg.service", &msg), 0);
+        run_until_state("mu-pg.service", SERVICE_DEAD);
+        for (int i = 0; i < 200 && !pid_gone(child); i++)
+                assert_true(sd_event_run(m->event, 10 * 1000) >= 0);
+        assert_true(pid_gone(child));
+
+        assert_int_equal(manager_start_unit(m, "mu-pgfork.service", &msg), 0);
+        u = run_until_state("mu-pgfork.service", SERVICE_FAILED);
+        assert_int_equal(u->result, SERVICE_FAILURE_PROTOCOL);
+
+        cgroup_context_free(m->cgroup);
+        m->cgroup = saved;
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_errors),
@@ -213,6 +271,7 @@ int main(void) {
                 cmocka_unit_test(test_reload_stop),
                 cmocka_unit_test(test_template_instance),
                 cmocka_unit_test(test_enable_disable),
+                cmocka_unit_test(test_process_group_mode),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
