@@ -490,6 +490,11 @@ int unit_status_dump(Unit *u, FILE *f) {
         fprintf(f, "CGroup=%s\n", u->cgroup_path ?: "");
         fprintf(f, "InvocationID=%s\n", u->invocation_id);
         fprintf(f, "Filtered=%s\n", u->filters ? "yes" : "no");
+        /* Directives the unit sets that this version parses but does not apply. */
+        fputs("NotEnforced=", f);
+        for (size_t i = 0; u->config && i < u->config->n_not_enforced; i++)
+                fprintf(f, "%s%s", i > 0 ? "," : "", u->config->not_enforced[i].key);
+        fputc('\n', f);
         fflush(f);
         return ferror(f) ? -EIO : 0;
 }
