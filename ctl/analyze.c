@@ -10,6 +10,11 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "bpf-eval.h"
+#include "ctl.h"
+#include "filter.h"
+#include "policy-build.h"
+#include "policy.h"
 #include "macro.h"
 #include "syscall-groups.h"
 
@@ -46,7 +51,7 @@ static int analyze_resolve(int argc, char **argv) {
         uint32_t arch = seccomp_arch_native();
         int c, nr, status = 0;
 
-        optind = 1;
+        optind = 0; /* 0, not 1: re-initialises glibc's getopt (main parsed with "+") */
         while ((c = getopt_long(argc, argv, "a:", options, NULL)) >= 0)
                 switch (c) {
                 case 'a':
@@ -110,12 +115,123 @@ static int analyze_syscall_filter(int argc, char **argv) {
         return 0;
 }
 
+/* The header of "analyze policy": what kind of policy this is, in one screen. */
+static void policy_print_summary(const Policy *p, const char *unit) {
+        size_t n_cond = 0;
+
+        for (size_t i = 0; i < p->n_rules; i++)
+                n_cond += p->rules[i].n_conds > 0;
+        printf("Unit:            %s\n", unit);
+        printf("Mode:            %s\n", p->allow_list ? "allow list"
+                                        : p->deny_list ? "deny list" : "no SystemCallFilter=");
+        printf("Rules:           %zu (%zu with argument checks)\n", p->n_rules, n_cond);
+        printf("Exec gate:       %s\n\n", policy_denies_exec(p)
+                ? "on (the launch execve is let through once; later ones are denied)"
+                : "off (the policy allows execve and execveat)");
+}
+
+static int print_programs(const char *what, const FilterSet *fs) {
+        for (size_t i = 0; i < fs->n; i++) {
+                printf("# %s program %zu of %zu (%u instructions)\n", what, i + 1, fs->n,
+                       (unsigned) fs->progs[i].len);
+                if (bpf_disassemble(&fs->progs[i], stdout) < 0)
+                        return -EIO;
+                fputc('\n', stdout);
+        }
+        return 0;
+}
+
+/* The compiled programs, exactly as the daemon would load them, in load order. */
+static int policy_print_bpf(const Policy *p) {
+        _cleanup_(filter_set_freep) FilterSet *fs = NULL, *notify = NULL;
+        int r;
+
+        if (policy_denies_exec(p)) {
+                r = filter_compile_gate(p, &notify, &fs);
+                if (r >= 0)
+                        r = print_programs("exec gate (F_notify)", notify);
+        } else
+                r = filter_compile(p, &fs);
+        if (r >= 0)
+                r = print_programs("policy", fs);
+        if (r < 0)
+                fprintf(stderr, "Failed to compile the policy: %s\n", strerror(-r));
+        return r;
+}
+
+/* analyze policy FILE|NAME [--syscall NAME] [--bpf] [--pfc] */
+static int analyze_policy(int argc, char **argv) {
+        enum { ARG_BPF = 0x100, ARG_PFC };
+        static const struct option options[] = {
+                { "syscall", required_argument, NULL, 's' },
+                { "bpf", no_argument, NULL, ARG_BPF },
+                { "pfc", no_argument, NULL, ARG_PFC },
+                {}
+        };
+        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        _cleanup_(policy_freep) Policy *p = NULL;
+        const char *only = NULL;
+        bool bpf = false, pfc = false;
+        DiagList diags = {};
+        int c, r;
+
+        optind = 0; /* 0, not 1: re-initialises glibc's getopt (main parsed with "+") */
+        while ((c = getopt_long(argc, argv, "s:", options, NULL)) >= 0)
+                switch (c) {
+                case 's':
+                        only = optarg;
+                        break;
+                case ARG_BPF:
+                        bpf = true;
+                        break;
+                case ARG_PFC:
+                        pfc = true;
+                        break;
+                default:
+                        return 100;
+                }
+        if (optind != argc - 1) {
+                fprintf(stderr, "analyze policy: expected exactly one unit file or name.\n");
+                return 100;
+        }
+        r = ctl_load_unit(argv[optind], &diags, &u);
+        if (r >= 0 || u)
+                r = policy_build(u, &diags, &p);
+        /* Only the errors: warnings belong to verify, the answer here is the policy. */
+        for (size_t i = 0; i < diags.n; i++)
+                if (diags.items[i].level == DIAG_ERROR)
+                        diag_print(&diags.items[i], stderr);
+        if (r < 0 || !p) {
+                if (diags.n == 0)
+                        fprintf(stderr, "%s: %s\n", argv[optind], strerror(-r));
+                diag_list_done(&diags);
+                return 1;
+        }
+        diag_list_done(&diags);
+
+        if (!only)
+                policy_print_summary(p, u->name);
+        r = policy_dump(p, only, stdout);
+        if (r == -ENOENT) {
+                fprintf(stderr, "Unknown syscall '%s' on this architecture.\n", only);
+                return 1;
+        }
+        if (r >= 0 && bpf)
+                r = policy_print_bpf(p);
+        if (r >= 0 && pfc) {
+                fputc('\n', stdout);
+                r = filter_dump_pfc(p, stdout);
+        }
+        return r < 0 ? 1 : 0;
+}
+
 typedef struct AnalyzeVerb {
         const char *name;
         int (*run)(int argc, char **argv);
 } AnalyzeVerb;
 
 static const AnalyzeVerb analyze_verbs[] = {
+        { "policy", analyze_policy },
         { "resolve", analyze_resolve },
         { "syscall-filter", analyze_syscall_filter },
 };

@@ -12,6 +12,7 @@
 #include "ctl.h"
 #include "macro.h"
 #include "strv.h"
+#include "verify.h"
 
 char **arg_units_dirs = NULL;
 
@@ -22,7 +23,7 @@ typedef struct Verb {
 
 static const Verb verbs[] = {
         { "analyze", verb_analyze },
-        /* verify joins once the unit-config and policy modules are in. */
+        { "verify", verb_verify },
 };
 
 static int help(void) {

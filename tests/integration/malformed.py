@@ -25,7 +25,9 @@ for name in files:
     line, key, sub = m.group(1), m.group(2).strip(), m.group(3)
     p = subprocess.run([ctl, 'verify', path], capture_output=True, text=True,
                        errors='replace', timeout=60)
-    prefix = f'{path}:{line}: ' + ('' if key == '-' else f'{key}: ') + 'error: '
+    # Diagnostics without a line (e.g. a missing ExecStart=) print as "FILE: KEY: ...".
+    where = f'{path}: ' if line == '0' else f'{path}:{line}: '
+    prefix = where + ('' if key == '-' else f'{key}: ') + 'error: '
     hit = any(l.startswith(prefix) and sub in l for l in p.stderr.splitlines())
     if p.returncode != 1 or not hit:
         print(f'FAIL {name}: exit {p.returncode}, expected a line starting {prefix!r} '
