@@ -4,12 +4,9 @@
  * for the wire, the unit operations of manager-units.c, and transient units, which are
  * built here from their properties with the same parsers a unit file goes through.
  *
- * Built without the unit runtime (no manager-units.h in the tree), the daemon holds no
- * units: the read-only calls see none and every state-changing call fails with -EOPNOTSUPP
- * ("not supported yet"). That second half goes once the runtime is always there.
+ * A Manager without its unit runtime (m->unit_runtime, as in the unit tests and the fuzzer)
+ * holds no units: the read-only calls see none and the operations fail with -EOPNOTSUPP.
  */
-#if __has_include("manager-units.h")
-
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
@@ -652,108 +649,3 @@ int bus_ops_unload(Manager *m, const char *name) {
         manager_units_unit_inactive(m->unit_runtime, u);
         return 0;
 }
-
-#else /* no unit runtime in this build */
-
-#include <string.h>
-
-#include "bus-manager-ops.h"
-
-static int not_supported(char **ret_message) {
-        if (ret_message)
-                *ret_message = strdup("Not supported yet: this syscaged has no service runtime.");
-        return -EOPNOTSUPP;
-}
-
-static int no_unit(const char *name, char **ret_message) {
-        if (ret_message && asprintf(ret_message, "Unit %s not loaded.", name) < 0)
-                *ret_message = NULL;
-        return -ENOENT;
-}
-
-int bus_ops_foreach_unit(Manager *m, BusUnitFunc f, void *userdata) {
-        return 0;
-}
-
-int bus_ops_unit_brief(Manager *m, const char *name, BusUnitBrief *ret) {
-        return -ENOENT;
-}
-
-int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message *reply) {
-        return -ENOENT;
-}
-
-int bus_ops_start(Manager *m, const char *name, char **ret_message) {
-        return not_supported(ret_message);
-}
-
-int bus_ops_stop(Manager *m, const char *name, char **ret_message) {
-        return no_unit(name, ret_message);
-}
-
-int bus_ops_restart(Manager *m, const char *name, char **ret_message) {
-        return not_supported(ret_message);
-}
-
-int bus_ops_try_restart(Manager *m, const char *name, char **ret_message) {
-        return no_unit(name, ret_message);
-}
-
-int bus_ops_reload(Manager *m, const char *name, char **ret_message) {
-        return no_unit(name, ret_message);
-}
-
-int bus_ops_reload_or_restart(Manager *m, const char *name, char **ret_message) {
-        return not_supported(ret_message);
-}
-
-int bus_ops_kill(Manager *m, const char *name, int signo, char **ret_message) {
-        return no_unit(name, ret_message);
-}
-
-int bus_ops_reset_failed(Manager *m, const char *name, char **ret_message) {
-        return name ? no_unit(name, ret_message) : 0;
-}
-
-int bus_ops_enable(Manager *m, const char *name, char **ret_message) {
-        return not_supported(ret_message);
-}
-
-int bus_ops_disable(Manager *m, const char *name, char **ret_message) {
-        return not_supported(ret_message);
-}
-
-int bus_ops_is_enabled(Manager *m, const char *name, const char **ret_state, char **ret_message) {
-        return no_unit(name, ret_message);
-}
-
-int bus_ops_daemon_reload(Manager *m, char **ret_message) {
-        return not_supported(ret_message);
-}
-
-int bus_ops_unit_file_text(Manager *m, const char *name, char **ret_text, char **ret_message) {
-        return no_unit(name, ret_message);
-}
-
-int bus_ops_log_path(Manager *m, const char *name, char **ret_path) {
-        char *p;
-
-        if (asprintf(&p, "%s/logs/%s.log", m->state_dir, name) < 0)
-                return -ENOMEM;
-        *ret_path = p;
-        return 0;
-}
-
-int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message) {
-        return not_supported(ret_message);
-}
-
-int bus_ops_unload(Manager *m, const char *name) {
-        return -ENOENT;
-}
-
-BusOpsCache *bus_ops_cache_free(BusOpsCache *c) {
-        return NULL; /* never allocated without the runtime */
-}
-
-#endif

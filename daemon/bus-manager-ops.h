@@ -5,8 +5,9 @@
  * the wire format does not depend on the layout of struct Unit.
  *
  * Every operation returns 0 or -errno; on failure it may set *ret_message (to be freed) to
- * a sentence for the client. -ENOENT means "no such unit", -EOPNOTSUPP "not supported yet"
- * (the build lacks the unit runtime, or the operation is not implemented).
+ * a sentence for the client. -ENOENT means "no such unit", -EOPNOTSUPP "not supported"
+ * (the Manager has no unit runtime, or the request asks for something not implemented,
+ * such as a socket as stdio for a transient unit).
  */
 #pragma once
 
