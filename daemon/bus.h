@@ -60,6 +60,7 @@ struct Bus {
         sd_event_source *listen_source;
         sd_event_source *accept_retry;   /* while accepting is paused (out of fds) */
         bool accept_paused;              /* logged; cleared by the next accepted client */
+        sd_event_source *socket_watch;   /* inotify on the socket file */
         sd_id128_t server_id;
 
         bool have_control_gid;
