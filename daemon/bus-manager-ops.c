@@ -354,8 +354,9 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path) {
 
 /* ---- transient units ---- */
 
-/* ExecStart= for argv: every word double-quoted, with '\\' and '"' escaped, '$' doubled
- * (no variable expansion) and '%' doubled (no specifiers). */
+/* ExecStart= for argv: every word double-quoted, with '\\' and '"' escaped and '$' doubled
+ * (no variable expansion). Assignments added to a UnitFile get no specifier expansion, so
+ * '%' stays as it is. */
 static int transient_exec_line(char **argv, char **ret) {
         size_t n = 0;
         char *s, *p;
@@ -372,7 +373,7 @@ static int transient_exec_line(char **argv, char **ret) {
                 for (const char *c = *a; *c; c++) {
                         if (*c == '\\' || *c == '"')
                                 *p++ = '\\';
-                        else if (*c == '$' || *c == '%')
+                        else if (*c == '$')
                                 *p++ = *c;
                         *p++ = *c;
                 }

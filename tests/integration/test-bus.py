@@ -512,6 +512,15 @@ def check_runtime(sock, pid):
     p = ctl(sock, 'run', '--wait', '-q', '--unit', 'named-run', '--setenv', 'GREETING=hi there', '/bin/sh', '-c',
             'test "$GREETING" = "hi there"')
     check(p.returncode == 0, '--unit and --setenv reach the service')
+    args = ['$HOME', '%n', 'a"b', 'c\\d', "it's", 'two words', '']
+    p = subprocess.run([CTL_COPY, 'run', '--pipe', '-q', '/bin/sh', '-c', 'for a in "$@"; do echo "[$a]"; done',
+                        'sh'] + args, capture_output=True, text=True, timeout=20, env=dict(os.environ, SYSCAGE_SOCKET=sock))
+    check(p.stdout == ''.join(f'[{a}]\n' for a in args), f'run passes argv through untouched ({p.stdout!r})')
+    value = 'x "y" z\\w $HOME %n'
+    p = subprocess.run([CTL_COPY, 'run', '--pipe', '-q', '--setenv', 'A=' + value, '/bin/sh', '-c',
+                        'printf "%s\\n" "$A"'], capture_output=True, text=True, timeout=20,
+                       env=dict(os.environ, SYSCAGE_SOCKET=sock))
+    check(p.stdout == value + '\n', f'--setenv passes its value untouched ({p.stdout!r})')
     p = ctl(sock, 'run', '--wait', '-q', '--collect', '/bin/false')
     check(p.returncode == 1, 'run --wait /bin/false exits 1')
     check_wait_client_death(sock)
