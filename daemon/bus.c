@@ -5,6 +5,7 @@
  * every client. The methods themselves are in bus-manager.c. See bus.h for the policy.
  */
 #include <grp.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -500,10 +501,19 @@ Bus *bus_free(Bus *b) {
 static void bus_broadcast(Bus *b, const char *member, const char *types, const BusUnitBrief *u,
                           const char *removed) {
         for (BusConnection *c = b->connections; c; c = c->next) {
+                uint64_t queued = 0;
                 int r;
 
                 if (c->free_source)
                         continue;
+                /* A client that does not read would make us queue without end. */
+                if (sd_bus_get_n_queued_write(c->sdbus, &queued) >= 0 && queued >= BUS_WRITE_QUEUE_MAX) {
+                        log_warning("Client (pid %d, uid %u) does not read its messages (%" PRIu64
+                                    " queued), disconnecting it.", (int) c->cred.pid, c->cred.uid, queued);
+                        sd_bus_close(c->sdbus);
+                        (void) bus_connection_on_disconnected(NULL, c, NULL);
+                        continue;
+                }
                 if (removed)
                         r = sd_bus_emit_signal(c->sdbus, BUS_PATH, BUS_INTERFACE, member, types, removed);
                 else
