@@ -528,6 +528,53 @@ def check_runtime(sock, pid):
     for _ in range(20):
         ctl(sock, 'run', '--wait', '-q', '--pipe', '/bin/true')
     check(wait_until(lambda: fd_count(pid) <= base, 10), f'no fds left behind by 20 piped runs ({fd_count(pid)} vs {base})')
+    check_slow_reader(sock)
+    check(wait_until(lambda: fd_count(pid) <= base, 20),
+          f'fds back to baseline after thousands of transient runs ({fd_count(pid)} vs {base})')
+
+
+def body_transient(argv):
+    """StartTransient's body: name "", no properties, argv, no options."""
+    b = _string(b'', '')
+    b = _pad(b, 4) + struct.pack('<I', 0)          # a(ss): empty (the 8-padding is not counted)
+    b = _pad(b, 8)
+    b = _pad(b, 4)
+    n = len(b)
+    b += b'\0\0\0\0'
+    start = len(b)
+    for a in argv:
+        b = _string(b, a)
+    b = b[:n] + struct.pack('<I', len(b) - start) + b[n + 4:]
+    b = _pad(b, 4) + struct.pack('<I', 0)          # a{sv}: empty
+    return _pad(b, 8)
+
+
+def check_slow_reader(sock):
+    """A client that never reads its signals is dropped, not queued for without end."""
+    import select
+    lazy = connect(sock)
+    lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    read_line(lazy)
+    lazy.sendall(b'BEGIN\r\n')
+    driver = connect(sock)
+    read_line(driver)
+    driver.sendall(b'BEGIN\r\n')
+    poller = select.poll()
+    poller.register(lazy, select.POLLRDHUP)     # the peer's close shows without reading
+    dropped, serial = False, 1
+    deadline = time.monotonic() + 120
+    call = body_transient(['/bin/true'])
+    while not dropped and time.monotonic() < deadline:
+        batch = 16      # calls in flight at once, to go faster
+        driver.sendall(b''.join(marshal_call(serial + i, 'StartTransient', 'sa(ss)asa{sv}', call)
+                                for i in range(batch)))
+        for _ in range(batch):
+            read_message(driver)
+        serial += batch
+        dropped = any(ev & (select.POLLRDHUP | select.POLLHUP) for _, ev in poller.poll(0))
+    check(dropped, f'a client that does not read its signals is disconnected ({serial - 1} runs)')
+    lazy.close()
+    driver.close()
 
 
 def check_wait_client_death(sock):
