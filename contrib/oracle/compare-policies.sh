@@ -22,6 +22,10 @@
 #   SYSCAGE_BUILD_DIR    meson build directory (default: build/ in the source tree)
 #   SYSCAGE_CASES        case table (default: cases.txt next to this script)
 #   SYSCAGE_ONLY         a regular expression: run only the cases whose name matches
+#   SYSCAGE_ORACLE_FILTERS=1  also copy systemd's seccomp programs out of a service started
+#                        with the same properties and try the call under them on this machine
+#                        (an extra column: seccomp alone, without systemd's capability drops
+#                        and namespaces)
 #
 # Usage: SYSCAGE_ORACLE_DIR=... contrib/oracle/compare-policies.sh [-v]
 #   -v  also print systemd-run's messages and syscage's diagnostics for every case
@@ -39,7 +43,7 @@ die() { echo "compare-policies: $*" >&2; exit 2; }
 [ -n "${SYSCAGE_ORACLE_DIR:-}" ] || die "set SYSCAGE_ORACLE_DIR to the oracle directory (with run-in-systemd.sh)"
 oracle=$SYSCAGE_ORACLE_DIR/run-in-systemd.sh
 [ -x "$oracle" ] || die "$oracle is missing or not executable"
-for f in tests/helpers/try-syscall contrib/oracle/policy-export ctl/syscagectl; do
+for f in tests/helpers/try-syscall contrib/oracle/policy-export contrib/oracle/seccomp-dump ctl/syscagectl; do
     [ -x "$build/$f" ] || die "$build/$f missing: build first (meson setup build && ninja -C build)"
 done
 [ -r "$cases" ] || die "no case table $cases"
@@ -138,7 +142,24 @@ run_syscage() {
         return
     fi
     [ $rc = 0 ] || { echo "policy-export failed ($rc)"; return; }
-    for f in "$work"/bpf/prog*; do [ -e "$f" ] && bpf+=(--bpf "$f"); done
+    run_try "$work/bpf"
+}
+
+# Equal results; a SIGSYS whose audit record was lost (the kernel rate-limits them) matches
+# any SIGSYS.
+same_result() {
+    [ "$1" = "$2" ] && return 0
+    case "$1|$2" in
+        "SIGSYS|SIGSYS"*|"SIGSYS"*"|SIGSYS") return 0 ;;
+    esac
+    return 1
+}
+
+# try-syscall on this machine under the programs in DIR (prog0, prog1, ... in load order).
+run_try() {
+    local dir=$1 out rc before f
+    local -a bpf=()
+    for f in "$dir"/prog*; do [ -e "$f" ] && bpf+=(--bpf "$f"); done
     before=$(last_audit)
     out=$(ulimit -c 0; "$try" "${bpf[@]}" --path "$nopath" "${call[@]}" 2>"$work/err")
     rc=$?
@@ -151,14 +172,36 @@ run_syscage() {
     fi
 }
 
-# Equal results; a SIGSYS whose audit record was lost (the kernel rate-limits them) matches
-# any SIGSYS.
-same_result() {
-    [ "$1" = "$2" ] && return 0
-    case "$1|$2" in
-        "SIGSYS|SIGSYS"*|"SIGSYS"*"|SIGSYS") return 0 ;;
-    esac
-    return 1
+# With SYSCAGE_ORACLE_FILTERS=1: systemd's own programs for the properties, copied out of a
+# `sleep` it runs with them (seccomp-dump), so they can be tried here without the rest of
+# what systemd does for a directive (dropped capabilities, namespaces). Prints the directory,
+# or nothing when systemd does not start such a service. Cached per property set.
+dump_systemd() {
+    local key dir unit pid p i
+    local -a args=()
+    key=$(printf '%s\n' "$@" | sha256sum | cut -c1-16)
+    dir=$work/sd-$key
+    if [ ! -d "$dir" ]; then
+        mkdir "$dir"
+        unit=sc-oracle-dump-$key-$$
+        for p in "$@"; do args+=(-p "$p"); done
+        ORACLE_QUIET=1 "$oracle" -q --unit="$unit" "${args[@]}" /bin/sleep 30 >/dev/null 2>&1 &
+        pid=
+        for i in $(seq 1 50); do
+            for p in $(grep -l "/$unit.service\$" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3); do
+                [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && pid=$p
+            done
+            [ -n "$pid" ] && break
+            jobs -r | grep -q . || break   # systemd-run returned: the service is gone
+            sleep 0.1
+        done
+        if [ -z "$pid" ] || ! "$build/contrib/oracle/seccomp-dump" "$pid" "$dir" >/dev/null; then
+            touch "$dir/none"
+        fi
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null
+        wait
+    fi
+    [ -e "$dir/none" ] || echo "$dir"
 }
 
 # systemd's side through a unit file instead of -p (for values systemd-run cannot pass):
@@ -195,8 +238,15 @@ trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; echo "${s%"${s##*[![:space:]]
 
 n_same=0 n_delib=0 n_unexp=0 n_note=0 n_quirk=0
 unexpected=()
-echo "| case | properties | call | systemd | syscage | verdict |"
-echo "|---|---|---|---|---|---|"
+n_fl_same=0 n_fl_delib=0 n_fl_unexp=0
+filters=${SYSCAGE_ORACLE_FILTERS:-0}
+if [ $filters = 1 ]; then
+    echo "| case | properties | call | systemd | systemd's filter, here | syscage | verdict |"
+    echo "|---|---|---|---|---|---|---|"
+else
+    echo "| case | properties | call | systemd | syscage | verdict |"
+    echo "|---|---|---|---|---|---|"
+fi
 while IFS= read -r line; do
     case "$line" in ''|'#'*) continue ;; esac
     # Fields are separated by " | " (a bare "|" joins flags inside a call).
@@ -227,6 +277,28 @@ while IFS= read -r line; do
         sc=$(run_syscage "${plist[@]}")
         [ "$sc" != SIGSYS ] && break
     done
+    fl=
+    if [ $filters = 1 ]; then
+        fl="n/a"
+        if [ "$via" != unit ] && dir=$(dump_systemd "${plist[@]}") && [ -n "$dir" ]; then
+            for attempt in 1 2 3; do
+                [ $attempt -gt 1 ] && sleep 5
+                fl=$(run_try "$dir")
+                [ "$fl" != SIGSYS ] && break
+            done
+            if ! same_result "$fl" "$sc"; then
+                if [ "$delib" = - ]; then
+                    n_fl_unexp=$((n_fl_unexp + 1))
+                    unexpected+=("$name (systemd's filter here): \"$fl\", syscage \"$sc\"")
+                else
+                    n_fl_delib=$((n_fl_delib + 1))
+                fi
+            else
+                n_fl_same=$((n_fl_same + 1))
+            fi
+        fi
+        fl=" $fl |"
+    fi
     if same_result "$sd" "$sc"; then
         verdict=same
         [ "$sd" != "$sc" ] && verdict="same (a kill not attributed to a syscall)"
@@ -246,12 +318,13 @@ while IFS= read -r line; do
     fi
     ptext=${props//|/\\|}
     [ "$via" = unit ] && name="$name (unit file)"
-    printf '| %s | `%s` | `%s` | %s | %s | %s |\n' "$name" "$ptext" "${callstr//|/\\|}" "$sd" "$sc" "$verdict"
+    printf '| %s | `%s` | `%s` | %s |%s %s | %s |\n' "$name" "$ptext" "${callstr//|/\\|}" "$sd" "$fl" "$sc" "$verdict"
 done <"$cases"
 
 echo
 echo "$n_same same, $n_delib deliberate differences, $n_unexp unexpected differences"
 [ $n_quirk -gt 0 ] && echo "($n_quirk of the deliberate differences are systemd 252's own limitations, not syscage choices)"
 [ $n_note -gt 0 ] && echo "($n_note cases tagged as deliberate differences gave the same result)"
+[ $filters = 1 ] && echo "systemd's filters loaded here: $n_fl_same same, $n_fl_delib deliberate differences, $n_fl_unexp unexpected differences"
 for u in "${unexpected[@]}"; do echo "unexpected: $u"; done
-[ $n_unexp = 0 ]
+[ $n_unexp = 0 ] && [ $n_fl_unexp = 0 ]
