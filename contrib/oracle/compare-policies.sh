@@ -125,11 +125,12 @@ run_systemd() {
 
 # syscage's side: prints one normalised result.
 run_syscage() {
-    local -a props=("$@")
+    local -a props=("$@") mode=()
+    [ "$via" = unit ] && mode=(--unit-file)
     local -a bpf=()
     local out rc before f
     rm -rf "$work/bpf" && mkdir "$work/bpf"
-    out=$("$build/contrib/oracle/policy-export" "$work/bpf" "${props[@]}" 2>"$work/diag")
+    out=$("$build/contrib/oracle/policy-export" "${mode[@]}" "$work/bpf" "${props[@]}" 2>"$work/diag")
     rc=$?
     [ $verbose = 1 ] && sed 's/^/    syscage: /' "$work/diag" >&2
     if [ $rc = 1 ] && [[ $out == "error: compiling"* ]]; then
@@ -238,6 +239,9 @@ trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; echo "${s%"${s##*[![:space:]]
 
 n_same=0 n_delib=0 n_unexp=0 n_note=0 n_quirk=0
 unexpected=()
+sd_version=$(ORACLE_QUIET=1 "$oracle" -q systemctl --version 2>/dev/null | head -n 1)
+echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'); systemd side: ${sd_version:-unknown}; kernel $(uname -r) ($(uname -m))."
+echo
 n_fl_same=0 n_fl_delib=0 n_fl_unexp=0
 filters=${SYSCAGE_ORACLE_FILTERS:-0}
 if [ $filters = 1 ]; then

@@ -4,7 +4,10 @@
  * give them, compiles it with the same code the daemon uses, and writes the raw BPF programs
  * in load order as OUTDIR/prog0, OUTDIR/prog1, ... (load them with try-syscall --bpf).
  *
- *   policy-export OUTDIR [KEY=VALUE]...
+ *   policy-export [--unit-file] OUTDIR [KEY=VALUE]...
+ *
+ * With --unit-file the assignments are read as lines of a unit file (where systemd is more
+ * lenient with some values) instead of as transient properties.
  *
  * When the policy does not plainly allow execve, the daemon launches through the exec gate and
  * the service runs under the gate's F_policy half; that is what is written then (the F_notify
@@ -40,20 +43,21 @@ static int write_program(const struct sock_fprog *p, const char *dir, size_t i) 
         return close(fd) < 0 ? -errno : 0;
 }
 
-static int build(char **props, size_t n, DiagList *diags, Policy **ret) {
+static int build(char **props, size_t n, bool transient, DiagList *diags, Policy **ret) {
         _cleanup_(policy_builder_freep) PolicyBuilder *b = NULL;
         int r, failed = 0;
 
         r = policy_builder_new(&b);
         if (r < 0)
                 return r;
-        policy_builder_set_transient(b, true);
+        policy_builder_set_transient(b, transient);
         for (size_t i = 0; i < n; i++) {
                 char *eq = strchr(props[i], '=');
                 if (!eq)
                         return -EINVAL;
                 *eq = '\0';
-                r = policy_apply(b, props[i], eq + 1, NULL, 0, diags);
+                r = policy_apply(b, props[i], eq + 1, transient ? NULL : "oracle.service",
+                                 transient ? 0 : (unsigned) i + 2, diags);
                 if (r == -EOPNOTSUPP)
                         diag_add(diags, DIAG_ERROR, NULL, 0, props[i], "not a policy directive");
                 if (r < 0)
@@ -78,14 +82,19 @@ int main(int argc, char **argv) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(filter_set_freep) FilterSet *s = NULL, *notify = NULL;
         DiagList diags = {};
-        bool gate;
+        bool gate, transient = true;
         int r;
 
+        if (argc > 1 && strcmp(argv[1], "--unit-file") == 0) {
+                transient = false;
+                argv++;
+                argc--;
+        }
         if (argc < 2) {
-                fprintf(stderr, "usage: %s OUTDIR [KEY=VALUE]...\n", argv[0]);
+                fprintf(stderr, "usage: %s [--unit-file] OUTDIR [KEY=VALUE]...\n", argv[0]);
                 return 2;
         }
-        r = build(argv + 2, (size_t) argc - 2, &diags, &p);
+        r = build(argv + 2, (size_t) argc - 2, transient, &diags, &p);
         for (size_t i = 0; i < diags.n; i++)
                 diag_print(&diags.items[i], stderr);
         if (r < 0) {
