@@ -71,7 +71,7 @@ last_audit() {
 }
 
 # "SIGSYS(name)" from the newest audit record, if it is newer than BEFORE; a kill before the
-# service's own code ran (systemd's forked child is still called "(sc-oracle-try)") is
+# service's own code ran (systemd's forked child, named "(...try)", made the call) is
 # marked "at launch".
 sigsys_result() {
     local before=$1 rec nr arch name where=
