@@ -10,8 +10,8 @@
  * called with the ARGs and one line is printed: "ok" or "errno ENAME"; the exit status is 0.
  * If the filter kills the process, the caller sees SIGSYS.
  *
- * NAME is a syscall name of the native ABI, or "i386:NAME" to make the call through the
- * i386 entry point (int $0x80, x86-64 only). An ARG is a number (decimal, 0x hex, 0 octal,
+ * NAME is a syscall name or number of the native ABI, or "i386:NAME" to make the call through
+ * the i386 entry point (int $0x80, x86-64 only). An ARG is a number (decimal, 0x hex, 0 octal,
  * negative allowed), constant names joined with '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
  * "@buf" (a zeroed 4 KiB buffer) or "@path" (the --path string).
  *
@@ -187,7 +187,14 @@ int main(int argc, char **argv) {
                 i386 = true;
                 name += 5;
         }
-        nr = seccomp_syscall_resolve_name_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_NATIVE, name);
+        if (name[0] >= '0' && name[0] <= '9') {
+                /* A number: syscalls newer than libseccomp's tables have no name there. */
+                char *end;
+                nr = (int) strtol(name, &end, 10);
+                if (*end != '\0')
+                        nr = -1;
+        } else
+                nr = seccomp_syscall_resolve_name_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_NATIVE, name);
         if (nr < 0) {
                 fprintf(stderr, "unknown syscall %s\n", name);
                 return 2;
