@@ -327,7 +327,7 @@ static int status_fetch_logs(sd_bus *bus, const char *unit, unsigned n, char ***
 
 static void status_print_list(const char *label, char **l) {
         STRV_FOREACH(s, l)
-                printf("%12s %s\n", s == l ? label : "", *s);
+                printf("%13s %s\n", s == l ? label : "", *s);
 }
 
 static void status_print_active(const UnitProperties *p) {
@@ -336,7 +336,7 @@ static void status_print_active(const UnitProperties *p) {
         uint64_t since = unit_properties_u(p, "StateChangeTimestamp");
         char ts[64], ago[64];
 
-        printf("%12s %s%s%s (%s%s)", "Active:", ansi_for_active_state(active), active, ansi_normal(),
+        printf("%13s %s%s%s (%s%s)", "Active:", ansi_for_active_state(active), active, ansi_normal(),
                streq(active, "failed") ? "Result: " : "",
                streq(active, "failed") ? result : unit_properties_str(p, "SubState"));
         if (since)
@@ -354,7 +354,7 @@ static void status_print_main_pid(const UnitProperties *p) {
                 pid = unit_properties_u(p, "ExecMainPID");
         if (pid == 0)
                 return;
-        printf("%12s %" PRIu64, "Main PID:", pid);
+        printf("%13s %" PRIu64, "Main PID:", pid);
         if (unit_properties_u(p, "MainPID") != 0)
                 ; /* still running */
         else if (code == 1 /* CLD_EXITED */)
@@ -373,7 +373,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         const char *v;
 
         printf("%s%s%s %s%s%s\n", ansi_for_active_state(active), dot, ansi_normal(), unit, *desc ? " - " : "", desc);
-        printf("%12s %s", "Loaded:", unit_properties_str(p, "LoadState"));
+        printf("%13s %s", "Loaded:", unit_properties_str(p, "LoadState"));
         if (streq(frag, "(transient)"))
                 printf(" (transient)");
         else if (*frag)
@@ -384,13 +384,13 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         status_print_active(p);
         status_print_main_pid(p);
         if (*(v = unit_properties_str(p, "StatusText")))
-                printf("%12s \"%s\"\n", "Status:", v);
+                printf("%13s \"%s\"\n", "Status:", v);
         if (*(v = unit_properties_str(p, "ControlGroup")))
-                printf("%12s %s\n", "CGroup:", v);
+                printf("%13s %s\n", "CGroup:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
-                printf("%12s %s\n", "Policy:", v);
+                printf("%13s %s\n", "Policy:", v);
         if (*(v = unit_properties_str(p, "DeniedSyscalls")))
-                printf("%12s %s%s%s\n", "Denied:", ansi_red(), v, ansi_normal());
+                printf("%13s %s%s%s\n", "Denied:", ansi_red(), v, ansi_normal());
         status_print_list("Denials:", unit_properties_strv(p, "Denials"));
         status_print_list("Not enforced:", unit_properties_strv(p, "NotEnforced"));
         if (logs && logs[0]) {

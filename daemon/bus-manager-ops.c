@@ -24,7 +24,6 @@
 #include "policy.h"
 #include "service.h"
 #include "strv.h"
-#include "unit-directives.h"
 #include "unit.h"
 
 #define TRANSIENT_FILE "(transient)"
@@ -113,8 +112,9 @@ static int format_policy_summary(const Policy *p, bool filtered, char **ret) {
                 free(arches);
                 arches = n;
         }
-        if (asprintf(ret, "%s, %zu rules, default %s, ABIs %s, exec gate %s",
+        if (asprintf(ret, "%s, %zu rule%s, default %s, ABIs %s, exec gate %s",
                      p->allow_list ? "allow-list" : p->deny_list ? "deny-list" : "restrictions only", p->n_rules,
+                     p->n_rules == 1 ? "" : "s",
                      policy_action_format(p->default_action, action, sizeof(action)),
                      arches ? arches : "native", policy_denies_exec(p) ? "on" : "off") < 0)
                 return -ENOMEM;
@@ -129,8 +129,8 @@ static int format_denials(const Unit *u, char ***ret) {
                 /* Oldest first. */
                 const UnitDenial *d = &u->denials[(u->n_denials_total - n + i) % UNIT_DENIALS_KEPT];
                 char *s;
-                if (asprintf(&s, "pid %d (%s) %s%s%s: %s", (int) d->pid, d->comm, d->syscall, d->path[0] ? " " : "",
-                             d->path, d->action) < 0 ||
+                if (asprintf(&s, "pid %d%s%s%s %s%s%s: %s", (int) d->pid, d->comm[0] ? " (" : "", d->comm,
+                             d->comm[0] ? ")" : "", d->syscall, d->path[0] ? " " : "", d->path, d->action) < 0 ||
                     strv_consume(&l, s) < 0)
                         return -ENOMEM;
         }
@@ -442,10 +442,8 @@ static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **r
                 return -ENOMEM;
         for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++) {
                 const char *key = spec->property_keys[i], *value = spec->property_values[i];
-                const char *section = config_directive_section(key);
+                const char *section = unit_config_key_section(key);
 
-                if (!section && policy_is_directive(key))
-                        section = "Service";
                 if (!section)
                         return transient_error(ret_message, -EINVAL, "Unknown property %s=.", key);
                 if (strchr(value, '\n'))

@@ -244,8 +244,7 @@ static int record_not_enforced(ConfigContext *ctx, const UnitAssignment *a) {
                            "%s= is parsed but not enforced by this version, ignoring.", a->key);
 }
 
-/* The section a key belongs to in any of our tables, or NULL when nobody knows it. */
-static const char *key_home_section(const char *key) {
+const char *unit_config_key_section(const char *key) {
         const char *s = config_directive_section(key);
 
         if (s)
@@ -288,7 +287,7 @@ static int dispatch_one(ConfigContext *ctx, const UnitAssignment *a) {
         home = not_enforced_section(a->key);
         if (home && streq(home, a->section))
                 return record_not_enforced(ctx, a);
-        home = key_home_section(a->key);
+        home = unit_config_key_section(a->key);
         if (home)
                 return config_diag(ctx, DIAG_WARNING, a,
                                    "Key '%s' belongs in section '%s', not '%s', ignoring.",

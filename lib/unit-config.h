@@ -180,6 +180,10 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(UnitConfig *, unit_config_free);
 
 /* True for the seccomp-backed keys (SystemCallFilter=, ...) that the policy module parses. */
 bool unit_config_key_is_policy(const char *key);
+/* The section KEY belongs to in any of our tables (parsed, policy, recorded but not
+ * enforced), or NULL when nobody knows it. For transient units, whose properties come
+ * without one. */
+const char *unit_config_key_section(const char *key);
 
 const char *service_type_to_string(ServiceType t);
 int service_type_from_string(const char *s);
