@@ -378,6 +378,14 @@ def check_authorisation(sock, group_gid):
           f'a member of the control group passes the check ({p.stderr.strip()})')
 
 
+def check_bad_control_group(tmp):
+    base = os.path.join(tmp, 'bad-group')
+    p = subprocess.run([SYSCAGED, '--units-dir', base, '--state-dir', base + '/state', '--runtime-dir', base + '/run',
+                        '--control-group', 'no-such-group-here'], capture_output=True, text=True, timeout=20)
+    check(p.returncode == 1 and "Unknown control group 'no-such-group-here'" in p.stderr,
+          f'an unknown --control-group stops start-up with a clear error (rc {p.returncode})')
+
+
 def check_ctl_errors(sock):
     p = ctl(sock, 'status', 'no-such-unit')
     check(p.returncode == 4 and 'no-such-unit.service' in p.stderr, 'status of an unknown unit exits 4')
@@ -622,6 +630,7 @@ def main():
         if not ok:
             return 1
         check_socket(sock)
+        check_bad_control_group(tmp)
         check_introspect(sock)
         check_ctl_errors(sock)
         if gid is not None:
