@@ -467,9 +467,13 @@ static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **r
 
 #define TRANSIENT_CACHE_SIZE 16u
 
+/* A hit hands the cached Policy itself to the new unit, and the copy for the next hit is
+ * made after the reply went out (bus_ops_cache_refill(), from the bus's post source), so
+ * copying a policy of a few hundred rules stays off the path of `run --wait`. */
 typedef struct BusOpsCacheEntry {
         char *key;               /* the properties, as "KEY\x1fVALUE\x1e..." */
-        Policy *policy;
+        Policy *policy;          /* NULL while lent to refill_unit, or when that unit went */
+        char *refill_unit;       /* the unit to copy the policy back from */
         FilterEntry *filters;    /* NULL for an empty policy */
 } BusOpsCacheEntry;
 
@@ -480,6 +484,7 @@ struct BusOpsCache {
 
 static void cache_entry_done(BusOpsCacheEntry *e) {
         free(e->key);
+        free(e->refill_unit);
         policy_free(e->policy);
         filter_entry_unref(e->filters);
         *e = (BusOpsCacheEntry) {};
@@ -490,6 +495,21 @@ BusOpsCache *bus_ops_cache_free(BusOpsCache *c) {
                 cache_entry_done(&c->entries[i]);
         free(c);
         return NULL;
+}
+
+void bus_ops_cache_refill(Manager *m, BusOpsCache *c) {
+        for (size_t i = 0; c && i < c->n; i++) {
+                BusOpsCacheEntry *e = &c->entries[i];
+                Unit *u;
+
+                if (!e->refill_unit)
+                        continue;
+                u = ops_ready(m) ? manager_get_unit(m, e->refill_unit) : NULL;
+                if (u && u->policy && !e->policy)
+                        (void) policy_copy(u->policy, &e->policy); /* on failure: rebuilt next time */
+                free(e->refill_unit);
+                e->refill_unit = NULL;
+        }
 }
 
 static int cache_key(const BusTransientSpec *spec, char **ret) {
@@ -524,28 +544,32 @@ static BusOpsCacheEntry *cache_find(BusOpsCache *c, const char *key) {
         return NULL;
 }
 
-/* Remembers the unit's policy and filters under key (taken over), dropping the least
- * recently used entry when full. Failure only means no caching. */
-static void cache_put(BusOpsCache **cache, char *key, const Unit *u) {
+/* The entry for key (taken over), new or found, at the front; NULL on allocation failure,
+ * which only means no caching. */
+static BusOpsCacheEntry *cache_entry_for(BusOpsCache **cache, char *key) {
+        BusOpsCacheEntry *e = cache_find(*cache, key);
         BusOpsCache *c = *cache;
-        Policy *copy = NULL;
 
+        if (e) {
+                free(key);
+                return e;
+        }
         if (!c && !(c = *cache = calloc(1, sizeof(BusOpsCache)))) {
                 free(key);
-                return;
-        }
-        if (policy_copy(u->policy, &copy) < 0) {
-                free(key);
-                return;
+                return NULL;
         }
         if (c->n == TRANSIENT_CACHE_SIZE)
                 cache_entry_done(&c->entries[--c->n]);
-        c->entries[c->n] = (BusOpsCacheEntry) {
-                .key = key,
-                .policy = copy,
-                .filters = u->filters ? filter_entry_ref(u->filters) : NULL,
-        };
-        (void) cache_touch(c, c->n++);
+        c->entries[c->n] = (BusOpsCacheEntry) { .key = key };
+        return cache_touch(c, c->n++);
+}
+
+/* Lends the unit's policy to the cache: it is copied back once the reply is out. */
+static void cache_lend(BusOpsCacheEntry *e, const Unit *u) {
+        free(e->refill_unit);
+        e->refill_unit = strdup(u->name);
+        if (!e->filters && u->filters)
+                e->filters = filter_entry_ref(u->filters);
 }
 
 static bool policy_is_empty(const Policy *p) {
@@ -571,17 +595,19 @@ static int transient_policy(Manager *m, Unit *u, const BusTransientSpec *spec) {
         if (r < 0)
                 return r;
         e = spec->cache ? cache_find(*spec->cache, key) : NULL;
-        if (e) {
-                r = policy_copy(e->policy, &u->policy);
-                if (r >= 0 && e->filters)
+        if (e && e->policy) {
+                u->policy = TAKE_PTR(e->policy);
+                if (e->filters)
                         u->filters = filter_entry_ref(e->filters);
-                return r;
+                cache_lend(e, u);
+                return 0;
         }
         r = policy_build(u->file, &u->load_diags, &u->policy);
         if (r >= 0 && !policy_is_empty(u->policy))
                 r = filter_cache_get(m->unit_runtime->filters, u->policy, &u->filters);
-        if (r >= 0 && spec->cache && !diags_have_error(&u->load_diags))
-                cache_put(spec->cache, TAKE_PTR(key), u);
+        if (r >= 0 && spec->cache && !diags_have_error(&u->load_diags) &&
+            (e = cache_entry_for(spec->cache, TAKE_PTR(key))))
+                cache_lend(e, u);
         return r;
 }
 

@@ -64,6 +64,8 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path);
  * first used; freed by the Bus (before the Manager). */
 typedef struct BusOpsCache BusOpsCache;
 BusOpsCache *bus_ops_cache_free(BusOpsCache *c);
+/* Finishes what a cache hit started (see bus-manager-ops.c); call when idle. */
+void bus_ops_cache_refill(Manager *m, BusOpsCache *c);
 
 /* What StartTransient asks for. The fds are owned by the caller; -1 when not passed. */
 typedef struct BusTransientSpec {

@@ -428,8 +428,11 @@ static void bus_kick_fresh(Bus *b) {
 }
 
 static int bus_on_post(sd_event_source *s, void *userdata) {
-        bus_kick_fresh(userdata);
-        bus_announce_changes(userdata);
+        Bus *b = userdata;
+
+        bus_kick_fresh(b);
+        bus_announce_changes(b);
+        bus_ops_cache_refill(b->manager, b->ops_cache);
         return 0;
 }
 
