@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -364,6 +365,11 @@ static const struct {
         { "mprotect", 2, PROT_EXEC },
         { "pkey_mprotect", 2, PROT_EXEC },
         { "shmat", 2, SHM_EXEC },
+        /* Not in systemd's seccomp rules (its prctl(PR_SET_MDWE) path covers it): with this
+         * personality the kernel adds PROT_EXEC to every PROT_READ request, so a writable
+         * mapping filled with code and then mprotect()ed to PROT_READ becomes executable
+         * without PROT_EXEC ever appearing in an argument. */
+        { "personality", 0, READ_IMPLIES_EXEC },
 };
 
 static int add_wx(RuleAdder *a) {

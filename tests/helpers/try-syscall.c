@@ -11,7 +11,11 @@
  * If the filter kills the process, the caller sees SIGSYS.
  *
  * NAME is a syscall name of the native ABI, or "i386:NAME" to make the call through the
- * i386 entry point (int $0x80, x86-64 only). An ARG is a number (decimal, 0x hex, 0 octal,
+ * i386 entry point (int $0x80, x86-64 only), or "rie-exec", an attack on
+ * MemoryDenyWriteExecute= rather than one call: personality(READ_IMPLIES_EXEC), then an
+ * anonymous read-write mapping is filled with code and mprotect()ed to PROT_READ only, which
+ * that personality turns into read+exec; the code is run. It prints "errno E..." for the
+ * first call that failed, or "ok" if the written code ran (the bypass worked). An ARG is a number (decimal, 0x hex, 0 octal,
  * negative allowed), constant names joined with '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
  * "@buf" (a zeroed 4 KiB buffer) or "@path" (the --path string).
  *
@@ -65,6 +69,7 @@ static const struct {
         { "SECCOMP_SET_MODE_FILTER", SECCOMP_SET_MODE_FILTER },
         { "SECCOMP_FILTER_FLAG_NEW_LISTENER", SECCOMP_FILTER_FLAG_NEW_LISTENER },
         { "S_ISUID", S_ISUID }, { "S_ISGID", S_ISGID },
+        { "READ_IMPLIES_EXEC", READ_IMPLIES_EXEC },
 };
 
 static char scratch[4096] __attribute__((aligned(64)));
@@ -159,6 +164,31 @@ static void report(long r, int err) {
         syscall(SYS_exit_group, 0);
 }
 
+/* See "rie-exec" above. Runs under the filters: only personality, mmap, mprotect, write and
+ * exit_group are called. */
+static void attack_read_implies_exec(void) {
+#if defined(__x86_64__)
+        static const unsigned char code[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 }; /* mov $42,%eax; ret */
+#elif defined(__aarch64__)
+        static const unsigned char code[] = { 0x40, 0x05, 0x80, 0x52, 0xc0, 0x03, 0x5f, 0xd6 }; /* mov w0,#42; ret */
+#else
+#error "no code sample for this architecture"
+#endif
+        void *m;
+
+        if (syscall(SYS_personality, (unsigned long) READ_IMPLIES_EXEC) < 0)
+                report(-1, errno);
+        m = (void *) syscall(SYS_mmap, NULL, 4096UL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+                report(-1, errno);
+        memcpy(m, code, sizeof code);
+        __builtin___clear_cache((char *) m, (char *) m + sizeof code);
+        if (syscall(SYS_mprotect, m, 4096UL, PROT_READ) < 0)
+                report(-1, errno);
+        /* Without the personality this faults (SIGSEGV): the page is not executable. */
+        report(((int (*)(void)) m)() == 42 ? 0 : -1, EIO);
+}
+
 int main(int argc, char **argv) {
         struct sock_fprog progs[MAX_FILTERS];
         unsigned long a[6] = {};
@@ -183,6 +213,14 @@ int main(int argc, char **argv) {
                 return 2;
         }
         name = argv[i];
+        if (strcmp(name, "rie-exec") == 0) {
+                if (n_progs > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                        return 2;
+                for (size_t k = 0; k < n_progs; k++)
+                        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[k]) < 0)
+                                return 2;
+                attack_read_implies_exec();
+        }
         if (strncmp(name, "i386:", 5) == 0) {
                 i386 = true;
                 name += 5;

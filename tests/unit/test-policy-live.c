@@ -66,7 +66,10 @@ static const LiveCase live_cases[] = {
         { { "MemoryDenyWriteExecute=yes" }, false,
           { { "mmap 0 4096 PROT_WRITE|PROT_EXEC MAP_PRIVATE|MAP_ANONYMOUS -1 0", "errno EPERM" },
             { "mmap 0 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0", "ok" },
-            { "mprotect @buf 4096 PROT_READ|PROT_EXEC", "errno EPERM" } } },
+            { "mprotect @buf 4096 PROT_READ|PROT_EXEC", "errno EPERM" },
+            /* READ_IMPLIES_EXEC would turn a later mprotect(PROT_READ) into read+exec. */
+            { "personality READ_IMPLIES_EXEC", "errno EPERM" }, { "personality PER_LINUX", "ok" },
+            { "rie-exec", "errno EPERM" } } },
         { { "RestrictRealtime=yes" }, false,
           { { "sched_setscheduler 0 SCHED_FIFO @buf", "errno EPERM" }, { "sched_setscheduler 0 SCHED_BATCH @buf", "ok" } } },
         { { "RestrictSUIDSGID=yes" }, false,
@@ -196,10 +199,13 @@ static void test_baseline(void **state) {
         _cleanup_free_ char *a = run_helper(NULL, "sethostname @buf -1");
         _cleanup_free_ char *b = run_helper(NULL, "clock_settime 9999 @buf");
         _cleanup_free_ char *c = run_helper(NULL, "getpid");
+        /* The READ_IMPLIES_EXEC attack works when nothing stops it. */
+        _cleanup_free_ char *d = run_helper(NULL, "rie-exec");
 
         assert_string_equal(a, "errno EINVAL");
         assert_string_equal(b, "errno EINVAL");
         assert_string_equal(c, "ok");
+        assert_string_equal(d, "ok");
 }
 
 static int setup(void **state) {
