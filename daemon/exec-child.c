@@ -161,11 +161,36 @@ static int child_set_groups(const ExecPlan *p) {
         return 0;
 }
 
+/* With the gate, no process of the service may hold CAP_SYS_PTRACE: it could take the
+ * listener from the daemon (pidfd_getfd) and answer its own execve. Whatever the plan says
+ * and whoever the service runs as, it leaves the bounding set and the inheritable set (root
+ * regains inheritable capabilities at execve, and a raised ambient set rides on it). */
+static bool child_drop_ptrace(const ExecPlan *p) {
+        return p->drop_cap_sys_ptrace || p->filter_notify;
+}
+
+static int child_drop_inheritable_ptrace(void) {
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[2];
+
+        if (syscall(SYS_capget, &h, d) < 0)
+                return -errno;
+        if (!(d[CAP_TO_INDEX(CAP_SYS_PTRACE)].inheritable & CAP_TO_MASK(CAP_SYS_PTRACE)))
+                return 0;
+        /* Lowering the inheritable set also lowers the ambient one. */
+        d[CAP_TO_INDEX(CAP_SYS_PTRACE)].inheritable &= ~CAP_TO_MASK(CAP_SYS_PTRACE);
+        return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
 static int child_drop_bounding_set(const ExecPlan *p) {
         uint64_t keep = p->capability_bounding_set;
+        int r;
 
-        if (p->drop_cap_sys_ptrace)
+        if (child_drop_ptrace(p)) {
                 keep &= ~(UINT64_C(1) << CAP_SYS_PTRACE);
+                if ((r = child_drop_inheritable_ptrace()) < 0)
+                        return r;
+        }
         if (keep == EXEC_CAPS_ALL)
                 return 0;
         for (unsigned cap = 0; cap < EXEC_CAP_NUMBER_MAX; cap++) {

@@ -64,8 +64,9 @@ typedef struct ExecPlan {
         ExecRlimit rlimits[EXEC_RLIMIT_MAX]; /* indexed by RLIMIT_* */
 
         uint64_t capability_bounding_set; /* capabilities to keep; EXEC_CAPS_ALL: keep all */
-        bool drop_cap_sys_ptrace;         /* for root services while the gate is active */
-        uint64_t ambient_capabilities;    /* raised after the uid change */
+        bool drop_cap_sys_ptrace;         /* drop CAP_SYS_PTRACE (always done with filter_notify) */
+        uint64_t ambient_capabilities;    /* raised after the uid change; with filter_notify,
+                                           * CAP_SYS_PTRACE here fails the launch (EPERM) */
         bool no_new_privs;                /* decided by the parent: exec_plan_want_nnp() */
         int death_signal;                 /* PR_SET_PDEATHSIG after the uid change; 0: none */
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -381,11 +382,57 @@ static void test_bypass_steal(void **state) {
         assert_int_equal(got, 0);
         assert_int_equal(error, EPERM);
 
-        /* Control: with CAP_SYS_PTRACE the same service does get our fds, the listener
-         * among them. That is why the bounding set loses it. */
+        /* The gate drops it even when the plan does not ask. */
         run_bypass(state, "steal", false, &d, c);
         assert_int_equal(sscanf(c->out, "steal: got=%d errno=%d", &got, &error), 2);
+        assert_int_equal(got, 0);
+        assert_int_equal(error, EPERM);
+
+        /* Control: without the gate a root service keeps CAP_SYS_PTRACE and does get our
+         * fds (with the gate, the listener would be among them). */
+        const char *argv[] = { HELPER_DIR "/bypass", "steal", NULL };
+        ExecPlan plan;
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.filter_notify = NULL;
+        plan.drop_cap_sys_ptrace = false;
+        assert_int_equal(harness_run(&plan, NULL, c), 0);
+        assert_int_equal(sscanf(c->out, "steal: got=%d errno=%d", &got, &error), 2);
         assert_true(got > 0);
+        free(c);
+}
+
+/* CAP_SYS_PTRACE must not reach a gated service by any route: not as root through the
+ * bounding set, and not through the ambient set, which a unit can ask for as any user (the
+ * plan flag drop_cap_sys_ptrace is meant for root services, so it is off here). */
+static void test_bypass_steal_ambient(void **state) {
+        const char *argv[] = { HELPER_DIR "/bypass", "steal", NULL };
+        static const gid_t no_groups[1];
+        Captured *c = calloc(1, sizeof(Captured));
+        Denials d = {};
+        ExecPlan plan;
+        int got = -1, error = -1;
+
+        for (int root = 0; root <= 1; root++) {
+                gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+                plan.drop_cap_sys_ptrace = root;
+                plan.ambient_capabilities = UINT64_C(1) << CAP_SYS_PTRACE;
+                if (!root) {
+                        plan.uid = plan.gid = 65534;
+                        plan.set_groups = true;
+                        plan.groups = no_groups;
+                }
+                plan.no_new_privs = exec_plan_want_nnp(&plan);
+                assert_int_equal(harness_run(&plan, &d, c), 0);
+                assert_null(strstr(c->out, "BYPASS"));
+                if (c->result.report == EXEC_REPORT_FAILED) {
+                        /* Refusing to start is fine too. */
+                        assert_int_equal(c->result.stage, EXEC_STAGE_CAPABILITIES);
+                        continue;
+                }
+                assert_int_equal(sscanf(c->out, "steal: got=%d errno=%d", &got, &error), 2);
+                assert_int_equal(got, 0);
+                assert_int_equal(error, EPERM);
+        }
         free(c);
 }
 
@@ -624,6 +671,7 @@ int main(void) {
                 cmocka_unit_test(test_bypass_system),
                 cmocka_unit_test(test_bypass_other_abis),
                 cmocka_unit_test(test_bypass_steal),
+                cmocka_unit_test(test_bypass_steal_ambient),
                 cmocka_unit_test(test_bypass_relisten),
                 cmocka_unit_test(test_stop_while_pending),
                 cmocka_unit_test(test_stress_signals),
