@@ -218,6 +218,16 @@ static int refuse_flag(const PolicyRulesConfig *c, size_t i, PolicyRulesCallback
         return 0;
 }
 
+static int refuse_io_uring(const PolicyRulesConfig *c, PolicyRulesCallback cb, void *ud) {
+        const PolicyFlag *suid = &c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID];
+
+        if (c->families_mode != 0)
+                return cb("io_uring_setup", POLICY_ERRNO(ENOSYS), c->families_origin, ud);
+        if (suid->value)
+                return cb("io_uring_setup", POLICY_ERRNO(ENOSYS), suid->origin, ud);
+        return 0;
+}
+
 /* The unconditional parts of RestrictAddressFamilies=, RestrictSUIDSGID= and
  * RestrictNamespaces=, in that order. */
 static int refuse_restricted(const PolicyRulesConfig *c, PolicyRulesCallback cb, void *ud) {
@@ -230,6 +240,11 @@ static int refuse_restricted(const PolicyRulesConfig *c, PolicyRulesCallback cb,
         /* openat2() takes its mode in a struct a filter cannot read: make libc fall back. */
         if (flag_on(c, POLICY_DIRECTIVE_RESTRICT_SUID_SGID) &&
             (r = cb("openat2", POLICY_ERRNO(ENOSYS), c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID].origin, ud)) < 0)
+                return r;
+        /* io_uring runs socket creation (IORING_OP_SOCKET), openat and mkdirat (with their
+         * modes) without a system call a filter could inspect: refuse the ring, so that
+         * programs fall back to the plain calls. Not in systemd. */
+        if ((r = refuse_io_uring(c, cb, ud)) < 0)
                 return r;
         /* clone3() flags live in a struct too. */
         if (namespaces_blocked(c) != 0 &&

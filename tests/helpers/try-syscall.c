@@ -15,7 +15,9 @@
  * MemoryDenyWriteExecute= rather than one call: personality(READ_IMPLIES_EXEC), then an
  * anonymous read-write mapping is filled with code and mprotect()ed to PROT_READ only, which
  * that personality turns into read+exec; the code is run. It prints "errno E..." for the
- * first call that failed, or "ok" if the written code ran (the bypass worked). An ARG is a number (decimal, 0x hex, 0 octal,
+ * first call that failed, or "ok" if the written code ran (the bypass worked). Likewise
+ * "uring-socket FAMILY" asks io_uring (IORING_OP_SOCKET) for a socket of FAMILY, which no
+ * socket() argument check sees; "ok" means the socket was created. An ARG is a number (decimal, 0x hex, 0 octal,
  * negative allowed), constant names joined with '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
  * "@buf" (a zeroed 4 KiB buffer) or "@path" (the --path string).
  *
@@ -25,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/io_uring.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -164,6 +167,19 @@ static void report(long r, int err) {
         syscall(SYS_exit_group, 0);
 }
 
+static int load_filters(const struct sock_fprog *progs, size_t n) {
+        if (n > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                perror("PR_SET_NO_NEW_PRIVS");
+                return -1;
+        }
+        for (size_t k = 0; k < n; k++)
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[k]) < 0) {
+                        perror("seccomp");
+                        return -1;
+                }
+        return 0;
+}
+
 /* See "rie-exec" above. Runs under the filters: only personality, mmap, mprotect, write and
  * exit_group are called. */
 static void attack_read_implies_exec(void) {
@@ -187,6 +203,39 @@ static void attack_read_implies_exec(void) {
                 report(-1, errno);
         /* Without the personality this faults (SIGSEGV): the page is not executable. */
         report(((int (*)(void)) m)() == 42 ? 0 : -1, EIO);
+}
+
+/* See "uring-socket" above: one IORING_OP_SOCKET through a ring set up by hand (no
+ * liburing). Runs under the filters. */
+static void attack_uring_socket(unsigned long family) {
+        struct io_uring_params p = {};
+        int fd = (int) syscall(SYS_io_uring_setup, 1, &p);
+        if (fd < 0)
+                report(-1, errno);
+        size_t sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+        size_t cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+        if (p.features & IORING_FEAT_SINGLE_MMAP)
+                sq_size = cq_size = sq_size > cq_size ? sq_size : cq_size;
+        char *sq = mmap(NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, IORING_OFF_SQ_RING);
+        char *cq = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq :
+                mmap(NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, IORING_OFF_CQ_RING);
+        struct io_uring_sqe *sqe = mmap(NULL, p.sq_entries * sizeof(*sqe), PROT_READ | PROT_WRITE,
+                                        MAP_SHARED, fd, IORING_OFF_SQES);
+        if (sq == MAP_FAILED || cq == MAP_FAILED || sqe == MAP_FAILED)
+                report(-1, errno);
+        memset(sqe, 0, sizeof(*sqe));
+        sqe->opcode = IORING_OP_SOCKET;
+        sqe->fd = (int) family;
+        sqe->off = SOCK_DGRAM;
+        unsigned *tail = (unsigned *) (sq + p.sq_off.tail);
+        ((unsigned *) (sq + p.sq_off.array))[*tail & *(unsigned *) (sq + p.sq_off.ring_mask)] = 0;
+        __atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+        if (syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+                report(-1, errno);
+        unsigned head = __atomic_load_n((unsigned *) (cq + p.cq_off.head), __ATOMIC_ACQUIRE);
+        struct io_uring_cqe *cqe = (struct io_uring_cqe *) (cq + p.cq_off.cqes) +
+                (head & *(unsigned *) (cq + p.cq_off.ring_mask));
+        report(cqe->res >= 0 ? 0 : -1, -cqe->res);
 }
 
 int main(int argc, char **argv) {
@@ -214,12 +263,17 @@ int main(int argc, char **argv) {
         }
         name = argv[i];
         if (strcmp(name, "rie-exec") == 0) {
-                if (n_progs > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                if (load_filters(progs, n_progs) < 0)
                         return 2;
-                for (size_t k = 0; k < n_progs; k++)
-                        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[k]) < 0)
-                                return 2;
                 attack_read_implies_exec();
+        }
+        if (strcmp(name, "uring-socket") == 0) {
+                unsigned long family;
+                if (i + 1 >= argc || parse_arg(argv[i + 1], path, &family) < 0)
+                        return 2;
+                if (load_filters(progs, n_progs) < 0)
+                        return 2;
+                attack_uring_socket(family);
         }
         if (strncmp(name, "i386:", 5) == 0) {
                 i386 = true;
@@ -235,15 +289,8 @@ int main(int argc, char **argv) {
                         fprintf(stderr, "bad argument %s\n", argv[k]);
                         return 2;
                 }
-        if (n_progs > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-                perror("PR_SET_NO_NEW_PRIVS");
+        if (load_filters(progs, n_progs) < 0)
                 return 2;
-        }
-        for (size_t k = 0; k < n_progs; k++)
-                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[k]) < 0) {
-                        perror("seccomp");
-                        return 2;
-                }
         if (i386) {
 #if defined(__x86_64__)
                 long r = int80(nr, a[0], a[1], a[2]);

@@ -56,6 +56,12 @@ static const LiveCase live_cases[] = {
           { { "socket AF_UNIX SOCK_STREAM 0", "ok" }, { "socket AF_INET SOCK_STREAM 0", "errno EAFNOSUPPORT" } } },
         { { "RestrictAddressFamilies=~AF_INET6" }, false,
           { { "socket AF_INET6 SOCK_DGRAM 0", "errno EAFNOSUPPORT" }, { "socket AF_UNIX SOCK_DGRAM 0", "ok" } } },
+        /* io_uring creates sockets without socket(): the ring itself is refused. */
+        { { "RestrictAddressFamilies=AF_UNIX", "SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM" }, false,
+          { { "uring-socket AF_INET", "errno ENOSYS" }, { "socket AF_INET SOCK_DGRAM 0", "errno EAFNOSUPPORT" },
+            { "socket AF_UNIX SOCK_DGRAM 0", "ok" } } },
+        { { "RestrictSUIDSGID=yes" }, false, { { "io_uring_setup 1 @buf", "errno ENOSYS" } } },
+        { { "RestrictNamespaces=yes" }, false, { { "uring-socket AF_INET", "ok" } } },
         { { "RestrictNamespaces=yes" }, false,
           { { "unshare CLONE_NEWNET", "errno EPERM" }, { "clone3 0 0", "errno ENOSYS" }, { "unshare 0", "ok" },
             { "setns -1 0", "errno EPERM" } } },
@@ -201,11 +207,14 @@ static void test_baseline(void **state) {
         _cleanup_free_ char *c = run_helper(NULL, "getpid");
         /* The READ_IMPLIES_EXEC attack works when nothing stops it. */
         _cleanup_free_ char *d = run_helper(NULL, "rie-exec");
+        /* So does a socket through io_uring. */
+        _cleanup_free_ char *e = run_helper(NULL, "uring-socket AF_INET");
 
         assert_string_equal(a, "errno EINVAL");
         assert_string_equal(b, "errno EINVAL");
         assert_string_equal(c, "ok");
         assert_string_equal(d, "ok");
+        assert_string_equal(e, "ok");
 }
 
 static int setup(void **state) {

@@ -41,7 +41,7 @@ typedef struct Expect {
 typedef struct Case {
         const char *name;
         const char *lines[8];
-        Expect expect[14];
+        Expect expect[16];
 } Case;
 
 static const Case cases[] = {
@@ -120,13 +120,14 @@ static const Case cases[] = {
             { X64, "socket", { 0x100000001ULL }, ERR(EAFNOSUPPORT) } } },
         { "address families, deny list", { "RestrictAddressFamilies=~AF_INET AF_INET6" },
           { { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_INET6 }, ERR(EAFNOSUPPORT) },
-            { X64, "socket", { 0x100000002ULL }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_UNIX }, ALLOW } } },
+            { X64, "socket", { 0x100000002ULL }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_UNIX }, ALLOW },
+            { X64, "io_uring_setup", {}, ERR(ENOSYS) }, { X64, "io_uring_enter", {}, ALLOW } } },
         { "address families, none", { "RestrictAddressFamilies=none" },
           { { X64, "socket", { AF_UNIX }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) } } },
         { "address families, removing the last allowed", { "RestrictAddressFamilies=AF_INET", "RestrictAddressFamilies=~AF_INET" },
           { { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_UNIX }, ERR(EAFNOSUPPORT) } } },
         { "address families, reset", { "RestrictAddressFamilies=AF_INET", "RestrictAddressFamilies=" },
-          { { X64, "socket", { AF_UNIX }, ALLOW } } },
+          { { X64, "socket", { AF_UNIX }, ALLOW }, { X64, "io_uring_setup", {}, ALLOW } } },
         { "address families with an allow list", { "SystemCallFilter=socket exit_group", "RestrictAddressFamilies=AF_UNIX" },
           { { X64, "socket", { AF_UNIX }, ALLOW }, { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) }, { X64, "getpid", {}, KILL } } },
         { "an unconditional denial decides", { "SystemCallFilter=~socket:EACCES", "RestrictAddressFamilies=AF_UNIX" },
@@ -186,7 +187,8 @@ static const Case cases[] = {
             { X64, "mknodat", { 3, 0, 04644 }, ERR(EPERM) }, { X64, "creat", { 0, 04755 }, ERR(EPERM) },
             { X64, "open", { 0, O_CREAT | O_WRONLY, 06644 }, ERR(EPERM) }, { X64, "open", { 0, O_RDONLY, 04644 }, ALLOW },
             { X64, "openat", { 3, 0, O_CREAT | O_RDWR, 04644 }, ERR(EPERM) }, { X64, "openat", { 3, 0, O_CREAT, 0644 }, ALLOW },
-            { X64, "openat2", {}, ERR(ENOSYS) }, { X64, "fchmodat2", { 3, 0, 04755, 0 }, ERR(EPERM) } } },
+            { X64, "openat2", {}, ERR(ENOSYS) }, { X64, "fchmodat2", { 3, 0, 04755, 0 }, ERR(EPERM) },
+            { X64, "io_uring_setup", {}, ERR(ENOSYS) } } },
         { "ProtectClock", { "ProtectClock=yes" },
           { { X64, "clock_settime", {}, ERR(EPERM) }, { X64, "settimeofday", {}, ERR(EPERM) }, { X64, "adjtimex", {}, ERR(EPERM) },
             { X64, "clock_adjtime", {}, ERR(EPERM) }, { X64, "clock_gettime", {}, ALLOW } } },
