@@ -51,6 +51,8 @@ static const Case cases[] = {
           { { X64, "uname", {}, ERR(ENETDOWN) }, { X64, "getpid", {}, ALLOW } } },
         { "SystemCallErrorNumber before the list, numeric", { "SystemCallErrorNumber=13", "SystemCallFilter=~uname" },
           { { X64, "uname", {}, ERR(EACCES) } } },
+        { "the largest errno libseccomp compiles", { "SystemCallErrorNumber=4094", "SystemCallFilter=~uname getppid:4094" },
+          { { X64, "uname", {}, ERR(4094) }, { X64, "getppid", {}, ERR(4094) } } },
         { "SystemCallErrorNumber=kill resets", { "SystemCallErrorNumber=EPERM", "SystemCallErrorNumber=kill", "SystemCallFilter=~uname" },
           { { X64, "uname", {}, KILL } } },
         { "SystemCallErrorNumber= empty resets", { "SystemCallErrorNumber=EPERM", "SystemCallErrorNumber=", "SystemCallFilter=~uname" },
@@ -279,6 +281,9 @@ static const BadCase bad_cases[] = {
         { { "SystemCallFilter=~@nosuchgroup" }, 2, "SystemCallFilter", "Unknown system call group" },
         { { "SystemCallFilter=~uname:EFOO" }, 2, "SystemCallFilter", "Invalid error number" },
         { { "SystemCallFilter=~uname:4096" }, 2, "SystemCallFilter", "Invalid error number" },
+        /* libseccomp refuses ERRNO(4095): a located error, not a failed compile later. */
+        { { "SystemCallFilter=~uname:4095" }, 2, "SystemCallFilter", "Invalid error number" },
+        { { "SystemCallErrorNumber=4095" }, 2, "SystemCallErrorNumber", "out of range 1..4094" },
         { { "SystemCallFilter=~:EPERM" }, 2, "SystemCallFilter", "Empty system call name" },
         { { "SystemCallErrorNumber=0" }, 2, "SystemCallErrorNumber", "out of range" },
         { { "SystemCallErrorNumber=EFOO" }, 2, "SystemCallErrorNumber", "Unknown error number" },
