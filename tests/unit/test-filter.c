@@ -257,6 +257,15 @@ static void test_lint(void **state) {
         }
         lint(uring, &l4);
         assert_true(has_warning(&l4, "SystemCallFilter", "io_uring"));
+
+        /* Directives of which only the seccomp part is enforced say so. */
+        const char *partial[] = { "ProtectKernelTunables=yes", "ProtectClock=yes", NULL };
+        DiagList l5 = {};
+        lint(partial, &l5);
+        assert_true(has_warning(&l5, "ProtectKernelTunables", "/proc/sys"));
+        assert_true(has_warning(&l5, "ProtectClock", "CAP_SYS_TIME"));
+        assert_false(has_warning(&l5, "ProtectKernelLogs", "enforced"));
+        diag_list_done(&l5);
         diag_list_done(&l1);
         diag_list_done(&l2);
         diag_list_done(&l3);
