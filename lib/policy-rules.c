@@ -428,21 +428,35 @@ static const struct {
         { "open", 2, 1 },      { "openat", 3, 2 },
 };
 
+/* The open flags that make open()/openat() apply their mode: O_CREAT, and O_TMPFILE, whose
+ * unnamed file linkat() can publish later (systemd checks only O_CREAT). O_TMPFILE includes
+ * O_DIRECTORY; its own bit is what identifies it. */
+static const uint64_t mode_open_flags[] = { O_CREAT, O_TMPFILE & ~O_DIRECTORY };
+
+static int add_suid_rule(RuleAdder *a, size_t i, uint64_t bit, PolicyOrigin o) {
+        PolicyCond x[2];
+        int r;
+
+        x[1] = masked((unsigned) suid_rules[i].mode_arg, bit, bit);
+        if (suid_rules[i].flags_arg < 0)
+                return add(a, suid_rules[i].syscall, POLICY_ERRNO(EPERM), o, &x[1], 1);
+        for (size_t k = 0; k < ELEMENTSOF(mode_open_flags); k++) {
+                x[0] = masked((unsigned) suid_rules[i].flags_arg, mode_open_flags[k], mode_open_flags[k]);
+                if ((r = add(a, suid_rules[i].syscall, POLICY_ERRNO(EPERM), o, x, 2)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int add_suid(RuleAdder *a) {
         static const uint64_t bits[] = { S_ISUID, S_ISGID };
         PolicyOrigin o = a->c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID].origin;
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(suid_rules); i++)
-                for (size_t j = 0; j < ELEMENTSOF(bits); j++) {
-                        PolicyCond x[2];
-                        unsigned n = 0;
-                        if (suid_rules[i].flags_arg >= 0)
-                                x[n++] = masked((unsigned) suid_rules[i].flags_arg, O_CREAT, O_CREAT);
-                        x[n++] = masked((unsigned) suid_rules[i].mode_arg, bits[j], bits[j]);
-                        if ((r = add(a, suid_rules[i].syscall, POLICY_ERRNO(EPERM), o, x, n)) < 0)
+                for (size_t j = 0; j < ELEMENTSOF(bits); j++)
+                        if ((r = add_suid_rule(a, i, bits[j], o)) < 0)
                                 return r;
-                }
         return 0;
 }
 

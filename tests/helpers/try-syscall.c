@@ -19,7 +19,7 @@
  * "uring-socket FAMILY" asks io_uring (IORING_OP_SOCKET) for a socket of FAMILY, which no
  * socket() argument check sees; "ok" means the socket was created. An ARG is a number (decimal, 0x hex, 0 octal,
  * negative allowed), constant names joined with '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
- * "@buf" (a zeroed 4 KiB buffer) or "@path" (the --path string).
+ * "@buf" (a zeroed 4 KiB buffer), "@path" (the --path string) or "@tmp" ("/tmp").
  *
  * Built without sanitizers and without libsyscage: only libc and libseccomp (for the name
  * lookup, done before any filter is loaded).
@@ -66,6 +66,7 @@ static const struct {
         { "MAP_PRIVATE", MAP_PRIVATE }, { "MAP_ANONYMOUS", MAP_ANONYMOUS },
         { "SHM_EXEC", SHM_EXEC },
         { "O_CREAT", O_CREAT }, { "O_RDWR", O_RDWR }, { "O_WRONLY", O_WRONLY },
+        { "O_TMPFILE", O_TMPFILE },
         { "AT_FDCWD", (unsigned long) AT_FDCWD },
         { "SCHED_OTHER", SCHED_OTHER }, { "SCHED_FIFO", SCHED_FIFO }, { "SCHED_BATCH", SCHED_BATCH },
         { "PER_LINUX", PER_LINUX }, { "PER_LINUX32", PER_LINUX32 },
@@ -82,6 +83,10 @@ static int parse_token(const char *t, const char *path, unsigned long *ret) {
 
         if (strcmp(t, "@buf") == 0) {
                 *ret = (unsigned long) scratch;
+                return 0;
+        }
+        if (strcmp(t, "@tmp") == 0) {
+                *ret = (unsigned long) "/tmp";
                 return 0;
         }
         if (strcmp(t, "@path") == 0) {

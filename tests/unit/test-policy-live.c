@@ -80,7 +80,9 @@ static const LiveCase live_cases[] = {
           { { "sched_setscheduler 0 SCHED_FIFO @buf", "errno EPERM" }, { "sched_setscheduler 0 SCHED_BATCH @buf", "ok" } } },
         { { "RestrictSUIDSGID=yes" }, false,
           { { "chmod @path 04755", "errno EPERM" }, { "chmod @path 0644", "ok" },
-            { "openat AT_FDCWD @path O_CREAT|O_RDWR 02644", "errno EPERM" }, { "openat2 AT_FDCWD @path @buf 24", "errno ENOSYS" } } },
+            { "openat AT_FDCWD @path O_CREAT|O_RDWR 02644", "errno EPERM" }, { "openat2 AT_FDCWD @path @buf 24", "errno ENOSYS" },
+            /* An unnamed file gets its mode without O_CREAT; linkat() would then publish it. */
+            { "openat AT_FDCWD @tmp O_TMPFILE|O_RDWR 04755", "errno EPERM" }, { "open @tmp O_TMPFILE|O_RDWR 02755", "errno EPERM" } } },
         { { "ProtectClock=yes" }, false, { { "clock_settime 9999 @buf", "errno EPERM" }, { "clock_gettime 0 @buf", "ok" } } },
         { { "ProtectKernelModules=yes" }, false, { { "delete_module @path 0", "errno EPERM" } } },
         { { "ProtectKernelLogs=yes" }, false, { { "syslog 10 0 0", "errno EPERM" } } },
@@ -209,12 +211,15 @@ static void test_baseline(void **state) {
         _cleanup_free_ char *d = run_helper(NULL, "rie-exec");
         /* So does a socket through io_uring. */
         _cleanup_free_ char *e = run_helper(NULL, "uring-socket AF_INET");
+        /* And an unnamed set-user-ID file. */
+        _cleanup_free_ char *f = run_helper(NULL, "openat AT_FDCWD @tmp O_TMPFILE|O_RDWR 04755");
 
         assert_string_equal(a, "errno EINVAL");
         assert_string_equal(b, "errno EINVAL");
         assert_string_equal(c, "ok");
         assert_string_equal(d, "ok");
         assert_string_equal(e, "ok");
+        assert_string_equal(f, "ok");
 }
 
 static int setup(void **state) {

@@ -41,7 +41,7 @@ typedef struct Expect {
 typedef struct Case {
         const char *name;
         const char *lines[8];
-        Expect expect[16];
+        Expect expect[18];
 } Case;
 
 static const Case cases[] = {
@@ -190,7 +190,9 @@ static const Case cases[] = {
             { X64, "open", { 0, O_CREAT | O_WRONLY, 06644 }, ERR(EPERM) }, { X64, "open", { 0, O_RDONLY, 04644 }, ALLOW },
             { X64, "openat", { 3, 0, O_CREAT | O_RDWR, 04644 }, ERR(EPERM) }, { X64, "openat", { 3, 0, O_CREAT, 0644 }, ALLOW },
             { X64, "openat2", {}, ERR(ENOSYS) }, { X64, "fchmodat2", { 3, 0, 04755, 0 }, ERR(EPERM) },
-            { X64, "io_uring_setup", {}, ERR(ENOSYS) } } },
+            { X64, "io_uring_setup", {}, ERR(ENOSYS) },
+            { X64, "openat", { 3, 0, O_TMPFILE | O_RDWR, 04644 }, ERR(EPERM) },
+            { X64, "open", { 0, O_TMPFILE | O_RDWR, 0644 }, ALLOW } } },
         { "ProtectClock", { "ProtectClock=yes" },
           { { X64, "clock_settime", {}, ERR(EPERM) }, { X64, "settimeofday", {}, ERR(EPERM) }, { X64, "adjtimex", {}, ERR(EPERM) },
             { X64, "clock_adjtime", {}, ERR(EPERM) }, { X64, "clock_gettime", {}, ALLOW } } },
