@@ -202,6 +202,10 @@ static const struct {
         { POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS, { "syslog" } },
         { POLICY_DIRECTIVE_PROTECT_CLOCK, { "@clock" } },
         { POLICY_DIRECTIVE_PRIVATE_DEVICES, { "@raw-io" } },
+        /* Not in systemd: sched_setattr() takes its policy in a struct, so the argument check
+         * on sched_setscheduler() below cannot be applied to it, and a service with
+         * CAP_SYS_NICE or a non-zero RLIMIT_RTPRIO would get SCHED_FIFO through it. */
+        { POLICY_DIRECTIVE_RESTRICT_REALTIME, { "sched_setattr" } },
 };
 
 static int refuse_flag(const PolicyRulesConfig *c, size_t i, PolicyRulesCallback cb, void *ud) {

@@ -19,7 +19,8 @@
  * "uring-socket FAMILY" asks io_uring (IORING_OP_SOCKET) for a socket of FAMILY, which no
  * socket() argument check sees; "ok" means the socket was created. An ARG is a number (decimal, 0x hex, 0 octal,
  * negative allowed), constant names joined with '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
- * "@buf" (a zeroed 4 KiB buffer), "@path" (the --path string) or "@tmp" ("/tmp").
+ * "@buf" (a zeroed 4 KiB buffer), "@path" (the --path string), "@tmp" ("/tmp") or
+ * "@sched-fifo" (a struct sched_attr asking for SCHED_FIFO, priority 1).
  *
  * Built without sanitizers and without libsyscage: only libc and libseccomp (for the name
  * lookup, done before any filter is loaded).
@@ -83,6 +84,12 @@ static int parse_token(const char *t, const char *path, unsigned long *ret) {
 
         if (strcmp(t, "@buf") == 0) {
                 *ret = (unsigned long) scratch;
+                return 0;
+        }
+        if (strcmp(t, "@sched-fifo") == 0) {
+                /* struct sched_attr (size 48): SCHED_FIFO, priority 1. */
+                static uint32_t attr[12] = { 48, SCHED_FIFO, 0, 0, 0, 1 };
+                *ret = (unsigned long) attr;
                 return 0;
         }
         if (strcmp(t, "@tmp") == 0) {

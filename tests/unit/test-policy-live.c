@@ -77,7 +77,9 @@ static const LiveCase live_cases[] = {
             { "personality READ_IMPLIES_EXEC", "errno EPERM" }, { "personality PER_LINUX", "ok" },
             { "rie-exec", "errno EPERM" } } },
         { { "RestrictRealtime=yes" }, false,
-          { { "sched_setscheduler 0 SCHED_FIFO @buf", "errno EPERM" }, { "sched_setscheduler 0 SCHED_BATCH @buf", "ok" } } },
+          { { "sched_setscheduler 0 SCHED_FIFO @buf", "errno EPERM" }, { "sched_setscheduler 0 SCHED_BATCH @buf", "ok" },
+            /* The policy sits in a struct: a root service (CAP_SYS_NICE) would get SCHED_FIFO. */
+            { "sched_setattr 0 @sched-fifo 0", "errno EPERM" } } },
         { { "RestrictSUIDSGID=yes" }, false,
           { { "chmod @path 04755", "errno EPERM" }, { "chmod @path 0644", "ok" },
             { "openat AT_FDCWD @path O_CREAT|O_RDWR 02644", "errno EPERM" }, { "openat2 AT_FDCWD @path @buf 24", "errno ENOSYS" },

@@ -181,7 +181,7 @@ static const Case cases[] = {
             { X64, "sched_setscheduler", { 0, SCHED_OTHER }, ALLOW }, { X64, "sched_setscheduler", { 0, SCHED_BATCH }, ALLOW },
             { X64, "sched_setscheduler", { 0, SCHED_IDLE }, ALLOW }, { X64, "sched_setscheduler", { 0, SCHED_DEADLINE }, ERR(EPERM) },
             { X64, "sched_setscheduler", { 0, SCHED_OTHER | SCHED_RESET_ON_FORK }, ERR(EPERM) },
-            { X64, "sched_setattr", {}, ALLOW } } },
+            { X64, "sched_setattr", {}, ERR(EPERM) }, { X64, "sched_getattr", {}, ALLOW } } },
         { "RestrictSUIDSGID", { "RestrictSUIDSGID=1" },
           { { X64, "chmod", { 0, 04755 }, ERR(EPERM) }, { X64, "chmod", { 0, 0755 }, ALLOW },
             { X64, "fchmod", { 3, 02755 }, ERR(EPERM) }, { X64, "fchmodat", { 3, 0, 06755 }, ERR(EPERM) },
