@@ -65,9 +65,16 @@ static const Case cases[] = {
           { { X64, "read", {}, ALLOW }, { X64, "exit_group", {}, ERR(EPERM) }, { X64, "rt_sigreturn", {}, ERR(EPERM) },
             { X64, "execve", {}, ERR(EPERM) } } },
         { "allow list, unknown syscall numbers get ENOSYS", { "SystemCallFilter=read", "SystemCallErrorNumber=EPERM" },
-          { { X64, NULL, {}, ERR(ENOSYS), .nr = 1000 }, { X64, NULL, {}, ERR(ENOSYS), .nr = 999 } } },
+          { { X64, NULL, {}, ERR(ENOSYS), .nr = 1000 }, { X64, NULL, {}, ERR(ENOSYS), .nr = 999 },
+            /* -1 (0xffffffff) and the top of the x86-64 range are "unknown", not another ABI. */
+            { X64, NULL, {}, ERR(ENOSYS), .nr = -1 }, { X64, NULL, {}, ERR(ENOSYS), .nr = 0x3fffffff } } },
         { "deny mode, unknown syscall numbers allowed", { "SystemCallFilter=~uname" },
-          { { X64, NULL, {}, ALLOW, .nr = 1000 } } },
+          { { X64, NULL, {}, ALLOW, .nr = 1000 }, { X64, NULL, {}, ALLOW, .nr = -1 },
+            /* The x32 bit on the x86-64 arch token is another ABI: killed unless enabled. */
+            { X64, NULL, {}, KILL, .nr = 0x40000000 | 39 }, { X64, NULL, {}, KILL, .nr = 0x40000000 | 520 } } },
+        { "x32 enabled: its execve and the x86-64 numbers it lacks", { "SystemCallFilter=~uname", "SystemCallArchitectures=native x32" },
+          { { X64, NULL, {}, ALLOW, .nr = 0x40000000 | 39 }, { X64, NULL, {}, KILL, .nr = 0x40000000 | 63 },
+            { X64, NULL, {}, ALLOW, .nr = -1 } } },
         { "empty assignment resets list and mode", { "SystemCallFilter=read", "SystemCallFilter=", "SystemCallFilter=~getpid" },
           { { X64, "read", {}, ALLOW }, { X64, "uname", {}, ALLOW }, { X64, "getpid", {}, KILL } } },
         { "empty assignment alone: no filter", { "SystemCallFilter=~uname", "SystemCallFilter=" },
