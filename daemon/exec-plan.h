@@ -77,7 +77,9 @@ typedef struct ExecPlan {
         const struct sock_fprog *filter_notify;
         const struct sock_fprog *filter_policy;
         ExecGateAction gate_action;
-        int gate_errno;           /* errno for denied execve (both actions) */
+        int gate_errno;           /* errno for denied execve (both actions); 0: the call
+                                   * returns 0 without running anything. Take it from
+                                   * policy_exec_gate_action(). */
 } ExecPlan;
 
 /* A plan with every attribute set to "keep", no filters, no stdio changes. */

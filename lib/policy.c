@@ -276,6 +276,19 @@ bool policy_denies_exec(const Policy *p) {
         return !syscall_plainly_allowed(p, "execve") || !syscall_plainly_allowed(p, "execveat");
 }
 
+PolicyAction policy_exec_gate_action(const Policy *p) {
+        static const char *const exec_calls[] = { "execve", "execveat" };
+
+        for (size_t i = 0; i < ELEMENTSOF(exec_calls); i++) {
+                PolicyAction a;
+                policy_effective_action(p, exec_calls[i], &a, NULL);
+                if (a.type == POLICY_ACTION_ERRNO || a.type == POLICY_ACTION_KILL)
+                        return a;
+        }
+        /* Only argument checks restrict them (or nothing does): use the unit's deny action. */
+        return p->deny_action;
+}
+
 int policy_derive_gate(const Policy *p, Policy **ret) {
         static const char *const exec_calls[] = { "execve", "execveat" };
         const PolicyOrigin gate = { .directive = POLICY_DIRECTIVE_EXEC_GATE };

@@ -333,6 +333,23 @@ static void test_bypass_thread(void **state) {
         free(c);
 }
 
+/* "~execve:0" is fake success: the call returns 0, and nothing runs. */
+static void test_gate_fake_success(void **state) {
+        const char *argv[] = { HELPER_DIR "/bypass", "thread", NULL };
+        Captured *c = calloc(1, sizeof(Captured));
+        Denials d = {};
+        ExecPlan plan;
+
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.gate_errno = 0;
+        assert_int_equal(harness_run(&plan, &d, c), 0);
+        assert_int_equal(c->result.report, EXEC_REPORT_EXECED);
+        assert_string_equal(c->out, "thread: errno=0\n");
+        assert_int_equal(d.n, 1);
+        assert_int_equal(d.d[0].error, 0);
+        free(c);
+}
+
 static void test_bypass_fork(void **state) {
         expect_denied(state, "fork", "execve");
 }
@@ -665,6 +682,7 @@ int main(void) {
                 cmocka_unit_test(test_flood_and_hangup),
                 cmocka_unit_test(test_static_allow_list),
                 cmocka_unit_test(test_bypass_thread),
+                cmocka_unit_test(test_gate_fake_success),
                 cmocka_unit_test(test_bypass_fork),
                 cmocka_unit_test(test_bypass_execveat),
                 cmocka_unit_test(test_bypass_posix_spawn),
