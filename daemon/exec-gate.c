@@ -365,28 +365,40 @@ unsigned exec_gate_readers_abandoned(void) {
         return atomic_load(&path_readers_abandoned);
 }
 
-/* proc_read_string() with a deadline; an empty string if it is late or cannot run. */
-static void proc_read_string_bounded(pid_t tid, uint64_t addr, char *buf, size_t size) {
+/* proc_read_string() with a deadline; an empty string if it is late or cannot run. Returns
+ * false only when the reader was late. */
+static bool proc_read_string_bounded(pid_t tid, uint64_t addr, char *buf, size_t size) {
         PathReadState running = PATH_READ_RUNNING;
         PathRead *r;
+        bool late;
 
         buf[0] = '\0';
         if (atomic_load(&path_readers_abandoned) > 0 || !(r = calloc(1, sizeof(PathRead))))
-                return;
+                return true;
         *r = (PathRead) { .refs = 2, .state = PATH_READ_RUNNING, .tid = tid, .addr = addr };
         r->event_fd = eventfd(0, EFD_CLOEXEC);
         if (r->event_fd < 0 || path_read_start(r) < 0) {
                 safe_close(r->event_fd);
                 free(r);
-                return;
+                return true;
         }
         struct pollfd pfd = { .fd = r->event_fd, .events = POLLIN };
         (void) poll(&pfd, 1, EXEC_DENIAL_READ_TIMEOUT_MS);
-        if (atomic_compare_exchange_strong(&r->state, &running, PATH_READ_ABANDONED))
+        late = atomic_compare_exchange_strong(&r->state, &running, PATH_READ_ABANDONED);
+        if (late)
                 atomic_fetch_add(&path_readers_abandoned, 1);
         else
                 snprintf(buf, size, "%s", r->buf);
         path_read_unref(r);
+        return !late;
+}
+
+/* The path argument of a denied call. A service whose memory was too slow to read once is
+ * not read again, so that it cannot cost the daemon EXEC_DENIAL_READ_TIMEOUT_MS per call. */
+static void denial_read_path(ExecProcess *p, pid_t tid, uint64_t addr, char *buf, size_t size) {
+        buf[0] = '\0';
+        if (!p->paths_unreadable && !proc_read_string_bounded(tid, addr, buf, size))
+                p->paths_unreadable = true;
 }
 
 static bool notif_id_valid(int listener, uint64_t id) {
@@ -410,9 +422,9 @@ static void denial_describe(ExecProcess *p, const struct seccomp_notif *n, ExecD
         d->comm[strcspn(d->comm, "\n")] = '\0';
         d->pid = proc_read_tgid(tid);
         if (streq(d->syscall, "execve"))
-                proc_read_string_bounded(tid, n->data.args[0], d->path, sizeof(d->path));
+                denial_read_path(p, tid, n->data.args[0], d->path, sizeof(d->path));
         else if (streq(d->syscall, "execveat"))
-                proc_read_string_bounded(tid, n->data.args[1], d->path, sizeof(d->path));
+                denial_read_path(p, tid, n->data.args[1], d->path, sizeof(d->path));
         /* The task may have died and its tid been reused while we read: then nothing we
          * read belongs to the caller. */
         if (!notif_id_valid(p->listener_fd, n->id)) {

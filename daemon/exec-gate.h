@@ -33,7 +33,8 @@
  * comm, and the path from its /proc/<tid>/mem. A hostile service can make a memory read
  * wait forever (the path on a page of a FUSE file system it serves itself), so that read
  * runs in a detached thread and is waited for at most EXEC_DENIAL_READ_TIMEOUT_MS; while a
- * late reader is still blocked, denials carry no path (see exec_gate_readers_abandoned()).
+ * late reader is still blocked, denials carry no path (see exec_gate_readers_abandoned()),
+ * and a service whose read was late once gets no path read again.
  */
 #pragma once
 
@@ -65,6 +66,7 @@ typedef struct ExecProcess {
         int gate_errno;
         uint64_t launch_args[3]; /* path, argv, envp as the child passes them to execve */
         unsigned n_denied;
+        bool paths_unreadable;   /* reading a denied path was late once: not tried again */
         struct seccomp_notif *notif;
         size_t notif_size;
         struct seccomp_notif_resp *resp;

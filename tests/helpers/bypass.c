@@ -17,7 +17,7 @@
  *   x32          getpid with the x32 syscall bit
  *   mapped-path  execve whose path argument points into a shared mapping of the file named
  *                by $SYSCAGE_TEST_FILE, untouched: whoever reads the path faults the page in
- *                (a stall if the file system never answers)
+ *                (a stall if the file system never answers); then a plain execve
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -169,6 +169,8 @@ static int do_mapped_path(void) {
         }
         execve((const char *) m, target_argv, environ);
         printf("mapped-path: errno=%d\n", errno);
+        /* Once more with an ordinary path. */
+        printf("mapped-path: again errno=%d\n", try_execve());
         return 0;
 }
 

@@ -223,7 +223,7 @@ static void test_denial_on_stalled_page(void **state) {
         ExecProcess *p;
         ExecResult r;
         int out[2];
-        char want[64];
+        char want[128];
 
         assert_non_null(c);
         assert_int_equal(test_filter_notify(&notify), 0);
@@ -267,8 +267,13 @@ static void test_denial_on_stalled_page(void **state) {
         assert_int_equal(exec_process_wait(p, harness_collect, &d, &r), 0);
         harness_drain(out[0], c->out, sizeof(c->out));
         close(out[0]);
-        snprintf(want, sizeof(want), "mapped-path: errno=%d\n", EHOSTDOWN);
+        snprintf(want, sizeof(want), "mapped-path: errno=%d\nmapped-path: again errno=%d\n",
+                 EHOSTDOWN, EHOSTDOWN);
         assert_string_equal(c->out, want);
+        /* Its second, ordinary execve was not read: one late read per service, no more. */
+        assert_int_equal(d.n, 2);
+        assert_string_equal(d.d[1].path, "");
+        assert_true(p->paths_unreadable);
         exec_process_free(p);
         for (int i = 0; i < 100 && exec_gate_readers_abandoned() > 0; i++) {
                 struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
