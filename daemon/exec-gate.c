@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Parent side of a launch: spawn, the launch report, and the execve gate (see
- * exec-gate.h for the state machine). Nothing here blocks: every read is MSG_DONTWAIT or
- * preceded by a zero-timeout poll, so the daemon's event loop can drive it.
+ * exec-gate.h for the state machine). Nothing here blocks for long: every read is
+ * MSG_DONTWAIT or preceded by a zero-timeout poll, and the one read of another process's
+ * memory (a denied path, for the log) is given at most EXEC_DENIAL_READ_TIMEOUT_MS, once
+ * per service; so the daemon's event loop can drive it.
  */
 #include <fcntl.h>
 #include <linux/audit.h>
