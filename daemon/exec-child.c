@@ -15,7 +15,8 @@
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
  *      before the uid change), keep-caps if ambient caps are wanted, setresuid, ambient
- *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after);
+ *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after), and
+ *      not dumpable until execve;
  *   5. no_new_privs, then the executable is checked with faccessat so that a missing
  *      binary is a clear error rather than a kill by the policy;
  *   6. filters: the gate's notify filter (its listener goes to the parent over the launch
@@ -321,6 +322,11 @@ void exec_child_run(const ExecPlan *p, const ExecChildArgs *a) {
                 child_fail(sock, EXEC_STAGE_CHDIR, -r);
         if ((failed = child_set_credentials(p, a, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(sock, failed, error);
+        /* With fs.suid_dumpable=1 a uid change leaves us dumpable, and another process of the
+         * service's user could then rewrite our memory (the path the daemon is about to let
+         * through) while the launch execve waits in the gate. execve resets it. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                child_fail(sock, EXEC_STAGE_USER, errno);
         if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 child_fail(sock, EXEC_STAGE_NO_NEW_PRIVS, errno);
         if (faccessat(AT_FDCWD, p->path, X_OK, 0) < 0)

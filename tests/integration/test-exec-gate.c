@@ -565,6 +565,69 @@ static void test_stop_while_pending(void **state) {
         assert_int_equal(d.n, 0);
 }
 
+static int write_sysctl(const char *path, const char *value) {
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        return fd >= 0 && write(fd, value, strlen(value)) == (ssize_t) strlen(value) ? 0 : -1;
+}
+
+/* Whether a process running as UID can open PID's memory for writing (exit status 0). */
+static bool can_write_mem_as(pid_t pid, uid_t uid) {
+        char path[64];
+        int status;
+
+        snprintf(path, sizeof(path), "/proc/%d/mem", (int) pid);
+        pid_t c = fork();
+        assert_true(c >= 0);
+        if (c == 0) {
+                if (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+                        _exit(2);
+                _exit(open(path, O_RDWR | O_CLOEXEC) >= 0 ? 0 : 1);
+        }
+        assert_int_equal(waitpid(c, &status, 0), c);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 2);
+        return WEXITSTATUS(status) == 0;
+}
+
+/* While the launch execve waits in the gate, the child already runs as the service's user.
+ * Another process of that user must not be able to write its memory (and so change what
+ * the daemon is about to let it execute), whatever fs.suid_dumpable says. */
+static void test_prelaunch_memory(void **state) {
+        const char *argv[] = { "/bin/true", NULL };
+        static const gid_t no_groups[1];
+        char saved[16] = "";
+        ExecPlan plan;
+        ExecProcess *p;
+        ExecResult r;
+        ExecStage stage;
+        Denials d = {};
+        int error;
+
+        _cleanup_close_ int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0 && read(fd, saved, sizeof(saved) - 1) > 0);
+        assert_int_equal(write_sysctl("/proc/sys/fs/suid_dumpable", "1"), 0);
+
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.uid = plan.gid = 65534;
+        plan.set_groups = true;
+        plan.groups = no_groups;
+        plan.no_new_privs = exec_plan_want_nnp(&plan);
+        assert_int_equal(exec_spawn(&plan, &p), 0);
+        while (p->listener_fd < 0) {
+                struct pollfd pfd = { .fd = p->socket_fd, .events = POLLIN };
+                assert_int_equal(poll(&pfd, 1, 10000), 1);
+                assert_int_equal(exec_read_report(p, &stage, &error), EXEC_REPORT_LISTENER);
+        }
+        struct pollfd lfd = { .fd = p->listener_fd, .events = POLLIN };
+        assert_int_equal(poll(&lfd, 1, 10000), 1); /* the launch execve is pending */
+        bool writable = can_write_mem_as(p->pid, 65534);
+
+        assert_int_equal(write_sysctl("/proc/sys/fs/suid_dumpable", saved), 0);
+        assert_int_equal(exec_process_wait(p, harness_collect, &d, &r), 0);
+        assert_int_equal(r.report, EXEC_REPORT_EXECED);
+        exec_process_free(p);
+        assert_false(writable);
+}
+
 /* Stress: signals thrown at the child while it launches. */
 typedef struct Thrower {
         pthread_mutex_t lock;
@@ -692,6 +755,7 @@ int main(void) {
                 cmocka_unit_test(test_bypass_steal_ambient),
                 cmocka_unit_test(test_bypass_relisten),
                 cmocka_unit_test(test_stop_while_pending),
+                cmocka_unit_test(test_prelaunch_memory),
                 cmocka_unit_test(test_stress_signals),
         };
 
