@@ -294,8 +294,9 @@ static ExecStage child_load_filters(const ExecPlan *p, int sock, int *ret_error)
                 if (r < 0)
                         return *ret_error = -r, EXEC_STAGE_LISTENER;
         }
-        if (p->filter_policy && (r = child_load_filter(p->filter_policy, 0)) < 0)
-                return *ret_error = -r, EXEC_STAGE_SECCOMP;
+        for (size_t i = 0; p->filter_policy && i < MAX(p->n_filter_policy, (size_t) 1); i++)
+                if ((r = child_load_filter(&p->filter_policy[i], 0)) < 0)
+                        return *ret_error = -r, EXEC_STAGE_SECCOMP;
         return _EXEC_STAGE_INVALID;
 }
 

@@ -50,8 +50,11 @@ int exec_plan_check(const ExecPlan *p) {
                 return -EINVAL;
         if (p->filter_notify && !p->filter_policy)
                 return -EINVAL;
-        if (!fprog_valid(p->filter_notify) || !fprog_valid(p->filter_policy))
+        if (!fprog_valid(p->filter_notify) || p->n_filter_policy > EXEC_FILTERS_MAX)
                 return -EINVAL;
+        for (size_t i = 0; p->filter_policy && i < MAX(p->n_filter_policy, (size_t) 1); i++)
+                if (!fprog_valid(&p->filter_policy[i]))
+                        return -EINVAL;
         if (p->set_groups && (p->n_groups > EXEC_GROUPS_MAX || (p->n_groups > 0 && !p->groups)))
                 return -EINVAL;
         if (p->working_directory && p->working_directory[0] != '/')

@@ -25,6 +25,7 @@
 /* Limits on plan contents the child walks; the parent enforces them in exec_plan_check(). */
 #define EXEC_GROUPS_MAX 64U
 #define EXEC_RLIMIT_MAX 16 /* RLIMIT_NLIMITS on Linux */
+#define EXEC_FILTERS_MAX 16U /* policy programs (one per ABI plus one) */
 
 typedef struct ExecRlimit {
         bool set;
@@ -73,9 +74,12 @@ typedef struct ExecPlan {
         /* Filters, compiled before fork. Neither: unfiltered. Only filter_policy: it must
          * allow execve itself. Both: filter_notify sends execve/execveat to the daemon
          * (USER_NOTIF, everything else allowed), filter_policy is the unit's policy with
-         * execve/execveat allowed and seccomp(NEW_LISTENER) denied. */
+         * execve/execveat allowed and seccomp(NEW_LISTENER) denied. filter_policy may point
+         * to n_filter_policy programs (a compiled policy can be several: one per ABI for
+         * argument checks plus the unconditional one), loaded in array order. */
         const struct sock_fprog *filter_notify;
         const struct sock_fprog *filter_policy;
+        size_t n_filter_policy;   /* programs at filter_policy, in load order; 0 means 1 */
         ExecGateAction gate_action;
         int gate_errno;           /* errno for denied execve (both actions); 0: the call
                                    * returns 0 without running anything. Take it from

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "log.h"
+#include "manager-units.h"
 #include "manager.h"
 #include "strv.h"
 
@@ -41,15 +42,21 @@ void manager_shutdown(Manager *m) {
         m->shutdown_requested = true;
         log_info("Shutting down: stopping %u active unit(s).", m->n_active);
         manager_notify("STOPPING=1\nSTATUS=Stopping units...");
-        /* The unit module hooks in here: ask every active unit to stop. Each reports
-         * manager_unit_deactivated() when it is down, and the last one ends the loop. */
+        /* Ask every active unit to stop. Each reports manager_unit_deactivated() when it is
+         * down, and the last one ends the loop. */
+        if (m->unit_runtime)
+                manager_units_shutdown(m->unit_runtime);
         manager_check_finished(m);
 }
 
 void manager_reload(Manager *m) {
         log_info("Reloading.");
         manager_notify("RELOADING=1\nSTATUS=Reloading...");
-        /* Unit loading arrives with the unit module. */
+        if (m->unit_runtime) {
+                _cleanup_free_ char *msg = NULL;
+                if (manager_daemon_reload(m, &msg) < 0)
+                        log_error("Reload failed: %s", msg ?: "unknown error");
+        }
         manager_notify("READY=1\nSTATUS=Running.");
 }
 
@@ -139,7 +146,8 @@ int manager_new(const ManagerConfig *cfg, Manager **ret) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
-        /* Units are owned by the unit module, which empties the table before this. */
+        /* Units are owned by the unit module, which empties the table. */
+        manager_units_free(m->unit_runtime);
         hashmap_free(m->units);
         reaper_free(m->reaper);
         cgroup_context_free(m->cgroup);
@@ -156,8 +164,11 @@ Manager *manager_free(Manager *m) {
 }
 
 static void manager_on_orphan_reaped(Reaper *r, const siginfo_t *si, void *userdata) {
+        Manager *m = userdata;
         /* In process-group mode, this is where a stopping unit learns that its group may
-         * be empty now; the unit module hooks in here. */
+         * be empty now. */
+        if (m->unit_runtime)
+                manager_units_orphan_reaped(m->unit_runtime, si->si_pid);
 }
 
 int manager_startup(Manager *m) {
@@ -178,6 +189,11 @@ int manager_startup(Manager *m) {
         log_debug("Control socket will be %s.", m->socket_path);
         log_info("Process tracking: %s%s%s.", cgroup_mode_to_string(m->cgroup->mode),
                  m->cgroup->available ? " under " : "", m->cgroup->available ? m->cgroup->base_path : "");
+        r = manager_units_new(m, &m->unit_runtime);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the unit table: %m");
+        (void) manager_units_load_all(m->unit_runtime);
+        (void) manager_units_start_enabled(m->unit_runtime);
         return 0;
 }
 

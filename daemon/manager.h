@@ -25,6 +25,7 @@
 
 /* Defined by the unit module. */
 typedef struct Unit Unit;
+typedef struct ManagerUnits ManagerUnits;
 
 /* Most units the daemon holds at once. */
 #define MANAGER_UNITS_MAX 4096U
@@ -48,6 +49,7 @@ typedef struct Manager {
         Reaper *reaper;
 
         Hashmap *units; /* unit name -> Unit; the key is the unit's own name string */
+        ManagerUnits *unit_runtime; /* the unit module's state (manager-units.h) */
         unsigned n_active;
 
         bool shutdown_requested;

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Launch overhead: fork+execve+wait of /bin/true, plain, against the same through
- * exec_run_and_wait() without a filter, with one policy filter, and with the execve gate
- * plus the policy. The policy is an allow list of every native syscall libseccomp knows
- * except a handful (about the size of @system-service), compiled as a binary tree.
- * Variants run interleaved so that drift in the machine hits all of them alike.
+ * exec_run_and_wait() without a filter, with the compiled policy of
+ * "SystemCallFilter=@system-service" (which allows execve, so no gate), and with the execve
+ * gate plus the policy of "SystemCallFilter=@system-service" and "SystemCallFilter=~execve
+ * execveat" (which the gate enforces). Both policies go through the same parser and
+ * compiler as a unit file. Variants run interleaved so that drift in the machine hits all
+ * of them alike.
  *
- * Usage: bench-launch [ITERATIONS]   (needs root for the unfiltered variants' parity)
+ * Usage: bench-launch [ITERATIONS]   (root: the gate variant drops CAP_SYS_PTRACE)
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,7 +20,10 @@
 #include <time.h>
 
 #include "exec-run.h"
-#include "test-filters.h"
+#include "filter.h"
+#include "policy-build.h"
+#include "policy.h"
+#include "unit-file.h"
 
 #define BENCH_ITERATIONS_DEFAULT 1000
 #define BENCH_ITERATIONS_MAX 1000000
@@ -32,17 +37,6 @@ static const char *const variant_name[_VARIANT_MAX] = {
         [GATE] = "exec_spawn, gate + policy",
 };
 
-/* Left out of the allow list: what a service policy would never allow. seccomp goes too,
- * as the gate requires. */
-static const char *const excluded[] = {
-        "reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-        "delete_module", "swapon", "swapoff", "acct", "seccomp", "ptrace",
-        "process_vm_writev", "pidfd_getfd", "bpf", "perf_event_open", "mount",
-        "umount2", "pivot_root", "chroot", "settimeofday", "clock_settime",
-        "adjtimex", "clock_adjtime", "iopl", "ioperm", "quotactl", "vhangup",
-        "lookup_dcookie", "nfsservctl", "sethostname", "setdomainname",
-};
-
 static const char *const empty_env[] = { NULL };
 
 static double now_us(void) {
@@ -51,31 +45,31 @@ static double now_us(void) {
         return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
 }
 
-static bool is_excluded(const char *name) {
-        for (size_t i = 0; i < ELEMENTSOF(excluded); i++)
-                if (streq(excluded[i], name))
-                        return true;
-        return false;
-}
+/* Compiles TEXT (a [Service] section) exactly as the daemon would: the gate pair when the
+ * policy denies execve, one set of programs otherwise. */
+static int compile_unit(const char *text, FilterSet **ret_notify, FilterSet **ret_policy,
+                        size_t *ret_rules) {
+        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        _cleanup_(policy_freep) Policy *p = NULL;
+        int r;
 
-static int build_policy(struct sock_fprog *out, unsigned *ret_rules) {
-        scmp_filter_ctx ctx = NULL;
-        unsigned n = 0;
-        int r = test_filter_new(SCMP_ACT_ERRNO(EPERM), &ctx);
+        r = unit_file_load_string("bench.service", "bench.service", text, NULL, &u);
+        if (r >= 0)
+                r = policy_build(u, NULL, &p);
         if (r < 0)
                 return r;
-        for (int nr = 0; nr < BENCH_SYSCALL_NR_MAX; nr++) {
-                char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-                if (!name)
-                        continue;
-                if (!is_excluded(name) && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0)
-                        n++;
-                free(name);
-        }
-        r = test_filter_export(ctx, out);
-        seccomp_release(ctx);
-        *ret_rules = n;
-        return r;
+        *ret_rules = p->n_rules;
+        if (policy_denies_exec(p))
+                return filter_compile_gate(p, ret_notify, ret_policy);
+        *ret_notify = NULL;
+        return filter_compile(p, ret_policy);
+}
+
+static unsigned filter_set_insns(const FilterSet *fs) {
+        unsigned n = 0;
+        for (size_t i = 0; fs && i < fs->n; i++)
+                n += fs->progs[i].len;
+        return n;
 }
 
 static int run_plain(const char *const *argv) {
@@ -112,16 +106,22 @@ static double percentile(double *v, size_t n, double p) {
 int main(int argc, char **argv) {
         long iterations = argc > 1 ? strtol(argv[1], NULL, 10) : BENCH_ITERATIONS_DEFAULT;
         const char *true_argv[] = { "/bin/true", NULL };
-        struct sock_fprog notify, policy;
+        _cleanup_(filter_set_freep) FilterSet *unused = NULL, *policy = NULL, *notify = NULL,
+                                              *gated = NULL;
         ExecPlan plans[_VARIANT_MAX];
-        unsigned rules;
+        size_t rules, gated_rules;
 
         if (iterations < 1 || iterations > BENCH_ITERATIONS_MAX) {
                 fprintf(stderr, "iterations must be 1..%d\n", BENCH_ITERATIONS_MAX);
                 return 2;
         }
         (void) prctl(PR_SET_DUMPABLE, 0);
-        if (test_filter_notify(&notify) < 0 || build_policy(&policy, &rules) < 0) {
+        if (compile_unit("[Service]\nExecStart=/bin/true\n"
+                         "SystemCallFilter=@system-service\n", &unused, &policy, &rules) < 0 ||
+            compile_unit("[Service]\nExecStart=/bin/true\n"
+                         "SystemCallFilter=@system-service\n"
+                         "SystemCallFilter=~execve execveat\n", &notify, &gated, &gated_rules) < 0 ||
+            !notify) {
                 fprintf(stderr, "cannot build the filters\n");
                 return 1;
         }
@@ -132,9 +132,11 @@ int main(int argc, char **argv) {
                 plans[v].envp = empty_env;
                 plans[v].drop_cap_sys_ptrace = v == GATE;
         }
-        plans[POLICY].filter_policy = &policy;
-        plans[GATE].filter_notify = &notify;
-        plans[GATE].filter_policy = &policy;
+        plans[POLICY].filter_policy = policy->progs;
+        plans[POLICY].n_filter_policy = policy->n;
+        plans[GATE].filter_notify = &notify->progs[0];
+        plans[GATE].filter_policy = gated->progs;
+        plans[GATE].n_filter_policy = gated->n;
 
         double *t[_VARIANT_MAX];
         for (int v = 0; v < _VARIANT_MAX; v++)
@@ -151,8 +153,11 @@ int main(int argc, char **argv) {
                         }
                 }
 
-        printf("policy: %u allow rules, %u BPF instructions; notify filter: %u instructions\n",
-               rules, policy.len, notify.len);
+        printf("policy @system-service: %zu rules, %u BPF instructions in %zu program(s)\n",
+               rules, filter_set_insns(policy), policy->n);
+        printf("gate: notify filter %u instructions; policy (@system-service ~execve execveat): "
+               "%zu rules, %u instructions in %zu program(s)\n",
+               notify->progs[0].len, gated_rules, filter_set_insns(gated), gated->n);
         printf("%-28s %10s %10s %10s %12s   (%ld iterations, microseconds)\n", "variant", "median",
                "p10", "p90", "vs plain", iterations);
         double base = 0;
@@ -166,7 +171,5 @@ int main(int argc, char **argv) {
                        percentile(t[v], (size_t) iterations, 0.9), med - base);
                 free(t[v]);
         }
-        test_filter_free(&notify);
-        test_filter_free(&policy);
         return 0;
 }

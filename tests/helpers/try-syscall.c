@@ -10,15 +10,15 @@
  * called with the ARGs and one line is printed: "ok" or "errno ENAME"; the exit status is 0.
  * If the filter kills the process, the caller sees SIGSYS.
  *
- * NAME is a syscall name of the native ABI, or "i386:NAME" to make the call through the
- * i386 entry point (int $0x80, x86-64 only), or "rie-exec", an attack on
- * MemoryDenyWriteExecute= rather than one call: personality(READ_IMPLIES_EXEC), then an
- * anonymous read-write mapping is filled with code and mprotect()ed to PROT_READ only, which
- * that personality turns into read+exec; the code is run. It prints "errno E..." for the
- * first call that failed, or "ok" if the written code ran (the bypass worked). Likewise
- * "uring-socket FAMILY" asks io_uring (IORING_OP_SOCKET) for a socket of FAMILY, which no
- * socket() argument check sees; "ok" means the socket was created. An ARG is a number (decimal, 0x hex, 0 octal,
- * negative allowed), constant names joined with '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
+ * NAME is a syscall name or number of the native ABI, or "i386:NAME" to make the call through
+ * the i386 entry point (int $0x80, x86-64 only). Two NAMEs are attacks rather than one call,
+ * and print "errno E..." for the first call that failed or "ok" if the attack worked:
+ * "rie-exec" (MemoryDenyWriteExecute=): personality(READ_IMPLIES_EXEC), then an anonymous
+ * read-write mapping is filled with code and mprotect()ed to PROT_READ only, which that
+ * personality turns into read+exec, and the code is run; "uring-socket FAMILY": a socket of
+ * FAMILY through io_uring (IORING_OP_SOCKET), which no socket() argument check sees. An
+ * ARG is a number (decimal, 0x hex, 0 octal, negative allowed), constant names joined with
+ * '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
  * "@buf" (a zeroed 4 KiB buffer), "@path" (the --path string), "@tmp" ("/tmp") or
  * "@sched-fifo" (a struct sched_attr asking for SCHED_FIFO, priority 1).
  *
@@ -291,7 +291,14 @@ int main(int argc, char **argv) {
                 i386 = true;
                 name += 5;
         }
-        nr = seccomp_syscall_resolve_name_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_NATIVE, name);
+        if (name[0] >= '0' && name[0] <= '9') {
+                /* A number: syscalls newer than libseccomp's tables have no name there. */
+                char *end;
+                nr = (int) strtol(name, &end, 10);
+                if (*end != '\0')
+                        nr = -1;
+        } else
+                nr = seccomp_syscall_resolve_name_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_NATIVE, name);
         if (nr < 0) {
                 fprintf(stderr, "unknown syscall %s\n", name);
                 return 2;
