@@ -310,7 +310,12 @@ static void proc_read_string(pid_t tid, uint64_t addr, char *buf, size_t size) {
  * detached thread and we wait for it at most EXEC_DENIAL_READ_TIMEOUT_MS. A reader that is
  * late is left behind (it ends when its FUSE server goes away, at the latest when the
  * service is stopped); while one is left behind, denials are logged without the path, so at
- * most one thread is ever stuck. */
+ * most one thread is ever stuck.
+ *
+ * This is the one place the daemon uses a thread (STYLE.md asks for none): any reader of
+ * another process's memory can block, so it needs a context of its own; a forked reader would
+ * do the same job at the cost of a fork per denial. The thread touches nothing but its own
+ * PathRead, and everything between fork and execve stays async-signal-safe with it around. */
 typedef enum PathReadState {
         PATH_READ_RUNNING,
         PATH_READ_DONE,      /* the thread finished first: the result is ours */
