@@ -5,6 +5,7 @@
  * only make sense for a human reading them. Exit status: 0 no errors, 1 errors.
  */
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,46 @@ static void lint_script_exec_start(const UnitFile *u, const UnitConfig *c, const
         close(fd);
 }
 
+/* The last non-empty assignment of KEY in [Service], for locating a lint. */
+static const UnitAssignment *find_last(const UnitFile *u, const char *key) {
+        const UnitAssignment *found = NULL;
+
+        for (size_t i = 0; i < u->n_assignments; i++) {
+                const UnitAssignment *a = &u->assignments[i];
+                if (streq(a->section, "Service") && streq(a->key, key) && !isempty(a->value))
+                        found = a;
+        }
+        return found;
+}
+
+#define CAP_BIT(c) (UINT64_C(1) << (c))
+
+/* With the exec gate, CAP_SYS_PTRACE would let the service take the gate's listener from
+ * the daemon, so the launch refuses to raise it (an error here, as the start would fail).
+ * And a root service that keeps the capabilities to reconfigure the kernel can have the
+ * kernel start programs for it, which no filter on its own execve stops. */
+static void lint_gate_capabilities(const UnitFile *u, const UnitConfig *c, const Policy *p,
+                                   DiagList *diags) {
+        static const uint64_t kernel_exec_caps = CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SYS_MODULE) |
+                                                 CAP_BIT(CAP_DAC_OVERRIDE);
+        const UnitAssignment *a;
+
+        if (!policy_denies_exec(p))
+                return;
+        if ((c->ambient_capabilities & CAP_BIT(CAP_SYS_PTRACE)) &&
+            (a = find_last(u, "AmbientCapabilities")))
+                (void) diag_add(diags, DIAG_ERROR, a->file, a->line, a->key,
+                                "CAP_SYS_PTRACE cannot be given to a service whose policy denies "
+                                "execve: with it the service could take over the exec gate");
+        if (!c->user && (c->capability_bounding_set & kernel_exec_caps))
+                (void) diag_add(diags, DIAG_WARNING, p->filter_origin.file, p->filter_origin.line,
+                                "SystemCallFilter", "The policy denies execve, but the service "
+                                "runs as root with CAP_SYS_ADMIN, CAP_SYS_MODULE or "
+                                "CAP_DAC_OVERRIDE: it can make the kernel start programs for it "
+                                "(core_pattern, the modprobe path, binfmt_misc); set User= or "
+                                "CapabilityBoundingSet=");
+}
+
 static int verify_one(const char *arg) {
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         _cleanup_(unit_config_freep) UnitConfig *c = NULL;
@@ -76,8 +117,10 @@ static int verify_one(const char *arg) {
         (void) unit_config_parse(u, &diags, &c);
         if (policy_build(u, &diags, &p) >= 0) {
                 policy_lint(p, &diags);
-                if (c)
+                if (c) {
                         lint_script_exec_start(u, c, p, &diags);
+                        lint_gate_capabilities(u, c, p, &diags);
+                }
                 if (diag_list_count(&diags, DIAG_ERROR) == 0) {
                         /* Compile exactly what the daemon would load. */
                         _cleanup_(filter_set_freep) FilterSet *fs = NULL, *notify = NULL;

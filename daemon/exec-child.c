@@ -15,7 +15,8 @@
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
  *      before the uid change), keep-caps if ambient caps are wanted, setresuid, ambient
- *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after);
+ *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after), and
+ *      not dumpable until execve;
  *   5. no_new_privs, then the executable is checked with faccessat so that a missing
  *      binary is a clear error rather than a kill by the policy;
  *   6. filters: the gate's notify filter (its listener goes to the parent over the launch
@@ -161,11 +162,36 @@ static int child_set_groups(const ExecPlan *p) {
         return 0;
 }
 
+/* With the gate, no process of the service may hold CAP_SYS_PTRACE: it could take the
+ * listener from the daemon (pidfd_getfd) and answer its own execve. Whatever the plan says
+ * and whoever the service runs as, it leaves the bounding set and the inheritable set (root
+ * regains inheritable capabilities at execve, and a raised ambient set rides on it). */
+static bool child_drop_ptrace(const ExecPlan *p) {
+        return p->drop_cap_sys_ptrace || p->filter_notify;
+}
+
+static int child_drop_inheritable_ptrace(void) {
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[2];
+
+        if (syscall(SYS_capget, &h, d) < 0)
+                return -errno;
+        if (!(d[CAP_TO_INDEX(CAP_SYS_PTRACE)].inheritable & CAP_TO_MASK(CAP_SYS_PTRACE)))
+                return 0;
+        /* Lowering the inheritable set also lowers the ambient one. */
+        d[CAP_TO_INDEX(CAP_SYS_PTRACE)].inheritable &= ~CAP_TO_MASK(CAP_SYS_PTRACE);
+        return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
 static int child_drop_bounding_set(const ExecPlan *p) {
         uint64_t keep = p->capability_bounding_set;
+        int r;
 
-        if (p->drop_cap_sys_ptrace)
+        if (child_drop_ptrace(p)) {
                 keep &= ~(UINT64_C(1) << CAP_SYS_PTRACE);
+                if ((r = child_drop_inheritable_ptrace()) < 0)
+                        return r;
+        }
         if (keep == EXEC_CAPS_ALL)
                 return 0;
         for (unsigned cap = 0; cap < EXEC_CAP_NUMBER_MAX; cap++) {
@@ -297,6 +323,11 @@ void exec_child_run(const ExecPlan *p, const ExecChildArgs *a) {
                 child_fail(sock, EXEC_STAGE_CHDIR, -r);
         if ((failed = child_set_credentials(p, a, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(sock, failed, error);
+        /* With fs.suid_dumpable=1 a uid change leaves us dumpable, and another process of the
+         * service's user could then rewrite our memory (the path the daemon is about to let
+         * through) while the launch execve waits in the gate. execve resets it. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                child_fail(sock, EXEC_STAGE_USER, errno);
         if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 child_fail(sock, EXEC_STAGE_NO_NEW_PRIVS, errno);
         if (faccessat(AT_FDCWD, p->path, X_OK, 0) < 0)

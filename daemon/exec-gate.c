@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Parent side of a launch: spawn, the launch report, and the execve gate (see
- * exec-gate.h for the state machine). Nothing here blocks: every read is MSG_DONTWAIT or
- * preceded by a zero-timeout poll, so the daemon's event loop can drive it.
+ * exec-gate.h for the state machine). Nothing here blocks for long: every read is
+ * MSG_DONTWAIT or preceded by a zero-timeout poll, and the one read of another process's
+ * memory (a denied path, for the log) is given at most EXEC_DENIAL_READ_TIMEOUT_MS, once
+ * per service; so the daemon's event loop can drive it.
  */
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
@@ -299,6 +305,109 @@ static void proc_read_string(pid_t tid, uint64_t addr, char *buf, size_t size) {
         buf[got] = '\0';
 }
 
+/* Reading another process's memory waits for as long as that process can make a page fault
+ * last: a page of a FUSE file system it serves itself never arrives. So the read runs in a
+ * detached thread and we wait for it at most EXEC_DENIAL_READ_TIMEOUT_MS. A reader that is
+ * late is left behind (it ends when its FUSE server goes away, at the latest when the
+ * service is stopped); while one is left behind, denials are logged without the path, so at
+ * most one thread is ever stuck.
+ *
+ * This is the one place the daemon uses a thread (STYLE.md asks for none): any reader of
+ * another process's memory can block, so it needs a context of its own; a forked reader would
+ * do the same job at the cost of a fork per denial. The thread touches nothing but its own
+ * PathRead, and everything between fork and execve stays async-signal-safe with it around. */
+typedef enum PathReadState {
+        PATH_READ_RUNNING,
+        PATH_READ_DONE,      /* the thread finished first: the result is ours */
+        PATH_READ_ABANDONED, /* we stopped waiting first: the thread is on its own */
+} PathReadState;
+
+typedef struct PathRead {
+        atomic_int refs;
+        _Atomic PathReadState state;
+        int event_fd;
+        pid_t tid;
+        uint64_t addr;
+        char buf[EXEC_DENIAL_PATH_MAX];
+} PathRead;
+
+static atomic_uint path_readers_abandoned;
+
+static void path_read_unref(PathRead *r) {
+        if (atomic_fetch_sub(&r->refs, 1) != 1)
+                return;
+        safe_close(r->event_fd);
+        free(r);
+}
+
+static void *path_read_thread(void *userdata) {
+        PathRead *r = userdata;
+        PathReadState running = PATH_READ_RUNNING;
+        uint64_t one = 1;
+
+        proc_read_string(r->tid, r->addr, r->buf, sizeof(r->buf));
+        if (!atomic_compare_exchange_strong(&r->state, &running, PATH_READ_DONE))
+                atomic_fetch_sub(&path_readers_abandoned, 1);
+        else
+                (void) !write(r->event_fd, &one, sizeof(one));
+        path_read_unref(r);
+        return NULL;
+}
+
+static int path_read_start(PathRead *r) {
+        pthread_attr_t attr;
+        pthread_t t;
+        int k;
+
+        if (pthread_attr_init(&attr) != 0)
+                return -ENOMEM;
+        k = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (k == 0)
+                k = pthread_create(&t, &attr, path_read_thread, r);
+        (void) pthread_attr_destroy(&attr);
+        return -k;
+}
+
+unsigned exec_gate_readers_abandoned(void) {
+        return atomic_load(&path_readers_abandoned);
+}
+
+/* proc_read_string() with a deadline; an empty string if it is late or cannot run. Returns
+ * false only when the reader was late. */
+static bool proc_read_string_bounded(pid_t tid, uint64_t addr, char *buf, size_t size) {
+        PathReadState running = PATH_READ_RUNNING;
+        PathRead *r;
+        bool late;
+
+        buf[0] = '\0';
+        if (atomic_load(&path_readers_abandoned) > 0 || !(r = calloc(1, sizeof(PathRead))))
+                return true;
+        *r = (PathRead) { .refs = 2, .state = PATH_READ_RUNNING, .tid = tid, .addr = addr };
+        r->event_fd = eventfd(0, EFD_CLOEXEC);
+        if (r->event_fd < 0 || path_read_start(r) < 0) {
+                safe_close(r->event_fd);
+                free(r);
+                return true;
+        }
+        struct pollfd pfd = { .fd = r->event_fd, .events = POLLIN };
+        (void) poll(&pfd, 1, EXEC_DENIAL_READ_TIMEOUT_MS);
+        late = atomic_compare_exchange_strong(&r->state, &running, PATH_READ_ABANDONED);
+        if (late)
+                atomic_fetch_add(&path_readers_abandoned, 1);
+        else
+                snprintf(buf, size, "%s", r->buf);
+        path_read_unref(r);
+        return !late;
+}
+
+/* The path argument of a denied call. A service whose memory was too slow to read once is
+ * not read again, so that it cannot cost the daemon EXEC_DENIAL_READ_TIMEOUT_MS per call. */
+static void denial_read_path(ExecProcess *p, pid_t tid, uint64_t addr, char *buf, size_t size) {
+        buf[0] = '\0';
+        if (!p->paths_unreadable && !proc_read_string_bounded(tid, addr, buf, size))
+                p->paths_unreadable = true;
+}
+
 static bool notif_id_valid(int listener, uint64_t id) {
         return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) >= 0;
 }
@@ -320,9 +429,9 @@ static void denial_describe(ExecProcess *p, const struct seccomp_notif *n, ExecD
         d->comm[strcspn(d->comm, "\n")] = '\0';
         d->pid = proc_read_tgid(tid);
         if (streq(d->syscall, "execve"))
-                proc_read_string(tid, n->data.args[0], d->path, sizeof(d->path));
+                denial_read_path(p, tid, n->data.args[0], d->path, sizeof(d->path));
         else if (streq(d->syscall, "execveat"))
-                proc_read_string(tid, n->data.args[1], d->path, sizeof(d->path));
+                denial_read_path(p, tid, n->data.args[1], d->path, sizeof(d->path));
         /* The task may have died and its tid been reused while we read: then nothing we
          * read belongs to the caller. */
         if (!notif_id_valid(p->listener_fd, n->id)) {

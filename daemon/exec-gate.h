@@ -29,11 +29,12 @@
  * ENOSYS (still denied) but the kill action is lost, and a policy that allows
  * seccomp(NEW_LISTENER) can be bypassed.
  *
- * Known limit: describing a denial (only done when a callback is given) reads the target's
- * /proc/<tid>/mem, status and comm synchronously. A hostile service that stalls its own
- * mmap lock (a page fault on a FUSE mapping it serves itself, with a writer queued) can make
- * that read block. Moving the read into a short-lived reader process with a timeout is
- * the fix if that threat matters.
+ * Describing a denial (only done when a callback is given) reads the target's status and
+ * comm, and the path from its /proc/<tid>/mem. A hostile service can make a memory read
+ * wait forever (the path on a page of a FUSE file system it serves itself), so that read
+ * runs in a detached thread and is waited for at most EXEC_DENIAL_READ_TIMEOUT_MS; while a
+ * late reader is still blocked, denials carry no path (see exec_gate_readers_abandoned()),
+ * and a service whose read was late once gets no path read again.
  */
 #pragma once
 
@@ -51,6 +52,8 @@
 #define EXEC_GATE_BATCH_MAX 16U
 /* How much of a denied path is read for the log. */
 #define EXEC_DENIAL_PATH_MAX 4096U
+/* How long a denial waits for the path to be read from the caller's memory. */
+#define EXEC_DENIAL_READ_TIMEOUT_MS 100
 
 typedef struct ExecProcess {
         pid_t pid;
@@ -63,6 +66,7 @@ typedef struct ExecProcess {
         int gate_errno;
         uint64_t launch_args[3]; /* path, argv, envp as the child passes them to execve */
         unsigned n_denied;
+        bool paths_unreadable;   /* reading a denied path was late once: not tried again */
         struct seccomp_notif *notif;
         size_t notif_size;
         struct seccomp_notif_resp *resp;
@@ -116,6 +120,9 @@ int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno);
 int exec_gate_handle(ExecProcess *p, ExecDenialCallback cb, void *userdata);
 
 void exec_process_close_listener(ExecProcess *p);
+
+/* Path readers that were too late and are still blocked in the target's memory (0 or 1). */
+unsigned exec_gate_readers_abandoned(void);
 
 /* Close all fds and free. Does not kill or reap the process. */
 ExecProcess *exec_process_free(ExecProcess *p);

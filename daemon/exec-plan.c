@@ -61,7 +61,8 @@ int exec_plan_check(const ExecPlan *p) {
                 return -EINVAL;
         if (p->gate_action < 0 || p->gate_action >= _EXEC_GATE_ACTION_MAX)
                 return -EINVAL;
-        if (p->gate_errno <= 0 || p->gate_errno > 4095)
+        /* 0 is "fake success" (SystemCallFilter=~execve:0): the call returns 0, runs nothing. */
+        if (p->gate_errno < 0 || p->gate_errno > 4095)
                 return -EINVAL;
         if (p->death_signal < 0 || p->death_signal >= _NSIG)
                 return -EINVAL;

@@ -65,8 +65,9 @@ typedef struct ExecPlan {
         ExecRlimit rlimits[EXEC_RLIMIT_MAX]; /* indexed by RLIMIT_* */
 
         uint64_t capability_bounding_set; /* capabilities to keep; EXEC_CAPS_ALL: keep all */
-        bool drop_cap_sys_ptrace;         /* for root services while the gate is active */
-        uint64_t ambient_capabilities;    /* raised after the uid change */
+        bool drop_cap_sys_ptrace;         /* drop CAP_SYS_PTRACE (always done with filter_notify) */
+        uint64_t ambient_capabilities;    /* raised after the uid change; with filter_notify,
+                                           * CAP_SYS_PTRACE here fails the launch (EPERM) */
         bool no_new_privs;                /* decided by the parent: exec_plan_want_nnp() */
         int death_signal;                 /* PR_SET_PDEATHSIG after the uid change; 0: none */
 
@@ -80,7 +81,9 @@ typedef struct ExecPlan {
         const struct sock_fprog *filter_policy;
         size_t n_filter_policy;   /* programs at filter_policy, in load order; 0 means 1 */
         ExecGateAction gate_action;
-        int gate_errno;           /* errno for denied execve (both actions) */
+        int gate_errno;           /* errno for denied execve (both actions); 0: the call
+                                   * returns 0 without running anything. Take it from
+                                   * policy_exec_gate_action(). */
 } ExecPlan;
 
 /* A plan with every attribute set to "keep", no filters, no stdio changes. */

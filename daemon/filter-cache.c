@@ -70,13 +70,10 @@ static int entry_compile(FilterEntry *e, const Policy *p) {
         if (r < 0)
                 return r;
         e->notify = a;
-        /* What a denied execve gets: the errno of SystemCallErrorNumber= or the policy's
-         * rule for execve, else kill. */
-        PolicyAction act;
-        policy_effective_action(p, "execve", &act, NULL);
-        if (act.type == POLICY_ACTION_ALLOW)
-                policy_effective_action(p, "execveat", &act, NULL);
-        if (act.type == POLICY_ACTION_ERRNO && act.errno_value > 0) {
+        /* What a denied execve gets: the policy's own action for it (an errno, 0 being fake
+         * success, or kill). */
+        PolicyAction act = policy_exec_gate_action(p);
+        if (act.type == POLICY_ACTION_ERRNO) {
                 e->gate_action = EXEC_GATE_ERRNO;
                 e->gate_errno = act.errno_value;
         } else {

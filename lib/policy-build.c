@@ -194,7 +194,17 @@ static int list_apply_word(ListCtx *c, const char *name, DiagList *diags, Policy
         return r;
 }
 
-/* "name:VALUE" with VALUE an errno name, a number 0..4095, or "kill". */
+/* libseccomp 2.5 accepts SCMP_ACT_ERRNO(n) only for n below 4095 (MAX_ERRNO), so 4095 would
+ * pass the parser and then fail every compile: refuse it here, where the error has a line. */
+#define POLICY_ERRNO_MAX (ERRNO_MAX - 1)
+
+/* errno_parse() limited to what libseccomp can compile. */
+static int parse_policy_errno(const char *s, int min) {
+        int e = errno_parse(s, min);
+        return e > POLICY_ERRNO_MAX ? -ERANGE : e;
+}
+
+/* "name:VALUE" with VALUE an errno name, a number 0..POLICY_ERRNO_MAX, or "kill". */
 static int parse_suffix(const char *s, PolicyAction *ret) {
         int e;
 
@@ -202,7 +212,7 @@ static int parse_suffix(const char *s, PolicyAction *ret) {
                 *ret = POLICY_ACTION(POLICY_ACTION_KILL);
                 return 0;
         }
-        e = errno_parse(s, 0);
+        e = parse_policy_errno(s, 0);
         if (e < 0)
                 return e;
         *ret = POLICY_ERRNO(e);
@@ -282,7 +292,8 @@ static int parse_system_call_log(PolicyBuilder *b, const char *value, DiagList *
         return parse_list(b, &b->log, &b->log_mode, &b->log_origin, false, value, diags, o);
 }
 
-/* An errno name or 1..4095; "kill" or empty restores the default (kill). 0 is refused: use a
+/* An errno name or 1..POLICY_ERRNO_MAX; "kill" or empty restores the default (kill). systemd
+ * documents 1..4095, but 4095 cannot be compiled by libseccomp there either. 0 is refused: use a
  * "~name:0" entry for fake success. systemd warns and ignores bad values; we refuse them. */
 static int parse_system_call_error_number(PolicyBuilder *b, const char *value, DiagList *diags,
                                           PolicyOrigin o) {
@@ -296,10 +307,10 @@ static int parse_system_call_error_number(PolicyBuilder *b, const char *value, D
         if (streq(value, "log"))
                 return BUILD_ERROR(b, diags, o, "\"log\" is not an error number; use "
                                    "SystemCallLog= to log system calls");
-        e = errno_parse(value, 1);
+        e = parse_policy_errno(value, 1);
         if (e == -ERANGE)
                 return BUILD_ERROR(b, diags, o, "Error number %s is out of range 1..%d", value,
-                                   ERRNO_MAX);
+                                   POLICY_ERRNO_MAX);
         if (e < 0)
                 return BUILD_ERROR(b, diags, o, "Unknown error number \"%s\"", value);
         b->deny_action = POLICY_ERRNO(e);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -201,6 +202,10 @@ static const struct {
         { POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS, { "syslog" } },
         { POLICY_DIRECTIVE_PROTECT_CLOCK, { "@clock" } },
         { POLICY_DIRECTIVE_PRIVATE_DEVICES, { "@raw-io" } },
+        /* Not in systemd: sched_setattr() takes its policy in a struct, so the argument check
+         * on sched_setscheduler() below cannot be applied to it, and a service with
+         * CAP_SYS_NICE or a non-zero RLIMIT_RTPRIO would get SCHED_FIFO through it. */
+        { POLICY_DIRECTIVE_RESTRICT_REALTIME, { "sched_setattr" } },
 };
 
 static int refuse_flag(const PolicyRulesConfig *c, size_t i, PolicyRulesCallback cb, void *ud) {
@@ -217,6 +222,16 @@ static int refuse_flag(const PolicyRulesConfig *c, size_t i, PolicyRulesCallback
         return 0;
 }
 
+static int refuse_io_uring(const PolicyRulesConfig *c, PolicyRulesCallback cb, void *ud) {
+        const PolicyFlag *suid = &c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID];
+
+        if (c->families_mode != 0)
+                return cb("io_uring_setup", POLICY_ERRNO(ENOSYS), c->families_origin, ud);
+        if (suid->value)
+                return cb("io_uring_setup", POLICY_ERRNO(ENOSYS), suid->origin, ud);
+        return 0;
+}
+
 /* The unconditional parts of RestrictAddressFamilies=, RestrictSUIDSGID= and
  * RestrictNamespaces=, in that order. */
 static int refuse_restricted(const PolicyRulesConfig *c, PolicyRulesCallback cb, void *ud) {
@@ -229,6 +244,11 @@ static int refuse_restricted(const PolicyRulesConfig *c, PolicyRulesCallback cb,
         /* openat2() takes its mode in a struct a filter cannot read: make libc fall back. */
         if (flag_on(c, POLICY_DIRECTIVE_RESTRICT_SUID_SGID) &&
             (r = cb("openat2", POLICY_ERRNO(ENOSYS), c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID].origin, ud)) < 0)
+                return r;
+        /* io_uring runs socket creation (IORING_OP_SOCKET), openat and mkdirat (with their
+         * modes) without a system call a filter could inspect: refuse the ring, so that
+         * programs fall back to the plain calls. Not in systemd. */
+        if ((r = refuse_io_uring(c, cb, ud)) < 0)
                 return r;
         /* clone3() flags live in a struct too. */
         if (namespaces_blocked(c) != 0 &&
@@ -364,6 +384,11 @@ static const struct {
         { "mprotect", 2, PROT_EXEC },
         { "pkey_mprotect", 2, PROT_EXEC },
         { "shmat", 2, SHM_EXEC },
+        /* Not in systemd's seccomp rules (its prctl(PR_SET_MDWE) path covers it): with this
+         * personality the kernel adds PROT_EXEC to every PROT_READ request, so a writable
+         * mapping filled with code and then mprotect()ed to PROT_READ becomes executable
+         * without PROT_EXEC ever appearing in an argument. */
+        { "personality", 0, READ_IMPLIES_EXEC },
 };
 
 static int add_wx(RuleAdder *a) {
@@ -407,21 +432,35 @@ static const struct {
         { "open", 2, 1 },      { "openat", 3, 2 },
 };
 
+/* The open flags that make open()/openat() apply their mode: O_CREAT, and O_TMPFILE, whose
+ * unnamed file linkat() can publish later (systemd checks only O_CREAT). O_TMPFILE includes
+ * O_DIRECTORY; its own bit is what identifies it. */
+static const uint64_t mode_open_flags[] = { O_CREAT, O_TMPFILE & ~O_DIRECTORY };
+
+static int add_suid_rule(RuleAdder *a, size_t i, uint64_t bit, PolicyOrigin o) {
+        PolicyCond x[2];
+        int r;
+
+        x[1] = masked((unsigned) suid_rules[i].mode_arg, bit, bit);
+        if (suid_rules[i].flags_arg < 0)
+                return add(a, suid_rules[i].syscall, POLICY_ERRNO(EPERM), o, &x[1], 1);
+        for (size_t k = 0; k < ELEMENTSOF(mode_open_flags); k++) {
+                x[0] = masked((unsigned) suid_rules[i].flags_arg, mode_open_flags[k], mode_open_flags[k]);
+                if ((r = add(a, suid_rules[i].syscall, POLICY_ERRNO(EPERM), o, x, 2)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int add_suid(RuleAdder *a) {
         static const uint64_t bits[] = { S_ISUID, S_ISGID };
         PolicyOrigin o = a->c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID].origin;
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(suid_rules); i++)
-                for (size_t j = 0; j < ELEMENTSOF(bits); j++) {
-                        PolicyCond x[2];
-                        unsigned n = 0;
-                        if (suid_rules[i].flags_arg >= 0)
-                                x[n++] = masked((unsigned) suid_rules[i].flags_arg, O_CREAT, O_CREAT);
-                        x[n++] = masked((unsigned) suid_rules[i].mode_arg, bits[j], bits[j]);
-                        if ((r = add(a, suid_rules[i].syscall, POLICY_ERRNO(EPERM), o, x, n)) < 0)
+                for (size_t j = 0; j < ELEMENTSOF(bits); j++)
+                        if ((r = add_suid_rule(a, i, bits[j], o)) < 0)
                                 return r;
-                }
         return 0;
 }
 

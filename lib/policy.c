@@ -276,6 +276,19 @@ bool policy_denies_exec(const Policy *p) {
         return !syscall_plainly_allowed(p, "execve") || !syscall_plainly_allowed(p, "execveat");
 }
 
+PolicyAction policy_exec_gate_action(const Policy *p) {
+        static const char *const exec_calls[] = { "execve", "execveat" };
+
+        for (size_t i = 0; i < ELEMENTSOF(exec_calls); i++) {
+                PolicyAction a;
+                policy_effective_action(p, exec_calls[i], &a, NULL);
+                if (a.type == POLICY_ACTION_ERRNO || a.type == POLICY_ACTION_KILL)
+                        return a;
+        }
+        /* Only argument checks restrict them (or nothing does): use the unit's deny action. */
+        return p->deny_action;
+}
+
 int policy_derive_gate(const Policy *p, Policy **ret) {
         static const char *const exec_calls[] = { "execve", "execveat" };
         const PolicyOrigin gate = { .directive = POLICY_DIRECTIVE_EXEC_GATE };
@@ -495,6 +508,53 @@ static int lint_io_uring(const Policy *p, DiagList *diags) {
         return 0;
 }
 
+/* Directives of which only the seccomp part is enforced, and what systemd does besides. */
+static const struct {
+        PolicyDirective directive;
+        const char *missing;
+} partial_directives[] = {
+        { POLICY_DIRECTIVE_PROTECT_KERNEL_TUNABLES,
+          "/proc/sys, /sys and the other kernel tunables are not made read-only (systemd's main "
+          "effect); only _sysctl() is refused" },
+        { POLICY_DIRECTIVE_PROTECT_KERNEL_MODULES,
+          "CAP_SYS_MODULE is not removed and the module directories stay accessible; only the "
+          "module system calls are refused" },
+        { POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS,
+          "/dev/kmsg and /proc/kmsg stay accessible and CAP_SYSLOG is kept; only syslog() is "
+          "refused" },
+        { POLICY_DIRECTIVE_PROTECT_CLOCK,
+          "CAP_SYS_TIME and CAP_WAKE_ALARM are kept and /dev/rtc* stays writable; only the "
+          "clock-setting system calls are refused" },
+        { POLICY_DIRECTIVE_PROTECT_HOSTNAME,
+          "no UTS namespace is set up; only sethostname() and setdomainname() are refused" },
+        { POLICY_DIRECTIVE_PRIVATE_DEVICES,
+          "no private /dev is set up; only @raw-io is refused" },
+};
+
+static const PolicyOrigin *rule_origin_of(const Policy *p, PolicyDirective d) {
+        for (size_t i = 0; i < p->n_rules; i++)
+                if (p->rules[i].origin.directive == d)
+                        return &p->rules[i].origin;
+        return NULL;
+}
+
+static int lint_partial(const Policy *p, DiagList *diags) {
+        for (size_t i = 0; i < ELEMENTSOF(partial_directives); i++) {
+                PolicyDirective d = partial_directives[i].directive;
+                const PolicyOrigin *o = rule_origin_of(p, d);
+                int r;
+
+                if (!o)
+                        continue;
+                r = diag_add(diags, DIAG_WARNING, o->file, o->line, policy_directive_to_string(d),
+                             "Only the system call filter of this setting is enforced: %s",
+                             partial_directives[i].missing);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /*
  * Lints for `syscagectl verify`, all warnings:
  *  - an allow list without exit_group or rt_sigreturn: nearly every program needs them, and
@@ -503,7 +563,9 @@ static int lint_io_uring(const Policy *p, DiagList *diags) {
  *    for the native ABI, and on i386 socket and SysV IPC calls go through socketcall()/ipc()
  *    multiplexers that a deny list by name does not catch. Our default is the native ABI
  *    only, so the warning is about widening it, not about leaving it out;
- *  - io_uring allowed while calls it can replace are restricted.
+ *  - io_uring allowed while calls it can replace are restricted;
+ *  - directives of which only the seccomp part is enforced (ProtectKernelTunables= and
+ *    friends): systemd's main effect for them is a mount namespace or a capability drop.
  */
 int policy_lint(const Policy *p, DiagList *diags) {
         static const char *const essential[] = { "exit_group", "rt_sigreturn" };
@@ -530,5 +592,8 @@ int policy_lint(const Policy *p, DiagList *diags) {
                 if (r < 0)
                         return r;
         }
+        r = lint_partial(p, diags);
+        if (r < 0)
+                return r;
         return lint_io_uring(p, diags);
 }

@@ -104,7 +104,8 @@ typedef struct Policy {
         PolicyAction default_action;
         PolicyOrigin default_origin;
         /* What a denial means for this unit: SystemCallErrorNumber= (kill unless set). The
-         * exec gate uses it for denied execve and for the seccomp(NEW_LISTENER) rule. */
+         * exec gate uses it for the seccomp(NEW_LISTENER) rule, and for denied execve unless
+         * the policy says otherwise (policy_exec_gate_action()). */
         PolicyAction deny_action;
         PolicyOrigin deny_origin;
         bool allow_list;            /* SystemCallFilter= is an allow list */
@@ -155,6 +156,11 @@ bool policy_syscall_known(const Policy *p, const char *syscall);
 
 /* True when launching needs the exec gate: execve or execveat is not plainly allowed. */
 bool policy_denies_exec(const Policy *p);
+
+/* How the exec gate answers an execve/execveat after the launch: the policy's own action for
+ * execve, or for execveat when execve is not refused outright (so "~execve:EACCES" gives
+ * EACCES, "~execve:0" fake success), else the deny action. Always ERRNO (0..4094) or KILL. */
+PolicyAction policy_exec_gate_action(const Policy *p);
 
 /* The policy F_policy is compiled from when the exec gate is active: execve and execveat
  * allowed (the gate decides them), and seccomp() with SECCOMP_FILTER_FLAG_NEW_LISTENER

@@ -15,6 +15,9 @@
  *   system       system("/bin/echo BYPASS-system")
  *   int80        getpid through the i386 entry point (int $0x80)
  *   x32          getpid with the x32 syscall bit
+ *   mapped-path  execve whose path argument points into a shared mapping of the file named
+ *                by $SYSCAGE_TEST_FILE, untouched: whoever reads the path faults the page in
+ *                (a stall if the file system never answers); then a plain execve
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -151,6 +155,25 @@ static int do_x32(void) {
         return 0;
 }
 
+static int do_mapped_path(void) {
+        const char *file = getenv("SYSCAGE_TEST_FILE");
+        int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+        if (fd < 0) {
+                printf("mapped-path: open errno=%d\n", errno);
+                return -1;
+        }
+        void *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+        if (m == MAP_FAILED) {
+                printf("mapped-path: mmap errno=%d\n", errno);
+                return -1;
+        }
+        execve((const char *) m, target_argv, environ);
+        printf("mapped-path: errno=%d\n", errno);
+        /* Once more with an ordinary path. */
+        printf("mapped-path: again errno=%d\n", try_execve());
+        return 0;
+}
+
 static const struct {
         const char *name;
         int (*run)(void);
@@ -159,7 +182,7 @@ static const struct {
         { "thread", do_thread },           { "fork", do_fork },
         { "execveat", do_execveat },       { "posix_spawn", do_posix_spawn },
         { "system", do_system },           { "int80", do_int80 },
-        { "x32", do_x32 },
+        { "x32", do_x32 },                 { "mapped-path", do_mapped_path },
 };
 
 int main(int argc, char **argv) {

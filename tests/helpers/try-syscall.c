@@ -11,9 +11,16 @@
  * If the filter kills the process, the caller sees SIGSYS.
  *
  * NAME is a syscall name or number of the native ABI, or "i386:NAME" to make the call through
- * the i386 entry point (int $0x80, x86-64 only). An ARG is a number (decimal, 0x hex, 0 octal,
- * negative allowed), constant names joined with '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
- * "@buf" (a zeroed 4 KiB buffer) or "@path" (the --path string).
+ * the i386 entry point (int $0x80, x86-64 only). Two NAMEs are attacks rather than one call,
+ * and print "errno E..." for the first call that failed or "ok" if the attack worked:
+ * "rie-exec" (MemoryDenyWriteExecute=): personality(READ_IMPLIES_EXEC), then an anonymous
+ * read-write mapping is filled with code and mprotect()ed to PROT_READ only, which that
+ * personality turns into read+exec, and the code is run; "uring-socket FAMILY": a socket of
+ * FAMILY through io_uring (IORING_OP_SOCKET), which no socket() argument check sees. An
+ * ARG is a number (decimal, 0x hex, 0 octal, negative allowed), constant names joined with
+ * '|' (AF_INET, CLONE_NEWNET|SIGCHLD, ...),
+ * "@buf" (a zeroed 4 KiB buffer), "@path" (the --path string), "@tmp" ("/tmp") or
+ * "@sched-fifo" (a struct sched_attr asking for SCHED_FIFO, priority 1).
  *
  * Built without sanitizers and without libsyscage: only libc and libseccomp (for the name
  * lookup, done before any filter is loaded).
@@ -21,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/io_uring.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -59,12 +67,14 @@ static const struct {
         { "MAP_PRIVATE", MAP_PRIVATE }, { "MAP_ANONYMOUS", MAP_ANONYMOUS },
         { "SHM_EXEC", SHM_EXEC },
         { "O_CREAT", O_CREAT }, { "O_RDWR", O_RDWR }, { "O_WRONLY", O_WRONLY },
+        { "O_TMPFILE", O_TMPFILE },
         { "AT_FDCWD", (unsigned long) AT_FDCWD },
         { "SCHED_OTHER", SCHED_OTHER }, { "SCHED_FIFO", SCHED_FIFO }, { "SCHED_BATCH", SCHED_BATCH },
         { "PER_LINUX", PER_LINUX }, { "PER_LINUX32", PER_LINUX32 },
         { "SECCOMP_SET_MODE_FILTER", SECCOMP_SET_MODE_FILTER },
         { "SECCOMP_FILTER_FLAG_NEW_LISTENER", SECCOMP_FILTER_FLAG_NEW_LISTENER },
         { "S_ISUID", S_ISUID }, { "S_ISGID", S_ISGID },
+        { "READ_IMPLIES_EXEC", READ_IMPLIES_EXEC },
 };
 
 static char scratch[4096] __attribute__((aligned(64)));
@@ -74,6 +84,16 @@ static int parse_token(const char *t, const char *path, unsigned long *ret) {
 
         if (strcmp(t, "@buf") == 0) {
                 *ret = (unsigned long) scratch;
+                return 0;
+        }
+        if (strcmp(t, "@sched-fifo") == 0) {
+                /* struct sched_attr (size 48): SCHED_FIFO, priority 1. */
+                static uint32_t attr[12] = { 48, SCHED_FIFO, 0, 0, 0, 1 };
+                *ret = (unsigned long) attr;
+                return 0;
+        }
+        if (strcmp(t, "@tmp") == 0) {
+                *ret = (unsigned long) "/tmp";
                 return 0;
         }
         if (strcmp(t, "@path") == 0) {
@@ -159,6 +179,77 @@ static void report(long r, int err) {
         syscall(SYS_exit_group, 0);
 }
 
+static int load_filters(const struct sock_fprog *progs, size_t n) {
+        if (n > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                perror("PR_SET_NO_NEW_PRIVS");
+                return -1;
+        }
+        for (size_t k = 0; k < n; k++)
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[k]) < 0) {
+                        perror("seccomp");
+                        return -1;
+                }
+        return 0;
+}
+
+/* See "rie-exec" above. Runs under the filters: only personality, mmap, mprotect, write and
+ * exit_group are called. */
+static void attack_read_implies_exec(void) {
+#if defined(__x86_64__)
+        static const unsigned char code[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 }; /* mov $42,%eax; ret */
+#elif defined(__aarch64__)
+        static const unsigned char code[] = { 0x40, 0x05, 0x80, 0x52, 0xc0, 0x03, 0x5f, 0xd6 }; /* mov w0,#42; ret */
+#else
+#error "no code sample for this architecture"
+#endif
+        void *m;
+
+        if (syscall(SYS_personality, (unsigned long) READ_IMPLIES_EXEC) < 0)
+                report(-1, errno);
+        m = (void *) syscall(SYS_mmap, NULL, 4096UL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+                report(-1, errno);
+        memcpy(m, code, sizeof code);
+        __builtin___clear_cache((char *) m, (char *) m + sizeof code);
+        if (syscall(SYS_mprotect, m, 4096UL, PROT_READ) < 0)
+                report(-1, errno);
+        /* Without the personality this faults (SIGSEGV): the page is not executable. */
+        report(((int (*)(void)) m)() == 42 ? 0 : -1, EIO);
+}
+
+/* See "uring-socket" above: one IORING_OP_SOCKET through a ring set up by hand (no
+ * liburing). Runs under the filters. */
+static void attack_uring_socket(unsigned long family) {
+        struct io_uring_params p = {};
+        int fd = (int) syscall(SYS_io_uring_setup, 1, &p);
+        if (fd < 0)
+                report(-1, errno);
+        size_t sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+        size_t cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+        if (p.features & IORING_FEAT_SINGLE_MMAP)
+                sq_size = cq_size = sq_size > cq_size ? sq_size : cq_size;
+        char *sq = mmap(NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, IORING_OFF_SQ_RING);
+        char *cq = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq :
+                mmap(NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, IORING_OFF_CQ_RING);
+        struct io_uring_sqe *sqe = mmap(NULL, p.sq_entries * sizeof(*sqe), PROT_READ | PROT_WRITE,
+                                        MAP_SHARED, fd, IORING_OFF_SQES);
+        if (sq == MAP_FAILED || cq == MAP_FAILED || sqe == MAP_FAILED)
+                report(-1, errno);
+        memset(sqe, 0, sizeof(*sqe));
+        sqe->opcode = IORING_OP_SOCKET;
+        sqe->fd = (int) family;
+        sqe->off = SOCK_DGRAM;
+        unsigned *tail = (unsigned *) (sq + p.sq_off.tail);
+        ((unsigned *) (sq + p.sq_off.array))[*tail & *(unsigned *) (sq + p.sq_off.ring_mask)] = 0;
+        __atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+        if (syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+                report(-1, errno);
+        unsigned head = __atomic_load_n((unsigned *) (cq + p.cq_off.head), __ATOMIC_ACQUIRE);
+        struct io_uring_cqe *cqe = (struct io_uring_cqe *) (cq + p.cq_off.cqes) +
+                (head & *(unsigned *) (cq + p.cq_off.ring_mask));
+        report(cqe->res >= 0 ? 0 : -1, -cqe->res);
+}
+
 int main(int argc, char **argv) {
         struct sock_fprog progs[MAX_FILTERS];
         unsigned long a[6] = {};
@@ -183,6 +274,19 @@ int main(int argc, char **argv) {
                 return 2;
         }
         name = argv[i];
+        if (strcmp(name, "rie-exec") == 0) {
+                if (load_filters(progs, n_progs) < 0)
+                        return 2;
+                attack_read_implies_exec();
+        }
+        if (strcmp(name, "uring-socket") == 0) {
+                unsigned long family;
+                if (i + 1 >= argc || parse_arg(argv[i + 1], path, &family) < 0)
+                        return 2;
+                if (load_filters(progs, n_progs) < 0)
+                        return 2;
+                attack_uring_socket(family);
+        }
         if (strncmp(name, "i386:", 5) == 0) {
                 i386 = true;
                 name += 5;
@@ -204,15 +308,8 @@ int main(int argc, char **argv) {
                         fprintf(stderr, "bad argument %s\n", argv[k]);
                         return 2;
                 }
-        if (n_progs > 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-                perror("PR_SET_NO_NEW_PRIVS");
+        if (load_filters(progs, n_progs) < 0)
                 return 2;
-        }
-        for (size_t k = 0; k < n_progs; k++)
-                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &progs[k]) < 0) {
-                        perror("seccomp");
-                        return 2;
-                }
         if (i386) {
 #if defined(__x86_64__)
                 long r = int80(nr, a[0], a[1], a[2]);

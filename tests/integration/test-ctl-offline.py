@@ -53,6 +53,21 @@ p = run('verify', b, expect=0)
 check(f'{b}:2: ExecStart: warning:' in p.stderr and 'is a script' in p.stderr,
       f'no script lint:\n{p.stderr}')
 
+# The exec gate and capabilities: CAP_SYS_PTRACE is refused outright; a root service that
+# can reconfigure the kernel is warned about; a service with User= and no such ambient set is not.
+d = unit('ptrace.service', '[Service]\nExecStart=/bin/true\nUser=nobody\n'
+         'AmbientCapabilities=CAP_SYS_PTRACE\nSystemCallFilter=~execve\n')
+p = run('verify', d, expect=1)
+check(f'{d}:4: AmbientCapabilities: error: CAP_SYS_PTRACE' in p.stderr, f'no ptrace error:\n{p.stderr}')
+e = unit('rootgate.service', '[Service]\nExecStart=/bin/true\nSystemCallFilter=~execve\n')
+p = run('verify', e, expect=0)
+check(f'{e}:3: SystemCallFilter: warning: The policy denies execve, but the service runs as root'
+      in p.stderr, f'no root-capabilities lint:\n{p.stderr}')
+f = unit('usergate.service', '[Service]\nExecStart=/bin/true\nUser=nobody\nSystemCallFilter=~execve\n')
+p = run('verify', f, expect=0)
+check('runs as root' not in p.stderr and 'CAP_SYS_PTRACE' not in p.stderr,
+      f'unexpected capability lint:\n{p.stderr}')
+
 # Lint: deny list with non-native ABIs widened.
 c = unit('abi.service', '[Service]\nExecStart=/bin/true\nSystemCallFilter=~uname\n'
          'SystemCallArchitectures=x86\n')

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -332,6 +333,23 @@ static void test_bypass_thread(void **state) {
         free(c);
 }
 
+/* "~execve:0" is fake success: the call returns 0, and nothing runs. */
+static void test_gate_fake_success(void **state) {
+        const char *argv[] = { HELPER_DIR "/bypass", "thread", NULL };
+        Captured *c = calloc(1, sizeof(Captured));
+        Denials d = {};
+        ExecPlan plan;
+
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.gate_errno = 0;
+        assert_int_equal(harness_run(&plan, &d, c), 0);
+        assert_int_equal(c->result.report, EXEC_REPORT_EXECED);
+        assert_string_equal(c->out, "thread: errno=0\n");
+        assert_int_equal(d.n, 1);
+        assert_int_equal(d.d[0].error, 0);
+        free(c);
+}
+
 static void test_bypass_fork(void **state) {
         expect_denied(state, "fork", "execve");
 }
@@ -381,11 +399,57 @@ static void test_bypass_steal(void **state) {
         assert_int_equal(got, 0);
         assert_int_equal(error, EPERM);
 
-        /* Control: with CAP_SYS_PTRACE the same service does get our fds, the listener
-         * among them. That is why the bounding set loses it. */
+        /* The gate drops it even when the plan does not ask. */
         run_bypass(state, "steal", false, &d, c);
         assert_int_equal(sscanf(c->out, "steal: got=%d errno=%d", &got, &error), 2);
+        assert_int_equal(got, 0);
+        assert_int_equal(error, EPERM);
+
+        /* Control: without the gate a root service keeps CAP_SYS_PTRACE and does get our
+         * fds (with the gate, the listener would be among them). */
+        const char *argv[] = { HELPER_DIR "/bypass", "steal", NULL };
+        ExecPlan plan;
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.filter_notify = NULL;
+        plan.drop_cap_sys_ptrace = false;
+        assert_int_equal(harness_run(&plan, NULL, c), 0);
+        assert_int_equal(sscanf(c->out, "steal: got=%d errno=%d", &got, &error), 2);
         assert_true(got > 0);
+        free(c);
+}
+
+/* CAP_SYS_PTRACE must not reach a gated service by any route: not as root through the
+ * bounding set, and not through the ambient set, which a unit can ask for as any user (the
+ * plan flag drop_cap_sys_ptrace is meant for root services, so it is off here). */
+static void test_bypass_steal_ambient(void **state) {
+        const char *argv[] = { HELPER_DIR "/bypass", "steal", NULL };
+        static const gid_t no_groups[1];
+        Captured *c = calloc(1, sizeof(Captured));
+        Denials d = {};
+        ExecPlan plan;
+        int got = -1, error = -1;
+
+        for (int root = 0; root <= 1; root++) {
+                gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+                plan.drop_cap_sys_ptrace = root;
+                plan.ambient_capabilities = UINT64_C(1) << CAP_SYS_PTRACE;
+                if (!root) {
+                        plan.uid = plan.gid = 65534;
+                        plan.set_groups = true;
+                        plan.groups = no_groups;
+                }
+                plan.no_new_privs = exec_plan_want_nnp(&plan);
+                assert_int_equal(harness_run(&plan, &d, c), 0);
+                assert_null(strstr(c->out, "BYPASS"));
+                if (c->result.report == EXEC_REPORT_FAILED) {
+                        /* Refusing to start is fine too. */
+                        assert_int_equal(c->result.stage, EXEC_STAGE_CAPABILITIES);
+                        continue;
+                }
+                assert_int_equal(sscanf(c->out, "steal: got=%d errno=%d", &got, &error), 2);
+                assert_int_equal(got, 0);
+                assert_int_equal(error, EPERM);
+        }
         free(c);
 }
 
@@ -499,6 +563,69 @@ static void test_stop_while_pending(void **state) {
                 exec_process_free(p);
         }
         assert_int_equal(d.n, 0);
+}
+
+static int write_sysctl(const char *path, const char *value) {
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        return fd >= 0 && write(fd, value, strlen(value)) == (ssize_t) strlen(value) ? 0 : -1;
+}
+
+/* Whether a process running as UID can open PID's memory for writing (exit status 0). */
+static bool can_write_mem_as(pid_t pid, uid_t uid) {
+        char path[64];
+        int status;
+
+        snprintf(path, sizeof(path), "/proc/%d/mem", (int) pid);
+        pid_t c = fork();
+        assert_true(c >= 0);
+        if (c == 0) {
+                if (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+                        _exit(2);
+                _exit(open(path, O_RDWR | O_CLOEXEC) >= 0 ? 0 : 1);
+        }
+        assert_int_equal(waitpid(c, &status, 0), c);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 2);
+        return WEXITSTATUS(status) == 0;
+}
+
+/* While the launch execve waits in the gate, the child already runs as the service's user.
+ * Another process of that user must not be able to write its memory (and so change what
+ * the daemon is about to let it execute), whatever fs.suid_dumpable says. */
+static void test_prelaunch_memory(void **state) {
+        const char *argv[] = { "/bin/true", NULL };
+        static const gid_t no_groups[1];
+        char saved[16] = "";
+        ExecPlan plan;
+        ExecProcess *p;
+        ExecResult r;
+        ExecStage stage;
+        Denials d = {};
+        int error;
+
+        _cleanup_close_ int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0 && read(fd, saved, sizeof(saved) - 1) > 0);
+        assert_int_equal(write_sysctl("/proc/sys/fs/suid_dumpable", "1"), 0);
+
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.uid = plan.gid = 65534;
+        plan.set_groups = true;
+        plan.groups = no_groups;
+        plan.no_new_privs = exec_plan_want_nnp(&plan);
+        assert_int_equal(exec_spawn(&plan, &p), 0);
+        while (p->listener_fd < 0) {
+                struct pollfd pfd = { .fd = p->socket_fd, .events = POLLIN };
+                assert_int_equal(poll(&pfd, 1, 10000), 1);
+                assert_int_equal(exec_read_report(p, &stage, &error), EXEC_REPORT_LISTENER);
+        }
+        struct pollfd lfd = { .fd = p->listener_fd, .events = POLLIN };
+        assert_int_equal(poll(&lfd, 1, 10000), 1); /* the launch execve is pending */
+        bool writable = can_write_mem_as(p->pid, 65534);
+
+        assert_int_equal(write_sysctl("/proc/sys/fs/suid_dumpable", saved), 0);
+        assert_int_equal(exec_process_wait(p, harness_collect, &d, &r), 0);
+        assert_int_equal(r.report, EXEC_REPORT_EXECED);
+        exec_process_free(p);
+        assert_false(writable);
 }
 
 /* Stress: signals thrown at the child while it launches. */
@@ -618,14 +745,17 @@ int main(void) {
                 cmocka_unit_test(test_flood_and_hangup),
                 cmocka_unit_test(test_static_allow_list),
                 cmocka_unit_test(test_bypass_thread),
+                cmocka_unit_test(test_gate_fake_success),
                 cmocka_unit_test(test_bypass_fork),
                 cmocka_unit_test(test_bypass_execveat),
                 cmocka_unit_test(test_bypass_posix_spawn),
                 cmocka_unit_test(test_bypass_system),
                 cmocka_unit_test(test_bypass_other_abis),
                 cmocka_unit_test(test_bypass_steal),
+                cmocka_unit_test(test_bypass_steal_ambient),
                 cmocka_unit_test(test_bypass_relisten),
                 cmocka_unit_test(test_stop_while_pending),
+                cmocka_unit_test(test_prelaunch_memory),
                 cmocka_unit_test(test_stress_signals),
         };
 

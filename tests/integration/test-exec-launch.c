@@ -535,7 +535,11 @@ static void test_plan_check(void **state) {
         plan.filter_notify = &n; /* a gate without a policy */
         assert_int_equal(exec_plan_check(&plan), -EINVAL);
         plan.filter_notify = NULL;
-        plan.gate_errno = 0;
+        plan.gate_errno = 0; /* fake success */
+        assert_int_equal(exec_plan_check(&plan), 0);
+        plan.gate_errno = -1;
+        assert_int_equal(exec_plan_check(&plan), -EINVAL);
+        plan.gate_errno = 4096;
         assert_int_equal(exec_plan_check(&plan), -EINVAL);
         test_filter_free(&n);
 }

@@ -226,6 +226,33 @@ static void test_dump(void **state) {
         assert_non_null(strstr(pfc, "sched_setscheduler"));
 }
 
+/* The gate answers with the policy's own action for execve, as systemd's filter would. */
+static void test_gate_action(void **state) {
+        static const struct {
+                const char *lines[3];
+                PolicyAction want;
+        } cases[] = {
+                { { "SystemCallFilter=~execve execveat" }, POLICY_ACTION(POLICY_ACTION_KILL) },
+                { { "SystemCallFilter=~execve execveat", "SystemCallErrorNumber=EPERM" }, POLICY_ERRNO(EPERM) },
+                { { "SystemCallFilter=~execve:EACCES execveat:EACCES" }, POLICY_ERRNO(EACCES) },
+                { { "SystemCallFilter=~execve:0 execveat:0", "SystemCallErrorNumber=EPERM" }, POLICY_ERRNO(0) },
+                { { "SystemCallFilter=~execveat:kill", "SystemCallErrorNumber=EPERM" }, POLICY_ACTION(POLICY_ACTION_KILL) },
+                { { "SystemCallFilter=read exit_group", "SystemCallErrorNumber=ENOEXEC" }, POLICY_ERRNO(ENOEXEC) },
+                { { "SystemCallFilter=@system-service", "SystemCallFilter=~execve:ETXTBSY" }, POLICY_ERRNO(ETXTBSY) },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(policy_freep) Policy *p = build(cases[i].lines);
+                PolicyAction a = policy_exec_gate_action(p);
+                char got[32], want[32];
+                assert_true(policy_denies_exec(p));
+                if (!policy_action_equal(a, cases[i].want))
+                        fail_msg("%s: gate action %s, want %s", cases[i].lines[0],
+                                 policy_action_format(a, got, sizeof got),
+                                 policy_action_format(cases[i].want, want, sizeof want));
+        }
+}
+
 static bool has_warning(const DiagList *l, const char *key, const char *substring) {
         for (size_t i = 0; i < l->n; i++)
                 if (l->items[i].level == DIAG_WARNING && streq(l->items[i].key, key) &&
@@ -257,6 +284,15 @@ static void test_lint(void **state) {
         }
         lint(uring, &l4);
         assert_true(has_warning(&l4, "SystemCallFilter", "io_uring"));
+
+        /* Directives of which only the seccomp part is enforced say so. */
+        const char *partial[] = { "ProtectKernelTunables=yes", "ProtectClock=yes", NULL };
+        DiagList l5 = {};
+        lint(partial, &l5);
+        assert_true(has_warning(&l5, "ProtectKernelTunables", "/proc/sys"));
+        assert_true(has_warning(&l5, "ProtectClock", "CAP_SYS_TIME"));
+        assert_false(has_warning(&l5, "ProtectKernelLogs", "enforced"));
+        diag_list_done(&l5);
         diag_list_done(&l1);
         diag_list_done(&l2);
         diag_list_done(&l3);
@@ -268,6 +304,7 @@ int main(void) {
                 cmocka_unit_test(test_program_shape),
                 cmocka_unit_test(test_gate),
                 cmocka_unit_test(test_gate_wide),
+                cmocka_unit_test(test_gate_action),
                 cmocka_unit_test(test_cross_check),
                 cmocka_unit_test(test_hash),
                 cmocka_unit_test(test_dump),

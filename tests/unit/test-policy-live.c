@@ -56,6 +56,12 @@ static const LiveCase live_cases[] = {
           { { "socket AF_UNIX SOCK_STREAM 0", "ok" }, { "socket AF_INET SOCK_STREAM 0", "errno EAFNOSUPPORT" } } },
         { { "RestrictAddressFamilies=~AF_INET6" }, false,
           { { "socket AF_INET6 SOCK_DGRAM 0", "errno EAFNOSUPPORT" }, { "socket AF_UNIX SOCK_DGRAM 0", "ok" } } },
+        /* io_uring creates sockets without socket(): the ring itself is refused. */
+        { { "RestrictAddressFamilies=AF_UNIX", "SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM" }, false,
+          { { "uring-socket AF_INET", "errno ENOSYS" }, { "socket AF_INET SOCK_DGRAM 0", "errno EAFNOSUPPORT" },
+            { "socket AF_UNIX SOCK_DGRAM 0", "ok" } } },
+        { { "RestrictSUIDSGID=yes" }, false, { { "io_uring_setup 1 @buf", "errno ENOSYS" } } },
+        { { "RestrictNamespaces=yes" }, false, { { "uring-socket AF_INET", "ok" } } },
         { { "RestrictNamespaces=yes" }, false,
           { { "unshare CLONE_NEWNET", "errno EPERM" }, { "clone3 0 0", "errno ENOSYS" }, { "unshare 0", "ok" },
             { "setns -1 0", "errno EPERM" } } },
@@ -66,12 +72,19 @@ static const LiveCase live_cases[] = {
         { { "MemoryDenyWriteExecute=yes" }, false,
           { { "mmap 0 4096 PROT_WRITE|PROT_EXEC MAP_PRIVATE|MAP_ANONYMOUS -1 0", "errno EPERM" },
             { "mmap 0 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0", "ok" },
-            { "mprotect @buf 4096 PROT_READ|PROT_EXEC", "errno EPERM" } } },
+            { "mprotect @buf 4096 PROT_READ|PROT_EXEC", "errno EPERM" },
+            /* READ_IMPLIES_EXEC would turn a later mprotect(PROT_READ) into read+exec. */
+            { "personality READ_IMPLIES_EXEC", "errno EPERM" }, { "personality PER_LINUX", "ok" },
+            { "rie-exec", "errno EPERM" } } },
         { { "RestrictRealtime=yes" }, false,
-          { { "sched_setscheduler 0 SCHED_FIFO @buf", "errno EPERM" }, { "sched_setscheduler 0 SCHED_BATCH @buf", "ok" } } },
+          { { "sched_setscheduler 0 SCHED_FIFO @buf", "errno EPERM" }, { "sched_setscheduler 0 SCHED_BATCH @buf", "ok" },
+            /* The policy sits in a struct: a root service (CAP_SYS_NICE) would get SCHED_FIFO. */
+            { "sched_setattr 0 @sched-fifo 0", "errno EPERM" } } },
         { { "RestrictSUIDSGID=yes" }, false,
           { { "chmod @path 04755", "errno EPERM" }, { "chmod @path 0644", "ok" },
-            { "openat AT_FDCWD @path O_CREAT|O_RDWR 02644", "errno EPERM" }, { "openat2 AT_FDCWD @path @buf 24", "errno ENOSYS" } } },
+            { "openat AT_FDCWD @path O_CREAT|O_RDWR 02644", "errno EPERM" }, { "openat2 AT_FDCWD @path @buf 24", "errno ENOSYS" },
+            /* An unnamed file gets its mode without O_CREAT; linkat() would then publish it. */
+            { "openat AT_FDCWD @tmp O_TMPFILE|O_RDWR 04755", "errno EPERM" }, { "open @tmp O_TMPFILE|O_RDWR 02755", "errno EPERM" } } },
         { { "ProtectClock=yes" }, false, { { "clock_settime 9999 @buf", "errno EPERM" }, { "clock_gettime 0 @buf", "ok" } } },
         { { "ProtectKernelModules=yes" }, false, { { "delete_module @path 0", "errno EPERM" } } },
         { { "ProtectKernelLogs=yes" }, false, { { "syslog 10 0 0", "errno EPERM" } } },
@@ -196,10 +209,19 @@ static void test_baseline(void **state) {
         _cleanup_free_ char *a = run_helper(NULL, "sethostname @buf -1");
         _cleanup_free_ char *b = run_helper(NULL, "clock_settime 9999 @buf");
         _cleanup_free_ char *c = run_helper(NULL, "getpid");
+        /* The READ_IMPLIES_EXEC attack works when nothing stops it. */
+        _cleanup_free_ char *d = run_helper(NULL, "rie-exec");
+        /* So does a socket through io_uring. */
+        _cleanup_free_ char *e = run_helper(NULL, "uring-socket AF_INET");
+        /* And an unnamed set-user-ID file. */
+        _cleanup_free_ char *f = run_helper(NULL, "openat AT_FDCWD @tmp O_TMPFILE|O_RDWR 04755");
 
         assert_string_equal(a, "errno EINVAL");
         assert_string_equal(b, "errno EINVAL");
         assert_string_equal(c, "ok");
+        assert_string_equal(d, "ok");
+        assert_string_equal(e, "ok");
+        assert_string_equal(f, "ok");
 }
 
 static int setup(void **state) {

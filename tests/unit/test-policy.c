@@ -41,7 +41,7 @@ typedef struct Expect {
 typedef struct Case {
         const char *name;
         const char *lines[8];
-        Expect expect[14];
+        Expect expect[18];
 } Case;
 
 static const Case cases[] = {
@@ -51,6 +51,8 @@ static const Case cases[] = {
           { { X64, "uname", {}, ERR(ENETDOWN) }, { X64, "getpid", {}, ALLOW } } },
         { "SystemCallErrorNumber before the list, numeric", { "SystemCallErrorNumber=13", "SystemCallFilter=~uname" },
           { { X64, "uname", {}, ERR(EACCES) } } },
+        { "the largest errno libseccomp compiles", { "SystemCallErrorNumber=4094", "SystemCallFilter=~uname getppid:4094" },
+          { { X64, "uname", {}, ERR(4094) }, { X64, "getppid", {}, ERR(4094) } } },
         { "SystemCallErrorNumber=kill resets", { "SystemCallErrorNumber=EPERM", "SystemCallErrorNumber=kill", "SystemCallFilter=~uname" },
           { { X64, "uname", {}, KILL } } },
         { "SystemCallErrorNumber= empty resets", { "SystemCallErrorNumber=EPERM", "SystemCallErrorNumber=", "SystemCallFilter=~uname" },
@@ -63,9 +65,16 @@ static const Case cases[] = {
           { { X64, "read", {}, ALLOW }, { X64, "exit_group", {}, ERR(EPERM) }, { X64, "rt_sigreturn", {}, ERR(EPERM) },
             { X64, "execve", {}, ERR(EPERM) } } },
         { "allow list, unknown syscall numbers get ENOSYS", { "SystemCallFilter=read", "SystemCallErrorNumber=EPERM" },
-          { { X64, NULL, {}, ERR(ENOSYS), .nr = 1000 }, { X64, NULL, {}, ERR(ENOSYS), .nr = 999 } } },
+          { { X64, NULL, {}, ERR(ENOSYS), .nr = 1000 }, { X64, NULL, {}, ERR(ENOSYS), .nr = 999 },
+            /* -1 (0xffffffff) and the top of the x86-64 range are "unknown", not another ABI. */
+            { X64, NULL, {}, ERR(ENOSYS), .nr = -1 }, { X64, NULL, {}, ERR(ENOSYS), .nr = 0x3fffffff } } },
         { "deny mode, unknown syscall numbers allowed", { "SystemCallFilter=~uname" },
-          { { X64, NULL, {}, ALLOW, .nr = 1000 } } },
+          { { X64, NULL, {}, ALLOW, .nr = 1000 }, { X64, NULL, {}, ALLOW, .nr = -1 },
+            /* The x32 bit on the x86-64 arch token is another ABI: killed unless enabled. */
+            { X64, NULL, {}, KILL, .nr = 0x40000000 | 39 }, { X64, NULL, {}, KILL, .nr = 0x40000000 | 520 } } },
+        { "x32 enabled: its execve and the x86-64 numbers it lacks", { "SystemCallFilter=~uname", "SystemCallArchitectures=native x32" },
+          { { X64, NULL, {}, ALLOW, .nr = 0x40000000 | 39 }, { X64, NULL, {}, KILL, .nr = 0x40000000 | 63 },
+            { X64, NULL, {}, ALLOW, .nr = -1 } } },
         { "empty assignment resets list and mode", { "SystemCallFilter=read", "SystemCallFilter=", "SystemCallFilter=~getpid" },
           { { X64, "read", {}, ALLOW }, { X64, "uname", {}, ALLOW }, { X64, "getpid", {}, KILL } } },
         { "empty assignment alone: no filter", { "SystemCallFilter=~uname", "SystemCallFilter=" },
@@ -120,13 +129,14 @@ static const Case cases[] = {
             { X64, "socket", { 0x100000001ULL }, ERR(EAFNOSUPPORT) } } },
         { "address families, deny list", { "RestrictAddressFamilies=~AF_INET AF_INET6" },
           { { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_INET6 }, ERR(EAFNOSUPPORT) },
-            { X64, "socket", { 0x100000002ULL }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_UNIX }, ALLOW } } },
+            { X64, "socket", { 0x100000002ULL }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_UNIX }, ALLOW },
+            { X64, "io_uring_setup", {}, ERR(ENOSYS) }, { X64, "io_uring_enter", {}, ALLOW } } },
         { "address families, none", { "RestrictAddressFamilies=none" },
           { { X64, "socket", { AF_UNIX }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) } } },
         { "address families, removing the last allowed", { "RestrictAddressFamilies=AF_INET", "RestrictAddressFamilies=~AF_INET" },
           { { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) }, { X64, "socket", { AF_UNIX }, ERR(EAFNOSUPPORT) } } },
         { "address families, reset", { "RestrictAddressFamilies=AF_INET", "RestrictAddressFamilies=" },
-          { { X64, "socket", { AF_UNIX }, ALLOW } } },
+          { { X64, "socket", { AF_UNIX }, ALLOW }, { X64, "io_uring_setup", {}, ALLOW } } },
         { "address families with an allow list", { "SystemCallFilter=socket exit_group", "RestrictAddressFamilies=AF_UNIX" },
           { { X64, "socket", { AF_UNIX }, ALLOW }, { X64, "socket", { AF_INET }, ERR(EAFNOSUPPORT) }, { X64, "getpid", {}, KILL } } },
         { "an unconditional denial decides", { "SystemCallFilter=~socket:EACCES", "RestrictAddressFamilies=AF_UNIX" },
@@ -166,7 +176,10 @@ static const Case cases[] = {
             { X64, "mprotect", { 0, 4096, PROT_READ | PROT_EXEC }, ERR(EPERM) },
             { X64, "mprotect", { 0, 4096, PROT_READ }, ALLOW },
             { X64, "pkey_mprotect", { 0, 4096, PROT_EXEC, 0 }, ERR(EPERM) },
-            { X64, "shmat", { 1, 0, SHM_EXEC }, ERR(EPERM) }, { X64, "shmat", { 1, 0, SHM_RDONLY }, ALLOW } } },
+            { X64, "shmat", { 1, 0, SHM_EXEC }, ERR(EPERM) }, { X64, "shmat", { 1, 0, SHM_RDONLY }, ALLOW },
+            { X64, "personality", { READ_IMPLIES_EXEC }, ERR(EPERM) },
+            { X64, "personality", { PER_LINUX32 | READ_IMPLIES_EXEC }, ERR(EPERM) },
+            { X64, "personality", { PER_LINUX32 }, ALLOW } } },
         { "MemoryDenyWriteExecute on i386", { "MemoryDenyWriteExecute=yes", "SystemCallArchitectures=x86" },
           { { I386, "mmap", {}, ERR(EPERM) }, { I386, "mmap2", { 0, 4096, PROT_WRITE | PROT_EXEC }, ERR(EPERM) },
             { I386, "mmap2", { 0, 4096, PROT_READ }, ALLOW }, { I386, "mprotect", { 0, 1, PROT_EXEC }, ERR(EPERM) } } },
@@ -175,7 +188,7 @@ static const Case cases[] = {
             { X64, "sched_setscheduler", { 0, SCHED_OTHER }, ALLOW }, { X64, "sched_setscheduler", { 0, SCHED_BATCH }, ALLOW },
             { X64, "sched_setscheduler", { 0, SCHED_IDLE }, ALLOW }, { X64, "sched_setscheduler", { 0, SCHED_DEADLINE }, ERR(EPERM) },
             { X64, "sched_setscheduler", { 0, SCHED_OTHER | SCHED_RESET_ON_FORK }, ERR(EPERM) },
-            { X64, "sched_setattr", {}, ALLOW } } },
+            { X64, "sched_setattr", {}, ERR(EPERM) }, { X64, "sched_getattr", {}, ALLOW } } },
         { "RestrictSUIDSGID", { "RestrictSUIDSGID=1" },
           { { X64, "chmod", { 0, 04755 }, ERR(EPERM) }, { X64, "chmod", { 0, 0755 }, ALLOW },
             { X64, "fchmod", { 3, 02755 }, ERR(EPERM) }, { X64, "fchmodat", { 3, 0, 06755 }, ERR(EPERM) },
@@ -183,7 +196,10 @@ static const Case cases[] = {
             { X64, "mknodat", { 3, 0, 04644 }, ERR(EPERM) }, { X64, "creat", { 0, 04755 }, ERR(EPERM) },
             { X64, "open", { 0, O_CREAT | O_WRONLY, 06644 }, ERR(EPERM) }, { X64, "open", { 0, O_RDONLY, 04644 }, ALLOW },
             { X64, "openat", { 3, 0, O_CREAT | O_RDWR, 04644 }, ERR(EPERM) }, { X64, "openat", { 3, 0, O_CREAT, 0644 }, ALLOW },
-            { X64, "openat2", {}, ERR(ENOSYS) }, { X64, "fchmodat2", { 3, 0, 04755, 0 }, ERR(EPERM) } } },
+            { X64, "openat2", {}, ERR(ENOSYS) }, { X64, "fchmodat2", { 3, 0, 04755, 0 }, ERR(EPERM) },
+            { X64, "io_uring_setup", {}, ERR(ENOSYS) },
+            { X64, "openat", { 3, 0, O_TMPFILE | O_RDWR, 04644 }, ERR(EPERM) },
+            { X64, "open", { 0, O_TMPFILE | O_RDWR, 0644 }, ALLOW } } },
         { "ProtectClock", { "ProtectClock=yes" },
           { { X64, "clock_settime", {}, ERR(EPERM) }, { X64, "settimeofday", {}, ERR(EPERM) }, { X64, "adjtimex", {}, ERR(EPERM) },
             { X64, "clock_adjtime", {}, ERR(EPERM) }, { X64, "clock_gettime", {}, ALLOW } } },
@@ -274,6 +290,9 @@ static const BadCase bad_cases[] = {
         { { "SystemCallFilter=~@nosuchgroup" }, 2, "SystemCallFilter", "Unknown system call group" },
         { { "SystemCallFilter=~uname:EFOO" }, 2, "SystemCallFilter", "Invalid error number" },
         { { "SystemCallFilter=~uname:4096" }, 2, "SystemCallFilter", "Invalid error number" },
+        /* libseccomp refuses ERRNO(4095): a located error, not a failed compile later. */
+        { { "SystemCallFilter=~uname:4095" }, 2, "SystemCallFilter", "Invalid error number" },
+        { { "SystemCallErrorNumber=4095" }, 2, "SystemCallErrorNumber", "out of range 1..4094" },
         { { "SystemCallFilter=~:EPERM" }, 2, "SystemCallFilter", "Empty system call name" },
         { { "SystemCallErrorNumber=0" }, 2, "SystemCallErrorNumber", "out of range" },
         { { "SystemCallErrorNumber=EFOO" }, 2, "SystemCallErrorNumber", "Unknown error number" },
