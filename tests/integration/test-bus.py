@@ -11,6 +11,7 @@ import os
 import pwd
 import resource
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -611,6 +612,8 @@ def check_wait_client_death(sock):
 
 def main():
     global CTL_COPY, NOBODY_GID
+    # meson stops a test that runs over its time with SIGTERM: clean up the daemon then too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if os.geteuid() != 0:
         print('skip: needs root')
         return 77
