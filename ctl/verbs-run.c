@@ -213,6 +213,40 @@ static int run_wait_loop(sd_bus *bus, RunWait *w) {
         return CTL_EXIT_SUCCESS;
 }
 
+/* What the end of the run looks like beyond its result: how long the main process ran and
+ * which syscalls the policy denied (by name, with counts). The unit is still loaded: the
+ * daemon keeps a transient unit until its --wait client disconnects. */
+static void run_print_details(sd_bus *bus, const char *unit) {
+        __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+        UnitProperties props = {};
+        uint64_t start, end;
+        const char *denied;
+
+        if (bus_client_get_status(bus, unit, &props, &error) < 0)
+                return;
+        start = unit_properties_u(&props, "ExecMainStartTimestamp");
+        end = unit_properties_u(&props, "ExecMainExitTimestamp");
+        if (start > 0 && end >= start)
+                fprintf(stderr, "Service runtime: %.1fms\n", (double) (end - start) / 1000.0);
+        denied = unit_properties_str(&props, "DeniedSyscalls");
+        if (!isempty(denied)) {
+                fputs("Denied system calls:", stderr);
+                /* "name:count,name:count" */
+                for (const char *p = denied; *p;) {
+                        size_t n = strcspn(p, ",");
+                        const char *colon = memchr(p, ':', n);
+                        if (colon)
+                                fprintf(stderr, " %.*s (%.*s)", (int) (colon - p), p,
+                                        (int) (n - (size_t) (colon - p) - 1), colon + 1);
+                        else
+                                fprintf(stderr, " %.*s", (int) n, p);
+                        p += n + (p[n] == ',');
+                }
+                fputc('\n', stderr);
+        }
+        unit_properties_done(&props);
+}
+
 static int run_exit_code(const RunWait *w, bool quiet) {
         if (!quiet) {
                 fprintf(stderr, "Finished with result: %s\n", w->result);
@@ -296,5 +330,8 @@ int verb_run(int argc, char **argv) {
         r = run_wait_loop(bus, &w);
         if (r != CTL_EXIT_SUCCESS)
                 return r;
-        return run_exit_code(&w, a.quiet);
+        r = run_exit_code(&w, a.quiet);
+        if (!a.quiet)
+                run_print_details(bus, started);
+        return r;
 }

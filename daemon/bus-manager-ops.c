@@ -219,6 +219,10 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
         if (r >= 0)
                 r = append_t(reply, "InactiveEnterTimestamp", u->inactive_enter_timestamp);
         if (r >= 0)
+                r = append_t(reply, "ExecMainStartTimestamp", u->exec_main_start_timestamp);
+        if (r >= 0)
+                r = append_t(reply, "ExecMainExitTimestamp", u->exec_main_exit_timestamp);
+        if (r >= 0)
                 r = append_lists(reply, u);
         return r;
 }
@@ -397,31 +401,19 @@ static int transient_error(char **ret_message, int r, const char *fmt, ...) {
         return r;
 }
 
-/* run --pipe: the client's stdio, held open by the bus layer for the unit's lifetime, is
- * reopened through the daemon's /proc/self/fd links whenever the unit spawns, via the
- * ordinary file: and append: settings. Sockets cannot be reopened that way. */
-static int transient_stdio(UnitFile *f, const BusTransientSpec *spec, char **ret_message) {
-        static const char *const keys[] = { "StandardInput", "StandardOutput", "StandardError" };
+/* run --pipe: the unit gets its own duplicates of the client's stdio fds, handed to each of
+ * its processes as they are, so output lands where the client's shell put it (at the
+ * current offset of a file, into a pipe or socket) and nothing is reopened. */
+static int transient_stdio(Unit *u, const BusTransientSpec *spec) {
         const int fds[] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
 
+        assert_cc(ELEMENTSOF(fds) == ELEMENTSOF(u->stdio_fds));
         for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
-                char value[64];
-                struct stat st;
-                int r;
-
                 if (fds[i] < 0)
                         continue;
-                if (fstat(fds[i], &st) < 0)
+                u->stdio_fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+                if (u->stdio_fds[i] < 0)
                         return -errno;
-                if (S_ISSOCK(st.st_mode))
-                        return transient_error(ret_message, -EOPNOTSUPP,
-                                               "Not supported yet: a socket as %s with --pipe.", keys[i]);
-                /* A regular file is appended to, so ">>" on the client's side keeps its meaning. */
-                snprintf(value, sizeof(value), "%s:/proc/self/fd/%d", i > 0 && S_ISREG(st.st_mode) ? "append" : "file",
-                         fds[i]);
-                r = unit_file_add(f, "Service", keys[i], value, "(command line)", 2 + (unsigned) i);
-                if (r < 0)
-                        return r;
         }
         return 0;
 }
@@ -455,8 +447,6 @@ static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **r
         r = transient_exec_line(spec->argv, &exec);
         if (r >= 0)
                 r = unit_file_add(f, "Service", "ExecStart", exec, "(command line)", 1);
-        if (r >= 0)
-                r = transient_stdio(f, spec, ret_message);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(f);
@@ -649,6 +639,8 @@ int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret
                 r = transient_file(spec, &u->file, ret_message);
         if (r >= 0)
                 r = transient_load(m, u, spec, ret_message);
+        if (r >= 0)
+                r = transient_stdio(u, spec);
         if (r < 0)
                 return r;
         r = manager_add_unit(m, u->name, u);

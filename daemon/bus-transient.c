@@ -218,10 +218,11 @@ static int transient_start(BusConnection *c, TransientArgs *a, sd_bus_error *err
         r = bus_ops_start_transient(c->bus->manager, &spec, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, a->name);
-        if (bus_transient_register(c->bus, a->name, a->collect, a->fds) < 0)
-                log_warning("Out of memory: %s will not be unloaded when it ends.", a->name);
-        if (a->stop_on_disconnect && strv_extend(&c->bound_units, a->name) < 0)
+        bool bound = a->stop_on_disconnect && strv_extend(&c->bound_units, a->name) >= 0;
+        if (a->stop_on_disconnect && !bound)
                 log_warning("Out of memory: %s will not be stopped when its client goes away.", a->name);
+        if (bus_transient_register(c->bus, a->name, a->collect, bound) < 0)
+                log_warning("Out of memory: %s will not be unloaded when it ends.", a->name);
         log_info("Started transient unit %s for pid %d, uid %u.", a->name, (int) c->cred.pid, c->cred.uid);
         return 0;
 }

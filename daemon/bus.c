@@ -29,14 +29,13 @@ typedef struct BusUnitSeen {
 typedef struct BusTransient {
         char *name;
         bool collect;
-        int stdio_fds[3];
+        unsigned n_waiters; /* run --wait clients bound to it: it stays until they have read it */
+        bool ended;         /* inactive and due for collection once no client waits */
 } BusTransient;
 
 static BusTransient *bus_transient_free(BusTransient *t) {
         if (!t)
                 return NULL;
-        for (size_t i = 0; i < ELEMENTSOF(t->stdio_fds); i++)
-                safe_close(t->stdio_fds[i]);
         free(t->name);
         free(t);
         return NULL;
@@ -92,11 +91,24 @@ static BusConnection *bus_connection_free(BusConnection *c) {
         return NULL;
 }
 
+/* The client no longer waits for its transient units: collect those that already ended. */
+static void bus_connection_release_bound_units(BusConnection *c) {
+        STRV_FOREACH(name, c->bound_units) {
+                BusTransient *t = hashmap_get(c->bus->transient, *name);
+
+                if (!t || t->n_waiters == 0)
+                        continue;
+                if (--t->n_waiters == 0 && t->ended)
+                        (void) strv_extend(&c->bus->unload, t->name);
+        }
+}
+
 static int bus_connection_on_free(sd_event_source *s, void *userdata) {
         BusConnection *c = userdata;
 
         log_debug("Client (pid %d, uid %u) disconnected.", (int) c->cred.pid, c->cred.uid);
         bus_connection_stop_bound_units(c);
+        bus_connection_release_bound_units(c);
         bus_connection_free(c);
         return 0;
 }
@@ -539,19 +551,15 @@ static bool bus_unit_seen_update(BusUnitSeen *s, const BusUnitBrief *u) {
         return true;
 }
 
-int bus_transient_register(Bus *b, const char *name, bool collect, int stdio_fds[static 3]) {
+int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_for) {
         BusTransient *t = calloc(1, sizeof(BusTransient));
 
-        if (t)
-                for (size_t i = 0; i < ELEMENTSOF(t->stdio_fds); i++)
-                        t->stdio_fds[i] = TAKE_FD(stdio_fds[i]);
         if (!t || !(t->name = strdup(name)) || hashmap_put(b->transient, t->name, t) < 0) {
                 bus_transient_free(t);
-                for (size_t i = 0; i < 3; i++)
-                        stdio_fds[i] = safe_close(stdio_fds[i]);
                 return -ENOMEM;
         }
         t->collect = collect;
+        t->n_waiters = waited_for;
         return 0;
 }
 
@@ -564,6 +572,12 @@ static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
                 return;
         if (!t->collect && !streq(u->result, "success"))
                 return;
+        if (t->n_waiters > 0) {
+                /* Its client asks for the status next (denials, runtime): collected when
+                 * the client goes. */
+                t->ended = true;
+                return;
+        }
         (void) strv_extend(&b->unload, u->name); /* on failure: kept, like a failed unit */
 }
 

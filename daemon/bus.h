@@ -103,10 +103,11 @@ bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t 
 
 /* Remembers a transient unit so that it is unloaded once it is inactive: always with
  * collect, else only when it succeeded (a failed one stays for `status` until reset-failed).
- * Takes over stdio_fds (the client's stdin, stdout, stderr for run --pipe, or -EBADF; set to
- * -EBADF here, also on failure): the unit reopens them by their /proc/self/fd path whenever
- * it spawns, so they stay open, under the same numbers, until the unit is unloaded. */
-int bus_transient_register(Bus *b, const char *name, bool collect, int stdio_fds[static 3]);
+ * WAITED_FOR: a client (run --wait) is bound to it; it is not unloaded before that client
+ * disconnects, so the client can read the final status.
+ * The client's stdio for run --pipe is not kept here: the unit holds duplicates until its
+ * last process is gone (Unit.stdio_fds). */
+int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_for);
 
 /* Emits UnitStateChanged/UnitRemoved for every unit whose state differs from what was last
  * announced. Runs after every event loop iteration that did something. */

@@ -264,9 +264,11 @@ const char *seccomp_audit_action_to_string(const SeccompAudit *a) {
 
 /* ---- the reader ---- */
 
-static int kmsg_on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
-        KmsgReader *r = userdata;
+/* Reads what the kernel log has now, at most KMSG_BURST_MAX records, without blocking. */
+static void kmsg_read_pending(KmsgReader *r) {
         char buf[KMSG_RECORD_MAX];
+        int fd = r->fd;
+        sd_event_source *src = r->source;
 
         for (unsigned i = 0; i < KMSG_BURST_MAX; i++) {
                 SeccompAudit a;
@@ -295,7 +297,20 @@ static int kmsg_on_io(sd_event_source *src, int fd, uint32_t revents, void *user
                 if (r->callback)
                         r->callback(r, &a, r->userdata);
         }
+}
+
+static int kmsg_on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
+        kmsg_read_pending(userdata);
         return 0;
+}
+
+void kmsg_reader_flush(KmsgReader *r) {
+        int enabled = SD_EVENT_OFF;
+
+        if (!r || r->fd < 0 || sd_event_source_get_enabled(r->source, &enabled) < 0 ||
+            enabled == SD_EVENT_OFF)
+                return;
+        kmsg_read_pending(r);
 }
 
 int kmsg_open(sd_event *event, KmsgCallback cb, void *userdata, KmsgReader **ret) {

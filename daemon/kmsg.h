@@ -84,5 +84,10 @@ int kmsg_open(sd_event *event, KmsgCallback cb, void *userdata, KmsgReader **ret
 KmsgReader *kmsg_reader_free(KmsgReader *r);
 DEFINE_TRIVIAL_CLEANUP_FUNC(KmsgReader *, kmsg_reader_free);
 
+/* Reads the records the kernel has logged so far, now, instead of at the next event loop
+ * iteration. The kernel logs a seccomp kill before the process dies, so a caller that has
+ * just seen a process die of SIGSYS gets its record (if printk did not drop it). */
+void kmsg_reader_flush(KmsgReader *r);
+
 /* Records lost because the reader fell behind the kernel's ring buffer (EPIPE). */
 uint64_t kmsg_reader_overruns(const KmsgReader *r);

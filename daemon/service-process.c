@@ -14,6 +14,7 @@
 
 #include "cgroup.h"
 #include "fileio.h"
+#include "kmsg.h"
 #include "log.h"
 #include "manager-units.h"
 #include "manager.h"
@@ -111,9 +112,10 @@ static void process_exited(UnitProcess *p, int code, int status) {
         p->status = status;
         p->pidfd_source = sd_event_source_disable_unref(p->pidfd_source);
         (void) reaper_untrack(u->manager->manager->reaper, p->pid);
-        if (u->main == p)
+        if (u->main == p) {
+                u->exec_main_exit_timestamp = now_usec(CLOCK_REALTIME);
                 service_on_main_exited(u, code, status);
-        else if (u->control == p) {
+        } else if (u->control == p) {
                 u->control = NULL;
                 service_on_control_exited(u, code, status);
         } else
@@ -142,6 +144,10 @@ static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata
         if (p->exec && p->exec->socket_fd >= 0)
                 process_drain_reports(p);
         Unit *u = p->unit;
+        /* A seccomp kill: its record is already in the kernel log; read it now, so the denial
+         * is counted before the state change that clients (run --wait, status) act on. */
+        if ((si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) && si.si_status == SIGSYS)
+                kmsg_reader_flush(u->manager->kmsg);
         process_exited(p, si.si_code, si.si_status);
         /* p may be gone: look it up again. */
         for (size_t i = 0; i < u->n_procs; i++)
@@ -298,18 +304,28 @@ static int process_open_output(Unit *u) {
 static int process_open_stdio(Unit *u, ServiceExec *e, int *ret_stdin) {
         const UnitConfig *c = u->config;
         const char *in = c->std_input == EXEC_INPUT_FILE && c->std_input_path ? c->std_input_path : "/dev/null";
+        int fd;
 
-        int fd = open(in, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        *ret_stdin = fd;
-        e->plan.stdin_fd = fd;
+        if (u->stdio_fds[0] >= 0) {
+                e->plan.stdin_fd = u->stdio_fds[0]; /* the unit's, not ours to close */
+                *ret_stdin = -EBADF;
+        } else {
+                fd = open(in, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (fd < 0)
+                        return -errno;
+                *ret_stdin = fd;
+                e->plan.stdin_fd = fd;
+        }
         if (u->output) {
                 e->plan.stdout_fd = output_stream_child_fd(u->output, OUTPUT_STDOUT);
                 e->plan.stderr_fd = output_stream_child_fd(u->output, OUTPUT_STDERR);
                 if (e->plan.stdout_fd < 0 || e->plan.stderr_fd < 0)
                         return -EBADF;
         }
+        if (u->stdio_fds[1] >= 0)
+                e->plan.stdout_fd = u->stdio_fds[1];
+        if (u->stdio_fds[2] >= 0)
+                e->plan.stderr_fd = u->stdio_fds[2];
         return 0;
 }
 
@@ -345,6 +361,8 @@ static int process_register(Unit *u, UnitProcess *p, bool is_main) {
         p->is_main = is_main;
         if (is_main) {
                 u->main = p;
+                u->exec_main_start_timestamp = now_usec(CLOCK_REALTIME);
+                u->exec_main_exit_timestamp = 0;
                 u->main_pid = p->pid;
                 u->main_pid_known = true;
         } else

@@ -39,12 +39,6 @@ static int message(char **ret_message, const char *fmt, ...) {
         return 0;
 }
 
-static usec_t now_usec(clockid_t clock) {
-        struct timespec ts;
-        clock_gettime(clock, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 static bool state_is_inactive(ServiceState s) {
         return s == SERVICE_DEAD || s == SERVICE_FAILED;
 }
@@ -108,6 +102,11 @@ static void service_set_state(Unit *u, ServiceState state) {
                 u->active_enter_timestamp = u->state_change_timestamp;
         unit_write_status_file(u);
         /* Last: this may end the event loop or restart the unit. */
+        if (state == SERVICE_DEAD || state == SERVICE_FAILED)
+                /* A run --pipe client waits for EOF on its pipes: its fds go with the last
+                 * process (auto-restart keeps them for the next run). */
+                for (size_t i = 0; i < ELEMENTSOF(u->stdio_fds); i++)
+                        u->stdio_fds[i] = safe_close(u->stdio_fds[i]);
         if (!state_is_inactive(old) && state_is_inactive(state)) {
                 u->inactive_enter_timestamp = u->state_change_timestamp;
                 manager_units_unit_inactive(u->manager, u);

@@ -101,6 +101,8 @@ int unit_new(ManagerUnits *m, const char *name, Unit **ret) {
         u->load_state = UNIT_NOT_FOUND;
         u->state = SERVICE_DEAD;
         u->cgroup_fd = -EBADF;
+        for (size_t i = 0; i < ELEMENTSOF(u->stdio_fds); i++)
+                u->stdio_fds[i] = -EBADF;
         u->creds = (UnitCreds) { .uid = EXEC_UID_UNSET, .gid = EXEC_GID_UNSET };
         *ret = TAKE_PTR(u);
         return 0;
@@ -151,6 +153,8 @@ Unit *unit_free(Unit *u) {
         output_stream_free(u->output);
         output_stream_free(u->output_prev);
         safe_close(u->cgroup_fd);
+        for (size_t i = 0; i < ELEMENTSOF(u->stdio_fds); i++)
+                safe_close(u->stdio_fds[i]);
         free(u->cgroup_path);
         free(u->status_text);
         unit_load_done(u);
@@ -324,12 +328,6 @@ bool unit_is_active_or_transitioning(const Unit *u) {
         return s != UNIT_INACTIVE && s != UNIT_FAILED;
 }
 
-static usec_t now_realtime(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 static void format_timestamp(usec_t t, char *buf, size_t size) {
         time_t sec = (time_t) (t / USEC_PER_SEC);
         struct tm tm;
@@ -351,7 +349,7 @@ void unit_log_line(Unit *u, const char *fmt, ...) {
         for (char *p = text; *p; p++)
                 if (*p == '\n')
                         *p = ' ';
-        format_timestamp(now_realtime(), ts, sizeof ts);
+        format_timestamp(now_usec(CLOCK_REALTIME), ts, sizeof ts);
         int n = snprintf(line, sizeof line, "%s %s[%d] syscaged: %s\n", ts, u->name,
                          (int) u->main_pid, text);
         if (n < 0)
@@ -379,7 +377,7 @@ void unit_add_denial(Unit *u, const UnitDenial *d) {
         UnitDenial *slot = &u->denials[u->n_denials_total % UNIT_DENIALS_KEPT];
         *slot = *d;
         if (slot->timestamp == 0)
-                slot->timestamp = now_realtime();
+                slot->timestamp = now_usec(CLOCK_REALTIME);
         u->n_denials_total++;
         UnitDenialCounter *c = denial_counter(u, d->syscall);
         if (c)

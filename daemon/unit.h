@@ -156,6 +156,7 @@ typedef struct Unit {
         ServiceResult reload_result;
         usec_t state_change_timestamp; /* CLOCK_REALTIME */
         usec_t active_enter_timestamp, active_exit_timestamp, inactive_enter_timestamp;
+        usec_t exec_main_start_timestamp, exec_main_exit_timestamp; /* the last main process */
 
         UnitProcess *main;
         UnitProcess *control;
@@ -185,6 +186,10 @@ typedef struct Unit {
         sd_event_source *cgroup_source;  /* inotify on cgroup.events */
         char *cgroup_path;               /* absolute, NULL without cgroups */
         int cgroup_fd;
+        /* Transient units started with "run --pipe": the client's stdin, stdout and stderr,
+         * handed to every process of the unit as they are (same open file, same offset, a
+         * socket works too). -EBADF where the unit's StandardInput=/Output=/Error= apply. */
+        int stdio_fds[3];
 
         unsigned n_restarts;
         usec_t start_limit_begin;        /* CLOCK_MONOTONIC */

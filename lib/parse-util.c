@@ -580,3 +580,10 @@ bool path_is_absolute_normal(const char *s) {
                 return false;
         return path_components_ok(s + 1, true);
 }
+
+usec_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        clock_gettime(clock, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}

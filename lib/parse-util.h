@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -22,6 +23,9 @@ typedef uint64_t usec_t;
 #define USEC_PER_MINUTE (60ULL * USEC_PER_SEC)
 #define USEC_PER_HOUR (60ULL * USEC_PER_MINUTE)
 #define USEC_PER_DAY (24ULL * USEC_PER_HOUR)
+
+/* The current time of CLOCK in microseconds. */
+usec_t now_usec(clockid_t clock);
 
 /* Returns 1 for yes/true/on/y/t/1, 0 for no/false/off/n/f/0 (case-insensitive), else -EINVAL. */
 int parse_boolean(const char *v);

@@ -552,6 +552,63 @@ def check_runtime(sock, pid):
           f'fds back to baseline after thousands of transient runs ({fd_count(pid)} vs {base})')
 
 
+def check_run_results(sock):
+    """run --wait --pipe as the control-plane issue's acceptance states it, and the --pipe fixes."""
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+
+    def run(*args, **kw):
+        return subprocess.run([CTL_COPY, 'run', *args], capture_output=True, text=True, timeout=30,
+                              env=env, **kw)
+
+    p = run('--wait', '--pipe', '-p', 'SystemCallFilter=~uname', '/usr/bin/uname', '-s')
+    check(p.returncode == 255 and 'Denied system calls: uname (1)' in p.stderr,
+          f'run of a program killed for uname: exit 255, the result names uname ({p.returncode}, {p.stderr!r})')
+    p = run('--wait', '--pipe', '-p', 'SystemCallFilter=~uname', '-p', 'SystemCallErrorNumber=ENETDOWN',
+            '/usr/bin/uname', '-s')
+    check(p.returncode == 1 and 'Network is down' in p.stderr,
+          f'ENETDOWN reaches the caller\'s stderr, exit 1 ({p.returncode}, {p.stderr!r})')
+    p = run('--wait', '--pipe', '-p', 'SystemCallFilter=~execve', '/bin/bash', '-c', 'echo a; exec /usr/bin/echo b')
+    check(p.stdout == 'a\n' and p.returncode == 255,
+          f'~execve: only "a" is printed, the exec kills the shell ({p.stdout!r}, {p.returncode})')
+    # A denial in a run that still succeeds: the unit is collected only after the client
+    # has read its status, so the summary still names the call.
+    p = run('--wait', '--pipe', '-p', 'SystemCallFilter=~execve', '-p', 'SystemCallErrorNumber=EPERM',
+            '/bin/sh', '-c', '/bin/true; exit 0')
+    check(p.returncode == 0 and 'Denied system calls: execve (1)' in p.stderr,
+          f'a successful run still reports its denials ({p.returncode}, {p.stderr!r})')
+    # --pipe hands over the caller's open files as they are: output lands at the current
+    # offset of a file that already has content (it used to be reopened at offset 0).
+    path = os.path.join(os.path.dirname(CTL_COPY), 'pipe-out.txt')
+    with open(path, 'w') as f:
+        f.write('first line\n')
+    with open(path, 'a') as f:
+        f.flush()
+        subprocess.run([CTL_COPY, 'run', '--wait', '--pipe', '-q', '/bin/echo', 'second line'], stdout=f,
+                       timeout=30, env=env)
+    with open(path) as f:
+        got = f.read()
+    check(got == 'first line\nsecond line\n', f'--pipe writes at the caller\'s file offset ({got!r})')
+    # A socket as stdout works (reopening /proc/self/fd/N cannot do that).
+    a, b = socket.socketpair()
+    p = subprocess.run([CTL_COPY, 'run', '--wait', '--pipe', '-q', '/bin/echo', 'via socket'], stdout=b.fileno(),
+                       timeout=30, env=env)
+    b.close()
+    a.settimeout(10)
+    data = a.recv(100)
+    a.close()
+    check(p.returncode == 0 and data == b'via socket\n', f'--pipe with a socket as stdout ({data!r})')
+    # A failed run stays loaded (no --collect), but lets go of the caller's pipe: a reader
+    # of its output sees EOF instead of waiting for reset-failed.
+    reader = subprocess.Popen([CTL_COPY, 'run', '--wait', '--pipe', '-q', '/bin/sh', '-c', 'echo out; exit 3'],
+                              stdout=subprocess.PIPE, env=env)
+    try:
+        out, _ = reader.communicate(timeout=20)
+        check(out == b'out\n' and reader.returncode == 3, f'failed --pipe run: output, EOF, exit 3 ({out!r})')
+    except subprocess.TimeoutExpired:
+        reader.kill()
+        check(False, 'a failed --pipe run keeps the caller\'s pipe open')
+
+
 def body_transient(argv):
     """StartTransient's body: name "", no properties, argv, no options."""
     b = _string(b'', '')
@@ -648,6 +705,7 @@ def main():
         check_concurrent(sock, d.pid)
         if runtime_present(sock):
             check_runtime(sock, d.pid)
+            check_run_results(sock)
         else:
             print('skip unit runtime checks: this build has no unit runtime (ListUnits is empty)')
         check(d.poll() is None, 'daemon is still running')
