@@ -82,11 +82,28 @@ static uint32_t scmp_action(PolicyAction a) {
         }
 }
 
+/* libseccomp accepts only the actions its "API level" allows, and it sets that level from a probe
+ * of the seccomp(2) calls the running process can make. We use libseccomp only to compile and
+ * export programs; the kernel checks them when we load them ourselves. So a failed probe (a
+ * process whose seccomp(2) fails with ENOSYS, e.g. under valgrind, makes libseccomp assume level
+ * 1) must not make compilation refuse KILL_PROCESS, LOG or NOTIFY: raise the level to the one
+ * our actions need (5 adds user notification) when the probe said less. */
+#define FILTER_SECCOMP_API_MIN 5U
+
+static int api_level_ensure(void) {
+        if (seccomp_api_get() >= FILTER_SECCOMP_API_MIN)
+                return 0;
+        return seccomp_api_set(FILTER_SECCOMP_API_MIN);
+}
+
 static int ctx_new(uint32_t def, uint32_t badarch, const uint32_t *arches, size_t n,
                    scmp_filter_ctx *ret) {
-        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(def);
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
         int r;
 
+        if ((r = api_level_ensure()) < 0)
+                return r;
+        ctx = seccomp_init(def);
         if (!ctx)
                 return -ENOMEM;
         if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch)) < 0 ||

@@ -42,6 +42,17 @@ static void wait_exited(int pidfd) {
         assert_int_equal(poll(&p, 1, 10000), 1);
 }
 
+/* pidfd_open(2) fails with ENOSYS before Linux 5.3, and under valgrind 3.19, which does not
+ * implement it; the tests that need pidfds skip there rather than fail and leave children. */
+static void skip_without_pidfd(void) {
+        int fd, r = process_pidfd_open(getpid(), &fd);
+
+        if (r == -ENOSYS)
+                skip();
+        assert_int_equal(r, 0);
+        close(fd);
+}
+
 /* Runs the loop until cond holds (bounded). */
 static void run_until(sd_event *e, const Seen *s, size_t n) {
         for (int i = 0; i < 100 && s->n < n; i++)
@@ -57,6 +68,7 @@ static void test_reaper_tracked_and_orphans(void **state) {
         siginfo_t si;
         sigset_t mask;
 
+        skip_without_pidfd();
         assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);
@@ -154,9 +166,12 @@ static void test_process_pidfd(void **state) {
         pid_t pid = 0;
         siginfo_t si = { .si_pid = 12345 };
 
+        skip_without_pidfd();
         pid_t c = fork();
         assert_true(c >= 0);
         if (c == 0) {
+                /* Do not outlive a failed test (it would hold meson's output pipe open). */
+                (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
                 pause();
                 _exit(0);
         }
