@@ -20,6 +20,7 @@
 #include "filter-cache.h"
 #include "log.h"
 #include "manager-units.h"
+#include "message.h"
 #include "policy-build.h"
 #include "policy.h"
 #include "service.h"
@@ -388,19 +389,6 @@ static int transient_exec_line(char **argv, char **ret) {
         return 0;
 }
 
-static int transient_error(char **ret_message, int r, const char *fmt, ...) _printf_(3, 4);
-static int transient_error(char **ret_message, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_message) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_message, fmt, ap) < 0)
-                        *ret_message = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
 /* run --pipe: the unit gets its own duplicates of the client's stdio fds, handed to each of
  * its processes as they are, so output lands where the client's shell put it (at the
  * current offset of a file, into a pipe or socket) and nothing is reopened. */
@@ -437,9 +425,9 @@ static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **r
                 const char *section = unit_config_key_section(key);
 
                 if (!section)
-                        return transient_error(ret_message, -EINVAL, "Unknown property %s=.", key);
+                        return set_message_errno(ret_message, -EINVAL, "Unknown property %s=.", key);
                 if (strchr(value, '\n'))
-                        return transient_error(ret_message, -EINVAL, "The value of %s= contains a newline.", key);
+                        return set_message_errno(ret_message, -EINVAL, "The value of %s= contains a newline.", key);
                 r = unit_file_add(f, section, key, value, "-p", (unsigned) i + 1);
                 if (r < 0)
                         return r;
@@ -633,7 +621,7 @@ int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret
         if (!ops_ready(m))
                 return not_running(ret_message);
         if (manager_get_unit(m, spec->name))
-                return transient_error(ret_message, -EEXIST, "Unit %s already exists.", spec->name);
+                return set_message_errno(ret_message, -EEXIST, "Unit %s already exists.", spec->name);
         r = unit_new(m->unit_runtime, spec->name, &u);
         if (r >= 0)
                 r = transient_file(spec, &u->file, ret_message);

@@ -20,20 +20,9 @@
 #include "policy-build.h"
 #include "policy.h"
 #include "service.h"
+#include "message.h"
 #include "strv.h"
 #include "unit-events.h"
-
-static int message(char **ret_message, const char *fmt, ...) _printf_(2, 3);
-static int message(char **ret_message, const char *fmt, ...) {
-        va_list ap;
-        if (!ret_message)
-                return 0;
-        va_start(ap, fmt);
-        if (vasprintf(ret_message, fmt, ap) < 0)
-                *ret_message = NULL;
-        va_end(ap);
-        return 0;
-}
 
 static void closedirp(DIR **d) {
         if (*d)
@@ -233,18 +222,18 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
                 return 0;
         }
         if (!service_name_valid(name) || name_is_template(name))
-                return message(ret_message, "Invalid unit name '%s'.", name), -EINVAL;
+                return set_message(ret_message, "Invalid unit name '%s'.", name), -EINVAL;
         r = unit_load_new(mu, name, &u);
         if (r < 0)
-                return message(ret_message, "Failed to load %s: %s", name, strerror(-r)), r;
+                return set_message(ret_message, "Failed to load %s: %s", name, strerror(-r)), r;
         if (u->load_state == UNIT_NOT_FOUND) {
                 unit_free(u);
-                return message(ret_message, "Unit %s not found.", name), -ENOENT;
+                return set_message(ret_message, "Unit %s not found.", name), -ENOENT;
         }
         r = manager_units_add(mu, u);
         if (r < 0) {
                 unit_free(u);
-                return message(ret_message, "Too many units."), r;
+                return set_message(ret_message, "Too many units."), r;
         }
         *ret = u;
         return 0;
@@ -331,7 +320,7 @@ static int enabled_change(Manager *m, const char *name, bool enable, char **ret_
                 return -ENOMEM;
         r = enabled_write(mu, set);
         if (r < 0)
-                return message(ret_message, "Failed to write the enabled set: %s", strerror(-r)), r;
+                return set_message(ret_message, "Failed to write the enabled set: %s", strerror(-r)), r;
         strv_free(mu->enabled);
         mu->enabled = TAKE_PTR(set);
         return 0;
@@ -481,7 +470,7 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
         int r;
 
         if (!list)
-                return message(ret_message, "Out of memory."), -ENOMEM;
+                return set_message(ret_message, "Out of memory."), -ENOMEM;
         HASHMAP_FOREACH(u, m->units)
                 list[k++] = u;
         for (size_t i = 0; i < k; i++) {
@@ -493,7 +482,7 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
         if (r >= 0)
                 r = enabled_read(mu);
         if (r < 0)
-                return message(ret_message, "Failed to reload: %s", strerror(-r)), r;
+                return set_message(ret_message, "Failed to reload: %s", strerror(-r)), r;
         return 0;
 }
 
@@ -502,7 +491,7 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
 static int get_loaded(Manager *m, const char *name, Unit **ret, char **ret_message) {
         Unit *u = manager_get_unit(m, name);
         if (!u)
-                return message(ret_message, "Unit %s not loaded.", name), -ENOENT;
+                return set_message(ret_message, "Unit %s not loaded.", name), -ENOENT;
         *ret = u;
         return 0;
 }

@@ -13,19 +13,8 @@
 #include "manager-units.h"
 #include "manager.h"
 #include "service-exec.h"
+#include "message.h"
 #include "strv.h"
-
-static int message(char **ret_message, const char *fmt, ...) _printf_(2, 3);
-static int message(char **ret_message, const char *fmt, ...) {
-        va_list ap;
-        if (!ret_message)
-                return 0;
-        va_start(ap, fmt);
-        if (vasprintf(ret_message, fmt, ap) < 0)
-                *ret_message = NULL;
-        va_end(ap);
-        return 0;
-}
 
 ServiceExec *service_exec_free(ServiceExec *e) {
         if (!e)
@@ -241,7 +230,7 @@ static int read_env_file(const char *spec, char ***env, char **ret_message) {
         if (fd < 0) {
                 if (optional)
                         return 0;
-                return message(ret_message, "Failed to read EnvironmentFile=%s: %s", path,
+                return set_message(ret_message, "Failed to read EnvironmentFile=%s: %s", path,
                                strerror(errno)), -errno;
         }
         _cleanup_free_ char *buf = malloc(SERVICE_ENV_FILE_MAX + 1);
@@ -256,7 +245,7 @@ static int read_env_file(const char *spec, char ***env, char **ret_message) {
                         break;
                 n += (size_t) k;
                 if (n > SERVICE_ENV_FILE_MAX)
-                        return message(ret_message, "EnvironmentFile=%s is larger than %u bytes",
+                        return set_message(ret_message, "EnvironmentFile=%s is larger than %u bytes",
                                        path, SERVICE_ENV_FILE_MAX), -E2BIG;
         }
         buf[n] = '\0';
@@ -350,7 +339,7 @@ int service_exec_setup_directories(Unit *u, char **ret_message) {
                 STRV_FOREACH(d, list) {
                         int r = mkdir_owned(base, *d, mode, u->creds.uid, u->creds.gid);
                         if (r < 0)
-                                return message(ret_message, "Failed to set up %s/%s: %s", base,
+                                return set_message(ret_message, "Failed to set up %s/%s: %s", base,
                                                *d, strerror(-r)), r;
                 }
         }
@@ -397,7 +386,7 @@ static int build_env(Unit *u, pid_t mainpid, char ***ret, char **ret_message) {
         if (env_add_directories(u, &env) < 0)
                 return -ENOMEM;
         if (strv_length(env) > SERVICE_ENV_MAX)
-                return message(ret_message, "Environment has more than %u variables",
+                return set_message(ret_message, "Environment has more than %u variables",
                                SERVICE_ENV_MAX), -E2BIG;
         *ret = TAKE_PTR(env);
         return 0;
@@ -482,7 +471,7 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, pid_t mainpid, Service
         exec_plan_init(&e->plan);
         r = service_exec_find_executable(cmd->path, &e->path);
         if (r < 0)
-                return message(ret_message, "Executable %s: %s", cmd->path, strerror(-r)), r;
+                return set_message(ret_message, "Executable %s: %s", cmd->path, strerror(-r)), r;
         r = build_env(u, mainpid, &e->envp, ret_message);
         if (r < 0)
                 return r;
@@ -492,7 +481,7 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, pid_t mainpid, Service
         else if (service_exec_expand_argv(cmd->argv, e->envp, &e->argv) < 0)
                 e->argv = NULL;
         if (!e->argv || !e->argv[0])
-                return message(ret_message, "Command line of %s expands to nothing", cmd->path),
+                return set_message(ret_message, "Command line of %s expands to nothing", cmd->path),
                        -EINVAL;
         r = prepare_working_directory(u, e);
         if (r < 0)

@@ -17,6 +17,7 @@
 #include "service-exec.h"
 #include "service-process.h"
 #include "service.h"
+#include "message.h"
 #include "strv.h"
 
 static void service_enter_signal(Unit *u, ServiceState state, ServiceResult f);
@@ -26,18 +27,6 @@ static void service_enter_running(Unit *u, ServiceResult f);
 static void service_enter_start_post(Unit *u);
 static void service_enter_start(Unit *u);
 static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart);
-
-static int message(char **ret_message, const char *fmt, ...) _printf_(2, 3);
-static int message(char **ret_message, const char *fmt, ...) {
-        va_list ap;
-        if (!ret_message)
-                return 0;
-        va_start(ap, fmt);
-        if (vasprintf(ret_message, fmt, ap) < 0)
-                *ret_message = NULL;
-        va_end(ap);
-        return 0;
-}
 
 static bool state_is_inactive(ServiceState s) {
         return s == SERVICE_DEAD || s == SERVICE_FAILED;
@@ -431,7 +420,7 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
                                 u->result = SERVICE_FAILURE_RESOURCES;
                                 service_set_state(u, SERVICE_FAILED);
                         }
-                        return message(ret_message, "Unit %s failed to load.", u->name), -ENOEXEC;
+                        return set_message(ret_message, "Unit %s failed to load.", u->name), -ENOEXEC;
                 }
         }
         if (service_start_limit_hit(u)) {
@@ -439,7 +428,7 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
                 unit_log_line(u, "Start request repeated too quickly.");
                 u->result = SERVICE_FAILURE_START_LIMIT_HIT;
                 service_set_state(u, SERVICE_FAILED);
-                return message(ret_message, "Start request for %s repeated too quickly.", u->name),
+                return set_message(ret_message, "Start request for %s repeated too quickly.", u->name),
                        -ECANCELED;
         }
         u->result = SERVICE_SUCCESS;
@@ -452,7 +441,7 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
         u->start_seq = ++u->manager->start_seq;
         r = unit_new_invocation_id(u);
         if (r < 0)
-                return message(ret_message, "Failed to generate an invocation ID: %s", strerror(-r)), r;
+                return set_message(ret_message, "Failed to generate an invocation ID: %s", strerror(-r)), r;
         r = service_process_prepare(u, ret_message);
         if (r < 0) {
                 u->result = SERVICE_FAILURE_RESOURCES;
@@ -468,10 +457,10 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
 
 int service_start(Unit *u, char **ret_message) {
         if (u->load_state != UNIT_LOADED && !u->pending)
-                return message(ret_message, "Unit %s is not loaded properly (%s).", u->name,
+                return set_message(ret_message, "Unit %s is not loaded properly (%s).", u->name,
                                unit_load_state_to_string(u->load_state)), -ENOEXEC;
         if (u->manager->manager->shutdown_requested)
-                return message(ret_message, "The daemon is shutting down."), -ESHUTDOWN;
+                return set_message(ret_message, "The daemon is shutting down."), -ESHUTDOWN;
         switch (unit_active_state(u)) {
         case UNIT_ACTIVE:
         case UNIT_RELOADING:
@@ -518,13 +507,13 @@ int service_stop(Unit *u, char **ret_message) {
 
 int service_reload(Unit *u, char **ret_message) {
         if (u->state != SERVICE_RUNNING && u->state != SERVICE_EXITED)
-                return message(ret_message, "Unit %s is not active.", u->name), -ENOTCONN;
+                return set_message(ret_message, "Unit %s is not active.", u->name), -ENOTCONN;
         if (u->config->exec[SERVICE_EXEC_RELOAD].n == 0)
-                return message(ret_message, "Unit %s has no ExecReload=.", u->name), -ENOTSUP;
+                return set_message(ret_message, "Unit %s has no ExecReload=.", u->name), -ENOTSUP;
         u->reload_result = SERVICE_SUCCESS;
         int r = service_run_control(u, SERVICE_EXEC_RELOAD, 0);
         if (r < 0)
-                return message(ret_message, "Failed to run ExecReload=: %s", strerror(-r)), r;
+                return set_message(ret_message, "Failed to run ExecReload=: %s", strerror(-r)), r;
         service_set_state(u, SERVICE_RELOAD);
         service_arm_timer(u, u->config->timeout_start);
         return 0;
@@ -532,9 +521,9 @@ int service_reload(Unit *u, char **ret_message) {
 
 int service_kill(Unit *u, int signo, char **ret_message) {
         if (!unit_is_active_or_transitioning(u))
-                return message(ret_message, "Unit %s is not active.", u->name), -ESRCH;
+                return set_message(ret_message, "Unit %s is not active.", u->name), -ESRCH;
         if (signo <= 0 || signo >= _NSIG)
-                return message(ret_message, "Invalid signal %d.", signo), -EINVAL;
+                return set_message(ret_message, "Invalid signal %d.", signo), -EINVAL;
         service_process_kill(u, signo, false);
         return 0;
 }
