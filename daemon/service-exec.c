@@ -437,6 +437,15 @@ static void prepare_process_attributes(Unit *u, ExecPlan *p) {
                 if (c->rlimit_set[i])
                         p->rlimits[i] = (ExecRlimit) { .set = true, .soft = c->rlimit[i].rlim_cur,
                                                        .hard = c->rlimit[i].rlim_max };
+        /* The daemon raises its own soft fd limit (it holds fds for every client and
+         * service); services start with the customary 1024, as under systemd, unless
+         * LimitNOFILE= says otherwise: select() cannot handle fds above 1023. */
+        struct rlimit rl;
+        if (!c->rlimit_set[RLIMIT_NOFILE] && getrlimit(RLIMIT_NOFILE, &rl) >= 0 &&
+            rl.rlim_cur > SERVICE_NOFILE_SOFT_DEFAULT)
+                p->rlimits[RLIMIT_NOFILE] = (ExecRlimit) { .set = true,
+                                                           .soft = SERVICE_NOFILE_SOFT_DEFAULT,
+                                                           .hard = rl.rlim_max };
         p->capability_bounding_set = c->capability_bounding_set == CAPABILITY_MASK_ALL
                                              ? EXEC_CAPS_ALL : c->capability_bounding_set;
         p->ambient_capabilities = c->ambient_capabilities;

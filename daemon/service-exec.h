@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+/* Soft RLIMIT_NOFILE of a service without LimitNOFILE= (the hard limit is the daemon's). */
+#define SERVICE_NOFILE_SOFT_DEFAULT 1024u
+
 #include "exec-plan.h"
 #include "unit.h"
 

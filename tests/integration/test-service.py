@@ -11,6 +11,7 @@ Exit status: 0 pass, 1 fail, 77 skipped (not root, or no seccomp user notificati
 import os
 import pwd
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -522,7 +523,8 @@ def test_environment_and_directories(ctx):
         f.write('# comment\nFROMFILE="file value"\nSHARED=file\n')
     script = ('echo dirs $RUNTIME_DIRECTORY $STATE_DIRECTORY $LOGS_DIRECTORY; '
               'echo ids $USER $HOME $INVOCATION_ID; echo env $FROMFILE/$SHARED/$PLAIN; '
-              'echo cwd $(pwd) umask $(umask); touch $STATE_DIRECTORY/written')
+              'echo cwd $(pwd) umask $(umask); echo nofile $(ulimit -Sn); '
+              'touch $STATE_DIRECTORY/written')
     with open(os.path.join(ctx.tmp, 'env.sh'), 'w') as f:
         f.write(script + '\n')
     units = {
@@ -532,6 +534,8 @@ def test_environment_and_directories(ctx):
                             'WorkingDirectory=-/nonexistent/dir\nExecStart=/bin/sh %s'
                             % (envfile, os.path.join(ctx.tmp, 'env.sh'))),
         'noenv.service': unit('Type=oneshot\nEnvironmentFile=/nonexistent/env\nExecStart=/bin/true'),
+        'nofile.service': unit("Type=oneshot\nLimitNOFILE=2048:4096\n"
+                               "ExecStart=/bin/sh -c 'echo nofile $(ulimit -Sn) $(ulimit -Hn)'"),
     }
     d = ctx.daemon(units, list(units))
     s = d.wait('env.service', lambda s: s['ExecMainCode'] != '' and s['ActiveState'] != 'activating',
@@ -546,6 +550,13 @@ def test_environment_and_directories(ctx):
     check(re.fullmatch('[0-9a-f]{32}', s['InvocationID']), 'InvocationID %r' % s['InvocationID'])
     check('stdout: env file value/file/p\n' in log, 'EnvironmentFile= must override Environment=:\n' + log)
     check('stdout: cwd / umask 0027\n' in log, 'WorkingDirectory=-/missing or UMask=:\n' + log)
+    # The daemon raises its own soft fd limit; a service without LimitNOFILE= starts with 1024.
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    want = min(1024, hard) if hard != resource.RLIM_INFINITY else 1024
+    check('stdout: nofile %d\n' % want in log, 'default soft RLIMIT_NOFILE is not %d:\n%s' % (want, log))
+    d.wait('nofile.service', lambda s: s['ExecMainCode'] != '' and s['ActiveState'] != 'activating',
+           'oneshot finished')
+    d.wait_log('nofile.service', 'stdout: nofile 2048 4096')
     for path, mode in ((rt, 0o755), (st, 0o700), (lg, 0o755)):
         stt = os.stat(path)
         check(stt.st_uid == nobody.pw_uid, '%s owned by uid %d' % (path, stt.st_uid))
