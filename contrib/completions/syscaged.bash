@@ -1,0 +1,39 @@
+# bash completion for syscaged(8)                                  -*- shell-script -*-
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Install as /usr/share/bash-completion/completions/syscaged, or source it.
+
+_syscaged() {
+        local cur=${COMP_WORDS[COMP_CWORD]} prev=""
+        ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+        COMPREPLY=()
+
+        # "--opt=value": bash splits at '=' (COMP_WORDBREAKS), giving "--opt" "=" "value".
+        if [[ $cur == "=" ]]; then
+                cur=""
+        elif [[ $prev == "=" && COMP_CWORD -gt 1 ]]; then
+                prev=${COMP_WORDS[COMP_CWORD - 2]}
+        fi
+
+        case $prev in
+        --units-dir|--state-dir|--runtime-dir)
+                mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+                compopt -o filenames 2>/dev/null
+                return 0 ;;
+        --socket)
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                compopt -o filenames 2>/dev/null
+                return 0 ;;
+        --control-group)
+                mapfile -t COMPREPLY < <(compgen -g -- "$cur")
+                return 0 ;;
+        --log-level)
+                mapfile -t COMPREPLY < <(compgen -W "debug info notice warning err crit alert emerg" -- "$cur")
+                return 0 ;;
+        esac
+        mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
+                --socket --control-group --log-level" -- "$cur")
+        return 0
+}
+
+complete -F _syscaged syscaged
