@@ -11,7 +11,7 @@ _syscaged() {
         # "--opt=value": bash splits at '=' (COMP_WORDBREAKS), giving "--opt" "=" "value".
         if [[ $cur == "=" ]]; then
                 cur=""
-        elif [[ $prev == "=" && COMP_CWORD -gt 1 ]]; then
+        elif [[ $prev == "=" ]] && ((COMP_CWORD > 1)); then
                 prev=${COMP_WORDS[COMP_CWORD - 2]}
         fi
 
