@@ -89,8 +89,11 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_RUNTIME_DIR:
                 case ARG_SOCKET:
                         if (isempty(optarg) || optarg[0] != '/')
-                                return log_error_errno(EINVAL, "%s needs an absolute path, got '%s'.",
-                                                       argv[optind - 1], optarg);
+                                return log_error_errno(EINVAL, "--%s needs an absolute path, got '%s'.",
+                                                       c == ARG_STATE_DIR ? "state-dir"
+                                                       : c == ARG_RUNTIME_DIR ? "runtime-dir"
+                                                                               : "socket",
+                                                       optarg);
                         if (c == ARG_STATE_DIR)
                                 arg_state_dir = optarg;
                         else if (c == ARG_RUNTIME_DIR)
@@ -192,6 +195,7 @@ static int run(int argc, char **argv) {
                                   strerror(-r), -r);
                 return 1;
         }
+        manager_start_enabled(m);
         return manager_run(m);
 }
 

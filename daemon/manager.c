@@ -193,8 +193,11 @@ int manager_startup(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");
         (void) manager_units_load_all(m->unit_runtime);
-        (void) manager_units_start_enabled(m->unit_runtime);
         return 0;
+}
+
+void manager_start_enabled(Manager *m) {
+        (void) manager_units_start_enabled(m->unit_runtime);
 }
 
 int manager_run(Manager *m) {

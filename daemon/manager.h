@@ -4,8 +4,9 @@
  * tracking (cgroups, reaper) and the unit table. It is passed explicitly; there is no global
  * manager.
  *
- * Life cycle: manager_new() -> manager_startup() (fatal on failure) -> manager_run() (returns
- * the exit code when the loop ends) -> manager_free().
+ * Life cycle: manager_new() -> manager_startup() (fatal on failure; loads the units) -> the
+ * control socket is bound (bus_new()) -> manager_start_enabled() -> manager_run() (returns the
+ * exit code when the loop ends) -> manager_free().
  *
  * Shutdown: SIGTERM or SIGINT call manager_shutdown(), which asks every unit to stop and then
  * waits. Units report their activity with manager_unit_activated()/manager_unit_deactivated()
@@ -68,6 +69,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 /* Creates the state and runtime directories, sets up cgroups and the reaper. Logs and returns
  * -errno on failure; the daemon then exits. */
 int manager_startup(Manager *m);
+/* Starts the enabled units. Called once the control socket is ours, so that a second daemon
+ * given the same socket fails before it starts anything. */
+void manager_start_enabled(Manager *m);
 /* Tells the service manager we are ready and runs the loop. Returns the exit status. */
 int manager_run(Manager *m);
 

@@ -124,6 +124,24 @@ def run_daemon_checks(tmp, cgroup_dir):
         check(os.path.exists(sock) and (os.stat(sock).st_mode & 0o777) == 0o666,
               'control socket is open, mode 0666')
 
+        # A second daemon given the same socket fails, and before starting any unit.
+        units2, state2 = os.path.join(tmp, 'units2'), os.path.join(tmp, 'state2')
+        os.makedirs(units2)
+        os.makedirs(state2)
+        marker = os.path.join(tmp, 'second-daemon-started-a-unit')
+        with open(os.path.join(units2, 'marker.service'), 'w') as f:
+            f.write(f'[Service]\nType=oneshot\nExecStart=/bin/touch {marker}\n'
+                    '[Install]\nWantedBy=multi-user.target\n')
+        with open(os.path.join(state2, 'enabled'), 'w') as f:
+            f.write('marker.service\n')
+        second = subprocess.run([SYSCAGED, '--units-dir', units2, '--state-dir', state2,
+                                 '--runtime-dir', os.path.join(tmp, 'run2'), '--socket', sock],
+                                capture_output=True, text=True, timeout=30)
+        check(second.returncode == 1, f'a second daemon on the same socket exits 1 ({second.returncode})')
+        time.sleep(0.3)
+        check(not os.path.exists(marker), 'the second daemon started an enabled unit before failing')
+        check(d.poll() is None, 'the first daemon keeps running')
+
         if cgroup_dir:
             mount = cgroup2_mount()
             want = cgroup_dir[len(mount):] + '/supervisor'
