@@ -162,8 +162,9 @@ static ServiceResult exit_result(const Unit *u, int code, int status) {
 }
 
 /* systemd.service(5), "Exit causes and the effect of the Restart= settings", as a table:
- * which results each Restart= value restarts on. resources and protocol failures count as
- * "on-failure" only, as in systemd. */
+ * which results each Restart= value restarts on. The manual's table has no row for the
+ * resources and protocol results; systemd restarts on them for on-failure, on-abnormal and
+ * always (on-abnormal is "any result but success and exit-code"), and so do we. */
 static const uint16_t restart_table[_SERVICE_RESTART_MAX] = {
 #define R(x) (1u << (x))
         [SERVICE_RESTART_NO] = 0,
@@ -171,8 +172,9 @@ static const uint16_t restart_table[_SERVICE_RESTART_MAX] = {
         [SERVICE_RESTART_ON_FAILURE] = R(SERVICE_FAILURE_RESOURCES) | R(SERVICE_FAILURE_PROTOCOL) |
                 R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_EXIT_CODE) | R(SERVICE_FAILURE_SIGNAL) |
                 R(SERVICE_FAILURE_CORE_DUMP) | R(SERVICE_FAILURE_WATCHDOG),
-        [SERVICE_RESTART_ON_ABNORMAL] = R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_SIGNAL) |
-                R(SERVICE_FAILURE_CORE_DUMP) | R(SERVICE_FAILURE_WATCHDOG),
+        [SERVICE_RESTART_ON_ABNORMAL] = R(SERVICE_FAILURE_RESOURCES) | R(SERVICE_FAILURE_PROTOCOL) |
+                R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_SIGNAL) | R(SERVICE_FAILURE_CORE_DUMP) |
+                R(SERVICE_FAILURE_WATCHDOG),
         [SERVICE_RESTART_ON_WATCHDOG] = R(SERVICE_FAILURE_WATCHDOG),
         [SERVICE_RESTART_ON_ABORT] = R(SERVICE_FAILURE_SIGNAL) | R(SERVICE_FAILURE_CORE_DUMP),
         [SERVICE_RESTART_ALWAYS] = R(SERVICE_SUCCESS) | R(SERVICE_FAILURE_RESOURCES) |
