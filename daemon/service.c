@@ -358,7 +358,9 @@ static void service_start_main(Unit *u, size_t index) {
         if (r < 0) {
                 log_unit_error_errno(u->name, r, "Failed to start: %s", msg ?: "%m");
                 unit_log_line(u, "Failed to start: %s", msg ?: strerror(-r));
-                service_enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                /* Down the whole path: ExecStopPost= is clean-up that runs after a failed
+                 * start too (only a failed ExecStartPre= spawn skips it, as in systemd). */
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
                 return;
         }
         if (u->state != SERVICE_START)

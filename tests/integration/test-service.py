@@ -567,6 +567,20 @@ def test_environment_and_directories(ctx):
     d.stop()
 
 
+def test_stop_post_after_failed_start(ctx):
+    # ExecStopPost= runs even when the main process could not be spawned at all
+    # (systemd.service(5): clean-up that runs "even when the service failed to start up").
+    units = {
+        'nobinary.service': unit('ExecStart=/nonexistent/syscage-test-binary\n'
+                                 'ExecStopPost=/bin/echo cleaned up'),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait_state('nobinary.service', 'failed')
+    check(s['Result'] == 'resources', 'nobinary result %s' % s['Result'])
+    d.wait_log('nobinary.service', 'stdout: cleaned up')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
