@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "manager-order.h"
 #include "manager-units.h"
 #include "manager.h"
 #include "output.h"
@@ -101,6 +102,10 @@ static void service_set_state(Unit *u, ServiceState state) {
                 manager_units_unit_inactive(u->manager, u);
                 service_check_release(u);
         }
+        /* A unit that finished starting or stopping may release units ordered after (or,
+         * at shutdown, before) it. */
+        if (old != state)
+                manager_order_dispatch(u->manager);
 }
 
 /* Keeps the first failure of a cycle. */

@@ -581,6 +581,41 @@ def test_stop_post_after_failed_start(ctx):
     d.stop()
 
 
+def ordered_unit(order, service):
+    return unit(service).replace('[Unit]\n', '[Unit]\n' + order + '\n', 1)
+
+
+def test_ordering(ctx):
+    # After=/Before= order the start of the enabled units and the shutdown. The enabled file
+    # lists the later unit first, so the daemon's own order would be wrong.
+    p = ctx.prefix
+    db_up, web_up = os.path.join(ctx.tmp, 'db-up'), os.path.join(ctx.tmp, 'web-up')
+    app_down = os.path.join(ctx.tmp, 'app-down')
+    units = {
+        # app is ordered after db (After= on its side) and after web (Before= on web's side);
+        # its ExecStartPre= fails if either is not up yet.
+        'app.service': ordered_unit(
+            'After=%sdb.service' % p,
+            "ExecStartPre=/bin/test -e %s -a -e %s\nExecStart=/bin/sleep 1000\n"
+            "ExecStopPost=/bin/sh -c 'sleep 0.3; touch %s'" % (db_up, web_up, app_down)),
+        # Slow oneshots: up once ExecStart= has finished.
+        'db.service': unit(
+            "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 0.5; touch %s'\n"
+            "ExecStop=/bin/sh -c 'test -e %s && echo stopped after app || echo stopped too early'"
+            % (db_up, app_down)),
+        'web.service': ordered_unit(
+            'Before=%sapp.service' % p,
+            "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 0.2; touch %s'" % web_up),
+    }
+    d = ctx.daemon(units, ['app.service', 'web.service', 'db.service'])
+    d.wait_state('app.service', 'active', 'running', timeout=10)
+    d.wait_state('db.service', 'active', 'exited')
+    d.wait_state('web.service', 'active', 'exited')
+    d.stop()
+    log = d.unit_log('db.service')
+    check('stopped after app' in log, 'db stopped before app was down:\n%s' % log)
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
