@@ -850,6 +850,29 @@ static void service_notify_ready(Unit *u) {
         }
 }
 
+/* EXTEND_TIMEOUT_USEC=: the current state's timeout (start, reload or stop) ends no sooner
+ * than USEC from now. It only ever moves the deadline later, as in systemd; a service that
+ * wants more has to send it again in time. */
+static void service_extend_timeout(Unit *u, const char *v) {
+        sd_event *e = u->manager->manager->event;
+        unsigned long long usec;
+        uint64_t now, deadline;
+
+        if (!u->timer || u->state == SERVICE_AUTO_RESTART || sscanf(v, "%llu", &usec) != 1)
+                return;
+        if (sd_event_now(e, CLOCK_MONOTONIC, &now) < 0 || sd_event_source_get_time(u->timer, &deadline) < 0)
+                return;
+        uint64_t want = usec >= USEC_INFINITY - now ? USEC_INFINITY - 1 : now + usec;
+        if (want <= deadline)
+                return;
+        int r = sd_event_source_set_time(u->timer, want);
+        if (r < 0)
+                log_unit_warning_errno(u->name, r, "Failed to extend the timeout, ignoring: %m");
+        else
+                log_unit_debug(u->name, "Timeout extended by the service to %llu ms from now.",
+                               (unsigned long long) (usec / USEC_PER_MSEC));
+}
+
 static void service_notify_field(Unit *u, const char *f) {
         if (streq(f, "READY=1"))
                 service_notify_ready(u);
@@ -857,6 +880,8 @@ static void service_notify_field(Unit *u, const char *f) {
                 (void) unit_set_status_text(u, f + 7);
         else if (strneq(f, "MAINPID=", 8))
                 service_notify_mainpid(u, f + 8);
+        else if (strneq(f, "EXTEND_TIMEOUT_USEC=", 20))
+                service_extend_timeout(u, f + 20);
         else if (streq(f, "STOPPING=1")) {
                 u->notify_stopping = true;
                 if (u->state == SERVICE_RUNNING || u->state == SERVICE_EXITED) {

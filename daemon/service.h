@@ -55,6 +55,7 @@
  *   timer              *-sigkill                     go on as if everything was gone
  *   timer              auto-restart                  start
  *   watchdog timer     running, start-post, reload   result watchdog, SIGABRT, stop-sigterm
+ *   EXTEND_TIMEOUT_USEC= any state with a timeout    the timeout ends no sooner than asked
  *
  * Restart= is decided once the service reached dead/failed, from the result: the table in
  * service_shall_restart() is systemd.service(5)'s. An explicit stop never restarts, nor

@@ -57,6 +57,11 @@ static int notify_fields(const NotifyMessage *n, char ***ret) {
                 if (asprintf(&s, "MAINPID=%d", (int) n->main_pid) < 0 || strv_consume(&f, s) < 0)
                         return -ENOMEM;
         }
+        if (n->has_extend_timeout) {
+                if (asprintf(&s, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long) n->extend_timeout_usec) < 0 ||
+                    strv_consume(&f, s) < 0)
+                        return -ENOMEM;
+        }
         if (n->status) {
                 if (asprintf(&s, "STATUS=%s", n->status) < 0 || strv_consume(&f, s) < 0)
                         return -ENOMEM;

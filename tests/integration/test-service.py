@@ -665,6 +665,44 @@ def test_restart_cycles_leak_nothing(ctx):
     d.stop()
 
 
+EXTEND_HELPER = r"""
+import os, socket, sys, time
+def notify(msg):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(msg.encode(), os.environ['NOTIFY_SOCKET'])
+    s.close()
+for _ in range(int(sys.argv[1])):
+    notify('EXTEND_TIMEOUT_USEC=1500000')
+    time.sleep(1.0)
+notify('READY=1')
+time.sleep(1000)
+"""
+
+
+def test_extend_timeout(ctx):
+    # EXTEND_TIMEOUT_USEC= keeps a slow start alive past TimeoutStartSec=, one period at a
+    # time; a service that stops sending it times out one period after its last message.
+    helper = os.path.join(ctx.tmp, 'extend-helper.py')
+    with open(helper, 'w') as f:
+        f.write(EXTEND_HELPER)
+    units = {
+        # Ready after 3 s, extending by 1.5 s every second: within every extension.
+        'slow.service': unit('Type=notify\nTimeoutStartSec=1s\nExecStart=/usr/bin/python3 %s 3' % helper),
+        # One extension, then silence: times out 1.5 s after it, not at 1 s.
+        'once.service': unit('Type=notify\nTimeoutStartSec=1s\nExecStart=/usr/bin/python3 -c '
+                             '"import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
+                             's.sendto(b\'EXTEND_TIMEOUT_USEC=1500000\', os.environ[\'NOTIFY_SOCKET\']); '
+                             'time.sleep(1000)"'),
+    }
+    t0 = time.monotonic()
+    d = ctx.daemon(units, list(units))
+    s = d.wait('once.service', lambda s: s.get('Result') == 'timeout', 'start timeout', timeout=10)
+    check(time.monotonic() - t0 >= 1.4, 'once.service timed out before its extension ended')
+    s = d.wait_state('slow.service', 'active', 'running', timeout=10)
+    check(time.monotonic() - t0 >= 2.9, 'slow.service active before READY=1')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
