@@ -209,8 +209,18 @@ static const ExecCommand *service_command(Unit *u, ServiceExecCommand id, size_t
         return index < l->n ? &l->commands[index] : NULL;
 }
 
-/* Runs command INDEX of list ID as the control process. Returns 1 when one was started, 0
- * when the list has no such command, -errno when it could not be started. */
+/* As in systemd, every command gets the whole timeout of its phase: TimeoutStartSec= for
+ * each ExecStartPre=, ExecStartPost=, ExecReload= (and each ExecStart= of a type that waits),
+ * TimeoutStopSec= for each ExecStop= and ExecStopPost= (systemd.service(5): "the time to
+ * wait for each ExecStop= command"). */
+static usec_t control_timeout(const Unit *u, ServiceExecCommand id) {
+        return id == SERVICE_EXEC_STOP || id == SERVICE_EXEC_STOP_POST ? u->config->timeout_stop
+                                                                       : u->config->timeout_start;
+}
+
+/* Runs command INDEX of list ID as the control process and arms its timeout. Returns 1 when
+ * one was started, 0 when the list has no such command, -errno when it could not be
+ * started. */
 static int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
         const ExecCommand *c = service_command(u, id, index);
         _cleanup_free_ char *msg = NULL;
@@ -229,6 +239,7 @@ static int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
                               msg ?: strerror(-r));
                 return r;
         }
+        service_arm_timer(u, control_timeout(u, id));
         return 1;
 }
 
@@ -287,7 +298,6 @@ static void service_enter_stop_post(Unit *u, ServiceResult f) {
                 int r = service_run_control(u, SERVICE_EXEC_STOP_POST, i);
                 if (r > 0) {
                         service_set_state(u, SERVICE_STOP_POST);
-                        service_arm_timer(u, u->config->timeout_stop);
                         return;
                 }
                 if (r == 0)
@@ -306,7 +316,6 @@ static void service_enter_stop(Unit *u, ServiceResult f) {
                 int r = service_run_control(u, SERVICE_EXEC_STOP, 0);
                 if (r > 0) {
                         service_set_state(u, SERVICE_STOP);
-                        service_arm_timer(u, u->config->timeout_stop);
                         return;
                 }
                 if (r < 0)
@@ -370,9 +379,12 @@ static void service_start_main(Unit *u, size_t index) {
         }
         if (u->state != SERVICE_START)
                 service_set_state(u, SERVICE_START);
-        /* Type=simple is up as soon as the process exists. */
+        /* Type=simple is up as soon as the process exists; the other types wait for a sign
+         * of readiness, each ExecStart= of a oneshot for its exit, within TimeoutStartSec=. */
         if (u->config->type == SERVICE_SIMPLE)
                 service_enter_start_post(u);
+        else
+                service_arm_timer(u, u->config->timeout_start);
 }
 
 static void service_enter_start(Unit *u) {
@@ -524,7 +536,6 @@ int service_reload(Unit *u, char **ret_message) {
         if (r < 0)
                 return set_message(ret_message, "Failed to run ExecReload=: %s", strerror(-r)), r;
         service_set_state(u, SERVICE_RELOAD);
-        service_arm_timer(u, u->config->timeout_start);
         return 0;
 }
 

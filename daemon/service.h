@@ -50,7 +50,11 @@
  *                                                    cycle
  *   all processes gone stop-sigterm/-sigkill         stop-post
  *   all processes gone final-sigterm/-sigkill        dead or failed (then the restart rule)
- *   timer              activating                    result timeout, stop-sigterm
+ *   timer              activating                    result timeout, stop-sigterm (the timer
+ *                                                    restarts with each command: every
+ *                                                    ExecStartPre= etc. gets the whole
+ *                                                    TimeoutStartSec=, every ExecStop= and
+ *                                                    ExecStopPost= the whole TimeoutStopSec=)
  *   timer              *-sigterm                     *-sigkill
  *   timer              *-sigkill                     go on as if everything was gone
  *   timer              auto-restart                  start

@@ -703,6 +703,30 @@ def test_extend_timeout(ctx):
     d.stop()
 
 
+def test_timeout_per_command(ctx):
+    # TimeoutStartSec= and TimeoutStopSec= apply to each command on its own, as in systemd:
+    # two ExecStartPre= of 0.6 s each fit a 1 s TimeoutStartSec=, two ExecStop= of 0.6 s each
+    # fit a 1 s TimeoutStopSec=. One command that outlives it fails the start with result
+    # timeout, and ExecStopPost= still runs.
+    units = {
+        'twopre.service': unit("TimeoutStartSec=1s\nTimeoutStopSec=1s\n"
+                               "ExecStartPre=/bin/sleep 0.6\nExecStartPre=/bin/sleep 0.6\n"
+                               "ExecStart=/bin/sleep 1000\n"
+                               "ExecStop=/bin/sleep 0.6\nExecStop=/bin/sh -c 'sleep 0.6; echo second stop done'"),
+        'longpre.service': unit("TimeoutStartSec=1s\nExecStartPre=/bin/sleep 1000\n"
+                                "ExecStart=/bin/sleep 1000\nExecStopPost=/bin/echo cleaned up"),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait('longpre.service', lambda s: s.get('ActiveState') == 'failed', 'failed', timeout=10)
+    check(s['Result'] == 'timeout', 'longpre result %s' % s['Result'])
+    d.wait_log('longpre.service', 'stdout: cleaned up')
+    s = d.wait_state('twopre.service', 'active', 'running', timeout=10)
+    d.stop()
+    s = d.status('twopre.service')
+    check(s['Result'] == 'success', 'twopre stop result %s' % s['Result'])
+    check('stdout: second stop done' in d.unit_log('twopre.service'), 'the second ExecStop= was cut short')
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
