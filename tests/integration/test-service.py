@@ -727,6 +727,58 @@ def test_timeout_per_command(ctx):
     check('stdout: second stop done' in d.unit_log('twopre.service'), 'the second ExecStop= was cut short')
 
 
+def ctl(ctx, d, *args):
+    env = dict(os.environ, SYSCAGE_SOCKET=os.path.join(d.runtime_dir, 'control.sock'))
+    args = [a if not a.endswith('.service') else d._n(a) for a in args]
+    return subprocess.run([ctx.syscagectl, *args], env=env, capture_output=True, text=True, timeout=20)
+
+
+def test_exit_semantics(ctx):
+    # systemd.service(5)'s reading of exits: SIGTERM/SIGHUP/SIGINT/SIGPIPE are clean for a
+    # daemon but not for a oneshot, SuccessExitStatus= adds clean exits, Type=exec fails when
+    # execve fails (exit status 203), on-abnormal ignores exit codes, a stop during the
+    # restart delay cancels the restart, and reset-failed resets the start limit.
+    garbage = os.path.join(ctx.tmp, 'not-a-program')
+    with open(garbage, 'w') as f:
+        f.write('\x7fELF garbage\n')
+    os.chmod(garbage, 0o755)
+    units = {
+        'sigterm.service': unit("Restart=on-failure\nExecStart=/bin/sh -c 'kill -TERM $$$$'"),
+        'oneshot-sigterm.service': unit("Type=oneshot\nExecStart=/bin/sh -c 'kill -TERM $$$$'"),
+        'status3.service': unit("Restart=on-failure\nSuccessExitStatus=3\nExecStart=/bin/sh -c 'exit 3'"),
+        'execfail.service': unit('Type=exec\nExecStart=%s\nExecStopPost=/bin/echo cleaned up' % garbage),
+        'abnormal.service': unit("Restart=on-abnormal\nExecStart=/bin/sh -c 'exit 1'"),
+        'delay.service': unit("Restart=always\nRestartSec=3s\nExecStart=/bin/sh -c 'echo run; exit 1'"),
+        'limit.service': unit("Restart=on-failure\nRestartSec=100ms\nStartLimitIntervalSec=60s\n"
+                              "StartLimitBurst=2\nExecStart=/bin/sh -c 'echo run; exit 1'"),
+    }
+    d = ctx.daemon(units, list(units))
+    for name, active, result in (('sigterm', 'inactive', 'success'), ('oneshot-sigterm', 'failed', 'signal'),
+                                 ('status3', 'inactive', 'success'), ('execfail', 'failed', 'exit-code'),
+                                 ('abnormal', 'failed', 'exit-code')):
+        s = d.wait_state(name + '.service', active)
+        check(s['Result'] == result and s['NRestarts'] == '0', '%s: %s' % (name, s))
+    check(d.status('execfail.service')['ExecMainStatus'] == '203', 'Type=exec exec failure is not 203')
+    d.wait_log('execfail.service', 'stdout: cleaned up')
+    d.wait_state('delay.service', 'activating', 'auto-restart')
+    p = ctl(ctx, d, 'stop', 'delay.service')
+    check(p.returncode == 0, 'stop in auto-restart: %s' % p.stderr)
+    s = d.wait_state('delay.service', 'failed')
+    time.sleep(3.5)
+    check(d.unit_log('delay.service').count('stdout: run') == 1, 'restarted after an explicit stop')
+    s = d.wait('limit.service', lambda s: s.get('Result') == 'start-limit-hit', 'start-limit-hit')
+    runs = d.unit_log('limit.service').count('stdout: run')
+    p = ctl(ctx, d, 'start', 'limit.service')
+    check(p.returncode != 0, 'start past the start limit succeeded')
+    check(ctl(ctx, d, 'reset-failed', 'limit.service').returncode == 0, 'reset-failed failed')
+    p = ctl(ctx, d, 'start', 'limit.service')
+    check(p.returncode == 0, 'start after reset-failed: %s' % p.stderr)
+    d.wait('limit.service', lambda s: s.get('Result') == 'start-limit-hit', 'start-limit-hit again')
+    check(d.unit_log('limit.service').count('stdout: run') == runs + 2,
+          'after reset-failed the unit should run a full burst again')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
