@@ -355,6 +355,9 @@ static int process_watch(UnitProcess *p) {
 static int process_register(Unit *u, UnitProcess *p, bool is_main) {
         int r = unit_add_process(u, p);
         if (r < 0) {
+                /* Untracked, it would run unsupervised (and, in process-group mode, never be
+                 * stopped): kill it; the reaper collects it. */
+                (void) process_pidfd_signal(p->pidfd, SIGKILL);
                 unit_process_free(p);
                 return r;
         }
