@@ -810,18 +810,25 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
-static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
-        Unit *u = userdata;
-
+/* The watchdog fired, or the service asked for it with WATCHDOG=trigger: SIGABRT, then the
+ * usual way down with result watchdog. */
+static void service_watchdog_fire(Unit *u, bool requested) {
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
         if (u->state != SERVICE_RUNNING && u->state != SERVICE_START_POST && u->state != SERVICE_RELOAD)
-                return 0;
-        log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
-                       (unsigned long long) (u->config->watchdog_sec / USEC_PER_MSEC));
-        unit_log_line(u, "Watchdog timeout, killing with SIGABRT.");
+                return;
+        if (requested)
+                log_unit_error(u->name, "Watchdog request (WATCHDOG=trigger)!");
+        else
+                log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
+                               (unsigned long long) (u->config->watchdog_sec / USEC_PER_MSEC));
+        unit_log_line(u, "Watchdog %s, killing with SIGABRT.", requested ? "request" : "timeout");
         u->kill_with_watchdog = true;
         service_process_kill_control(u);
         service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
+}
+
+static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
+        service_watchdog_fire(userdata, false);
         return 0;
 }
 
@@ -911,10 +918,9 @@ static void service_notify_field(Unit *u, const char *f) {
                 u->watchdog_last = now_usec(CLOCK_MONOTONIC);
                 if (u->state == SERVICE_RUNNING || u->state == SERVICE_START_POST || u->state == SERVICE_RELOAD)
                         service_arm_watchdog(u);
-        } else if (streq(f, "WATCHDOG=trigger")) {
-                u->watchdog_last = 0;
-                service_arm_watchdog(u);
-        }
+        } else if (streq(f, "WATCHDOG=trigger"))
+                /* As in systemd, this needs no WatchdogSec=. */
+                service_watchdog_fire(u, true);
 }
 
 void service_notify(Unit *u, pid_t sender, char * const *fields) {

@@ -779,6 +779,24 @@ def test_exit_semantics(ctx):
     d.stop()
 
 
+def test_watchdog_trigger(ctx):
+    # WATCHDOG=trigger acts like a missed watchdog ping, with or without WatchdogSec=.
+    code = ('"import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
+            'a = os.environ[\'NOTIFY_SOCKET\']; s.sendto(b\'READY=1\', a); time.sleep(0.3); '
+            's.sendto(b\'WATCHDOG=trigger\', a); time.sleep(1000)"')
+    units = {
+        'nowd.service': unit('Type=notify\nExecStart=/usr/bin/python3 -c %s' % code),
+        'wd.service': unit('Type=notify\nWatchdogSec=1h\nExecStart=/usr/bin/python3 -c %s' % code),
+    }
+    d = ctx.daemon(units, list(units))
+    for n in units:
+        s = d.wait(n, lambda s: s.get('ActiveState') == 'failed', 'failed', timeout=10)
+        check(s['Result'] == 'watchdog', '%s result %s' % (n, s['Result']))
+        check(s['ExecMainCode'] in ('killed', 'dumped') and s['ExecMainStatus'] == '6',
+              '%s not killed with SIGABRT: %s' % (n, s))
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
