@@ -383,7 +383,7 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
         _cleanup_close_ int stdin_fd = -EBADF;
         int r;
 
-        r = service_exec_prepare(u, cmd, mainpid, &e, ret_message);
+        r = service_exec_prepare(u, cmd, is_main, mainpid, &e, ret_message);
         if (r < 0)
                 return r;
         r = process_open_stdio(u, e, &stdin_fd);

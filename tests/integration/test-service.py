@@ -573,12 +573,24 @@ def test_stop_post_after_failed_start(ctx):
     units = {
         'nobinary.service': unit('ExecStart=/nonexistent/syscage-test-binary\n'
                                  'ExecStopPost=/bin/echo cleaned up'),
+        # ExecStop= and ExecStopPost= see how the cycle went (systemd.exec(5)).
+        'result.service': unit("ExecStart=/bin/sh -c 'sleep 0.2; exit 7'\n"
+                               "ExecStopPost=/bin/echo post $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS"),
+        'killed.service': unit("ExecStart=/bin/sleep 1000\nKillSignal=SIGUSR1\n"
+                               "ExecStop=/bin/echo stop ${SERVICE_RESULT}/${EXIT_CODE}/${EXIT_STATUS}.\n"
+                               "ExecStopPost=/bin/echo post $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS"),
     }
     d = ctx.daemon(units, list(units))
     s = d.wait_state('nobinary.service', 'failed')
     check(s['Result'] == 'resources', 'nobinary result %s' % s['Result'])
     d.wait_log('nobinary.service', 'stdout: cleaned up')
+    d.wait_state('result.service', 'failed')
+    d.wait_log('result.service', 'stdout: post exit-code exited 7')
+    d.wait_state('killed.service', 'active', 'running')
     d.stop()
+    log = d.unit_log('killed.service')
+    check('stdout: stop success//.' in log, 'ExecStop= environment:\n%s' % log)
+    check('stdout: post signal killed USR1' in log, 'ExecStopPost= environment:\n%s' % log)
 
 
 def ordered_unit(order, service):
