@@ -218,29 +218,36 @@ static usec_t control_timeout(const Unit *u, ServiceExecCommand id) {
                                                                        : u->config->timeout_start;
 }
 
-/* Runs command INDEX of list ID as the control process and arms its timeout. Returns 1 when
- * one was started, 0 when the list has no such command, -errno when it could not be
- * started. */
+/* Runs command INDEX of list ID as the control process and arms its timeout. A command
+ * with the "-" prefix that cannot even be spawned (say, its executable is missing) counts
+ * as a failure that "-" ignores, as systemd's exit status 203 would be: the next command
+ * runs instead. Returns 1 when one was started, 0 when the list has no more commands,
+ * -errno when one could not be started. */
 static int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
-        const ExecCommand *c = service_command(u, id, index);
-        _cleanup_free_ char *msg = NULL;
         pid_t mainpid = proc_alive(u->main) ? u->main->pid : 0;
-        int r;
 
-        if (!c)
-                return 0;
-        u->control_command_id = id;
-        u->command_index = index;
-        r = service_process_spawn(u, c, false, mainpid, &msg);
-        if (r < 0) {
-                log_unit_error_errno(u->name, r, "Failed to run %s: %s",
-                                     service_exec_command_to_string(id), msg ?: "%m");
-                unit_log_line(u, "Failed to run %s: %s", service_exec_command_to_string(id),
-                              msg ?: strerror(-r));
-                return r;
+        for (;; index++) {
+                const ExecCommand *c = service_command(u, id, index);
+                _cleanup_free_ char *msg = NULL;
+                int r;
+
+                if (!c)
+                        return 0;
+                u->control_command_id = id;
+                u->command_index = index;
+                r = service_process_spawn(u, c, false, mainpid, &msg);
+                if (r >= 0) {
+                        service_arm_timer(u, control_timeout(u, id));
+                        return 1;
+                }
+                bool ignore = c->flags & EXEC_COMMAND_IGNORE_FAILURE;
+                log_unit_error_errno(u->name, r, "Failed to run %s: %s%s", service_exec_command_to_string(id),
+                                     msg ?: "%m", ignore ? ", ignoring" : "");
+                unit_log_line(u, "Failed to run %s: %s%s", service_exec_command_to_string(id),
+                              msg ?: strerror(-r), ignore ? ", ignoring" : "");
+                if (!ignore)
+                        return r;
         }
-        service_arm_timer(u, control_timeout(u, id));
-        return 1;
 }
 
 static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart) {
@@ -294,7 +301,8 @@ static void service_enter_signal(Unit *u, ServiceState state, ServiceResult f) {
 
 static void service_enter_stop_post(Unit *u, ServiceResult f) {
         service_set_result(u, f);
-        for (size_t i = 0;; i++) {
+        /* Clean-up goes on past a command that cannot be spawned. */
+        for (size_t i = 0;; i = u->command_index + 1) {
                 int r = service_run_control(u, SERVICE_EXEC_STOP_POST, i);
                 if (r > 0) {
                         service_set_state(u, SERVICE_STOP_POST);
@@ -672,13 +680,11 @@ static bool control_failed(Unit *u, int code, int status) {
         return !(code == CLD_EXITED && status == 0);
 }
 
-/* The control process of state S finished successfully: run the next command of its
- * list, or return false when there is none. */
-static bool service_next_control(Unit *u) {
-        if (!service_command(u, u->control_command_id, u->command_index + 1))
-                return false;
-        int r = service_run_control(u, u->control_command_id, u->command_index + 1);
-        return r > 0;
+/* The control process finished successfully: runs the next command of its list. Returns
+ * 1 when one runs now, 0 when the list is done, -errno when the next one could not be
+ * started (a failure of the cycle, like an unsuccessful exit). */
+static int service_next_control(Unit *u) {
+        return service_run_control(u, u->control_command_id, u->command_index + 1);
 }
 
 void service_on_control_exited(Unit *u, int code, int status) {
@@ -689,8 +695,13 @@ void service_on_control_exited(Unit *u, int code, int status) {
                 f = code == CLD_EXITED ? SERVICE_FAILURE_EXIT_CODE
                   : code == CLD_DUMPED ? SERVICE_FAILURE_CORE_DUMP : SERVICE_FAILURE_SIGNAL;
 
-        if (f == SERVICE_SUCCESS && service_next_control(u))
-                return;
+        if (f == SERVICE_SUCCESS) {
+                int r = service_next_control(u);
+                if (r > 0)
+                        return;
+                if (r < 0)
+                        f = SERVICE_FAILURE_RESOURCES;
+        }
         switch (u->state) {
         case SERVICE_START_PRE:
                 if (f == SERVICE_SUCCESS)

@@ -809,6 +809,25 @@ def test_watchdog_trigger(ctx):
     d.stop()
 
 
+def test_missing_commands(ctx):
+    # A command that cannot be spawned fails the cycle like a failed exit, also when it is
+    # not the first of its list; with the "-" prefix it is skipped, as systemd skips its
+    # exit status 203.
+    units = {
+        'optional.service': unit('ExecStartPre=-/nonexistent/syscage-optional\nExecStart=/bin/sleep 1000\n'
+                                 'ExecStartPost=-/nonexistent/syscage-optional\nExecStartPost=/bin/echo post'),
+        'second.service': unit('ExecStartPre=/bin/true\nExecStartPre=/nonexistent/syscage-required\n'
+                               'ExecStart=/bin/sh -c "echo main ran; exec sleep 1000"'),
+    }
+    d = ctx.daemon(units, list(units))
+    d.wait_state('optional.service', 'active', 'running')
+    d.wait_log('optional.service', 'stdout: post')
+    s = d.wait_state('second.service', 'failed')
+    check(s['Result'] == 'resources', 'second result %s' % s['Result'])
+    check('main ran' not in d.unit_log('second.service'), 'the main process ran after a failed ExecStartPre=')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
