@@ -381,7 +381,7 @@ static void service_start_main(Unit *u, size_t index) {
                 log_unit_error_errno(u->name, r, "Failed to start: %s", msg ?: "%m");
                 unit_log_line(u, "Failed to start: %s", msg ?: strerror(-r));
                 /* Down the whole path: ExecStopPost= is clean-up that runs after a failed
-                 * start too (only a failed ExecStartPre= spawn skips it, as in systemd). */
+                 * start too. */
                 service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
                 return;
         }
@@ -415,7 +415,9 @@ static void service_enter_start_pre(Unit *u) {
                 }
                 if (r == 0)
                         break;
-                service_enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                /* Most spawn failures (a missing executable) are, in systemd, the child's
+                 * exit status 203, after which ExecStopPost= runs: so here too. */
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
                 return;
         }
         service_enter_start(u);

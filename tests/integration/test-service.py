@@ -818,6 +818,8 @@ def test_missing_commands(ctx):
                                  'ExecStartPost=-/nonexistent/syscage-optional\nExecStartPost=/bin/echo post'),
         'second.service': unit('ExecStartPre=/bin/true\nExecStartPre=/nonexistent/syscage-required\n'
                                'ExecStart=/bin/sh -c "echo main ran; exec sleep 1000"'),
+        'firstpre.service': unit('ExecStartPre=/nonexistent/syscage-required\nExecStart=/bin/sleep 1000\n'
+                                 'ExecStopPost=/bin/echo cleaned up'),
     }
     d = ctx.daemon(units, list(units))
     d.wait_state('optional.service', 'active', 'running')
@@ -825,6 +827,8 @@ def test_missing_commands(ctx):
     s = d.wait_state('second.service', 'failed')
     check(s['Result'] == 'resources', 'second result %s' % s['Result'])
     check('main ran' not in d.unit_log('second.service'), 'the main process ran after a failed ExecStartPre=')
+    s = d.wait_state('firstpre.service', 'failed')
+    d.wait_log('firstpre.service', 'stdout: cleaned up')
     d.stop()
 
 
