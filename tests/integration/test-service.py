@@ -832,6 +832,28 @@ def test_missing_commands(ctx):
     d.stop()
 
 
+def test_pid_file_outside_unit(ctx):
+    # A Type=forking service running as nobody writes a PID file naming a process that is not
+    # its own: the start fails with result protocol and the other process is left alone.
+    nobody = pwd.getpwnam('nobody')
+    piddir = os.path.join(ctx.tmp, 'piddir')
+    os.mkdir(piddir)
+    os.chown(piddir, nobody.pw_uid, nobody.pw_gid)
+    victim = subprocess.Popen(['/bin/bash', '-c', 'exec -a %s-victim sleep 1000' % MARKER])
+    try:
+        units = {'liar.service': unit(
+            "Type=forking\nUser=nobody\nPIDFile=%s/liar.pid\n"
+            "ExecStart=/bin/sh -c 'echo %d > %s/liar.pid; sleep 1000 &'" % (piddir, victim.pid, piddir))}
+        d = ctx.daemon(units, list(units))
+        s = d.wait_state('liar.service', 'failed')
+        check(s['Result'] == 'protocol', 'liar result %s' % s['Result'])
+        check(victim.poll() is None, 'the process named by an untrusted PID file was killed')
+        d.stop()
+    finally:
+        victim.kill()
+        victim.wait()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
