@@ -542,7 +542,7 @@ static int guess_main_pid(Unit *u, pid_t *ret) {
  * others. (Like systemd, we trust such a file to name a process outside the unit.) */
 static bool pid_file_trusted(const char *path) {
         struct stat st;
-        return stat(path, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+        return path && stat(path, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 int service_process_adopt_main(Unit *u) {
