@@ -194,12 +194,30 @@ bool service_restart_wanted(ServiceRestart restart, ServiceResult result) {
         return restart_table[restart] & (1u << result);
 }
 
+/* Whether how the main process ended is in SET (exit status or signal). */
+static bool exit_status_set_test(const ExitStatusSet *set, int code, int status) {
+        if (code == CLD_EXITED)
+                return exit_status_set_has_status(set, status);
+        return (code == CLD_KILLED || code == CLD_DUMPED) && exit_status_set_has_signal(set, status);
+}
+
 static bool service_shall_restart(const Unit *u) {
+        const UnitConfig *c = u->config;
+
         /* An explicit stop never restarts, nor does a hit start limit, nor a daemon on its
          * way out. */
         if (u->forbid_restart || u->manager->manager->shutdown_requested)
                 return false;
-        return service_restart_wanted(u->config->restart, u->result);
+        /* systemd.service(5): RestartPreventExitStatus= wins over Restart=, and
+         * RestartForceExitStatus= restarts whatever Restart= says. Both look at the main
+         * process's end in this cycle, if it ended. */
+        if (u->exec_main_code != 0) {
+                if (exit_status_set_test(&c->restart_prevent_exit_status, u->exec_main_code, u->exec_main_status))
+                        return false;
+                if (exit_status_set_test(&c->restart_force_exit_status, u->exec_main_code, u->exec_main_status))
+                        return true;
+        }
+        return service_restart_wanted(c->restart, u->result);
 }
 
 /* ---- command sequencing ---- */

@@ -62,8 +62,10 @@
  *   EXTEND_TIMEOUT_USEC= any state with a timeout    the timeout ends no sooner than asked
  *
  * Restart= is decided once the service reached dead/failed, from the result: the table in
- * service_shall_restart() is systemd.service(5)'s. An explicit stop never restarts, nor
- * does start-limit-hit. RestartSec= is a floor, and never below 100 ms.
+ * service_restart_wanted() is systemd.service(5)'s, after RestartPreventExitStatus= (never)
+ * and RestartForceExitStatus= (always) were applied to how the main process ended. An
+ * explicit stop never restarts, nor does start-limit-hit. RestartSec= is a floor, and never
+ * below 100 ms.
  */
 #pragma once
 

@@ -854,6 +854,28 @@ def test_pid_file_outside_unit(ctx):
         victim.wait()
 
 
+def test_restart_exit_status(ctx):
+    # RestartPreventExitStatus= overrides Restart=always; RestartForceExitStatus= restarts a
+    # Restart=no unit (here once: the second run exits 0).
+    flag = os.path.join(ctx.tmp, 'forced-once')
+    units = {
+        'prevent.service': unit("Restart=always\nRestartSec=100ms\nRestartPreventExitStatus=3 SIGUSR2\n"
+                                "ExecStart=/bin/sh -c 'echo run; exit 3'"),
+        'force.service': unit("RestartSec=100ms\nRestartForceExitStatus=4\n"
+                              "ExecStart=/bin/sh -c 'echo run; test -e %s && exit 0; touch %s; exit 4'"
+                              % (flag, flag)),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait_state('prevent.service', 'failed')
+    check(s['NRestarts'] == '0' and s['Result'] == 'exit-code', 'prevent: %s' % s)
+    s = d.wait('force.service', lambda s: s.get('NRestarts') == '1' and s.get('ActiveState') == 'inactive',
+               'one forced restart, then inactive')
+    time.sleep(0.3)
+    check(d.unit_log('prevent.service').count('stdout: run') == 1, 'prevent.service ran more than once')
+    check(d.unit_log('force.service').count('stdout: run') == 2, 'force.service did not run twice')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
