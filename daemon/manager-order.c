@@ -19,6 +19,16 @@ bool manager_order_after(const Unit *a, const Unit *b) {
                (b->config && strv_contains(b->config->before, a->name));
 }
 
+/* Whether any loaded unit orders itself at all. Most setups have none, and then every
+ * "blocked" question has the answer no without comparing every pair of units. */
+static bool any_ordering(ManagerUnits *mu) {
+        Unit *u;
+        HASHMAP_FOREACH(u, mu->manager->units)
+                if (u->config && (strv_length(u->config->after) > 0 || strv_length(u->config->before) > 0))
+                        return true;
+        return false;
+}
+
 int manager_order_queue_start(ManagerUnits *mu, const char *name) {
         if (strv_contains(mu->start_queue, name))
                 return 0;
@@ -71,17 +81,21 @@ static void start_one(ManagerUnits *mu, size_t i) {
 /* Starts every queued unit that may start now. A start may change other units' states,
  * so each one is judged when it is reached. */
 static void start_pass(ManagerUnits *mu) {
-        bool started = false;
+        bool started = false, ordered = any_ordering(mu);
 
         for (size_t i = 0; mu->start_queue[i];) {
                 Unit *u = queued_unit(mu, i);
-                if (u && start_blocked(mu, u, true)) {
+                if (u && ordered && start_blocked(mu, u, true)) {
                         i++;
                         continue;
                 }
                 start_one(mu, i);
                 started = true;
         }
+        /* A start that failed at once changed no state that would call us back, yet it may
+         * have released units earlier in the queue: look again. */
+        if (started)
+                mu->order_again = true;
         if (started || !mu->start_queue[0])
                 return;
         /* Everything waits. If no unit on its way up will release anyone, the queue waits
@@ -126,12 +140,12 @@ static void stop_one(Unit *u) {
 /* Stops every unit that may stop now. Returns true when units still wait but none is on
  * its way down, so none ever will be released: an ordering cycle. */
 static bool stop_pass(ManagerUnits *mu) {
-        bool waiting = false;
+        bool waiting = false, ordered = any_ordering(mu);
         Unit *u;
 
         /* service_stop() never adds or removes units (removed ones are freed later). */
         HASHMAP_FOREACH(u, mu->manager->units)
-                if (stop_candidate(u) && !stop_blocked(mu, u))
+                if (stop_candidate(u) && (!ordered || !stop_blocked(mu, u)))
                         stop_one(u);
         HASHMAP_FOREACH(u, mu->manager->units) {
                 if (unit_active_state(u) == UNIT_DEACTIVATING)

@@ -33,6 +33,11 @@ static bool state_is_inactive(ServiceState s) {
         return s == SERVICE_DEAD || s == SERVICE_FAILED;
 }
 
+/* On the way up: what units ordered after this one wait for (manager-order.h). */
+static bool state_is_starting(ServiceState s) {
+        return s == SERVICE_START_PRE || s == SERVICE_START || s == SERVICE_START_POST;
+}
+
 /* The Manager counts units that are not inactive, and ends a shutdown when none is left. A
  * unit that just became inactive stays counted until what its processes wrote is in its
  * log (bounded by UNIT_OUTPUT_GRACE_USEC), so the last lines are not lost on exit. */
@@ -104,7 +109,8 @@ static void service_set_state(Unit *u, ServiceState state) {
         }
         /* A unit that finished starting or stopping may release units ordered after (or,
          * at shutdown, before) it. */
-        if (old != state)
+        if ((state_is_starting(old) && !state_is_starting(state)) ||
+            (!state_is_inactive(old) && state_is_inactive(state)))
                 manager_order_dispatch(u->manager);
 }
 

@@ -618,8 +618,12 @@ def test_ordering(ctx):
         'web.service': ordered_unit(
             'Before=%sapp.service' % p,
             "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 0.2; touch %s'" % web_up),
+        # late is ordered after broken, which fails to load: late must start all the same.
+        'late.service': ordered_unit('After=%sbroken.service' % p, 'ExecStart=/bin/sleep 1000'),
+        'broken.service': unit('ExecStart=relative/path'),
     }
-    d = ctx.daemon(units, ['app.service', 'web.service', 'db.service'])
+    d = ctx.daemon(units, ['late.service', 'app.service', 'web.service', 'db.service', 'broken.service'])
+    d.wait_state('late.service', 'active', 'running', timeout=10)
     d.wait_state('app.service', 'active', 'running', timeout=10)
     d.wait_state('db.service', 'active', 'exited')
     d.wait_state('web.service', 'active', 'exited')
