@@ -13,6 +13,7 @@
 #include "filter-cache.h"
 #include "kmsg.h"
 #include "log.h"
+#include "manager-order.h"
 #include "manager-units.h"
 #include "manager.h"
 #include "notify.h"
@@ -73,6 +74,7 @@ ManagerUnits *manager_units_free(ManagerUnits *mu) {
         sd_event_source_disable_unref(mu->gc_source);
         free(mu->notify_socket);
         strv_free(mu->enabled);
+        strv_free(mu->start_queue);
         free(mu);
         return NULL;
 }
@@ -348,39 +350,22 @@ int manager_units_start_enabled(ManagerUnits *mu) {
                 }
                 if (!u->config || strv_length(u->config->wanted_by) == 0)
                         continue;
-                r = service_start(u, &msg);
-                if (r < 0 && r != -EALREADY)
-                        log_unit_warning(*name, "Failed to start: %s", msg ?: strerror(-r));
+                r = manager_order_queue_start(mu, *name);
+                if (r < 0) {
+                        /* Out of memory: start it now rather than never. */
+                        r = service_start(u, &msg);
+                        if (r < 0 && r != -EALREADY)
+                                log_unit_warning(*name, "Failed to start: %s", msg ?: strerror(-r));
+                }
         }
+        manager_order_dispatch(mu);
         return 0;
 }
 
 /* ---- shutdown, inactive units, daemon-reload ---- */
 
-static int cmp_start_seq_desc(const void *a, const void *b) {
-        const Unit *x = *(Unit * const *) a, *y = *(Unit * const *) b;
-        return x->start_seq < y->start_seq ? 1 : x->start_seq > y->start_seq ? -1 : 0;
-}
-
 void manager_units_shutdown(ManagerUnits *mu) {
-        size_t n = hashmap_size(mu->manager->units), k = 0;
-        _cleanup_free_ Unit **list = calloc(n + 1, sizeof(Unit *));
-        Unit *u;
-
-        if (!list) {
-                /* Stop them in any order rather than not at all. */
-                HASHMAP_FOREACH(u, mu->manager->units)
-                        (void) service_stop(u, NULL);
-                return;
-        }
-        HASHMAP_FOREACH(u, mu->manager->units)
-                if (unit_is_active_or_transitioning(u))
-                        list[k++] = u;
-        qsort(list, k, sizeof(Unit *), cmp_start_seq_desc);
-        for (size_t i = 0; i < k; i++) {
-                log_unit_info(list[i]->name, "Stopping.");
-                (void) service_stop(list[i], NULL);
-        }
+        manager_order_dispatch(mu);
 }
 
 void manager_units_orphan_reaped(ManagerUnits *mu, pid_t pid) {

@@ -36,6 +36,8 @@ struct ManagerUnits {
         char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
         uint64_t start_seq;
         sd_event_source *gc_source; /* frees removed units once they are inactive */
+        char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
+        bool order_busy, order_again;
 };
 
 int manager_units_new(Manager *manager, ManagerUnits **ret);
@@ -45,10 +47,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(ManagerUnits *, manager_units_free);
 /* Loads every *.service from the search path (templates are not instantiated). A unit with
  * errors is kept in load state "error"; its diagnostics are logged once. */
 int manager_units_load_all(ManagerUnits *mu);
-/* Starts every enabled unit that has [Install] WantedBy=. */
+/* Starts every enabled unit that has [Install] WantedBy=, in After=/Before= order
+ * (manager-order.h). */
 int manager_units_start_enabled(ManagerUnits *mu);
-/* Stops every active unit, in reverse start order. The Manager ends the loop once the
- * last one is inactive (manager_unit_deactivated()). */
+/* Stops every active unit, each once the units ordered after it are down (manager-order.h).
+ * The Manager ends the loop once the last one is inactive (manager_unit_deactivated()). */
 void manager_units_shutdown(ManagerUnits *mu);
 /* An orphan was reaped: in process-group mode a stopping unit may be empty now. */
 void manager_units_orphan_reaped(ManagerUnits *mu, pid_t pid);

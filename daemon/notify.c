@@ -27,17 +27,20 @@ struct NotifyServer {
         NotifyStats stats;
 };
 
-bool notify_access_allows(NotifyAccess a, pid_t sender, pid_t main_pid, bool sender_in_service_cgroup) {
+bool notify_access_allows(NotifyAccess a, pid_t sender, pid_t main_pid, pid_t control_pid,
+                          bool sender_in_service_cgroup) {
         bool is_main = sender > 0 && main_pid > 0 && sender == main_pid;
+        bool is_control = sender > 0 && control_pid > 0 && sender == control_pid;
 
         if (sender <= 0)
                 return false;
         switch (a) {
         case NOTIFY_MAIN:
-        case NOTIFY_EXEC:
                 return is_main;
+        case NOTIFY_EXEC:
+                return is_main || is_control;
         case NOTIFY_ALL:
-                return is_main || sender_in_service_cgroup;
+                return is_main || is_control || sender_in_service_cgroup;
         case NOTIFY_NONE:
         default:
                 return false;

@@ -31,11 +31,12 @@
 #define NOTIFY_BURST_MAX 16u
 
 /* NotifyAccess and its string table come from the unit model (unit-config.h). */
-/* NotifyAccess= policy. "main": only main_pid. "exec": the main process or a control process
- * (ExecStartPre= and friends); control processes are not tracked yet, so for now exec equals
- * main. "all": the main process or any process in the service's cgroup. A sender pid <= 0 is
- * never allowed, nor is anything when main_pid <= 0 except cgroup members under "all". */
-bool notify_access_allows(NotifyAccess a, pid_t sender, pid_t main_pid, bool sender_in_service_cgroup);
+/* NotifyAccess= policy. "main": only main_pid. "exec": the main process or the current
+ * control process (ExecStartPre=, ExecStartPost=, ExecReload=, ExecStop=, ExecStopPost=).
+ * "all": the main process or any process in the service's cgroup. A pid <= 0 stands for "no
+ * such process" and never matches; a sender pid <= 0 is never allowed. */
+bool notify_access_allows(NotifyAccess a, pid_t sender, pid_t main_pid, pid_t control_pid,
+                          bool sender_in_service_cgroup);
 
 typedef enum NotifyWatchdog {
         NOTIFY_WATCHDOG_UNSET,

@@ -8,12 +8,14 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "filter-cache.h"
 #include "manager-units.h"
 #include "manager.h"
 #include "service-exec.h"
 #include "message.h"
+#include "parse-util.h"
 #include "strv.h"
 
 ServiceExec *service_exec_free(ServiceExec *e) {
@@ -346,7 +348,28 @@ int service_exec_setup_directories(Unit *u, char **ret_message) {
         return 0;
 }
 
-static int build_env(Unit *u, pid_t mainpid, char ***ret, char **ret_message) {
+/* systemd.exec(5): ExecStop= and ExecStopPost= learn how the cycle went: $SERVICE_RESULT
+ * always, $EXIT_CODE and $EXIT_STATUS once the main process has exited ("exited" and the
+ * number, or "killed"/"dumped" and the signal's name without SIG). */
+static int env_add_stop_result(const Unit *u, char ***env) {
+        char num[16];
+        const char *status = num;
+
+        if (env_set(env, "SERVICE_RESULT", service_result_to_string(u->result)) < 0)
+                return -ENOMEM;
+        if (u->exec_main_code == 0)
+                return 0;
+        snprintf(num, sizeof num, "%d", u->exec_main_status);
+        if (u->exec_main_code != CLD_EXITED)
+                status = signal_to_string(u->exec_main_status) ?: num;
+        if (env_set(env, "EXIT_CODE", u->exec_main_code == CLD_EXITED ? "exited" :
+                                      u->exec_main_code == CLD_DUMPED ? "dumped" : "killed") < 0 ||
+            env_set(env, "EXIT_STATUS", status) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int build_env(Unit *u, bool is_main, pid_t mainpid, char ***ret, char **ret_message) {
         _cleanup_strv_free_ char **env = NULL;
         const UnitConfig *c = u->config;
         char num[32];
@@ -384,6 +407,10 @@ static int build_env(Unit *u, pid_t mainpid, char ***ret, char **ret_message) {
                         return -ENOMEM;
         }
         if (env_add_directories(u, &env) < 0)
+                return -ENOMEM;
+        if (!is_main && (u->control_command_id == SERVICE_EXEC_STOP ||
+                         u->control_command_id == SERVICE_EXEC_STOP_POST) &&
+            env_add_stop_result(u, &env) < 0)
                 return -ENOMEM;
         if (strv_length(env) > SERVICE_ENV_MAX)
                 return set_message(ret_message, "Environment has more than %u variables",
@@ -470,7 +497,7 @@ static void prepare_filters(Unit *u, ExecPlan *p) {
                 p->drop_cap_sys_ptrace = true;
 }
 
-int service_exec_prepare(Unit *u, const ExecCommand *cmd, pid_t mainpid, ServiceExec **ret,
+int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid, ServiceExec **ret,
                          char **ret_message) {
         _cleanup_(service_exec_freep) ServiceExec *e = calloc(1, sizeof(ServiceExec));
         int r;
@@ -481,7 +508,7 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, pid_t mainpid, Service
         r = service_exec_find_executable(cmd->path, &e->path);
         if (r < 0)
                 return set_message(ret_message, "Executable %s: %s", cmd->path, strerror(-r)), r;
-        r = build_env(u, mainpid, &e->envp, ret_message);
+        r = build_env(u, is_main, mainpid, &e->envp, ret_message);
         if (r < 0)
                 return r;
         env_dedup(e->envp);

@@ -51,7 +51,9 @@ int service_exec_parse_env_file(const char *text, char ***env);
 /* Creates RuntimeDirectory=/StateDirectory=/LogsDirectory= with owner and mode. */
 int service_exec_setup_directories(Unit *u, char **ret_message);
 
-/* Builds the plan for one command. MAINPID is set in $MAINPID when > 0 (ExecReload=,
- * ExecStop=, ExecStartPost=). The caller sets the stdio and cgroup fds. */
-int service_exec_prepare(Unit *u, const ExecCommand *cmd, pid_t mainpid, ServiceExec **ret,
+/* Builds the plan for one command: the main process (IS_MAIN) or a control process of
+ * u->control_command_id. MAINPID is set in $MAINPID when > 0 (ExecReload=, ExecStop=,
+ * ExecStartPost=); ExecStop= and ExecStopPost= also get $SERVICE_RESULT, $EXIT_CODE and
+ * $EXIT_STATUS. The caller sets the stdio and cgroup fds. */
+int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid, ServiceExec **ret,
                          char **ret_message);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -355,6 +356,9 @@ static int process_watch(UnitProcess *p) {
 static int process_register(Unit *u, UnitProcess *p, bool is_main) {
         int r = unit_add_process(u, p);
         if (r < 0) {
+                /* Untracked, it would run unsupervised (and, in process-group mode, never be
+                 * stopped): kill it; the reaper collects it. */
+                (void) process_pidfd_signal(p->pidfd, SIGKILL);
                 unit_process_free(p);
                 return r;
         }
@@ -380,7 +384,7 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
         _cleanup_close_ int stdin_fd = -EBADF;
         int r;
 
-        r = service_exec_prepare(u, cmd, mainpid, &e, ret_message);
+        r = service_exec_prepare(u, cmd, is_main, mainpid, &e, ret_message);
         if (r < 0)
                 return r;
         r = process_open_stdio(u, e, &stdin_fd);
@@ -534,15 +538,30 @@ static int guess_main_pid(Unit *u, pid_t *ret) {
         return 0;
 }
 
+/* Whether only root can have written PATH: owned by root and not writable by group or
+ * others. (Like systemd, we trust such a file to name a process outside the unit.) */
+static bool pid_file_trusted(const char *path) {
+        struct stat st;
+        return path && stat(path, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 int service_process_adopt_main(Unit *u) {
         pid_t pid;
         int r = u->config->pid_file ? read_pid_file(u->config->pid_file, &pid)
                                     : guess_main_pid(u, &pid);
         if (r < 0)
                 return r;
-        if (!unit_owns_pid(u, pid))
+        if (!unit_owns_pid(u, pid)) {
+                /* A PID file the service could write must not make us supervise, and at
+                 * stop signal, a process of someone else. */
+                if (!pid_file_trusted(u->config->pid_file)) {
+                        log_unit_error(u->name, "PIDFile= names pid %d outside the unit and is not "
+                                       "a root-only file, refusing.", (int) pid);
+                        return -EPERM;
+                }
                 log_unit_warning(u->name, "PIDFile= names pid %d outside the unit, using it anyway.",
                                  (int) pid);
+        }
         return adopt(u, pid);
 }
 

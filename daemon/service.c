@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "manager-order.h"
 #include "manager-units.h"
 #include "manager.h"
 #include "output.h"
@@ -30,6 +31,11 @@ static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart);
 
 static bool state_is_inactive(ServiceState s) {
         return s == SERVICE_DEAD || s == SERVICE_FAILED;
+}
+
+/* On the way up: what units ordered after this one wait for (manager-order.h). */
+static bool state_is_starting(ServiceState s) {
+        return s == SERVICE_START_PRE || s == SERVICE_START || s == SERVICE_START_POST;
 }
 
 /* The Manager counts units that are not inactive, and ends a shutdown when none is left. A
@@ -101,6 +107,11 @@ static void service_set_state(Unit *u, ServiceState state) {
                 manager_units_unit_inactive(u->manager, u);
                 service_check_release(u);
         }
+        /* A unit that finished starting or stopping may release units ordered after (or,
+         * at shutdown, before) it. */
+        if ((state_is_starting(old) && !state_is_starting(state)) ||
+            (!state_is_inactive(old) && state_is_inactive(state)))
+                manager_order_dispatch(u->manager);
 }
 
 /* Keeps the first failure of a cycle. */
@@ -162,8 +173,9 @@ static ServiceResult exit_result(const Unit *u, int code, int status) {
 }
 
 /* systemd.service(5), "Exit causes and the effect of the Restart= settings", as a table:
- * which results each Restart= value restarts on. resources and protocol failures count as
- * "on-failure" only, as in systemd. */
+ * which results each Restart= value restarts on. The manual's table has no row for the
+ * resources and protocol results; systemd restarts on them for on-failure, on-abnormal and
+ * always (on-abnormal is "any result but success and exit-code"), and so do we. */
 static const uint16_t restart_table[_SERVICE_RESTART_MAX] = {
 #define R(x) (1u << (x))
         [SERVICE_RESTART_NO] = 0,
@@ -171,8 +183,9 @@ static const uint16_t restart_table[_SERVICE_RESTART_MAX] = {
         [SERVICE_RESTART_ON_FAILURE] = R(SERVICE_FAILURE_RESOURCES) | R(SERVICE_FAILURE_PROTOCOL) |
                 R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_EXIT_CODE) | R(SERVICE_FAILURE_SIGNAL) |
                 R(SERVICE_FAILURE_CORE_DUMP) | R(SERVICE_FAILURE_WATCHDOG),
-        [SERVICE_RESTART_ON_ABNORMAL] = R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_SIGNAL) |
-                R(SERVICE_FAILURE_CORE_DUMP) | R(SERVICE_FAILURE_WATCHDOG),
+        [SERVICE_RESTART_ON_ABNORMAL] = R(SERVICE_FAILURE_RESOURCES) | R(SERVICE_FAILURE_PROTOCOL) |
+                R(SERVICE_FAILURE_TIMEOUT) | R(SERVICE_FAILURE_SIGNAL) | R(SERVICE_FAILURE_CORE_DUMP) |
+                R(SERVICE_FAILURE_WATCHDOG),
         [SERVICE_RESTART_ON_WATCHDOG] = R(SERVICE_FAILURE_WATCHDOG),
         [SERVICE_RESTART_ON_ABORT] = R(SERVICE_FAILURE_SIGNAL) | R(SERVICE_FAILURE_CORE_DUMP),
         [SERVICE_RESTART_ALWAYS] = R(SERVICE_SUCCESS) | R(SERVICE_FAILURE_RESOURCES) |
@@ -187,12 +200,30 @@ bool service_restart_wanted(ServiceRestart restart, ServiceResult result) {
         return restart_table[restart] & (1u << result);
 }
 
+/* Whether how the main process ended is in SET (exit status or signal). */
+static bool exit_status_set_test(const ExitStatusSet *set, int code, int status) {
+        if (code == CLD_EXITED)
+                return exit_status_set_has_status(set, status);
+        return (code == CLD_KILLED || code == CLD_DUMPED) && exit_status_set_has_signal(set, status);
+}
+
 static bool service_shall_restart(const Unit *u) {
+        const UnitConfig *c = u->config;
+
         /* An explicit stop never restarts, nor does a hit start limit, nor a daemon on its
          * way out. */
         if (u->forbid_restart || u->manager->manager->shutdown_requested)
                 return false;
-        return service_restart_wanted(u->config->restart, u->result);
+        /* systemd.service(5): RestartPreventExitStatus= wins over Restart=, and
+         * RestartForceExitStatus= restarts whatever Restart= says. Both look at the main
+         * process's end in this cycle, if it ended. */
+        if (u->exec_main_code != 0) {
+                if (exit_status_set_test(&c->restart_prevent_exit_status, u->exec_main_code, u->exec_main_status))
+                        return false;
+                if (exit_status_set_test(&c->restart_force_exit_status, u->exec_main_code, u->exec_main_status))
+                        return true;
+        }
+        return service_restart_wanted(c->restart, u->result);
 }
 
 /* ---- command sequencing ---- */
@@ -202,27 +233,45 @@ static const ExecCommand *service_command(Unit *u, ServiceExecCommand id, size_t
         return index < l->n ? &l->commands[index] : NULL;
 }
 
-/* Runs command INDEX of list ID as the control process. Returns 1 when one was started, 0
- * when the list has no such command, -errno when it could not be started. */
-static int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
-        const ExecCommand *c = service_command(u, id, index);
-        _cleanup_free_ char *msg = NULL;
-        pid_t mainpid = proc_alive(u->main) ? u->main->pid : 0;
-        int r;
+/* As in systemd, every command gets the whole timeout of its phase: TimeoutStartSec= for
+ * each ExecStartPre=, ExecStartPost=, ExecReload= (and each ExecStart= of a type that waits),
+ * TimeoutStopSec= for each ExecStop= and ExecStopPost= (systemd.service(5): "the time to
+ * wait for each ExecStop= command"). */
+static usec_t control_timeout(const Unit *u, ServiceExecCommand id) {
+        return id == SERVICE_EXEC_STOP || id == SERVICE_EXEC_STOP_POST ? u->config->timeout_stop
+                                                                       : u->config->timeout_start;
+}
 
-        if (!c)
-                return 0;
-        u->control_command_id = id;
-        u->command_index = index;
-        r = service_process_spawn(u, c, false, mainpid, &msg);
-        if (r < 0) {
-                log_unit_error_errno(u->name, r, "Failed to run %s: %s",
-                                     service_exec_command_to_string(id), msg ?: "%m");
-                unit_log_line(u, "Failed to run %s: %s", service_exec_command_to_string(id),
-                              msg ?: strerror(-r));
-                return r;
+/* Runs command INDEX of list ID as the control process and arms its timeout. A command
+ * with the "-" prefix that cannot even be spawned (say, its executable is missing) counts
+ * as a failure that "-" ignores, as systemd's exit status 203 would be: the next command
+ * runs instead. Returns 1 when one was started, 0 when the list has no more commands,
+ * -errno when one could not be started. */
+static int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
+        pid_t mainpid = proc_alive(u->main) ? u->main->pid : 0;
+
+        for (;; index++) {
+                const ExecCommand *c = service_command(u, id, index);
+                _cleanup_free_ char *msg = NULL;
+                int r;
+
+                if (!c)
+                        return 0;
+                u->control_command_id = id;
+                u->command_index = index;
+                r = service_process_spawn(u, c, false, mainpid, &msg);
+                if (r >= 0) {
+                        service_arm_timer(u, control_timeout(u, id));
+                        return 1;
+                }
+                bool ignore = c->flags & EXEC_COMMAND_IGNORE_FAILURE;
+                log_unit_error_errno(u->name, r, "Failed to run %s: %s%s", service_exec_command_to_string(id),
+                                     msg ?: "%m", ignore ? ", ignoring" : "");
+                unit_log_line(u, "Failed to run %s: %s%s", service_exec_command_to_string(id),
+                              msg ?: strerror(-r), ignore ? ", ignoring" : "");
+                if (!ignore)
+                        return r;
         }
-        return 1;
 }
 
 static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart) {
@@ -276,11 +325,11 @@ static void service_enter_signal(Unit *u, ServiceState state, ServiceResult f) {
 
 static void service_enter_stop_post(Unit *u, ServiceResult f) {
         service_set_result(u, f);
-        for (size_t i = 0;; i++) {
+        /* Clean-up goes on past a command that cannot be spawned. */
+        for (size_t i = 0;; i = u->command_index + 1) {
                 int r = service_run_control(u, SERVICE_EXEC_STOP_POST, i);
                 if (r > 0) {
                         service_set_state(u, SERVICE_STOP_POST);
-                        service_arm_timer(u, u->config->timeout_stop);
                         return;
                 }
                 if (r == 0)
@@ -299,7 +348,6 @@ static void service_enter_stop(Unit *u, ServiceResult f) {
                 int r = service_run_control(u, SERVICE_EXEC_STOP, 0);
                 if (r > 0) {
                         service_set_state(u, SERVICE_STOP);
-                        service_arm_timer(u, u->config->timeout_stop);
                         return;
                 }
                 if (r < 0)
@@ -356,14 +404,19 @@ static void service_start_main(Unit *u, size_t index) {
         if (r < 0) {
                 log_unit_error_errno(u->name, r, "Failed to start: %s", msg ?: "%m");
                 unit_log_line(u, "Failed to start: %s", msg ?: strerror(-r));
-                service_enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                /* Down the whole path: ExecStopPost= is clean-up that runs after a failed
+                 * start too. */
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
                 return;
         }
         if (u->state != SERVICE_START)
                 service_set_state(u, SERVICE_START);
-        /* Type=simple is up as soon as the process exists. */
+        /* Type=simple is up as soon as the process exists; the other types wait for a sign
+         * of readiness, each ExecStart= of a oneshot for its exit, within TimeoutStartSec=. */
         if (u->config->type == SERVICE_SIMPLE)
                 service_enter_start_post(u);
+        else
+                service_arm_timer(u, u->config->timeout_start);
 }
 
 static void service_enter_start(Unit *u) {
@@ -386,7 +439,9 @@ static void service_enter_start_pre(Unit *u) {
                 }
                 if (r == 0)
                         break;
-                service_enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                /* Most spawn failures (a missing executable) are, in systemd, the child's
+                 * exit status 203, after which ExecStopPost= runs: so here too. */
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
                 return;
         }
         service_enter_start(u);
@@ -515,7 +570,6 @@ int service_reload(Unit *u, char **ret_message) {
         if (r < 0)
                 return set_message(ret_message, "Failed to run ExecReload=: %s", strerror(-r)), r;
         service_set_state(u, SERVICE_RELOAD);
-        service_arm_timer(u, u->config->timeout_start);
         return 0;
 }
 
@@ -652,13 +706,11 @@ static bool control_failed(Unit *u, int code, int status) {
         return !(code == CLD_EXITED && status == 0);
 }
 
-/* The control process of state S finished successfully: run the next command of its
- * list, or return false when there is none. */
-static bool service_next_control(Unit *u) {
-        if (!service_command(u, u->control_command_id, u->command_index + 1))
-                return false;
-        int r = service_run_control(u, u->control_command_id, u->command_index + 1);
-        return r > 0;
+/* The control process finished successfully: runs the next command of its list. Returns
+ * 1 when one runs now, 0 when the list is done, -errno when the next one could not be
+ * started (a failure of the cycle, like an unsuccessful exit). */
+static int service_next_control(Unit *u) {
+        return service_run_control(u, u->control_command_id, u->command_index + 1);
 }
 
 void service_on_control_exited(Unit *u, int code, int status) {
@@ -669,8 +721,13 @@ void service_on_control_exited(Unit *u, int code, int status) {
                 f = code == CLD_EXITED ? SERVICE_FAILURE_EXIT_CODE
                   : code == CLD_DUMPED ? SERVICE_FAILURE_CORE_DUMP : SERVICE_FAILURE_SIGNAL;
 
-        if (f == SERVICE_SUCCESS && service_next_control(u))
-                return;
+        if (f == SERVICE_SUCCESS) {
+                int r = service_next_control(u);
+                if (r > 0)
+                        return;
+                if (r < 0)
+                        f = SERVICE_FAILURE_RESOURCES;
+        }
         switch (u->state) {
         case SERVICE_START_PRE:
                 if (f == SERVICE_SUCCESS)
@@ -790,18 +847,25 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
-static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
-        Unit *u = userdata;
-
+/* The watchdog fired, or the service asked for it with WATCHDOG=trigger: SIGABRT, then the
+ * usual way down with result watchdog. */
+static void service_watchdog_fire(Unit *u, bool requested) {
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
         if (u->state != SERVICE_RUNNING && u->state != SERVICE_START_POST && u->state != SERVICE_RELOAD)
-                return 0;
-        log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
-                       (unsigned long long) (u->config->watchdog_sec / USEC_PER_MSEC));
-        unit_log_line(u, "Watchdog timeout, killing with SIGABRT.");
+                return;
+        if (requested)
+                log_unit_error(u->name, "Watchdog request (WATCHDOG=trigger)!");
+        else
+                log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
+                               (unsigned long long) (u->config->watchdog_sec / USEC_PER_MSEC));
+        unit_log_line(u, "Watchdog %s, killing with SIGABRT.", requested ? "request" : "timeout");
         u->kill_with_watchdog = true;
         service_process_kill_control(u);
         service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
+}
+
+static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
+        service_watchdog_fire(userdata, false);
         return 0;
 }
 
@@ -841,6 +905,29 @@ static void service_notify_ready(Unit *u) {
         }
 }
 
+/* EXTEND_TIMEOUT_USEC=: the current state's timeout (start, reload or stop) ends no sooner
+ * than USEC from now. It only ever moves the deadline later, as in systemd; a service that
+ * wants more has to send it again in time. */
+static void service_extend_timeout(Unit *u, const char *v) {
+        sd_event *e = u->manager->manager->event;
+        unsigned long long usec;
+        uint64_t now, deadline;
+
+        if (!u->timer || u->state == SERVICE_AUTO_RESTART || sscanf(v, "%llu", &usec) != 1)
+                return;
+        if (sd_event_now(e, CLOCK_MONOTONIC, &now) < 0 || sd_event_source_get_time(u->timer, &deadline) < 0)
+                return;
+        uint64_t want = usec >= USEC_INFINITY - now ? USEC_INFINITY - 1 : now + usec;
+        if (want <= deadline)
+                return;
+        int r = sd_event_source_set_time(u->timer, want);
+        if (r < 0)
+                log_unit_warning_errno(u->name, r, "Failed to extend the timeout, ignoring: %m");
+        else
+                log_unit_debug(u->name, "Timeout extended by the service to %llu ms from now.",
+                               (unsigned long long) (usec / USEC_PER_MSEC));
+}
+
 static void service_notify_field(Unit *u, const char *f) {
         if (streq(f, "READY=1"))
                 service_notify_ready(u);
@@ -848,6 +935,8 @@ static void service_notify_field(Unit *u, const char *f) {
                 (void) unit_set_status_text(u, f + 7);
         else if (strneq(f, "MAINPID=", 8))
                 service_notify_mainpid(u, f + 8);
+        else if (strneq(f, "EXTEND_TIMEOUT_USEC=", 20))
+                service_extend_timeout(u, f + 20);
         else if (streq(f, "STOPPING=1")) {
                 u->notify_stopping = true;
                 if (u->state == SERVICE_RUNNING || u->state == SERVICE_EXITED) {
@@ -866,10 +955,9 @@ static void service_notify_field(Unit *u, const char *f) {
                 u->watchdog_last = now_usec(CLOCK_MONOTONIC);
                 if (u->state == SERVICE_RUNNING || u->state == SERVICE_START_POST || u->state == SERVICE_RELOAD)
                         service_arm_watchdog(u);
-        } else if (streq(f, "WATCHDOG=trigger")) {
-                u->watchdog_last = 0;
-                service_arm_watchdog(u);
-        }
+        } else if (streq(f, "WATCHDOG=trigger"))
+                /* As in systemd, this needs no WatchdogSec=. */
+                service_watchdog_fire(u, true);
 }
 
 void service_notify(Unit *u, pid_t sender, char * const *fields) {

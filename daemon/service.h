@@ -50,15 +50,22 @@
  *                                                    cycle
  *   all processes gone stop-sigterm/-sigkill         stop-post
  *   all processes gone final-sigterm/-sigkill        dead or failed (then the restart rule)
- *   timer              activating                    result timeout, stop-sigterm
+ *   timer              activating                    result timeout, stop-sigterm (the timer
+ *                                                    restarts with each command: every
+ *                                                    ExecStartPre= etc. gets the whole
+ *                                                    TimeoutStartSec=, every ExecStop= and
+ *                                                    ExecStopPost= the whole TimeoutStopSec=)
  *   timer              *-sigterm                     *-sigkill
  *   timer              *-sigkill                     go on as if everything was gone
  *   timer              auto-restart                  start
  *   watchdog timer     running, start-post, reload   result watchdog, SIGABRT, stop-sigterm
+ *   EXTEND_TIMEOUT_USEC= any state with a timeout    the timeout ends no sooner than asked
  *
  * Restart= is decided once the service reached dead/failed, from the result: the table in
- * service_shall_restart() is systemd.service(5)'s. An explicit stop never restarts, nor
- * does start-limit-hit. RestartSec= is a floor, and never below 100 ms.
+ * service_restart_wanted() is systemd.service(5)'s, after RestartPreventExitStatus= (never)
+ * and RestartForceExitStatus= (always) were applied to how the main process ended. An
+ * explicit stop never restarts, nor does start-limit-hit. RestartSec= is a floor, and never
+ * below 100 ms.
  */
 #pragma once
 

@@ -22,17 +22,13 @@ static bool proc_alive(const UnitProcess *p) {
 
 /* NotifyAccess=: who may speak for the unit. */
 static bool notify_allowed(const Unit *u, pid_t sender) {
-        switch (unit_notify_access(u)) {
-        case NOTIFY_ALL:
-                return unit_owns_pid(u, sender);
-        case NOTIFY_EXEC:
-                return (proc_alive(u->main) && u->main->pid == sender) ||
-                       (proc_alive(u->control) && u->control->pid == sender);
-        case NOTIFY_MAIN:
-                return proc_alive(u->main) && u->main->pid == sender;
-        default:
-                return false;
-        }
+        NotifyAccess a = unit_notify_access(u);
+        pid_t main_pid = proc_alive(u->main) ? u->main->pid : 0;
+        pid_t control_pid = proc_alive(u->control) ? u->control->pid : 0;
+
+        /* The cgroup lookup only matters (and only costs) for "all". */
+        return notify_access_allows(a, sender, main_pid, control_pid,
+                                    a == NOTIFY_ALL && unit_owns_pid(u, sender));
 }
 
 static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
@@ -59,6 +55,11 @@ static int notify_fields(const NotifyMessage *n, char ***ret) {
                 return -ENOMEM;
         if (n->main_pid > 0) {
                 if (asprintf(&s, "MAINPID=%d", (int) n->main_pid) < 0 || strv_consume(&f, s) < 0)
+                        return -ENOMEM;
+        }
+        if (n->has_extend_timeout) {
+                if (asprintf(&s, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long) n->extend_timeout_usec) < 0 ||
+                    strv_consume(&f, s) < 0)
                         return -ENOMEM;
         }
         if (n->status) {

@@ -100,7 +100,6 @@ static const struct {
         { "Unit", "ConditionVirtualization" }, { "Unit", "AssertPathExists" },
         { "Unit", "StartLimitAction" },   { "Unit", "FailureAction" },
         { "Unit", "SuccessAction" },      { "Unit", "JobTimeoutSec" },
-        { "Service", "RestartPreventExitStatus" }, { "Service", "RestartForceExitStatus" },
         { "Service", "TimeoutAbortSec" }, { "Service", "RuntimeMaxSec" },
         { "Service", "FileDescriptorStoreMax" }, { "Service", "GuessMainPID" },
         { "Service", "BusName" },         { "Service", "Sockets" },

@@ -92,7 +92,8 @@ typedef struct ExecCommandList {
         size_t n;
 } ExecCommandList;
 
-/* SuccessExitStatus=: exit codes 0..255 and signals 1..SIGNAL_MAX as bitmaps. */
+/* SuccessExitStatus=, RestartPreventExitStatus=, RestartForceExitStatus=: exit codes 0..255
+ * and signals 1..SIGNAL_MAX as bitmaps. */
 typedef struct ExitStatusSet {
         uint64_t status[4];
         uint64_t signal[2];
@@ -132,6 +133,7 @@ typedef struct UnitConfig {
         int kill_signal;                             /* default SIGTERM */
         KillMode kill_mode;
         ExitStatusSet success_exit_status;
+        ExitStatusSet restart_prevent_exit_status, restart_force_exit_status;
         bool remain_after_exit;
         char *pid_file;                              /* absolute */
         NotifyAccess notify_access;                  /* default NONE, MAIN for Type=notify */

@@ -567,6 +567,319 @@ def test_environment_and_directories(ctx):
     d.stop()
 
 
+def test_stop_post_after_failed_start(ctx):
+    # ExecStopPost= runs even when the main process could not be spawned at all
+    # (systemd.service(5): clean-up that runs "even when the service failed to start up").
+    units = {
+        'nobinary.service': unit('ExecStart=/nonexistent/syscage-test-binary\n'
+                                 'ExecStopPost=/bin/echo cleaned up'),
+        # ExecStop= and ExecStopPost= see how the cycle went (systemd.exec(5)).
+        'result.service': unit("ExecStart=/bin/sh -c 'sleep 0.2; exit 7'\n"
+                               "ExecStopPost=/bin/echo post $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS"),
+        'killed.service': unit("ExecStart=/bin/sleep 1000\nKillSignal=SIGUSR1\n"
+                               "ExecStop=/bin/echo stop ${SERVICE_RESULT}/${EXIT_CODE}/${EXIT_STATUS}.\n"
+                               "ExecStopPost=/bin/echo post $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS"),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait_state('nobinary.service', 'failed')
+    check(s['Result'] == 'resources', 'nobinary result %s' % s['Result'])
+    d.wait_log('nobinary.service', 'stdout: cleaned up')
+    d.wait_state('result.service', 'failed')
+    d.wait_log('result.service', 'stdout: post exit-code exited 7')
+    d.wait_state('killed.service', 'active', 'running')
+    d.stop()
+    log = d.unit_log('killed.service')
+    check('stdout: stop success//.' in log, 'ExecStop= environment:\n%s' % log)
+    check('stdout: post signal killed USR1' in log, 'ExecStopPost= environment:\n%s' % log)
+
+
+def ordered_unit(order, service):
+    return unit(service).replace('[Unit]\n', '[Unit]\n' + order + '\n', 1)
+
+
+def test_ordering(ctx):
+    # After=/Before= order the start of the enabled units and the shutdown. The enabled file
+    # lists the later unit first, so the daemon's own order would be wrong.
+    p = ctx.prefix
+    db_up, web_up = os.path.join(ctx.tmp, 'db-up'), os.path.join(ctx.tmp, 'web-up')
+    app_down = os.path.join(ctx.tmp, 'app-down')
+    units = {
+        # app is ordered after db (After= on its side) and after web (Before= on web's side);
+        # its ExecStartPre= fails if either is not up yet.
+        'app.service': ordered_unit(
+            'After=%sdb.service' % p,
+            "ExecStartPre=/bin/test -e %s -a -e %s\nExecStart=/bin/sleep 1000\n"
+            "ExecStopPost=/bin/sh -c 'sleep 0.3; touch %s'" % (db_up, web_up, app_down)),
+        # Slow oneshots: up once ExecStart= has finished.
+        'db.service': unit(
+            "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 0.5; touch %s'\n"
+            "ExecStop=/bin/sh -c 'test -e %s && echo stopped after app || echo stopped too early'"
+            % (db_up, app_down)),
+        'web.service': ordered_unit(
+            'Before=%sapp.service' % p,
+            "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'sleep 0.2; touch %s'" % web_up),
+        # late is ordered after broken, which fails to load: late must start all the same.
+        'late.service': ordered_unit('After=%sbroken.service' % p, 'ExecStart=/bin/sleep 1000'),
+        'broken.service': unit('ExecStart=relative/path'),
+    }
+    d = ctx.daemon(units, ['late.service', 'app.service', 'web.service', 'db.service', 'broken.service'])
+    d.wait_state('late.service', 'active', 'running', timeout=10)
+    d.wait_state('app.service', 'active', 'running', timeout=10)
+    d.wait_state('db.service', 'active', 'exited')
+    d.wait_state('web.service', 'active', 'exited')
+    d.stop()
+    log = d.unit_log('db.service')
+    check('stopped after app' in log, 'db stopped before app was down:\n%s' % log)
+
+
+def daemon_fds(pid):
+    return len(os.listdir('/proc/%d/fd' % pid))
+
+
+def daemon_rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        return int(next(l for l in f if l.startswith('VmRSS:')).split()[1])
+
+
+def test_restart_cycles_leak_nothing(ctx):
+    # 200 start/stop cycles through every kind of command (pre, main, post, stop with
+    # $MAINPID, stop-post, output): the daemon's fds and memory stay where they were.
+    units = {'cycle.service': unit(
+        "ExecStartPre=/bin/true\nExecStart=/bin/sh -c 'echo up; exec sleep 1000'\n"
+        "ExecStartPost=/bin/echo post\nExecStop=/bin/kill $MAINPID\nExecStopPost=/bin/true\n"
+        "StartLimitIntervalSec=0")}
+    d = ctx.daemon(units, list(units))
+    sock = os.path.join(d.runtime_dir, 'control.sock')
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    name = d.prefix + 'cycle.service'
+
+    def cycle():
+        before = d.wait_state('cycle.service', 'active', 'running')['InvocationID']
+        p = subprocess.run([ctx.syscagectl, 'restart', name], env=env, capture_output=True,
+                           text=True, timeout=20)
+        check(p.returncode == 0, 'restart failed: %s' % p.stderr)
+        d.wait(name, lambda s: s.get('InvocationID') != before and s.get('SubState') == 'running',
+               'a new running cycle')
+
+    for _ in range(20):
+        cycle()
+    pid = d.proc.pid
+    fds, rss = daemon_fds(pid), daemon_rss_kib(pid)
+    for _ in range(180):
+        cycle()
+    time.sleep(0.3)  # the last cycle's pipes and pidfds close once its processes are reaped
+    fds2, rss2 = daemon_fds(pid), daemon_rss_kib(pid)
+    check(fds2 <= fds, 'daemon fds grew over 180 restarts: %d -> %d' % (fds, fds2))
+    with open('/proc/%d/maps' % pid) as f:
+        asan = 'libasan' in f.read()
+    if asan:
+        print('skip RSS check under ASan (VmRSS %d -> %d KiB); LeakSanitizer checks at exit' % (rss, rss2))
+    else:
+        check(rss2 <= rss + 1024, 'daemon RSS grew over 180 restarts: %d -> %d KiB' % (rss, rss2))
+    log = d.unit_log('cycle.service')
+    check(log.count('stdout: up') == 201, 'expected 201 runs, log shows %d' % log.count('stdout: up'))
+    d.stop()
+
+
+EXTEND_HELPER = r"""
+import os, socket, sys, time
+def notify(msg):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(msg.encode(), os.environ['NOTIFY_SOCKET'])
+    s.close()
+for _ in range(int(sys.argv[1])):
+    notify('EXTEND_TIMEOUT_USEC=1500000')
+    time.sleep(1.0)
+notify('READY=1')
+time.sleep(1000)
+"""
+
+
+def test_extend_timeout(ctx):
+    # EXTEND_TIMEOUT_USEC= keeps a slow start alive past TimeoutStartSec=, one period at a
+    # time; a service that stops sending it times out one period after its last message.
+    helper = os.path.join(ctx.tmp, 'extend-helper.py')
+    with open(helper, 'w') as f:
+        f.write(EXTEND_HELPER)
+    units = {
+        # Ready after 3 s, extending by 1.5 s every second: within every extension.
+        'slow.service': unit('Type=notify\nTimeoutStartSec=1s\nExecStart=/usr/bin/python3 %s 3' % helper),
+        # One extension, then silence: times out 1.5 s after it, not at 1 s.
+        'once.service': unit('Type=notify\nTimeoutStartSec=1s\nExecStart=/usr/bin/python3 -c '
+                             '"import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
+                             's.sendto(b\'EXTEND_TIMEOUT_USEC=1500000\', os.environ[\'NOTIFY_SOCKET\']); '
+                             'time.sleep(1000)"'),
+    }
+    t0 = time.monotonic()
+    d = ctx.daemon(units, list(units))
+    s = d.wait('once.service', lambda s: s.get('Result') == 'timeout', 'start timeout', timeout=10)
+    check(time.monotonic() - t0 >= 1.4, 'once.service timed out before its extension ended')
+    s = d.wait_state('slow.service', 'active', 'running', timeout=10)
+    check(time.monotonic() - t0 >= 2.9, 'slow.service active before READY=1')
+    d.stop()
+
+
+def test_timeout_per_command(ctx):
+    # TimeoutStartSec= and TimeoutStopSec= apply to each command on its own, as in systemd:
+    # two ExecStartPre= of 0.6 s each fit a 1 s TimeoutStartSec=, two ExecStop= of 0.6 s each
+    # fit a 1 s TimeoutStopSec=. One command that outlives it fails the start with result
+    # timeout, and ExecStopPost= still runs.
+    units = {
+        'twopre.service': unit("TimeoutStartSec=1s\nTimeoutStopSec=1s\n"
+                               "ExecStartPre=/bin/sleep 0.6\nExecStartPre=/bin/sleep 0.6\n"
+                               "ExecStart=/bin/sleep 1000\n"
+                               "ExecStop=/bin/sleep 0.6\nExecStop=/bin/sh -c 'sleep 0.6; echo second stop done'"),
+        'longpre.service': unit("TimeoutStartSec=1s\nExecStartPre=/bin/sleep 1000\n"
+                                "ExecStart=/bin/sleep 1000\nExecStopPost=/bin/echo cleaned up"),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait('longpre.service', lambda s: s.get('ActiveState') == 'failed', 'failed', timeout=10)
+    check(s['Result'] == 'timeout', 'longpre result %s' % s['Result'])
+    d.wait_log('longpre.service', 'stdout: cleaned up')
+    s = d.wait_state('twopre.service', 'active', 'running', timeout=10)
+    d.stop()
+    s = d.status('twopre.service')
+    check(s['Result'] == 'success', 'twopre stop result %s' % s['Result'])
+    check('stdout: second stop done' in d.unit_log('twopre.service'), 'the second ExecStop= was cut short')
+
+
+def ctl(ctx, d, *args):
+    env = dict(os.environ, SYSCAGE_SOCKET=os.path.join(d.runtime_dir, 'control.sock'))
+    args = [a if not a.endswith('.service') else d._n(a) for a in args]
+    return subprocess.run([ctx.syscagectl, *args], env=env, capture_output=True, text=True, timeout=20)
+
+
+def test_exit_semantics(ctx):
+    # systemd.service(5)'s reading of exits: SIGTERM/SIGHUP/SIGINT/SIGPIPE are clean for a
+    # daemon but not for a oneshot, SuccessExitStatus= adds clean exits, Type=exec fails when
+    # execve fails (exit status 203), on-abnormal ignores exit codes, a stop during the
+    # restart delay cancels the restart, and reset-failed resets the start limit.
+    garbage = os.path.join(ctx.tmp, 'not-a-program')
+    with open(garbage, 'w') as f:
+        f.write('\x7fELF garbage\n')
+    os.chmod(garbage, 0o755)
+    units = {
+        'sigterm.service': unit("Restart=on-failure\nExecStart=/bin/sh -c 'kill -TERM $$$$'"),
+        'oneshot-sigterm.service': unit("Type=oneshot\nExecStart=/bin/sh -c 'kill -TERM $$$$'"),
+        'status3.service': unit("Restart=on-failure\nSuccessExitStatus=3\nExecStart=/bin/sh -c 'exit 3'"),
+        'execfail.service': unit('Type=exec\nExecStart=%s\nExecStopPost=/bin/echo cleaned up' % garbage),
+        'abnormal.service': unit("Restart=on-abnormal\nExecStart=/bin/sh -c 'exit 1'"),
+        'delay.service': unit("Restart=always\nRestartSec=3s\nExecStart=/bin/sh -c 'echo run; exit 1'"),
+        'limit.service': unit("Restart=on-failure\nRestartSec=100ms\nStartLimitIntervalSec=60s\n"
+                              "StartLimitBurst=2\nExecStart=/bin/sh -c 'echo run; exit 1'"),
+    }
+    d = ctx.daemon(units, list(units))
+    for name, active, result in (('sigterm', 'inactive', 'success'), ('oneshot-sigterm', 'failed', 'signal'),
+                                 ('status3', 'inactive', 'success'), ('execfail', 'failed', 'exit-code'),
+                                 ('abnormal', 'failed', 'exit-code')):
+        s = d.wait_state(name + '.service', active)
+        check(s['Result'] == result and s['NRestarts'] == '0', '%s: %s' % (name, s))
+    check(d.status('execfail.service')['ExecMainStatus'] == '203', 'Type=exec exec failure is not 203')
+    d.wait_log('execfail.service', 'stdout: cleaned up')
+    d.wait_state('delay.service', 'activating', 'auto-restart')
+    p = ctl(ctx, d, 'stop', 'delay.service')
+    check(p.returncode == 0, 'stop in auto-restart: %s' % p.stderr)
+    s = d.wait_state('delay.service', 'failed')
+    time.sleep(3.5)
+    check(d.unit_log('delay.service').count('stdout: run') == 1, 'restarted after an explicit stop')
+    s = d.wait('limit.service', lambda s: s.get('Result') == 'start-limit-hit', 'start-limit-hit')
+    runs = d.unit_log('limit.service').count('stdout: run')
+    p = ctl(ctx, d, 'start', 'limit.service')
+    check(p.returncode != 0, 'start past the start limit succeeded')
+    check(ctl(ctx, d, 'reset-failed', 'limit.service').returncode == 0, 'reset-failed failed')
+    p = ctl(ctx, d, 'start', 'limit.service')
+    check(p.returncode == 0, 'start after reset-failed: %s' % p.stderr)
+    d.wait('limit.service', lambda s: s.get('Result') == 'start-limit-hit', 'start-limit-hit again')
+    check(d.unit_log('limit.service').count('stdout: run') == runs + 2,
+          'after reset-failed the unit should run a full burst again')
+    d.stop()
+
+
+def test_watchdog_trigger(ctx):
+    # WATCHDOG=trigger acts like a missed watchdog ping, with or without WatchdogSec=.
+    code = ('"import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
+            'a = os.environ[\'NOTIFY_SOCKET\']; s.sendto(b\'READY=1\', a); time.sleep(0.3); '
+            's.sendto(b\'WATCHDOG=trigger\', a); time.sleep(1000)"')
+    units = {
+        'nowd.service': unit('Type=notify\nExecStart=/usr/bin/python3 -c %s' % code),
+        'wd.service': unit('Type=notify\nWatchdogSec=1h\nExecStart=/usr/bin/python3 -c %s' % code),
+    }
+    d = ctx.daemon(units, list(units))
+    for n in units:
+        s = d.wait(n, lambda s: s.get('ActiveState') == 'failed', 'failed', timeout=10)
+        check(s['Result'] == 'watchdog', '%s result %s' % (n, s['Result']))
+        check(s['ExecMainCode'] in ('killed', 'dumped') and s['ExecMainStatus'] == '6',
+              '%s not killed with SIGABRT: %s' % (n, s))
+    d.stop()
+
+
+def test_missing_commands(ctx):
+    # A command that cannot be spawned fails the cycle like a failed exit, also when it is
+    # not the first of its list; with the "-" prefix it is skipped, as systemd skips its
+    # exit status 203.
+    units = {
+        'optional.service': unit('ExecStartPre=-/nonexistent/syscage-optional\nExecStart=/bin/sleep 1000\n'
+                                 'ExecStartPost=-/nonexistent/syscage-optional\nExecStartPost=/bin/echo post'),
+        'second.service': unit('ExecStartPre=/bin/true\nExecStartPre=/nonexistent/syscage-required\n'
+                               'ExecStart=/bin/sh -c "echo main ran; exec sleep 1000"'),
+        'firstpre.service': unit('ExecStartPre=/nonexistent/syscage-required\nExecStart=/bin/sleep 1000\n'
+                                 'ExecStopPost=/bin/echo cleaned up'),
+    }
+    d = ctx.daemon(units, list(units))
+    d.wait_state('optional.service', 'active', 'running')
+    d.wait_log('optional.service', 'stdout: post')
+    s = d.wait_state('second.service', 'failed')
+    check(s['Result'] == 'resources', 'second result %s' % s['Result'])
+    check('main ran' not in d.unit_log('second.service'), 'the main process ran after a failed ExecStartPre=')
+    s = d.wait_state('firstpre.service', 'failed')
+    d.wait_log('firstpre.service', 'stdout: cleaned up')
+    d.stop()
+
+
+def test_pid_file_outside_unit(ctx):
+    # A Type=forking service running as nobody writes a PID file naming a process that is not
+    # its own: the start fails with result protocol and the other process is left alone.
+    nobody = pwd.getpwnam('nobody')
+    piddir = os.path.join(ctx.tmp, 'piddir')
+    os.mkdir(piddir)
+    os.chown(piddir, nobody.pw_uid, nobody.pw_gid)
+    victim = subprocess.Popen(['/bin/bash', '-c', 'exec -a %s-victim sleep 1000' % MARKER])
+    try:
+        units = {'liar.service': unit(
+            "Type=forking\nUser=nobody\nPIDFile=%s/liar.pid\n"
+            "ExecStart=/bin/sh -c 'echo %d > %s/liar.pid; sleep 1000 &'" % (piddir, victim.pid, piddir))}
+        d = ctx.daemon(units, list(units))
+        s = d.wait_state('liar.service', 'failed')
+        check(s['Result'] == 'protocol', 'liar result %s' % s['Result'])
+        check(victim.poll() is None, 'the process named by an untrusted PID file was killed')
+        d.stop()
+    finally:
+        victim.kill()
+        victim.wait()
+
+
+def test_restart_exit_status(ctx):
+    # RestartPreventExitStatus= overrides Restart=always; RestartForceExitStatus= restarts a
+    # Restart=no unit (here once: the second run exits 0).
+    flag = os.path.join(ctx.tmp, 'forced-once')
+    units = {
+        'prevent.service': unit("Restart=always\nRestartSec=100ms\nRestartPreventExitStatus=3 SIGUSR2\n"
+                                "ExecStart=/bin/sh -c 'echo run; exit 3'"),
+        'force.service': unit("RestartSec=100ms\nRestartForceExitStatus=4\n"
+                              "ExecStart=/bin/sh -c 'echo run; test -e %s && exit 0; touch %s; exit 4'"
+                              % (flag, flag)),
+    }
+    d = ctx.daemon(units, list(units))
+    s = d.wait_state('prevent.service', 'failed')
+    check(s['NRestarts'] == '0' and s['Result'] == 'exit-code', 'prevent: %s' % s)
+    s = d.wait('force.service', lambda s: s.get('NRestarts') == '1' and s.get('ActiveState') == 'inactive',
+               'one forced restart, then inactive')
+    time.sleep(0.3)
+    check(d.unit_log('prevent.service').count('stdout: run') == 1, 'prevent.service ran more than once')
+    check(d.unit_log('force.service').count('stdout: run') == 2, 'force.service did not run twice')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 

@@ -129,25 +129,31 @@ static void test_parse_edges(void **state) {
 static void test_access(void **state) {
         static const struct {
                 NotifyAccess a;
-                pid_t sender, main_pid;
+                pid_t sender, main_pid, control_pid;
                 bool in_cgroup, allowed;
         } table[] = {
-                { NOTIFY_NONE, 10, 10, true, false },
-                { NOTIFY_MAIN, 10, 10, true, true },
-                { NOTIFY_MAIN, 11, 10, true, false },
-                { NOTIFY_MAIN, 10, 0, true, false },
-                { NOTIFY_EXEC, 10, 10, false, true },
-                { NOTIFY_EXEC, 11, 10, true, false },
-                { NOTIFY_ALL, 11, 10, true, true },
-                { NOTIFY_ALL, 11, 10, false, false },
-                { NOTIFY_ALL, 11, 0, true, true },
-                { NOTIFY_ALL, 10, 10, false, true },
-                { NOTIFY_ALL, 0, 0, true, false },
-                { NOTIFY_MAIN, -1, -1, true, false },
+                { NOTIFY_NONE, 10, 10, 0, true, false },
+                { NOTIFY_MAIN, 10, 10, 0, true, true },
+                { NOTIFY_MAIN, 11, 10, 0, true, false },
+                { NOTIFY_MAIN, 10, 0, 0, true, false },
+                { NOTIFY_MAIN, 12, 10, 12, true, false },  /* a control process is not main */
+                { NOTIFY_EXEC, 10, 10, 0, false, true },
+                { NOTIFY_EXEC, 11, 10, 0, true, false },
+                { NOTIFY_EXEC, 12, 10, 12, false, true },  /* the control process may */
+                { NOTIFY_EXEC, 12, 0, 12, false, true },   /* ... also before main exists */
+                { NOTIFY_EXEC, 13, 10, 12, true, false },  /* other cgroup members may not */
+                { NOTIFY_ALL, 11, 10, 0, true, true },
+                { NOTIFY_ALL, 11, 10, 0, false, false },
+                { NOTIFY_ALL, 11, 0, 0, true, true },
+                { NOTIFY_ALL, 10, 10, 0, false, true },
+                { NOTIFY_ALL, 12, 10, 12, false, true },
+                { NOTIFY_ALL, 0, 0, 0, true, false },
+                { NOTIFY_MAIN, -1, -1, 0, true, false },
+                { NOTIFY_EXEC, 0, 0, 0, true, false },
         };
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 assert_int_equal(notify_access_allows(table[i].a, table[i].sender, table[i].main_pid,
-                                                      table[i].in_cgroup),
+                                                      table[i].control_pid, table[i].in_cgroup),
                                  table[i].allowed);
         for (NotifyAccess a = 0; a < _NOTIFY_ACCESS_MAX; a++)
                 assert_int_equal(notify_access_from_string(notify_access_to_string(a)), a);

@@ -126,6 +126,13 @@ static void test_restart_table(void **state) {
                 assert_int_equal(service_restart_wanted(table[i].r, SERVICE_FAILURE_CORE_DUMP),
                                  table[i].want[2]);
                 assert_false(service_restart_wanted(table[i].r, SERVICE_FAILURE_START_LIMIT_HIT));
+                /* resources and protocol are outside the manual's table; systemd restarts
+                 * on them for every value that is neither "success only" nor a single
+                 * kind of death (on-failure, on-abnormal, always). */
+                bool other = table[i].r == SERVICE_RESTART_ON_FAILURE ||
+                             table[i].r == SERVICE_RESTART_ON_ABNORMAL || table[i].r == SERVICE_RESTART_ALWAYS;
+                assert_int_equal(service_restart_wanted(table[i].r, SERVICE_FAILURE_RESOURCES), other);
+                assert_int_equal(service_restart_wanted(table[i].r, SERVICE_FAILURE_PROTOCOL), other);
         }
 }
 
