@@ -34,7 +34,8 @@ _syscagectl_properties="Description Documentation After Before Requires Wants
         StartLimitIntervalSec StartLimitInterval StartLimitBurst
         Type ExecStartPre ExecStart ExecStartPost ExecReload ExecStop ExecStopPost
         Restart RestartSec TimeoutStartSec TimeoutStopSec TimeoutSec WatchdogSec KillSignal
-        KillMode SuccessExitStatus RemainAfterExit PIDFile NotifyAccess
+        KillMode SuccessExitStatus RestartPreventExitStatus RestartForceExitStatus
+        RemainAfterExit PIDFile NotifyAccess
         User Group SupplementaryGroups WorkingDirectory Environment EnvironmentFile UMask Nice
         LimitCPU LimitFSIZE LimitDATA LimitSTACK LimitCORE LimitRSS LimitNOFILE LimitAS
         LimitNPROC LimitMEMLOCK LimitLOCKS LimitSIGPENDING LimitMSGQUEUE LimitNICE
