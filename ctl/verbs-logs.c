@@ -27,13 +27,18 @@ static int logs_print_lines(sd_bus *bus, const char *unit, unsigned n) {
         __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_strv_free_ char **lines = NULL;
-        int r;
+        int truncated = 0, r;
 
         r = sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "GetLogs", &error, &reply, "su", unit, n);
         if (r >= 0)
                 r = sd_bus_message_read_strv(reply, &lines);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "b", &truncated);
         if (r < 0)
                 return bus_client_report("read the log of", unit, &error, r);
+        if (truncated)
+                fprintf(stderr, "Only the last %zu lines are shown: the %u asked for exceed %u MiB.\n",
+                        strv_length(lines), n, BUS_LOG_READ_MAX / (1024u * 1024u));
         STRV_FOREACH(l, lines)
                 printf("%s\n", *l);
         return CTL_EXIT_SUCCESS;

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "manager-units.h"
 #include "message.h"
+#include "output.h"
 #include "policy-build.h"
 #include "policy.h"
 #include "service.h"
@@ -355,6 +356,10 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path) {
                 return -ENOMEM;
         *ret_path = p;
         return 0;
+}
+
+int bus_ops_log_tail(Manager *m, const char *name, unsigned n, uint64_t max_bytes, FILE *out) {
+        return output_log_tail(m->state_dir, name, n, max_bytes, out);
 }
 
 /* ---- transient units ---- */

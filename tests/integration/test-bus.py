@@ -438,8 +438,35 @@ def check_logs(sock, base):
     check(p.returncode == 100, 'logs -n beyond the limit is a usage error')
     p = ctl(sock, 'logs', 'nothing-logged')
     check(p.returncode == 0 and p.stdout == '', 'logs of a unit without a log prints nothing')
+    check_logs_rotated(sock, path)
     for who in ('root', 'nobody'):   # root follows with inotify, nobody by polling
         check_logs_follow(sock, path, who)
+
+
+def check_logs_rotated(sock, path):
+    """logs -n reads across rotated files, and a request larger than the daemon's byte budget
+    is cut to whole lines that fit, with a note on stderr."""
+    with open(path + '.1', 'w') as f:
+        f.write(''.join(f'line {i}\n' for i in range(1, 101)))
+    with open(path, 'w') as f:
+        f.write(''.join(f'line {i}\n' for i in range(101, 111)))
+    p = ctl(sock, 'logs', 'hello', '-n', '20', user=NOBODY)
+    want = ''.join(f'line {i}\n' for i in range(91, 111))
+    check(p.returncode == 0 and p.stdout == want and p.stderr == '',
+          f'logs -n 20 after a rotation shows 20 lines from both files ({p.stdout!r} {p.stderr!r})')
+    # 3,000 lines of 4 KiB: 12 MiB, more than the 4 MiB one GetLogs returns.
+    big = 'x' * 4095
+    with open(path + '.1', 'w') as f:
+        f.write(''.join(f'{i:05d}{big[5:]}\n' for i in range(0, 1500)))
+    with open(path, 'w') as f:
+        f.write(''.join(f'{i:05d}{big[5:]}\n' for i in range(1500, 3000)))
+    p = ctl(sock, 'logs', 'hello', user=NOBODY)
+    lines = p.stdout.splitlines()
+    check(p.returncode == 0 and 0 < len(lines) <= 1024 and all(len(l) == 4095 for l in lines)
+          and lines[-1].startswith('02999') and int(lines[0][:5]) == 3000 - len(lines)
+          and 'Only the last' in p.stderr,
+          f'a huge logs request is capped to whole lines and says so ({len(lines)} lines, {p.stderr!r})')
+    os.unlink(path + '.1')
 
 
 def check_logs_follow(sock, path, who):
