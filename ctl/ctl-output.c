@@ -8,6 +8,7 @@
 
 #include "ctl-output.h"
 #include "macro.h"
+#include "utf8.h"
 
 bool output_colors(void) {
         static int cached = -1;
@@ -42,9 +43,18 @@ const char *ansi_for_active_state(const char *state) {
         return "";
 }
 
+/* A JSON string: '"', '\\' and control characters escaped, and every byte that is not part
+ * of well-formed UTF-8 replaced by U+FFFD, so that the output is always valid JSON. */
 void json_print_string(FILE *f, const char *s) {
         fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        for (const unsigned char *p = (const unsigned char *) s; *p;) {
+                size_t n = utf8_sequence_length((const char *) p, strnlen((const char *) p, 4));
+
+                if (n == 0) {
+                        fputs("\\ufffd", f);
+                        p++;
+                        continue;
+                }
                 if (*p == '"' || *p == '\\')
                         fprintf(f, "\\%c", *p);
                 else if (*p == '\n')
@@ -54,7 +64,8 @@ void json_print_string(FILE *f, const char *s) {
                 else if (*p < 0x20 || *p == 0x7f)
                         fprintf(f, "\\u%04x", *p);
                 else
-                        fputc(*p, f);
+                        fwrite(p, 1, n, f);
+                p += n;
         }
         fputc('"', f);
 }

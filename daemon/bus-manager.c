@@ -19,6 +19,7 @@
 #include "log.h"
 #include "strv.h"
 #include "unit-file.h"
+#include "utf8.h"
 
 static const sd_bus_error_map bus_manager_errors[] = {
         SD_BUS_ERROR_MAP(BUS_ERROR_ACCESS_DENIED, EACCES),
@@ -203,10 +204,13 @@ static int method_get_unit_file_text(sd_bus_message *m, void *userdata, sd_bus_e
         return sd_bus_reply_method_return(m, "s", text);
 }
 
-/* Turns the records in buf[0..len) into a NULL-terminated vector of pointers into buf (every
- * '\n' becomes a '\0'); the strings are not copied. */
-static int log_split_lines(char *buf, size_t len, char ***ret) {
+/* Turns the records in buf[0..len) into a NULL-terminated vector of strings: pointers into
+ * buf (every '\n' becomes a '\0') for records that are valid UTF-8, copies in *fixed with
+ * U+FFFD for their stray bytes for the others (a D-Bus string must be UTF-8, and a service
+ * may write anything). */
+static int log_split_lines(char *buf, size_t len, char ***ret_lines, char ***ret_fixed) {
         _cleanup_free_ char **lines = NULL;
+        _cleanup_(strv_freep) char **fixed = NULL;
         size_t n = 0, i = 0;
 
         for (size_t k = 0; k < len; k++)
@@ -219,14 +223,22 @@ static int log_split_lines(char *buf, size_t len, char ***ret) {
                 return -ENOMEM;
         for (char *p = buf, *end = buf + len; p < end; i++) {
                 char *nl = memchr(p, '\n', (size_t) (end - p));
+                size_t l = nl ? (size_t) (nl - p) : (size_t) (end - p);
+                char *copy = NULL;
+
                 lines[i] = p;
+                if (!utf8_is_valid_n(p, l)) {
+                        if (utf8_sanitize(p, l, &copy) < 0 || strv_consume(&fixed, copy) < 0)
+                                return -ENOMEM;
+                        lines[i] = copy;
+                }
                 if (!nl)
                         break;
                 *nl = '\0';
                 p = nl + 1;
         }
-        lines[n] = NULL;
-        *ret = TAKE_PTR(lines);
+        *ret_lines = TAKE_PTR(lines);
+        *ret_fixed = TAKE_PTR(fixed);
         return 0;
 }
 
@@ -234,6 +246,7 @@ static int log_split_lines(char *buf, size_t len, char ***ret) {
  * pointer per line. */
 static int method_get_logs(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char **lines = NULL;
+        _cleanup_(strv_freep) char **fixed = NULL;
         _cleanup_free_ char *buf = NULL;
         _cleanup_fclose_ FILE *f = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -260,7 +273,7 @@ static int method_get_logs(sd_bus_message *m, void *userdata, sd_bus_error *erro
                 return bus_ops_error(error, capped, NULL, name);
         if (fclose(TAKE_PTR(f)) != 0)
                 return -ENOMEM;
-        r = log_split_lines(buf, len, &lines);
+        r = log_split_lines(buf, len, &lines, &fixed);
         if (r < 0)
                 return r;
         r = sd_bus_message_new_method_return(m, &reply);

@@ -7,6 +7,7 @@ its fd count and memory return to their baseline once the clients are gone.
 Usage: test-bus.py SYSCAGED SYSCAGECTL. Needs root (exit 77 otherwise). Every wait is bounded.
 """
 import grp
+import json
 import os
 import pwd
 import resource
@@ -498,6 +499,49 @@ def check_logs_follow(sock, path, who):
         f.wait()
 
 
+def ctl_bytes(sock, *args):
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    return subprocess.run([CTL_COPY, *args], capture_output=True, timeout=20, env=env)
+
+
+def check_json(sock, base):
+    """--json output is valid JSON (one object per unit and line for status and show), even
+    for descriptions and log lines with quotes, backslashes, control characters and bytes
+    that are not UTF-8; such log lines do not break logs or status either."""
+    desc = 'Q"uo\\te \x01\x1b[31m t\tab \u00e9 end'
+    with open(os.path.join(base, 'units', 'weird.service'), 'w') as f:
+        f.write(f'[Unit]\nDescription={desc}\n[Service]\nExecStart=/bin/sleep 1000\n')
+    with open(os.path.join(base, 'state', 'logs', 'weird.service.log'), 'wb') as f:
+        f.write(b'ok line\nbad \xff line \x1b[31m"q"\\ \x00nul\ncut \xe2\x82')
+    check(ctl(sock, 'daemon-reload').returncode == 0, 'daemon-reload picks up weird.service')
+    p = ctl_bytes(sock, 'logs', 'weird')
+    check(p.returncode == 0 and p.stdout.decode() == 'ok line\nbad \ufffd line \x1b[31m"q"\\ \ufffdnul\ncut \ufffd\ufffd\n',
+          f'logs of lines that are not UTF-8 shows them with U+FFFD ({p.stdout!r} {p.stderr!r})')
+
+    def parse(*args):
+        p = ctl_bytes(sock, *args)
+        try:
+            return p.returncode, [json.loads(l) for l in p.stdout.splitlines()]
+        except ValueError as e:
+            return p.returncode, f'invalid JSON: {e}: {p.stdout!r}'
+    rc, out = parse('list', '--all', '--json')
+    check(rc == 0 and isinstance(out, list) and len(out) == 1
+          and any(u['unit'] == 'weird.service' and u['description'] == desc for u in out[0]),
+          f'list --json is valid JSON with the exact description ({out})')
+    rc, out = parse('status', 'weird', '--json')
+    check(rc == 3 and isinstance(out, list) and len(out) == 1 and out[0]['Description'] == desc
+          and out[0]['Logs'][-2:] == ['bad \ufffd line \x1b[31m"q"\\ \ufffdnul', 'cut \ufffd\ufffd'],
+          f'status --json is valid JSON with description and log lines ({out})')
+    rc, out = parse('status', 'weird', 'hello', '--json')
+    check(isinstance(out, list) and [o.get('Id') for o in out] == ['weird.service', 'hello.service'],
+          f'status --json of two units: one object per line ({out})')
+    rc, out = parse('show', 'weird', 'hello', '--json')
+    check(rc == 0 and isinstance(out, list) and [o.get('Id') for o in out] == ['weird.service', 'hello.service']
+          and out[0]['Description'] == desc, f'show --json of two units: one object per line ({out})')
+    rc, out = parse('show', 'weird', '--json', '-p', 'Id,ActiveState')
+    check(rc == 0 and out == [{'Id': 'weird.service', 'ActiveState': 'inactive'}], f'show --json -p ({out})')
+
+
 def runtime_present(sock):
     p = ctl(sock, 'list', '--all')
     return p.returncode == 0 and 'hello.service' in p.stdout
@@ -725,6 +769,7 @@ def main():
         else:
             print('skip authorisation checks: no adm, users or staff group')
         check_logs(sock, base)
+        check_json(sock, base)
         check_malformed(sock, d.pid)
         check_mid_call_disconnects(sock, d.pid)
         check_per_uid_limit(sock)
