@@ -142,11 +142,11 @@ def wait_until(pred, timeout=10.0):
     return pred()
 
 
-def start_daemon(tmp, name, extra=()):
+def start_daemon(tmp, name, extra=(), unit='hello'):
     base = os.path.join(tmp, name)
     units = os.path.join(base, 'units')
     os.makedirs(units)
-    with open(os.path.join(units, 'hello.service'), 'w') as f:
+    with open(os.path.join(units, f'{unit}.service'), 'w') as f:
         f.write('[Unit]\nDescription=Hello for the bus test\n[Service]\nExecStart=/bin/sleep 1000\n')
     sock = os.path.join(base, 'run', 'control.sock')
     log = open(os.path.join(base, 'daemon.log'), 'w')
@@ -542,6 +542,41 @@ def check_json(sock, base):
     check(rc == 0 and out == [{'Id': 'weird.service', 'ActiveState': 'inactive'}], f'show --json -p ({out})')
 
 
+def check_logs_follow_daemon_exit(tmp):
+    """logs -f ends (exit 0) once the daemon goes away, following with inotify (root) or by
+    polling (nobody)."""
+    for who in ('root', 'nobody'):
+        # Its own unit name: units share cgroups across daemons.
+        d, sock, ok, base = start_daemon(tmp, f'follow-{who}', unit='follow')
+        check(ok, f'{who}: second daemon for logs -f starts')
+        logs = os.path.join(base, 'state', 'logs')
+        os.makedirs(logs, exist_ok=True)
+        with open(os.path.join(logs, 'follow.service.log'), 'w') as f:
+            f.write('one\n')
+        env = dict(os.environ, SYSCAGE_SOCKET=sock)
+
+        def drop():
+            if who == 'nobody':
+                os.setgroups([])
+                os.setresgid(NOBODY_GID, NOBODY_GID, NOBODY_GID)
+                os.setresuid(NOBODY, NOBODY, NOBODY)
+        f = subprocess.Popen([CTL_COPY, 'logs', 'follow', '-f'], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, preexec_fn=drop)
+        try:
+            check(LineReader(f.stdout).readline() == 'one\n', f'{who}: logs -f prints the log')
+            stop_daemon(d)
+            rc = f.wait(timeout=10)
+            check(rc == 0, f'{who}: logs -f exits 0 when the daemon goes away ({rc})')
+        except subprocess.TimeoutExpired:
+            check(False, f'{who}: logs -f exits when the daemon goes away (still running)')
+        finally:
+            if f.poll() is None:
+                f.kill()
+            f.wait()
+            if d.poll() is None:
+                stop_daemon(d)
+
+
 def runtime_present(sock):
     p = ctl(sock, 'list', '--all')
     return p.returncode == 0 and 'hello.service' in p.stdout
@@ -770,6 +805,7 @@ def main():
             print('skip authorisation checks: no adm, users or staff group')
         check_logs(sock, base)
         check_json(sock, base)
+        check_logs_follow_daemon_exit(tmp)
         check_malformed(sock, d.pid)
         check_mid_call_disconnects(sock, d.pid)
         check_per_uid_limit(sock)
