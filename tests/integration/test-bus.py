@@ -388,6 +388,13 @@ def check_bad_control_group(tmp):
           f'an unknown --control-group stops start-up with a clear error (rc {p.returncode})')
 
 
+def check_no_pager(sock):
+    for args in (['--no-pager', 'list'], ['list', '--no-pager'], ['--no-pager', 'status', 'hello'],
+                 ['is-active', '--no-pager', 'hello']):
+        p = ctl(sock, *args)
+        check(p.returncode in (0, 3), f'{" ".join(args)}: --no-pager is accepted ({p.returncode} {p.stderr!r})')
+
+
 def check_ctl_errors(sock):
     p = ctl(sock, 'status', 'no-such-unit')
     check(p.returncode == 4 and 'no-such-unit.service' in p.stderr, 'status of an unknown unit exits 4')
@@ -799,6 +806,7 @@ def main():
         check_bad_control_group(tmp)
         check_introspect(sock)
         check_ctl_errors(sock)
+        check_no_pager(sock)
         if gid is not None:
             check_authorisation(sock, gid)
         else:
