@@ -656,6 +656,7 @@ def check_runtime(sock, pid):
     p = ctl(sock, 'run', '--wait', '-q', '--collect', '/bin/false')
     check(p.returncode == 1, 'run --wait /bin/false exits 1')
     check_wait_client_death(sock)
+    check_kill_signals(sock)
     base = fd_count(pid)
     for _ in range(20):
         ctl(sock, 'run', '--wait', '-q', '--pipe', '/bin/true')
@@ -764,6 +765,24 @@ def check_slow_reader(sock):
     check(dropped, f'a client that does not read its signals is disconnected ({serial - 1} runs)')
     lazy.close()
     driver.close()
+
+
+def check_kill_signals(sock):
+    """kill --signal= takes names with and without SIG, numbers and RTMIN+N."""
+    script = ('for s in USR1 12 35; do trap "echo got $s" $s; done; echo ready; '
+              'while :; do sleep 0.05; done')
+    p = ctl(sock, 'run', '--unit', 'sigs', '/bin/sh', '-c', script)
+    check(p.returncode == 0 and wait_state(sock, 'sigs', ('active',)), f'a signal-trapping unit runs ({p.stderr!r})')
+    check(wait_until(lambda: 'ready' in ctl(sock, 'logs', 'sigs').stdout, 10), 'the unit has set its traps')
+    for arg, want in (('--signal=SIGUSR1', 'got USR1'), ('--signal=USR2', 'got 12'), ('-s', 'got 35')):
+        args = ['kill', arg, 'sigs'] if arg != '-s' else ['kill', '-s', 'RTMIN+1', 'sigs']
+        p = ctl(sock, *args)
+        check(p.returncode == 0 and wait_until(lambda: want in ctl(sock, 'logs', 'sigs').stdout, 10),
+              f'kill {" ".join(args[1:-1])} delivers it ({p.stderr!r})')
+    for bad in ('RTMIN+999', 'hup', 'NOPE', '0', '-3'):
+        p = ctl(sock, 'kill', f'--signal={bad}', 'sigs')
+        check(p.returncode == 100 and 'Unknown signal' in p.stderr, f'kill --signal={bad} is a usage error')
+    check(ctl(sock, 'stop', 'sigs').returncode == 0, 'the signal unit stops')
 
 
 def check_wait_client_death(sock):
