@@ -656,6 +656,7 @@ def check_runtime(sock, pid):
     p = ctl(sock, 'run', '--wait', '-q', '--collect', '/bin/false')
     check(p.returncode == 1, 'run --wait /bin/false exits 1')
     check_wait_client_death(sock)
+    check_wait_interrupt(sock)
     check_kill_signals(sock)
     base = fd_count(pid)
     for _ in range(20):
@@ -783,6 +784,25 @@ def check_kill_signals(sock):
         p = ctl(sock, 'kill', f'--signal={bad}', 'sigs')
         check(p.returncode == 100 and 'Unknown signal' in p.stderr, f'kill --signal={bad} is a usage error')
     check(ctl(sock, 'stop', 'sigs').returncode == 0, 'the signal unit stops')
+
+
+def check_wait_interrupt(sock):
+    """Ctrl-C (SIGINT) on run --wait stops the unit, as with systemd-run --wait."""
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    c = subprocess.Popen([CTL_COPY, 'run', '--wait', '--unit', 'interrupted', '/bin/sleep', '1000'], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    check(wait_state(sock, 'interrupted', ('active',)), 'the --wait unit runs')
+    c.send_signal(signal.SIGINT)
+    try:
+        c.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        c.kill()
+        c.wait()
+        check(False, 'run --wait ends on SIGINT')
+    def gone():
+        p = ctl(sock, 'show', 'interrupted', '-p', 'ActiveState')
+        return p.returncode == 4 or p.stdout.strip() in ('ActiveState=inactive', 'ActiveState=failed')
+    check(wait_until(gone, 15), 'SIGINT on the --wait client stops its unit')
 
 
 def check_wait_client_death(sock):
