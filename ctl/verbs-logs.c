@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "bus-client.h"
+#include "ctl-output.h"
 #include "strv.h"
 #include "verbs-online.h"
 
@@ -39,8 +40,10 @@ static int logs_print_lines(sd_bus *bus, const char *unit, unsigned n) {
         if (truncated)
                 fprintf(stderr, "Only the last %zu lines are shown: the %u asked for exceed %u MiB.\n",
                         strv_length(lines), n, BUS_LOG_READ_MAX / (1024u * 1024u));
-        STRV_FOREACH(l, lines)
-                printf("%s\n", *l);
+        STRV_FOREACH(l, lines) {
+                output_print_line(stdout, *l);
+                fputc('\n', stdout);
+        }
         return CTL_EXIT_SUCCESS;
 }
 
@@ -94,7 +97,7 @@ static int logs_print_tail(int fd, unsigned n) {
         if (count == n && *p == '\n')
                 p++;
         if (n > 0)
-                fwrite(p, 1, (size_t) (buf + k - p), stdout);
+                output_print_text(stdout, p, (size_t) (buf + k - p));
         fflush(stdout);
         return 0;
 }
@@ -104,7 +107,7 @@ static int logs_copy_new(int fd) {
         ssize_t k;
 
         while ((k = read(fd, buf, sizeof(buf))) > 0)
-                fwrite(buf, 1, (size_t) k, stdout);
+                output_print_text(stdout, buf, (size_t) k);
         fflush(stdout);
         return k < 0 && errno != EAGAIN ? -errno : 0;
 }

@@ -64,9 +64,10 @@ static void list_print_table(const ListRow *rows, size_t n) {
                "ACTIVE", w_sub, "SUB", "DESCRIPTION", ansi_normal());
         for (size_t i = 0; i < n; i++) {
                 const char *on = ansi_for_active_state(rows[i].active);
-                printf("%-*s %-*s %s%-*s%s %-*s %s\n", w_name, rows[i].name, w_load, rows[i].load, on,
-                       w_active, rows[i].active, *on ? ansi_normal() : "", w_sub, rows[i].sub,
-                       rows[i].description);
+                printf("%-*s %-*s %s%-*s%s %-*s ", w_name, rows[i].name, w_load, rows[i].load, on,
+                       w_active, rows[i].active, *on ? ansi_normal() : "", w_sub, rows[i].sub);
+                output_print_line(stdout, rows[i].description);
+                fputc('\n', stdout);
         }
         printf("\n%zu unit%s listed.\n", n, n == 1 ? "" : "s");
 }
@@ -171,7 +172,7 @@ static void property_print_value(const UnitProperty *p, bool json) {
                 if (json)
                         json_print_string(stdout, p->str);
                 else
-                        fputs(p->str, stdout);
+                        output_print_line(stdout, p->str);
                 break;
         case 'u':
                 printf("%" PRIu64, p->u);
@@ -196,8 +197,10 @@ static void property_print_value(const UnitProperty *p, bool json) {
                         if (json) {
                                 printf("%s", s == p->strv ? "" : ",");
                                 json_print_string(stdout, *s);
-                        } else
-                                printf("%s%s", s == p->strv ? "" : " ", *s);
+                        } else {
+                                printf("%s", s == p->strv ? "" : " ");
+                                output_print_line(stdout, *s);
+                        }
                 }
                 if (json)
                         printf("]");
@@ -326,17 +329,22 @@ static int status_fetch_logs(sd_bus *bus, const char *unit, unsigned n, char ***
 }
 
 static void status_print_list(const char *label, char **l) {
-        STRV_FOREACH(s, l)
-                printf("%13s %s\n", s == l ? label : "", *s);
+        STRV_FOREACH(s, l) {
+                printf("%13s ", s == l ? label : "");
+                output_print_line(stdout, *s);
+                fputc('\n', stdout);
+        }
 }
 
 static void status_print_active(const UnitProperties *p) {
         const char *active = unit_properties_str(p, "ActiveState");
         const char *result = unit_properties_str(p, "Result");
         uint64_t since = unit_properties_u(p, "StateChangeTimestamp");
+        const char *on = ansi_for_active_state(active);
         char ts[64], ago[64];
 
-        printf("%13s %s%s%s (%s%s)", "Active:", ansi_for_active_state(active), active, ansi_normal(),
+
+        printf("%13s %s%s%s (%s%s)", "Active:", on, active, *on ? ansi_normal() : "",
                streq(active, "failed") ? "Result: " : "",
                streq(active, "failed") ? result : unit_properties_str(p, "SubState"));
         if (since)
@@ -372,7 +380,11 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         const char *dot = streq(active, "inactive") ? "\u25cb" : "\u25cf";
         const char *v;
 
-        printf("%s%s%s %s%s%s\n", ansi_for_active_state(active), dot, ansi_normal(), unit, *desc ? " - " : "", desc);
+        const char *on = ansi_for_active_state(active);
+
+        printf("%s%s%s %s%s", on, dot, *on ? ansi_normal() : "", unit, *desc ? " - " : "");
+        output_print_line(stdout, desc);
+        fputc('\n', stdout);
         printf("%13s %s", "Loaded:", unit_properties_str(p, "LoadState"));
         if (streq(frag, "(transient)"))
                 printf(" (transient)");
@@ -383,8 +395,11 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         status_print_list("Load error:", unit_properties_strv(p, "LoadErrors"));
         status_print_active(p);
         status_print_main_pid(p);
-        if (*(v = unit_properties_str(p, "StatusText")))
-                printf("%13s \"%s\"\n", "Status:", v);
+        if (*(v = unit_properties_str(p, "StatusText"))) {
+                printf("%13s \"", "Status:");
+                output_print_line(stdout, v);
+                printf("\"\n");
+        }
         if (*(v = unit_properties_str(p, "ControlGroup")))
                 printf("%13s %s\n", "CGroup:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
@@ -395,8 +410,10 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         status_print_list("Not enforced:", unit_properties_strv(p, "NotEnforced"));
         if (logs && logs[0]) {
                 printf("\n");
-                STRV_FOREACH(l, logs)
-                        printf("%s\n", *l);
+                STRV_FOREACH(l, logs) {
+                        output_print_line(stdout, *l);
+                        fputc('\n', stdout);
+                }
         }
 }
 

@@ -584,6 +584,54 @@ def check_logs_follow_daemon_exit(tmp):
                 stop_daemon(d)
 
 
+def ctl_tty(sock, *args, env_extra=None):
+    """Runs syscagectl with stdout on a pseudo-terminal; returns its output as bytes."""
+    import pty
+    env = {k: v for k, v in os.environ.items() if k not in ('NO_COLOR', 'SYSTEMD_COLORS')}
+    env.update(SYSCAGE_SOCKET=sock, TERM='xterm')
+    env.update(env_extra or {})
+    master, slave = pty.openpty()
+    p = subprocess.Popen([CTL_COPY, *args], stdout=slave, stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    out = b''
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    p.wait(timeout=20)
+    return out
+
+
+def check_terminal(sock):
+    """Colour only on a terminal (NO_COLOR and SYSTEMD_COLORS=0 turn it off, SYSTEMD_COLORS=1
+    on even when piped), and on a terminal the control characters of a description or a log
+    line are shown escaped instead of reaching the terminal. Uses weird.service of check_json."""
+    out = ctl_tty(sock, 'list', '--all')
+    check(b'\x1b[0;1;39m' in out, f'list on a terminal is coloured ({out[:80]!r})')
+    check(b'\x1b[31m' not in out and b'\\x01\\x1b[31m' in out,
+          f'a description\'s escape sequence is shown escaped on a terminal ({out!r})')
+    out = ctl_tty(sock, 'status', 'weird')
+    check(b'\x1b[31m' not in out and b'\\x1b[31m' in out and b'\\x00' not in out,
+          f'status on a terminal escapes the description and log lines ({out!r})')
+    out = ctl_tty(sock, 'logs', 'weird')
+    check(b'\x1b[31m' not in out and b'line \\x1b[31m"q"' in out, f'logs on a terminal escapes ({out!r})')
+    for extra in ({'NO_COLOR': '1'}, {'SYSTEMD_COLORS': '0'}, {'TERM': 'dumb'}):
+        out = ctl_tty(sock, 'list', '--all', env_extra=extra)
+        check(b'\x1b' not in out, f'{extra}: no colour on a terminal ({out[:80]!r})')
+    env = dict(os.environ, SYSCAGE_SOCKET=sock, SYSTEMD_COLORS='1')
+    p = subprocess.run([CTL_COPY, 'list', '--all'], capture_output=True, env=env, timeout=20)
+    check(b'\x1b[0;1;39m' in p.stdout, 'SYSTEMD_COLORS=1 colours piped output')
+    env.pop('SYSTEMD_COLORS')
+    env.pop('NO_COLOR', None)
+    p = subprocess.run([CTL_COPY, 'logs', 'weird'], capture_output=True, env=env, timeout=20)
+    check(b'\x1b[0;1' not in p.stdout and b'line \x1b[31m"q"' in p.stdout, 'piped output is plain and unchanged')
+
+
 def runtime_present(sock):
     p = ctl(sock, 'list', '--all')
     return p.returncode == 0 and 'hello.service' in p.stdout
@@ -852,6 +900,7 @@ def main():
             print('skip authorisation checks: no adm, users or staff group')
         check_logs(sock, base)
         check_json(sock, base)
+        check_terminal(sock)
         check_logs_follow_daemon_exit(tmp)
         check_malformed(sock, d.pid)
         check_mid_call_disconnects(sock, d.pid)
