@@ -435,6 +435,10 @@ static int status_one(ShowArgs *a, const char *unit, bool first) {
         int r, ret;
 
         r = bus_client_get_status(a->bus, unit, &p, &error);
+        if (r < 0 && sd_bus_error_has_name(&error, BUS_ERROR_NO_SUCH_UNIT)) {
+                fprintf(stderr, "Unit %s could not be found.\n", unit); /* as systemctl says it */
+                return CTL_EXIT_NO_SUCH_UNIT;
+        }
         if (r < 0)
                 return bus_client_report("get the status of", unit, &error, r);
         (void) status_fetch_logs(a->bus, unit, STATUS_LOG_LINES, &logs);

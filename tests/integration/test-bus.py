@@ -395,6 +395,15 @@ def check_no_pager(sock):
         check(p.returncode in (0, 3), f'{" ".join(args)}: --no-pager is accepted ({p.returncode} {p.stderr!r})')
 
 
+def check_status_unknown(sock):
+    p = ctl(sock, 'status', 'nosuch')
+    check(p.returncode == 4 and p.stderr == 'Unit nosuch.service could not be found.\n' and p.stdout == '',
+          f'status of an unknown unit: exit 4 and a plain message ({p.stderr!r})')
+    p = ctl(sock, 'status', 'hello', 'nosuch')
+    check(p.returncode == 4 and 'hello.service' in p.stdout and 'nosuch.service could not be found' in p.stderr,
+          f'status of a known and an unknown unit shows the known one, exit 4 ({p.returncode})')
+
+
 def check_ctl_errors(sock):
     p = ctl(sock, 'status', 'no-such-unit')
     check(p.returncode == 4 and 'no-such-unit.service' in p.stderr, 'status of an unknown unit exits 4')
@@ -894,6 +903,7 @@ def main():
         check_introspect(sock)
         check_ctl_errors(sock)
         check_no_pager(sock)
+        check_status_unknown(sock)
         if gid is not None:
             check_authorisation(sock, gid)
         else:
