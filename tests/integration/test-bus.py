@@ -714,6 +714,7 @@ def check_runtime(sock, pid):
     check(p.returncode == 1, 'run --wait /bin/false exits 1')
     check_wait_client_death(sock)
     check_wait_interrupt(sock)
+    check_wait_remain_after_exit(sock)
     check_kill_signals(sock)
     base = fd_count(pid)
     for _ in range(20):
@@ -841,6 +842,16 @@ def check_kill_signals(sock):
         p = ctl(sock, 'kill', f'--signal={bad}', 'sigs')
         check(p.returncode == 100 and 'Unknown signal' in p.stderr, f'kill --signal={bad} is a usage error')
     check(ctl(sock, 'stop', 'sigs').returncode == 0, 'the signal unit stops')
+
+
+def check_wait_remain_after_exit(sock):
+    """run --wait of a RemainAfterExit=yes unit ends when its process does."""
+    try:
+        p = ctl(sock, 'run', '--wait', '-p', 'RemainAfterExit=yes', '/bin/sh', '-c', 'exit 0', timeout=15)
+        check(p.returncode == 0 and 'Finished with result: success' in p.stderr,
+              f'run --wait -p RemainAfterExit=yes ends ({p.returncode} {p.stderr!r})')
+    except subprocess.TimeoutExpired:
+        check(False, 'run --wait -p RemainAfterExit=yes ends (it hung)')
 
 
 def check_wait_interrupt(sock):
