@@ -16,6 +16,7 @@
 #define OPT_NO_PAGER 0x7f00
 #define OPT_JSON 0x7f01
 #define OPT_STATE 0x7f02
+#define OPT_VALUE 0x7f03
 #define STATUS_LOG_LINES 10u
 
 typedef struct ListRow {
@@ -208,9 +209,11 @@ static void property_print_value(const UnitProperty *p, bool json) {
         }
 }
 
-/* Prints the properties as KEY=VALUE lines or as the members of a JSON object; with json
- * and !close, the object is left open for more members. */
-static void properties_print_full(const UnitProperties *props, char **only, bool json, bool close) {
+/* Prints the properties as KEY=VALUE lines (VALUE lines with value_only, as systemctl's
+ * --value) or as the members of a JSON object; with json and !close, the object is left open
+ * for more members. */
+static void properties_print_full(const UnitProperties *props, char **only, bool json, bool close,
+                                  bool value_only) {
         bool first = true;
 
         if (json)
@@ -223,7 +226,7 @@ static void properties_print_full(const UnitProperties *props, char **only, bool
                         printf("%s", first ? "" : ",");
                         json_print_string(stdout, p->key);
                         printf(":");
-                } else
+                } else if (!value_only)
                         printf("%s=", p->key);
                 property_print_value(p, json);
                 if (!json)
@@ -234,13 +237,10 @@ static void properties_print_full(const UnitProperties *props, char **only, bool
                 printf("}\n");
 }
 
-static void properties_print(const UnitProperties *props, char **only, bool json) {
-        properties_print_full(props, only, json, true);
-}
-
 typedef struct ShowArgs {
         char **only;
         bool json;
+        bool value_only;
         bool status; /* status rather than show */
         sd_bus *bus;
 } ShowArgs;
@@ -250,16 +250,25 @@ static int show_parse(int argc, char **argv, ShowArgs *a) {
                 { "no-pager", no_argument, NULL, OPT_NO_PAGER },
                 { "property", required_argument, NULL, 'p' },
                 { "json", no_argument, NULL, OPT_JSON },
+                { "value", no_argument, NULL, OPT_VALUE },
                 {}
         };
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, a->status ? "" : "p:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, a->status ? "" : "p:P:", options, NULL)) >= 0)
                 switch (c) {
+                case 'P': /* as systemctl: -P PROP is -p PROP --value */
+                        a->value_only = true;
+                        __attribute__((fallthrough));
                 case 'p':
                         if (split_states(optarg, &a->only) < 0)
                                 return -ENOMEM;
+                        break;
+                case OPT_VALUE:
+                        if (a->status)
+                                return -EINVAL;
+                        a->value_only = true;
                         break;
                 case OPT_JSON:
                         a->json = true;
@@ -309,7 +318,7 @@ int verb_show(int argc, char **argv) {
                 }
                 if (i > first && !a.json)
                         printf("\n");
-                properties_print(&props, a.only, a.json);
+                properties_print_full(&props, a.only, a.json, true, a.value_only);
                 unit_properties_done(&props);
         }
         strv_free(a.only);
@@ -418,7 +427,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
 }
 
 static void status_print_json(const UnitProperties *p, char **logs) {
-        properties_print_full(p, NULL, true, false);
+        properties_print_full(p, NULL, true, false, false);
         printf(",\"Logs\":[");
         STRV_FOREACH(l, logs) {
                 printf("%s", l == logs ? "" : ",");

@@ -404,6 +404,18 @@ def check_status_unknown(sock):
           f'status of a known and an unknown unit shows the known one, exit 4 ({p.returncode})')
 
 
+def check_show_value(sock):
+    """show -p as systemctl: only the properties named, in the daemon's order; --value and -P
+    print bare values."""
+    p = ctl(sock, 'show', 'hello', '-p', 'SubState', '-p', 'Id,NoSuchProperty')
+    check(p.returncode == 0 and p.stdout == 'Id=hello.service\nSubState=' + p.stdout.split('SubState=')[-1]
+          and p.stdout.count('\n') == 2, f'show -p A -p B,C ({p.stdout!r})')
+    p = ctl(sock, 'show', 'hello', '-P', 'Id')
+    check(p.returncode == 0 and p.stdout == 'hello.service\n', f'show -P Id ({p.stdout!r})')
+    p = ctl(sock, 'show', 'hello', '-p', 'Id,LoadState', '--value')
+    check(p.returncode == 0 and p.stdout == 'hello.service\nloaded\n', f'show -p Id,LoadState --value ({p.stdout!r})')
+
+
 def check_ctl_errors(sock):
     p = ctl(sock, 'status', 'no-such-unit')
     check(p.returncode == 4 and 'no-such-unit.service' in p.stderr, 'status of an unknown unit exits 4')
@@ -915,6 +927,7 @@ def main():
         check_ctl_errors(sock)
         check_no_pager(sock)
         check_status_unknown(sock)
+        check_show_value(sock)
         if gid is not None:
             check_authorisation(sock, gid)
         else:
