@@ -2,20 +2,59 @@
 /* Colours, JSON strings and timestamps for syscagectl's online verbs. */
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctl-output.h"
 #include "macro.h"
+#include "parse-util.h"
+#include "utf8.h"
 
+/* As systemd: $SYSTEMD_COLORS, when set, decides (a boolean, or 16, 256, 24bit for yes), even
+ * when stdout is not a terminal; else colour on a terminal unless $NO_COLOR is set or
+ * TERM=dumb. */
 bool output_colors(void) {
         static int cached = -1;
-        const char *term = getenv("TERM");
 
-        if (cached < 0)
-                cached = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && streq(term, "dumb"));
+        if (cached < 0) {
+                const char *sc = getenv("SYSTEMD_COLORS"), *term = getenv("TERM");
+                int b = sc ? parse_boolean(sc) : -EINVAL;
+
+                if (sc && b < 0 && (streq(sc, "16") || streq(sc, "256") || streq(sc, "24bit")))
+                        b = 1;
+                if (b >= 0)
+                        cached = b;
+                else
+                        cached = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && streq(term, "dumb"));
+        }
         return cached;
+}
+
+void output_print_text(FILE *f, const char *s, size_t n) {
+        static int tty = -1;
+        const unsigned char *p = (const unsigned char *) s;
+
+        if (tty < 0)
+                tty = isatty(fileno(f));
+        if (!tty) {
+                fwrite(s, 1, n, f);
+                return;
+        }
+        for (size_t i = 0; i < n; i++) {
+                bool c1 = p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f;
+                if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n') || p[i] == 0x7f)
+                        fprintf(f, "\\x%02x", p[i]);
+                else if (c1) /* U+0080..U+009F: C1 controls, CSI among them */
+                        fprintf(f, "\\u%04x", p[++i]);
+                else
+                        fputc(p[i], f);
+        }
+}
+
+void output_print_line(FILE *f, const char *s) {
+        output_print_text(f, s, strlen(s));
 }
 
 const char *ansi_red(void) {
@@ -42,9 +81,18 @@ const char *ansi_for_active_state(const char *state) {
         return "";
 }
 
+/* A JSON string: '"', '\\' and control characters escaped, and every byte that is not part
+ * of well-formed UTF-8 replaced by U+FFFD, so that the output is always valid JSON. */
 void json_print_string(FILE *f, const char *s) {
         fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        for (const unsigned char *p = (const unsigned char *) s; *p;) {
+                size_t n = utf8_sequence_length((const char *) p, strnlen((const char *) p, 4));
+
+                if (n == 0) {
+                        fputs("\\ufffd", f);
+                        p++;
+                        continue;
+                }
                 if (*p == '"' || *p == '\\')
                         fprintf(f, "\\%c", *p);
                 else if (*p == '\n')
@@ -54,7 +102,8 @@ void json_print_string(FILE *f, const char *s) {
                 else if (*p < 0x20 || *p == 0x7f)
                         fprintf(f, "\\u%04x", *p);
                 else
-                        fputc(*p, f);
+                        fwrite(p, 1, n, f);
+                p += n;
         }
         fputc('"', f);
 }

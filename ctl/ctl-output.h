@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Output helpers for the online verbs: colour only on a terminal (and never with $NO_COLOR
- * or TERM=dumb), JSON string escaping, and timestamps.
+ * or TERM=dumb; $SYSTEMD_COLORS overrides both ways), text that is safe for a terminal, JSON
+ * string escaping, and timestamps.
  */
 #pragma once
 
@@ -10,6 +11,13 @@
 #include <stdio.h>
 
 bool output_colors(void);
+
+/* Writes s[0..n) (output_print_line: the string s) to f. When f is a terminal, control
+ * characters other than tab and newline (and the C1 controls U+0080..U+009F) are written as
+ * \xNN or \uNNNN, so that text a service controls (its log, its status) cannot move the
+ * cursor, retitle or reprogram the terminal of whoever reads it. Unchanged when piped. */
+void output_print_text(FILE *f, const char *s, size_t n);
+void output_print_line(FILE *f, const char *s);
 /* Escape sequences, or "" when not colouring. */
 const char *ansi_red(void);
 const char *ansi_green(void);

@@ -67,7 +67,8 @@ static int help(void) {
                "  list [--all] [--state=STATE,...] [--json]\n"
                "                                         List units (alias list-units)\n"
                "  status [UNIT...] [--json]              Show the state of units\n"
-               "  show UNIT... [-p PROP,...] [--json]    Show properties\n"
+               "  show UNIT... [-p PROP,...] [-P PROP] [--value] [--json]\n"
+               "                                         Show properties\n"
                "  cat UNIT...                            Show unit files\n"
                "  logs UNIT [-f] [-n N]                  Show (and follow) a unit's log\n"
                "  start|stop|restart|try-restart|reload|reload-or-restart UNIT...\n"
@@ -89,6 +90,7 @@ static int help(void) {
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
+               "     --no-pager          Accepted for systemctl's sake; we never page\n"
                "     --socket PATH       The daemon's control socket (default $SYSCAGE_SOCKET,\n"
                "                         else %s)\n"
                "     --units-dir DIR     Look for units in DIR (repeatable) instead of\n"
@@ -98,12 +100,13 @@ static int help(void) {
 }
 
 static int parse_argv(int argc, char **argv) {
-        enum { ARG_VERSION = 0x100, ARG_UNITS_DIR, ARG_SOCKET };
+        enum { ARG_VERSION = 0x100, ARG_UNITS_DIR, ARG_SOCKET, ARG_NO_PAGER };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "units-dir", required_argument, NULL, ARG_UNITS_DIR },
                 { "socket", required_argument, NULL, ARG_SOCKET },
+                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
                 {}
         };
         int c;
@@ -125,6 +128,8 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_SOCKET:
                         arg_socket = optarg;
                         break;
+                case ARG_NO_PAGER:
+                        break; /* we never page */
                 default:
                         return -1;
                 }

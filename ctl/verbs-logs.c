@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "bus-client.h"
+#include "ctl-output.h"
 #include "strv.h"
 #include "verbs-online.h"
 
@@ -27,15 +28,22 @@ static int logs_print_lines(sd_bus *bus, const char *unit, unsigned n) {
         __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_strv_free_ char **lines = NULL;
-        int r;
+        int truncated = 0, r;
 
         r = sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "GetLogs", &error, &reply, "su", unit, n);
         if (r >= 0)
                 r = sd_bus_message_read_strv(reply, &lines);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "b", &truncated);
         if (r < 0)
                 return bus_client_report("read the log of", unit, &error, r);
-        STRV_FOREACH(l, lines)
-                printf("%s\n", *l);
+        if (truncated)
+                fprintf(stderr, "Only the last %zu lines are shown: the %u asked for exceed %u MiB.\n",
+                        strv_length(lines), n, BUS_LOG_READ_MAX / (1024u * 1024u));
+        STRV_FOREACH(l, lines) {
+                output_print_line(stdout, *l);
+                fputc('\n', stdout);
+        }
         return CTL_EXIT_SUCCESS;
 }
 
@@ -89,7 +97,7 @@ static int logs_print_tail(int fd, unsigned n) {
         if (count == n && *p == '\n')
                 p++;
         if (n > 0)
-                fwrite(p, 1, (size_t) (buf + k - p), stdout);
+                output_print_text(stdout, p, (size_t) (buf + k - p));
         fflush(stdout);
         return 0;
 }
@@ -99,7 +107,7 @@ static int logs_copy_new(int fd) {
         ssize_t k;
 
         while ((k = read(fd, buf, sizeof(buf))) > 0)
-                fwrite(buf, 1, (size_t) k, stdout);
+                output_print_text(stdout, buf, (size_t) k);
         fflush(stdout);
         return k < 0 && errno != EAGAIN ? -errno : 0;
 }
@@ -129,8 +137,18 @@ static bool logs_replaced(sd_bus *bus, const char *unit, const struct stat *st) 
         return now.st_dev != st->st_dev || now.st_ino != st->st_ino;
 }
 
+/* Reads what the daemon sent us unasked (signals, which we do not need); false once the
+ * connection is closed: the daemon went away. */
+static bool logs_daemon_present(sd_bus *bus) {
+        int r;
+
+        while ((r = sd_bus_process(bus, NULL)) > 0)
+                ;
+        return r >= 0 && sd_bus_is_open(bus) > 0;
+}
+
 /* Follows fd until the file is moved or removed (returns 0, after printing what it still
- * got) or an error. */
+ * got), the daemon goes away (-ENOTCONN, likewise) or an error. */
 static int logs_follow_file(sd_bus *bus, const char *unit, int fd) {
         _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
         char path[64];
@@ -139,7 +157,11 @@ static int logs_follow_file(sd_bus *bus, const char *unit, int fd) {
         if (ino < 0 || inotify_add_watch(ino, path, IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF | IN_ATTRIB) < 0)
                 ino = safe_close(ino); /* without inotify: poll, and notice removal only */
         for (;;) {
-                struct pollfd pfd = { .fd = ino, .events = POLLIN };
+                /* A negative fd is ignored by poll(). */
+                struct pollfd pfd[2] = {
+                        { .fd = ino, .events = POLLIN },
+                        { .fd = sd_bus_get_fd(bus), .events = POLLIN },
+                };
                 struct stat st;
                 bool gone = false;
                 int r;
@@ -147,11 +169,15 @@ static int logs_follow_file(sd_bus *bus, const char *unit, int fd) {
                 r = logs_copy_new(fd);
                 if (r < 0)
                         return r;
+                if (!logs_daemon_present(bus)) {
+                        r = logs_copy_new(fd);
+                        return r < 0 ? r : -ENOTCONN;
+                }
                 if (fstat(fd, &st) < 0)
                         return -errno;
                 if (st.st_nlink == 0)
                         gone = true;
-                else if (poll(&pfd, ino >= 0 ? 1 : 0, LOGS_POLL_MSEC) > 0)
+                else if (poll(pfd, 2, LOGS_POLL_MSEC) > 0 && pfd[0].revents)
                         gone = logs_file_gone(ino);
                 else if (ino < 0)
                         gone = logs_replaced(bus, unit, &st);
@@ -160,6 +186,7 @@ static int logs_follow_file(sd_bus *bus, const char *unit, int fd) {
         }
 }
 
+/* Until interrupted or until the daemon goes away (then exits 0). */
 static int logs_follow(sd_bus *bus, const char *unit, unsigned n) {
         bool first = true;
 
@@ -178,6 +205,10 @@ static int logs_follow(sd_bus *bus, const char *unit, unsigned n) {
                 first = false;
                 if (r >= 0)
                         r = logs_follow_file(bus, unit, fd);
+                if (r == -ENOTCONN) {
+                        fprintf(stderr, "syscaged went away; no longer following the log of %s.\n", unit);
+                        return CTL_EXIT_SUCCESS;
+                }
                 if (r < 0) {
                         fprintf(stderr, "Failed to follow the log of %s: %s\n", unit, strerror(-r));
                         return CTL_EXIT_FAILURE;

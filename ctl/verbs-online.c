@@ -103,6 +103,8 @@ static int kill_one(sd_bus *bus, const char *unit, void *userdata) {
         return r < 0 ? bus_client_report("kill", unit, &error, r) : CTL_EXIT_SUCCESS;
 }
 
+/* SIG as systemctl takes it: a number, or a name with or without "SIG" (TERM, SIGHUP),
+ * or RTMIN+N / RTMAX-N. */
 static int parse_signal(const char *s) {
         char *end;
         long n = strtol(s, &end, 10);
@@ -111,6 +113,19 @@ static int parse_signal(const char *s) {
                 return n > 0 && n < _NSIG ? (int) n : -EINVAL;
         if (strneq(s, "SIG", 3))
                 s += 3;
+        if (strneq(s, "RTMIN", 5) || strneq(s, "RTMAX", 5)) {
+                bool min = s[4] == 'N';
+                long k = 0;
+
+                if (s[5]) {
+                        if (s[5] != (min ? '+' : '-') || !s[6] || s[6] < '0' || s[6] > '9')
+                                return -EINVAL;
+                        k = strtol(s + 6, &end, 10);
+                        if (*end || k > SIGRTMAX - SIGRTMIN)
+                                return -EINVAL;
+                }
+                return min ? SIGRTMIN + (int) k : SIGRTMAX - (int) k;
+        }
         for (int i = 1; i < _NSIG; i++) {
                 const char *abbrev = sigabbrev_np(i);
                 if (abbrev && streq(abbrev, s))

@@ -183,7 +183,10 @@ static int run_on_state(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 return 0;
         if (!w->unit || !streq(name, w->unit))
                 return 0;
-        if (!streq(active, "inactive") && !streq(active, "failed"))
+        /* Done once inactive or failed, or active with its process gone (RemainAfterExit=yes,
+         * sub-state "exited"), else --wait would never end for such a unit. */
+        if (!streq(active, "inactive") && !streq(active, "failed") &&
+            !(streq(active, "active") && streq(sub, "exited")))
                 return 0;
         w->done = true;
         snprintf(w->result, sizeof(w->result), "%s", result);

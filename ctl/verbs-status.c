@@ -16,6 +16,7 @@
 #define OPT_NO_PAGER 0x7f00
 #define OPT_JSON 0x7f01
 #define OPT_STATE 0x7f02
+#define OPT_VALUE 0x7f03
 #define STATUS_LOG_LINES 10u
 
 typedef struct ListRow {
@@ -64,9 +65,10 @@ static void list_print_table(const ListRow *rows, size_t n) {
                "ACTIVE", w_sub, "SUB", "DESCRIPTION", ansi_normal());
         for (size_t i = 0; i < n; i++) {
                 const char *on = ansi_for_active_state(rows[i].active);
-                printf("%-*s %-*s %s%-*s%s %-*s %s\n", w_name, rows[i].name, w_load, rows[i].load, on,
-                       w_active, rows[i].active, *on ? ansi_normal() : "", w_sub, rows[i].sub,
-                       rows[i].description);
+                printf("%-*s %-*s %s%-*s%s %-*s ", w_name, rows[i].name, w_load, rows[i].load, on,
+                       w_active, rows[i].active, *on ? ansi_normal() : "", w_sub, rows[i].sub);
+                output_print_line(stdout, rows[i].description);
+                fputc('\n', stdout);
         }
         printf("\n%zu unit%s listed.\n", n, n == 1 ? "" : "s");
 }
@@ -171,7 +173,7 @@ static void property_print_value(const UnitProperty *p, bool json) {
                 if (json)
                         json_print_string(stdout, p->str);
                 else
-                        fputs(p->str, stdout);
+                        output_print_line(stdout, p->str);
                 break;
         case 'u':
                 printf("%" PRIu64, p->u);
@@ -196,8 +198,10 @@ static void property_print_value(const UnitProperty *p, bool json) {
                         if (json) {
                                 printf("%s", s == p->strv ? "" : ",");
                                 json_print_string(stdout, *s);
-                        } else
-                                printf("%s%s", s == p->strv ? "" : " ", *s);
+                        } else {
+                                printf("%s", s == p->strv ? "" : " ");
+                                output_print_line(stdout, *s);
+                        }
                 }
                 if (json)
                         printf("]");
@@ -205,9 +209,11 @@ static void property_print_value(const UnitProperty *p, bool json) {
         }
 }
 
-/* Prints the properties as KEY=VALUE lines or as the members of a JSON object; with json
- * and !close, the object is left open for more members. */
-static void properties_print_full(const UnitProperties *props, char **only, bool json, bool close) {
+/* Prints the properties as KEY=VALUE lines (VALUE lines with value_only, as systemctl's
+ * --value) or as the members of a JSON object; with json and !close, the object is left open
+ * for more members. */
+static void properties_print_full(const UnitProperties *props, char **only, bool json, bool close,
+                                  bool value_only) {
         bool first = true;
 
         if (json)
@@ -220,7 +226,7 @@ static void properties_print_full(const UnitProperties *props, char **only, bool
                         printf("%s", first ? "" : ",");
                         json_print_string(stdout, p->key);
                         printf(":");
-                } else
+                } else if (!value_only)
                         printf("%s=", p->key);
                 property_print_value(p, json);
                 if (!json)
@@ -231,13 +237,10 @@ static void properties_print_full(const UnitProperties *props, char **only, bool
                 printf("}\n");
 }
 
-static void properties_print(const UnitProperties *props, char **only, bool json) {
-        properties_print_full(props, only, json, true);
-}
-
 typedef struct ShowArgs {
         char **only;
         bool json;
+        bool value_only;
         bool status; /* status rather than show */
         sd_bus *bus;
 } ShowArgs;
@@ -247,16 +250,25 @@ static int show_parse(int argc, char **argv, ShowArgs *a) {
                 { "no-pager", no_argument, NULL, OPT_NO_PAGER },
                 { "property", required_argument, NULL, 'p' },
                 { "json", no_argument, NULL, OPT_JSON },
+                { "value", no_argument, NULL, OPT_VALUE },
                 {}
         };
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, a->status ? "" : "p:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, a->status ? "" : "p:P:", options, NULL)) >= 0)
                 switch (c) {
+                case 'P': /* as systemctl: -P PROP is -p PROP --value */
+                        a->value_only = true;
+                        __attribute__((fallthrough));
                 case 'p':
                         if (split_states(optarg, &a->only) < 0)
                                 return -ENOMEM;
+                        break;
+                case OPT_VALUE:
+                        if (a->status)
+                                return -EINVAL;
+                        a->value_only = true;
                         break;
                 case OPT_JSON:
                         a->json = true;
@@ -306,7 +318,7 @@ int verb_show(int argc, char **argv) {
                 }
                 if (i > first && !a.json)
                         printf("\n");
-                properties_print(&props, a.only, a.json);
+                properties_print_full(&props, a.only, a.json, true, a.value_only);
                 unit_properties_done(&props);
         }
         strv_free(a.only);
@@ -326,17 +338,22 @@ static int status_fetch_logs(sd_bus *bus, const char *unit, unsigned n, char ***
 }
 
 static void status_print_list(const char *label, char **l) {
-        STRV_FOREACH(s, l)
-                printf("%13s %s\n", s == l ? label : "", *s);
+        STRV_FOREACH(s, l) {
+                printf("%13s ", s == l ? label : "");
+                output_print_line(stdout, *s);
+                fputc('\n', stdout);
+        }
 }
 
 static void status_print_active(const UnitProperties *p) {
         const char *active = unit_properties_str(p, "ActiveState");
         const char *result = unit_properties_str(p, "Result");
         uint64_t since = unit_properties_u(p, "StateChangeTimestamp");
+        const char *on = ansi_for_active_state(active);
         char ts[64], ago[64];
 
-        printf("%13s %s%s%s (%s%s)", "Active:", ansi_for_active_state(active), active, ansi_normal(),
+
+        printf("%13s %s%s%s (%s%s)", "Active:", on, active, *on ? ansi_normal() : "",
                streq(active, "failed") ? "Result: " : "",
                streq(active, "failed") ? result : unit_properties_str(p, "SubState"));
         if (since)
@@ -372,7 +389,11 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         const char *dot = streq(active, "inactive") ? "\u25cb" : "\u25cf";
         const char *v;
 
-        printf("%s%s%s %s%s%s\n", ansi_for_active_state(active), dot, ansi_normal(), unit, *desc ? " - " : "", desc);
+        const char *on = ansi_for_active_state(active);
+
+        printf("%s%s%s %s%s", on, dot, *on ? ansi_normal() : "", unit, *desc ? " - " : "");
+        output_print_line(stdout, desc);
+        fputc('\n', stdout);
         printf("%13s %s", "Loaded:", unit_properties_str(p, "LoadState"));
         if (streq(frag, "(transient)"))
                 printf(" (transient)");
@@ -383,8 +404,11 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         status_print_list("Load error:", unit_properties_strv(p, "LoadErrors"));
         status_print_active(p);
         status_print_main_pid(p);
-        if (*(v = unit_properties_str(p, "StatusText")))
-                printf("%13s \"%s\"\n", "Status:", v);
+        if (*(v = unit_properties_str(p, "StatusText"))) {
+                printf("%13s \"", "Status:");
+                output_print_line(stdout, v);
+                printf("\"\n");
+        }
         if (*(v = unit_properties_str(p, "ControlGroup")))
                 printf("%13s %s\n", "CGroup:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
@@ -395,13 +419,15 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         status_print_list("Not enforced:", unit_properties_strv(p, "NotEnforced"));
         if (logs && logs[0]) {
                 printf("\n");
-                STRV_FOREACH(l, logs)
-                        printf("%s\n", *l);
+                STRV_FOREACH(l, logs) {
+                        output_print_line(stdout, *l);
+                        fputc('\n', stdout);
+                }
         }
 }
 
 static void status_print_json(const UnitProperties *p, char **logs) {
-        properties_print_full(p, NULL, true, false);
+        properties_print_full(p, NULL, true, false, false);
         printf(",\"Logs\":[");
         STRV_FOREACH(l, logs) {
                 printf("%s", l == logs ? "" : ",");
@@ -418,6 +444,10 @@ static int status_one(ShowArgs *a, const char *unit, bool first) {
         int r, ret;
 
         r = bus_client_get_status(a->bus, unit, &p, &error);
+        if (r < 0 && sd_bus_error_has_name(&error, BUS_ERROR_NO_SUCH_UNIT)) {
+                fprintf(stderr, "Unit %s could not be found.\n", unit); /* as systemctl says it */
+                return CTL_EXIT_NO_SUCH_UNIT;
+        }
         if (r < 0)
                 return bus_client_report("get the status of", unit, &error, r);
         (void) status_fetch_logs(a->bus, unit, STATUS_LOG_LINES, &logs);

@@ -21,11 +21,13 @@
 #include "log.h"
 #include "manager-units.h"
 #include "message.h"
+#include "output.h"
 #include "policy-build.h"
 #include "policy.h"
 #include "service.h"
 #include "strv.h"
 #include "unit.h"
+#include "utf8.h"
 
 #define TRANSIENT_FILE "(transient)"
 
@@ -75,8 +77,33 @@ int bus_ops_unit_brief(Manager *m, const char *name, BusUnitBrief *ret) {
 
 /* ---- GetUnitStatus ---- */
 
+/* D-Bus strings must be valid UTF-8 (sd-bus refuses anything else, failing the whole
+ * reply). Texts a service controls (its STATUS=, its log lines) may not be: their stray
+ * bytes become U+FFFD. */
+static int append_text(sd_bus_message *r, const char *value) {
+        _cleanup_free_ char *fixed = NULL;
+        size_t n = strlen(value);
+
+        if (utf8_is_valid_n(value, n))
+                return sd_bus_message_append(r, "s", value);
+        if (utf8_sanitize(value, n, &fixed) < 0)
+                return -ENOMEM;
+        return sd_bus_message_append(r, "s", fixed);
+}
+
 static int append_s(sd_bus_message *r, const char *key, const char *value) {
-        return sd_bus_message_append(r, "{sv}", key, "s", value ? value : "");
+        int k = sd_bus_message_open_container(r, 'e', "sv");
+        if (k >= 0)
+                k = sd_bus_message_append(r, "s", key);
+        if (k >= 0)
+                k = sd_bus_message_open_container(r, 'v', "s");
+        if (k >= 0)
+                k = append_text(r, value ? value : "");
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
+        return k;
 }
 
 static int append_t(sd_bus_message *r, const char *key, uint64_t value) {
@@ -90,7 +117,12 @@ static int append_strv(sd_bus_message *r, const char *key, char **l) {
         if (k >= 0)
                 k = sd_bus_message_open_container(r, 'v', "as");
         if (k >= 0)
-                k = sd_bus_message_append_strv(r, l);
+                k = sd_bus_message_open_container(r, 'a', "s");
+        STRV_FOREACH(i, l)
+                if (k >= 0)
+                        k = append_text(r, *i);
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
         if (k >= 0)
                 k = sd_bus_message_close_container(r);
         if (k >= 0)
@@ -355,6 +387,10 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path) {
                 return -ENOMEM;
         *ret_path = p;
         return 0;
+}
+
+int bus_ops_log_tail(Manager *m, const char *name, unsigned n, uint64_t max_bytes, FILE *out) {
+        return output_log_tail(m->state_dir, name, n, max_bytes, out);
 }
 
 /* ---- transient units ---- */

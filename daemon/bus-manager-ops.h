@@ -58,6 +58,10 @@ int bus_ops_daemon_reload(Manager *m, char **ret_message);
 int bus_ops_unit_file_text(Manager *m, const char *name, char **ret_text, char **ret_message);
 /* Path of the unit's log file (it may not exist yet). */
 int bus_ops_log_path(Manager *m, const char *name, char **ret_path);
+/* The last n records of the unit's log across rotated files, at most max_bytes of them, as
+ * output_log_tail() writes them: 1 when some were left out for max_bytes, 0 otherwise,
+ * -ENOENT without a log. */
+int bus_ops_log_tail(Manager *m, const char *name, unsigned n, uint64_t max_bytes, FILE *out);
 
 /* Policies and compiled filters of recent transient units, kept so that the next run with the
  * same properties neither parses its policy nor compiles its filter again. Opaque; NULL until

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "bus-manager-ops.h"
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "strv.h"
 #include "unit-file.h"
+#include "utf8.h"
 
 static const sd_bus_error_map bus_manager_errors[] = {
         SD_BUS_ERROR_MAP(BUS_ERROR_ACCESS_DENIED, EACCES),
@@ -202,65 +204,57 @@ static int method_get_unit_file_text(sd_bus_message *m, void *userdata, sd_bus_e
         return sd_bus_reply_method_return(m, "s", text);
 }
 
-/* Keeps the last n lines of buf[0..len) in *lines; a partial first line (we may have started
- * reading in the middle of one) is dropped when we did not read from the start. */
-static int log_split_tail(char *buf, size_t len, bool from_start, unsigned n, char ***ret) {
-        _cleanup_(strv_freep) char **lines = NULL;
-        size_t count = 0, start = 0;
-        char *p = buf, *end = buf + len;
+/* Turns the records in buf[0..len) into a NULL-terminated vector of strings: pointers into
+ * buf (every '\n' becomes a '\0') for records that are valid UTF-8, copies in *fixed with
+ * U+FFFD for their stray bytes for the others (a D-Bus string must be UTF-8, and a service
+ * may write anything). */
+static int log_split_lines(char *buf, size_t len, char ***ret_lines, char ***ret_fixed) {
+        _cleanup_free_ char **lines = NULL;
+        _cleanup_(strv_freep) char **fixed = NULL;
+        size_t n = 0, i = 0;
 
-        if (!from_start) {
-                char *nl = memchr(p, '\n', len);
-                p = nl ? nl + 1 : end;
-        }
-        for (char *q = p; q < end; q++)
-                if (*q == '\n')
-                        count++;
-        if (end > p && end[-1] != '\n')
-                count++;
-        start = count > n ? count - n : 0;
-        for (size_t i = 0; p < end; i++) {
+        for (size_t k = 0; k < len; k++)
+                if (buf[k] == '\n')
+                        n++;
+        if (len > 0 && buf[len - 1] != '\n')
+                n++;
+        lines = calloc(n + 1, sizeof(char *));
+        if (!lines)
+                return -ENOMEM;
+        for (char *p = buf, *end = buf + len; p < end; i++) {
                 char *nl = memchr(p, '\n', (size_t) (end - p));
                 size_t l = nl ? (size_t) (nl - p) : (size_t) (end - p);
-                if (i >= start && strv_consume(&lines, strndup(p, l)) < 0)
-                        return -ENOMEM;
-                p += l + (nl ? 1 : 0);
+                char *copy = NULL;
+
+                lines[i] = p;
+                if (!utf8_is_valid_n(p, l)) {
+                        if (utf8_sanitize(p, l, &copy) < 0 || strv_consume(&fixed, copy) < 0)
+                                return -ENOMEM;
+                        lines[i] = copy;
+                }
+                if (!nl)
+                        break;
+                *nl = '\0';
+                p = nl + 1;
         }
-        *ret = TAKE_PTR(lines);
+        *ret_lines = TAKE_PTR(lines);
+        *ret_fixed = TAKE_PTR(fixed);
         return 0;
 }
 
-static int log_read_tail(const char *path, unsigned n, char ***ret) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        _cleanup_free_ char *buf = NULL;
-        struct stat st;
-        off_t offset;
-        ssize_t k;
-
-        if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-        offset = st.st_size > (off_t) BUS_LOG_READ_MAX ? st.st_size - (off_t) BUS_LOG_READ_MAX : 0;
-        buf = malloc(BUS_LOG_READ_MAX);
-        if (!buf)
-                return -ENOMEM;
-        k = pread(fd, buf, BUS_LOG_READ_MAX, offset);
-        if (k < 0)
-                return -errno;
-        return log_split_tail(buf, (size_t) k, offset == 0, n, ret);
-}
-
+/* Reads the tail into memory and sends it; the buffer is at most BUS_LOG_READ_MAX plus one
+ * pointer per line. */
 static int method_get_logs(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        _cleanup_(strv_freep) char **lines = NULL;
-        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char **lines = NULL;
+        _cleanup_(strv_freep) char **fixed = NULL;
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         BusConnection *c = userdata;
         const char *name = NULL;
+        size_t len = 0;
         uint32_t n;
-        int r;
+        int r, capped;
 
         r = bus_read_unit_name(m, &name, error);
         if (r < 0)
@@ -271,15 +265,22 @@ static int method_get_logs(sd_bus_message *m, void *userdata, sd_bus_error *erro
         if (n > BUS_LOG_LINES_MAX)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
                                          "At most %u log lines may be asked for.", BUS_LOG_LINES_MAX);
-        r = bus_ops_log_path(c->bus->manager, name, &path);
+        f = open_memstream(&buf, &len);
+        if (!f)
+                return -ENOMEM;
+        capped = bus_ops_log_tail(c->bus->manager, name, n, BUS_LOG_READ_MAX, f);
+        if (capped < 0 && capped != -ENOENT)
+                return bus_ops_error(error, capped, NULL, name);
+        if (fclose(TAKE_PTR(f)) != 0)
+                return -ENOMEM;
+        r = log_split_lines(buf, len, &lines, &fixed);
         if (r < 0)
-                return bus_ops_error(error, r, NULL, name);
-        r = log_read_tail(path, n, &lines);
-        if (r < 0 && r != -ENOENT)
-                return bus_ops_error(error, r, NULL, name);
+                return r;
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = sd_bus_message_append_strv(reply, lines);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "b", capped > 0);
         if (r < 0)
                 return r;
         return sd_bus_send(NULL, reply, NULL);
@@ -419,8 +420,8 @@ static const sd_bus_vtable bus_manager_vtable[] = {
                                  method_is_enabled, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("GetUnitFileText", "s", SD_BUS_PARAM(name), "s", SD_BUS_PARAM(text),
                                  method_get_unit_file_text, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "as",
-                                 SD_BUS_PARAM(text), method_get_logs, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetLogs", "su", SD_BUS_PARAM(name) SD_BUS_PARAM(lines), "asb",
+                                 SD_BUS_PARAM(text) SD_BUS_PARAM(truncated), method_get_logs, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("OpenLogFile", "s", SD_BUS_PARAM(name), "h", SD_BUS_PARAM(fd),
                                  method_open_log_file, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("StartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),

@@ -8,7 +8,9 @@
  *     GetUnitStatus(s) -> a{sv}        every property `status` and `show` print
  *     IsEnabled(s) -> s                "enabled", "disabled" or "static"
  *     GetUnitFileText(s) -> s          fragment and drop-ins, each after a "# PATH" line
- *     GetLogs(s name, u n) -> as       the last n lines of the unit's log (n <= BUS_LOG_LINES_MAX)
+ *     GetLogs(s name, u n) -> as b     the last n lines of the unit's log across rotated files
+ *                                      (n <= BUS_LOG_LINES_MAX); b: lines were left out
+ *                                      because they exceed BUS_LOG_READ_MAX bytes
  *     OpenLogFile(s) -> h              the unit's log file, read-only, for `logs -f`
  *   state-changing, for uid 0 and the control group:
  *     StartUnit(s) StopUnit(s) RestartUnit(s) TryRestartUnit(s) ReloadUnit(s)
@@ -35,7 +37,6 @@
 #include "bus.h"
 
 /* Per-call limits beyond those in bus-api.h. */
-#define BUS_LOG_READ_MAX (4u * 1024u * 1024u) /* bytes of a log file GetLogs looks at */
 #define BUS_UNIT_FILE_TEXT_MAX (4u * 1024u * 1024u)
 
 /* Registers the manager object on one client connection; c is the handlers' userdata. */

@@ -661,16 +661,19 @@ OutputStream *output_stream_free(OutputStream *s) {
 
 /* ---- reading logs back ---- */
 
-/* Finds where the last *need records of fd begin. Sets *ret_start and lowers *need by the
- * number of records found (a final record without newline counts). */
-static int log_scan_back(int fd, unsigned *need, off_t *ret_start) {
+/* Finds where the last *need records of fd begin, taking no more than *budget bytes. Sets
+ * *ret_start, lowers *need by the number of records taken (a final record without newline
+ * counts) and *budget by their size. Returns 1 when the budget ended the search before the
+ * file's first record or before *need records were found, else 0. */
+static int log_scan_back(int fd, unsigned *need, uint64_t *budget, off_t *ret_start) {
         char buf[64 * 1024];
         struct stat st;
-        off_t end;
+        off_t end, start;
+        int capped = 0;
 
         if (fstat(fd, &st) < 0)
                 return -errno;
-        end = st.st_size;
+        end = start = st.st_size;
         while (end > 0) {
                 size_t chunk = (size_t) MIN((off_t) sizeof buf, end);
                 ssize_t k = pread(fd, buf, chunk, end - (off_t) chunk);
@@ -682,17 +685,28 @@ static int log_scan_back(int fd, unsigned *need, off_t *ret_start) {
                         off_t q = end - (off_t) chunk + (off_t) (i - 1);
                         if (buf[i - 1] != '\n' || q == st.st_size - 1)
                                 continue;
-                        if (--*need == 0) {
-                                *ret_start = q + 1;
-                                return 0;
+                        if ((uint64_t) (st.st_size - (q + 1)) > *budget) {
+                                capped = 1;
+                                goto done;
                         }
+                        start = q + 1;
+                        if (--*need == 0)
+                                goto done;
                 }
                 end -= (off_t) chunk;
         }
-        if (st.st_size > 0)
-                --*need; /* the file's first record */
-        *ret_start = 0;
-        return 0;
+        if (st.st_size > 0) { /* the file's first record */
+                if ((uint64_t) st.st_size > *budget)
+                        capped = 1;
+                else {
+                        start = 0;
+                        --*need;
+                }
+        }
+done:
+        *budget -= (uint64_t) (st.st_size - start);
+        *ret_start = start;
+        return capped;
 }
 
 static int log_copy_from(int fd, off_t start, FILE *out) {
@@ -710,18 +724,19 @@ static int log_copy_from(int fd, off_t start, FILE *out) {
         }
 }
 
-int output_log_tail(const char *state_dir, const char *unit, unsigned n, FILE *out) {
+int output_log_tail(const char *state_dir, const char *unit, unsigned n, uint64_t max_bytes, FILE *out) {
         int fds[OUTPUT_FILES_KEPT_MAX];
         off_t starts[OUTPUT_FILES_KEPT_MAX];
         unsigned nfiles = 0, need = n;
-        bool found = false;
+        uint64_t budget = max_bytes;
+        bool found = false, capped = false;
         int r = 0;
 
         if (isempty(state_dir) || !output_unit_name_valid(unit) || !out)
                 return -EINVAL;
         /* Newest first until enough records are found. UNIT.log may be missing for a moment
          * during rotation, so a missing UNIT.log does not end the search; a missing .N does. */
-        for (unsigned i = 0; i < OUTPUT_FILES_KEPT_MAX && need > 0; i++) {
+        for (unsigned i = 0; i < OUTPUT_FILES_KEPT_MAX && need > 0 && !capped; i++) {
                 char path[PATH_MAX];
                 int fd;
 
@@ -737,10 +752,12 @@ int output_log_tail(const char *state_dir, const char *unit, unsigned n, FILE *o
                 }
                 found = true;
                 fds[nfiles] = fd;
-                r = log_scan_back(fd, &need, &starts[nfiles]);
+                r = log_scan_back(fd, &need, &budget, &starts[nfiles]);
                 nfiles++;
                 if (r < 0)
                         break;
+                capped = r > 0;
+                r = 0;
         }
         if (r >= 0 && !found) {
                 /* Distinguish "no log at all" from "asked for nothing". */
@@ -754,5 +771,5 @@ int output_log_tail(const char *state_dir, const char *unit, unsigned n, FILE *o
                 safe_close(fds[i]);
         if (r >= 0 && fflush(out) != 0)
                 r = -EIO;
-        return r;
+        return r < 0 ? r : capped;
 }

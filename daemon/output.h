@@ -148,6 +148,9 @@ void output_stream_set_drained_callback(OutputStream *s, OutputDrainedFunc f, vo
 OutputStream *output_stream_free(OutputStream *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(OutputStream *, output_stream_free);
 
-/* Writes the last n records of a unit's log (across rotated files, oldest first) to out.
- * -ENOENT when the unit has no log, -EINVAL for a bad unit name. */
-int output_log_tail(const char *state_dir, const char *unit, unsigned n, FILE *out);
+/* Writes the last n records of a unit's log (across rotated files, oldest first) to out, but
+ * never more than max_bytes: when the last n records are larger, only the newest whole
+ * records that fit are written. Returns 1 when records were left out for max_bytes, 0 when
+ * all n (or all there are) were written, -ENOENT when the unit has no log, -EINVAL for a bad
+ * unit name. Reads at most 64 KiB at a time, so memory use is max_bytes in out at most. */
+int output_log_tail(const char *state_dir, const char *unit, unsigned n, uint64_t max_bytes, FILE *out);

@@ -7,6 +7,7 @@ its fd count and memory return to their baseline once the clients are gone.
 Usage: test-bus.py SYSCAGED SYSCAGECTL. Needs root (exit 77 otherwise). Every wait is bounded.
 """
 import grp
+import json
 import os
 import pwd
 import resource
@@ -141,11 +142,11 @@ def wait_until(pred, timeout=10.0):
     return pred()
 
 
-def start_daemon(tmp, name, extra=()):
+def start_daemon(tmp, name, extra=(), unit='hello'):
     base = os.path.join(tmp, name)
     units = os.path.join(base, 'units')
     os.makedirs(units)
-    with open(os.path.join(units, 'hello.service'), 'w') as f:
+    with open(os.path.join(units, f'{unit}.service'), 'w') as f:
         f.write('[Unit]\nDescription=Hello for the bus test\n[Service]\nExecStart=/bin/sleep 1000\n')
     sock = os.path.join(base, 'run', 'control.sock')
     log = open(os.path.join(base, 'daemon.log'), 'w')
@@ -226,10 +227,19 @@ def check_malformed(sock, pid):
     # Garbage after authentication: a protocol error closes that connection only.
     s = connect(sock)
     read_line(s)
-    s.sendall(b'BEGIN\r\n' + b'\xff' * 64)
+    # (Garbage in the same write as BEGIN is not looked at by sd-bus until more arrives, so
+    # it comes separately.)
+    s.sendall(b'BEGIN\r\n')
+    time.sleep(0.2)
+    s.sendall(b'\xff' * 64)
     s.settimeout(10)
+    # Signals broadcast to every client may come first: read until the end or the timeout.
+    closed = False
     try:
-        closed = s.recv(100) == b''
+        while not closed:
+            closed = s.recv(4096) == b''
+    except socket.timeout:
+        pass
     except OSError:
         closed = True
     s.close()
@@ -387,6 +397,34 @@ def check_bad_control_group(tmp):
           f'an unknown --control-group stops start-up with a clear error (rc {p.returncode})')
 
 
+def check_no_pager(sock):
+    for args in (['--no-pager', 'list'], ['list', '--no-pager'], ['--no-pager', 'status', 'hello'],
+                 ['is-active', '--no-pager', 'hello']):
+        p = ctl(sock, *args)
+        check(p.returncode in (0, 3), f'{" ".join(args)}: --no-pager is accepted ({p.returncode} {p.stderr!r})')
+
+
+def check_status_unknown(sock):
+    p = ctl(sock, 'status', 'nosuch')
+    check(p.returncode == 4 and p.stderr == 'Unit nosuch.service could not be found.\n' and p.stdout == '',
+          f'status of an unknown unit: exit 4 and a plain message ({p.stderr!r})')
+    p = ctl(sock, 'status', 'hello', 'nosuch')
+    check(p.returncode == 4 and 'hello.service' in p.stdout and 'nosuch.service could not be found' in p.stderr,
+          f'status of a known and an unknown unit shows the known one, exit 4 ({p.returncode})')
+
+
+def check_show_value(sock):
+    """show -p as systemctl: only the properties named, in the daemon's order; --value and -P
+    print bare values."""
+    p = ctl(sock, 'show', 'hello', '-p', 'SubState', '-p', 'Id,NoSuchProperty')
+    check(p.returncode == 0 and p.stdout == 'Id=hello.service\nSubState=' + p.stdout.split('SubState=')[-1]
+          and p.stdout.count('\n') == 2, f'show -p A -p B,C ({p.stdout!r})')
+    p = ctl(sock, 'show', 'hello', '-P', 'Id')
+    check(p.returncode == 0 and p.stdout == 'hello.service\n', f'show -P Id ({p.stdout!r})')
+    p = ctl(sock, 'show', 'hello', '-p', 'Id,LoadState', '--value')
+    check(p.returncode == 0 and p.stdout == 'hello.service\nloaded\n', f'show -p Id,LoadState --value ({p.stdout!r})')
+
+
 def check_ctl_errors(sock):
     p = ctl(sock, 'status', 'no-such-unit')
     check(p.returncode == 4 and 'no-such-unit.service' in p.stderr, 'status of an unknown unit exits 4')
@@ -438,8 +476,35 @@ def check_logs(sock, base):
     check(p.returncode == 100, 'logs -n beyond the limit is a usage error')
     p = ctl(sock, 'logs', 'nothing-logged')
     check(p.returncode == 0 and p.stdout == '', 'logs of a unit without a log prints nothing')
+    check_logs_rotated(sock, path)
     for who in ('root', 'nobody'):   # root follows with inotify, nobody by polling
         check_logs_follow(sock, path, who)
+
+
+def check_logs_rotated(sock, path):
+    """logs -n reads across rotated files, and a request larger than the daemon's byte budget
+    is cut to whole lines that fit, with a note on stderr."""
+    with open(path + '.1', 'w') as f:
+        f.write(''.join(f'line {i}\n' for i in range(1, 101)))
+    with open(path, 'w') as f:
+        f.write(''.join(f'line {i}\n' for i in range(101, 111)))
+    p = ctl(sock, 'logs', 'hello', '-n', '20', user=NOBODY)
+    want = ''.join(f'line {i}\n' for i in range(91, 111))
+    check(p.returncode == 0 and p.stdout == want and p.stderr == '',
+          f'logs -n 20 after a rotation shows 20 lines from both files ({p.stdout!r} {p.stderr!r})')
+    # 3,000 lines of 4 KiB: 12 MiB, more than the 4 MiB one GetLogs returns.
+    big = 'x' * 4095
+    with open(path + '.1', 'w') as f:
+        f.write(''.join(f'{i:05d}{big[5:]}\n' for i in range(0, 1500)))
+    with open(path, 'w') as f:
+        f.write(''.join(f'{i:05d}{big[5:]}\n' for i in range(1500, 3000)))
+    p = ctl(sock, 'logs', 'hello', user=NOBODY)
+    lines = p.stdout.splitlines()
+    check(p.returncode == 0 and 0 < len(lines) <= 1024 and all(len(l) == 4095 for l in lines)
+          and lines[-1].startswith('02999') and int(lines[0][:5]) == 3000 - len(lines)
+          and 'Only the last' in p.stderr,
+          f'a huge logs request is capped to whole lines and says so ({len(lines)} lines, {p.stderr!r})')
+    os.unlink(path + '.1')
 
 
 def check_logs_follow(sock, path, who):
@@ -469,6 +534,132 @@ def check_logs_follow(sock, path, who):
     finally:
         f.kill()
         f.wait()
+
+
+def ctl_bytes(sock, *args):
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    return subprocess.run([CTL_COPY, *args], capture_output=True, timeout=20, env=env)
+
+
+def check_json(sock, base):
+    """--json output is valid JSON (one object per unit and line for status and show), even
+    for descriptions and log lines with quotes, backslashes, control characters and bytes
+    that are not UTF-8; such log lines do not break logs or status either."""
+    desc = 'Q"uo\\te \x01\x1b[31m t\tab \u00e9 end'
+    with open(os.path.join(base, 'units', 'weird.service'), 'w') as f:
+        f.write(f'[Unit]\nDescription={desc}\n[Service]\nExecStart=/bin/sleep 1000\n')
+    with open(os.path.join(base, 'state', 'logs', 'weird.service.log'), 'wb') as f:
+        f.write(b'ok line\nbad \xff line \x1b[31m"q"\\ \x00nul\ncut \xe2\x82')
+    check(ctl(sock, 'daemon-reload').returncode == 0, 'daemon-reload picks up weird.service')
+    p = ctl_bytes(sock, 'logs', 'weird')
+    check(p.returncode == 0 and p.stdout.decode() == 'ok line\nbad \ufffd line \x1b[31m"q"\\ \ufffdnul\ncut \ufffd\ufffd\n',
+          f'logs of lines that are not UTF-8 shows them with U+FFFD ({p.stdout!r} {p.stderr!r})')
+
+    def parse(*args):
+        p = ctl_bytes(sock, *args)
+        try:
+            return p.returncode, [json.loads(l) for l in p.stdout.splitlines()]
+        except ValueError as e:
+            return p.returncode, f'invalid JSON: {e}: {p.stdout!r}'
+    rc, out = parse('list', '--all', '--json')
+    check(rc == 0 and isinstance(out, list) and len(out) == 1
+          and any(u['unit'] == 'weird.service' and u['description'] == desc for u in out[0]),
+          f'list --json is valid JSON with the exact description ({out})')
+    rc, out = parse('status', 'weird', '--json')
+    check(rc == 3 and isinstance(out, list) and len(out) == 1 and out[0]['Description'] == desc
+          and out[0]['Logs'][-2:] == ['bad \ufffd line \x1b[31m"q"\\ \ufffdnul', 'cut \ufffd\ufffd'],
+          f'status --json is valid JSON with description and log lines ({out})')
+    rc, out = parse('status', 'weird', 'hello', '--json')
+    check(isinstance(out, list) and [o.get('Id') for o in out] == ['weird.service', 'hello.service'],
+          f'status --json of two units: one object per line ({out})')
+    rc, out = parse('show', 'weird', 'hello', '--json')
+    check(rc == 0 and isinstance(out, list) and [o.get('Id') for o in out] == ['weird.service', 'hello.service']
+          and out[0]['Description'] == desc, f'show --json of two units: one object per line ({out})')
+    rc, out = parse('show', 'weird', '--json', '-p', 'Id,ActiveState')
+    check(rc == 0 and out == [{'Id': 'weird.service', 'ActiveState': 'inactive'}], f'show --json -p ({out})')
+
+
+def check_logs_follow_daemon_exit(tmp):
+    """logs -f ends (exit 0) once the daemon goes away, following with inotify (root) or by
+    polling (nobody)."""
+    for who in ('root', 'nobody'):
+        # Its own unit name: units share cgroups across daemons.
+        d, sock, ok, base = start_daemon(tmp, f'follow-{who}', unit='follow')
+        check(ok, f'{who}: second daemon for logs -f starts')
+        logs = os.path.join(base, 'state', 'logs')
+        os.makedirs(logs, exist_ok=True)
+        with open(os.path.join(logs, 'follow.service.log'), 'w') as f:
+            f.write('one\n')
+        env = dict(os.environ, SYSCAGE_SOCKET=sock)
+
+        def drop():
+            if who == 'nobody':
+                os.setgroups([])
+                os.setresgid(NOBODY_GID, NOBODY_GID, NOBODY_GID)
+                os.setresuid(NOBODY, NOBODY, NOBODY)
+        f = subprocess.Popen([CTL_COPY, 'logs', 'follow', '-f'], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, preexec_fn=drop)
+        try:
+            check(LineReader(f.stdout).readline() == 'one\n', f'{who}: logs -f prints the log')
+            stop_daemon(d)
+            rc = f.wait(timeout=10)
+            check(rc == 0, f'{who}: logs -f exits 0 when the daemon goes away ({rc})')
+        except subprocess.TimeoutExpired:
+            check(False, f'{who}: logs -f exits when the daemon goes away (still running)')
+        finally:
+            if f.poll() is None:
+                f.kill()
+            f.wait()
+            if d.poll() is None:
+                stop_daemon(d)
+
+
+def ctl_tty(sock, *args, env_extra=None):
+    """Runs syscagectl with stdout on a pseudo-terminal; returns its output as bytes."""
+    import pty
+    env = {k: v for k, v in os.environ.items() if k not in ('NO_COLOR', 'SYSTEMD_COLORS')}
+    env.update(SYSCAGE_SOCKET=sock, TERM='xterm')
+    env.update(env_extra or {})
+    master, slave = pty.openpty()
+    p = subprocess.Popen([CTL_COPY, *args], stdout=slave, stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    out = b''
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    p.wait(timeout=20)
+    return out
+
+
+def check_terminal(sock):
+    """Colour only on a terminal (NO_COLOR and SYSTEMD_COLORS=0 turn it off, SYSTEMD_COLORS=1
+    on even when piped), and on a terminal the control characters of a description or a log
+    line are shown escaped instead of reaching the terminal. Uses weird.service of check_json."""
+    out = ctl_tty(sock, 'list', '--all')
+    check(b'\x1b[0;1;39m' in out, f'list on a terminal is coloured ({out[:80]!r})')
+    check(b'\x1b[31m' not in out and b'\\x01\\x1b[31m' in out,
+          f'a description\'s escape sequence is shown escaped on a terminal ({out!r})')
+    out = ctl_tty(sock, 'status', 'weird')
+    check(b'\x1b[31m' not in out and b'\\x1b[31m' in out and b'\\x00' not in out,
+          f'status on a terminal escapes the description and log lines ({out!r})')
+    out = ctl_tty(sock, 'logs', 'weird')
+    check(b'\x1b[31m' not in out and b'line \\x1b[31m"q"' in out, f'logs on a terminal escapes ({out!r})')
+    for extra in ({'NO_COLOR': '1'}, {'SYSTEMD_COLORS': '0'}, {'TERM': 'dumb'}):
+        out = ctl_tty(sock, 'list', '--all', env_extra=extra)
+        check(b'\x1b' not in out, f'{extra}: no colour on a terminal ({out[:80]!r})')
+    env = dict(os.environ, SYSCAGE_SOCKET=sock, SYSTEMD_COLORS='1')
+    p = subprocess.run([CTL_COPY, 'list', '--all'], capture_output=True, env=env, timeout=20)
+    check(b'\x1b[0;1;39m' in p.stdout, 'SYSTEMD_COLORS=1 colours piped output')
+    env.pop('SYSTEMD_COLORS')
+    env.pop('NO_COLOR', None)
+    p = subprocess.run([CTL_COPY, 'logs', 'weird'], capture_output=True, env=env, timeout=20)
+    check(b'\x1b[0;1' not in p.stdout and b'line \x1b[31m"q"' in p.stdout, 'piped output is plain and unchanged')
 
 
 def runtime_present(sock):
@@ -543,6 +734,9 @@ def check_runtime(sock, pid):
     p = ctl(sock, 'run', '--wait', '-q', '--collect', '/bin/false')
     check(p.returncode == 1, 'run --wait /bin/false exits 1')
     check_wait_client_death(sock)
+    check_wait_interrupt(sock)
+    check_wait_remain_after_exit(sock)
+    check_kill_signals(sock)
     base = fd_count(pid)
     for _ in range(20):
         ctl(sock, 'run', '--wait', '-q', '--pipe', '/bin/true')
@@ -653,6 +847,53 @@ def check_slow_reader(sock):
     driver.close()
 
 
+def check_kill_signals(sock):
+    """kill --signal= takes names with and without SIG, numbers and RTMIN+N."""
+    script = ('for s in USR1 12 35; do trap "echo got $s" $s; done; echo ready; '
+              'while :; do sleep 0.05; done')
+    p = ctl(sock, 'run', '--unit', 'sigs', '/bin/sh', '-c', script)
+    check(p.returncode == 0 and wait_state(sock, 'sigs', ('active',)), f'a signal-trapping unit runs ({p.stderr!r})')
+    check(wait_until(lambda: 'ready' in ctl(sock, 'logs', 'sigs').stdout, 10), 'the unit has set its traps')
+    for arg, want in (('--signal=SIGUSR1', 'got USR1'), ('--signal=USR2', 'got 12'), ('-s', 'got 35')):
+        args = ['kill', arg, 'sigs'] if arg != '-s' else ['kill', '-s', 'RTMIN+1', 'sigs']
+        p = ctl(sock, *args)
+        check(p.returncode == 0 and wait_until(lambda: want in ctl(sock, 'logs', 'sigs').stdout, 10),
+              f'kill {" ".join(args[1:-1])} delivers it ({p.stderr!r})')
+    for bad in ('RTMIN+999', 'hup', 'NOPE', '0', '-3'):
+        p = ctl(sock, 'kill', f'--signal={bad}', 'sigs')
+        check(p.returncode == 100 and 'Unknown signal' in p.stderr, f'kill --signal={bad} is a usage error')
+    check(ctl(sock, 'stop', 'sigs').returncode == 0, 'the signal unit stops')
+
+
+def check_wait_remain_after_exit(sock):
+    """run --wait of a RemainAfterExit=yes unit ends when its process does."""
+    try:
+        p = ctl(sock, 'run', '--wait', '-p', 'RemainAfterExit=yes', '/bin/sh', '-c', 'exit 0', timeout=15)
+        check(p.returncode == 0 and 'Finished with result: success' in p.stderr,
+              f'run --wait -p RemainAfterExit=yes ends ({p.returncode} {p.stderr!r})')
+    except subprocess.TimeoutExpired:
+        check(False, 'run --wait -p RemainAfterExit=yes ends (it hung)')
+
+
+def check_wait_interrupt(sock):
+    """Ctrl-C (SIGINT) on run --wait stops the unit, as with systemd-run --wait."""
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    c = subprocess.Popen([CTL_COPY, 'run', '--wait', '--unit', 'interrupted', '/bin/sleep', '1000'], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    check(wait_state(sock, 'interrupted', ('active',)), 'the --wait unit runs')
+    c.send_signal(signal.SIGINT)
+    try:
+        c.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        c.kill()
+        c.wait()
+        check(False, 'run --wait ends on SIGINT')
+    def gone():
+        p = ctl(sock, 'show', 'interrupted', '-p', 'ActiveState')
+        return p.returncode == 4 or p.stdout.strip() in ('ActiveState=inactive', 'ActiveState=failed')
+    check(wait_until(gone, 15), 'SIGINT on the --wait client stops its unit')
+
+
 def check_wait_client_death(sock):
     """A --wait client that dies takes its unit with it."""
     env = dict(os.environ, SYSCAGE_SOCKET=sock)
@@ -693,11 +934,17 @@ def main():
         check_bad_control_group(tmp)
         check_introspect(sock)
         check_ctl_errors(sock)
+        check_no_pager(sock)
+        check_status_unknown(sock)
+        check_show_value(sock)
         if gid is not None:
             check_authorisation(sock, gid)
         else:
             print('skip authorisation checks: no adm, users or staff group')
         check_logs(sock, base)
+        check_json(sock, base)
+        check_terminal(sock)
+        check_logs_follow_daemon_exit(tmp)
         check_malformed(sock, d.pid)
         check_mid_call_disconnects(sock, d.pid)
         check_per_uid_limit(sock)

@@ -239,7 +239,7 @@ static void test_bad_unit_names(void **state) {
         for (size_t i = 0; i < ELEMENTSOF(bad); i++)
                 assert_int_equal(output_open(env->ctx, bad[i], OUTPUT_LOG, NULL, OUTPUT_LOG, NULL, &s), -EINVAL);
         assert_null(s);
-        assert_int_equal(output_log_tail(env->dir, "../x", 1, stdout), -EINVAL);
+        assert_int_equal(output_log_tail(env->dir, "../x", 1, UINT64_MAX, stdout), -EINVAL);
 }
 
 /* 50 MB on stdout and 5 MB on stderr from a forked writer: everything arrives, in order. */
@@ -370,7 +370,7 @@ static void test_rotation_and_tail(void **state) {
         /* Across UNIT.log and UNIT.log.1 (each holds ~70 records). */
         f = open_memstream(&tail, &tail_len);
         assert_non_null(f);
-        assert_int_equal(output_log_tail(env->dir, "rot", 100, f), 0);
+        assert_int_equal(output_log_tail(env->dir, "rot", 100, UINT64_MAX, f), 0);
         fclose(f);
         {
                 unsigned n = 0;
@@ -386,18 +386,50 @@ static void test_rotation_and_tail(void **state) {
 
         /* More than exists: everything kept, starting at the oldest kept record. */
         f = open_memstream(&tail, &tail_len);
-        assert_int_equal(output_log_tail(env->dir, "rot", 100000, f), 0);
+        assert_int_equal(output_log_tail(env->dir, "rot", 100000, UINT64_MAX, f), 0);
         fclose(f);
         assert_null(strstr(tail, "line 0000"));
         assert_true(strstr(tail, "line 0999") != NULL);
         free(tail);
 
         f = open_memstream(&tail, &tail_len);
-        assert_int_equal(output_log_tail(env->dir, "rot", 0, f), 0);
+        assert_int_equal(output_log_tail(env->dir, "rot", 0, UINT64_MAX, f), 0);
         fclose(f);
         assert_int_equal(tail_len, 0);
         free(tail);
-        assert_int_equal(output_log_tail(env->dir, "nothere", 5, stdout), -ENOENT);
+
+        /* A byte budget: the newest whole records that fit, and 1 when some were left out. */
+        {
+                char *full = NULL, *first;
+                size_t full_len = 0;
+
+                f = open_memstream(&full, &full_len);
+                assert_int_equal(output_log_tail(env->dir, "rot", 100, UINT64_MAX, f), 0);
+                fclose(f);
+                /* Exactly the 100 records' bytes: all of them, nothing left out. */
+                f = open_memstream(&tail, &tail_len);
+                assert_int_equal(output_log_tail(env->dir, "rot", 100, full_len, f), 0);
+                fclose(f);
+                assert_int_equal(tail_len, full_len);
+                free(tail);
+                /* One byte less: the oldest of them no longer fits, the other 99 (which span
+                 * both files) do. */
+                f = open_memstream(&tail, &tail_len);
+                assert_int_equal(output_log_tail(env->dir, "rot", 100, full_len - 1, f), 1);
+                fclose(f);
+                first = strchr(full, '\n') + 1;
+                assert_int_equal(tail_len, full_len - (size_t) (first - full));
+                assert_memory_equal(tail, first, tail_len);
+                free(tail);
+                free(full);
+                /* Nothing fits. */
+                f = open_memstream(&tail, &tail_len);
+                assert_int_equal(output_log_tail(env->dir, "rot", 5, 10, f), 1);
+                fclose(f);
+                assert_int_equal(tail_len, 0);
+                free(tail);
+        }
+        assert_int_equal(output_log_tail(env->dir, "nothere", 5, UINT64_MAX, stdout), -ENOENT);
 }
 
 /* A log "disk" that fails with ENOSPC until the test lets it through. */
