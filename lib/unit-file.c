@@ -22,6 +22,7 @@
 #include "unit-file.h"
 #include "unit-name.h"
 #include "unit-specifier.h"
+#include "utf8.h"
 
 #define WHITESPACE " \t"
 #define COMMENT_CHARS "#;"
@@ -65,40 +66,6 @@ static void parse_diag(ParseContext *c, DiagLevel level, unsigned line, const ch
         r = vasprintf(&msg, fmt, ap);
         va_end(ap);
         (void) diag_add(c->diags, level, c->file, line, key, "%s", r < 0 ? fmt : msg);
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool utf8_is_valid_n(const char *s, size_t n) {
-        const unsigned char *p = (const unsigned char *) s, *end = p + n;
-
-        while (p < end) {
-                unsigned len, cp;
-                if (*p < 0x80) {
-                        p++;
-                        continue;
-                }
-                if ((*p & 0xe0) == 0xc0)
-                        len = 2, cp = *p & 0x1f;
-                else if ((*p & 0xf0) == 0xe0)
-                        len = 3, cp = *p & 0x0f;
-                else if ((*p & 0xf8) == 0xf0)
-                        len = 4, cp = *p & 0x07;
-                else
-                        return false;
-                if ((size_t) (end - p) < len)
-                        return false;
-                for (unsigned i = 1; i < len; i++) {
-                        if ((p[i] & 0xc0) != 0x80)
-                                return false;
-                        cp = (cp << 6) | (p[i] & 0x3f);
-                }
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-                    (cp >= 0xd800 && cp <= 0xdfff))
-                        return false;
-                p += len;
-        }
-        return true;
 }
 
 /* Takes the next physical line: *ret_start and *ret_len without the line break. Returns false
