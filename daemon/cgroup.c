@@ -3,6 +3,7 @@
  * cgroup v2 service tracking and its process-group fallback. The layout and the reasons for
  * it are in cgroup.h. Parsers take text, so they are tested without a live system.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "cgroup.h"
 #include "fileio.h"
 #include "log.h"
+#include "parse-util.h"
 
 static const char *const cgroup_mode_table[_CGROUP_MODE_MAX] = {
         [CGROUP_MODE_CGROUP] = "cgroup",
@@ -265,6 +267,34 @@ static void cgroup_check_delegation(const CgroupContext *c) {
                     "systemd may move service processes behind our back.", c->base_path);
 }
 
+int cgroup_remove_stale(CgroupContext *c) {
+        _cleanup_close_ int fd = -EBADF;
+        struct dirent *de;
+        DIR *d;
+        int n = 0;
+
+        if (!c || !c->available)
+                return 0;
+        fd = openat(c->base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 || !(d = fdopendir(fd)))
+                return -errno;
+        TAKE_FD(fd);
+        while ((de = readdir(d))) {
+                /* Only what could be a unit's: never the supervisor leaf or foreign entries. */
+                const char *suffix = unit_name_suffix(de->d_name);
+                if (de->d_type != DT_DIR || !cgroup_unit_name_valid(de->d_name) || !suffix ||
+                    !streq(suffix, ".service"))
+                        continue;
+                /* rmdir refuses a cgroup that still has processes (or children). */
+                if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) >= 0)
+                        n++;
+        }
+        closedir(d);
+        if (n > 0)
+                log_debug("Removed %d empty service cgroup(s) left from an earlier run.", n);
+        return n;
+}
+
 int cgroup_setup(CgroupContext **ret) {
         _cleanup_(cgroup_context_freep) CgroupContext *c = NULL;
         _cleanup_free_ char *mnt = NULL, *own = NULL, *base = NULL;
@@ -305,6 +335,7 @@ int cgroup_setup(CgroupContext **ret) {
         cgroup_check_delegation(c);
         log_debug("Service cgroups live in %s (cgroup.kill %s).", c->base_path,
                   c->has_kill ? "available" : "missing");
+        (void) cgroup_remove_stale(c);
         *ret = TAKE_PTR(c);
         return 0;
 }

@@ -80,6 +80,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(CgroupContext *, cgroup_context_free);
  * Falls back to process-group mode (logging why) when cgroups are not usable; returns -errno
  * only for allocation failures. */
 int cgroup_setup(CgroupContext **ret);
+
+/* Removes the empty "*.service" cgroups under the base, left by an earlier daemon (a service
+ * cgroup stays when processes outlived the daemon's stop, e.g. KillMode=process). Populated
+ * ones stay. Returns how many were removed, or -errno. cgroup_setup() calls it. */
+int cgroup_remove_stale(CgroupContext *c);
 /* A context in process-group mode, whatever the system offers. */
 int cgroup_context_new_process_group(CgroupContext **ret);
 

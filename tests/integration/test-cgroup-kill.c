@@ -278,6 +278,33 @@ static void test_sigterm_reaches_all(void **state) {
 }
 
 /* Process-group fallback: the group dies together, but a setsid()ed grandchild escapes. */
+/* A later daemon removes the empty service cgroups an earlier one left, never a populated one. */
+static void test_remove_stale(void **state) {
+        Fixture *f = *state;
+        _cleanup_close_ int empty_fd = -EBADF;
+        _cleanup_free_ char *empty = NULL, *busy = NULL;
+        int pidfd = -1;
+
+        assert_int_equal(cgroup_service_create(f->ctx, "stale-empty.service", &empty_fd), 0);
+        empty_fd = safe_close(empty_fd);
+        (void) start_service(f->ctx, "stale-busy.service", &pidfd);
+        assert_true(asprintf(&empty, "%s/stale-empty.service", f->test_cg) > 0);
+        assert_true(asprintf(&busy, "%s/stale-busy.service", f->test_cg) > 0);
+
+        assert_int_equal(cgroup_remove_stale(f->ctx), 1);
+        assert_int_equal(access(empty, F_OK), -1);
+        assert_int_equal(access(busy, F_OK), 0);
+        assert_int_equal(access(f->test_cg, F_OK), 0); /* and the supervisor leaf stays */
+
+        assert_int_equal(cgroup_service_kill(f->ctx, "stale-busy.service", 0, SIGKILL), 0);
+        for (int i = 0; i < 200 && cgroup_service_remove(f->ctx, "stale-busy.service") == -EBUSY; i++) {
+                (void) waitpid(-1, NULL, WNOHANG);
+                usleep(10 * 1000);
+        }
+        assert_int_equal(access(busy, F_OK), -1);
+        safe_close(pidfd);
+}
+
 static void test_process_group_fallback(void **state) {
         _cleanup_(cgroup_context_freep) CgroupContext *c = NULL;
         int p[2];
@@ -320,6 +347,7 @@ int main(void) {
                 cmocka_unit_test(test_kill_with_cgroup_kill),
                 cmocka_unit_test(test_kill_by_procs),
                 cmocka_unit_test(test_sigterm_reaches_all),
+                cmocka_unit_test(test_remove_stale),
                 cmocka_unit_test(test_process_group_fallback),
         };
 
