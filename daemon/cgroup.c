@@ -153,7 +153,7 @@ int cgroup_parse_proc_cgroup(const char *text, char **ret_path) {
         return -ENOENT;
 }
 
-int cgroup_plan_layout(const char *own, char **ret_base, bool *ret_move_self) {
+int cgroup_plan_layout(const char *own, const char *instance, char **ret_base, bool *ret_move_self) {
         _cleanup_free_ char *o = NULL;
         char *base, *slash;
         bool move = true;
@@ -172,9 +172,14 @@ int cgroup_plan_layout(const char *own, char **ret_base, bool *ret_move_self) {
                 *slash = '\0';
                 move = false;
                 base = strdup(o);
-        } else if (streq(o, "/") || streq(o, "/" CGROUP_SUPERVISOR_LEAF))
-                base = strdup("/" CGROUP_ROOT_SUBTREE);
-        else
+        } else if (streq(o, "/") || streq(o, "/" CGROUP_SUPERVISOR_LEAF)) {
+                /* Daemons started from the root share it: each instance (runtime directory)
+                 * gets a subtree of its own, so one never touches another's services. */
+                if (isempty(instance))
+                        base = strdup("/" CGROUP_ROOT_SUBTREE);
+                else if (asprintf(&base, "/" CGROUP_ROOT_SUBTREE "-%s", instance) < 0)
+                        base = NULL;
+        } else
                 base = strdup(o);
         if (!base)
                 return -ENOMEM;
@@ -245,6 +250,7 @@ static int cgroup_make_base(CgroupContext *c, bool move_self) {
                 r = write_string_file_at(AT_FDCWD, procs, "0");
                 if (r < 0)
                         return log_notice_errno(r, "Cannot move ourselves into %s: %m", leaf);
+                c->moved_self = true;
         }
         c->base_fd = open(c->base_path, O_DIRECTORY | O_CLOEXEC);
         if (c->base_fd < 0)
@@ -295,7 +301,24 @@ int cgroup_remove_stale(CgroupContext *c) {
         return n;
 }
 
-int cgroup_setup(CgroupContext **ret) {
+void cgroup_teardown(CgroupContext *c) {
+        _cleanup_free_ char *procs = NULL;
+
+        if (!c || !c->available)
+                return;
+        (void) cgroup_remove_stale(c);
+        if (!c->moved_self)
+                return;
+        if (asprintf(&procs, "%s%s/cgroup.procs", c->mount_path,
+                     streq(c->own_path, "/") ? "" : c->own_path) < 0 ||
+            write_string_file_at(AT_FDCWD, procs, "0") < 0)
+                return; /* we stay where we are; so do the leaf and BASE */
+        (void) unlinkat(c->base_fd, CGROUP_SUPERVISOR_LEAF, AT_REMOVEDIR);
+        if (rmdir(c->base_path) >= 0)
+                log_debug("Removed %s.", c->base_path);
+}
+
+int cgroup_setup(const char *instance, CgroupContext **ret) {
         _cleanup_(cgroup_context_freep) CgroupContext *c = NULL;
         _cleanup_free_ char *mnt = NULL, *own = NULL, *base = NULL;
         bool move_self;
@@ -305,7 +328,7 @@ int cgroup_setup(CgroupContext **ret) {
         if (r == -ENOMEM)
                 return r;
         if (r >= 0) {
-                r = cgroup_plan_layout(own, &base, &move_self);
+                r = cgroup_plan_layout(own, instance, &base, &move_self);
                 if (r == -ENOMEM)
                         return r;
         }
@@ -335,7 +358,6 @@ int cgroup_setup(CgroupContext **ret) {
         cgroup_check_delegation(c);
         log_debug("Service cgroups live in %s (cgroup.kill %s).", c->base_path,
                   c->has_kill ? "available" : "missing");
-        (void) cgroup_remove_stale(c);
         *ret = TAKE_PTR(c);
         return 0;
 }

@@ -66,6 +66,7 @@ CgroupMode cgroup_mode_from_string(const char *s);
 typedef struct CgroupContext {
         CgroupMode mode;
         bool available;  /* mode == CGROUP_MODE_CGROUP */
+        bool moved_self; /* we moved ourselves into BASE/supervisor at set-up */
         bool has_kill;   /* cgroup.kill exists (Linux 5.14+) */
         char *mount_path; /* cgroup2 mount point, NULL in process-group mode */
         char *own_path;  /* the daemon's cgroup at start-up, relative to the mount */
@@ -79,12 +80,22 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(CgroupContext *, cgroup_context_free);
 /* Finds the hierarchy, creates BASE and BASE/supervisor and moves the calling process there.
  * Falls back to process-group mode (logging why) when cgroups are not usable; returns -errno
  * only for allocation failures. */
-int cgroup_setup(CgroupContext **ret);
+/* INSTANCE: NULL or "" for the daemon with the default paths; otherwise a name that keeps this
+ * daemon's cgroups apart from other daemons' when several are started from the root cgroup
+ * (BASE is then /syscage-INSTANCE). */
+int cgroup_setup(const char *instance, CgroupContext **ret);
 
 /* Removes the empty "*.service" cgroups under the base, left by an earlier daemon (a service
  * cgroup stays when processes outlived the daemon's stop, e.g. KillMode=process). Populated
- * ones stay. Returns how many were removed, or -errno. cgroup_setup() calls it. */
+ * ones stay. Returns how many were removed, or -errno. Called once the daemon owns its control
+ * socket, so that a second daemon of the same instance cannot remove the first one's cgroups
+ * in the moment between creating and populating them. */
 int cgroup_remove_stale(CgroupContext *c);
+
+/* At exit: removes the empty service cgroups, and, when set-up moved us into
+ * BASE/supervisor, moves us back to where we came from and removes the supervisor leaf and
+ * BASE if nothing is left in them. Populated cgroups (services that outlived us) stay. */
+void cgroup_teardown(CgroupContext *c);
 /* A context in process-group mode, whatever the system offers. */
 int cgroup_context_new_process_group(CgroupContext **ret);
 
@@ -96,7 +107,7 @@ int cgroup_parse_mountinfo(const char *text, char **ret_mount);
 int cgroup_parse_proc_cgroup(const char *text, char **ret_path);
 /* Computes BASE (relative to the mount, starting with "/") from OWN, see above, and whether
  * the daemon must still move into BASE/supervisor. */
-int cgroup_plan_layout(const char *own, char **ret_base, bool *ret_move_self);
+int cgroup_plan_layout(const char *own, const char *instance, char **ret_base, bool *ret_move_self);
 /* Whether name may be used as a service cgroup directory name. */
 bool cgroup_unit_name_valid(const char *name);
 

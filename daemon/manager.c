@@ -13,6 +13,7 @@
 #include "manager-units.h"
 #include "manager.h"
 #include "strv.h"
+#include "unit-name.h"
 
 const char *const manager_default_units_dirs[] = {
         "/etc/syscage/units",
@@ -150,6 +151,7 @@ Manager *manager_free(Manager *m) {
         manager_units_free(m->unit_runtime);
         hashmap_free(m->units);
         reaper_free(m->reaper);
+        cgroup_teardown(m->cgroup);
         cgroup_context_free(m->cgroup);
         sd_event_source_disable_unref(m->sigterm);
         sd_event_source_disable_unref(m->sigint);
@@ -180,7 +182,13 @@ int manager_startup(Manager *m) {
         r = mkdir_p(m->runtime_dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create runtime directory %s: %m", m->runtime_dir);
-        r = cgroup_setup(&m->cgroup);
+        /* The default daemon uses /syscage when started from the root cgroup; one with
+         * another runtime directory (a test, a second instance) a subtree of its own. */
+        _cleanup_free_ char *instance = NULL;
+        if (!streq(m->runtime_dir, SYSCAGE_RUNTIME_DIR) &&
+            unit_name_path_escape(m->runtime_dir, &instance) < 0)
+                return log_oom();
+        r = cgroup_setup(instance, &m->cgroup);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up process tracking: %m");
         r = reaper_new(m->event, manager_on_orphan_reaped, m, &m->reaper);
@@ -197,6 +205,7 @@ int manager_startup(Manager *m) {
 }
 
 void manager_start_enabled(Manager *m) {
+        (void) cgroup_remove_stale(m->cgroup);
         (void) manager_units_start_enabled(m->unit_runtime);
 }
 

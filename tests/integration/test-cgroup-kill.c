@@ -77,7 +77,7 @@ static int setup(void **state) {
         assert_int_equal(move_self(f->test_cg), 0);
         /* Orphaned grandchildren come back to us, so we can reap them. */
         assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
-        assert_int_equal(cgroup_setup(&f->ctx), 0);
+        assert_int_equal(cgroup_setup(NULL, &f->ctx), 0);
         return 0;
 }
 

@@ -130,6 +130,15 @@ class Daemon:
             if cg and os.path.exists(os.path.join(cg, 'cgroup.kill')):
                 with open(os.path.join(cg, 'cgroup.kill'), 'w') as f:
                     f.write('1')
+                # What the daemon could not remove (processes outlived it): ours to clean.
+                base = os.path.dirname(cg)
+                for path in (cg, os.path.join(base, 'supervisor'), base):
+                    end = time.monotonic() + 2
+                    while os.path.isdir(path) and time.monotonic() < end:
+                        try:
+                            os.rmdir(path)
+                        except OSError:
+                            time.sleep(0.02)
         if keep:
             print('--- daemon log (%s)' % self.dir)
             print(self.daemon_log()[-6000:])

@@ -71,10 +71,11 @@ static void test_parse_proc_cgroup(void **state) {
         check_own("", -ENOENT, NULL);
 }
 
-static void check_plan(const char *own, int want_r, const char *want_base, bool want_move) {
+static void check_plan_instance(const char *own, const char *instance, int want_r,
+                                const char *want_base, bool want_move) {
         char *base = NULL;
         bool move = !want_move;
-        assert_int_equal(cgroup_plan_layout(own, &base, &move), want_r);
+        assert_int_equal(cgroup_plan_layout(own, instance, &base, &move), want_r);
         if (want_r < 0) {
                 assert_null(base);
                 return;
@@ -82,6 +83,10 @@ static void check_plan(const char *own, int want_r, const char *want_base, bool 
         assert_string_equal(base, want_base);
         assert_int_equal(move, want_move);
         free(base);
+}
+
+static void check_plan(const char *own, int want_r, const char *want_base, bool want_move) {
+        check_plan_instance(own, NULL, want_r, want_base, want_move);
 }
 
 static void test_plan_layout(void **state) {
@@ -95,6 +100,13 @@ static void test_plan_layout(void **state) {
         check_plan("/a/supervisorx", 0, "/a/supervisorx", true);
         check_plan("", -EINVAL, NULL, false);
         check_plan("relative", -EINVAL, NULL, false);
+        /* Another instance started from the root gets a subtree of its own; a delegated
+         * cgroup is already its own. */
+        check_plan_instance("/", "tmp-x-run", 0, "/syscage-tmp-x-run", true);
+        check_plan_instance("/", "", 0, "/syscage", true);
+        check_plan_instance("/syscage-tmp-x-run/supervisor", "tmp-x-run", 0, "/syscage-tmp-x-run", false);
+        check_plan_instance("/system.slice/syscaged.service", "tmp-x-run", 0,
+                            "/system.slice/syscaged.service", true);
 }
 
 static void test_unit_name_valid(void **state) {
