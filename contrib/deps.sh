@@ -1,7 +1,9 @@
 # Sourced by contrib/quickstart and contrib/run-tests: installs what is missing with apt-get.
 # Build dependencies are Debian 12 package names; nothing is downloaded from elsewhere.
 SYSCAGE_BUILD_DEPS="meson ninja-build gcc pkg-config libseccomp-dev libinih-dev libsystemd-dev"
-SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind"
+SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd"
+# systemd: busctl, systemd-analyze and systemd-notify, which tests compare against or drive
+# (it does not need to run as init).
 
 syscage_install_deps() {
         local missing=() p
