@@ -17,24 +17,14 @@
 #include "fileio.h"
 #include "log.h"
 #include "parse-util.h"
+#include "string-table.h"
 
 static const char *const cgroup_mode_table[_CGROUP_MODE_MAX] = {
         [CGROUP_MODE_CGROUP] = "cgroup",
         [CGROUP_MODE_PROCESS_GROUP] = "process-group",
 };
 
-const char *cgroup_mode_to_string(CgroupMode m) {
-        if (m < 0 || m >= _CGROUP_MODE_MAX)
-                return NULL;
-        return cgroup_mode_table[m];
-}
-
-CgroupMode cgroup_mode_from_string(const char *s) {
-        for (size_t i = 0; s && i < ELEMENTSOF(cgroup_mode_table); i++)
-                if (streq(s, cgroup_mode_table[i]))
-                        return (CgroupMode) i;
-        return _CGROUP_MODE_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(cgroup_mode, CgroupMode, cgroup_mode_table, _CGROUP_MODE_MAX)
 
 CgroupContext *cgroup_context_free(CgroupContext *c) {
         if (!c)

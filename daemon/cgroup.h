@@ -52,7 +52,7 @@ typedef enum CgroupMode {
 } CgroupMode;
 
 const char *cgroup_mode_to_string(CgroupMode m);
-CgroupMode cgroup_mode_from_string(const char *s);
+int cgroup_mode_from_string(const char *s);
 
 /* Leaf the daemon moves into, and the subtree used when the daemon starts in the root. */
 #define CGROUP_SUPERVISOR_LEAF "supervisor"

@@ -21,6 +21,7 @@
 
 #include "io-log.h"
 #include "output.h"
+#include "string-table.h"
 
 typedef struct OutputPipe {
         OutputStream *stream;
@@ -67,16 +68,7 @@ static const char *const output_stream_type_table[_OUTPUT_STREAM_TYPE_MAX] = {
         [OUTPUT_STDERR] = "stderr",
 };
 
-const char *output_mode_to_string(OutputMode m) {
-        return m >= 0 && m < _OUTPUT_MODE_MAX ? output_mode_table[m] : NULL;
-}
-
-OutputMode output_mode_from_string(const char *s) {
-        for (OutputMode m = 0; s && m < _OUTPUT_MODE_MAX; m++)
-                if (streq(s, output_mode_table[m]))
-                        return m;
-        return _OUTPUT_MODE_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(output_mode, OutputMode, output_mode_table, _OUTPUT_MODE_MAX)
 
 const char *output_stream_type_to_string(OutputStreamType t) {
         return t >= 0 && t < _OUTPUT_STREAM_TYPE_MAX ? output_stream_type_table[t] : NULL;

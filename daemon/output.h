@@ -90,7 +90,7 @@ typedef enum OutputStreamType {
 } OutputStreamType;
 
 const char *output_mode_to_string(OutputMode m);
-OutputMode output_mode_from_string(const char *s);
+int output_mode_from_string(const char *s);
 const char *output_stream_type_to_string(OutputStreamType t);
 
 /* Splits a StandardOutput=/StandardError= value ("null", "file:/x", ...) into mode and path.

@@ -18,6 +18,7 @@
 #include "manager.h"
 #include "output.h"
 #include "policy.h"
+#include "string-table.h"
 #include "strv.h"
 #include "unit.h"
 
@@ -67,28 +68,11 @@ static const char *const service_result_table[_SERVICE_RESULT_MAX] = {
         [SERVICE_FAILURE_START_LIMIT_HIT] = "start-limit-hit",
 };
 
-static int table_lookup(const char *const *table, int n, const char *s) {
-        if (!s)
-                return -EINVAL;
-        for (int i = 0; i < n; i++)
-                if (table[i] && streq(table[i], s))
-                        return i;
-        return -EINVAL;
-}
-
-#define DEFINE_STRING_TABLE(name, type, table, max)                                       \
-        const char *name##_to_string(type v) {                                            \
-                return v >= 0 && (int) v < (max) ? table[v] : NULL;                       \
-        }                                                                                 \
-        type name##_from_string(const char *s) {                                          \
-                return (type) table_lookup(table, (max), s);                              \
-        }
-
-DEFINE_STRING_TABLE(unit_load_state, UnitLoadState, unit_load_state_table, _UNIT_LOAD_STATE_MAX)
-DEFINE_STRING_TABLE(unit_active_state, UnitActiveState, unit_active_state_table,
+DEFINE_STRING_TABLE_LOOKUP(unit_load_state, UnitLoadState, unit_load_state_table, _UNIT_LOAD_STATE_MAX)
+DEFINE_STRING_TABLE_LOOKUP(unit_active_state, UnitActiveState, unit_active_state_table,
                     _UNIT_ACTIVE_STATE_MAX)
-DEFINE_STRING_TABLE(service_state, ServiceState, service_state_table, _SERVICE_STATE_MAX)
-DEFINE_STRING_TABLE(service_result, ServiceResult, service_result_table, _SERVICE_RESULT_MAX)
+DEFINE_STRING_TABLE_LOOKUP(service_state, ServiceState, service_state_table, _SERVICE_STATE_MAX)
+DEFINE_STRING_TABLE_LOOKUP(service_result, ServiceResult, service_result_table, _SERVICE_RESULT_MAX)
 
 int unit_new(ManagerUnits *m, const char *name, Unit **ret) {
         _cleanup_(unit_freep) Unit *u = calloc(1, sizeof(Unit));

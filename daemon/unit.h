@@ -214,13 +214,13 @@ typedef struct Unit {
 } Unit;
 
 const char *unit_load_state_to_string(UnitLoadState s);
-UnitLoadState unit_load_state_from_string(const char *s);
+int unit_load_state_from_string(const char *s);
 const char *unit_active_state_to_string(UnitActiveState s);
-UnitActiveState unit_active_state_from_string(const char *s);
+int unit_active_state_from_string(const char *s);
 const char *service_state_to_string(ServiceState s);
-ServiceState service_state_from_string(const char *s);
+int service_state_from_string(const char *s);
 const char *service_result_to_string(ServiceResult r);
-ServiceResult service_result_from_string(const char *s);
+int service_result_from_string(const char *s);
 
 /* Creates an empty unit in state dead, load state not-found. */
 int unit_new(ManagerUnits *m, const char *name, Unit **ret);

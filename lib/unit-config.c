@@ -16,21 +16,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "string-table.h"
 #include "strv.h"
 #include "unit-config.h"
 #include "unit-directives.h"
-
-#define DEFINE_STRING_TABLE(name, type, max, ...)                                         \
-        static const char *const name##_table[max] = { __VA_ARGS__ };                    \
-        const char *name##_to_string(type v) {                                            \
-                return (int) v >= 0 && v < max ? name##_table[v] : NULL;                  \
-        }                                                                                 \
-        int name##_from_string(const char *s) {                                           \
-                for (int i = 0; s && i < max; i++)                                        \
-                        if (name##_table[i] && streq(s, name##_table[i]))                 \
-                                return i;                                                 \
-                return -EINVAL;                                                           \
-        }
 
 DEFINE_STRING_TABLE(service_type, ServiceType, _SERVICE_TYPE_MAX,
                     [SERVICE_SIMPLE] = "simple", [SERVICE_EXEC] = "exec",
