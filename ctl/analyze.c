@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "arch-util.h"
 #include "bpf-eval.h"
 #include "ctl.h"
 #include "filter.h"
@@ -33,13 +34,11 @@ static bool parse_syscall_number(const char *s, int *ret) {
         return true;
 }
 
+/* systemd's spelling ("x86-64", "native") as SystemCallArchitectures= takes it, and
+ * libseccomp's ("x86_64") as scmp_sys_resolver does. */
 static uint32_t arch_from_string(const char *s) {
-        /* Accept both systemd's spelling ("x86-64") and libseccomp's ("x86_64"). */
-        if (streq(s, "native"))
-                return seccomp_arch_native();
-        if (streq(s, "x86-64"))
-                return SCMP_ARCH_X86_64;
-        return seccomp_arch_resolve_name(s);
+        uint32_t a = arch_from_name(s);
+        return a != 0 ? a : seccomp_arch_resolve_name(s);
 }
 
 /* analyze resolve NAME|NUMBER [--arch ARCH]: like libseccomp's scmp_sys_resolver. */
