@@ -45,6 +45,31 @@ static int config_split(ConfigContext *ctx, const UnitAssignment *a, const char 
         return r;
 }
 
+/* The words of a list directive's value, each checked. An empty value resets *LIST and gives
+ * no words; a word that fails VALID is an error ("INVALID: word") and gives no words, so a
+ * line adds all its words or none. The caller adds *RET_WORDS (NULL: nothing to add) and
+ * returns what this returns when it is negative. */
+static int config_split_checked(ConfigContext *ctx, const UnitAssignment *a, char ***list,
+                                bool (*valid)(const char *), const char *invalid,
+                                char ***ret_words) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        *ret_words = NULL;
+        if (isempty(a->value)) {
+                *list = strv_free(*list);
+                return 0;
+        }
+        r = config_split(ctx, a, a->value, &words);
+        if (r < 0)
+                return config_oom_or_zero(r);
+        STRV_FOREACH(w, words)
+                if (!valid(*w))
+                        return config_diag(ctx, DIAG_ERROR, a, "%s: %s", invalid, *w);
+        *ret_words = TAKE_PTR(words);
+        return 0;
+}
+
 /* ---- generic field parsers ---- */
 
 static int parse_string(ConfigContext *ctx, const UnitAssignment *a, void *data, int ltype) {
@@ -320,16 +345,10 @@ static int parse_supplementary_groups(ConfigContext *ctx, const UnitAssignment *
         char ***l = data;
         int r;
 
-        if (isempty(a->value)) {
-                *l = strv_free(*l);
-                return 0;
-        }
-        r = config_split(ctx, a, a->value, &words);
+        r = config_split_checked(ctx, a, l, user_group_name_is_valid, "Invalid group name",
+                                 &words);
         if (r < 0)
-                return config_oom_or_zero(r);
-        STRV_FOREACH(w, words)
-                if (!user_group_name_is_valid(*w))
-                        return config_diag(ctx, DIAG_ERROR, a, "Invalid group name: %s", *w);
+                return r;
         STRV_FOREACH(w, words) {
                 r = config_strv_append(ctx, a, l, *w, UNIT_CONFIG_LIST_MAX);
                 if (r < 0)
@@ -411,17 +430,10 @@ static int parse_environment(ConfigContext *ctx, const UnitAssignment *a, void *
         char ***env = data;
         int r;
 
-        if (isempty(a->value)) {
-                *env = strv_free(*env);
-                return 0;
-        }
-        r = config_split(ctx, a, a->value, &words);
+        r = config_split_checked(ctx, a, env, env_assignment_is_valid,
+                                 "Invalid environment assignment", &words);
         if (r < 0)
-                return config_oom_or_zero(r);
-        STRV_FOREACH(w, words)
-                if (!env_assignment_is_valid(*w))
-                        return config_diag(ctx, DIAG_ERROR, a,
-                                           "Invalid environment assignment: %s", *w);
+                return r;
         STRV_FOREACH(w, words) {
                 r = environment_set(ctx, a, env, *w);
                 if (r < 0)
@@ -451,18 +463,10 @@ static int parse_directories(ConfigContext *ctx, const UnitAssignment *a, void *
         char ***l = data;
         int r;
 
-        if (isempty(a->value)) {
-                *l = strv_free(*l);
-                return 0;
-        }
-        r = config_split(ctx, a, a->value, &words);
+        r = config_split_checked(ctx, a, l, path_is_safe_relative,
+                                 "Directory must be a relative path without \"..\"", &words);
         if (r < 0)
-                return config_oom_or_zero(r);
-        STRV_FOREACH(w, words)
-                if (!path_is_safe_relative(*w))
-                        return config_diag(ctx, DIAG_ERROR, a,
-                                           "Directory must be a relative path without \"..\": %s",
-                                           *w);
+                return r;
         STRV_FOREACH(w, words) {
                 r = strv_contains(*l, *w) ? 0
                                           : config_strv_append(ctx, a, l, *w,
