@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
-#include "bus.h"
+#include "bus/bus.h"
 #include "config.h"
-#include "log.h"
-#include "manager.h"
+#include "sys/log.h"
+#include "core/manager.h"
 #include "strv.h"
 
 #define EXIT_USAGE 2

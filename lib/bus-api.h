@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Names of the control plane's D-Bus API, shared by the daemon and syscagectl. The methods
- * and their signatures are described in daemon/bus-manager.h.
+ * and their signatures are described in daemon/bus/bus-manager.h.
  */
 #pragma once
 

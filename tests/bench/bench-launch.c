@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "exec-run.h"
+#include "exec/exec-run.h"
 #include "filter.h"
 #include "policy-build.h"
 #include "policy.h"

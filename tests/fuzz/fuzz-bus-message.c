@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bus.h"
-#include "manager.h"
+#include "bus/bus.h"
+#include "core/manager.h"
 
 #define FUZZ_INPUT_MAX (256u * 1024u)
 #define FUZZ_ITERATIONS_MAX 100000u

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "notify.h"
+#include "io/notify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

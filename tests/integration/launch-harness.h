@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec-run.h"
+#include "exec/exec-run.h"
 
 #define HARNESS_OUTPUT_MAX 65536U
 #define HARNESS_DENIALS_MAX 16U

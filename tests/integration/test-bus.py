@@ -24,7 +24,7 @@ SYSCAGED, SYSCAGECTL = sys.argv[1], sys.argv[2]
 PATH, IFACE = '/org/syscage/manager', 'org.syscage.Manager1'
 NOBODY = pwd.getpwnam('nobody').pw_uid if 'nobody' in [p.pw_name for p in pwd.getpwall()] else 65534
 CONCURRENT = 1000
-PER_UID_MAX = 128          # BUS_CONNECTIONS_PER_UID_MAX in daemon/bus.h
+PER_UID_MAX = 128          # BUS_CONNECTIONS_PER_UID_MAX in daemon/bus/bus.h
 LIST_MAX = 1024            # BUS_CALL_LIST_MAX in lib/bus-api.h
 failures = []
 

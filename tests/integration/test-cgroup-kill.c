@@ -23,10 +23,10 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "cgroup.h"
-#include "fileio.h"
-#include "log.h"
-#include "process-util.h"
+#include "sys/cgroup.h"
+#include "sys/fileio.h"
+#include "sys/log.h"
+#include "sys/process-util.h"
 
 typedef struct Fixture {
         char *mount;      /* cgroup2 mount point */

@@ -22,7 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "kmsg.h"
+#include "sys/kmsg.h"
 
 typedef struct Seen {
         pid_t want_pid, forged_pid;

@@ -15,13 +15,13 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "cgroup.h"
-#include "log.h"
-#include "manager-units.h"
-#include "manager.h"
-#include "service.h"
+#include "sys/cgroup.h"
+#include "sys/log.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "core/service.h"
 #include "strv.h"
-#include "unit.h"
+#include "core/unit.h"
 
 static char dir[64];
 static Manager *m;

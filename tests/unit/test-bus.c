@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "bus-manager.h"
-#include "bus.h"
-#include "log.h"
-#include "manager.h"
+#include "bus/bus-manager.h"
+#include "bus/bus.h"
+#include "sys/log.h"
+#include "core/manager.h"
 #include "strv.h"
 
 typedef struct Fixture {

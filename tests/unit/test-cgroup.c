@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cgroup.h"
+#include "sys/cgroup.h"
 
 /* A hybrid host: v1 controllers plus an empty cgroup2 at .../unified. */
 static const char mountinfo_hybrid[] =

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "exec-child.h"
-#include "exec-gate.h"
+#include "exec/exec-child.h"
+#include "exec/exec-gate.h"
 
 typedef struct Pair {
         ExecProcess p;

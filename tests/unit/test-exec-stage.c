@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "exec-plan.h"
-#include "exec-stage.h"
+#include "exec/exec-plan.h"
+#include "exec/exec-stage.h"
 
 /* The codes shared with systemd's EXIT_* table are an interface: pin them. */
 static void test_exit_codes(void **state) {

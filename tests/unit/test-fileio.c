@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "fileio.h"
+#include "sys/fileio.h"
 
 static void test_read_virtual_file(void **state) {
         char dir[] = "/tmp/test-fileio-XXXXXX", path[64];

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "filter-cache.h"
+#include "exec/filter-cache.h"
 #include "policy-test-util.h"
 
 static FilterEntry *get(Hashmap *cache, const char *const *lines) {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kmsg.h"
+#include "sys/kmsg.h"
 
 /* Captured with a test program that set its comm and hit a filter on uname(2) (only the
  * exe path was changed). */

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "log.h"
+#include "sys/log.h"
 
 static void test_log_level_from_string(void **state) {
         static const struct {

@@ -15,7 +15,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "notify.h"
+#include "io/notify.h"
 
 static void test_parse_basic(void **state) {
         static const char msg[] = "READY=1\nSTATUS=Serving 3 clients\nMAINPID=4242\n";

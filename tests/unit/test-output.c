@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "output.h"
+#include "io/output.h"
 
 typedef struct Env {
         char dir[64];

@@ -12,8 +12,8 @@
 #include <sys/prctl.h>
 #include <cmocka.h>
 
-#include "process-util.h"
-#include "reaper.h"
+#include "sys/process-util.h"
+#include "sys/reaper.h"
 
 typedef struct Seen {
         pid_t pids[16];

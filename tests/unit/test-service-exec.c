@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "service-exec.h"
+#include "core/service-exec.h"
 #include "strv.h"
 
 static char **vec(const char *first, ...) {

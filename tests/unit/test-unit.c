@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "manager-units.h"
-#include "manager.h"
-#include "service.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "core/service.h"
 #include "strv.h"
-#include "unit.h"
+#include "core/unit.h"
 
 typedef struct Fixture {
         char dir[64];

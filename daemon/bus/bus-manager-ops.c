@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The control plane's view of the unit module (see bus-manager-ops.h): snapshots of units
+ * for the wire, the unit operations of manager-units.c, and transient units, which are
+ * built here from their properties with the same parsers a unit file goes through.
+ *
+ * A Manager without its unit runtime (m->unit_runtime, as in the unit tests and the fuzzer)
+ * holds no units: the read-only calls see none and the operations fail with -EOPNOTSUPP.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "arch-util.h"
+#include "bus/bus-manager-ops.h"
+#include "bus/bus-manager.h"
+#include "sys/fileio.h"
+#include "exec/filter-cache.h"
+#include "sys/log.h"
+#include "core/manager-units.h"
+#include "message.h"
+#include "io/output.h"
+#include "policy-build.h"
+#include "policy.h"
+#include "core/service.h"
+#include "strv.h"
+#include "core/unit.h"
+#include "utf8.h"
+
+#define TRANSIENT_FILE "(transient)"
+
+static bool ops_ready(Manager *m) {
+        return m->unit_runtime != NULL;
+}
+
+static void ops_brief(const Unit *u, BusUnitBrief *b) {
+        *b = (BusUnitBrief) {
+                .name = u->name,
+                .description = u->config && u->config->description ? u->config->description : "",
+                .load_state = unit_load_state_to_string(u->load_state),
+                .active_state = unit_active_state_to_string(unit_active_state(u)),
+                .sub_state = service_state_to_string(u->state),
+                .result = service_result_to_string(u->result),
+                .main_pid = u->main && !u->main->exited ? (uint32_t) u->main->pid : 0,
+                .exec_main_code = u->exec_main_code,
+                .exec_main_status = u->exec_main_status,
+        };
+}
+
+int bus_ops_foreach_unit(Manager *m, BusUnitFunc f, void *userdata) {
+        Unit *u;
+
+        if (!ops_ready(m))
+                return 0;
+        HASHMAP_FOREACH(u, m->units) {
+                BusUnitBrief b;
+                int r;
+
+                ops_brief(u, &b);
+                r = f(&b, userdata);
+                if (r != 0)
+                        return r;
+        }
+        return 0;
+}
+
+int bus_ops_unit_brief(Manager *m, const char *name, BusUnitBrief *ret) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+
+        if (!u)
+                return -ENOENT;
+        ops_brief(u, ret);
+        return 0;
+}
+
+/* ---- GetUnitStatus ---- */
+
+/* D-Bus strings must be valid UTF-8 (sd-bus refuses anything else, failing the whole
+ * reply). Texts a service controls (its STATUS=, its log lines) may not be: their stray
+ * bytes become U+FFFD. */
+static int append_text(sd_bus_message *r, const char *value) {
+        _cleanup_free_ char *fixed = NULL;
+        size_t n = strlen(value);
+
+        if (utf8_is_valid_n(value, n))
+                return sd_bus_message_append(r, "s", value);
+        if (utf8_sanitize(value, n, &fixed) < 0)
+                return -ENOMEM;
+        return sd_bus_message_append(r, "s", fixed);
+}
+
+static int append_s(sd_bus_message *r, const char *key, const char *value) {
+        int k = sd_bus_message_open_container(r, 'e', "sv");
+        if (k >= 0)
+                k = sd_bus_message_append(r, "s", key);
+        if (k >= 0)
+                k = sd_bus_message_open_container(r, 'v', "s");
+        if (k >= 0)
+                k = append_text(r, value ? value : "");
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
+        return k;
+}
+
+static int append_t(sd_bus_message *r, const char *key, uint64_t value) {
+        return sd_bus_message_append(r, "{sv}", key, "t", value);
+}
+
+static int append_strv(sd_bus_message *r, const char *key, char **l) {
+        int k = sd_bus_message_open_container(r, 'e', "sv");
+        if (k >= 0)
+                k = sd_bus_message_append(r, "s", key);
+        if (k >= 0)
+                k = sd_bus_message_open_container(r, 'v', "as");
+        if (k >= 0)
+                k = sd_bus_message_open_container(r, 'a', "s");
+        STRV_FOREACH(i, l)
+                if (k >= 0)
+                        k = append_text(r, *i);
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
+        if (k >= 0)
+                k = sd_bus_message_close_container(r);
+        return k;
+}
+
+static int format_policy_summary(const Policy *p, bool filtered, char **ret) {
+        _cleanup_free_ char *arches = NULL;
+        char action[64];
+
+        if (!p || !filtered) {
+                *ret = strdup("none (no seccomp filter)");
+                return *ret ? 0 : -ENOMEM;
+        }
+        for (size_t i = 0; i < p->n_arches; i++) {
+                char *n;
+                if (asprintf(&n, "%s%s%s", arches ? arches : "", arches ? " " : "", arch_to_name(p->arches[i])) < 0)
+                        return -ENOMEM;
+                free(arches);
+                arches = n;
+        }
+        if (asprintf(ret, "%s, %zu rule%s, default %s, ABIs %s, exec gate %s",
+                     p->allow_list ? "allow-list" : p->deny_list ? "deny-list" : "restrictions only", p->n_rules,
+                     p->n_rules == 1 ? "" : "s",
+                     policy_action_format(p->default_action, action, sizeof(action)),
+                     arches ? arches : "native", policy_denies_exec(p) ? "on" : "off") < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int format_denials(const Unit *u, char ***ret) {
+        _cleanup_(strv_freep) char **l = NULL;
+        size_t n = MIN(u->n_denials_total, (size_t) UNIT_DENIALS_KEPT);
+
+        for (size_t i = 0; i < n; i++) {
+                /* Oldest first. */
+                const UnitDenial *d = &u->denials[(u->n_denials_total - n + i) % UNIT_DENIALS_KEPT];
+                char *s;
+                if (asprintf(&s, "pid %d%s%s%s %s%s%s: %s", (int) d->pid, d->comm[0] ? " (" : "", d->comm,
+                             d->comm[0] ? ")" : "", d->syscall, d->path[0] ? " " : "", d->path, d->action) < 0 ||
+                    strv_consume(&l, s) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int format_load_errors(const Unit *u, char ***ret) {
+        _cleanup_(strv_freep) char **l = NULL;
+
+        for (size_t i = 0; i < u->load_diags.n; i++) {
+                const Diag *d = &u->load_diags.items[i];
+                char *s;
+                if (d->level != DIAG_ERROR)
+                        continue;
+                if (asprintf(&s, "%s:%u: %s%s%s", d->file ? d->file : "(unknown)", d->line, d->key ? d->key : "",
+                             d->key ? ": " : "", d->message) < 0 ||
+                    strv_consume(&l, s) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int format_not_enforced(const Unit *u, char ***ret) {
+        _cleanup_(strv_freep) char **l = NULL;
+
+        for (size_t i = 0; u->config && i < u->config->n_not_enforced; i++) {
+                const UnitNotEnforced *n = &u->config->not_enforced[i];
+                char *s;
+                if (asprintf(&s, "%s= (%s:%u)", n->key, n->file ? n->file : "?", n->line) < 0 ||
+                    strv_consume(&l, s) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int append_lists(sd_bus_message *reply, const Unit *u) {
+        _cleanup_(strv_freep) char **denials = NULL, **errors = NULL, **not_enforced = NULL;
+        int r;
+
+        if (format_denials(u, &denials) < 0 || format_load_errors(u, &errors) < 0 ||
+            format_not_enforced(u, &not_enforced) < 0)
+                return -ENOMEM;
+        r = append_strv(reply, "DropInPaths", u->file ? u->file->dropins : NULL);
+        if (r >= 0)
+                r = append_strv(reply, "Denials", denials);
+        if (r >= 0)
+                r = append_strv(reply, "LoadErrors", errors);
+        if (r >= 0)
+                r = append_strv(reply, "NotEnforced", not_enforced);
+        return r;
+}
+
+int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message *reply) {
+        _cleanup_free_ char *denied = NULL, *summary = NULL;
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+        int r;
+
+        if (!u)
+                return -ENOENT;
+        if (unit_format_denied_syscalls(u, &denied) < 0 || format_policy_summary(u->policy, u->filters, &summary) < 0)
+                return -ENOMEM;
+        r = append_s(reply, "FragmentPath", u->file ? u->file->fragment : NULL);
+        if (r >= 0)
+                r = append_s(reply, "ControlGroup", u->cgroup_path);
+        if (r >= 0)
+                r = append_s(reply, "StatusText", u->status_text);
+        if (r >= 0)
+                r = append_s(reply, "InvocationID", u->invocation_id);
+        if (r >= 0)
+                r = append_s(reply, "PolicySummary", summary);
+        if (r >= 0)
+                r = append_s(reply, "DeniedSyscalls", denied);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "{sv}{sv}{sv}", "ExecMainPID", "u", (uint32_t) u->main_pid,
+                                          "NRestarts", "u", u->n_restarts, "NDenials", "t",
+                                          (uint64_t) u->n_denials_total);
+        if (r >= 0)
+                r = append_t(reply, "StateChangeTimestamp", u->state_change_timestamp);
+        if (r >= 0)
+                r = append_t(reply, "ActiveEnterTimestamp", u->active_enter_timestamp);
+        if (r >= 0)
+                r = append_t(reply, "ActiveExitTimestamp", u->active_exit_timestamp);
+        if (r >= 0)
+                r = append_t(reply, "InactiveEnterTimestamp", u->inactive_enter_timestamp);
+        if (r >= 0)
+                r = append_t(reply, "ExecMainStartTimestamp", u->exec_main_start_timestamp);
+        if (r >= 0)
+                r = append_t(reply, "ExecMainExitTimestamp", u->exec_main_exit_timestamp);
+        if (r >= 0)
+                r = append_lists(reply, u);
+        return r;
+}
+
+/* ---- operations ---- */
+
+static int unit_not_loaded(const char *name, char **ret_message) {
+        if (ret_message && asprintf(ret_message, "Unit %s not loaded.", name) < 0)
+                *ret_message = NULL;
+        return -ENOENT;
+}
+
+static int not_running(char **ret_message) {
+        if (ret_message)
+                *ret_message = strdup("The unit runtime is not running.");
+        return -EOPNOTSUPP;
+}
+
+#define OPS_FORWARD(fn, target)                                                   \
+        int fn(Manager *m, const char *name, char **ret_message) {                \
+                if (!ops_ready(m))                                                \
+                        return not_running(ret_message);                          \
+                return target(m, name, ret_message);                              \
+        }
+
+OPS_FORWARD(bus_ops_start, manager_start_unit)
+OPS_FORWARD(bus_ops_stop, manager_stop_unit)
+OPS_FORWARD(bus_ops_restart, manager_restart_unit)
+OPS_FORWARD(bus_ops_reload, manager_reload_unit)
+OPS_FORWARD(bus_ops_reset_failed, manager_reset_failed)
+OPS_FORWARD(bus_ops_enable, manager_enable_unit)
+OPS_FORWARD(bus_ops_disable, manager_disable_unit)
+
+int bus_ops_try_restart(Manager *m, const char *name, char **ret_message) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+
+        if (!ops_ready(m))
+                return not_running(ret_message);
+        if (!u)
+                return unit_not_loaded(name, ret_message);
+        /* As systemctl: restart what runs, leave alone what does not. */
+        if (!unit_is_active_or_transitioning(u))
+                return 0;
+        return manager_restart_unit(m, name, ret_message);
+}
+
+int bus_ops_reload_or_restart(Manager *m, const char *name, char **ret_message) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+
+        if (!ops_ready(m))
+                return not_running(ret_message);
+        /* Reload what runs and can reload; (re)start everything else. */
+        if (!u || !unit_is_active_or_transitioning(u) || !u->config || u->config->exec[SERVICE_EXEC_RELOAD].n == 0)
+                return manager_restart_unit(m, name, ret_message);
+        return manager_reload_unit(m, name, ret_message);
+}
+
+int bus_ops_kill(Manager *m, const char *name, int signo, char **ret_message) {
+        if (!ops_ready(m))
+                return not_running(ret_message);
+        return manager_kill_unit(m, name, signo, ret_message);
+}
+
+int bus_ops_is_enabled(Manager *m, const char *name, const char **ret_state, char **ret_message) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+
+        if (!u)
+                return unit_not_loaded(name, ret_message);
+        if (manager_unit_is_enabled(m, name))
+                *ret_state = "enabled";
+        else if (!u->config || (strv_length(u->config->wanted_by) == 0 && strv_length(u->config->required_by) == 0))
+                *ret_state = "static";
+        else
+                *ret_state = "disabled";
+        return 0;
+}
+
+int bus_ops_daemon_reload(Manager *m, char **ret_message) {
+        if (!ops_ready(m))
+                return not_running(ret_message);
+        return manager_daemon_reload(m, ret_message);
+}
+
+static int text_append_file(char **text, const char *path) {
+        _cleanup_free_ char *body = NULL;
+        char *n;
+        int r;
+
+        r = read_virtual_file_at(AT_FDCWD, path, BUS_UNIT_FILE_TEXT_MAX, &body);
+        if (r < 0)
+                return r;
+        if (asprintf(&n, "%s%s# %s\n%s%s", *text ? *text : "", *text ? "\n" : "", path, body,
+                     isempty(body) || body[strlen(body) - 1] == '\n' ? "" : "\n") < 0)
+                return -ENOMEM;
+        free(*text);
+        *text = n;
+        return strlen(n) > BUS_UNIT_FILE_TEXT_MAX ? -EFBIG : 0;
+}
+
+int bus_ops_unit_file_text(Manager *m, const char *name, char **ret_text, char **ret_message) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        if (!u || !u->file || !u->file->fragment) {
+                if (ret_message && asprintf(ret_message, "No unit file for %s.", name) < 0)
+                        *ret_message = NULL;
+                return -ENOENT;
+        }
+        if (streq(u->file->fragment, TRANSIENT_FILE)) {
+                if (ret_message && asprintf(ret_message, "%s is transient: it has no unit file.", name) < 0)
+                        *ret_message = NULL;
+                return -ENOENT;
+        }
+        r = text_append_file(&text, u->file->fragment);
+        STRV_FOREACH(d, u->file->dropins)
+                if (r >= 0)
+                        r = text_append_file(&text, *d);
+        if (r < 0)
+                return r;
+        *ret_text = TAKE_PTR(text);
+        return 0;
+}
+
+int bus_ops_log_path(Manager *m, const char *name, char **ret_path) {
+        char *p;
+
+        if (asprintf(&p, "%s/logs/%s.log", m->state_dir, name) < 0)
+                return -ENOMEM;
+        *ret_path = p;
+        return 0;
+}
+
+int bus_ops_log_tail(Manager *m, const char *name, unsigned n, uint64_t max_bytes, FILE *out) {
+        return output_log_tail(m->state_dir, name, n, max_bytes, out);
+}
+
+/* ---- transient units ---- */
+
+/* ExecStart= for argv: every word double-quoted, with '\\' and '"' escaped and '$' doubled
+ * (no variable expansion). Assignments added to a UnitFile get no specifier expansion, so
+ * '%' stays as it is. */
+static int transient_exec_line(char **argv, char **ret) {
+        size_t n = 0;
+        char *s, *p;
+
+        STRV_FOREACH(a, argv)
+                n += 2 * strlen(*a) + 3;
+        s = p = malloc(n + 1);
+        if (!s)
+                return -ENOMEM;
+        STRV_FOREACH(a, argv) {
+                if (p != s)
+                        *p++ = ' ';
+                *p++ = '"';
+                for (const char *c = *a; *c; c++) {
+                        if (*c == '\\' || *c == '"')
+                                *p++ = '\\';
+                        else if (*c == '$')
+                                *p++ = *c;
+                        *p++ = *c;
+                }
+                *p++ = '"';
+        }
+        *p = '\0';
+        *ret = s;
+        return 0;
+}
+
+/* run --pipe: the unit gets its own duplicates of the client's stdio fds, handed to each of
+ * its processes as they are, so output lands where the client's shell put it (at the
+ * current offset of a file, into a pipe or socket) and nothing is reopened. */
+static int transient_stdio(Unit *u, const BusTransientSpec *spec) {
+        const int fds[] = { spec->stdin_fd, spec->stdout_fd, spec->stderr_fd };
+
+        assert_cc(ELEMENTSOF(fds) == ELEMENTSOF(u->stdio_fds));
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
+                if (fds[i] < 0)
+                        continue;
+                u->stdio_fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+                if (u->stdio_fds[i] < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **ret_message) {
+        _cleanup_(unit_file_freep) UnitFile *f = NULL;
+        _cleanup_free_ char *exec = NULL;
+        DiagList diags = {};
+        int r;
+
+        r = unit_file_load_string(spec->name, TRANSIENT_FILE, "", &diags, &f);
+        diag_list_done(&diags);
+        if (r < 0)
+                return r;
+        free(f->fragment);
+        f->fragment = strdup(TRANSIENT_FILE);
+        if (!f->fragment)
+                return -ENOMEM;
+        for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++) {
+                const char *key = spec->property_keys[i], *value = spec->property_values[i];
+                const char *section = unit_config_key_section(key);
+
+                if (!section)
+                        return set_message_errno(ret_message, -EINVAL, "Unknown property %s=.", key);
+                if (strchr(value, '\n'))
+                        return set_message_errno(ret_message, -EINVAL, "The value of %s= contains a newline.", key);
+                r = unit_file_add(f, section, key, value, "-p", (unsigned) i + 1);
+                if (r < 0)
+                        return r;
+        }
+        r = transient_exec_line(spec->argv, &exec);
+        if (r >= 0)
+                r = unit_file_add(f, "Service", "ExecStart", exec, "(command line)", 1);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+/* ---- the transient policy cache ---- */
+
+#define TRANSIENT_CACHE_SIZE 16u
+
+/* A hit hands the cached Policy itself to the new unit, and the copy for the next hit is
+ * made after the reply went out (bus_ops_cache_refill(), from the bus's post source), so
+ * copying a policy of a few hundred rules stays off the path of `run --wait`. */
+typedef struct BusOpsCacheEntry {
+        char *key;               /* the properties, as "KEY\x1fVALUE\x1e..." */
+        Policy *policy;          /* NULL while lent to refill_unit, or when that unit went */
+        char *refill_unit;       /* the unit to copy the policy back from */
+        FilterEntry *filters;    /* NULL for an empty policy */
+} BusOpsCacheEntry;
+
+struct BusOpsCache {
+        BusOpsCacheEntry entries[TRANSIENT_CACHE_SIZE]; /* most recently used first */
+        size_t n;
+};
+
+static void cache_entry_done(BusOpsCacheEntry *e) {
+        free(e->key);
+        free(e->refill_unit);
+        policy_free(e->policy);
+        filter_entry_unref(e->filters);
+        *e = (BusOpsCacheEntry) {};
+}
+
+BusOpsCache *bus_ops_cache_free(BusOpsCache *c) {
+        for (size_t i = 0; c && i < c->n; i++)
+                cache_entry_done(&c->entries[i]);
+        free(c);
+        return NULL;
+}
+
+void bus_ops_cache_refill(Manager *m, BusOpsCache *c) {
+        for (size_t i = 0; c && i < c->n; i++) {
+                BusOpsCacheEntry *e = &c->entries[i];
+                Unit *u;
+
+                if (!e->refill_unit)
+                        continue;
+                u = ops_ready(m) ? manager_get_unit(m, e->refill_unit) : NULL;
+                if (u && u->policy && !e->policy)
+                        (void) policy_copy(u->policy, &e->policy); /* on failure: rebuilt next time */
+                free(e->refill_unit);
+                e->refill_unit = NULL;
+        }
+}
+
+static int cache_key(const BusTransientSpec *spec, char **ret) {
+        size_t n = 1;
+        char *k, *p;
+
+        for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++)
+                n += strlen(spec->property_keys[i]) + strlen(spec->property_values[i]) + 2;
+        k = p = malloc(n);
+        if (!k)
+                return -ENOMEM;
+        for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++)
+                p += sprintf(p, "%s\x1f%s\x1e", spec->property_keys[i], spec->property_values[i]);
+        *p = '\0';
+        *ret = k;
+        return 0;
+}
+
+/* Moves entry i to the front and returns it. */
+static BusOpsCacheEntry *cache_touch(BusOpsCache *c, size_t i) {
+        BusOpsCacheEntry e = c->entries[i];
+
+        memmove(c->entries + 1, c->entries, i * sizeof(BusOpsCacheEntry));
+        c->entries[0] = e;
+        return &c->entries[0];
+}
+
+static BusOpsCacheEntry *cache_find(BusOpsCache *c, const char *key) {
+        for (size_t i = 0; c && i < c->n; i++)
+                if (streq(c->entries[i].key, key))
+                        return cache_touch(c, i);
+        return NULL;
+}
+
+/* The entry for key (taken over), new or found, at the front; NULL on allocation failure,
+ * which only means no caching. */
+static BusOpsCacheEntry *cache_entry_for(BusOpsCache **cache, char *key) {
+        BusOpsCacheEntry *e = cache_find(*cache, key);
+        BusOpsCache *c = *cache;
+
+        if (e) {
+                free(key);
+                return e;
+        }
+        if (!c && !(c = *cache = calloc(1, sizeof(BusOpsCache)))) {
+                free(key);
+                return NULL;
+        }
+        if (c->n == TRANSIENT_CACHE_SIZE)
+                cache_entry_done(&c->entries[--c->n]);
+        c->entries[c->n] = (BusOpsCacheEntry) { .key = key };
+        return cache_touch(c, c->n++);
+}
+
+/* Lends the unit's policy to the cache: it is copied back once the reply is out. */
+static void cache_lend(BusOpsCacheEntry *e, const Unit *u) {
+        free(e->refill_unit);
+        e->refill_unit = strdup(u->name);
+        if (!e->filters && u->filters)
+                e->filters = filter_entry_ref(u->filters);
+}
+
+static bool policy_is_empty(const Policy *p) {
+        return p->default_action.type == POLICY_ACTION_ALLOW && p->n_rules == 0 &&
+               p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
+}
+
+static bool diags_have_error(const DiagList *l) {
+        for (size_t i = 0; i < l->n; i++)
+                if (l->items[i].level == DIAG_ERROR)
+                        return true;
+        return false;
+}
+
+/* The policy and compiled filters of a transient unit: from the cache when the same
+ * properties were seen lately, else built and compiled (and cached when clean). */
+static int transient_policy(Manager *m, Unit *u, const BusTransientSpec *spec) {
+        _cleanup_free_ char *key = NULL;
+        BusOpsCacheEntry *e;
+        int r;
+
+        r = cache_key(spec, &key);
+        if (r < 0)
+                return r;
+        e = spec->cache ? cache_find(*spec->cache, key) : NULL;
+        if (e && e->policy) {
+                u->policy = TAKE_PTR(e->policy);
+                if (e->filters)
+                        u->filters = filter_entry_ref(e->filters);
+                cache_lend(e, u);
+                return 0;
+        }
+        r = policy_build(u->file, &u->load_diags, &u->policy);
+        if (r >= 0 && !policy_is_empty(u->policy))
+                r = filter_cache_get(m->unit_runtime->filters, u->policy, &u->filters);
+        if (r >= 0 && spec->cache && !diags_have_error(&u->load_diags) &&
+            (e = cache_entry_for(spec->cache, TAKE_PTR(key))))
+                cache_lend(e, u);
+        return r;
+}
+
+/* Parses and checks the transient unit as the loader does a unit from disk; the first error
+ * becomes the message. */
+static int transient_load(Manager *m, Unit *u, const BusTransientSpec *spec, char **ret_message) {
+        int r = unit_config_parse(u->file, &u->load_diags, &u->config);
+
+        if (r >= 0 && !diags_have_error(&u->load_diags))
+                r = transient_policy(m, u, spec);
+        if (r >= 0)
+                r = unit_resolve_creds(u);
+        for (size_t i = 0; i < u->load_diags.n; i++) {
+                const Diag *d = &u->load_diags.items[i];
+                if (d->level != DIAG_ERROR)
+                        continue;
+                if (ret_message && asprintf(ret_message, "%s:%u: %s%s%s", d->file ? d->file : "-p", d->line,
+                                            d->key ? d->key : "", d->key ? ": " : "", d->message) < 0)
+                        *ret_message = NULL;
+                return r < 0 ? r : -EINVAL;
+        }
+        if (r < 0)
+                return r;
+        u->load_state = UNIT_LOADED;
+        return 0;
+}
+
+int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message) {
+        _cleanup_(unit_freep) Unit *u = NULL;
+        Unit *added;
+        int r;
+
+        if (!ops_ready(m))
+                return not_running(ret_message);
+        if (manager_get_unit(m, spec->name))
+                return set_message_errno(ret_message, -EEXIST, "Unit %s already exists.", spec->name);
+        r = unit_new(m->unit_runtime, spec->name, &u);
+        if (r >= 0)
+                r = transient_file(spec, &u->file, ret_message);
+        if (r >= 0)
+                r = transient_load(m, u, spec, ret_message);
+        if (r >= 0)
+                r = transient_stdio(u, spec);
+        if (r < 0)
+                return r;
+        r = manager_add_unit(m, u->name, u);
+        if (r < 0)
+                return r;
+        added = TAKE_PTR(u);
+        r = service_start(added, ret_message);
+        if (r < 0 && r != -EALREADY) {
+                (void) manager_remove_unit(m, added->name);
+                unit_free(added);
+                return r;
+        }
+        return 0;
+}
+
+int bus_ops_unload(Manager *m, const char *name) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+
+        if (!u)
+                return -ENOENT;
+        /* The unit module frees removed units once they are inactive and empty. */
+        u->removed = true;
+        manager_units_unit_inactive(m->unit_runtime, u);
+        return 0;
+}

@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The control plane's server: the listening socket, accepting clients, one sd-bus server
+ * connection per client, peer credentials, and the announcement of unit state changes to
+ * every client. The methods themselves are in bus-manager.c. See bus.h for the policy.
+ */
+#include <grp.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "bus/bus-manager-ops.h"
+#include "bus/bus-manager.h"
+#include "bus/bus.h"
+#include "sys/fileio.h"
+#include "sys/log.h"
+#include "strv.h"
+
+/* What was last announced for a unit. */
+typedef struct BusUnitSeen {
+        char *name;
+        char active_state[16];
+        char sub_state[16];
+        char result[32];
+} BusUnitSeen;
+
+typedef struct BusTransient {
+        char *name;
+        bool collect;
+        unsigned n_waiters; /* run --wait clients bound to it: it stays until they have read it */
+        bool ended;         /* inactive and due for collection once no client waits */
+} BusTransient;
+
+static BusTransient *bus_transient_free(BusTransient *t) {
+        if (!t)
+                return NULL;
+        free(t->name);
+        free(t);
+        return NULL;
+}
+
+static BusUnitSeen *bus_unit_seen_free(BusUnitSeen *s) {
+        if (s)
+                free(s->name);
+        free(s);
+        return NULL;
+}
+
+static void bus_connection_unlink(BusConnection *c) {
+        Bus *b = c->bus;
+
+        if (c->prev)
+                c->prev->next = c->next;
+        else
+                b->connections = c->next;
+        if (c->next)
+                c->next->prev = c->prev;
+        c->prev = c->next = NULL;
+        b->n_connections--;
+}
+
+/* A client that asked for it (run --wait) takes its transient units with it. */
+static void bus_connection_stop_bound_units(BusConnection *c) {
+        STRV_FOREACH(name, c->bound_units) {
+                _cleanup_free_ char *msg = NULL;
+                BusUnitBrief brief;
+
+                if (bus_ops_unit_brief(c->bus->manager, *name, &brief) < 0)
+                        continue;
+                if (streq(brief.active_state, "inactive") || streq(brief.active_state, "failed"))
+                        continue;
+                log_info("Client (pid %d) went away, stopping %s.", (int) c->cred.pid, *name);
+                if (bus_ops_stop(c->bus->manager, *name, &msg) < 0)
+                        log_warning("Failed to stop %s: %s", *name, msg ? msg : "unknown error");
+        }
+}
+
+static BusConnection *bus_connection_free(BusConnection *c) {
+        if (!c)
+                return NULL;
+        if (c->bus && c->fresh)
+                c->bus->n_fresh--;
+        if (c->bus)
+                bus_connection_unlink(c);
+        sd_event_source_disable_unref(c->free_source);
+        sd_bus_flush_close_unref(c->sdbus);
+        strv_free(c->bound_units);
+        free(c);
+        return NULL;
+}
+
+/* The client no longer waits for its transient units: collect those that already ended. */
+static void bus_connection_release_bound_units(BusConnection *c) {
+        STRV_FOREACH(name, c->bound_units) {
+                BusTransient *t = hashmap_get(c->bus->transient, *name);
+
+                if (!t || t->n_waiters == 0)
+                        continue;
+                if (--t->n_waiters == 0 && t->ended)
+                        (void) strv_extend(&c->bus->unload, t->name);
+        }
+}
+
+static int bus_connection_on_free(sd_event_source *s, void *userdata) {
+        BusConnection *c = userdata;
+
+        log_debug("Client (pid %d, uid %u) disconnected.", (int) c->cred.pid, c->cred.uid);
+        bus_connection_stop_bound_units(c);
+        bus_connection_release_bound_units(c);
+        bus_connection_free(c);
+        return 0;
+}
+
+/* The connection is gone (peer closed, protocol error, or auth timeout). Freed from a
+ * deferred event, never from inside sd-bus's own dispatch. */
+static int bus_connection_on_disconnected(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        BusConnection *c = userdata;
+        int r;
+
+        if (c->free_source)
+                return 0;
+        r = sd_event_add_defer(c->bus->event, &c->free_source, bus_connection_on_free, c);
+        if (r < 0) {
+                /* Without the deferred free we would leak it; closing now is safe enough, as
+                 * sd-bus holds a reference during dispatch. */
+                log_warning_errno(r, "Failed to schedule freeing a connection, closing now: %m");
+                sd_bus_close(c->sdbus);
+        }
+        return 0;
+}
+
+static int bus_connection_setup(BusConnection *c, int fd) {
+        Bus *b = c->bus;
+        int r;
+
+        r = sd_bus_new(&c->sdbus);
+        if (r < 0)
+                return r;
+        r = sd_bus_set_fd(c->sdbus, fd, fd);
+        if (r < 0)
+                return r;
+        r = sd_bus_set_server(c->sdbus, 1, b->server_id);
+        if (r < 0)
+                return r;
+        r = sd_bus_negotiate_fds(c->sdbus, true);
+        if (r < 0)
+                return r;
+        r = bus_manager_add_objects(c->sdbus, c);
+        if (r < 0)
+                return r;
+        r = sd_bus_match_signal(c->sdbus, NULL, NULL, "/org/freedesktop/DBus/Local",
+                                "org.freedesktop.DBus.Local", "Disconnected",
+                                bus_connection_on_disconnected, c);
+        if (r < 0)
+                return r;
+        r = sd_bus_attach_event(c->sdbus, b->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                return r;
+        return sd_bus_start(c->sdbus);
+}
+
+int bus_connection_add(Bus *b, int fd, const struct ucred *cred, bool privileged,
+                       BusConnection **ret) {
+        _cleanup_close_ int fd_close = fd;
+        BusConnection *c;
+        int r;
+
+        c = calloc(1, sizeof(BusConnection));
+        if (!c)
+                return -ENOMEM;
+        c->bus = b;
+        c->id = ++b->next_connection_id;
+        c->cred = *cred;
+        c->privileged = privileged;
+        c->fresh = true;
+        b->n_fresh++;
+        c->next = b->connections;
+        if (c->next)
+                c->next->prev = c;
+        b->connections = c;
+        b->n_connections++;
+
+        r = bus_connection_setup(c, fd);
+        if (c->sdbus && sd_bus_get_fd(c->sdbus) >= 0)
+                TAKE_FD(fd_close); /* sd-bus owns it now */
+        if (r < 0) {
+                bus_connection_free(c);
+                return r;
+        }
+        if (ret)
+                *ret = c;
+        return 0;
+}
+
+bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t *groups,
+                            size_t n_groups) {
+        if (cred->uid == 0)
+                return true;
+        if (!b->have_control_gid)
+                return false;
+        if (cred->gid == b->control_gid)
+                return true;
+        for (size_t i = 0; i < n_groups; i++)
+                if (groups[i] == b->control_gid)
+                        return true;
+        return false;
+}
+
+/* Reads the peer's supplementary groups as of connect() into a new array. */
+static int bus_peer_groups(int fd, gid_t **ret, size_t *ret_n) {
+        socklen_t len = 64 * sizeof(gid_t);
+
+        for (unsigned attempt = 0; attempt < 3; attempt++) {
+                _cleanup_free_ gid_t *groups = malloc(len > 0 ? len : sizeof(gid_t));
+                socklen_t n = len;
+
+                if (!groups)
+                        return -ENOMEM;
+                if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &n) >= 0) {
+                        *ret_n = n / sizeof(gid_t);
+                        *ret = TAKE_PTR(groups);
+                        return 0;
+                }
+                if (errno != ERANGE)
+                        return -errno;
+                len = n; /* the kernel told us the size it needs */
+        }
+        return -ERANGE;
+}
+
+#define IN_SET_DISCONNECT(r) ((r) == -ECONNRESET || (r) == -EPIPE || (r) == -ENOTCONN)
+
+static unsigned bus_count_uid(const Bus *b, uid_t uid) {
+        unsigned n = 0;
+
+        for (const BusConnection *c = b->connections; c; c = c->next)
+                if (c->cred.uid == uid)
+                        n++;
+        return n;
+}
+
+static void bus_refuse(Bus *b, int fd, const char *why, uid_t uid) {
+        safe_close(fd);
+        if (b->refusing)
+                return;
+        b->refusing = true;
+        log_warning("Refusing control connection from uid %u: %s (further refusals not logged until "
+                    "a client is admitted).", uid, why);
+}
+
+static int bus_accept_one(Bus *b, int fd) {
+        _cleanup_close_ int fd_close = fd;
+        _cleanup_free_ gid_t *groups = NULL;
+        size_t n_groups = 0;
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+        bool privileged;
+        int r;
+
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+                return log_warning_errno(errno, "Failed to read a client's credentials, closing it: %m");
+        if (b->n_connections >= BUS_CONNECTIONS_MAX) {
+                bus_refuse(b, TAKE_FD(fd_close), "too many connections", cred.uid);
+                return 0;
+        }
+        r = bus_peer_groups(fd, &groups, &n_groups);
+        if (r < 0)
+                log_debug_errno(r, "Failed to read the groups of pid %d, assuming none: %m", (int) cred.pid);
+        privileged = bus_peer_is_privileged(b, &cred, groups, n_groups);
+        if (!privileged && bus_count_uid(b, cred.uid) >= BUS_CONNECTIONS_PER_UID_MAX) {
+                bus_refuse(b, TAKE_FD(fd_close), "too many connections from this uid", cred.uid);
+                return 0;
+        }
+        b->refusing = false;
+        r = bus_connection_add(b, TAKE_FD(fd_close), &cred, privileged, NULL);
+        if (r < 0)
+                /* A client that is already gone is not worth a warning (nor a log flood). */
+                return log_full_errno(IN_SET_DISCONNECT(r) ? LOG_DEBUG : LOG_WARNING, r,
+                                      "Failed to set up a connection for pid %d, closing it: %m", (int) cred.pid);
+        log_debug("Client connected: pid %d, uid %u%s.", (int) cred.pid, cred.uid,
+                  privileged ? " (privileged)" : "");
+        return 0;
+}
+
+static int bus_on_accept_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+        Bus *b = userdata;
+
+        b->accept_retry = sd_event_source_disable_unref(b->accept_retry);
+        (void) sd_event_source_set_enabled(b->listen_source, SD_EVENT_ON);
+        return 0;
+}
+
+/* Out of fds (or memory): the backlog stays readable, so a level-triggered watch would spin.
+ * Stop listening for BUS_ACCEPT_PAUSE_USEC and log once per pause. */
+static void bus_pause_accepting(Bus *b, int error) {
+        uint64_t now;
+        int r;
+
+        if (!b->accept_paused)
+                log_warning_errno(error, "Failed to accept a control connection, pausing for %u ms at a time "
+                                  "until one can be accepted: %m", (unsigned) (BUS_ACCEPT_PAUSE_USEC / 1000));
+        b->accept_paused = true;
+        (void) sd_event_now(b->event, CLOCK_MONOTONIC, &now);
+        r = sd_event_add_time(b->event, &b->accept_retry, CLOCK_MONOTONIC, now + BUS_ACCEPT_PAUSE_USEC, 0,
+                              bus_on_accept_retry, b);
+        if (r < 0)
+                return; /* keep listening: spinning beats going deaf */
+        (void) sd_event_source_set_enabled(b->listen_source, SD_EVENT_OFF);
+}
+
+static int bus_on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Bus *b = userdata;
+
+        for (unsigned i = 0; i < BUS_ACCEPT_BATCH; i++) {
+                int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+                if (cfd < 0) {
+                        if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                                return 0;
+                        bus_pause_accepting(b, errno);
+                        return 0;
+                }
+                b->accept_paused = false;
+                (void) bus_accept_one(b, cfd);
+        }
+        return 0;
+}
+
+/* A socket file that nobody answers on is stale: remove it. One that answers belongs to a
+ * running daemon: refuse to take it over. */
+static int bus_socket_prepare(const char *path, const struct sockaddr_un *sa, socklen_t salen) {
+        _cleanup_close_ int probe = -EBADF;
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash;
+        int r;
+
+        if (!dir)
+                return -ENOMEM;
+        slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = '\0';
+                r = mkdir_p(dir, 0755);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create %s: %m", dir);
+        }
+        probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (probe < 0)
+                return log_error_errno(errno, "Failed to create a socket: %m");
+        if (connect(probe, (const struct sockaddr *) sa, salen) >= 0)
+                return log_error_errno(EADDRINUSE, "Another daemon is listening on %s.", path);
+        if (unlink(path) < 0 && errno != ENOENT)
+                return log_error_errno(errno, "Failed to remove stale socket %s: %m", path);
+        return 0;
+}
+
+static int bus_listen(Bus *b) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        socklen_t salen;
+        int r;
+
+        if (strlen(b->socket_path) >= sizeof(sa.sun_path))
+                return log_error_errno(ENAMETOOLONG, "Socket path %s is longer than %zu bytes.",
+                                       b->socket_path, sizeof(sa.sun_path) - 1);
+        strcpy(sa.sun_path, b->socket_path);
+        salen = offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1;
+        r = bus_socket_prepare(b->socket_path, &sa, salen);
+        if (r < 0)
+                return r;
+        b->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (b->listen_fd < 0)
+                return log_error_errno(errno, "Failed to create the control socket: %m");
+        if (bind(b->listen_fd, (const struct sockaddr *) &sa, salen) < 0)
+                return log_error_errno(errno, "Failed to bind %s: %m", b->socket_path);
+        /* Anyone may connect; what they may do is decided from their credentials. */
+        if (chmod(b->socket_path, 0666) < 0)
+                return log_error_errno(errno, "Failed to make %s accessible: %m", b->socket_path);
+        if (listen(b->listen_fd, BUS_LISTEN_BACKLOG) < 0)
+                return log_error_errno(errno, "Failed to listen on %s: %m", b->socket_path);
+        r = sd_event_add_io(b->event, &b->listen_source, b->listen_fd, EPOLLIN, bus_on_listen, b);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the control socket: %m");
+        return 0;
+}
+
+static int bus_on_socket_gone(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        Bus *b = userdata;
+
+        if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF))
+                log_error("The control socket %s was removed or moved; clients cannot reach the daemon "
+                          "until it restarts.", b->socket_path);
+        return 0;
+}
+
+/* Watches the socket file, to say so when somebody removes it. This also keeps sd-event's
+ * inotify instance for the default priority alive between units: the cgroup watches of the
+ * units share it, and without a permanent watch it would be closed whenever the last unit
+ * stops, and closing an inotify instance waits for an SRCU grace period (5-20 ms here, in
+ * the middle of every short `run --wait`). */
+static int bus_watch_socket(Bus *b) {
+        int r = sd_event_add_inotify(b->event, &b->socket_watch, b->socket_path,
+                                     IN_DELETE_SELF | IN_MOVE_SELF, bus_on_socket_gone, b);
+        if (r < 0)
+                log_warning_errno(r, "Failed to watch %s, ignoring: %m", b->socket_path);
+        return 0;
+}
+
+static int bus_resolve_group(Bus *b, const char *name) {
+        struct group *g;
+
+        if (!name)
+                return 0;
+        errno = 0;
+        g = getgrnam(name);
+        if (!g)
+                return log_error_errno(errno > 0 ? errno : ESRCH, "Unknown control group '%s'.", name);
+        b->control_gid = g->gr_gid;
+        b->have_control_gid = true;
+        log_debug("Members of group %s (gid %u) may change state.", name, (unsigned) g->gr_gid);
+        return 0;
+}
+
+/* sd-bus leaves bytes that arrived in the same read as the client's BEGIN in its buffer
+ * without looking at them until the socket is readable again; a client that sends its first
+ * call right behind BEGIN would wait forever. So once a connection is past authentication,
+ * process it until it has nothing more to do. */
+static void bus_kick_fresh(Bus *b) {
+        BusConnection *next;
+
+        for (BusConnection *c = b->connections; c && b->n_fresh > 0; c = next) {
+                next = c->next;
+                if (!c->fresh || c->free_source || sd_bus_is_ready(c->sdbus) <= 0)
+                        continue;
+                c->fresh = false;
+                b->n_fresh--;
+                for (unsigned i = 0; i < BUS_ACCEPT_BATCH; i++)
+                        if (sd_bus_process(c->sdbus, NULL) <= 0)
+                                break;
+        }
+}
+
+static int bus_on_post(sd_event_source *s, void *userdata) {
+        Bus *b = userdata;
+
+        bus_kick_fresh(b);
+        bus_announce_changes(b);
+        bus_ops_cache_refill(b->manager, b->ops_cache);
+        return 0;
+}
+
+int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
+        _cleanup_(bus_freep) Bus *b = NULL;
+        int r;
+
+        b = calloc(1, sizeof(Bus));
+        if (!b)
+                return log_oom();
+        b->manager = m;
+        b->listen_fd = -EBADF;
+        b->event = sd_event_ref(m->event);
+        b->socket_path = strdup(cfg->socket_path);
+        b->seen = hashmap_new();
+        b->transient = hashmap_new();
+        if (!b->socket_path || !b->seen || !b->transient)
+                return log_oom();
+        r = sd_id128_randomize(&b->server_id);
+        if (r < 0)
+                return log_error_errno(r, "Failed to generate the bus server id: %m");
+        r = bus_resolve_group(b, cfg->control_group);
+        if (r < 0)
+                return r;
+        r = bus_listen(b);
+        if (r < 0)
+                return r;
+        (void) bus_watch_socket(b);
+        r = sd_event_add_post(b->event, &b->post_source, bus_on_post, b);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch for unit changes: %m");
+        log_info("Listening on %s.", b->socket_path);
+        *ret = TAKE_PTR(b);
+        return 0;
+}
+
+Bus *bus_free(Bus *b) {
+        BusTransient *t;
+        BusUnitSeen *s;
+
+        if (!b)
+                return NULL;
+        while (b->connections)
+                bus_connection_free(b->connections);
+        sd_event_source_disable_unref(b->listen_source);
+        sd_event_source_disable_unref(b->accept_retry);
+        sd_event_source_disable_unref(b->socket_watch);
+        sd_event_source_disable_unref(b->post_source);
+        if (b->listen_fd >= 0) {
+                safe_close(b->listen_fd);
+                (void) unlink(b->socket_path);
+        }
+        while ((s = hashmap_steal_first(b->seen)))
+                bus_unit_seen_free(s);
+        hashmap_free(b->seen);
+        while ((t = hashmap_steal_first(b->transient)))
+                bus_transient_free(t);
+        hashmap_free(b->transient);
+        strv_free(b->unload);
+        bus_ops_cache_free(b->ops_cache);
+        sd_event_unref(b->event);
+        free(b->socket_path);
+        free(b);
+        return NULL;
+}
+
+/* ---- state change announcements ---- */
+
+static void bus_broadcast(Bus *b, const char *member, const char *types, const BusUnitBrief *u,
+                          const char *removed) {
+        for (BusConnection *c = b->connections; c; c = c->next) {
+                uint64_t queued = 0;
+                int r;
+
+                if (c->free_source)
+                        continue;
+                /* A client that does not read would make us queue without end. */
+                if (sd_bus_get_n_queued_write(c->sdbus, &queued) >= 0 && queued >= BUS_WRITE_QUEUE_MAX) {
+                        log_warning("Client (pid %d, uid %u) does not read its messages (%" PRIu64
+                                    " queued), disconnecting it.", (int) c->cred.pid, c->cred.uid, queued);
+                        sd_bus_close(c->sdbus);
+                        (void) bus_connection_on_disconnected(NULL, c, NULL);
+                        continue;
+                }
+                if (removed)
+                        r = sd_bus_emit_signal(c->sdbus, BUS_PATH, BUS_INTERFACE, member, types, removed);
+                else
+                        r = sd_bus_emit_signal(c->sdbus, BUS_PATH, BUS_INTERFACE, member, types,
+                                               u->name, u->active_state, u->sub_state, u->result,
+                                               u->exec_main_code, u->exec_main_status);
+                if (r < 0)
+                        log_debug_errno(r, "Failed to send %s to pid %d, ignoring: %m", member,
+                                        (int) c->cred.pid);
+        }
+}
+
+static bool bus_unit_seen_update(BusUnitSeen *s, const BusUnitBrief *u) {
+        if (streq(s->active_state, u->active_state) && streq(s->sub_state, u->sub_state) &&
+            streq(s->result, u->result))
+                return false;
+        snprintf(s->active_state, sizeof(s->active_state), "%s", u->active_state);
+        snprintf(s->sub_state, sizeof(s->sub_state), "%s", u->sub_state);
+        snprintf(s->result, sizeof(s->result), "%s", u->result);
+        return true;
+}
+
+int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_for) {
+        BusTransient *t = calloc(1, sizeof(BusTransient));
+
+        if (!t || !(t->name = strdup(name)) || hashmap_put(b->transient, t->name, t) < 0) {
+                bus_transient_free(t);
+                return -ENOMEM;
+        }
+        t->collect = collect;
+        t->n_waiters = waited_for;
+        return 0;
+}
+
+/* A transient unit that just went inactive is unloaded after its last state went out, so
+ * that a client waiting for it (run --wait) always learns the result first. */
+static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
+        BusTransient *t = hashmap_get(b->transient, u->name);
+
+        if (!t || !(streq(u->active_state, "inactive") || streq(u->active_state, "failed")))
+                return;
+        if (!t->collect && !streq(u->result, "success"))
+                return;
+        if (t->n_waiters > 0) {
+                /* Its client asks for the status next (denials, runtime): collected when
+                 * the client goes. */
+                t->ended = true;
+                return;
+        }
+        (void) strv_extend(&b->unload, u->name); /* on failure: kept, like a failed unit */
+}
+
+static void bus_unload_collected(Bus *b) {
+        STRV_FOREACH(n, b->unload) {
+                bus_transient_free(hashmap_remove(b->transient, *n));
+                if (bus_ops_unload(b->manager, *n) >= 0)
+                        log_debug("Collecting transient unit %s.", *n);
+        }
+        b->unload = strv_free(b->unload);
+}
+
+static int bus_announce_unit(const BusUnitBrief *u, void *userdata) {
+        Bus *b = userdata;
+        BusUnitSeen *s = hashmap_get(b->seen, u->name);
+
+        if (!s) {
+                s = calloc(1, sizeof(BusUnitSeen));
+                if (!s || !(s->name = strdup(u->name)) || hashmap_put(b->seen, s->name, s) < 0) {
+                        bus_unit_seen_free(s);
+                        return 0; /* announced on a later pass */
+                }
+        }
+        b->n_units_walked++;
+        if (!bus_unit_seen_update(s, u))
+                return 0;
+        bus_broadcast(b, "UnitStateChanged", "ssssii", u, NULL);
+        bus_transient_check(b, u);
+        return 0;
+}
+
+/* Units that went away since the last pass. Only walked when the counts say there are some. */
+static void bus_announce_removals(Bus *b) {
+        BusUnitSeen *s;
+        size_t cursor = 0;
+        char **gone = NULL;
+
+        while (hashmap_iterate(b->seen, &cursor, NULL, (void **) &s)) {
+                BusUnitBrief u;
+                if (bus_ops_unit_brief(b->manager, s->name, &u) == -ENOENT &&
+                    strv_extend(&gone, s->name) < 0)
+                        break;
+        }
+        STRV_FOREACH(n, gone) {
+                bus_unit_seen_free(hashmap_remove(b->seen, *n));
+                bus_transient_free(hashmap_remove(b->transient, *n));
+                bus_broadcast(b, "UnitRemoved", "s", NULL, *n);
+        }
+        strv_free(gone);
+}
+
+void bus_announce_changes(Bus *b) {
+        /* Nobody to tell and nothing to collect: skip the walk. Changes made meanwhile are
+         * announced (once) to the next client, which is harmless. */
+        if (b->n_connections == 0 && hashmap_size(b->transient) == 0)
+                return;
+        b->n_units_walked = 0;
+        if (bus_ops_foreach_unit(b->manager, bus_announce_unit, b) < 0)
+                return;
+        if (hashmap_size(b->seen) > b->n_units_walked)
+                bus_announce_removals(b);
+        bus_unload_collected(b);
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The control plane's server: a listening AF_UNIX stream socket, and one peer-to-peer
+ * sd-bus connection per client, all attached to the daemon's event loop.
+ *
+ * Socket: RUNTIME_DIR/control.sock unless --socket says otherwise, owned by root, mode 0666.
+ * Anyone may connect and read (ListUnits, GetUnitStatus, ...). Who may change state is
+ * decided per connection from the peer's credentials, taken from the kernel once at accept
+ * (SO_PEERCRED and SO_PEERGROUPS, both recorded by the kernel at connect(), so neither /proc
+ * nor NSS is consulted at run time): uid 0, or a peer whose effective gid or one of whose
+ * supplementary groups is the --control-group group (resolved to a gid at start-up).
+ *
+ * Limits: BUS_CONNECTIONS_MAX connections in all, BUS_CONNECTIONS_PER_UID_MAX for each
+ * unprivileged uid; further clients are accepted and closed at once (logged once per burst).
+ * A client with BUS_WRITE_QUEUE_MAX messages waiting (it does not read its signals) is
+ * disconnected.
+ * Per-call limits on argument counts and sizes are in bus-manager.h. sd-bus caps a single
+ * message at 128 MiB on its own.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+#include "bus-api.h"
+#include "hashmap.h"
+#include "macro.h"
+#include "core/manager.h"
+
+#define BUS_CONNECTIONS_MAX 4096u
+#define BUS_CONNECTIONS_PER_UID_MAX 128u  /* for unprivileged uids; privileged peers share the global cap */
+#define BUS_ACCEPT_BATCH 64u              /* connections accepted per wake-up, for fairness */
+#define BUS_WRITE_QUEUE_MAX 4096u         /* messages queued for one client before it is dropped */
+#define BUS_LISTEN_BACKLOG 4096
+#define BUS_ACCEPT_PAUSE_USEC (100u * 1000u)  /* stop accepting this long when out of fds */
+
+typedef struct Bus Bus;
+
+typedef struct BusConnection {
+        Bus *bus;
+        sd_bus *sdbus;
+        uint64_t id;              /* for the unique name ":1.ID" */
+        struct ucred cred;        /* the peer, as of connect() */
+        bool privileged;          /* may call state-changing methods */
+        bool fresh;               /* not seen past authentication yet (see bus_kick_fresh()) */
+        char **bound_units;       /* transient units stopped when this client goes away */
+        sd_event_source *free_source;
+        struct BusConnection *prev, *next;
+} BusConnection;
+
+typedef struct BusConfig {
+        const char *socket_path;     /* required */
+        const char *control_group;   /* NULL: only uid 0 may change state */
+} BusConfig;
+
+struct Bus {
+        Manager *manager;
+        sd_event *event;
+        char *socket_path;
+        int listen_fd;
+        sd_event_source *listen_source;
+        sd_event_source *accept_retry;   /* while accepting is paused (out of fds) */
+        bool accept_paused;              /* logged; cleared by the next accepted client */
+        sd_event_source *socket_watch;   /* inotify on the socket file */
+        sd_id128_t server_id;
+
+        bool have_control_gid;
+        gid_t control_gid;
+
+        BusConnection *connections;
+        unsigned n_connections;
+        uint64_t next_connection_id;
+        unsigned n_fresh;
+        bool refusing;               /* a refusal was logged; cleared when a client gets in */
+
+        Hashmap *seen;               /* unit name -> last state announced (BusUnitSeen) */
+        size_t n_units_walked;
+        Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
+        char **unload;               /* transient units to unload after this announcement pass */
+        unsigned transient_counter;  /* for "run-uN.service" */
+        struct BusOpsCache *ops_cache; /* transient policies kept warm (bus-manager-ops.h) */
+        sd_event_source *post_source;
+};
+
+/* Resolves the control group, creates the socket (its directory too), and starts accepting.
+ * Logs and returns -errno on failure. */
+int bus_new(Manager *m, const BusConfig *cfg, Bus **ret);
+/* Closes every connection and the socket, and removes the socket file. */
+Bus *bus_free(Bus *b);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Bus *, bus_free);
+
+/* Serves the client on fd (a connected AF_UNIX stream socket; taken over, also on failure)
+ * with the given credentials. For the listener and for tests. */
+int bus_connection_add(Bus *b, int fd, const struct ucred *cred, bool privileged,
+                       BusConnection **ret);
+
+/* Whether a peer with these credentials may change state. groups: the peer's
+ * supplementary groups. */
+bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t *groups,
+                            size_t n_groups);
+
+/* Remembers a transient unit so that it is unloaded once it is inactive: always with
+ * collect, else only when it succeeded (a failed one stays for `status` until reset-failed).
+ * WAITED_FOR: a client (run --wait) is bound to it; it is not unloaded before that client
+ * disconnects, so the client can read the final status.
+ * The client's stdio for run --pipe is not kept here: the unit holds duplicates until its
+ * last process is gone (Unit.stdio_fds). */
+int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_for);
+
+/* Emits UnitStateChanged/UnitRemoved for every unit whose state differs from what was last
+ * announced. Runs after every event loop iteration that did something. */
+void bus_announce_changes(Bus *b);

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Ordered start of the enabled units and ordered shutdown (see manager-order.h). Nothing
+ * here allocates on the stop path, so shutdown proceeds under memory pressure too.
+ */
+#include <string.h>
+
+#include "sys/log.h"
+#include "core/manager-order.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "core/service.h"
+#include "strv.h"
+
+bool manager_order_after(const Unit *a, const Unit *b) {
+        if (a == b)
+                return false;
+        return (a->config && strv_contains(a->config->after, b->name)) ||
+               (b->config && strv_contains(b->config->before, a->name));
+}
+
+/* Whether any loaded unit orders itself at all. Most setups have none, and then every
+ * "blocked" question has the answer no without comparing every pair of units. */
+static bool any_ordering(ManagerUnits *mu) {
+        Unit *u;
+        HASHMAP_FOREACH(u, mu->manager->units)
+                if (u->config && (strv_length(u->config->after) > 0 || strv_length(u->config->before) > 0))
+                        return true;
+        return false;
+}
+
+int manager_order_queue_start(ManagerUnits *mu, const char *name) {
+        if (strv_contains(mu->start_queue, name))
+                return 0;
+        return strv_extend(&mu->start_queue, name);
+}
+
+static bool starting(const Unit *u) {
+        return u->state == SERVICE_START_PRE || u->state == SERVICE_START || u->state == SERVICE_START_POST;
+}
+
+static Unit *queued_unit(ManagerUnits *mu, size_t i) {
+        return hashmap_get(mu->manager->units, mu->start_queue[i]);
+}
+
+/* Whether queued unit A has to wait for a unit on its way up (or, with QUEUED_TOO, also
+ * for a queued one) that A is ordered after. */
+static bool start_blocked(ManagerUnits *mu, const Unit *a, bool queued_too) {
+        Unit *b;
+
+        if (queued_too)
+                for (size_t i = 0; mu->start_queue && mu->start_queue[i]; i++) {
+                        b = queued_unit(mu, i);
+                        if (b && manager_order_after(a, b))
+                                return true;
+                }
+        HASHMAP_FOREACH(b, mu->manager->units)
+                if (starting(b) && manager_order_after(a, b))
+                        return true;
+        return false;
+}
+
+static char *queue_take(ManagerUnits *mu, size_t i) {
+        char *name = mu->start_queue[i];
+        memmove(mu->start_queue + i, mu->start_queue + i + 1,
+                (strv_length(mu->start_queue) - i) * sizeof(char *));
+        return name;
+}
+
+static void start_one(ManagerUnits *mu, size_t i) {
+        _cleanup_free_ char *name = queue_take(mu, i), *msg = NULL;
+        Unit *u = hashmap_get(mu->manager->units, name);
+
+        if (!u)
+                return;
+        int r = service_start(u, &msg);
+        if (r < 0 && r != -EALREADY)
+                log_unit_warning(name, "Failed to start: %s", msg ?: strerror(-r));
+}
+
+/* Starts every queued unit that may start now. A start may change other units' states,
+ * so each one is judged when it is reached. */
+static void start_pass(ManagerUnits *mu) {
+        bool started = false, ordered = any_ordering(mu);
+
+        for (size_t i = 0; mu->start_queue[i];) {
+                Unit *u = queued_unit(mu, i);
+                if (u && ordered && start_blocked(mu, u, true)) {
+                        i++;
+                        continue;
+                }
+                start_one(mu, i);
+                started = true;
+        }
+        /* A start that failed at once changed no state that would call us back, yet it may
+         * have released units earlier in the queue: look again. */
+        if (started)
+                mu->order_again = true;
+        if (started || !mu->start_queue[0])
+                return;
+        /* Everything waits. If no unit on its way up will release anyone, the queue waits
+         * only for itself: an ordering cycle. */
+        for (size_t i = 0; mu->start_queue[i]; i++) {
+                Unit *u = queued_unit(mu, i);
+                if (u && start_blocked(mu, u, false))
+                        return;
+        }
+        log_unit_warning(mu->start_queue[0], "Ordering cycle among the enabled units, starting it anyway.");
+        start_one(mu, 0);
+        mu->order_again = true;
+}
+
+static void dispatch_start(ManagerUnits *mu) {
+        if (mu->manager->shutdown_requested)
+                mu->start_queue = strv_free(mu->start_queue);
+        if (mu->start_queue)
+                start_pass(mu);
+        if (mu->start_queue && !mu->start_queue[0])
+                mu->start_queue = strv_free(mu->start_queue);
+}
+
+/* Whether B has to keep running: a unit ordered after it is not down yet. */
+static bool stop_blocked(ManagerUnits *mu, const Unit *b) {
+        Unit *a;
+        HASHMAP_FOREACH(a, mu->manager->units)
+                if (unit_is_active_or_transitioning(a) && manager_order_after(a, b))
+                        return true;
+        return false;
+}
+
+static bool stop_candidate(const Unit *u) {
+        return unit_is_active_or_transitioning(u) && unit_active_state(u) != UNIT_DEACTIVATING;
+}
+
+static void stop_one(Unit *u) {
+        log_unit_info(u->name, "Stopping.");
+        (void) service_stop(u, NULL);
+}
+
+/* Stops every unit that may stop now. Returns true when units still wait but none is on
+ * its way down, so none ever will be released: an ordering cycle. */
+static bool stop_pass(ManagerUnits *mu) {
+        bool waiting = false, ordered = any_ordering(mu);
+        Unit *u;
+
+        /* service_stop() never adds or removes units (removed ones are freed later). */
+        HASHMAP_FOREACH(u, mu->manager->units)
+                if (stop_candidate(u) && (!ordered || !stop_blocked(mu, u)))
+                        stop_one(u);
+        HASHMAP_FOREACH(u, mu->manager->units) {
+                if (unit_active_state(u) == UNIT_DEACTIVATING)
+                        return false;
+                if (stop_candidate(u))
+                        waiting = true;
+        }
+        return waiting;
+}
+
+static void dispatch_stop(ManagerUnits *mu) {
+        Unit *u;
+
+        if (!mu->manager->shutdown_requested || !stop_pass(mu))
+                return;
+        log_warning("Ordering cycle among the active units, stopping the rest at once.");
+        HASHMAP_FOREACH(u, mu->manager->units)
+                if (stop_candidate(u))
+                        stop_one(u);
+}
+
+void manager_order_dispatch(ManagerUnits *mu) {
+        if (!mu->start_queue && !mu->manager->shutdown_requested)
+                return;
+        /* Starting or stopping a unit changes states, which calls back here: the outer call
+         * loops instead. */
+        if (mu->order_busy) {
+                mu->order_again = true;
+                return;
+        }
+        mu->order_busy = true;
+        do {
+                mu->order_again = false;
+                dispatch_start(mu);
+                dispatch_stop(mu);
+        } while (mu->order_again);
+        mu->order_busy = false;
+}

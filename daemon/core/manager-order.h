@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Ordering between units (After=, Before=), applied where the daemon starts or stops units
+ * in bulk: the enabled units at start-up, and every active unit at shutdown.
+ *
+ * "A is ordered after B" when A says After=B or B says Before=A; only loaded units take
+ * part, and a name that is not loaded orders nothing. As in systemd, ordering is not a
+ * dependency: it never starts or stops a unit by itself.
+ *
+ * Start-up: the enabled units wait in a queue. A queued unit starts once no unit it is
+ * ordered after is still queued or still on its way up (start-pre, start, start-post);
+ * whether that unit came up or failed does not matter. Shutdown: a unit is stopped once
+ * every unit ordered after it is inactive, so the reverse order holds on the way down. A
+ * cycle is not an error: when nothing can move, the first waiting unit (start-up) or every
+ * remaining unit (shutdown) goes ahead, with a warning.
+ *
+ * Starts and stops requested by clients are not ordered.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "core/unit.h"
+
+typedef struct ManagerUnits ManagerUnits;
+
+/* Whether A is ordered after B. */
+bool manager_order_after(const Unit *a, const Unit *b);
+
+/* Queues a unit for an ordered start; manager_order_dispatch() starts it when its turn
+ * comes. Returns 0 or -ENOMEM. */
+int manager_order_queue_start(ManagerUnits *mu, const char *name);
+
+/* Starts what may start and, once shutdown was requested, stops what may stop. Called when
+ * the set of such units may have changed; cheap when nothing waits. Never fails: a unit
+ * that cannot start or stop is logged and skipped. */
+void manager_order_dispatch(ManagerUnits *mu);

@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The unit table's life: loading units (one bad unit never stops the others), the enabled
+ * set in STATE_DIR/enabled, daemon-reload, shutdown in reverse start order, and the
+ * operations of the control plane.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "exec/filter-cache.h"
+#include "sys/kmsg.h"
+#include "sys/log.h"
+#include "core/manager-order.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "io/notify.h"
+#include "io/output.h"
+#include "policy-build.h"
+#include "policy.h"
+#include "core/service.h"
+#include "message.h"
+#include "strv.h"
+#include "core/unit-events.h"
+
+static void closedirp(DIR **d) {
+        if (*d)
+                (void) closedir(*d);
+}
+
+static bool service_name_valid(const char *name) {
+        size_t n = strlen(name);
+        return n > strlen(".service") && n <= UNIT_NAME_MAX && !strchr(name, '/') &&
+               streq(name + n - strlen(".service"), ".service") && name[0] != '.';
+}
+
+static bool name_is_template(const char *name) {
+        const char *at = strchr(name, '@');
+        return at && streq(at, "@.service");
+}
+
+int manager_units_new(Manager *manager, ManagerUnits **ret) {
+        _cleanup_(manager_units_freep) ManagerUnits *mu = calloc(1, sizeof(ManagerUnits));
+        int r;
+
+        if (!mu)
+                return -ENOMEM;
+        unit_events_setup_logging();
+        mu->manager = manager;
+        mu->filters = hashmap_new();
+        if (!mu->filters)
+                return -ENOMEM;
+        r = output_context_new(manager->event, manager->state_dir, &mu->output);
+        if (r < 0)
+                return r;
+        (void) unit_events_setup_notify(mu);
+        (void) unit_events_setup_kmsg(mu);
+        *ret = TAKE_PTR(mu);
+        return 0;
+}
+
+ManagerUnits *manager_units_free(ManagerUnits *mu) {
+        if (!mu)
+                return NULL;
+        Unit *u;
+        while ((u = hashmap_steal_first(mu->manager->units)))
+                unit_free(u);
+        hashmap_free(mu->filters);
+        output_context_free(mu->output);
+        notify_server_free(mu->notify);
+        kmsg_reader_free(mu->kmsg);
+        sd_event_source_disable_unref(mu->gc_source);
+        free(mu->notify_socket);
+        strv_free(mu->enabled);
+        strv_free(mu->start_queue);
+        free(mu);
+        return NULL;
+}
+
+/* ---- loading ---- */
+
+static void unit_log_diags(Unit *u) {
+        for (size_t i = 0; i < u->load_diags.n; i++) {
+                const Diag *d = &u->load_diags.items[i];
+                int level = d->level == DIAG_ERROR ? LOG_ERR : d->level == DIAG_WARNING ? LOG_WARNING : LOG_INFO;
+                log_unit_full(u->name, level, "%s:%u: %s%s%s", d->file ?: "(unknown)", d->line,
+                              d->key ?: "", d->key ? ": " : "", d->message);
+        }
+}
+
+static bool policy_is_empty(const Policy *p) {
+        return p->default_action.type == POLICY_ACTION_ALLOW && p->n_rules == 0 &&
+               p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
+}
+
+/* Fills U from disk. The load state says how it went; only allocation failures return < 0. */
+static int unit_load_from_disk(ManagerUnits *mu, Unit *u) {
+        char **search = mu->manager->units_dirs;
+        int r;
+
+        r = unit_file_load(u->name, search, &u->load_diags, &u->file);
+        if (r == -ENOENT || r == -ERFKILL || r == -EINVAL) {
+                u->load_state = r == -ERFKILL ? UNIT_MASKED : r == -ENOENT ? UNIT_NOT_FOUND : UNIT_ERROR;
+                u->load_error = r;
+                return 0;
+        }
+        if (r == -ENOMEM)
+                return r;
+        u->load_state = UNIT_ERROR;
+        u->load_error = r < 0 ? r : 0;
+        if (r < 0 || !u->file)
+                return 0;
+        r = unit_config_parse(u->file, &u->load_diags, &u->config);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return u->load_error = r, 0;
+        r = policy_build(u->file, &u->load_diags, &u->policy);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return u->load_error = r, 0;
+        r = unit_resolve_creds(u);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return u->load_error = r, 0;
+        if (!policy_is_empty(u->policy)) {
+                r = filter_cache_get(mu->filters, u->policy, &u->filters);
+                if (r < 0) {
+                        (void) diag_add(&u->load_diags, DIAG_ERROR, u->file->fragment, 0, NULL,
+                                        "Failed to compile the seccomp filter: %s", strerror(-r));
+                        return u->load_error = r, 0;
+                }
+        }
+        u->load_state = UNIT_LOADED;
+        u->load_error = 0;
+        return 0;
+}
+
+static int unit_load_new(ManagerUnits *mu, const char *name, Unit **ret) {
+        _cleanup_(unit_freep) Unit *u = NULL;
+        int r = unit_new(mu, name, &u);
+        if (r < 0)
+                return r;
+        r = unit_load_from_disk(mu, u);
+        if (r < 0)
+                return r;
+        if (u->load_state != UNIT_NOT_FOUND)
+                unit_log_diags(u);
+        if (u->load_state != UNIT_LOADED && u->load_state != UNIT_NOT_FOUND)
+                log_unit_warning(u->name, "Failed to load: %s.", unit_load_state_to_string(u->load_state));
+        *ret = TAKE_PTR(u);
+        return 0;
+}
+
+static int manager_units_add(ManagerUnits *mu, Unit *u) {
+        int r = manager_add_unit(mu->manager, u->name, u);
+        if (r < 0)
+                return r;
+        unit_write_status_file(u);
+        return 0;
+}
+
+/* Collects the *.service names in the search path (no templates), without duplicates. */
+static int collect_names(ManagerUnits *mu, char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+
+        names = calloc(1, sizeof(char *));
+        if (!names)
+                return -ENOMEM;
+        STRV_FOREACH(dir, mu->manager->units_dirs) {
+                _cleanup_(closedirp) DIR *d = opendir(*dir);
+                if (!d)
+                        continue;
+                unsigned n = 0;
+                for (struct dirent *de; (de = readdir(d)) && n < MANAGER_DIR_ENTRIES_MAX; n++) {
+                        if (!service_name_valid(de->d_name) || name_is_template(de->d_name) ||
+                            strv_contains(names, de->d_name))
+                                continue;
+                        if (strv_length(names) >= MANAGER_UNITS_MAX)
+                                return -E2BIG;
+                        if (strv_extend(&names, de->d_name) < 0)
+                                return -ENOMEM;
+                }
+        }
+        *ret = TAKE_PTR(names);
+        return 0;
+}
+
+int manager_units_load_all(ManagerUnits *mu) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r = collect_names(mu, &names);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list units: %m");
+        STRV_FOREACH(n, names) {
+                if (manager_get_unit(mu->manager, *n))
+                        continue;
+                Unit *u;
+                r = unit_load_new(mu, *n, &u);
+                if (r < 0) {
+                        log_unit_error_errno(*n, r, "Failed to load unit, skipping: %m");
+                        continue;
+                }
+                r = manager_units_add(mu, u);
+                if (r < 0) {
+                        log_unit_error_errno(*n, r, "Failed to add unit, skipping: %m");
+                        unit_free(u);
+                }
+        }
+        log_info("Loaded %zu unit(s).", hashmap_size(mu->manager->units));
+        return 0;
+}
+
+int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_message) {
+        ManagerUnits *mu = m->unit_runtime;
+        Unit *u = manager_get_unit(m, name);
+        int r;
+
+        if (u) {
+                *ret = u;
+                return 0;
+        }
+        if (!service_name_valid(name) || name_is_template(name))
+                return set_message(ret_message, "Invalid unit name '%s'.", name), -EINVAL;
+        r = unit_load_new(mu, name, &u);
+        if (r < 0)
+                return set_message(ret_message, "Failed to load %s: %s", name, strerror(-r)), r;
+        if (u->load_state == UNIT_NOT_FOUND) {
+                unit_free(u);
+                return set_message(ret_message, "Unit %s not found.", name), -ENOENT;
+        }
+        r = manager_units_add(mu, u);
+        if (r < 0) {
+                unit_free(u);
+                return set_message(ret_message, "Too many units."), r;
+        }
+        *ret = u;
+        return 0;
+}
+
+/* ---- the enabled set ---- */
+
+static int enabled_path(ManagerUnits *mu, const char *suffix, char *buf, size_t size) {
+        int n = snprintf(buf, size, "%s/enabled%s", mu->manager->state_dir, suffix);
+        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int enabled_read(ManagerUnits *mu) {
+        char path[4096], line[UNIT_NAME_MAX + 2];
+        _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
+        size_t total = 0;
+
+        if (!set || enabled_path(mu, "", path, sizeof path) < 0)
+                return -ENOMEM;
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (!f && errno != ENOENT)
+                return -errno;
+        while (f && fgets(line, sizeof line, f)) {
+                total += strlen(line);
+                if (total > MANAGER_ENABLED_FILE_MAX)
+                        return -E2BIG;
+                line[strcspn(line, "\r\n")] = '\0';
+                char *s = line + strspn(line, " \t");
+                if (isempty(s) || s[0] == '#' || !service_name_valid(s) || strv_contains(set, s))
+                        continue;
+                if (strv_extend(&set, s) < 0)
+                        return -ENOMEM;
+        }
+        strv_free(mu->enabled);
+        mu->enabled = TAKE_PTR(set);
+        return 0;
+}
+
+/* Writes the set to a temporary file and renames it over the old one. */
+static int enabled_write(ManagerUnits *mu, char **set) {
+        char path[4096], tmp[4096];
+        if (enabled_path(mu, "", path, sizeof path) < 0 || enabled_path(mu, ".tmp", tmp, sizeof tmp) < 0)
+                return -ENAMETOOLONG;
+        _cleanup_fclose_ FILE *f = fopen(tmp, "we");
+        if (!f)
+                return -errno;
+        STRV_FOREACH(s, set)
+                fprintf(f, "%s\n", *s);
+        if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
+                (void) unlink(tmp);
+                return -EIO;
+        }
+        if (rename(tmp, path) < 0) {
+                int r = -errno;
+                (void) unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+bool manager_unit_is_enabled(Manager *m, const char *name) {
+        return strv_contains(m->unit_runtime->enabled, name);
+}
+
+static int enabled_change(Manager *m, const char *name, bool enable, char **ret_message) {
+        ManagerUnits *mu = m->unit_runtime;
+        _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
+        Unit *u;
+        int r;
+
+        if (!set)
+                return -ENOMEM;
+        if (enable) {
+                r = manager_load_unit(m, name, &u, ret_message);
+                if (r < 0)
+                        return r;
+                if (u->config && strv_length(u->config->wanted_by) == 0)
+                        log_unit_notice(name, "Enabled, but has no [Install] WantedBy=: it will not start with the daemon.");
+        }
+        STRV_FOREACH(s, mu->enabled)
+                if (!streq(*s, name) && strv_extend(&set, *s) < 0)
+                        return -ENOMEM;
+        if (enable && strv_extend(&set, name) < 0)
+                return -ENOMEM;
+        r = enabled_write(mu, set);
+        if (r < 0)
+                return set_message(ret_message, "Failed to write the enabled set: %s", strerror(-r)), r;
+        strv_free(mu->enabled);
+        mu->enabled = TAKE_PTR(set);
+        return 0;
+}
+
+int manager_enable_unit(Manager *m, const char *name, char **ret_message) {
+        return enabled_change(m, name, true, ret_message);
+}
+
+int manager_disable_unit(Manager *m, const char *name, char **ret_message) {
+        return enabled_change(m, name, false, ret_message);
+}
+
+int manager_units_start_enabled(ManagerUnits *mu) {
+        int r = enabled_read(mu);
+        if (r < 0)
+                log_warning_errno(r, "Failed to read the enabled set, starting nothing: %m");
+        STRV_FOREACH(name, mu->enabled) {
+                _cleanup_free_ char *msg = NULL;
+                Unit *u;
+                r = manager_load_unit(mu->manager, *name, &u, &msg);
+                if (r < 0) {
+                        log_unit_warning(*name, "Enabled but cannot be loaded: %s", msg ?: strerror(-r));
+                        continue;
+                }
+                if (!u->config || strv_length(u->config->wanted_by) == 0)
+                        continue;
+                r = manager_order_queue_start(mu, *name);
+                if (r < 0) {
+                        /* Out of memory: start it now rather than never. */
+                        r = service_start(u, &msg);
+                        if (r < 0 && r != -EALREADY)
+                                log_unit_warning(*name, "Failed to start: %s", msg ?: strerror(-r));
+                }
+        }
+        manager_order_dispatch(mu);
+        return 0;
+}
+
+/* ---- shutdown, inactive units, daemon-reload ---- */
+
+void manager_units_shutdown(ManagerUnits *mu) {
+        manager_order_dispatch(mu);
+}
+
+void manager_units_orphan_reaped(ManagerUnits *mu, pid_t pid) {
+        Unit *u;
+        if (mu->manager->cgroup && mu->manager->cgroup->available)
+                return; /* cgroup.events tells us */
+        HASHMAP_FOREACH(u, mu->manager->units)
+                if (unit_active_state(u) == UNIT_DEACTIVATING)
+                        service_check_empty(u);
+}
+
+static int on_gc(sd_event_source *s, void *userdata) {
+        ManagerUnits *mu = userdata;
+        _cleanup_free_ Unit **dead = calloc(hashmap_size(mu->manager->units) + 1, sizeof(Unit *));
+        size_t k = 0;
+        Unit *u;
+
+        mu->gc_source = sd_event_source_disable_unref(mu->gc_source);
+        if (!dead)
+                return 0;
+        HASHMAP_FOREACH(u, mu->manager->units)
+                if (u->removed && !unit_is_active_or_transitioning(u) && u->n_procs == 0 &&
+                    !u->holds_activity)
+                        dead[k++] = u;
+        for (size_t i = 0; i < k; i++) {
+                log_unit_debug(dead[i]->name, "Unloading removed unit.");
+                (void) manager_remove_unit(mu->manager, dead[i]->name);
+                unit_remove_status_file(dead[i]);
+                unit_free(dead[i]);
+        }
+        return 0;
+}
+
+void manager_units_schedule_gc(ManagerUnits *mu) {
+        if (mu->gc_source)
+                return;
+        int r = sd_event_add_defer(mu->manager->event, &mu->gc_source, on_gc, mu);
+        if (r < 0)
+                log_debug_errno(r, "Failed to schedule unit unloading, ignoring: %m");
+}
+
+void manager_units_unit_inactive(ManagerUnits *mu, Unit *u) {
+        if (u->pending)
+                unit_take_load(u, TAKE_PTR(u->pending));
+        if (u->removed) {
+                manager_units_schedule_gc(mu);
+                return;
+        }
+        if (u->restart_requested && !mu->manager->shutdown_requested) {
+                _cleanup_free_ char *msg = NULL;
+                u->restart_requested = false;
+                if (service_start(u, &msg) < 0 && msg)
+                        log_unit_warning(u->name, "Failed to restart: %s", msg);
+        }
+}
+
+/* Re-reads one known unit: an inactive one takes the new load at once, an active one keeps
+ * running with its old configuration and takes the new one at its next start. */
+static int reload_one(ManagerUnits *mu, Unit *u) {
+        Unit *fresh;
+        int r = unit_load_new(mu, u->name, &fresh);
+        if (r < 0)
+                return r;
+        if (fresh->load_state == UNIT_NOT_FOUND) {
+                unit_free(fresh);
+                u->removed = true;
+                if (!unit_is_active_or_transitioning(u))
+                        manager_units_schedule_gc(mu);
+                return 0;
+        }
+        u->removed = false;
+        unit_free(u->pending);
+        u->pending = NULL;
+        if (unit_is_active_or_transitioning(u))
+                u->pending = fresh;
+        else
+                unit_take_load(u, fresh);
+        unit_write_status_file(u);
+        return 0;
+}
+
+int manager_daemon_reload(Manager *m, char **ret_message) {
+        ManagerUnits *mu = m->unit_runtime;
+        size_t n = hashmap_size(m->units), k = 0;
+        _cleanup_free_ Unit **list = calloc(n + 1, sizeof(Unit *));
+        Unit *u;
+        int r;
+
+        if (!list)
+                return set_message(ret_message, "Out of memory."), -ENOMEM;
+        HASHMAP_FOREACH(u, m->units)
+                list[k++] = u;
+        for (size_t i = 0; i < k; i++) {
+                r = reload_one(mu, list[i]);
+                if (r < 0)
+                        log_unit_warning_errno(list[i]->name, r, "Failed to reload, keeping the old configuration: %m");
+        }
+        r = manager_units_load_all(mu);
+        if (r >= 0)
+                r = enabled_read(mu);
+        if (r < 0)
+                return set_message(ret_message, "Failed to reload: %s", strerror(-r)), r;
+        return 0;
+}
+
+/* ---- the control plane ---- */
+
+static int get_loaded(Manager *m, const char *name, Unit **ret, char **ret_message) {
+        Unit *u = manager_get_unit(m, name);
+        if (!u)
+                return set_message(ret_message, "Unit %s not loaded.", name), -ENOENT;
+        *ret = u;
+        return 0;
+}
+
+int manager_start_unit(Manager *m, const char *name, char **ret_message) {
+        Unit *u;
+        int r = manager_load_unit(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        r = service_start(u, ret_message);
+        return r == -EALREADY ? 0 : r;
+}
+
+int manager_stop_unit(Manager *m, const char *name, char **ret_message) {
+        Unit *u;
+        int r = get_loaded(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        r = service_stop(u, ret_message);
+        return r == -EALREADY ? 0 : r;
+}
+
+int manager_restart_unit(Manager *m, const char *name, char **ret_message) {
+        Unit *u;
+        int r = manager_load_unit(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        if (!unit_is_active_or_transitioning(u) || u->state == SERVICE_AUTO_RESTART)
+                return manager_start_unit(m, name, ret_message);
+        r = service_stop(u, ret_message);
+        if (r < 0 && r != -EALREADY)
+                return r;
+        if (unit_is_active_or_transitioning(u))
+                u->restart_requested = true; /* started again once inactive */
+        else
+                return manager_start_unit(m, name, ret_message);
+        return 0;
+}
+
+int manager_reload_unit(Manager *m, const char *name, char **ret_message) {
+        Unit *u;
+        int r = get_loaded(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        return service_reload(u, ret_message);
+}
+
+int manager_kill_unit(Manager *m, const char *name, int signo, char **ret_message) {
+        Unit *u;
+        int r = get_loaded(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        return service_kill(u, signo, ret_message);
+}
+
+int manager_reset_failed(Manager *m, const char *name, char **ret_message) {
+        Unit *u;
+        if (!name) {
+                HASHMAP_FOREACH(u, m->units)
+                        service_reset_failed(u);
+                return 0;
+        }
+        int r = get_loaded(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        service_reset_failed(u);
+        return 0;
+}
+
+Unit *manager_units_find_by_pid(ManagerUnits *mu, pid_t pid) {
+        Unit *u;
+        if (pid <= 0)
+                return NULL;
+        /* Known pids first (cheap), then cgroup membership (reads /proc). */
+        HASHMAP_FOREACH(u, mu->manager->units) {
+                for (size_t i = 0; i < u->n_procs; i++)
+                        if (u->procs[i]->pid == pid)
+                                return u;
+                for (size_t i = 0; i < MIN(u->n_recent_pids, (size_t) UNIT_RECENT_PIDS); i++)
+                        if (u->recent_pids[i] == pid)
+                                return u;
+        }
+        HASHMAP_FOREACH(u, mu->manager->units)
+                if (unit_is_active_or_transitioning(u) && unit_owns_pid(u, pid))
+                        return u;
+        return NULL;
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The Manager: event loop, signals, directories, process tracking and the unit table.
+ * See manager.h for the life cycle and the shutdown protocol.
+ */
+#include <signal.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+
+#include "config.h"
+#include "sys/fileio.h"
+#include "sys/log.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "strv.h"
+#include "unit-name.h"
+
+const char *const manager_default_units_dirs[] = {
+        "/etc/syscage/units",
+        "/run/syscage/units",
+        "/usr/lib/syscage/units",
+        NULL,
+};
+
+static void manager_notify(const char *state) {
+        int r = sd_notify(false, state);
+        if (r < 0)
+                log_debug_errno(r, "Failed to notify the service manager, ignoring: %m");
+}
+
+static void manager_check_finished(Manager *m) {
+        if (!m->shutdown_requested || m->n_active > 0)
+                return;
+        log_info("All units stopped, exiting.");
+        (void) sd_event_exit(m->event, 0);
+}
+
+void manager_shutdown(Manager *m) {
+        if (m->shutdown_requested) {
+                log_notice("Shutdown already in progress, %u unit(s) still active.", m->n_active);
+                return;
+        }
+        m->shutdown_requested = true;
+        log_info("Shutting down: stopping %u active unit(s).", m->n_active);
+        manager_notify("STOPPING=1\nSTATUS=Stopping units...");
+        /* Ask every active unit to stop. Each reports manager_unit_deactivated() when it is
+         * down, and the last one ends the loop. */
+        if (m->unit_runtime)
+                manager_units_shutdown(m->unit_runtime);
+        manager_check_finished(m);
+}
+
+void manager_reload(Manager *m) {
+        log_info("Reloading.");
+        manager_notify("RELOADING=1\nSTATUS=Reloading...");
+        if (m->unit_runtime) {
+                _cleanup_free_ char *msg = NULL;
+                if (manager_daemon_reload(m, &msg) < 0)
+                        log_error("Reload failed: %s", msg ?: "unknown error");
+        }
+        manager_notify("READY=1\nSTATUS=Running.");
+}
+
+void manager_unit_activated(Manager *m) {
+        m->n_active++;
+}
+
+void manager_unit_deactivated(Manager *m) {
+        if (m->n_active == 0) {
+                log_warning("Unit activity count would go below zero, ignoring.");
+                return;
+        }
+        m->n_active--;
+        manager_check_finished(m);
+}
+
+static int manager_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        log_debug("Received SIG%s from pid %u.", sigabbrev_np((int) si->ssi_signo), si->ssi_pid);
+        if (si->ssi_signo == SIGHUP)
+                manager_reload(m);
+        else
+                manager_shutdown(m);
+        return 0;
+}
+
+static int manager_add_signals(Manager *m) {
+        struct {
+                int sig;
+                sd_event_source **source;
+        } table[] = {
+                { SIGTERM, &m->sigterm },
+                { SIGINT, &m->sigint },
+                { SIGHUP, &m->sighup },
+        };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+                r = sd_event_add_signal(m->event, table[i].source, table[i].sig, manager_on_signal, m);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to watch SIG%s: %m", sigabbrev_np(table[i].sig));
+        }
+        return 0;
+}
+
+static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
+        char *const *dirs = (cfg->units_dirs && cfg->units_dirs[0]) ? cfg->units_dirs
+                                                                   : (char *const *) manager_default_units_dirs;
+
+        m->units_dirs = strv_copy(dirs);
+        m->state_dir = strdup(cfg->state_dir);
+        m->runtime_dir = strdup(cfg->runtime_dir);
+        if (cfg->socket_path)
+                m->socket_path = strdup(cfg->socket_path);
+        else if (asprintf(&m->socket_path, "%s/control.sock", cfg->runtime_dir) < 0)
+                m->socket_path = NULL;
+        if (!m->units_dirs || !m->state_dir || !m->runtime_dir || !m->socket_path)
+                return -ENOMEM;
+        return 0;
+}
+
+int manager_new(const ManagerConfig *cfg, Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        m = calloc(1, sizeof(Manager));
+        if (!m)
+                return log_oom();
+        if (manager_copy_config(m, cfg) < 0)
+                return log_oom();
+        m->units = hashmap_new();
+        if (!m->units)
+                return log_oom();
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the event loop: %m");
+        r = manager_add_signals(m);
+        if (r < 0)
+                return r;
+        /* Pings the watchdog when the service manager asks for it (WatchdogSec=). */
+        (void) sd_event_set_watchdog(m->event, true);
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        /* Units are owned by the unit module, which empties the table. */
+        manager_units_free(m->unit_runtime);
+        hashmap_free(m->units);
+        reaper_free(m->reaper);
+        cgroup_teardown(m->cgroup);
+        cgroup_context_free(m->cgroup);
+        sd_event_source_disable_unref(m->sigterm);
+        sd_event_source_disable_unref(m->sigint);
+        sd_event_source_disable_unref(m->sighup);
+        sd_event_unref(m->event);
+        strv_free(m->units_dirs);
+        free(m->state_dir);
+        free(m->runtime_dir);
+        free(m->socket_path);
+        free(m);
+        return NULL;
+}
+
+static void manager_on_orphan_reaped(Reaper *r, const siginfo_t *si, void *userdata) {
+        Manager *m = userdata;
+        /* In process-group mode, this is where a stopping unit learns that its group may
+         * be empty now. */
+        if (m->unit_runtime)
+                manager_units_orphan_reaped(m->unit_runtime, si->si_pid);
+}
+
+int manager_startup(Manager *m) {
+        int r;
+
+        r = mkdir_p(m->state_dir, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create state directory %s: %m", m->state_dir);
+        r = mkdir_p(m->runtime_dir, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create runtime directory %s: %m", m->runtime_dir);
+        /* The default daemon uses /syscage when started from the root cgroup; one with
+         * another runtime directory (a test, a second instance) a subtree of its own. */
+        _cleanup_free_ char *instance = NULL;
+        if (!streq(m->runtime_dir, SYSCAGE_RUNTIME_DIR) &&
+            unit_name_path_escape(m->runtime_dir, &instance) < 0)
+                return log_oom();
+        r = cgroup_setup(instance, &m->cgroup);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up process tracking: %m");
+        r = reaper_new(m->event, manager_on_orphan_reaped, m, &m->reaper);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch SIGCHLD: %m");
+        log_debug("Control socket will be %s.", m->socket_path);
+        log_info("Process tracking: %s%s%s.", cgroup_mode_to_string(m->cgroup->mode),
+                 m->cgroup->available ? " under " : "", m->cgroup->available ? m->cgroup->base_path : "");
+        r = manager_units_new(m, &m->unit_runtime);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the unit table: %m");
+        (void) manager_units_load_all(m->unit_runtime);
+        return 0;
+}
+
+void manager_start_enabled(Manager *m) {
+        (void) cgroup_remove_stale(m->cgroup);
+        (void) manager_units_start_enabled(m->unit_runtime);
+}
+
+int manager_run(Manager *m) {
+        int r;
+
+        log_info("syscaged " PACKAGE_VERSION " running.");
+        manager_notify("READY=1\nSTATUS=Running.");
+        r = sd_event_loop(m->event);
+        if (r < 0) {
+                log_error_errno(r, "Event loop failed: %m");
+                return 1;
+        }
+        manager_notify("STATUS=Exiting.");
+        return r;
+}
+
+Unit *manager_get_unit(const Manager *m, const char *name) {
+        return hashmap_get(m->units, name);
+}
+
+int manager_add_unit(Manager *m, const char *name, Unit *u) {
+        if (hashmap_size(m->units) >= MANAGER_UNITS_MAX)
+                return -E2BIG;
+        return hashmap_put(m->units, name, u);
+}
+
+Unit *manager_remove_unit(Manager *m, const char *name) {
+        return hashmap_remove(m->units, name);
+}

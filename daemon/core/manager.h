@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The Manager owns everything the daemon has: the event loop, its configuration, process
+ * tracking (cgroups, reaper) and the unit table. It is passed explicitly; there is no global
+ * manager.
+ *
+ * Life cycle: manager_new() -> manager_startup() (fatal on failure; loads the units) -> the
+ * control socket is bound (bus_new()) -> manager_start_enabled() -> manager_run() (returns the
+ * exit code when the loop ends) -> manager_free().
+ *
+ * Shutdown: SIGTERM or SIGINT call manager_shutdown(), which asks every unit to stop and then
+ * waits. Units report their activity with manager_unit_activated()/manager_unit_deactivated()
+ * (the state machine calls them when a unit leaves or enters an inactive state); when shutdown
+ * was requested and the active count reaches zero, the loop exits with status 0. With no unit
+ * running, that is at once.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "sys/cgroup.h"
+#include "hashmap.h"
+#include "macro.h"
+#include "sys/reaper.h"
+
+/* Defined by the unit module. */
+typedef struct Unit Unit;
+typedef struct ManagerUnits ManagerUnits;
+
+/* Most units the daemon holds at once. */
+#define MANAGER_UNITS_MAX 4096U
+
+typedef struct ManagerConfig {
+        char *const *units_dirs; /* NULL or empty: the default search path */
+        const char *state_dir;
+        const char *runtime_dir;
+        const char *socket_path; /* NULL: RUNTIME_DIR/control.sock */
+} ManagerConfig;
+
+typedef struct Manager {
+        sd_event *event;
+
+        char **units_dirs; /* search path, highest priority first */
+        char *state_dir;
+        char *runtime_dir;
+        char *socket_path; /* stored for the control plane, not opened here */
+
+        CgroupContext *cgroup;
+        Reaper *reaper;
+
+        Hashmap *units; /* unit name -> Unit; the key is the unit's own name string */
+        ManagerUnits *unit_runtime; /* the unit module's state (manager-units.h) */
+        unsigned n_active;
+
+        bool shutdown_requested;
+        sd_event_source *sigterm, *sigint, *sighup;
+} Manager;
+
+/* The default unit search path, highest priority first. */
+extern const char *const manager_default_units_dirs[];
+
+/* Copies cfg and sets up the event loop and signal sources. SIGTERM, SIGINT, SIGHUP and
+ * SIGCHLD must be blocked already. */
+int manager_new(const ManagerConfig *cfg, Manager **ret);
+Manager *manager_free(Manager *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
+
+/* Creates the state and runtime directories, sets up cgroups and the reaper. Logs and returns
+ * -errno on failure; the daemon then exits. */
+int manager_startup(Manager *m);
+/* Starts the enabled units. Called once the control socket is ours, so that a second daemon
+ * given the same socket fails before it starts anything. */
+void manager_start_enabled(Manager *m);
+/* Tells the service manager we are ready and runs the loop. Returns the exit status. */
+int manager_run(Manager *m);
+
+/* Begins stopping every unit; the loop ends once none is active. Safe to call repeatedly. */
+void manager_shutdown(Manager *m);
+/* Re-reads configuration. (Unit loading arrives with the unit module; for now it logs.) */
+void manager_reload(Manager *m);
+
+/* Activity accounting for the state machine. */
+void manager_unit_activated(Manager *m);
+void manager_unit_deactivated(Manager *m);
+
+/* The unit table. The name must stay valid while the unit is in the table (use the unit's
+ * own name). manager_add_unit returns -EEXIST for a duplicate, -E2BIG past MANAGER_UNITS_MAX. */
+Unit *manager_get_unit(const Manager *m, const char *name);
+int manager_add_unit(Manager *m, const char *name, Unit *u);
+Unit *manager_remove_unit(Manager *m, const char *name);

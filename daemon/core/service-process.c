@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The processes of a service, from spawn to reap. Each spawned process has up to three fds
+ * watched here: its launch socket (the launch report), the exec gate's listener (denials,
+ * for as long as anything uses the filter), and its pidfd (exit). A UnitProcess is freed
+ * once it has exited and its listener hung up. Output goes through one stream per start
+ * cycle (u->output), whose child ends are closed when the cycle ends.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "sys/cgroup.h"
+#include "sys/fileio.h"
+#include "sys/kmsg.h"
+#include "sys/log.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "io/output.h"
+#include "sys/process-util.h"
+#include "sys/reaper.h"
+#include "core/service-exec.h"
+#include "core/service-process.h"
+#include "core/service.h"
+
+static CgroupContext *unit_cgroup(Unit *u) {
+        CgroupContext *c = u->manager->manager->cgroup;
+        return c;
+}
+
+static bool cgroup_mode(Unit *u) {
+        CgroupContext *c = unit_cgroup(u);
+        return c && c->available;
+}
+
+static void process_maybe_free(UnitProcess *p) {
+        if (!p->exited)
+                return;
+        if (p->exec && p->exec->listener_fd >= 0)
+                return;
+        Unit *u = p->unit;
+        unit_drop_process(u, p);
+        service_check_release(u);
+}
+
+static int process_open_output(Unit *u);
+
+static void on_cgroup_empty(CgroupContext *c, const char *unit_name, void *userdata) {
+        service_check_empty(userdata);
+}
+
+/* Processes of an earlier run are still in the unit's cgroup (KillMode=process or none, or a
+ * stop that gave up): as systemd, start next to them rather than refuse. */
+static int cgroup_reuse(Unit *u, CgroupContext *c) {
+        _cleanup_free_ char *path = NULL;
+        int r = cgroup_service_path(c, u->name, &path);
+        if (r < 0)
+                return r;
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        log_unit_warning(u->name, "Found left-over processes in %s from an earlier run, starting anyway.",
+                         path);
+        u->cgroup_fd = fd;
+        return 0;
+}
+
+int service_process_prepare(Unit *u, char **ret_message) {
+        CgroupContext *c = unit_cgroup(u);
+        int r;
+
+        if (cgroup_mode(u) && u->cgroup_fd < 0) {
+                r = cgroup_service_create(c, u->name, &u->cgroup_fd);
+                if (r == -EBUSY)
+                        r = cgroup_reuse(u, c);
+                if (r < 0) {
+                        if (ret_message)
+                                (void) asprintf(ret_message, "Failed to create the cgroup of %s: %s%s",
+                                                u->name, strerror(-r),
+                                                r == -EBUSY ? " (processes of an earlier run are left)" : "");
+                        return r;
+                }
+                free(u->cgroup_path);
+                u->cgroup_path = NULL;
+                (void) cgroup_service_path(c, u->name, &u->cgroup_path);
+                u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
+                r = cgroup_service_watch(c, u->manager->manager->event, u->name, on_cgroup_empty, u,
+                                         &u->cgroup_source);
+                if (r < 0)
+                        log_unit_warning_errno(u->name, r, "Failed to watch cgroup.events, ignoring: %m");
+        }
+        r = process_open_output(u);
+        if (r < 0) {
+                if (ret_message)
+                        (void) asprintf(ret_message, "Failed to set up the output of %s: %s", u->name,
+                                        strerror(-r));
+                return r;
+        }
+        return service_exec_setup_directories(u, ret_message);
+}
+
+/* ---- exit ---- */
+
+static void process_exited(UnitProcess *p, int code, int status) {
+        Unit *u = p->unit;
+
+        p->exited = true;
+        unit_remember_pid(u, p->pid);
+        p->code = code;
+        p->status = status;
+        p->pidfd_source = sd_event_source_disable_unref(p->pidfd_source);
+        (void) reaper_untrack(u->manager->manager->reaper, p->pid);
+        if (u->main == p) {
+                u->exec_main_exit_timestamp = now_usec(CLOCK_REALTIME);
+                service_on_main_exited(u, code, status);
+        } else if (u->control == p) {
+                u->control = NULL;
+                service_on_control_exited(u, code, status);
+        } else
+                service_check_empty(u);
+}
+
+static void process_drain_reports(UnitProcess *p);
+
+static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        UnitProcess *p = userdata;
+        siginfo_t si = {};
+
+        if (waitid(P_PIDFD, (id_t) fd, &si, WEXITED | WNOHANG) < 0) {
+                if (errno != ECHILD) {
+                        log_unit_warning_errno(p->unit->name, errno, "waitid() failed: %m");
+                        return 0;
+                }
+                /* Not our child (an adopted main pid whose parent still lives): its status
+                 * is not ours to know. */
+                si.si_code = CLD_EXITED;
+                si.si_status = 0;
+                si.si_pid = p->pid;
+        }
+        if (si.si_pid == 0)
+                return 0; /* not yet: spurious wakeup */
+        if (p->exec && p->exec->socket_fd >= 0)
+                process_drain_reports(p);
+        Unit *u = p->unit;
+        /* A seccomp kill: its record is already in the kernel log; read it now, so the denial
+         * is counted before the state change that clients (run --wait, status) act on. */
+        if ((si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) && si.si_status == SIGSYS)
+                kmsg_reader_flush(u->manager->kmsg);
+        process_exited(p, si.si_code, si.si_status);
+        /* p may be gone: look it up again. */
+        for (size_t i = 0; i < u->n_procs; i++)
+                if (u->procs[i] == p) {
+                        process_maybe_free(p);
+                        break;
+                }
+        return 0;
+}
+
+/* ---- the exec gate ---- */
+
+static void on_denial(const ExecDenial *d, void *userdata) {
+        UnitProcess *p = userdata;
+        UnitDenial r = { .pid = d->pid ?: d->tid, .gate = true };
+
+        snprintf(r.comm, sizeof r.comm, "%s", d->comm);
+        snprintf(r.syscall, sizeof r.syscall, "%s", d->syscall ?: "unknown");
+        snprintf(r.path, sizeof r.path, "%.*s", (int) sizeof r.path - 1, d->path);
+        if (d->action == EXEC_GATE_KILL)
+                snprintf(r.action, sizeof r.action, "killed");
+        else
+                snprintf(r.action, sizeof r.action, "%s", strerrorname_np(d->error) ?: "errno");
+        unit_add_denial(p->unit, &r);
+}
+
+static int on_listener(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        UnitProcess *p = userdata;
+        int r = exec_gate_handle(p->exec, on_denial, p);
+
+        if (r == 0)
+                return 0;
+        if (r < 0 && r != -EBADF)
+                log_unit_warning_errno(p->unit->name, r, "Exec gate failed, closing it: %m");
+        p->listener_source = sd_event_source_disable_unref(p->listener_source);
+        exec_process_close_listener(p->exec);
+        process_maybe_free(p);
+        return 0;
+}
+
+static void process_watch_listener(UnitProcess *p) {
+        if (p->listener_source || !p->exec || p->exec->listener_fd < 0)
+                return;
+        int r = sd_event_add_io(p->unit->manager->manager->event, &p->listener_source,
+                                p->exec->listener_fd, EPOLLIN, on_listener, p);
+        if (r < 0)
+                log_unit_error_errno(p->unit->name, r, "Failed to watch the exec gate: %m");
+}
+
+/* ---- the launch report ---- */
+
+static void report_failure(UnitProcess *p, ExecStage stage, int error) {
+        Unit *u = p->unit;
+        log_unit_error(u->name, "Failed at step %s spawning %s: %s", exec_stage_to_string(stage),
+                       p->is_main ? "the main process" : "a control process", strerror(error));
+        unit_log_line(u, "Failed at step %s: %s", exec_stage_to_string(stage), strerror(error));
+}
+
+/* Reads what the launch socket has. Returns true when the launch is decided (the socket
+ * is closed), false when more is to come. */
+static bool process_read_report(UnitProcess *p) {
+        ExecStage stage = _EXEC_STAGE_INVALID;
+        int error = 0;
+
+        for (;;) {
+                int r = exec_read_report(p->exec, &stage, &error);
+                if (r == EXEC_REPORT_AGAIN)
+                        return false;
+                if (r == EXEC_REPORT_LISTENER) {
+                        process_watch_listener(p);
+                        continue;
+                }
+                p->socket_source = sd_event_source_disable_unref(p->socket_source);
+                if (r < 0) {
+                        log_unit_warning_errno(p->unit->name, r, "Bad launch report: %m");
+                        p->exec->socket_fd = safe_close(p->exec->socket_fd);
+                } else if (r == EXEC_REPORT_FAILED)
+                        report_failure(p, stage, error);
+                else if (r == EXEC_REPORT_EXECED && p->is_main && p->unit->main == p)
+                        service_on_main_execed(p->unit);
+                return true;
+        }
+}
+
+static int on_socket(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        UnitProcess *p = userdata;
+        (void) process_read_report(p);
+        return 0;
+}
+
+/* The process exited: whatever it reported is in the socket now. */
+static void process_drain_reports(UnitProcess *p) {
+        if (!process_read_report(p) && p->exec->socket_fd >= 0) {
+                p->socket_source = sd_event_source_disable_unref(p->socket_source);
+                p->exec->socket_fd = safe_close(p->exec->socket_fd);
+        }
+}
+
+/* ---- spawn ---- */
+
+static OutputMode output_mode_of(ExecOutput o, OutputMode fallback) {
+        switch (o) {
+        case EXEC_OUTPUT_NULL:
+                return OUTPUT_NULL;
+        case EXEC_OUTPUT_FILE:
+                return OUTPUT_FILE;
+        case EXEC_OUTPUT_APPEND:
+                return OUTPUT_APPEND;
+        case EXEC_OUTPUT_TRUNCATE:
+                return OUTPUT_TRUNCATE;
+        case EXEC_OUTPUT_JOURNAL:
+                return OUTPUT_LOG;
+        default:
+                return fallback;
+        }
+}
+
+static void on_output_drained(OutputStream *s, void *userdata) {
+        Unit *u = userdata;
+        if (s == u->output_prev)
+                u->output_prev = output_stream_free(u->output_prev);
+        else
+                service_check_release(u);
+}
+
+/* Opens the output stream of a start cycle. */
+static int process_open_output(Unit *u) {
+        const UnitConfig *c = u->config;
+        OutputContext *ctx = u->manager->output;
+        int r;
+
+        if (!ctx)
+                return 0;
+        if (u->output) {
+                /* Still draining from the last cycle: keep it (one at most) until it is. */
+                output_stream_free(u->output_prev);
+                u->output_prev = output_stream_drained(u->output) ? output_stream_free(u->output)
+                                                                  : u->output;
+                u->output = NULL;
+        }
+        OutputMode out = output_mode_of(c->std_output, OUTPUT_LOG);
+        OutputMode err = output_mode_of(c->std_error, out);
+        r = output_open(ctx, u->name, out, c->std_output_path, err,
+                        c->std_error == EXEC_OUTPUT_INHERIT ? c->std_output_path : c->std_error_path,
+                        &u->output);
+        if (r < 0)
+                return r;
+        output_stream_set_drained_callback(u->output, on_output_drained, u);
+        if (u->output_prev)
+                output_stream_set_drained_callback(u->output_prev, on_output_drained, u);
+        return 0;
+}
+
+static int process_open_stdio(Unit *u, ServiceExec *e, int *ret_stdin) {
+        const UnitConfig *c = u->config;
+        const char *in = c->std_input == EXEC_INPUT_FILE && c->std_input_path ? c->std_input_path : "/dev/null";
+        int fd;
+
+        if (u->stdio_fds[0] >= 0) {
+                e->plan.stdin_fd = u->stdio_fds[0]; /* the unit's, not ours to close */
+                *ret_stdin = -EBADF;
+        } else {
+                fd = open(in, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (fd < 0)
+                        return -errno;
+                *ret_stdin = fd;
+                e->plan.stdin_fd = fd;
+        }
+        if (u->output) {
+                e->plan.stdout_fd = output_stream_child_fd(u->output, OUTPUT_STDOUT);
+                e->plan.stderr_fd = output_stream_child_fd(u->output, OUTPUT_STDERR);
+                if (e->plan.stdout_fd < 0 || e->plan.stderr_fd < 0)
+                        return -EBADF;
+        }
+        if (u->stdio_fds[1] >= 0)
+                e->plan.stdout_fd = u->stdio_fds[1];
+        if (u->stdio_fds[2] >= 0)
+                e->plan.stderr_fd = u->stdio_fds[2];
+        return 0;
+}
+
+static int process_watch(UnitProcess *p) {
+        sd_event *e = p->unit->manager->manager->event;
+        int r = sd_event_add_io(e, &p->pidfd_source, p->pidfd, EPOLLIN, on_pidfd, p);
+        if (r < 0)
+                return r;
+        if (p->exec && p->exec->socket_fd >= 0) {
+                /* exec_read_report() closes the socket when the launch is decided, before we
+                 * can remove the source. A child spawned meanwhile may still hold a copy of
+                 * that socket until its execve, which would keep a registration for a freed
+                 * source alive in epoll. So the source watches a duplicate it owns. */
+                int fd = fcntl(p->exec->socket_fd, F_DUPFD_CLOEXEC, 3);
+                if (fd < 0)
+                        return -errno;
+                r = sd_event_add_io(e, &p->socket_source, fd, EPOLLIN, on_socket, p);
+                if (r < 0) {
+                        safe_close(fd);
+                        return r;
+                }
+                (void) sd_event_source_set_io_fd_own(p->socket_source, true);
+        }
+        return 0;
+}
+
+static int process_register(Unit *u, UnitProcess *p, bool is_main) {
+        int r = unit_add_process(u, p);
+        if (r < 0) {
+                /* Untracked, it would run unsupervised (and, in process-group mode, never be
+                 * stopped): kill it; the reaper collects it. */
+                (void) process_pidfd_signal(p->pidfd, SIGKILL);
+                unit_process_free(p);
+                return r;
+        }
+        p->is_main = is_main;
+        if (is_main) {
+                u->main = p;
+                u->exec_main_start_timestamp = now_usec(CLOCK_REALTIME);
+                u->exec_main_exit_timestamp = 0;
+                u->main_pid = p->pid;
+                u->main_pid_known = true;
+        } else
+                u->control = p;
+        r = process_watch(p);
+        if (r < 0)
+                log_unit_error_errno(u->name, r, "Failed to watch process %d: %m", (int) p->pid);
+        return 0;
+}
+
+int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid,
+                          char **ret_message) {
+        _cleanup_(service_exec_freep) ServiceExec *e = NULL;
+        _cleanup_(exec_process_freep) ExecProcess *exec = NULL;
+        _cleanup_close_ int stdin_fd = -EBADF;
+        int r;
+
+        r = service_exec_prepare(u, cmd, is_main, mainpid, &e, ret_message);
+        if (r < 0)
+                return r;
+        r = process_open_stdio(u, e, &stdin_fd);
+        if (r < 0)
+                return r;
+        e->plan.cgroup_fd = u->cgroup_fd;
+        r = exec_spawn(&e->plan, &exec);
+        if (r < 0)
+                return r;
+        if (u->output && is_main)
+                output_set_pid(u->output, exec->pid);
+        r = reaper_track(u->manager->manager->reaper, exec->pid);
+        if (r < 0)
+                log_unit_warning_errno(u->name, r, "Failed to track pid %d: %m", (int) exec->pid);
+
+        UnitProcess *p = calloc(1, sizeof(UnitProcess));
+        if (!p) {
+                (void) process_pidfd_signal(exec->pidfd, SIGKILL);
+                return -ENOMEM; /* the reaper collects it once untracked; see process_exited */
+        }
+        p->pid = exec->pid;
+        p->pidfd = exec->pidfd;
+        p->exec = TAKE_PTR(exec);
+        log_unit_debug(u->name, "Spawned %s as pid %d.", e->path, (int) p->pid);
+        return process_register(u, p, is_main);
+}
+
+/* ---- signals ---- */
+
+static void signal_process(UnitProcess *p, int sig) {
+        if (!p || p->exited)
+                return;
+        int r = process_pidfd_signal(p->pidfd, sig);
+        if (r < 0 && r != -ESRCH)
+                log_unit_warning_errno(p->unit->name, r, "Failed to signal pid %d: %m", (int) p->pid);
+}
+
+static void signal_group(Unit *u, int sig) {
+        CgroupContext *c = unit_cgroup(u);
+        if (!c)
+                return;
+        /* In process-group mode each spawned process leads its own session. */
+        pid_t groups[2] = { u->main_pid, u->control ? u->control->pid : 0 };
+        for (size_t i = 0; i < (cgroup_mode(u) ? 1 : 2); i++) {
+                if (!cgroup_mode(u) && groups[i] <= 0)
+                        continue;
+                int r = cgroup_service_kill(c, u->name, groups[i], sig);
+                if (r < 0 && r != -ESRCH)
+                        log_unit_warning_errno(u->name, r, "Failed to send signal %d: %m", sig);
+        }
+}
+
+void service_process_kill(Unit *u, int sig, bool sigkill) {
+        KillMode km = u->config->kill_mode;
+        bool whole = km == KILL_CONTROL_GROUP || (km == KILL_MIXED && sigkill);
+
+        signal_process(u->control, sig);
+        if (whole)
+                signal_group(u, sig);
+        else if (km != KILL_NONE)
+                signal_process(u->main, sig);
+        if (sig == SIGKILL || sig == SIGCONT)
+                return;
+        signal_process(u->control, SIGCONT);
+        if (whole)
+                signal_group(u, SIGCONT);
+        else if (km != KILL_NONE)
+                signal_process(u->main, SIGCONT);
+}
+
+void service_process_kill_control(Unit *u) {
+        signal_process(u->control, SIGKILL);
+}
+
+bool service_process_cgroup_populated(Unit *u) {
+        CgroupContext *c = unit_cgroup(u);
+        if (!c)
+                return false;
+        if (cgroup_mode(u))
+                return cgroup_service_is_empty(c, u->name, 0) == 0;
+        return u->main_pid > 0 && cgroup_service_is_empty(c, u->name, u->main_pid) == 0;
+}
+
+void service_process_release(Unit *u) {
+        /* The cycle is over: once its processes are gone, the pipes reach EOF. */
+        if (u->output)
+                output_child_fds_close(u->output);
+        u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
+        u->cgroup_fd = safe_close(u->cgroup_fd);
+        if (cgroup_mode(u)) {
+                int r = cgroup_service_remove(unit_cgroup(u), u->name);
+                if (r < 0 && r != -EBUSY)
+                        log_unit_debug_errno(u->name, r, "Failed to remove cgroup, ignoring: %m");
+        }
+        for (size_t i = u->n_procs; i > 0; i--)
+                process_maybe_free(u->procs[i - 1]);
+}
+
+/* ---- adopting a main pid ---- */
+
+static int adopt(Unit *u, pid_t pid) {
+        int pidfd;
+        int r = process_pidfd_open(pid, &pidfd);
+        if (r < 0)
+                return r;
+        UnitProcess *p = calloc(1, sizeof(UnitProcess));
+        if (!p) {
+                safe_close(pidfd);
+                return -ENOMEM;
+        }
+        p->pid = pid;
+        p->pidfd = pidfd;
+        /* Re-parented to us (we are a subreaper) once its parent exits: its status is ours
+         * to collect, not the orphan reaper's. */
+        (void) reaper_track(u->manager->manager->reaper, pid);
+        if (u->main && !u->main->exited)
+                u->main->is_main = false;
+        if (u->output)
+                output_set_pid(u->output, pid);
+        return process_register(u, p, true);
+}
+
+static int read_pid_file(const char *path, pid_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r = read_virtual_file_at(AT_FDCWD, path, SERVICE_PID_FILE_MAX, &text);
+        if (r < 0)
+                return r;
+        int pid;
+        if (sscanf(text, "%d", &pid) != 1 || pid <= 1)
+                return -EBADMSG;
+        *ret = pid;
+        return 0;
+}
+
+static int guess_main_pid(Unit *u, pid_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        char path[4096];
+
+        if (!u->cgroup_path)
+                return -EOPNOTSUPP;
+        snprintf(path, sizeof path, "%s/cgroup.procs", u->cgroup_path);
+        int r = read_virtual_file_at(AT_FDCWD, path, 1024 * 1024, &text);
+        if (r < 0)
+                return r;
+        int pid = 0, n = 0, k;
+        for (char *s = text; sscanf(s, "%d%n", &pid, &k) == 1; s += k)
+                n++;
+        if (n != 1)
+                return -ESRCH;
+        *ret = pid;
+        return 0;
+}
+
+/* Whether only root can have written PATH: owned by root and not writable by group or
+ * others. (Like systemd, we trust such a file to name a process outside the unit.) */
+static bool pid_file_trusted(const char *path) {
+        struct stat st;
+        return path && stat(path, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+int service_process_adopt_main(Unit *u) {
+        pid_t pid;
+        int r = u->config->pid_file ? read_pid_file(u->config->pid_file, &pid)
+                                    : guess_main_pid(u, &pid);
+        if (r < 0)
+                return r;
+        if (!unit_owns_pid(u, pid)) {
+                /* A PID file the service could write must not make us supervise, and at
+                 * stop signal, a process of someone else. */
+                if (!pid_file_trusted(u->config->pid_file)) {
+                        log_unit_error(u->name, "PIDFile= names pid %d outside the unit and is not "
+                                       "a root-only file, refusing.", (int) pid);
+                        return -EPERM;
+                }
+                log_unit_warning(u->name, "PIDFile= names pid %d outside the unit, using it anyway.",
+                                 (int) pid);
+        }
+        return adopt(u, pid);
+}
+
+int service_process_adopt_pid(Unit *u, pid_t pid) {
+        if (!unit_owns_pid(u, pid))
+                return -EPERM;
+        return adopt(u, pid);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The process side of a service: its cgroup, spawning main and control processes through
+ * the launch path, watching their launch sockets, gate listeners and pidfds with sd-event,
+ * reaping them, signalling per KillMode=, and adopting a main pid (PIDFile=, MAINPID=).
+ * What the events mean is decided in service.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "core/unit.h"
+
+/* Most bytes read from a PIDFile=. */
+#define SERVICE_PID_FILE_MAX 64u
+
+/* Per start: the unit's cgroup (created empty, watched) and its directories. */
+int service_process_prepare(Unit *u, char **ret_message);
+/* Spawns CMD as the main (IS_MAIN) or the control process. */
+int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid,
+                          char **ret_message);
+/* Sends SIG per KillMode= (SIGKILL=ALL: the whole cgroup for control-group and mixed). The
+ * control process always gets it. SIGCONT follows a non-SIGKILL signal. */
+void service_process_kill(Unit *u, int sig, bool sigkill);
+/* SIGKILL to the control process only (a stop or timeout interrupts ExecReload= etc.). */
+void service_process_kill_control(Unit *u);
+/* True when the unit's cgroup (or, without cgroups, its process group) has processes. */
+bool service_process_cgroup_populated(Unit *u);
+/* Once the unit is dead: removes its cgroup, frees processes that hold nothing. */
+void service_process_release(Unit *u);
+/* Type=forking: the main pid from PIDFile=, or the only process left in the cgroup. */
+int service_process_adopt_main(Unit *u);
+/* MAINPID=: makes PID (which must belong to the unit) the main process. */
+int service_process_adopt_pid(Unit *u, pid_t pid);

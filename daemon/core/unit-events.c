@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Routing events that arrive for "some process" to the unit that owns it: datagrams on the
+ * NOTIFY_SOCKET (checked against the unit's NotifyAccess=) and the kernel's seccomp kill
+ * records. Both name a pid; the unit is found by main/control pid or cgroup membership.
+ */
+#include <string.h>
+
+#include "sys/io-log.h"
+#include "sys/kmsg.h"
+#include "sys/log.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "io/notify.h"
+#include "core/service.h"
+#include "strv.h"
+#include "core/unit-events.h"
+
+static bool proc_alive(const UnitProcess *p) {
+        return p && !p->exited;
+}
+
+/* NotifyAccess=: who may speak for the unit. */
+static bool notify_allowed(const Unit *u, pid_t sender) {
+        NotifyAccess a = unit_notify_access(u);
+        pid_t main_pid = proc_alive(u->main) ? u->main->pid : 0;
+        pid_t control_pid = proc_alive(u->control) ? u->control->pid : 0;
+
+        /* The cgroup lookup only matters (and only costs) for "all". */
+        return notify_access_allows(a, sender, main_pid, control_pid,
+                                    a == NOTIFY_ALL && unit_owns_pid(u, sender));
+}
+
+static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
+        UnitDenial d = { .pid = pid, .gate = false };
+        snprintf(d.syscall, sizeof d.syscall, "%s", syscall);
+        snprintf(d.action, sizeof d.action, "kill");
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/comm", (int) pid);
+        FILE *f = fopen(path, "re");
+        if (f) {
+                if (fgets(d.comm, sizeof d.comm, f))
+                        d.comm[strcspn(d.comm, "\n")] = '\0';
+                fclose(f);
+        }
+        unit_add_denial(u, &d);
+}
+
+/* The fields service_notify() understands, rebuilt from the parsed datagram. */
+static int notify_fields(const NotifyMessage *n, char ***ret) {
+        _cleanup_strv_free_ char **f = calloc(1, sizeof(char *));
+        char *s;
+
+        if (!f)
+                return -ENOMEM;
+        if (n->main_pid > 0) {
+                if (asprintf(&s, "MAINPID=%d", (int) n->main_pid) < 0 || strv_consume(&f, s) < 0)
+                        return -ENOMEM;
+        }
+        if (n->has_extend_timeout) {
+                if (asprintf(&s, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long) n->extend_timeout_usec) < 0 ||
+                    strv_consume(&f, s) < 0)
+                        return -ENOMEM;
+        }
+        if (n->status) {
+                if (asprintf(&s, "STATUS=%s", n->status) < 0 || strv_consume(&f, s) < 0)
+                        return -ENOMEM;
+        }
+        if ((n->reloading && strv_extend(&f, "RELOADING=1") < 0) ||
+            (n->ready && strv_extend(&f, "READY=1") < 0) ||
+            (n->stopping && strv_extend(&f, "STOPPING=1") < 0) ||
+            (n->watchdog == NOTIFY_WATCHDOG_PING && strv_extend(&f, "WATCHDOG=1") < 0) ||
+            (n->watchdog == NOTIFY_WATCHDOG_TRIGGER && strv_extend(&f, "WATCHDOG=trigger") < 0))
+                return -ENOMEM;
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n, void *userdata) {
+        ManagerUnits *mu = userdata;
+        _cleanup_strv_free_ char **fields = NULL;
+
+        Unit *u = manager_units_find_by_pid(mu, sender);
+        if (!u) {
+                log_debug("Notification from pid %d, which belongs to no unit, ignoring.", (int) sender);
+                return;
+        }
+        if (!notify_allowed(u, sender)) {
+                log_unit_warning(u->name, "Notification from pid %d refused by NotifyAccess=%s.",
+                                 (int) sender, notify_access_to_string(unit_notify_access(u)));
+                return;
+        }
+        if (notify_fields(n, &fields) < 0) {
+                log_oom();
+                return;
+        }
+        service_notify(u, sender, fields);
+}
+
+static void io_log_forward(int priority, const char *message) {
+        log_internal(priority, 0, NULL, "%s", message);
+}
+
+void unit_events_setup_logging(void) {
+        io_log_set_func(io_log_forward);
+        io_log_set_max_priority(log_get_max_level());
+}
+
+int unit_events_setup_notify(ManagerUnits *mu) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (asprintf(&path, "%s/notify", mu->manager->runtime_dir) < 0)
+                return -ENOMEM;
+        r = notify_server_new(mu->manager->event, path, on_notify, mu, &mu->notify);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to set up the notify socket %s, Type=notify will not work: %m",
+                                         path);
+        mu->notify_socket = TAKE_PTR(path);
+        return 0;
+}
+
+static void on_kmsg(KmsgReader *r, const SeccompAudit *a, void *userdata) {
+        char name[SECCOMP_AUDIT_NAME_MAX + 16];
+        const char *action = seccomp_audit_action_to_string(a);
+
+        /* Only kills: other actions are logged only when a filter asks (SystemCallLog=). */
+        if (a->sig <= 0 && !(action && strneq(action, "kill", 4)))
+                return;
+        if (a->syscall_name[0])
+                snprintf(name, sizeof name, "%s", a->syscall_name);
+        else
+                snprintf(name, sizeof name, "syscall-%d", a->syscall);
+        unit_events_seccomp_kill(userdata, a->pid, name);
+}
+
+int unit_events_setup_kmsg(ManagerUnits *mu) {
+        int r = kmsg_open(mu->manager->event, on_kmsg, mu, &mu->kmsg);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to read %s, seccomp kills will not name the syscall: %m",
+                                         KMSG_PATH);
+        return 0;
+}
+
+void unit_events_seccomp_kill(ManagerUnits *mu, pid_t pid, const char *syscall) {
+        Unit *u = manager_units_find_by_pid(mu, pid);
+        if (!u) {
+                log_debug("Seccomp killed pid %d (%s), which belongs to no unit.", (int) pid, syscall);
+                return;
+        }
+        seccomp_killed(u, pid, syscall);
+}

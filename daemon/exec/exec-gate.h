@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The parent side of a launch: spawning the child, reading its launch report, and the
+ * execve gate.
+ *
+ * A launched process has up to three fds the caller watches (with sd-event in the daemon,
+ * with poll in exec_run_and_wait()):
+ *   socket_fd   - the launch socket. Readable: call exec_read_report(). It delivers the
+ *                 gate's listener (EXEC_REPORT_LISTENER; listener_fd is now >= 0), a failure
+ *                 report, or EOF (the child exec'd). Closed and set to -1 once the launch
+ *                 is decided.
+ *   listener_fd - the gate's seccomp listener, only with a notify filter. Readable: call
+ *                 exec_gate_handle(). It stays open for the service's whole life; when it
+ *                 hangs up no task uses the filter any more.
+ *   pidfd       - readable when the child exits; reap it with waitid(P_PIDFD).
+ *
+ * The gate's state machine has a single bit, `launched`. The first notification that
+ * comes from the child's pid, for the native execve, with the arguments the child passes,
+ * while !launched, is answered with CONTINUE; `launched` is set only when the kernel
+ * accepted that reply (on ENOENT the call was interrupted and will be re-issued as a new
+ * notification). Every other notification is denied, with an errno or by SIGKILL followed
+ * by an errno; it is never continued. Nothing the service runs can reach the gate before
+ * `launched` is set, since the service's first instruction runs after that execve.
+ *
+ * Requirements on the caller: the daemon is PR_SET_DUMPABLE 0 from start-up and every root
+ * service launched with the gate loses CAP_SYS_PTRACE (plan.drop_cap_sys_ptrace), otherwise
+ * it can take a listener from the daemon with pidfd_getfd and answer its own execve. The
+ * listener must stay open for the service's life: once it is closed, execve fails with
+ * ENOSYS (still denied) but the kill action is lost, and a policy that allows
+ * seccomp(NEW_LISTENER) can be bypassed.
+ *
+ * Describing a denial (only done when a callback is given) reads the target's status and
+ * comm, and the path from its /proc/<tid>/mem. A hostile service can make a memory read
+ * wait forever (the path on a page of a FUSE file system it serves itself), so that read
+ * runs in a detached thread and is waited for at most EXEC_DENIAL_READ_TIMEOUT_MS; while a
+ * late reader is still blocked, denials carry no path (see exec_gate_readers_abandoned()),
+ * and a service whose read was late once gets no path read again.
+ */
+#pragma once
+
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "exec/exec-plan.h"
+#include "exec/exec-stage.h"
+#include "macro.h"
+
+/* How many notifications one exec_gate_handle() call answers before it returns, so that
+ * a service flooding execve cannot starve the rest of the event loop. */
+#define EXEC_GATE_BATCH_MAX 16U
+/* How much of a denied path is read for the log. */
+#define EXEC_DENIAL_PATH_MAX 4096U
+/* How long a denial waits for the path to be read from the caller's memory. */
+#define EXEC_DENIAL_READ_TIMEOUT_MS 100
+
+typedef struct ExecProcess {
+        pid_t pid;
+        int pidfd;
+        int socket_fd;
+        int listener_fd;
+        bool gate;           /* a notify filter is loaded: expect a listener */
+        bool launched;       /* the launch execve was continued and the kernel accepted it */
+        ExecGateAction gate_action;
+        int gate_errno;
+        uint64_t launch_args[3]; /* path, argv, envp as the child passes them to execve */
+        unsigned n_denied;
+        bool paths_unreadable;   /* reading a denied path was late once: not tried again */
+        struct seccomp_notif *notif;
+        size_t notif_size;
+        struct seccomp_notif_resp *resp;
+        size_t resp_size;
+} ExecProcess;
+
+/* One denied execve/execveat, handed to the caller for logging and counting. The path is
+ * read from the target's memory and is advisory (the call was not continued, so a race
+ * there can only make the log line wrong). */
+typedef struct ExecDenial {
+        pid_t pid;            /* thread group of the caller, 0 if unknown */
+        pid_t tid;            /* the calling thread, as the kernel reported it */
+        char comm[17];
+        char path[EXEC_DENIAL_PATH_MAX]; /* empty if it could not be read */
+        const char *syscall;  /* "execve", "execveat", or "unknown" */
+        int nr;
+        uint32_t arch;
+        ExecGateAction action;
+        int error;            /* the errno the call failed with */
+        bool killed;          /* the kill action hit the process */
+} ExecDenial;
+
+typedef void (*ExecDenialCallback)(const ExecDenial *d, void *userdata);
+
+typedef enum ExecReport {
+        EXEC_REPORT_AGAIN,   /* nothing decided yet */
+        EXEC_REPORT_LISTENER, /* the gate's listener arrived: start watching listener_fd */
+        EXEC_REPORT_EXECED,  /* the launch socket closed: the child exec'd */
+        EXEC_REPORT_FAILED,  /* the child reported {stage, errno} */
+        EXEC_REPORT_DIED,    /* the socket closed before the gate let the launch through */
+        _EXEC_REPORT_MAX,
+        _EXEC_REPORT_INVALID = -1,
+} ExecReport;
+
+/* exec_gate_handle() return value when the listener hung up: no task uses the filter. */
+#define EXEC_GATE_CLOSED 1
+
+/* Fork the child that runs plan. All signals are blocked around the fork. Uses
+ * clone3(CLONE_PIDFD [| CLONE_INTO_CGROUP]), or fork + pidfd_open where clone3 is missing. */
+int exec_spawn(const ExecPlan *plan, ExecProcess **ret);
+
+/* Read one message from the launch socket without blocking. Returns an ExecReport; with
+ * EXEC_REPORT_FAILED, *ret_stage and *ret_errno are set. -EBADMSG on a malformed message
+ * (any fd that came with it is closed): the caller should then kill the child, since only
+ * our own code runs in it before exec and a malformed message means something is wrong. */
+int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno);
+
+/* Answer pending notifications on the listener without blocking. Returns 0, or
+ * EXEC_GATE_CLOSED when the listener hung up (the caller may then close it with
+ * exec_process_close_listener()), or -errno. cb may be NULL. */
+int exec_gate_handle(ExecProcess *p, ExecDenialCallback cb, void *userdata);
+
+void exec_process_close_listener(ExecProcess *p);
+
+/* Path readers that were too late and are still blocked in the target's memory (0 or 1). */
+unsigned exec_gate_readers_abandoned(void);
+
+/* Close all fds and free. Does not kill or reap the process. */
+ExecProcess *exec_process_free(ExecProcess *p);
+DEFINE_TRIVIAL_CLEANUP_FUNC(ExecProcess *, exec_process_free);
+
+const char *exec_report_to_string(ExecReport r);

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Defaults, checks and decisions on an ExecPlan, all done in the parent before fork. */
+#include <linux/capability.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec/exec-plan.h"
+#include "macro.h"
+
+static const char *const exec_gate_action_table[_EXEC_GATE_ACTION_MAX] = {
+        [EXEC_GATE_ERRNO] = "errno",
+        [EXEC_GATE_KILL] = "kill",
+};
+
+const char *exec_gate_action_to_string(ExecGateAction a) {
+        return a >= 0 && a < _EXEC_GATE_ACTION_MAX ? exec_gate_action_table[a] : NULL;
+}
+
+ExecGateAction exec_gate_action_from_string(const char *s) {
+        if (!s)
+                return _EXEC_GATE_ACTION_INVALID;
+        for (int i = 0; i < _EXEC_GATE_ACTION_MAX; i++)
+                if (streq(exec_gate_action_table[i], s))
+                        return (ExecGateAction) i;
+        return _EXEC_GATE_ACTION_INVALID;
+}
+
+void exec_plan_init(ExecPlan *p) {
+        *p = (ExecPlan) {
+                .stdin_fd = -1,
+                .stdout_fd = -1,
+                .stderr_fd = -1,
+                .cgroup_fd = -1,
+                .uid = EXEC_UID_UNSET,
+                .gid = EXEC_GID_UNSET,
+                .umask = EXEC_UMASK_UNSET,
+                .capability_bounding_set = EXEC_CAPS_ALL,
+                .gate_action = EXEC_GATE_ERRNO,
+                .gate_errno = EPERM,
+        };
+}
+
+static bool fprog_valid(const struct sock_fprog *f) {
+        return !f || (f->filter && f->len > 0);
+}
+
+int exec_plan_check(const ExecPlan *p) {
+        if (!p || !p->path || p->path[0] != '/' || !p->argv || !p->envp)
+                return -EINVAL;
+        if (p->filter_notify && !p->filter_policy)
+                return -EINVAL;
+        if (!fprog_valid(p->filter_notify) || p->n_filter_policy > EXEC_FILTERS_MAX)
+                return -EINVAL;
+        for (size_t i = 0; p->filter_policy && i < MAX(p->n_filter_policy, (size_t) 1); i++)
+                if (!fprog_valid(&p->filter_policy[i]))
+                        return -EINVAL;
+        if (p->set_groups && (p->n_groups > EXEC_GROUPS_MAX || (p->n_groups > 0 && !p->groups)))
+                return -EINVAL;
+        if (p->working_directory && p->working_directory[0] != '/')
+                return -EINVAL;
+        if (p->gate_action < 0 || p->gate_action >= _EXEC_GATE_ACTION_MAX)
+                return -EINVAL;
+        /* 0 is "fake success" (SystemCallFilter=~execve:0): the call returns 0, runs nothing. */
+        if (p->gate_errno < 0 || p->gate_errno > 4095)
+                return -EINVAL;
+        if (p->death_signal < 0 || p->death_signal >= _NSIG)
+                return -EINVAL;
+        for (size_t i = 0; i < ELEMENTSOF(p->rlimits); i++)
+                if (p->rlimits[i].set && p->rlimits[i].soft > p->rlimits[i].hard)
+                        return -EINVAL;
+        return 0;
+}
+
+bool exec_plan_want_nnp(const ExecPlan *p) {
+        if (p->no_new_privs)
+                return true;
+        if (!p->filter_notify && !p->filter_policy)
+                return false;
+        /* Without CAP_SYS_ADMIN the kernel refuses a filter unless no_new_privs is set. A
+         * uid change to non-root clears the effective set, and so does a daemon that is not
+         * root to begin with. */
+        uid_t final_uid = p->uid == EXEC_UID_UNSET ? geteuid() : p->uid;
+        if (final_uid != 0)
+                return true;
+        return !(p->capability_bounding_set & (UINT64_C(1) << CAP_SYS_ADMIN));
+}

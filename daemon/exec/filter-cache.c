@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The daemon's cache of compiled filters, keyed by policy_hash(). Units with equal policies
+ * share one entry; the entry goes when the last unit drops it.
+ */
+#include <string.h>
+
+#include "exec/filter-cache.h"
+#include "filter.h"
+#include "policy.h"
+
+static void fprog_free(struct sock_fprog *f) {
+        if (!f)
+                return;
+        free(f->filter);
+        free(f);
+}
+
+/* The launch path takes programs as one array in load order. */
+static int fprog_from_set(const FilterSet *s, struct sock_fprog **ret, size_t *ret_n) {
+        struct sock_fprog *a = calloc(s->n, sizeof *a);
+        if (!a)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n; i++) {
+                size_t bytes = s->progs[i].len * sizeof(struct sock_filter);
+                a[i].len = s->progs[i].len;
+                a[i].filter = malloc(bytes);
+                if (!a[i].filter) {
+                        while (i > 0)
+                                free(a[--i].filter);
+                        free(a);
+                        return -ENOMEM;
+                }
+                memcpy(a[i].filter, s->progs[i].filter, bytes);
+        }
+        *ret = a;
+        *ret_n = s->n;
+        return 0;
+}
+
+static void entry_free(FilterEntry *e) {
+        for (size_t i = 0; e->policy && i < e->n_policy; i++)
+                free(e->policy[i].filter);
+        free(e->policy);
+        fprog_free(e->notify);
+        free(e);
+}
+
+static int entry_compile(FilterEntry *e, const Policy *p) {
+        _cleanup_(filter_set_freep) FilterSet *notify = NULL, *policy = NULL;
+        size_t n;
+        int r;
+
+        e->gate = policy_denies_exec(p);
+        if (e->gate)
+                r = filter_compile_gate(p, &notify, &policy);
+        else
+                r = filter_compile(p, &policy);
+        if (r < 0)
+                return r;
+        r = fprog_from_set(policy, &e->policy, &e->n_policy);
+        if (r < 0)
+                return r;
+        if (!e->gate)
+                return 0;
+        if (notify->n != 1)
+                return -EINVAL;
+        struct sock_fprog *a;
+        r = fprog_from_set(notify, &a, &n);
+        if (r < 0)
+                return r;
+        e->notify = a;
+        /* What a denied execve gets: the policy's own action for it (an errno, 0 being fake
+         * success, or kill). */
+        PolicyAction act = policy_exec_gate_action(p);
+        if (act.type == POLICY_ACTION_ERRNO) {
+                e->gate_action = EXEC_GATE_ERRNO;
+                e->gate_errno = act.errno_value;
+        } else {
+                e->gate_action = EXEC_GATE_KILL;
+                e->gate_errno = EPERM;
+        }
+        return 0;
+}
+
+int filter_cache_get(Hashmap *cache, const Policy *policy, FilterEntry **ret) {
+        char key[17];
+        int r;
+
+        snprintf(key, sizeof key, "%016llx", (unsigned long long) policy_hash(policy));
+        FilterEntry *e = hashmap_get(cache, key);
+        if (e) {
+                *ret = filter_entry_ref(e);
+                return 0;
+        }
+        e = calloc(1, sizeof *e);
+        if (!e)
+                return -ENOMEM;
+        memcpy(e->key, key, sizeof key);
+        r = entry_compile(e, policy);
+        if (r >= 0)
+                r = hashmap_put(cache, e->key, e);
+        if (r < 0) {
+                entry_free(e);
+                return r;
+        }
+        e->cache = cache;
+        e->n_ref = 1;
+        *ret = e;
+        return 0;
+}
+
+FilterEntry *filter_entry_ref(FilterEntry *e) {
+        if (e)
+                e->n_ref++;
+        return e;
+}
+
+FilterEntry *filter_entry_unref(FilterEntry *e) {
+        if (!e || --e->n_ref > 0)
+                return NULL;
+        if (e->cache)
+                (void) hashmap_remove(e->cache, e->key);
+        entry_free(e);
+        return NULL;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Checks that every file in daemon/ includes only from its own layer and the layers below it
+# (ARCHITECTURE.md): sys < exec, io < core < bus < main.c. exec/ and io/ are peers that know
+# nothing of each other. Prints each offending line and exits 1; exits 0 when there is none.
+set -u
+top=${1:-$(dirname "$0")/../..}
+cd "$top/daemon" || exit 2
+declare -A allowed=(
+        [sys]="sys"
+        [exec]="sys exec"
+        [io]="sys io"
+        [core]="sys exec io core"
+        [bus]="sys exec io core bus"
+        [.]="sys exec io core bus"
+)
+bad=0
+n=0
+while IFS= read -r f; do
+        f=${f#./}
+        layer=$(dirname "$f"); layer=${layer#./}
+        if [ -z "${allowed[$layer]+x}" ]; then
+                echo "daemon/$f: folder '$layer' is not a known layer"
+                bad=1
+                continue
+        fi
+        while IFS=: read -r line inc; do
+                n=$((n + 1))
+                target=$(sed -n 's/^#include "\([a-z]*\)\/.*/\1/p' <<<"$inc")
+                [ -n "$target" ] || continue # a lib/ or system header
+                case " ${allowed[$layer]} " in
+                *" $target "*) ;;
+                *) echo "daemon/$f:$line: $layer/ includes from $target/: $inc"; bad=1 ;;
+                esac
+        done < <(grep -n '^#include "' "$f")
+done < <(find . -name '*.[ch]' | sort)
+[ "$n" -gt 0 ] || { echo "no #include lines found under daemon/"; exit 1; }
+[ $bad -eq 0 ] && echo "layers: $n include lines checked, none reaches upwards"
+exit $bad
