@@ -4,7 +4,7 @@
  * for the wire, the unit operations of manager-units.c, and transient units, which are
  * built here from their properties with the same parsers a unit file goes through.
  *
- * A Manager without its unit runtime (m->unit_runtime, as in the unit tests and the fuzzer)
+ * A Manager without its unit runtime (m, as in the unit tests and the fuzzer)
  * holds no units: the read-only calls see none and the operations fail with -EOPNOTSUPP.
  */
 #include <fcntl.h>
@@ -32,7 +32,7 @@
 #define TRANSIENT_FILE "(transient)"
 
 static bool ops_ready(Manager *m) {
-        return m->unit_runtime != NULL;
+        return m->started;
 }
 
 static void ops_brief(const Unit *u, BusUnitBrief *b) {
@@ -618,7 +618,7 @@ static int transient_policy(Manager *m, Unit *u, const BusTransientSpec *spec) {
         }
         r = policy_build(u->file, &u->load_diags, &u->policy);
         if (r >= 0 && !policy_is_empty(u->policy))
-                r = filter_cache_get(m->unit_runtime->filters, u->policy, &u->filters);
+                r = filter_cache_get(m->filters, u->policy, &u->filters);
         if (r >= 0 && spec->cache && !diags_have_error(&u->load_diags) &&
             (e = cache_entry_for(spec->cache, TAKE_PTR(key))))
                 cache_lend(e, u);
@@ -658,7 +658,7 @@ int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret
                 return not_running(ret_message);
         if (manager_get_unit(m, spec->name))
                 return set_message_errno(ret_message, -EEXIST, "Unit %s already exists.", spec->name);
-        r = unit_new(m->unit_runtime, spec->name, &u);
+        r = unit_new(m, spec->name, &u);
         if (r >= 0)
                 r = transient_file(spec, &u->file, ret_message);
         if (r >= 0)
@@ -687,6 +687,6 @@ int bus_ops_unload(Manager *m, const char *name) {
                 return -ENOENT;
         /* The unit module frees removed units once they are inactive and empty. */
         u->removed = true;
-        manager_units_unit_inactive(m->unit_runtime, u);
+        manager_unit_inactive(m, u);
         return 0;
 }

@@ -21,55 +21,55 @@ bool manager_order_after(const Unit *a, const Unit *b) {
 
 /* Whether any loaded unit orders itself at all. Most setups have none, and then every
  * "blocked" question has the answer no without comparing every pair of units. */
-static bool any_ordering(ManagerUnits *mu) {
+static bool any_ordering(Manager *m) {
         Unit *u;
-        HASHMAP_FOREACH(u, mu->manager->units)
+        HASHMAP_FOREACH(u, m->units)
                 if (u->config && (strv_length(u->config->after) > 0 || strv_length(u->config->before) > 0))
                         return true;
         return false;
 }
 
-int manager_order_queue_start(ManagerUnits *mu, const char *name) {
-        if (strv_contains(mu->start_queue, name))
+int manager_order_queue_start(Manager *m, const char *name) {
+        if (strv_contains(m->start_queue, name))
                 return 0;
-        return strv_extend(&mu->start_queue, name);
+        return strv_extend(&m->start_queue, name);
 }
 
 static bool starting(const Unit *u) {
         return u->state == SERVICE_START_PRE || u->state == SERVICE_START || u->state == SERVICE_START_POST;
 }
 
-static Unit *queued_unit(ManagerUnits *mu, size_t i) {
-        return hashmap_get(mu->manager->units, mu->start_queue[i]);
+static Unit *queued_unit(Manager *m, size_t i) {
+        return hashmap_get(m->units, m->start_queue[i]);
 }
 
 /* Whether queued unit A has to wait for a unit on its way up (or, with QUEUED_TOO, also
  * for a queued one) that A is ordered after. */
-static bool start_blocked(ManagerUnits *mu, const Unit *a, bool queued_too) {
+static bool start_blocked(Manager *m, const Unit *a, bool queued_too) {
         Unit *b;
 
         if (queued_too)
-                for (size_t i = 0; mu->start_queue && mu->start_queue[i]; i++) {
-                        b = queued_unit(mu, i);
+                for (size_t i = 0; m->start_queue && m->start_queue[i]; i++) {
+                        b = queued_unit(m, i);
                         if (b && manager_order_after(a, b))
                                 return true;
                 }
-        HASHMAP_FOREACH(b, mu->manager->units)
+        HASHMAP_FOREACH(b, m->units)
                 if (starting(b) && manager_order_after(a, b))
                         return true;
         return false;
 }
 
-static char *queue_take(ManagerUnits *mu, size_t i) {
-        char *name = mu->start_queue[i];
-        memmove(mu->start_queue + i, mu->start_queue + i + 1,
-                (strv_length(mu->start_queue) - i) * sizeof(char *));
+static char *queue_take(Manager *m, size_t i) {
+        char *name = m->start_queue[i];
+        memmove(m->start_queue + i, m->start_queue + i + 1,
+                (strv_length(m->start_queue) - i) * sizeof(char *));
         return name;
 }
 
-static void start_one(ManagerUnits *mu, size_t i) {
-        _cleanup_free_ char *name = queue_take(mu, i), *msg = NULL;
-        Unit *u = hashmap_get(mu->manager->units, name);
+static void start_one(Manager *m, size_t i) {
+        _cleanup_free_ char *name = queue_take(m, i), *msg = NULL;
+        Unit *u = hashmap_get(m->units, name);
 
         if (!u)
                 return;
@@ -80,49 +80,49 @@ static void start_one(ManagerUnits *mu, size_t i) {
 
 /* Starts every queued unit that may start now. A start may change other units' states,
  * so each one is judged when it is reached. */
-static void start_pass(ManagerUnits *mu) {
-        bool started = false, ordered = any_ordering(mu);
+static void start_pass(Manager *m) {
+        bool started = false, ordered = any_ordering(m);
 
-        for (size_t i = 0; mu->start_queue[i];) {
-                Unit *u = queued_unit(mu, i);
-                if (u && ordered && start_blocked(mu, u, true)) {
+        for (size_t i = 0; m->start_queue[i];) {
+                Unit *u = queued_unit(m, i);
+                if (u && ordered && start_blocked(m, u, true)) {
                         i++;
                         continue;
                 }
-                start_one(mu, i);
+                start_one(m, i);
                 started = true;
         }
         /* A start that failed at once changed no state that would call us back, yet it may
          * have released units earlier in the queue: look again. */
         if (started)
-                mu->order_again = true;
-        if (started || !mu->start_queue[0])
+                m->order_again = true;
+        if (started || !m->start_queue[0])
                 return;
         /* Everything waits. If no unit on its way up will release anyone, the queue waits
          * only for itself: an ordering cycle. */
-        for (size_t i = 0; mu->start_queue[i]; i++) {
-                Unit *u = queued_unit(mu, i);
-                if (u && start_blocked(mu, u, false))
+        for (size_t i = 0; m->start_queue[i]; i++) {
+                Unit *u = queued_unit(m, i);
+                if (u && start_blocked(m, u, false))
                         return;
         }
-        log_unit_warning(mu->start_queue[0], "Ordering cycle among the enabled units, starting it anyway.");
-        start_one(mu, 0);
-        mu->order_again = true;
+        log_unit_warning(m->start_queue[0], "Ordering cycle among the enabled units, starting it anyway.");
+        start_one(m, 0);
+        m->order_again = true;
 }
 
-static void dispatch_start(ManagerUnits *mu) {
-        if (mu->manager->shutdown_requested)
-                mu->start_queue = strv_free(mu->start_queue);
-        if (mu->start_queue)
-                start_pass(mu);
-        if (mu->start_queue && !mu->start_queue[0])
-                mu->start_queue = strv_free(mu->start_queue);
+static void dispatch_start(Manager *m) {
+        if (m->shutdown_requested)
+                m->start_queue = strv_free(m->start_queue);
+        if (m->start_queue)
+                start_pass(m);
+        if (m->start_queue && !m->start_queue[0])
+                m->start_queue = strv_free(m->start_queue);
 }
 
 /* Whether B has to keep running: a unit ordered after it is not down yet. */
-static bool stop_blocked(ManagerUnits *mu, const Unit *b) {
+static bool stop_blocked(Manager *m, const Unit *b) {
         Unit *a;
-        HASHMAP_FOREACH(a, mu->manager->units)
+        HASHMAP_FOREACH(a, m->units)
                 if (unit_is_active_or_transitioning(a) && manager_order_after(a, b))
                         return true;
         return false;
@@ -139,15 +139,15 @@ static void stop_one(Unit *u) {
 
 /* Stops every unit that may stop now. Returns true when units still wait but none is on
  * its way down, so none ever will be released: an ordering cycle. */
-static bool stop_pass(ManagerUnits *mu) {
-        bool waiting = false, ordered = any_ordering(mu);
+static bool stop_pass(Manager *m) {
+        bool waiting = false, ordered = any_ordering(m);
         Unit *u;
 
         /* service_stop() never adds or removes units (removed ones are freed later). */
-        HASHMAP_FOREACH(u, mu->manager->units)
-                if (stop_candidate(u) && (!ordered || !stop_blocked(mu, u)))
+        HASHMAP_FOREACH(u, m->units)
+                if (stop_candidate(u) && (!ordered || !stop_blocked(m, u)))
                         stop_one(u);
-        HASHMAP_FOREACH(u, mu->manager->units) {
+        HASHMAP_FOREACH(u, m->units) {
                 if (unit_active_state(u) == UNIT_DEACTIVATING)
                         return false;
                 if (stop_candidate(u))
@@ -156,31 +156,31 @@ static bool stop_pass(ManagerUnits *mu) {
         return waiting;
 }
 
-static void dispatch_stop(ManagerUnits *mu) {
+static void dispatch_stop(Manager *m) {
         Unit *u;
 
-        if (!mu->manager->shutdown_requested || !stop_pass(mu))
+        if (!m->shutdown_requested || !stop_pass(m))
                 return;
         log_warning("Ordering cycle among the active units, stopping the rest at once.");
-        HASHMAP_FOREACH(u, mu->manager->units)
+        HASHMAP_FOREACH(u, m->units)
                 if (stop_candidate(u))
                         stop_one(u);
 }
 
-void manager_order_dispatch(ManagerUnits *mu) {
-        if (!mu->start_queue && !mu->manager->shutdown_requested)
+void manager_order_dispatch(Manager *m) {
+        if (!m->start_queue && !m->shutdown_requested)
                 return;
         /* Starting or stopping a unit changes states, which calls back here: the outer call
          * loops instead. */
-        if (mu->order_busy) {
-                mu->order_again = true;
+        if (m->order_busy) {
+                m->order_again = true;
                 return;
         }
-        mu->order_busy = true;
+        m->order_busy = true;
         do {
-                mu->order_again = false;
-                dispatch_start(mu);
-                dispatch_stop(mu);
-        } while (mu->order_again);
-        mu->order_busy = false;
+                m->order_again = false;
+                dispatch_start(m);
+                dispatch_stop(m);
+        } while (m->order_again);
+        m->order_busy = false;
 }

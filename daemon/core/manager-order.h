@@ -22,16 +22,16 @@
 
 #include "core/unit.h"
 
-typedef struct ManagerUnits ManagerUnits;
+typedef struct Manager Manager;
 
 /* Whether A is ordered after B. */
 bool manager_order_after(const Unit *a, const Unit *b);
 
 /* Queues a unit for an ordered start; manager_order_dispatch() starts it when its turn
  * comes. Returns 0 or -ENOMEM. */
-int manager_order_queue_start(ManagerUnits *mu, const char *name);
+int manager_order_queue_start(Manager *m, const char *name);
 
 /* Starts what may start and, once shutdown was requested, stops what may stop. Called when
  * the set of such units may have changed; cheap when nothing waits. Never fails: a unit
  * that cannot start or stop is logged and skipped. */
-void manager_order_dispatch(ManagerUnits *mu);
+void manager_order_dispatch(Manager *m);

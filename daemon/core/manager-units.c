@@ -41,42 +41,34 @@ static bool name_is_template(const char *name) {
         return at && streq(at, "@.service");
 }
 
-int manager_units_new(Manager *manager, ManagerUnits **ret) {
-        _cleanup_(manager_units_freep) ManagerUnits *mu = calloc(1, sizeof(ManagerUnits));
+/* The unit module's part of manager_startup(): output capture, the notify socket and the
+ * kernel log reader. */
+int manager_units_setup(Manager *m) {
         int r;
 
-        if (!mu)
-                return -ENOMEM;
         unit_events_setup_logging();
-        mu->manager = manager;
-        mu->filters = hashmap_new();
-        if (!mu->filters)
-                return -ENOMEM;
-        r = output_context_new(manager->event, manager->state_dir, &mu->output);
+        r = output_context_new(m->event, m->state_dir, &m->output);
         if (r < 0)
                 return r;
-        (void) unit_events_setup_notify(mu);
-        (void) unit_events_setup_kmsg(mu);
-        *ret = TAKE_PTR(mu);
+        (void) unit_events_setup_notify(m);
+        (void) unit_events_setup_kmsg(m);
         return 0;
 }
 
-ManagerUnits *manager_units_free(ManagerUnits *mu) {
-        if (!mu)
-                return NULL;
+/* The unit module's part of manager_free(). */
+void manager_units_release(Manager *m) {
         Unit *u;
-        while ((u = hashmap_steal_first(mu->manager->units)))
+
+        while ((u = hashmap_steal_first(m->units)))
                 unit_free(u);
-        hashmap_free(mu->filters);
-        output_context_free(mu->output);
-        notify_server_free(mu->notify);
-        kmsg_reader_free(mu->kmsg);
-        sd_event_source_disable_unref(mu->gc_source);
-        free(mu->notify_socket);
-        strv_free(mu->enabled);
-        strv_free(mu->start_queue);
-        free(mu);
-        return NULL;
+        hashmap_free(m->filters);
+        output_context_free(m->output);
+        notify_server_free(m->notify);
+        kmsg_reader_free(m->kmsg);
+        sd_event_source_disable_unref(m->gc_source);
+        free(m->notify_socket);
+        strv_free(m->enabled);
+        strv_free(m->start_queue);
 }
 
 /* ---- loading ---- */
@@ -96,8 +88,8 @@ static bool policy_is_empty(const Policy *p) {
 }
 
 /* Fills U from disk. The load state says how it went; only allocation failures return < 0. */
-static int unit_load_from_disk(ManagerUnits *mu, Unit *u) {
-        char **search = mu->manager->units_dirs;
+static int unit_load_from_disk(Manager *m, Unit *u) {
+        char **search = m->units_dirs;
         int r;
 
         r = unit_file_load(u->name, search, &u->load_diags, &u->file);
@@ -128,7 +120,7 @@ static int unit_load_from_disk(ManagerUnits *mu, Unit *u) {
         if (r < 0)
                 return u->load_error = r, 0;
         if (!policy_is_empty(u->policy)) {
-                r = filter_cache_get(mu->filters, u->policy, &u->filters);
+                r = filter_cache_get(m->filters, u->policy, &u->filters);
                 if (r < 0) {
                         (void) diag_add(&u->load_diags, DIAG_ERROR, u->file->fragment, 0, NULL,
                                         "Failed to compile the seccomp filter: %s", strerror(-r));
@@ -140,12 +132,12 @@ static int unit_load_from_disk(ManagerUnits *mu, Unit *u) {
         return 0;
 }
 
-static int unit_load_new(ManagerUnits *mu, const char *name, Unit **ret) {
+static int unit_load_new(Manager *m, const char *name, Unit **ret) {
         _cleanup_(unit_freep) Unit *u = NULL;
-        int r = unit_new(mu, name, &u);
+        int r = unit_new(m, name, &u);
         if (r < 0)
                 return r;
-        r = unit_load_from_disk(mu, u);
+        r = unit_load_from_disk(m, u);
         if (r < 0)
                 return r;
         if (u->load_state != UNIT_NOT_FOUND)
@@ -156,8 +148,8 @@ static int unit_load_new(ManagerUnits *mu, const char *name, Unit **ret) {
         return 0;
 }
 
-static int manager_units_add(ManagerUnits *mu, Unit *u) {
-        int r = manager_add_unit(mu->manager, u->name, u);
+static int manager_add_loaded(Manager *m, Unit *u) {
+        int r = manager_add_unit(m, u->name, u);
         if (r < 0)
                 return r;
         unit_write_status_file(u);
@@ -165,13 +157,13 @@ static int manager_units_add(ManagerUnits *mu, Unit *u) {
 }
 
 /* Collects the *.service names in the search path (no templates), without duplicates. */
-static int collect_names(ManagerUnits *mu, char ***ret) {
+static int collect_names(Manager *m, char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
 
         names = calloc(1, sizeof(char *));
         if (!names)
                 return -ENOMEM;
-        STRV_FOREACH(dir, mu->manager->units_dirs) {
+        STRV_FOREACH(dir, m->units_dirs) {
                 _cleanup_(closedirp) DIR *d = opendir(*dir);
                 if (!d)
                         continue;
@@ -190,32 +182,31 @@ static int collect_names(ManagerUnits *mu, char ***ret) {
         return 0;
 }
 
-int manager_units_load_all(ManagerUnits *mu) {
+int manager_load_all(Manager *m) {
         _cleanup_strv_free_ char **names = NULL;
-        int r = collect_names(mu, &names);
+        int r = collect_names(m, &names);
         if (r < 0)
                 return log_error_errno(r, "Failed to list units: %m");
         STRV_FOREACH(n, names) {
-                if (manager_get_unit(mu->manager, *n))
+                if (manager_get_unit(m, *n))
                         continue;
                 Unit *u;
-                r = unit_load_new(mu, *n, &u);
+                r = unit_load_new(m, *n, &u);
                 if (r < 0) {
                         log_unit_error_errno(*n, r, "Failed to load unit, skipping: %m");
                         continue;
                 }
-                r = manager_units_add(mu, u);
+                r = manager_add_loaded(m, u);
                 if (r < 0) {
                         log_unit_error_errno(*n, r, "Failed to add unit, skipping: %m");
                         unit_free(u);
                 }
         }
-        log_info("Loaded %zu unit(s).", hashmap_size(mu->manager->units));
+        log_info("Loaded %zu unit(s).", hashmap_size(m->units));
         return 0;
 }
 
 int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_message) {
-        ManagerUnits *mu = m->unit_runtime;
         Unit *u = manager_get_unit(m, name);
         int r;
 
@@ -225,14 +216,14 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
         }
         if (!service_name_valid(name) || name_is_template(name))
                 return set_message(ret_message, "Invalid unit name '%s'.", name), -EINVAL;
-        r = unit_load_new(mu, name, &u);
+        r = unit_load_new(m, name, &u);
         if (r < 0)
                 return set_message(ret_message, "Failed to load %s: %s", name, strerror(-r)), r;
         if (u->load_state == UNIT_NOT_FOUND) {
                 unit_free(u);
                 return set_message(ret_message, "Unit %s not found.", name), -ENOENT;
         }
-        r = manager_units_add(mu, u);
+        r = manager_add_loaded(m, u);
         if (r < 0) {
                 unit_free(u);
                 return set_message(ret_message, "Too many units."), r;
@@ -243,17 +234,17 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
 
 /* ---- the enabled set ---- */
 
-static int enabled_path(ManagerUnits *mu, const char *suffix, char *buf, size_t size) {
-        int n = snprintf(buf, size, "%s/enabled%s", mu->manager->state_dir, suffix);
+static int enabled_path(Manager *m, const char *suffix, char *buf, size_t size) {
+        int n = snprintf(buf, size, "%s/enabled%s", m->state_dir, suffix);
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int enabled_read(ManagerUnits *mu) {
+static int enabled_read(Manager *m) {
         char path[4096], line[UNIT_NAME_MAX + 2];
         _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
         size_t total = 0;
 
-        if (!set || enabled_path(mu, "", path, sizeof path) < 0)
+        if (!set || enabled_path(m, "", path, sizeof path) < 0)
                 return -ENOMEM;
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (!f && errno != ENOENT)
@@ -269,15 +260,15 @@ static int enabled_read(ManagerUnits *mu) {
                 if (strv_extend(&set, s) < 0)
                         return -ENOMEM;
         }
-        strv_free(mu->enabled);
-        mu->enabled = TAKE_PTR(set);
+        strv_free(m->enabled);
+        m->enabled = TAKE_PTR(set);
         return 0;
 }
 
 /* Writes the set to a temporary file and renames it over the old one. */
-static int enabled_write(ManagerUnits *mu, char **set) {
+static int enabled_write(Manager *m, char **set) {
         char path[4096], tmp[4096];
-        if (enabled_path(mu, "", path, sizeof path) < 0 || enabled_path(mu, ".tmp", tmp, sizeof tmp) < 0)
+        if (enabled_path(m, "", path, sizeof path) < 0 || enabled_path(m, ".tmp", tmp, sizeof tmp) < 0)
                 return -ENAMETOOLONG;
         _cleanup_fclose_ FILE *f = fopen(tmp, "we");
         if (!f)
@@ -297,11 +288,10 @@ static int enabled_write(ManagerUnits *mu, char **set) {
 }
 
 bool manager_unit_is_enabled(Manager *m, const char *name) {
-        return strv_contains(m->unit_runtime->enabled, name);
+        return strv_contains(m->enabled, name);
 }
 
 static int enabled_change(Manager *m, const char *name, bool enable, char **ret_message) {
-        ManagerUnits *mu = m->unit_runtime;
         _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
         Unit *u;
         int r;
@@ -315,16 +305,16 @@ static int enabled_change(Manager *m, const char *name, bool enable, char **ret_
                 if (u->config && strv_length(u->config->wanted_by) == 0)
                         log_unit_notice(name, "Enabled, but has no [Install] WantedBy=: it will not start with the daemon.");
         }
-        STRV_FOREACH(s, mu->enabled)
+        STRV_FOREACH(s, m->enabled)
                 if (!streq(*s, name) && strv_extend(&set, *s) < 0)
                         return -ENOMEM;
         if (enable && strv_extend(&set, name) < 0)
                 return -ENOMEM;
-        r = enabled_write(mu, set);
+        r = enabled_write(m, set);
         if (r < 0)
                 return set_message(ret_message, "Failed to write the enabled set: %s", strerror(-r)), r;
-        strv_free(mu->enabled);
-        mu->enabled = TAKE_PTR(set);
+        strv_free(m->enabled);
+        m->enabled = TAKE_PTR(set);
         return 0;
 }
 
@@ -336,21 +326,21 @@ int manager_disable_unit(Manager *m, const char *name, char **ret_message) {
         return enabled_change(m, name, false, ret_message);
 }
 
-int manager_units_start_enabled(ManagerUnits *mu) {
-        int r = enabled_read(mu);
+int manager_start_enabled_units(Manager *m) {
+        int r = enabled_read(m);
         if (r < 0)
                 log_warning_errno(r, "Failed to read the enabled set, starting nothing: %m");
-        STRV_FOREACH(name, mu->enabled) {
+        STRV_FOREACH(name, m->enabled) {
                 _cleanup_free_ char *msg = NULL;
                 Unit *u;
-                r = manager_load_unit(mu->manager, *name, &u, &msg);
+                r = manager_load_unit(m, *name, &u, &msg);
                 if (r < 0) {
                         log_unit_warning(*name, "Enabled but cannot be loaded: %s", msg ?: strerror(-r));
                         continue;
                 }
                 if (!u->config || strv_length(u->config->wanted_by) == 0)
                         continue;
-                r = manager_order_queue_start(mu, *name);
+                r = manager_order_queue_start(m, *name);
                 if (r < 0) {
                         /* Out of memory: start it now rather than never. */
                         r = service_start(u, &msg);
@@ -358,63 +348,63 @@ int manager_units_start_enabled(ManagerUnits *mu) {
                                 log_unit_warning(*name, "Failed to start: %s", msg ?: strerror(-r));
                 }
         }
-        manager_order_dispatch(mu);
+        manager_order_dispatch(m);
         return 0;
 }
 
 /* ---- shutdown, inactive units, daemon-reload ---- */
 
-void manager_units_shutdown(ManagerUnits *mu) {
-        manager_order_dispatch(mu);
+void manager_stop_all(Manager *m) {
+        manager_order_dispatch(m);
 }
 
-void manager_units_orphan_reaped(ManagerUnits *mu, pid_t pid) {
+void manager_orphan_reaped(Manager *m, pid_t pid) {
         Unit *u;
-        if (mu->manager->cgroup && mu->manager->cgroup->available)
+        if (m->cgroup && m->cgroup->available)
                 return; /* cgroup.events tells us */
-        HASHMAP_FOREACH(u, mu->manager->units)
+        HASHMAP_FOREACH(u, m->units)
                 if (unit_active_state(u) == UNIT_DEACTIVATING)
                         service_check_empty(u);
 }
 
 static int on_gc(sd_event_source *s, void *userdata) {
-        ManagerUnits *mu = userdata;
-        _cleanup_free_ Unit **dead = calloc(hashmap_size(mu->manager->units) + 1, sizeof(Unit *));
+        Manager *m = userdata;
+        _cleanup_free_ Unit **dead = calloc(hashmap_size(m->units) + 1, sizeof(Unit *));
         size_t k = 0;
         Unit *u;
 
-        mu->gc_source = sd_event_source_disable_unref(mu->gc_source);
+        m->gc_source = sd_event_source_disable_unref(m->gc_source);
         if (!dead)
                 return 0;
-        HASHMAP_FOREACH(u, mu->manager->units)
+        HASHMAP_FOREACH(u, m->units)
                 if (u->removed && !unit_is_active_or_transitioning(u) && u->n_procs == 0 &&
                     !u->holds_activity)
                         dead[k++] = u;
         for (size_t i = 0; i < k; i++) {
                 log_unit_debug(dead[i]->name, "Unloading removed unit.");
-                (void) manager_remove_unit(mu->manager, dead[i]->name);
+                (void) manager_remove_unit(m, dead[i]->name);
                 unit_remove_status_file(dead[i]);
                 unit_free(dead[i]);
         }
         return 0;
 }
 
-void manager_units_schedule_gc(ManagerUnits *mu) {
-        if (mu->gc_source)
+void manager_schedule_gc(Manager *m) {
+        if (m->gc_source)
                 return;
-        int r = sd_event_add_defer(mu->manager->event, &mu->gc_source, on_gc, mu);
+        int r = sd_event_add_defer(m->event, &m->gc_source, on_gc, m);
         if (r < 0)
                 log_debug_errno(r, "Failed to schedule unit unloading, ignoring: %m");
 }
 
-void manager_units_unit_inactive(ManagerUnits *mu, Unit *u) {
+void manager_unit_inactive(Manager *m, Unit *u) {
         if (u->pending)
                 unit_take_load(u, TAKE_PTR(u->pending));
         if (u->removed) {
-                manager_units_schedule_gc(mu);
+                manager_schedule_gc(m);
                 return;
         }
-        if (u->restart_requested && !mu->manager->shutdown_requested) {
+        if (u->restart_requested && !m->shutdown_requested) {
                 _cleanup_free_ char *msg = NULL;
                 u->restart_requested = false;
                 if (service_start(u, &msg) < 0 && msg)
@@ -424,16 +414,16 @@ void manager_units_unit_inactive(ManagerUnits *mu, Unit *u) {
 
 /* Re-reads one known unit: an inactive one takes the new load at once, an active one keeps
  * running with its old configuration and takes the new one at its next start. */
-static int reload_one(ManagerUnits *mu, Unit *u) {
+static int reload_one(Manager *m, Unit *u) {
         Unit *fresh;
-        int r = unit_load_new(mu, u->name, &fresh);
+        int r = unit_load_new(m, u->name, &fresh);
         if (r < 0)
                 return r;
         if (fresh->load_state == UNIT_NOT_FOUND) {
                 unit_free(fresh);
                 u->removed = true;
                 if (!unit_is_active_or_transitioning(u))
-                        manager_units_schedule_gc(mu);
+                        manager_schedule_gc(m);
                 return 0;
         }
         u->removed = false;
@@ -448,7 +438,6 @@ static int reload_one(ManagerUnits *mu, Unit *u) {
 }
 
 int manager_daemon_reload(Manager *m, char **ret_message) {
-        ManagerUnits *mu = m->unit_runtime;
         size_t n = hashmap_size(m->units), k = 0;
         _cleanup_free_ Unit **list = calloc(n + 1, sizeof(Unit *));
         Unit *u;
@@ -459,13 +448,13 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
         HASHMAP_FOREACH(u, m->units)
                 list[k++] = u;
         for (size_t i = 0; i < k; i++) {
-                r = reload_one(mu, list[i]);
+                r = reload_one(m, list[i]);
                 if (r < 0)
                         log_unit_warning_errno(list[i]->name, r, "Failed to reload, keeping the old configuration: %m");
         }
-        r = manager_units_load_all(mu);
+        r = manager_load_all(m);
         if (r >= 0)
-                r = enabled_read(mu);
+                r = enabled_read(m);
         if (r < 0)
                 return set_message(ret_message, "Failed to reload: %s", strerror(-r)), r;
         return 0;
@@ -546,12 +535,12 @@ int manager_reset_failed(Manager *m, const char *name, char **ret_message) {
         return 0;
 }
 
-Unit *manager_units_find_by_pid(ManagerUnits *mu, pid_t pid) {
+Unit *manager_find_unit_by_pid(Manager *m, pid_t pid) {
         Unit *u;
         if (pid <= 0)
                 return NULL;
         /* Known pids first (cheap), then cgroup membership (reads /proc). */
-        HASHMAP_FOREACH(u, mu->manager->units) {
+        HASHMAP_FOREACH(u, m->units) {
                 for (size_t i = 0; i < u->n_procs; i++)
                         if (u->procs[i]->pid == pid)
                                 return u;
@@ -559,7 +548,7 @@ Unit *manager_units_find_by_pid(ManagerUnits *mu, pid_t pid) {
                         if (u->recent_pids[i] == pid)
                                 return u;
         }
-        HASHMAP_FOREACH(u, mu->manager->units)
+        HASHMAP_FOREACH(u, m->units)
                 if (unit_is_active_or_transitioning(u) && unit_owns_pid(u, pid))
                         return u;
         return NULL;

@@ -13,55 +13,35 @@
 
 #include "hashmap.h"
 #include "macro.h"
+#include "core/manager.h"
 #include "core/unit.h"
 
-typedef struct Manager Manager;
-typedef struct OutputContext OutputContext;
-typedef struct NotifyServer NotifyServer;
-typedef struct KmsgReader KmsgReader;
 
 /* Named limits. */
 #define MANAGER_ENABLED_FILE_MAX (256u * 1024u)
 #define MANAGER_DIR_ENTRIES_MAX 65536u     /* entries read from one units directory */
 
-/* What the unit module adds to the Manager (manager.h): the Manager owns the event loop,
- * the directories, cgroups, the reaper and the unit table; this holds the rest. */
-struct ManagerUnits {
-        Manager *manager;
-        Hashmap *filters;          /* policy hash -> FilterEntry */
-        OutputContext *output;     /* per-unit log files; owned */
-        NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
-        KmsgReader *kmsg;          /* seccomp kill records; owned */
-        char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
-        char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
-        uint64_t start_seq;
-        sd_event_source *gc_source; /* frees removed units once they are inactive */
-        char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
-        bool order_busy, order_again;
-};
-
-int manager_units_new(Manager *manager, ManagerUnits **ret);
-ManagerUnits *manager_units_free(ManagerUnits *mu);
-DEFINE_TRIVIAL_CLEANUP_FUNC(ManagerUnits *, manager_units_free);
+/* The unit module's part of manager_startup() and manager_free(). */
+int manager_units_setup(Manager *m);
+void manager_units_release(Manager *m);
 
 /* Loads every *.service from the search path (templates are not instantiated). A unit with
  * errors is kept in load state "error"; its diagnostics are logged once. */
-int manager_units_load_all(ManagerUnits *mu);
+int manager_load_all(Manager *m);
 /* Starts every enabled unit that has [Install] WantedBy=, in After=/Before= order
  * (manager-order.h). */
-int manager_units_start_enabled(ManagerUnits *mu);
+int manager_start_enabled_units(Manager *m);
 /* Stops every active unit, each once the units ordered after it are down (manager-order.h).
  * The Manager ends the loop once the last one is inactive (manager_unit_deactivated()). */
-void manager_units_shutdown(ManagerUnits *mu);
+void manager_stop_all(Manager *m);
 /* An orphan was reaped: in process-group mode a stopping unit may be empty now. */
-void manager_units_orphan_reaped(ManagerUnits *mu, pid_t pid);
+void manager_orphan_reaped(Manager *m, pid_t pid);
 /* Unloads, soon, removed units that are inactive and hold nothing any more. */
-void manager_units_schedule_gc(ManagerUnits *mu);
+void manager_schedule_gc(Manager *m);
 /* Called by the service state machine after a unit reached an inactive state. */
-void manager_units_unit_inactive(ManagerUnits *mu, Unit *u);
+void manager_unit_inactive(Manager *m, Unit *u);
 
-/* The operations of the control plane. They take the Manager (whose unit_runtime is this
- * module's state), return 0 or -errno, and on failure may set *ret_message (to be freed)
+/* The operations of the control plane. They take the Manager, return 0 or -errno, and on failure may set *ret_message (to be freed)
  * to a sentence for the client. */
 
 /* Finds a loaded unit, or loads NAME (an instance of a template, too) on demand. */
@@ -78,4 +58,4 @@ bool manager_unit_is_enabled(Manager *m, const char *name);
 int manager_daemon_reload(Manager *m, char **ret_message);
 
 /* Finds the unit a pid belongs to: main or control pid, else cgroup membership. */
-Unit *manager_units_find_by_pid(ManagerUnits *mu, pid_t pid);
+Unit *manager_find_unit_by_pid(Manager *m, pid_t pid);

@@ -45,15 +45,15 @@ void manager_shutdown(Manager *m) {
         manager_notify("STOPPING=1\nSTATUS=Stopping units...");
         /* Ask every active unit to stop. Each reports manager_unit_deactivated() when it is
          * down, and the last one ends the loop. */
-        if (m->unit_runtime)
-                manager_units_shutdown(m->unit_runtime);
+        if (m)
+                manager_stop_all(m);
         manager_check_finished(m);
 }
 
 void manager_reload(Manager *m) {
         log_info("Reloading.");
         manager_notify("RELOADING=1\nSTATUS=Reloading...");
-        if (m->unit_runtime) {
+        if (m) {
                 _cleanup_free_ char *msg = NULL;
                 if (manager_daemon_reload(m, &msg) < 0)
                         log_error("Reload failed: %s", msg ?: "unknown error");
@@ -130,7 +130,8 @@ int manager_new(const ManagerConfig *cfg, Manager **ret) {
         if (manager_copy_config(m, cfg) < 0)
                 return log_oom();
         m->units = hashmap_new();
-        if (!m->units)
+        m->filters = hashmap_new();
+        if (!m->units || !m->filters)
                 return log_oom();
         r = sd_event_default(&m->event);
         if (r < 0)
@@ -148,7 +149,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         /* Units are owned by the unit module, which empties the table. */
-        manager_units_free(m->unit_runtime);
+        manager_units_release(m);
         hashmap_free(m->units);
         reaper_free(m->reaper);
         cgroup_teardown(m->cgroup);
@@ -169,8 +170,8 @@ static void manager_on_orphan_reaped(Reaper *r, const siginfo_t *si, void *userd
         Manager *m = userdata;
         /* In process-group mode, this is where a stopping unit learns that its group may
          * be empty now. */
-        if (m->unit_runtime)
-                manager_units_orphan_reaped(m->unit_runtime, si->si_pid);
+        if (m)
+                manager_orphan_reaped(m, si->si_pid);
 }
 
 int manager_startup(Manager *m) {
@@ -197,16 +198,16 @@ int manager_startup(Manager *m) {
         log_debug("Control socket will be %s.", m->socket_path);
         log_info("Process tracking: %s%s%s.", cgroup_mode_to_string(m->cgroup->mode),
                  m->cgroup->available ? " under " : "", m->cgroup->available ? m->cgroup->base_path : "");
-        r = manager_units_new(m, &m->unit_runtime);
+        r = manager_units_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");
-        (void) manager_units_load_all(m->unit_runtime);
-        return 0;
+        m->started = true;
+        return manager_load_all(m);
 }
 
 void manager_start_enabled(Manager *m) {
         (void) cgroup_remove_stale(m->cgroup);
-        (void) manager_units_start_enabled(m->unit_runtime);
+        (void) manager_start_enabled_units(m);
 }
 
 int manager_run(Manager *m) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 #include "sys/cgroup.h"
@@ -24,9 +25,10 @@
 #include "macro.h"
 #include "sys/reaper.h"
 
-/* Defined by the unit module. */
 typedef struct Unit Unit;
-typedef struct ManagerUnits ManagerUnits;
+typedef struct OutputContext OutputContext;
+typedef struct NotifyServer NotifyServer;
+typedef struct KmsgReader KmsgReader;
 
 /* Most units the daemon holds at once. */
 #define MANAGER_UNITS_MAX 4096U
@@ -49,9 +51,21 @@ typedef struct Manager {
         CgroupContext *cgroup;
         Reaper *reaper;
 
-        Hashmap *units; /* unit name -> Unit; the key is the unit's own name string */
-        ManagerUnits *unit_runtime; /* the unit module's state (manager-units.h) */
+        Hashmap *units;            /* unit name -> Unit; the key is the unit's own name string */
         unsigned n_active;
+        bool started;              /* manager_startup() succeeded: units may be loaded */
+
+        /* The unit module's state (manager-units.c and friends). */
+        Hashmap *filters;          /* compiled filters, shared by units with equal policies */
+        OutputContext *output;     /* per-unit log files; owned */
+        NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
+        KmsgReader *kmsg;          /* seccomp kill records; owned */
+        char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
+        char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
+        uint64_t start_seq;
+        sd_event_source *gc_source; /* frees removed units once they are inactive */
+        char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
+        bool order_busy, order_again;
 
         bool shutdown_requested;
         sd_event_source *sigterm, *sigint, *sighup;

@@ -266,10 +266,10 @@ static const char *const directory_env_names[3] = {
 };
 
 static int directory_base(const Unit *u, int kind, char *buf, size_t size) {
-        const ManagerUnits *m = u->manager;
-        int n = kind == 0 ? snprintf(buf, size, "%s", m->manager->runtime_dir)
-              : kind == 1 ? snprintf(buf, size, "%s", m->manager->state_dir)
-                          : snprintf(buf, size, "%s/log", m->manager->state_dir);
+        const Manager *m = u->manager;
+        int n = kind == 0 ? snprintf(buf, size, "%s", m->runtime_dir)
+              : kind == 1 ? snprintf(buf, size, "%s", m->state_dir)
+                          : snprintf(buf, size, "%s/log", m->state_dir);
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -337,7 +337,7 @@ int service_exec_setup_directories(Unit *u, char **ret_message) {
                 if (directory_base(u, kind, base, sizeof base) < 0)
                         return -ENAMETOOLONG;
                 if (kind == 2)
-                        (void) mkdir(u->manager->manager->state_dir, 0755);
+                        (void) mkdir(u->manager->state_dir, 0755);
                 STRV_FOREACH(d, list) {
                         int r = mkdir_owned(base, *d, mode, u->creds.uid, u->creds.gid);
                         if (r < 0)

@@ -27,7 +27,7 @@
 #include "core/service.h"
 
 static CgroupContext *unit_cgroup(Unit *u) {
-        CgroupContext *c = u->manager->manager->cgroup;
+        CgroupContext *c = u->manager->cgroup;
         return c;
 }
 
@@ -87,7 +87,7 @@ int service_process_prepare(Unit *u, char **ret_message) {
                 u->cgroup_path = NULL;
                 (void) cgroup_service_path(c, u->name, &u->cgroup_path);
                 u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
-                r = cgroup_service_watch(c, u->manager->manager->event, u->name, on_cgroup_empty, u,
+                r = cgroup_service_watch(c, u->manager->event, u->name, on_cgroup_empty, u,
                                          &u->cgroup_source);
                 if (r < 0)
                         log_unit_warning_errno(u->name, r, "Failed to watch cgroup.events, ignoring: %m");
@@ -112,7 +112,7 @@ static void process_exited(UnitProcess *p, int code, int status) {
         p->code = code;
         p->status = status;
         p->pidfd_source = sd_event_source_disable_unref(p->pidfd_source);
-        (void) reaper_untrack(u->manager->manager->reaper, p->pid);
+        (void) reaper_untrack(u->manager->reaper, p->pid);
         if (u->main == p) {
                 u->exec_main_exit_timestamp = now_usec(CLOCK_REALTIME);
                 service_on_main_exited(u, code, status);
@@ -192,7 +192,7 @@ static int on_listener(sd_event_source *s, int fd, uint32_t revents, void *userd
 static void process_watch_listener(UnitProcess *p) {
         if (p->listener_source || !p->exec || p->exec->listener_fd < 0)
                 return;
-        int r = sd_event_add_io(p->unit->manager->manager->event, &p->listener_source,
+        int r = sd_event_add_io(p->unit->manager->event, &p->listener_source,
                                 p->exec->listener_fd, EPOLLIN, on_listener, p);
         if (r < 0)
                 log_unit_error_errno(p->unit->name, r, "Failed to watch the exec gate: %m");
@@ -331,7 +331,7 @@ static int process_open_stdio(Unit *u, ServiceExec *e, int *ret_stdin) {
 }
 
 static int process_watch(UnitProcess *p) {
-        sd_event *e = p->unit->manager->manager->event;
+        sd_event *e = p->unit->manager->event;
         int r = sd_event_add_io(e, &p->pidfd_source, p->pidfd, EPOLLIN, on_pidfd, p);
         if (r < 0)
                 return r;
@@ -396,7 +396,7 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
                 return r;
         if (u->output && is_main)
                 output_set_pid(u->output, exec->pid);
-        r = reaper_track(u->manager->manager->reaper, exec->pid);
+        r = reaper_track(u->manager->reaper, exec->pid);
         if (r < 0)
                 log_unit_warning_errno(u->name, r, "Failed to track pid %d: %m", (int) exec->pid);
 
@@ -499,7 +499,7 @@ static int adopt(Unit *u, pid_t pid) {
         p->pidfd = pidfd;
         /* Re-parented to us (we are a subreaper) once its parent exits: its status is ours
          * to collect, not the orphan reaper's. */
-        (void) reaper_track(u->manager->manager->reaper, pid);
+        (void) reaper_track(u->manager->reaper, pid);
         if (u->main && !u->main->exited)
                 u->main->is_main = false;
         if (u->output)

@@ -51,8 +51,8 @@ static void service_release(Unit *u) {
                 return;
         u->holds_activity = false;
         if (u->removed)
-                manager_units_schedule_gc(u->manager);
-        manager_unit_deactivated(u->manager->manager);
+                manager_schedule_gc(u->manager);
+        manager_unit_deactivated(u->manager);
 }
 
 static int on_release_timer(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -62,7 +62,7 @@ static int on_release_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 
 void service_check_release(Unit *u) {
         if (u->removed && state_is_inactive(u->state))
-                manager_units_schedule_gc(u->manager);
+                manager_schedule_gc(u->manager);
         if (!u->holds_activity || !state_is_inactive(u->state))
                 return;
         if (!service_output_pending(u)) {
@@ -72,7 +72,7 @@ void service_check_release(Unit *u) {
         if (u->release_timer)
                 return;
         uint64_t now;
-        sd_event *e = u->manager->manager->event;
+        sd_event *e = u->manager->event;
         (void) sd_event_now(e, CLOCK_MONOTONIC, &now);
         if (sd_event_add_time(e, &u->release_timer, CLOCK_MONOTONIC, now + UNIT_OUTPUT_GRACE_USEC, 0,
                               on_release_timer, u) < 0)
@@ -86,7 +86,7 @@ static void service_set_state(Unit *u, ServiceState state) {
         u->state_change_timestamp = now_usec(CLOCK_REALTIME);
         if (!state_is_inactive(state) && !u->holds_activity) {
                 u->holds_activity = true;
-                manager_unit_activated(u->manager->manager);
+                manager_unit_activated(u->manager);
         }
         if (!state_is_inactive(state))
                 u->release_timer = sd_event_source_disable_unref(u->release_timer);
@@ -104,7 +104,7 @@ static void service_set_state(Unit *u, ServiceState state) {
                         u->stdio_fds[i] = safe_close(u->stdio_fds[i]);
         if (!state_is_inactive(old) && state_is_inactive(state)) {
                 u->inactive_enter_timestamp = u->state_change_timestamp;
-                manager_units_unit_inactive(u->manager, u);
+                manager_unit_inactive(u->manager, u);
                 service_check_release(u);
         }
         /* A unit that finished starting or stopping may release units ordered after (or,
@@ -123,7 +123,7 @@ static void service_set_result(Unit *u, ServiceResult f) {
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata);
 
 static void service_arm_timer(Unit *u, usec_t relative) {
-        sd_event *e = u->manager->manager->event;
+        sd_event *e = u->manager->event;
         uint64_t now;
         int r;
 
@@ -212,7 +212,7 @@ static bool service_shall_restart(const Unit *u) {
 
         /* An explicit stop never restarts, nor does a hit start limit, nor a daemon on its
          * way out. */
-        if (u->forbid_restart || u->manager->manager->shutdown_requested)
+        if (u->forbid_restart || u->manager->shutdown_requested)
                 return false;
         /* systemd.service(5): RestartPreventExitStatus= wins over Restart=, and
          * RestartForceExitStatus= restarts whatever Restart= says. Both look at the main
@@ -514,7 +514,7 @@ int service_start(Unit *u, char **ret_message) {
         if (u->load_state != UNIT_LOADED && !u->pending)
                 return set_message(ret_message, "Unit %s is not loaded properly (%s).", u->name,
                                unit_load_state_to_string(u->load_state)), -ENOEXEC;
-        if (u->manager->manager->shutdown_requested)
+        if (u->manager->shutdown_requested)
                 return set_message(ret_message, "The daemon is shutting down."), -ESHUTDOWN;
         switch (unit_active_state(u)) {
         case UNIT_ACTIVE:
@@ -613,7 +613,7 @@ static void service_forking_adopt(Unit *u) {
         if (r == -ENOENT && u->config->pid_file) {
                 /* Daemons often write the PID file after the parent exited: look again,
                  * until TimeoutStartSec= ends the wait. */
-                sd_event *e = u->manager->manager->event;
+                sd_event *e = u->manager->event;
                 uint64_t now;
                 (void) sd_event_now(e, CLOCK_MONOTONIC, &now);
                 if (sd_event_add_time(e, &u->pid_file_timer, CLOCK_MONOTONIC,
@@ -871,7 +871,7 @@ static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
 
 static void service_arm_watchdog(Unit *u) {
         usec_t w = u->config->watchdog_sec;
-        sd_event *e = u->manager->manager->event;
+        sd_event *e = u->manager->event;
 
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
         if (w == 0 || w == USEC_INFINITY)
@@ -909,7 +909,7 @@ static void service_notify_ready(Unit *u) {
  * than USEC from now. It only ever moves the deadline later, as in systemd; a service that
  * wants more has to send it again in time. */
 static void service_extend_timeout(Unit *u, const char *v) {
-        sd_event *e = u->manager->manager->event;
+        sd_event *e = u->manager->event;
         unsigned long long usec;
         uint64_t now, deadline;
 

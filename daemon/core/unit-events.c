@@ -77,10 +77,10 @@ static int notify_fields(const NotifyMessage *n, char ***ret) {
 }
 
 static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n, void *userdata) {
-        ManagerUnits *mu = userdata;
+        Manager *m = userdata;
         _cleanup_strv_free_ char **fields = NULL;
 
-        Unit *u = manager_units_find_by_pid(mu, sender);
+        Unit *u = manager_find_unit_by_pid(m, sender);
         if (!u) {
                 log_debug("Notification from pid %d, which belongs to no unit, ignoring.", (int) sender);
                 return;
@@ -106,17 +106,17 @@ void unit_events_setup_logging(void) {
         io_log_set_max_priority(log_get_max_level());
 }
 
-int unit_events_setup_notify(ManagerUnits *mu) {
+int unit_events_setup_notify(Manager *m) {
         _cleanup_free_ char *path = NULL;
         int r;
 
-        if (asprintf(&path, "%s/notify", mu->manager->runtime_dir) < 0)
+        if (asprintf(&path, "%s/notify", m->runtime_dir) < 0)
                 return -ENOMEM;
-        r = notify_server_new(mu->manager->event, path, on_notify, mu, &mu->notify);
+        r = notify_server_new(m->event, path, on_notify, m, &m->notify);
         if (r < 0)
                 return log_warning_errno(r, "Failed to set up the notify socket %s, Type=notify will not work: %m",
                                          path);
-        mu->notify_socket = TAKE_PTR(path);
+        m->notify_socket = TAKE_PTR(path);
         return 0;
 }
 
@@ -134,16 +134,16 @@ static void on_kmsg(KmsgReader *r, const SeccompAudit *a, void *userdata) {
         unit_events_seccomp_kill(userdata, a->pid, name);
 }
 
-int unit_events_setup_kmsg(ManagerUnits *mu) {
-        int r = kmsg_open(mu->manager->event, on_kmsg, mu, &mu->kmsg);
+int unit_events_setup_kmsg(Manager *m) {
+        int r = kmsg_open(m->event, on_kmsg, m, &m->kmsg);
         if (r < 0)
                 return log_warning_errno(r, "Failed to read %s, seccomp kills will not name the syscall: %m",
                                          KMSG_PATH);
         return 0;
 }
 
-void unit_events_seccomp_kill(ManagerUnits *mu, pid_t pid, const char *syscall) {
-        Unit *u = manager_units_find_by_pid(mu, pid);
+void unit_events_seccomp_kill(Manager *m, pid_t pid, const char *syscall) {
+        Unit *u = manager_find_unit_by_pid(m, pid);
         if (!u) {
                 log_debug("Seccomp killed pid %d (%s), which belongs to no unit.", (int) pid, syscall);
                 return;

@@ -74,7 +74,7 @@ DEFINE_STRING_TABLE_LOOKUP(unit_active_state, UnitActiveState, unit_active_state
 DEFINE_STRING_TABLE_LOOKUP(service_state, ServiceState, service_state_table, _SERVICE_STATE_MAX)
 DEFINE_STRING_TABLE_LOOKUP(service_result, ServiceResult, service_result_table, _SERVICE_RESULT_MAX)
 
-int unit_new(ManagerUnits *m, const char *name, Unit **ret) {
+int unit_new(Manager *m, const char *name, Unit **ret) {
         _cleanup_(unit_freep) Unit *u = calloc(1, sizeof(Unit));
         if (!u)
                 return -ENOMEM;
@@ -321,11 +321,11 @@ static void format_timestamp(usec_t t, char *buf, size_t size) {
 }
 
 void unit_log_line(Unit *u, const char *fmt, ...) {
-        ManagerUnits *m = u->manager;
+        Manager *m = u->manager;
         char path[4096], text[2048], line[4096], ts[64];
         va_list ap;
 
-        if (!m || !m->manager->state_dir)
+        if (!m || !m->state_dir)
                 return;
         va_start(ap, fmt);
         vsnprintf(text, sizeof text, fmt, ap);
@@ -338,9 +338,9 @@ void unit_log_line(Unit *u, const char *fmt, ...) {
                          (int) u->main_pid, text);
         if (n < 0)
                 return;
-        snprintf(path, sizeof path, "%s/logs", m->manager->state_dir);
+        snprintf(path, sizeof path, "%s/logs", m->state_dir);
         (void) mkdir(path, 0755);
-        snprintf(path, sizeof path, "%s/logs/%s.log", m->manager->state_dir, u->name);
+        snprintf(path, sizeof path, "%s/logs/%s.log", m->state_dir, u->name);
         _cleanup_close_ int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
         if (fd < 0 || write(fd, line, MIN((size_t) n, sizeof line - 1)) < 0)
                 log_unit_debug_errno(u->name, errno, "Failed to append to unit log, ignoring: %m");
@@ -482,7 +482,7 @@ int unit_status_dump(Unit *u, FILE *f) {
 }
 
 static int status_path(Unit *u, const char *suffix, char *buf, size_t size) {
-        int n = snprintf(buf, size, "%s/units/%s.status%s", u->manager->manager->runtime_dir, u->name,
+        int n = snprintf(buf, size, "%s/units/%s.status%s", u->manager->runtime_dir, u->name,
                          suffix);
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
@@ -491,9 +491,9 @@ void unit_write_status_file(Unit *u) {
         char dir[4096], path[4096], tmp[4096];
         int r;
 
-        if (!u->manager || !u->manager->manager->runtime_dir)
+        if (!u->manager || !u->manager->runtime_dir)
                 return;
-        snprintf(dir, sizeof dir, "%s/units", u->manager->manager->runtime_dir);
+        snprintf(dir, sizeof dir, "%s/units", u->manager->runtime_dir);
         (void) mkdir(dir, 0755);
         if (status_path(u, "", path, sizeof path) < 0 || status_path(u, ".tmp", tmp, sizeof tmp) < 0)
                 return;
@@ -516,7 +516,7 @@ void unit_write_status_file(Unit *u) {
 
 void unit_remove_status_file(Unit *u) {
         char path[4096];
-        if (u->manager && u->manager->manager->runtime_dir && status_path(u, "", path, sizeof path) >= 0)
+        if (u->manager && u->manager->runtime_dir && status_path(u, "", path, sizeof path) >= 0)
                 (void) unlink(path);
 }
 

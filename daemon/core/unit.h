@@ -23,7 +23,7 @@
 #include "unit-config.h"
 #include "unit-file.h"
 
-typedef struct ManagerUnits ManagerUnits;
+typedef struct Manager Manager;
 typedef struct Policy Policy;
 typedef struct FilterEntry FilterEntry;
 typedef struct OutputStream OutputStream;
@@ -134,7 +134,7 @@ typedef struct UnitDenialCounter {
 } UnitDenialCounter;
 
 typedef struct Unit {
-        ManagerUnits *manager;
+        Manager *manager;
         char *name;
 
         UnitLoadState load_state;
@@ -223,7 +223,7 @@ const char *service_result_to_string(ServiceResult r);
 int service_result_from_string(const char *s);
 
 /* Creates an empty unit in state dead, load state not-found. */
-int unit_new(ManagerUnits *m, const char *name, Unit **ret);
+int unit_new(Manager *m, const char *name, Unit **ret);
 /* Frees everything, the processes' fds included. Does not kill or reap. */
 Unit *unit_free(Unit *u);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Unit *, unit_free);

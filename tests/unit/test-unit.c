@@ -20,7 +20,6 @@
 typedef struct Fixture {
         char dir[64];
         Manager manager;
-        ManagerUnits mu;
         Unit *unit;
 } Fixture;
 
@@ -31,8 +30,7 @@ static int setup(void **state) {
         assert_non_null(mkdtemp(f->dir));
         f->manager.runtime_dir = f->dir;
         f->manager.state_dir = f->dir;
-        f->mu.manager = &f->manager;
-        assert_int_equal(unit_new(&f->mu, "demo.service", &f->unit), 0);
+        assert_int_equal(unit_new(&f->manager, "demo.service", &f->unit), 0);
         *state = f;
         return 0;
 }
