@@ -272,6 +272,11 @@ static bool syscall_plainly_allowed(const Policy *p, const char *syscall) {
         return a.type <= POLICY_ACTION_LOG && !policy_has_conditions(p, syscall);
 }
 
+bool policy_is_empty(const Policy *p) {
+        return p->default_action.type == POLICY_ACTION_ALLOW && p->n_rules == 0 &&
+               p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
+}
+
 bool policy_denies_exec(const Policy *p) {
         return !syscall_plainly_allowed(p, "execve") || !syscall_plainly_allowed(p, "execveat");
 }

@@ -154,6 +154,9 @@ bool policy_has_arch(const Policy *p, uint32_t arch);
 /* Whether libseccomp knows SYSCALL on at least one of P's ABIs. */
 bool policy_syscall_known(const Policy *p, const char *syscall);
 
+/* True when the policy restricts nothing: no filter needs to be loaded. */
+bool policy_is_empty(const Policy *p);
+
 /* True when launching needs the exec gate: execve or execveat is not plainly allowed. */
 bool policy_denies_exec(const Policy *p);
 

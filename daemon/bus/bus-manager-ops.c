@@ -27,6 +27,7 @@
 #include "core/service.h"
 #include "strv.h"
 #include "core/unit.h"
+#include "core/unit-load.h"
 #include "utf8.h"
 
 #define TRANSIENT_FILE "(transient)"
@@ -477,204 +478,27 @@ static int transient_file(const BusTransientSpec *spec, UnitFile **ret, char **r
         return 0;
 }
 
-/* ---- the transient policy cache ---- */
-
-#define TRANSIENT_CACHE_SIZE 16u
-
-/* A hit hands the cached Policy itself to the new unit, and the copy for the next hit is
- * made after the reply went out (bus_ops_cache_refill(), from the bus's post source), so
- * copying a policy of a few hundred rules stays off the path of `run --wait`. */
-typedef struct BusOpsCacheEntry {
-        char *key;               /* the properties, as "KEY\x1fVALUE\x1e..." */
-        Policy *policy;          /* NULL while lent to refill_unit, or when that unit went */
-        char *refill_unit;       /* the unit to copy the policy back from */
-        FilterEntry *filters;    /* NULL for an empty policy */
-} BusOpsCacheEntry;
-
-struct BusOpsCache {
-        BusOpsCacheEntry entries[TRANSIENT_CACHE_SIZE]; /* most recently used first */
-        size_t n;
-};
-
-static void cache_entry_done(BusOpsCacheEntry *e) {
-        free(e->key);
-        free(e->refill_unit);
-        policy_free(e->policy);
-        filter_entry_unref(e->filters);
-        *e = (BusOpsCacheEntry) {};
-}
-
-BusOpsCache *bus_ops_cache_free(BusOpsCache *c) {
-        for (size_t i = 0; c && i < c->n; i++)
-                cache_entry_done(&c->entries[i]);
-        free(c);
-        return NULL;
-}
-
-void bus_ops_cache_refill(Manager *m, BusOpsCache *c) {
-        for (size_t i = 0; c && i < c->n; i++) {
-                BusOpsCacheEntry *e = &c->entries[i];
-                Unit *u;
-
-                if (!e->refill_unit)
-                        continue;
-                u = ops_ready(m) ? manager_get_unit(m, e->refill_unit) : NULL;
-                if (u && u->policy && !e->policy)
-                        (void) policy_copy(u->policy, &e->policy); /* on failure: rebuilt next time */
-                free(e->refill_unit);
-                e->refill_unit = NULL;
-        }
-}
-
-static int cache_key(const BusTransientSpec *spec, char **ret) {
-        size_t n = 1;
-        char *k, *p;
-
-        for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++)
-                n += strlen(spec->property_keys[i]) + strlen(spec->property_values[i]) + 2;
-        k = p = malloc(n);
-        if (!k)
-                return -ENOMEM;
-        for (size_t i = 0; spec->property_keys && spec->property_keys[i]; i++)
-                p += sprintf(p, "%s\x1f%s\x1e", spec->property_keys[i], spec->property_values[i]);
-        *p = '\0';
-        *ret = k;
-        return 0;
-}
-
-/* Moves entry i to the front and returns it. */
-static BusOpsCacheEntry *cache_touch(BusOpsCache *c, size_t i) {
-        BusOpsCacheEntry e = c->entries[i];
-
-        memmove(c->entries + 1, c->entries, i * sizeof(BusOpsCacheEntry));
-        c->entries[0] = e;
-        return &c->entries[0];
-}
-
-static BusOpsCacheEntry *cache_find(BusOpsCache *c, const char *key) {
-        for (size_t i = 0; c && i < c->n; i++)
-                if (streq(c->entries[i].key, key))
-                        return cache_touch(c, i);
-        return NULL;
-}
-
-/* The entry for key (taken over), new or found, at the front; NULL on allocation failure,
- * which only means no caching. */
-static BusOpsCacheEntry *cache_entry_for(BusOpsCache **cache, char *key) {
-        BusOpsCacheEntry *e = cache_find(*cache, key);
-        BusOpsCache *c = *cache;
-
-        if (e) {
-                free(key);
-                return e;
-        }
-        if (!c && !(c = *cache = calloc(1, sizeof(BusOpsCache)))) {
-                free(key);
-                return NULL;
-        }
-        if (c->n == TRANSIENT_CACHE_SIZE)
-                cache_entry_done(&c->entries[--c->n]);
-        c->entries[c->n] = (BusOpsCacheEntry) { .key = key };
-        return cache_touch(c, c->n++);
-}
-
-/* Lends the unit's policy to the cache: it is copied back once the reply is out. */
-static void cache_lend(BusOpsCacheEntry *e, const Unit *u) {
-        free(e->refill_unit);
-        e->refill_unit = strdup(u->name);
-        if (!e->filters && u->filters)
-                e->filters = filter_entry_ref(u->filters);
-}
-
-static bool policy_is_empty(const Policy *p) {
-        return p->default_action.type == POLICY_ACTION_ALLOW && p->n_rules == 0 &&
-               p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
-}
-
-static bool diags_have_error(const DiagList *l) {
-        for (size_t i = 0; i < l->n; i++)
-                if (l->items[i].level == DIAG_ERROR)
-                        return true;
-        return false;
-}
-
-/* The policy and compiled filters of a transient unit: from the cache when the same
- * properties were seen lately, else built and compiled (and cached when clean). */
-static int transient_policy(Manager *m, Unit *u, const BusTransientSpec *spec) {
-        _cleanup_free_ char *key = NULL;
-        BusOpsCacheEntry *e;
-        int r;
-
-        r = cache_key(spec, &key);
-        if (r < 0)
-                return r;
-        e = spec->cache ? cache_find(*spec->cache, key) : NULL;
-        if (e && e->policy) {
-                u->policy = TAKE_PTR(e->policy);
-                if (e->filters)
-                        u->filters = filter_entry_ref(e->filters);
-                cache_lend(e, u);
-                return 0;
-        }
-        r = policy_build(u->file, &u->load_diags, &u->policy);
-        if (r >= 0 && !policy_is_empty(u->policy))
-                r = filter_cache_get(m->filters, u->policy, &u->filters);
-        if (r >= 0 && spec->cache && !diags_have_error(&u->load_diags) &&
-            (e = cache_entry_for(spec->cache, TAKE_PTR(key))))
-                cache_lend(e, u);
-        return r;
-}
-
-/* Parses and checks the transient unit as the loader does a unit from disk; the first error
- * becomes the message. */
-static int transient_load(Manager *m, Unit *u, const BusTransientSpec *spec, char **ret_message) {
-        int r = unit_config_parse(u->file, &u->load_diags, &u->config);
-
-        if (r >= 0 && !diags_have_error(&u->load_diags))
-                r = transient_policy(m, u, spec);
-        if (r >= 0)
-                r = unit_resolve_creds(u);
-        for (size_t i = 0; i < u->load_diags.n; i++) {
-                const Diag *d = &u->load_diags.items[i];
-                if (d->level != DIAG_ERROR)
-                        continue;
-                if (ret_message && asprintf(ret_message, "%s:%u: %s%s%s", d->file ? d->file : "-p", d->line,
-                                            d->key ? d->key : "", d->key ? ": " : "", d->message) < 0)
-                        *ret_message = NULL;
-                return r < 0 ? r : -EINVAL;
-        }
-        if (r < 0)
-                return r;
-        u->load_state = UNIT_LOADED;
-        return 0;
-}
-
 int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message) {
-        _cleanup_(unit_freep) Unit *u = NULL;
-        Unit *added;
+        UnitFile *file = NULL;
+        Unit *u;
         int r;
 
         if (!ops_ready(m))
                 return not_running(ret_message);
         if (manager_get_unit(m, spec->name))
                 return set_message_errno(ret_message, -EEXIST, "Unit %s already exists.", spec->name);
-        r = unit_new(m, spec->name, &u);
-        if (r >= 0)
-                r = transient_file(spec, &u->file, ret_message);
-        if (r >= 0)
-                r = transient_load(m, u, spec, ret_message);
-        if (r >= 0)
-                r = transient_stdio(u, spec);
+        r = transient_file(spec, &file, ret_message);
         if (r < 0)
                 return r;
-        r = manager_add_unit(m, u->name, u);
+        r = unit_load_transient(m, spec->name, file, &u, ret_message);
         if (r < 0)
                 return r;
-        added = TAKE_PTR(u);
-        r = service_start(added, ret_message);
+        r = transient_stdio(u, spec);
+        if (r >= 0)
+                r = service_start(u, ret_message);
         if (r < 0 && r != -EALREADY) {
-                (void) manager_remove_unit(m, added->name);
-                unit_free(added);
+                (void) manager_remove_unit(m, u->name);
+                unit_free(u);
                 return r;
         }
         return 0;

@@ -63,14 +63,6 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path);
  * -ENOENT without a log. */
 int bus_ops_log_tail(Manager *m, const char *name, unsigned n, uint64_t max_bytes, FILE *out);
 
-/* Policies and compiled filters of recent transient units, kept so that the next run with the
- * same properties neither parses its policy nor compiles its filter again. Opaque; NULL until
- * first used; freed by the Bus (before the Manager). */
-typedef struct BusOpsCache BusOpsCache;
-BusOpsCache *bus_ops_cache_free(BusOpsCache *c);
-/* Finishes what a cache hit started (see bus-manager-ops.c); call when idle. */
-void bus_ops_cache_refill(Manager *m, BusOpsCache *c);
-
 /* What StartTransient asks for. The fds are owned by the caller; -1 when not passed. */
 typedef struct BusTransientSpec {
         const char *name;              /* full unit name, already validated */
@@ -79,7 +71,6 @@ typedef struct BusTransientSpec {
         char **argv;                   /* ExecStart= command, argv[0] an absolute path or a name */
         int stdin_fd, stdout_fd, stderr_fd;
         bool collect;                  /* unload once inactive, even when failed */
-        BusOpsCache **cache;
 } BusTransientSpec;
 
 int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message);

@@ -213,7 +213,6 @@ static int transient_start(BusConnection *c, TransientArgs *a, sd_bus_error *err
                 .stdout_fd = a->fds[1],
                 .stderr_fd = a->fds[2],
                 .collect = a->collect,
-                .cache = &c->bus->ops_cache,
         };
         r = bus_ops_start_transient(c->bus->manager, &spec, &msg);
         if (r < 0)

@@ -444,7 +444,6 @@ static int bus_on_post(sd_event_source *s, void *userdata) {
 
         bus_kick_fresh(b);
         bus_announce_changes(b);
-        bus_ops_cache_refill(b->manager, b->ops_cache);
         return 0;
 }
 
@@ -504,7 +503,6 @@ Bus *bus_free(Bus *b) {
                 bus_transient_free(t);
         hashmap_free(b->transient);
         strv_free(b->unload);
-        bus_ops_cache_free(b->ops_cache);
         sd_event_unref(b->event);
         free(b->socket_path);
         free(b);

@@ -80,7 +80,6 @@ struct Bus {
         Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
         char **unload;               /* transient units to unload after this announcement pass */
         unsigned transient_counter;  /* for "run-uN.service" */
-        struct BusOpsCache *ops_cache; /* transient policies kept warm (bus-manager-ops.h) */
         sd_event_source *post_source;
 };
 

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "exec/filter-cache.h"
 #include "sys/kmsg.h"
 #include "sys/log.h"
 #include "core/manager-order.h"
@@ -18,12 +17,11 @@
 #include "core/manager.h"
 #include "io/notify.h"
 #include "io/output.h"
-#include "policy-build.h"
-#include "policy.h"
 #include "core/service.h"
 #include "message.h"
 #include "strv.h"
 #include "core/unit-events.h"
+#include "core/unit-load.h"
 
 static void closedirp(DIR **d) {
         if (*d)
@@ -73,81 +71,6 @@ void manager_units_release(Manager *m) {
 
 /* ---- loading ---- */
 
-static void unit_log_diags(Unit *u) {
-        for (size_t i = 0; i < u->load_diags.n; i++) {
-                const Diag *d = &u->load_diags.items[i];
-                int level = d->level == DIAG_ERROR ? LOG_ERR : d->level == DIAG_WARNING ? LOG_WARNING : LOG_INFO;
-                log_unit_full(u->name, level, "%s:%u: %s%s%s", d->file ?: "(unknown)", d->line,
-                              d->key ?: "", d->key ? ": " : "", d->message);
-        }
-}
-
-static bool policy_is_empty(const Policy *p) {
-        return p->default_action.type == POLICY_ACTION_ALLOW && p->n_rules == 0 &&
-               p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
-}
-
-/* Fills U from disk. The load state says how it went; only allocation failures return < 0. */
-static int unit_load_from_disk(Manager *m, Unit *u) {
-        char **search = m->units_dirs;
-        int r;
-
-        r = unit_file_load(u->name, search, &u->load_diags, &u->file);
-        if (r == -ENOENT || r == -ERFKILL || r == -EINVAL) {
-                u->load_state = r == -ERFKILL ? UNIT_MASKED : r == -ENOENT ? UNIT_NOT_FOUND : UNIT_ERROR;
-                u->load_error = r;
-                return 0;
-        }
-        if (r == -ENOMEM)
-                return r;
-        u->load_state = UNIT_ERROR;
-        u->load_error = r < 0 ? r : 0;
-        if (r < 0 || !u->file)
-                return 0;
-        r = unit_config_parse(u->file, &u->load_diags, &u->config);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return u->load_error = r, 0;
-        r = policy_build(u->file, &u->load_diags, &u->policy);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return u->load_error = r, 0;
-        r = unit_resolve_creds(u);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return u->load_error = r, 0;
-        if (!policy_is_empty(u->policy)) {
-                r = filter_cache_get(m->filters, u->policy, &u->filters);
-                if (r < 0) {
-                        (void) diag_add(&u->load_diags, DIAG_ERROR, u->file->fragment, 0, NULL,
-                                        "Failed to compile the seccomp filter: %s", strerror(-r));
-                        return u->load_error = r, 0;
-                }
-        }
-        u->load_state = UNIT_LOADED;
-        u->load_error = 0;
-        return 0;
-}
-
-static int unit_load_new(Manager *m, const char *name, Unit **ret) {
-        _cleanup_(unit_freep) Unit *u = NULL;
-        int r = unit_new(m, name, &u);
-        if (r < 0)
-                return r;
-        r = unit_load_from_disk(m, u);
-        if (r < 0)
-                return r;
-        if (u->load_state != UNIT_NOT_FOUND)
-                unit_log_diags(u);
-        if (u->load_state != UNIT_LOADED && u->load_state != UNIT_NOT_FOUND)
-                log_unit_warning(u->name, "Failed to load: %s.", unit_load_state_to_string(u->load_state));
-        *ret = TAKE_PTR(u);
-        return 0;
-}
-
 static int manager_add_loaded(Manager *m, Unit *u) {
         int r = manager_add_unit(m, u->name, u);
         if (r < 0)
@@ -191,7 +114,7 @@ int manager_load_all(Manager *m) {
                 if (manager_get_unit(m, *n))
                         continue;
                 Unit *u;
-                r = unit_load_new(m, *n, &u);
+                r = unit_load_from_disk(m, *n, &u);
                 if (r < 0) {
                         log_unit_error_errno(*n, r, "Failed to load unit, skipping: %m");
                         continue;
@@ -216,7 +139,7 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
         }
         if (!service_name_valid(name) || name_is_template(name))
                 return set_message(ret_message, "Invalid unit name '%s'.", name), -EINVAL;
-        r = unit_load_new(m, name, &u);
+        r = unit_load_from_disk(m, name, &u);
         if (r < 0)
                 return set_message(ret_message, "Failed to load %s: %s", name, strerror(-r)), r;
         if (u->load_state == UNIT_NOT_FOUND) {
@@ -416,7 +339,7 @@ void manager_unit_inactive(Manager *m, Unit *u) {
  * running with its old configuration and takes the new one at its next start. */
 static int reload_one(Manager *m, Unit *u) {
         Unit *fresh;
-        int r = unit_load_new(m, u->name, &fresh);
+        int r = unit_load_from_disk(m, u->name, &fresh);
         if (r < 0)
                 return r;
         if (fresh->load_state == UNIT_NOT_FOUND) {

@@ -91,12 +91,12 @@ static int setup(void **state) {
         snprintf(st, sizeof st, "%s/state", dir);
         snprintf(rt, sizeof rt, "%s/run", dir);
         assert_int_equal(mkdir(units, 0755), 0);
-        write_file("units/m-sleep.service",
+        write_file("units/mu-sleep.service",
                    "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n");
-        write_file("units/m-reload.service",
+        write_file("units/mu-reload.service",
                    "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/echo reloaded $MAINPID\n");
-        write_file("units/m-bad.service", "[Service]\nExecStart=relative/path\n");
-        write_file("units/m-tmpl@.service", "[Service]\nExecStart=/bin/echo instance %i\n");
+        write_file("units/mu-bad.service", "[Service]\nExecStart=relative/path\n");
+        write_file("units/mu-tmpl@.service", "[Service]\nExecStart=/bin/echo instance %i\n");
 
         sigset_t mask;
         sigemptyset(&mask);
@@ -130,90 +130,90 @@ static int teardown(void **state) {
 
 static void test_errors(void **state) {
         _cleanup_free_ char *msg = NULL;
-        assert_int_equal(manager_start_unit(m, "m-nope.service", &msg), -ENOENT);
+        assert_int_equal(manager_start_unit(m, "mu-nope.service", &msg), -ENOENT);
         assert_non_null(msg);
-        assert_non_null(strstr(msg, "m-nope.service"));
+        assert_non_null(strstr(msg, "mu-nope.service"));
         free(TAKE_PTR(msg));
-        assert_int_equal(manager_start_unit(m, "m-bad.service", &msg), -ENOEXEC);
+        assert_int_equal(manager_start_unit(m, "mu-bad.service", &msg), -ENOEXEC);
         assert_non_null(strstr(msg, "not loaded properly"));
         free(TAKE_PTR(msg));
         assert_int_equal(manager_start_unit(m, "../etc/passwd", &msg), -EINVAL);
         free(TAKE_PTR(msg));
-        assert_int_equal(manager_stop_unit(m, "m-nope.service", &msg), -ENOENT);
+        assert_int_equal(manager_stop_unit(m, "mu-nope.service", &msg), -ENOENT);
         free(TAKE_PTR(msg));
-        assert_int_equal(manager_reload_unit(m, "m-sleep.service", &msg), -ENOTCONN);
+        assert_int_equal(manager_reload_unit(m, "mu-sleep.service", &msg), -ENOTCONN);
         free(TAKE_PTR(msg));
-        assert_int_equal(manager_get_unit(m, "m-bad.service")->load_state, UNIT_ERROR);
+        assert_int_equal(manager_get_unit(m, "mu-bad.service")->load_state, UNIT_ERROR);
 }
 
 static void test_start_restart_kill(void **state) {
         _cleanup_free_ char *msg = NULL;
-        assert_int_equal(manager_start_unit(m, "m-sleep.service", &msg), 0);
-        Unit *u = run_until_state("m-sleep.service", SERVICE_RUNNING);
+        assert_int_equal(manager_start_unit(m, "mu-sleep.service", &msg), 0);
+        Unit *u = run_until_state("mu-sleep.service", SERVICE_RUNNING);
         pid_t first = u->main_pid;
         assert_true(first > 0);
         /* Starting an active unit is not an error. */
-        assert_int_equal(manager_start_unit(m, "m-sleep.service", &msg), 0);
+        assert_int_equal(manager_start_unit(m, "mu-sleep.service", &msg), 0);
 
-        assert_int_equal(manager_restart_unit(m, "m-sleep.service", &msg), 0);
+        assert_int_equal(manager_restart_unit(m, "mu-sleep.service", &msg), 0);
         for (int i = 0; i < 1000 && !(u->state == SERVICE_RUNNING && u->main_pid != first); i++)
                 assert_true(sd_event_run(m->event, 10 * 1000) >= 0);
         assert_int_equal(u->state, SERVICE_RUNNING);
         assert_int_not_equal(u->main_pid, first);
 
-        assert_int_equal(manager_kill_unit(m, "m-sleep.service", SIGKILL, &msg), 0);
-        run_until_state("m-sleep.service", SERVICE_FAILED);
+        assert_int_equal(manager_kill_unit(m, "mu-sleep.service", SIGKILL, &msg), 0);
+        run_until_state("mu-sleep.service", SERVICE_FAILED);
         assert_int_equal(u->result, SERVICE_FAILURE_SIGNAL);
-        assert_int_equal(manager_kill_unit(m, "m-sleep.service", SIGTERM, &msg), -ESRCH);
+        assert_int_equal(manager_kill_unit(m, "mu-sleep.service", SIGTERM, &msg), -ESRCH);
         free(TAKE_PTR(msg));
-        assert_int_equal(manager_reset_failed(m, "m-sleep.service", &msg), 0);
+        assert_int_equal(manager_reset_failed(m, "mu-sleep.service", &msg), 0);
         assert_int_equal(u->state, SERVICE_DEAD);
         assert_int_equal(u->result, SERVICE_SUCCESS);
 }
 
 static void test_reload_stop(void **state) {
         _cleanup_free_ char *msg = NULL;
-        assert_int_equal(manager_start_unit(m, "m-reload.service", &msg), 0);
-        Unit *u = run_until_state("m-reload.service", SERVICE_RUNNING);
+        assert_int_equal(manager_start_unit(m, "mu-reload.service", &msg), 0);
+        Unit *u = run_until_state("mu-reload.service", SERVICE_RUNNING);
         char want[64];
         snprintf(want, sizeof want, "stdout: reloaded %d\n", (int) u->main_pid);
-        assert_int_equal(manager_reload_unit(m, "m-reload.service", &msg), 0);
+        assert_int_equal(manager_reload_unit(m, "mu-reload.service", &msg), 0);
         assert_int_equal(u->state, SERVICE_RELOAD);
-        run_until("m-reload.service", log_has, want);
-        run_until_state("m-reload.service", SERVICE_RUNNING);
+        run_until("mu-reload.service", log_has, want);
+        run_until_state("mu-reload.service", SERVICE_RUNNING);
         assert_int_equal(u->reload_result, SERVICE_SUCCESS);
 
-        assert_int_equal(manager_stop_unit(m, "m-reload.service", &msg), 0);
-        run_until_state("m-reload.service", SERVICE_DEAD);
+        assert_int_equal(manager_stop_unit(m, "mu-reload.service", &msg), 0);
+        run_until_state("mu-reload.service", SERVICE_DEAD);
         /* Stopping an inactive unit is not an error either. */
-        assert_int_equal(manager_stop_unit(m, "m-reload.service", &msg), 0);
+        assert_int_equal(manager_stop_unit(m, "mu-reload.service", &msg), 0);
 }
 
 static void test_template_instance(void **state) {
         _cleanup_free_ char *msg = NULL;
         /* Templates are loaded only when an instance is asked for by name. */
-        assert_null(manager_get_unit(m, "m-tmpl@.service"));
-        assert_int_equal(manager_start_unit(m, "m-tmpl@.service", &msg), -EINVAL);
+        assert_null(manager_get_unit(m, "mu-tmpl@.service"));
+        assert_int_equal(manager_start_unit(m, "mu-tmpl@.service", &msg), -EINVAL);
         free(TAKE_PTR(msg));
-        assert_int_equal(manager_start_unit(m, "m-tmpl@one.service", &msg), 0);
-        Unit *u = run_until("m-tmpl@one.service", log_has, "stdout: instance one\n");
+        assert_int_equal(manager_start_unit(m, "mu-tmpl@one.service", &msg), 0);
+        Unit *u = run_until("mu-tmpl@one.service", log_has, "stdout: instance one\n");
         assert_int_equal(u->load_state, UNIT_LOADED);
 }
 
 static void test_enable_disable(void **state) {
         _cleanup_free_ char *msg = NULL;
-        assert_false(manager_unit_is_enabled(m, "m-sleep.service"));
-        assert_int_equal(manager_enable_unit(m, "m-sleep.service", &msg), 0);
-        assert_int_equal(manager_enable_unit(m, "m-reload.service", &msg), 0);
-        assert_true(manager_unit_is_enabled(m, "m-sleep.service"));
+        assert_false(manager_unit_is_enabled(m, "mu-sleep.service"));
+        assert_int_equal(manager_enable_unit(m, "mu-sleep.service", &msg), 0);
+        assert_int_equal(manager_enable_unit(m, "mu-reload.service", &msg), 0);
+        assert_true(manager_unit_is_enabled(m, "mu-sleep.service"));
         _cleanup_free_ char *text = read_file("state/enabled");
-        assert_string_equal(text, "m-sleep.service\nmu-reload.service\n");
-        assert_int_equal(manager_disable_unit(m, "m-sleep.service", &msg), 0);
+        assert_string_equal(text, "mu-sleep.service\nmu-reload.service\n");
+        assert_int_equal(manager_disable_unit(m, "mu-sleep.service", &msg), 0);
         free(text);
         text = read_file("state/enabled");
-        assert_string_equal(text, "m-reload.service\n");
-        assert_false(manager_unit_is_enabled(m, "m-sleep.service"));
-        assert_int_equal(manager_enable_unit(m, "m-nope.service", &msg), -ENOENT);
+        assert_string_equal(text, "mu-reload.service\n");
+        assert_false(manager_unit_is_enabled(m, "mu-sleep.service"));
+        assert_int_equal(manager_enable_unit(m, "mu-nope.service", &msg), -ENOENT);
 }
 
 static bool pid_gone(pid_t pid) {
@@ -229,11 +229,11 @@ static void test_process_group_mode(void **state) {
         CgroupContext *saved = m->cgroup;
         assert_int_equal(cgroup_context_new_process_group(&m->cgroup), 0);
 
-        write_file("units/m-pg.service",
+        write_file("units/mu-pg.service",
                    "[Service]\nExecStart=/bin/bash -c '(sleep 1000; :) & exec sleep 1000'\n");
-        write_file("units/m-pgfork.service", "[Service]\nType=forking\nExecStart=/bin/sh -c 'sleep 1000 &'\n");
-        assert_int_equal(manager_start_unit(m, "m-pg.service", &msg), 0);
-        Unit *u = run_until_state("m-pg.service", SERVICE_RUNNING);
+        write_file("units/mu-pgfork.service", "[Service]\nType=forking\nExecStart=/bin/sh -c 'sleep 1000 &'\n");
+        assert_int_equal(manager_start_unit(m, "mu-pg.service", &msg), 0);
+        Unit *u = run_until_state("mu-pg.service", SERVICE_RUNNING);
         assert_null(u->cgroup_path);
         pid_t main_pid = u->main_pid;
         /* The background subshell is in the service's process group. */
@@ -250,14 +250,14 @@ static void test_process_group_mode(void **state) {
                         assert_true(sd_event_run(m->event, 10 * 1000) >= 0);
         }
         assert_true(child > 0);
-        assert_int_equal(manager_stop_unit(m, "m-pg.service", &msg), 0);
-        run_until_state("m-pg.service", SERVICE_DEAD);
+        assert_int_equal(manager_stop_unit(m, "mu-pg.service", &msg), 0);
+        run_until_state("mu-pg.service", SERVICE_DEAD);
         for (int i = 0; i < 200 && !pid_gone(child); i++)
                 assert_true(sd_event_run(m->event, 10 * 1000) >= 0);
         assert_true(pid_gone(child));
 
-        assert_int_equal(manager_start_unit(m, "m-pgfork.service", &msg), 0);
-        u = run_until_state("m-pgfork.service", SERVICE_FAILED);
+        assert_int_equal(manager_start_unit(m, "mu-pgfork.service", &msg), 0);
+        u = run_until_state("mu-pgfork.service", SERVICE_FAILED);
         assert_int_equal(u->result, SERVICE_FAILURE_PROTOCOL);
 
         cgroup_context_free(m->cgroup);

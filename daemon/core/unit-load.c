@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The one unit loader (see unit-load.h). One bad unit never stops the others: what goes
+ * wrong is recorded in the unit's load state and diagnostics, and only running out of memory
+ * is an error of the caller's.
+ */
+#include <string.h>
+
+#include "core/unit-load.h"
+#include "exec/filter-cache.h"
+#include "policy-build.h"
+#include "policy.h"
+#include "sys/log.h"
+#include "message.h"
+
+static void unit_log_diags(const Unit *u) {
+        for (size_t i = 0; i < u->load_diags.n; i++) {
+                const Diag *d = &u->load_diags.items[i];
+                int level = d->level == DIAG_ERROR ? LOG_ERR : d->level == DIAG_WARNING ? LOG_WARNING : LOG_INFO;
+                log_unit_full(u->name, level, "%s:%u: %s%s%s", d->file ?: "(unknown)", d->line,
+                              d->key ?: "", d->key ? ": " : "", d->message);
+        }
+}
+
+/* Each step returns -ENOMEM to the caller, and any other failure as the unit's load error. */
+static int unit_load_steps(Unit *u) {
+        int r;
+
+        r = unit_config_parse(u->file, &u->load_diags, &u->config);
+        if (r < 0)
+                return r;
+        r = policy_build(u->file, &u->load_diags, &u->policy);
+        if (r < 0)
+                return r;
+        r = unit_resolve_creds(u);
+        if (r < 0)
+                return r;
+        if (!policy_is_empty(u->policy)) {
+                r = filter_cache_get(u->manager->filters, u->policy, &u->filters);
+                if (r < 0) {
+                        (void) diag_add(&u->load_diags, DIAG_ERROR, u->file->fragment, 0, NULL,
+                                        "Failed to compile the seccomp filter: %s", strerror(-r));
+                        return r == -ENOMEM ? -EINVAL : r; /* a failed compile is the unit's */
+                }
+        }
+        return 0;
+}
+
+int unit_load_file(Unit *u, UnitFile *file) {
+        int r;
+
+        u->file = file;
+        u->load_state = UNIT_ERROR;
+        r = unit_load_steps(u);
+        if (r == -ENOMEM)
+                return r;
+        u->load_error = r < 0 ? r : 0;
+        if (r >= 0)
+                u->load_state = UNIT_LOADED;
+        return 0;
+}
+
+int unit_load_from_disk(Manager *m, const char *name, Unit **ret) {
+        _cleanup_(unit_freep) Unit *u = NULL;
+        UnitFile *file = NULL;
+        int r;
+
+        r = unit_new(m, name, &u);
+        if (r < 0)
+                return r;
+        r = unit_file_load(u->name, m->units_dirs, &u->load_diags, &file);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || !file) {
+                u->load_state = r == -ERFKILL ? UNIT_MASKED : r == -ENOENT ? UNIT_NOT_FOUND : UNIT_ERROR;
+                u->load_error = r < 0 ? r : -EINVAL;
+                unit_file_free(file);
+        } else {
+                r = unit_load_file(u, file);
+                if (r < 0)
+                        return r;
+        }
+        if (u->load_state != UNIT_NOT_FOUND)
+                unit_log_diags(u);
+        if (u->load_state != UNIT_LOADED && u->load_state != UNIT_NOT_FOUND)
+                log_unit_warning(u->name, "Failed to load: %s.", unit_load_state_to_string(u->load_state));
+        *ret = TAKE_PTR(u);
+        return 0;
+}
+
+int unit_load_transient(Manager *m, const char *name, UnitFile *file, Unit **ret, char **ret_message) {
+        _cleanup_(unit_freep) Unit *u = NULL;
+        int r;
+
+        r = unit_new(m, name, &u);
+        if (r < 0) {
+                unit_file_free(file);
+                return r;
+        }
+        r = unit_load_file(u, file);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < u->load_diags.n; i++) {
+                const Diag *d = &u->load_diags.items[i];
+                if (d->level == DIAG_ERROR)
+                        return set_message_errno(ret_message, u->load_error < 0 ? u->load_error : -EINVAL,
+                                                 "%s:%u: %s%s%s", d->file ?: "-p", d->line, d->key ?: "",
+                                                 d->key ? ": " : "", d->message);
+        }
+        if (u->load_state != UNIT_LOADED)
+                return set_message_errno(ret_message, u->load_error < 0 ? u->load_error : -EINVAL,
+                                         "Failed to load %s: %s", name, strerror(-u->load_error));
+        r = manager_add_unit(m, u->name, u);
+        if (r < 0)
+                return set_message_errno(ret_message, r, "Cannot add %s: %s", name, strerror(-r));
+        *ret = TAKE_PTR(u);
+        return 0;
+}
