@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exec-command.h"
+#include "hex-util.h"
 #include "parse-util.h"
 #include "strv.h"
 
@@ -18,13 +19,6 @@ void exec_command_done(ExecCommand *c) {
         free(c->path);
         strv_free(c->argv);
         *c = (ExecCommand) {};
-}
-
-static int hex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        c = (char) tolower((unsigned char) c);
-        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /* Decodes the escape after a backslash at *p (pointing past the backslash) into *ret. */
@@ -42,7 +36,7 @@ static int unescape_one(const char **p, char *ret) {
                         return 0;
                 }
         if (*s == 'x') {
-                int a = hex_digit(s[1]), b = a >= 0 ? hex_digit(s[2]) : -1;
+                int a = unhexchar(s[1]), b = a >= 0 ? unhexchar(s[2]) : -1;
                 if (b < 0 || (v = a * 16 + b) == 0)
                         return -EINVAL;
                 *p = s + 3;

@@ -8,20 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex-util.h"
 #include "extract-word.h"
 #include "macro.h"
 
 #define WHITESPACE " \t\n\r"
-
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
-}
 
 /* Reads N hex digits from P into *ret. */
 static int read_hex(const char *p, size_t length, size_t n, uint32_t *ret) {
@@ -30,7 +21,7 @@ static int read_hex(const char *p, size_t length, size_t n, uint32_t *ret) {
         if (length < n)
                 return -EINVAL;
         for (size_t i = 0; i < n; i++) {
-                int d = unhex(p[i]);
+                int d = unhexchar(p[i]);
                 if (d < 0)
                         return -EINVAL;
                 v = (v << 4) | (uint32_t) d;

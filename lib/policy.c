@@ -57,6 +57,14 @@ const char *policy_directive_to_string(PolicyDirective d) {
         return d >= 0 && d < _POLICY_DIRECTIVE_MAX ? directive_table[d] : NULL;
 }
 
+bool policy_directive_is_unit_key(const char *key) {
+        /* NONE and EXEC_GATE name no unit setting. */
+        for (PolicyDirective d = POLICY_DIRECTIVE_NONE + 1; key && d < POLICY_DIRECTIVE_EXEC_GATE; d++)
+                if (streq(key, directive_table[d]))
+                        return true;
+        return false;
+}
+
 const char *policy_cmp_to_string(PolicyCmp c) {
         return c >= 0 && c < _POLICY_CMP_MAX ? cmp_table[c] : NULL;
 }

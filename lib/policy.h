@@ -121,6 +121,8 @@ typedef struct Policy {
 
 const char *policy_action_type_to_string(PolicyActionType t);
 const char *policy_directive_to_string(PolicyDirective d);
+/* Whether KEY is a unit file setting that shapes the policy (SystemCallFilter=, ...). */
+bool policy_directive_is_unit_key(const char *key);
 const char *policy_cmp_to_string(PolicyCmp c);
 /* "allow", "log", "notify", "errno EPERM", "errno 0", "kill". */
 const char *policy_action_format(PolicyAction a, char *buf, size_t size);

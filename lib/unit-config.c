@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "policy.h"
 #include "string-table.h"
 #include "strv.h"
 #include "unit-config.h"
@@ -57,21 +58,10 @@ DEFINE_STRING_TABLE(service_exec_command, ServiceExecCommand, _SERVICE_EXEC_COMM
                     [SERVICE_EXEC_RELOAD] = "ExecReload", [SERVICE_EXEC_STOP] = "ExecStop",
                     [SERVICE_EXEC_STOP_POST] = "ExecStopPost")
 
-/* Seccomp-backed directives: parsed by the policy module from the same UnitFile. */
-static const char *const policy_keys[] = {
-        "SystemCallFilter",      "SystemCallErrorNumber", "SystemCallArchitectures",
-        "SystemCallLog",         "RestrictAddressFamilies", "RestrictNamespaces",
-        "LockPersonality",       "MemoryDenyWriteExecute", "RestrictRealtime",
-        "RestrictSUIDSGID",      "ProtectClock",          "ProtectKernelModules",
-        "ProtectKernelLogs",     "ProtectKernelTunables", "ProtectHostname",
-        "PrivateDevices",
-};
-
+/* Seccomp-backed directives are parsed by the policy module from the same UnitFile; its
+ * table of directives is the one list of them. */
 bool unit_config_key_is_policy(const char *key) {
-        for (size_t i = 0; key && i < ELEMENTSOF(policy_keys); i++)
-                if (streq(key, policy_keys[i]))
-                        return true;
-        return false;
+        return policy_directive_is_unit_key(key);
 }
 
 /* Directives we recognise and record, but do not apply (yet). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex-util.h"
 #include "macro.h"
 #include "unit-file.h"
 #include "unit-name.h"
@@ -151,16 +152,6 @@ int unit_name_escape(const char *s, char **ret) {
         return 0;
 }
 
-static int unhex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 int unit_name_unescape(const char *s, char **ret) {
         _cleanup_free_ char *r = malloc(strlen(s) + 1);
         char *t = r;
@@ -172,8 +163,8 @@ int unit_name_unescape(const char *s, char **ret) {
                         *t++ = '/';
                 else if (*f == '\\') {
                         int a, b;
-                        if (f[1] != 'x' || (a = unhex_digit(f[2])) < 0 ||
-                            (b = unhex_digit(f[3])) < 0 || (a == 0 && b == 0))
+                        if (f[1] != 'x' || (a = unhexchar(f[2])) < 0 ||
+                            (b = unhexchar(f[3])) < 0 || (a == 0 && b == 0))
                                 return -EINVAL;
                         *t++ = (char) (a << 4 | b);
                         f += 3;

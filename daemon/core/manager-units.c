@@ -20,23 +20,13 @@
 #include "core/service.h"
 #include "message.h"
 #include "strv.h"
+#include "unit-name.h"
 #include "core/unit-events.h"
 #include "core/unit-load.h"
 
 static void closedirp(DIR **d) {
         if (*d)
                 (void) closedir(*d);
-}
-
-static bool service_name_valid(const char *name) {
-        size_t n = strlen(name);
-        return n > strlen(".service") && n <= UNIT_NAME_MAX && !strchr(name, '/') &&
-               streq(name + n - strlen(".service"), ".service") && name[0] != '.';
-}
-
-static bool name_is_template(const char *name) {
-        const char *at = strchr(name, '@');
-        return at && streq(at, "@.service");
 }
 
 /* The unit module's part of manager_startup(): output capture, the notify socket and the
@@ -92,7 +82,7 @@ static int collect_names(Manager *m, char ***ret) {
                         continue;
                 unsigned n = 0;
                 for (struct dirent *de; (de = readdir(d)) && n < MANAGER_DIR_ENTRIES_MAX; n++) {
-                        if (!service_name_valid(de->d_name) || name_is_template(de->d_name) ||
+                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) ||
                             strv_contains(names, de->d_name))
                                 continue;
                         if (strv_length(names) >= MANAGER_UNITS_MAX)
@@ -137,7 +127,7 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
                 *ret = u;
                 return 0;
         }
-        if (!service_name_valid(name) || name_is_template(name))
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return set_message(ret_message, "Invalid unit name '%s'.", name), -EINVAL;
         r = unit_load_from_disk(m, name, &u);
         if (r < 0)
@@ -178,7 +168,7 @@ static int enabled_read(Manager *m) {
                         return -E2BIG;
                 line[strcspn(line, "\r\n")] = '\0';
                 char *s = line + strspn(line, " \t");
-                if (isempty(s) || s[0] == '#' || !service_name_valid(s) || strv_contains(set, s))
+                if (isempty(s) || s[0] == '#' || !unit_name_is_valid(s, UNIT_NAME_ANY) || strv_contains(set, s))
                         continue;
                 if (strv_extend(&set, s) < 0)
                         return -ENOMEM;

@@ -9,6 +9,7 @@
 #include <seccomp.h>
 #include <string.h>
 
+#include "hex-util.h"
 #include "sys/io-log.h"
 #include "sys/kmsg.h"
 
@@ -28,31 +29,16 @@ static bool parse_uint(const char *s, size_t len, unsigned base, uint64_t max, u
         if (len == 0 || len > 20)
                 return false;
         for (size_t i = 0; i < len; i++) {
-                unsigned d;
-                if (s[i] >= '0' && s[i] <= '9')
-                        d = (unsigned) (s[i] - '0');
-                else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
-                        d = (unsigned) (s[i] - 'a' + 10);
-                else if (base == 16 && s[i] >= 'A' && s[i] <= 'F')
-                        d = (unsigned) (s[i] - 'A' + 10);
-                else
+                int x = unhexchar(s[i]);
+                if (x < 0 || (unsigned) x >= base)
                         return false;
+                unsigned d = (unsigned) x;
                 if (v > (max - d) / base)
                         return false;
                 v = v * base + d;
         }
         *ret = v;
         return true;
-}
-
-static int hex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        return -1;
 }
 
 /* An audit string value: "quoted" as is, or hex-encoded bytes without quotes. Control
@@ -71,7 +57,7 @@ static bool decode_audit_string(const char *v, size_t len, char *buf, size_t siz
                 if (len % 2 != 0 || len / 2 >= size)
                         return false;
                 for (size_t i = 0; i < len; i += 2) {
-                        int hi = hex_digit(v[i]), lo = hex_digit(v[i + 1]);
+                        int hi = unhexchar(v[i]), lo = unhexchar(v[i + 1]);
                         if (hi < 0 || lo < 0)
                                 return false;
                         buf[n++] = (char) (hi << 4 | lo);
