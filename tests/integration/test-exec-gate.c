@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/pidfd.h>
@@ -374,17 +375,38 @@ static void test_bypass_system(void **state) {
         free(c);
 }
 
+/* Whether the kernel serves ATTEMPT's ABI at all: without any filter the helper survives the
+ * call. A kernel without i386 emulation (CONFIG_IA32_EMULATION off, or ia32_emulation=0)
+ * answers int $0x80 with SIGSEGV, and there is nothing for a filter to stop. */
+static bool abi_reachable(const char *attempt) {
+        char *const argv[] = { (char *) HELPER_DIR "/bypass", (char *) attempt, NULL };
+        pid_t pid;
+        int status;
+
+        assert_int_equal(posix_spawn(&pid, argv[0], NULL, NULL, argv, environ), 0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static void test_bypass_other_abis(void **state) {
         static const char *const attempts[] = { "int80", "x32" };
         Denials d;
         Captured *c = calloc(1, sizeof(Captured));
+        size_t tried = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(attempts); i++) {
+                if (!abi_reachable(attempts[i])) {
+                        fprintf(stderr, "skipping %s: this kernel does not serve that ABI even without a filter\n",
+                                attempts[i]);
+                        continue;
+                }
+                tried++;
                 run_bypass(state, attempts[i], true, &d, c);
                 assert_null(strstr(c->out, "survived"));
                 assert_int_equal(c->result.code, CLD_KILLED);
                 assert_int_equal(c->result.status, SIGSYS);
         }
+        assert_true(tried > 0); /* x32's bit is checked by every x86-64 kernel */
         free(c);
 }
 
