@@ -13,7 +13,10 @@
  *                 exec_gate_handle(). It stays open for the service's whole life; when it
  *                 hangs up no task uses the filter any more.
  *   pidfd       - readable when the child exits; reap it with waitid(P_PIDFD).
-
+ *
+ * The child shares the daemon's address space until its execve (see exec-spawn.c), so a
+ * launch costs the same whatever the daemon's size. It reads a copy of the plan that the
+ * ExecProcess keeps until the child is done with it.
  */
 #pragma once
 
@@ -26,11 +29,19 @@
 #include "exec/exec-stage.h"
 #include "macro.h"
 
+/* The child's stack. Its frames take about a kilobyte; pages never touched cost nothing, and
+ * a guard page below catches an overflow. */
+#define EXEC_CHILD_STACK_SIZE (64U * 1024U)
+
 typedef struct ExecProcess {
         pid_t pid;
         int pidfd;
         int socket_fd;
         int listener_fd;
+        /* The child's stack and its copy of the plan, shared with the child: unmapped only
+         * once the child has exec'd or exited. NULL once released. */
+        void *arena;
+        size_t arena_size;
 
         /* The gate's state (exec-gate.c). */
         bool gate;           /* a notify filter is loaded: expect a listener */
@@ -56,8 +67,10 @@ typedef enum ExecReport {
         _EXEC_REPORT_INVALID = -1,
 } ExecReport;
 
-/* Fork the child that runs plan. All signals are blocked around the fork. Uses
- * clone3(CLONE_PIDFD [| CLONE_INTO_CGROUP]), or fork + pidfd_open where clone3 is missing. */
+/* Start the child that runs plan. All signals are blocked around the clone. Uses
+ * clone3(CLONE_VM | CLONE_PIDFD [| CLONE_INTO_CGROUP]) on a stack of its own; without
+ * CLONE_INTO_CGROUP where the kernel lacks it, and fork + pidfd_open where clone3 is
+ * missing. The plan need only live until this returns. */
 int exec_spawn(const ExecPlan *plan, ExecProcess **ret);
 
 /* Read one message from the launch socket without blocking. Returns an ExecReport; with
@@ -66,7 +79,9 @@ int exec_spawn(const ExecPlan *plan, ExecProcess **ret);
  * our own code runs in it before exec and a malformed message means something is wrong. */
 int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno);
 
-/* Close all fds and free. Does not kill or reap the process. */
+/* Close all fds and free. Does not kill or reap the process. The child's copy of the plan is
+ * unmapped only if the child is known to be done with it (exec'd, or exited); a child still
+ * running its launch keeps it (a few pages, left mapped). */
 ExecProcess *exec_process_free(ExecProcess *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(ExecProcess *, exec_process_free);
 
