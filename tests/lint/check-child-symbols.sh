@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Checks that the launch child's code (daemon/exec/exec-child.c, built as its own library)
-# needs no symbol from outside itself but those in the allow list. The child shares the
-# daemon's memory and thread pointer until execve, so any call into libc (malloc, stdio,
-# errno, a lazily bound symbol that runs the dynamic linker) could corrupt or deadlock the
-# daemon; the allow list names only what is safe there.
+# needs no symbol from outside itself but those in the allow list, and has no writable data
+# of its own. The child shares the daemon's memory and thread pointer until execve, so any
+# call into libc (malloc, stdio, errno, a lazily bound symbol that runs the dynamic linker)
+# could corrupt or deadlock the daemon, and a global it wrote would be the daemon's; the
+# allow list names only what is safe there.
 #
 # Usage: check-child-symbols.sh NM ALLOW_LIST OBJECT_OR_ARCHIVE...
 #        check-child-symbols.sh NM ALLOW_LIST --must-fail SYMBOL... -- OBJECT_OR_ARCHIVE...
@@ -40,6 +41,13 @@ for obj in "$@"; do
                 [ "$a" = "U" ] && [ -n "$b" ] || continue
                 [ -n "${allowed[$b]+x}" ] || bad+=("$b")
         done <<<"$out"
+        # Writable data (.data, .bss), global or static: "ADDR TYPE sym" with D, d, B or b.
+        out=$("$nm" "$obj" 2>&1) || { echo "$nm $obj failed: $out" >&2; exit 2; }
+        while read -r _ t sym; do
+                case "$t" in
+                [DdBb]) bad+=("$sym") ;;
+                esac
+        done <<<"$out"
 done
 
 if [ ${#must[@]} -gt 0 ]; then
@@ -54,7 +62,7 @@ if [ ${#must[@]} -gt 0 ]; then
 fi
 if [ ${#bad[@]} -gt 0 ]; then
         for s in $(printf '%s\n' "${bad[@]}" | sort -u); do
-                echo "launch child: calls '$s', which is not on the allow list ($allow)"
+                echo "launch child: uses '$s', which is not on the allow list ($allow)"
         done
         exit 1
 fi
