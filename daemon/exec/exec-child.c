@@ -133,9 +133,16 @@ struct child_sigaction {
 };
 
 static int child_reset_signals(void) {
-        struct child_sigaction sa = { .handler = (unsigned long) SIG_DFL };
+        struct child_sigaction sa;
         uint64_t none = 0;
         long r;
+
+        /* Field by field: an initializer of a larger object may become a call to memset
+         * (clang -O0 makes one here), and the child calls no library function. */
+        sa.handler = (unsigned long) SIG_DFL;
+        sa.flags = 0;
+        sa.restorer = 0;
+        sa.mask = 0;
 
         for (int sig = 1; sig <= CHILD_NSIG; sig++) {
                 if (sig == SIGKILL || sig == SIGSTOP)
