@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The only code that runs between fork and execve. The parent may have had other threads
- * (tests do) and we may have been created by a raw clone3(), so libc's fork-time state is
- * not to be trusted: no allocation, no stdio, no logging, no libseccomp, no libc wrappers
- * that talk to other threads (glibc's setuid family does, so credentials use raw
- * syscalls). Everything we touch was prepared by the parent in the ExecPlan.
+ * The only code that runs between clone and execve. The child may share the daemon's
+ * address space (exec-spawn.c starts it with CLONE_VM) and runs with the daemon thread's
+ * thread pointer, so it calls no libc function at all: each step is a raw system call made
+ * by the inline assembly below, whose result comes back as a -errno value in a register.
+ * Nothing here writes memory but the child's own stack: not errno (it is the daemon
+ * thread's), not the GOT (a lazily bound libc call would run the dynamic linker), not the
+ * heap. Everything it reads was prepared by the parent in the ExecChildArgs and the plan it
+ * points to. tests/lint/check-child-symbols.sh fails if this object needs any outside
+ * symbol, and it is built without sanitizers or stack protector (daemon/meson.build): their
+ * code would write shared state.
  *
  * The order matters and is fixed:
  *   1. signal dispositions to default, then the mask emptied: an inherited handler would
@@ -14,9 +19,9 @@
  *      other fd closed but the launch socket (close-on-exec);
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
- *      before the uid change), keep-caps if ambient caps are wanted, setresuid, ambient
- *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after), and
- *      not dumpable until execve;
+ *      before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
+ *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after); not
+ *      dumpable after each change, until execve;
  *   5. no_new_privs, then the executable is checked with faccessat so that a missing
  *      binary is a clear error rather than a kill by the policy;
  *   6. filters: the gate's notify filter (its listener goes to the parent over the launch
@@ -24,15 +29,14 @@
  * A failure is reported as {stage, errno} on the launch socket and the child exits with
  * the stage's exit code (exec-stage.h).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,6 +45,66 @@
 /* Capabilities are numbered below 64; PR_CAPBSET_DROP fails with EINVAL past the last
  * one the kernel knows. */
 #define EXEC_CAP_NUMBER_MAX 64
+/* The kernel's signal numbers and the size of its sigset_t (not libc's). */
+#define CHILD_NSIG 64
+#define CHILD_SIGSET_SIZE 8
+
+/* ---- raw system calls ---- */
+
+#if defined(__x86_64__)
+static inline long child_syscall6(long n, long a, long b, long c, long d, long e, long f) {
+        register long r10 __asm__("r10") = d;
+        register long r8 __asm__("r8") = e;
+        register long r9 __asm__("r9") = f;
+        long ret;
+
+        __asm__ volatile ("syscall"
+                          : "=a" (ret)
+                          : "a" (n), "D" (a), "S" (b), "d" (c), "r" (r10), "r" (r8), "r" (r9)
+                          : "rcx", "r11", "memory");
+        return ret;
+}
+#elif defined(__aarch64__)
+static inline long child_syscall6(long n, long a, long b, long c, long d, long e, long f) {
+        register long x8 __asm__("x8") = n;
+        register long x0 __asm__("x0") = a;
+        register long x1 __asm__("x1") = b;
+        register long x2 __asm__("x2") = c;
+        register long x3 __asm__("x3") = d;
+        register long x4 __asm__("x4") = e;
+        register long x5 __asm__("x5") = f;
+
+        __asm__ volatile ("svc 0"
+                          : "+r" (x0)
+                          : "r" (x8), "r" (x1), "r" (x2), "r" (x3), "r" (x4), "r" (x5)
+                          : "memory");
+        return x0;
+}
+#else
+#error "the launch child knows no system call convention for this architecture"
+#endif
+
+/* Returns the result, or -errno: the kernel's convention, untouched. */
+#define SYS(n, a, b, c, d, e, f) \
+        child_syscall6((n), (long) (a), (long) (b), (long) (c), (long) (d), (long) (e), (long) (f))
+#define SYS0(n) SYS(n, 0, 0, 0, 0, 0, 0)
+#define SYS1(n, a) SYS(n, a, 0, 0, 0, 0, 0)
+#define SYS2(n, a, b) SYS(n, a, b, 0, 0, 0, 0)
+#define SYS3(n, a, b, c) SYS(n, a, b, c, 0, 0, 0)
+#define SYS4(n, a, b, c, d) SYS(n, a, b, c, d, 0, 0)
+#define SYS5(n, a, b, c, d, e) SYS(n, a, b, c, d, e, 0)
+
+/* A failed call's errno as a positive number. */
+static inline int child_errno(long r) {
+        return r < 0 ? (int) -r : EIO;
+}
+
+_noreturn_ static void child_exit(int code) {
+        for (;;)
+                (void) SYS1(SYS_exit_group, code);
+}
+
+/* ---- reporting ---- */
 
 static void child_report(int sock, ExecStage stage, int error) {
         ExecMessage m = {
@@ -50,61 +114,84 @@ static void child_report(int sock, ExecStage stage, int error) {
         };
         /* Best effort: the parent may be gone, and after the policy is loaded this may be
          * denied; the exit code carries the stage anyway. */
-        (void) send(sock, &m, sizeof(m), MSG_NOSIGNAL);
+        (void) SYS(SYS_sendto, sock, &m, sizeof(m), MSG_NOSIGNAL, 0, 0);
 }
 
-_noreturn_ static void child_fail(int sock, ExecStage stage, int error) {
+_noreturn_ static void child_fail(const ExecChildArgs *a, int sock, ExecStage stage, int error) {
         child_report(sock, stage, error);
-        _exit(exec_stage_exit_code(stage));
+        child_exit(a->exit_code[stage]);
 }
+
+/* ---- signals ---- */
+
+/* The kernel's struct sigaction (not libc's): the same layout on x86_64 and arm64. */
+struct child_sigaction {
+        unsigned long handler;
+        unsigned long flags;
+        unsigned long restorer;
+        uint64_t mask;
+};
 
 static int child_reset_signals(void) {
-        struct sigaction sa = { .sa_handler = SIG_DFL };
-        sigset_t none;
+        struct child_sigaction sa;
+        uint64_t none = 0;
+        long r;
 
-        for (int sig = 1; sig < _NSIG; sig++) {
+        /* Field by field: an initializer of a larger object may become a call to memset
+         * (clang -O0 makes one here), and the child calls no library function. */
+        sa.handler = (unsigned long) SIG_DFL;
+        sa.flags = 0;
+        sa.restorer = 0;
+        sa.mask = 0;
+
+        for (int sig = 1; sig <= CHILD_NSIG; sig++) {
                 if (sig == SIGKILL || sig == SIGSTOP)
                         continue;
-                /* libc refuses its internal signals with EINVAL; they carry no handler of
-                 * ours and are reset by execve anyway. */
-                if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
-                        return -errno;
+                r = SYS4(SYS_rt_sigaction, sig, &sa, 0, CHILD_SIGSET_SIZE);
+                if (r < 0 && r != -EINVAL)
+                        return (int) r;
         }
-        if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-                return -errno;
-        return 0;
+        r = SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &none, 0, CHILD_SIGSET_SIZE);
+        return r < 0 ? (int) r : 0;
 }
+
+/* ---- fds ---- */
 
 /* Move fd out of the 0..2 range so that placing stdio cannot clobber it. */
 static int child_fd_move_up(int *fd) {
         if (*fd < 0 || *fd > STDERR_FILENO)
                 return 0;
-        int nfd = fcntl(*fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+        long nfd = SYS3(SYS_fcntl, *fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
         if (nfd < 0)
-                return -errno;
-        *fd = nfd;
+                return (int) nfd;
+        *fd = (int) nfd;
         return 0;
 }
 
 static int child_place_fd(int from, int to) {
+        long r;
+
         if (from < 0)
                 return 0;
         if (from == to)
-                return fcntl(to, F_SETFD, 0) < 0 ? -errno : 0;
-        return dup2(from, to) < 0 ? -errno : 0;
+                r = SYS3(SYS_fcntl, to, F_SETFD, 0);
+        else
+                r = SYS3(SYS_dup3, from, to, 0);
+        return r < 0 ? (int) r : 0;
 }
 
 /* Returns the stage that failed (or -1) and stores errno in *ret_error. */
 static ExecStage child_setup_fds(const ExecPlan *p, int *sock, int *ret_error) {
         int src[3] = { p->stdin_fd, p->stdout_fd, p->stderr_fd };
-        static const ExecStage stage[3] = { EXEC_STAGE_STDIN, EXEC_STAGE_STDOUT, EXEC_STAGE_STDERR };
+        const ExecStage stage[3] = { EXEC_STAGE_STDIN, EXEC_STAGE_STDOUT, EXEC_STAGE_STDERR };
         int old_sock = *sock, r;
+        long k;
 
         r = child_fd_move_up(sock);
         if (r < 0)
                 return *ret_error = -r, EXEC_STAGE_FDS;
         if (*sock != old_sock)
-                (void) close(old_sock);
+                (void) SYS1(SYS_close, old_sock);
         for (int i = 0; i < 3; i++)
                 if (src[i] != i && (r = child_fd_move_up(&src[i])) < 0)
                         return *ret_error = -r, stage[i];
@@ -114,51 +201,58 @@ static ExecStage child_setup_fds(const ExecPlan *p, int *sock, int *ret_error) {
         /* Close everything but 0..2 and the launch socket (which is close-on-exec), so that
          * no copy of another service's pipes or listener lingers while we wait in the gate. */
         if (*sock > STDERR_FILENO + 1 &&
-            syscall(SYS_close_range, STDERR_FILENO + 1, *sock - 1, 0) < 0)
-                return *ret_error = errno, EXEC_STAGE_FDS;
-        if (syscall(SYS_close_range, *sock + 1, ~0U, 0) < 0)
-                return *ret_error = errno, EXEC_STAGE_FDS;
+            (k = SYS3(SYS_close_range, STDERR_FILENO + 1, *sock - 1, 0)) < 0)
+                return *ret_error = child_errno(k), EXEC_STAGE_FDS;
+        if ((k = SYS3(SYS_close_range, *sock + 1, ~0U, 0)) < 0)
+                return *ret_error = child_errno(k), EXEC_STAGE_FDS;
         return _EXEC_STAGE_INVALID;
 }
 
 static int child_join_cgroup(int cgroup_fd) {
-        int fd = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+        static const char zero = '0';
+        long fd = SYS4(SYS_openat, cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
         if (fd < 0)
-                return -errno;
-        ssize_t n = write(fd, "0", 1);
-        int r = n < 0 ? -errno : n != 1 ? -EIO : 0;
-        (void) close(fd);
-        return r;
+                return (int) fd;
+        long n = SYS3(SYS_write, fd, &zero, 1);
+        (void) SYS1(SYS_close, fd);
+        return n < 0 ? (int) n : n != 1 ? -EIO : 0;
 }
+
+/* ---- process attributes ---- */
 
 static int child_set_limits(const ExecPlan *p) {
         for (int i = 0; i < EXEC_RLIMIT_MAX; i++) {
                 if (!p->rlimits[i].set)
                         continue;
                 struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
-                if (setrlimit((__rlimit_resource_t) i, &rl) < 0)
-                        return -errno;
+                long r = SYS4(SYS_prlimit64, 0, i, &rl, 0);
+                if (r < 0)
+                        return (int) r;
         }
         return 0;
 }
 
 static int child_chdir(const ExecPlan *p) {
+        static const char root[] = "/";
+
         if (!p->working_directory)
                 return 0;
-        if (chdir(p->working_directory) >= 0)
-                return 0;
-        if (errno == ENOENT && p->working_directory_missing_ok)
-                return chdir("/") < 0 ? -errno : 0;
-        return -errno;
+        long r = SYS1(SYS_chdir, p->working_directory);
+        if (r == -ENOENT && p->working_directory_missing_ok)
+                r = SYS1(SYS_chdir, root);
+        return r < 0 ? (int) r : 0;
 }
 
+/* ---- credentials ---- */
+
 static int child_set_groups(const ExecPlan *p) {
-        /* Raw syscalls: the libc wrappers would try to apply the change to threads that
-         * existed in the parent. */
-        if (p->set_groups && syscall(SYS_setgroups, p->n_groups, p->groups) < 0)
-                return -errno;
-        if (p->gid != EXEC_GID_UNSET && syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0)
-                return -errno;
+        long r;
+
+        /* Raw syscalls change only this task, which is all there is of the child. */
+        if (p->set_groups && (r = SYS2(SYS_setgroups, p->n_groups, p->groups)) < 0)
+                return (int) r;
+        if (p->gid != EXEC_GID_UNSET && (r = SYS3(SYS_setresgid, p->gid, p->gid, p->gid)) < 0)
+                return (int) r;
         return 0;
 }
 
@@ -173,14 +267,16 @@ static bool child_drop_ptrace(const ExecPlan *p) {
 static int child_drop_inheritable_ptrace(void) {
         struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
         struct __user_cap_data_struct d[2];
+        long r;
 
-        if (syscall(SYS_capget, &h, d) < 0)
-                return -errno;
+        if ((r = SYS2(SYS_capget, &h, d)) < 0)
+                return (int) r;
         if (!(d[CAP_TO_INDEX(CAP_SYS_PTRACE)].inheritable & CAP_TO_MASK(CAP_SYS_PTRACE)))
                 return 0;
         /* Lowering the inheritable set also lowers the ambient one. */
         d[CAP_TO_INDEX(CAP_SYS_PTRACE)].inheritable &= ~CAP_TO_MASK(CAP_SYS_PTRACE);
-        return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+        r = SYS2(SYS_capset, &h, d);
+        return r < 0 ? (int) r : 0;
 }
 
 static int child_drop_bounding_set(const ExecPlan *p) {
@@ -197,11 +293,11 @@ static int child_drop_bounding_set(const ExecPlan *p) {
         for (unsigned cap = 0; cap < EXEC_CAP_NUMBER_MAX; cap++) {
                 if (keep & (UINT64_C(1) << cap))
                         continue;
-                if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
-                        if (errno == EINVAL) /* past the kernel's last capability */
-                                break;
-                        return -errno;
-                }
+                long k = SYS2(SYS_prctl, PR_CAPBSET_DROP, cap);
+                if (k == -EINVAL) /* past the kernel's last capability */
+                        break;
+                if (k < 0)
+                        return (int) k;
         }
         return 0;
 }
@@ -209,48 +305,113 @@ static int child_drop_bounding_set(const ExecPlan *p) {
 static int child_raise_ambient(uint64_t ambient) {
         struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
         struct __user_cap_data_struct d[2];
+        long r;
 
-        if (syscall(SYS_capget, &h, d) < 0)
-                return -errno;
+        if ((r = SYS2(SYS_capget, &h, d)) < 0)
+                return (int) r;
         /* An ambient capability must be permitted and inheritable. */
         d[0].inheritable |= (uint32_t) ambient;
         d[1].inheritable |= (uint32_t) (ambient >> 32);
-        if (syscall(SYS_capset, &h, d) < 0)
-                return -errno;
+        if ((r = SYS2(SYS_capset, &h, d)) < 0)
+                return (int) r;
         for (unsigned cap = 0; cap < EXEC_CAP_NUMBER_MAX; cap++)
                 if ((ambient & (UINT64_C(1) << cap)) &&
-                    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-                        return -errno;
+                    (r = SYS5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0)) < 0)
+                        return (int) r;
         return 0;
 }
 
-/* Returns the stage that failed (or -1) and stores errno in *ret_error. */
-static ExecStage child_set_credentials(const ExecPlan *p, const ExecChildArgs *a, int *ret_error) {
-        int r;
+/* Not dumpable until execve (which resets it). The flag belongs to the address space, which
+ * with CLONE_VM is the daemon's, and the kernel sets it to fs.suid_dumpable at every change
+ * of the effective uid or gid. With fs.suid_dumpable=1 another process of the service's user
+ * could then open /proc/<child>/mem, which is the daemon's memory, and keep the fd. So each
+ * credential change is followed at once by this, and the uid change is made while we still
+ * hold capabilities that process lacks (see child_set_uid()): the kernel refuses it access
+ * on those grounds until this call has put the flag back. */
+static long child_not_dumpable(void) {
+        return SYS2(SYS_prctl, PR_SET_DUMPABLE, 0);
+}
 
-        if ((r = child_set_groups(p)) < 0)
-                return *ret_error = -r, EXEC_STAGE_GROUP;
-        if ((r = child_drop_bounding_set(p)) < 0)
-                return *ret_error = -r, EXEC_STAGE_CAPABILITIES;
-        if (p->ambient_capabilities != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-                return *ret_error = errno, EXEC_STAGE_CAPABILITIES;
-        if (p->uid != EXEC_UID_UNSET && syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0)
-                return *ret_error = errno, EXEC_STAGE_USER;
-        if (p->ambient_capabilities != 0 && (r = child_raise_ambient(p->ambient_capabilities)) < 0)
-                return *ret_error = -r, EXEC_STAGE_CAPABILITIES;
-        if (p->death_signal > 0) {
-                if (prctl(PR_SET_PDEATHSIG, p->death_signal, 0, 0, 0) < 0)
-                        return *ret_error = errno, EXEC_STAGE_PDEATHSIG;
-                /* The daemon may have died before the signal was armed. */
-                if (getppid() != a->parent)
-                        return *ret_error = ESRCH, EXEC_STAGE_PDEATHSIG;
+/* Drops the permitted and effective sets, keeping the inheritable one. */
+static int child_drop_permitted(void) {
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[2];
+        long r;
+
+        if ((r = SYS2(SYS_capget, &h, d)) < 0)
+                return (int) r;
+        for (int i = 0; i < 2; i++)
+                d[i].permitted = d[i].effective = 0;
+        r = SYS2(SYS_capset, &h, d);
+        return r < 0 ? (int) r : 0;
+}
+
+/* setresuid with keep-caps set, so that the permitted set survives the change from root and
+ * the window in which the address space is dumpable (above) is closed to processes of the
+ * new user. Then the permitted set goes as it would have without keep-caps, unless ambient
+ * capabilities are wanted (which need it). */
+static ExecStage child_set_uid(const ExecPlan *p, int *ret_error) {
+        /* The daemon runs as root: any other uid is a change away from it, which would clear
+         * the permitted set without keep-caps. */
+        bool leaves_root = p->uid != 0;
+        long k;
+
+        if (p->uid == EXEC_UID_UNSET)
+                return _EXEC_STAGE_INVALID;
+        if ((leaves_root || p->ambient_capabilities != 0) &&
+            (k = SYS2(SYS_prctl, PR_SET_KEEPCAPS, 1)) < 0)
+                return *ret_error = child_errno(k), EXEC_STAGE_CAPABILITIES;
+        k = SYS3(SYS_setresuid, p->uid, p->uid, p->uid);
+        (void) child_not_dumpable();
+        if (k < 0)
+                return *ret_error = child_errno(k), EXEC_STAGE_USER;
+        if (leaves_root && p->ambient_capabilities == 0) {
+                int r = child_drop_permitted();
+                if (r < 0)
+                        return *ret_error = -r, EXEC_STAGE_USER;
+                if ((k = SYS2(SYS_prctl, PR_SET_KEEPCAPS, 0)) < 0)
+                        return *ret_error = child_errno(k), EXEC_STAGE_USER;
         }
         return _EXEC_STAGE_INVALID;
 }
 
+/* Returns the stage that failed (or -1) and stores errno in *ret_error. */
+static ExecStage child_set_credentials(const ExecPlan *p, const ExecChildArgs *a, int *ret_error) {
+        ExecStage failed;
+        int r;
+        long k;
+
+        /* A gid change makes the address space dumpable too; we still run as root then, with
+         * every capability, so no other process may use that. */
+        r = child_set_groups(p);
+        (void) child_not_dumpable();
+        if (r < 0)
+                return *ret_error = -r, EXEC_STAGE_GROUP;
+        if ((r = child_drop_bounding_set(p)) < 0)
+                return *ret_error = -r, EXEC_STAGE_CAPABILITIES;
+        if (p->ambient_capabilities != 0 && p->uid == EXEC_UID_UNSET &&
+            (k = SYS2(SYS_prctl, PR_SET_KEEPCAPS, 1)) < 0)
+                return *ret_error = child_errno(k), EXEC_STAGE_CAPABILITIES;
+        if ((failed = child_set_uid(p, ret_error)) != _EXEC_STAGE_INVALID)
+                return failed;
+        if (p->ambient_capabilities != 0 && (r = child_raise_ambient(p->ambient_capabilities)) < 0)
+                return *ret_error = -r, EXEC_STAGE_CAPABILITIES;
+        if (p->death_signal > 0) {
+                if ((k = SYS2(SYS_prctl, PR_SET_PDEATHSIG, p->death_signal)) < 0)
+                        return *ret_error = child_errno(k), EXEC_STAGE_PDEATHSIG;
+                /* The daemon may have died before the signal was armed. */
+                if (SYS0(SYS_getppid) != a->parent)
+                        return *ret_error = ESRCH, EXEC_STAGE_PDEATHSIG;
+        }
+        if ((k = child_not_dumpable()) < 0)
+                return *ret_error = child_errno(k), EXEC_STAGE_USER;
+        return _EXEC_STAGE_INVALID;
+}
+
+/* ---- filters ---- */
+
 static int child_load_filter(const struct sock_fprog *prog, unsigned long flags) {
-        long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
-        return r < 0 ? -errno : (int) r;
+        return (int) SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
 }
 
 static int child_send_listener(int sock, int listener) {
@@ -259,7 +420,7 @@ static int child_send_listener(int sock, int listener) {
         union {
                 struct cmsghdr align;
                 char buf[CMSG_SPACE(sizeof(int))];
-        } control;
+        } control = {};
         struct msghdr mh = {
                 .msg_iov = &iov,
                 .msg_iovlen = 1,
@@ -267,16 +428,14 @@ static int child_send_listener(int sock, int listener) {
                 .msg_controllen = sizeof(control.buf),
         };
 
-        memset(&control, 0, sizeof(control));
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &listener, sizeof(int));
-        ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+        control.align.cmsg_level = SOL_SOCKET;
+        control.align.cmsg_type = SCM_RIGHTS;
+        control.align.cmsg_len = CMSG_LEN(sizeof(int));
+        *(int *) CMSG_DATA(&control.align) = listener;
+        long n = SYS3(SYS_sendmsg, sock, &mh, MSG_NOSIGNAL);
         if (n < 0)
-                return -errno;
-        return n == (ssize_t) sizeof(m) ? 0 : -EIO;
+                return (int) n;
+        return n == (long) sizeof(m) ? 0 : -EIO;
 }
 
 /* Loads the filters. Returns the failed stage (or -1), errno in *ret_error. */
@@ -290,7 +449,7 @@ static ExecStage child_load_filters(const ExecPlan *p, int sock, int *ret_error)
                 if (listener < 0)
                         return *ret_error = -listener, EXEC_STAGE_SECCOMP;
                 r = child_send_listener(sock, listener);
-                (void) close(listener);
+                (void) SYS1(SYS_close, listener);
                 if (r < 0)
                         return *ret_error = -r, EXEC_STAGE_LISTENER;
         }
@@ -300,42 +459,88 @@ static ExecStage child_load_filters(const ExecPlan *p, int sock, int *ret_error)
         return _EXEC_STAGE_INVALID;
 }
 
-void exec_child_run(const ExecPlan *p, const ExecChildArgs *a) {
+/* ---- the launch ---- */
+
+void exec_child_run(const ExecChildArgs *a) {
+        const ExecPlan *p = a->plan;
         int sock = a->socket_fd, error = 0, r;
         ExecStage failed;
+        long k;
 
         if ((r = child_reset_signals()) < 0)
-                child_fail(sock, EXEC_STAGE_SIGNALS, -r);
+                child_fail(a, sock, EXEC_STAGE_SIGNALS, -r);
         /* Only without CLONE_INTO_CGROUP; first, while the cgroup fd is still open. */
         if (a->join_cgroup && (r = child_join_cgroup(p->cgroup_fd)) < 0)
-                child_fail(sock, EXEC_STAGE_CGROUP, -r);
-        if (setsid() < 0)
-                child_fail(sock, EXEC_STAGE_SETSID, errno);
+                child_fail(a, sock, EXEC_STAGE_CGROUP, -r);
+        if ((k = SYS0(SYS_setsid)) < 0)
+                child_fail(a, sock, EXEC_STAGE_SETSID, child_errno(k));
         if ((failed = child_setup_fds(p, &sock, &error)) != _EXEC_STAGE_INVALID)
-                child_fail(sock, failed, error);
+                child_fail(a, sock, failed, error);
         if ((r = child_set_limits(p)) < 0)
-                child_fail(sock, EXEC_STAGE_LIMITS, -r);
+                child_fail(a, sock, EXEC_STAGE_LIMITS, -r);
         if (p->umask != EXEC_UMASK_UNSET)
-                (void) umask(p->umask);
-        if (p->set_nice && setpriority(PRIO_PROCESS, 0, p->nice) < 0)
-                child_fail(sock, EXEC_STAGE_NICE, errno);
+                (void) SYS1(SYS_umask, p->umask);
+        if (p->set_nice && (k = SYS3(SYS_setpriority, PRIO_PROCESS, 0, p->nice)) < 0)
+                child_fail(a, sock, EXEC_STAGE_NICE, child_errno(k));
         if ((r = child_chdir(p)) < 0)
-                child_fail(sock, EXEC_STAGE_CHDIR, -r);
+                child_fail(a, sock, EXEC_STAGE_CHDIR, -r);
         if ((failed = child_set_credentials(p, a, &error)) != _EXEC_STAGE_INVALID)
-                child_fail(sock, failed, error);
-        /* With fs.suid_dumpable=1 a uid change leaves us dumpable, and another process of the
-         * service's user could then rewrite our memory (the path the daemon is about to let
-         * through) while the launch execve waits in the gate. execve resets it. */
-        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-                child_fail(sock, EXEC_STAGE_USER, errno);
-        if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                child_fail(sock, EXEC_STAGE_NO_NEW_PRIVS, errno);
-        if (faccessat(AT_FDCWD, p->path, X_OK, 0) < 0)
-                child_fail(sock, EXEC_STAGE_ACCESS, errno);
+                child_fail(a, sock, failed, error);
+        if (a->no_new_privs && (k = SYS2(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1)) < 0)
+                child_fail(a, sock, EXEC_STAGE_NO_NEW_PRIVS, child_errno(k));
+        if ((k = SYS4(SYS_faccessat, AT_FDCWD, p->path, X_OK, 0)) < 0)
+                child_fail(a, sock, EXEC_STAGE_ACCESS, child_errno(k));
         if ((failed = child_load_filters(p, sock, &error)) != _EXEC_STAGE_INVALID)
-                child_fail(sock, failed, error);
+                child_fail(a, sock, failed, error);
 
         /* From here on the policy is active: nothing but execve. */
-        execve(p->path, (char *const *) p->argv, (char *const *) p->envp);
-        child_fail(sock, EXEC_STAGE_EXEC, errno);
+        k = SYS3(SYS_execve, p->path, p->argv, p->envp);
+        child_fail(a, sock, EXEC_STAGE_EXEC, child_errno(k));
 }
+
+/* ---- clone ---- */
+
+/* The child returns from the system call on the new stack, where no C frame of the caller
+ * exists: so the system call and the child's first call are one piece of assembly, and the
+ * child never comes back into C code of the parent's. The new stack's top is 16-byte
+ * aligned; the call pushes the return address as the ABI expects at a function's entry. */
+#if defined(__x86_64__)
+long exec_child_clone3(struct clone_args *args, size_t size, const ExecChildArgs *child) {
+        register long r8 __asm__("r8") = (long) exec_child_run;
+        register long r9 __asm__("r9") = (long) child;
+        long ret;
+
+        __asm__ volatile ("syscall\n\t"
+                          "test %%rax, %%rax\n\t"
+                          "jnz 1f\n\t"
+                          "xor %%ebp, %%ebp\n\t" /* the outermost frame */
+                          "mov %%r9, %%rdi\n\t"
+                          "call *%%r8\n\t"
+                          "ud2\n"
+                          "1:"
+                          : "=a" (ret)
+                          : "a" ((long) SYS_clone3), "D" (args), "S" (size), "r" (r8), "r" (r9)
+                          : "rcx", "r11", "memory");
+        return ret;
+}
+#elif defined(__aarch64__)
+long exec_child_clone3(struct clone_args *args, size_t size, const ExecChildArgs *child) {
+        register long x8 __asm__("x8") = SYS_clone3;
+        register long x0 __asm__("x0") = (long) args;
+        register long x1 __asm__("x1") = (long) size;
+        register long x2 __asm__("x2") = (long) exec_child_run;
+        register long x3 __asm__("x3") = (long) child;
+
+        __asm__ volatile ("svc 0\n\t"
+                          "cbnz x0, 1f\n\t"
+                          "mov x29, xzr\n\t" /* the outermost frame */
+                          "mov x0, x3\n\t"
+                          "blr x2\n\t"
+                          "brk #0\n"
+                          "1:"
+                          : "+r" (x0)
+                          : "r" (x8), "r" (x1), "r" (x2), "r" (x3)
+                          : "x30", "memory");
+        return x0;
+}
+#endif

@@ -1,18 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The parent side of a launch: spawning the child, reading its launch report, and the
- * execve gate.
- *
- * A launched process has up to three fds the caller watches (with sd-event in the daemon,
- * with poll in exec_run_and_wait()):
- *   socket_fd   - the launch socket. Readable: call exec_read_report(). It delivers the
- *                 gate's listener (EXEC_REPORT_LISTENER; listener_fd is now >= 0), a failure
- *                 report, or EOF (the child exec'd). Closed and set to -1 once the launch
- *                 is decided.
- *   listener_fd - the gate's seccomp listener, only with a notify filter. Readable: call
- *                 exec_gate_handle(). It stays open for the service's whole life; when it
- *                 hangs up no task uses the filter any more.
- *   pidfd       - readable when the child exits; reap it with waitid(P_PIDFD).
+ * The execve gate: answering the seccomp notifications of a launched process (exec-spawn.h
+ * starts it and says which fds to watch).
  *
  * The gate's state machine has a single bit, `launched`. The first notification that
  * comes from the child's pid, for the native execve, with the arguments the child passes,
@@ -44,8 +33,7 @@
 #include <sys/types.h>
 
 #include "exec/exec-plan.h"
-#include "exec/exec-stage.h"
-#include "macro.h"
+#include "exec/exec-spawn.h"
 
 /* How many notifications one exec_gate_handle() call answers before it returns, so that
  * a service flooding execve cannot starve the rest of the event loop. */
@@ -54,24 +42,6 @@
 #define EXEC_DENIAL_PATH_MAX 4096U
 /* How long a denial waits for the path to be read from the caller's memory. */
 #define EXEC_DENIAL_READ_TIMEOUT_MS 100
-
-typedef struct ExecProcess {
-        pid_t pid;
-        int pidfd;
-        int socket_fd;
-        int listener_fd;
-        bool gate;           /* a notify filter is loaded: expect a listener */
-        bool launched;       /* the launch execve was continued and the kernel accepted it */
-        ExecGateAction gate_action;
-        int gate_errno;
-        uint64_t launch_args[3]; /* path, argv, envp as the child passes them to execve */
-        unsigned n_denied;
-        bool paths_unreadable;   /* reading a denied path was late once: not tried again */
-        struct seccomp_notif *notif;
-        size_t notif_size;
-        struct seccomp_notif_resp *resp;
-        size_t resp_size;
-} ExecProcess;
 
 /* One denied execve/execveat, handed to the caller for logging and counting. The path is
  * read from the target's memory and is advisory (the call was not continued, so a race
@@ -91,28 +61,8 @@ typedef struct ExecDenial {
 
 typedef void (*ExecDenialCallback)(const ExecDenial *d, void *userdata);
 
-typedef enum ExecReport {
-        EXEC_REPORT_AGAIN,   /* nothing decided yet */
-        EXEC_REPORT_LISTENER, /* the gate's listener arrived: start watching listener_fd */
-        EXEC_REPORT_EXECED,  /* the launch socket closed: the child exec'd */
-        EXEC_REPORT_FAILED,  /* the child reported {stage, errno} */
-        EXEC_REPORT_DIED,    /* the socket closed before the gate let the launch through */
-        _EXEC_REPORT_MAX,
-        _EXEC_REPORT_INVALID = -1,
-} ExecReport;
-
 /* exec_gate_handle() return value when the listener hung up: no task uses the filter. */
 #define EXEC_GATE_CLOSED 1
-
-/* Fork the child that runs plan. All signals are blocked around the fork. Uses
- * clone3(CLONE_PIDFD [| CLONE_INTO_CGROUP]), or fork + pidfd_open where clone3 is missing. */
-int exec_spawn(const ExecPlan *plan, ExecProcess **ret);
-
-/* Read one message from the launch socket without blocking. Returns an ExecReport; with
- * EXEC_REPORT_FAILED, *ret_stage and *ret_errno are set. -EBADMSG on a malformed message
- * (any fd that came with it is closed): the caller should then kill the child, since only
- * our own code runs in it before exec and a malformed message means something is wrong. */
-int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno);
 
 /* Answer pending notifications on the listener without blocking. Returns 0, or
  * EXEC_GATE_CLOSED when the listener hung up (the caller may then close it with
@@ -123,9 +73,3 @@ void exec_process_close_listener(ExecProcess *p);
 
 /* Path readers that were too late and are still blocked in the target's memory (0 or 1). */
 unsigned exec_gate_readers_abandoned(void);
-
-/* Close all fds and free. Does not kill or reap the process. */
-ExecProcess *exec_process_free(ExecProcess *p);
-DEFINE_TRIVIAL_CLEANUP_FUNC(ExecProcess *, exec_process_free);
-
-const char *exec_report_to_string(ExecReport r);

@@ -8,7 +8,11 @@
  * compiler as a unit file. Variants run interleaved so that drift in the machine hits all
  * of them alike.
  *
- * Usage: bench-launch [ITERATIONS]   (root: the gate variant drops CAP_SYS_PTRACE)
+ * HEAP_MB allocates and touches that much memory before the first launch, to show whether a
+ * launch costs more in a process with a large heap (a copying fork does; a launch that shares
+ * the address space should not).
+ *
+ * Usage: bench-launch [ITERATIONS [HEAP_MB]]   (root: the gate variant drops CAP_SYS_PTRACE)
  */
 #include <errno.h>
 #include <signal.h>
@@ -28,6 +32,7 @@
 #define BENCH_ITERATIONS_DEFAULT 1000
 #define BENCH_ITERATIONS_MAX 1000000
 #define BENCH_SYSCALL_NR_MAX 1024
+#define BENCH_HEAP_MB_MAX 65536
 
 enum { PLAIN, SPAWN, POLICY, GATE, _VARIANT_MAX };
 static const char *const variant_name[_VARIANT_MAX] = {
@@ -94,6 +99,21 @@ static int run_plan(const ExecPlan *plan) {
         return r.report == EXEC_REPORT_EXECED && r.code == CLD_EXITED && r.status == 0 ? 0 : -EIO;
 }
 
+/* A heap of mb MiB, every page written, kept until exit. Many small blocks, as a daemon's
+ * heap is, rather than one mapping. */
+static int heap_fill(long mb) {
+        const size_t block = 64 * 1024;
+        size_t n = (size_t) mb * 1024 * 1024 / block;
+
+        for (size_t i = 0; i < n; i++) {
+                char *b = malloc(block);
+                if (!b)
+                        return -ENOMEM;
+                memset(b, (int) (i & 0xff) | 1, block);
+        }
+        return 0;
+}
+
 static int cmp_double(const void *a, const void *b) {
         double x = *(const double *) a, y = *(const double *) b;
         return x < y ? -1 : x > y;
@@ -105,6 +125,7 @@ static double percentile(double *v, size_t n, double p) {
 
 int main(int argc, char **argv) {
         long iterations = argc > 1 ? strtol(argv[1], NULL, 10) : BENCH_ITERATIONS_DEFAULT;
+        long heap_mb = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
         const char *true_argv[] = { "/bin/true", NULL };
         _cleanup_(filter_set_freep) FilterSet *unused = NULL, *policy = NULL, *notify = NULL,
                                               *gated = NULL;
@@ -114,6 +135,14 @@ int main(int argc, char **argv) {
         if (iterations < 1 || iterations > BENCH_ITERATIONS_MAX) {
                 fprintf(stderr, "iterations must be 1..%d\n", BENCH_ITERATIONS_MAX);
                 return 2;
+        }
+        if (heap_mb < 0 || heap_mb > BENCH_HEAP_MB_MAX) {
+                fprintf(stderr, "heap must be 0..%d MiB\n", BENCH_HEAP_MB_MAX);
+                return 2;
+        }
+        if (heap_fill(heap_mb) < 0) {
+                fprintf(stderr, "cannot allocate a heap of %ld MiB\n", heap_mb);
+                return 1;
         }
         (void) prctl(PR_SET_DUMPABLE, 0);
         if (compile_unit("[Service]\nExecStart=/bin/true\n"
@@ -158,8 +187,8 @@ int main(int argc, char **argv) {
         printf("gate: notify filter %u instructions; policy (@system-service ~execve execveat): "
                "%zu rules, %u instructions in %zu program(s)\n",
                notify->progs[0].len, gated_rules, filter_set_insns(gated), gated->n);
-        printf("%-28s %10s %10s %10s %12s   (%ld iterations, microseconds)\n", "variant", "median",
-               "p10", "p90", "vs plain", iterations);
+        printf("%-28s %10s %10s %10s %12s   (%ld iterations, heap %ld MiB, microseconds)\n",
+               "variant", "median", "p10", "p90", "vs plain", iterations, heap_mb);
         double base = 0;
         for (int v = 0; v < _VARIANT_MAX; v++) {
                 qsort(t[v], (size_t) iterations, sizeof(double), cmp_double);

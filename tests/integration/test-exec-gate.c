@@ -587,6 +587,52 @@ static void test_stop_while_pending(void **state) {
         assert_int_equal(d.n, 0);
 }
 
+/* The plan need only live until exec_spawn() returns. The child shares our memory and is
+ * still on its way to execve (held in the gate here, so certainly), so it must run from a
+ * copy: overwrite and free everything the plan pointed to, then let it through. */
+static void test_plan_freed_after_spawn(void **state) {
+        char *path = strdup("/bin/echo"), *arg = strdup("from the copy"), *env = strdup("X=1");
+        const char **argv = calloc(3, sizeof(char *)), **envp = calloc(2, sizeof(char *));
+        char buf[64] = "";
+        ExecPlan plan;
+        ExecProcess *p;
+        ExecResult r;
+        Denials d = {};
+        int out[2];
+
+        assert_true(path && arg && env && argv && envp);
+        assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+        argv[0] = path;
+        argv[1] = arg;
+        envp[0] = env;
+        gate_plan(&plan, argv, *state, NULL, EXEC_GATE_ERRNO);
+        plan.envp = envp;
+        plan.stdout_fd = out[1];
+        assert_int_equal(exec_spawn(&plan, &p), 0);
+        close(out[1]);
+
+        memset(path, 'x', strlen(path));
+        memset(arg, 'y', strlen(arg));
+        memset(env, 'z', strlen(env));
+        argv[0] = argv[1] = envp[0] = "/nonexistent";
+        free(path);
+        free(arg);
+        free(env);
+        free(argv);
+        free(envp);
+        memset(&plan, 0xff, sizeof(plan));
+
+        assert_int_equal(exec_process_wait(p, harness_collect, &d, &r), 0);
+        assert_int_equal(r.report, EXEC_REPORT_EXECED);
+        assert_int_equal(r.code, CLD_EXITED);
+        assert_int_equal(r.status, 0);
+        assert_true(read(out[0], buf, sizeof(buf) - 1) > 0);
+        assert_string_equal(buf, "from the copy\n");
+        assert_int_equal(d.n, 0);
+        close(out[0]);
+        exec_process_free(p);
+}
+
 static int write_sysctl(const char *path, const char *value) {
         _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
         return fd >= 0 && write(fd, value, strlen(value)) == (ssize_t) strlen(value) ? 0 : -1;
@@ -777,6 +823,7 @@ int main(void) {
                 cmocka_unit_test(test_bypass_steal_ambient),
                 cmocka_unit_test(test_bypass_relisten),
                 cmocka_unit_test(test_stop_while_pending),
+                cmocka_unit_test(test_plan_freed_after_spawn),
                 cmocka_unit_test(test_prelaunch_memory),
                 cmocka_unit_test(test_stress_signals),
         };

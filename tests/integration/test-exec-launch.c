@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/pidfd.h>
@@ -18,6 +19,10 @@
 
 #include "launch-harness.h"
 #include "test-filters.h"
+
+#ifndef CLONE_ARGS_SIZE_VER0
+#define CLONE_ARGS_SIZE_VER0 64 /* without the cgroup field */
+#endif
 
 static const char *const empty_env[] = { NULL };
 
@@ -427,20 +432,43 @@ static void test_clone_into_cgroup(void **state) {
 }
 
 /* Where clone3 is missing (or, as in some container runtimes, filtered to ENOSYS) the
- * spawn falls back to fork + pidfd_open, and the child joins the cgroup itself. Runs in a
- * forked test process so that the ENOSYS filter stays there. */
-static int fallback_child(const char *dir, int cgroup_fd) {
-        const char *argv[] = { "/bin/cat", "/proc/self/cgroup", NULL };
+ * spawn falls back to fork + pidfd_open, and the child joins the cgroup itself. Where the
+ * kernel's clone_args has no cgroup field (before 5.7: E2BIG for the larger struct), it
+ * uses clone3 without CLONE_INTO_CGROUP, and the child joins the cgroup itself. Runs in a
+ * forked test process so that the filter that plays the old kernel stays there. */
+typedef enum FallbackMode {
+        FALLBACK_NO_CLONE3,
+        FALLBACK_NO_CGROUP_FIELD,
+} FallbackMode;
+
+static int fallback_filter(FallbackMode mode) {
         scmp_filter_ctx ctx = NULL;
+        int r = test_filter_new(SCMP_ACT_ALLOW, &ctx);
+
+        if (r < 0)
+                return r;
+        if (mode == FALLBACK_NO_CLONE3)
+                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+        else
+                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(E2BIG), SCMP_SYS(clone3), 1,
+                                     SCMP_A1(SCMP_CMP_GT, CLONE_ARGS_SIZE_VER0));
+        if (r == 0)
+                r = seccomp_load(ctx);
+        seccomp_release(ctx);
+        if (r < 0)
+                return r;
+        if (mode == FALLBACK_NO_CLONE3)
+                return syscall(SYS_clone3, NULL, 0) == -1 && errno == ENOSYS ? 0 : -EIO;
+        return syscall(SYS_clone3, NULL, sizeof(struct clone_args)) == -1 && errno == E2BIG ? 0 : -EIO;
+}
+
+static int fallback_child(FallbackMode mode, const char *dir, int cgroup_fd) {
+        const char *argv[] = { "/bin/cat", "/proc/self/cgroup", NULL };
         ExecPlan plan;
         Captured *c = calloc(1, sizeof(Captured));
 
-        if (!c || test_filter_new(SCMP_ACT_ALLOW, &ctx) < 0 ||
-            seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0 ||
-            seccomp_load(ctx) < 0)
+        if (!c || fallback_filter(mode) < 0)
                 return 10;
-        if (syscall(SYS_clone3, NULL, 0) != -1 || errno != ENOSYS)
-                return 11;
         plan_for(&plan, argv);
         plan.cgroup_fd = cgroup_fd;
         if (harness_run(&plan, NULL, c) < 0)
@@ -452,7 +480,7 @@ static int fallback_child(const char *dir, int cgroup_fd) {
         return 0;
 }
 
-static void test_spawn_fallback(void **state) {
+static void run_fallback(FallbackMode mode, bool need_cgroup) {
         char base[8192], dir[8300] = "";
         int fd = -1;
 
@@ -461,18 +489,31 @@ static void test_spawn_fallback(void **state) {
                 if (mkdir(dir, 0755) == 0)
                         fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
+        if (fd < 0 && need_cgroup) {
+                if (dir[0])
+                        (void) rmdir(dir);
+                skip();
+        }
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0)
-                _exit(fallback_child(dir, fd));
+                _exit(fallback_child(mode, dir, fd));
         int st;
         assert_int_equal(waitpid(pid, &st, 0), pid);
-        assert_true(WIFEXITED(st));
-        assert_int_equal(WEXITSTATUS(st), 0);
         if (fd >= 0) {
                 close(fd);
                 assert_int_equal(rmdir(dir), 0);
         }
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void test_spawn_fallback(void **state) {
+        run_fallback(FALLBACK_NO_CLONE3, false);
+}
+
+static void test_spawn_fallback_no_cgroup_field(void **state) {
+        run_fallback(FALLBACK_NO_CGROUP_FIELD, true);
 }
 
 /* PR_SET_PDEATHSIG: the service dies with the process that spawned it (when asked). */
@@ -559,6 +600,7 @@ int main(void) {
                 cmocka_unit_test(test_stdio_and_fds),
                 cmocka_unit_test(test_clone_into_cgroup),
                 cmocka_unit_test(test_spawn_fallback),
+                cmocka_unit_test(test_spawn_fallback_no_cgroup_field),
                 cmocka_unit_test(test_pdeathsig),
         };
 
