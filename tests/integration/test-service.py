@@ -163,13 +163,15 @@ def proc_status(pid):
 
 
 def marker_pids():
+    """The processes whose argv[0] was set to a MARKER name (exec -a). Only argv[0] counts: a
+    shell on its way to such an exec has the marker in its command line too, for a moment."""
     pids = []
     for d in os.listdir('/proc'):
         if not d.isdigit():
             continue
         try:
             with open('/proc/%s/cmdline' % d, 'rb') as f:
-                if MARKER.encode() in f.read():
+                if f.read().split(b'\0')[0].startswith(MARKER.encode()):
                     pids.append(int(d))
         except OSError:
             pass
@@ -294,7 +296,8 @@ def test_stop_kills_everything(ctx):
     end = time.monotonic() + 10
     while len(marker_pids()) < 4 and time.monotonic() < end:
         time.sleep(0.02)
-    check(len(marker_pids()) == 4, 'expected 4 marker processes, found %d' % len(marker_pids()))
+    found = marker_pids()
+    check(len(found) == 4, 'expected 4 marker processes, found %d' % len(found))
     d.stop()
     left = marker_pids()
     check(not left, 'processes left after stop: %s' % left)
