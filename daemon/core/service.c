@@ -19,7 +19,6 @@
 #include "core/service-process.h"
 #include "core/service.h"
 #include "message.h"
-#include "strv.h"
 
 static void service_enter_signal(Unit *u, ServiceState state, ServiceResult f);
 static void service_enter_stop(Unit *u, ServiceResult f);
@@ -884,14 +883,13 @@ static void service_arm_watchdog(Unit *u) {
 
 /* ---- notifications ---- */
 
-static void service_notify_mainpid(Unit *u, const char *v) {
-        int pid;
-        if (sscanf(v, "%d", &pid) != 1 || pid <= 1 || pid == getpid())
+static void service_notify_mainpid(Unit *u, pid_t pid) {
+        if (pid <= 1 || pid == getpid())
                 return;
         if (proc_alive(u->main) && u->main->pid == pid)
                 return;
         if (service_process_adopt_pid(u, pid) < 0)
-                log_unit_warning(u->name, "Ignoring MAINPID=%d: not a process of this unit.", pid);
+                log_unit_warning(u->name, "Ignoring MAINPID=%d: not a process of this unit.", (int) pid);
 }
 
 static void service_notify_ready(Unit *u) {
@@ -908,12 +906,11 @@ static void service_notify_ready(Unit *u) {
 /* EXTEND_TIMEOUT_USEC=: the current state's timeout (start, reload or stop) ends no sooner
  * than USEC from now. It only ever moves the deadline later, as in systemd; a service that
  * wants more has to send it again in time. */
-static void service_extend_timeout(Unit *u, const char *v) {
+static void service_extend_timeout(Unit *u, uint64_t usec) {
         sd_event *e = u->manager->event;
-        unsigned long long usec;
         uint64_t now, deadline;
 
-        if (!u->timer || u->state == SERVICE_AUTO_RESTART || sscanf(v, "%llu", &usec) != 1)
+        if (!u->timer || u->state == SERVICE_AUTO_RESTART)
                 return;
         if (sd_event_now(e, CLOCK_MONOTONIC, &now) < 0 || sd_event_source_get_time(u->timer, &deadline) < 0)
                 return;
@@ -928,40 +925,50 @@ static void service_extend_timeout(Unit *u, const char *v) {
                                (unsigned long long) (usec / USEC_PER_MSEC));
 }
 
-static void service_notify_field(Unit *u, const char *f) {
-        if (streq(f, "READY=1"))
-                service_notify_ready(u);
-        else if (strneq(f, "STATUS=", 7))
-                (void) unit_set_status_text(u, f + 7);
-        else if (strneq(f, "MAINPID=", 8))
-                service_notify_mainpid(u, f + 8);
-        else if (strneq(f, "EXTEND_TIMEOUT_USEC=", 20))
-                service_extend_timeout(u, f + 20);
-        else if (streq(f, "STOPPING=1")) {
-                u->notify_stopping = true;
-                if (u->state == SERVICE_RUNNING || u->state == SERVICE_EXITED) {
-                        /* The service stops on its own; treat it like a stop request. */
-                        u->forbid_restart = false;
-                        service_set_state(u, SERVICE_STOP_SIGTERM);
-                        service_arm_timer(u, u->config->timeout_stop);
-                }
-        } else if (streq(f, "RELOADING=1")) {
-                if (u->state == SERVICE_RUNNING) {
-                        u->reload_pending_ready = true;
-                        service_set_state(u, SERVICE_RELOAD);
-                        service_arm_timer(u, u->config->timeout_start);
-                }
-        } else if (streq(f, "WATCHDOG=1")) {
-                u->watchdog_last = now_usec(CLOCK_MONOTONIC);
-                if (u->state == SERVICE_RUNNING || u->state == SERVICE_START_POST || u->state == SERVICE_RELOAD)
-                        service_arm_watchdog(u);
-        } else if (streq(f, "WATCHDOG=trigger"))
-                /* As in systemd, this needs no WatchdogSec=. */
-                service_watchdog_fire(u, true);
+static void service_notify_stopping(Unit *u) {
+        u->notify_stopping = true;
+        if (u->state == SERVICE_RUNNING || u->state == SERVICE_EXITED) {
+                /* The service stops on its own; treat it like a stop request. */
+                u->forbid_restart = false;
+                service_set_state(u, SERVICE_STOP_SIGTERM);
+                service_arm_timer(u, u->config->timeout_stop);
+        }
 }
 
-void service_notify(Unit *u, pid_t sender, char * const *fields) {
-        STRV_FOREACH(f, fields)
-                service_notify_field(u, *f);
+static void service_notify_reloading(Unit *u) {
+        if (u->state == SERVICE_RUNNING) {
+                u->reload_pending_ready = true;
+                service_set_state(u, SERVICE_RELOAD);
+                service_arm_timer(u, u->config->timeout_start);
+        }
+}
+
+static void service_notify_watchdog_ping(Unit *u) {
+        u->watchdog_last = now_usec(CLOCK_MONOTONIC);
+        if (u->state == SERVICE_RUNNING || u->state == SERVICE_START_POST || u->state == SERVICE_RELOAD)
+                service_arm_watchdog(u);
+}
+
+/* The assignments are applied in a fixed order, whatever their order in the datagram: the
+ * bookkeeping first, then RELOADING=1 before READY=1 (a reload announced and finished in
+ * one datagram), STOPPING=1, and the watchdog last. */
+void service_notify(Unit *u, pid_t sender, const NotifyMessage *n) {
+        if (n->main_pid > 0)
+                service_notify_mainpid(u, n->main_pid);
+        if (n->has_extend_timeout)
+                service_extend_timeout(u, n->extend_timeout_usec);
+        if (n->status)
+                (void) unit_set_status_text(u, n->status);
+        if (n->reloading)
+                service_notify_reloading(u);
+        if (n->ready)
+                service_notify_ready(u);
+        if (n->stopping)
+                service_notify_stopping(u);
+        if (n->watchdog == NOTIFY_WATCHDOG_PING)
+                service_notify_watchdog_ping(u);
+        else if (n->watchdog == NOTIFY_WATCHDOG_TRIGGER)
+                /* As in systemd, this needs no WatchdogSec=. */
+                service_watchdog_fire(u, true);
         unit_write_status_file(u);
 }

@@ -73,6 +73,7 @@
 
 #include "unit-config.h"
 #include "core/unit.h"
+#include "io/notify.h"
 
 /* The shortest delay between an exit and the automatic restart, whatever RestartSec= says. */
 #define SERVICE_RESTART_FLOOR_USEC (100 * USEC_PER_MSEC)
@@ -96,9 +97,9 @@ int service_kill(Unit *u, int signo, char **ret_message);
 /* Clears the failed state and the start limit counter. */
 void service_reset_failed(Unit *u);
 
-/* A notification datagram's assignments ("READY=1", "STATUS=..."), already attributed to
- * this unit and checked against NotifyAccess=. */
-void service_notify(Unit *u, pid_t sender, char * const *fields);
+/* A parsed notification datagram, already attributed to this unit and checked against
+ * NotifyAccess=. */
+void service_notify(Unit *u, pid_t sender, const NotifyMessage *n);
 
 /* Events from the process layer (service-process.c). */
 void service_on_main_execed(Unit *u);

@@ -13,7 +13,6 @@
 #include "core/manager.h"
 #include "io/notify.h"
 #include "core/service.h"
-#include "strv.h"
 #include "core/unit-events.h"
 
 static bool proc_alive(const UnitProcess *p) {
@@ -46,39 +45,8 @@ static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
         unit_add_denial(u, &d);
 }
 
-/* The fields service_notify() understands, rebuilt from the parsed datagram. */
-static int notify_fields(const NotifyMessage *n, char ***ret) {
-        _cleanup_strv_free_ char **f = calloc(1, sizeof(char *));
-        char *s;
-
-        if (!f)
-                return -ENOMEM;
-        if (n->main_pid > 0) {
-                if (asprintf(&s, "MAINPID=%d", (int) n->main_pid) < 0 || strv_consume(&f, s) < 0)
-                        return -ENOMEM;
-        }
-        if (n->has_extend_timeout) {
-                if (asprintf(&s, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long) n->extend_timeout_usec) < 0 ||
-                    strv_consume(&f, s) < 0)
-                        return -ENOMEM;
-        }
-        if (n->status) {
-                if (asprintf(&s, "STATUS=%s", n->status) < 0 || strv_consume(&f, s) < 0)
-                        return -ENOMEM;
-        }
-        if ((n->reloading && strv_extend(&f, "RELOADING=1") < 0) ||
-            (n->ready && strv_extend(&f, "READY=1") < 0) ||
-            (n->stopping && strv_extend(&f, "STOPPING=1") < 0) ||
-            (n->watchdog == NOTIFY_WATCHDOG_PING && strv_extend(&f, "WATCHDOG=1") < 0) ||
-            (n->watchdog == NOTIFY_WATCHDOG_TRIGGER && strv_extend(&f, "WATCHDOG=trigger") < 0))
-                return -ENOMEM;
-        *ret = TAKE_PTR(f);
-        return 0;
-}
-
 static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n, void *userdata) {
         Manager *m = userdata;
-        _cleanup_strv_free_ char **fields = NULL;
 
         Unit *u = manager_find_unit_by_pid(m, sender);
         if (!u) {
@@ -90,11 +58,7 @@ static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n
                                  (int) sender, notify_access_to_string(unit_notify_access(u)));
                 return;
         }
-        if (notify_fields(n, &fields) < 0) {
-                log_oom();
-                return;
-        }
-        service_notify(u, sender, fields);
+        service_notify(u, sender, n);
 }
 
 static void io_log_forward(int priority, const char *message) {
