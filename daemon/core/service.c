@@ -28,6 +28,11 @@ static void service_enter_start_post(Unit *u);
 static void service_enter_start(Unit *u);
 static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart);
 
+/* The process layer: the real one, or what a test put in the Manager. */
+static const ServiceProcessOps *proc_ops(const Unit *u) {
+        return u->manager->process_ops ?: &service_process_ops;
+}
+
 static bool state_is_inactive(ServiceState s) {
         return s == SERVICE_DEAD || s == SERVICE_FAILED;
 }
@@ -149,7 +154,7 @@ static bool service_has_processes(Unit *u) {
                 return true;
         if (u->config && (u->config->kill_mode == KILL_PROCESS || u->config->kill_mode == KILL_NONE))
                 return false;
-        return service_process_cgroup_populated(u);
+        return proc_ops(u)->cgroup_populated(u);
 }
 
 /* ---- exit evaluation ---- */
@@ -258,7 +263,7 @@ static int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
                         return 0;
                 u->control_command_id = id;
                 u->command_index = index;
-                r = service_process_spawn(u, c, false, mainpid, &msg);
+                r = proc_ops(u)->spawn(u, c, false, mainpid, &msg);
                 if (r >= 0) {
                         service_arm_timer(u, control_timeout(u, id));
                         return 1;
@@ -278,7 +283,7 @@ static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart) {
         service_disarm_timer(u);
         u->pid_file_timer = sd_event_source_disable_unref(u->pid_file_timer);
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
-        service_process_release(u);
+        proc_ops(u)->release(u);
         u->active_exit_timestamp = now_usec(CLOCK_REALTIME);
 
         if (allow_restart && service_shall_restart(u)) {
@@ -310,7 +315,7 @@ static void service_enter_signal(Unit *u, ServiceState state, ServiceResult f) {
         u->kill_with_watchdog = false;
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
         if (u->config->kill_mode != KILL_NONE || proc_alive(u->control))
-                service_process_kill(u, sig, sigkill);
+                proc_ops(u)->kill(u, sig, sigkill);
         if (service_has_processes(u)) {
                 service_set_state(u, state);
                 service_arm_timer(u, u->config->timeout_stop);
@@ -365,7 +370,7 @@ static void service_enter_running(Unit *u, ServiceResult f) {
                 return;
         }
         if (proc_alive(u->main) || (u->config->type == SERVICE_NOTIFY && u->notify_ready &&
-                                    service_process_cgroup_populated(u) && !u->main)) {
+                                    proc_ops(u)->cgroup_populated(u) && !u->main)) {
                 service_set_state(u, SERVICE_RUNNING);
                 service_arm_watchdog(u);
                 return;
@@ -399,7 +404,7 @@ static void service_start_main(Unit *u, size_t index) {
         _cleanup_free_ char *msg = NULL;
 
         u->command_index = index;
-        int r = service_process_spawn(u, c, true, 0, &msg);
+        int r = proc_ops(u)->spawn(u, c, true, 0, &msg);
         if (r < 0) {
                 log_unit_error_errno(u->name, r, "Failed to start: %s", msg ?: "%m");
                 unit_log_line(u, "Failed to start: %s", msg ?: strerror(-r));
@@ -496,7 +501,7 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
         r = unit_new_invocation_id(u);
         if (r < 0)
                 return set_message(ret_message, "Failed to generate an invocation ID: %s", strerror(-r)), r;
-        r = service_process_prepare(u, ret_message);
+        r = proc_ops(u)->prepare(u, ret_message);
         if (r < 0) {
                 u->result = SERVICE_FAILURE_RESOURCES;
                 service_set_state(u, SERVICE_FAILED);
@@ -551,7 +556,7 @@ int service_stop(Unit *u, char **ret_message) {
         case SERVICE_RUNNING:
         case SERVICE_EXITED:
         case SERVICE_RELOAD:
-                service_process_kill_control(u);
+                proc_ops(u)->kill_control(u);
                 service_enter_stop(u, SERVICE_SUCCESS);
                 return 0;
         default:
@@ -577,7 +582,7 @@ int service_kill(Unit *u, int signo, char **ret_message) {
                 return set_message(ret_message, "Unit %s is not active.", u->name), -ESRCH;
         if (signo <= 0 || signo >= _NSIG)
                 return set_message(ret_message, "Invalid signal %d.", signo), -EINVAL;
-        service_process_kill(u, signo, false);
+        proc_ops(u)->kill(u, signo, false);
         return 0;
 }
 
@@ -608,7 +613,7 @@ static int on_pid_file_retry(sd_event_source *s, uint64_t usec, void *userdata) 
 
 /* The parent of a Type=forking service exited successfully: find the daemon it left. */
 static void service_forking_adopt(Unit *u) {
-        int r = service_process_adopt_main(u);
+        int r = proc_ops(u)->adopt_main(u);
         if (r == -ENOENT && u->config->pid_file) {
                 /* Daemons often write the PID file after the parent exited: look again,
                  * until TimeoutStartSec= ends the wait. */
@@ -785,12 +790,12 @@ static void service_start_timed_out(Unit *u) {
                 break;
         case SERVICE_START_POST:
                 log_unit_warning(u->name, "Start-post operation timed out. Stopping.");
-                service_process_kill_control(u);
+                proc_ops(u)->kill_control(u);
                 service_enter_stop(u, SERVICE_FAILURE_TIMEOUT);
                 break;
         case SERVICE_RELOAD:
                 log_unit_warning(u->name, "Reload operation timed out.");
-                service_process_kill_control(u);
+                proc_ops(u)->kill_control(u);
                 u->reload_result = SERVICE_FAILURE_TIMEOUT;
                 service_enter_running(u, SERVICE_SUCCESS);
                 break;
@@ -859,7 +864,7 @@ static void service_watchdog_fire(Unit *u, bool requested) {
                                (unsigned long long) (u->config->watchdog_sec / USEC_PER_MSEC));
         unit_log_line(u, "Watchdog %s, killing with SIGABRT.", requested ? "request" : "timeout");
         u->kill_with_watchdog = true;
-        service_process_kill_control(u);
+        proc_ops(u)->kill_control(u);
         service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
 }
 
@@ -888,7 +893,7 @@ static void service_notify_mainpid(Unit *u, pid_t pid) {
                 return;
         if (proc_alive(u->main) && u->main->pid == pid)
                 return;
-        if (service_process_adopt_pid(u, pid) < 0)
+        if (proc_ops(u)->adopt_pid(u, pid) < 0)
                 log_unit_warning(u->name, "Ignoring MAINPID=%d: not a process of this unit.", (int) pid);
 }
 
