@@ -11,13 +11,13 @@
 
 #include "sys/cgroup.h"
 #include "sys/log.h"
-#include "core/manager-order.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "io/output.h"
 #include "core/service-exec.h"
 #include "core/service-process.h"
 #include "core/service.h"
+#include "core/unit-events.h"
 #include "message.h"
 
 static void service_enter_signal(Unit *u, ServiceState state, ServiceResult f);
@@ -35,11 +35,6 @@ static const ServiceProcessOps *proc_ops(const Unit *u) {
 
 static bool state_is_inactive(ServiceState s) {
         return s == SERVICE_DEAD || s == SERVICE_FAILED;
-}
-
-/* On the way up: what units ordered after this one wait for (manager-order.h). */
-static bool state_is_starting(ServiceState s) {
-        return s == SERVICE_START_PRE || s == SERVICE_START || s == SERVICE_START_POST;
 }
 
 /* The Manager counts units that are not inactive, and ends a shutdown when none is left. A
@@ -83,39 +78,18 @@ void service_check_release(Unit *u) {
                 service_release(u);
 }
 
+/* The one place u->state changes. What follows from the change outside the state machine
+ * (accounting, the status file, announcements, ordering) is unit_notify_state_change()'s. */
 static void service_set_state(Unit *u, ServiceState state) {
         ServiceState old = u->state;
 
         u->state = state;
-        u->state_change_timestamp = now_usec(CLOCK_REALTIME);
-        if (!state_is_inactive(state) && !u->holds_activity) {
-                u->holds_activity = true;
-                manager_unit_activated(u->manager);
-        }
-        if (!state_is_inactive(state))
-                u->release_timer = sd_event_source_disable_unref(u->release_timer);
-        if (old != state)
-                log_unit_debug(u->name, "Changed %s -> %s", service_state_to_string(old),
-                               service_state_to_string(state));
-        if (unit_active_state(u) == UNIT_ACTIVE && u->active_enter_timestamp == 0)
-                u->active_enter_timestamp = u->state_change_timestamp;
-        unit_write_status_file(u);
-        /* Last: this may end the event loop or restart the unit. */
-        if (state == SERVICE_DEAD || state == SERVICE_FAILED)
+        if (state_is_inactive(state))
                 /* A run --pipe client waits for EOF on its pipes: its fds go with the last
                  * process (auto-restart keeps them for the next run). */
                 for (size_t i = 0; i < ELEMENTSOF(u->stdio_fds); i++)
                         u->stdio_fds[i] = safe_close(u->stdio_fds[i]);
-        if (!state_is_inactive(old) && state_is_inactive(state)) {
-                u->inactive_enter_timestamp = u->state_change_timestamp;
-                manager_unit_inactive(u->manager, u);
-                service_check_release(u);
-        }
-        /* A unit that finished starting or stopping may release units ordered after (or,
-         * at shutdown, before) it. */
-        if ((state_is_starting(old) && !state_is_starting(state)) ||
-            (!state_is_inactive(old) && state_is_inactive(state)))
-                manager_order_dispatch(u->manager);
+        unit_notify_state_change(u, old, state);
 }
 
 /* Keeps the first failure of a cycle. */
@@ -587,11 +561,12 @@ int service_kill(Unit *u, int signo, char **ret_message) {
 }
 
 void service_reset_failed(Unit *u) {
-        if (u->state == SERVICE_FAILED)
-                service_set_state(u, SERVICE_DEAD);
         u->result = SERVICE_SUCCESS;
         u->start_limit_count = 0;
-        unit_write_status_file(u);
+        if (u->state == SERVICE_FAILED)
+                service_set_state(u, SERVICE_DEAD);
+        else
+                unit_write_status_file(u);
 }
 
 /* ---- events from processes (service-process.c) ---- */
@@ -958,6 +933,8 @@ static void service_notify_watchdog_ping(Unit *u) {
  * bookkeeping first, then RELOADING=1 before READY=1 (a reload announced and finished in
  * one datagram), STOPPING=1, and the watchdog last. */
 void service_notify(Unit *u, pid_t sender, const NotifyMessage *n) {
+        usec_t changed = u->state_change_timestamp;
+
         if (n->main_pid > 0)
                 service_notify_mainpid(u, n->main_pid);
         if (n->has_extend_timeout)
@@ -975,5 +952,7 @@ void service_notify(Unit *u, pid_t sender, const NotifyMessage *n) {
         else if (n->watchdog == NOTIFY_WATCHDOG_TRIGGER)
                 /* As in systemd, this needs no WatchdogSec=. */
                 service_watchdog_fire(u, true);
-        unit_write_status_file(u);
+        /* A change of state wrote the status file already. */
+        if (u->state_change_timestamp == changed)
+                unit_write_status_file(u);
 }
