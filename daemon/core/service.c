@@ -19,6 +19,7 @@
 #include "core/service.h"
 #include "core/unit-events.h"
 #include "message.h"
+#include "string-table.h"
 
 static void service_enter_signal(Unit *u, ServiceState state, ServiceResult f);
 static void service_enter_stop(Unit *u, ServiceResult f);
@@ -27,6 +28,7 @@ static void service_enter_running(Unit *u, ServiceResult f);
 static void service_enter_start_post(Unit *u);
 static void service_enter_start(Unit *u);
 static void service_enter_dead(Unit *u, ServiceResult f, bool allow_restart);
+static void service_main_exited_in_start(Unit *u, ServiceResult f);
 
 /* The process layer: the real one, or what a test put in the Manager. */
 static const ServiceProcessOps *proc_ops(const Unit *u) {
@@ -488,67 +490,402 @@ static int service_begin(Unit *u, bool automatic, char **ret_message) {
         return 0;
 }
 
+/* ---- the actions of the table ---- */
+
+/* What an event brings along. */
+typedef struct ServiceEventArgs {
+        ServiceResult f;        /* main or control exited: how it ended, judged */
+        bool requested;         /* watchdog: WATCHDOG=trigger rather than the timer */
+        char **ret_message;     /* requests: a sentence for the client on failure */
+} ServiceEventArgs;
+
+/* An action runs when its event arrives in its state. TARGET is the state the entry names
+ * (_SERVICE_STATE_INVALID when the action decides). Requests return 0 or -errno; for the
+ * other events the return value is ignored. */
+typedef int (*ServiceActionFn)(Unit *u, ServiceState target, const ServiceEventArgs *a);
+
+typedef struct ServiceAction {
+        ServiceActionFn fn;
+        ServiceState target;
+} ServiceAction;
+
+static int act_already(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        return -EALREADY;
+}
+
+static int act_begin(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        /* From auto-restart: the start request comes before the restart delay ran out. */
+        service_disarm_timer(u);
+        return service_begin(u, false, a->ret_message);
+}
+
+static int act_start_once_dead(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        u->restart_requested = true;
+        return 0;
+}
+
+static int act_stop_cancel_restart(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_disarm_timer(u);
+        service_set_state(u, u->result == SERVICE_SUCCESS ? SERVICE_DEAD : SERVICE_FAILED);
+        return 0;
+}
+
+/* Enters the entry's signal state (stop-sigterm, stop-sigkill, final-sigterm,
+ * final-sigkill) with the event's result. */
+static int act_signal(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_enter_signal(u, target, a->f);
+        return 0;
+}
+
+static int act_stop(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        proc_ops(u)->kill_control(u);
+        service_enter_stop(u, SERVICE_SUCCESS);
+        return 0;
+}
+
+static int act_reload(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (u->config->exec[SERVICE_EXEC_RELOAD].n == 0)
+                return set_message(a->ret_message, "Unit %s has no ExecReload=.", u->name), -ENOTSUP;
+        u->reload_result = SERVICE_SUCCESS;
+        int r = service_run_control(u, SERVICE_EXEC_RELOAD, 0);
+        if (r < 0)
+                return set_message(a->ret_message, "Failed to run ExecReload=: %s", strerror(-r)), r;
+        service_set_state(u, SERVICE_RELOAD);
+        return 0;
+}
+
+static int act_main_execed(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (u->config->type == SERVICE_EXEC)
+                service_enter_start_post(u);
+        return 0;
+}
+
+static int act_ready_started(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (u->config->type == SERVICE_NOTIFY)
+                service_enter_start_post(u);
+        return 0;
+}
+
+static int act_ready_reloaded(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (!u->reload_pending_ready || proc_alive(u->control))
+                return 0;
+        u->reload_pending_ready = false;
+        service_enter_running(u, SERVICE_SUCCESS);
+        return 0;
+}
+
+static int act_reloading(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        u->reload_pending_ready = true;
+        service_set_state(u, SERVICE_RELOAD);
+        service_arm_timer(u, u->config->timeout_start);
+        return 0;
+}
+
+/* STOPPING=1: the service stops on its own; like a stop request, but it may restart. */
+static int act_stopping(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        u->forbid_restart = false;
+        service_set_state(u, SERVICE_STOP_SIGTERM);
+        service_arm_timer(u, u->config->timeout_stop);
+        return 0;
+}
+
+static int act_keep_result(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        /* Decided when the control process is done, or when everything is gone. */
+        service_set_result(u, a->f);
+        return 0;
+}
+
+static int act_keep_result_check_empty(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_set_result(u, a->f);
+        service_check_empty(u);
+        return 0;
+}
+
+static int act_check_empty(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_check_empty(u);
+        return 0;
+}
+
+static int act_main_exited_running(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_enter_running(u, a->f);
+        return 0;
+}
+
+static int act_main_exited_start(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_main_exited_in_start(u, a->f);
+        return 0;
+}
+
+static int act_start_pre_done(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (a->f == SERVICE_SUCCESS)
+                service_enter_start(u);
+        else
+                service_enter_signal(u, SERVICE_STOP_SIGTERM, a->f);
+        return 0;
+}
+
+static int act_start_post_done(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (a->f == SERVICE_SUCCESS)
+                service_enter_running(u, SERVICE_SUCCESS);
+        else
+                service_enter_stop(u, a->f);
+        return 0;
+}
+
+static int act_reload_done(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        u->reload_result = a->f;
+        service_enter_running(u, SERVICE_SUCCESS);
+        return 0;
+}
+
+static int act_stop_post(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_enter_stop_post(u, a->f);
+        return 0;
+}
+
+static int act_final_done(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_enter_final_done(u, a->f);
+        return 0;
+}
+
+static int act_restart_timer(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        _cleanup_free_ char *msg = NULL;
+
+        u->n_restarts++;
+        log_unit_info(u->name, "Scheduled restart job, restart counter is at %u.", u->n_restarts);
+        int r = service_begin(u, true, &msg);
+        if (r < 0 && r != -ECANCELED && msg)
+                log_unit_warning(u->name, "%s", msg);
+        return 0;
+}
+
+static int act_start_timeout(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        log_unit_warning(u->name, "Start operation timed out. Terminating.");
+        unit_log_line(u, "Start operation timed out. Terminating.");
+        service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
+        return 0;
+}
+
+static int act_start_post_timeout(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        log_unit_warning(u->name, "Start-post operation timed out. Stopping.");
+        proc_ops(u)->kill_control(u);
+        service_enter_stop(u, SERVICE_FAILURE_TIMEOUT);
+        return 0;
+}
+
+static int act_reload_timeout(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        log_unit_warning(u->name, "Reload operation timed out.");
+        proc_ops(u)->kill_control(u);
+        u->reload_result = SERVICE_FAILURE_TIMEOUT;
+        service_enter_running(u, SERVICE_SUCCESS);
+        return 0;
+}
+
+/* A timeout on the way down: escalate to the entry's state. */
+static int act_stop_timeout(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (u->state == SERVICE_STOP_SIGTERM)
+                log_unit_warning(u->name, "State 'stop-sigterm' timed out. Killing.");
+        else if (u->state == SERVICE_STOP_SIGKILL)
+                log_unit_warning(u->name, "Processes still around after SIGKILL. Ignoring.");
+        if (target == SERVICE_STOP_POST)
+                service_enter_stop_post(u, SERVICE_FAILURE_TIMEOUT);
+        else
+                service_enter_signal(u, target, SERVICE_FAILURE_TIMEOUT);
+        return 0;
+}
+
+static int act_final_timeout(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        log_unit_warning(u->name, "Processes still around after final SIGKILL. Ignoring.");
+        service_enter_final_done(u, SERVICE_FAILURE_TIMEOUT);
+        return 0;
+}
+
+/* The watchdog fired, or the service asked for it with WATCHDOG=trigger: SIGABRT, then the
+ * usual way down with result watchdog. */
+static int act_watchdog(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        if (a->requested)
+                log_unit_error(u->name, "Watchdog request (WATCHDOG=trigger)!");
+        else
+                log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
+                               (unsigned long long) (u->config->watchdog_sec / USEC_PER_MSEC));
+        unit_log_line(u, "Watchdog %s, killing with SIGABRT.", a->requested ? "request" : "timeout");
+        u->kill_with_watchdog = true;
+        proc_ops(u)->kill_control(u);
+        service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
+        return 0;
+}
+
+/* ---- the table ---- */
+
+#define DO(f) { .fn = (f), .target = _SERVICE_STATE_INVALID }
+#define TO(f, s) { .fn = (f), .target = (s) }
+
+/* service.h's event table, one row per state, as s6-supervise keeps its actions. The rows
+ * for the way down are alike on purpose: each state waits for one thing, and its timer
+ * escalates to the next state. */
+static const ServiceAction service_actions[_SERVICE_STATE_MAX][_SERVICE_EVENT_MAX] = {
+        [SERVICE_DEAD] = {
+                [SERVICE_EVENT_START] = DO(act_begin),
+                [SERVICE_EVENT_STOP] = DO(act_already),
+        },
+        [SERVICE_FAILED] = {
+                [SERVICE_EVENT_START] = DO(act_begin),
+                [SERVICE_EVENT_STOP] = DO(act_already),
+        },
+        [SERVICE_START_PRE] = {
+                [SERVICE_EVENT_START] = DO(act_already),
+                [SERVICE_EVENT_STOP] = TO(act_signal, SERVICE_STOP_SIGTERM),
+                [SERVICE_EVENT_CONTROL_EXITED] = DO(act_start_pre_done),
+                [SERVICE_EVENT_TIMER] = DO(act_start_timeout),
+        },
+        [SERVICE_START] = {
+                [SERVICE_EVENT_START] = DO(act_already),
+                [SERVICE_EVENT_STOP] = TO(act_signal, SERVICE_STOP_SIGTERM),
+                [SERVICE_EVENT_MAIN_EXECED] = DO(act_main_execed),
+                [SERVICE_EVENT_READY] = DO(act_ready_started),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_main_exited_start),
+                [SERVICE_EVENT_TIMER] = DO(act_start_timeout),
+        },
+        [SERVICE_START_POST] = {
+                [SERVICE_EVENT_START] = DO(act_already),
+                [SERVICE_EVENT_STOP] = DO(act_stop),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_keep_result),
+                [SERVICE_EVENT_CONTROL_EXITED] = DO(act_start_post_done),
+                [SERVICE_EVENT_TIMER] = DO(act_start_post_timeout),
+                [SERVICE_EVENT_WATCHDOG] = DO(act_watchdog),
+        },
+        [SERVICE_RUNNING] = {
+                [SERVICE_EVENT_START] = DO(act_already),
+                [SERVICE_EVENT_STOP] = DO(act_stop),
+                [SERVICE_EVENT_RELOAD] = DO(act_reload),
+                [SERVICE_EVENT_RELOADING] = DO(act_reloading),
+                [SERVICE_EVENT_STOPPING] = DO(act_stopping),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_main_exited_running),
+                [SERVICE_EVENT_WATCHDOG] = DO(act_watchdog),
+        },
+        [SERVICE_EXITED] = {
+                [SERVICE_EVENT_START] = DO(act_already),
+                [SERVICE_EVENT_STOP] = DO(act_stop),
+                [SERVICE_EVENT_RELOAD] = DO(act_reload),
+                [SERVICE_EVENT_STOPPING] = DO(act_stopping),
+        },
+        [SERVICE_RELOAD] = {
+                [SERVICE_EVENT_START] = DO(act_already),
+                [SERVICE_EVENT_STOP] = DO(act_stop),
+                [SERVICE_EVENT_READY] = DO(act_ready_reloaded),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_keep_result),
+                [SERVICE_EVENT_CONTROL_EXITED] = DO(act_reload_done),
+                [SERVICE_EVENT_TIMER] = DO(act_reload_timeout),
+                [SERVICE_EVENT_WATCHDOG] = DO(act_watchdog),
+        },
+        [SERVICE_STOP] = {
+                [SERVICE_EVENT_START] = DO(act_start_once_dead),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_keep_result),
+                [SERVICE_EVENT_CONTROL_EXITED] = TO(act_signal, SERVICE_STOP_SIGTERM),
+                [SERVICE_EVENT_TIMER] = TO(act_stop_timeout, SERVICE_STOP_SIGTERM),
+        },
+        [SERVICE_STOP_SIGTERM] = {
+                [SERVICE_EVENT_START] = DO(act_start_once_dead),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_keep_result_check_empty),
+                [SERVICE_EVENT_CONTROL_EXITED] = DO(act_check_empty),
+                [SERVICE_EVENT_ALL_GONE] = DO(act_stop_post),
+                [SERVICE_EVENT_TIMER] = TO(act_stop_timeout, SERVICE_STOP_SIGKILL),
+        },
+        [SERVICE_STOP_SIGKILL] = {
+                [SERVICE_EVENT_START] = DO(act_start_once_dead),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_keep_result_check_empty),
+                [SERVICE_EVENT_CONTROL_EXITED] = DO(act_check_empty),
+                [SERVICE_EVENT_ALL_GONE] = DO(act_stop_post),
+                [SERVICE_EVENT_TIMER] = TO(act_stop_timeout, SERVICE_STOP_POST),
+        },
+        [SERVICE_STOP_POST] = {
+                [SERVICE_EVENT_START] = DO(act_start_once_dead),
+                [SERVICE_EVENT_CONTROL_EXITED] = TO(act_signal, SERVICE_FINAL_SIGTERM),
+                [SERVICE_EVENT_TIMER] = TO(act_stop_timeout, SERVICE_FINAL_SIGTERM),
+        },
+        [SERVICE_FINAL_SIGTERM] = {
+                [SERVICE_EVENT_START] = DO(act_start_once_dead),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_check_empty),
+                [SERVICE_EVENT_CONTROL_EXITED] = DO(act_check_empty),
+                [SERVICE_EVENT_ALL_GONE] = DO(act_final_done),
+                [SERVICE_EVENT_TIMER] = TO(act_stop_timeout, SERVICE_FINAL_SIGKILL),
+        },
+        [SERVICE_FINAL_SIGKILL] = {
+                [SERVICE_EVENT_START] = DO(act_start_once_dead),
+                [SERVICE_EVENT_MAIN_EXITED] = DO(act_check_empty),
+                [SERVICE_EVENT_CONTROL_EXITED] = DO(act_check_empty),
+                [SERVICE_EVENT_ALL_GONE] = DO(act_final_done),
+                [SERVICE_EVENT_TIMER] = DO(act_final_timeout),
+        },
+        [SERVICE_AUTO_RESTART] = {
+                [SERVICE_EVENT_START] = DO(act_begin),
+                [SERVICE_EVENT_STOP] = DO(act_stop_cancel_restart),
+                [SERVICE_EVENT_TIMER] = DO(act_restart_timer),
+        },
+};
+
+#undef DO
+#undef TO
+
+DEFINE_STRING_TABLE(service_event, ServiceEvent, _SERVICE_EVENT_MAX,
+        [SERVICE_EVENT_START] = "start",
+        [SERVICE_EVENT_STOP] = "stop",
+        [SERVICE_EVENT_RELOAD] = "reload",
+        [SERVICE_EVENT_MAIN_EXECED] = "main-execed",
+        [SERVICE_EVENT_READY] = "ready",
+        [SERVICE_EVENT_RELOADING] = "reloading",
+        [SERVICE_EVENT_STOPPING] = "stopping",
+        [SERVICE_EVENT_MAIN_EXITED] = "main-exited",
+        [SERVICE_EVENT_CONTROL_EXITED] = "control-exited",
+        [SERVICE_EVENT_ALL_GONE] = "all-gone",
+        [SERVICE_EVENT_TIMER] = "timer",
+        [SERVICE_EVENT_WATCHDOG] = "watchdog")
+
+static const ServiceAction *service_action(ServiceState state, ServiceEvent event) {
+        if (state < 0 || state >= _SERVICE_STATE_MAX || event < 0 || event >= _SERVICE_EVENT_MAX)
+                return NULL;
+        const ServiceAction *a = &service_actions[state][event];
+        return a->fn ? a : NULL;
+}
+
+bool service_event_handled(ServiceState state, ServiceEvent event) {
+        return service_action(state, event);
+}
+
+/* Runs the table's entry for EVENT in the current state. Returns what the action returned,
+ * or 0 when the event is ignored in this state. */
+static int service_dispatch(Unit *u, ServiceEvent event, const ServiceEventArgs *args) {
+        const ServiceAction *a = service_action(u->state, event);
+
+        if (!a)
+                return 0;
+        log_unit_debug(u->name, "Event %s in state %s.", service_event_to_string(event),
+                       service_state_to_string(u->state));
+        return a->fn(u, a->target, args);
+}
+
+/* ---- requests ---- */
+
 int service_start(Unit *u, char **ret_message) {
         if (u->load_state != UNIT_LOADED && !u->pending)
                 return set_message(ret_message, "Unit %s is not loaded properly (%s).", u->name,
                                unit_load_state_to_string(u->load_state)), -ENOEXEC;
         if (u->manager->shutdown_requested)
                 return set_message(ret_message, "The daemon is shutting down."), -ESHUTDOWN;
-        switch (unit_active_state(u)) {
-        case UNIT_ACTIVE:
-        case UNIT_RELOADING:
-                return -EALREADY;
-        case UNIT_ACTIVATING:
-                if (u->state != SERVICE_AUTO_RESTART)
-                        return -EALREADY;
-                service_disarm_timer(u);
-                return service_begin(u, false, ret_message);
-        case UNIT_DEACTIVATING:
-                u->restart_requested = true;
-                return 0;
-        default:
-                return service_begin(u, false, ret_message);
-        }
+        return service_dispatch(u, SERVICE_EVENT_START, &(ServiceEventArgs) { .ret_message = ret_message });
 }
 
 int service_stop(Unit *u, char **ret_message) {
         u->restart_requested = false;
         u->forbid_restart = true;
-        switch (u->state) {
-        case SERVICE_DEAD:
-        case SERVICE_FAILED:
-                return -EALREADY;
-        case SERVICE_AUTO_RESTART:
-                service_disarm_timer(u);
-                service_set_state(u, u->result == SERVICE_SUCCESS ? SERVICE_DEAD : SERVICE_FAILED);
-                return 0;
-        case SERVICE_START_PRE:
-        case SERVICE_START:
-                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
-                return 0;
-        case SERVICE_START_POST:
-        case SERVICE_RUNNING:
-        case SERVICE_EXITED:
-        case SERVICE_RELOAD:
-                proc_ops(u)->kill_control(u);
-                service_enter_stop(u, SERVICE_SUCCESS);
-                return 0;
-        default:
-                return 0; /* already on the way down */
-        }
+        /* Without an entry the unit is already on its way down. */
+        return service_dispatch(u, SERVICE_EVENT_STOP, &(ServiceEventArgs) { .ret_message = ret_message });
 }
 
 int service_reload(Unit *u, char **ret_message) {
-        if (u->state != SERVICE_RUNNING && u->state != SERVICE_EXITED)
+        if (!service_action(u->state, SERVICE_EVENT_RELOAD))
                 return set_message(ret_message, "Unit %s is not active.", u->name), -ENOTCONN;
-        if (u->config->exec[SERVICE_EXEC_RELOAD].n == 0)
-                return set_message(ret_message, "Unit %s has no ExecReload=.", u->name), -ENOTSUP;
-        u->reload_result = SERVICE_SUCCESS;
-        int r = service_run_control(u, SERVICE_EXEC_RELOAD, 0);
-        if (r < 0)
-                return set_message(ret_message, "Failed to run ExecReload=: %s", strerror(-r)), r;
-        service_set_state(u, SERVICE_RELOAD);
-        return 0;
+        return service_dispatch(u, SERVICE_EVENT_RELOAD, &(ServiceEventArgs) { .ret_message = ret_message });
 }
 
 int service_kill(Unit *u, int signo, char **ret_message) {
@@ -572,8 +909,7 @@ void service_reset_failed(Unit *u) {
 /* ---- events from processes (service-process.c) ---- */
 
 void service_on_main_execed(Unit *u) {
-        if (u->state == SERVICE_START && u->config->type == SERVICE_EXEC)
-                service_enter_start_post(u);
+        (void) service_dispatch(u, SERVICE_EVENT_MAIN_EXECED, &(ServiceEventArgs) {});
 }
 
 static void service_forking_adopt(Unit *u);
@@ -653,29 +989,7 @@ void service_on_main_exited(Unit *u, int code, int status) {
         unit_log_line(u, "Main process exited, code=%s, status=%d%s%s",
                       code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed", status,
                       code == CLD_EXITED ? "" : "/", code == CLD_EXITED ? "" : (signal_to_string(status) ?: "?"));
-        switch (u->state) {
-        case SERVICE_START:
-                service_main_exited_in_start(u, f);
-                return;
-        case SERVICE_START_POST:
-        case SERVICE_RELOAD:
-                /* Decided when the control process is done. */
-                service_set_result(u, f);
-                return;
-        case SERVICE_RUNNING:
-                service_enter_running(u, f);
-                return;
-        case SERVICE_STOP_SIGTERM:
-        case SERVICE_STOP_SIGKILL:
-                service_set_result(u, f);
-                service_check_empty(u);
-                return;
-        case SERVICE_STOP:
-                service_set_result(u, f);
-                return;
-        default:
-                service_check_empty(u);
-        }
+        (void) service_dispatch(u, SERVICE_EVENT_MAIN_EXITED, &(ServiceEventArgs) { .f = f });
 }
 
 static bool control_failed(Unit *u, int code, int status) {
@@ -700,6 +1014,7 @@ void service_on_control_exited(Unit *u, int code, int status) {
                 f = code == CLD_EXITED ? SERVICE_FAILURE_EXIT_CODE
                   : code == CLD_DUMPED ? SERVICE_FAILURE_CORE_DUMP : SERVICE_FAILURE_SIGNAL;
 
+        /* The next command of the list, if any, is the same state going on. */
         if (f == SERVICE_SUCCESS) {
                 int r = service_next_control(u);
                 if (r > 0)
@@ -707,144 +1022,38 @@ void service_on_control_exited(Unit *u, int code, int status) {
                 if (r < 0)
                         f = SERVICE_FAILURE_RESOURCES;
         }
-        switch (u->state) {
-        case SERVICE_START_PRE:
-                if (f == SERVICE_SUCCESS)
-                        service_enter_start(u);
-                else
-                        service_enter_signal(u, SERVICE_STOP_SIGTERM, f);
-                return;
-        case SERVICE_START_POST:
-                if (f == SERVICE_SUCCESS)
-                        service_enter_running(u, SERVICE_SUCCESS);
-                else
-                        service_enter_stop(u, f);
-                return;
-        case SERVICE_RELOAD:
-                u->reload_result = f;
-                service_enter_running(u, SERVICE_SUCCESS);
-                return;
-        case SERVICE_STOP:
-                service_enter_signal(u, SERVICE_STOP_SIGTERM, f);
-                return;
-        case SERVICE_STOP_POST:
-                service_enter_signal(u, SERVICE_FINAL_SIGTERM, f);
-                return;
-        default:
-                service_check_empty(u);
-        }
+        (void) service_dispatch(u, SERVICE_EVENT_CONTROL_EXITED, &(ServiceEventArgs) { .f = f });
 }
 
 void service_check_empty(Unit *u) {
         if (service_has_processes(u))
                 return;
-        switch (u->state) {
-        case SERVICE_STOP_SIGTERM:
-        case SERVICE_STOP_SIGKILL:
-                service_enter_stop_post(u, SERVICE_SUCCESS);
-                return;
-        case SERVICE_FINAL_SIGTERM:
-        case SERVICE_FINAL_SIGKILL:
-                service_enter_final_done(u, SERVICE_SUCCESS);
-                return;
-        default:
-                return;
-        }
+        (void) service_dispatch(u, SERVICE_EVENT_ALL_GONE, &(ServiceEventArgs) {});
 }
 
 /* ---- timers ---- */
 
-/* A timeout on the way up. */
-static void service_start_timed_out(Unit *u) {
-        switch (u->state) {
-        case SERVICE_START_PRE:
-        case SERVICE_START:
-                log_unit_warning(u->name, "Start operation timed out. Terminating.");
-                unit_log_line(u, "Start operation timed out. Terminating.");
-                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
-                break;
-        case SERVICE_START_POST:
-                log_unit_warning(u->name, "Start-post operation timed out. Stopping.");
-                proc_ops(u)->kill_control(u);
-                service_enter_stop(u, SERVICE_FAILURE_TIMEOUT);
-                break;
-        case SERVICE_RELOAD:
-                log_unit_warning(u->name, "Reload operation timed out.");
-                proc_ops(u)->kill_control(u);
-                u->reload_result = SERVICE_FAILURE_TIMEOUT;
-                service_enter_running(u, SERVICE_SUCCESS);
-                break;
-        default:
-                break;
-        }
-}
-
-/* A timeout on the way down: escalate to the next state. */
-static void service_stop_timed_out(Unit *u) {
-        switch (u->state) {
-        case SERVICE_STOP:
-                service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
-                break;
-        case SERVICE_STOP_SIGTERM:
-                log_unit_warning(u->name, "State 'stop-sigterm' timed out. Killing.");
-                service_enter_signal(u, SERVICE_STOP_SIGKILL, SERVICE_FAILURE_TIMEOUT);
-                break;
-        case SERVICE_STOP_SIGKILL:
-                log_unit_warning(u->name, "Processes still around after SIGKILL. Ignoring.");
-                service_enter_stop_post(u, SERVICE_FAILURE_TIMEOUT);
-                break;
-        case SERVICE_STOP_POST:
-                service_enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_TIMEOUT);
-                break;
-        case SERVICE_FINAL_SIGTERM:
-                service_enter_signal(u, SERVICE_FINAL_SIGKILL, SERVICE_FAILURE_TIMEOUT);
-                break;
-        case SERVICE_FINAL_SIGKILL:
-                log_unit_warning(u->name, "Processes still around after final SIGKILL. Ignoring.");
-                service_enter_final_done(u, SERVICE_FAILURE_TIMEOUT);
-                break;
-        default:
-                break;
-        }
+void service_on_timer(Unit *u) {
+        u->timer = sd_event_source_disable_unref(u->timer);
+        (void) service_dispatch(u, SERVICE_EVENT_TIMER, &(ServiceEventArgs) {});
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
-        Unit *u = userdata;
-        _cleanup_free_ char *msg = NULL;
-
-        u->timer = sd_event_source_disable_unref(u->timer);
-        if (u->state == SERVICE_AUTO_RESTART) {
-                u->n_restarts++;
-                log_unit_info(u->name, "Scheduled restart job, restart counter is at %u.", u->n_restarts);
-                int r = service_begin(u, true, &msg);
-                if (r < 0 && r != -ECANCELED && msg)
-                        log_unit_warning(u->name, "%s", msg);
-        } else if (unit_active_state(u) == UNIT_DEACTIVATING)
-                service_stop_timed_out(u);
-        else
-                service_start_timed_out(u);
+        service_on_timer(userdata);
         return 0;
 }
 
-/* The watchdog fired, or the service asked for it with WATCHDOG=trigger: SIGABRT, then the
- * usual way down with result watchdog. */
 static void service_watchdog_fire(Unit *u, bool requested) {
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
-        if (u->state != SERVICE_RUNNING && u->state != SERVICE_START_POST && u->state != SERVICE_RELOAD)
-                return;
-        if (requested)
-                log_unit_error(u->name, "Watchdog request (WATCHDOG=trigger)!");
-        else
-                log_unit_error(u->name, "Watchdog timeout (limit %llums)!",
-                               (unsigned long long) (u->config->watchdog_sec / USEC_PER_MSEC));
-        unit_log_line(u, "Watchdog %s, killing with SIGABRT.", requested ? "request" : "timeout");
-        u->kill_with_watchdog = true;
-        proc_ops(u)->kill_control(u);
-        service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_WATCHDOG);
+        (void) service_dispatch(u, SERVICE_EVENT_WATCHDOG, &(ServiceEventArgs) { .requested = requested });
+}
+
+void service_on_watchdog(Unit *u) {
+        service_watchdog_fire(u, false);
 }
 
 static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata) {
-        service_watchdog_fire(userdata, false);
+        service_on_watchdog(userdata);
         return 0;
 }
 
@@ -872,17 +1081,6 @@ static void service_notify_mainpid(Unit *u, pid_t pid) {
                 log_unit_warning(u->name, "Ignoring MAINPID=%d: not a process of this unit.", (int) pid);
 }
 
-static void service_notify_ready(Unit *u) {
-        u->notify_ready = true;
-        u->watchdog_last = now_usec(CLOCK_MONOTONIC);
-        if (u->state == SERVICE_START && u->config->type == SERVICE_NOTIFY)
-                service_enter_start_post(u);
-        else if (u->state == SERVICE_RELOAD && u->reload_pending_ready && !proc_alive(u->control)) {
-                u->reload_pending_ready = false;
-                service_enter_running(u, SERVICE_SUCCESS);
-        }
-}
-
 /* EXTEND_TIMEOUT_USEC=: the current state's timeout (start, reload or stop) ends no sooner
  * than USEC from now. It only ever moves the deadline later, as in systemd; a service that
  * wants more has to send it again in time. */
@@ -905,24 +1103,6 @@ static void service_extend_timeout(Unit *u, uint64_t usec) {
                                (unsigned long long) (usec / USEC_PER_MSEC));
 }
 
-static void service_notify_stopping(Unit *u) {
-        u->notify_stopping = true;
-        if (u->state == SERVICE_RUNNING || u->state == SERVICE_EXITED) {
-                /* The service stops on its own; treat it like a stop request. */
-                u->forbid_restart = false;
-                service_set_state(u, SERVICE_STOP_SIGTERM);
-                service_arm_timer(u, u->config->timeout_stop);
-        }
-}
-
-static void service_notify_reloading(Unit *u) {
-        if (u->state == SERVICE_RUNNING) {
-                u->reload_pending_ready = true;
-                service_set_state(u, SERVICE_RELOAD);
-                service_arm_timer(u, u->config->timeout_start);
-        }
-}
-
 static void service_notify_watchdog_ping(Unit *u) {
         u->watchdog_last = now_usec(CLOCK_MONOTONIC);
         if (u->state == SERVICE_RUNNING || u->state == SERVICE_START_POST || u->state == SERVICE_RELOAD)
@@ -942,11 +1122,16 @@ void service_notify(Unit *u, pid_t sender, const NotifyMessage *n) {
         if (n->status)
                 (void) unit_set_status_text(u, n->status);
         if (n->reloading)
-                service_notify_reloading(u);
-        if (n->ready)
-                service_notify_ready(u);
-        if (n->stopping)
-                service_notify_stopping(u);
+                (void) service_dispatch(u, SERVICE_EVENT_RELOADING, &(ServiceEventArgs) {});
+        if (n->ready) {
+                u->notify_ready = true;
+                u->watchdog_last = now_usec(CLOCK_MONOTONIC);
+                (void) service_dispatch(u, SERVICE_EVENT_READY, &(ServiceEventArgs) {});
+        }
+        if (n->stopping) {
+                u->notify_stopping = true;
+                (void) service_dispatch(u, SERVICE_EVENT_STOPPING, &(ServiceEventArgs) {});
+        }
         if (n->watchdog == NOTIFY_WATCHDOG_PING)
                 service_notify_watchdog_ping(u);
         else if (n->watchdog == NOTIFY_WATCHDOG_TRIGGER)
