@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The service state machine. All of it is in service.c; nothing else changes u->state.
+ * The service state machine. All of it is in service.c (the event table and the actions)
+ * and service-transition.c (how a unit enters each state); nothing else changes u->state.
  *
  * A service is in exactly one sub-state at a time. The sub-states are systemd's, and so are
  * the active states they map to (unit_active_state()):
