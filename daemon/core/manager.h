@@ -29,6 +29,7 @@ typedef struct Unit Unit;
 typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
 typedef struct KmsgReader KmsgReader;
+typedef struct ServiceProcessOps ServiceProcessOps;
 
 /* Most units the daemon holds at once. */
 #define MANAGER_UNITS_MAX 4096U
@@ -69,6 +70,16 @@ typedef struct Manager {
 
         bool shutdown_requested;
         sd_event_source *sigterm, *sigint, *sighup;
+
+        /* The process layer the state machine calls (service-process.h); NULL: the real one.
+         * Tests put a fake here. */
+        const ServiceProcessOps *process_ops;
+
+        /* Called once per state change of any unit, after the unit's status file was written
+         * (unit_notify_state_change()). The control plane sets it to announce changes; NULL:
+         * nobody listens. It must not change the unit's state. */
+        void (*on_unit_changed)(struct Manager *m, Unit *u, void *userdata);
+        void *on_unit_changed_userdata;
 } Manager;
 
 /* The default unit search path, highest priority first. */

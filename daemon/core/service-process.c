@@ -570,3 +570,14 @@ int service_process_adopt_pid(Unit *u, pid_t pid) {
                 return -EPERM;
         return adopt(u, pid);
 }
+
+const ServiceProcessOps service_process_ops = {
+        .prepare = service_process_prepare,
+        .spawn = service_process_spawn,
+        .kill = service_process_kill,
+        .kill_control = service_process_kill_control,
+        .cgroup_populated = service_process_cgroup_populated,
+        .release = service_process_release,
+        .adopt_main = service_process_adopt_main,
+        .adopt_pid = service_process_adopt_pid,
+};

@@ -33,3 +33,20 @@ void service_process_release(Unit *u);
 int service_process_adopt_main(Unit *u);
 /* MAINPID=: makes PID (which must belong to the unit) the main process. */
 int service_process_adopt_pid(Unit *u, pid_t pid);
+
+/* The seam between the state machine and the processes: service.c calls the process layer
+ * only through this table, taken from Manager.process_ops (NULL: service_process_ops, the
+ * functions above). tests/unit/test-service-machine.c puts a fake there that spawns and kills
+ * nothing, so the lifecycle runs without forking. */
+typedef struct ServiceProcessOps {
+        int (*prepare)(Unit *u, char **ret_message);
+        int (*spawn)(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid, char **ret_message);
+        void (*kill)(Unit *u, int sig, bool sigkill);
+        void (*kill_control)(Unit *u);
+        bool (*cgroup_populated)(Unit *u);
+        void (*release)(Unit *u);
+        int (*adopt_main)(Unit *u);
+        int (*adopt_pid)(Unit *u, pid_t pid);
+} ServiceProcessOps;
+
+extern const ServiceProcessOps service_process_ops;

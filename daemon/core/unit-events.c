@@ -3,17 +3,19 @@
  * Routing events that arrive for "some process" to the unit that owns it: datagrams on the
  * NOTIFY_SOCKET (checked against the unit's NotifyAccess=) and the kernel's seccomp kill
  * records. Both name a pid; the unit is found by main/control pid or cgroup membership.
+ * And the way up: unit_notify_state_change(), through which every change of a unit's state
+ * reaches the Manager and, by its hook, the control plane.
  */
 #include <string.h>
 
 #include "sys/io-log.h"
 #include "sys/kmsg.h"
 #include "sys/log.h"
+#include "core/manager-order.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "io/notify.h"
 #include "core/service.h"
-#include "strv.h"
 #include "core/unit-events.h"
 
 static bool proc_alive(const UnitProcess *p) {
@@ -46,39 +48,8 @@ static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
         unit_add_denial(u, &d);
 }
 
-/* The fields service_notify() understands, rebuilt from the parsed datagram. */
-static int notify_fields(const NotifyMessage *n, char ***ret) {
-        _cleanup_strv_free_ char **f = calloc(1, sizeof(char *));
-        char *s;
-
-        if (!f)
-                return -ENOMEM;
-        if (n->main_pid > 0) {
-                if (asprintf(&s, "MAINPID=%d", (int) n->main_pid) < 0 || strv_consume(&f, s) < 0)
-                        return -ENOMEM;
-        }
-        if (n->has_extend_timeout) {
-                if (asprintf(&s, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long) n->extend_timeout_usec) < 0 ||
-                    strv_consume(&f, s) < 0)
-                        return -ENOMEM;
-        }
-        if (n->status) {
-                if (asprintf(&s, "STATUS=%s", n->status) < 0 || strv_consume(&f, s) < 0)
-                        return -ENOMEM;
-        }
-        if ((n->reloading && strv_extend(&f, "RELOADING=1") < 0) ||
-            (n->ready && strv_extend(&f, "READY=1") < 0) ||
-            (n->stopping && strv_extend(&f, "STOPPING=1") < 0) ||
-            (n->watchdog == NOTIFY_WATCHDOG_PING && strv_extend(&f, "WATCHDOG=1") < 0) ||
-            (n->watchdog == NOTIFY_WATCHDOG_TRIGGER && strv_extend(&f, "WATCHDOG=trigger") < 0))
-                return -ENOMEM;
-        *ret = TAKE_PTR(f);
-        return 0;
-}
-
 static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n, void *userdata) {
         Manager *m = userdata;
-        _cleanup_strv_free_ char **fields = NULL;
 
         Unit *u = manager_find_unit_by_pid(m, sender);
         if (!u) {
@@ -90,11 +61,7 @@ static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n
                                  (int) sender, notify_access_to_string(unit_notify_access(u)));
                 return;
         }
-        if (notify_fields(n, &fields) < 0) {
-                log_oom();
-                return;
-        }
-        service_notify(u, sender, fields);
+        service_notify(u, sender, n);
 }
 
 static void io_log_forward(int priority, const char *message) {
@@ -149,4 +116,59 @@ void unit_events_seccomp_kill(Manager *m, pid_t pid, const char *syscall) {
                 return;
         }
         seccomp_killed(u, pid, syscall);
+}
+
+/* ---- state changes, going up ---- */
+
+static bool state_is_inactive(ServiceState s) {
+        return s == SERVICE_DEAD || s == SERVICE_FAILED;
+}
+
+/* On the way up: what units ordered after this one wait for (manager-order.h). */
+static bool state_is_starting(ServiceState s) {
+        return s == SERVICE_START_PRE || s == SERVICE_START || s == SERVICE_START_POST;
+}
+
+/* The Manager counts units that are not inactive (manager_unit_activated()); the count is
+ * given back by service_check_release() once the processes' output is in the log. */
+static void unit_account(Unit *u, ServiceState old, ServiceState new) {
+        if (state_is_inactive(new))
+                return;
+        if (!u->holds_activity) {
+                u->holds_activity = true;
+                manager_unit_activated(u->manager);
+        }
+        u->release_timer = sd_event_source_disable_unref(u->release_timer);
+}
+
+static void unit_stamp(Unit *u, ServiceState old, ServiceState new) {
+        u->state_change_timestamp = now_usec(CLOCK_REALTIME);
+        if (unit_active_state(u) == UNIT_ACTIVE && u->active_enter_timestamp == 0)
+                u->active_enter_timestamp = u->state_change_timestamp;
+        if (!state_is_inactive(old) && state_is_inactive(new))
+                u->inactive_enter_timestamp = u->state_change_timestamp;
+}
+
+void unit_notify_state_change(Unit *u, ServiceState old, ServiceState new) {
+        Manager *m = u->manager;
+        bool became_inactive = !state_is_inactive(old) && state_is_inactive(new);
+
+        unit_account(u, old, new);
+        unit_stamp(u, old, new);
+        if (old != new)
+                log_unit_debug(u->name, "Changed %s -> %s", service_state_to_string(old),
+                               service_state_to_string(new));
+        unit_write_status_file(u);
+        if (m->on_unit_changed)
+                m->on_unit_changed(m, u, m->on_unit_changed_userdata);
+
+        /* Last: what follows may end the event loop or start the unit again. */
+        if (became_inactive) {
+                manager_unit_inactive(m, u);
+                service_check_release(u);
+        }
+        /* A unit that finished starting or stopping may release units ordered after (or,
+         * at shutdown, before) it. */
+        if ((state_is_starting(old) && !state_is_starting(new)) || became_inactive)
+                manager_order_dispatch(m);
 }

@@ -168,6 +168,8 @@ typedef struct Received {
         bool last_ready;
         char last_status[64];
         pid_t last_main_pid;
+        NotifyMessage last; /* the whole message as the daemon gets it; status is NULL */
+        bool last_has_status;
 } Received;
 
 static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *m, void *userdata) {
@@ -177,6 +179,9 @@ static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *m
         r->last_ready = m->ready;
         r->last_main_pid = m->main_pid;
         snprintf(r->last_status, sizeof r->last_status, "%s", m->status ? m->status : "");
+        r->last = *m;
+        r->last.status = NULL; /* freed by the server after the callback */
+        r->last_has_status = m->status;
 }
 
 typedef struct Env {
@@ -294,6 +299,39 @@ static void test_server_credentials(void **state) {
         assert_false(env->rx.last_ready);
 }
 
+/* The daemon acts on the message the server parsed (core/service.c takes the struct as it
+ * is): every assignment the service machine uses arrives in it, with nothing to parse again. */
+static void test_server_passes_parsed_message(void **state) {
+        Env *env = *state;
+        static const char msg[] = "RELOADING=1\nREADY=1\nSTOPPING=1\nWATCHDOG=trigger\nWATCHDOG_USEC=7\n"
+                                  "EXTEND_TIMEOUT_USEC=1500000\nERRNO=5\nMAINPID=4321\nREADY=2";
+
+        assert_int_equal(send_dgram(env->path, msg, sizeof msg - 1, NULL, 0), 0);
+        run_until(env, 1);
+        assert_true(env->rx.last.reloading);
+        assert_true(env->rx.last.ready);
+        assert_true(env->rx.last.stopping);
+        assert_int_equal(env->rx.last.watchdog, NOTIFY_WATCHDOG_TRIGGER);
+        assert_true(env->rx.last.has_watchdog_usec);
+        assert_int_equal(env->rx.last.watchdog_usec, 7);
+        assert_true(env->rx.last.has_extend_timeout);
+        assert_int_equal(env->rx.last.extend_timeout_usec, 1500000);
+        assert_int_equal(env->rx.last.errno_value, 5);
+        assert_int_equal(env->rx.last.main_pid, 4321);
+        assert_false(env->rx.last_has_status);
+        assert_int_equal(env->rx.last.n_ignored, 1); /* READY=2 */
+
+        /* Nothing but a ping: everything else stays unset. */
+        assert_int_equal(send_dgram(env->path, "WATCHDOG=1", 10, NULL, 0), 0);
+        run_until(env, 2);
+        assert_false(env->rx.last.ready || env->rx.last.reloading || env->rx.last.stopping);
+        assert_int_equal(env->rx.last.watchdog, NOTIFY_WATCHDOG_PING);
+        assert_false(env->rx.last.has_watchdog_usec || env->rx.last.has_extend_timeout);
+        assert_int_equal(env->rx.last.errno_value, -1);
+        assert_int_equal(env->rx.last.main_pid, 0);
+        assert_int_equal(env->rx.last.n_ignored, 0);
+}
+
 static void test_server_oversize(void **state) {
         Env *env = *state;
         char big[NOTIFY_DATAGRAM_MAX + 100];
@@ -391,6 +429,7 @@ int main(void) {
                 cmocka_unit_test(test_parse_edges),
                 cmocka_unit_test(test_access),
                 cmocka_unit_test_setup_teardown(test_server_credentials, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_server_passes_parsed_message, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_server_oversize, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_server_closes_fds, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_server_burst, env_setup, env_teardown),
