@@ -100,13 +100,13 @@ expect "verify al" "alpha.service" \
                 "$ctl" --socket "$nosock" --units-dir "$tmp/units" verify al)"
 
 # run -p: the keys of the directive table (lib/unit-directives.c, [Unit] and [Service]) and
-# the seccomp keys (lib/unit-config.c's policy_keys), each followed by '='.
+# the seccomp keys (lib/policy.c's directive_table; '(default)' and '(exec gate)' are no keys), each followed by '='.
 directive_keys=$(grep -o '{ "\(Unit\|Service\)", "[A-Za-z]*"' "$src/lib/unit-directives.c" |
                  sed 's/.*", "//; s/"$//'
                  grep -o 'EXEC("[A-Za-z]*"\|LIMIT("[A-Za-z]*"' "$src/lib/unit-directives.c" |
                  sed 's/.*("//; s/"$//'
-                 sed -n '/policy_keys\[\] = {/,/^};/p' "$src/lib/unit-config.c" |
-                 grep -o '"[A-Za-z]*"' | tr -d '"')
+                 sed -n '/directive_table\[_POLICY_DIRECTIVE_MAX\] = {/,/^};/p' "$src/lib/policy.c" |
+                 grep -o '\] = "[A-Za-z]*"' | sed 's/.*"\(.*\)"/\1/')
 directive_keys=$(sort -u <<<"$directive_keys" | sed 's/$/=/')
 [[ $(wc -l <<<"$directive_keys") -ge 60 ]] || { echo "FAIL: too few directives found"; exit 1; }
 expect "run -p keys = the directive tables" "$directive_keys" \
