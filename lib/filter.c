@@ -147,17 +147,21 @@ static int add_unconditional(scmp_filter_ctx ctx, const Policy *p) {
         return 0;
 }
 
-/* Adapts RULE to ABI ARCH: returns 0 to add *out, 1 to skip it on this ABI. */
-static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out) {
+/* Adapts RULE to ABI ARCH into OUT and CONDS (OUT's conditions): returns 0 to add *out, 1 to
+ * skip it on this ABI. */
+static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out,
+                        PolicyCond conds[static POLICY_CONDS_MAX]) {
         *out = *rule;
         if (seccomp_syscall_resolve_name_arch(arch, rule->syscall) == __NR_SCMP_ERROR)
                 return 1;
+        memcpy(conds, rule->conds, rule->n_conds * sizeof conds[0]);
+        out->conds = conds;
         if (streq(rule->syscall, "mmap") && (arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_S390))
                 out->n_conds = 0;
         if (streq(rule->syscall, "clone") && (arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X))
                 for (unsigned i = 0; i < out->n_conds; i++)
-                        if (out->conds[i].arg == 0)
-                                out->conds[i].arg = 1;
+                        if (conds[i].arg == 0)
+                                conds[i].arg = 1;
         return 0;
 }
 
@@ -166,10 +170,11 @@ static int add_conditional(scmp_filter_ctx ctx, const Policy *p, uint32_t arch, 
 
         for (size_t i = 0; i < p->n_rules; i++) {
                 struct scmp_arg_cmp cmp[POLICY_CONDS_MAX];
+                PolicyCond conds[POLICY_CONDS_MAX];
                 PolicyRule r;
                 int nr, q;
 
-                if (p->rules[i].n_conds == 0 || rule_for_abi(&p->rules[i], arch, &r) > 0)
+                if (p->rules[i].n_conds == 0 || rule_for_abi(&p->rules[i], arch, &r, conds) > 0)
                         continue;
                 if ((q = rule_syscall_nr(r.syscall, &nr)) < 0)
                         return q;
