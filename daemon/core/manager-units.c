@@ -50,7 +50,7 @@ int manager_units_new(Manager *manager, ManagerUnits **ret) {
         unit_events_setup_logging();
         mu->manager = manager;
         mu->filters = hashmap_new();
-        if (!mu->filters)
+        if (!mu->filters || policy_store_new(&mu->policies) < 0)
                 return -ENOMEM;
         r = output_context_new(manager->event, manager->state_dir, &mu->output);
         if (r < 0)
@@ -68,6 +68,7 @@ ManagerUnits *manager_units_free(ManagerUnits *mu) {
         while ((u = hashmap_steal_first(mu->manager->units)))
                 unit_free(u);
         hashmap_free(mu->filters);
+        policy_store_free(mu->policies);
         output_context_free(mu->output);
         notify_server_free(mu->notify);
         kmsg_reader_free(mu->kmsg);
@@ -122,6 +123,7 @@ static int unit_load_from_disk(ManagerUnits *mu, Unit *u) {
                 return r;
         if (r < 0)
                 return u->load_error = r, 0;
+        (void) policy_store_intern(mu->policies, &u->policy); /* on failure: an unshared copy */
         r = unit_resolve_creds(u);
         if (r == -ENOMEM)
                 return r;

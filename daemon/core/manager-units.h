@@ -13,6 +13,7 @@
 
 #include "hashmap.h"
 #include "macro.h"
+#include "policy-store.h"
 #include "core/unit.h"
 
 typedef struct Manager Manager;
@@ -29,6 +30,7 @@ typedef struct KmsgReader KmsgReader;
 struct ManagerUnits {
         Manager *manager;
         Hashmap *filters;          /* policy hash -> FilterEntry */
+        PolicyStore *policies;     /* one shared Policy per content (policy-store.h) */
         OutputContext *output;     /* per-unit log files; owned */
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
         KmsgReader *kmsg;          /* seccomp kill records; owned */
