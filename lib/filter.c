@@ -21,7 +21,9 @@
  *
  * The kernel runs all of them and the most restrictive result wins, which is exactly how the
  * IR defines conditional rules (policy.h); the IR builder already folded every unconditional
- * restriction into one action per syscall with the same precedence. Between two errnos the
+ * restriction into one action per syscall with the same precedence. filter_compile() then
+ * joins the stack into one program with the same results (see "fusing" below), so an
+ * argument-checked syscall runs one filter, not two. Between two errnos the
  * newest program wins: the unconditional program, which holds SystemCallFilter=, is newest,
  * as in systemd where SystemCallFilter= is installed last. Loading it last also means a
  * policy that denies seccomp() does not stop our own loads.
@@ -261,13 +263,152 @@ static int collect_program(scmp_filter_ctx ctx, void *userdata) {
         return 0;
 }
 
-int filter_compile(const Policy *p, FilterSet **ret) {
+/* ---- fusing the stack into one program ----
+ *
+ * Every program the kernel runs costs a call into the filter runner, and an argument-checked
+ * syscall under a stack of two runs both: our stack cost about twice libseccomp's single
+ * program. So after libseccomp has compiled the stack we join it into one program that
+ * returns, for every input, what the kernel would have made of the stack.
+ *
+ * The kernel runs the newest program first and then each older one; an older result replaces
+ * the current one only when its action is strictly more restrictive (ret_combine()). We start
+ * from the newest program and append each older one in turn: wherever the program so far
+ * returns V, the older program must still run and its every return R becomes the constant
+ * ret_combine(R, V). So a "ret V" becomes a jump to a copy of the older program whose returns
+ * are rewritten for V, one copy per distinct V, unless the older program cannot change V (V
+ * kills the process), in which case "ret V" stays. Only constants are returned and no
+ * instruction but the jumps is added, so the kernel's per-syscall action cache still sees an
+ * outright ALLOW where there is one. Programs with "ret A" (libseccomp emits none), or a
+ * result longer than the kernel accepts, keep the stack.
+ */
+
+/* The kernel's rule between an older and a newer program's results. */
+static uint32_t ret_combine(uint32_t older, uint32_t newer) {
+        int32_t o = (int32_t) (older & SECCOMP_RET_ACTION_FULL);
+        int32_t n = (int32_t) (newer & SECCOMP_RET_ACTION_FULL);
+
+        return o < n ? older : newer;
+}
+
+static bool is_ret_k(const struct sock_filter *i) {
+        return BPF_CLASS(i->code) == BPF_RET && BPF_RVAL(i->code) == BPF_K;
+}
+
+/* Whether every return of PROG is a constant. */
+static bool prog_fusable(const struct sock_fprog *prog) {
+        for (size_t i = 0; i < prog->len; i++)
+                if (BPF_CLASS(prog->filter[i].code) == BPF_RET && !is_ret_k(&prog->filter[i]))
+                        return false;
+        return true;
+}
+
+/* Whether OLDER can change the result V of a newer program. */
+static bool older_changes(const struct sock_fprog *older, uint32_t v) {
+        for (size_t i = 0; i < older->len; i++)
+                if (is_ret_k(&older->filter[i]) && ret_combine(older->filter[i].k, v) != v)
+                        return true;
+        return false;
+}
+
+#define FUSE_COPIES_MAX 64
+
+/* NEWER, then OLDER wherever it matters, as one program. -E2BIG when it would be too long. */
+static int fuse_two(const struct sock_fprog *newer, const struct sock_fprog *older,
+                    struct sock_fprog *ret) {
+        uint32_t copies[FUSE_COPIES_MAX];
+        size_t n_copies = 0, len;
+        struct sock_filter *out;
+
+        for (size_t i = 0; i < newer->len; i++) {
+                const struct sock_filter *x = &newer->filter[i];
+                bool seen = false;
+                if (!is_ret_k(x) || !older_changes(older, x->k))
+                        continue;
+                for (size_t c = 0; c < n_copies; c++)
+                        seen = seen || copies[c] == x->k;
+                if (seen)
+                        continue;
+                if (n_copies == FUSE_COPIES_MAX)
+                        return -E2BIG;
+                copies[n_copies++] = x->k;
+        }
+        len = newer->len + n_copies * older->len;
+        if (len > BPF_EVAL_INSNS_MAX)
+                return -E2BIG;
+        out = malloc(len * sizeof *out);
+        if (!out)
+                return -ENOMEM;
+        for (size_t i = 0; i < newer->len; i++) {
+                out[i] = newer->filter[i];
+                for (size_t c = 0; is_ret_k(&out[i]) && c < n_copies; c++)
+                        if (copies[c] == out[i].k) {
+                                size_t target = newer->len + c * older->len;
+                                out[i] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA,
+                                                                       (uint32_t) (target - i - 1), 0, 0);
+                                break;
+                        }
+        }
+        for (size_t c = 0; c < n_copies; c++) {
+                struct sock_filter *copy = out + newer->len + c * older->len;
+                memcpy(copy, older->filter, older->len * sizeof *copy);
+                for (size_t i = 0; i < older->len; i++)
+                        if (is_ret_k(&copy[i]))
+                                copy[i].k = ret_combine(copy[i].k, copies[c]);
+        }
+        *ret = (struct sock_fprog) { .len = (unsigned short) len, .filter = out };
+        return 0;
+}
+
+/* Replaces the programs of S by one equivalent program, when that is possible. */
+static int fuse_set(FilterSet *s) {
+        struct sock_fprog acc;
+        int r;
+
+        if (s->n < 2)
+                return 0;
+        for (size_t i = 0; i < s->n; i++)
+                if (!prog_fusable(&s->progs[i]))
+                        return 0;
+        acc = s->progs[s->n - 1];
+        for (size_t i = s->n - 1; i > 0; i--) {
+                struct sock_fprog next;
+                r = fuse_two(&acc, &s->progs[i - 1], &next);
+                if (acc.filter != s->progs[s->n - 1].filter)
+                        free(acc.filter);
+                if (r == -E2BIG)
+                        return 0; /* the stack it is */
+                if (r < 0)
+                        return r;
+                acc = next;
+        }
+        for (size_t i = 0; i < s->n; i++)
+                free(s->progs[i].filter);
+        s->progs[0] = acc;
+        s->n = 1;
+        return 0;
+}
+
+int filter_compile_stack(const Policy *p, FilterSet **ret) {
         _cleanup_(filter_set_freep) FilterSet *s = calloc(1, sizeof *s);
         int r;
 
         if (!s)
                 return -ENOMEM;
         r = build_programs(p, collect_program, s);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int filter_compile(const Policy *p, FilterSet **ret) {
+        _cleanup_(filter_set_freep) FilterSet *s = NULL;
+        int r;
+
+        r = filter_compile_stack(p, &s);
+        if (r < 0)
+                return r;
+        r = fuse_set(s);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(s);
