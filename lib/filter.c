@@ -294,11 +294,26 @@ static bool is_ret_k(const struct sock_filter *i) {
         return BPF_CLASS(i->code) == BPF_RET && BPF_RVAL(i->code) == BPF_K;
 }
 
-/* Whether every return of PROG is a constant. */
+static bool is_ld_abs(const struct sock_filter *i) {
+        return i->code == (BPF_LD | BPF_W | BPF_ABS);
+}
+
+static bool is_jmp_k(const struct sock_filter *i) {
+        return BPF_CLASS(i->code) == BPF_JMP && BPF_SRC(i->code) == BPF_K && BPF_OP(i->code) != BPF_JA;
+}
+
+/* Whether PROG keeps all of its state in A, loads A before using it, and returns constants:
+ * the subset libseccomp emits. Then a copy of PROG entered from another program's code
+ * behaves as PROG run on its own. */
 static bool prog_fusable(const struct sock_fprog *prog) {
-        for (size_t i = 0; i < prog->len; i++)
-                if (BPF_CLASS(prog->filter[i].code) == BPF_RET && !is_ret_k(&prog->filter[i]))
+        if (prog->len == 0 || !is_ld_abs(&prog->filter[0]))
+                return false;
+        for (size_t i = 0; i < prog->len; i++) {
+                const struct sock_filter *x = &prog->filter[i];
+                if (!is_ld_abs(x) && !is_ret_k(x) && !is_jmp_k(x) &&
+                    x->code != (BPF_ALU | BPF_AND | BPF_K) && x->code != (BPF_JMP | BPF_JA))
                         return false;
+        }
         return true;
 }
 
@@ -312,11 +327,55 @@ static bool older_changes(const struct sock_fprog *older, uint32_t v) {
 
 #define FUSE_COPIES_MAX 64
 
+static bool is_copy_site(const struct sock_filter *x, const uint32_t *copies, size_t n_copies) {
+        for (size_t c = 0; is_ret_k(x) && c < n_copies; c++)
+                if (copies[c] == x->k)
+                        return true;
+        return false;
+}
+
+/* Where a copy of OLDER may be entered. Both programs usually open with the same checks (the
+ * ABI, the x32 range), which in NEWER lead either on to its rule tree or to a return that gets
+ * no copy (a kill). Every copy is then entered only after those checks passed in NEWER, so the
+ * same checks in OLDER, on the same data, would pass the same way: a copy may be entered after
+ * them. This returns the largest K such that every instruction before K is the same load or
+ * the same test in both, each branch either jumps to the same place at or before K in both or
+ * leaves NEWER through a return that is not a copy site, and OLDER's instruction K is a load
+ * (so A's value there does not matter). 0 when nothing can be skipped. */
+static size_t common_prefix(const struct sock_fprog *newer, const struct sock_fprog *older,
+                            const uint32_t *copies, size_t n_copies) {
+        size_t best = 0, reach = 0; /* reach: the farthest shared branch target so far */
+
+        for (size_t i = 0; i < newer->len && i < older->len; i++) {
+                const struct sock_filter *n = &newer->filter[i], *o = &older->filter[i];
+                if (i >= reach && i > 0 && is_ld_abs(o))
+                        best = i;
+                if (n->code != o->code || n->k != o->k)
+                        break;
+                if (is_ld_abs(n))
+                        continue;
+                if (!is_jmp_k(n))
+                        break;
+                bool ok = true;
+                for (int b = 0; b < 2 && ok; b++) {
+                        size_t on = i + 1 + (b ? n->jf : n->jt), oo = i + 1 + (b ? o->jf : o->jt);
+                        if (on == oo)
+                                reach = MAX(reach, on);
+                        else
+                                ok = on < newer->len && is_ret_k(&newer->filter[on]) &&
+                                     !is_copy_site(&newer->filter[on], copies, n_copies);
+                }
+                if (!ok)
+                        break;
+        }
+        return best;
+}
+
 /* NEWER, then OLDER wherever it matters, as one program. -E2BIG when it would be too long. */
 static int fuse_two(const struct sock_fprog *newer, const struct sock_fprog *older,
                     struct sock_fprog *ret) {
         uint32_t copies[FUSE_COPIES_MAX];
-        size_t n_copies = 0, len;
+        size_t n_copies = 0, len, skip;
         struct sock_filter *out;
 
         for (size_t i = 0; i < newer->len; i++) {
@@ -335,6 +394,7 @@ static int fuse_two(const struct sock_fprog *newer, const struct sock_fprog *old
         len = newer->len + n_copies * older->len;
         if (len > BPF_EVAL_INSNS_MAX)
                 return -E2BIG;
+        skip = common_prefix(newer, older, copies, n_copies);
         out = malloc(len * sizeof *out);
         if (!out)
                 return -ENOMEM;
@@ -342,7 +402,7 @@ static int fuse_two(const struct sock_fprog *newer, const struct sock_fprog *old
                 out[i] = newer->filter[i];
                 for (size_t c = 0; is_ret_k(&out[i]) && c < n_copies; c++)
                         if (copies[c] == out[i].k) {
-                                size_t target = newer->len + c * older->len;
+                                size_t target = newer->len + c * older->len + skip;
                                 out[i] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA,
                                                                        (uint32_t) (target - i - 1), 0, 0);
                                 break;

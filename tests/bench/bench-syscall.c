@@ -136,6 +136,56 @@ static double median(double *v, size_t n) {
         return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Instructions PROG runs on D: the subset seccomp programs from libseccomp and filter.c use
+ * (absolute loads, ALU with constants, jumps, constant returns); -1 for anything else. */
+static long path_length(const struct sock_fprog *prog, const struct seccomp_data *d) {
+        uint32_t a = 0;
+        long n = 0;
+
+        for (size_t pc = 0; pc < prog->len; pc++, n++) {
+                const struct sock_filter *i = &prog->filter[pc];
+                switch (BPF_CLASS(i->code)) {
+                case BPF_LD:
+                        if (i->code != (BPF_LD | BPF_W | BPF_ABS) || i->k % 4 || i->k >= sizeof *d)
+                                return -1;
+                        memcpy(&a, (const uint8_t *) d + i->k, sizeof a);
+                        break;
+                case BPF_ALU:
+                        if (i->code != (BPF_ALU | BPF_AND | BPF_K))
+                                return -1;
+                        a &= i->k;
+                        break;
+                case BPF_JMP:
+                        switch (BPF_OP(i->code)) {
+                        case BPF_JA: pc += i->k; break;
+                        case BPF_JEQ: pc += a == i->k ? i->jt : i->jf; break;
+                        case BPF_JGT: pc += a > i->k ? i->jt : i->jf; break;
+                        case BPF_JGE: pc += a >= i->k ? i->jt : i->jf; break;
+                        case BPF_JSET: pc += (a & i->k) ? i->jt : i->jf; break;
+                        default: return -1;
+                        }
+                        break;
+                case BPF_RET:
+                        return n + 1;
+                default:
+                        return -1;
+                }
+        }
+        return -1;
+}
+
+static long stack_path_length(const struct sock_fprog *progs, size_t n, const struct seccomp_data *d) {
+        long total = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                long k = path_length(&progs[i], d);
+                if (k < 0)
+                        return -1;
+                total += k;
+        }
+        return total;
+}
+
 /* libseccomp's program for POLICY in one context, as libseccomp users would write it. */
 static int libseccomp_program(const Policy *p, struct sock_fprog *ret) {
         scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
@@ -217,6 +267,20 @@ int main(int argc, char **argv) {
         printf("policy: %s + %s, %zu rules\n", lines[0], lines[1], p->n_rules);
         printf("syscage: %zu program(s), %u instructions; libseccomp: 1 program, %u instructions\n",
                ours->n, ours_len, lib.len);
+        {
+                _cleanup_(filter_set_freep) FilterSet *stack = NULL;
+                struct seccomp_data d = { .arch = arch_to_audit(arch_native()) };
+                if (filter_compile_stack(p, &stack) < 0)
+                        die("compiling failed");
+                printf("BPF instructions run (filter invocations):\n");
+                for (int call = 0; call < _CALL_MAX; call++) {
+                        d.nr = call == CALL_PERSONALITY ? SYS_personality : SYS_getppid;
+                        printf("  %-30s syscage %ld (%zu), unjoined stack %ld (%zu), libseccomp %ld (1)\n",
+                               call_names[call], stack_path_length(ours->progs, ours->n, &d), ours->n,
+                               stack_path_length(stack->progs, stack->n, &d), stack->n,
+                               path_length(&lib, &d));
+                }
+        }
         printf("%ld rounds of %ld calls, medians of per-round figures\n", rounds, batch);
         for (int call = 0; call < _CALL_MAX; call++) {
                 double *t[_VARIANT_MAX], *d_ours = calloc((size_t) rounds, sizeof(double)),
