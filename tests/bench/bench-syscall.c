@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What one system call costs under a filter: no filter, our compiled policy, and libseccomp's
- * own single binary-tree program (SCMP_FLTATR_CTL_OPTIMIZE=2) for the same policy. Three
- * worker processes, one per variant, pinned to one CPU, take turns (in rotating order) running
+ * What one system call costs under a filter: no filter, our compiled policy, libseccomp's own
+ * single binary-tree program (SCMP_FLTATR_CTL_OPTIMIZE=2) for the same policy, and our stack
+ * before it is joined into one program (filter_compile_stack()). Four worker processes, one per variant, pinned to one CPU, take turns (in rotating order) running
  * a batch of calls, so that drift hits every variant alike; the medians of the per-round
  * differences and ratios are printed.
  *
@@ -33,8 +33,8 @@
 
 #include "../unit/policy-test-util.h"
 
-enum { VARIANT_NONE, VARIANT_OURS, VARIANT_LIBSECCOMP, _VARIANT_MAX };
-static const char *const variant_names[_VARIANT_MAX] = { "no filter", "syscage", "libseccomp" };
+enum { VARIANT_NONE, VARIANT_OURS, VARIANT_LIBSECCOMP, VARIANT_STACK, _VARIANT_MAX };
+static const char *const variant_names[_VARIANT_MAX] = { "no filter", "syscage", "libseccomp", "unjoined" };
 enum { CALL_PERSONALITY, CALL_GETPPID, _CALL_MAX };
 static const char *const call_names[_CALL_MAX] = { "personality(0) (arg-checked)", "getppid() (no arg check)" };
 
@@ -238,7 +238,7 @@ out:
 int main(int argc, char **argv) {
         static const char *const lines[] = { "SystemCallFilter=@system-service", "LockPersonality=yes", NULL };
         long rounds = argc > 1 ? atol(argv[1]) : 201, batch = argc > 2 ? atol(argv[2]) : 20000;
-        _cleanup_(filter_set_freep) FilterSet *ours = NULL;
+        _cleanup_(filter_set_freep) FilterSet *ours = NULL, *unjoined = NULL;
         struct sock_fprog lib = {};
         Policy *p = NULL;
         DiagList diags = {};
@@ -250,7 +250,8 @@ int main(int argc, char **argv) {
                 die("usage: bench-syscall [ROUNDS [BATCH]]");
         if (test_build(lines, &diags, &p) < 0 || !policy_has_conditions(p, "personality"))
                 die("building the policy failed");
-        if (filter_compile(p, &ours) < 0 || libseccomp_program(p, &lib) < 0)
+        if (filter_compile(p, &ours) < 0 || filter_compile_stack(p, &unjoined) < 0 ||
+            libseccomp_program(p, &lib) < 0)
                 die("compiling failed");
         for (size_t i = 0; i < ours->n; i++)
                 ours_len += ours->progs[i].len;
@@ -262,6 +263,7 @@ int main(int argc, char **argv) {
         w[VARIANT_NONE] = worker_start(NULL, 0, w, 0);
         w[VARIANT_OURS] = worker_start(ours->progs, ours->n, w, 1);
         w[VARIANT_LIBSECCOMP] = worker_start(&lib, 1, w, 2);
+        w[VARIANT_STACK] = worker_start(unjoined->progs, unjoined->n, w, 3);
 
         signal(SIGPIPE, SIG_IGN);
         printf("policy: %s + %s, %zu rules\n", lines[0], lines[1], p->n_rules);
@@ -285,11 +287,12 @@ int main(int argc, char **argv) {
         for (int call = 0; call < _CALL_MAX; call++) {
                 double *t[_VARIANT_MAX], *d_ours = calloc((size_t) rounds, sizeof(double)),
                        *d_lib = calloc((size_t) rounds, sizeof(double)),
+                       *d_stack = calloc((size_t) rounds, sizeof(double)),
                        *ratio = calloc((size_t) rounds, sizeof(double));
                 for (int v = 0; v < _VARIANT_MAX; v++)
                         if (!(t[v] = calloc((size_t) rounds, sizeof(double))))
                                 die("out of memory");
-                if (!d_ours || !d_lib || !ratio)
+                if (!d_ours || !d_lib || !d_stack || !ratio)
                         die("out of memory");
                 for (int v = 0; v < _VARIANT_MAX; v++) /* warm-up */
                         (void) worker_run(&w[v], call, batch);
@@ -300,18 +303,21 @@ int main(int argc, char **argv) {
                         }
                         d_ours[r] = t[VARIANT_OURS][r] - t[VARIANT_NONE][r];
                         d_lib[r] = t[VARIANT_LIBSECCOMP][r] - t[VARIANT_NONE][r];
+                        d_stack[r] = t[VARIANT_STACK][r] - t[VARIANT_NONE][r];
                         ratio[r] = t[VARIANT_OURS][r] / t[VARIANT_LIBSECCOMP][r];
                 }
                 printf("\n%s\n", call_names[call]);
                 for (int v = 0; v < _VARIANT_MAX; v++)
                         printf("  %-12s %7.1f ns a call\n", variant_names[v], median(t[v], (size_t) rounds));
-                printf("  filter cost: syscage %+.1f ns, libseccomp %+.1f ns (paired medians)\n",
-                       median(d_ours, (size_t) rounds), median(d_lib, (size_t) rounds));
+                printf("  filter cost: syscage %+.1f ns, libseccomp %+.1f ns, unjoined stack %+.1f ns "
+                       "(paired medians)\n", median(d_ours, (size_t) rounds), median(d_lib, (size_t) rounds),
+                       median(d_stack, (size_t) rounds));
                 printf("  ratio syscage / libseccomp (whole call): %.3f\n", median(ratio, (size_t) rounds));
                 for (int v = 0; v < _VARIANT_MAX; v++)
                         free(t[v]);
                 free(d_ours);
                 free(d_lib);
+                free(d_stack);
                 free(ratio);
         }
         for (int v = 0; v < _VARIANT_MAX; v++) {
