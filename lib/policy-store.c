@@ -3,6 +3,10 @@
  * The policy intern table (see policy-store.h): a hash map from the content hash, in hex, to a
  * chain of policies with that hash (Policy.store_next). Chains longer than one only happen on
  * a 64-bit collision; each member differs from the others in content.
+ *
+ * Besides, a map from directive text to policy lets units with the same directives skip the
+ * build. It does not hold references: a policy owns its text (Policy.store_text, at most one)
+ * and takes it out of the map when it goes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -11,12 +15,14 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "policy-build.h"
 #include "policy-store.h"
 
 #define POLICY_STORE_KEY_LEN 17
 
 struct PolicyStore {
         Hashmap *by_hash;
+        Hashmap *by_text; /* directive text -> Policy; keys are Policy.store_text */
         PolicyHashFunc hash;
         size_t n;
 };
@@ -33,7 +39,10 @@ int policy_store_new(PolicyStore **ret) {
         if (!s)
                 return -ENOMEM;
         s->by_hash = hashmap_new();
-        if (!s->by_hash) {
+        s->by_text = hashmap_new();
+        if (!s->by_hash || !s->by_text) {
+                hashmap_free(s->by_hash);
+                hashmap_free(s->by_text);
                 free(s);
                 return -ENOMEM;
         }
@@ -53,10 +62,13 @@ PolicyStore *policy_store_free(PolicyStore *s) {
                         next = p->store_next;
                         p->store = NULL;
                         p->store_next = NULL;
+                        free(p->store_text);
+                        p->store_text = NULL;
                 }
                 free(h);
         }
         hashmap_free(s->by_hash);
+        hashmap_free(s->by_text);
         free(s);
         return NULL;
 }
@@ -130,8 +142,58 @@ void policy_store_forget(PolicyStore *s, Policy *p) {
                 }
         p->store = NULL;
         p->store_next = NULL;
+        if (p->store_text) {
+                (void) hashmap_remove(s->by_text, p->store_text);
+                free(p->store_text);
+                p->store_text = NULL;
+        }
         if (!h->first) {
                 (void) hashmap_remove(s->by_hash, h->key);
                 free(h);
         }
+}
+
+/* The policy directives of U's [Service] section as one string; each key and value with its
+ * length in front, so that no value can pass for another split. */
+static int directive_text(const UnitFile *u, char **ret) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < u->n_assignments; i++) {
+                const UnitAssignment *a = &u->assignments[i];
+                if (!a->section || !streq(a->section, "Service") || !policy_is_directive(a->key))
+                        continue;
+                fprintf(f, "%zu:%s%zu:%s", strlen(a->key), a->key, strlen(a->value ?: ""), a->value ?: "");
+        }
+        if (fclose(f) != 0 || !buf) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *ret = buf;
+        return 0;
+}
+
+int policy_store_build(PolicyStore *s, const UnitFile *u, DiagList *diags, Policy **ret) {
+        _cleanup_free_ char *text = NULL;
+        size_t n_diags = diags->n + diags->n_dropped;
+        Policy *p;
+        int r;
+
+        if (directive_text(u, &text) >= 0 && (p = hashmap_get(s->by_text, text))) {
+                *ret = policy_ref(p);
+                return 0;
+        }
+        r = policy_build(u, diags, &p);
+        if (r < 0)
+                return r;
+        (void) policy_store_intern(s, &p);
+        /* Remember the text only for a clean build, and only one text per policy. */
+        if (text && p->store == s && !p->store_text && diags->n + diags->n_dropped == n_diags &&
+            hashmap_put(s->by_text, text, p) >= 0)
+                p->store_text = TAKE_PTR(text);
+        *ret = p;
+        return 0;
 }

@@ -14,8 +14,10 @@
 
 #include <stdint.h>
 
+#include "diag.h"
 #include "macro.h"
 #include "policy.h"
+#include "unit-file.h"
 
 typedef uint64_t (*PolicyHashFunc)(const Policy *p);
 
@@ -27,6 +29,13 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(PolicyStore *, policy_store_free);
  * store's policy of the same content: an existing one (and *P is freed), or *P itself, frozen
  * and without origins. On failure *P is unchanged. */
 int policy_store_intern(PolicyStore *s, Policy **p);
+
+/* policy_build() followed by policy_store_intern(), remembering which directives (keys and
+ * values, in order; not where they come from) gave which policy, so that the next unit with
+ * the same directives costs a lookup instead of a build. Only builds that produced no
+ * diagnostics are remembered (a later unit must get its own warnings, with its own file and
+ * line). Returns what policy_build() returns; if interning fails, *RET is unshared. */
+int policy_store_build(PolicyStore *s, const UnitFile *u, DiagList *diags, Policy **ret);
 
 /* Distinct policies in the store. */
 size_t policy_store_size(const PolicyStore *s);

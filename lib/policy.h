@@ -137,6 +137,7 @@ struct Policy {
         unsigned n_ref;
         PolicyStore *store;
         Policy *store_next; /* the next policy in the store with the same content hash */
+        char *store_text;   /* the directives the store remembers as building it; or NULL */
 };
 
 const char *policy_action_type_to_string(PolicyActionType t);

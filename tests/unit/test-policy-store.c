@@ -145,6 +145,86 @@ static void test_collisions(void **state) {
         policy_store_free(s);
 }
 
+static unsigned hash_calls;
+
+static uint64_t counting_hash(const Policy *p) {
+        hash_calls++;
+        return policy_hash(p);
+}
+
+static int store_build(PolicyStore *s, const char *file, const char *const *lines, DiagList *diags, Policy **ret) {
+        UnitFile *u = calloc(1, sizeof *u);
+        int r;
+
+        assert_non_null(u);
+        for (unsigned i = 0; lines[i]; i++) {
+                const char *eq = strchr(lines[i], '=');
+                char *key = strndup(lines[i], (size_t) (eq - lines[i]));
+                assert_non_null(key);
+                test_unit_add(u, "Service", key, eq + 1, file, i + 7);
+                free(key);
+        }
+        test_unit_add(u, "Service", "Environment", "A=1", file, 1); /* not a policy directive */
+        r = policy_store_build(s, u, diags, ret);
+        test_unit_free(u);
+        return r;
+}
+
+/* Units with the same directives cost one build; a build with warnings is not remembered, so
+ * that every unit gets its own; a remembered build goes with its policy. */
+static void test_build_memo(void **state) {
+        const char *a[] = { "SystemCallFilter=@system-service", "LockPersonality=yes", NULL };
+        const char *b[] = { "SystemCallFilter=@system-service", "LockPersonality=no", NULL };
+        const char *warn[] = { "SystemCallFilter=read exit_group no_such_call", NULL };
+        const char *bad[] = { "SystemCallFilter=~no_such_call", NULL };
+        PolicyStore *s = NULL;
+        Policy *x, *y, *z, *w1, *w2, *e = NULL;
+        DiagList diags = {};
+        unsigned calls;
+
+        assert_int_equal(policy_store_new(&s), 0);
+        assert_int_equal(policy_store_set_hash(s, counting_hash), 0);
+        hash_calls = 0;
+        assert_int_equal(store_build(s, "a.service", a, &diags, &x), 0);
+        calls = hash_calls;
+        assert_true(calls > 0);
+        assert_int_equal(store_build(s, "/other/place/b.service", a, &diags, &y), 0);
+        assert_ptr_equal(x, y);
+        assert_int_equal(hash_calls, calls); /* remembered: neither built nor hashed */
+        assert_int_equal(store_build(s, "a.service", b, &diags, &z), 0);
+        assert_ptr_not_equal(x, z);
+        assert_int_equal(diags.n, 0);
+
+        assert_int_equal(store_build(s, "w1.service", warn, &diags, &w1), 0);
+        assert_int_equal(diags.n, 1);
+        assert_int_equal(store_build(s, "w2.service", warn, &diags, &w2), 0);
+        assert_int_equal(diags.n, 2); /* the second unit gets its own warning */
+        assert_string_equal(diags.items[1].file, "w2.service");
+        assert_ptr_equal(w1, w2); /* and still shares the policy */
+
+        assert_int_equal(store_build(s, "bad.service", bad, &diags, &e), -EINVAL);
+        assert_null(e);
+
+        /* The remembered text goes with its policy: the next build starts afresh. */
+        policy_unref(x);
+        policy_unref(y);
+        calls = hash_calls;
+        assert_int_equal(store_build(s, "a.service", a, &diags, &x), 0);
+        assert_true(hash_calls > calls);
+        assert_int_equal(store_build(s, "c.service", a, &diags, &y), 0);
+        assert_ptr_equal(x, y);
+        policy_unref(x);
+        policy_unref(z);
+        policy_unref(w1);
+        policy_unref(w2);
+        assert_int_equal(policy_store_size(s), 1);
+        /* A store freed first forgets its texts; the policy lives on. */
+        policy_store_free(s);
+        assert_null(y->store_text);
+        policy_unref(y);
+        diag_list_done(&diags);
+}
+
 /* A store freed first lets its policies live on. */
 static void test_store_freed_first(void **state) {
         const char *a[] = { "SystemCallFilter=@system-service", NULL };
@@ -213,6 +293,7 @@ int main(void) {
                 cmocka_unit_test(test_different_content_apart),
                 cmocka_unit_test(test_collisions),
                 cmocka_unit_test(test_store_freed_first),
+                cmocka_unit_test(test_build_memo),
                 cmocka_unit_test(test_equal),
                 cmocka_unit_test(test_compact),
         };
