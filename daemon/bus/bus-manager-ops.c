@@ -616,9 +616,7 @@ static int transient_policy(Manager *m, Unit *u, const BusTransientSpec *spec) {
                 cache_lend(e, u);
                 return 0;
         }
-        r = policy_build(u->file, &u->load_diags, &u->policy);
-        if (r >= 0)
-                (void) policy_store_intern(m->unit_runtime->policies, &u->policy);
+        r = policy_store_build(m->unit_runtime->policies, u->file, &u->load_diags, &u->policy);
         if (r >= 0 && !policy_is_empty(u->policy))
                 r = filter_cache_get(m->unit_runtime->filters, u->policy, &u->filters);
         if (r >= 0 && spec->cache && !diags_have_error(&u->load_diags) &&

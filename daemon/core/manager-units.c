@@ -118,12 +118,11 @@ static int unit_load_from_disk(ManagerUnits *mu, Unit *u) {
                 return r;
         if (r < 0)
                 return u->load_error = r, 0;
-        r = policy_build(u->file, &u->load_diags, &u->policy);
+        r = policy_store_build(mu->policies, u->file, &u->load_diags, &u->policy);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
                 return u->load_error = r, 0;
-        (void) policy_store_intern(mu->policies, &u->policy); /* on failure: an unshared copy */
         r = unit_resolve_creds(u);
         if (r == -ENOMEM)
                 return r;
