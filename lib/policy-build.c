@@ -718,7 +718,7 @@ int policy_builder_finish(PolicyBuilder *b, DiagList *diags, Policy **ret) {
         map = f.map;
         if (r < 0)
                 return r;
-        policy_sort(b->policy);
+        (void) policy_freeze(b->policy); /* on -ENOMEM only sorted, not packed */
         *ret = TAKE_PTR(b->policy);
         return 0;
 }
