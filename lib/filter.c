@@ -21,7 +21,9 @@
  *
  * The kernel runs all of them and the most restrictive result wins, which is exactly how the
  * IR defines conditional rules (policy.h); the IR builder already folded every unconditional
- * restriction into one action per syscall with the same precedence. Between two errnos the
+ * restriction into one action per syscall with the same precedence. filter_compile() then
+ * joins the stack into one program with the same results (see "fusing" below), so an
+ * argument-checked syscall runs one filter, not two. Between two errnos the
  * newest program wins: the unconditional program, which holds SystemCallFilter=, is newest,
  * as in systemd where SystemCallFilter= is installed last. Loading it last also means a
  * policy that denies seccomp() does not stop our own loads.
@@ -147,17 +149,21 @@ static int add_unconditional(scmp_filter_ctx ctx, const Policy *p) {
         return 0;
 }
 
-/* Adapts RULE to ABI ARCH: returns 0 to add *out, 1 to skip it on this ABI. */
-static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out) {
+/* Adapts RULE to ABI ARCH into OUT and CONDS (OUT's conditions): returns 0 to add *out, 1 to
+ * skip it on this ABI. */
+static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out,
+                        PolicyCond conds[static POLICY_CONDS_MAX]) {
         *out = *rule;
         if (seccomp_syscall_resolve_name_arch(arch, rule->syscall) == __NR_SCMP_ERROR)
                 return 1;
+        memcpy(conds, rule->conds, rule->n_conds * sizeof conds[0]);
+        out->conds = conds;
         if (streq(rule->syscall, "mmap") && (arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_S390))
                 out->n_conds = 0;
         if (streq(rule->syscall, "clone") && (arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X))
                 for (unsigned i = 0; i < out->n_conds; i++)
-                        if (out->conds[i].arg == 0)
-                                out->conds[i].arg = 1;
+                        if (conds[i].arg == 0)
+                                conds[i].arg = 1;
         return 0;
 }
 
@@ -166,10 +172,11 @@ static int add_conditional(scmp_filter_ctx ctx, const Policy *p, uint32_t arch, 
 
         for (size_t i = 0; i < p->n_rules; i++) {
                 struct scmp_arg_cmp cmp[POLICY_CONDS_MAX];
+                PolicyCond conds[POLICY_CONDS_MAX];
                 PolicyRule r;
                 int nr, q;
 
-                if (p->rules[i].n_conds == 0 || rule_for_abi(&p->rules[i], arch, &r) > 0)
+                if (p->rules[i].n_conds == 0 || rule_for_abi(&p->rules[i], arch, &r, conds) > 0)
                         continue;
                 if ((q = rule_syscall_nr(r.syscall, &nr)) < 0)
                         return q;
@@ -256,13 +263,212 @@ static int collect_program(scmp_filter_ctx ctx, void *userdata) {
         return 0;
 }
 
-int filter_compile(const Policy *p, FilterSet **ret) {
+/* ---- fusing the stack into one program ----
+ *
+ * Every program the kernel runs costs a call into the filter runner, and an argument-checked
+ * syscall under a stack of two runs both: our stack cost about twice libseccomp's single
+ * program. So after libseccomp has compiled the stack we join it into one program that
+ * returns, for every input, what the kernel would have made of the stack.
+ *
+ * The kernel runs the newest program first and then each older one; an older result replaces
+ * the current one only when its action is strictly more restrictive (ret_combine()). We start
+ * from the newest program and append each older one in turn: wherever the program so far
+ * returns V, the older program must still run and its every return R becomes the constant
+ * ret_combine(R, V). So a "ret V" becomes a jump to a copy of the older program whose returns
+ * are rewritten for V, one copy per distinct V, unless the older program cannot change V (V
+ * kills the process), in which case "ret V" stays. Only constants are returned and no
+ * instruction but the jumps is added, so the kernel's per-syscall action cache still sees an
+ * outright ALLOW where there is one. Programs with "ret A" (libseccomp emits none), or a
+ * result longer than the kernel accepts, keep the stack.
+ */
+
+/* The kernel's rule between an older and a newer program's results. */
+static uint32_t ret_combine(uint32_t older, uint32_t newer) {
+        int32_t o = (int32_t) (older & SECCOMP_RET_ACTION_FULL);
+        int32_t n = (int32_t) (newer & SECCOMP_RET_ACTION_FULL);
+
+        return o < n ? older : newer;
+}
+
+static bool is_ret_k(const struct sock_filter *i) {
+        return BPF_CLASS(i->code) == BPF_RET && BPF_RVAL(i->code) == BPF_K;
+}
+
+static bool is_ld_abs(const struct sock_filter *i) {
+        return i->code == (BPF_LD | BPF_W | BPF_ABS);
+}
+
+static bool is_jmp_k(const struct sock_filter *i) {
+        return BPF_CLASS(i->code) == BPF_JMP && BPF_SRC(i->code) == BPF_K && BPF_OP(i->code) != BPF_JA;
+}
+
+/* Whether PROG keeps all of its state in A, loads A before using it, and returns constants:
+ * the subset libseccomp emits. Then a copy of PROG entered from another program's code
+ * behaves as PROG run on its own. */
+static bool prog_fusable(const struct sock_fprog *prog) {
+        if (prog->len == 0 || !is_ld_abs(&prog->filter[0]))
+                return false;
+        for (size_t i = 0; i < prog->len; i++) {
+                const struct sock_filter *x = &prog->filter[i];
+                if (!is_ld_abs(x) && !is_ret_k(x) && !is_jmp_k(x) &&
+                    x->code != (BPF_ALU | BPF_AND | BPF_K) && x->code != (BPF_JMP | BPF_JA))
+                        return false;
+        }
+        return true;
+}
+
+/* Whether OLDER can change the result V of a newer program. */
+static bool older_changes(const struct sock_fprog *older, uint32_t v) {
+        for (size_t i = 0; i < older->len; i++)
+                if (is_ret_k(&older->filter[i]) && ret_combine(older->filter[i].k, v) != v)
+                        return true;
+        return false;
+}
+
+#define FUSE_COPIES_MAX 64
+
+static bool is_copy_site(const struct sock_filter *x, const uint32_t *copies, size_t n_copies) {
+        for (size_t c = 0; is_ret_k(x) && c < n_copies; c++)
+                if (copies[c] == x->k)
+                        return true;
+        return false;
+}
+
+/* Where a copy of OLDER may be entered. Both programs usually open with the same checks (the
+ * ABI, the x32 range), which in NEWER lead either on to its rule tree or to a return that gets
+ * no copy (a kill). Every copy is then entered only after those checks passed in NEWER, so the
+ * same checks in OLDER, on the same data, would pass the same way: a copy may be entered after
+ * them. This returns the largest K such that every instruction before K is the same load or
+ * the same test in both, each branch either jumps to the same place at or before K in both or
+ * leaves NEWER through a return that is not a copy site, and OLDER's instruction K is a load
+ * (so A's value there does not matter). 0 when nothing can be skipped. */
+static size_t common_prefix(const struct sock_fprog *newer, const struct sock_fprog *older,
+                            const uint32_t *copies, size_t n_copies) {
+        size_t best = 0, reach = 0; /* reach: the farthest shared branch target so far */
+
+        for (size_t i = 0; i < newer->len && i < older->len; i++) {
+                const struct sock_filter *n = &newer->filter[i], *o = &older->filter[i];
+                if (i >= reach && i > 0 && is_ld_abs(o))
+                        best = i;
+                if (n->code != o->code || n->k != o->k)
+                        break;
+                if (is_ld_abs(n))
+                        continue;
+                if (!is_jmp_k(n))
+                        break;
+                bool ok = true;
+                for (int b = 0; b < 2 && ok; b++) {
+                        size_t on = i + 1 + (b ? n->jf : n->jt), oo = i + 1 + (b ? o->jf : o->jt);
+                        if (on == oo)
+                                reach = MAX(reach, on);
+                        else
+                                ok = on < newer->len && is_ret_k(&newer->filter[on]) &&
+                                     !is_copy_site(&newer->filter[on], copies, n_copies);
+                }
+                if (!ok)
+                        break;
+        }
+        return best;
+}
+
+/* NEWER, then OLDER wherever it matters, as one program. -E2BIG when it would be too long. */
+static int fuse_two(const struct sock_fprog *newer, const struct sock_fprog *older,
+                    struct sock_fprog *ret) {
+        uint32_t copies[FUSE_COPIES_MAX];
+        size_t n_copies = 0, len, skip;
+        struct sock_filter *out;
+
+        for (size_t i = 0; i < newer->len; i++) {
+                const struct sock_filter *x = &newer->filter[i];
+                bool seen = false;
+                if (!is_ret_k(x) || !older_changes(older, x->k))
+                        continue;
+                for (size_t c = 0; c < n_copies; c++)
+                        seen = seen || copies[c] == x->k;
+                if (seen)
+                        continue;
+                if (n_copies == FUSE_COPIES_MAX)
+                        return -E2BIG;
+                copies[n_copies++] = x->k;
+        }
+        len = newer->len + n_copies * older->len;
+        if (len > BPF_EVAL_INSNS_MAX)
+                return -E2BIG;
+        skip = common_prefix(newer, older, copies, n_copies);
+        out = malloc(len * sizeof *out);
+        if (!out)
+                return -ENOMEM;
+        for (size_t i = 0; i < newer->len; i++) {
+                out[i] = newer->filter[i];
+                for (size_t c = 0; is_ret_k(&out[i]) && c < n_copies; c++)
+                        if (copies[c] == out[i].k) {
+                                size_t target = newer->len + c * older->len + skip;
+                                out[i] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA,
+                                                                       (uint32_t) (target - i - 1), 0, 0);
+                                break;
+                        }
+        }
+        for (size_t c = 0; c < n_copies; c++) {
+                struct sock_filter *copy = out + newer->len + c * older->len;
+                memcpy(copy, older->filter, older->len * sizeof *copy);
+                for (size_t i = 0; i < older->len; i++)
+                        if (is_ret_k(&copy[i]))
+                                copy[i].k = ret_combine(copy[i].k, copies[c]);
+        }
+        *ret = (struct sock_fprog) { .len = (unsigned short) len, .filter = out };
+        return 0;
+}
+
+/* Replaces the programs of S by one equivalent program, when that is possible. */
+static int fuse_set(FilterSet *s) {
+        struct sock_fprog acc;
+        int r;
+
+        if (s->n < 2)
+                return 0;
+        for (size_t i = 0; i < s->n; i++)
+                if (!prog_fusable(&s->progs[i]))
+                        return 0;
+        acc = s->progs[s->n - 1];
+        for (size_t i = s->n - 1; i > 0; i--) {
+                struct sock_fprog next;
+                r = fuse_two(&acc, &s->progs[i - 1], &next);
+                if (acc.filter != s->progs[s->n - 1].filter)
+                        free(acc.filter);
+                if (r == -E2BIG)
+                        return 0; /* the stack it is */
+                if (r < 0)
+                        return r;
+                acc = next;
+        }
+        for (size_t i = 0; i < s->n; i++)
+                free(s->progs[i].filter);
+        s->progs[0] = acc;
+        s->n = 1;
+        return 0;
+}
+
+int filter_compile_stack(const Policy *p, FilterSet **ret) {
         _cleanup_(filter_set_freep) FilterSet *s = calloc(1, sizeof *s);
         int r;
 
         if (!s)
                 return -ENOMEM;
         r = build_programs(p, collect_program, s);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int filter_compile(const Policy *p, FilterSet **ret) {
+        _cleanup_(filter_set_freep) FilterSet *s = NULL;
+        int r;
+
+        r = filter_compile_stack(p, &s);
+        if (r < 0)
+                return r;
+        r = fuse_set(s);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(s);

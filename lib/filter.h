@@ -27,8 +27,12 @@ typedef struct FilterSet {
 FilterSet *filter_set_free(FilterSet *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(FilterSet *, filter_set_free);
 
-/* Compiles P. -ENOMEM, -EINVAL (a rule libseccomp refuses), or another libseccomp error. */
+/* Compiles P, into one program when the stack below can be joined (see filter.c), else into
+ * the stack. -ENOMEM, -EINVAL (a rule libseccomp refuses), or another libseccomp error. */
 int filter_compile(const Policy *p, FilterSet **ret);
+/* The stack libseccomp compiles P into, before it is joined into one program: what
+ * filter_compile() must be equivalent to. */
+int filter_compile_stack(const Policy *p, FilterSet **ret);
 
 /* The exec-gate pair: RET_NOTIFY (one program: execve/execveat -> USER_NOTIF, everything else
  * allowed, P's ABIs only) and RET_POLICY (P with execve/execveat allowed and seccomp()

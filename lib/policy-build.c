@@ -12,6 +12,7 @@
 
 #include "arch-util.h"
 #include "errno-util.h"
+#include "hashmap.h"
 #include "policy-build.h"
 #include "policy-rules.h"
 #include "strv.h"
@@ -33,9 +34,12 @@ typedef struct NameEntry {
         PolicyOrigin origin;
 } NameEntry;
 
+/* Names in insertion order (with swap-removal), and an index from name to position + 1, so
+ * that every lookup, insertion and removal is O(1) and a policy builds in O(names). */
 typedef struct NameSet {
         NameEntry *items;
         size_t n, allocated;
+        Hashmap *index; /* keys are the items' names */
 } NameSet;
 
 typedef struct BoolSetting {
@@ -69,28 +73,38 @@ static void name_set_done(NameSet *s) {
         for (size_t i = 0; i < s->n; i++)
                 free(s->items[i].name);
         free(s->items);
+        hashmap_free(s->index);
         *s = (NameSet) {};
 }
 
-static NameEntry *name_set_find(NameSet *s, const char *name) {
-        for (size_t i = 0; i < s->n; i++)
-                if (streq(s->items[i].name, name))
-                        return &s->items[i];
-        return NULL;
+static NameEntry *name_set_find(const NameSet *s, const char *name) {
+        uintptr_t i = (uintptr_t) hashmap_get(s->index, name);
+
+        return i > 0 ? &s->items[i - 1] : NULL;
 }
 
 static void name_set_remove(NameSet *s, const char *name) {
         NameEntry *e = name_set_find(s, name);
+        size_t i;
 
         if (!e)
                 return;
+        i = (size_t) (e - s->items);
+        (void) hashmap_remove(s->index, e->name);
         free(e->name);
         *e = s->items[--s->n];
+        if (i < s->n) {
+                /* The last entry moved into the hole: re-point its index entry. Removing it and
+                 * putting it back cannot fail for lack of memory (the map does not grow). */
+                (void) hashmap_remove(s->index, e->name);
+                (void) hashmap_put(s->index, e->name, (void *) (uintptr_t) (i + 1));
+        }
 }
 
 /* Later writes overwrite earlier ones (systemd's R10). */
 static int name_set_put(NameSet *s, const NameEntry *tmpl) {
         NameEntry *e = name_set_find(s, tmpl->name);
+        int r;
 
         if (e) {
                 char *keep = e->name;
@@ -100,12 +114,20 @@ static int name_set_put(NameSet *s, const NameEntry *tmpl) {
         }
         if (s->n >= POLICY_NAMES_MAX)
                 return -E2BIG;
+        if (!s->index && !(s->index = hashmap_new()))
+                return -ENOMEM;
         if (GREEDY_REALLOC(s->items, s->allocated, s->n + 1) < 0)
                 return -ENOMEM;
-        s->items[s->n] = *tmpl;
-        s->items[s->n].name = strdup(tmpl->name);
-        if (!s->items[s->n].name)
+        e = &s->items[s->n];
+        *e = *tmpl;
+        e->name = strdup(tmpl->name);
+        if (!e->name)
                 return -ENOMEM;
+        r = hashmap_put(s->index, e->name, (void *) (uintptr_t) (s->n + 1));
+        if (r < 0) {
+                free(e->name);
+                return r;
+        }
         s->n++;
         return 0;
 }
@@ -537,7 +559,7 @@ static int fold_layer(Fold *f, const NameSet *layer, const PolicyAction *ldef, P
         int r;
 
         for (size_t i = 0; ldef && i < f->map.n; i++)
-                if (!name_set_find((NameSet *) layer, f->map.items[i].name))
+                if (!name_set_find(layer, f->map.items[i].name))
                         combine(&f->map.items[i].action, &f->map.items[i].origin, *ldef, ldo);
         for (size_t i = 0; i < layer->n; i++)
                 if ((r = fold_entry(f, layer->items[i].name, layer->items[i].action,
@@ -696,7 +718,7 @@ int policy_builder_finish(PolicyBuilder *b, DiagList *diags, Policy **ret) {
         map = f.map;
         if (r < 0)
                 return r;
-        policy_sort(b->policy);
+        (void) policy_freeze(b->policy); /* on -ENOMEM only sorted, not packed */
         *ret = TAKE_PTR(b->policy);
         return 0;
 }

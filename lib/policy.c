@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "errno-util.h"
+#include "hashmap.h"
+#include "policy-store.h"
 #include "policy.h"
 #include "strv.h"
 
@@ -102,6 +104,51 @@ uint32_t policy_action_to_ret(PolicyAction a) {
         }
 }
 
+/* ---- storage: an arena for names and conditions ---- */
+
+struct PolicyArenaChunk {
+        PolicyArenaChunk *next;
+        size_t used, size;
+        _Alignas(8) unsigned char data[];
+};
+
+#define ARENA_CHUNK_MIN 1024u
+#define ARENA_ALIGN(n) (((n) + 7) & ~(size_t) 7)
+
+static void arena_free(PolicyArenaChunk *c) {
+        while (c) {
+                PolicyArenaChunk *next = c->next;
+                free(c);
+                c = next;
+        }
+}
+
+/* SIZE bytes aligned to 8, valid until the policy is freed. Chunks never move, so rules and
+ * the index can point into them. */
+static void *arena_alloc(Policy *p, size_t size) {
+        PolicyArenaChunk *c = p->arena;
+        size_t need = ARENA_ALIGN(size);
+
+        if (!c || c->size - c->used < need) {
+                size_t n = MAX(need, c ? MIN(c->size * 2, (size_t) 64 * 1024) : ARENA_CHUNK_MIN);
+                PolicyArenaChunk *nc = malloc(sizeof *nc + n);
+                if (!nc)
+                        return NULL;
+                *nc = (PolicyArenaChunk) { .next = c, .size = n };
+                p->arena = c = nc;
+        }
+        void *ret = c->data + c->used;
+        c->used += need;
+        return ret;
+}
+
+static const char *arena_strdup(Policy *p, const char *s) {
+        size_t n = strlen(s) + 1;
+        char *d = arena_alloc(p, n);
+
+        return d ? memcpy(d, s, n) : NULL;
+}
+
 int policy_new(Policy **ret) {
         Policy *p = calloc(1, sizeof *p);
 
@@ -111,19 +158,33 @@ int policy_new(Policy **ret) {
         p->deny_action = POLICY_ACTION(POLICY_ACTION_KILL);
         p->arches[0] = arch_native();
         p->n_arches = 1;
+        p->sorted = true; /* no rules yet */
+        p->n_ref = 1;
         *ret = p;
         return 0;
 }
 
-Policy *policy_free(Policy *p) {
-        if (!p)
+Policy *policy_ref(Policy *p) {
+        if (p)
+                p->n_ref++;
+        return p;
+}
+
+Policy *policy_unref(Policy *p) {
+        if (!p || --p->n_ref > 0)
                 return NULL;
-        for (size_t i = 0; i < p->n_rules; i++)
-                free(p->rules[i].syscall);
+        if (p->store)
+                policy_store_forget(p->store, p);
         free(p->rules);
+        arena_free(p->arena);
+        hashmap_free(p->index);
         strv_free(p->files);
         free(p);
         return NULL;
+}
+
+Policy *policy_free(Policy *p) {
+        return policy_unref(p);
 }
 
 int policy_intern_file(Policy *p, const char *file, const char **ret) {
@@ -131,6 +192,7 @@ int policy_intern_file(Policy *p, const char *file, const char **ret) {
                 *ret = NULL;
                 return 0;
         }
+        /* A unit has a handful of files (fragment and drop-ins): a linear search is fine. */
         STRV_FOREACH(f, p->files)
                 if (streq(*f, file)) {
                         *ret = *f;
@@ -142,19 +204,71 @@ int policy_intern_file(Policy *p, const char *file, const char **ret) {
         return 0;
 }
 
+/* The first rule whose name is not below SYSCALL in a sorted policy. */
+static size_t lower_bound(const Policy *p, const char *syscall) {
+        size_t lo = 0, hi = p->n_rules;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(p->rules[mid].syscall, syscall) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
 static PolicyRule *find_unconditional(const Policy *p, const char *syscall) {
+        if (p->sorted) {
+                /* Sorted by name, unconditional first. */
+                size_t i = lower_bound(p, syscall);
+                if (i < p->n_rules && p->rules[i].n_conds == 0 && streq(p->rules[i].syscall, syscall))
+                        return &p->rules[i];
+                return NULL;
+        }
+        if (p->index) {
+                uintptr_t i = (uintptr_t) hashmap_get(p->index, syscall);
+                return i > 0 ? &p->rules[i - 1] : NULL;
+        }
         for (size_t i = 0; i < p->n_rules; i++)
                 if (p->rules[i].n_conds == 0 && streq(p->rules[i].syscall, syscall))
                         return &p->rules[i];
         return NULL;
 }
 
+/* Before rules are added out of order: the name -> unconditional rule index. */
+static int index_ensure(Policy *p) {
+        if (p->index)
+                return 0;
+        p->index = hashmap_new();
+        if (!p->index)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->n_rules; i++) {
+                int r;
+                if (p->rules[i].n_conds > 0)
+                        continue;
+                r = hashmap_put(p->index, p->rules[i].syscall, (void *) (uintptr_t) (i + 1));
+                if (r < 0) {
+                        p->index = hashmap_free(p->index);
+                        return r;
+                }
+        }
+        return 0;
+}
+
 int policy_add_rule(Policy *p, const char *syscall, PolicyAction action, PolicyOrigin origin,
                     const PolicyCond *conds, unsigned n_conds) {
+        PolicyCond *c = NULL;
         PolicyRule *r;
+        int q;
 
         if (n_conds > POLICY_CONDS_MAX || isempty(syscall))
                 return -EINVAL;
+        if (p->store)
+                return -EPERM; /* shared, hence immutable */
+        if ((q = index_ensure(p)) < 0)
+                return q;
+        p->sorted = false;
         if (n_conds == 0 && (r = find_unconditional(p, syscall))) {
                 r->action = action;
                 r->origin = origin;
@@ -164,13 +278,20 @@ int policy_add_rule(Policy *p, const char *syscall, PolicyAction action, PolicyO
                 return -E2BIG;
         if (GREEDY_REALLOC(p->rules, p->allocated_rules, p->n_rules + 1) < 0)
                 return -ENOMEM;
+        if (n_conds > 0) {
+                c = arena_alloc(p, n_conds * sizeof *c);
+                if (!c)
+                        return -ENOMEM;
+                memcpy(c, conds, n_conds * sizeof *c);
+        }
         r = &p->rules[p->n_rules];
-        *r = (PolicyRule) { .action = action, .origin = origin, .n_conds = n_conds };
-        if (n_conds > 0)
-                memcpy(r->conds, conds, n_conds * sizeof *conds);
-        r->syscall = strdup(syscall);
+        *r = (PolicyRule) { .action = action, .origin = origin, .n_conds = n_conds, .conds = c };
+        r->syscall = arena_strdup(p, syscall);
         if (!r->syscall)
                 return -ENOMEM;
+        if (n_conds == 0 &&
+            (q = hashmap_put(p->index, r->syscall, (void *) (uintptr_t) (p->n_rules + 1))) < 0)
+                return q;
         p->n_rules++;
         return 0;
 }
@@ -205,8 +326,13 @@ static int rule_cmp(const void *x, const void *y) {
 }
 
 void policy_sort(Policy *p) {
+        if (p->sorted)
+                return;
         if (p->n_rules > 1)
                 qsort(p->rules, p->n_rules, sizeof *p->rules, rule_cmp);
+        /* Lookups are binary searches from now on. */
+        p->index = hashmap_free(p->index);
+        p->sorted = true;
 }
 
 int policy_copy(const Policy *p, Policy **ret) {
@@ -245,6 +371,8 @@ int policy_copy(const Policy *p, Policy **ret) {
                         return r;
         }
 #undef REORIGIN
+        if (p->sorted)
+                policy_sort(c);
         *ret = TAKE_PTR(c);
         return 0;
 }
@@ -260,6 +388,13 @@ void policy_effective_action(const Policy *p, const char *syscall, PolicyAction 
 }
 
 bool policy_has_conditions(const Policy *p, const char *syscall) {
+        if (p->sorted) {
+                for (size_t i = lower_bound(p, syscall);
+                     i < p->n_rules && streq(p->rules[i].syscall, syscall); i++)
+                        if (p->rules[i].n_conds > 0)
+                                return true;
+                return false;
+        }
         for (size_t i = 0; i < p->n_rules; i++)
                 if (p->rules[i].n_conds > 0 && streq(p->rules[i].syscall, syscall))
                         return true;
@@ -317,15 +452,16 @@ int policy_derive_gate(const Policy *p, Policy **ret) {
         r = policy_copy(p, &c);
         if (r < 0)
                 return r;
-        /* Conditional rules on the exec calls would be decided by the gate as well. */
+        /* Conditional rules on the exec calls would be decided by the gate as well. Their names
+         * and conditions stay in the arena until the copy goes. */
         for (size_t i = 0; i < c->n_rules; i++) {
                 PolicyRule *x = &c->rules[i];
-                if (x->n_conds > 0 && (streq(x->syscall, "execve") || streq(x->syscall, "execveat")))
-                        free(x->syscall);
-                else
+                if (!(x->n_conds > 0 && (streq(x->syscall, "execve") || streq(x->syscall, "execveat"))))
                         c->rules[j++] = *x;
         }
         c->n_rules = j;
+        /* Rules moved: the index is rebuilt by the next policy_add_rule(). */
+        c->index = hashmap_free(c->index);
         for (size_t i = 0; i < ELEMENTSOF(exec_calls); i++) {
                 r = policy_add_rule(c, exec_calls[i], POLICY_ACTION(POLICY_ACTION_ALLOW), gate, NULL, 0);
                 if (r < 0)
@@ -368,23 +504,35 @@ static void fnv_action(Fnv *f, PolicyAction a) {
         fnv_u64(f, a.type == POLICY_ACTION_ERRNO ? (uint64_t) a.errno_value : 0);
 }
 
+/* ABI order does not matter to the compiled program: compare and hash them sorted. */
+static void arches_sorted(const Policy *p, uint32_t ret[static ARCH_SET_MAX]) {
+        size_t n = MIN(p->n_arches, (size_t) ARCH_SET_MAX);
+
+        memcpy(ret, p->arches, n * sizeof ret[0]);
+        for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0 && ret[j - 1] > ret[j]; j--) {
+                        uint32_t t = ret[j];
+                        ret[j] = ret[j - 1];
+                        ret[j - 1] = t;
+                }
+}
+
+static bool arches_explicit(const Policy *p) {
+        return p->arch_origin.directive != POLICY_DIRECTIVE_NONE;
+}
+
 uint64_t policy_hash(const Policy *p) {
         Fnv f = { .h = UINT64_C(0xcbf29ce484222325) };
-        const char *tag = "syscage-policy-v1";
+        const char *tag = "syscage-policy-v2";
         uint32_t arches[ARCH_SET_MAX];
         size_t n = p->n_arches;
 
         fnv_bytes(&f, tag, strlen(tag) + 1);
         fnv_action(&f, p->default_action);
         fnv_action(&f, p->deny_action);
-        /* ABI order does not matter to the compiled program: hash them sorted. */
-        memcpy(arches, p->arches, n * sizeof arches[0]);
-        for (size_t i = 1; i < n; i++)
-                for (size_t j = i; j > 0 && arches[j - 1] > arches[j]; j--) {
-                        uint32_t t = arches[j];
-                        arches[j] = arches[j - 1];
-                        arches[j - 1] = t;
-                }
+        fnv_u64(&f, (uint64_t) p->allow_list | (uint64_t) p->deny_list << 1 |
+                    (uint64_t) arches_explicit(p) << 2);
+        arches_sorted(p, arches);
         fnv_u64(&f, n);
         for (size_t i = 0; i < n; i++)
                 fnv_u64(&f, arches[i]);
@@ -402,6 +550,104 @@ uint64_t policy_hash(const Policy *p) {
                 }
         }
         return f.h;
+}
+
+static bool rule_equal(const PolicyRule *a, const PolicyRule *b) {
+        if (!streq(a->syscall, b->syscall) || a->n_conds != b->n_conds ||
+            !policy_action_equal(a->action, b->action))
+                return false;
+        for (unsigned k = 0; k < a->n_conds; k++)
+                if (cond_cmp(&a->conds[k], &b->conds[k]) != 0)
+                        return false;
+        return true;
+}
+
+bool policy_equal(const Policy *a, const Policy *b) {
+        uint32_t x[ARCH_SET_MAX], y[ARCH_SET_MAX];
+
+        if (a == b)
+                return true;
+        if (!policy_action_equal(a->default_action, b->default_action) ||
+            !policy_action_equal(a->deny_action, b->deny_action) ||
+            a->allow_list != b->allow_list || a->deny_list != b->deny_list ||
+            arches_explicit(a) != arches_explicit(b) || a->n_arches != b->n_arches ||
+            a->n_rules != b->n_rules)
+                return false;
+        arches_sorted(a, x);
+        arches_sorted(b, y);
+        if (memcmp(x, y, MIN(a->n_arches, (size_t) ARCH_SET_MAX) * sizeof x[0]) != 0)
+                return false;
+        for (size_t i = 0; i < a->n_rules; i++)
+                if (!rule_equal(&a->rules[i], &b->rules[i]))
+                        return false;
+        return true;
+}
+
+/* Moves names and conditions into one exactly sized chunk, and trims the rule array. P is
+ * sorted, so there is no index pointing at the old names. */
+static int policy_compact(Policy *p) {
+        _cleanup_free_ PolicyArenaChunk *c = NULL;
+        size_t need = 0;
+
+        for (size_t i = 0; i < p->n_rules; i++)
+                need += ARENA_ALIGN(strlen(p->rules[i].syscall) + 1) +
+                        ARENA_ALIGN(p->rules[i].n_conds * sizeof(PolicyCond));
+        if (p->n_rules > 0 && p->allocated_rules > p->n_rules) {
+                PolicyRule *r = realloc(p->rules, p->n_rules * sizeof *r);
+                if (!r)
+                        return -ENOMEM;
+                p->rules = r;
+                p->allocated_rules = p->n_rules;
+        }
+        if (!p->arena || (!p->arena->next && p->arena->used == p->arena->size))
+                return 0;
+        c = malloc(sizeof *c + need);
+        if (!c)
+                return -ENOMEM;
+        *c = (PolicyArenaChunk) { .size = need };
+        for (size_t i = 0; i < p->n_rules; i++) {
+                PolicyRule *r = &p->rules[i];
+                size_t n = strlen(r->syscall) + 1;
+                char *name = memcpy(c->data + c->used, r->syscall, n);
+                c->used += ARENA_ALIGN(n);
+                r->syscall = name;
+                if (r->n_conds > 0) {
+                        PolicyCond *conds = memcpy(c->data + c->used, r->conds, r->n_conds * sizeof *conds);
+                        c->used += ARENA_ALIGN(r->n_conds * sizeof *conds);
+                        r->conds = conds;
+                }
+        }
+        arena_free(p->arena);
+        p->arena = TAKE_PTR(c);
+        return 0;
+}
+
+void policy_strip_origins(Policy *p) {
+        bool arch_set = arches_explicit(p);
+
+        p->default_origin = p->deny_origin = p->filter_origin = p->arch_origin = (PolicyOrigin) {};
+        if (arch_set)
+                p->arch_origin.directive = POLICY_DIRECTIVE_SYSTEM_CALL_ARCHITECTURES;
+        for (size_t i = 0; i < p->n_rules; i++)
+                p->rules[i].origin = (PolicyOrigin) {};
+        p->files = strv_free(p->files);
+}
+
+int policy_freeze(Policy *p) {
+        policy_sort(p);
+        return policy_compact(p);
+}
+
+size_t policy_memory_size(const Policy *p) {
+        size_t n = sizeof *p + p->allocated_rules * sizeof(PolicyRule);
+
+        for (const PolicyArenaChunk *c = p->arena; c; c = c->next)
+                n += sizeof *c + c->size;
+        STRV_FOREACH(f, p->files)
+                n += sizeof(char *) + strlen(*f) + 1;
+        if (p->files)
+                n += sizeof(char *);
+        return n;
 }
 
 static void origin_print(PolicyOrigin o, FILE *f) {

@@ -34,9 +34,10 @@ typedef enum PolicyActionType {
         _POLICY_ACTION_TYPE_MAX,
 } PolicyActionType;
 
+/* Four bytes: every rule carries one. */
 typedef struct PolicyAction {
-        PolicyActionType type;
-        int errno_value; /* only for POLICY_ACTION_ERRNO; 0..ERRNO_MAX */
+        uint8_t type;         /* PolicyActionType */
+        uint16_t errno_value; /* only for POLICY_ACTION_ERRNO; 0..ERRNO_MAX */
 } PolicyAction;
 
 #define POLICY_ACTION(t) ((PolicyAction) { .type = (t) })
@@ -87,20 +88,27 @@ typedef struct PolicyCond {
 #define POLICY_RULES_MAX 8192
 
 typedef struct PolicyOrigin {
-        PolicyDirective directive;
         const char *file; /* interned in Policy.files; NULL when not from a file */
         unsigned line;
+        PolicyDirective directive;
 } PolicyOrigin;
 
+/* 40 bytes plus the name: argument conditions live out of line, in the policy's arena, so
+ * only rules that have them pay for them. */
 typedef struct PolicyRule {
-        char *syscall;
-        PolicyAction action;
+        const char *syscall;     /* in the policy's arena */
+        const PolicyCond *conds; /* n_conds of them in the arena; NULL when unconditional */
         PolicyOrigin origin;
+        PolicyAction action;
         unsigned n_conds; /* 0: unconditional */
-        PolicyCond conds[POLICY_CONDS_MAX];
 } PolicyRule;
 
-typedef struct Policy {
+typedef struct PolicyArenaChunk PolicyArenaChunk;
+typedef struct PolicyStore PolicyStore;
+typedef struct Policy Policy;
+typedef struct Hashmap Hashmap;
+
+struct Policy {
         PolicyAction default_action;
         PolicyOrigin default_origin;
         /* What a denial means for this unit: SystemCallErrorNumber= (kill unless set). The
@@ -117,7 +125,20 @@ typedef struct Policy {
         PolicyRule *rules; /* sorted: by syscall name, unconditional first */
         size_t n_rules, allocated_rules;
         char **files; /* interned file names the origins point into */
-} Policy;
+
+        /* Storage and lookup. While rules are being added, INDEX maps a syscall name to its
+         * unconditional rule (index + 1), so adding R rules costs O(R); policy_sort() drops it
+         * and lookups become binary searches on the sorted array. */
+        PolicyArenaChunk *arena; /* names and conditions; never moves, freed with the policy */
+        Hashmap *index;
+        bool sorted;
+
+        /* Sharing (policy-store.h). A policy in a store is immutable and has no origins. */
+        unsigned n_ref;
+        PolicyStore *store;
+        Policy *store_next; /* the next policy in the store with the same content hash */
+        char *store_text;   /* the directives the store remembers as building it; or NULL */
+};
 
 const char *policy_action_type_to_string(PolicyActionType t);
 const char *policy_directive_to_string(PolicyDirective d);
@@ -132,11 +153,29 @@ int policy_action_compare(PolicyAction a, PolicyAction b);
 /* The SECCOMP_RET_* value for A. */
 uint32_t policy_action_to_ret(PolicyAction a);
 
-/* An empty policy: default ALLOW, native ABI only, deny action kill. */
+/* An empty policy: default ALLOW, native ABI only, deny action kill; one reference. */
 int policy_new(Policy **ret);
+Policy *policy_ref(Policy *p);
+/* Drops one reference; the last one frees P (and takes it out of its store). Returns NULL. */
+Policy *policy_unref(Policy *p);
+/* The same as policy_unref(): an unshared policy has exactly one reference. */
 Policy *policy_free(Policy *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Policy *, policy_free);
+/* A new, unshared policy with P's content and origins. */
 int policy_copy(const Policy *p, Policy **ret);
+
+/* Whether A and B compile to the same programs: default and deny actions, the ABI set (in
+ * any order) and whether it was set explicitly, the list mode, and every rule with its
+ * conditions; origins are not compared. Both must be sorted (policy_sort()). */
+bool policy_equal(const Policy *a, const Policy *b);
+/* Forgets every origin (file, line, directive) and the file names. Only the fact that
+ * SystemCallArchitectures= was set survives, as arch_origin.directive. */
+void policy_strip_origins(Policy *p);
+/* Sorts P and packs its storage into exactly sized blocks, for a policy that will not change
+ * again. -ENOMEM leaves P valid (sorted, not packed). */
+int policy_freeze(Policy *p);
+/* Bytes P occupies on the heap (struct, rules, arena, file names; not allocator overhead). */
+size_t policy_memory_size(const Policy *p);
 
 /* Returns a pointer to a copy of FILE owned by P (NULL stays NULL). */
 int policy_intern_file(Policy *p, const char *file, const char **ret);
@@ -172,9 +211,10 @@ PolicyAction policy_exec_gate_action(const Policy *p);
  * refused with the deny action unless seccomp() is already refused outright. */
 int policy_derive_gate(const Policy *p, Policy **ret);
 
-/* A stable 64-bit hash (FNV-1a) of everything that shapes the compiled program: actions,
- * rules, conditions, ABIs, deny action. Origins are not included, so identical policies from
- * different units share one cache entry. */
+/* A stable 64-bit hash (FNV-1a) of everything policy_equal() compares: actions, rules,
+ * conditions, ABIs, deny action, list mode. Origins are not included, so identical policies
+ * from different units share one cache entry. Equal hashes do not prove equal policies:
+ * compare with policy_equal(). */
 uint64_t policy_hash(const Policy *p);
 
 /* Prints, for every native syscall known to libseccomp (or only ONLY_SYSCALL), its

@@ -50,6 +50,7 @@ void manager_units_release(Manager *m) {
         while ((u = hashmap_steal_first(m->units)))
                 unit_free(u);
         hashmap_free(m->filters);
+        policy_store_free(m->policies);
         output_context_free(m->output);
         notify_server_free(m->notify);
         kmsg_reader_free(m->kmsg);

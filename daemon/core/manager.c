@@ -131,7 +131,7 @@ int manager_new(const ManagerConfig *cfg, Manager **ret) {
                 return log_oom();
         m->units = hashmap_new();
         m->filters = hashmap_new();
-        if (!m->units || !m->filters)
+        if (!m->units || !m->filters || policy_store_new(&m->policies) < 0)
                 return log_oom();
         r = sd_event_default(&m->event);
         if (r < 0)

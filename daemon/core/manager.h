@@ -23,6 +23,7 @@
 #include "sys/cgroup.h"
 #include "hashmap.h"
 #include "macro.h"
+#include "policy-store.h"
 #include "sys/reaper.h"
 
 typedef struct Unit Unit;
@@ -57,7 +58,8 @@ typedef struct Manager {
         bool started;              /* manager_startup() succeeded: units may be loaded */
 
         /* The unit module's state (manager-units.c and friends). */
-        Hashmap *filters;          /* compiled filters, shared by units with equal policies */
+        PolicyStore *policies;     /* one shared, immutable Policy per content */
+        Hashmap *filters;          /* compiled filters, one per policy content */
         OutputContext *output;     /* per-unit log files; owned */
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
         KmsgReader *kmsg;          /* seccomp kill records; owned */

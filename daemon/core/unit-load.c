@@ -8,7 +8,7 @@
 
 #include "core/unit-load.h"
 #include "exec/filter-cache.h"
-#include "policy-build.h"
+#include "policy-store.h"
 #include "policy.h"
 #include "sys/log.h"
 #include "message.h"
@@ -29,7 +29,7 @@ static int unit_load_steps(Unit *u) {
         r = unit_config_parse(u->file, &u->load_diags, &u->config);
         if (r < 0)
                 return r;
-        r = policy_build(u->file, &u->load_diags, &u->policy);
+        r = policy_store_build(u->manager->policies, u->file, &u->load_diags, &u->policy);
         if (r < 0)
                 return r;
         r = unit_resolve_creds(u);

@@ -103,7 +103,7 @@ void unit_creds_done(UnitCreds *c) {
 static void unit_load_done(Unit *u) {
         u->file = unit_file_free(u->file);
         u->config = unit_config_free(u->config);
-        u->policy = policy_free(u->policy);
+        u->policy = policy_unref(u->policy);
         u->filters = filter_entry_unref(u->filters);
         unit_creds_done(&u->creds);
         diag_list_done(&u->load_diags);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The daemon's cache of compiled filters, keyed by policy_hash(). Units with equal policies
- * share one entry; the entry goes when the last unit drops it.
+ * The daemon's cache of compiled filters, keyed by policy content: a hash map from
+ * policy_hash() in hex to a chain of entries (FilterEntry.next) whose policies differ but hash
+ * alike. A hash alone never decides: a hit is confirmed with policy_equal(). Only what the
+ * policy says matters, so units that differ in anything else (environment, user, command)
+ * share one entry; it goes when the last unit drops it.
  */
 #include <string.h>
 
@@ -39,6 +42,7 @@ static int fprog_from_set(const FilterSet *s, struct sock_fprog **ret, size_t *r
 }
 
 static void entry_free(FilterEntry *e) {
+        policy_unref(e->source);
         for (size_t i = 0; e->policy && i < e->n_policy; i++)
                 free(e->policy[i].filter);
         free(e->policy);
@@ -83,12 +87,53 @@ static int entry_compile(FilterEntry *e, const Policy *p) {
         return 0;
 }
 
-int filter_cache_get(Hashmap *cache, const Policy *policy, FilterEntry **ret) {
+static FilterEntry *cache_find(Hashmap *cache, const char *key, const Policy *policy) {
+        for (FilterEntry *e = hashmap_get(cache, key); e; e = e->next)
+                if (e->source == policy || policy_equal(e->source, policy))
+                        return e;
+        return NULL;
+}
+
+/* Puts E at the head of its hash chain. */
+static int cache_insert(Hashmap *cache, FilterEntry *e) {
+        FilterEntry *head = hashmap_remove(cache, e->key);
+        int r;
+
+        e->next = head;
+        r = hashmap_put(cache, e->key, e);
+        if (r < 0 && head)
+                /* Cannot fail: the map holds one entry less than before. */
+                (void) hashmap_put(cache, head->key, head);
+        if (r < 0)
+                e->next = NULL;
+        return r;
+}
+
+static void cache_remove(Hashmap *cache, FilterEntry *e) {
+        FilterEntry *head = hashmap_get(cache, e->key);
+
+        if (head == e) {
+                (void) hashmap_remove(cache, e->key);
+                /* The next entry's key is the same string: re-key the chain on it. The map
+                 * only shrank, so this cannot fail. */
+                if (e->next)
+                        (void) hashmap_put(cache, e->next->key, e->next);
+        } else
+                for (FilterEntry *x = head; x; x = x->next)
+                        if (x->next == e) {
+                                x->next = e->next;
+                                break;
+                        }
+        e->next = NULL;
+}
+
+int filter_cache_get_hashed(Hashmap *cache, Policy *policy, uint64_t hash, FilterEntry **ret) {
         char key[17];
         int r;
 
-        snprintf(key, sizeof key, "%016llx", (unsigned long long) policy_hash(policy));
-        FilterEntry *e = hashmap_get(cache, key);
+        policy_sort(policy); /* no-op for a built or interned policy; policy_equal() needs it */
+        snprintf(key, sizeof key, "%016llx", (unsigned long long) hash);
+        FilterEntry *e = cache_find(cache, key, policy);
         if (e) {
                 *ret = filter_entry_ref(e);
                 return 0;
@@ -97,9 +142,10 @@ int filter_cache_get(Hashmap *cache, const Policy *policy, FilterEntry **ret) {
         if (!e)
                 return -ENOMEM;
         memcpy(e->key, key, sizeof key);
+        e->source = policy_ref(policy);
         r = entry_compile(e, policy);
         if (r >= 0)
-                r = hashmap_put(cache, e->key, e);
+                r = cache_insert(cache, e);
         if (r < 0) {
                 entry_free(e);
                 return r;
@@ -108,6 +154,10 @@ int filter_cache_get(Hashmap *cache, const Policy *policy, FilterEntry **ret) {
         e->n_ref = 1;
         *ret = e;
         return 0;
+}
+
+int filter_cache_get(Hashmap *cache, Policy *policy, FilterEntry **ret) {
+        return filter_cache_get_hashed(cache, policy, policy_hash(policy), ret);
 }
 
 FilterEntry *filter_entry_ref(FilterEntry *e) {
@@ -120,7 +170,7 @@ FilterEntry *filter_entry_unref(FilterEntry *e) {
         if (!e || --e->n_ref > 0)
                 return NULL;
         if (e->cache)
-                (void) hashmap_remove(e->cache, e->key);
+                cache_remove(e->cache, e);
         entry_free(e);
         return NULL;
 }

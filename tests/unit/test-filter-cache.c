@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "exec/filter-cache.h"
+#include "policy-store.h"
 #include "policy-test-util.h"
 
 static FilterEntry *get(Hashmap *cache, const char *const *lines) {
@@ -64,10 +65,107 @@ static void test_shared(void **state) {
         hashmap_free(cache);
 }
 
+/* Two units that differ in everything but their policy (environment, command, user, where the
+ * directives come from) share one compiled filter, whether or not their policies are
+ * interned. */
+static void test_shared_across_units(void **state) {
+        static const char *const a[] = { "Environment=A=1", "ExecStart=/bin/true",
+                                         "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_UNIX", NULL };
+        static const char *const b[] = { "User=nobody", "SystemCallFilter=@system-service", "Environment=B=2",
+                                         "RestrictAddressFamilies=AF_UNIX", "ExecStart=/bin/false", NULL };
+        _cleanup_(policy_store_freep) PolicyStore *store = NULL;
+        Hashmap *cache = hashmap_new();
+        Policy *p = NULL, *q = NULL;
+        FilterEntry *x, *y;
+        DiagList diags = {};
+
+        assert_non_null(cache);
+        assert_int_equal(policy_store_new(&store), 0);
+        assert_int_equal(test_build(a, &diags, &p), 0);
+        assert_int_equal(test_build(b, &diags, &q), 0);
+        assert_ptr_not_equal(p, q);
+        /* Unshared policies: equal content is enough. */
+        assert_int_equal(filter_cache_get(cache, p, &x), 0);
+        assert_int_equal(filter_cache_get(cache, q, &y), 0);
+        assert_ptr_equal(x, y);
+        assert_int_equal(x->n_ref, 2);
+        filter_entry_unref(x);
+        filter_entry_unref(y);
+        assert_int_equal(hashmap_size(cache), 0);
+        /* Interned first, as the daemon does: one policy, one filter. */
+        assert_int_equal(policy_store_intern(store, &p), 0);
+        assert_int_equal(policy_store_intern(store, &q), 0);
+        assert_ptr_equal(p, q);
+        assert_int_equal(filter_cache_get(cache, p, &x), 0);
+        assert_int_equal(filter_cache_get(cache, q, &y), 0);
+        assert_ptr_equal(x, y);
+        assert_int_equal(hashmap_size(cache), 1);
+        filter_entry_unref(x);
+        filter_entry_unref(y);
+        assert_int_equal(hashmap_size(cache), 0);
+        policy_unref(p);
+        policy_unref(q);
+        diag_list_done(&diags);
+        hashmap_free(cache);
+}
+
+/* What ENTRY's program says for uname() on the native ABI. */
+static uint32_t entry_uname(const FilterEntry *e) {
+        FilterSet s = { .n = e->n_policy };
+
+        assert_true(e->n_policy <= ELEMENTSOF(s.progs));
+        memcpy(s.progs, e->policy, e->n_policy * sizeof s.progs[0]);
+        return test_eval(&s, arch_native(), "uname", NULL);
+}
+
+/* Two different policies forced onto one 64-bit hash are not confused: each gets its own
+ * compiled filter, found again from either end of the chain, also after the other went. */
+static void test_hash_collision(void **state) {
+        static const char *const deny[] = { "SystemCallFilter=~uname", NULL };
+        static const char *const errno_[] = { "SystemCallFilter=~uname:EPERM", NULL };
+        static const char *const other[] = { "SystemCallFilter=~getppid", NULL };
+        const char *const *lines[] = { deny, errno_, other };
+        const uint32_t want[] = { SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ALLOW };
+        Policy *p[ELEMENTSOF(lines)];
+        FilterEntry *e[ELEMENTSOF(lines)], *again;
+        Hashmap *cache = hashmap_new();
+        DiagList diags = {};
+
+        assert_non_null(cache);
+        for (size_t i = 0; i < ELEMENTSOF(lines); i++) {
+                assert_int_equal(test_build(lines[i], &diags, &p[i]), 0);
+                assert_int_equal(filter_cache_get_hashed(cache, p[i], 7, &e[i]), 0);
+                assert_int_equal(entry_uname(e[i]), want[i]);
+        }
+        assert_ptr_not_equal(e[0], e[1]);
+        assert_ptr_not_equal(e[1], e[2]);
+        assert_ptr_not_equal(e[0], e[2]);
+        assert_int_equal(hashmap_size(cache), 1); /* one key, one chain */
+        for (size_t i = 0; i < ELEMENTSOF(lines); i++) {
+                assert_int_equal(filter_cache_get_hashed(cache, p[i], 7, &again), 0);
+                assert_ptr_equal(again, e[i]);
+                filter_entry_unref(again);
+        }
+        /* Drop the chain's head (the newest), then its tail: the rest stays findable. */
+        filter_entry_unref(e[2]);
+        filter_entry_unref(e[0]);
+        assert_int_equal(filter_cache_get_hashed(cache, p[1], 7, &again), 0);
+        assert_ptr_equal(again, e[1]);
+        filter_entry_unref(again);
+        filter_entry_unref(e[1]);
+        assert_int_equal(hashmap_size(cache), 0);
+        for (size_t i = 0; i < ELEMENTSOF(lines); i++)
+                policy_unref(p[i]);
+        diag_list_done(&diags);
+        hashmap_free(cache);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_gate_answer),
                 cmocka_unit_test(test_shared),
+                cmocka_unit_test(test_shared_across_units),
+                cmocka_unit_test(test_hash_collision),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

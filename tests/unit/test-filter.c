@@ -9,7 +9,12 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "policy-test-util.h"
 
@@ -35,7 +40,7 @@ static void test_program_shape(void **state) {
 
         assert_int_equal(filter_compile(p1, &s1), 0);
         assert_int_equal(s1->n, 1); /* no argument checks: one program */
-        assert_int_equal(filter_compile(p2, &s2), 0);
+        assert_int_equal(filter_compile_stack(p2, &s2), 0);
         assert_int_equal(s2->n, 2); /* conditional program, then the unconditional one */
         for (size_t i = 0; i < s2->n; i++) {
                 assert_true(s2->progs[i].len > 0);
@@ -44,8 +49,80 @@ static void test_program_shape(void **state) {
         if (arch_native() != SCMP_ARCH_X86_64)
                 return;
         p3 = build(wide);
-        assert_int_equal(filter_compile(p3, &s3), 0);
+        assert_int_equal(filter_compile_stack(p3, &s3), 0);
         assert_int_equal(s3->n, 4); /* one conditional program per ABI */
+        /* Joined, each stack is one program. */
+        filter_set_free(s2);
+        filter_set_free(s3);
+        assert_int_equal(filter_compile(p2, &s2), 0);
+        assert_int_equal(s2->n, 1);
+        assert_int_equal(filter_compile(p3, &s3), 0);
+        assert_int_equal(s3->n, 1);
+}
+
+/* Arguments that hit the boundaries of the rules the directives generate. */
+static const uint64_t fuse_args[][6] = {
+        { 0 }, { 1 }, { 2 }, { 10 }, { 17 }, { 44 }, { UINT64_C(0x100000001) }, { ~UINT64_C(0) },
+        { 0, 0, PROT_READ }, { 0, 0, PROT_WRITE | PROT_EXEC }, { 0, 0, PROT_EXEC },
+        { 0, S_ISUID, S_ISGID | S_ISUID }, { 0, O_CREAT, S_ISUID }, { 0, 0, O_CREAT, S_ISGID },
+        { CLONE_NEWNS, CLONE_NEWUSER }, { CLONE_NEWTIME, 0 }, { 0, SECCOMP_FILTER_FLAG_NEW_LISTENER },
+        { 0x0400000, SCHED_FIFO }, { 0, SCHED_IDLE }, { 0, 4 }, { 0xffffffff, 7 },
+};
+
+/* The joined program decides every (ABI, syscall, arguments) exactly as the stack does. */
+static void check_fused(const char *const *lines, const char *what) {
+        static const uint32_t arches[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_AARCH64 };
+        _cleanup_(policy_freep) Policy *p = build(lines), *gated = NULL;
+        const Policy *variants[2] = { p, NULL };
+        size_t checked = 0;
+
+        assert_int_equal(policy_derive_gate(p, &gated), 0);
+        variants[1] = gated;
+        for (size_t v = 0; v < ELEMENTSOF(variants); v++) {
+                _cleanup_(filter_set_freep) FilterSet *stack = NULL, *fused = NULL;
+                assert_int_equal(filter_compile_stack(variants[v], &stack), 0);
+                assert_int_equal(filter_compile(variants[v], &fused), 0);
+                if (fused->n != 1)
+                        fail_msg("%s: not joined into one program (%zu)", what, fused->n);
+                for (size_t a = 0; a < ELEMENTSOF(arches); a++)
+                        for (uint32_t nr = 0; nr < 1100; nr++)
+                                for (size_t k = 0; k < ELEMENTSOF(fuse_args); k++) {
+                                        struct seccomp_data d = { .arch = arch_to_audit(arches[a]) };
+                                        uint32_t want, got;
+                                        d.nr = (int) (arches[a] == SCMP_ARCH_X32 ? nr | 0x40000000u : nr);
+                                        memcpy(d.args, fuse_args[k], sizeof d.args);
+                                        assert_int_equal(bpf_eval_stack(stack->progs, stack->n, &d, &want), 0);
+                                        assert_int_equal(bpf_eval_stack(fused->progs, fused->n, &d, &got), 0);
+                                        if (want != got)
+                                                fail_msg("%s%s: arch %#x nr %u args #%zu: stack %#x, joined %#x",
+                                                         what, v ? " (gated)" : "", d.arch, nr, k, want, got);
+                                        checked++;
+                                }
+        }
+        assert_true(checked > 0);
+}
+
+static void test_fused_equivalent(void **state) {
+        static const char *const cases[][8] = {
+                { "SystemCallFilter=@system-service", "LockPersonality=yes" },
+                { "SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+                  "MemoryDenyWriteExecute=yes", "RestrictSUIDSGID=yes", "RestrictNamespaces=yes", "RestrictRealtime=yes" },
+                { "SystemCallFilter=~@mount uname:EACCES", "RestrictAddressFamilies=~AF_PACKET AF_NETLINK", "RestrictNamespaces=~user net",
+                  "ProtectClock=yes", "SystemCallLog=@privileged" },
+                { "SystemCallFilter=@system-service", "SystemCallArchitectures=x86 x32", "RestrictAddressFamilies=AF_UNIX",
+                  "MemoryDenyWriteExecute=yes", "LockPersonality=yes" },
+                { "SystemCallFilter=~execve", "RestrictSUIDSGID=yes", "SystemCallLog=~@basic-io", "PrivateDevices=yes" },
+                { "RestrictAddressFamilies=none", "RestrictNamespaces=cgroup", "SystemCallErrorNumber=ENOTSUP", "RestrictRealtime=yes" },
+        };
+
+        if (arch_native() != SCMP_ARCH_X86_64)
+                skip(); /* the ABI list above is x86's */
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                const char *lines[ELEMENTSOF(cases[i]) + 1] = {};
+                for (size_t j = 0; j < ELEMENTSOF(cases[i]) && cases[i][j]; j++)
+                        lines[j] = cases[i][j];
+                check_fused(lines, cases[i][0]);
+        }
 }
 
 /* The exec gate: F_notify sends execve/execveat to the daemon, F_policy lets them through and
@@ -323,6 +400,7 @@ static void test_compile_after_failed_probe(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_program_shape),
+                cmocka_unit_test(test_fused_equivalent),
                 cmocka_unit_test(test_gate),
                 cmocka_unit_test(test_gate_wide),
                 cmocka_unit_test(test_gate_action),
