@@ -34,7 +34,17 @@
  *   - The daemon's memory is the child's until execve, so the child's own changes to it are
  *     the daemon's: the only one is the dumpable flag, which the child sets to 0 as the
  *     daemon has it (exec-child.c).
- * The fork fallback (no clone3) runs the same child code on the same arena.
+ *   - That flag is shared by every child still before its execve, and the kernel sets it to
+ *     fs.suid_dumpable at each change of an effective uid or gid. If that is not 0, one
+ *     child's setresuid makes the address space dumpable for a moment under every other
+ *     child too, including one of another user that already dropped its capabilities and
+ *     waits in the gate: a process of that user can then open /proc/<child>/mem, which is
+ *     the daemon's memory, for writing and keep it (or take a core dump of it with a signal).
+ *     No child can close that for the others, so memory is shared only while
+ *     fs.suid_dumpable is 0 (checked at every launch; then the flag can only ever be 0), and
+ *     a copying fork is used otherwise (tests/integration/test-exec-shared-mm.c).
+ * The fork fallback (no clone3, or fs.suid_dumpable not 0) runs the same child code on the
+ * same arena.
  */
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -275,15 +285,31 @@ static pid_t spawn_fork(const ExecChildArgs *child, int *ret_pidfd) {
         return pid;
 }
 
+/* Whether a credential change leaves an address space not dumpable: fs.suid_dumpable is 0.
+ * Anything else, an unreadable value included, counts as no. */
+static bool credential_change_keeps_nondumpable(void) {
+        char buf[8];
+        _cleanup_close_ int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return false;
+        ssize_t n = read(fd, buf, sizeof(buf));
+        return n >= 1 && buf[0] == '0' && (n == 1 || buf[1] == '\n');
+}
+
 /* The clone itself, with every signal blocked: no handler of ours may run in the child
  * before it has reset the dispositions. */
 static pid_t spawn_child(ExecProcess *p, ExecChildArgs *child, int cgroup_fd) {
         sigset_t all, saved;
         pid_t pid;
 
+        /* Read before blocking signals: this may wait on /proc. */
+        bool share_memory = credential_change_keeps_nondumpable();
+
         if (sigfillset(&all) < 0 || sigprocmask(SIG_SETMASK, &all, &saved) < 0)
                 return -errno;
-        pid = spawn_clone_vm(p, child, cgroup_fd, &p->pidfd);
+        /* A shared address space only where no child's credential change can make it
+         * dumpable under another child (see the top of this file). */
+        pid = share_memory ? spawn_clone_vm(p, child, cgroup_fd, &p->pidfd) : -ENOSYS;
         /* E2BIG: a kernel before 5.7, whose clone_args has no cgroup field. The child then
          * joins the cgroup itself; a placement failure is its stage CGROUP. */
         if (pid == -E2BIG && cgroup_fd >= 0) {
