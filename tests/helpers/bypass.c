@@ -15,6 +15,9 @@
  *   system       system("/bin/echo BYPASS-system")
  *   int80        getpid through the i386 entry point (int $0x80)
  *   x32          getpid with the x32 syscall bit
+ *   execveat-fd  execveat(O_PATH fd of /bin/echo, "", AT_EMPTY_PATH)
+ *   fexecve-memfd  fexecve of a memfd holding a copy of /bin/echo
+ *   vfork        execve from a vfork child
  *   mapped-path  execve whose path argument points into a shared mapping of the file named
  *                by $SYSCAGE_TEST_FILE, untouched: whoever reads the path faults the page in
  *                (a stall if the file system never answers); then a plain execve
@@ -87,6 +90,49 @@ static int do_fork(void) {
 static int do_execveat(void) {
         syscall(SYS_execveat, AT_FDCWD, "/bin/echo", target_argv, environ, 0);
         printf("execveat: errno=%d\n", errno);
+        return 0;
+}
+
+/* execveat of an O_PATH descriptor with AT_EMPTY_PATH: no path for the gate to read. */
+static int do_execveat_fd(void) {
+        int fd = open("/bin/echo", O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        syscall(SYS_execveat, fd, "", target_argv, environ, AT_EMPTY_PATH);
+        printf("execveat-fd: errno=%d\n", errno);
+        return 0;
+}
+
+/* fexecve of a copy of the binary in a memfd (glibc: execveat(fd, "", AT_EMPTY_PATH)). */
+static int do_fexecve_memfd(void) {
+        char buf[65536];
+        int in = open("/bin/echo", O_RDONLY | O_CLOEXEC);
+        int fd = memfd_create("bypass", MFD_CLOEXEC);
+        ssize_t n;
+        if (in < 0 || fd < 0)
+                return -1;
+        while ((n = read(in, buf, sizeof(buf))) > 0)
+                if (write(fd, buf, (size_t) n) != n)
+                        return -1;
+        close(in);
+        fexecve(fd, target_argv, environ);
+        printf("fexecve-memfd: errno=%d\n", errno);
+        return 0;
+}
+
+/* execve from a vfork child, which shares our memory until it execs. */
+static int do_vfork(void) {
+        static volatile int e;
+        pid_t pid = vfork();
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                execve("/bin/echo", target_argv, environ);
+                e = errno;
+                _exit(0);
+        }
+        waitpid(pid, NULL, 0);
+        printf("vfork: errno=%d\n", e);
         return 0;
 }
 
@@ -183,6 +229,8 @@ static const struct {
         { "execveat", do_execveat },       { "posix_spawn", do_posix_spawn },
         { "system", do_system },           { "int80", do_int80 },
         { "x32", do_x32 },                 { "mapped-path", do_mapped_path },
+        { "execveat-fd", do_execveat_fd }, { "fexecve-memfd", do_fexecve_memfd },
+        { "vfork", do_vfork },
 };
 
 int main(int argc, char **argv) {
