@@ -8,11 +8,14 @@
  *                     launches change credentials meanwhile, and with fs.suid_dumpable=1
  *                     each change makes the address space they share dumpable for a moment.
  *                     A process of U tries to open /proc/<child>/mem for writing all along,
- *                     and writes into "the daemon" if it gets it. Run with the setting at
+ *                     and writes into "the daemon" if it gets it; likewise process_vm_writev
+ *                     and pidfd_getfd of the child's fds. Run with the setting at
  *                     0 (the launches share our memory) and at 1 (they must not).
  *   own_window_core   a process of U sends SIGQUIT to the child as soon as the kernel lets
  *                     it (right after the child's own setresuid), hoping for a core dump of
  *                     the daemon's memory, owned by U, in a directory U can read.
+ *   kill_and_reap     a process of U kills the waiting child and asks process_mrelease to
+ *                     reap its memory, which is ours.
  *   isolation         the child's chdir, umask, close_range and signal dispositions change
  *                     nothing of the daemon's.
  *
@@ -34,6 +37,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -126,14 +131,28 @@ static double now(void) {
 /* ---- cross_launch_mem ---- */
 
 /* Runs as ATTACKER_UID until *stop: opens /proc/<target>/mem for writing whenever it can.
- * Exits 1 after a successful write into our memory, 0 if it never got in. */
+ * Exits 1 after a successful write into our memory through it, 4 after one with
+ * process_vm_writev, 5 after taking one of the child's fds, 0 if it never got in. */
 _noreturn_ static void mem_attacker(pid_t target, atomic_int *stop) {
         char path[64];
 
         drop_to(ATTACKER_UID);
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         snprintf(path, sizeof(path), "/proc/%d/mem", (int) target);
+        int pidfd = pidfd_open(target, 0);
+        if (pidfd < 0)
+                _exit(2);
         while (!atomic_load(stop)) {
+                /* The same permission check guards all three; try each in turn. */
+                static const char mark_vm[] = "PWNED-vm";
+                struct iovec local = { .iov_base = (void *) mark_vm, .iov_len = sizeof(mark_vm) };
+                struct iovec remote = { .iov_base = (void *) secret, .iov_len = sizeof(mark_vm) };
+                if (process_vm_writev(target, &local, 1, &remote, 1, 0) == (ssize_t) sizeof(mark_vm))
+                        _exit(4);
+                /* Its launch socket (or the listener, while it has it). */
+                for (int n = 3; n < 6; n++)
+                        if (syscall(SYS_pidfd_getfd, pidfd, n, 0) >= 0)
+                                _exit(5);
                 int fd = open(path, O_RDWR | O_CLOEXEC);
                 if (fd < 0)
                         continue;
@@ -239,6 +258,63 @@ static void test_cross_launch_mem_0(void **state) {
 /* Each credential change makes a shared address space dumpable here. */
 static void test_cross_launch_mem_1(void **state) {
         cross_launch_mem("1");
+}
+
+/* ---- kill_and_reap ---- */
+
+/* The service's user kills the child that waits in the gate and asks the kernel to reap its
+ * memory at once (process_mrelease, which needs no more than a pidfd). The memory is ours
+ * too: it must stay. */
+static void test_kill_and_reap(void **state) {
+        const char *argv[] = { "/bin/true", NULL };
+        struct sock_fprog notify, policy;
+        _cleanup_close_ int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        ExecPlan victim;
+        ExecProcess *p = NULL;
+        ExecResult res;
+        int st;
+
+        assert_int_equal(write_file(SUID_DUMPABLE, "0"), 0);
+        gate_filters(&notify, &policy);
+        exec_plan_init(&victim);
+        victim.path = argv[0];
+        victim.argv = argv;
+        victim.envp = empty_env;
+        victim.stdin_fd = victim.stdout_fd = victim.stderr_fd = null_fd;
+        victim.uid = ATTACKER_UID;
+        victim.gid = ATTACKER_UID;
+        victim.set_groups = true;
+        victim.filter_notify = &notify;
+        victim.filter_policy = &policy;
+        victim.drop_cap_sys_ptrace = true;
+        assert_int_equal(exec_spawn(&victim, &p), 0);
+        wait_in_gate(p);
+
+        pid_t attacker = fork();
+        assert_true(attacker >= 0);
+        if (attacker == 0) {
+                drop_to(ATTACKER_UID);
+                int pidfd = pidfd_open(p->pid, 0);
+                if (pidfd < 0 || pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0)
+                        _exit(2);
+                for (int i = 0; i < 100000; i++)
+                        if (syscall(SYS_process_mrelease, pidfd, 0) == 0)
+                                _exit(1);
+                _exit(0);
+        }
+        assert_int_equal(waitpid(attacker, &st, 0), attacker);
+        assert_int_equal(exec_process_wait(p, NULL, NULL, &res), 0);
+        assert_int_equal(res.report, EXEC_REPORT_DIED);
+        exec_process_free(p);
+        restore_suid_dumpable();
+        test_filter_free(&notify);
+        test_filter_free(&policy);
+
+        /* The kill was allowed (same user); the reaping must not have been. */
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+        assert_string_equal((const char *) secret, secret_intact);
+        assert_string_equal(heap_secret, secret_intact);
 }
 
 /* ---- own_window_core ---- */
@@ -439,6 +515,7 @@ int main(void) {
                 cmocka_unit_test(test_isolation),
                 cmocka_unit_test(test_cross_launch_mem_0),
                 cmocka_unit_test(test_cross_launch_mem_1),
+                cmocka_unit_test(test_kill_and_reap),
                 cmocka_unit_test(test_own_window_core),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
