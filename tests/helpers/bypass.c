@@ -18,6 +18,8 @@
  *   execveat-fd  execveat(O_PATH fd of /bin/echo, "", AT_EMPTY_PATH)
  *   fexecve-memfd  fexecve of a memfd holding a copy of /bin/echo
  *   vfork        execve from a vfork child
+ *   ptrace-rewrite  a traced child calls getpid with execve's arguments, which the tracer
+ *                turns into execve at the syscall-entry stop (x86_64)
  *   mapped-path  execve whose path argument points into a shared mapping of the file named
  *                by $SYSCAGE_TEST_FILE, untouched: whoever reads the path faults the page in
  *                (a stall if the file system never answers); then a plain execve
@@ -28,11 +30,15 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,6 +142,51 @@ static int do_vfork(void) {
         return 0;
 }
 
+#if defined(__x86_64__)
+/* A traced child makes getpid with execve's arguments; at its syscall-entry stop we, the
+ * tracer, turn it into execve. The filters must see the call as it finally runs. */
+static int do_ptrace_rewrite(void) {
+        int pfd[2], st, e = -1;
+        bool rewritten = false;
+
+        if (pipe(pfd) < 0)
+                return -1;
+        pid_t pid = fork();
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+                        _exit(1);
+                raise(SIGSTOP);
+                long r = syscall(SYS_getpid, "/bin/echo", target_argv, environ);
+                e = r < 0 ? errno : 0;
+                (void) !write(pfd[1], &e, sizeof(e));
+                _exit(0);
+        }
+        close(pfd[1]);
+        if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+                return -1;
+        while (ptrace(rewritten ? PTRACE_CONT : PTRACE_SYSCALL, pid, 0, 0) == 0) {
+                if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+                        break;
+                struct user_regs_struct regs;
+                if (ptrace(PTRACE_GETREGS, pid, 0, &regs) < 0)
+                        break;
+                /* An entry stop: rax is -ENOSYS until the call runs. */
+                if (!rewritten && regs.orig_rax == SYS_getpid && (long) regs.rax == -ENOSYS) {
+                        regs.orig_rax = SYS_execve;
+                        if (ptrace(PTRACE_SETREGS, pid, 0, &regs) < 0)
+                                break;
+                        rewritten = true;
+                }
+        }
+        (void) !read(pfd[0], &e, sizeof(e));
+        waitpid(pid, NULL, 0);
+        printf("ptrace-rewrite: errno=%d\n", e);
+        return 0;
+}
+#endif
+
 static int do_posix_spawn(void) {
         pid_t pid;
         int r = posix_spawn(&pid, "/bin/echo", NULL, NULL, target_argv, environ);
@@ -231,6 +282,9 @@ static const struct {
         { "x32", do_x32 },                 { "mapped-path", do_mapped_path },
         { "execveat-fd", do_execveat_fd }, { "fexecve-memfd", do_fexecve_memfd },
         { "vfork", do_vfork },
+#if defined(__x86_64__)
+        { "ptrace-rewrite", do_ptrace_rewrite },
+#endif
 };
 
 int main(int argc, char **argv) {

@@ -386,6 +386,12 @@ static void test_bypass_vfork(void **state) {
         expect_denied(state, "vfork", "execve");
 }
 
+#if defined(__x86_64__)
+static void test_bypass_ptrace_rewrite(void **state) {
+        expect_denied(state, "ptrace-rewrite", "execve");
+}
+#endif
+
 static void test_bypass_posix_spawn(void **state) {
         expect_denied(state, "posix_spawn", "execve");
 }
@@ -846,6 +852,9 @@ int main(void) {
                 cmocka_unit_test(test_bypass_execveat_fd),
                 cmocka_unit_test(test_bypass_fexecve_memfd),
                 cmocka_unit_test(test_bypass_vfork),
+#if defined(__x86_64__)
+                cmocka_unit_test(test_bypass_ptrace_rewrite),
+#endif
                 cmocka_unit_test(test_bypass_posix_spawn),
                 cmocka_unit_test(test_bypass_system),
                 cmocka_unit_test(test_bypass_other_abis),
