@@ -42,9 +42,9 @@
  *     the daemon's memory, for writing and keep it (or take a core dump of it with a signal).
  *     No child can close that for the others, so memory is shared only while
  *     fs.suid_dumpable is 0 (checked at every launch; then the flag can only ever be 0), and
- *     a copying fork is used otherwise (tests/integration/test-exec-shared-mm.c).
- * The fork fallback (no clone3, or fs.suid_dumpable not 0) runs the same child code on the
- * same arena.
+ *     the child gets a copy otherwise (clone3 without CLONE_VM, still placed in its cgroup
+ *     by the kernel; tests/integration/test-exec-shared-mm.c).
+ * The fork fallback (no clone3) runs the same child code on the same arena.
  */
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -240,13 +240,14 @@ static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
 
 /* ---- spawning ---- */
 
-/* clone3 with CLONE_VM onto the arena's stack, with a pidfd, straight into the cgroup if
- * asked. Returns the pid, or -errno; the child never returns here. */
-static pid_t spawn_clone_vm(ExecProcess *p, const ExecChildArgs *child, int cgroup_fd,
-                            int *ret_pidfd) {
+/* clone3 onto the arena's stack, with a pidfd, straight into the cgroup if asked; sharing
+ * our memory (CLONE_VM) or with a copy of it. Returns the pid, or -errno; the child never
+ * returns here. */
+static pid_t spawn_clone(ExecProcess *p, const ExecChildArgs *child, int cgroup_fd, bool share_memory,
+                         int *ret_pidfd) {
         int pidfd = -EBADF;
         struct clone_args args = {
-                .flags = CLONE_VM | CLONE_PIDFD,
+                .flags = (share_memory ? CLONE_VM : 0) | CLONE_PIDFD,
                 .pidfd = (uintptr_t) &pidfd,
                 .exit_signal = SIGCHLD,
                 .stack = (uintptr_t) arena_stack(p),
@@ -309,12 +310,12 @@ static pid_t spawn_child(ExecProcess *p, ExecChildArgs *child, int cgroup_fd) {
                 return -errno;
         /* A shared address space only where no child's credential change can make it
          * dumpable under another child (see the top of this file). */
-        pid = share_memory ? spawn_clone_vm(p, child, cgroup_fd, &p->pidfd) : -ENOSYS;
+        pid = spawn_clone(p, child, cgroup_fd, share_memory, &p->pidfd);
         /* E2BIG: a kernel before 5.7, whose clone_args has no cgroup field. The child then
          * joins the cgroup itself; a placement failure is its stage CGROUP. */
         if (pid == -E2BIG && cgroup_fd >= 0) {
                 child->join_cgroup = true;
-                pid = spawn_clone_vm(p, child, -EBADF, &p->pidfd);
+                pid = spawn_clone(p, child, -EBADF, share_memory, &p->pidfd);
         }
         if (pid == -ENOSYS) {
                 child->join_cgroup = cgroup_fd >= 0;
