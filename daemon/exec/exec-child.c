@@ -12,16 +12,20 @@
  * code would write shared state.
  *
  * The order matters and is fixed:
- *   1. signal dispositions to default, then the mask emptied: an inherited handler would
- *      run daemon code here and turn the launch execve into EINTR, and SIG_IGN and the
- *      mask survive execve;
+ *   1. signal dispositions to default (an inherited handler would run daemon code here and
+ *      turn the launch execve into EINTR, and SIG_IGN survives execve); the mask, all
+ *      blocked by the parent, is emptied only after step 4 (it survives execve too);
  *   2. the cgroup (only where clone3 could not place us), setsid, stdio onto 0/1/2, every
  *      other fd closed but the launch socket (close-on-exec);
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
  *      before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
  *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after); not
- *      dumpable after each change, until execve;
+ *      dumpable after each change, until execve; then the signal mask emptied. Between a
+ *      uid change and the next PR_SET_DUMPABLE the address space is dumpable (with
+ *      fs.suid_dumpable not 0), and a process of the new user may already signal us: with
+ *      the mask still full, its SIGQUIT waits until the flag is 0 again, and then kills us
+ *      without a core dump of the daemon's memory;
  *   5. no_new_privs, then the executable is checked with faccessat so that a missing
  *      binary is a clear error rather than a kill by the policy;
  *   6. filters: the gate's notify filter (its listener goes to the parent over the launch
@@ -132,9 +136,10 @@ struct child_sigaction {
         uint64_t mask;
 };
 
+/* Dispositions only; the mask stays as the parent left it, every signal blocked, until
+ * child_unblock_signals(). */
 static int child_reset_signals(void) {
         struct child_sigaction sa;
-        uint64_t none = 0;
         long r;
 
         /* Field by field: an initializer of a larger object may become a call to memset
@@ -151,7 +156,12 @@ static int child_reset_signals(void) {
                 if (r < 0 && r != -EINVAL)
                         return (int) r;
         }
-        r = SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &none, 0, CHILD_SIGSET_SIZE);
+        return 0;
+}
+
+static int child_unblock_signals(void) {
+        uint64_t none = 0;
+        long r = SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &none, 0, CHILD_SIGSET_SIZE);
         return r < 0 ? (int) r : 0;
 }
 
@@ -486,6 +496,9 @@ void exec_child_run(const ExecChildArgs *a) {
                 child_fail(a, sock, EXEC_STAGE_CHDIR, -r);
         if ((failed = child_set_credentials(p, a, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
+        /* Only now that the address space is not dumpable for good (see step 4 above). */
+        if ((r = child_unblock_signals()) < 0)
+                child_fail(a, sock, EXEC_STAGE_SIGNALS, -r);
         if (a->no_new_privs && (k = SYS2(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1)) < 0)
                 child_fail(a, sock, EXEC_STAGE_NO_NEW_PRIVS, child_errno(k));
         if ((k = SYS4(SYS_faccessat, AT_FDCWD, p->path, X_OK, 0)) < 0)

@@ -34,6 +34,16 @@
  *   - The daemon's memory is the child's until execve, so the child's own changes to it are
  *     the daemon's: the only one is the dumpable flag, which the child sets to 0 as the
  *     daemon has it (exec-child.c).
+ *   - That flag is shared by every child still before its execve, and the kernel sets it to
+ *     fs.suid_dumpable at each change of an effective uid or gid. If that is not 0, one
+ *     child's setresuid makes the address space dumpable for a moment under every other
+ *     child too, including one of another user that already dropped its capabilities and
+ *     waits in the gate: a process of that user can then open /proc/<child>/mem, which is
+ *     the daemon's memory, for writing and keep it (or take a core dump of it with a signal).
+ *     No child can close that for the others, so memory is shared only while
+ *     fs.suid_dumpable is 0 (checked at every launch; then the flag can only ever be 0), and
+ *     the child gets a copy otherwise (clone3 without CLONE_VM, still placed in its cgroup
+ *     by the kernel; tests/integration/test-exec-shared-mm.c).
  * The fork fallback (no clone3) runs the same child code on the same arena.
  */
 #include <fcntl.h>
@@ -230,13 +240,14 @@ static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
 
 /* ---- spawning ---- */
 
-/* clone3 with CLONE_VM onto the arena's stack, with a pidfd, straight into the cgroup if
- * asked. Returns the pid, or -errno; the child never returns here. */
-static pid_t spawn_clone_vm(ExecProcess *p, const ExecChildArgs *child, int cgroup_fd,
-                            int *ret_pidfd) {
+/* clone3 onto the arena's stack, with a pidfd, straight into the cgroup if asked; sharing
+ * our memory (CLONE_VM) or with a copy of it. Returns the pid, or -errno; the child never
+ * returns here. */
+static pid_t spawn_clone(ExecProcess *p, const ExecChildArgs *child, int cgroup_fd, bool share_memory,
+                         int *ret_pidfd) {
         int pidfd = -EBADF;
         struct clone_args args = {
-                .flags = CLONE_VM | CLONE_PIDFD,
+                .flags = (share_memory ? CLONE_VM : 0) | CLONE_PIDFD,
                 .pidfd = (uintptr_t) &pidfd,
                 .exit_signal = SIGCHLD,
                 .stack = (uintptr_t) arena_stack(p),
@@ -275,20 +286,36 @@ static pid_t spawn_fork(const ExecChildArgs *child, int *ret_pidfd) {
         return pid;
 }
 
+/* Whether a credential change leaves an address space not dumpable: fs.suid_dumpable is 0.
+ * Anything else, an unreadable value included, counts as no. */
+static bool credential_change_keeps_nondumpable(void) {
+        char buf[8];
+        _cleanup_close_ int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return false;
+        ssize_t n = read(fd, buf, sizeof(buf));
+        return n >= 1 && buf[0] == '0' && (n == 1 || buf[1] == '\n');
+}
+
 /* The clone itself, with every signal blocked: no handler of ours may run in the child
  * before it has reset the dispositions. */
 static pid_t spawn_child(ExecProcess *p, ExecChildArgs *child, int cgroup_fd) {
         sigset_t all, saved;
         pid_t pid;
 
+        /* Read before blocking signals: this may wait on /proc. */
+        bool share_memory = credential_change_keeps_nondumpable();
+
         if (sigfillset(&all) < 0 || sigprocmask(SIG_SETMASK, &all, &saved) < 0)
                 return -errno;
-        pid = spawn_clone_vm(p, child, cgroup_fd, &p->pidfd);
+        /* A shared address space only where no child's credential change can make it
+         * dumpable under another child (see the top of this file). */
+        pid = spawn_clone(p, child, cgroup_fd, share_memory, &p->pidfd);
         /* E2BIG: a kernel before 5.7, whose clone_args has no cgroup field. The child then
          * joins the cgroup itself; a placement failure is its stage CGROUP. */
         if (pid == -E2BIG && cgroup_fd >= 0) {
                 child->join_cgroup = true;
-                pid = spawn_clone_vm(p, child, -EBADF, &p->pidfd);
+                pid = spawn_clone(p, child, -EBADF, share_memory, &p->pidfd);
         }
         if (pid == -ENOSYS) {
                 child->join_cgroup = cgroup_fd >= 0;

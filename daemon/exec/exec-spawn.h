@@ -69,6 +69,7 @@ typedef enum ExecReport {
 
 /* Start the child that runs plan. All signals are blocked around the clone. Uses
  * clone3(CLONE_VM | CLONE_PIDFD [| CLONE_INTO_CGROUP]) on a stack of its own; without
+ * CLONE_VM where fs.suid_dumpable is not 0 (exec-spawn.c says why), without
  * CLONE_INTO_CGROUP where the kernel lacks it, and fork + pidfd_open where clone3 is
  * missing. The plan need only live until this returns. */
 int exec_spawn(const ExecPlan *plan, ExecProcess **ret);

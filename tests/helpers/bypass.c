@@ -15,6 +15,11 @@
  *   system       system("/bin/echo BYPASS-system")
  *   int80        getpid through the i386 entry point (int $0x80)
  *   x32          getpid with the x32 syscall bit
+ *   execveat-fd  execveat(O_PATH fd of /bin/echo, "", AT_EMPTY_PATH)
+ *   fexecve-memfd  fexecve of a memfd holding a copy of /bin/echo
+ *   vfork        execve from a vfork child
+ *   ptrace-rewrite  a traced child calls getpid with execve's arguments, which the tracer
+ *                turns into execve at the syscall-entry stop (x86_64)
  *   mapped-path  execve whose path argument points into a shared mapping of the file named
  *                by $SYSCAGE_TEST_FILE, untouched: whoever reads the path faults the page in
  *                (a stall if the file system never answers); then a plain execve
@@ -25,11 +30,15 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +98,94 @@ static int do_execveat(void) {
         printf("execveat: errno=%d\n", errno);
         return 0;
 }
+
+/* execveat of an O_PATH descriptor with AT_EMPTY_PATH: no path for the gate to read. */
+static int do_execveat_fd(void) {
+        int fd = open("/bin/echo", O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        syscall(SYS_execveat, fd, "", target_argv, environ, AT_EMPTY_PATH);
+        printf("execveat-fd: errno=%d\n", errno);
+        return 0;
+}
+
+/* fexecve of a copy of the binary in a memfd (glibc: execveat(fd, "", AT_EMPTY_PATH)). */
+static int do_fexecve_memfd(void) {
+        char buf[65536];
+        int in = open("/bin/echo", O_RDONLY | O_CLOEXEC);
+        int fd = memfd_create("bypass", MFD_CLOEXEC);
+        ssize_t n;
+        if (in < 0 || fd < 0)
+                return -1;
+        while ((n = read(in, buf, sizeof(buf))) > 0)
+                if (write(fd, buf, (size_t) n) != n)
+                        return -1;
+        close(in);
+        fexecve(fd, target_argv, environ);
+        printf("fexecve-memfd: errno=%d\n", errno);
+        return 0;
+}
+
+/* execve from a vfork child, which shares our memory until it execs. */
+static int do_vfork(void) {
+        static volatile int e;
+        pid_t pid = vfork();
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                execve("/bin/echo", target_argv, environ);
+                e = errno;
+                _exit(0);
+        }
+        waitpid(pid, NULL, 0);
+        printf("vfork: errno=%d\n", e);
+        return 0;
+}
+
+#if defined(__x86_64__)
+/* A traced child makes getpid with execve's arguments; at its syscall-entry stop we, the
+ * tracer, turn it into execve. The filters must see the call as it finally runs. */
+static int do_ptrace_rewrite(void) {
+        int pfd[2], st, e = -1;
+        bool rewritten = false;
+
+        if (pipe(pfd) < 0)
+                return -1;
+        pid_t pid = fork();
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+                        _exit(1);
+                raise(SIGSTOP);
+                long r = syscall(SYS_getpid, "/bin/echo", target_argv, environ);
+                e = r < 0 ? errno : 0;
+                (void) !write(pfd[1], &e, sizeof(e));
+                _exit(0);
+        }
+        close(pfd[1]);
+        if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+                return -1;
+        while (ptrace(rewritten ? PTRACE_CONT : PTRACE_SYSCALL, pid, 0, 0) == 0) {
+                if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+                        break;
+                struct user_regs_struct regs;
+                if (ptrace(PTRACE_GETREGS, pid, 0, &regs) < 0)
+                        break;
+                /* An entry stop: rax is -ENOSYS until the call runs. */
+                if (!rewritten && regs.orig_rax == SYS_getpid && (long) regs.rax == -ENOSYS) {
+                        regs.orig_rax = SYS_execve;
+                        if (ptrace(PTRACE_SETREGS, pid, 0, &regs) < 0)
+                                break;
+                        rewritten = true;
+                }
+        }
+        (void) !read(pfd[0], &e, sizeof(e));
+        waitpid(pid, NULL, 0);
+        printf("ptrace-rewrite: errno=%d\n", e);
+        return 0;
+}
+#endif
 
 static int do_posix_spawn(void) {
         pid_t pid;
@@ -183,6 +280,11 @@ static const struct {
         { "execveat", do_execveat },       { "posix_spawn", do_posix_spawn },
         { "system", do_system },           { "int80", do_int80 },
         { "x32", do_x32 },                 { "mapped-path", do_mapped_path },
+        { "execveat-fd", do_execveat_fd }, { "fexecve-memfd", do_fexecve_memfd },
+        { "vfork", do_vfork },
+#if defined(__x86_64__)
+        { "ptrace-rewrite", do_ptrace_rewrite },
+#endif
 };
 
 int main(int argc, char **argv) {

@@ -359,6 +359,39 @@ static void test_bypass_execveat(void **state) {
         expect_denied(state, "execveat", "execveat");
 }
 
+/* The fd forms: no path to read, but the call is denied all the same. */
+static void expect_denied_no_path(void **state, const char *attempt) {
+        Denials d;
+        Captured *c = calloc(1, sizeof(Captured));
+        char want[128];
+
+        run_bypass(state, attempt, true, &d, c);
+        snprintf(want, sizeof(want), "%s: errno=%d\n", attempt, GATE_ERRNO);
+        assert_string_equal(c->out, want);
+        assert_int_equal(c->result.status, 0);
+        assert_int_equal(d.n, 1);
+        assert_string_equal(d.d[0].syscall, "execveat");
+        free(c);
+}
+
+static void test_bypass_execveat_fd(void **state) {
+        expect_denied_no_path(state, "execveat-fd");
+}
+
+static void test_bypass_fexecve_memfd(void **state) {
+        expect_denied_no_path(state, "fexecve-memfd");
+}
+
+static void test_bypass_vfork(void **state) {
+        expect_denied(state, "vfork", "execve");
+}
+
+#if defined(__x86_64__)
+static void test_bypass_ptrace_rewrite(void **state) {
+        expect_denied(state, "ptrace-rewrite", "execve");
+}
+#endif
+
 static void test_bypass_posix_spawn(void **state) {
         expect_denied(state, "posix_spawn", "execve");
 }
@@ -816,6 +849,12 @@ int main(void) {
                 cmocka_unit_test(test_gate_fake_success),
                 cmocka_unit_test(test_bypass_fork),
                 cmocka_unit_test(test_bypass_execveat),
+                cmocka_unit_test(test_bypass_execveat_fd),
+                cmocka_unit_test(test_bypass_fexecve_memfd),
+                cmocka_unit_test(test_bypass_vfork),
+#if defined(__x86_64__)
+                cmocka_unit_test(test_bypass_ptrace_rewrite),
+#endif
                 cmocka_unit_test(test_bypass_posix_spawn),
                 cmocka_unit_test(test_bypass_system),
                 cmocka_unit_test(test_bypass_other_abis),
