@@ -14,6 +14,7 @@
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
 #include "bus/bus.h"
+#include "core/unit.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
 #include "strv.h"
@@ -439,6 +440,10 @@ static void bus_kick_fresh(Bus *b) {
         }
 }
 
+static void bus_on_unit_changed(Manager *m, Unit *u, void *userdata) {
+        bus_unit_changed(userdata, u->name);
+}
+
 static int bus_on_post(sd_event_source *s, void *userdata) {
         Bus *b = userdata;
 
@@ -476,6 +481,8 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         r = sd_event_add_post(b->event, &b->post_source, bus_on_post, b);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch for unit changes: %m");
+        m->on_unit_changed = bus_on_unit_changed;
+        m->on_unit_changed_userdata = b;
         log_info("Listening on %s.", b->socket_path);
         *ret = TAKE_PTR(b);
         return 0;
@@ -487,6 +494,10 @@ Bus *bus_free(Bus *b) {
 
         if (!b)
                 return NULL;
+        if (b->manager && b->manager->on_unit_changed_userdata == b) {
+                b->manager->on_unit_changed = NULL;
+                b->manager->on_unit_changed_userdata = NULL;
+        }
         while (b->connections)
                 bus_connection_free(b->connections);
         sd_event_source_disable_unref(b->listen_source);
@@ -504,6 +515,10 @@ Bus *bus_free(Bus *b) {
                 bus_transient_free(t);
         hashmap_free(b->transient);
         strv_free(b->unload);
+        for (size_t i = 0; i < b->n_dirty; i++)
+                free(b->dirty[i]);
+        free(b->dirty);
+        hashmap_free(b->dirty_set);
         bus_ops_cache_free(b->ops_cache);
         sd_event_unref(b->event);
         free(b->socket_path);
@@ -582,62 +597,83 @@ static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
 }
 
 static void bus_unload_collected(Bus *b) {
-        STRV_FOREACH(n, b->unload) {
+        _cleanup_strv_free_ char **unload = TAKE_PTR(b->unload);
+
+        STRV_FOREACH(n, unload) {
                 bus_transient_free(hashmap_remove(b->transient, *n));
                 if (bus_ops_unload(b->manager, *n) >= 0)
                         log_debug("Collecting transient unit %s.", *n);
         }
-        b->unload = strv_free(b->unload);
 }
 
-static int bus_announce_unit(const BusUnitBrief *u, void *userdata) {
-        Bus *b = userdata;
-        BusUnitSeen *s = hashmap_get(b->seen, u->name);
+/* The unit is gone from the table: tell the clients, forget it. */
+static void bus_announce_removal(Bus *b, const char *name) {
+        bus_unit_seen_free(hashmap_remove(b->seen, name));
+        bus_transient_free(hashmap_remove(b->transient, name));
+        bus_broadcast(b, "UnitRemoved", "s", NULL, name);
+}
 
+static void bus_announce_unit(Bus *b, const char *name) {
+        BusUnitSeen *s;
+        BusUnitBrief u;
+
+        b->n_units_examined++;
+        if (bus_ops_unit_brief(b->manager, name, &u) == -ENOENT) {
+                bus_announce_removal(b, name);
+                return;
+        }
+        s = hashmap_get(b->seen, u.name);
         if (!s) {
                 s = calloc(1, sizeof(BusUnitSeen));
-                if (!s || !(s->name = strdup(u->name)) || hashmap_put(b->seen, s->name, s) < 0) {
+                if (!s || !(s->name = strdup(u.name)) || hashmap_put(b->seen, s->name, s) < 0) {
+                        /* Announced anyway; a repeat of the same state may follow. */
                         bus_unit_seen_free(s);
-                        return 0; /* announced on a later pass */
+                        s = NULL;
                 }
         }
-        b->n_units_walked++;
-        if (!bus_unit_seen_update(s, u))
-                return 0;
-        bus_broadcast(b, "UnitStateChanged", "ssssii", u, NULL);
-        bus_transient_check(b, u);
-        return 0;
+        if (s && !bus_unit_seen_update(s, &u))
+                return;
+        bus_broadcast(b, "UnitStateChanged", "ssssii", &u, NULL);
+        bus_transient_check(b, &u);
 }
 
-/* Units that went away since the last pass. Only walked when the counts say there are some. */
-static void bus_announce_removals(Bus *b) {
-        BusUnitSeen *s;
-        size_t cursor = 0;
-        char **gone = NULL;
+void bus_unit_changed(Bus *b, const char *name) {
+        char *copy;
 
-        while (hashmap_iterate(b->seen, &cursor, NULL, (void **) &s)) {
-                BusUnitBrief u;
-                if (bus_ops_unit_brief(b->manager, s->name, &u) == -ENOENT &&
-                    strv_extend(&gone, s->name) < 0)
-                        break;
+        if (!b->dirty_set && !(b->dirty_set = hashmap_new()))
+                goto oom;
+        if (hashmap_contains(b->dirty_set, name))
+                return;
+        if (GREEDY_REALLOC(b->dirty, b->allocated_dirty, b->n_dirty + 1) < 0 || !(copy = strdup(name)))
+                goto oom;
+        if (hashmap_put(b->dirty_set, copy, copy) < 0) {
+                free(copy);
+                goto oom;
         }
-        STRV_FOREACH(n, gone) {
-                bus_unit_seen_free(hashmap_remove(b->seen, *n));
-                bus_transient_free(hashmap_remove(b->transient, *n));
-                bus_broadcast(b, "UnitRemoved", "s", NULL, *n);
+        b->dirty[b->n_dirty++] = copy;
+        return;
+oom:
+        log_warning("Out of memory: the state change of %s will not be announced.", name);
+}
+
+/* Announces the units noted so far. Announcing may note more (unloading a collected unit,
+ * a restart): those are taken by the next round. */
+static void bus_announce_dirty(Bus *b) {
+        _cleanup_hashmap_free_ Hashmap *set = TAKE_PTR(b->dirty_set);
+        _cleanup_free_ char **dirty = TAKE_PTR(b->dirty);
+        size_t n = b->n_dirty;
+
+        b->n_dirty = b->allocated_dirty = 0;
+        for (size_t i = 0; i < n; i++) {
+                bus_announce_unit(b, dirty[i]);
+                free(dirty[i]);
         }
-        strv_free(gone);
 }
 
 void bus_announce_changes(Bus *b) {
-        /* Nobody to tell and nothing to collect: skip the walk. Changes made meanwhile are
-         * announced (once) to the next client, which is harmless. */
-        if (b->n_connections == 0 && hashmap_size(b->transient) == 0)
-                return;
-        b->n_units_walked = 0;
-        if (bus_ops_foreach_unit(b->manager, bus_announce_unit, b) < 0)
-                return;
-        if (hashmap_size(b->seen) > b->n_units_walked)
-                bus_announce_removals(b);
-        bus_unload_collected(b);
+        /* A few rounds at most: each round's unloading may change other units again. */
+        for (unsigned round = 0; round < 4 && (b->n_dirty > 0 || b->unload); round++) {
+                bus_announce_dirty(b);
+                bus_unload_collected(b);
+        }
 }

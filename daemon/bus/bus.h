@@ -76,7 +76,12 @@ struct Bus {
         bool refusing;               /* a refusal was logged; cleared when a client gets in */
 
         Hashmap *seen;               /* unit name -> last state announced (BusUnitSeen) */
-        size_t n_units_walked;
+        /* Units whose state changed since the last announcement pass, each once, in order
+         * (Manager.on_unit_changed). Names, not pointers: a unit may be freed before the pass. */
+        char **dirty;
+        size_t n_dirty, allocated_dirty;
+        Hashmap *dirty_set;          /* the names in dirty, for dedup; NULL when empty */
+        uint64_t n_units_examined;   /* units looked at by announcement passes, for tests */
         Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
         char **unload;               /* transient units to unload after this announcement pass */
         unsigned transient_counter;  /* for "run-uN.service" */
@@ -109,6 +114,13 @@ bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t 
  * last process is gone (Unit.stdio_fds). */
 int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_for);
 
-/* Emits UnitStateChanged/UnitRemoved for every unit whose state differs from what was last
- * announced. Runs after every event loop iteration that did something. */
+/* Notes that the unit of that name changed state, or was unloaded (it is then no longer in
+ * the Manager's table). Cheap: the announcement is made by bus_announce_changes(). This is
+ * what the Manager's on_unit_changed hook calls. */
+void bus_unit_changed(Bus *b, const char *name);
+
+/* Emits UnitStateChanged for every unit noted by bus_unit_changed() whose state differs from
+ * what was last announced, and UnitRemoved for those no longer loaded; then unloads the
+ * transient units that are due. Runs after every event loop iteration that did something;
+ * its cost is proportional to the number of units noted, never to the number loaded. */
 void bus_announce_changes(Bus *b);

@@ -384,6 +384,8 @@ static int on_gc(sd_event_source *s, void *userdata) {
                 log_unit_debug(dead[i]->name, "Unloading removed unit.");
                 (void) manager_remove_unit(m, dead[i]->name);
                 unit_remove_status_file(dead[i]);
+                if (m->on_unit_changed)
+                        m->on_unit_changed(m, dead[i], m->on_unit_changed_userdata);
                 unit_free(dead[i]);
         }
         return 0;

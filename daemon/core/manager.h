@@ -26,6 +26,7 @@
 #include "sys/reaper.h"
 
 typedef struct Unit Unit;
+typedef struct Manager Manager;
 typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
 typedef struct KmsgReader KmsgReader;
@@ -69,6 +70,11 @@ typedef struct Manager {
 
         bool shutdown_requested;
         sd_event_source *sigterm, *sigint, *sighup;
+
+        /* Called once per unit state change, and once when a unit is unloaded (it is then
+         * already out of the unit table). Must not change units; NULL: nobody listens. */
+        void (*on_unit_changed)(Manager *m, Unit *u, void *userdata);
+        void *on_unit_changed_userdata;
 } Manager;
 
 /* The default unit search path, highest priority first. */

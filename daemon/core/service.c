@@ -96,6 +96,8 @@ static void service_set_state(Unit *u, ServiceState state) {
         if (unit_active_state(u) == UNIT_ACTIVE && u->active_enter_timestamp == 0)
                 u->active_enter_timestamp = u->state_change_timestamp;
         unit_write_status_file(u);
+        if (u->manager->on_unit_changed)
+                u->manager->on_unit_changed(u->manager, u, u->manager->on_unit_changed_userdata);
         /* Last: this may end the event loop or restart the unit. */
         if (state == SERVICE_DEAD || state == SERVICE_FAILED)
                 /* A run --pipe client waits for EOF on its pipes: its fds go with the last
