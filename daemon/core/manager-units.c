@@ -156,52 +156,130 @@ static int manager_add_loaded(Manager *m, Unit *u) {
         return 0;
 }
 
-/* Collects the *.service names in the search path (no templates), without duplicates. */
-static int collect_names(Manager *m, char ***ret) {
-        _cleanup_strv_free_ char **names = NULL;
+/* The *.service names of the search path: each once, in search-path order. */
+typedef struct UnitNames {
+        char **names;
+        size_t n, allocated;
+        Hashmap *set;            /* the same strings, for the duplicate check */
+} UnitNames;
 
-        names = calloc(1, sizeof(char *));
-        if (!names)
+static void unit_names_done(UnitNames *l) {
+        for (size_t i = 0; i < l->n; i++)
+                free(l->names[i]);
+        free(l->names);
+        hashmap_free(l->set);
+        *l = (UnitNames) {};
+}
+
+static int unit_names_add(UnitNames *l, const char *name) {
+        char *copy;
+        int r;
+
+        if (hashmap_contains(l->set, name))
+                return 0;
+        if (l->n >= MANAGER_UNITS_MAX)
+                return -E2BIG;
+        if (GREEDY_REALLOC(l->names, l->allocated, l->n + 1) < 0 || !(copy = strdup(name)))
                 return -ENOMEM;
-        STRV_FOREACH(dir, m->units_dirs) {
-                _cleanup_(closedirp) DIR *d = opendir(*dir);
-                if (!d)
-                        continue;
-                unsigned n = 0;
-                for (struct dirent *de; (de = readdir(d)) && n < MANAGER_DIR_ENTRIES_MAX; n++) {
-                        if (!service_name_valid(de->d_name) || name_is_template(de->d_name) ||
-                            strv_contains(names, de->d_name))
-                                continue;
-                        if (strv_length(names) >= MANAGER_UNITS_MAX)
-                                return -E2BIG;
-                        if (strv_extend(&names, de->d_name) < 0)
-                                return -ENOMEM;
-                }
+        r = hashmap_put(l->set, copy, copy);
+        if (r < 0) {
+                free(copy);
+                return r;
         }
-        *ret = TAKE_PTR(names);
+        l->names[l->n++] = copy;
         return 0;
 }
 
-int manager_load_all(Manager *m) {
-        _cleanup_strv_free_ char **names = NULL;
-        int r = collect_names(m, &names);
-        if (r < 0)
-                return log_error_errno(r, "Failed to list units: %m");
-        STRV_FOREACH(n, names) {
-                if (manager_get_unit(m, *n))
+/* Adds the names in one directory. A directory that does not exist is fine; one that exists
+ * but cannot be read is an error: loading without it would silently lose its units. */
+static int collect_dir(const char *dir, UnitNames *l) {
+        _cleanup_(closedirp) DIR *d = opendir(dir);
+        size_t n = 0;
+        int r;
+
+        if (!d) {
+                if (errno == ENOENT)
+                        return 0;
+                return log_error_errno(errno, "Failed to open units directory %s: %m", dir);
+        }
+        for (;;) {
+                struct dirent *de;
+
+                errno = 0;
+                de = readdir(d);
+                if (!de)
+                        break;
+                if (++n > MANAGER_DIR_ENTRIES_MAX)
+                        return log_error_errno(E2BIG, "Units directory %s has more than %u entries.",
+                                               dir, MANAGER_DIR_ENTRIES_MAX);
+                if (!service_name_valid(de->d_name) || name_is_template(de->d_name))
                         continue;
+                r = unit_names_add(l, de->d_name);
+                if (r == -E2BIG)
+                        return log_error_errno(r, "More than %u units in the search path (at %s).",
+                                               MANAGER_UNITS_MAX, dir);
+                if (r < 0)
+                        return log_oom();
+        }
+        if (errno != 0)
+                return log_error_errno(errno, "Failed to read units directory %s: %m", dir);
+        return 0;
+}
+
+/* Collects the *.service names in the search path (no templates), without duplicates, in
+ * time linear in their number. Logs its errors. */
+static int collect_names(Manager *m, UnitNames *ret) {
+        _cleanup_(unit_names_done) UnitNames l = {};
+        int r;
+
+        l.set = hashmap_new();
+        if (!l.set)
+                return log_oom();
+        STRV_FOREACH(dir, m->units_dirs) {
+                r = collect_dir(*dir, &l);
+                if (r < 0)
+                        return r;
+        }
+        *ret = l;
+        l = (UnitNames) {};
+        return 0;
+}
+
+/* Loads the names not loaded yet. One unit that fails to load never stops the others; the
+ * unit table being full does, as an error. */
+static int manager_load_names(Manager *m, const UnitNames *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                const char *n = l->names[i];
                 Unit *u;
-                r = unit_load_new(m, *n, &u);
+                int r;
+
+                if (manager_get_unit(m, n))
+                        continue;
+                r = unit_load_new(m, n, &u);
                 if (r < 0) {
-                        log_unit_error_errno(*n, r, "Failed to load unit, skipping: %m");
+                        log_unit_error_errno(n, r, "Failed to load unit, skipping: %m");
                         continue;
                 }
                 r = manager_add_loaded(m, u);
                 if (r < 0) {
-                        log_unit_error_errno(*n, r, "Failed to add unit, skipping: %m");
                         unit_free(u);
+                        if (r == -E2BIG)
+                                return log_error_errno(r, "Failed to add %s: the daemon holds %u units, "
+                                                       "the most it may.", n, MANAGER_UNITS_MAX);
+                        log_unit_error_errno(n, r, "Failed to add unit, skipping: %m");
                 }
         }
+        return 0;
+}
+
+int manager_load_all(Manager *m) {
+        _cleanup_(unit_names_done) UnitNames l = {};
+        int r = collect_names(m, &l);
+        if (r < 0)
+                return r;
+        r = manager_load_names(m, &l);
+        if (r < 0)
+                return r;
         log_info("Loaded %zu unit(s).", hashmap_size(m->units));
         return 0;
 }
@@ -439,12 +517,20 @@ static int reload_one(Manager *m, Unit *u) {
         return 0;
 }
 
+/* The search path is listed first: when that fails (a directory became unreadable), nothing
+ * changes, since reloading without its units would unload them. */
 int manager_daemon_reload(Manager *m, char **ret_message) {
+        _cleanup_(unit_names_done) UnitNames names = {};
         size_t n = hashmap_size(m->units), k = 0;
-        _cleanup_free_ Unit **list = calloc(n + 1, sizeof(Unit *));
+        _cleanup_free_ Unit **list = NULL;
         Unit *u;
         int r;
 
+        r = collect_names(m, &names);
+        if (r < 0)
+                return set_message(ret_message, "Failed to list the units, nothing reloaded: %s",
+                                   strerror(-r)), r;
+        list = calloc(n + 1, sizeof(Unit *));
         if (!list)
                 return set_message(ret_message, "Out of memory."), -ENOMEM;
         HASHMAP_FOREACH(u, m->units)
@@ -454,11 +540,12 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
                 if (r < 0)
                         log_unit_warning_errno(list[i]->name, r, "Failed to reload, keeping the old configuration: %m");
         }
-        r = manager_load_all(m);
+        r = manager_load_names(m, &names);
         if (r >= 0)
                 r = enabled_read(m);
         if (r < 0)
                 return set_message(ret_message, "Failed to reload: %s", strerror(-r)), r;
+        log_info("Reloaded, %zu unit(s).", hashmap_size(m->units));
         return 0;
 }
 

@@ -31,8 +31,9 @@ typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
 typedef struct KmsgReader KmsgReader;
 
-/* Most units the daemon holds at once. */
-#define MANAGER_UNITS_MAX 4096U
+/* Most units the daemon holds at once, loaded and transient together. More in the search
+ * path is a start-up error (documented in syscaged(8)). */
+#define MANAGER_UNITS_MAX 131072U
 
 typedef struct ManagerConfig {
         char *const *units_dirs; /* NULL or empty: the default search path */
