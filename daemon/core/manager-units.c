@@ -59,8 +59,11 @@ int manager_units_setup(Manager *m) {
 void manager_units_release(Manager *m) {
         Unit *u;
 
+        /* The last states (after shutdown) reach the status files. */
+        unit_flush_status_files(m);
         while ((u = hashmap_steal_first(m->units)))
                 unit_free(u);
+        sd_event_source_disable_unref(m->status_source);
         hashmap_free(m->filters);
         output_context_free(m->output);
         notify_server_free(m->notify);

@@ -66,6 +66,8 @@ typedef struct Manager {
         char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
         uint64_t start_seq;
         sd_event_source *gc_source; /* frees removed units once they are inactive */
+        Hashmap *status_dirty;     /* unit name -> Unit whose status file is due (unit.h) */
+        sd_event_source *status_source;
         char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
         bool order_busy, order_again;
 
