@@ -15,6 +15,7 @@
 #include "bus/bus-manager.h"
 #include "bus/bus.h"
 #include "core/unit.h"
+#include "io/output.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
 #include "strv.h"
@@ -32,6 +33,8 @@ typedef struct BusTransient {
         bool collect;
         unsigned n_waiters; /* run --wait clients bound to it: it stays until they have read it */
         bool ended;         /* inactive and due for collection once no client waits */
+        bool kept;          /* failed, kept loaded for `status` until reset-failed */
+        uint64_t kept_seq;  /* order of failing, to collect the oldest past BUS_TRANSIENT_KEPT_MAX */
 } BusTransient;
 
 static BusTransient *bus_transient_free(BusTransient *t) {
@@ -578,15 +581,51 @@ int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_f
         return 0;
 }
 
+static void bus_transient_unkeep(Bus *b, BusTransient *t) {
+        if (!t->kept)
+                return;
+        t->kept = false;
+        b->n_transient_kept--;
+}
+
+/* Past BUS_TRANSIENT_KEPT_MAX failed transient units, the oldest that no client waits for is
+ * collected, log and all. Runs only when a transient unit fails with the limit reached. */
+static void bus_transient_bound(Bus *b) {
+        while (b->n_transient_kept > BUS_TRANSIENT_KEPT_MAX) {
+                BusTransient *t, *oldest = NULL;
+
+                HASHMAP_FOREACH(t, b->transient)
+                        if (t->kept && t->n_waiters == 0 && (!oldest || t->kept_seq < oldest->kept_seq))
+                                oldest = t;
+                if (!oldest || strv_extend(&b->unload, oldest->name) < 0)
+                        return;
+                log_info("More than %u failed transient units, collecting %s.", BUS_TRANSIENT_KEPT_MAX,
+                         oldest->name);
+                bus_transient_unkeep(b, oldest);
+        }
+}
+
 /* A transient unit that just went inactive is unloaded after its last state went out, so
  * that a client waiting for it (run --wait) always learns the result first. */
 static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
         BusTransient *t = hashmap_get(b->transient, u->name);
 
-        if (!t || !(streq(u->active_state, "inactive") || streq(u->active_state, "failed")))
+        if (!t)
                 return;
-        if (!t->collect && !streq(u->result, "success"))
+        if (!(streq(u->active_state, "inactive") || streq(u->active_state, "failed"))) {
+                bus_transient_unkeep(b, t); /* started again */
                 return;
+        }
+        if (!t->collect && !streq(u->result, "success")) {
+                if (!t->kept) {
+                        t->kept = true;
+                        t->kept_seq = ++b->transient_kept_seq;
+                        b->n_transient_kept++;
+                        bus_transient_bound(b);
+                }
+                return;
+        }
+        bus_transient_unkeep(b, t);
         if (t->n_waiters > 0) {
                 /* Its client asks for the status next (denials, runtime): collected when
                  * the client goes. */
@@ -596,20 +635,40 @@ static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
         (void) strv_extend(&b->unload, u->name); /* on failure: kept, like a failed unit */
 }
 
+/* A collected transient unit's log goes with it: nobody can ask for it by a unit name that
+ * may be reused, and one log file per run would pile up without end. A client that follows
+ * it (`logs -f`) holds it open and reads on; a run --wait client is done with the unit before
+ * it is collected. */
+static void bus_transient_forget(Bus *b, const char *name) {
+        BusTransient *t = hashmap_remove(b->transient, name);
+        int r;
+
+        if (!t)
+                return;
+        bus_transient_unkeep(b, t);
+        r = output_log_remove(b->manager->state_dir, name);
+        if (r < 0)
+                log_warning_errno(r, "Failed to delete the log of %s, ignoring: %m", name);
+        bus_transient_free(t);
+}
+
+/* Unloading is asynchronous: the unit leaves the table a little later, and its entry in
+ * b->transient (and its log) goes when its removal is announced. */
 static void bus_unload_collected(Bus *b) {
         _cleanup_strv_free_ char **unload = TAKE_PTR(b->unload);
 
         STRV_FOREACH(n, unload) {
-                bus_transient_free(hashmap_remove(b->transient, *n));
                 if (bus_ops_unload(b->manager, *n) >= 0)
                         log_debug("Collecting transient unit %s.", *n);
+                else
+                        bus_transient_forget(b, *n);
         }
 }
 
 /* The unit is gone from the table: tell the clients, forget it. */
 static void bus_announce_removal(Bus *b, const char *name) {
         bus_unit_seen_free(hashmap_remove(b->seen, name));
-        bus_transient_free(hashmap_remove(b->transient, name));
+        bus_transient_forget(b, name);
         bus_broadcast(b, "UnitRemoved", "s", NULL, name);
 }
 

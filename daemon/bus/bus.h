@@ -35,6 +35,9 @@
 #define BUS_WRITE_QUEUE_MAX 4096u         /* messages queued for one client before it is dropped */
 #define BUS_LISTEN_BACKLOG 4096
 #define BUS_ACCEPT_PAUSE_USEC (100u * 1000u)  /* stop accepting this long when out of fds */
+/* Failed transient units (run without --collect) kept loaded for `status` until reset-failed;
+ * past this many, the oldest is collected and its log deleted (syscaged(8)). */
+#define BUS_TRANSIENT_KEPT_MAX 1024u
 
 typedef struct Bus Bus;
 
@@ -85,6 +88,8 @@ struct Bus {
         Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
         char **unload;               /* transient units to unload after this announcement pass */
         unsigned transient_counter;  /* for "run-uN.service" */
+        unsigned n_transient_kept;   /* failed transient units kept loaded (BusTransient.kept) */
+        uint64_t transient_kept_seq;
         struct BusOpsCache *ops_cache; /* transient policies kept warm (bus-manager-ops.h) */
         sd_event_source *post_source;
 };
@@ -107,7 +112,8 @@ bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t 
                             size_t n_groups);
 
 /* Remembers a transient unit so that it is unloaded once it is inactive: always with
- * collect, else only when it succeeded (a failed one stays for `status` until reset-failed).
+ * collect, else only when it succeeded (a failed one stays for `status` until reset-failed,
+ * BUS_TRANSIENT_KEPT_MAX of them at most). Its log is deleted when it is unloaded.
  * WAITED_FOR: a client (run --wait) is bound to it; it is not unloaded before that client
  * disconnects, so the client can read the final status.
  * The client's stdio for run --pipe is not kept here: the unit holds duplicates until its
