@@ -207,7 +207,7 @@ static void test_enable_disable(void **state) {
         assert_int_equal(manager_enable_unit(m, "m-reload.service", &msg), 0);
         assert_true(manager_unit_is_enabled(m, "m-sleep.service"));
         _cleanup_free_ char *text = read_file("state/enabled");
-        assert_string_equal(text, "m-sleep.service\nmu-reload.service\n");
+        assert_string_equal(text, "m-sleep.service\nm-reload.service\n");
         assert_int_equal(manager_disable_unit(m, "m-sleep.service", &msg), 0);
         free(text);
         text = read_file("state/enabled");
