@@ -14,6 +14,8 @@
 #   start1k   time to start 1,000 of the units until all are active (N >= 1000 only)
 #   run       `syscagectl run --wait --pipe -q -p SystemCallFilter=@system-service /bin/true`
 #             latency (median)
+#   ctl       `syscagectl --version` (median): what starting the client costs on this host,
+#             included in list, status, reload and run
 # Figures only, never a verdict: what they should be is in the issue, what dominates is for
 # perf to say. Medians of repeated runs, timed with $EPOCHREALTIME (no fork per sample).
 #
@@ -92,7 +94,7 @@ n_active() {
 
 all_active() { [ "$(n_active)" -ge 1000 ]; }
 
-printf '%8s %9s %8s %9s %10s %10s %9s %8s\n' N load_s rss_MB list_ms status_ms reload_ms start1k_s run_ms
+printf '%8s %9s %8s %9s %10s %10s %9s %8s %7s\n' N load_s rss_MB list_ms status_ms reload_ms start1k_s run_ms ctl_ms
 for n in "${sizes[@]}"; do
         base="$tmp/n$n"
         make_units "$base/units" "$n"
@@ -124,8 +126,9 @@ for n in "${sizes[@]}"; do
                 start1k=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.2f", d / 1e6 }')
         fi
         run=$(median_ms $ctl run --wait --pipe -q -p SystemCallFilter=@system-service /bin/true)
-        printf '%8s %9s %8s %9s %10s %10s %9s %8s\n' "$n" "$load" "$rss" "$list" "$status" "$reload" \
-                "$start1k" "$run"
+        base_ctl=$(median_ms "$SYSCAGECTL" --version)
+        printf '%8s %9s %8s %9s %10s %10s %9s %8s %7s\n' "$n" "$load" "$rss" "$list" "$status" "$reload" \
+                "$start1k" "$run" "$base_ctl"
         stop_daemon
         rm -rf "$base"
 done
