@@ -71,6 +71,7 @@ void manager_units_release(Manager *m) {
         sd_event_source_disable_unref(m->gc_source);
         free(m->notify_socket);
         strv_free(m->enabled);
+        hashmap_free(m->enabled_set);
         strv_free(m->start_queue);
 }
 
@@ -159,9 +160,9 @@ static int manager_add_loaded(Manager *m, Unit *u) {
         return 0;
 }
 
-/* The *.service names of the search path: each once, in search-path order. */
+/* Unit names, each once, in the order added: the names of the search path, the enabled set. */
 typedef struct UnitNames {
-        char **names;
+        char **names;            /* NULL-terminated once one was added */
         size_t n, allocated;
         Hashmap *set;            /* the same strings, for the duplicate check */
 } UnitNames;
@@ -182,7 +183,9 @@ static int unit_names_add(UnitNames *l, const char *name) {
                 return 0;
         if (l->n >= MANAGER_UNITS_MAX)
                 return -E2BIG;
-        if (GREEDY_REALLOC(l->names, l->allocated, l->n + 1) < 0 || !(copy = strdup(name)))
+        if (!l->set && !(l->set = hashmap_new()))
+                return -ENOMEM;
+        if (GREEDY_REALLOC(l->names, l->allocated, l->n + 2) < 0 || !(copy = strdup(name)))
                 return -ENOMEM;
         r = hashmap_put(l->set, copy, copy);
         if (r < 0) {
@@ -190,6 +193,7 @@ static int unit_names_add(UnitNames *l, const char *name) {
                 return r;
         }
         l->names[l->n++] = copy;
+        l->names[l->n] = NULL;
         return 0;
 }
 
@@ -235,9 +239,6 @@ static int collect_names(Manager *m, UnitNames *ret) {
         _cleanup_(unit_names_done) UnitNames l = {};
         int r;
 
-        l.set = hashmap_new();
-        if (!l.set)
-                return log_oom();
         STRV_FOREACH(dir, m->units_dirs) {
                 r = collect_dir(*dir, &l);
                 if (r < 0)
@@ -320,13 +321,23 @@ static int enabled_path(Manager *m, const char *suffix, char *buf, size_t size) 
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
+/* The enabled set becomes L's names (taken): a list for its order, a hash set to look up. */
+static void enabled_take(Manager *m, UnitNames *l) {
+        strv_free(m->enabled);
+        hashmap_free(m->enabled_set);
+        m->enabled = l->names ?: calloc(1, sizeof(char *));
+        m->enabled_set = l->set;
+        *l = (UnitNames) {};
+}
+
 static int enabled_read(Manager *m) {
         char path[4096], line[UNIT_NAME_MAX + 2];
-        _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
+        _cleanup_(unit_names_done) UnitNames set = {};
         size_t total = 0;
+        int r;
 
-        if (!set || enabled_path(m, "", path, sizeof path) < 0)
-                return -ENOMEM;
+        if (enabled_path(m, "", path, sizeof path) < 0)
+                return -ENAMETOOLONG;
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (!f && errno != ENOENT)
                 return -errno;
@@ -336,13 +347,13 @@ static int enabled_read(Manager *m) {
                         return -E2BIG;
                 line[strcspn(line, "\r\n")] = '\0';
                 char *s = line + strspn(line, " \t");
-                if (isempty(s) || s[0] == '#' || !service_name_valid(s) || strv_contains(set, s))
+                if (isempty(s) || s[0] == '#' || !service_name_valid(s))
                         continue;
-                if (strv_extend(&set, s) < 0)
-                        return -ENOMEM;
+                r = unit_names_add(&set, s);
+                if (r < 0)
+                        return r;
         }
-        strv_free(m->enabled);
-        m->enabled = TAKE_PTR(set);
+        enabled_take(m, &set);
         return 0;
 }
 
@@ -369,16 +380,14 @@ static int enabled_write(Manager *m, char **set) {
 }
 
 bool manager_unit_is_enabled(Manager *m, const char *name) {
-        return strv_contains(m->enabled, name);
+        return hashmap_contains(m->enabled_set, name);
 }
 
 static int enabled_change(Manager *m, const char *name, bool enable, char **ret_message) {
-        _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
+        _cleanup_(unit_names_done) UnitNames set = {};
         Unit *u;
         int r;
 
-        if (!set)
-                return -ENOMEM;
         if (enable) {
                 r = manager_load_unit(m, name, &u, ret_message);
                 if (r < 0)
@@ -387,15 +396,14 @@ static int enabled_change(Manager *m, const char *name, bool enable, char **ret_
                         log_unit_notice(name, "Enabled, but has no [Install] WantedBy=: it will not start with the daemon.");
         }
         STRV_FOREACH(s, m->enabled)
-                if (!streq(*s, name) && strv_extend(&set, *s) < 0)
-                        return -ENOMEM;
-        if (enable && strv_extend(&set, name) < 0)
-                return -ENOMEM;
-        r = enabled_write(m, set);
+                if (!streq(*s, name) && (r = unit_names_add(&set, *s)) < 0)
+                        return r;
+        if (enable && (r = unit_names_add(&set, name)) < 0)
+                return r;
+        r = enabled_write(m, set.names);
         if (r < 0)
                 return set_message(ret_message, "Failed to write the enabled set: %s", strerror(-r)), r;
-        strv_free(m->enabled);
-        m->enabled = TAKE_PTR(set);
+        enabled_take(m, &set);
         return 0;
 }
 

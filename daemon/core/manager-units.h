@@ -18,7 +18,7 @@
 
 
 /* Named limits. */
-#define MANAGER_ENABLED_FILE_MAX (256u * 1024u)
+#define MANAGER_ENABLED_FILE_MAX (32u * 1024u * 1024u) /* room for MANAGER_UNITS_MAX long names */
 /* Entries read from one units directory (any kind: unit files, drop-in directories,
  * others); a directory with more is a loading error, never a silent cut. */
 #define MANAGER_DIR_ENTRIES_MAX (1024u * 1024u)

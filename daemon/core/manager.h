@@ -64,6 +64,7 @@ typedef struct Manager {
         KmsgReader *kmsg;          /* seccomp kill records; owned */
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
         char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
+        Hashmap *enabled_set;      /* the same names, to look up */
         uint64_t start_seq;
         sd_event_source *gc_source; /* frees removed units once they are inactive */
         Hashmap *status_dirty;     /* unit name -> Unit whose status file is due (unit.h) */
