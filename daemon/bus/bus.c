@@ -14,6 +14,8 @@
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
 #include "bus/bus.h"
+#include "core/unit.h"
+#include "io/output.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
 #include "strv.h"
@@ -31,6 +33,8 @@ typedef struct BusTransient {
         bool collect;
         unsigned n_waiters; /* run --wait clients bound to it: it stays until they have read it */
         bool ended;         /* inactive and due for collection once no client waits */
+        bool kept;          /* failed, kept loaded for `status` until reset-failed */
+        uint64_t kept_seq;  /* order of failing, to collect the oldest past BUS_TRANSIENT_KEPT_MAX */
 } BusTransient;
 
 static BusTransient *bus_transient_free(BusTransient *t) {
@@ -439,6 +443,10 @@ static void bus_kick_fresh(Bus *b) {
         }
 }
 
+static void bus_on_unit_changed(Manager *m, Unit *u, void *userdata) {
+        bus_unit_changed(userdata, u->name);
+}
+
 static int bus_on_post(sd_event_source *s, void *userdata) {
         Bus *b = userdata;
 
@@ -475,6 +483,8 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         r = sd_event_add_post(b->event, &b->post_source, bus_on_post, b);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch for unit changes: %m");
+        m->on_unit_changed = bus_on_unit_changed;
+        m->on_unit_changed_userdata = b;
         log_info("Listening on %s.", b->socket_path);
         *ret = TAKE_PTR(b);
         return 0;
@@ -486,6 +496,10 @@ Bus *bus_free(Bus *b) {
 
         if (!b)
                 return NULL;
+        if (b->manager && b->manager->on_unit_changed_userdata == b) {
+                b->manager->on_unit_changed = NULL;
+                b->manager->on_unit_changed_userdata = NULL;
+        }
         while (b->connections)
                 bus_connection_free(b->connections);
         sd_event_source_disable_unref(b->listen_source);
@@ -503,6 +517,10 @@ Bus *bus_free(Bus *b) {
                 bus_transient_free(t);
         hashmap_free(b->transient);
         strv_free(b->unload);
+        for (size_t i = 0; i < b->n_dirty; i++)
+                free(b->dirty[i]);
+        free(b->dirty);
+        hashmap_free(b->dirty_set);
         sd_event_unref(b->event);
         free(b->socket_path);
         free(b);
@@ -561,15 +579,51 @@ int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_f
         return 0;
 }
 
+static void bus_transient_unkeep(Bus *b, BusTransient *t) {
+        if (!t->kept)
+                return;
+        t->kept = false;
+        b->n_transient_kept--;
+}
+
+/* Past BUS_TRANSIENT_KEPT_MAX failed transient units, the oldest that no client waits for is
+ * collected, log and all. Runs only when a transient unit fails with the limit reached. */
+static void bus_transient_bound(Bus *b) {
+        while (b->n_transient_kept > BUS_TRANSIENT_KEPT_MAX) {
+                BusTransient *t, *oldest = NULL;
+
+                HASHMAP_FOREACH(t, b->transient)
+                        if (t->kept && t->n_waiters == 0 && (!oldest || t->kept_seq < oldest->kept_seq))
+                                oldest = t;
+                if (!oldest || strv_extend(&b->unload, oldest->name) < 0)
+                        return;
+                log_info("More than %u failed transient units, collecting %s.", BUS_TRANSIENT_KEPT_MAX,
+                         oldest->name);
+                bus_transient_unkeep(b, oldest);
+        }
+}
+
 /* A transient unit that just went inactive is unloaded after its last state went out, so
  * that a client waiting for it (run --wait) always learns the result first. */
 static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
         BusTransient *t = hashmap_get(b->transient, u->name);
 
-        if (!t || !(streq(u->active_state, "inactive") || streq(u->active_state, "failed")))
+        if (!t)
                 return;
-        if (!t->collect && !streq(u->result, "success"))
+        if (!(streq(u->active_state, "inactive") || streq(u->active_state, "failed"))) {
+                bus_transient_unkeep(b, t); /* started again */
                 return;
+        }
+        if (!t->collect && !streq(u->result, "success")) {
+                if (!t->kept) {
+                        t->kept = true;
+                        t->kept_seq = ++b->transient_kept_seq;
+                        b->n_transient_kept++;
+                        bus_transient_bound(b);
+                }
+                return;
+        }
+        bus_transient_unkeep(b, t);
         if (t->n_waiters > 0) {
                 /* Its client asks for the status next (denials, runtime): collected when
                  * the client goes. */
@@ -579,63 +633,104 @@ static void bus_transient_check(Bus *b, const BusUnitBrief *u) {
         (void) strv_extend(&b->unload, u->name); /* on failure: kept, like a failed unit */
 }
 
+/* A collected transient unit's log goes with it: nobody can ask for it by a unit name that
+ * may be reused, and one log file per run would pile up without end. A client that follows
+ * it (`logs -f`) holds it open and reads on; a run --wait client is done with the unit before
+ * it is collected. */
+static void bus_transient_forget(Bus *b, const char *name) {
+        BusTransient *t = hashmap_remove(b->transient, name);
+        int r;
+
+        if (!t)
+                return;
+        bus_transient_unkeep(b, t);
+        r = output_log_remove(b->manager->state_dir, name);
+        if (r < 0)
+                log_warning_errno(r, "Failed to delete the log of %s, ignoring: %m", name);
+        bus_transient_free(t);
+}
+
+/* Unloading is asynchronous: the unit leaves the table a little later, and its entry in
+ * b->transient (and its log) goes when its removal is announced. */
 static void bus_unload_collected(Bus *b) {
-        STRV_FOREACH(n, b->unload) {
-                bus_transient_free(hashmap_remove(b->transient, *n));
+        _cleanup_strv_free_ char **unload = TAKE_PTR(b->unload);
+
+        STRV_FOREACH(n, unload) {
                 if (bus_ops_unload(b->manager, *n) >= 0)
                         log_debug("Collecting transient unit %s.", *n);
+                else
+                        bus_transient_forget(b, *n);
         }
-        b->unload = strv_free(b->unload);
 }
 
-static int bus_announce_unit(const BusUnitBrief *u, void *userdata) {
-        Bus *b = userdata;
-        BusUnitSeen *s = hashmap_get(b->seen, u->name);
+/* The unit is gone from the table: tell the clients, forget it. */
+static void bus_announce_removal(Bus *b, const char *name) {
+        bus_unit_seen_free(hashmap_remove(b->seen, name));
+        bus_transient_forget(b, name);
+        bus_broadcast(b, "UnitRemoved", "s", NULL, name);
+}
 
+static void bus_announce_unit(Bus *b, const char *name) {
+        BusUnitSeen *s;
+        BusUnitBrief u;
+
+        b->n_units_examined++;
+        if (bus_ops_unit_brief(b->manager, name, &u) == -ENOENT) {
+                bus_announce_removal(b, name);
+                return;
+        }
+        s = hashmap_get(b->seen, u.name);
         if (!s) {
                 s = calloc(1, sizeof(BusUnitSeen));
-                if (!s || !(s->name = strdup(u->name)) || hashmap_put(b->seen, s->name, s) < 0) {
+                if (!s || !(s->name = strdup(u.name)) || hashmap_put(b->seen, s->name, s) < 0) {
+                        /* Announced anyway; a repeat of the same state may follow. */
                         bus_unit_seen_free(s);
-                        return 0; /* announced on a later pass */
+                        s = NULL;
                 }
         }
-        b->n_units_walked++;
-        if (!bus_unit_seen_update(s, u))
-                return 0;
-        bus_broadcast(b, "UnitStateChanged", "ssssii", u, NULL);
-        bus_transient_check(b, u);
-        return 0;
+        if (s && !bus_unit_seen_update(s, &u))
+                return;
+        bus_broadcast(b, "UnitStateChanged", "ssssii", &u, NULL);
+        bus_transient_check(b, &u);
 }
 
-/* Units that went away since the last pass. Only walked when the counts say there are some. */
-static void bus_announce_removals(Bus *b) {
-        BusUnitSeen *s;
-        size_t cursor = 0;
-        char **gone = NULL;
+void bus_unit_changed(Bus *b, const char *name) {
+        char *copy;
 
-        while (hashmap_iterate(b->seen, &cursor, NULL, (void **) &s)) {
-                BusUnitBrief u;
-                if (bus_ops_unit_brief(b->manager, s->name, &u) == -ENOENT &&
-                    strv_extend(&gone, s->name) < 0)
-                        break;
+        if (!b->dirty_set && !(b->dirty_set = hashmap_new()))
+                goto oom;
+        if (hashmap_contains(b->dirty_set, name))
+                return;
+        if (GREEDY_REALLOC(b->dirty, b->allocated_dirty, b->n_dirty + 1) < 0 || !(copy = strdup(name)))
+                goto oom;
+        if (hashmap_put(b->dirty_set, copy, copy) < 0) {
+                free(copy);
+                goto oom;
         }
-        STRV_FOREACH(n, gone) {
-                bus_unit_seen_free(hashmap_remove(b->seen, *n));
-                bus_transient_free(hashmap_remove(b->transient, *n));
-                bus_broadcast(b, "UnitRemoved", "s", NULL, *n);
+        b->dirty[b->n_dirty++] = copy;
+        return;
+oom:
+        log_warning("Out of memory: the state change of %s will not be announced.", name);
+}
+
+/* Announces the units noted so far. Announcing may note more (unloading a collected unit,
+ * a restart): those are taken by the next round. */
+static void bus_announce_dirty(Bus *b) {
+        _cleanup_hashmap_free_ Hashmap *set = TAKE_PTR(b->dirty_set);
+        _cleanup_free_ char **dirty = TAKE_PTR(b->dirty);
+        size_t n = b->n_dirty;
+
+        b->n_dirty = b->allocated_dirty = 0;
+        for (size_t i = 0; i < n; i++) {
+                bus_announce_unit(b, dirty[i]);
+                free(dirty[i]);
         }
-        strv_free(gone);
 }
 
 void bus_announce_changes(Bus *b) {
-        /* Nobody to tell and nothing to collect: skip the walk. Changes made meanwhile are
-         * announced (once) to the next client, which is harmless. */
-        if (b->n_connections == 0 && hashmap_size(b->transient) == 0)
-                return;
-        b->n_units_walked = 0;
-        if (bus_ops_foreach_unit(b->manager, bus_announce_unit, b) < 0)
-                return;
-        if (hashmap_size(b->seen) > b->n_units_walked)
-                bus_announce_removals(b);
-        bus_unload_collected(b);
+        /* A few rounds at most: each round's unloading may change other units again. */
+        for (unsigned round = 0; round < 4 && (b->n_dirty > 0 || b->unload); round++) {
+                bus_announce_dirty(b);
+                bus_unload_collected(b);
+        }
 }

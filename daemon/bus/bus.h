@@ -35,6 +35,9 @@
 #define BUS_WRITE_QUEUE_MAX 4096u         /* messages queued for one client before it is dropped */
 #define BUS_LISTEN_BACKLOG 4096
 #define BUS_ACCEPT_PAUSE_USEC (100u * 1000u)  /* stop accepting this long when out of fds */
+/* Failed transient units (run without --collect) kept loaded for `status` until reset-failed;
+ * past this many, the oldest is collected and its log deleted (syscaged(8)). */
+#define BUS_TRANSIENT_KEPT_MAX 1024u
 
 typedef struct Bus Bus;
 
@@ -76,10 +79,17 @@ struct Bus {
         bool refusing;               /* a refusal was logged; cleared when a client gets in */
 
         Hashmap *seen;               /* unit name -> last state announced (BusUnitSeen) */
-        size_t n_units_walked;
+        /* Units whose state changed since the last announcement pass, each once, in order
+         * (Manager.on_unit_changed). Names, not pointers: a unit may be freed before the pass. */
+        char **dirty;
+        size_t n_dirty, allocated_dirty;
+        Hashmap *dirty_set;          /* the names in dirty, for dedup; NULL when empty */
+        uint64_t n_units_examined;   /* units looked at by announcement passes, for tests */
         Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
         char **unload;               /* transient units to unload after this announcement pass */
         unsigned transient_counter;  /* for "run-uN.service" */
+        unsigned n_transient_kept;   /* failed transient units kept loaded (BusTransient.kept) */
+        uint64_t transient_kept_seq;
         sd_event_source *post_source;
 };
 
@@ -101,13 +111,21 @@ bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t 
                             size_t n_groups);
 
 /* Remembers a transient unit so that it is unloaded once it is inactive: always with
- * collect, else only when it succeeded (a failed one stays for `status` until reset-failed).
+ * collect, else only when it succeeded (a failed one stays for `status` until reset-failed,
+ * BUS_TRANSIENT_KEPT_MAX of them at most). Its log is deleted when it is unloaded.
  * WAITED_FOR: a client (run --wait) is bound to it; it is not unloaded before that client
  * disconnects, so the client can read the final status.
  * The client's stdio for run --pipe is not kept here: the unit holds duplicates until its
  * last process is gone (Unit.stdio_fds). */
 int bus_transient_register(Bus *b, const char *name, bool collect, bool waited_for);
 
-/* Emits UnitStateChanged/UnitRemoved for every unit whose state differs from what was last
- * announced. Runs after every event loop iteration that did something. */
+/* Notes that the unit of that name changed state, or was unloaded (it is then no longer in
+ * the Manager's table). Cheap: the announcement is made by bus_announce_changes(). This is
+ * what the Manager's on_unit_changed hook calls. */
+void bus_unit_changed(Bus *b, const char *name);
+
+/* Emits UnitStateChanged for every unit noted by bus_unit_changed() whose state differs from
+ * what was last announced, and UnitRemoved for those no longer loaded; then unloads the
+ * transient units that are due. Runs after every event loop iteration that did something;
+ * its cost is proportional to the number of units noted, never to the number loaded. */
 void bus_announce_changes(Bus *b);

@@ -47,8 +47,11 @@ int manager_units_setup(Manager *m) {
 void manager_units_release(Manager *m) {
         Unit *u;
 
+        /* The last states (after shutdown) reach the status files. */
+        unit_flush_status_files(m);
         while ((u = hashmap_steal_first(m->units)))
                 unit_free(u);
+        sd_event_source_disable_unref(m->status_source);
         hashmap_free(m->filters);
         policy_store_free(m->policies);
         output_context_free(m->output);
@@ -57,6 +60,7 @@ void manager_units_release(Manager *m) {
         sd_event_source_disable_unref(m->gc_source);
         free(m->notify_socket);
         strv_free(m->enabled);
+        hashmap_free(m->enabled_set);
         strv_free(m->start_queue);
 }
 
@@ -70,52 +74,130 @@ static int manager_add_loaded(Manager *m, Unit *u) {
         return 0;
 }
 
-/* Collects the *.service names in the search path (no templates), without duplicates. */
-static int collect_names(Manager *m, char ***ret) {
-        _cleanup_strv_free_ char **names = NULL;
+/* Unit names, each once, in the order added: the names of the search path, the enabled set. */
+typedef struct UnitNames {
+        char **names;            /* NULL-terminated once one was added */
+        size_t n, allocated;
+        Hashmap *set;            /* the same strings, for the duplicate check */
+} UnitNames;
 
-        names = calloc(1, sizeof(char *));
-        if (!names)
+static void unit_names_done(UnitNames *l) {
+        for (size_t i = 0; i < l->n; i++)
+                free(l->names[i]);
+        free(l->names);
+        hashmap_free(l->set);
+        *l = (UnitNames) {};
+}
+
+static int unit_names_add(UnitNames *l, const char *name) {
+        char *copy;
+        int r;
+
+        if (hashmap_contains(l->set, name))
+                return 0;
+        if (l->n >= MANAGER_UNITS_MAX)
+                return -E2BIG;
+        if (!l->set && !(l->set = hashmap_new()))
                 return -ENOMEM;
-        STRV_FOREACH(dir, m->units_dirs) {
-                _cleanup_(closedirp) DIR *d = opendir(*dir);
-                if (!d)
-                        continue;
-                unsigned n = 0;
-                for (struct dirent *de; (de = readdir(d)) && n < MANAGER_DIR_ENTRIES_MAX; n++) {
-                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) ||
-                            strv_contains(names, de->d_name))
-                                continue;
-                        if (strv_length(names) >= MANAGER_UNITS_MAX)
-                                return -E2BIG;
-                        if (strv_extend(&names, de->d_name) < 0)
-                                return -ENOMEM;
-                }
+        if (GREEDY_REALLOC(l->names, l->allocated, l->n + 2) < 0 || !(copy = strdup(name)))
+                return -ENOMEM;
+        r = hashmap_put(l->set, copy, copy);
+        if (r < 0) {
+                free(copy);
+                return r;
         }
-        *ret = TAKE_PTR(names);
+        l->names[l->n++] = copy;
+        l->names[l->n] = NULL;
         return 0;
 }
 
-int manager_load_all(Manager *m) {
-        _cleanup_strv_free_ char **names = NULL;
-        int r = collect_names(m, &names);
-        if (r < 0)
-                return log_error_errno(r, "Failed to list units: %m");
-        STRV_FOREACH(n, names) {
-                if (manager_get_unit(m, *n))
+/* Adds the names in one directory. A directory that does not exist is fine; one that exists
+ * but cannot be read is an error: loading without it would silently lose its units. */
+static int collect_dir(const char *dir, UnitNames *l) {
+        _cleanup_(closedirp) DIR *d = opendir(dir);
+        size_t n = 0;
+        int r;
+
+        if (!d) {
+                if (errno == ENOENT)
+                        return 0;
+                return log_error_errno(errno, "Failed to open units directory %s: %m", dir);
+        }
+        for (;;) {
+                struct dirent *de;
+
+                errno = 0;
+                de = readdir(d);
+                if (!de)
+                        break;
+                if (++n > MANAGER_DIR_ENTRIES_MAX)
+                        return log_error_errno(E2BIG, "Units directory %s has more than %u entries.",
+                                               dir, MANAGER_DIR_ENTRIES_MAX);
+                if (!unit_name_is_valid(de->d_name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                         continue;
+                r = unit_names_add(l, de->d_name);
+                if (r == -E2BIG)
+                        return log_error_errno(r, "More than %u units in the search path (at %s).",
+                                               MANAGER_UNITS_MAX, dir);
+                if (r < 0)
+                        return log_oom();
+        }
+        if (errno != 0)
+                return log_error_errno(errno, "Failed to read units directory %s: %m", dir);
+        return 0;
+}
+
+/* Collects the *.service names in the search path (no templates), without duplicates, in
+ * time linear in their number. Logs its errors. */
+static int collect_names(Manager *m, UnitNames *ret) {
+        _cleanup_(unit_names_done) UnitNames l = {};
+        int r;
+
+        STRV_FOREACH(dir, m->units_dirs) {
+                r = collect_dir(*dir, &l);
+                if (r < 0)
+                        return r;
+        }
+        *ret = l;
+        l = (UnitNames) {};
+        return 0;
+}
+
+/* Loads the names not loaded yet. One unit that fails to load never stops the others; the
+ * unit table being full does, as an error. */
+static int manager_load_names(Manager *m, const UnitNames *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                const char *n = l->names[i];
                 Unit *u;
-                r = unit_load_from_disk(m, *n, &u);
+                int r;
+
+                if (manager_get_unit(m, n))
+                        continue;
+                r = unit_load_from_disk(m, n, &u);
                 if (r < 0) {
-                        log_unit_error_errno(*n, r, "Failed to load unit, skipping: %m");
+                        log_unit_error_errno(n, r, "Failed to load unit, skipping: %m");
                         continue;
                 }
                 r = manager_add_loaded(m, u);
                 if (r < 0) {
-                        log_unit_error_errno(*n, r, "Failed to add unit, skipping: %m");
                         unit_free(u);
+                        if (r == -E2BIG)
+                                return log_error_errno(r, "Failed to add %s: the daemon holds %u units, "
+                                                       "the most it may.", n, MANAGER_UNITS_MAX);
+                        log_unit_error_errno(n, r, "Failed to add unit, skipping: %m");
                 }
         }
+        return 0;
+}
+
+int manager_load_all(Manager *m) {
+        _cleanup_(unit_names_done) UnitNames l = {};
+        int r = collect_names(m, &l);
+        if (r < 0)
+                return r;
+        r = manager_load_names(m, &l);
+        if (r < 0)
+                return r;
         log_info("Loaded %zu unit(s).", hashmap_size(m->units));
         return 0;
 }
@@ -153,13 +235,23 @@ static int enabled_path(Manager *m, const char *suffix, char *buf, size_t size) 
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
+/* The enabled set becomes L's names (taken): a list for its order, a hash set to look up. */
+static void enabled_take(Manager *m, UnitNames *l) {
+        strv_free(m->enabled);
+        hashmap_free(m->enabled_set);
+        m->enabled = l->names ?: calloc(1, sizeof(char *));
+        m->enabled_set = l->set;
+        *l = (UnitNames) {};
+}
+
 static int enabled_read(Manager *m) {
         char path[4096], line[UNIT_NAME_MAX + 2];
-        _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
+        _cleanup_(unit_names_done) UnitNames set = {};
         size_t total = 0;
+        int r;
 
-        if (!set || enabled_path(m, "", path, sizeof path) < 0)
-                return -ENOMEM;
+        if (enabled_path(m, "", path, sizeof path) < 0)
+                return -ENAMETOOLONG;
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (!f && errno != ENOENT)
                 return -errno;
@@ -169,13 +261,13 @@ static int enabled_read(Manager *m) {
                         return -E2BIG;
                 line[strcspn(line, "\r\n")] = '\0';
                 char *s = line + strspn(line, " \t");
-                if (isempty(s) || s[0] == '#' || !unit_name_is_valid(s, UNIT_NAME_ANY) || strv_contains(set, s))
+                if (isempty(s) || s[0] == '#' || !unit_name_is_valid(s, UNIT_NAME_ANY))
                         continue;
-                if (strv_extend(&set, s) < 0)
-                        return -ENOMEM;
+                r = unit_names_add(&set, s);
+                if (r < 0)
+                        return r;
         }
-        strv_free(m->enabled);
-        m->enabled = TAKE_PTR(set);
+        enabled_take(m, &set);
         return 0;
 }
 
@@ -202,16 +294,14 @@ static int enabled_write(Manager *m, char **set) {
 }
 
 bool manager_unit_is_enabled(Manager *m, const char *name) {
-        return strv_contains(m->enabled, name);
+        return hashmap_contains(m->enabled_set, name);
 }
 
 static int enabled_change(Manager *m, const char *name, bool enable, char **ret_message) {
-        _cleanup_strv_free_ char **set = calloc(1, sizeof(char *));
+        _cleanup_(unit_names_done) UnitNames set = {};
         Unit *u;
         int r;
 
-        if (!set)
-                return -ENOMEM;
         if (enable) {
                 r = manager_load_unit(m, name, &u, ret_message);
                 if (r < 0)
@@ -220,15 +310,14 @@ static int enabled_change(Manager *m, const char *name, bool enable, char **ret_
                         log_unit_notice(name, "Enabled, but has no [Install] WantedBy=: it will not start with the daemon.");
         }
         STRV_FOREACH(s, m->enabled)
-                if (!streq(*s, name) && strv_extend(&set, *s) < 0)
-                        return -ENOMEM;
-        if (enable && strv_extend(&set, name) < 0)
-                return -ENOMEM;
-        r = enabled_write(m, set);
+                if (!streq(*s, name) && (r = unit_names_add(&set, *s)) < 0)
+                        return r;
+        if (enable && (r = unit_names_add(&set, name)) < 0)
+                return r;
+        r = enabled_write(m, set.names);
         if (r < 0)
                 return set_message(ret_message, "Failed to write the enabled set: %s", strerror(-r)), r;
-        strv_free(m->enabled);
-        m->enabled = TAKE_PTR(set);
+        enabled_take(m, &set);
         return 0;
 }
 
@@ -298,6 +387,8 @@ static int on_gc(sd_event_source *s, void *userdata) {
                 log_unit_debug(dead[i]->name, "Unloading removed unit.");
                 (void) manager_remove_unit(m, dead[i]->name);
                 unit_remove_status_file(dead[i]);
+                if (m->on_unit_changed)
+                        m->on_unit_changed(m, dead[i], m->on_unit_changed_userdata);
                 unit_free(dead[i]);
         }
         return 0;
@@ -351,12 +442,20 @@ static int reload_one(Manager *m, Unit *u) {
         return 0;
 }
 
+/* The search path is listed first: when that fails (a directory became unreadable), nothing
+ * changes, since reloading without its units would unload them. */
 int manager_daemon_reload(Manager *m, char **ret_message) {
+        _cleanup_(unit_names_done) UnitNames names = {};
         size_t n = hashmap_size(m->units), k = 0;
-        _cleanup_free_ Unit **list = calloc(n + 1, sizeof(Unit *));
+        _cleanup_free_ Unit **list = NULL;
         Unit *u;
         int r;
 
+        r = collect_names(m, &names);
+        if (r < 0)
+                return set_message(ret_message, "Failed to list the units, nothing reloaded: %s",
+                                   strerror(-r)), r;
+        list = calloc(n + 1, sizeof(Unit *));
         if (!list)
                 return set_message(ret_message, "Out of memory."), -ENOMEM;
         HASHMAP_FOREACH(u, m->units)
@@ -366,11 +465,12 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
                 if (r < 0)
                         log_unit_warning_errno(list[i]->name, r, "Failed to reload, keeping the old configuration: %m");
         }
-        r = manager_load_all(m);
+        r = manager_load_names(m, &names);
         if (r >= 0)
                 r = enabled_read(m);
         if (r < 0)
                 return set_message(ret_message, "Failed to reload: %s", strerror(-r)), r;
+        log_info("Reloaded, %zu unit(s).", hashmap_size(m->units));
         return 0;
 }
 

@@ -18,15 +18,19 @@
 
 
 /* Named limits. */
-#define MANAGER_ENABLED_FILE_MAX (256u * 1024u)
-#define MANAGER_DIR_ENTRIES_MAX 65536u     /* entries read from one units directory */
+#define MANAGER_ENABLED_FILE_MAX (32u * 1024u * 1024u) /* room for MANAGER_UNITS_MAX long names */
+/* Entries read from one units directory (any kind: unit files, drop-in directories,
+ * others); a directory with more is a loading error, never a silent cut. */
+#define MANAGER_DIR_ENTRIES_MAX (1024u * 1024u)
 
 /* The unit module's part of manager_startup() and manager_free(). */
 int manager_units_setup(Manager *m);
 void manager_units_release(Manager *m);
 
 /* Loads every *.service from the search path (templates are not instantiated). A unit with
- * errors is kept in load state "error"; its diagnostics are logged once. */
+ * errors is kept in load state "error"; its diagnostics are logged once. Fails (logged) when
+ * a units directory exists but cannot be listed, or when the search path holds more than
+ * MANAGER_UNITS_MAX units: the daemon must not run with part of its units. */
 int manager_load_all(Manager *m);
 /* Starts every enabled unit that has [Install] WantedBy=, in After=/Before= order
  * (manager-order.h). */
@@ -55,6 +59,7 @@ int manager_reset_failed(Manager *m, const char *name, char **ret_message); /* N
 int manager_enable_unit(Manager *m, const char *name, char **ret_message);
 int manager_disable_unit(Manager *m, const char *name, char **ret_message);
 bool manager_unit_is_enabled(Manager *m, const char *name);
+/* Re-reads the search path. Fails without changing anything when it cannot be listed. */
 int manager_daemon_reload(Manager *m, char **ret_message);
 
 /* Finds the unit a pid belongs to: main or control pid, else cgroup membership. */

@@ -27,13 +27,15 @@
 #include "sys/reaper.h"
 
 typedef struct Unit Unit;
+typedef struct Manager Manager;
 typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
 typedef struct KmsgReader KmsgReader;
 typedef struct ServiceProcessOps ServiceProcessOps;
 
-/* Most units the daemon holds at once. */
-#define MANAGER_UNITS_MAX 4096U
+/* Most units the daemon holds at once, loaded and transient together. More in the search
+ * path is a start-up error (documented in syscaged(8)). */
+#define MANAGER_UNITS_MAX 131072U
 
 typedef struct ManagerConfig {
         char *const *units_dirs; /* NULL or empty: the default search path */
@@ -65,8 +67,11 @@ typedef struct Manager {
         KmsgReader *kmsg;          /* seccomp kill records; owned */
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
         char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
+        Hashmap *enabled_set;      /* the same names, to look up */
         uint64_t start_seq;
         sd_event_source *gc_source; /* frees removed units once they are inactive */
+        Hashmap *status_dirty;     /* unit name -> Unit whose status file is due (unit.h) */
+        sd_event_source *status_source;
         char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
         bool order_busy, order_again;
 
@@ -78,8 +83,9 @@ typedef struct Manager {
         const ServiceProcessOps *process_ops;
 
         /* Called once per state change of any unit, after the unit's status file was written
-         * (unit_notify_state_change()). The control plane sets it to announce changes; NULL:
-         * nobody listens. It must not change the unit's state. */
+         * (unit_notify_state_change()), and once when a unit is unloaded (it is then already
+         * out of the unit table). The control plane sets it to announce changes; NULL:
+         * nobody listens. It must not change any unit's state. */
         void (*on_unit_changed)(struct Manager *m, Unit *u, void *userdata);
         void *on_unit_changed_userdata;
 } Manager;

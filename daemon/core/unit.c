@@ -126,6 +126,7 @@ UnitProcess *unit_process_free(UnitProcess *p) {
 Unit *unit_free(Unit *u) {
         if (!u)
                 return NULL;
+        unit_forget_status_file(u);
         for (size_t i = 0; i < u->n_procs; i++)
                 unit_process_free(u->procs[i]);
         free(u->procs);
@@ -487,12 +488,10 @@ static int status_path(Unit *u, const char *suffix, char *buf, size_t size) {
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
-void unit_write_status_file(Unit *u) {
+static void unit_write_status_file_now(Unit *u) {
         char dir[4096], path[4096], tmp[4096];
         int r;
 
-        if (!u->manager || !u->manager->runtime_dir)
-                return;
         snprintf(dir, sizeof dir, "%s/units", u->manager->runtime_dir);
         (void) mkdir(dir, 0755);
         if (status_path(u, "", path, sizeof path) < 0 || status_path(u, ".tmp", tmp, sizeof tmp) < 0)
@@ -514,8 +513,60 @@ void unit_write_status_file(Unit *u) {
         }
 }
 
+void unit_flush_status_files(Manager *m) {
+        _cleanup_hashmap_free_ Hashmap *dirty = TAKE_PTR(m->status_dirty);
+        Unit *u;
+
+        HASHMAP_FOREACH(u, dirty)
+                unit_write_status_file_now(u);
+}
+
+static int on_status_flush(sd_event_source *s, void *userdata) {
+        unit_flush_status_files(userdata);
+        return 0;
+}
+
+/* Queues the unit; the queue is written once the event loop has nothing more urgent to do in
+ * this iteration, so a unit whose state changes several times in one iteration (started and
+ * running at once, a notification with READY=1 and STATUS=) is written once. Without an event
+ * loop (tests), or when queueing fails, the file is written at once. */
+void unit_write_status_file(Unit *u) {
+        Manager *m = u->manager;
+        int r;
+
+        if (!m || !m->runtime_dir)
+                return;
+        if (!m->event)
+                goto now;
+        if (!m->status_dirty && !(m->status_dirty = hashmap_new()))
+                goto now;
+        r = hashmap_put(m->status_dirty, u->name, u);
+        if (r < 0 && r != -EEXIST)
+                goto now;
+        if (!m->status_source) {
+                r = sd_event_add_defer(m->event, &m->status_source, on_status_flush, m);
+                if (r < 0) {
+                        (void) hashmap_remove(m->status_dirty, u->name);
+                        goto now;
+                }
+        }
+        (void) sd_event_source_set_enabled(m->status_source, SD_EVENT_ONESHOT);
+        return;
+now:
+        unit_write_status_file_now(u);
+}
+
+void unit_forget_status_file(Unit *u) {
+        Manager *m = u->manager;
+
+        if (m && hashmap_get(m->status_dirty, u->name) == u)
+                (void) hashmap_remove(m->status_dirty, u->name);
+}
+
 void unit_remove_status_file(Unit *u) {
         char path[4096];
+
+        unit_forget_status_file(u);
         if (u->manager && u->manager->runtime_dir && status_path(u, "", path, sizeof path) >= 0)
                 (void) unlink(path);
 }

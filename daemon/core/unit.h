@@ -260,9 +260,15 @@ int unit_set_status_text(Unit *u, const char *text);
  * contrib/docs/service-runtime.md) to F. -EIO on a write error, -ENOMEM. */
 int unit_status_dump(Unit *u, FILE *f);
 
-/* Writes RUNTIME_DIR/units/UNIT.status atomically (tmp + rename). Failure is logged and
- * otherwise ignored: the status file is for observation, it never stops a service. */
+/* Writes RUNTIME_DIR/units/UNIT.status atomically (tmp + rename), at the end of the current
+ * event-loop iteration: however often it is called for a unit in one iteration, the file is
+ * written once. Failure is logged and otherwise ignored: the status file is for observation,
+ * it never stops a service. */
 void unit_write_status_file(Unit *u);
+/* Writes every queued status file now (at exit). */
+void unit_flush_status_files(Manager *m);
+/* Drops the unit from the queue (it is being freed). */
+void unit_forget_status_file(Unit *u);
 void unit_remove_status_file(Unit *u);
 
 /* Appends a line of the daemon's own to the unit's log (STATE_DIR/logs/UNIT.log). */

@@ -765,3 +765,27 @@ int output_log_tail(const char *state_dir, const char *unit, unsigned n, uint64_
                 r = -EIO;
         return r < 0 ? r : capped;
 }
+
+int output_log_remove(const char *state_dir, const char *unit) {
+        int n = 0;
+
+        if (isempty(state_dir) || !output_unit_name_valid(unit))
+                return -EINVAL;
+        /* UNIT.log may be missing for a moment during rotation: go on to .1 regardless. */
+        for (unsigned i = 0; i < OUTPUT_FILES_KEPT_MAX; i++) {
+                char path[PATH_MAX];
+                int r = output_log_path(state_dir, unit, i, path, sizeof path);
+
+                if (r < 0)
+                        return r;
+                if (unlink(path) < 0) {
+                        if (errno != ENOENT)
+                                return -errno;
+                        if (i > 0)
+                                break;
+                        continue;
+                }
+                n++;
+        }
+        return n;
+}

@@ -154,3 +154,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(OutputStream *, output_stream_free);
  * all n (or all there are) were written, -ENOENT when the unit has no log, -EINVAL for a bad
  * unit name. Reads at most 64 KiB at a time, so memory use is max_bytes in out at most. */
 int output_log_tail(const char *state_dir, const char *unit, unsigned n, uint64_t max_bytes, FILE *out);
+
+/* Deletes a unit's log: UNIT.log and the rotated UNIT.log.1, .2, ... up to the first missing
+ * one. A reader that has the file open (`logs -f`) reads on to its end. Returns the number of
+ * files deleted, -EINVAL for a bad unit name, or the first error other than ENOENT. */
+int output_log_remove(const char *state_dir, const char *unit);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the real syscaged: start-up, readiness, hardening, reload, shutdown, option errors.
 
-Usage: test-daemon.py PATH-TO-SYSCAGED. Needs root (exit 77 otherwise). Readiness is learnt
+Usage: test-daemon.py SYSCAGED SYSCAGECTL. Needs root (exit 77 otherwise). Readiness is learnt
 the way systemd learns it: over a NOTIFY_SOCKET datagram socket. The daemon runs in a cgroup
 made for the test (when cgroup v2 is writable), so its layout can be checked and removed.
 """
@@ -15,7 +15,8 @@ import sys
 import tempfile
 import time
 
-SYSCAGED = sys.argv[1]
+SYSCAGED, SYSCAGECTL = sys.argv[1], sys.argv[2]
+MANY_UNITS = 10001    # more than the 4,096 the daemon once held, and than any array argument
 failures = []
 
 
@@ -69,6 +70,14 @@ class Notify:
             self.messages.append(m)
         return None
 
+    def pending(self):
+        """Every message already sent (no waiting): for a daemon that has exited."""
+        while True:
+            try:
+                self.messages.append(self.sock.recv(4096, socket.MSG_DONTWAIT).decode())
+            except BlockingIOError:
+                return self.messages
+
 
 def run_option_checks(tmp):
     p = subprocess.run([SYSCAGED, '--version'], capture_output=True, text=True, timeout=10)
@@ -86,6 +95,77 @@ def run_option_checks(tmp):
                         os.path.join(tmp, 'run-fail')], capture_output=True, text=True, timeout=10)
     check(p.returncode == 1 and 'Failed to create state directory' in p.stderr,
           'an uncreatable state directory fails start-up with exit 1')
+
+
+def ctl(sock, *args):
+    return subprocess.run([SYSCAGECTL, '--socket', sock, *args], capture_output=True, text=True, timeout=60)
+
+
+def run_many_units_check(tmp):
+    """MANY_UNITS units load and are all listed; a reload that cannot list the directory
+    fails and keeps them."""
+    units = os.path.join(tmp, 'many-units')
+    os.mkdir(units)
+    for i in range(MANY_UNITS):
+        with open(os.path.join(units, f'many-{i}.service'), 'w') as f:
+            f.write('[Service]\nExecStart=/bin/true\n')
+    notify = Notify(tmp, 'many')
+    run = os.path.join(tmp, 'many-run')
+    sock = os.path.join(run, 'control.sock')
+    env = dict(os.environ, NOTIFY_SOCKET=notify.path)
+    env.pop('JOURNAL_STREAM', None)
+    log_path = os.path.join(tmp, 'many.log')
+    with open(log_path, 'w') as log:
+        d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(tmp, 'many-state'),
+                              '--runtime-dir', run, '--log-level', 'info'], env=env, stderr=log)
+    try:
+        check(notify.wait_for('READY=1', timeout=120) is not None, f'{MANY_UNITS} units: daemon ready')
+        p = ctl(sock, 'list', '--all')
+        listed = sum(1 for l in p.stdout.split('\n') if l.startswith('many-'))
+        check(p.returncode == 0 and listed == MANY_UNITS and f'{MANY_UNITS} units listed.' in p.stdout,
+              f'list --all shows all {MANY_UNITS} units ({listed}, {p.stderr.strip()!r})')
+        # The directory becomes a file: listing it fails with ENOTDIR.
+        os.rename(units, units + '.away')
+        open(units, 'w').close()
+        try:
+            p = ctl(sock, 'daemon-reload')
+            check(p.returncode == 1 and 'Failed to list the units' in p.stderr,
+                  f'daemon-reload with an unlistable units directory fails ({p.returncode}, {p.stderr.strip()!r})')
+        finally:
+            os.unlink(units)
+            os.rename(units + '.away', units)
+        p = ctl(sock, 'list', '--all')
+        check(p.returncode == 0 and f'{MANY_UNITS} units listed.' in p.stdout, 'the failed reload kept every unit')
+        d.terminate()
+        d.wait(timeout=60)
+        with open(log_path) as f:
+            err = f.read()
+        check(d.returncode == 0, f'{MANY_UNITS} units: exits 0 on SIGTERM ({d.returncode})')
+        check(f'Failed to open units directory {units}: Not a directory' in err,
+              'the failed reload names the directory')
+    finally:
+        if d.poll() is None:
+            d.kill()
+            d.wait()
+    shutil.rmtree(units, ignore_errors=True)
+
+
+def run_unlistable_dir_check(tmp):
+    """A units directory that exists but cannot be listed stops start-up: exit 1, no READY=1,
+    no control socket. One that does not exist is fine (the other checks use the defaults)."""
+    blocker = os.path.join(tmp, 'units-is-a-file')
+    open(blocker, 'w').close()
+    notify = Notify(tmp, 'unlistable')
+    run = os.path.join(tmp, 'unlistable-run')
+    env = dict(os.environ, NOTIFY_SOCKET=notify.path)
+    env.pop('JOURNAL_STREAM', None)
+    p = subprocess.run([SYSCAGED, '--units-dir', os.path.join(tmp, 'no-such-dir'), '--units-dir', blocker,
+                        '--state-dir', os.path.join(tmp, 'unlistable-state'), '--runtime-dir', run],
+                       env=env, capture_output=True, text=True, timeout=30)
+    check(p.returncode == 1 and f'Failed to open units directory {blocker}: Not a directory' in p.stderr,
+          f'an unlistable units directory fails start-up with exit 1 ({p.returncode}, {p.stderr.strip()!r})')
+    check(not any('READY=1' in m.split('\n') for m in notify.pending()), 'and READY=1 is never sent')
+    check(not os.path.exists(os.path.join(run, 'control.sock')), 'and the control socket is never opened')
 
 
 def run_daemon_checks(tmp, cgroup_dir):
@@ -213,6 +293,8 @@ def main():
         return 77
     with tempfile.TemporaryDirectory(prefix='syscaged-test-') as tmp:
         run_option_checks(tmp)
+        run_unlistable_dir_check(tmp)
+        run_many_units_check(tmp)
         cgroup_dir = None
         mount = cgroup2_mount()
         own = own_cgroup()

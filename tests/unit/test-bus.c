@@ -19,6 +19,7 @@
 #include "bus/bus.h"
 #include "sys/log.h"
 #include "core/manager.h"
+#include "core/unit.h"
 #include "strv.h"
 
 typedef struct Fixture {
@@ -248,6 +249,93 @@ static void test_hello_and_disconnect(void **state) {
         assert_int_equal(f->bus->n_connections, before);
 }
 
+/* Signals received by a client, in order. */
+typedef struct Signals {
+        char items[8][160];
+        size_t n;
+} Signals;
+
+static int on_signal(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Signals *l = userdata;
+        const char *name = NULL, *active = "", *sub = "", *result = "";
+        int32_t code, status;
+
+        if (l->n >= ELEMENTSOF(l->items))
+                return 0;
+        if (sd_bus_message_is_signal(m, BUS_INTERFACE, "UnitRemoved"))
+                assert_true(sd_bus_message_read(m, "s", &name) >= 0);
+        else
+                assert_true(sd_bus_message_read(m, "ssssii", &name, &active, &sub, &result, &code, &status) >= 0);
+        snprintf(l->items[l->n++], sizeof(l->items[0]), "%s %s %s %s %s", sd_bus_message_get_member(m),
+                 name, active, sub, result);
+        return 0;
+}
+
+static void run_until_signals(Fixture *f, const Signals *l, size_t n) {
+        for (unsigned i = 0; i < 10000 && l->n < n; i++)
+                assert_true(sd_event_run(f->m->event, 100 * 1000) >= 0);
+        assert_int_equal(l->n, n);
+}
+
+/* A state change is announced by looking at that unit only, however many are loaded; a
+ * unit that leaves the table is announced as removed. */
+static void test_announce_per_unit(void **state) {
+        enum { N_UNITS = 2000 };
+        Fixture *f = *state;
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *c = client_new(f, 0, true);
+        Signals l = {};
+        Unit *u;
+        char name[64];
+
+        for (unsigned i = 0; i < N_UNITS; i++) {
+                snprintf(name, sizeof(name), "a-%u.service", i);
+                assert_int_equal(unit_new(f->m, name, &u), 0);
+                assert_int_equal(manager_add_unit(f->m, u->name, u), 0);
+        }
+        f->m->started = true;  /* the unit table is in use, as after manager_startup() */
+        assert_non_null(f->m->on_unit_changed);
+        assert_true(sd_bus_match_signal(c, NULL, NULL, BUS_PATH, BUS_INTERFACE, NULL, on_signal, &l) >= 0);
+        /* A call, so that the connection is up and the loop has run its post sources. */
+        Reply r;
+        call_unit(f, c, "IsEnabled", "a-1.service", &r);
+        uint64_t before = f->bus->n_units_examined;
+
+        u = manager_get_unit(f->m, "a-7.service");
+        u->state = SERVICE_RUNNING;
+        f->m->on_unit_changed(f->m, u, f->m->on_unit_changed_userdata);
+        f->m->on_unit_changed(f->m, u, f->m->on_unit_changed_userdata); /* noted once */
+        run_until_signals(f, &l, 1);
+        assert_string_equal(l.items[0], "UnitStateChanged a-7.service active running success");
+        assert_int_equal(f->bus->n_units_examined - before, 1);
+
+        /* The same state again is not announced twice. */
+        f->m->on_unit_changed(f->m, u, f->m->on_unit_changed_userdata);
+        u = manager_get_unit(f->m, "a-8.service");
+        u->state = SERVICE_FAILED;
+        u->result = SERVICE_FAILURE_EXIT_CODE;
+        f->m->on_unit_changed(f->m, u, f->m->on_unit_changed_userdata);
+        run_until_signals(f, &l, 2);
+        assert_string_equal(l.items[1], "UnitStateChanged a-8.service failed failed exit-code");
+        assert_int_equal(f->bus->n_units_examined - before, 3);
+
+        /* Unloaded: out of the table first, then the hook, then freed. */
+        u = manager_remove_unit(f->m, "a-7.service");
+        f->m->on_unit_changed(f->m, u, f->m->on_unit_changed_userdata);
+        unit_free(u);
+        run_until_signals(f, &l, 3);
+        assert_string_equal(l.items[2], "UnitRemoved a-7.service   ");
+        assert_int_equal(f->bus->n_units_examined - before, 4);
+
+        /* Calls that change nothing look at no unit. */
+        for (unsigned i = 0; i < 20; i++)
+                call_unit(f, c, "IsEnabled", "a-1.service", &r);
+        assert_int_equal(f->bus->n_units_examined - before, 4);
+
+        f->m->started = false;
+        while ((u = hashmap_steal_first(f->m->units)))
+                unit_free(u);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_unit_names),
@@ -255,6 +343,7 @@ int main(void) {
                 cmocka_unit_test(test_access),
                 cmocka_unit_test(test_limits),
                 cmocka_unit_test(test_hello_and_disconnect),
+                cmocka_unit_test(test_announce_per_unit),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -242,6 +242,40 @@ static void test_bad_unit_names(void **state) {
         assert_int_equal(output_log_tail(env->dir, "../x", 1, UINT64_MAX, stdout), -EINVAL);
 }
 
+/* A unit's log goes with its rotated files, and nothing else; a missing UNIT.log (mid-rotation)
+ * does not stop it, the first missing rotated file does. */
+static void test_log_remove(void **state) {
+        Env *env = *state;
+        static const char *const files[] = {
+                "a.service.log", "a.service.log.1", "a.service.log.2", "a.service.log.4",
+                "ab.service.log", "a.service.log.tmp",
+        };
+        char path[PATH_MAX];
+
+        snprintf(path, sizeof path, "%s/logs", env->dir);
+        assert_int_equal(mkdir(path, 0750), 0);
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                snprintf(path, sizeof path, "%s/logs/%s", env->dir, files[i]);
+                FILE *f = fopen(path, "we");
+                assert_non_null(f);
+                fclose(f);
+        }
+        assert_int_equal(output_log_remove(env->dir, "a.service"), 3);
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                snprintf(path, sizeof path, "%s/logs/%s", env->dir, files[i]);
+                /* .4 stays: .3 is missing, so it is not part of the set. */
+                assert_int_equal(access(path, F_OK) == 0, i >= 3);
+        }
+        snprintf(path, sizeof path, "%s/logs/a.service.log.1", env->dir);
+        FILE *f = fopen(path, "we");
+        assert_non_null(f);
+        fclose(f);
+        assert_int_equal(output_log_remove(env->dir, "a.service"), 1); /* without UNIT.log */
+        assert_int_equal(access(path, F_OK), -1);
+        assert_int_equal(output_log_remove(env->dir, "a.service"), 0);
+        assert_int_equal(output_log_remove(env->dir, "../a.service"), -EINVAL);
+}
+
 /* 50 MB on stdout and 5 MB on stderr from a forked writer: everything arrives, in order. */
 static void test_fast_writer(void **state) {
         Env *env = *state;
@@ -654,6 +688,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_mode_parse),
                 cmocka_unit_test_setup_teardown(test_bad_unit_names, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_log_remove, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_fast_writer, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_split_and_partial, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_rotation_and_tail, env_setup, env_teardown),

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -197,6 +198,70 @@ static void test_status_file(void **state) {
         assert_int_equal(access(path, F_OK), -1);
 }
 
+/* Status files written (renamed into place) in dir since the last call. */
+static unsigned count_moved_to(int fd, const char *name) {
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        unsigned n = 0;
+        ssize_t len;
+
+        while ((len = read(fd, buf, sizeof buf)) > 0)
+                for (char *p = buf; p < buf + len;) {
+                        const struct inotify_event *ev = (const struct inotify_event *) p;
+                        if ((ev->mask & IN_MOVED_TO) && ev->len > 0 && streq(ev->name, name))
+                                n++;
+                        p += sizeof(*ev) + ev->len;
+                }
+        return n;
+}
+
+/* With an event loop, a unit's status file is written once per loop iteration however often
+ * it is asked for, and not at all when nothing asked; a unit freed before the write is not
+ * written. */
+static void test_status_file_coalesced(void **state) {
+        Fixture *f = *state;
+        char dir[128];
+        Unit *other;
+
+        assert_int_equal(sd_event_new(&f->manager.event), 0);
+        snprintf(dir, sizeof dir, "%s/units", f->dir);
+        assert_int_equal(mkdir(dir, 0755), 0);
+        _cleanup_close_ int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        assert_true(fd >= 0);
+        assert_true(inotify_add_watch(fd, dir, IN_MOVED_TO) >= 0);
+
+        f->unit->state = SERVICE_START;
+        unit_write_status_file(f->unit);
+        f->unit->state = SERVICE_RUNNING;
+        unit_write_status_file(f->unit);
+        assert_int_equal(unit_set_status_text(f->unit, "ready"), 0);
+        unit_write_status_file(f->unit);
+        assert_int_equal(count_moved_to(fd, "demo.service.status"), 0); /* not yet */
+        assert_int_equal(sd_event_run(f->manager.event, 0), 1);
+        assert_int_equal(count_moved_to(fd, "demo.service.status"), 1);
+        char path[256];
+        snprintf(path, sizeof path, "%s/demo.service.status", dir);
+        _cleanup_free_ char *text = read_file(path);
+        assert_non_null(strstr(text, "SubState=running\n"));
+        assert_non_null(strstr(text, "StatusText=ready\n"));
+        assert_int_equal(sd_event_run(f->manager.event, 0), 0); /* nothing more to do */
+        assert_int_equal(count_moved_to(fd, "demo.service.status"), 0);
+
+        assert_int_equal(unit_new(&f->manager, "gone.service", &other), 0);
+        unit_write_status_file(other);
+        unit_free(other);
+        unit_write_status_file(f->unit);
+        assert_int_equal(sd_event_run(f->manager.event, 0), 1);
+        assert_int_equal(count_moved_to(fd, "demo.service.status"), 1);
+        assert_int_equal(count_moved_to(fd, "gone.service.status"), 0);
+        snprintf(path, sizeof path, "%s/gone.service.status", dir);
+        assert_int_equal(access(path, F_OK), -1);
+
+        hashmap_free(f->manager.status_dirty);
+        f->manager.status_dirty = NULL;
+        f->manager.status_source = sd_event_source_disable_unref(f->manager.status_source);
+        f->manager.event = sd_event_unref(f->manager.event);
+}
+
 static void test_invocation_id(void **state) {
         Fixture *f = *state;
         assert_int_equal(unit_new_invocation_id(f->unit), 0);
@@ -215,6 +280,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_active_state, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_denials, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_status_file, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_status_file_coalesced, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_invocation_id, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
