@@ -157,11 +157,11 @@ static int format_policy_summary(const Policy *p, bool filtered, char **ret) {
 
 static int format_denials(const Unit *u, char ***ret) {
         _cleanup_(strv_freep) char **l = NULL;
-        size_t n = MIN(u->n_denials_total, (size_t) UNIT_DENIALS_KEPT);
+        size_t n = u->denials ? MIN(u->n_denials_total, (size_t) UNIT_DENIALS_KEPT) : 0;
 
         for (size_t i = 0; i < n; i++) {
                 /* Oldest first. */
-                const UnitDenial *d = &u->denials[(u->n_denials_total - n + i) % UNIT_DENIALS_KEPT];
+                const UnitDenial *d = &u->denials->records[(u->n_denials_total - n + i) % UNIT_DENIALS_KEPT];
                 char *s;
                 if (asprintf(&s, "pid %d%s%s%s %s%s%s: %s", (int) d->pid, d->comm[0] ? " (" : "", d->comm,
                              d->comm[0] ? ")" : "", d->syscall, d->path[0] ? " " : "", d->path, d->action) < 0 ||

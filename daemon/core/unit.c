@@ -142,6 +142,7 @@ Unit *unit_free(Unit *u) {
                 safe_close(u->stdio_fds[i]);
         free(u->cgroup_path);
         free(u->status_text);
+        free(u->denials);
         unit_load_done(u);
         unit_free(u->pending);
         free(u->name);
@@ -347,26 +348,31 @@ void unit_log_line(Unit *u, const char *fmt, ...) {
                 log_unit_debug_errno(u->name, errno, "Failed to append to unit log, ignoring: %m");
 }
 
-static UnitDenialCounter *denial_counter(Unit *u, const char *syscall) {
-        for (size_t i = 0; i < u->n_counters; i++)
-                if (streq(u->counters[i].syscall, syscall))
-                        return &u->counters[i];
-        if (u->n_counters >= UNIT_DENIAL_COUNTERS_MAX)
+static UnitDenialCounter *denial_counter(UnitDenials *l, const char *syscall) {
+        for (size_t i = 0; i < l->n_counters; i++)
+                if (streq(l->counters[i].syscall, syscall))
+                        return &l->counters[i];
+        if (l->n_counters >= UNIT_DENIAL_COUNTERS_MAX)
                 return NULL; /* the record itself is still kept */
-        UnitDenialCounter *c = &u->counters[u->n_counters++];
+        UnitDenialCounter *c = &l->counters[l->n_counters++];
         snprintf(c->syscall, sizeof c->syscall, "%s", syscall);
         return c;
 }
 
 void unit_add_denial(Unit *u, const UnitDenial *d) {
-        UnitDenial *slot = &u->denials[u->n_denials_total % UNIT_DENIALS_KEPT];
-        *slot = *d;
-        if (slot->timestamp == 0)
-                slot->timestamp = now_usec(CLOCK_REALTIME);
-        u->n_denials_total++;
-        UnitDenialCounter *c = denial_counter(u, d->syscall);
-        if (c)
-                c->count++;
+        if (!u->denials)
+                u->denials = calloc(1, sizeof(UnitDenials));
+        if (u->denials) {
+                UnitDenial *slot = &u->denials->records[u->n_denials_total % UNIT_DENIALS_KEPT];
+                *slot = *d;
+                if (slot->timestamp == 0)
+                        slot->timestamp = now_usec(CLOCK_REALTIME);
+                u->n_denials_total++;
+                UnitDenialCounter *c = denial_counter(u->denials, d->syscall);
+                if (c)
+                        c->count++;
+        } else
+                log_unit_warning(u->name, "Out of memory: the next denial is logged but not recorded.");
 
         if (d->gate) {
                 log_unit_warning(u->name, "Denied %s(\"%s\") from pid %d (%s): %s", d->syscall,
@@ -382,22 +388,23 @@ void unit_add_denial(Unit *u, const UnitDenial *d) {
 }
 
 const UnitDenial *unit_last_denial(const Unit *u) {
-        if (u->n_denials_total == 0)
+        if (!u->denials || u->n_denials_total == 0)
                 return NULL;
-        return &u->denials[(u->n_denials_total - 1) % UNIT_DENIALS_KEPT];
+        return &u->denials->records[(u->n_denials_total - 1) % UNIT_DENIALS_KEPT];
 }
 
 int unit_format_denied_syscalls(const Unit *u, char **ret) {
-        size_t size = 1 + u->n_counters * (sizeof u->counters[0].syscall + 24);
+        size_t n_counters = u->denials ? u->denials->n_counters : 0;
+        size_t size = 1 + n_counters * (sizeof(UnitDenialCounter) + 24);
         char *s = malloc(size), *p;
         if (!s)
                 return -ENOMEM;
         p = s;
         *p = '\0';
-        for (size_t i = 0; i < u->n_counters; i++)
+        for (size_t i = 0; i < n_counters; i++)
                 p += snprintf(p, size - (size_t) (p - s), "%s%s:%llu", i > 0 ? "," : "",
-                              u->counters[i].syscall,
-                              (unsigned long long) u->counters[i].count);
+                              u->denials->counters[i].syscall,
+                              (unsigned long long) u->denials->counters[i].count);
         *ret = s;
         return 0;
 }

@@ -133,6 +133,14 @@ typedef struct UnitDenialCounter {
         uint64_t count;
 } UnitDenialCounter;
 
+/* A unit's denial records and counters: some 12 KB, so allocated with the first denial
+ * rather than carried by every unit. */
+typedef struct UnitDenials {
+        UnitDenial records[UNIT_DENIALS_KEPT];
+        UnitDenialCounter counters[UNIT_DENIAL_COUNTERS_MAX];
+        size_t n_counters;
+} UnitDenials;
+
 typedef struct Unit {
         Manager *manager;
         char *name;
@@ -207,10 +215,8 @@ typedef struct Unit {
         char invocation_id[33];
         char *status_text;
 
-        UnitDenial denials[UNIT_DENIALS_KEPT];
+        UnitDenials *denials;            /* NULL until the first denial */
         size_t n_denials_total;          /* next slot = n_denials_total % UNIT_DENIALS_KEPT */
-        UnitDenialCounter counters[UNIT_DENIAL_COUNTERS_MAX];
-        size_t n_counters;
 } Unit;
 
 const char *unit_load_state_to_string(UnitLoadState s);

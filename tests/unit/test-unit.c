@@ -149,6 +149,10 @@ static void test_denials(void **state) {
         _cleanup_free_ char *s = NULL;
 
         assert_null(unit_last_denial(f->unit));
+        assert_int_equal(unit_format_denied_syscalls(f->unit, &s), 0);
+        assert_string_equal(s, "");
+        free(TAKE_PTR(s));
+        assert_null(f->unit->denials); /* allocated with the first denial, not before */
         for (pid_t i = 1; i <= 20; i++) {
                 UnitDenial d = denial(i % 2 ? "execve" : "uname", i % 2, i);
                 unit_add_denial(f->unit, &d);
@@ -157,7 +161,7 @@ static void test_denials(void **state) {
         assert_int_equal(unit_last_denial(f->unit)->pid, 20);
         /* The ring keeps the last UNIT_DENIALS_KEPT: pids 5..20. */
         for (size_t i = 0; i < UNIT_DENIALS_KEPT; i++)
-                assert_true(f->unit->denials[i].pid >= 5);
+                assert_true(f->unit->denials->records[i].pid >= 5);
         assert_int_equal(unit_format_denied_syscalls(f->unit, &s), 0);
         assert_string_equal(s, "execve:10,uname:10");
 }
