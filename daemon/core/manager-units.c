@@ -14,6 +14,7 @@
 #include "sys/log.h"
 #include "core/manager-order.h"
 #include "core/manager-units.h"
+#include "exec/filter-cache.h"
 #include "core/manager.h"
 #include "io/notify.h"
 #include "io/output.h"
@@ -52,6 +53,8 @@ void manager_units_release(Manager *m) {
         while ((u = hashmap_steal_first(m->units)))
                 unit_free(u);
         sd_event_source_disable_unref(m->status_source);
+        for (size_t i = 0; i < MANAGER_RECENT_FILTERS; i++)
+                m->recent_filters[i] = filter_entry_unref(m->recent_filters[i]);
         hashmap_free(m->filters);
         policy_store_free(m->policies);
         output_context_free(m->output);

@@ -27,6 +27,7 @@
 #include "sys/reaper.h"
 
 typedef struct Unit Unit;
+typedef struct FilterEntry FilterEntry;
 typedef struct Manager Manager;
 typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
@@ -36,6 +37,9 @@ typedef struct ServiceProcessOps ServiceProcessOps;
 /* Most units the daemon holds at once, loaded and transient together. More in the search
  * path is a start-up error (documented in syscaged(8)). */
 #define MANAGER_UNITS_MAX 131072U
+
+/* Compiled filters kept alive after their last unit went (Manager.recent_filters). */
+#define MANAGER_RECENT_FILTERS 16u
 
 typedef struct ManagerConfig {
         char *const *units_dirs; /* NULL or empty: the default search path */
@@ -62,6 +66,11 @@ typedef struct Manager {
         /* The unit module's state (manager-units.c and friends). */
         PolicyStore *policies;     /* one shared, immutable Policy per content */
         Hashmap *filters;          /* compiled filters, one per policy content */
+        /* References to the filters most recently handed to a unit, so that a policy used
+         * again soon (one `syscagectl run` after another) is not compiled again after its
+         * last unit went. A ring; NULL slots are empty. */
+        FilterEntry *recent_filters[MANAGER_RECENT_FILTERS];
+        size_t recent_filters_next;
         OutputContext *output;     /* per-unit log files; owned */
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
         KmsgReader *kmsg;          /* seccomp kill records; owned */

@@ -22,6 +22,17 @@ static void unit_log_diags(const Unit *u) {
         }
 }
 
+/* Keeps a reference to E among the Manager's recent filters, unless it is there already. */
+static void keep_recent_filter(Manager *m, FilterEntry *e) {
+        for (size_t i = 0; i < MANAGER_RECENT_FILTERS; i++)
+                if (m->recent_filters[i] == e)
+                        return;
+        FilterEntry **slot = &m->recent_filters[m->recent_filters_next];
+        filter_entry_unref(*slot);
+        *slot = filter_entry_ref(e);
+        m->recent_filters_next = (m->recent_filters_next + 1) % MANAGER_RECENT_FILTERS;
+}
+
 /* Each step returns -ENOMEM to the caller, and any other failure as the unit's load error. */
 static int unit_load_steps(Unit *u) {
         int r;
@@ -42,6 +53,7 @@ static int unit_load_steps(Unit *u) {
                                         "Failed to compile the seccomp filter: %s", strerror(-r));
                         return r == -ENOMEM ? -EINVAL : r; /* a failed compile is the unit's */
                 }
+                keep_recent_filter(u->manager, u->filters);
         }
         return 0;
 }

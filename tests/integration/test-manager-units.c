@@ -21,7 +21,9 @@
 #include "core/manager.h"
 #include "core/service.h"
 #include "strv.h"
+#include "core/unit-load.h"
 #include "core/unit.h"
+#include "unit-file.h"
 
 static char dir[64];
 static Manager *m;
@@ -224,6 +226,53 @@ static bool pid_gone(pid_t pid) {
 
 /* Without cgroups, a service is its process group: stop signals the group, and waits until
  * none of it is left. Forking without PIDFile= cannot guess the main pid there. */
+/* A transient unit built from TEXT, loaded and added (not started). */
+static Unit *transient(const char *name, const char *text) {
+        UnitFile *file = NULL;
+        DiagList diags = {};
+        _cleanup_free_ char *msg = NULL;
+        Unit *u = NULL;
+
+        assert_int_equal(unit_file_load_string(name, "(test)", text, &diags, &file), 0);
+        diag_list_done(&diags);
+        assert_int_equal(unit_load_transient(m, name, file, &u, &msg), 0);
+        assert_int_equal(u->load_state, UNIT_LOADED);
+        return u;
+}
+
+static void drop(Unit *u) {
+        assert_ptr_equal(manager_remove_unit(m, u->name), u);
+        unit_free(u);
+}
+
+/* One `run` after another with the same policy compiles it once: the filter outlives the
+ * unit that used it, and a unit differing in anything but the policy shares it. */
+static void test_recent_filters(void **state) {
+        static const char policy[] = "[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service uname\n";
+        Unit *a = transient("mu-run1.service", policy);
+        FilterEntry *compiled = a->filters;
+        size_t n = hashmap_size(m->filters);
+
+        assert_non_null(compiled);
+        drop(a);
+        assert_int_equal(hashmap_size(m->filters), n); /* kept, though no unit holds it */
+        Unit *b = transient("mu-run2.service",
+                            "[Service]\nExecStart=/bin/echo hi\nEnvironment=A=1\nSystemCallFilter=@system-service uname\n");
+        assert_ptr_equal(b->filters, compiled);
+        drop(b);
+
+        /* The ring is bounded: MANAGER_RECENT_FILTERS other policies push it out. */
+        for (unsigned i = 0; i < MANAGER_RECENT_FILTERS; i++) {
+                char name[64], text[160];
+                snprintf(name, sizeof name, "mu-other%u.service", i);
+                snprintf(text, sizeof text, "[Service]\nExecStart=/bin/true\nSystemCallFilter=~uname:%u\n", i + 1);
+                drop(transient(name, text));
+        }
+        for (unsigned i = 0; i < MANAGER_RECENT_FILTERS; i++)
+                assert_ptr_not_equal(m->recent_filters[i], compiled);
+        assert_int_equal(hashmap_size(m->filters), MANAGER_RECENT_FILTERS);
+}
+
 static void test_process_group_mode(void **state) {
         _cleanup_free_ char *msg = NULL;
         CgroupContext *saved = m->cgroup;
@@ -271,6 +320,7 @@ int main(void) {
                 cmocka_unit_test(test_reload_stop),
                 cmocka_unit_test(test_template_instance),
                 cmocka_unit_test(test_enable_disable),
+                cmocka_unit_test(test_recent_filters),
                 cmocka_unit_test(test_process_group_mode),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
