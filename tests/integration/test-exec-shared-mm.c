@@ -178,6 +178,24 @@ static void wait_in_gate(ExecProcess *p) {
         assert_int_equal(poll(&x, 1, 5000), 1);
 }
 
+/* A launch of user ATTACKER_UID, held in the gate (nobody answers it). */
+static void spawn_victim(ExecPlan *victim, const char **argv, int null_fd, struct sock_fprog *notify,
+                         struct sock_fprog *policy, ExecProcess **ret) {
+        exec_plan_init(victim);
+        victim->path = argv[0];
+        victim->argv = argv;
+        victim->envp = empty_env;
+        victim->stdin_fd = victim->stdout_fd = victim->stderr_fd = null_fd;
+        victim->uid = ATTACKER_UID;
+        victim->gid = ATTACKER_UID;
+        victim->set_groups = true;
+        victim->filter_notify = notify;
+        victim->filter_policy = policy;
+        victim->drop_cap_sys_ptrace = true;
+        assert_int_equal(exec_spawn(victim, ret), 0);
+        wait_in_gate(*ret);
+}
+
 static void cross_launch_mem(const char *suid_dumpable) {
         const char *argv[] = { "/bin/true", NULL };
         struct sock_fprog notify, policy;
@@ -193,19 +211,7 @@ static void cross_launch_mem(const char *suid_dumpable) {
         gate_filters(&notify, &policy);
 
         /* The victim: a launch of user ATTACKER_UID, held in the gate (we do not answer). */
-        exec_plan_init(&victim);
-        victim.path = argv[0];
-        victim.argv = argv;
-        victim.envp = empty_env;
-        victim.stdin_fd = victim.stdout_fd = victim.stderr_fd = null_fd;
-        victim.uid = ATTACKER_UID;
-        victim.gid = ATTACKER_UID;
-        victim.set_groups = true;
-        victim.filter_notify = &notify;
-        victim.filter_policy = &policy;
-        victim.drop_cap_sys_ptrace = true;
-        assert_int_equal(exec_spawn(&victim, &p), 0);
-        wait_in_gate(p);
+        spawn_victim(&victim, argv, null_fd, &notify, &policy, &p);
 
         atomic_int *stop = mmap(NULL, sizeof(atomic_int), PROT_READ | PROT_WRITE,
                                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -276,19 +282,7 @@ static void test_kill_and_reap(void **state) {
 
         assert_int_equal(write_file(SUID_DUMPABLE, "0"), 0);
         gate_filters(&notify, &policy);
-        exec_plan_init(&victim);
-        victim.path = argv[0];
-        victim.argv = argv;
-        victim.envp = empty_env;
-        victim.stdin_fd = victim.stdout_fd = victim.stderr_fd = null_fd;
-        victim.uid = ATTACKER_UID;
-        victim.gid = ATTACKER_UID;
-        victim.set_groups = true;
-        victim.filter_notify = &notify;
-        victim.filter_policy = &policy;
-        victim.drop_cap_sys_ptrace = true;
-        assert_int_equal(exec_spawn(&victim, &p), 0);
-        wait_in_gate(p);
+        spawn_victim(&victim, argv, null_fd, &notify, &policy, &p);
 
         pid_t attacker = fork();
         assert_true(attacker >= 0);
