@@ -59,12 +59,10 @@ static int cgroup_reuse(Unit *u, CgroupContext *c) {
         int r = cgroup_service_path(c, u->name, &path);
         if (r < 0)
                 return r;
-        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
+        if (access(path, F_OK) < 0)
                 return -errno;
         log_unit_warning(u->name, "Found left-over processes in %s from an earlier run, starting anyway.",
                          path);
-        u->cgroup_fd = fd;
         return 0;
 }
 
@@ -72,8 +70,12 @@ int service_process_prepare(Unit *u, char **ret_message) {
         CgroupContext *c = unit_cgroup(u);
         int r;
 
-        if (cgroup_mode(u) && u->cgroup_fd < 0) {
-                r = cgroup_service_create(c, u->name, &u->cgroup_fd);
+        if (cgroup_mode(u) && !u->cgroup_created) {
+                /* The directory fd is opened again for each spawn (CLONE_INTO_CGROUP) rather
+                 * than held: one fd less per running service. */
+                int fd = -EBADF;
+                r = cgroup_service_create(c, u->name, &fd);
+                safe_close(fd);
                 if (r == -EBUSY)
                         r = cgroup_reuse(u, c);
                 if (r < 0) {
@@ -85,7 +87,10 @@ int service_process_prepare(Unit *u, char **ret_message) {
                 }
                 free(u->cgroup_path);
                 u->cgroup_path = NULL;
-                (void) cgroup_service_path(c, u->name, &u->cgroup_path);
+                r = cgroup_service_path(c, u->name, &u->cgroup_path);
+                if (r < 0)
+                        return r;
+                u->cgroup_created = true;
                 u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
                 r = cgroup_service_watch(c, u->manager->event, u->name, on_cgroup_empty, u,
                                          &u->cgroup_source);
@@ -381,7 +386,7 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
                           char **ret_message) {
         _cleanup_(service_exec_freep) ServiceExec *e = NULL;
         _cleanup_(exec_process_freep) ExecProcess *exec = NULL;
-        _cleanup_close_ int stdin_fd = -EBADF;
+        _cleanup_close_ int stdin_fd = -EBADF, cgroup_fd = -EBADF;
         int r;
 
         r = service_exec_prepare(u, cmd, is_main, mainpid, &e, ret_message);
@@ -390,7 +395,17 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
         r = process_open_stdio(u, e, &stdin_fd);
         if (r < 0)
                 return r;
-        e->plan.cgroup_fd = u->cgroup_fd;
+        if (u->cgroup_created) {
+                cgroup_fd = open(u->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (cgroup_fd < 0) {
+                        r = -errno;
+                        if (ret_message)
+                                (void) asprintf(ret_message, "Failed to open the cgroup %s: %s", u->cgroup_path,
+                                                strerror(-r));
+                        return r;
+                }
+        }
+        e->plan.cgroup_fd = cgroup_fd;
         r = exec_spawn(&e->plan, &exec);
         if (r < 0)
                 return r;
@@ -473,7 +488,7 @@ void service_process_release(Unit *u) {
         if (u->output)
                 output_child_fds_close(u->output);
         u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
-        u->cgroup_fd = safe_close(u->cgroup_fd);
+        u->cgroup_created = false;
         if (cgroup_mode(u)) {
                 int r = cgroup_service_remove(unit_cgroup(u), u->name);
                 if (r < 0 && r != -EBUSY)

@@ -84,7 +84,6 @@ int unit_new(Manager *m, const char *name, Unit **ret) {
                 return -ENOMEM;
         u->load_state = UNIT_NOT_FOUND;
         u->state = SERVICE_DEAD;
-        u->cgroup_fd = -EBADF;
         for (size_t i = 0; i < ELEMENTSOF(u->stdio_fds); i++)
                 u->stdio_fds[i] = -EBADF;
         u->creds = (UnitCreds) { .uid = EXEC_UID_UNSET, .gid = EXEC_GID_UNSET };
@@ -137,7 +136,6 @@ Unit *unit_free(Unit *u) {
         sd_event_source_disable_unref(u->cgroup_source);
         output_stream_free(u->output);
         output_stream_free(u->output_prev);
-        safe_close(u->cgroup_fd);
         for (size_t i = 0; i < ELEMENTSOF(u->stdio_fds); i++)
                 safe_close(u->stdio_fds[i]);
         free(u->cgroup_path);

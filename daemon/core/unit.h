@@ -193,7 +193,7 @@ typedef struct Unit {
         sd_event_source *pid_file_timer; /* looking for PIDFile= again (Type=forking) */
         sd_event_source *cgroup_source;  /* inotify on cgroup.events */
         char *cgroup_path;               /* absolute, NULL without cgroups */
-        int cgroup_fd;
+        bool cgroup_created;             /* this cycle's cgroup exists (opened for each spawn) */
         /* Transient units started with "run --pipe": the client's stdin, stdout and stderr,
          * handed to every process of the unit as they are (same open file, same offset, a
          * socket works too). -EBADF where the unit's StandardInput=/Output=/Error= apply. */
