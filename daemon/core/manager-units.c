@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sys/cgroup.h"
+#include "sys/fileio.h"
 #include "sys/kmsg.h"
 #include "sys/log.h"
 #include "core/manager-order.h"
@@ -552,11 +554,32 @@ int manager_reset_failed(Manager *m, const char *name, char **ret_message) {
         return 0;
 }
 
+/* The active unit whose cgroup holds PID: the pid's cgroup is read once, and the unit is the
+ * one named by the last component of that path (BASE/UNIT), if that is its cgroup. */
+static Unit *find_unit_by_cgroup(Manager *m, pid_t pid) {
+        _cleanup_free_ char *text = NULL, *rel = NULL;
+        char path[64];
+
+        if (!m->cgroup || !m->cgroup->available)
+                return NULL;
+        snprintf(path, sizeof path, "/proc/%d/cgroup", (int) pid);
+        if (read_virtual_file_at(AT_FDCWD, path, 64 * 1024, &text) < 0 ||
+            cgroup_parse_proc_cgroup(text, &rel) < 0)
+                return NULL;
+        const char *name = strrchr(rel, '/');
+        Unit *u = name ? manager_get_unit(m, name + 1) : NULL;
+        if (!u || !u->cgroup_path || !unit_is_active_or_transitioning(u))
+                return NULL;
+        size_t lp = strlen(u->cgroup_path), lr = strlen(rel);
+        return lp >= lr && streq(u->cgroup_path + lp - lr, rel) ? u : NULL;
+}
+
 Unit *manager_find_unit_by_pid(Manager *m, pid_t pid) {
         Unit *u;
         if (pid <= 0)
                 return NULL;
-        /* Known pids first (cheap), then cgroup membership (reads /proc). */
+        /* Known pids first, in memory (exited ones too: the kernel's kill record comes after
+         * the exit), then the pid's cgroup, read once. */
         HASHMAP_FOREACH(u, m->units) {
                 for (size_t i = 0; i < u->n_procs; i++)
                         if (u->procs[i]->pid == pid)
@@ -564,9 +587,8 @@ Unit *manager_find_unit_by_pid(Manager *m, pid_t pid) {
                 for (size_t i = 0; i < MIN(u->n_recent_pids, (size_t) UNIT_RECENT_PIDS); i++)
                         if (u->recent_pids[i] == pid)
                                 return u;
-        }
-        HASHMAP_FOREACH(u, m->units)
-                if (unit_is_active_or_transitioning(u) && unit_owns_pid(u, pid))
+                if (u->main_pid == pid && unit_is_active_or_transitioning(u))
                         return u;
-        return NULL;
+        }
+        return find_unit_by_cgroup(m, pid);
 }
