@@ -66,13 +66,9 @@ void service_disarm_timer(Unit *u) {
         u->timer = sd_event_source_disable_unref(u->timer);
 }
 
-bool service_proc_alive(const UnitProcess *p) {
-        return p && !p->exited;
-}
-
 /* Whether anything of the unit still runs that a stop has to wait for. */
 bool service_has_processes(Unit *u) {
-        if (service_proc_alive(u->main) || service_proc_alive(u->control))
+        if (unit_process_alive(u->main) || unit_process_alive(u->control))
                 return true;
         if (u->config && (u->config->kill_mode == KILL_PROCESS || u->config->kill_mode == KILL_NONE))
                 return false;
@@ -146,7 +142,7 @@ static usec_t control_timeout(const Unit *u, ServiceExecCommand id) {
  * runs instead. Returns 1 when one was started, 0 when the list has no more commands,
  * -errno when one could not be started. */
 int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
-        pid_t mainpid = service_proc_alive(u->main) ? u->main->pid : 0;
+        pid_t mainpid = unit_process_alive(u->main) ? u->main->pid : 0;
 
         for (;; index++) {
                 const ExecCommand *c = service_command(u, id, index);
@@ -208,7 +204,7 @@ void service_enter_signal(Unit *u, ServiceState state, ServiceResult f) {
         service_set_result(u, f);
         u->kill_with_watchdog = false;
         u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
-        if (u->config->kill_mode != KILL_NONE || service_proc_alive(u->control))
+        if (u->config->kill_mode != KILL_NONE || unit_process_alive(u->control))
                 service_proc_ops(u)->kill(u, sig, sigkill);
         if (service_has_processes(u)) {
                 service_set_state(u, state);
@@ -241,7 +237,7 @@ void service_enter_stop(Unit *u, ServiceResult f) {
         service_set_result(u, f);
         service_disarm_timer(u);
         /* ExecStop= is for a service that came up; one that died on the way skips it. */
-        if (service_proc_alive(u->main) || u->state == SERVICE_RUNNING || u->state == SERVICE_EXITED ||
+        if (unit_process_alive(u->main) || u->state == SERVICE_RUNNING || u->state == SERVICE_EXITED ||
             u->state == SERVICE_RELOAD) {
                 int r = service_run_control(u, SERVICE_EXEC_STOP, 0);
                 if (r > 0) {
@@ -261,7 +257,7 @@ void service_enter_running(Unit *u, ServiceResult f) {
                 service_enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
                 return;
         }
-        if (service_proc_alive(u->main) || (u->config->type == SERVICE_NOTIFY && u->notify_ready &&
+        if (unit_process_alive(u->main) || (u->config->type == SERVICE_NOTIFY && u->notify_ready &&
                                     service_proc_ops(u)->cgroup_populated(u) && !u->main)) {
                 service_set_state(u, SERVICE_RUNNING);
                 service_arm_watchdog(u);

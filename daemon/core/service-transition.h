@@ -18,7 +18,6 @@ static inline bool service_state_is_inactive(ServiceState s) {
 
 /* The process layer: the real one, or what a test put in the Manager. */
 const ServiceProcessOps *service_proc_ops(const Unit *u);
-bool service_proc_alive(const UnitProcess *p);
 /* Whether anything of the unit still runs that a stop has to wait for. */
 bool service_has_processes(Unit *u);
 

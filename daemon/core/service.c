@@ -169,7 +169,7 @@ static int act_ready_started(Unit *u, ServiceState target, const ServiceEventArg
 }
 
 static int act_ready_reloaded(Unit *u, ServiceState target, const ServiceEventArgs *a) {
-        if (!u->reload_pending_ready || service_proc_alive(u->control))
+        if (!u->reload_pending_ready || unit_process_alive(u->control))
                 return 0;
         u->reload_pending_ready = false;
         service_enter_running(u, SERVICE_SUCCESS);
@@ -587,7 +587,7 @@ void service_on_watchdog(Unit *u) {
 static void service_notify_mainpid(Unit *u, pid_t pid) {
         if (pid <= 1 || pid == getpid())
                 return;
-        if (service_proc_alive(u->main) && u->main->pid == pid)
+        if (unit_process_alive(u->main) && u->main->pid == pid)
                 return;
         if (service_proc_ops(u)->adopt_pid(u, pid) < 0)
                 log_unit_warning(u->name, "Ignoring MAINPID=%d: not a process of this unit.", (int) pid);

@@ -18,15 +18,11 @@
 #include "core/service.h"
 #include "core/unit-events.h"
 
-static bool proc_alive(const UnitProcess *p) {
-        return p && !p->exited;
-}
-
 /* NotifyAccess=: who may speak for the unit. */
 static bool notify_allowed(const Unit *u, pid_t sender) {
         NotifyAccess a = unit_notify_access(u);
-        pid_t main_pid = proc_alive(u->main) ? u->main->pid : 0;
-        pid_t control_pid = proc_alive(u->control) ? u->control->pid : 0;
+        pid_t main_pid = unit_process_alive(u->main) ? u->main->pid : 0;
+        pid_t control_pid = unit_process_alive(u->control) ? u->control->pid : 0;
 
         /* The cgroup lookup only matters (and only costs) for "all". */
         return notify_access_allows(a, sender, main_pid, control_pid,

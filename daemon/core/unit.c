@@ -312,14 +312,6 @@ bool unit_is_active_or_transitioning(const Unit *u) {
         return s != UNIT_INACTIVE && s != UNIT_FAILED;
 }
 
-static void format_timestamp(usec_t t, char *buf, size_t size) {
-        time_t sec = (time_t) (t / USEC_PER_SEC);
-        struct tm tm;
-        gmtime_r(&sec, &tm);
-        size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(buf + n, size - n, ".%06lluZ", (unsigned long long) (t % USEC_PER_SEC));
-}
-
 void unit_log_line(Unit *u, const char *fmt, ...) {
         Manager *m = u->manager;
         char path[4096], text[2048], line[4096], ts[64];
@@ -333,7 +325,8 @@ void unit_log_line(Unit *u, const char *fmt, ...) {
         for (char *p = text; *p; p++)
                 if (*p == '\n')
                         *p = ' ';
-        format_timestamp(now_usec(CLOCK_REALTIME), ts, sizeof ts);
+        if (output_format_timestamp(now_usec(CLOCK_REALTIME), ts, sizeof ts) < 0)
+                return;
         int n = snprintf(line, sizeof line, "%s %s[%d] syscaged: %s\n", ts, u->name,
                          (int) u->main_pid, text);
         if (n < 0)

@@ -118,6 +118,11 @@ typedef struct UnitProcess {
         int code, status;        /* from waitid once exited */
 } UnitProcess;
 
+/* A process of the unit that has not exited yet. */
+static inline bool unit_process_alive(const UnitProcess *p) {
+        return p && !p->exited;
+}
+
 typedef struct UnitDenial {
         usec_t timestamp;        /* CLOCK_REALTIME */
         pid_t pid;

@@ -300,18 +300,27 @@ static int stream_append_record(OutputStream *s, const char *prefix, size_t pref
         return 0;
 }
 
+int output_format_timestamp(uint64_t usec, char *buf, size_t size) {
+        time_t sec = (time_t) (usec / 1000000);
+        struct tm tm;
+        size_t n;
+
+        if (!gmtime_r(&sec, &tm) || (n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm)) == 0)
+                return -EINVAL;
+        int k = snprintf(buf + n, size - n, ".%06uZ", (unsigned) (usec % 1000000));
+        return k < 0 || (size_t) k >= size - n ? -ENAMETOOLONG : 0;
+}
+
 /* "2026-11-22T12:34:56.123456Z UNIT[PID] stdout" */
 static int pipe_format_prefix(const OutputPipe *p, char *buf, size_t size) {
         const OutputStream *s = p->stream;
-        time_t sec = (time_t) (p->raw_usec / 1000000);
-        struct tm tm;
-        char ts[32];
+        char ts[40];
         int n;
 
-        if (!gmtime_r(&sec, &tm) || strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        if (output_format_timestamp(p->raw_usec, ts, sizeof ts) < 0)
                 return -EINVAL;
-        n = snprintf(buf, size, "%s.%06uZ %s[%d] %s", ts, (unsigned) (p->raw_usec % 1000000), s->unit,
-                     (int) s->pid, output_stream_type_to_string(p->type));
+        n = snprintf(buf, size, "%s %s[%d] %s", ts, s->unit, (int) s->pid,
+                     output_stream_type_to_string(p->type));
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : n;
 }
 
