@@ -45,7 +45,7 @@ void manager_shutdown(Manager *m) {
         manager_notify("STOPPING=1\nSTATUS=Stopping units...");
         /* Ask every active unit to stop. Each reports manager_unit_deactivated() when it is
          * down, and the last one ends the loop. */
-        if (m)
+        if (m->started)
                 manager_stop_all(m);
         manager_check_finished(m);
 }
@@ -53,7 +53,7 @@ void manager_shutdown(Manager *m) {
 void manager_reload(Manager *m) {
         log_info("Reloading.");
         manager_notify("RELOADING=1\nSTATUS=Reloading...");
-        if (m) {
+        if (m->started) {
                 _cleanup_free_ char *msg = NULL;
                 if (manager_daemon_reload(m, &msg) < 0)
                         log_error("Reload failed: %s", msg ?: "unknown error");
@@ -170,7 +170,7 @@ static void manager_on_orphan_reaped(Reaper *r, const siginfo_t *si, void *userd
         Manager *m = userdata;
         /* In process-group mode, this is where a stopping unit learns that its group may
          * be empty now. */
-        if (m)
+        if (m->started)
                 manager_orphan_reaped(m, si->si_pid);
 }
 
