@@ -517,10 +517,7 @@ Bus *bus_free(Bus *b) {
                 bus_transient_free(t);
         hashmap_free(b->transient);
         strv_free(b->unload);
-        for (size_t i = 0; i < b->n_dirty; i++)
-                free(b->dirty[i]);
-        free(b->dirty);
-        hashmap_free(b->dirty_set);
+        string_set_done(&b->dirty);
         sd_event_unref(b->event);
         free(b->socket_path);
         free(b);
@@ -695,41 +692,23 @@ static void bus_announce_unit(Bus *b, const char *name) {
 }
 
 void bus_unit_changed(Bus *b, const char *name) {
-        char *copy;
-
-        if (!b->dirty_set && !(b->dirty_set = hashmap_new()))
-                goto oom;
-        if (hashmap_contains(b->dirty_set, name))
-                return;
-        if (GREEDY_REALLOC(b->dirty, b->allocated_dirty, b->n_dirty + 1) < 0 || !(copy = strdup(name)))
-                goto oom;
-        if (hashmap_put(b->dirty_set, copy, copy) < 0) {
-                free(copy);
-                goto oom;
-        }
-        b->dirty[b->n_dirty++] = copy;
-        return;
-oom:
-        log_warning("Out of memory: the state change of %s will not be announced.", name);
+        if (string_set_add(&b->dirty, name) < 0)
+                log_warning("Out of memory: the state change of %s will not be announced.", name);
 }
 
 /* Announces the units noted so far. Announcing may note more (unloading a collected unit,
  * a restart): those are taken by the next round. */
 static void bus_announce_dirty(Bus *b) {
-        _cleanup_hashmap_free_ Hashmap *set = TAKE_PTR(b->dirty_set);
-        _cleanup_free_ char **dirty = TAKE_PTR(b->dirty);
-        size_t n = b->n_dirty;
+        _cleanup_(string_set_done) StringSet dirty = b->dirty;
 
-        b->n_dirty = b->allocated_dirty = 0;
-        for (size_t i = 0; i < n; i++) {
-                bus_announce_unit(b, dirty[i]);
-                free(dirty[i]);
-        }
+        b->dirty = (StringSet) {};
+        for (size_t i = 0; i < dirty.n; i++)
+                bus_announce_unit(b, dirty.items[i]);
 }
 
 void bus_announce_changes(Bus *b) {
         /* A few rounds at most: each round's unloading may change other units again. */
-        for (unsigned round = 0; round < 4 && (b->n_dirty > 0 || b->unload); round++) {
+        for (unsigned round = 0; round < 4 && (b->dirty.n > 0 || b->unload); round++) {
                 bus_announce_dirty(b);
                 bus_unload_collected(b);
         }

@@ -26,6 +26,7 @@
 
 #include "bus-api.h"
 #include "hashmap.h"
+#include "string-set.h"
 #include "macro.h"
 #include "core/manager.h"
 
@@ -81,9 +82,7 @@ struct Bus {
         Hashmap *seen;               /* unit name -> last state announced (BusUnitSeen) */
         /* Units whose state changed since the last announcement pass, each once, in order
          * (Manager.on_unit_changed). Names, not pointers: a unit may be freed before the pass. */
-        char **dirty;
-        size_t n_dirty, allocated_dirty;
-        Hashmap *dirty_set;          /* the names in dirty, for dedup; NULL when empty */
+        StringSet dirty;
         uint64_t n_units_examined;   /* units looked at by announcement passes, for tests */
         Hashmap *transient;          /* unit name -> BusTransient, until the unit is collected */
         char **unload;               /* transient units to unload after this announcement pass */

@@ -64,8 +64,7 @@ void manager_units_release(Manager *m) {
         kmsg_reader_free(m->kmsg);
         sd_event_source_disable_unref(m->gc_source);
         free(m->notify_socket);
-        strv_free(m->enabled);
-        hashmap_free(m->enabled_set);
+        string_set_done(&m->enabled);
         strv_free(m->start_queue);
 }
 
@@ -79,46 +78,16 @@ static int manager_add_loaded(Manager *m, Unit *u) {
         return 0;
 }
 
-/* Unit names, each once, in the order added: the names of the search path, the enabled set. */
-typedef struct UnitNames {
-        char **names;            /* NULL-terminated once one was added */
-        size_t n, allocated;
-        Hashmap *set;            /* the same strings, for the duplicate check */
-} UnitNames;
-
-static void unit_names_done(UnitNames *l) {
-        for (size_t i = 0; i < l->n; i++)
-                free(l->names[i]);
-        free(l->names);
-        hashmap_free(l->set);
-        *l = (UnitNames) {};
-}
-
-static int unit_names_add(UnitNames *l, const char *name) {
-        char *copy;
-        int r;
-
-        if (hashmap_contains(l->set, name))
-                return 0;
-        if (l->n >= MANAGER_UNITS_MAX)
+/* Adds NAME to the names of the search path, within MANAGER_UNITS_MAX. */
+static int unit_names_add(StringSet *l, const char *name) {
+        if (l->n >= MANAGER_UNITS_MAX && !string_set_contains(l, name))
                 return -E2BIG;
-        if (!l->set && !(l->set = hashmap_new()))
-                return -ENOMEM;
-        if (GREEDY_REALLOC(l->names, l->allocated, l->n + 2) < 0 || !(copy = strdup(name)))
-                return -ENOMEM;
-        r = hashmap_put(l->set, copy, copy);
-        if (r < 0) {
-                free(copy);
-                return r;
-        }
-        l->names[l->n++] = copy;
-        l->names[l->n] = NULL;
-        return 0;
+        return string_set_add(l, name);
 }
 
 /* Adds the names in one directory. A directory that does not exist is fine; one that exists
  * but cannot be read is an error: loading without it would silently lose its units. */
-static int collect_dir(const char *dir, UnitNames *l) {
+static int collect_dir(const char *dir, StringSet *l) {
         _cleanup_(closedirp) DIR *d = opendir(dir);
         size_t n = 0;
         int r;
@@ -154,8 +123,8 @@ static int collect_dir(const char *dir, UnitNames *l) {
 
 /* Collects the *.service names in the search path (no templates), without duplicates, in
  * time linear in their number. Logs its errors. */
-static int collect_names(Manager *m, UnitNames *ret) {
-        _cleanup_(unit_names_done) UnitNames l = {};
+static int collect_names(Manager *m, StringSet *ret) {
+        _cleanup_(string_set_done) StringSet l = {};
         int r;
 
         STRV_FOREACH(dir, m->units_dirs) {
@@ -164,15 +133,15 @@ static int collect_names(Manager *m, UnitNames *ret) {
                         return r;
         }
         *ret = l;
-        l = (UnitNames) {};
+        l = (StringSet) {};
         return 0;
 }
 
 /* Loads the names not loaded yet. One unit that fails to load never stops the others; the
  * unit table being full does, as an error. */
-static int manager_load_names(Manager *m, const UnitNames *l) {
+static int manager_load_names(Manager *m, const StringSet *l) {
         for (size_t i = 0; i < l->n; i++) {
-                const char *n = l->names[i];
+                const char *n = l->items[i];
                 Unit *u;
                 int r;
 
@@ -196,7 +165,7 @@ static int manager_load_names(Manager *m, const UnitNames *l) {
 }
 
 int manager_load_all(Manager *m) {
-        _cleanup_(unit_names_done) UnitNames l = {};
+        _cleanup_(string_set_done) StringSet l = {};
         int r = collect_names(m, &l);
         if (r < 0)
                 return r;
@@ -240,18 +209,16 @@ static int enabled_path(Manager *m, const char *suffix, char *buf, size_t size) 
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
-/* The enabled set becomes L's names (taken): a list for its order, a hash set to look up. */
-static void enabled_take(Manager *m, UnitNames *l) {
-        strv_free(m->enabled);
-        hashmap_free(m->enabled_set);
-        m->enabled = l->names ?: calloc(1, sizeof(char *));
-        m->enabled_set = l->set;
-        *l = (UnitNames) {};
+/* The enabled set becomes L (taken). */
+static void enabled_take(Manager *m, StringSet *l) {
+        string_set_done(&m->enabled);
+        m->enabled = *l;
+        *l = (StringSet) {};
 }
 
 static int enabled_read(Manager *m) {
         char path[4096], line[UNIT_NAME_MAX + 2];
-        _cleanup_(unit_names_done) UnitNames set = {};
+        _cleanup_(string_set_done) StringSet set = {};
         size_t total = 0;
         int r;
 
@@ -268,7 +235,7 @@ static int enabled_read(Manager *m) {
                 char *s = line + strspn(line, " \t");
                 if (isempty(s) || s[0] == '#' || !unit_name_is_valid(s, UNIT_NAME_ANY))
                         continue;
-                r = unit_names_add(&set, s);
+                r = string_set_add(&set, s);
                 if (r < 0)
                         return r;
         }
@@ -299,11 +266,11 @@ static int enabled_write(Manager *m, char **set) {
 }
 
 bool manager_unit_is_enabled(Manager *m, const char *name) {
-        return hashmap_contains(m->enabled_set, name);
+        return string_set_contains(&m->enabled, name);
 }
 
 static int enabled_change(Manager *m, const char *name, bool enable, char **ret_message) {
-        _cleanup_(unit_names_done) UnitNames set = {};
+        _cleanup_(string_set_done) StringSet set = {};
         Unit *u;
         int r;
 
@@ -314,12 +281,12 @@ static int enabled_change(Manager *m, const char *name, bool enable, char **ret_
                 if (u->config && strv_length(u->config->wanted_by) == 0)
                         log_unit_notice(name, "Enabled, but has no [Install] WantedBy=: it will not start with the daemon.");
         }
-        STRV_FOREACH(s, m->enabled)
-                if (!streq(*s, name) && (r = unit_names_add(&set, *s)) < 0)
+        STRV_FOREACH(s, m->enabled.items)
+                if (!streq(*s, name) && (r = string_set_add(&set, *s)) < 0)
                         return r;
-        if (enable && (r = unit_names_add(&set, name)) < 0)
+        if (enable && (r = string_set_add(&set, name)) < 0)
                 return r;
-        r = enabled_write(m, set.names);
+        r = enabled_write(m, set.items);
         if (r < 0)
                 return set_message(ret_message, "Failed to write the enabled set: %s", strerror(-r)), r;
         enabled_take(m, &set);
@@ -338,7 +305,7 @@ int manager_start_enabled_units(Manager *m) {
         int r = enabled_read(m);
         if (r < 0)
                 log_warning_errno(r, "Failed to read the enabled set, starting nothing: %m");
-        STRV_FOREACH(name, m->enabled) {
+        STRV_FOREACH(name, m->enabled.items) {
                 _cleanup_free_ char *msg = NULL;
                 Unit *u;
                 r = manager_load_unit(m, *name, &u, &msg);
@@ -450,7 +417,7 @@ static int reload_one(Manager *m, Unit *u) {
 /* The search path is listed first: when that fails (a directory became unreadable), nothing
  * changes, since reloading without its units would unload them. */
 int manager_daemon_reload(Manager *m, char **ret_message) {
-        _cleanup_(unit_names_done) UnitNames names = {};
+        _cleanup_(string_set_done) StringSet names = {};
         size_t n = hashmap_size(m->units), k = 0;
         _cleanup_free_ Unit **list = NULL;
         Unit *u;

@@ -24,6 +24,7 @@
 #include "hashmap.h"
 #include "macro.h"
 #include "policy-store.h"
+#include "string-set.h"
 #include "sys/reaper.h"
 
 typedef struct Unit Unit;
@@ -75,8 +76,7 @@ typedef struct Manager {
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
         KmsgReader *kmsg;          /* seccomp kill records; owned */
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
-        char **enabled;            /* the enabled set, as read from STATE_DIR/enabled */
-        Hashmap *enabled_set;      /* the same names, to look up */
+        StringSet enabled;         /* the enabled set, as read from STATE_DIR/enabled */
         uint64_t start_seq;
         sd_event_source *gc_source; /* frees removed units once they are inactive */
         Hashmap *status_dirty;     /* unit name -> Unit whose status file is due (unit.h) */
