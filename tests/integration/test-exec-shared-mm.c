@@ -178,17 +178,22 @@ static void wait_in_gate(ExecProcess *p) {
         assert_int_equal(poll(&x, 1, 5000), 1);
 }
 
+/* A plan that runs ARGV as UID (and its gid, without supplementary groups), stdio on NULL_FD. */
+static void plan_as(ExecPlan *plan, const char **argv, int null_fd, uid_t uid) {
+        exec_plan_init(plan);
+        plan->path = argv[0];
+        plan->argv = argv;
+        plan->envp = empty_env;
+        plan->stdin_fd = plan->stdout_fd = plan->stderr_fd = null_fd;
+        plan->uid = uid;
+        plan->gid = uid;
+        plan->set_groups = true;
+}
+
 /* A launch of user ATTACKER_UID, held in the gate (nobody answers it). */
 static void spawn_victim(ExecPlan *victim, const char **argv, int null_fd, struct sock_fprog *notify,
                          struct sock_fprog *policy, ExecProcess **ret) {
-        exec_plan_init(victim);
-        victim->path = argv[0];
-        victim->argv = argv;
-        victim->envp = empty_env;
-        victim->stdin_fd = victim->stdout_fd = victim->stderr_fd = null_fd;
-        victim->uid = ATTACKER_UID;
-        victim->gid = ATTACKER_UID;
-        victim->set_groups = true;
+        plan_as(victim, argv, null_fd, ATTACKER_UID);
         victim->filter_notify = notify;
         victim->filter_policy = policy;
         victim->drop_cap_sys_ptrace = true;
@@ -223,14 +228,7 @@ static void cross_launch_mem(const char *suid_dumpable) {
                 mem_attacker(p->pid, stop);
 
         /* Other launches with a credential change, while the victim waits. */
-        exec_plan_init(&other);
-        other.path = argv[0];
-        other.argv = argv;
-        other.envp = empty_env;
-        other.stdin_fd = other.stdout_fd = other.stderr_fd = null_fd;
-        other.uid = OTHER_UID;
-        other.gid = OTHER_UID;
-        other.set_groups = true;
+        plan_as(&other, argv, null_fd, OTHER_UID);
         double deadline = now() + CROSS_LAUNCH_SECONDS;
         while (now() < deadline && waitpid(attacker, &st, WNOHANG) == 0) {
                 assert_int_equal(exec_run_and_wait(&other, NULL, NULL, &res), 0);
@@ -420,14 +418,7 @@ static void test_own_window_core(void **state) {
                 /* Best effort: pid_max wraps, and other processes take pids too. */
                 (void) write_file(NS_LAST_PID, last);
 
-                exec_plan_init(&plan);
-                plan.path = argv[0];
-                plan.argv = argv;
-                plan.envp = empty_env;
-                plan.stdin_fd = plan.stdout_fd = plan.stderr_fd = null_fd;
-                plan.uid = ATTACKER_UID;
-                plan.gid = ATTACKER_UID;
-                plan.set_groups = true;
+                plan_as(&plan, argv, null_fd, ATTACKER_UID);
                 plan.working_directory = dir;
                 /* A service that wants core dumps (LimitCORE=infinity). */
                 plan.rlimits[RLIMIT_CORE] = (ExecRlimit) { .set = true, .soft = RLIM_INFINITY,
