@@ -314,7 +314,7 @@ bool unit_is_active_or_transitioning(const Unit *u) {
 
 void unit_log_line(Unit *u, const char *fmt, ...) {
         Manager *m = u->manager;
-        char path[4096], text[2048], line[4096], ts[64];
+        char text[2048], line[4096], ts[64];
         va_list ap;
 
         if (!m || !m->state_dir)
@@ -331,11 +331,10 @@ void unit_log_line(Unit *u, const char *fmt, ...) {
                          (int) u->main_pid, text);
         if (n < 0)
                 return;
-        snprintf(path, sizeof path, "%s/logs", m->state_dir);
-        (void) mkdir(path, 0755);
-        snprintf(path, sizeof path, "%s/logs/%s.log", m->state_dir, u->name);
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-        if (fd < 0 || write(fd, line, MIN((size_t) n, sizeof line - 1)) < 0)
+        _cleanup_close_ int fd = output_log_open(m->state_dir, u->name);
+        if (fd < 0)
+                log_unit_debug_errno(u->name, fd, "Failed to append to unit log, ignoring: %m");
+        else if (write(fd, line, MIN((size_t) n, sizeof line - 1)) < 0)
                 log_unit_debug_errno(u->name, errno, "Failed to append to unit log, ignoring: %m");
 }
 

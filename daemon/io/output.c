@@ -156,18 +156,15 @@ static int output_log_path(const char *state_dir, const char *unit, unsigned ind
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int stream_log_open(OutputStream *s) {
+int output_log_open(const char *state_dir, const char *unit) {
         char path[PATH_MAX];
-        struct stat st;
         int fd, r;
 
-        if (s->log_fd >= 0)
-                return 0;
-        r = output_log_path(s->ctx->state_dir, s->unit, 0, path, sizeof path);
+        r = output_log_path(state_dir, unit, 0, path, sizeof path);
         if (r < 0)
                 return r;
         /* The state directory may be created by the daemon at start-up; make sure logs/ exists. */
-        if (mkdir(s->ctx->state_dir, 0755) < 0 && errno != EEXIST)
+        if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
                 return -errno;
         *strrchr(path, '/') = '\0';
         if (mkdir(path, 0750) < 0 && errno != EEXIST)
@@ -175,8 +172,18 @@ static int stream_log_open(OutputStream *s) {
         path[strlen(path)] = '/';
 
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+        return fd < 0 ? -errno : fd;
+}
+
+static int stream_log_open(OutputStream *s) {
+        struct stat st;
+        int fd, r;
+
+        if (s->log_fd >= 0)
+                return 0;
+        fd = output_log_open(s->ctx->state_dir, s->unit);
         if (fd < 0)
-                return -errno;
+                return fd;
         if (fstat(fd, &st) < 0) {
                 r = -errno;
                 safe_close(fd);

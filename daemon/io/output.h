@@ -159,6 +159,9 @@ int output_log_tail(const char *state_dir, const char *unit, unsigned n, uint64_
  * one. A reader that has the file open (`logs -f`) reads on to its end. Returns the number of
  * files deleted, -EINVAL for a bad unit name, or the first error other than ENOENT. */
 int output_log_remove(const char *state_dir, const char *unit);
+/* Opens STATE_DIR/logs/UNIT.log for appending, creating it (0640) and logs/ (0750) as needed.
+ * Returns the fd or -errno. */
+int output_log_open(const char *state_dir, const char *unit);
 
 /* The timestamp of a log record, "2026-11-22T12:34:56.123456Z" (UTC, microseconds): the one
  * format of every line in a unit's log, the service's and the daemon's own. */

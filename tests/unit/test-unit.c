@@ -164,6 +164,12 @@ static void test_denials(void **state) {
                 assert_true(f->unit->denials->records[i].pid >= 5);
         assert_int_equal(unit_format_denied_syscalls(f->unit, &s), 0);
         assert_string_equal(s, "execve:10,uname:10");
+        /* The denials' log lines created the log directory, with the mode syscaged(8) gives. */
+        char logs[128];
+        struct stat st;
+        snprintf(logs, sizeof logs, "%s/logs", f->dir);
+        assert_int_equal(stat(logs, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0750);
 }
 
 static void test_status_file(void **state) {
