@@ -12,10 +12,6 @@
 #include "core/service-process.h"
 #include "core/unit.h"
 
-static inline bool service_state_is_inactive(ServiceState s) {
-        return s == SERVICE_DEAD || s == SERVICE_FAILED;
-}
-
 /* The process layer: the real one, or what a test put in the Manager. */
 const ServiceProcessOps *service_proc_ops(const Unit *u);
 /* Whether anything of the unit still runs that a stop has to wait for. */

@@ -24,9 +24,9 @@ static bool notify_allowed(const Unit *u, pid_t sender) {
         pid_t main_pid = unit_process_alive(u->main) ? u->main->pid : 0;
         pid_t control_pid = unit_process_alive(u->control) ? u->control->pid : 0;
 
-        /* The cgroup lookup only matters (and only costs) for "all". */
-        return notify_access_allows(a, sender, main_pid, control_pid,
-                                    a == NOTIFY_ALL && unit_owns_pid(u, sender));
+        /* The sender was found as one of U's processes (manager_find_unit_by_pid(): a known
+         * pid, or one in U's cgroup), which is what "all" asks. */
+        return notify_access_allows(a, sender, main_pid, control_pid, true);
 }
 
 static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
@@ -116,10 +116,6 @@ void unit_events_seccomp_kill(Manager *m, pid_t pid, const char *syscall) {
 
 /* ---- state changes, going up ---- */
 
-static bool state_is_inactive(ServiceState s) {
-        return s == SERVICE_DEAD || s == SERVICE_FAILED;
-}
-
 /* On the way up: what units ordered after this one wait for (manager-order.h). */
 static bool state_is_starting(ServiceState s) {
         return s == SERVICE_START_PRE || s == SERVICE_START || s == SERVICE_START_POST;
@@ -128,7 +124,7 @@ static bool state_is_starting(ServiceState s) {
 /* The Manager counts units that are not inactive (manager_unit_activated()); the count is
  * given back by service_check_release() once the processes' output is in the log. */
 static void unit_account(Unit *u, ServiceState old, ServiceState new) {
-        if (state_is_inactive(new))
+        if (service_state_is_inactive(new))
                 return;
         if (!u->holds_activity) {
                 u->holds_activity = true;
@@ -141,13 +137,13 @@ static void unit_stamp(Unit *u, ServiceState old, ServiceState new) {
         u->state_change_timestamp = now_usec(CLOCK_REALTIME);
         if (unit_active_state(u) == UNIT_ACTIVE && u->active_enter_timestamp == 0)
                 u->active_enter_timestamp = u->state_change_timestamp;
-        if (!state_is_inactive(old) && state_is_inactive(new))
+        if (!service_state_is_inactive(old) && service_state_is_inactive(new))
                 u->inactive_enter_timestamp = u->state_change_timestamp;
 }
 
 void unit_notify_state_change(Unit *u, ServiceState old, ServiceState new) {
         Manager *m = u->manager;
-        bool became_inactive = !state_is_inactive(old) && state_is_inactive(new);
+        bool became_inactive = !service_state_is_inactive(old) && service_state_is_inactive(new);
 
         unit_account(u, old, new);
         unit_stamp(u, old, new);

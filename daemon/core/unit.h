@@ -78,6 +78,11 @@ typedef enum ServiceState {
         _SERVICE_STATE_INVALID = -EINVAL,
 } ServiceState;
 
+/* Nothing runs and nothing is on its way (dead or failed). */
+static inline bool service_state_is_inactive(ServiceState s) {
+        return s == SERVICE_DEAD || s == SERVICE_FAILED;
+}
+
 typedef enum ServiceResult {
         SERVICE_SUCCESS,
         SERVICE_FAILURE_RESOURCES,
