@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
-#include "cgroup.h"
-#include "fileio.h"
-#include "log.h"
+#include "sys/cgroup.h"
+#include "sys/fileio.h"
+#include "sys/log.h"
 #include "parse-util.h"
 #include "string-table.h"
 

@@ -26,7 +26,15 @@ while IFS= read -r f; do
         while IFS=: read -r line inc; do
                 n=$((n + 1))
                 target=$(sed -n 's/^#include "\([a-z]*\)\/.*/\1/p' <<<"$inc")
-                [ -n "$target" ] || continue # a lib/ or system header
+                if [ -z "$target" ]; then
+                        # A lib/ header; a daemon header without its layer would hide the layering.
+                        name=$(sed -n 's/^#include "\(.*\)"/\1/p' <<<"$inc")
+                        if compgen -G "*/$name" >/dev/null; then
+                                echo "daemon/$f:$line: includes $name without its layer folder"
+                                bad=1
+                        fi
+                        continue
+                fi
                 case " ${allowed[$layer]} " in
                 *" $target "*) ;;
                 *) echo "daemon/$f:$line: $layer/ includes from $target/: $inc"; bad=1 ;;
