@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 
 #include "sys/cgroup.h"
-#include "sys/fileio.h"
 #include "sys/kmsg.h"
 #include "sys/log.h"
 #include "core/manager-order.h"
@@ -522,23 +521,16 @@ int manager_reset_failed(Manager *m, const char *name, char **ret_message) {
 }
 
 /* The active unit whose cgroup holds PID: the pid's cgroup is read once, and the unit is the
- * one named by the last component of that path (BASE/UNIT), if that is its cgroup. */
+ * one named by its last component (BASE/UNIT), if that is exactly the unit's cgroup. */
 static Unit *find_unit_by_cgroup(Manager *m, pid_t pid) {
-        _cleanup_free_ char *text = NULL, *rel = NULL;
-        char path[64];
+        _cleanup_free_ char *path = NULL;
 
-        if (!m->cgroup || !m->cgroup->available)
+        if (cgroup_pid_path(m->cgroup, pid, &path) < 0)
                 return NULL;
-        snprintf(path, sizeof path, "/proc/%d/cgroup", (int) pid);
-        if (read_virtual_file_at(AT_FDCWD, path, 64 * 1024, &text) < 0 ||
-            cgroup_parse_proc_cgroup(text, &rel) < 0)
+        Unit *u = manager_get_unit(m, strrchr(path, '/') + 1);
+        if (!u || !u->cgroup_path || !unit_is_active_or_transitioning(u) || !streq(u->cgroup_path, path))
                 return NULL;
-        const char *name = strrchr(rel, '/');
-        Unit *u = name ? manager_get_unit(m, name + 1) : NULL;
-        if (!u || !u->cgroup_path || !unit_is_active_or_transitioning(u))
-                return NULL;
-        size_t lp = strlen(u->cgroup_path), lr = strlen(rel);
-        return lp >= lr && streq(u->cgroup_path + lp - lr, rel) ? u : NULL;
+        return u;
 }
 
 Unit *manager_find_unit_by_pid(Manager *m, pid_t pid) {

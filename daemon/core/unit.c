@@ -591,22 +591,11 @@ void unit_drop_process(Unit *u, UnitProcess *p) {
         unit_process_free(p);
 }
 
-static bool pid_in_cgroup(const char *cgroup_path, pid_t pid) {
-        char path[64], line[4096];
-        snprintf(path, sizeof path, "/proc/%d/cgroup", (int) pid);
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return false;
-        while (fgets(line, sizeof line, f)) {
-                /* cgroup2 lines read "0::/path". */
-                if (!strneq(line, "0::", 3))
-                        continue;
-                line[strcspn(line, "\n")] = '\0';
-                const char *rel = line + 3;
-                const char *tail = cgroup_path + strlen(cgroup_path) - strlen(rel);
-                return strlen(cgroup_path) >= strlen(rel) && streq(tail, rel) && !streq(rel, "/");
-        }
-        return false;
+static bool pid_in_cgroup(const Unit *u, pid_t pid) {
+        _cleanup_free_ char *path = NULL;
+
+        return u->cgroup_path && cgroup_pid_path(u->manager->cgroup, pid, &path) >= 0 &&
+               streq(path, u->cgroup_path);
 }
 
 void unit_remember_pid(Unit *u, pid_t pid) {
@@ -622,5 +611,5 @@ bool unit_owns_pid(const Unit *u, pid_t pid) {
                         return true;
         if (u->main_pid == pid && pid > 0)
                 return true;
-        return u->cgroup_path && pid_in_cgroup(u->cgroup_path, pid);
+        return pid_in_cgroup(u, pid);
 }

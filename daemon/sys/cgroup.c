@@ -143,6 +143,27 @@ int cgroup_parse_proc_cgroup(const char *text, char **ret_path) {
         return -ENOENT;
 }
 
+int cgroup_pid_path(const CgroupContext *c, pid_t pid, char **ret) {
+        _cleanup_free_ char *text = NULL, *rel = NULL;
+        char path[64];
+        int r;
+
+        if (!c || !c->available || !c->mount_path)
+                return -ENOENT;
+        snprintf(path, sizeof path, "/proc/%d/cgroup", (int) pid);
+        r = read_virtual_file_at(AT_FDCWD, path, 64 * 1024, &text);
+        if (r < 0)
+                return r == -ENOENT ? -ESRCH : r;
+        r = cgroup_parse_proc_cgroup(text, &rel);
+        if (r < 0)
+                return r;
+        char *abs;
+        if (asprintf(&abs, "%s%s", c->mount_path, rel) < 0)
+                return -ENOMEM;
+        *ret = abs;
+        return 0;
+}
+
 int cgroup_plan_layout(const char *own, const char *instance, char **ret_base, bool *ret_move_self) {
         _cleanup_free_ char *o = NULL;
         char *base, *slash;

@@ -105,6 +105,9 @@ int cgroup_context_new_process_group(CgroupContext **ret);
 int cgroup_parse_mountinfo(const char *text, char **ret_mount);
 /* Returns the path of the "0::PATH" line of /proc/PID/cgroup. -ENOENT when absent. */
 int cgroup_parse_proc_cgroup(const char *text, char **ret_path);
+/* The absolute path of PID's cgroup2 directory (the mount point and /proc/PID/cgroup's
+ * "0::" path). -ENOENT without cgroups or without that line, -ESRCH when PID is gone. */
+int cgroup_pid_path(const CgroupContext *c, pid_t pid, char **ret);
 /* Computes BASE (relative to the mount, starting with "/") from OWN, see above, and whether
  * the daemon must still move into BASE/supervisor. */
 int cgroup_plan_layout(const char *own, const char *instance, char **ret_base, bool *ret_move_self);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sys/cgroup.h"
@@ -226,6 +228,47 @@ static bool pid_gone(pid_t pid) {
 
 /* Without cgroups, a service is its process group: stop signals the group, and waits until
  * none of it is left. Forking without PIDFile= cannot guess the main pid there. */
+/* A pid belongs to a unit by its cgroup only when that is exactly the unit's cgroup: a
+ * process in another cgroup whose last component carries the unit's name (here one at the
+ * hierarchy's root) is not the unit's. */
+static void test_pid_by_cgroup(void **state) {
+        _cleanup_free_ char *msg = NULL, *decoy = NULL, *procs = NULL;
+        char pidtext[32];
+
+        if (!m->cgroup->available) {
+                print_message("skipping: no cgroup v2 here\n");
+                return;
+        }
+        assert_int_equal(manager_start_unit(m, "mu-sleep.service", &msg), 0);
+        Unit *u = run_until_state("mu-sleep.service", SERVICE_RUNNING);
+        assert_ptr_equal(manager_find_unit_by_pid(m, u->main_pid), u);
+
+        pid_t child = fork();
+        assert_true(child >= 0);
+        if (child == 0) {
+                pause();
+                _exit(0);
+        }
+        /* Not a process of the unit's: no unit, wherever it is found by name. */
+        assert_null(manager_find_unit_by_pid(m, child));
+        assert_true(asprintf(&decoy, "%s/mu-sleep.service", m->cgroup->mount_path) > 0);
+        assert_true(mkdir(decoy, 0755) == 0 || errno == EEXIST);
+        assert_true(asprintf(&procs, "%s/cgroup.procs", decoy) > 0);
+        snprintf(pidtext, sizeof pidtext, "%d", (int) child);
+        int fd = open(procs, O_WRONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, pidtext, strlen(pidtext)), (ssize_t) strlen(pidtext));
+        close(fd);
+        assert_null(manager_find_unit_by_pid(m, child));
+        assert_false(unit_owns_pid(u, child));
+
+        assert_int_equal(kill(child, SIGKILL), 0);
+        assert_int_equal(waitpid(child, NULL, 0), child);
+        assert_int_equal(rmdir(decoy), 0);
+        assert_int_equal(manager_stop_unit(m, "mu-sleep.service", &msg), 0);
+        run_until_state("mu-sleep.service", SERVICE_DEAD);
+}
+
 /* A transient unit built from TEXT, loaded and added (not started). */
 static Unit *transient(const char *name, const char *text) {
         UnitFile *file = NULL;
@@ -321,6 +364,7 @@ int main(void) {
                 cmocka_unit_test(test_template_instance),
                 cmocka_unit_test(test_enable_disable),
                 cmocka_unit_test(test_recent_filters),
+                cmocka_unit_test(test_pid_by_cgroup),
                 cmocka_unit_test(test_process_group_mode),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
