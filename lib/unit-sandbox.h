@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The namespace, filesystem and identity sandbox a unit declares (systemd.exec(5), the
+ * "Sandboxing" and "Credentials" sections), as typed data. The seccomp-backed parts of the same
+ * directives (ProtectKernelModules='s syscall rules, PrivateDevices='s @raw-io, ...) stay in
+ * the policy module; this is only what needs namespaces, mounts or an identity.
+ *
+ * A UnitSandbox is part of the UnitConfig and as immutable. It says what the unit asked for;
+ * lib/mount-plan turns it into the ordered list of mount operations the child runs, and the
+ * daemon decides (at load) whether this host can enforce it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Named limits (STYLE.md #10). */
+#define UNIT_SANDBOX_PATHS_MAX 256u /* entries of any one path list */
+
+typedef enum ProtectSystem {
+        PROTECT_SYSTEM_NO,
+        PROTECT_SYSTEM_YES,    /* /usr, /boot, /efi read-only */
+        PROTECT_SYSTEM_FULL,   /* ... and /etc */
+        PROTECT_SYSTEM_STRICT, /* all of / but /dev, /proc, /sys */
+        _PROTECT_SYSTEM_MAX,
+} ProtectSystem;
+
+typedef enum ProtectHome {
+        PROTECT_HOME_NO,
+        PROTECT_HOME_YES,       /* /home, /root, /run/user inaccessible */
+        PROTECT_HOME_READ_ONLY,
+        PROTECT_HOME_TMPFS,     /* an empty read-only tmpfs on each */
+        _PROTECT_HOME_MAX,
+} ProtectHome;
+
+typedef enum ProtectProc {
+        PROTECT_PROC_DEFAULT,
+        PROTECT_PROC_NOACCESS,   /* hidepid=noaccess */
+        PROTECT_PROC_INVISIBLE,  /* hidepid=invisible */
+        PROTECT_PROC_PTRACEABLE, /* hidepid=ptraceable */
+        _PROTECT_PROC_MAX,
+} ProtectProc;
+
+typedef enum ProcSubset {
+        PROC_SUBSET_ALL,
+        PROC_SUBSET_PID, /* subset=pid */
+        _PROC_SUBSET_MAX,
+} ProcSubset;
+
+/* One entry of ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=, ExecPaths=,
+ * NoExecPaths=. "-" makes a missing path no error; "+" makes it relative to RootDirectory=. */
+typedef struct SandboxPath {
+        char *path;         /* absolute, normalised (no "//", no trailing "/", no "." or "..") */
+        bool ignore_missing; /* "-" */
+        bool root_relative;  /* "+" */
+} SandboxPath;
+
+/* One entry of BindPaths=/BindReadOnlyPaths=: "[-]SOURCE[:DEST[:OPTIONS]]". */
+typedef struct SandboxBind {
+        char *source;        /* absolute, normalised */
+        char *destination;   /* absolute, normalised; equal to source when not given */
+        bool ignore_missing; /* "-" on the source */
+        bool read_only;      /* BindReadOnlyPaths=, or nothing else */
+        bool recursive;      /* default true; ":norbind" clears it */
+} SandboxBind;
+
+/* One entry of TemporaryFileSystem=: "PATH[:OPTIONS]". */
+typedef struct SandboxTmpfs {
+        char *path;
+        char *options; /* mount options as written ("ro,mode=0755"), or NULL */
+} SandboxTmpfs;
+
+typedef struct SandboxPathList {
+        SandboxPath *items;
+        size_t n;
+} SandboxPathList;
+
+typedef struct UnitSandbox {
+        ProtectSystem protect_system;
+        ProtectHome protect_home;
+        ProtectProc protect_proc;
+        ProcSubset proc_subset;
+        bool private_tmp;
+        bool private_devices;
+        bool private_network;
+        bool private_ipc;
+        bool private_users;
+        bool private_mounts;
+        bool private_mounts_set;   /* explicitly assigned (else implied by the others) */
+        bool protect_hostname;
+        bool protect_kernel_tunables;
+        bool protect_kernel_modules;
+        bool protect_kernel_logs;
+        bool protect_control_groups;
+        bool mount_api_vfs;
+        bool mount_api_vfs_set;
+        bool dynamic_user;
+        bool remove_ipc;
+        char *root_directory;      /* absolute, or NULL */
+
+        SandboxPathList read_write_paths, read_only_paths, inaccessible_paths;
+        SandboxPathList exec_paths, no_exec_paths;
+        SandboxBind *binds;
+        size_t n_binds;
+        SandboxTmpfs *tmpfs;
+        size_t n_tmpfs;
+
+        /* [X-Syscage] ProtectSupervisor=: hide the daemon's own directories and control
+         * socket from the service. Default: on when the exec gate is on. */
+        int protect_supervisor;    /* -1: default, 0: no, 1: yes */
+        /* [X-Syscage] ControlAccess=: what a process of this unit may do over the control
+         * socket. Default read-only. */
+        bool control_access_full;
+} UnitSandbox;
+
+/* Whether the sandbox needs a mount namespace at all (any filesystem directive, PrivateTmp=,
+ * PrivateDevices=, the Protect*= with a mount part, RootDirectory=, DynamicUser= ...). */
+bool unit_sandbox_needs_mount_ns(const UnitSandbox *s);
+
+/* Releases everything S owns and resets it to the defaults. */
+void unit_sandbox_done(UnitSandbox *s);
+void unit_sandbox_init(UnitSandbox *s);
+
+const char *protect_system_to_string(ProtectSystem p);
+int protect_system_from_string(const char *s);
+const char *protect_home_to_string(ProtectHome p);
+int protect_home_from_string(const char *s);
+const char *protect_proc_to_string(ProtectProc p);
+int protect_proc_from_string(const char *s);
+const char *proc_subset_to_string(ProcSubset p);
+int proc_subset_from_string(const char *s);
