@@ -5,10 +5,13 @@
  */
 #include <ctype.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "exec/filter-cache.h"
 #include "core/manager-units.h"
@@ -17,6 +20,7 @@
 #include "message.h"
 #include "parse-util.h"
 #include "strv.h"
+#include "sys/fileio.h"
 
 ServiceExec *service_exec_free(ServiceExec *e) {
         if (!e)
@@ -450,6 +454,37 @@ static int prepare_working_directory(Unit *u, ServiceExec *e) {
         return 0;
 }
 
+bool service_exec_clamp_rlimit(int resource, rlim_t current_hard, bool may_raise, rlim_t nr_open,
+                               ExecRlimit *l) {
+        if (l->hard <= current_hard ||
+            (may_raise && !(resource == RLIMIT_NOFILE && l->hard > nr_open)))
+                return false;
+        l->hard = current_hard;
+        l->soft = MIN(l->soft, current_hard);
+        return true;
+}
+
+/* CAP_SYS_RESOURCE in the daemon's effective set: the child applies limits with the daemon's
+ * capabilities, before its credentials change. */
+static bool may_raise_rlimits(void) {
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
+
+        if (syscall(SYS_capget, &h, d) < 0)
+                return false;
+        return d[CAP_TO_INDEX(CAP_SYS_RESOURCE)].effective & CAP_TO_MASK(CAP_SYS_RESOURCE);
+}
+
+static rlim_t nr_open(void) {
+        _cleanup_free_ char *text = NULL;
+        unsigned long long v;
+
+        if (read_virtual_file_at(AT_FDCWD, "/proc/sys/fs/nr_open", 64, &text) < 0 ||
+            sscanf(text, "%llu", &v) != 1)
+                return 0; /* unknown: treat every raise as refused */
+        return (rlim_t) v;
+}
+
 static void prepare_process_attributes(Unit *u, ExecPlan *p) {
         const UnitConfig *c = u->config;
         p->uid = u->creds.uid;
@@ -460,14 +495,21 @@ static void prepare_process_attributes(Unit *u, ExecPlan *p) {
         p->umask = c->umask;
         p->set_nice = c->nice_set;
         p->nice = c->nice;
+        bool may_raise = may_raise_rlimits();
+        struct rlimit rl;
         for (int i = 0; i < RLIM_NLIMITS && i < EXEC_RLIMIT_MAX; i++)
-                if (c->rlimit_set[i])
+                if (c->rlimit_set[i]) {
                         p->rlimits[i] = (ExecRlimit) { .set = true, .soft = c->rlimit[i].rlim_cur,
                                                        .hard = c->rlimit[i].rlim_max };
+                        if (getrlimit(i, &rl) >= 0)
+                                (void) service_exec_clamp_rlimit(
+                                        i, rl.rlim_max, may_raise,
+                                        i == RLIMIT_NOFILE ? nr_open() : RLIM_INFINITY,
+                                        &p->rlimits[i]);
+                }
         /* The daemon raises its own soft fd limit (it holds fds for every client and
          * service); services start with the customary 1024, as under systemd, unless
          * LimitNOFILE= says otherwise: select() cannot handle fds above 1023. */
-        struct rlimit rl;
         if (!c->rlimit_set[RLIMIT_NOFILE] && getrlimit(RLIMIT_NOFILE, &rl) >= 0 &&
             rl.rlim_cur > SERVICE_NOFILE_SOFT_DEFAULT)
                 p->rlimits[RLIMIT_NOFILE] = (ExecRlimit) { .set = true,

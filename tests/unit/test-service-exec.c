@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The pure parts of building a launch: $VAR expansion of argv per systemd's rules,
- * EnvironmentFile= parsing, and the executable lookup in the fixed search path.
+ * EnvironmentFile= parsing, the executable lookup in the fixed search path, and Limit*=
+ * values lowered to what the kernel lets the service have.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -92,11 +94,45 @@ static void test_find_executable(void **state) {
         assert_null(p);
 }
 
+static void clamp_case(int resource, rlim_t soft, rlim_t hard, rlim_t current_hard, bool may_raise,
+                       rlim_t nr_open, bool want_changed, rlim_t want_soft, rlim_t want_hard) {
+        ExecRlimit l = { .set = true, .soft = soft, .hard = hard };
+        assert_int_equal(service_exec_clamp_rlimit(resource, current_hard, may_raise, nr_open, &l),
+                         want_changed);
+        assert_true(l.set);
+        assert_int_equal(l.soft, want_soft);
+        assert_int_equal(l.hard, want_hard);
+}
+
+static void test_clamp_rlimit(void **state) {
+        /* redis-server.service: LimitNOFILE=65535 under a hard limit of 20000 without
+         * CAP_SYS_RESOURCE: both limits become 20000, as systemd's closest setrlimit gives. */
+        clamp_case(RLIMIT_NOFILE, 65535, 65535, 20000, false, 1048576, true, 20000, 20000);
+        /* With CAP_SYS_RESOURCE the hard limit may rise up to fs.nr_open ... */
+        clamp_case(RLIMIT_NOFILE, 65535, 65535, 20000, true, 1048576, false, 65535, 65535);
+        /* ... and no further (infinity included). */
+        clamp_case(RLIMIT_NOFILE, 4096, 2000000, 20000, true, 1048576, true, 4096, 20000);
+        clamp_case(RLIMIT_NOFILE, RLIM_INFINITY, RLIM_INFINITY, 20000, true, 1048576, true,
+                   20000, 20000);
+        /* Only a raise is refused: lowering, or staying at, the hard limit passes untouched. */
+        clamp_case(RLIMIT_NOFILE, 512, 1024, 20000, false, 1048576, false, 512, 1024);
+        clamp_case(RLIMIT_NOFILE, 100, 20000, 20000, false, 1048576, false, 100, 20000);
+        /* A soft limit below the permitted hard one is kept. */
+        clamp_case(RLIMIT_CORE, 1000, RLIM_INFINITY, 5000, false, 0, true, 1000, 5000);
+        /* fs.nr_open bounds RLIMIT_NOFILE only. */
+        clamp_case(RLIMIT_CORE, RLIM_INFINITY, RLIM_INFINITY, 0, true, 0, false, RLIM_INFINITY,
+                   RLIM_INFINITY);
+        /* A hard limit that is already unlimited is never in the way. */
+        clamp_case(RLIMIT_MEMLOCK, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, false, 0, false,
+                   RLIM_INFINITY, RLIM_INFINITY);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_expand),
                 cmocka_unit_test(test_env_file),
                 cmocka_unit_test(test_find_executable),
+                cmocka_unit_test(test_clamp_rlimit),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
