@@ -1,12 +1,16 @@
 # Sourced by contrib/quickstart and contrib/run-tests: installs what is missing with apt-get.
 # Build dependencies are Debian 12 package names; nothing is downloaded from elsewhere.
 SYSCAGE_BUILD_DEPS="meson ninja-build gcc pkg-config libseccomp-dev libinih-dev libsystemd-dev"
-SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd"
+# Stock services that tests/integration/test-debian-units.py runs from their vendor unit files.
+# Installing them must not start them (see syscage_install_deps).
+SYSCAGE_SERVICE_DEPS="memcached redis-server nginx openssh-server"
+SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd $SYSCAGE_SERVICE_DEPS"
 # systemd: busctl, systemd-analyze and systemd-notify, which tests compare against or drive
 # (it does not need to run as init).
 
 syscage_install_deps() {
-        local missing=() p
+        local missing=() p r own_policy=
+        local policy=/usr/sbin/policy-rc.d
         for p in "$@"; do
                 dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
         done
@@ -17,5 +21,48 @@ syscage_install_deps() {
         fi
         echo "installing: ${missing[*]}"
         apt-get update -qq || return 1
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
+        # A service package starts its daemon from its maintainer scripts; invoke-rc.d and
+        # deb-systemd-invoke ask policy-rc.d first, and exit status 101 says no. One that is
+        # already there (container images have one) stays as it is.
+        if [ ! -e "$policy" ]; then
+                printf '#!/bin/sh\n# Installed by syscage contrib/deps.sh for one apt-get run.\nexit 101\n' \
+                        >"$policy" && chmod 755 "$policy" && own_policy=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        r=$?
+        [ -n "$own_policy" ] && rm -f "$policy"
+        syscage_stop_package_services "${missing[@]}"
+        return $r
+}
+
+# Makes sure the packages just installed left nothing running: their systemd units are
+# stopped and disabled (when systemd is init), and any process of ours (this mount namespace)
+# still running one of their programs gets SIGTERM. They were not installed before, so such
+# a process was started by the installation.
+syscage_stop_package_services() {
+        local files units programs exe pid self_ns
+        files=$(dpkg-query -L "$@" 2>/dev/null) || return 0
+        # What a process's /proc/PID/exe names: the program with its links resolved
+        # (redis-server is a link to redis-check-rdb).
+        programs=$(printf '%s\n' "$files" | grep -E '/s?bin/[^/]+$' | xargs -r readlink -f | sort -u)
+        units=$(printf '%s\n' "$files" | grep -E '^(/usr)?/lib/systemd/system/[^/]+\.(service|socket)$' |
+                sed 's|.*/||' | sort -u)
+        if [ -n "$units" ] && [ -d /run/systemd/system ]; then
+                # shellcheck disable=SC2086 # one unit name per word
+                systemctl stop $units >/dev/null 2>&1
+                # shellcheck disable=SC2086
+                systemctl disable --quiet $units >/dev/null 2>&1
+        fi
+        self_ns=$(readlink /proc/self/ns/mnt)
+        for pid in /proc/[0-9]*; do
+                pid=${pid#/proc/}
+                [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$self_ns" ] || continue
+                exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+                case "$exe" in */bin/*|*/sbin/*) ;; *) continue ;; esac
+                if printf '%s\n' "$programs" | grep -qxF "$exe"; then
+                        echo "stopping $exe (pid $pid), started by its package's installation"
+                        kill "$pid" 2>/dev/null
+                fi
+        done
+        return 0
 }

@@ -1,0 +1,800 @@
+#!/usr/bin/env python3
+"""Stock Debian services, run unchanged under a real syscaged with their declared sandbox.
+
+For each of memcached, redis-server, nginx and ssh (their unit files as the packages install
+them in /lib/systemd/system): the unit file is copied byte for byte into the units directory
+of a syscaged started in a temporary directory, started with syscagectl, and used as a client
+would use it (memcached "stats", redis PING, an HTTP GET, the SSH banner). Then, from the
+service's own view (/proc/MAINPID and a probe process that joins the service's mount
+namespace with setns(2) and takes its uid), every sandbox directive the unit declares is
+checked: the mount it implies in /proc/MAINPID/mountinfo, the Seccomp, NoNewPrivs and CapBnd
+lines of /proc/MAINPID/status, a write the unit forbids failing (and one it allows working).
+Finally the unit is stopped: its processes must be gone and the host's mount table unchanged.
+
+The evidence (mountinfo and status lines, the failing writes) is printed. A directive that
+syscaged itself reports as not enforced (`syscagectl verify`) is printed as such and not
+checked: the daemon must never claim more than it does, so every other directive must hold.
+
+Usage: test-debian-units.py SYSCAGED SYSCAGECTL [UNIT...]
+Exit status: 0 pass, 1 fail, 77 all skipped (not root, or none of the packages installed).
+"""
+import ctypes
+import errno
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+SKIP = 77
+VENDOR_DIR = '/lib/systemd/system'
+SYSCAGED = SYSCAGECTL = None
+CLONE_NEWNS = 0x00020000
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 30.0
+
+# Linux capability numbers (capability.h), for CapabilityBoundingSet=.
+CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID',
+        'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE',
+        'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW',
+        'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT',
+        'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE',
+        'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE',
+        'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE',
+        'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ',
+        'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE']
+
+# systemd.exec(5): capabilities a directive takes out of the bounding set.
+IMPLIED_CAP_DROPS = {
+    'PrivateDevices': ['CAP_MKNOD', 'CAP_SYS_RAWIO'],
+    'ProtectKernelModules': ['CAP_SYS_MODULE'],
+    'ProtectKernelLogs': ['CAP_SYSLOG'],
+    'ProtectClock': ['CAP_SYS_TIME', 'CAP_WAKE_ALARM'],
+}
+
+# Directives backed by a seccomp filter (any of them on: "Seccomp: 2").
+SECCOMP_DIRECTIVES = ['SystemCallFilter', 'SystemCallArchitectures', 'RestrictAddressFamilies',
+                      'RestrictNamespaces', 'LockPersonality', 'MemoryDenyWriteExecute',
+                      'RestrictRealtime', 'RestrictSUIDSGID', 'ProtectClock',
+                      'ProtectKernelModules', 'ProtectKernelLogs', 'ProtectKernelTunables',
+                      'ProtectHostname', 'PrivateDevices']
+
+# The API devices systemd puts in a PrivateDevices= /dev (systemd.exec(5)); nothing else may
+# be a device node there.
+PRIVATE_DEV_NODES = {'null', 'zero', 'full', 'random', 'urandom', 'tty', 'ptmx'}
+
+
+# Directives with a mount part: any of them on needs a mount namespace of the service's own.
+MOUNT_DIRECTIVES = ['PrivateTmp', 'PrivateDevices', 'ProtectSystem', 'ProtectHome',
+                    'ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs',
+                    'ProtectControlGroups', 'ProtectProc', 'ProcSubset', 'PrivateMounts',
+                    'ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths',
+                    'NoExecPaths', 'TemporaryFileSystem', 'BindPaths', 'BindReadOnlyPaths',
+                    'RootDirectory', 'DynamicUser']
+
+
+def is_true(v):
+    return v.strip().lower() in ('1', 'yes', 'true', 'on')
+
+
+def active(declared, key):
+    """Whether KEY is set to something that does anything: not absent, empty, a false
+    boolean, or the default of an enum (ProtectProc=default, ProcSubset=all)."""
+    v = declared.get(key)
+    if not v:
+        return False
+    return v[-1].strip().lower() not in ('', '0', 'no', 'false', 'off', 'default', 'all')
+
+
+def parse_unit(path):
+    """KEY -> [values] over all sections, in order; an empty assignment resets the list."""
+    keys = {}
+    with open(path) as f:
+        text = f.read().replace('\\\n', ' ')
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line[0] in '#;[' or '=' not in line:
+            continue
+        k, v = (s.strip() for s in line.split('=', 1))
+        if v == '' and k != 'CapabilityBoundingSet':
+            keys[k] = []
+        else:
+            keys.setdefault(k, []).append(v)
+    return keys
+
+
+def cap_mask(values):
+    """CapabilityBoundingSet= lines to a mask (systemd: lines OR together, "~" inverts, an
+    empty assignment is the empty set)."""
+    mask, seen = 0, False
+    for v in values:
+        if v == '':
+            mask, seen = 0, True
+            continue
+        invert = v.startswith('~')
+        m = 0
+        for name in v.lstrip('~').split():
+            m |= 1 << CAPS.index(name.upper())
+        all_caps = (1 << len(CAPS)) - 1
+        mask = (mask | (all_caps & ~m)) if invert else (mask | m)
+        seen = True
+    return mask if seen else None
+
+
+def read_status(pid):
+    with open('/proc/%d/status' % pid) as f:
+        return {l.split(':', 1)[0]: l.split(':', 1)[1].strip() for l in f if ':' in l}
+
+
+def status_lines(pid, keys):
+    with open('/proc/%d/status' % pid) as f:
+        return [l.rstrip('\n') for l in f if l.split(':', 1)[0] in keys]
+
+
+class Mount:
+    def __init__(self, line):
+        self.line = line.rstrip('\n')
+        pre, _, post = self.line.partition(' - ')
+        f = pre.split()
+        self.id, self.parent, self.root = f[0], f[1], f[3]
+        self.point = f[4].replace('\\040', ' ')
+        self.opts = set(f[5].split(','))
+        p = post.split()
+        self.fstype, self.source = p[0], p[1]
+        self.super_opts = set(p[2].split(',')) if len(p) > 2 else set()
+
+    def key(self):
+        return (self.point, self.fstype, self.source, self.root)
+
+
+def mountinfo(pid='self'):
+    with open('/proc/%s/mountinfo' % pid) as f:
+        return [Mount(l) for l in f]
+
+
+def covering(mounts, path):
+    """The mount that PATH is on: the last one (top of the stack) at the longest mount point
+    that is a prefix of PATH."""
+    best = None
+    for m in mounts:
+        p = m.point
+        if path == p or p == '/' or path.startswith(p.rstrip('/') + '/'):
+            if best is None or len(p) >= len(best.point):
+                best = m
+    return best
+
+
+def port_busy(port):
+    for fam, addr in ((socket.AF_INET, '127.0.0.1'), (socket.AF_INET6, '::1')):
+        try:
+            with socket.socket(fam, socket.SOCK_STREAM) as s:
+                s.settimeout(1.0)
+                if s.connect_ex((addr, port)) == 0:
+                    return True
+        except OSError:
+            pass
+    return False
+
+
+def talk(port, send, until, timeout=2.0):
+    """Connects to 127.0.0.1:PORT, sends SEND (if any), reads until UNTIL is in the reply."""
+    with socket.create_connection(('127.0.0.1', port), timeout=timeout) as s:
+        if send:
+            s.sendall(send)
+        data = b''
+        end = time.monotonic() + timeout
+        while until not in data and time.monotonic() < end:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode(errors='replace')
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def inside(pid, ops, uid=None, gid=None):
+    """Runs OPS in a child that joined PID's mount namespace (and, with UID, took that uid
+    and GID with no supplementary groups): each op gives "ok" or the errno's name.
+    ops: ('create', path) creates and removes a file; ('mkdir', path) makes and removes a
+    directory; ('exists', path); ('listdir', path); ('rewrite', path) writes back what it
+    reads; ('exec', argv) execve()s and waits."""
+    r, w = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.close(r)
+            res = []
+            fd = os.open('/proc/%d/ns/mnt' % pid, os.O_RDONLY | os.O_CLOEXEC)
+            if _libc.setns(fd, CLONE_NEWNS) != 0:
+                raise OSError(ctypes.get_errno(), 'setns')
+            os.close(fd)
+            os.chdir('/')
+            if uid is not None:
+                os.setgroups([])
+                os.setgid(gid)
+                os.setuid(uid)
+            for op, arg in ops:
+                try:
+                    if op == 'create':
+                        os.close(os.open(arg, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                        os.unlink(arg)
+                    elif op == 'mkdir':
+                        os.mkdir(arg)
+                        os.rmdir(arg)
+                    elif op == 'exists':
+                        os.stat(arg)
+                    elif op == 'listdir':
+                        os.listdir(arg)
+                    elif op == 'rewrite':
+                        with open(arg) as f:
+                            v = f.read()
+                        with open(arg, 'w') as f:
+                            f.write(v)
+                    elif op == 'exec':
+                        er, ew = os.pipe()
+                        g = os.fork()
+                        if g == 0:
+                            os.close(er)
+                            nul = os.open('/dev/null', os.O_RDWR)
+                            os.dup2(nul, 1)
+                            os.dup2(nul, 2)
+                            try:
+                                os.execv(arg[0], arg)
+                            except OSError as e:
+                                os.write(ew, str(e.errno).encode())
+                            os._exit(127)
+                        os.close(ew)
+                        e = os.read(er, 16)
+                        os.close(er)
+                        _, st = os.waitpid(g, 0)
+                        if e:
+                            raise OSError(int(e), os.strerror(int(e)))
+                        if os.waitstatus_to_exitcode(st) != 0:
+                            raise OSError(errno.EIO, 'exit %d' % os.waitstatus_to_exitcode(st))
+                    res.append('ok')
+                except OSError as e:
+                    res.append(errno.errorcode.get(e.errno, str(e.errno)))
+            os.write(w, json.dumps(res).encode())
+            os._exit(0)
+        except BaseException as e:  # never return into the test runner from the fork
+            os.write(w, json.dumps({'error': repr(e)}).encode())
+            os._exit(1)
+    os.close(w)
+    data = b''
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    os.waitpid(child, 0)
+    res = json.loads(data.decode() or '{"error": "no answer"}')
+    if isinstance(res, dict):
+        raise AssertionError('probe in the mount namespace of %d failed: %s' % (pid, res['error']))
+    return res
+
+
+def daemon_help():
+    try:
+        return subprocess.run([SYSCAGED, '--help'], capture_output=True, text=True,
+                              timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ''
+
+
+class Daemon:
+    """A syscaged in a temporary directory; units copied in unchanged."""
+
+    def __init__(self, unit_name, directories_root):
+        self.unit = unit_name
+        self.dir = tempfile.mkdtemp(prefix='syscage-debian-')
+        os.chmod(self.dir, 0o755)
+        self.units_dir = os.path.join(self.dir, 'units')
+        self.state_dir = os.path.join(self.dir, 'state')
+        self.runtime_dir = os.path.join(self.dir, 'run')
+        for d in (self.units_dir, self.state_dir, self.runtime_dir):
+            os.makedirs(d)
+        if directories_root is None:
+            directories_root = os.path.join(self.dir, 'root')
+            os.makedirs(directories_root)
+        self.directories_root = directories_root
+        self.socket = os.path.join(self.runtime_dir, 'control.sock')
+        self.log_path = os.path.join(self.dir, 'daemon.log')
+        self.proc = None
+
+    def install(self, vendor_path):
+        dest = os.path.join(self.units_dir, os.path.basename(vendor_path))
+        shutil.copyfile(vendor_path, dest)
+        return dest
+
+    def start(self):
+        args = [SYSCAGED, '--units-dir', self.units_dir, '--state-dir', self.state_dir,
+                '--runtime-dir', self.runtime_dir, '--log-level', 'debug']
+        if '--directories-root' in daemon_help():
+            args += ['--directories-root', self.directories_root]
+        log = open(self.log_path, 'w')
+        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        log.close()
+        end = time.monotonic() + 15
+        while not os.path.exists(self.socket):
+            if self.proc.poll() is not None or time.monotonic() > end:
+                raise AssertionError('syscaged did not come up:\n' + self.daemon_log())
+            time.sleep(0.02)
+
+    def ctl(self, *args, timeout=60):
+        env = dict(os.environ, SYSCAGE_SOCKET=self.socket)
+        return subprocess.run([SYSCAGECTL, *args], env=env, capture_output=True, text=True,
+                              timeout=timeout)
+
+    def status(self):
+        try:
+            with open(os.path.join(self.runtime_dir, 'units', self.unit + '.status')) as f:
+                return dict(l.rstrip('\n').split('=', 1) for l in f if '=' in l)
+        except FileNotFoundError:
+            return {}
+
+    def unit_log(self):
+        try:
+            with open(os.path.join(self.state_dir, 'logs', self.unit + '.log'),
+                      errors='replace') as f:
+                return f.read()
+        except FileNotFoundError:
+            return ''
+
+    def daemon_log(self):
+        try:
+            with open(self.log_path, errors='replace') as f:
+                return f.read()
+        except FileNotFoundError:
+            return ''
+
+    def diagnostics(self):
+        return '\nstatus: %s\n--- unit log\n%s\n--- daemon log\n%s' % (
+            self.status(), self.unit_log()[-4000:], self.daemon_log()[-4000:])
+
+    def stop_daemon(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError('syscaged did not exit after SIGTERM')
+
+    def cleanup(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        cg = self.status().get('CGroup')
+        if cg and os.path.exists(os.path.join(cg, 'cgroup.kill')):
+            with open(os.path.join(cg, 'cgroup.kill'), 'w') as f:
+                f.write('1')
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_for(pred, what, timeout, daemon):
+    end = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < end:
+        try:
+            v = pred()
+            if v:
+                return v
+        except OSError as e:
+            last = e
+        time.sleep(0.05)
+    raise AssertionError('timed out waiting for %s (last error: %s)%s'
+                         % (what, last, daemon.diagnostics()))
+
+
+class DebianUnit:
+    """One case: package, unit file, port, and how to tell that it serves."""
+    name = package = port = None
+    directories_root = None  # None: a temporary root; "/" where the program hardcodes paths
+
+    def serves(self, pid):
+        raise NotImplementedError
+
+
+class Memcached(DebianUnit):
+    name, package, port = 'memcached.service', 'memcached', 11211
+
+    def serves(self, pid):
+        reply = talk(self.port, b'stats\r\n', b'END\r\n')
+        m = re.search(r'^STAT pid (\d+)', reply, re.M)
+        return m and 'STAT pid %s' % m.group(1)
+
+
+class Redis(DebianUnit):
+    name, package, port = 'redis-server.service', 'redis-server', 6379
+    # redis.conf names /run/redis, /var/lib/redis and /var/log/redis; the package made the
+    # last two, and RuntimeDirectory=redis must be /run/redis.
+    directories_root = '/'
+
+    def serves(self, pid):
+        reply = talk(self.port, b'PING\r\n', b'\r\n')
+        return reply.startswith('+PONG') and reply.strip()
+
+
+class Nginx(DebianUnit):
+    name, package, port = 'nginx.service', 'nginx', 80
+
+    def serves(self, pid):
+        reply = talk(self.port, b'GET / HTTP/1.0\r\nHost: localhost\r\n\r\n', b'\r\n')
+        return reply.startswith('HTTP/') and reply.splitlines()[0]
+
+
+class Ssh(DebianUnit):
+    name, package, port = 'ssh.service', 'openssh-server', 22
+    # sshd's privilege separation directory is /run/sshd (RuntimeDirectory=sshd).
+    directories_root = '/'
+
+    def serves(self, pid):
+        reply = talk(self.port, None, b'\r\n')
+        return reply.startswith('SSH-2.0-') and reply.strip()
+
+
+def package_installed(pkg):
+    try:
+        out = subprocess.run(['dpkg-query', '-W', '-f=${Status}', pkg], capture_output=True,
+                             text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return 'ok installed' in out
+
+
+def not_enforced_by_syscaged(path):
+    """The directives `syscagectl verify` says it does not enforce, or only in part."""
+    out = subprocess.run([SYSCAGECTL, 'verify', path], capture_output=True, text=True,
+                         timeout=30)
+    gaps = {}
+    for line in (out.stdout + out.stderr).splitlines():
+        m = re.match(r'^[^:]+:\d+: (\w+): warning: (.*)$', line)
+        if m and ('not enforced' in m.group(2) or 'Only the system call filter' in m.group(2)
+                  or m.group(2).startswith('Unknown key name')):
+            gaps[m.group(1)] = m.group(2)
+    return gaps
+
+
+class DebianUnitsTest(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest('needs root (namespaces, cgroups, the services\' users)')
+
+    def evidence(self, what, line):
+        print('  [%s] %s: %s' % (self.case.name, what, line))
+
+    def run_case(self, case):
+        self.case = case
+        vendor = os.path.join(VENDOR_DIR, case.name)
+        if not package_installed(case.package) or not os.path.exists(vendor):
+            self.skipTest('package %s is not installed (contrib/deps.sh installs it)' % case.package)
+        if port_busy(case.port):
+            self.skipTest('port %d is already in use on this machine; %s is left unchanged, '
+                          'so it cannot listen there' % (case.port, case.name))
+        if case.directories_root == '/' and '--directories-root' not in daemon_help():
+            self.fail('%s needs its service directories at their systemd paths, and this '
+                      'syscaged has no --directories-root' % case.name)
+        print('\n== %s (%s)' % (case.name, vendor))
+        declared = parse_unit(vendor)
+        gaps = not_enforced_by_syscaged(vendor)
+        host_mounts = {m.key() for m in mountinfo()}
+        probe = tempfile.NamedTemporaryFile(prefix='syscage-host-probe-', dir='/tmp')
+
+        d = Daemon(case.name, case.directories_root)
+        self.addCleanup(d.cleanup)
+        self.addCleanup(probe.close)
+        unit_path = d.install(vendor)
+        with open(vendor, 'rb') as a, open(unit_path, 'rb') as b:
+            self.assertEqual(a.read(), b.read(), 'the unit file is not the vendor\'s, unchanged')
+        d.start()
+
+        p = d.ctl('start', case.name)
+        self.assertEqual(p.returncode, 0, 'syscagectl start %s: %s%s%s'
+                         % (case.name, p.stdout, p.stderr, d.diagnostics()))
+        st = wait_for(lambda: d.status().get('ActiveState') == 'active' and
+                      int(d.status().get('MainPID', '0')) > 0 and d.status(),
+                      '%s active with a main pid' % case.name, START_TIMEOUT, d)
+        pid = int(st['MainPID'])
+        served = wait_for(lambda: case.serves(pid), '%s serving on port %d' % (case.name, case.port),
+                          START_TIMEOUT, d)
+        self.evidence('serves', served)
+        if case.name == 'memcached.service':
+            self.assertEqual(served, 'STAT pid %d' % pid, 'memcached is not the main process')
+        cgroup = st['CGroup']
+        with open(os.path.join(cgroup, 'cgroup.procs')) as f:
+            pids = [int(x) for x in f.read().split()]
+        self.assertIn(pid, pids)
+
+        self.check_sandbox(case, pid, declared, gaps, probe.name)
+
+        p = d.ctl('stop', case.name)
+        self.assertEqual(p.returncode, 0, 'syscagectl stop: %s%s' % (p.stdout, p.stderr))
+        wait_for(lambda: d.status().get('ActiveState') in ('inactive', 'failed'),
+                 '%s stopped' % case.name, STOP_TIMEOUT, d)
+        wait_for(lambda: not any(os.path.exists('/proc/%d' % x) for x in pids),
+                 'every process of %s gone' % case.name, STOP_TIMEOUT, d)
+        d.stop_daemon()
+        self.check_host_mounts(host_mounts, d.dir)
+
+    def check_host_mounts(self, before, own_dir):
+        after = {m.key() for m in mountinfo()}
+        tmp = tempfile.gettempdir().rstrip('/') + '/'
+        # Other programs' temporary mounts come and go; ours live under own_dir.
+        def relevant(k):
+            return not k[0].startswith(tmp) or k[0].startswith(own_dir)
+        added = sorted(k for k in after - before if relevant(k))
+        removed = sorted(k for k in before - after if relevant(k))
+        self.assertEqual((added, removed), ([], []), 'the host\'s mount table changed')
+        self.evidence('host', 'mount table unchanged (%d mounts)' % len(after))
+
+    def gap(self, gaps, key):
+        if key in gaps:
+            self.evidence('NOT ENFORCED', '%s= (syscaged says: %s)' % (key, gaps[key]))
+            return True
+        return False
+
+    def check_sandbox(self, case, pid, declared, gaps, host_probe):
+        def on(key):
+            return bool(declared.get(key)) and is_true(declared[key][-1])
+
+        def value(key):
+            return declared[key][-1] if declared.get(key) else None
+
+        mounts = mountinfo(pid)
+        st = read_status(pid)
+        uid = int(st['Uid'].split()[0])
+        gid = int(st['Gid'].split()[0])
+        for line in status_lines(pid, ('Uid', 'Gid', 'NoNewPrivs', 'Seccomp', 'Seccomp_filters',
+                                       'CapBnd', 'CapEff')):
+            self.evidence('status', line)
+        own_ns = os.readlink('/proc/self/ns/mnt')
+        svc_ns = os.readlink('/proc/%d/ns/mnt' % pid)
+        self.evidence('mount namespace', '%s (host %s)' % (svc_ns, own_ns))
+        # The directives with a mount part (systemd.exec(5)), as this unit sets them.
+        mount_keys = [k for k in MOUNT_DIRECTIVES if active(declared, k)]
+        if [k for k in mount_keys if k not in gaps]:
+            self.assertNotEqual(svc_ns, own_ns, 'the sandbox of %s needs a mount namespace'
+                                % ', '.join(mount_keys))
+        elif not mount_keys:
+            # Nothing declared: systemd leaves the service in the host's namespace.
+            self.assertEqual(svc_ns, own_ns, 'a mount namespace the unit did not ask for')
+            self.evidence('mountinfo', 'none declared: the host\'s mount namespace, %d mounts'
+                          % len(mounts))
+
+        # Seccomp, NoNewPrivs, CapBnd.
+        seccomp = [k for k in SECCOMP_DIRECTIVES if active(declared, k)]
+        self.assertEqual(st['Seccomp'], '2' if seccomp else '0',
+                         'Seccomp: with %s declared' % (seccomp or 'nothing'))
+        if on('NoNewPrivileges'):
+            self.assertEqual(st['NoNewPrivs'], '1', 'NoNewPrivileges=yes')
+        elif not seccomp:
+            self.assertEqual(st['NoNewPrivs'], '0', 'no_new_privs the unit did not ask for')
+        own_bnd = int(read_status(os.getpid())['CapBnd'], 16)
+        declared_caps = cap_mask(declared.get('CapabilityBoundingSet', []))
+        want = own_bnd if declared_caps is None else declared_caps & own_bnd
+        for k, caps in IMPLIED_CAP_DROPS.items():
+            if on(k) and k not in gaps:
+                for c in caps:
+                    want &= ~(1 << CAPS.index(c))
+        self.assertEqual(int(st['CapBnd'], 16), want,
+                         'CapBnd %s, want %016x' % (st['CapBnd'], want))
+
+        ops_root, ops_user = [], []  # (op, arg, want, what)
+
+        # ProtectSystem=: /usr (and /boot, /efi) read-only; full adds /etc; strict all of /.
+        ps = value('ProtectSystem')
+        if ps and ps.lower() != 'no' and not self.gap(gaps, 'ProtectSystem'):
+            ro = ['/usr'] + (['/etc'] if ps in ('full', 'strict') else []) + \
+                 (['/var', '/'] if ps == 'strict' else [])
+            for path in ro:
+                m = covering(mounts, path)
+                self.evidence('mountinfo', m.line)
+                self.assertIn('ro', m.opts, 'ProtectSystem=%s: %s is not read-only' % (ps, path))
+                probe = os.path.join(path, 'syscage-forbidden-%d' % os.getpid())
+                ops_root.append(('create', probe, 'EROFS', 'ProtectSystem=%s' % ps))
+        # ReadWritePaths=: writable for the service's user, through a read-only system.
+        for v in declared.get('ReadWritePaths', []) if not self.gap(gaps, 'ReadWritePaths') else []:
+            for path in v.split():
+                path = path.lstrip('-+')
+                real = os.path.realpath(path)
+                if not os.path.isdir(real):
+                    continue
+                m = covering(mounts, real)
+                self.evidence('mountinfo', m.line)
+                self.assertNotIn('ro', m.opts, 'ReadWritePaths=%s is read-only' % path)
+                if os.stat(real).st_uid == uid:
+                    ops_user.append(('create', os.path.join(real, 'syscage-allowed-%d' % os.getpid()),
+                                     'ok', 'ReadWritePaths=%s' % path))
+
+        # PrivateTmp=: a /tmp and /var/tmp of its own.
+        if on('PrivateTmp') and not self.gap(gaps, 'PrivateTmp'):
+            host = {m.point: m for m in mountinfo()}
+            for path in ('/tmp', '/var/tmp'):
+                m = covering(mounts, path)
+                self.evidence('mountinfo', m.line)
+                self.assertEqual(m.point, path, 'PrivateTmp=: %s is not a mount of its own' % path)
+                h = host.get(path)
+                self.assertFalse(h is not None and (h.source, h.root) == (m.source, m.root),
+                                 'PrivateTmp=: %s is the host\'s' % path)
+            ops_root.append(('exists', host_probe, 'ENOENT', 'PrivateTmp= (a host file in /tmp)'))
+            ops_root.append(('create', '/tmp/syscage-private-%d' % os.getpid(), 'ok',
+                             'PrivateTmp= (its own /tmp is writable)'))
+
+        # PrivateDevices=: a /dev of API pseudo devices only.
+        if on('PrivateDevices') and not self.gap(gaps, 'PrivateDevices'):
+            m = covering(mounts, '/dev')
+            self.evidence('mountinfo', m.line)
+            self.assertEqual((m.point, m.fstype), ('/dev', 'tmpfs'), 'PrivateDevices=: /dev')
+            for path in ('/dev/null', '/dev/urandom'):
+                ops_user.append(('exists', path, 'ok', 'PrivateDevices= (API device)'))
+            host_dev = []
+            for e in sorted(os.listdir('/dev')):
+                try:
+                    mode = os.lstat('/dev/' + e).st_mode
+                except OSError:
+                    continue
+                if e not in PRIVATE_DEV_NODES and (stat.S_ISBLK(mode) or e in ('mem', 'kmsg')):
+                    host_dev.append(e)
+            for e in host_dev[:3]:
+                ops_root.append(('exists', '/dev/' + e, 'ENOENT', 'PrivateDevices= (host device)'))
+
+        # ProtectHome=yes: /home, /root, /run/user out of reach.
+        ph = value('ProtectHome')
+        if ph and ph.lower() != 'no' and not self.gap(gaps, 'ProtectHome'):
+            for path in ('/home', '/root'):
+                if not os.path.isdir(path):
+                    continue
+                m = covering(mounts, path)
+                self.evidence('mountinfo', m.line)
+                self.assertEqual(m.point, path, 'ProtectHome=%s: nothing over %s' % (ph, path))
+                if is_true(ph):
+                    ops_user.append(('listdir', path, 'EACCES', 'ProtectHome=%s' % ph))
+                if ph in ('read-only', 'tmpfs') or is_true(ph):
+                    ops_root.append(('create', os.path.join(path, 'syscage-forbidden'),
+                                     ('EROFS', 'EACCES'), 'ProtectHome=%s' % ph))
+
+        # ProtectKernelTunables=: /proc/sys and friends read-only.
+        if on('ProtectKernelTunables') and not self.gap(gaps, 'ProtectKernelTunables'):
+            m = covering(mounts, '/proc/sys')
+            self.evidence('mountinfo', m.line)
+            self.assertIn('ro', m.opts, 'ProtectKernelTunables=: /proc/sys writable')
+            ops_root.append(('rewrite', '/proc/sys/kernel/domainname', 'EROFS',
+                             'ProtectKernelTunables='))
+        # ProtectControlGroups=: /sys/fs/cgroup read-only.
+        if on('ProtectControlGroups') and not self.gap(gaps, 'ProtectControlGroups'):
+            m = covering(mounts, '/sys/fs/cgroup')
+            self.evidence('mountinfo', m.line)
+            self.assertIn('ro', m.opts, 'ProtectControlGroups=: /sys/fs/cgroup writable')
+            cg_mounts = [x for x in mounts if x.point.startswith('/sys/fs/cgroup/')]
+            for x in cg_mounts:
+                self.assertIn('ro', x.opts, 'ProtectControlGroups=: %s writable' % x.point)
+            if cg_mounts:
+                ops_root.append(('mkdir', cg_mounts[-1].point + '/syscage-forbidden', 'EROFS',
+                                 'ProtectControlGroups='))
+        # ProtectKernelLogs=: /proc/kmsg and /dev/kmsg out of reach; ProtectKernelModules=:
+        # the module directories.
+        hidden = []
+        if on('ProtectKernelLogs') and not self.gap(gaps, 'ProtectKernelLogs'):
+            hidden += [('ProtectKernelLogs', '/proc/kmsg'), ('ProtectKernelLogs', '/dev/kmsg')]
+        if on('ProtectKernelModules') and not self.gap(gaps, 'ProtectKernelModules'):
+            hidden += [('ProtectKernelModules', '/usr/lib/modules')]
+        for key, path in hidden:
+            if not os.path.exists(path) or (path == '/dev/kmsg' and on('PrivateDevices')):
+                continue
+            m = covering(mounts, path)
+            self.evidence('mountinfo', m.line)
+            self.assertEqual(m.point, path, '%s=: nothing over %s' % (key, path))
+            ops_user.append(('listdir' if os.path.isdir(path) else 'exists', path,
+                             ('EACCES', 'ENOENT') if os.path.isdir(path) else ('ok', 'ENOENT'),
+                             '%s=' % key))
+        # ProtectProc=invisible: hidepid on its /proc, other users' processes hidden.
+        pp = value('ProtectProc')
+        if pp and pp != 'default' and not self.gap(gaps, 'ProtectProc'):
+            m = covering(mounts, '/proc')
+            self.evidence('mountinfo', m.line)
+            self.assertIn('hidepid=' + pp, m.super_opts | m.opts, 'ProtectProc=%s' % pp)
+            ops_user.append(('exists', '/proc/1', 'ENOENT', 'ProtectProc=%s' % pp))
+        # PrivateUsers=: a user namespace, not the identity map.
+        if on('PrivateUsers') and not self.gap(gaps, 'PrivateUsers'):
+            with open('/proc/%d/uid_map' % pid) as f:
+                uid_map = f.read().split('\n')
+            self.evidence('uid_map', ' | '.join(' '.join(l.split()) for l in uid_map if l))
+            self.assertNotEqual(os.readlink('/proc/%d/ns/user' % pid),
+                                os.readlink('/proc/self/ns/user'), 'PrivateUsers=: no user namespace')
+        # ProtectHostname=: a UTS namespace.
+        if on('ProtectHostname') and not self.gap(gaps, 'ProtectHostname'):
+            self.assertNotEqual(os.readlink('/proc/%d/ns/uts' % pid),
+                                os.readlink('/proc/self/ns/uts'), 'ProtectHostname=: no UTS namespace')
+        # NoExecPaths= / ExecPaths=: nothing runs from a noexec path, the ExecPaths= do.
+        if declared.get('NoExecPaths') and not self.gap(gaps, 'NoExecPaths'):
+            for v in declared['NoExecPaths']:
+                for path in v.split():
+                    m = covering(mounts, path.lstrip('-+'))
+                    self.evidence('mountinfo', m.line)
+                    self.assertIn('noexec', m.opts, 'NoExecPaths=%s' % path)
+            ops_root.append(('exec', ['/bin/true'], 'EACCES', 'NoExecPaths='))
+            if not self.gap(gaps, 'ExecPaths'):
+                for v in declared.get('ExecPaths', []):
+                    for path in v.split():
+                        if os.access(path, os.X_OK) and os.path.isfile(path):
+                            ops_root.append(('exec', [path, '--version'], 'ok', 'ExecPaths=%s' % path))
+
+        if ops_root:
+            self.run_ops(pid, ops_root, None, None, 'root')
+            self.nsenter_evidence(pid, [a for o, a, w, _ in ops_root
+                                        if o == 'create' and w == 'EROFS'][:1])
+        if ops_user:
+            self.run_ops(pid, ops_user, uid, gid, 'uid %d' % uid)
+        if not ops_root and not ops_user and svc_ns == own_ns:
+            # Nothing is forbidden: the service writes where systemd lets it (nginx its pid
+            # file, sshd nothing it would not write under systemd).
+            self.evidence('writes', 'the unit forbids none; nothing is forbidden under syscaged')
+
+    def nsenter_evidence(self, pid, paths):
+        """The same forbidden write with the stock tools, for the record."""
+        for path in paths:
+            p = subprocess.run(['nsenter', '-t', str(pid), '-m', '--', 'touch', path],
+                               capture_output=True, text=True, timeout=20)
+            self.evidence('nsenter -t %d -m -- touch %s' % (pid, path),
+                          'exit %d: %s' % (p.returncode, p.stderr.strip()))
+            self.assertNotEqual(p.returncode, 0, 'touch %s worked inside the service' % path)
+            if os.path.exists(path):
+                os.unlink(path)
+
+    def run_ops(self, pid, ops, uid, gid, who):
+        got = inside(pid, [(o, a) for o, a, _, _ in ops], uid, gid)
+        for (op, arg, want, what), g in zip(ops, got):
+            wants = want if isinstance(want, tuple) else (want,)
+            self.evidence('inside as %s' % who, '%s %s -> %s (%s)' % (op, arg, g, what))
+            self.assertIn(g, wants, '%s: %s %s inside the service gave %s, want %s'
+                          % (what, op, arg, g, '/'.join(wants)))
+
+    def test_memcached(self):
+        self.run_case(Memcached())
+
+    def test_redis_server(self):
+        self.run_case(Redis())
+
+    def test_nginx(self):
+        self.run_case(Nginx())
+
+    def test_ssh(self):
+        self.run_case(Ssh())
+
+
+def main():
+    global SYSCAGED, SYSCAGECTL
+    if len(sys.argv) < 3:
+        print('usage: %s SYSCAGED SYSCAGECTL [TEST...]' % sys.argv[0])
+        return 2
+    SYSCAGED, SYSCAGECTL = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    if os.geteuid() != 0:
+        print('skipped: running services under syscaged needs root')
+        return SKIP
+    loader = unittest.TestLoader()
+    names = sys.argv[3:]
+    suite = (loader.loadTestsFromNames(['DebianUnitsTest.' + n for n in names],
+                                       sys.modules[__name__]) if names
+             else loader.loadTestsFromTestCase(DebianUnitsTest))
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+    if not result.wasSuccessful():
+        return 1
+    return SKIP if result.testsRun and len(result.skipped) == result.testsRun else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
