@@ -506,6 +506,8 @@ class DebianUnitsTest(unittest.TestCase):
         print('\n== %s (%s)' % (case.name, vendor))
         declared = parse_unit(vendor)
         gaps = not_enforced_by_syscaged(vendor)
+        for key in sorted(gaps):
+            self.evidence('NOT ENFORCED', '%s= (syscagectl verify: %s)' % (key, gaps[key]))
         host_mounts = {m.key() for m in mountinfo()}
         probe = tempfile.NamedTemporaryFile(prefix='syscage-host-probe-', dir='/tmp')
 
@@ -550,8 +552,11 @@ class DebianUnitsTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, 'syscagectl stop: %s%s' % (p.stdout, p.stderr))
         wait_for(lambda: d.status().get('ActiveState') in ('inactive', 'failed'),
                  '%s stopped' % case.name, STOP_TIMEOUT, d)
+        self.assertEqual(d.status().get('ActiveState'), 'inactive',
+                         'stopping %s failed it%s' % (case.name, d.diagnostics()))
         wait_for(lambda: not any(os.path.exists('/proc/%d' % x) for x in pids),
                  'every process of %s gone' % case.name, STOP_TIMEOUT, d)
+        self.evidence('stopped', 'inactive; pids %s gone' % ' '.join(map(str, sorted(set(pids)))))
         d.stop_daemon()
         self.check_host_mounts(host_mounts, d.dir)
 
@@ -567,10 +572,7 @@ class DebianUnitsTest(unittest.TestCase):
         self.evidence('host', 'mount table unchanged (%d distinct mounts)' % len(after))
 
     def gap(self, gaps, key):
-        if key in gaps:
-            self.evidence('NOT ENFORCED', '%s= (syscaged says: %s)' % (key, gaps[key]))
-            return True
-        return False
+        return key in gaps
 
     def check_sandbox(self, case, pid, declared, gaps, host_probe):
         def on(key):
