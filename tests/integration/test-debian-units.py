@@ -18,9 +18,6 @@ checked: the daemon must never claim more than it does, so every other directive
 Usage: test-debian-units.py SYSCAGED SYSCAGECTL [UNIT...]
 Exit status: 0 pass, 1 fail, 77 all skipped (not root, or none of the packages installed).
 """
-import ctypes
-import errno
-import json
 import os
 import re
 import shutil
@@ -33,10 +30,11 @@ import tempfile
 import time
 import unittest
 
+from sandbox_probe import covering, inside, mountinfo, read_status, status_lines, visible
+
 SKIP = 77
 VENDOR_DIR = '/lib/systemd/system'
 SYSCAGED = SYSCAGECTL = None
-CLONE_NEWNS = 0x00020000
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
 
@@ -128,64 +126,6 @@ def cap_mask(values):
     return mask if seen else None
 
 
-def read_status(pid):
-    with open('/proc/%d/status' % pid) as f:
-        return {l.split(':', 1)[0]: l.split(':', 1)[1].strip() for l in f if ':' in l}
-
-
-def status_lines(pid, keys):
-    with open('/proc/%d/status' % pid) as f:
-        return [l.rstrip('\n') for l in f if l.split(':', 1)[0] in keys]
-
-
-class Mount:
-    def __init__(self, line):
-        self.line = line.rstrip('\n')
-        pre, _, post = self.line.partition(' - ')
-        f = pre.split()
-        self.id, self.parent, self.root = f[0], f[1], f[3]
-        self.point = f[4].replace('\\040', ' ')
-        self.opts = set(f[5].split(','))
-        p = post.split()
-        self.fstype, self.source = p[0], p[1]
-        self.super_opts = set(p[2].split(',')) if len(p) > 2 else set()
-
-    def key(self):
-        return (self.point, self.fstype, self.source, self.root)
-
-
-def mountinfo(pid='self'):
-    with open('/proc/%s/mountinfo' % pid) as f:
-        return [Mount(l) for l in f]
-
-
-def visible(mounts):
-    """The mounts a path lookup can reach: the top one at each mount point, whose parents
-    are all reachable too (a mount over a directory hides what was mounted below it)."""
-    top = {m.point: m for m in mounts}
-    by_id = {m.id: m for m in mounts}
-    def reachable(m, depth=0):
-        if top.get(m.point) is not m or depth > len(mounts):
-            return False
-        parent = by_id.get(m.parent)
-        while parent is not None and parent is not m and parent.point == m.point:
-            parent = by_id.get(parent.parent)  # stacked at the same point: below m
-        return parent is None or parent is m or reachable(parent, depth + 1)
-    return [m for m in mounts if reachable(m)]
-
-
-def covering(mounts, path):
-    """The mount that PATH is on: the last one (top of the stack) at the longest mount point
-    that is a prefix of PATH."""
-    best = None
-    for m in visible(mounts):
-        p = m.point
-        if path == p or p == '/' or path.startswith(p.rstrip('/') + '/'):
-            if best is None or len(p) >= len(best.point):
-                best = m
-    return best
-
-
 def port_busy(port):
     for fam, addr in ((socket.AF_INET, '127.0.0.1'), (socket.AF_INET6, '::1')):
         try:
@@ -211,91 +151,6 @@ def talk(port, send, until, timeout=2.0):
                 break
             data += chunk
         return data.decode(errors='replace')
-
-
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def inside(pid, ops, uid=None, gid=None):
-    """Runs OPS in a child that joined PID's mount namespace (and, with UID, took that uid
-    and GID with no supplementary groups): each op gives "ok" or the errno's name.
-    ops: ('create', path) creates and removes a file; ('mkdir', path) makes and removes a
-    directory; ('exists', path); ('listdir', path); ('rewrite', path) writes back what it
-    reads; ('exec', argv) execve()s and waits."""
-    r, w = os.pipe()
-    child = os.fork()
-    if child == 0:
-        try:
-            os.close(r)
-            res = []
-            fd = os.open('/proc/%d/ns/mnt' % pid, os.O_RDONLY | os.O_CLOEXEC)
-            if _libc.setns(fd, CLONE_NEWNS) != 0:
-                raise OSError(ctypes.get_errno(), 'setns')
-            os.close(fd)
-            os.chdir('/')
-            if uid is not None:
-                os.setgroups([])
-                os.setgid(gid)
-                os.setuid(uid)
-            for op, arg in ops:
-                try:
-                    if op == 'create':
-                        os.close(os.open(arg, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-                        os.unlink(arg)
-                    elif op == 'mkdir':
-                        os.mkdir(arg)
-                        os.rmdir(arg)
-                    elif op == 'exists':
-                        os.stat(arg)
-                    elif op == 'listdir':
-                        os.listdir(arg)
-                    elif op == 'rewrite':
-                        with open(arg) as f:
-                            v = f.read()
-                        with open(arg, 'w') as f:
-                            f.write(v)
-                    elif op == 'exec':
-                        er, ew = os.pipe()
-                        g = os.fork()
-                        if g == 0:
-                            os.close(er)
-                            nul = os.open('/dev/null', os.O_RDWR)
-                            os.dup2(nul, 1)
-                            os.dup2(nul, 2)
-                            try:
-                                os.execv(arg[0], arg)
-                            except OSError as e:
-                                os.write(ew, str(e.errno).encode())
-                            os._exit(127)
-                        os.close(ew)
-                        e = os.read(er, 16)
-                        os.close(er)
-                        _, st = os.waitpid(g, 0)
-                        if e:
-                            raise OSError(int(e), os.strerror(int(e)))
-                        if os.waitstatus_to_exitcode(st) != 0:
-                            raise OSError(errno.EIO, 'exit %d' % os.waitstatus_to_exitcode(st))
-                    res.append('ok')
-                except OSError as e:
-                    res.append(errno.errorcode.get(e.errno, str(e.errno)))
-            os.write(w, json.dumps(res).encode())
-            os._exit(0)
-        except BaseException as e:  # never return into the test runner from the fork
-            os.write(w, json.dumps({'error': repr(e)}).encode())
-            os._exit(1)
-    os.close(w)
-    data = b''
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(r)
-    os.waitpid(child, 0)
-    res = json.loads(data.decode() or '{"error": "no answer"}')
-    if isinstance(res, dict):
-        raise AssertionError('probe in the mount namespace of %d failed: %s' % (pid, res['error']))
-    return res
 
 
 def daemon_help():
@@ -482,6 +337,231 @@ def not_enforced_by_syscaged(path):
     return gaps
 
 
+class SandboxCheck:
+    """Every sandbox directive a unit declares, checked on its running main process PID from
+    the service's side. A check reads /proc/PID, and queues operations for the probe that
+    joins the service's mount namespace (as root, and as the service's uid), each with the
+    result the unit implies. Directives in GAPS are skipped (reported not enforced)."""
+
+    def __init__(self, test, pid, declared, gaps, host_probe):
+        self.t, self.pid, self.declared, self.gaps = test, pid, declared, gaps
+        self.host_probe = host_probe
+        self.mounts = mountinfo(pid)
+        self.st = read_status(pid)
+        self.uid = int(self.st['Uid'].split()[0])
+        self.gid = int(self.st['Gid'].split()[0])
+        self.ops_root, self.ops_user = [], []  # (op, arg, wanted result(s), why)
+
+    def on(self, key):
+        v = self.declared.get(key)
+        return bool(v) and is_true(v[-1]) and key not in self.gaps
+
+    def value(self, key):
+        v = self.declared.get(key)
+        return v[-1] if v and key not in self.gaps else None
+
+    def mount_at(self, path, what, point=None, has=None):
+        """The mount PATH is on, printed; it must be at POINT and carry option HAS."""
+        m = covering(self.mounts, path)
+        self.t.evidence('mountinfo', m.line)
+        if point is not None:
+            self.t.assertEqual(m.point, point, '%s: no mount of its own at %s' % (what, point))
+        if has is not None:
+            self.t.assertIn(has, m.opts | m.super_opts, '%s: %s is not %s' % (what, path, has))
+        return m
+
+    def run(self):
+        for line in status_lines(self.pid, ('Uid', 'Gid', 'NoNewPrivs', 'Seccomp',
+                                            'Seccomp_filters', 'CapBnd', 'CapEff')):
+            self.t.evidence('status', line)
+        for check in (self.namespaces, self.seccomp_and_caps, self.protect_system,
+                      self.read_write_paths, self.private_tmp, self.private_devices,
+                      self.protect_home, self.kernel_tunables, self.control_groups,
+                      self.hidden_paths, self.protect_proc, self.exec_paths):
+            check()
+        if self.ops_root:
+            self.t.run_ops(self.pid, self.ops_root, None, None, 'root')
+            self.t.nsenter_evidence(self.pid, [a for o, a, w, _ in self.ops_root
+                                               if o == 'create' and w == 'EROFS'][:1])
+        if self.ops_user:
+            self.t.run_ops(self.pid, self.ops_user, self.uid, self.gid, 'uid %d' % self.uid)
+        if not self.ops_root and not self.ops_user:
+            self.t.evidence('writes', 'none checked: %s' % (
+                'what the unit forbids is not enforced by this syscaged' if self.gaps
+                else 'the unit forbids none'))
+
+    def namespaces(self):
+        own, svc = (os.readlink('/proc/%s/ns/mnt' % p) for p in ('self', self.pid))
+        self.t.evidence('mount namespace', '%s (host %s)' % (svc, own))
+        declared = [k for k in MOUNT_DIRECTIVES if active(self.declared, k)]
+        if [k for k in declared if k not in self.gaps]:
+            self.t.assertNotEqual(svc, own, '%s need a mount namespace' % ', '.join(declared))
+        elif not declared:
+            # Nothing declared: systemd leaves the service in the host's namespace.
+            self.t.assertEqual(svc, own, 'a mount namespace the unit did not ask for')
+            self.t.evidence('mountinfo', 'none declared: the host\'s mount namespace, %d mounts'
+                            % len(self.mounts))
+        for key, ns in (('PrivateUsers', 'user'), ('ProtectHostname', 'uts')):
+            if self.on(key):
+                mine, theirs = (os.readlink('/proc/%s/ns/%s' % (p, ns)) for p in ('self', self.pid))
+                self.t.evidence('%s namespace' % ns, '%s (host %s)' % (theirs, mine))
+                self.t.assertNotEqual(theirs, mine, '%s=: no %s namespace' % (key, ns))
+        if self.on('PrivateUsers'):
+            with open('/proc/%d/uid_map' % self.pid) as f:
+                self.t.evidence('uid_map', ' | '.join(' '.join(l.split()) for l in f if l.strip()))
+
+    def seccomp_and_caps(self):
+        st = self.st
+        seccomp = [k for k in SECCOMP_DIRECTIVES if active(self.declared, k)]
+        self.t.assertEqual(st['Seccomp'], '2' if seccomp else '0',
+                           'Seccomp: with %s declared' % (seccomp or 'nothing'))
+        if self.on('NoNewPrivileges'):
+            self.t.assertEqual(st['NoNewPrivs'], '1', 'NoNewPrivileges=yes')
+        elif not seccomp:
+            self.t.assertEqual(st['NoNewPrivs'], '0', 'no_new_privs the unit did not ask for')
+        own_bnd = int(read_status(os.getpid())['CapBnd'], 16)
+        declared_caps = cap_mask(self.declared.get('CapabilityBoundingSet', []))
+        want = own_bnd if declared_caps is None else declared_caps & own_bnd
+        for key, caps in IMPLIED_CAP_DROPS.items():
+            if self.on(key):
+                for c in caps:
+                    want &= ~(1 << CAPS.index(c))
+        self.t.assertEqual(int(st['CapBnd'], 16), want,
+                           'CapBnd %s, want %016x' % (st['CapBnd'], want))
+
+    def protect_system(self):
+        # /usr (and /boot, /efi) read-only; full adds /etc; strict all of / but the API trees.
+        ps = self.value('ProtectSystem')
+        if not ps or ps.lower() in ('no', 'false', '0', 'off'):
+            return
+        paths = ['/usr'] + (['/etc'] if ps in ('full', 'strict') else []) + \
+                (['/var', '/'] if ps == 'strict' else [])
+        for path in paths:
+            self.mount_at(path, 'ProtectSystem=%s' % ps, has='ro')
+            self.ops_root.append(('create', os.path.join(path, 'syscage-forbidden-%d' % os.getpid()),
+                                  'EROFS', 'ProtectSystem=%s' % ps))
+
+    def read_write_paths(self):
+        # Writable, with the host's access modes, through a read-only system.
+        if 'ReadWritePaths' in self.gaps:
+            return
+        for v in self.declared.get('ReadWritePaths', []):
+            for path in v.split():
+                path = path.lstrip('-+')
+                real = os.path.realpath(path)
+                if not os.path.isdir(real):
+                    continue
+                m = self.mount_at(real, 'ReadWritePaths=%s' % path)
+                self.t.assertNotIn('ro', m.opts, 'ReadWritePaths=%s is read-only' % path)
+                if os.stat(real).st_uid == self.uid:
+                    self.ops_user.append(('create', os.path.join(real, 'syscage-allowed-%d'
+                                                                 % os.getpid()),
+                                          'ok', 'ReadWritePaths=%s' % path))
+
+    def private_tmp(self):
+        if not self.on('PrivateTmp'):
+            return
+        host = {m.point: m for m in visible(mountinfo())}
+        for path in ('/tmp', '/var/tmp'):
+            m = self.mount_at(path, 'PrivateTmp=', point=path)
+            h = host.get(path)
+            self.t.assertFalse(h is not None and (h.source, h.root) == (m.source, m.root),
+                               'PrivateTmp=: %s is the host\'s' % path)
+        self.ops_root.append(('exists', self.host_probe, 'ENOENT', 'PrivateTmp= (a host file)'))
+        self.ops_root.append(('create', '/tmp/syscage-private-%d' % os.getpid(), 'ok',
+                              'PrivateTmp= (its own /tmp is writable)'))
+
+    def private_devices(self):
+        # A /dev of API pseudo devices only.
+        if not self.on('PrivateDevices'):
+            return
+        m = self.mount_at('/dev', 'PrivateDevices=', point='/dev')
+        self.t.assertEqual(m.fstype, 'tmpfs', 'PrivateDevices=: /dev is %s' % m.fstype)
+        for path in ('/dev/null', '/dev/urandom'):
+            self.ops_user.append(('exists', path, 'ok', 'PrivateDevices= (API device)'))
+        host_dev = []
+        for e in sorted(os.listdir('/dev')):
+            try:
+                mode = os.lstat('/dev/' + e).st_mode
+            except OSError:
+                continue
+            if e not in PRIVATE_DEV_NODES and (stat.S_ISBLK(mode) or e in ('mem', 'kmsg')):
+                host_dev.append(e)
+        for e in host_dev[:3]:
+            self.ops_root.append(('exists', '/dev/' + e, 'ENOENT', 'PrivateDevices= (host device)'))
+
+    def protect_home(self):
+        # /home, /root (and /run/user) out of reach: empty, and read-only.
+        ph = self.value('ProtectHome')
+        if not ph or ph.lower() in ('no', 'false', '0', 'off'):
+            return
+        for path in ('/home', '/root'):
+            if not os.path.isdir(path):
+                continue
+            self.mount_at(path, 'ProtectHome=%s' % ph, point=path)
+            if is_true(ph):
+                self.ops_user.append(('listdir', path, 'EACCES', 'ProtectHome=%s' % ph))
+            self.ops_root.append(('create', os.path.join(path, 'syscage-forbidden'),
+                                  ('EROFS', 'EACCES'), 'ProtectHome=%s' % ph))
+
+    def kernel_tunables(self):
+        if not self.on('ProtectKernelTunables'):
+            return
+        self.mount_at('/proc/sys', 'ProtectKernelTunables=', has='ro')
+        # Writes back the value it reads: harmless should the write ever work.
+        self.ops_root.append(('rewrite', '/proc/sys/kernel/domainname', 'EROFS',
+                              'ProtectKernelTunables='))
+
+    def control_groups(self):
+        if not self.on('ProtectControlGroups'):
+            return
+        self.mount_at('/sys/fs/cgroup', 'ProtectControlGroups=', has='ro')
+        below = [m for m in visible(self.mounts) if m.point.startswith('/sys/fs/cgroup/')]
+        for m in below:
+            self.t.assertIn('ro', m.opts, 'ProtectControlGroups=: %s writable' % m.point)
+        if below:
+            self.ops_root.append(('mkdir', below[-1].point + '/syscage-forbidden', 'EROFS',
+                                  'ProtectControlGroups='))
+
+    def hidden_paths(self):
+        # ProtectKernelLogs=: /proc/kmsg and /dev/kmsg; ProtectKernelModules=: the modules.
+        hidden = []
+        if self.on('ProtectKernelLogs'):
+            hidden += [('ProtectKernelLogs', '/proc/kmsg')]
+            if not self.on('PrivateDevices'):
+                hidden += [('ProtectKernelLogs', '/dev/kmsg')]
+        if self.on('ProtectKernelModules'):
+            hidden += [('ProtectKernelModules', '/usr/lib/modules')]
+        for key, path in hidden:
+            if not os.path.exists(path):
+                continue
+            self.mount_at(path, '%s=' % key, point=path)
+            if os.path.isdir(path):
+                self.ops_user.append(('listdir', path, ('EACCES', 'ENOENT'), '%s=' % key))
+
+    def protect_proc(self):
+        pp = self.value('ProtectProc')
+        if not pp or pp == 'default':
+            return
+        self.mount_at('/proc', 'ProtectProc=%s' % pp, has='hidepid=' + pp)
+        self.ops_user.append(('exists', '/proc/1', 'ENOENT', 'ProtectProc=%s' % pp))
+
+    def exec_paths(self):
+        # NoExecPaths=: nothing runs from there; ExecPaths=: these still do.
+        if not self.declared.get('NoExecPaths') or 'NoExecPaths' in self.gaps:
+            return
+        for v in self.declared['NoExecPaths']:
+            for path in v.split():
+                self.mount_at(path.lstrip('-+'), 'NoExecPaths=%s' % path, has='noexec')
+        self.ops_root.append(('exec', ['/bin/true'], 'EACCES', 'NoExecPaths='))
+        if 'ExecPaths' in self.gaps:
+            return
+        for v in self.declared.get('ExecPaths', []):
+            for path in v.split():
+                if os.path.isfile(path) and os.access(path, os.X_OK):
+                    self.ops_root.append(('exec', [path, '--version'], 'ok', 'ExecPaths=%s' % path))
+
+
 class DebianUnitsTest(unittest.TestCase):
     maxDiff = None
 
@@ -571,205 +651,16 @@ class DebianUnitsTest(unittest.TestCase):
         self.assertEqual((added, removed), ([], []), 'the host\'s mount table changed')
         self.evidence('host', 'mount table unchanged (%d distinct mounts)' % len(after))
 
-    def gap(self, gaps, key):
-        return key in gaps
-
     def check_sandbox(self, case, pid, declared, gaps, host_probe):
-        def on(key):
-            return bool(declared.get(key)) and is_true(declared[key][-1])
+        SandboxCheck(self, pid, declared, gaps, host_probe).run()
 
-        def value(key):
-            return declared[key][-1] if declared.get(key) else None
-
-        mounts = mountinfo(pid)
-        st = read_status(pid)
-        uid = int(st['Uid'].split()[0])
-        gid = int(st['Gid'].split()[0])
-        for line in status_lines(pid, ('Uid', 'Gid', 'NoNewPrivs', 'Seccomp', 'Seccomp_filters',
-                                       'CapBnd', 'CapEff')):
-            self.evidence('status', line)
-        own_ns = os.readlink('/proc/self/ns/mnt')
-        svc_ns = os.readlink('/proc/%d/ns/mnt' % pid)
-        self.evidence('mount namespace', '%s (host %s)' % (svc_ns, own_ns))
-        # The directives with a mount part (systemd.exec(5)), as this unit sets them.
-        mount_keys = [k for k in MOUNT_DIRECTIVES if active(declared, k)]
-        if [k for k in mount_keys if k not in gaps]:
-            self.assertNotEqual(svc_ns, own_ns, 'the sandbox of %s needs a mount namespace'
-                                % ', '.join(mount_keys))
-        elif not mount_keys:
-            # Nothing declared: systemd leaves the service in the host's namespace.
-            self.assertEqual(svc_ns, own_ns, 'a mount namespace the unit did not ask for')
-            self.evidence('mountinfo', 'none declared: the host\'s mount namespace, %d mounts'
-                          % len(mounts))
-
-        # Seccomp, NoNewPrivs, CapBnd.
-        seccomp = [k for k in SECCOMP_DIRECTIVES if active(declared, k)]
-        self.assertEqual(st['Seccomp'], '2' if seccomp else '0',
-                         'Seccomp: with %s declared' % (seccomp or 'nothing'))
-        if on('NoNewPrivileges'):
-            self.assertEqual(st['NoNewPrivs'], '1', 'NoNewPrivileges=yes')
-        elif not seccomp:
-            self.assertEqual(st['NoNewPrivs'], '0', 'no_new_privs the unit did not ask for')
-        own_bnd = int(read_status(os.getpid())['CapBnd'], 16)
-        declared_caps = cap_mask(declared.get('CapabilityBoundingSet', []))
-        want = own_bnd if declared_caps is None else declared_caps & own_bnd
-        for k, caps in IMPLIED_CAP_DROPS.items():
-            if on(k) and k not in gaps:
-                for c in caps:
-                    want &= ~(1 << CAPS.index(c))
-        self.assertEqual(int(st['CapBnd'], 16), want,
-                         'CapBnd %s, want %016x' % (st['CapBnd'], want))
-
-        ops_root, ops_user = [], []  # (op, arg, want, what)
-
-        # ProtectSystem=: /usr (and /boot, /efi) read-only; full adds /etc; strict all of /.
-        ps = value('ProtectSystem')
-        if ps and ps.lower() != 'no' and not self.gap(gaps, 'ProtectSystem'):
-            ro = ['/usr'] + (['/etc'] if ps in ('full', 'strict') else []) + \
-                 (['/var', '/'] if ps == 'strict' else [])
-            for path in ro:
-                m = covering(mounts, path)
-                self.evidence('mountinfo', m.line)
-                self.assertIn('ro', m.opts, 'ProtectSystem=%s: %s is not read-only' % (ps, path))
-                probe = os.path.join(path, 'syscage-forbidden-%d' % os.getpid())
-                ops_root.append(('create', probe, 'EROFS', 'ProtectSystem=%s' % ps))
-        # ReadWritePaths=: writable for the service's user, through a read-only system.
-        for v in declared.get('ReadWritePaths', []) if not self.gap(gaps, 'ReadWritePaths') else []:
-            for path in v.split():
-                path = path.lstrip('-+')
-                real = os.path.realpath(path)
-                if not os.path.isdir(real):
-                    continue
-                m = covering(mounts, real)
-                self.evidence('mountinfo', m.line)
-                self.assertNotIn('ro', m.opts, 'ReadWritePaths=%s is read-only' % path)
-                if os.stat(real).st_uid == uid:
-                    ops_user.append(('create', os.path.join(real, 'syscage-allowed-%d' % os.getpid()),
-                                     'ok', 'ReadWritePaths=%s' % path))
-
-        # PrivateTmp=: a /tmp and /var/tmp of its own.
-        if on('PrivateTmp') and not self.gap(gaps, 'PrivateTmp'):
-            host = {m.point: m for m in mountinfo()}
-            for path in ('/tmp', '/var/tmp'):
-                m = covering(mounts, path)
-                self.evidence('mountinfo', m.line)
-                self.assertEqual(m.point, path, 'PrivateTmp=: %s is not a mount of its own' % path)
-                h = host.get(path)
-                self.assertFalse(h is not None and (h.source, h.root) == (m.source, m.root),
-                                 'PrivateTmp=: %s is the host\'s' % path)
-            ops_root.append(('exists', host_probe, 'ENOENT', 'PrivateTmp= (a host file in /tmp)'))
-            ops_root.append(('create', '/tmp/syscage-private-%d' % os.getpid(), 'ok',
-                             'PrivateTmp= (its own /tmp is writable)'))
-
-        # PrivateDevices=: a /dev of API pseudo devices only.
-        if on('PrivateDevices') and not self.gap(gaps, 'PrivateDevices'):
-            m = covering(mounts, '/dev')
-            self.evidence('mountinfo', m.line)
-            self.assertEqual((m.point, m.fstype), ('/dev', 'tmpfs'), 'PrivateDevices=: /dev')
-            for path in ('/dev/null', '/dev/urandom'):
-                ops_user.append(('exists', path, 'ok', 'PrivateDevices= (API device)'))
-            host_dev = []
-            for e in sorted(os.listdir('/dev')):
-                try:
-                    mode = os.lstat('/dev/' + e).st_mode
-                except OSError:
-                    continue
-                if e not in PRIVATE_DEV_NODES and (stat.S_ISBLK(mode) or e in ('mem', 'kmsg')):
-                    host_dev.append(e)
-            for e in host_dev[:3]:
-                ops_root.append(('exists', '/dev/' + e, 'ENOENT', 'PrivateDevices= (host device)'))
-
-        # ProtectHome=yes: /home, /root, /run/user out of reach.
-        ph = value('ProtectHome')
-        if ph and ph.lower() != 'no' and not self.gap(gaps, 'ProtectHome'):
-            for path in ('/home', '/root'):
-                if not os.path.isdir(path):
-                    continue
-                m = covering(mounts, path)
-                self.evidence('mountinfo', m.line)
-                self.assertEqual(m.point, path, 'ProtectHome=%s: nothing over %s' % (ph, path))
-                if is_true(ph):
-                    ops_user.append(('listdir', path, 'EACCES', 'ProtectHome=%s' % ph))
-                if ph in ('read-only', 'tmpfs') or is_true(ph):
-                    ops_root.append(('create', os.path.join(path, 'syscage-forbidden'),
-                                     ('EROFS', 'EACCES'), 'ProtectHome=%s' % ph))
-
-        # ProtectKernelTunables=: /proc/sys and friends read-only.
-        if on('ProtectKernelTunables') and not self.gap(gaps, 'ProtectKernelTunables'):
-            m = covering(mounts, '/proc/sys')
-            self.evidence('mountinfo', m.line)
-            self.assertIn('ro', m.opts, 'ProtectKernelTunables=: /proc/sys writable')
-            ops_root.append(('rewrite', '/proc/sys/kernel/domainname', 'EROFS',
-                             'ProtectKernelTunables='))
-        # ProtectControlGroups=: /sys/fs/cgroup read-only.
-        if on('ProtectControlGroups') and not self.gap(gaps, 'ProtectControlGroups'):
-            m = covering(mounts, '/sys/fs/cgroup')
-            self.evidence('mountinfo', m.line)
-            self.assertIn('ro', m.opts, 'ProtectControlGroups=: /sys/fs/cgroup writable')
-            cg_mounts = [x for x in visible(mounts) if x.point.startswith('/sys/fs/cgroup/')]
-            for x in cg_mounts:
-                self.assertIn('ro', x.opts, 'ProtectControlGroups=: %s writable' % x.point)
-            if cg_mounts:
-                ops_root.append(('mkdir', cg_mounts[-1].point + '/syscage-forbidden', 'EROFS',
-                                 'ProtectControlGroups='))
-        # ProtectKernelLogs=: /proc/kmsg and /dev/kmsg out of reach; ProtectKernelModules=:
-        # the module directories.
-        hidden = []
-        if on('ProtectKernelLogs') and not self.gap(gaps, 'ProtectKernelLogs'):
-            hidden += [('ProtectKernelLogs', '/proc/kmsg'), ('ProtectKernelLogs', '/dev/kmsg')]
-        if on('ProtectKernelModules') and not self.gap(gaps, 'ProtectKernelModules'):
-            hidden += [('ProtectKernelModules', '/usr/lib/modules')]
-        for key, path in hidden:
-            if not os.path.exists(path) or (path == '/dev/kmsg' and on('PrivateDevices')):
-                continue
-            m = covering(mounts, path)
-            self.evidence('mountinfo', m.line)
-            self.assertEqual(m.point, path, '%s=: nothing over %s' % (key, path))
-            ops_user.append(('listdir' if os.path.isdir(path) else 'exists', path,
-                             ('EACCES', 'ENOENT') if os.path.isdir(path) else ('ok', 'ENOENT'),
-                             '%s=' % key))
-        # ProtectProc=invisible: hidepid on its /proc, other users' processes hidden.
-        pp = value('ProtectProc')
-        if pp and pp != 'default' and not self.gap(gaps, 'ProtectProc'):
-            m = covering(mounts, '/proc')
-            self.evidence('mountinfo', m.line)
-            self.assertIn('hidepid=' + pp, m.super_opts | m.opts, 'ProtectProc=%s' % pp)
-            ops_user.append(('exists', '/proc/1', 'ENOENT', 'ProtectProc=%s' % pp))
-        # PrivateUsers=: a user namespace, not the identity map.
-        if on('PrivateUsers') and not self.gap(gaps, 'PrivateUsers'):
-            with open('/proc/%d/uid_map' % pid) as f:
-                uid_map = f.read().split('\n')
-            self.evidence('uid_map', ' | '.join(' '.join(l.split()) for l in uid_map if l))
-            self.assertNotEqual(os.readlink('/proc/%d/ns/user' % pid),
-                                os.readlink('/proc/self/ns/user'), 'PrivateUsers=: no user namespace')
-        # ProtectHostname=: a UTS namespace.
-        if on('ProtectHostname') and not self.gap(gaps, 'ProtectHostname'):
-            self.assertNotEqual(os.readlink('/proc/%d/ns/uts' % pid),
-                                os.readlink('/proc/self/ns/uts'), 'ProtectHostname=: no UTS namespace')
-        # NoExecPaths= / ExecPaths=: nothing runs from a noexec path, the ExecPaths= do.
-        if declared.get('NoExecPaths') and not self.gap(gaps, 'NoExecPaths'):
-            for v in declared['NoExecPaths']:
-                for path in v.split():
-                    m = covering(mounts, path.lstrip('-+'))
-                    self.evidence('mountinfo', m.line)
-                    self.assertIn('noexec', m.opts, 'NoExecPaths=%s' % path)
-            ops_root.append(('exec', ['/bin/true'], 'EACCES', 'NoExecPaths='))
-            if not self.gap(gaps, 'ExecPaths'):
-                for v in declared.get('ExecPaths', []):
-                    for path in v.split():
-                        if os.access(path, os.X_OK) and os.path.isfile(path):
-                            ops_root.append(('exec', [path, '--version'], 'ok', 'ExecPaths=%s' % path))
-
-        if ops_root:
-            self.run_ops(pid, ops_root, None, None, 'root')
-            self.nsenter_evidence(pid, [a for o, a, w, _ in ops_root
-                                        if o == 'create' and w == 'EROFS'][:1])
-        if ops_user:
-            self.run_ops(pid, ops_user, uid, gid, 'uid %d' % uid)
-        if not ops_root and not ops_user:
-            self.evidence('writes', 'none checked: %s' % (
-                'the unit forbids none' if not mount_keys else
-                'what the unit forbids is not enforced by this syscaged'))
+    def run_ops(self, pid, ops, uid, gid, who):
+        got = inside(pid, [(o, a) for o, a, _, _ in ops], uid, gid)
+        for (op, arg, want, what), g in zip(ops, got):
+            wants = want if isinstance(want, tuple) else (want,)
+            self.evidence('inside as %s' % who, '%s %s -> %s (%s)' % (op, arg, g, what))
+            self.assertIn(g, wants, '%s: %s %s inside the service gave %s, want %s'
+                          % (what, op, arg, g, '/'.join(wants)))
 
     def nsenter_evidence(self, pid, paths):
         """The same forbidden write with the stock tools, for the record."""
@@ -781,14 +672,6 @@ class DebianUnitsTest(unittest.TestCase):
             self.assertNotEqual(p.returncode, 0, 'touch %s worked inside the service' % path)
             if os.path.exists(path):
                 os.unlink(path)
-
-    def run_ops(self, pid, ops, uid, gid, who):
-        got = inside(pid, [(o, a) for o, a, _, _ in ops], uid, gid)
-        for (op, arg, want, what), g in zip(ops, got):
-            wants = want if isinstance(want, tuple) else (want,)
-            self.evidence('inside as %s' % who, '%s %s -> %s (%s)' % (op, arg, g, what))
-            self.assertIn(g, wants, '%s: %s %s inside the service gave %s, want %s'
-                          % (what, op, arg, g, '/'.join(wants)))
 
     def test_memcached(self):
         self.run_case(Memcached())
