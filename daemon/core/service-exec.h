@@ -39,6 +39,13 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(ServiceExec *, service_exec_free);
  * executable regular file. */
 int service_exec_find_executable(const char *name, char **ret);
 
+/* Lowers a Limit*= value (L, for RESOURCE) to what the service may have, as systemd does when
+ * setrlimit() refuses it: a hard limit above the daemon's own (CURRENT_HARD) needs
+ * CAP_SYS_RESOURCE (MAY_RAISE), and even with it RLIMIT_NOFILE stops at fs.nr_open (NR_OPEN).
+ * A refused value is cut to CURRENT_HARD, the soft limit with it. Returns true when L changed. */
+bool service_exec_clamp_rlimit(int resource, rlim_t current_hard, bool may_raise, rlim_t nr_open,
+                               ExecRlimit *l);
+
 /* Expands $VAR and ${VAR} in ARGV per systemd's rules: "${VAR}" is replaced in place; a word
  * that is exactly "$VAR" becomes the value's whitespace-separated words (none when empty or
  * unset); "$$" is a literal "$". */
@@ -47,13 +54,6 @@ int service_exec_expand_argv(char * const *argv, char * const *env, char ***ret)
 /* Parses an EnvironmentFile= body: KEY=VALUE lines, '#' and ';' comments, optional quotes.
  * Assignments with invalid names are skipped. */
 int service_exec_parse_env_file(const char *text, char ***env);
-
-/* Lowers a Limit*= value (L, for RESOURCE) to what the service may have, as systemd does when
- * setrlimit() refuses it: a hard limit above the daemon's own (CURRENT_HARD) needs
- * CAP_SYS_RESOURCE (MAY_RAISE), and even with it RLIMIT_NOFILE stops at fs.nr_open (NR_OPEN).
- * A refused value is cut to CURRENT_HARD, the soft limit with it. Returns true when L changed. */
-bool service_exec_clamp_rlimit(int resource, rlim_t current_hard, bool may_raise, rlim_t nr_open,
-                               ExecRlimit *l);
 
 /* Creates RuntimeDirectory=/StateDirectory=/LogsDirectory= with owner and mode. */
 int service_exec_setup_directories(Unit *u, char **ret_message);
