@@ -164,8 +164,9 @@ def daemon_help():
 class Daemon:
     """A syscaged in a temporary directory; units copied in unchanged."""
 
-    def __init__(self, unit_name, directories_root):
+    def __init__(self, unit_name, directories_root, relax):
         self.unit = unit_name
+        self.relax = relax
         self.dir = tempfile.mkdtemp(prefix='syscage-debian-')
         os.chmod(self.dir, 0o755)
         self.units_dir = os.path.join(self.dir, 'units')
@@ -191,6 +192,7 @@ class Daemon:
                 '--runtime-dir', self.runtime_dir, '--log-level', 'debug']
         if '--directories-root' in daemon_help():
             args += ['--directories-root', self.directories_root]
+        args += [a for k in self.relax for a in ('--relax', k)]
         log = open(self.log_path, 'w')
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
@@ -325,16 +327,30 @@ def package_installed(pkg):
 
 
 def not_enforced_by_syscaged(path):
-    """The directives `syscagectl verify` says it does not enforce at all, or does not know.
-    (Those of which it enforces only a part are checked in full.)"""
-    out = subprocess.run([SYSCAGECTL, 'verify', path], capture_output=True, text=True,
-                         timeout=30)
+    """What `syscagectl verify` says syscaged will not enforce in PATH: {directive: why} for
+    those it ignores (not enforced at all, or unknown; those of which it enforces only a part
+    are checked in full), and the directives it refuses the unit for and names a --relax
+    for (those are then relaxed, and listed in the result too)."""
+    def verify(args):
+        p = subprocess.run([SYSCAGECTL, 'verify', *args, path], capture_output=True, text=True,
+                           timeout=30)
+        return p.returncode, (p.stdout + p.stderr).splitlines()
+
+    _, lines = verify([])
+    relax = sorted({m.group(1) for l in lines for m in [re.search(r"start with '--relax (\w+)'", l)]
+                    if m and ': error: ' in l})
+    if relax:
+        rc, lines = verify([a for k in relax for a in ('--relax', k)])
+        if rc != 0:
+            raise AssertionError('syscagectl verify refuses %s even with --relax %s:\n%s'
+                                 % (path, ' '.join(relax), '\n'.join(lines)))
     gaps = {}
-    for line in (out.stdout + out.stderr).splitlines():
+    for line in lines:
         m = re.match(r'^[^:]+:\d+: (\w+): warning: (.*)$', line)
-        if m and ('not enforced' in m.group(2) or m.group(2).startswith('Unknown key name')):
+        if m and ('not enforced' in m.group(2) or m.group(2).startswith('Unknown key name') or
+                  m.group(1) in relax):
             gaps[m.group(1)] = m.group(2)
-    return gaps
+    return gaps, relax
 
 
 class SandboxCheck:
@@ -586,13 +602,14 @@ class DebianUnitsTest(unittest.TestCase):
                       'syscaged has no --directories-root' % case.name)
         print('\n== %s (%s)' % (case.name, vendor))
         declared = parse_unit(vendor)
-        gaps = not_enforced_by_syscaged(vendor)
+        gaps, relax = not_enforced_by_syscaged(vendor)
         for key in sorted(gaps):
-            self.evidence('NOT ENFORCED', '%s= (syscagectl verify: %s)' % (key, gaps[key]))
+            self.evidence('RELAXED' if key in relax else 'NOT ENFORCED',
+                          '%s= (syscagectl verify: %s)' % (key, gaps[key]))
         host_mounts = {m.key() for m in mountinfo()}
         probe = tempfile.NamedTemporaryFile(prefix='syscage-host-probe-', dir='/tmp')
 
-        d = Daemon(case.name, case.directories_root)
+        d = Daemon(case.name, case.directories_root, relax)
         self.addCleanup(d.cleanup)
         self.addCleanup(probe.close)
         unit_path = d.install(vendor)
