@@ -607,6 +607,12 @@ class DebianUnitsTest(unittest.TestCase):
             self.evidence('RELAXED' if key in relax else 'NOT ENFORCED',
                           '%s= (syscagectl verify: %s)' % (key, gaps[key]))
         host_mounts = {m.key() for m in mountinfo()}
+        # RuntimeDirectory= lives at /run/NAME when the directories root is "/"; one that is
+        # not there before must come with the service and go with it.
+        runtime_dirs = [os.path.join('/run', n) for v in declared.get('RuntimeDirectory', [])
+                        for n in v.split() if case.directories_root == '/']
+        runtime_dirs = [r for r in runtime_dirs if not os.path.exists(r)]
+        tmp_before = {t: set(os.listdir(t)) for t in ('/tmp', '/var/tmp')}
         probe = tempfile.NamedTemporaryFile(prefix='syscage-host-probe-', dir='/tmp')
 
         d = Daemon(case.name, case.directories_root, relax)
@@ -627,6 +633,10 @@ class DebianUnitsTest(unittest.TestCase):
         served = wait_for(lambda: case.serves(pid), '%s serving on port %d' % (case.name, case.port),
                           START_TIMEOUT, d)
         self.evidence('serves', served)
+        for r in runtime_dirs:
+            st_r = os.stat(r)
+            self.evidence('RuntimeDirectory', '%s mode %o owner %d:%d'
+                          % (r, stat.S_IMODE(st_r.st_mode), st_r.st_uid, st_r.st_gid))
         if case.name == 'memcached.service':
             self.assertEqual(served, 'STAT pid %d' % pid, 'memcached is not the main process')
         cgroup = st['CGroup']
@@ -657,6 +667,12 @@ class DebianUnitsTest(unittest.TestCase):
         self.evidence('stopped', 'inactive; pids %s gone' % ' '.join(map(str, sorted(set(pids)))))
         d.stop_daemon()
         self.check_host_mounts(host_mounts, d.dir)
+        for r in runtime_dirs:
+            self.assertFalse(os.path.exists(r), '%s is left behind after the stop' % r)
+        base = case.name.rsplit('.', 1)[0]
+        for t, before in tmp_before.items():
+            left = sorted(e for e in set(os.listdir(t)) - before if base in e)
+            self.assertEqual(left, [], 'left behind in %s' % t)
 
     def check_host_mounts(self, before, own_dir):
         after = {m.key() for m in mountinfo()}
