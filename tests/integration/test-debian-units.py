@@ -248,10 +248,19 @@ class Daemon:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        # After a failure the service may have outlived the daemon: its cgroup names it all.
         cg = self.status().get('CGroup')
         if cg and os.path.exists(os.path.join(cg, 'cgroup.kill')):
             with open(os.path.join(cg, 'cgroup.kill'), 'w') as f:
                 f.write('1')
+            base = os.path.dirname(cg)
+            for path in (cg, os.path.join(base, 'supervisor'), base):
+                end = time.monotonic() + 2
+                while os.path.isdir(path) and time.monotonic() < end:
+                    try:
+                        os.rmdir(path)
+                    except OSError:
+                        time.sleep(0.02)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
