@@ -31,7 +31,8 @@ import time
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the import below
-from sandbox_probe import covering, inside, mountinfo, read_status, status_lines, visible  # noqa: E402
+from sandbox_probe import (covering, inside, mountinfo, read_status,  # noqa: E402
+                           status_lines, visible)
 
 SKIP = 77
 VENDOR_DIR = '/lib/systemd/system'
