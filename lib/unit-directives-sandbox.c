@@ -223,8 +223,8 @@ static int sandbox_bind_entry(ConfigContext *ctx, const UnitAssignment *a, const
         return 0;
 }
 
-/* BindPaths= (LTYPE 0) and BindReadOnlyPaths= (1) share one list. As in systemd, an empty
- * assignment of either resets that directive's entries only. */
+/* BindPaths= (LTYPE 0) and BindReadOnlyPaths= (1) share one list. As in systemd, whose two
+ * directives fill one array too, an empty assignment of either resets the whole list. */
 static int parse_bind_paths(ConfigContext *ctx, const UnitAssignment *a, void *data,
                             int ltype) {
         UnitSandbox *s = &ctx->config->sandbox;
@@ -234,13 +234,11 @@ static int parse_bind_paths(ConfigContext *ctx, const UnitAssignment *a, void *d
         int r;
 
         if (isempty(a->value)) {
-                size_t j = 0;
                 for (size_t i = 0; i < s->n_binds; i++)
-                        if (s->binds[i].read_only == (bool) ltype)
-                                sandbox_bind_free_fields(&s->binds[i]);
-                        else
-                                s->binds[j++] = s->binds[i];
-                s->n_binds = j;
+                        sandbox_bind_free_fields(&s->binds[i]);
+                free(s->binds);
+                s->binds = NULL;
+                s->n_binds = 0;
                 return 0;
         }
         r = sandbox_words(ctx, a, s->n_binds, &words);

@@ -445,19 +445,27 @@ static void test_binds(void **state) {
         }
 }
 
-/* The empty BindPaths= drops the writable binds only, as in systemd. */
+/* The two directives add to one list; an empty assignment of either resets all of it, as in
+ * systemd. */
 static void test_binds_reset(void **state) {
         DiagList d = {};
         UnitConfig *c = NULL;
 
         assert_int_equal(PARSE(&d, &c, START, SVC("BindPaths", "/a /b"),
-                               SVC("BindReadOnlyPaths", "/c"), SVC("BindPaths", ""),
-                               SVC("BindPaths", "/d"), SVC("BindReadOnlyPaths", "/e /f"),
-                               SVC("BindReadOnlyPaths", "")),
+                               SVC("BindReadOnlyPaths", "/c"), SVC("BindReadOnlyPaths", ""),
+                               SVC("BindPaths", "/d"), SVC("BindReadOnlyPaths", "/e /f")),
                          0);
-        assert_int_equal(c->sandbox.n_binds, 1);
+        assert_int_equal(c->sandbox.n_binds, 3);
         assert_string_equal(c->sandbox.binds[0].source, "/d");
         assert_false(c->sandbox.binds[0].read_only);
+        assert_string_equal(c->sandbox.binds[2].source, "/f");
+        assert_true(c->sandbox.binds[2].read_only);
+        unit_config_free(c);
+        c = NULL;
+        assert_int_equal(PARSE(&d, &c, START, SVC("BindReadOnlyPaths", "/e"),
+                               SVC("BindPaths", "")),
+                         0);
+        assert_int_equal(c->sandbox.n_binds, 0);
         unit_config_free(c);
         diag_list_done(&d);
 }
