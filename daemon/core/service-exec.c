@@ -491,6 +491,7 @@ static void prepare_filters(Unit *u, ExecPlan *p) {
         p->filter_notify = f->notify;
         p->gate_action = f->gate_action;
         p->gate_errno = f->gate_errno;
+        memcpy(p->exec_key, f->exec_key.word, sizeof p->exec_key);
         /* A root service holding CAP_SYS_PTRACE could take the listener with pidfd_getfd. */
         uid_t final_uid = p->uid == EXEC_UID_UNSET ? geteuid() : p->uid;
         if (final_uid == 0)
