@@ -14,6 +14,7 @@
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "core/service-exec.h"
+#include "core/service-mdwe.h"
 #include "message.h"
 #include "parse-util.h"
 #include "strv.h"
@@ -528,6 +529,8 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         e->plan.envp = (const char * const *) e->envp;
         prepare_process_attributes(u, &e->plan);
         prepare_filters(u, &e->plan);
+        if ((r = service_mdwe_prepare(u, &e->plan, ret_message)) < 0)
+                return r;
         *ret = TAKE_PTR(e);
         return 0;
 }
