@@ -32,8 +32,10 @@
  * arguments, so MemoryDenyWriteExecute= refuses it outright there; s390 passes clone() flags
  * in arg1; on ABIs that multiplex socket()/shmat() through socketcall()/ipc() libseccomp
  * rewrites the rule onto the multiplexer and, as the family is not visible there, refuses
- * every socketcall(SYS_SOCKET) when RestrictAddressFamilies= is set: it fails closed where
- * systemd skips the ABI.
+ * every socketcall(SYS_SOCKET) and socketcall(SYS_SOCKETPAIR) when RestrictAddressFamilies=
+ * is set: it fails closed where systemd skips the ABI. The exec gate's launch-key rules
+ * (policy_derive_gate()) hold only on the native ABI, the one the launch uses; elsewhere
+ * they become an unconditional kill of execve.
  */
 #include <errno.h>
 #include <seccomp.h>
