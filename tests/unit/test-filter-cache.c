@@ -160,12 +160,45 @@ static void test_hash_collision(void **state) {
         hashmap_free(cache);
 }
 
+/* The launch key goes into the entry, and into its F_policy, only with a kill action. */
+static void test_exec_key(void **state) {
+        static const char *const kill[] = { "SystemCallFilter=~execve", NULL };
+        static const char *const err[] = { "SystemCallFilter=~execve:EACCES", NULL };
+        const PolicyExecKey key = { { 11, 22, 33 } }, zero = {};
+        const uint64_t good[6] = { 0, 0, 0, 11, 22, 33 }, bad[6] = { 0, 0, 0, 11, 22, 34 };
+        _cleanup_(policy_freep) Policy *pk = NULL, *pe = NULL;
+        FilterEntry *ek = NULL, *ee = NULL;
+        Hashmap *cache = hashmap_new();
+        DiagList diags = {};
+        FilterSet s = {};
+
+        assert_non_null(cache);
+        assert_int_equal(test_build(kill, &diags, &pk), 0);
+        assert_int_equal(test_build(err, &diags, &pe), 0);
+        assert_int_equal(filter_cache_get(cache, &key, pk, &ek), 0);
+        assert_int_equal(filter_cache_get(cache, &key, pe, &ee), 0);
+        assert_memory_equal(&ek->exec_key, &key, sizeof key);
+        assert_memory_equal(&ee->exec_key, &zero, sizeof zero);
+        s.n = ek->n_policy;
+        memcpy(s.progs, ek->policy, s.n * sizeof s.progs[0]);
+        assert_int_equal(test_eval(&s, arch_native(), "execve", good), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(&s, arch_native(), "execve", bad), SECCOMP_RET_KILL_PROCESS);
+        s.n = ee->n_policy;
+        memcpy(s.progs, ee->policy, s.n * sizeof s.progs[0]);
+        assert_int_equal(test_eval(&s, arch_native(), "execve", bad), SECCOMP_RET_ALLOW);
+        filter_entry_unref(ek);
+        filter_entry_unref(ee);
+        diag_list_done(&diags);
+        hashmap_free(cache);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_gate_answer),
                 cmocka_unit_test(test_shared),
                 cmocka_unit_test(test_shared_across_units),
                 cmocka_unit_test(test_hash_collision),
+                cmocka_unit_test(test_exec_key),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
