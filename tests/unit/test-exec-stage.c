@@ -24,6 +24,9 @@ static void test_exit_codes(void **state) {
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_CGROUP), 219);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_SETSID), 220);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_STDERR), 222);
+        assert_int_equal(exec_stage_exit_code(EXEC_STAGE_NETWORK), 225);
+        assert_int_equal(exec_stage_exit_code(EXEC_STAGE_MOUNTS), 226);
+        assert_int_equal(exec_stage_exit_code(EXEC_STAGE_NAMESPACE), 252);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_NO_NEW_PRIVS), 227);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_SECCOMP), 228);
         assert_int_equal(exec_stage_exit_code(_EXEC_STAGE_INVALID), -1);
