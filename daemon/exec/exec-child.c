@@ -17,6 +17,14 @@
  *      blocked by the parent, is emptied only after step 4 (it survives execve too);
  *   2. the cgroup (only where clone3 could not place us), setsid, stdio onto 0/1/2, every
  *      other fd closed but the launch socket (close-on-exec);
+ *   2b. namespaces and mounts (the plan's MountPlan, lib/mount-plan.h): unshare, every mount
+ *      a slave, "lo" up, phase one (a detached copy of every source), phase two (the ops in
+ *      order), the switch to RootDirectory=. After step 2, so that no fd but ours is open
+ *      while the copies are held, and every copy is closed before step 3; before step 3 so
+ *      that LimitNOFILE= cannot starve phase one and the working directory is resolved in
+ *      the service's view. The socket for "lo" is closed at once. With CLONE_VM this works
+ *      as well: unshare() of the mount, network, IPC and UTS namespaces does not care about
+ *      a shared address space, only CLONE_FS would stop CLONE_NEWNS (we never share it);
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
  *      before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
