@@ -6,9 +6,9 @@
  * (tests/unit/test-mount-plan.c). The execution model, the order and the conflict rules are
  * described in mount-plan.h.
  *
- * The planner first collects entries (one or more ops per directive, each owning its strings),
- * then sorts them, applies the conflict rules, and packs the survivors into one MountPlan whose
- * strings live in one block.
+ * This file says which ops each directive adds (one or more, with systemd's meanings);
+ * lib/mount-builder.c sorts them, applies the conflict rules and packs the survivors into one
+ * MountPlan whose strings live in one block.
  */
 #include <errno.h>
 #include <sched.h>
@@ -16,29 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mount-builder.h"
 #include "mount-plan.h"
 
 /* For messages: a NULL string as "(null)". */
 static const char *strnull(const char *s) {
         return s ? s : "(null)";
 }
-
-typedef struct Entry {
-        MountOp op;     /* its strings are owned by the entry while building */
-        size_t seq;     /* insertion order: the sort is stable */
-        bool dropped;
-} Entry;
-
-typedef struct Builder {
-        Entry *entries;
-        size_t n, allocated;
-        const char *root; /* RootDirectory=, or NULL */
-        DiagList *diags;
-} Builder;
-
-/* A builder never holds more than this many entries, whatever the input: the resolution
- * passes below are quadratic. */
-#define BUILDER_ENTRIES_MAX (4u * MOUNT_PLAN_OPS_MAX)
 
 static const char *const mount_op_kind_table[_MOUNT_OP_KIND_MAX] = {
         [MOUNT_OP_BIND] = "BIND",
@@ -56,132 +40,14 @@ const char *mount_op_kind_to_string(MountOpKind k) {
         return k >= 0 && k < _MOUNT_OP_KIND_MAX ? mount_op_kind_table[k] : NULL;
 }
 
-/* ---- paths ---- */
-
-/* Compares paths so that a parent sorts before everything below it and a subtree stays
- * together: '/' counts as lower than any other character. */
-static int path_compare(const char *a, const char *b) {
-        for (;; a++, b++) {
-                unsigned x = *a == '/' ? 1u : (unsigned char) *a;
-                unsigned y = *b == '/' ? 1u : (unsigned char) *b;
-                if (x != y)
-                        return x < y ? -1 : 1;
-                if (x == 0)
-                        return 0;
-        }
-}
-
-/* Whether PATH is PREFIX or lies below it. */
-static bool path_is_under(const char *path, const char *prefix) {
-        size_t n = strlen(prefix);
-
-        if (n == 1 && prefix[0] == '/')
-                return true;
-        return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-static bool path_is_strictly_under(const char *path, const char *prefix) {
-        return path_is_under(path, prefix) && !streq(path, prefix);
-}
-
-static int plan_error(Builder *b, int error, const char *key, const char *fmt, ...) _printf_(4, 5);
-static int plan_error(Builder *b, int error, const char *key, const char *fmt, ...) {
-        char msg[256];
-        va_list ap;
-
-        if (!b->diags)
-                return error;
-        va_start(ap, fmt);
-        (void) vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        if (diag_add(b->diags, DIAG_ERROR, NULL, 0, key, "%s", msg) < 0)
-                return -ENOMEM;
-        return error;
-}
-
-/* The target as the child sees it before the root switch: with the root as prefix when
- * PREFIX is set and there is a root. */
-static char *target_path(const Builder *b, const char *path, bool prefix) {
-        if (!prefix || !b->root)
-                return strdup(path);
-        if (streq(path, "/"))
-                return strdup(b->root);
-        size_t n = strlen(b->root), m = strlen(path);
-        char *s = malloc(n + m + 1);
-        if (!s)
-                return NULL;
-        memcpy(s, b->root, n);
-        memcpy(s + n, path, m + 1);
-        return s;
-}
-
-/* ---- collecting ---- */
-
-static void entry_done(Entry *e) {
-        free((char *) e->op.source);
-        free((char *) e->op.target);
-        free((char *) e->op.data);
-}
-
-static void builder_done(Builder *b) {
-        for (size_t i = 0; i < b->n; i++)
-                entry_done(&b->entries[i]);
-        free(b->entries);
-}
-
-typedef struct OpSpec {
-        MountOpKind kind;
-        unsigned flags;
-        const char *source;   /* copied as is */
-        const char *target;   /* copied, with the root as prefix when prefix is set */
-        bool prefix;
-        const char *data;
-        uint64_t attr_set, attr_clr;
-        mode_t mode;
-} OpSpec;
-
-static int add(Builder *b, const char *key, const OpSpec *spec) {
-        if (spec->target[0] != '/')
-                return plan_error(b, -EINVAL, key, "path is not absolute: %s", spec->target);
-        if (b->n >= BUILDER_ENTRIES_MAX)
-                return plan_error(b, -E2BIG, key, "more than %u mount operations", MOUNT_PLAN_OPS_MAX);
-        if (GREEDY_REALLOC(b->entries, b->allocated, b->n + 1) < 0)
-                return -ENOMEM;
-
-        Entry *e = &b->entries[b->n];
-        *e = (Entry) {
-                .op = {
-                        .kind = spec->kind,
-                        .flags = spec->flags,
-                        .attr_set = spec->attr_set,
-                        .attr_clr = spec->attr_clr,
-                        .mode = spec->mode,
-                },
-                .seq = b->n,
-        };
-        e->op.target = target_path(b, spec->target, spec->prefix);
-        e->op.source = spec->source ? strdup(spec->source) : NULL;
-        e->op.data = spec->data ? strdup(spec->data) : NULL;
-        b->n++; /* entry_done() frees whatever was allocated */
-        if (!e->op.target || (spec->source && !e->op.source) || (spec->data && !e->op.data))
-                return -ENOMEM;
-        if (strlen(e->op.target) >= MOUNT_PLAN_PATH_MAX ||
-            (e->op.source && strlen(e->op.source) >= MOUNT_PLAN_PATH_MAX))
-                return plan_error(b, -E2BIG, key, "path longer than %u bytes", MOUNT_PLAN_PATH_MAX - 1);
-        if (e->op.data && strlen(e->op.data) >= MOUNT_PLAN_DATA_MAX)
-                return plan_error(b, -E2BIG, key, "mount options longer than %u bytes",
-                                  MOUNT_PLAN_DATA_MAX - 1);
-        return 0;
-}
-
-static int add_attr(Builder *b, const char *key, const char *path, bool prefix, unsigned flags,
+static int add_attr(MountBuilder *b, const char *key, const char *path, bool prefix, unsigned flags,
                     uint64_t set, uint64_t clr) {
-        return add(b, key, &(OpSpec) { .kind = MOUNT_OP_ATTR, .flags = flags, .target = path,
+        return mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_ATTR, .flags = flags, .target = path,
                                        .prefix = prefix, .attr_set = set, .attr_clr = clr });
 }
 
 /* Read-only, recursively: ProtectSystem=, ProtectHome=read-only, ReadOnlyPaths= ... */
-static int add_ro(Builder *b, const char *key, const char *path, bool prefix, bool ignore_missing) {
+static int add_ro(MountBuilder *b, const char *key, const char *path, bool prefix, bool ignore_missing) {
         return add_attr(b, key, path, prefix,
                         MOUNT_OP_RECURSIVE | (ignore_missing ? MOUNT_OP_IGNORE_MISSING : 0u),
                         MOUNT_PLAN_ATTR_RDONLY, 0);
@@ -189,31 +55,31 @@ static int add_ro(Builder *b, const char *key, const char *path, bool prefix, bo
 
 /* The phase-one copy of PATH bound back onto PATH: it keeps the host's modes whatever the
  * ops above it did. */
-static int add_restore(Builder *b, const char *key, const char *path, bool prefix, bool ignore_missing) {
-        _cleanup_free_ char *t = target_path(b, path, prefix);
+static int add_restore(MountBuilder *b, const char *key, const char *path, bool prefix, bool ignore_missing) {
+        _cleanup_free_ char *t = mount_builder_target(b, path, prefix);
         if (!t)
                 return -ENOMEM;
-        return add(b, key, &(OpSpec) {
+        return mount_builder_add(b, key, &(MountOpSpec) {
                 .kind = MOUNT_OP_BIND,
                 .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE | MOUNT_OP_RESTORE |
                          (ignore_missing ? MOUNT_OP_IGNORE_MISSING : 0u),
                 .source = t, .target = t });
 }
 
-static int add_inaccessible(Builder *b, const char *key, const MountPlanContext *ctx, const char *path,
+static int add_inaccessible(MountBuilder *b, const char *key, const MountPlanContext *ctx, const char *path,
                             bool prefix, bool ignore_missing) {
         if (!ctx->inaccessible_file)
-                return plan_error(b, -EINVAL, key, "no inaccessible file node to hide %s with", path);
-        return add(b, key, &(OpSpec) {
+                return mount_builder_error(b, -EINVAL, key, "no inaccessible file node to hide %s with", path);
+        return mount_builder_add(b, key, &(MountOpSpec) {
                 .kind = MOUNT_OP_INACCESSIBLE,
                 .flags = MOUNT_OP_CLONE_SOURCE | (ignore_missing ? MOUNT_OP_IGNORE_MISSING : 0u),
                 .source = ctx->inaccessible_file, .target = path, .prefix = prefix });
 }
 
-static int add_tmpfs(Builder *b, const char *key, const char *path, const char *data, uint64_t flags,
+static int add_tmpfs(MountBuilder *b, const char *key, const char *path, const char *data, uint64_t flags,
                      bool read_only, bool ignore_missing) {
         unsigned f = ignore_missing ? MOUNT_OP_IGNORE_MISSING : 0u;
-        int r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_TMPFS, .flags = f, .target = path,
+        int r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_TMPFS, .flags = f, .target = path,
                                         .prefix = true, .data = data, .attr_set = flags });
         if (r < 0 || !read_only)
                 return r;
@@ -221,9 +87,10 @@ static int add_tmpfs(Builder *b, const char *key, const char *path, const char *
         return add_attr(b, key, path, true, f | MOUNT_OP_LATE, MOUNT_PLAN_ATTR_RDONLY, 0);
 }
 
+
 /* ---- the directives ---- */
 
-static int add_protect_system(Builder *b, ProtectSystem p) {
+static int add_protect_system(MountBuilder *b, ProtectSystem p) {
         static const char *const yes[] = { "/usr", "/boot", "/efi" };
         static const char *const strict_keep[] = { "/dev", "/proc", "/sys" };
         static const char *const strict_keep_optional[] = { "/home", "/run/user", "/root" };
@@ -253,7 +120,7 @@ static int add_protect_system(Builder *b, ProtectSystem p) {
         return 0;
 }
 
-static int add_protect_home(Builder *b, const MountPlanContext *ctx, ProtectHome p) {
+static int add_protect_home(MountBuilder *b, const MountPlanContext *ctx, ProtectHome p) {
         static const char *const homes[] = { "/home", "/run/user", "/root" };
         const char *key = "ProtectHome";
         int r = 0;
@@ -279,7 +146,7 @@ static int add_protect_home(Builder *b, const MountPlanContext *ctx, ProtectHome
 /* A private /dev at ROOT/dev (PrivateDevices=, or MountAPIVFS= with a root): a tmpfs with the
  * harmless device nodes bound in from the host, a new devpts instance, the host's /dev/shm
  * and /dev/mqueue, the usual symlinks; read-only at the end (its submounts are not). */
-static int add_private_dev(Builder *b) {
+static int add_private_dev(MountBuilder *b) {
         static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
         static const struct { const char *name, *to; } links[] = {
                 { "ptmx", "pts/ptmx" },
@@ -299,23 +166,23 @@ static int add_private_dev(Builder *b) {
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
                 (void) snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
-                if ((r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_MKFILE, .target = host, .prefix = true,
+                if ((r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_MKFILE, .target = host, .prefix = true,
                                                  .mode = 0644 })) < 0 ||
-                    (r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_BIND, .flags = MOUNT_OP_CLONE_SOURCE,
+                    (r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_BIND, .flags = MOUNT_OP_CLONE_SOURCE,
                                                  .source = host, .target = host, .prefix = true })) < 0)
                         return r;
         }
-        if ((r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_MKDIR, .target = "/dev/pts", .prefix = true,
+        if ((r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_MKDIR, .target = "/dev/pts", .prefix = true,
                                          .mode = 0755 })) < 0 ||
-            (r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_DEVPTS, .target = "/dev/pts", .prefix = true,
+            (r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_DEVPTS, .target = "/dev/pts", .prefix = true,
                                          .data = "newinstance,ptmxmode=0666,mode=0620,gid=5",
                                          .attr_set = MOUNT_PLAN_ATTR_NOSUID | MOUNT_PLAN_ATTR_NOEXEC })) < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(shared); i++) {
                 (void) snprintf(host, sizeof(host), "/dev/%s", shared[i]);
-                if ((r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_MKDIR, .target = host, .prefix = true,
+                if ((r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_MKDIR, .target = host, .prefix = true,
                                                  .mode = 0755 })) < 0 ||
-                    (r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_BIND,
+                    (r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_BIND,
                                                  .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE |
                                                           MOUNT_OP_IGNORE_MISSING,
                                                  .source = host, .target = host, .prefix = true })) < 0)
@@ -323,14 +190,14 @@ static int add_private_dev(Builder *b) {
         }
         for (size_t i = 0; i < ELEMENTSOF(links); i++) {
                 (void) snprintf(path, sizeof(path), "/dev/%s", links[i].name);
-                if ((r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_SYMLINK, .source = links[i].to,
+                if ((r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_SYMLINK, .source = links[i].to,
                                                  .target = path, .prefix = true })) < 0)
                         return r;
         }
         return 0;
 }
 
-static int add_kernel_tunables(Builder *b, const MountPlanContext *ctx) {
+static int add_kernel_tunables(MountBuilder *b, const MountPlanContext *ctx) {
         static const char *const proc_ro[] = {
                 "/proc/acpi", "/proc/apm", "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq",
                 "/proc/latency_stats", "/proc/mtrr", "/proc/scsi", "/proc/sys",
@@ -358,7 +225,7 @@ static int add_kernel_tunables(Builder *b, const MountPlanContext *ctx) {
         return add_restore(b, key, "/sys/fs/selinux", true, true);
 }
 
-static int add_kernel_modules_logs_cgroups(Builder *b, const UnitSandbox *s, const MountPlanContext *ctx) {
+static int add_kernel_modules_logs_cgroups(MountBuilder *b, const UnitSandbox *s, const MountPlanContext *ctx) {
         static const char *const modules[] = { "/usr/lib/modules", "/lib/modules" };
         static const char *const logs[] = { "/proc/kmsg", "/dev/kmsg" };
         int r;
@@ -391,30 +258,30 @@ static const char *proc_options(const UnitSandbox *s, char *buf, size_t size) {
         return buf;
 }
 
-static int add_proc(Builder *b, const UnitSandbox *s, bool api_vfs) {
+static int add_proc(MountBuilder *b, const UnitSandbox *s, bool api_vfs) {
         char buf[64];
         const char *data = proc_options(s, buf, sizeof(buf));
 
         if (!data && !api_vfs)
                 return 0;
-        return add(b, "ProtectProc", &(OpSpec) {
+        return mount_builder_add(b, "ProtectProc", &(MountOpSpec) {
                 .kind = MOUNT_OP_PROC, .target = "/proc", .prefix = true, .data = data,
                 .attr_set = MOUNT_PLAN_ATTR_NOSUID | MOUNT_PLAN_ATTR_NODEV | MOUNT_PLAN_ATTR_NOEXEC });
 }
 
 /* MountAPIVFS= with a root: /proc, /sys, /dev and /run inside it; their mount points are made
  * (on the root's filesystem) before anything else. */
-static int add_api_vfs(Builder *b, const UnitSandbox *s) {
+static int add_api_vfs(MountBuilder *b, const UnitSandbox *s) {
         static const char *const points[] = { "/proc", "/sys", "/dev", "/run" };
         const char *key = "MountAPIVFS";
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(points); i++)
-                if ((r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_MKDIR, .flags = MOUNT_OP_EARLY,
+                if ((r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_MKDIR, .flags = MOUNT_OP_EARLY,
                                                  .target = points[i], .prefix = true, .mode = 0755 })) < 0)
                         return r;
         if ((r = add_proc(b, s, true)) < 0 ||
-            (r = add(b, key, &(OpSpec) { .kind = MOUNT_OP_BIND,
+            (r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_BIND,
                                          .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE,
                                          .source = "/sys", .target = "/sys", .prefix = true })) < 0 ||
             (r = add_private_dev(b)) < 0)
@@ -431,18 +298,18 @@ typedef enum PathListKind {
         PATHS_NO_EXEC,
 } PathListKind;
 
-static int add_path_list(Builder *b, const MountPlanContext *ctx, const SandboxPathList *l,
+static int add_path_list(MountBuilder *b, const MountPlanContext *ctx, const SandboxPathList *l,
                          PathListKind kind, const char *key) {
         int r = 0;
 
         if (l->n > UNIT_SANDBOX_PATHS_MAX)
-                return plan_error(b, -E2BIG, key, "more than %u paths", UNIT_SANDBOX_PATHS_MAX);
+                return mount_builder_error(b, -E2BIG, key, "more than %u paths", UNIT_SANDBOX_PATHS_MAX);
         for (size_t i = 0; i < l->n && r >= 0; i++) {
                 const SandboxPath *p = &l->items[i];
                 unsigned f = MOUNT_OP_RECURSIVE | (p->ignore_missing ? MOUNT_OP_IGNORE_MISSING : 0u);
 
                 if (!p->path || p->path[0] != '/')
-                        return plan_error(b, -EINVAL, key, "path is not absolute: %s", strnull(p->path));
+                        return mount_builder_error(b, -EINVAL, key, "path is not absolute: %s", strnull(p->path));
                 /* Without "+" a path is the host's, as written; outside the root it is dropped. */
                 switch (kind) {
                 case PATHS_READ_WRITE:
@@ -465,18 +332,18 @@ static int add_path_list(Builder *b, const MountPlanContext *ctx, const SandboxP
         return r;
 }
 
-static int add_binds(Builder *b, const UnitSandbox *s) {
+static int add_binds(MountBuilder *b, const UnitSandbox *s) {
         int r;
 
         if (s->n_binds > UNIT_SANDBOX_PATHS_MAX)
-                return plan_error(b, -E2BIG, "BindPaths", "more than %u paths", UNIT_SANDBOX_PATHS_MAX);
+                return mount_builder_error(b, -E2BIG, "BindPaths", "more than %u paths", UNIT_SANDBOX_PATHS_MAX);
         for (size_t i = 0; i < s->n_binds; i++) {
                 const SandboxBind *d = &s->binds[i];
                 const char *key = d->read_only ? "BindReadOnlyPaths" : "BindPaths";
 
                 if (!d->source || d->source[0] != '/')
-                        return plan_error(b, -EINVAL, key, "source is not absolute: %s", strnull(d->source));
-                r = add(b, key, &(OpSpec) {
+                        return mount_builder_error(b, -EINVAL, key, "source is not absolute: %s", strnull(d->source));
+                r = mount_builder_add(b, key, &(MountOpSpec) {
                         .kind = MOUNT_OP_BIND,
                         .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_CREATE_TARGET |
                                  (d->recursive ? MOUNT_OP_RECURSIVE : 0u) |
@@ -494,7 +361,7 @@ static int add_binds(Builder *b, const UnitSandbox *s) {
 /* TemporaryFileSystem=PATH:OPTIONS. The flags among the options become mount flags ("ro" a
  * late read-only attribute, so that binds into the tmpfs still work); the rest is tmpfs data,
  * after the default "mode=0755" (a later mode= wins). */
-static int add_temporary_fs(Builder *b, const SandboxTmpfs *t) {
+static int add_temporary_fs(MountBuilder *b, const SandboxTmpfs *t) {
         static const struct { const char *name; uint64_t set, clr; } flags[] = {
                 { "nosuid", MOUNT_PLAN_ATTR_NOSUID, 0 }, { "suid", 0, MOUNT_PLAN_ATTR_NOSUID },
                 { "nodev", MOUNT_PLAN_ATTR_NODEV, 0 },   { "dev", 0, MOUNT_PLAN_ATTR_NODEV },
@@ -507,7 +374,7 @@ static int add_temporary_fs(Builder *b, const SandboxTmpfs *t) {
         size_t len = strlen(data);
 
         if (!t->path || t->path[0] != '/')
-                return plan_error(b, -EINVAL, key, "path is not absolute: %s", strnull(t->path));
+                return mount_builder_error(b, -EINVAL, key, "path is not absolute: %s", strnull(t->path));
         for (const char *p = t->options; p && *p;) {
                 size_t n = strcspn(p, ",");
                 bool known = false;
@@ -523,7 +390,7 @@ static int add_temporary_fs(Builder *b, const SandboxTmpfs *t) {
                         }
                 if (!known && n > 0) {
                         if (len + 1 + n >= sizeof(data))
-                                return plan_error(b, -E2BIG, key, "mount options longer than %u bytes",
+                                return mount_builder_error(b, -E2BIG, key, "mount options longer than %u bytes",
                                                   MOUNT_PLAN_DATA_MAX - 1);
                         data[len++] = ',';
                         memcpy(data + len, p, n);
@@ -534,18 +401,18 @@ static int add_temporary_fs(Builder *b, const SandboxTmpfs *t) {
         return add_tmpfs(b, key, t->path, data, attr, ro, false);
 }
 
-static int add_context(Builder *b, const UnitSandbox *s, const MountPlanContext *ctx, bool private_tmp) {
+static int add_context(MountBuilder *b, const UnitSandbox *s, const MountPlanContext *ctx, bool private_tmp) {
         int r;
 
         if (private_tmp) {
                 if (!ctx->private_tmp)
-                        return plan_error(b, -EINVAL, "PrivateTmp", "no private /tmp directory was prepared");
-                if ((r = add(b, "PrivateTmp", &(OpSpec) { .kind = MOUNT_OP_BIND, .flags = MOUNT_OP_CLONE_SOURCE,
+                        return mount_builder_error(b, -EINVAL, "PrivateTmp", "no private /tmp directory was prepared");
+                if ((r = mount_builder_add(b, "PrivateTmp", &(MountOpSpec) { .kind = MOUNT_OP_BIND, .flags = MOUNT_OP_CLONE_SOURCE,
                                                           .source = ctx->private_tmp, .target = "/tmp",
                                                           .prefix = true })) < 0)
                         return r;
                 if (ctx->private_var_tmp &&
-                    (r = add(b, "PrivateTmp", &(OpSpec) { .kind = MOUNT_OP_BIND, .flags = MOUNT_OP_CLONE_SOURCE,
+                    (r = mount_builder_add(b, "PrivateTmp", &(MountOpSpec) { .kind = MOUNT_OP_BIND, .flags = MOUNT_OP_CLONE_SOURCE,
                                                           .source = ctx->private_var_tmp,
                                                           .target = "/var/tmp", .prefix = true })) < 0)
                         return r;
@@ -561,16 +428,16 @@ static int add_context(Builder *b, const UnitSandbox *s, const MountPlanContext 
                                    MOUNT_PLAN_ATTR_NOSUID | MOUNT_PLAN_ATTR_NODEV, false, false)) < 0)
                         return r;
         for (const char *const *d = ctx->private_dirs; d && *d; d++)
-                if ((r = add(b, "DynamicUser", &(OpSpec) { .kind = MOUNT_OP_MKDIR, .target = *d,
+                if ((r = mount_builder_add(b, "DynamicUser", &(MountOpSpec) { .kind = MOUNT_OP_MKDIR, .target = *d,
                                                            .prefix = true, .mode = 0755 })) < 0 ||
-                    (r = add(b, "DynamicUser", &(OpSpec) { .kind = MOUNT_OP_BIND,
+                    (r = mount_builder_add(b, "DynamicUser", &(MountOpSpec) { .kind = MOUNT_OP_BIND,
                                                            .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE,
                                                            .source = *d, .target = *d, .prefix = true })) < 0)
                         return r;
         return 0;
 }
 
-static int collect(Builder *b, const UnitSandbox *s, const MountPlanContext *ctx) {
+static int collect(MountBuilder *b, const UnitSandbox *s, const MountPlanContext *ctx) {
         /* DynamicUser= implies these, and they cannot be weakened (systemd.exec(5)). */
         ProtectSystem ps = s->dynamic_user ? PROTECT_SYSTEM_STRICT : s->protect_system;
         ProtectHome ph = s->dynamic_user && s->protect_home == PROTECT_HOME_NO ? PROTECT_HOME_READ_ONLY
@@ -579,7 +446,7 @@ static int collect(Builder *b, const UnitSandbox *s, const MountPlanContext *ctx
         bool api_vfs = b->root && (s->mount_api_vfs_set ? s->mount_api_vfs : true);
         int r;
 
-        if (b->root && (r = add(b, "RootDirectory", &(OpSpec) {
+        if (b->root && (r = mount_builder_add(b, "RootDirectory", &(MountOpSpec) {
                                 .kind = MOUNT_OP_BIND, .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE,
                                 .source = b->root, .target = b->root })) < 0)
                 return r;
@@ -603,172 +470,12 @@ static int collect(Builder *b, const UnitSandbox *s, const MountPlanContext *ctx
             (r = add_binds(b, s)) < 0)
                 return r;
         if (s->n_tmpfs > UNIT_SANDBOX_PATHS_MAX)
-                return plan_error(b, -E2BIG, "TemporaryFileSystem", "more than %u paths", UNIT_SANDBOX_PATHS_MAX);
+                return mount_builder_error(b, -E2BIG, "TemporaryFileSystem", "more than %u paths", UNIT_SANDBOX_PATHS_MAX);
         for (size_t i = 0; i < s->n_tmpfs; i++)
                 if ((r = add_temporary_fs(b, &s->tmpfs[i])) < 0)
                         return r;
         return add_context(b, s, ctx, private_tmp);
 }
-
-/* ---- sorting and conflicts ---- */
-
-/* EARLY on a BIND only says when its target is made: the bind itself keeps its place. */
-static int op_group(const MountOp *op) {
-        if ((op->flags & MOUNT_OP_EARLY) && op->kind != MOUNT_OP_BIND)
-                return 0;
-        return op->flags & MOUNT_OP_LATE ? 2 : 1;
-}
-
-/* At one path: what makes the mount point, then what mounts, then attributes. */
-static int op_rank(const MountOp *op) {
-        switch (op->kind) {
-        case MOUNT_OP_MKDIR:
-        case MOUNT_OP_MKFILE:
-        case MOUNT_OP_SYMLINK:
-                return 0;
-        case MOUNT_OP_ATTR:
-                return 2;
-        default:
-                return 1;
-        }
-}
-
-static bool op_creates_mount(const MountOp *op) {
-        return op_rank(op) == 1;
-}
-
-/* Whether OP puts something else than the host's view at its target. */
-static bool op_changes_view(const MountOp *op) {
-        return op_creates_mount(op) && !(op->kind == MOUNT_OP_BIND && streq(op->source, op->target));
-}
-
-static int entry_compare(const void *x, const void *y) {
-        const Entry *a = x, *b = y;
-        int r;
-
-        if (op_group(&a->op) != op_group(&b->op))
-                return op_group(&a->op) < op_group(&b->op) ? -1 : 1;
-        if ((r = path_compare(a->op.target, b->op.target)) != 0)
-                return r;
-        if (op_rank(&a->op) != op_rank(&b->op))
-                return op_rank(&a->op) < op_rank(&b->op) ? -1 : 1;
-        return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static bool str_eq(const char *a, const char *b) {
-        return a == b || (a && b && streq(a, b));
-}
-
-static bool op_equal(const MountOp *a, const MountOp *b) {
-        return a->kind == b->kind && a->flags == b->flags && str_eq(a->source, b->source) &&
-               str_eq(a->target, b->target) && str_eq(a->data, b->data) && a->attr_set == b->attr_set &&
-               a->attr_clr == b->attr_clr && a->mode == b->mode;
-}
-
-static void drop(Entry *e) {
-        entry_done(e);
-        e->op = (MountOp) {};
-        e->dropped = true;
-}
-
-/* Exact duplicates; then everything at or below an INACCESSIBLE path. */
-static void resolve_duplicates_and_hidden(Builder *b) {
-        for (size_t i = 0; i < b->n; i++)
-                for (size_t j = i + 1; j < b->n && !b->entries[i].dropped; j++)
-                        if (!b->entries[j].dropped && op_equal(&b->entries[i].op, &b->entries[j].op))
-                                drop(&b->entries[j]);
-        for (size_t i = 0; i < b->n; i++) {
-                Entry *h = &b->entries[i];
-                if (h->dropped || h->op.kind != MOUNT_OP_INACCESSIBLE)
-                        continue;
-                for (size_t j = 0; j < b->n; j++)
-                        if (j != i && !b->entries[j].dropped &&
-                            path_is_under(b->entries[j].op.target, h->op.target) &&
-                            !(b->entries[j].op.kind == MOUNT_OP_INACCESSIBLE &&
-                              streq(b->entries[j].op.target, h->op.target) && j < i))
-                                drop(&b->entries[j]);
-        }
-}
-
-/* A restore is dropped when the view at its path is not the host's any more (an op creates
- * a mount at it or above it), and when nothing above it makes anything read-only (it would
- * keep what is there anyway). It is about write access only: when the nearest op above it
- * that speaks of exec (NoExecPaths=, ExecPaths=) made its path noexec, the restored copy is
- * noexec too. The entries are sorted, so "above" and "before" agree. */
-static void resolve_restores(Builder *b) {
-        for (size_t i = 0; i < b->n; i++) {
-                Entry *r = &b->entries[i];
-                bool needed = false, obscured = false, noexec = false;
-
-                if (r->dropped || !(r->op.flags & MOUNT_OP_RESTORE))
-                        continue;
-                for (size_t j = 0; j < b->n; j++) {
-                        const MountOp *o = &b->entries[j].op;
-                        if (j == i || b->entries[j].dropped || !path_is_under(r->op.target, o->target))
-                                continue;
-                        if (op_changes_view(o) && !(o->flags & MOUNT_OP_RESTORE))
-                                obscured = true;
-                        if (o->kind != MOUNT_OP_ATTR || op_group(o) == 2 || j > i)
-                                continue;
-                        if (o->attr_set & MOUNT_PLAN_ATTR_RDONLY)
-                                needed = true;
-                        if ((o->attr_set | o->attr_clr) & MOUNT_PLAN_ATTR_NOEXEC)
-                                noexec = o->attr_set & MOUNT_PLAN_ATTR_NOEXEC;
-                }
-                if (obscured || !needed)
-                        drop(r);
-                else if (noexec)
-                        r->op.attr_set |= MOUNT_PLAN_ATTR_NOEXEC;
-        }
-}
-
-/* ATTR ops at one path, of one group and recursion, become one: set wins over clear; the
- * merged op ignores a missing path only if all did. */
-static void resolve_attrs(Builder *b) {
-        const unsigned same = MOUNT_OP_RECURSIVE | MOUNT_OP_EARLY | MOUNT_OP_LATE;
-
-        for (size_t i = 0; i < b->n; i++) {
-                MountOp *a = &b->entries[i].op;
-                if (b->entries[i].dropped || a->kind != MOUNT_OP_ATTR)
-                        continue;
-                for (size_t j = i + 1; j < b->n; j++) {
-                        MountOp *o = &b->entries[j].op;
-                        if (b->entries[j].dropped || o->kind != MOUNT_OP_ATTR ||
-                            (o->flags & same) != (a->flags & same) || !streq(o->target, a->target))
-                                continue;
-                        a->attr_set |= o->attr_set;
-                        a->attr_clr = (a->attr_clr | o->attr_clr) & ~a->attr_set;
-                        if (!(o->flags & MOUNT_OP_IGNORE_MISSING))
-                                a->flags &= ~(unsigned) MOUNT_OP_IGNORE_MISSING;
-                        drop(&b->entries[j]);
-                }
-        }
-}
-
-/* With a root, what lies outside it cannot matter to the service. A bind whose missing target
- * lies on a filesystem of the host (no op above it changes the view) has it made before
- * phase two, before any op can make that filesystem read-only. */
-static void resolve_root_and_early(Builder *b) {
-        for (size_t i = 0; i < b->n; i++) {
-                Entry *e = &b->entries[i];
-                if (!e->dropped && b->root && !path_is_under(e->op.target, b->root))
-                        drop(e);
-        }
-        for (size_t i = 0; i < b->n; i++) {
-                Entry *e = &b->entries[i];
-                bool hidden = false;
-
-                if (e->dropped || e->op.kind != MOUNT_OP_BIND || !(e->op.flags & MOUNT_OP_CREATE_TARGET))
-                        continue;
-                for (size_t j = 0; j < b->n && !hidden; j++)
-                        hidden = j != i && !b->entries[j].dropped && op_changes_view(&b->entries[j].op) &&
-                                 path_is_strictly_under(e->op.target, b->entries[j].op.target);
-                if (!hidden)
-                        e->op.flags |= MOUNT_OP_EARLY;
-        }
-}
-
-/* ---- packing ---- */
 
 MountPlan *mount_plan_free(MountPlan *p) {
         if (!p)
@@ -779,54 +486,9 @@ MountPlan *mount_plan_free(MountPlan *p) {
         return NULL;
 }
 
-static const char *pack_str(char *strings, size_t *used, const char *s) {
-        if (!s)
-                return NULL;
-        size_t n = strlen(s) + 1;
-        char *d = memcpy(strings + *used, s, n);
-        *used += n;
-        return d;
-}
-
-static int pack(Builder *b, MountPlan *p) {
-        size_t n = 0, size = 0;
-
-        for (size_t i = 0; i < b->n; i++) {
-                const MountOp *o = &b->entries[i].op;
-                if (b->entries[i].dropped)
-                        continue;
-                n++;
-                size += strlen(o->target) + 1 + (o->source ? strlen(o->source) + 1 : 0) +
-                        (o->data ? strlen(o->data) + 1 : 0);
-        }
-        if (b->root)
-                size += strlen(b->root) + 1;
-        p->ops = n > 0 ? calloc(n, sizeof(MountOp)) : NULL;
-        p->strings = size > 0 ? malloc(size) : NULL;
-        if ((n > 0 && !p->ops) || (size > 0 && !p->strings))
-                return -ENOMEM;
-        p->strings_size = size;
-
-        size_t used = 0;
-        p->root = pack_str(p->strings, &used, b->root);
-        for (size_t i = 0; i < b->n; i++) {
-                const MountOp *o = &b->entries[i].op;
-                if (b->entries[i].dropped)
-                        continue;
-                MountOp *d = &p->ops[p->n_ops++];
-                *d = *o;
-                d->target = pack_str(p->strings, &used, o->target);
-                d->source = pack_str(p->strings, &used, o->source);
-                d->data = pack_str(p->strings, &used, o->data);
-                if (o->flags & MOUNT_OP_CLONE_SOURCE)
-                        p->n_clones++;
-        }
-        return 0;
-}
-
 int mount_plan_build(const UnitSandbox *s, const MountPlanContext *ctx, DiagList *diags, MountPlan **ret) {
         static const MountPlanContext empty = {};
-        Builder b = { .diags = diags };
+        MountBuilder b = { .diags = diags };
         MountPlan *p = NULL;
         int r;
 
@@ -836,31 +498,15 @@ int mount_plan_build(const UnitSandbox *s, const MountPlanContext *ctx, DiagList
                 ctx = &empty;
         if (s->root_directory && !streq(s->root_directory, "/")) {
                 if (s->root_directory[0] != '/')
-                        return plan_error(&b, -EINVAL, "RootDirectory", "path is not absolute: %s",
-                                          s->root_directory);
+                        return mount_builder_error(&b, -EINVAL, "RootDirectory", "path is not absolute: %s",
+                                                   s->root_directory);
                 b.root = s->root_directory;
         }
-        if ((r = collect(&b, s, ctx)) < 0)
-                goto finish;
-        qsort(b.entries, b.n, sizeof(Entry), entry_compare);
-        resolve_duplicates_and_hidden(&b);
-        resolve_restores(&b);
-        resolve_attrs(&b);
-        resolve_root_and_early(&b);
-
-        p = calloc(1, sizeof(MountPlan));
-        if (!p) {
-                r = -ENOMEM;
-                goto finish;
-        }
-        if ((r = pack(&b, p)) < 0)
-                goto finish;
-        if (p->n_ops > MOUNT_PLAN_OPS_MAX || p->n_clones > MOUNT_PLAN_CLONES_MAX) {
-                r = plan_error(&b, -E2BIG, NULL, "%zu mount operations, %zu of them with a copy of their "
-                               "source: the limits are %u and %u", p->n_ops, p->n_clones,
-                               MOUNT_PLAN_OPS_MAX, MOUNT_PLAN_CLONES_MAX);
-                goto finish;
-        }
+        if ((r = collect(&b, s, ctx)) >= 0)
+                r = mount_builder_finish(&b, &p);
+        mount_builder_done(&b);
+        if (r < 0)
+                return r;
         if (p->n_ops > 0 || s->private_mounts)
                 p->unshare_flags |= CLONE_NEWNS;
         if (s->private_network) {
@@ -871,12 +517,8 @@ int mount_plan_build(const UnitSandbox *s, const MountPlanContext *ctx, DiagList
                 p->unshare_flags |= CLONE_NEWIPC;
         if (s->protect_hostname)
                 p->unshare_flags |= CLONE_NEWUTS;
-        *ret = TAKE_PTR(p);
-        r = 0;
-finish:
-        mount_plan_free(p);
-        builder_done(&b);
-        return r;
+        *ret = p;
+        return 0;
 }
 
 /* ---- formatting ---- */
