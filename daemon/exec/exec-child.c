@@ -3,7 +3,8 @@
  * The only code that runs between clone and execve. The child may share the daemon's
  * address space (exec-spawn.c starts it with CLONE_VM) and runs with the daemon thread's
  * thread pointer, so it calls no libc function at all: each step is a raw system call made
- * by the inline assembly below, whose result comes back as a -errno value in a register.
+ * by inline assembly (exec-child-syscall.h), whose result comes back as a -errno value in a
+ * register; exec-child-mounts.c holds the namespace and mount step under the same rules.
  * Nothing here writes memory but the child's own stack: not errno (it is the daemon
  * thread's), not the GOT (a lazily bound libc call would run the dynamic linker), not the
  * heap. Everything it reads was prepared by the parent in the ExecChildArgs and the plan it
@@ -17,7 +18,7 @@
  *      blocked by the parent, is emptied only after step 4 (it survives execve too);
  *   2. the cgroup (only where clone3 could not place us), setsid, stdio onto 0/1/2, every
  *      other fd closed but the launch socket (close-on-exec);
- *   2b. namespaces and mounts (the plan's MountPlan, lib/mount-plan.h): unshare, every mount
+ *   2b. namespaces and mounts (exec-child-mounts.c runs the plan's MountPlan): unshare, every mount
  *      a slave, "lo" up, phase one (a detached copy of every source), phase two (the ops in
  *      order), the switch to RootDirectory=. After step 2, so that no fd but ours is open
  *      while the copies are held, and every copy is closed before step 3; before step 3 so
@@ -45,18 +46,15 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
-#include <net/if.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "exec/exec-child-mounts.h"
+#include "exec/exec-child-syscall.h"
 #include "exec/exec-child.h"
 
 /* Capabilities are numbered below 64; PR_CAPBSET_DROP fails with EINVAL past the last
@@ -65,56 +63,6 @@
 /* The kernel's signal numbers and the size of its sigset_t (not libc's). */
 #define CHILD_NSIG 64
 #define CHILD_SIGSET_SIZE 8
-
-/* ---- raw system calls ---- */
-
-#if defined(__x86_64__)
-static inline long child_syscall6(long n, long a, long b, long c, long d, long e, long f) {
-        register long r10 __asm__("r10") = d;
-        register long r8 __asm__("r8") = e;
-        register long r9 __asm__("r9") = f;
-        long ret;
-
-        __asm__ volatile ("syscall"
-                          : "=a" (ret)
-                          : "a" (n), "D" (a), "S" (b), "d" (c), "r" (r10), "r" (r8), "r" (r9)
-                          : "rcx", "r11", "memory");
-        return ret;
-}
-#elif defined(__aarch64__)
-static inline long child_syscall6(long n, long a, long b, long c, long d, long e, long f) {
-        register long x8 __asm__("x8") = n;
-        register long x0 __asm__("x0") = a;
-        register long x1 __asm__("x1") = b;
-        register long x2 __asm__("x2") = c;
-        register long x3 __asm__("x3") = d;
-        register long x4 __asm__("x4") = e;
-        register long x5 __asm__("x5") = f;
-
-        __asm__ volatile ("svc 0"
-                          : "+r" (x0)
-                          : "r" (x8), "r" (x1), "r" (x2), "r" (x3), "r" (x4), "r" (x5)
-                          : "memory");
-        return x0;
-}
-#else
-#error "the launch child knows no system call convention for this architecture"
-#endif
-
-/* Returns the result, or -errno: the kernel's convention, untouched. */
-#define SYS(n, a, b, c, d, e, f) \
-        child_syscall6((n), (long) (a), (long) (b), (long) (c), (long) (d), (long) (e), (long) (f))
-#define SYS0(n) SYS(n, 0, 0, 0, 0, 0, 0)
-#define SYS1(n, a) SYS(n, a, 0, 0, 0, 0, 0)
-#define SYS2(n, a, b) SYS(n, a, b, 0, 0, 0, 0)
-#define SYS3(n, a, b, c) SYS(n, a, b, c, 0, 0, 0)
-#define SYS4(n, a, b, c, d) SYS(n, a, b, c, d, 0, 0)
-#define SYS5(n, a, b, c, d, e) SYS(n, a, b, c, d, e, 0)
-
-/* A failed call's errno as a positive number. */
-static inline int child_errno(long r) {
-        return r < 0 ? (int) -r : EIO;
-}
 
 _noreturn_ static void child_exit(int code) {
         for (;;)
@@ -239,309 +187,6 @@ static int child_join_cgroup(int cgroup_fd) {
         long n = SYS3(SYS_write, fd, &zero, 1);
         (void) SYS1(SYS_close, fd);
         return n < 0 ? (int) n : n != 1 ? -EIO : 0;
-}
-
-/* ---- namespaces and mounts (the MountPlan, lib/mount-plan.h) ---- */
-
-assert_cc(MOUNT_PLAN_ATTR_RDONLY == MOUNT_ATTR_RDONLY);
-assert_cc(MOUNT_PLAN_ATTR_NOSUID == MOUNT_ATTR_NOSUID);
-assert_cc(MOUNT_PLAN_ATTR_NODEV == MOUNT_ATTR_NODEV);
-assert_cc(MOUNT_PLAN_ATTR_NOEXEC == MOUNT_ATTR_NOEXEC);
-
-/* The mount flags of mount(2) for MOUNT_PLAN_ATTR_* bits. */
-static unsigned long child_ms_flags(uint64_t attr) {
-        return ((attr & MOUNT_PLAN_ATTR_RDONLY) ? MS_RDONLY : 0) |
-               ((attr & MOUNT_PLAN_ATTR_NOSUID) ? MS_NOSUID : 0) |
-               ((attr & MOUNT_PLAN_ATTR_NODEV) ? MS_NODEV : 0) |
-               ((attr & MOUNT_PLAN_ATTR_NOEXEC) ? MS_NOEXEC : 0);
-}
-
-/* An op whose source or target is missing is skipped when it says so. */
-static bool child_op_skips(const MountOp *op, long r) {
-        return r == -ENOENT && (op->flags & MOUNT_OP_IGNORE_MISSING);
-}
-
-static long child_setattr(int dfd, const char *path, unsigned flags, uint64_t set, uint64_t clr) {
-        struct mount_attr attr;
-
-        /* Field by field: an initializer could become a call to memset. */
-        attr.attr_set = set;
-        attr.attr_clr = clr;
-        attr.propagation = 0;
-        attr.userns_fd = 0;
-        return SYS5(SYS_mount_setattr, dfd, path, flags, &attr, sizeof(attr));
-}
-
-/* statx of PATH (or of the fd DFD with an empty path): the type, and whether it is the root
- * of a mount. */
-static long child_stat(int dfd, const char *path, unsigned *ret_mode, bool *ret_mount_root) {
-        static const char empty[] = "";
-        struct statx stx;
-        long r = SYS5(SYS_statx, dfd, path ? path : empty, path ? 0 : AT_EMPTY_PATH,
-                      STATX_TYPE, &stx);
-        if (r < 0)
-                return r;
-        *ret_mode = stx.stx_mode;
-        *ret_mount_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-                          (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-        return 0;
-}
-
-static long child_attach(int fd, const char *target) {
-        static const char empty[] = "";
-        return SYS5(SYS_move_mount, fd, empty, AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH);
-}
-
-/* A missing bind target, made like the copy that goes there: a directory, or an empty file.
- * Only the last component: its parent must exist. */
-static long child_make_target(const MountOp *op, int fd) {
-        unsigned mode;
-        bool mount_root;
-        long r = child_stat(AT_FDCWD, op->target, &mode, &mount_root);
-
-        if (r != -ENOENT)
-                return r < 0 ? r : 0;
-        if ((r = child_stat(fd, NULL, &mode, &mount_root)) < 0)
-                return r;
-        if (S_ISDIR(mode))
-                r = SYS3(SYS_mkdirat, AT_FDCWD, op->target, 0755);
-        else {
-                r = SYS4(SYS_openat, AT_FDCWD, op->target,
-                         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
-                if (r >= 0)
-                        (void) SYS1(SYS_close, r);
-        }
-        return r == -EEXIST ? 0 : r < 0 ? r : 0;
-}
-
-static long child_bind(const MountOp *op, int fd) {
-        long r;
-
-        if ((op->flags & MOUNT_OP_CREATE_TARGET) && !(op->flags & MOUNT_OP_EARLY) &&
-            (r = child_make_target(op, fd)) < 0)
-                return r;
-        /* On the detached copy: the mount never exists with other flags. */
-        if (op->attr_set != 0 &&
-            (r = child_setattr(fd, "", AT_EMPTY_PATH | ((op->flags & MOUNT_OP_RECURSIVE) ? AT_RECURSIVE : 0),
-                               op->attr_set, 0)) < 0)
-                return r;
-        return child_attach(fd, op->target);
-}
-
-/* A directory gets an empty read-only tmpfs of mode 0000, anything else the inaccessible
- * file node's copy, read-only and without suid, devices or exec. */
-static long child_inaccessible(const MountOp *op, int fd) {
-        static const char tmpfs[] = "tmpfs", data[] = "mode=0000";
-        const uint64_t all = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-        unsigned mode;
-        bool mount_root;
-        long r = child_stat(AT_FDCWD, op->target, &mode, &mount_root);
-
-        if (r < 0)
-                return r;
-        if (S_ISDIR(mode))
-                return SYS5(SYS_mount, tmpfs, op->target, tmpfs, child_ms_flags(all), data);
-        if ((r = child_setattr(fd, "", AT_EMPTY_PATH, all, 0)) < 0)
-                return r;
-        return child_attach(fd, op->target);
-}
-
-/* mount_setattr() wants the root of a mount: a path that is not one is first bound onto
- * itself, as it is now, with everything below it. */
-static long child_attr(const MountOp *op) {
-        unsigned mode;
-        bool mount_root;
-        long r = child_stat(AT_FDCWD, op->target, &mode, &mount_root);
-
-        if (r < 0)
-                return r;
-        if (!mount_root) {
-                long fd = SYS3(SYS_open_tree, AT_FDCWD, op->target,
-                               OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-                if (fd < 0)
-                        return fd;
-                r = child_attach((int) fd, op->target);
-                (void) SYS1(SYS_close, fd);
-                if (r < 0)
-                        return r;
-        }
-        return child_setattr(AT_FDCWD, op->target, (op->flags & MOUNT_OP_RECURSIVE) ? AT_RECURSIVE : 0,
-                             op->attr_set, op->attr_clr);
-}
-
-static long child_new_fs(const MountOp *op) {
-        static const char tmpfs[] = "tmpfs", proc[] = "proc", devpts[] = "devpts";
-        const char *type = op->kind == MOUNT_OP_TMPFS ? tmpfs : op->kind == MOUNT_OP_PROC ? proc : devpts;
-
-        return SYS5(SYS_mount, type, op->target, type, child_ms_flags(op->attr_set), op->data);
-}
-
-static long child_mkfile(const MountOp *op) {
-        long r = SYS4(SYS_openat, AT_FDCWD, op->target,
-                      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, op->mode);
-        if (r >= 0)
-                (void) SYS1(SYS_close, r);
-        return r == -EEXIST ? 0 : r < 0 ? r : 0;
-}
-
-/* One op of phase two. FD is its phase-one copy (or -1). */
-static long child_mount_op(const MountOp *op, int fd) {
-        long r;
-
-        switch (op->kind) {
-        case MOUNT_OP_BIND:
-                return child_bind(op, fd);
-        case MOUNT_OP_INACCESSIBLE:
-                return child_inaccessible(op, fd);
-        case MOUNT_OP_ATTR:
-                return child_attr(op);
-        case MOUNT_OP_TMPFS:
-        case MOUNT_OP_PROC:
-        case MOUNT_OP_DEVPTS:
-                return child_new_fs(op);
-        case MOUNT_OP_MKDIR:
-                r = SYS3(SYS_mkdirat, AT_FDCWD, op->target, op->mode);
-                return r == -EEXIST ? 0 : r;
-        case MOUNT_OP_MKFILE:
-                return child_mkfile(op);
-        case MOUNT_OP_SYMLINK:
-                r = SYS3(SYS_symlinkat, op->source, AT_FDCWD, op->target);
-                return r == -EEXIST ? 0 : r;
-        default:
-                return -EINVAL;
-        }
-}
-
-/* Phase one: a detached copy of every source, before anything changed. A missing source that
- * may be missing leaves -ENOENT in its slot. */
-static long child_clone_sources(const MountPlan *m, int *fds) {
-        size_t k = 0;
-
-        for (size_t i = 0; i < m->n_ops; i++) {
-                const MountOp *op = &m->ops[i];
-                if (!(op->flags & MOUNT_OP_CLONE_SOURCE))
-                        continue;
-                unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-                                 ((op->flags & MOUNT_OP_RECURSIVE) ? AT_RECURSIVE : 0);
-                long fd = SYS3(SYS_open_tree, AT_FDCWD, op->source, flags);
-                if (fd < 0 && !child_op_skips(op, fd))
-                        return fd;
-                fds[k++] = (int) fd;
-        }
-        return 0;
-}
-
-static void child_close_clones(int *fds, size_t n) {
-        for (size_t k = 0; k < n; k++)
-                if (fds[k] >= 0) {
-                        (void) SYS1(SYS_close, fds[k]);
-                        fds[k] = -EBADF;
-                }
-}
-
-/* The missing targets of binds that lie on a host filesystem: made before any op can make
- * that filesystem read-only. */
-static long child_make_early_targets(const MountPlan *m, const int *fds) {
-        size_t k = 0;
-        long r;
-
-        for (size_t i = 0; i < m->n_ops; i++) {
-                const MountOp *op = &m->ops[i];
-                if (!(op->flags & MOUNT_OP_CLONE_SOURCE))
-                        continue;
-                int fd = fds[k++];
-                if (op->kind == MOUNT_OP_BIND && (op->flags & MOUNT_OP_EARLY) &&
-                    (op->flags & MOUNT_OP_CREATE_TARGET) && fd >= 0 &&
-                    (r = child_make_target(op, fd)) < 0 && !child_op_skips(op, r))
-                        return r;
-        }
-        return 0;
-}
-
-/* The root becomes "/": moved over the old root, which is left behind chroot. */
-static long child_switch_root(const char *root) {
-        static const char dot[] = ".", slash[] = "/";
-        long r;
-
-        if ((r = SYS1(SYS_chdir, root)) < 0 ||
-            (r = SYS5(SYS_mount, root, slash, 0, MS_MOVE, 0)) < 0 ||
-            (r = SYS1(SYS_chroot, dot)) < 0)
-                return r;
-        return SYS1(SYS_chdir, slash);
-}
-
-/* Phases one and two and the root switch. Every copy is closed before this returns, on
- * success or failure: none may reach the service. */
-static long child_run_mounts(const MountPlan *m) {
-        int fds[MOUNT_PLAN_CLONES_MAX];
-        size_t k = 0, n = m->n_clones;
-        long r;
-
-        for (size_t i = 0; i < n; i++)
-                fds[i] = -EBADF;
-        r = child_clone_sources(m, fds);
-        if (r >= 0)
-                r = child_make_early_targets(m, fds);
-        for (size_t i = 0; r >= 0 && i < m->n_ops; i++) {
-                const MountOp *op = &m->ops[i];
-                int fd = -EBADF;
-
-                if (op->flags & MOUNT_OP_CLONE_SOURCE) {
-                        fd = fds[k++];
-                        if (fd < 0) /* a missing source that may be missing */
-                                continue;
-                }
-                r = child_mount_op(op, fd);
-                if (child_op_skips(op, r))
-                        r = 0;
-                if (fd >= 0) {
-                        (void) SYS1(SYS_close, fd);
-                        fds[k - 1] = -EBADF;
-                }
-        }
-        child_close_clones(fds, n);
-        if (r >= 0 && m->root)
-                r = child_switch_root(m->root);
-        return r < 0 ? r : 0;
-}
-
-/* "lo" up in a new network namespace: a datagram socket for the ioctls, closed at once. */
-static long child_loopback_up(void) {
-        struct ifreq ifr;
-        long fd, r;
-
-        ifr.ifr_name[0] = 'l';
-        ifr.ifr_name[1] = 'o';
-        ifr.ifr_name[2] = '\0';
-        fd = SYS3(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return fd;
-        r = SYS3(SYS_ioctl, fd, SIOCGIFFLAGS, &ifr);
-        if (r >= 0) {
-                ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-                r = SYS3(SYS_ioctl, fd, SIOCSIFFLAGS, &ifr);
-        }
-        (void) SYS1(SYS_close, fd);
-        return r < 0 ? r : 0;
-}
-
-/* The new namespaces, host mounts made slaves (theirs still come in, ours never go out),
- * "lo" up, then the mount ops. Returns the failed stage (or -1), errno in *ret_error. */
-static ExecStage child_setup_namespaces(const MountPlan *m, int *ret_error) {
-        long r;
-
-        if (!m || m->unshare_flags == 0)
-                return _EXEC_STAGE_INVALID;
-        if ((r = SYS1(SYS_unshare, m->unshare_flags)) < 0)
-                return *ret_error = child_errno(r), EXEC_STAGE_NAMESPACE;
-        if ((m->unshare_flags & CLONE_NEWNS) &&
-            (r = SYS5(SYS_mount, 0, "/", 0, MS_REC | MS_SLAVE, 0)) < 0)
-                return *ret_error = child_errno(r), EXEC_STAGE_NAMESPACE;
-        if (m->loopback_up && (r = child_loopback_up()) < 0)
-                return *ret_error = child_errno(r), EXEC_STAGE_NETWORK;
-        if (m->n_ops > 0 && (r = child_run_mounts(m)) < 0)
-                return *ret_error = child_errno(r), EXEC_STAGE_MOUNTS;
-        return _EXEC_STAGE_INVALID;
 }
 
 /* ---- process attributes ---- */
@@ -802,7 +447,7 @@ void exec_child_run(const ExecChildArgs *a) {
                 child_fail(a, sock, EXEC_STAGE_SETSID, child_errno(k));
         if ((failed = child_setup_fds(p, &sock, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
-        if ((failed = child_setup_namespaces(p->mount_plan, &error)) != _EXEC_STAGE_INVALID)
+        if ((failed = exec_child_setup_namespaces(p->mount_plan, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
         if ((r = child_set_limits(p)) < 0)
                 child_fail(a, sock, EXEC_STAGE_LIMITS, -r);
