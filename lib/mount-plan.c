@@ -144,8 +144,9 @@ static int add_protect_home(MountBuilder *b, const MountPlanContext *ctx, Protec
 }
 
 /* A private /dev at ROOT/dev (PrivateDevices=, or MountAPIVFS= with a root): a tmpfs with the
- * harmless device nodes bound in from the host, a new devpts instance, the host's /dev/shm
- * and /dev/mqueue, the usual symlinks; read-only at the end (its submounts are not). */
+ * harmless device nodes bound in from the host, a new devpts instance, the host's /dev/shm,
+ * /dev/mqueue and /dev/hugepages, the usual symlinks; read-only at the end (its submounts
+ * are not). */
 static int add_private_dev(MountBuilder *b) {
         static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
         static const struct { const char *name, *to; } links[] = {
@@ -156,7 +157,7 @@ static int add_private_dev(MountBuilder *b) {
                 { "stderr", "/proc/self/fd/2" },
                 { "log", "/run/systemd/journal/dev-log" },
         };
-        static const char *const shared[] = { "shm", "mqueue" };
+        static const char *const shared[] = { "shm", "mqueue", "hugepages" };
         const char *key = "PrivateDevices";
         char host[64], path[64];
         int r;
@@ -178,14 +179,14 @@ static int add_private_dev(MountBuilder *b) {
                                          .data = "newinstance,ptmxmode=0666,mode=0620,gid=5",
                                          .attr_set = MOUNT_PLAN_ATTR_NOSUID | MOUNT_PLAN_ATTR_NOEXEC })) < 0)
                 return r;
+        /* Their mount points only where the host has them. */
         for (size_t i = 0; i < ELEMENTSOF(shared); i++) {
                 (void) snprintf(host, sizeof(host), "/dev/%s", shared[i]);
-                if ((r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_MKDIR, .target = host, .prefix = true,
-                                                 .mode = 0755 })) < 0 ||
-                    (r = mount_builder_add(b, key, &(MountOpSpec) { .kind = MOUNT_OP_BIND,
-                                                 .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE |
-                                                          MOUNT_OP_IGNORE_MISSING,
-                                                 .source = host, .target = host, .prefix = true })) < 0)
+                if ((r = mount_builder_add(b, key, &(MountOpSpec) {
+                                .kind = MOUNT_OP_BIND,
+                                .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE | MOUNT_OP_CREATE_TARGET |
+                                         MOUNT_OP_IGNORE_MISSING,
+                                .source = host, .target = host, .prefix = true })) < 0)
                         return r;
         }
         for (size_t i = 0; i < ELEMENTSOF(links); i++) {
