@@ -327,7 +327,8 @@ int mount_builder_finish(MountBuilder *b, MountPlan **ret) {
         MountPlan *p = NULL;
         int r;
 
-        qsort(b->entries, b->n, sizeof(MountEntry), entry_compare);
+        if (b->n > 0) /* qsort() wants a valid base even for no entries */
+                qsort(b->entries, b->n, sizeof(MountEntry), entry_compare);
         resolve_duplicates_and_hidden(b);
         resolve_restores(b);
         resolve_attrs(b);
