@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The mount plan: a unit's filesystem sandbox as an ordered list of plain operations, computed
- * in the daemon before fork (pure code, no system calls: tested as tables) and run by the
- * child with raw system calls (daemon/exec/exec-child.c), which never allocates.
+ * in the daemon before fork (pure code, no system calls: tested as tables; the op list
+ * machinery is lib/mount-builder.c) and run by the child with raw system calls
+ * (daemon/exec/exec-child-mounts.c), which never allocates.
  *
  * How the child runs a plan (the order is fixed):
  *   1. unshare(unshare_flags) (CLONE_NEWNS and the other namespaces), then
@@ -35,6 +36,13 @@
  *     set (the more restrictive wins: ReadOnlyPaths=/x with ReadWritePaths=/x is read-only).
  * So a deeper op overrides a higher one: ReadWritePaths=/var/lib/x under ProtectSystem=strict
  * is a restore that comes after "/" was made read-only, and stays writable.
+ *
+ * A few choices where systemd leaves room: ExecPaths= clears noexec recursively (an ATTR,
+ * like NoExecPaths= sets it), so host mounts below it that were noexec become exec too, as
+ * in systemd; TemporaryFileSystem=...:ro and ProtectHome=tmpfs make the tmpfs read-only
+ * last (MOUNT_OP_LATE), so binds into it still work; a missing BindPaths= destination is
+ * made (one component) as systemd does, on the host's filesystem when nothing in the plan
+ * covers it.
  *
  * What the child does with each kind is documented at MountOpKind; the limits below are
  * checked by mount_plan_build() and again by exec_plan_check().
