@@ -224,6 +224,22 @@ static void test_protect_system(void **state) {
                   "usr-ro\nw-writable\n");
 }
 
+/* InaccessiblePaths=/etc under ProtectSystem=full: hidden, not merely read-only. */
+static void test_full_with_etc_hidden(void **state) {
+        UnitSandbox s;
+        SandboxPath hide;
+        MountPlanContext ctx = context();
+
+        sandbox_init(&s);
+        s.protect_system = PROTECT_SYSTEM_FULL;
+        s.inaccessible_paths = one_path(&hide, "/etc");
+        expect_sh(&s, &ctx,
+                  "echo etc-entries=$(ls -A /etc | wc -l); "
+                  FAILS("touch /etc/syscage-x", RO, etc-ro)
+                  FAILS("touch /usr/syscage-x", RO, usr-ro),
+                  "etc-entries=0\netc-ro\nusr-ro\n");
+}
+
 static void test_read_write_paths(void **state) {
         UnitSandbox s;
         SandboxPath rw;
@@ -638,6 +654,7 @@ static void test_shared_memory_child(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_protect_system),
+                cmocka_unit_test(test_full_with_etc_hidden),
                 cmocka_unit_test(test_read_write_paths),
                 cmocka_unit_test(test_private_tmp),
                 cmocka_unit_test(test_private_devices),
