@@ -5,11 +5,13 @@
  */
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <systemd/sd-daemon.h>
 
 #include "config.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
+#include "sys/process-util.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "strv.h"
@@ -74,9 +76,91 @@ void manager_unit_deactivated(Manager *m) {
         manager_check_finished(m);
 }
 
+/* Where the process's cgroup puts it, when it is not one of a unit's known pids. */
+static ManagerPidOrigin manager_pid_origin_cgroup(Manager *m, pid_t pid, Unit **ret_unit) {
+        _cleanup_free_ char *path = NULL, *name = NULL;
+        int r;
+
+        r = cgroup_pid_path(m->cgroup, pid, &path);
+        if (r == -ENOENT)
+                return MANAGER_PID_OUTSIDE; /* no cgroups (process-group mode) */
+        if (r < 0)
+                return MANAGER_PID_UNKNOWN;
+        r = cgroup_path_service(m->cgroup, path, &name);
+        if (r < 0)
+                return MANAGER_PID_UNKNOWN;
+        if (r == 0)
+                return MANAGER_PID_OUTSIDE;
+        *ret_unit = manager_get_unit(m, name);
+        return MANAGER_PID_SUPERVISED;
+}
+
+ManagerPidOrigin manager_pid_origin(Manager *m, pid_t pid, int pidfd, Unit **ret_unit) {
+        ManagerPidOrigin o = MANAGER_PID_OUTSIDE;
+        Unit *u = NULL;
+        int r;
+
+        if (pid <= 0) {
+                *ret_unit = NULL;
+                return MANAGER_PID_UNKNOWN;
+        }
+        if (pid == getpid()) {
+                *ret_unit = NULL;
+                return MANAGER_PID_OUTSIDE;
+        }
+        u = m->started ? manager_find_unit_by_pid(m, pid) : NULL;
+        if (u)
+                o = MANAGER_PID_UNIT;
+        else
+                o = manager_pid_origin_cgroup(m, pid, &u);
+        if (o == MANAGER_PID_OUTSIDE) {
+                /* A root service may move itself to any cgroup, or (process-group mode) out of
+                 * its session; it stays our descendant. */
+                r = process_is_descendant(pid, getpid());
+                if (r != 0)
+                        o = r > 0 ? MANAGER_PID_SUPERVISED : MANAGER_PID_UNKNOWN;
+        }
+        if (pidfd >= 0 && o != MANAGER_PID_UNKNOWN && process_pidfd_is_alive(pidfd) <= 0) {
+                o = MANAGER_PID_UNKNOWN;
+                u = NULL;
+        }
+        *ret_unit = u;
+        return o;
+}
+
+/* Whether a signal's sender may tell the daemon what to do: see manager.h. */
+static bool manager_signal_allowed(Manager *m, const struct signalfd_siginfo *si) {
+        const char *sig = sigabbrev_np((int) si->ssi_signo);
+        pid_t pid = (pid_t) si->ssi_pid;
+        ManagerPidOrigin o;
+        Unit *u;
+
+        if (pid == 0)
+                return true; /* the kernel, or a sender in an ancestor pid namespace */
+        o = manager_pid_origin(m, pid, -EBADF, &u);
+        if (o == MANAGER_PID_OUTSIDE)
+                return true;
+        /* A service sending in a loop must not flood the log. */
+        m->n_signals_ignored++;
+        if (m->n_signals_ignored > 10 && m->n_signals_ignored % 1000 != 0)
+                return false;
+        if (o == MANAGER_PID_UNKNOWN)
+                log_warning("Ignoring SIG%s from pid %d: it exited before it could be told apart from a "
+                            "service's process. Send it from a process that outlives the delivery (a "
+                            "shell's kill builtin, the service manager), or use syscagectl.", sig, (int) pid);
+        else
+                log_warning("Ignoring SIG%s from pid %d, which runs inside %s%s (%u ignored so far).", sig,
+                            (int) pid, u ? "unit " : "", u ? u->name : "a service's process tree",
+                            m->n_signals_ignored);
+        return false;
+}
+
 static int manager_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
 
+        /* First, while the sender most likely still exists. */
+        if (!manager_signal_allowed(m, si))
+                return 0;
         log_debug("Received SIG%s from pid %u.", sigabbrev_np((int) si->ssi_signo), si->ssi_pid);
         if (si->ssi_signo == SIGHUP)
                 manager_reload(m);
