@@ -11,6 +11,8 @@
  *   escape signal PID SIGNAL [DEST SRC]         copies SRC over DEST first (a unit file),
  *                                               then kill(PID, SIGNAL), then exits 1
  *   escape proc PID|self                        tries /proc/PID/{environ,maps,mem,fd/N,...}
+ *   escape proc-loop PID SECONDS                tries /proc/PID/environ for that long, while
+ *                                               the daemon launches other units
  *
  * PID "ppid" is our parent: the daemon, for a service. *
  * --setuid0: setresuid(0, 0, 0) first (a service of another user with CAP_SETUID).
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <systemd/sd-bus.h>
 
@@ -239,6 +242,24 @@ static int do_proc(const char *arg) {
         return 0;
 }
 
+static int do_proc_loop(const char *arg, const char *seconds) {
+        char path[64], buf[64];
+        time_t end = time(NULL) + atoi(seconds);
+        unsigned long tries = 0, readable = 0;
+
+        snprintf(path, sizeof path, "/proc/%d/environ", (int) parse_pid(arg));
+        while (time(NULL) < end) {
+                int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd >= 0 && read(fd, buf, sizeof buf) >= 0)
+                        readable++;
+                if (fd >= 0)
+                        close(fd);
+                tries++;
+        }
+        printf("environ readable %lu times in %lu tries\n", readable, tries);
+        return 0;
+}
+
 int main(int argc, char **argv) {
         setvbuf(stdout, NULL, _IOLBF, 0);
         if (argc >= 4 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "start"))) {
@@ -258,6 +279,8 @@ int main(int argc, char **argv) {
                 return do_call(argv[2], "ListUnits", NULL);
         if ((argc == 4 || argc == 6) && !strcmp(argv[1], "signal"))
                 return do_signal(argv + 2, argc - 2);
+        if (argc == 4 && !strcmp(argv[1], "proc-loop"))
+                return do_proc_loop(argv[2], argv[3]);
         if (argc == 3 && !strcmp(argv[1], "proc"))
                 return do_proc(argv[2]);
         fprintf(stderr, "usage: escape run|start SOCKET [--setuid0] UNIT [CMD...] | list SOCKET | "

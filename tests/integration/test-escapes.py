@@ -19,6 +19,7 @@ Exit status: 0 pass, 1 fail, 77 skipped (not root, or the feature is not there).
 """
 import importlib.util
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -207,6 +208,30 @@ def proc_probe(ctx, d, name):
         check(' %s: readable' % f in parts[1], 'the service cannot read its own /proc/self/%s:\n%s' % (f, log))
 
 
+def proc_race(ctx, d):
+    """A service reads the daemon's environ in a loop while the daemon launches units as another
+    user, each of which changes credentials in a child that may share the daemon's memory."""
+    name = d.prefix + 'proc-loop.service'
+    with open(os.path.join(d.units_dir, name), 'w') as f:
+        f.write(unit('Type=oneshot\nExecStart=%s proc-loop ppid 3\n%s' % (ctx.helper('escape'), GATED),
+                     install=False))
+    os.kill(d.proc.pid, signal.SIGHUP)  # the operator's reload picks the unit up
+    wait_daemon_log(d, 'Reloading.')
+    p = subprocess.Popen([ctx.syscagectl, 'start', name], env=dict(os.environ, SYSCAGE_SOCKET=sock(d)))
+    check(p.wait(20) == 0, 'start proc-loop')
+    launches = 0
+    while d.status(name).get('ActiveState') in ('activating', 'active') and launches < 200:
+        check(ctl(ctx, d, 'run', '--wait', '-p', 'User=nobody', '-p', 'Group=nogroup', '/bin/true').returncode
+              == 0, 'run as nobody')
+        launches += 1
+    s = ended(d, name)
+    log = d.unit_log(name)
+    m = re.search(r'environ readable (\d+) times in (\d+) tries', log)
+    check(m and int(m.group(2)) > 100, 'the probe did not run:\n' + log)
+    check(m.group(1) == '0', 'the daemon\'s environ was readable during launches:\n' + log)
+    check(launches >= 3, 'only %d launches during the probe' % launches)
+
+
 def test_proc(ctx):
     d = ctx.daemon({}, [])
     name = d.prefix + 'proc.service'
@@ -224,6 +249,8 @@ def test_proc(ctx):
             with open('/proc/sys/fs/suid_dumpable', 'w') as f:
                 f.write(value)
             proc_probe(ctx, d, name)
+            if value == '0':
+                proc_race(ctx, d)
     finally:
         with open('/proc/sys/fs/suid_dumpable', 'w') as f:
             f.write(saved)
