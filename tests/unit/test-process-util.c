@@ -14,6 +14,21 @@
 
 #include "sys/process-util.h"
 
+/* pidfd_open(2) and pidfd_send_signal(2) fail with ENOSYS under valgrind 3.19, which does not
+ * implement them (and before Linux 5.3): the tests that need them skip there. */
+static void skip_without_pidfd(void) {
+        int fd, r = process_pidfd_open(getpid(), &fd);
+
+        if (r == -ENOSYS)
+                skip();
+        assert_int_equal(r, 0);
+        r = process_pidfd_signal(fd, 0);
+        close(fd);
+        if (r == -ENOSYS)
+                skip();
+        assert_int_equal(r, 0);
+}
+
 /* A child that forks a grandchild and waits to be killed; the grandchild's pid comes back
  * over the pipe. */
 static pid_t spawn_tree(pid_t *ret_grandchild) {
@@ -67,8 +82,10 @@ static void test_ppid_and_descendants(void **state) {
 
 static void test_pidfd_alive(void **state) {
         int pidfd = -1;
-        pid_t child = fork();
+        pid_t child;
 
+        skip_without_pidfd();
+        child = fork();
         assert_true(child >= 0);
         if (child == 0) {
                 pause();
@@ -90,6 +107,7 @@ static void test_peer_pidfd(void **state) {
         int sv[2], pidfd = -1;
         pid_t pid = 0;
 
+        skip_without_pidfd();
         assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
         assert_int_equal(process_peer_pidfd(sv[0], getpid(), &pidfd), 0);
         assert_int_equal(process_pidfd_get_pid(pidfd, &pid), 0);
