@@ -5,8 +5,8 @@
  * a filter denying execve does not stop it: it speaks the control protocol through
  * libsystemd the way syscagectl does, signals, and reads /proc, without running anything.
  *
- *   escape run SOCKET [--setuid0] UNIT CMD...  StartTransient(UNIT, no properties, CMD)
- *   escape start SOCKET [--setuid0] UNIT        StartUnit(UNIT)
+ *   escape run SOCKET [OPTIONS] UNIT CMD...     StartTransient(UNIT, no properties, CMD)
+ *   escape start SOCKET [OPTIONS] UNIT          StartUnit(UNIT)
  *   escape list SOCKET                          ListUnits(), a read-only call
  *   escape signal PID SIGNAL [DEST SRC]         copies SRC over DEST first (a unit file),
  *                                               then kill(PID, SIGNAL), then exits 1
@@ -16,6 +16,9 @@
  *
  * PID "ppid" is our parent: the daemon, for a service. *
  * --setuid0: setresuid(0, 0, 0) first (a service of another user with CAP_SETUID).
+ * --fork: the rest is done by a child (not a pid the daemon knows), whose exit status is ours.
+ * --move-cgroup DIR: first move itself into the cgroup DIR (a root service may write
+ * cgroup.procs files it owns, without capabilities), out of its unit's cgroup.
  * It prints one line per result: "started NAME", "denied NAME: MESSAGE", "error ...",
  * "PATH: readable" or "PATH: denied (ERRNO)". Exit status: 0 the call went through, 3 it
  * was refused with org.syscage.Error.AccessDenied, 1 anything else.
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <systemd/sd-bus.h>
 
@@ -75,6 +79,36 @@ static int become_root(void) {
                 return 1;
         }
         return 0;
+}
+
+static int move_cgroup(const char *dir) {
+        char path[4200];
+        int fd, r = 0;
+
+        snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1)
+                r = -errno;
+        if (fd >= 0)
+                close(fd);
+        printf("moved to %s: %s\n", dir, r < 0 ? strerror(-r) : "ok");
+        return r < 0 ? 1 : 0;
+}
+
+/* Returns 0 in the child; the parent exits with the child's status. */
+static int fork_and_wait(void) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0) {
+                printf("error fork: %s\n", strerror(errno));
+                return 1;
+        }
+        if (pid == 0)
+                return 0;
+        if (waitpid(pid, &status, 0) != pid)
+                exit(1);
+        exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
 static int do_run(const char *socket_path, char **argv) {
@@ -264,10 +298,21 @@ int main(int argc, char **argv) {
         setvbuf(stdout, NULL, _IOLBF, 0);
         if (argc >= 4 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "start"))) {
                 char **rest = argv + 3;
-                if (!strcmp(rest[0], "--setuid0")) {
-                        if (become_root() != 0)
-                                return 1;
-                        rest++;
+                for (;;) {
+                        if (rest[0] && !strcmp(rest[0], "--setuid0")) {
+                                if (become_root() != 0)
+                                        return 1;
+                                rest++;
+                        } else if (rest[0] && !strcmp(rest[0], "--fork")) {
+                                if (fork_and_wait() != 0)
+                                        return 1;
+                                rest++;
+                        } else if (rest[0] && rest[1] && !strcmp(rest[0], "--move-cgroup")) {
+                                if (move_cgroup(rest[1]) != 0)
+                                        return 1;
+                                rest += 2;
+                        } else
+                                break;
                 }
                 if (!rest[0])
                         return 1;

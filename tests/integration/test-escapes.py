@@ -6,6 +6,7 @@ whose ExecStart= is the `escape` helper itself, which tries one way out:
 
   control_root    it asks the control socket to start an unfiltered transient unit
   control_setuid  the same from User=nobody with CAP_SETUID, after setresuid(0)
+  control_moved   the same after moving itself out of its cgroup, to the hierarchy's root
   control_full    a unit with [X-Syscage] ControlAccess=full may (not wired yet: skips)
   signals         it rewrites its unit file and sends SIGHUP to the daemon, then fails so
                   that Restart=on-failure starts the new command; and it sends SIGTERM
@@ -74,20 +75,20 @@ def operator_can_run(ctx, d, marker):
     check(os.path.exists(marker), 'the operator\'s unit did not run')
 
 
-def attacker_unit(ctx, d_sock, target, marker, extra='', setuid0=False):
+def attacker_unit(ctx, d_sock, target, marker, extra='', options=''):
     args = '%s run %s %s%s /bin/sh -c "echo escaped > %s"' % (
-        ctx.helper('escape'), d_sock, '--setuid0 ' if setuid0 else '', target, marker)
+        ctx.helper('escape'), d_sock, options, target, marker)
     # A read-only call first, which stays allowed.
     return unit('Type=oneshot\nExecStart=%s list %s\nExecStart=%s\n%s' % (
         ctx.helper('escape'), d_sock, args, extra), install=False)
 
 
-def control_attempt(ctx, extra, setuid0):
+def control_attempt(ctx, extra, options='', unit_named=True):
     marker = os.path.join(ctx.tmp, 'escaped')
     d = ctx.daemon({}, [])
     target = d.prefix + 'pwn.service'
     with open(os.path.join(d.units_dir, d.prefix + 'attacker.service'), 'w') as f:
-        f.write(attacker_unit(ctx, sock(d), target, marker, extra, setuid0))
+        f.write(attacker_unit(ctx, sock(d), target, marker, extra, options))
     wait_for(lambda: os.path.exists(sock(d)), 'the control socket')
     p = ctl(ctx, d, 'start', d.prefix + 'attacker.service')
     check(p.returncode == 0, 'start attacker: %s' % p.stderr)
@@ -97,21 +98,40 @@ def control_attempt(ctx, extra, setuid0):
     check(not os.path.exists(marker), 'the service escaped: a unit it started ran unfiltered')
     check(s['ExecMainCode'] == 'exited' and s['ExecMainStatus'] == '3',
           'StartTransient was not refused with AccessDenied: %s\n%s' % (s, log))
-    check('the caller runs inside unit %s (ControlAccess=read-only)' % (d.prefix + 'attacker.service') in log,
-          'the refusal does not name the unit:\n' + log)
     check(ctl(ctx, d, 'status', target).returncode != 0, 'the refused unit was created')
-    wait_daemon_log(d, 'belongs to unit %s: read-only' % (d.prefix + 'attacker.service'))
+    if unit_named:
+        check('the caller runs inside unit %s (ControlAccess=read-only)' % (d.prefix + 'attacker.service') in log,
+              'the refusal does not name the unit:\n' + log)
+        wait_daemon_log(d, 'belongs to unit %s: read-only' % (d.prefix + 'attacker.service'))
+    else:
+        check('the caller runs under the supervisor' in log, 'the refusal does not say why:\n' + log)
+        wait_daemon_log(d, 'runs under the supervisor: read-only')
     operator_can_run(ctx, d, os.path.join(ctx.tmp, 'operator'))
     d.stop()
 
 
 def test_control_root(ctx):
-    control_attempt(ctx, GATED, False)
+    control_attempt(ctx, GATED)
 
 
 def test_control_setuid(ctx):
     control_attempt(ctx, 'User=nobody\nAmbientCapabilities=CAP_SETUID\nCapabilityBoundingSet=CAP_SETUID\n'
-                    'NoNewPrivileges=yes\nSystemCallFilter=~execve\n', True)
+                    'NoNewPrivileges=yes\nSystemCallFilter=~execve\n', '--setuid0 ')
+
+
+def test_control_moved(ctx):
+    """A child of the service (a pid the daemon does not know) moves out of the unit's cgroup:
+    it is still the daemon's descendant."""
+    mount = None
+    with open('/proc/self/mountinfo') as f:
+        for line in f:
+            fields = line.split()
+            if fields[fields.index('-') + 1] == 'cgroup2' and fields[3] == '/':
+                mount = fields[4]
+                break
+    if not mount:
+        raise Skip('no cgroup2 hierarchy')
+    control_attempt(ctx, GATED, '--fork --move-cgroup %s ' % mount, unit_named=False)
 
 
 def test_control_full(ctx):
