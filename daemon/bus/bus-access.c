@@ -40,6 +40,8 @@ void bus_peer_origin(Manager *m, int fd, const struct ucred *cred, BusPeerOrigin
                 return;
         }
         o = manager_pid_origin(m, cred->pid, pidfd, &u);
+        log_debug("Client pid %d: %s%s%s.", (int) cred->pid, manager_pid_origin_to_string(o), u ? " " : "",
+                  u ? u->name : "");
         if (o == MANAGER_PID_OUTSIDE)
                 return;
         ret->confined = true;

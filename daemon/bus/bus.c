@@ -295,9 +295,9 @@ static int bus_accept_one(Bus *b, int fd) {
         c->confined = origin.confined;
         c->confined_gone = origin.gone;
         c->confined_unit = TAKE_PTR(origin.unit);
-        log_debug("Client connected: pid %d, uid %u%s%s%s.", (int) cred.pid, cred.uid,
-                  privileged ? " (privileged)" : "", c->confined ? " (confined to " : "",
-                  c->confined ? (c->confined_unit ?: "an unknown unit)") : "");
+        log_debug("Client connected: pid %d, uid %u%s%s%s%s.", (int) cred.pid, cred.uid,
+                  privileged ? " (privileged)" : "", c->confined ? " (confined: " : "",
+                  c->confined ? (c->confined_unit ?: "no unit known") : "", c->confined ? ")" : "");
         return 0;
 }
 

@@ -14,6 +14,8 @@
 #include "sys/process-util.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
+#include "core/unit.h"
+#include "string-table.h"
 #include "strv.h"
 #include "unit-name.h"
 
@@ -76,6 +78,15 @@ void manager_unit_deactivated(Manager *m) {
         manager_check_finished(m);
 }
 
+static const char *const manager_pid_origin_table[_MANAGER_PID_ORIGIN_MAX] = {
+        [MANAGER_PID_OUTSIDE] = "outside",
+        [MANAGER_PID_UNIT] = "unit",
+        [MANAGER_PID_SUPERVISED] = "supervised",
+        [MANAGER_PID_UNKNOWN] = "unknown",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(manager_pid_origin, ManagerPidOrigin, manager_pid_origin_table, _MANAGER_PID_ORIGIN_MAX)
+
 /* Where the process's cgroup puts it, when it is not one of a unit's known pids. */
 static ManagerPidOrigin manager_pid_origin_cgroup(Manager *m, pid_t pid, Unit **ret_unit) {
         _cleanup_free_ char *path = NULL, *name = NULL;
@@ -95,24 +106,29 @@ static ManagerPidOrigin manager_pid_origin_cgroup(Manager *m, pid_t pid, Unit **
         return MANAGER_PID_SUPERVISED;
 }
 
+/* Whether pid is one of u's processes that has not exited (so its pid cannot have been reused). */
+static bool unit_has_live_pid(const Unit *u, pid_t pid) {
+        for (size_t i = 0; i < u->n_procs; i++)
+                if (u->procs[i]->pid == pid && unit_process_alive(u->procs[i]))
+                        return true;
+        return false;
+}
+
 ManagerPidOrigin manager_pid_origin(Manager *m, pid_t pid, int pidfd, Unit **ret_unit) {
-        ManagerPidOrigin o = MANAGER_PID_OUTSIDE;
-        Unit *u = NULL;
+        ManagerPidOrigin o;
+        Unit *u = NULL, *known;
+        bool in_tree;
         int r;
 
-        if (pid <= 0) {
-                *ret_unit = NULL;
+        *ret_unit = NULL;
+        if (pid <= 0)
                 return MANAGER_PID_UNKNOWN;
-        }
-        if (pid == getpid()) {
-                *ret_unit = NULL;
+        if (pid == getpid())
                 return MANAGER_PID_OUTSIDE;
-        }
-        u = m->started ? manager_find_unit_by_pid(m, pid) : NULL;
-        if (u)
-                o = MANAGER_PID_UNIT;
-        else
-                o = manager_pid_origin_cgroup(m, pid, &u);
+        /* Where the process is now decides whether it is under us; a known pid only names the
+         * unit (a pid the unit once had may belong to a stranger by now). */
+        o = manager_pid_origin_cgroup(m, pid, &u);
+        in_tree = o == MANAGER_PID_SUPERVISED;
         if (o == MANAGER_PID_OUTSIDE) {
                 /* A root service may move itself to any cgroup, or (process-group mode) out of
                  * its session; it stays our descendant. */
@@ -120,10 +136,19 @@ ManagerPidOrigin manager_pid_origin(Manager *m, pid_t pid, int pidfd, Unit **ret
                 if (r != 0)
                         o = r > 0 ? MANAGER_PID_SUPERVISED : MANAGER_PID_UNKNOWN;
         }
-        if (pidfd >= 0 && o != MANAGER_PID_UNKNOWN && process_pidfd_is_alive(pidfd) <= 0) {
-                o = MANAGER_PID_UNKNOWN;
-                u = NULL;
+        if (o == MANAGER_PID_SUPERVISED && m->started) {
+                known = manager_find_unit_by_pid(m, pid);
+                if (!u)
+                        u = known;
+                /* The unit's own: found as its process and in its cgroup tree, or (process-group
+                 * mode, no cgroup to go by) a process of it that has not exited. Not a process
+                 * that left the unit's cgroup. */
+                if (known && known == u &&
+                    (m->cgroup->available ? in_tree : unit_has_live_pid(u, pid)))
+                        o = MANAGER_PID_UNIT;
         }
+        if (pidfd >= 0 && o != MANAGER_PID_UNKNOWN && process_pidfd_is_alive(pidfd) <= 0)
+                return MANAGER_PID_UNKNOWN;
         *ret_unit = u;
         return o;
 }

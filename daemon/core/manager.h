@@ -137,19 +137,25 @@ void manager_reload(Manager *m);
 /* Where a process stands relative to the units: manager_pid_origin(). */
 typedef enum ManagerPidOrigin {
         MANAGER_PID_OUTSIDE,    /* not under the daemon: an operator, the service manager, ... */
-        MANAGER_PID_UNIT,       /* a process of the unit returned: one of its known pids, or a
-                                 * process in exactly its cgroup while it is active */
+        MANAGER_PID_UNIT,       /* a process of the unit returned: found as its process (a known
+                                 * pid, or exactly its cgroup while active) and in its cgroup tree;
+                                 * in process-group mode, a live process of it */
         MANAGER_PID_SUPERVISED, /* under the daemon, but not established as a unit's: below a
                                  * service cgroup (the unit returned, when loaded, is the one whose
                                  * tree holds it), or a descendant of the daemon outside them (a
                                  * service process that moved itself to another cgroup) */
         MANAGER_PID_UNKNOWN,    /* gone before it could be told, or unreadable: treat as supervised */
         _MANAGER_PID_ORIGIN_MAX,
+        _MANAGER_PID_ORIGIN_INVALID = -EINVAL,
 } ManagerPidOrigin;
 
+const char *manager_pid_origin_to_string(ManagerPidOrigin o);
+int manager_pid_origin_from_string(const char *s);
+
 /* The one answer to "is this pid inside a supervised unit, and which", for the control plane
- * and for signals. Looks at the known pids, then the pid's cgroup, then its parent chain
- * (services are the daemon's descendants for good: it is their child subreaper). PIDFD: the
+ * and for signals. Looks at the pid's cgroup, then its parent chain (services are the daemon's
+ * descendants for good: it is their child subreaper), then the units' known pids, which only
+ * name the unit: a pid a unit once had may be a stranger's by now. PIDFD: the
  * same process pinned (a client's SO_PEERPIDFD), or -EBADF; when given, it is checked after
  * the reads, so that a pid reused meanwhile yields MANAGER_PID_UNKNOWN, never a stranger's
  * answer. *ret_unit is the unit, or NULL. The daemon itself is MANAGER_PID_OUTSIDE. */
