@@ -8,7 +8,9 @@
  * nothing. So at accept, a peer that the uid rules would let write is also looked up as a
  * process: its pidfd (SO_PEERPIDFD, race-free; else pidfd_open() on the SO_PEERCRED pid, best
  * effort, see process_peer_pidfd()), then manager_pid_origin() on it (known pids, the cgroup,
- * the parent chain; the pidfd proves afterwards that the pid was not reused meanwhile). A peer
+ * the parent chain; the pidfd proves afterwards that the pid was not reused meanwhile, so the
+ * /proc reads are as good as PIDFD_GET_INFO's cgroup id on 6.13+, and work on every kernel
+ * the daemon runs on; the parent chain has no pidfd equivalent anyway). A peer
  * that runs inside a unit, or anywhere under the daemon, or that cannot be told, is
  * "confined": read-only, whatever its uid, unless the unit it was established to belong to says
  * [X-Syscage] ControlAccess=full.
