@@ -24,6 +24,7 @@
 #include "sys/reaper.h"
 #include "core/service-exec.h"
 #include "core/service-process.h"
+#include "core/unit-runtime.h"
 #include "core/service.h"
 
 static CgroupContext *unit_cgroup(Unit *u) {
@@ -104,7 +105,8 @@ int service_process_prepare(Unit *u, char **ret_message) {
                                         strerror(-r));
                 return r;
         }
-        return service_exec_setup_directories(u, ret_message);
+        /* The dynamic user, the directories, the private /tmp (unit-runtime.h). */
+        return unit_runtime_start(u, ret_message);
 }
 
 /* ---- exit ---- */
@@ -484,6 +486,8 @@ bool service_process_cgroup_populated(Unit *u) {
 }
 
 void service_process_release(Unit *u) {
+        /* First, while the cgroup still tells whether processes are left. */
+        unit_runtime_stop(u);
         /* The cycle is over: once its processes are gone, the pipes reach EOF. */
         if (u->output)
                 output_child_fds_close(u->output);
