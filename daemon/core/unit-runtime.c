@@ -149,8 +149,11 @@ void unit_runtime_stop(Unit *u) {
                 if (ops->cgroup_populated(u))
                         log_unit_notice(u->name, "Processes of %s are left: keeping uid %u until they are gone.",
                                         u->name, (unsigned) rt->dynamic_user->uid);
-                else
+                else {
+                        log_unit_debug(u->name, "Dynamic user %s (uid %u) released.", rt->dynamic_user->name,
+                                       (unsigned) rt->dynamic_user->uid);
                         rt->dynamic_user = dynamic_user_release(m->dynamic_users, rt->dynamic_user);
+                }
         }
         rt->started = false;
         rt->uid = EXEC_UID_UNSET;
