@@ -359,8 +359,9 @@ static void env_dedup(char **env) {
 
 static int prepare_working_directory(Unit *u, ServiceExec *e) {
         const UnitConfig *c = u->config;
-        const char *wd = c->working_directory_home ? (u->creds.home ?: "/root")
-                                                   : c->working_directory;
+        /* A dynamic user's home is "/". */
+        const char *home = unit_runtime_dynamic_user(u) ? "/" : u->creds.home;
+        const char *wd = c->working_directory_home ? (home ?: "/root") : c->working_directory;
         if (!wd) /* systemd: "/" for system services, the home directory with User= handled above */
                 wd = "/";
         e->working_directory = strdup(wd);

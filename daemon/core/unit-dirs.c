@@ -108,6 +108,8 @@ static int chown_tree_at(int fd, dev_t dev, uid_t uid, gid_t gid, size_t *budget
                 safe_close(dfd);
                 return -errno;
         }
+        /* The duplicate shares the caller's file position: read from the start. */
+        rewinddir(d);
         for (struct dirent *de; r >= 0 && (de = readdir(d));) {
                 struct stat st;
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
