@@ -486,11 +486,11 @@ bool service_process_cgroup_populated(Unit *u) {
 }
 
 void service_process_release(Unit *u) {
-        /* First, while the cgroup still tells whether processes are left. */
-        unit_runtime_stop(u);
         /* The cycle is over: once its processes are gone, the pipes reach EOF. */
         if (u->output)
                 output_child_fds_close(u->output);
+        /* Before the cgroup goes: it still tells whether processes are left. */
+        unit_runtime_stop(u);
         u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
         u->cgroup_created = false;
         if (cgroup_mode(u)) {

@@ -246,8 +246,12 @@ void tree_remover_start(TreeRemover *t, const char *path) {
                 free(j);
                 return;
         }
-        if (pid == 0)
+        if (pid == 0) {
+                /* The daemon's fds are not the child's to hold: a copy of a service's output
+                 * pipe, say, would keep the daemon from seeing its end. */
+                (void) syscall(SYS_close_range, 3U, ~0U, 0U);
                 _exit((int) tree_remove_now(copy));
+        }
         /* Tracked before we return to the loop: the reaper never takes its status. */
         if (t->reaper)
                 (void) reaper_track(t->reaper, pid);

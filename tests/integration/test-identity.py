@@ -151,15 +151,22 @@ def test_dynamic_user(ctx):
         check(os.lstat(p).st_uid == uid, '%s was not given to the new uid' % p)
     check(os.stat(victim).st_uid == 0, 'a link in the state directory made its target change owner')
 
+    # The allocation, as `syscagectl status` shows it.
+    name_a = d._n('dyn-a.service')[:-len('.service')]
+    p = ctl(ctx, d, 'status', 'dyn-a.service')
+    check('Dynamic user: %s (uid %d)' % (name_a, uid) in p.stdout, 'status without the dynamic user:\n' + p.stdout)
+
     d.wait_state('dyn-static.service', 'active', 'running')
     check(log_line(d, 'dyn-static.service', 'ids ') == 'ids 0', 'DynamicUser= with an existing User= uses it')
 
     # Stop: nothing of the uid runs any more, the uid is given back, the state stays.
     stop_unit(ctx, d, 'dyn-a.service')
     check(pids_of_uid(uid) == [], 'processes of uid %d left after stop: %s' % (uid, pids_of_uid(uid)))
-    wait_for(lambda: 'Dynamic user %s (uid %d) released.' % (d._n('dyn-a.service')[:-8], uid) in d.daemon_log(),
+    wait_for(lambda: 'Dynamic user %s (uid %d) released.' % (name_a, uid) in d.daemon_log(),
              'the uid to be released')
     check(os.path.isdir(os.path.join(lib, 'private', 'dyn-a-state')), 'StateDirectory= removed at stop')
+    p = ctl(ctx, d, 'status', 'dyn-a.service')
+    check('Dynamic user:' not in p.stdout, 'a stopped unit still holds a dynamic user:\n' + p.stdout)
     check(not os.path.exists(os.path.join(d.root_dir, 'run', 'dyn-a-run')), 'RuntimeDirectory= left at stop')
     # Started again: the same name hashes to the same free uid.
     p = ctl(ctx, d, 'start', 'dyn-a.service')
