@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -148,6 +149,14 @@ static void test_child(void **state) {
         sd_event *e = NULL;
         char top[512];
 
+        /* valgrind does not know pidfd_open(): the child could not be watched there. */
+        long probe = syscall(SYS_pidfd_open, getpid(), 0);
+        if (probe < 0 && errno == ENOSYS) {
+                print_message("skipped: no pidfd_open() (valgrind?)\n");
+                return;
+        }
+        if (probe >= 0)
+                close((int) probe);
         fill_hostile_tree();
         path_at(top, sizeof top, "top");
         assert_int_equal(sd_event_new(&e), 0);
