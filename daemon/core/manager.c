@@ -14,6 +14,7 @@
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "core/tree-remove.h"
+#include "core/unit-dirs.h"
 #include "core/unit-sandbox-context.h"
 #include "strv.h"
 #include "unit-name.h"
@@ -216,6 +217,7 @@ int manager_startup(Manager *m) {
         r = unit_sandbox_inaccessible_setup(m->runtime_dir, &m->inaccessible_file);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the inaccessible nodes in %s: %m", m->runtime_dir);
+        unit_dirs_remove_stale(m);
         r = manager_units_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");

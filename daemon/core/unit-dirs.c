@@ -369,6 +369,9 @@ int unit_dirs_paths(const Unit *u, bool dynamic, char ***ret_writable, char ***r
         return 0;
 }
 
+/* A RuntimeDirectory= on its way out: renamed to this, then removed in a child. */
+#define REMOVING_PREFIX ".syscage-removing-"
+
 /* Moves BASE/NAME out of the way at once (a start that follows creates a fresh one) and
  * removes it in a child. */
 void unit_dirs_remove_runtime(Unit *u) {
@@ -387,7 +390,7 @@ void unit_dirs_remove_runtime(Unit *u) {
                 char away[64];
                 if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != sizeof rnd)
                         rnd = now_usec(CLOCK_MONOTONIC) ^ (uint64_t) getpid();
-                snprintf(away, sizeof away, ".syscage-removing-%016llx", (unsigned long long) rnd);
+                snprintf(away, sizeof away, REMOVING_PREFIX "%016llx", (unsigned long long) rnd);
                 if (renameat(base_fd, *d, base_fd, away) < 0) {
                         if (errno != ENOENT)
                                 log_unit_warning_errno(u->name, errno, "Failed to remove %s/%s, ignoring: %m",
@@ -402,4 +405,26 @@ void unit_dirs_remove_runtime(Unit *u) {
                 if (m->tree_remover)
                         tree_remover_start(m->tree_remover, path);
         }
+}
+
+void unit_dirs_remove_stale(Manager *m) {
+        _cleanup_free_ char *base = NULL;
+        if (!m->tree_remover || unit_dirs_base(m, UNIT_DIR_RUNTIME, &base) < 0)
+                return;
+        _cleanup_close_ int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        DIR *d = fdopendir(fd);
+        if (!d)
+                return;
+        TAKE_FD(fd);
+        for (struct dirent *de; (de = readdir(d));) {
+                _cleanup_free_ char *path = NULL;
+                if (!strneq(de->d_name, REMOVING_PREFIX, strlen(REMOVING_PREFIX)))
+                        continue;
+                if (asprintf(&path, "%s/%s", base, de->d_name) < 0)
+                        break;
+                tree_remover_start(m->tree_remover, path);
+        }
+        closedir(d);
 }

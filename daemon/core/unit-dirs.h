@@ -57,8 +57,12 @@ int unit_dirs_env(const Unit *u, char ***env);
 int unit_dirs_paths(const Unit *u, bool dynamic, char ***ret_writable, char ***ret_private_parents,
                     char ***ret_private_dirs);
 
-/* The unit stopped: its RuntimeDirectory= entries go (in a child, see tree-remove.h). */
+/* The unit stopped: its RuntimeDirectory= entries go (in a child, see tree-remove.h). They
+ * are first renamed to ROOT/run/.syscage-removing-RANDOM, so a start that follows at once
+ * creates a fresh directory. */
 void unit_dirs_remove_runtime(Unit *u);
+/* At start-up: removes what an earlier daemon renamed for removal and did not finish. */
+void unit_dirs_remove_stale(Manager *m);
 
 /* Gives DIR_FD's directory and everything below it (no link followed, no other mount
  * entered) to UID/GID. *BUDGET entries at most, decremented; -E2BIG when it ran out. */

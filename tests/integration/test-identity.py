@@ -74,8 +74,14 @@ def stop_unit(ctx, d, name):
 def test_runtime_directory(ctx):
     units = {'rt.service': unit('RuntimeDirectory=rt-a rt-b/nested\n'
                                 "ExecStart=/bin/sh -c 'echo rt $RUNTIME_DIRECTORY; touch $(echo $RUNTIME_DIRECTORY | cut -d: -f1)/x 2>&1; exec sleep 1000'")}
-    d = ctx.daemon(units, list(units))
+    d = st.Daemon(ctx.syscaged, units, list(units), ctx.prefix)
+    ctx.daemons.append(d)
+    # What a daemon that died while removing left behind is removed at start-up.
+    stale = os.path.join(d.root_dir, 'run', '.syscage-removing-0123456789abcdef')
+    os.makedirs(os.path.join(stale, 'sub'))
+    d.start()
     d.wait_state('rt.service', 'active', 'running')
+    wait_for(lambda: not os.path.exists(stale), 'the stale runtime directory to be removed')
     a = os.path.join(d.root_dir, 'run', 'rt-a')
     b = os.path.join(d.root_dir, 'run', 'rt-b', 'nested')
     check(log_line(d, 'rt.service', 'rt ') == 'rt %s:%s' % (a, b), 'RUNTIME_DIRECTORY:\n' + d.unit_log('rt.service'))
