@@ -386,11 +386,11 @@ def test_bad_unit_isolated(ctx):
         'bad.service': unit('ExecStart=/bin/true\nSystemCallFilter=~no_such_syscall_at_all'),
         'badexec.service': unit('ExecStart=/nonexistent/program'),
         'baduser.service': unit('ExecStart=/bin/true\nUser=no-such-user-here'),
-        'good.service': unit('ExecStart=/bin/sleep 1000\nPrivateTmp=yes'),
+        'good.service': unit('ExecStart=/bin/sleep 1000\nKeyringMode=private'),
     }
     d = ctx.daemon(units, list(units))
     s = d.wait_state('good.service', 'active', 'running')
-    check(s['NotEnforced'] == 'PrivateTmp', 'NotEnforced %r' % s['NotEnforced'])
+    check(s['NotEnforced'] == 'KeyringMode', 'NotEnforced %r' % s['NotEnforced'])
     s = d.wait('bad.service', lambda s: s.get('LoadState') == 'error', 'LoadState=error')
     check(s['ActiveState'] == 'inactive', 'bad unit state %s' % s)
     s = d.wait_state('badexec.service', 'failed')
