@@ -110,8 +110,8 @@ def test_dynamic_user(ctx):
     units = {
         'dyn-a.service': unit(common % ('dyn-a-state', 'dyn-a-logs', 'dyn-a-run', script)),
         'dyn-b.service': unit(common % ('dyn-b-state', 'dyn-b-logs', 'dyn-b-run', script)),
-        # User= names the dynamic user; "root" exists, so it is used as is (systemd.exec(5)).
-        'dyn-static.service': unit('DynamicUser=yes\nUser=root\nExecStart=/bin/sh -c "echo ids $(id -u); exec sleep 1000"'),
+        # User= names the dynamic user; "daemon" exists, so it is used as is (systemd.exec(5)).
+        'dyn-static.service': unit('DynamicUser=yes\nUser=daemon\nExecStart=/bin/sh -c "echo ids $(id -u); exec sleep 1000"'),
     }
     d = st.Daemon(ctx.syscaged, units, list(units), ctx.prefix)
     ctx.daemons.append(d)
@@ -163,7 +163,8 @@ def test_dynamic_user(ctx):
     check('Dynamic user: %s (uid %d)' % (name_a, uid) in p.stdout, 'status without the dynamic user:\n' + p.stdout)
 
     d.wait_state('dyn-static.service', 'active', 'running')
-    check(log_line(d, 'dyn-static.service', 'ids ') == 'ids 0', 'DynamicUser= with an existing User= uses it')
+    check(log_line(d, 'dyn-static.service', 'ids ') == 'ids %d' % pwd.getpwnam('daemon').pw_uid,
+          'DynamicUser= with an existing User= uses it')
 
     # Stop: nothing of the uid runs any more, the uid is given back, the state stays.
     stop_unit(ctx, d, 'dyn-a.service')
