@@ -16,6 +16,7 @@
 #include "core/service-exec.h"
 #include "core/unit-dirs.h"
 #include "core/unit-runtime.h"
+#include "core/service-mdwe.h"
 #include "message.h"
 #include "parse-util.h"
 #include "strv.h"
@@ -414,6 +415,7 @@ static void prepare_filters(Unit *u, ExecPlan *p) {
         p->filter_notify = f->notify;
         p->gate_action = f->gate_action;
         p->gate_errno = f->gate_errno;
+        memcpy(p->exec_key, f->exec_key.word, sizeof p->exec_key);
         /* A root service holding CAP_SYS_PTRACE could take the listener with pidfd_getfd. */
         uid_t final_uid = p->uid == EXEC_UID_UNSET ? geteuid() : p->uid;
         if (final_uid == 0)
@@ -450,6 +452,8 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         e->plan.envp = (const char * const *) e->envp;
         prepare_process_attributes(u, &e->plan);
         prepare_filters(u, &e->plan);
+        if ((r = service_mdwe_prepare(u, &e->plan, ret_message)) < 0)
+                return r;
         *ret = TAKE_PTR(e);
         return 0;
 }
