@@ -89,6 +89,8 @@ def test_runtime_directory(ctx):
     check(os.path.isdir(b), 'the nested RuntimeDirectory= exists')
     # Not in the daemon's own runtime directory any more.
     check(not os.path.exists(os.path.join(d.runtime_dir, 'rt-a')), 'RuntimeDirectory= under --runtime-dir')
+    with open(os.path.join(a, 'planted'), 'w') as f:
+        f.write('from the first run\n')
     stop_unit(ctx, d, 'rt.service')
     check(not os.path.exists(a) and not os.path.exists(b), 'RuntimeDirectory= left after stop')
     # The removal runs in a child: nothing of it stays behind for long.
@@ -99,7 +101,7 @@ def test_runtime_directory(ctx):
     p = ctl(ctx, d, 'start', 'rt.service')
     check(p.returncode == 0, 'start again: %s' % p.stderr)
     d.wait_state('rt.service', 'active', 'running')
-    check(os.path.isdir(a) and not os.path.exists(os.path.join(a, 'x')), 'a fresh RuntimeDirectory= on restart')
+    check(os.path.isdir(a) and not os.path.exists(os.path.join(a, 'planted')), 'a fresh RuntimeDirectory= on restart')
     d.stop()
 
 
