@@ -182,6 +182,10 @@ def test_dynamic_user(ctx):
     check(p.returncode == 0, 'start again: %s' % p.stderr)
     d.wait_state('dyn-a.service', 'active', 'running')
     d.stop()
+    # DynamicUser= implies PrivateTmp=: every unit's private directories went with it.
+    wait_for(lambda: not glob.glob('/tmp/syscage-private-%s*' % ctx.prefix) and
+             not glob.glob('/var/tmp/syscage-private-%s*' % ctx.prefix),
+             'the private /tmp directories of the dynamic units to be removed')
     for name, u in ids.items():
         left = pids_of_uid(u)
         info = []
