@@ -19,8 +19,10 @@
 
 #include "core/manager.h"
 #include "core/unit-dirs.h"
+#include "core/unit-runtime.h"
 #include "core/unit-sandbox-context.h"
 #include "exec/exec-plan.h"
+#include "mount-plan.h"
 #include "strv.h"
 #include "unit-config.h"
 #include "unit-file.h"
@@ -226,6 +228,48 @@ static void test_context(void **state) {
         f->manager.inaccessible_file = NULL;
 }
 
+/* The context of a DynamicUser= unit with a private /tmp makes a plan: the private parents
+ * covered, the unit's own directories bound back, /tmp and /var/tmp from the context. */
+static void test_context_plans(void **state) {
+        Fixture *f = *state;
+        _cleanup_(unit_sandbox_context_freep) UnitSandboxContext *c = NULL;
+        DiagList diags = {};
+        MountPlan *plan = NULL;
+        char p[256];
+        bool parent_tmpfs = false, dir_bind = false, tmp_bind = false;
+
+        assert_int_equal(mkdir(f->run, 0755), 0);
+        assert_int_equal(unit_sandbox_inaccessible_setup(f->run, &f->manager.inaccessible_file), 0);
+        f->unit->config->sandbox.dynamic_user = true;
+        f->unit->config->sandbox.private_tmp = true;
+        UnitRuntime rt = { .dynamic = true, .started = true, .uid = 61999, .gid = 61999,
+                           .private_tmp = { .tmp = (char *) "/tmp/syscage-private-x/tmp",
+                                            .var_tmp = (char *) "/var/tmp/syscage-private-x/tmp" } };
+        f->unit->runtime = &rt;
+        assert_int_equal(unit_sandbox_context_build(f->unit, &c), 0);
+        f->unit->runtime = NULL;
+        assert_int_equal(mount_plan_build(&f->unit->config->sandbox, &c->ctx, &diags, &plan), 0);
+        at(f, "var/lib/private", p, sizeof p);
+        for (size_t i = 0; i < plan->n_ops; i++) {
+                const MountOp *op = &plan->ops[i];
+                if (op->kind == MOUNT_OP_TMPFS && streq(op->target, p))
+                        parent_tmpfs = true;
+                if (op->kind == MOUNT_OP_BIND && op->source && strneq(op->target, p, strlen(p)) &&
+                    streq(op->source, op->target))
+                        dir_bind = true;
+                if (op->kind == MOUNT_OP_BIND && op->source && streq(op->target, "/tmp") &&
+                    streq(op->source, "/tmp/syscage-private-x/tmp"))
+                        tmp_bind = true;
+        }
+        assert_true(parent_tmpfs);
+        assert_true(dir_bind);
+        assert_true(tmp_bind);
+        mount_plan_free(plan);
+        diag_list_done(&diags);
+        free(f->manager.inaccessible_file);
+        f->manager.inaccessible_file = NULL;
+}
+
 static void test_chown_tree(void **state) {
         Fixture *f = *state;
         char p[128], victim[128], cmd[2048];
@@ -267,6 +311,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_setup_plain, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_private_layout, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_context, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_context_plans, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_chown_tree, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
