@@ -64,7 +64,9 @@ static int acquire_identity(Unit *u, UnitRuntime *rt, char **ret_message) {
                 _cleanup_free_ char *name = NULL;
                 r = dynamic_user_name(u->name, u->config->user, &name);
                 if (r < 0)
-                        return set_message(ret_message, "DynamicUser=: no valid user name for %s", u->name), r;
+                        return set_message(ret_message, "DynamicUser=: %s gives no valid user name (at most "
+                                           "%u letters, digits, '_', '-', '.', not starting with a digit); "
+                                           "set User=", u->config->user ?: u->name, DYNAMIC_USER_NAME_MAX), r;
                 r = dynamic_user_acquire(m->dynamic_users, name, &rt->dynamic_user);
                 if (r < 0)
                         return set_message(ret_message, "DynamicUser=: no uid for %s: %s", name,

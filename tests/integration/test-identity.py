@@ -197,6 +197,42 @@ def test_dynamic_user(ctx):
         check(left == [], 'processes of uid %d (%s) left after the daemon stopped: %s' % (u, name, info))
 
 
+def test_dynamic_user_leftover(ctx):
+    # KillMode=process: a process of the unit outlives the stop. Its uid must not be lent to
+    # anyone else meanwhile: the unit keeps it until a later stop finds nothing left.
+    flag = os.path.join(ctx.tmp, 'leave-one')
+    open(flag, 'w').close()
+    # The unit's name is too long for a user name: User= names the dynamic user.
+    name = 'sct-left-%d' % os.getpid()
+    units = {'dyn-left.service': unit(
+        'DynamicUser=yes\nUser=%s\nKillMode=process\n' % name +
+        'ExecStart=/bin/sh -c "if [ -e %s ]; then sleep 1000 & echo bg $!; fi; echo ids $(id -u); exec sleep 1000"'
+        % flag)}
+    d = ctx.daemon(units, list(units))
+    d.wait_state('dyn-left.service', 'active', 'running')
+    uid = int(log_line(d, 'dyn-left.service', 'ids ').split()[1])
+    bg = int(log_line(d, 'dyn-left.service', 'bg ').split()[1])
+    stop_unit(ctx, d, 'dyn-left.service')
+    check(pids_of_uid(uid) == [bg], 'left over: %s, expected [%d]' % (pids_of_uid(uid), bg))
+    wait_for(lambda: 'Processes of %s are left: keeping uid %d' % (d._n('dyn-left.service'), uid) in d.daemon_log(),
+             'the daemon to keep the uid')
+    p = ctl(ctx, d, 'status', 'dyn-left.service')
+    check('Dynamic user: %s (uid %d)' % (name, uid) in p.stdout, 'the uid was not kept:\n' + p.stdout)
+    check('Dynamic user %s (uid %d) released.' % (name, uid) not in d.daemon_log(), 'released with a process left')
+    # The leftover goes; the next start keeps the same uid, and its stop gives it back.
+    os.kill(bg, 9)
+    os.unlink(flag)
+    wait_for(lambda: pids_of_uid(uid) == [], 'the leftover process to die')
+    p = ctl(ctx, d, 'start', 'dyn-left.service')
+    check(p.returncode == 0, 'start again: %s' % p.stderr)
+    d.wait_state('dyn-left.service', 'active', 'running')
+    p = ctl(ctx, d, 'status', 'dyn-left.service')
+    check('Dynamic user: %s (uid %d)' % (name, uid) in p.stdout, 'a new uid after the leftover went:\n' + p.stdout)
+    stop_unit(ctx, d, 'dyn-left.service')
+    wait_for(lambda: 'Dynamic user %s (uid %d) released.' % (name, uid) in d.daemon_log(), 'the uid to be released')
+    d.stop()
+
+
 def sysv_ids(kind):
     with open('/proc/sysvipc/' + kind) as f:
         lines = f.read().split('\n')[1:]
