@@ -12,8 +12,12 @@
 #include "sys/fileio.h"
 #include "sys/log.h"
 #include "sys/process-util.h"
+#include "core/dynamic-user.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
+#include "core/tree-remove.h"
+#include "core/unit-dirs.h"
+#include "core/unit-sandbox-context.h"
 #include "core/unit.h"
 #include "string-table.h"
 #include "exec/filter-cache.h"
@@ -221,11 +225,12 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         m->units_dirs = strv_copy(dirs);
         m->state_dir = strdup(cfg->state_dir);
         m->runtime_dir = strdup(cfg->runtime_dir);
+        m->directories_root = strdup(cfg->directories_root ?: "/");
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
         else if (asprintf(&m->socket_path, "%s/control.sock", cfg->runtime_dir) < 0)
                 m->socket_path = NULL;
-        if (!m->units_dirs || !m->state_dir || !m->runtime_dir || !m->socket_path)
+        if (!m->units_dirs || !m->state_dir || !m->runtime_dir || !m->socket_path || !m->directories_root)
                 return -ENOMEM;
         return 0;
 }
@@ -264,6 +269,12 @@ Manager *manager_free(Manager *m) {
         /* Units are owned by the unit module, which empties the table. */
         manager_units_release(m);
         hashmap_free(m->units);
+        /* After the units: they hold references into the table. Removals still running
+         * finish on their own. */
+        dynamic_user_table_free(m->dynamic_users);
+        tree_remover_free(m->tree_remover);
+        free(m->inaccessible_file);
+        free(m->directories_root);
         reaper_free(m->reaper);
         cgroup_teardown(m->cgroup);
         cgroup_context_free(m->cgroup);
@@ -311,6 +322,15 @@ int manager_startup(Manager *m) {
         log_debug("Control socket will be %s.", m->socket_path);
         log_info("Process tracking: %s%s%s.", cgroup_mode_to_string(m->cgroup->mode),
                  m->cgroup->available ? " under " : "", m->cgroup->available ? m->cgroup->base_path : "");
+        r = dynamic_user_table_new("/", &m->dynamic_users);
+        if (r >= 0)
+                r = tree_remover_new(m->event, m->reaper, &m->tree_remover);
+        if (r < 0)
+                return log_oom();
+        r = unit_sandbox_inaccessible_setup(m->runtime_dir, &m->inaccessible_file);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the inaccessible nodes in %s: %m", m->runtime_dir);
+        unit_dirs_remove_stale(m);
         r = manager_units_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");

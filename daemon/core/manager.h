@@ -45,6 +45,8 @@ typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
 typedef struct KmsgReader KmsgReader;
 typedef struct ServiceProcessOps ServiceProcessOps;
+typedef struct DynamicUserTable DynamicUserTable;
+typedef struct TreeRemover TreeRemover;
 
 /* Most units the daemon holds at once, loaded and transient together. More in the search
  * path is a start-up error (documented in syscaged(8)). */
@@ -58,6 +60,9 @@ typedef struct ManagerConfig {
         const char *state_dir;
         const char *runtime_dir;
         const char *socket_path; /* NULL: RUNTIME_DIR/control.sock */
+        /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/log (unit-dirs.h).
+         * NULL: "/". */
+        const char *directories_root;
 } ManagerConfig;
 
 typedef struct Manager {
@@ -67,6 +72,7 @@ typedef struct Manager {
         char *state_dir;
         char *runtime_dir;
         char *socket_path; /* stored for the control plane, not opened here */
+        char *directories_root; /* see ManagerConfig */
 
         CgroupContext *cgroup;
         Reaper *reaper;
@@ -95,6 +101,11 @@ typedef struct Manager {
         sd_event_source *status_source;
         char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
         bool order_busy, order_again;
+
+        /* The identity and directories of activations (unit-runtime.h). */
+        DynamicUserTable *dynamic_users; /* uids lent to DynamicUser= units */
+        TreeRemover *tree_remover;       /* removals of directory trees, in children */
+        char *inaccessible_file;         /* RUNTIME_DIR/inaccessible/reg, for mount plans */
 
         bool shutdown_requested;
         sd_event_source *sigterm, *sigint, *sighup;
