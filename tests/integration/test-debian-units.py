@@ -627,6 +627,8 @@ class DebianUnitsTest(unittest.TestCase):
         probe = tempfile.NamedTemporaryFile(prefix='syscage-host-probe-', dir='/tmp')
 
         d = Daemon(case.name, case.directories_root, relax)
+        for r in runtime_dirs:  # not there before: ours to remove should the test fail
+            self.addCleanup(shutil.rmtree, r, ignore_errors=True)
         self.addCleanup(d.cleanup)
         self.addCleanup(probe.close)
         unit_path = d.install(vendor)
