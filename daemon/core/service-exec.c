@@ -497,6 +497,26 @@ static void prepare_filters(Unit *u, ExecPlan *p) {
                 p->drop_cap_sys_ptrace = true;
 }
 
+/* The privilege prefixes, with systemd's meaning (systemd.service(5)):
+ *   "+"  full privileges: no User=/Group= switch, every capability, no no_new_privs, and none
+ *        of the sandbox, the seccomp filter or the exec gate (the caller leaves them out);
+ *   "!"  no User=/Group= switch (the command runs as root), everything else applies;
+ *   "!!" as no prefix: it only differs from "!" on systems without ambient capabilities. */
+static void apply_exec_prefix(ExecCommandFlags flags, ExecPlan *p) {
+        if (!(flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID)))
+                return;
+        p->uid = EXEC_UID_UNSET;
+        p->gid = EXEC_GID_UNSET;
+        p->set_groups = false;
+        p->groups = NULL;
+        p->n_groups = 0;
+        if (!(flags & EXEC_COMMAND_FULLY_PRIVILEGED))
+                return;
+        p->capability_bounding_set = EXEC_CAPS_ALL;
+        p->ambient_capabilities = 0;
+        p->no_new_privs = false;
+}
+
 int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid, ServiceExec **ret,
                          char **ret_message) {
         _cleanup_(service_exec_freep) ServiceExec *e = calloc(1, sizeof(ServiceExec));
@@ -526,7 +546,9 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         e->plan.argv = (const char * const *) e->argv;
         e->plan.envp = (const char * const *) e->envp;
         prepare_process_attributes(u, &e->plan);
-        prepare_filters(u, &e->plan);
+        apply_exec_prefix(cmd->flags, &e->plan);
+        if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED))
+                prepare_filters(u, &e->plan);
         *ret = TAKE_PTR(e);
         return 0;
 }
