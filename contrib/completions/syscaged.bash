@@ -33,7 +33,7 @@ _syscaged() {
                         ProtectKernelModules ProtectKernelLogs ProtectControlGroups MountAPIVFS
                         DynamicUser RootDirectory ReadWritePaths ReadOnlyPaths InaccessiblePaths
                         ExecPaths NoExecPaths BindPaths BindReadOnlyPaths TemporaryFileSystem
-                        PrivateNetwork PrivateIPC ProtectHostname PrivateUsers" -- "$cur")
+                        PrivateNetwork PrivateIPC ProtectHostname PrivateUsers ProtectSupervisor" -- "$cur")
                 return 0 ;;
         --log-level)
                 mapfile -t COMPREPLY < <(compgen -W "debug info notice warning err crit alert emerg" -- "$cur")
