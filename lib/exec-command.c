@@ -120,7 +120,7 @@ static const struct {
         { "!", EXEC_COMMAND_NO_SETUID },
 };
 
-#define EXEC_COMMAND_UNSUPPORTED                                                          \
+#define EXEC_COMMAND_PRIVILEGE_MASK                                                       \
         (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID | EXEC_COMMAND_AMBIENT_MAGIC)
 
 /* Strips the prefix characters from *p, collecting flags. */
@@ -142,14 +142,10 @@ static int parse_prefixes(const char **p, ExecCommandFlags *ret, const char **wh
                 flags |= exec_prefixes[i].flag;
                 s += strlen(exec_prefixes[i].prefix);
         }
-        if ((flags & EXEC_COMMAND_FULLY_PRIVILEGED) &&
-            (flags & (EXEC_COMMAND_NO_SETUID | EXEC_COMMAND_AMBIENT_MAGIC))) {
-                *why = "prefix \"+\" cannot be combined with \"!\" or \"!!\"";
+        /* As in systemd, at most one of the privilege prefixes ("!!!" is "!!" and "!"). */
+        if (__builtin_popcount(flags & EXEC_COMMAND_PRIVILEGE_MASK) > 1) {
+                *why = "at most one of the prefixes \"+\", \"!\" and \"!!\" may be used";
                 return -EINVAL;
-        }
-        if (flags & EXEC_COMMAND_UNSUPPORTED) {
-                *why = "prefixes \"+\", \"!\" and \"!!\" (privilege changes) are not supported yet";
-                return -EOPNOTSUPP;
         }
         *p = s;
         *ret = flags;

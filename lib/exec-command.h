@@ -19,9 +19,14 @@ typedef enum ExecCommandFlags {
         EXEC_COMMAND_IGNORE_FAILURE = 1u << 0,  /* "-": a failing exit status is not an error */
         EXEC_COMMAND_ARGV0 = 1u << 1,           /* "@": the second word is argv[0] */
         EXEC_COMMAND_NO_ENV_EXPAND = 1u << 2,   /* ":": no $VAR expansion */
-        EXEC_COMMAND_FULLY_PRIVILEGED = 1u << 3, /* "+": not supported yet */
-        EXEC_COMMAND_NO_SETUID = 1u << 4,       /* "!": not supported yet */
-        EXEC_COMMAND_AMBIENT_MAGIC = 1u << 5,   /* "!!": not supported yet */
+        /* The privilege prefixes are only recorded here; the daemon applies them when it
+         * builds the launch (systemd.service(5), "Command lines"). At most one of them. */
+        EXEC_COMMAND_FULLY_PRIVILEGED = 1u << 3, /* "+": no sandbox, no filter, no exec gate,
+                                                  * no User=/Group= switch */
+        EXEC_COMMAND_NO_SETUID = 1u << 4,       /* "!": no User=/Group= switch, the sandbox and
+                                                 * the filter still apply */
+        EXEC_COMMAND_AMBIENT_MAGIC = 1u << 5,   /* "!!": like no prefix where the kernel has
+                                                 * ambient capabilities (all supported ones) */
 } ExecCommandFlags;
 
 typedef struct ExecCommand {
@@ -39,6 +44,7 @@ int exec_split_words(const char *value, char ***ret);
 
 /* Parses one command line. On failure returns -errno and, when WHY is not NULL, points it at a
  * static sentence saying what is wrong:
- *   -EINVAL      bad quoting, empty command, relative path with a slash, duplicate prefix
- *   -EOPNOTSUPP  a "+", "!" or "!!" prefix, or a lone ";" (several commands on one line) */
+ *   -EINVAL      bad quoting, empty command, relative path with a slash, duplicate prefix,
+ *                "+" combined with "!" or "!!"
+ *   -EOPNOTSUPP  a lone ";" (several commands on one line) */
 int exec_command_parse(const char *value, ExecCommand *ret, const char **why);

@@ -32,8 +32,10 @@
  * arguments, so MemoryDenyWriteExecute= refuses it outright there; s390 passes clone() flags
  * in arg1; on ABIs that multiplex socket()/shmat() through socketcall()/ipc() libseccomp
  * rewrites the rule onto the multiplexer and, as the family is not visible there, refuses
- * every socketcall(SYS_SOCKET) when RestrictAddressFamilies= is set: it fails closed where
- * systemd skips the ABI.
+ * every socketcall(SYS_SOCKET) and socketcall(SYS_SOCKETPAIR) when RestrictAddressFamilies=
+ * is set: it fails closed where systemd skips the ABI. The exec gate's launch-key rules
+ * (policy_derive_gate()) hold only on the native ABI, the one the launch uses; elsewhere
+ * they become an unconditional kill of execve.
  */
 #include <errno.h>
 #include <seccomp.h>
@@ -160,6 +162,13 @@ static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out,
         out->conds = conds;
         if (streq(rule->syscall, "mmap") && (arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_S390))
                 out->n_conds = 0;
+        /* The launch is a native execve: on any other ABI no execve carries the key, so the
+         * key rules become one unconditional kill there. */
+        if (arch != arch_native() && policy_rule_is_exec_key(rule)) {
+                if (rule->conds[0].arg != 3)
+                        return 1;
+                out->n_conds = 0;
+        }
         if (streq(rule->syscall, "clone") && (arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X))
                 for (unsigned i = 0; i < out->n_conds; i++)
                         if (conds[i].arg == 0)
@@ -497,12 +506,17 @@ static int compile_notify(const Policy *p, FilterSet **ret) {
 }
 
 int filter_compile_gate(const Policy *p, FilterSet **ret_notify, FilterSet **ret_policy) {
+        return filter_compile_gate_keyed(p, NULL, ret_notify, ret_policy);
+}
+
+int filter_compile_gate_keyed(const Policy *p, const PolicyExecKey *key, FilterSet **ret_notify,
+                              FilterSet **ret_policy) {
         _cleanup_(filter_set_freep) FilterSet *notify = NULL, *policy = NULL;
         _cleanup_(policy_freep) Policy *gated = NULL;
         int r;
 
         if ((r = compile_notify(p, &notify)) < 0 ||
-            (r = policy_derive_gate(p, &gated)) < 0 ||
+            (r = policy_derive_gate(p, key, &gated)) < 0 ||
             (r = filter_compile(gated, &policy)) < 0)
                 return r;
         *ret_notify = TAKE_PTR(notify);

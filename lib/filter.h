@@ -39,6 +39,12 @@ int filter_compile_stack(const Policy *p, FilterSet **ret);
  * refused for SECCOMP_FILTER_FLAG_NEW_LISTENER; see policy_derive_gate()). The child loads
  * RET_NOTIFY first, with SECCOMP_FILTER_FLAG_NEW_LISTENER, then RET_POLICY. */
 int filter_compile_gate(const Policy *p, FilterSet **ret_notify, FilterSet **ret_policy);
+/* The same, with the launch key compiled into RET_POLICY: when the gate's action is kill, the
+ * kernel kills every execve whose args 3..5 are not KEY, and every execveat (see
+ * policy_derive_gate()). filter_compile_gate() is this with KEY NULL: the gate alone decides,
+ * which is what `analyze` and `verify` show. */
+int filter_compile_gate_keyed(const Policy *p, const PolicyExecKey *key, FilterSet **ret_notify,
+                              FilterSet **ret_policy);
 
 /* libseccomp's pseudo-code for each program, for `analyze policy --pfc`. Note that it omits
  * the x32 range check libseccomp really emits; read the BPF when auditing. */

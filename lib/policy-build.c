@@ -723,6 +723,22 @@ int policy_builder_finish(PolicyBuilder *b, DiagList *diags, Policy **ret) {
         return 0;
 }
 
+bool policy_unit_memory_deny_write_execute(const UnitFile *u) {
+        bool v = false;
+
+        for (size_t i = 0; i < u->n_assignments; i++) {
+                const UnitAssignment *a = &u->assignments[i];
+                int b;
+                if (!a->section || !streq(a->section, "Service") ||
+                    !streq(a->key, "MemoryDenyWriteExecute"))
+                        continue;
+                b = isempty(a->value) ? 0 : parse_boolean(a->value);
+                if (b >= 0)
+                        v = b;
+        }
+        return v;
+}
+
 int policy_build(const UnitFile *u, DiagList *diags, Policy **ret) {
         _cleanup_(policy_builder_freep) PolicyBuilder *b = NULL;
         int r;

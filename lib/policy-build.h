@@ -44,3 +44,8 @@ int policy_builder_finish(PolicyBuilder *b, DiagList *diags, Policy **ret);
 
 /* All of the above for the [Service] section of U. */
 int policy_build(const UnitFile *u, DiagList *diags, Policy **ret);
+
+/* Whether U ends up with MemoryDenyWriteExecute=yes (the last assignment wins; empty resets),
+ * for what the launch does beyond the filter: the executable-stack check and PR_SET_MDWE.
+ * Values policy_build() refuses count as no; such a unit does not load. */
+bool policy_unit_memory_deny_write_execute(const UnitFile *u);

@@ -130,6 +130,12 @@ void policy_rules_family_apply(PolicyRulesConfig *c, int af, bool invert) {
                 c->families &= ~(UINT64_C(1) << af);
 }
 
+/* The calls that create sockets of a family named in arg0. socketpair() creates two and obeys
+ * the same rule (systemd filters only socket(), so a service without AF_UNIX in its list
+ * still gets a connected AF_UNIX pair from socketpair()). On ABIs that multiplex them
+ * through socketcall() libseccomp refuses the whole sub-call, see filter.c. */
+static const char *const family_calls[] = { "socket", "socketpair" };
+
 /* ---- namespaces ---- */
 
 static const struct {
@@ -237,10 +243,11 @@ static int refuse_io_uring(const PolicyRulesConfig *c, PolicyRulesCallback cb, v
 static int refuse_restricted(const PolicyRulesConfig *c, PolicyRulesCallback cb, void *ud) {
         int r;
 
-        /* RestrictAddressFamilies=none (or everything removed): socket() always fails. */
-        if (c->families_mode == 1 && c->families == 0 &&
-            (r = cb("socket", POLICY_ERRNO(EAFNOSUPPORT), c->families_origin, ud)) < 0)
-                return r;
+        /* RestrictAddressFamilies=none (or everything removed): socket() and socketpair()
+         * always fail. */
+        for (size_t i = 0; c->families_mode == 1 && c->families == 0 && i < ELEMENTSOF(family_calls); i++)
+                if ((r = cb(family_calls[i], POLICY_ERRNO(EAFNOSUPPORT), c->families_origin, ud)) < 0)
+                        return r;
         /* openat2() takes its mode in a struct a filter cannot read: make libc fall back. */
         if (flag_on(c, POLICY_DIRECTIVE_RESTRICT_SUID_SGID) &&
             (r = cb("openat2", POLICY_ERRNO(ENOSYS), c->flags[POLICY_DIRECTIVE_RESTRICT_SUID_SGID].origin, ud)) < 0)
@@ -302,12 +309,67 @@ static PolicyCond cmp(unsigned arg, PolicyCmp op, uint64_t v) {
         return (PolicyCond) { .arg = arg, .op = op, .a = v };
 }
 
-/* socket() arg0: allow list -> refuse below the lowest, above the highest, and every unlisted
+static bool family_permitted(const PolicyRulesConfig *c, int af) {
+        bool listed = c->families & (UINT64_C(1) << af);
+
+        return c->families_mode == 1 ? listed : !listed;
+}
+
+/* socket(AF_INET, SOCK_PACKET, ...) is the obsolete spelling of an AF_PACKET socket: the
+ * kernel turns it into one, so a unit that allows AF_INET but not AF_PACKET would get raw
+ * link-layer access. Refuse that type with the IP families whenever AF_PACKET itself is not
+ * permitted (the kernel maps only PF_INET today; AF_INET6 is refused too in case that
+ * changes, it has no use there). The type's low four bits (SOCK_TYPE_MASK) are the type,
+ * the others are SOCK_CLOEXEC/SOCK_NONBLOCK. Not in systemd. */
+#define SOCK_TYPE_MASK_BITS UINT64_C(0xf)
+#define SOCK_PACKET_TYPE UINT64_C(10) /* SOCK_PACKET */
+
+static int add_sock_packet(RuleAdder *a, const char *call) {
+        static const int ip[] = { AF_INET, AF_INET6 };
+        const PolicyRulesConfig *c = a->c;
+        int r;
+
+        if (family_permitted(c, AF_PACKET))
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(ip); i++) {
+                PolicyCond x[2] = { masked(0, INT_MASK, (uint64_t) ip[i]),
+                                    masked(1, SOCK_TYPE_MASK_BITS, SOCK_PACKET_TYPE) };
+                if (family_permitted(c, ip[i]) &&
+                    (r = add(a, call, POLICY_ERRNO(EAFNOSUPPORT), c->families_origin, x, 2)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* CALL's arg0: allow list -> refuse below the lowest, above the highest, and every unlisted
  * family in between; deny list -> refuse each listed family. */
-static int add_families(RuleAdder *a) {
+static int add_family_call(RuleAdder *a, const char *call, int lo, int hi) {
         const PolicyRulesConfig *c = a->c;
         PolicyAction act = POLICY_ERRNO(EAFNOSUPPORT);
         PolicyOrigin o = c->families_origin;
+        int r;
+
+        if (c->families_mode == 2) {
+                for (int af = lo; af <= hi; af++) {
+                        PolicyCond x = masked(0, INT_MASK, (uint64_t) af);
+                        if ((c->families & (UINT64_C(1) << af)) && (r = add(a, call, act, o, &x, 1)) < 0)
+                                return r;
+                }
+                return add_sock_packet(a, call);
+        }
+        PolicyCond below = cmp(0, POLICY_CMP_LT, (uint64_t) lo), above = cmp(0, POLICY_CMP_GT, (uint64_t) hi);
+        if ((r = add(a, call, act, o, &below, 1)) < 0 || (r = add(a, call, act, o, &above, 1)) < 0)
+                return r;
+        for (int af = lo + 1; af < hi; af++) {
+                PolicyCond x = masked(0, INT_MASK, (uint64_t) af);
+                if (!(c->families & (UINT64_C(1) << af)) && (r = add(a, call, act, o, &x, 1)) < 0)
+                        return r;
+        }
+        return add_sock_packet(a, call);
+}
+
+static int add_families(RuleAdder *a) {
+        const PolicyRulesConfig *c = a->c;
         int lo = -1, hi = -1, r;
 
         if (c->families_mode == 0 || c->families == 0)
@@ -318,22 +380,9 @@ static int add_families(RuleAdder *a) {
                                 lo = af;
                         hi = af;
                 }
-        if (c->families_mode == 2) {
-                for (int af = lo; af <= hi; af++) {
-                        PolicyCond x = masked(0, INT_MASK, (uint64_t) af);
-                        if ((c->families & (UINT64_C(1) << af)) && (r = add(a, "socket", act, o, &x, 1)) < 0)
-                                return r;
-                }
-                return 0;
-        }
-        PolicyCond below = cmp(0, POLICY_CMP_LT, (uint64_t) lo), above = cmp(0, POLICY_CMP_GT, (uint64_t) hi);
-        if ((r = add(a, "socket", act, o, &below, 1)) < 0 || (r = add(a, "socket", act, o, &above, 1)) < 0)
-                return r;
-        for (int af = lo + 1; af < hi; af++) {
-                PolicyCond x = masked(0, INT_MASK, (uint64_t) af);
-                if (!(c->families & (UINT64_C(1) << af)) && (r = add(a, "socket", act, o, &x, 1)) < 0)
+        for (size_t i = 0; i < ELEMENTSOF(family_calls); i++)
+                if ((r = add_family_call(a, family_calls[i], lo, hi)) < 0)
                         return r;
-        }
         return 0;
 }
 

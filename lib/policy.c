@@ -437,7 +437,27 @@ PolicyAction policy_exec_gate_action(const Policy *p) {
         return p->deny_action;
 }
 
-int policy_derive_gate(const Policy *p, Policy **ret) {
+bool policy_rule_is_exec_key(const PolicyRule *r) {
+        return r->origin.directive == POLICY_DIRECTIVE_EXEC_GATE && r->n_conds == 1 &&
+               r->conds[0].arg >= 3 && streq(r->syscall, "execve");
+}
+
+/* execve is killed when any of its args 3..5 differs from the key (rules are ORed), and
+ * execveat always: the launch never uses it. */
+static int derive_exec_key(Policy *c, const PolicyExecKey *key, PolicyOrigin gate) {
+        const PolicyAction kill = POLICY_ACTION(POLICY_ACTION_KILL);
+        int r;
+
+        for (unsigned i = 0; i < POLICY_EXEC_KEY_WORDS; i++) {
+                PolicyCond x = { .arg = 3 + i, .op = POLICY_CMP_NE, .a = key->word[i] };
+                r = policy_add_rule(c, "execve", kill, gate, &x, 1);
+                if (r < 0)
+                        return r;
+        }
+        return policy_add_rule(c, "execveat", kill, gate, NULL, 0);
+}
+
+int policy_derive_gate(const Policy *p, const PolicyExecKey *key, Policy **ret) {
         static const char *const exec_calls[] = { "execve", "execveat" };
         const PolicyOrigin gate = { .directive = POLICY_DIRECTIVE_EXEC_GATE };
         const PolicyCond listener = {
@@ -467,6 +487,9 @@ int policy_derive_gate(const Policy *p, Policy **ret) {
                 if (r < 0)
                         return r;
         }
+        if (key && policy_exec_gate_action(p).type == POLICY_ACTION_KILL &&
+            (r = derive_exec_key(c, key, gate)) < 0)
+                return r;
         policy_effective_action(c, "seccomp", &a, NULL);
         if (a.type < POLICY_ACTION_ERRNO) {
                 r = policy_add_rule(c, "seccomp", c->deny_action, gate, &listener, 1);

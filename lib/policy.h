@@ -206,10 +206,25 @@ bool policy_denies_exec(const Policy *p);
  * EACCES, "~execve:0" fake success), else the deny action. Always ERRNO (0..4094) or KILL. */
 PolicyAction policy_exec_gate_action(const Policy *p);
 
+/* The launch key: three values the launch execve carries in its otherwise unused argument
+ * registers (execve's args 3, 4 and 5), which the kernel ignores but seccomp sees. */
+#define POLICY_EXEC_KEY_WORDS 3
+typedef struct PolicyExecKey {
+        uint64_t word[POLICY_EXEC_KEY_WORDS];
+} PolicyExecKey;
+
 /* The policy F_policy is compiled from when the exec gate is active: execve and execveat
  * allowed (the gate decides them), and seccomp() with SECCOMP_FILTER_FLAG_NEW_LISTENER
- * refused with the deny action unless seccomp() is already refused outright. */
-int policy_derive_gate(const Policy *p, Policy **ret);
+ * refused with the deny action unless seccomp() is already refused outright.
+ *
+ * With KEY, and when policy_exec_gate_action() is kill, the kernel enforces that kill
+ * itself: execve is killed unless its args 3..5 equal KEY, execveat always. A kill action
+ * outranks every other filter's result, so a filter the service installs itself (ERRNO
+ * beats the gate's USER_NOTIF) cannot turn the kill into a mere failure. Errno actions stay
+ * with the gate. KEY NULL: the gate decides everything. */
+int policy_derive_gate(const Policy *p, const PolicyExecKey *key, Policy **ret);
+/* Whether R is one of the key rules policy_derive_gate() adds (conditional, on execve). */
+bool policy_rule_is_exec_key(const PolicyRule *r);
 
 /* A stable 64-bit hash (FNV-1a) of everything policy_equal() compares: actions, rules,
  * conditions, ABIs, deny action, list mode. Origins are not included, so identical policies

@@ -6,11 +6,12 @@
  * Error policy. systemd logs most invalid values and carries on with the default. We are
  * stricter wherever ignoring a value would change what runs or under which identity, limits
  * or lifetime: an invalid Type=, Exec*=, User=/Group=, time span, signal, limit, environment,
- * path, mode, capability, stdio or restart setting is a DIAG_ERROR and the unit is refused.
- * We follow systemd and only warn for what cannot change the service's execution:
+ * path, mode, capability, stdio, sandbox or restart setting is a DIAG_ERROR and the unit is
+ * refused. We follow systemd and only warn for what cannot change the service's execution:
  * Documentation= URIs, dependency and [Install] names, deprecated spellings, KillMode=none,
  * unknown sections and keys, keys in the wrong section, and recognised directives that this
- * version does not enforce (those are also recorded in UnitConfig.not_enforced).
+ * version does not enforce (those are also recorded in UnitConfig.not_enforced). The one
+ * exception is our own section, [X-Syscage]: an unknown key there is an error.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "string-table.h"
 #include "strv.h"
 #include "unit-config.h"
+#include "unit-directives-sandbox.h"
 #include "unit-directives.h"
 
 DEFINE_STRING_TABLE(service_type, ServiceType, _SERVICE_TYPE_MAX,
@@ -86,16 +88,6 @@ static const struct {
         { "Service", "SendSIGKILL" },     { "Service", "SendSIGHUP" },
         { "Service", "FinalKillSignal" }, { "Service", "RestartKillSignal" },
         { "Service", "TimeoutStopFailureMode" }, { "Service", "TimeoutStartFailureMode" },
-        { "Service", "PrivateTmp" },      { "Service", "ProtectSystem" },
-        { "Service", "ProtectHome" },     { "Service", "ReadWritePaths" },
-        { "Service", "ReadOnlyPaths" },   { "Service", "InaccessiblePaths" },
-        { "Service", "ExecPaths" },       { "Service", "NoExecPaths" },
-        { "Service", "TemporaryFileSystem" }, { "Service", "BindPaths" },
-        { "Service", "BindReadOnlyPaths" }, { "Service", "PrivateNetwork" },
-        { "Service", "PrivateUsers" },    { "Service", "PrivateIPC" },
-        { "Service", "PrivateMounts" },   { "Service", "ProtectControlGroups" },
-        { "Service", "ProtectProc" },     { "Service", "ProcSubset" },
-        { "Service", "DynamicUser" },     { "Service", "RemoveIPC" },
         { "Service", "KeyringMode" },     { "Service", "OOMScoreAdjust" },
         { "Service", "CPUSchedulingPolicy" }, { "Service", "CPUSchedulingPriority" },
         { "Service", "CPUAffinity" },     { "Service", "IOSchedulingClass" },
@@ -129,7 +121,8 @@ static const char *not_enforced_section(const char *key) {
         return NULL;
 }
 
-static const char *const known_sections[] = { "Unit", "Service", "Install" };
+static const char *const known_sections[] = { "Unit", "Service", "Install",
+                                              UNIT_SECTION_SYSCAGE };
 
 int config_diag(ConfigContext *ctx, DiagLevel level, const UnitAssignment *a, const char *fmt,
                 ...) {
@@ -176,6 +169,7 @@ UnitConfig *unit_config_free(UnitConfig *c) {
                 free(c->not_enforced[i].file);
         }
         free(c->not_enforced);
+        unit_sandbox_done(&c->sandbox);
         free(c);
         return NULL;
 }
@@ -197,6 +191,7 @@ static void unit_config_init(UnitConfig *c) {
         c->std_error = EXEC_OUTPUT_INHERIT;
         c->capability_bounding_set = CAPABILITY_MASK_ALL;
         c->runtime_directory_mode = c->state_directory_mode = c->logs_directory_mode = 0755;
+        unit_sandbox_init(&c->sandbox);
 }
 
 static int record_not_enforced(ConfigContext *ctx, const UnitAssignment *a) {
@@ -258,6 +253,11 @@ static int dispatch_one(ConfigContext *ctx, const UnitAssignment *a) {
 
         if (d)
                 return d->parse(ctx, a, (uint8_t *) ctx->config + d->offset, d->ltype);
+        if (streq(a->section, UNIT_SECTION_SYSCAGE))
+                return config_diag(ctx, DIAG_ERROR, a,
+                                   "Unknown key '%s' in section [%s]: refusing, a misspelt "
+                                   "setting must not leave a protection off.",
+                                   a->key, UNIT_SECTION_SYSCAGE);
         if (strneq(a->key, "X-", 2))
                 return 0;
         if (streq(a->section, "Service") && unit_config_key_is_policy(a->key))
@@ -278,7 +278,11 @@ static int dispatch_one(ConfigContext *ctx, const UnitAssignment *a) {
 static int unit_config_verify(ConfigContext *ctx, const UnitFile *u) {
         UnitConfig *c = ctx->config;
         const ExecCommandList *start = &c->exec[SERVICE_EXEC_START];
+        int r;
 
+        r = sandbox_finish(ctx, u);
+        if (r < 0)
+                return r;
         if (c->type == SERVICE_NOTIFY && !ctx->notify_access_set)
                 c->notify_access = NOTIFY_MAIN;
         if (c->type == SERVICE_ONESHOT && !ctx->timeout_start_set)

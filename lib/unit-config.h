@@ -16,6 +16,7 @@
 #include "exec-command.h"
 #include "parse-util.h"
 #include "unit-file.h"
+#include "unit-sandbox.h"
 
 /* Named limits (STYLE.md #10). Exceeding one is a located error. */
 #define UNIT_CONFIG_EXEC_COMMANDS_MAX 64u  /* commands per Exec*= list */
@@ -161,6 +162,10 @@ typedef struct UnitConfig {
         uint64_t ambient_capabilities;               /* default 0 */
         char **runtime_directory, **state_directory, **logs_directory; /* relative */
         mode_t runtime_directory_mode, state_directory_mode, logs_directory_mode; /* 0755 */
+
+        /* The namespace, filesystem and identity sandbox ([Service]) and the [X-Syscage]
+         * settings. DynamicUser='s implications are already applied. */
+        UnitSandbox sandbox;
 
         /* [Install] */
         char **wanted_by, **required_by, **alias;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "strv.h"
+#include "unit-directives-sandbox.h"
 #include "unit-directives.h"
 
 #define FIELD(f) offsetof(UnitConfig, f)
@@ -717,12 +718,12 @@ const ConfigDirective *config_directive_lookup(const char *section, const char *
                 if (streq(config_directives[i].section, section) &&
                     streq(config_directives[i].key, key))
                         return &config_directives[i];
-        return NULL;
+        return sandbox_directive_lookup(section, key);
 }
 
 const char *config_directive_section(const char *key) {
         for (size_t i = 0; i < ELEMENTSOF(config_directives); i++)
                 if (streq(config_directives[i].key, key))
                         return config_directives[i].section;
-        return NULL;
+        return sandbox_directive_section(key);
 }

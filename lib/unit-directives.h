@@ -32,6 +32,7 @@ typedef struct ConfigDirective {
         int ltype; /* per-parser argument: a resource, a list index, a mode maximum... */
 } ConfigDirective;
 
+/* Both look in the sandbox table (unit-directives-sandbox.c) too. */
 const ConfigDirective *config_directive_lookup(const char *section, const char *key);
 /* The section a parsed key belongs to (the first one listed), or NULL. */
 const char *config_directive_section(const char *key);

@@ -29,8 +29,9 @@
 #define UTF8_BOM "\xef\xbb\xbf"
 
 /* Sections that carry assignments for us. Others are ignored with a warning, except "X-"
- * sections, which systemd reserves for extensions and ignores silently. */
-static const char *const known_sections[] = { "Unit", "Service", "Install" };
+ * sections, which systemd reserves for extensions and ignores silently; "X-Syscage" is our
+ * own extension section (lib/unit-directives-sandbox.c). */
+static const char *const known_sections[] = { "Unit", "Service", "Install", "X-Syscage" };
 
 typedef struct ParseContext {
         UnitFile *unit;

@@ -17,6 +17,7 @@
 
 /* Named limits (STYLE.md #10). */
 #define UNIT_SANDBOX_PATHS_MAX 256u /* entries of any one path list */
+#define UNIT_SANDBOX_TMPFS_OPTIONS_MAX 1024u /* bytes of one TemporaryFileSystem= option string */
 
 typedef enum ProtectSystem {
         PROTECT_SYSTEM_NO,
@@ -54,6 +55,8 @@ typedef struct SandboxPath {
         char *path;         /* absolute, normalised (no "//", no trailing "/", no "." or "..") */
         bool ignore_missing; /* "-" */
         bool root_relative;  /* "+" */
+        char *file;          /* where it was written, for located errors (may be NULL) */
+        unsigned line;
 } SandboxPath;
 
 /* One entry of BindPaths=/BindReadOnlyPaths=: "[-]SOURCE[:DEST[:OPTIONS]]". */
@@ -63,12 +66,16 @@ typedef struct SandboxBind {
         bool ignore_missing; /* "-" on the source */
         bool read_only;      /* BindReadOnlyPaths=, or nothing else */
         bool recursive;      /* default true; ":norbind" clears it */
+        char *file;          /* where it was written, for located errors (may be NULL) */
+        unsigned line;
 } SandboxBind;
 
 /* One entry of TemporaryFileSystem=: "PATH[:OPTIONS]". */
 typedef struct SandboxTmpfs {
         char *path;
         char *options; /* mount options as written ("ro,mode=0755"), or NULL */
+        char *file;    /* where it was written, for located errors (may be NULL) */
+        unsigned line;
 } SandboxTmpfs;
 
 typedef struct SandboxPathList {
@@ -115,12 +122,20 @@ typedef struct UnitSandbox {
 } UnitSandbox;
 
 /* Whether the sandbox needs a mount namespace at all (any filesystem directive, PrivateTmp=,
- * PrivateDevices=, the Protect*= with a mount part, RootDirectory=, DynamicUser= ...). */
+ * PrivateDevices=, the Protect*= with a mount part, RootDirectory=, DynamicUser= ...).
+ * ProtectSupervisor= counts only when explicitly "yes": its default (-1) depends on whether
+ * the exec gate is on, which only the daemon knows. */
 bool unit_sandbox_needs_mount_ns(const UnitSandbox *s);
 
 /* Releases everything S owns and resets it to the defaults. */
 void unit_sandbox_done(UnitSandbox *s);
 void unit_sandbox_init(UnitSandbox *s);
+
+typedef enum ControlAccess {
+        CONTROL_ACCESS_READ_ONLY,
+        CONTROL_ACCESS_FULL,
+        _CONTROL_ACCESS_MAX,
+} ControlAccess;
 
 const char *protect_system_to_string(ProtectSystem p);
 int protect_system_from_string(const char *s);
@@ -130,3 +145,5 @@ const char *protect_proc_to_string(ProtectProc p);
 int protect_proc_from_string(const char *s);
 const char *proc_subset_to_string(ProcSubset p);
 int proc_subset_from_string(const char *s);
+const char *control_access_to_string(ControlAccess a);
+int control_access_from_string(const char *s);

@@ -15,6 +15,7 @@
 #include "sys/log.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
+#include "exec/filter-cache.h"
 #include "strv.h"
 #include "unit-name.h"
 
@@ -138,6 +139,9 @@ int manager_new(const ManagerConfig *cfg, Manager **ret) {
         m->filters = hashmap_new();
         if (!m->units || !m->filters || policy_store_new(&m->policies) < 0)
                 return log_oom();
+        r = filter_cache_new_key(&m->exec_key);
+        if (r < 0)
+                return log_error_errno(r, "Failed to draw the launch key: %m");
         r = sd_event_default(&m->event);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the event loop: %m");

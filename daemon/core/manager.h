@@ -75,6 +75,7 @@ typedef struct Manager {
         /* The unit module's state (manager-units.c and friends). */
         PolicyStore *policies;     /* one shared, immutable Policy per content */
         Hashmap *filters;          /* compiled filters, one per policy content */
+        PolicyExecKey exec_key;    /* the launch key compiled into them (filter-cache.c) */
         /* References to the filters most recently handed to a unit, so that a policy used
          * again soon (one `syscagectl run` after another) is not compiled again after its
          * last unit went. A ring; NULL slots are empty. */

@@ -14,6 +14,7 @@
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "core/service-exec.h"
+#include "core/service-mdwe.h"
 #include "message.h"
 #include "parse-util.h"
 #include "strv.h"
@@ -491,6 +492,7 @@ static void prepare_filters(Unit *u, ExecPlan *p) {
         p->filter_notify = f->notify;
         p->gate_action = f->gate_action;
         p->gate_errno = f->gate_errno;
+        memcpy(p->exec_key, f->exec_key.word, sizeof p->exec_key);
         /* A root service holding CAP_SYS_PTRACE could take the listener with pidfd_getfd. */
         uid_t final_uid = p->uid == EXEC_UID_UNSET ? geteuid() : p->uid;
         if (final_uid == 0)
@@ -547,8 +549,12 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         e->plan.envp = (const char * const *) e->envp;
         prepare_process_attributes(u, &e->plan);
         apply_exec_prefix(cmd->flags, &e->plan);
-        if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED))
+        /* "+": nothing of the policy applies, MemoryDenyWriteExecute= included. */
+        if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED)) {
                 prepare_filters(u, &e->plan);
+                if ((r = service_mdwe_prepare(u, &e->plan, ret_message)) < 0)
+                        return r;
+        }
         *ret = TAKE_PTR(e);
         return 0;
 }

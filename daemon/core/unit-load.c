@@ -47,7 +47,7 @@ static int unit_load_steps(Unit *u) {
         if (r < 0)
                 return r;
         if (!policy_is_empty(u->policy)) {
-                r = filter_cache_get(u->manager->filters, u->policy, &u->filters);
+                r = filter_cache_get(u->manager->filters, &u->manager->exec_key, u->policy, &u->filters);
                 if (r < 0) {
                         (void) diag_add(&u->load_diags, DIAG_ERROR, u->file->fragment, 0, NULL,
                                         "Failed to compile the seccomp filter: %s", strerror(-r));

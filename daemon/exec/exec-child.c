@@ -28,8 +28,9 @@
  *      without a core dump of the daemon's memory;
  *   5. no_new_privs, then the executable is checked with faccessat so that a missing
  *      binary is a clear error rather than a kill by the policy;
- *   6. filters: the gate's notify filter (its listener goes to the parent over the launch
- *      socket), then the policy, loaded last; after it only execve runs.
+ *   6. PR_SET_MDWE for MemoryDenyWriteExecute=yes; filters: the gate's notify filter (its
+ *      listener goes to the parent over the launch socket), then the policy, loaded last;
+ *      after it only execve runs, carrying the launch key in args 3..5.
  * A failure is reported as {stage, errno} on the launch socket and the child exits with
  * the stage's exit code (exec-stage.h).
  */
@@ -469,6 +470,19 @@ static ExecStage child_load_filters(const ExecPlan *p, int sock, int *ret_error)
         return _EXEC_STAGE_INVALID;
 }
 
+/* ---- MemoryDenyWriteExecute= ---- */
+
+#define CHILD_PR_SET_MDWE 65
+#define CHILD_PR_MDWE_REFUSE_EXEC_GAIN 1UL
+
+/* The kernel's own W^X for this process and what it execs (Linux 6.3): no mapping gains
+ * PROT_EXEC once it was writable or mapped without it. EINVAL is an older kernel: the
+ * seccomp rules of the policy still apply. Never with a shared address space (exec-spawn.c). */
+static int child_set_mdwe(void) {
+        long k = SYS5(SYS_prctl, CHILD_PR_SET_MDWE, CHILD_PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0);
+        return k < 0 && k != -EINVAL ? (int) k : 0;
+}
+
 /* ---- the launch ---- */
 
 void exec_child_run(const ExecChildArgs *a) {
@@ -503,11 +517,14 @@ void exec_child_run(const ExecChildArgs *a) {
                 child_fail(a, sock, EXEC_STAGE_NO_NEW_PRIVS, child_errno(k));
         if ((k = SYS4(SYS_faccessat, AT_FDCWD, p->path, X_OK, 0)) < 0)
                 child_fail(a, sock, EXEC_STAGE_ACCESS, child_errno(k));
+        if (p->memory_deny_write_execute && (r = child_set_mdwe()) < 0)
+                child_fail(a, sock, EXEC_STAGE_SECCOMP, -r);
         if ((failed = child_load_filters(p, sock, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
 
-        /* From here on the policy is active: nothing but execve. */
-        k = SYS3(SYS_execve, p->path, p->argv, p->envp);
+        /* From here on the policy is active: nothing but execve, with the launch key in the
+         * argument registers the kernel ignores (see filter-cache.c). */
+        k = SYS(SYS_execve, p->path, p->argv, p->envp, p->exec_key[0], p->exec_key[1], p->exec_key[2]);
         child_fail(a, sock, EXEC_STAGE_EXEC, child_errno(k));
 }
 

@@ -26,6 +26,7 @@
 #define EXEC_GROUPS_MAX 64U
 #define EXEC_RLIMIT_MAX 16 /* RLIMIT_NLIMITS on Linux */
 #define EXEC_FILTERS_MAX 16U /* policy programs (one per ABI plus one) */
+#define EXEC_KEY_WORDS 3 /* POLICY_EXEC_KEY_WORDS */
 
 typedef struct ExecRlimit {
         bool set;
@@ -84,6 +85,13 @@ typedef struct ExecPlan {
         int gate_errno;           /* errno for denied execve (both actions); 0: the call
                                    * returns 0 without running anything. Take it from
                                    * policy_exec_gate_action(). */
+
+        /* The launch key the policy filter checks in execve's args 3..5; the child passes it
+         * there (FilterEntry.exec_key; all zero when the filter checks none). */
+        uint64_t exec_key[EXEC_KEY_WORDS];
+        /* MemoryDenyWriteExecute=yes: the child sets PR_SET_MDWE (where the kernel has it).
+         * The flag belongs to the address space, so such a child never shares the daemon's. */
+        bool memory_deny_write_execute;
 } ExecPlan;
 
 /* A plan with every attribute set to "keep", no filters, no stdio changes. */

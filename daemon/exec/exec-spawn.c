@@ -304,7 +304,8 @@ static pid_t spawn_child(ExecProcess *p, ExecChildArgs *child, int cgroup_fd) {
         pid_t pid;
 
         /* Read before blocking signals: this may wait on /proc. */
-        bool share_memory = credential_change_keeps_nondumpable();
+        bool share_memory = credential_change_keeps_nondumpable() &&
+                !child->plan->memory_deny_write_execute; /* PR_SET_MDWE would be the daemon's */
 
         if (sigfillset(&all) < 0 || sigprocmask(SIG_SETMASK, &all, &saved) < 0)
                 return -errno;

@@ -5,12 +5,32 @@
  * alike. A hash alone never decides: a hit is confirmed with policy_equal(). Only what the
  * policy says matters, so units that differ in anything else (environment, user, command)
  * share one entry; it goes when the last unit drops it.
+ *
+ * The launch key. The gate kills from the daemon, behind a USER_NOTIF result; a filter the
+ * service installs itself and that returns ERRNO for execve outranks USER_NOTIF, so the
+ * exec would merely fail, unseen by the gate. So when the gate's action is kill, F_policy
+ * makes the kernel kill every execve whose unused argument registers (args 3..5) do not
+ * hold the daemon's key, and every execveat: SECCOMP_RET_KILL_PROCESS outranks anything the
+ * service can add, and the kernel's audit record names the call (sys/kmsg reads it). The
+ * key is 192 random bits drawn once per daemon, compiled into every such filter (entries
+ * stay shared by policy content). One key for all launches is enough: it only lets an
+ * execve reach the gate, which still continues exactly one execve per launch (the
+ * launch's own, recognised by its pointers), so a service that somehow learned the key is
+ * back to the gate alone, not free. It is never in the service's reach: it lives in the
+ * daemon's memory, in the loaded filters (readable only with CAP_SYS_ADMIN, through
+ * PTRACE_SECCOMP_GET_FILTER; the gate still holds against such a reader), and in the
+ * launch child's registers for its execve (not dumpable, so /proc/PID/syscall is closed to
+ * the service's user; the new program starts with fresh registers).
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "exec/filter-cache.h"
 #include "filter.h"
 #include "policy.h"
+
+assert_cc(sizeof(((ExecPlan *) 0)->exec_key) == sizeof(PolicyExecKey));
 
 static void fprog_free(struct sock_fprog *f) {
         if (!f)
@@ -50,14 +70,14 @@ static void entry_free(FilterEntry *e) {
         free(e);
 }
 
-static int entry_compile(FilterEntry *e, const Policy *p) {
+static int entry_compile(FilterEntry *e, const PolicyExecKey *key, const Policy *p) {
         _cleanup_(filter_set_freep) FilterSet *notify = NULL, *policy = NULL;
         size_t n;
         int r;
 
         e->gate = policy_denies_exec(p);
         if (e->gate)
-                r = filter_compile_gate(p, &notify, &policy);
+                r = filter_compile_gate_keyed(p, key, &notify, &policy);
         else
                 r = filter_compile(p, &policy);
         if (r < 0)
@@ -83,6 +103,8 @@ static int entry_compile(FilterEntry *e, const Policy *p) {
         } else {
                 e->gate_action = EXEC_GATE_KILL;
                 e->gate_errno = EPERM;
+                if (key)
+                        e->exec_key = *key; /* compiled in by policy_derive_gate() */
         }
         return 0;
 }
@@ -127,7 +149,8 @@ static void cache_remove(Hashmap *cache, FilterEntry *e) {
         e->next = NULL;
 }
 
-int filter_cache_get_hashed(Hashmap *cache, Policy *policy, uint64_t hash, FilterEntry **ret) {
+int filter_cache_get_hashed(Hashmap *cache, const PolicyExecKey *exec_key, Policy *policy, uint64_t hash,
+                            FilterEntry **ret) {
         char key[17];
         int r;
 
@@ -143,7 +166,7 @@ int filter_cache_get_hashed(Hashmap *cache, Policy *policy, uint64_t hash, Filte
                 return -ENOMEM;
         memcpy(e->key, key, sizeof key);
         e->source = policy_ref(policy);
-        r = entry_compile(e, policy);
+        r = entry_compile(e, exec_key, policy);
         if (r >= 0)
                 r = cache_insert(cache, e);
         if (r < 0) {
@@ -156,8 +179,24 @@ int filter_cache_get_hashed(Hashmap *cache, Policy *policy, uint64_t hash, Filte
         return 0;
 }
 
-int filter_cache_get(Hashmap *cache, Policy *policy, FilterEntry **ret) {
-        return filter_cache_get_hashed(cache, policy, policy_hash(policy), ret);
+int filter_cache_get(Hashmap *cache, const PolicyExecKey *key, Policy *policy, FilterEntry **ret) {
+        return filter_cache_get_hashed(cache, key, policy, policy_hash(policy), ret);
+}
+
+int filter_cache_new_key(PolicyExecKey *ret) {
+        PolicyExecKey k;
+        ssize_t n;
+
+        /* Blocks only before the kernel's pool is first initialised, at early boot. */
+        do
+                n = getrandom(&k, sizeof k, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        if ((size_t) n != sizeof k)
+                return -EIO;
+        *ret = k;
+        return 0;
 }
 
 FilterEntry *filter_entry_ref(FilterEntry *e) {

@@ -3,7 +3,9 @@
  * Compiled filters, shared between units by policy content. Compiling costs milliseconds (more
  * with several ABIs) and allocates inside libseccomp, so it happens once per distinct policy
  * in the daemon, never in a child. An entry holds either one program (the policy allows
- * execve) or the exec-gate pair (F_notify + F_policy) with the gate's action for execve.
+ * execve) or the exec-gate pair (F_notify + F_policy) with the gate's action for execve. When
+ * that action is kill, F_policy carries the daemon's launch key (policy_derive_gate()): the
+ * kernel kills every execve but the one that passes the key in its args 3..5, the launch.
  */
 #pragma once
 
@@ -14,8 +16,7 @@
 #include "exec/exec-plan.h"
 #include "hashmap.h"
 #include "macro.h"
-
-typedef struct Policy Policy;
+#include "policy.h"
 
 typedef struct FilterEntry FilterEntry;
 
@@ -31,15 +32,24 @@ struct FilterEntry {
         size_t n_policy;
         ExecGateAction gate_action;
         int gate_errno;
+        /* With gate: the key F_policy checks, for the plan's launch execve (ExecPlan.exec_key);
+         * all zero when F_policy does not check one (an errno action). */
+        PolicyExecKey exec_key;
 };
 
 /* Returns a new reference to the compiled filters for POLICY, compiling on a cache miss.
  * Entries are found by policy_hash() and confirmed by comparing the whole policy (pointer
  * identity first: interned policies, see policy-store.h, are equal only to themselves). The
- * entry keeps a reference to POLICY; POLICY must not change afterwards. */
-int filter_cache_get(Hashmap *cache, Policy *policy, FilterEntry **ret);
+ * entry keeps a reference to POLICY; POLICY must not change afterwards. KEY is the launch
+ * key compiled into gated filters (NULL: none, the gate alone decides); it must be the same
+ * for every call on one CACHE, as entries are shared by policy content only. */
+int filter_cache_get(Hashmap *cache, const PolicyExecKey *key, Policy *policy, FilterEntry **ret);
 /* The same, with the hash given: lets tests force two policies onto one hash. */
-int filter_cache_get_hashed(Hashmap *cache, Policy *policy, uint64_t hash, FilterEntry **ret);
+int filter_cache_get_hashed(Hashmap *cache, const PolicyExecKey *key, Policy *policy, uint64_t hash,
+                            FilterEntry **ret);
+/* A new launch key from getrandom(), for the daemon's cache: -errno if none can be had
+ * (never a weak one). */
+int filter_cache_new_key(PolicyExecKey *ret);
 FilterEntry *filter_entry_ref(FilterEntry *e);
 FilterEntry *filter_entry_unref(FilterEntry *e);
 DEFINE_TRIVIAL_CLEANUP_FUNC(FilterEntry *, filter_entry_unref);

@@ -2,12 +2,14 @@
 /*
  * Fuzz target for the unit file parser: the input is the content of "fuzz@inst.service"
  * (an instance, so the name specifiers have something to chew on). It may contain NUL
- * bytes, which the parser must report rather than trip over.
+ * bytes, which the parser must report rather than trip over. What it parses is then handed
+ * to the unit model (unit_config_parse()), so every directive parser is fuzzed too.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "unit-config.h"
 #include "unit-file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,6 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         total += strlen(u->assignments[i].section) + strlen(u->assignments[i].key) +
                                  strlen(u->assignments[i].value) + u->assignments[i].line;
                 (void) total;
+                UnitConfig *c = NULL;
+                if (unit_config_parse(u, &d, &c) >= 0)
+                        (void) unit_sandbox_needs_mount_ns(&c->sandbox);
+                unit_config_free(c);
         }
         for (size_t i = 0; i < d.n; i++)
                 (void) strlen(d.items[i].message);

@@ -20,6 +20,10 @@
  *   vfork        execve from a vfork child
  *   ptrace-rewrite  a traced child calls getpid with execve's arguments, which the tracer
  *                turns into execve at the syscall-entry stop (x86_64)
+ *   own-filter   install an own filter that fails execve/execveat with ENOTBLK (an ERRNO
+ *                result outranks the gate's USER_NOTIF), then execve: the exec fails, and
+ *                without the kernel-side kill the service would live on unseen by the gate
+ *   own-filter-execveat  the same, then execveat(AT_FDCWD, "/bin/echo")
  *   mapped-path  execve whose path argument points into a shared mapping of the file named
  *                by $SYSCAGE_TEST_FILE, untouched: whoever reads the path faults the page in
  *                (a stall if the file system never answers); then a plain execve
@@ -31,11 +35,13 @@
 #include <pthread.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -271,10 +277,46 @@ static int do_mapped_path(void) {
         return 0;
 }
 
+#define OWN_FILTER_ERRNO ENOTBLK
+
+static int own_filter(const char *name) {
+        struct sock_filter insn[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 2, 0),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 1, 0),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | OWN_FILTER_ERRNO),
+        };
+        struct sock_fprog prog = { .len = sizeof(insn) / sizeof(insn[0]), .filter = insn };
+
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+                printf("%s: seccomp errno=%d\n", name, errno);
+                return -1;
+        }
+        return 0;
+}
+
+static int do_own_filter(void) {
+        if (own_filter("own-filter") < 0)
+                return 0;
+        printf("own-filter: errno=%d\n", try_execve());
+        return 0;
+}
+
+static int do_own_filter_execveat(void) {
+        if (own_filter("own-filter-execveat") < 0)
+                return 0;
+        syscall(SYS_execveat, AT_FDCWD, "/bin/echo", target_argv, environ, 0);
+        printf("own-filter-execveat: errno=%d\n", errno);
+        return 0;
+}
+
 static const struct {
         const char *name;
         int (*run)(void);
 } attempts[] = {
+        { "own-filter", do_own_filter },   { "own-filter-execveat", do_own_filter_execveat },
         { "relisten", do_relisten },       { "steal", do_steal },
         { "thread", do_thread },           { "fork", do_fork },
         { "execveat", do_execveat },       { "posix_spawn", do_posix_spawn },

@@ -703,12 +703,12 @@ def check_runtime(sock, pid, base_dir):
     check(p.returncode == 255, f'run --wait of a seccomp-killed command exits 255 ({p.returncode})')
     p = ctl(sock, 'run', '--wait', '-q', '-p', 'SystemCallFilter=~nosuchsyscall', '/bin/true')
     check(p.returncode == 1 and 'nosuchsyscall' in p.stderr, f'a bad -p property is refused with its reason ({p.stderr.strip()})')
-    p = ctl(sock, 'run', '--wait', '-q', '--unit', 'unamer', '-p', 'SystemCallFilter=~uname', '-p', 'PrivateTmp=yes',
+    p = ctl(sock, 'run', '--wait', '-q', '--unit', 'unamer', '-p', 'SystemCallFilter=~uname', '-p', 'KeyringMode=private',
             '-p', 'Description=Uname under a deny list', '/bin/uname')
     check(p.returncode == 255, 'a -p deny list kills, and a not-enforced -p property is accepted')
     p = ctl(sock, 'status', 'unamer', user=NOBODY)
     check('Uname under a deny list' in p.stdout and 'Result: signal' in p.stdout and 'Denied: uname' in p.stdout
-          and 'PrivateTmp=' in p.stdout and 'deny-list' in p.stdout,
+          and 'KeyringMode=' in p.stdout and 'deny-list' in p.stdout,
           'status of a failed transient unit shows the denial, the policy and what is not enforced')
     ctl(sock, 'reset-failed', 'unamer')
     check(wait_until(lambda: ctl(sock, 'status', 'unamer').returncode == 4, 10),

@@ -73,11 +73,19 @@ static void test_parse(void **state) {
                 { "echo hi", 0, 0, "echo", "echo|hi" },
                 { "  /bin/true  ", 0, 0, "/bin/true", "/bin/true" },
                 { "\"/opt/my app/run\" --x", 0, 0, "/opt/my app/run", "/opt/my app/run|--x" },
-                { "+/bin/true", -EOPNOTSUPP, 0, NULL, NULL },
-                { "!/bin/true", -EOPNOTSUPP, 0, NULL, NULL },
-                { "!!/bin/true", -EOPNOTSUPP, 0, NULL, NULL },
-                { "-+/bin/true", -EOPNOTSUPP, 0, NULL, NULL },
+                { "+/bin/true", 0, EXEC_COMMAND_FULLY_PRIVILEGED, "/bin/true", "/bin/true" },
+                { "!/bin/true", 0, EXEC_COMMAND_NO_SETUID, "/bin/true", "/bin/true" },
+                { "!!/bin/true", 0, EXEC_COMMAND_AMBIENT_MAGIC, "/bin/true", "/bin/true" },
+                { "-+/bin/true", 0, EXEC_COMMAND_IGNORE_FAILURE | EXEC_COMMAND_FULLY_PRIVILEGED,
+                  "/bin/true", "/bin/true" },
+                { "@!!-/bin/sh sh", 0,
+                  EXEC_COMMAND_ARGV0 | EXEC_COMMAND_AMBIENT_MAGIC | EXEC_COMMAND_IGNORE_FAILURE,
+                  "/bin/sh", "sh" },
                 { "+!/bin/true", -EINVAL, 0, NULL, NULL },
+                { "!+/bin/true", -EINVAL, 0, NULL, NULL },
+                { "+!!/bin/true", -EINVAL, 0, NULL, NULL },
+                { "!!!/bin/true", -EINVAL, 0, NULL, NULL },
+                { "++/bin/true", -EINVAL, 0, NULL, NULL },
                 { "--/bin/true", -EINVAL, 0, NULL, NULL },
                 { "/bin/a ; /bin/b", -EOPNOTSUPP, 0, NULL, NULL },
                 { "bin/true", -EINVAL, 0, NULL, NULL },
@@ -112,9 +120,11 @@ static void test_unsupported_message(void **state) {
         ExecCommand c = {};
         const char *why = NULL;
 
-        assert_int_equal(exec_command_parse("+/bin/true", &c, &why), -EOPNOTSUPP);
-        assert_non_null(strstr(why, "not supported yet"));
+        assert_int_equal(exec_command_parse("/bin/a ; /bin/b", &c, &why), -EOPNOTSUPP);
+        assert_non_null(strstr(why, "not supported"));
         assert_int_equal(exec_command_parse("/bin/a ; /bin/b", &c, NULL), -EOPNOTSUPP);
+        assert_int_equal(exec_command_parse("+!/bin/true", &c, &why), -EINVAL);
+        assert_non_null(strstr(why, "at most one"));
 }
 
 int main(void) {

@@ -19,7 +19,7 @@ static FilterEntry *get(Hashmap *cache, const char *const *lines) {
         FilterEntry *e = NULL;
 
         assert_int_equal(test_build(lines, &diags, &p), 0);
-        assert_int_equal(filter_cache_get(cache, p, &e), 0);
+        assert_int_equal(filter_cache_get(cache, NULL, p, &e), 0);
         diag_list_done(&diags);
         return e;
 }
@@ -85,8 +85,8 @@ static void test_shared_across_units(void **state) {
         assert_int_equal(test_build(b, &diags, &q), 0);
         assert_ptr_not_equal(p, q);
         /* Unshared policies: equal content is enough. */
-        assert_int_equal(filter_cache_get(cache, p, &x), 0);
-        assert_int_equal(filter_cache_get(cache, q, &y), 0);
+        assert_int_equal(filter_cache_get(cache, NULL, p, &x), 0);
+        assert_int_equal(filter_cache_get(cache, NULL, q, &y), 0);
         assert_ptr_equal(x, y);
         assert_int_equal(x->n_ref, 2);
         filter_entry_unref(x);
@@ -96,8 +96,8 @@ static void test_shared_across_units(void **state) {
         assert_int_equal(policy_store_intern(store, &p), 0);
         assert_int_equal(policy_store_intern(store, &q), 0);
         assert_ptr_equal(p, q);
-        assert_int_equal(filter_cache_get(cache, p, &x), 0);
-        assert_int_equal(filter_cache_get(cache, q, &y), 0);
+        assert_int_equal(filter_cache_get(cache, NULL, p, &x), 0);
+        assert_int_equal(filter_cache_get(cache, NULL, q, &y), 0);
         assert_ptr_equal(x, y);
         assert_int_equal(hashmap_size(cache), 1);
         filter_entry_unref(x);
@@ -134,7 +134,7 @@ static void test_hash_collision(void **state) {
         assert_non_null(cache);
         for (size_t i = 0; i < ELEMENTSOF(lines); i++) {
                 assert_int_equal(test_build(lines[i], &diags, &p[i]), 0);
-                assert_int_equal(filter_cache_get_hashed(cache, p[i], 7, &e[i]), 0);
+                assert_int_equal(filter_cache_get_hashed(cache, NULL, p[i], 7, &e[i]), 0);
                 assert_int_equal(entry_uname(e[i]), want[i]);
         }
         assert_ptr_not_equal(e[0], e[1]);
@@ -142,14 +142,14 @@ static void test_hash_collision(void **state) {
         assert_ptr_not_equal(e[0], e[2]);
         assert_int_equal(hashmap_size(cache), 1); /* one key, one chain */
         for (size_t i = 0; i < ELEMENTSOF(lines); i++) {
-                assert_int_equal(filter_cache_get_hashed(cache, p[i], 7, &again), 0);
+                assert_int_equal(filter_cache_get_hashed(cache, NULL, p[i], 7, &again), 0);
                 assert_ptr_equal(again, e[i]);
                 filter_entry_unref(again);
         }
         /* Drop the chain's head (the newest), then its tail: the rest stays findable. */
         filter_entry_unref(e[2]);
         filter_entry_unref(e[0]);
-        assert_int_equal(filter_cache_get_hashed(cache, p[1], 7, &again), 0);
+        assert_int_equal(filter_cache_get_hashed(cache, NULL, p[1], 7, &again), 0);
         assert_ptr_equal(again, e[1]);
         filter_entry_unref(again);
         filter_entry_unref(e[1]);
@@ -160,12 +160,45 @@ static void test_hash_collision(void **state) {
         hashmap_free(cache);
 }
 
+/* The launch key goes into the entry, and into its F_policy, only with a kill action. */
+static void test_exec_key(void **state) {
+        static const char *const kill[] = { "SystemCallFilter=~execve", NULL };
+        static const char *const err[] = { "SystemCallFilter=~execve:EACCES", NULL };
+        const PolicyExecKey key = { { 11, 22, 33 } }, zero = {};
+        const uint64_t good[6] = { 0, 0, 0, 11, 22, 33 }, bad[6] = { 0, 0, 0, 11, 22, 34 };
+        _cleanup_(policy_freep) Policy *pk = NULL, *pe = NULL;
+        FilterEntry *ek = NULL, *ee = NULL;
+        Hashmap *cache = hashmap_new();
+        DiagList diags = {};
+        FilterSet s = {};
+
+        assert_non_null(cache);
+        assert_int_equal(test_build(kill, &diags, &pk), 0);
+        assert_int_equal(test_build(err, &diags, &pe), 0);
+        assert_int_equal(filter_cache_get(cache, &key, pk, &ek), 0);
+        assert_int_equal(filter_cache_get(cache, &key, pe, &ee), 0);
+        assert_memory_equal(&ek->exec_key, &key, sizeof key);
+        assert_memory_equal(&ee->exec_key, &zero, sizeof zero);
+        s.n = ek->n_policy;
+        memcpy(s.progs, ek->policy, s.n * sizeof s.progs[0]);
+        assert_int_equal(test_eval(&s, arch_native(), "execve", good), SECCOMP_RET_ALLOW);
+        assert_int_equal(test_eval(&s, arch_native(), "execve", bad), SECCOMP_RET_KILL_PROCESS);
+        s.n = ee->n_policy;
+        memcpy(s.progs, ee->policy, s.n * sizeof s.progs[0]);
+        assert_int_equal(test_eval(&s, arch_native(), "execve", bad), SECCOMP_RET_ALLOW);
+        filter_entry_unref(ek);
+        filter_entry_unref(ee);
+        diag_list_done(&diags);
+        hashmap_free(cache);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_gate_answer),
                 cmocka_unit_test(test_shared),
                 cmocka_unit_test(test_shared_across_units),
                 cmocka_unit_test(test_hash_collision),
+                cmocka_unit_test(test_exec_key),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

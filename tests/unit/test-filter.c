@@ -76,7 +76,7 @@ static void check_fused(const char *const *lines, const char *what) {
         const Policy *variants[2] = { p, NULL };
         size_t checked = 0;
 
-        assert_int_equal(policy_derive_gate(p, &gated), 0);
+        assert_int_equal(policy_derive_gate(p, NULL, &gated), 0);
         variants[1] = gated;
         for (size_t v = 0; v < ELEMENTSOF(variants); v++) {
                 _cleanup_(filter_set_freep) FilterSet *stack = NULL, *fused = NULL;
@@ -195,6 +195,88 @@ static void test_gate_wide(void **state) {
         assert_int_equal(test_eval(n, SCMP_ARCH_X86, "execve", NULL), SECCOMP_RET_USER_NOTIF);
         assert_int_equal(test_eval(n, SCMP_ARCH_X86, "getpid", NULL), SECCOMP_RET_ALLOW);
         assert_int_equal(test_eval(n, SCMP_ARCH_X32, "getpid", NULL), SECCOMP_RET_KILL_PROCESS);
+}
+
+/* The whole gate stack as the child loads it (F_notify first, then F_policy), for ARCH. */
+static uint32_t eval_gate(const FilterSet *n, const FilterSet *f, uint32_t arch, const char *name,
+                          const uint64_t args[6]) {
+        struct sock_fprog all[FILTER_PROGRAMS_MAX + 1];
+        struct seccomp_data d = { .arch = arch_to_audit(arch) };
+        uint32_t r = 0;
+
+        all[0] = n->progs[0];
+        for (size_t i = 0; i < f->n; i++)
+                all[i + 1] = f->progs[i];
+        d.nr = seccomp_syscall_resolve_name_arch(arch, name);
+        if (args)
+                memcpy(d.args, args, sizeof d.args);
+        assert_int_equal(bpf_eval_stack(all, f->n + 1, &d, &r), 0);
+        return r;
+}
+
+/* With the launch key and a kill action, the kernel kills every execve but the keyed one,
+ * and every execveat; the keyed one goes on to the gate. Errno actions stay with the gate. */
+static void test_gate_keyed(void **state) {
+        const char *kill[] = { "SystemCallFilter=~execve uname", NULL };
+        const char *err[] = { "SystemCallFilter=~execve:EACCES", NULL };
+        const char *allowl[] = { "SystemCallFilter=read exit_group", NULL };
+        const PolicyExecKey key = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL, 0x8000000000000001ULL } };
+        const uint64_t good[6] = { 1, 2, 3, key.word[0], key.word[1], key.word[2] };
+        const uint64_t bad[3][6] = {
+                { 1, 2, 3, key.word[0] ^ 1, key.word[1], key.word[2] },
+                { 1, 2, 3, key.word[0], key.word[1] ^ (1ULL << 63), key.word[2] },
+                { 1, 2, 3, key.word[0], key.word[1], (uint32_t) key.word[2] },
+        };
+        _cleanup_(policy_freep) Policy *pk = build(kill), *pe = build(err), *pa = build(allowl);
+        _cleanup_(filter_set_freep) FilterSet *n = NULL, *f = NULL, *ne = NULL, *fe = NULL, *na = NULL,
+                                             *fa = NULL, *n0 = NULL, *f0 = NULL;
+
+        assert_int_equal(filter_compile_gate_keyed(pk, &key, &n, &f), 0);
+        assert_int_equal(eval_gate(n, f, arch_native(), "execve", good), SECCOMP_RET_USER_NOTIF);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                assert_int_equal(eval_gate(n, f, arch_native(), "execve", bad[i]), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(n, f, arch_native(), "execve", NULL), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(n, f, arch_native(), "execveat", good), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(n, f, arch_native(), "uname", NULL), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(n, f, arch_native(), "getpid", NULL), SECCOMP_RET_ALLOW);
+        /* The policy filter alone: a service's own ERRNO filter cannot outrank its kill. */
+        assert_int_equal(test_eval(f, arch_native(), "execve", bad[0]), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(test_eval(f, arch_native(), "execve", good), SECCOMP_RET_ALLOW);
+
+        /* Without a key (what analyze shows), the gate decides everything. */
+        assert_int_equal(filter_compile_gate(pk, &n0, &f0), 0);
+        assert_int_equal(eval_gate(n0, f0, arch_native(), "execve", bad[0]), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(eval_gate(n0, f0, arch_native(), "execveat", NULL), SECCOMP_RET_USER_NOTIF);
+
+        /* An errno action: the key changes nothing, the gate answers. */
+        assert_int_equal(filter_compile_gate_keyed(pe, &key, &ne, &fe), 0);
+        assert_int_equal(eval_gate(ne, fe, arch_native(), "execve", bad[0]), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(eval_gate(ne, fe, arch_native(), "execveat", NULL), SECCOMP_RET_USER_NOTIF);
+
+        /* An allow list (kill by default): the same, under its ENOSYS default. */
+        assert_int_equal(filter_compile_gate_keyed(pa, &key, &na, &fa), 0);
+        assert_int_equal(eval_gate(na, fa, arch_native(), "execve", good), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(eval_gate(na, fa, arch_native(), "execve", bad[1]), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(na, fa, arch_native(), "read", NULL), SECCOMP_RET_ALLOW);
+}
+
+/* Other ABIs never carry the key: their execve dies outright. */
+static void test_gate_keyed_wide(void **state) {
+        const char *lines[] = { "SystemCallFilter=~execve", "SystemCallArchitectures=x86", NULL };
+        const PolicyExecKey key = { { 1, 2, 3 } };
+        const uint64_t good[6] = { 0, 0, 0, 1, 2, 3 };
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(filter_set_freep) FilterSet *n = NULL, *f = NULL;
+
+        if (arch_native() != SCMP_ARCH_X86_64)
+                skip();
+        p = build(lines);
+        assert_int_equal(filter_compile_gate_keyed(p, &key, &n, &f), 0);
+        assert_int_equal(eval_gate(n, f, SCMP_ARCH_X86_64, "execve", good), SECCOMP_RET_USER_NOTIF);
+        assert_int_equal(eval_gate(n, f, SCMP_ARCH_X86, "execve", good), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(n, f, SCMP_ARCH_X86, "execve", NULL), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(n, f, SCMP_ARCH_X86, "execveat", NULL), SECCOMP_RET_KILL_PROCESS);
+        assert_int_equal(eval_gate(n, f, SCMP_ARCH_X86, "getpid", NULL), SECCOMP_RET_ALLOW);
 }
 
 /* For every native syscall without argument checks, the action the IR reports (and
@@ -403,6 +485,8 @@ int main(void) {
                 cmocka_unit_test(test_fused_equivalent),
                 cmocka_unit_test(test_gate),
                 cmocka_unit_test(test_gate_wide),
+                cmocka_unit_test(test_gate_keyed),
+                cmocka_unit_test(test_gate_keyed_wide),
                 cmocka_unit_test(test_gate_action),
                 cmocka_unit_test(test_cross_check),
                 cmocka_unit_test(test_hash),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Parses every tests/malformed/config-*.service and checks the error its first line announces:
+ * Parses every tests/malformed/config-*.service and sandbox-*.service and checks the error its first line announces:
  * "# expect: LINE: KEY: SUBSTRING". The unit files are read with a minimal line reader (sections,
  * KEY=VALUE, comments) so that only the unit model is under test here.
  */
@@ -112,7 +112,8 @@ static void test_corpus(void **state) {
         assert_non_null(d);
         while ((de = readdir(d))) {
                 size_t len = strlen(de->d_name);
-                if (!strneq(de->d_name, "config-", 7) || len < 8 ||
+                if (!(strneq(de->d_name, "config-", 7) || strneq(de->d_name, "sandbox-", 8)) ||
+                    len < 8 ||
                     !streq(de->d_name + len - 8, ".service"))
                         continue;
                 check_file(dir, de->d_name);

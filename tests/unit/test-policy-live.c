@@ -56,6 +56,13 @@ static const LiveCase live_cases[] = {
           { { "socket AF_UNIX SOCK_STREAM 0", "ok" }, { "socket AF_INET SOCK_STREAM 0", "errno EAFNOSUPPORT" } } },
         { { "RestrictAddressFamilies=~AF_INET6" }, false,
           { { "socket AF_INET6 SOCK_DGRAM 0", "errno EAFNOSUPPORT" }, { "socket AF_UNIX SOCK_DGRAM 0", "ok" } } },
+        /* (AF_INET, SOCK_PACKET) is an AF_PACKET socket; socketpair() obeys the family rule. */
+        { { "RestrictAddressFamilies=AF_INET AF_INET6" }, false,
+          { { "socket AF_INET SOCK_PACKET|SOCK_CLOEXEC 0x300", "errno EAFNOSUPPORT" },
+            { "socket AF_INET SOCK_DGRAM|SOCK_CLOEXEC 0", "ok" },
+            { "socketpair AF_UNIX SOCK_DGRAM 0 @buf", "errno EAFNOSUPPORT" } } },
+        { { "RestrictAddressFamilies=AF_UNIX" }, false,
+          { { "socketpair AF_UNIX SOCK_DGRAM 0 @buf", "ok" }, { "socketpair AF_INET SOCK_STREAM 0 @buf", "errno EAFNOSUPPORT" } } },
         /* io_uring creates sockets without socket(): the ring itself is refused. */
         { { "RestrictAddressFamilies=AF_UNIX", "SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM" }, false,
           { { "uring-socket AF_INET", "errno ENOSYS" }, { "socket AF_INET SOCK_DGRAM 0", "errno EAFNOSUPPORT" },
@@ -222,6 +229,12 @@ static void test_baseline(void **state) {
         assert_string_equal(d, "ok");
         assert_string_equal(e, "ok");
         assert_string_equal(f, "ok");
+        /* (AF_INET, SOCK_PACKET) gives a packet socket (to root: it needs CAP_NET_RAW), and
+         * socketpair() an AF_UNIX pair, when nothing stops them. */
+        _cleanup_free_ char *g = run_helper(NULL, "socket AF_INET SOCK_PACKET|SOCK_CLOEXEC 0x300");
+        _cleanup_free_ char *h = run_helper(NULL, "socketpair AF_UNIX SOCK_DGRAM 0 @buf");
+        assert_string_equal(g, geteuid() == 0 ? "ok" : "errno EPERM");
+        assert_string_equal(h, "ok");
 }
 
 static int setup(void **state) {

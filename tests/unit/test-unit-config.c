@@ -96,10 +96,10 @@ static const struct {
         { "Service", "Type", "notify", "dbus", "not supported" },
         { "Service", "Type", "exec", "idle", "not supported" },
         { "Service", "Type", "forking", "notify-reload", "not supported" },
-        { "Service", "ExecStartPre", "-/bin/mkdir -p /x", "+/bin/true", "not supported yet" },
+        { "Service", "ExecStartPre", "-/bin/mkdir -p /x", "+!/bin/true", "at most one" },
         { "Service", "ExecStartPost", "/bin/true", "/bin/echo \"x", "quoting" },
         { "Service", "ExecReload", "/bin/kill -HUP $MAINPID", "bin/kill", "absolute path" },
-        { "Service", "ExecStop", "/bin/true", "!/bin/true", "not supported yet" },
+        { "Service", "ExecStop", "!/bin/true", "!!!/bin/true", "at most one" },
         { "Service", "ExecStopPost", "/bin/true", "/bin/a ; /bin/b", "not supported" },
         { "Service", "Restart", "on-failure", "sometimes", "restart" },
         { "Service", "RestartSec", "500ms", "fast", "time span" },
@@ -566,7 +566,7 @@ static void test_unknown_and_misplaced(void **state) {
                                { "Service", "SystemCallFilter", "@system-service" },
                                { "Service", "RestrictNamespaces", "yes" },
                                { "Unit", "SystemCallFilter", "@basic-io" },
-                               { "Install", "PrivateTmp", "yes" },
+                               { "Install", "KeyringMode", "private" },
                                START),
                          0);
         assert_diag(&d, DIAG_WARNING, 1, "ExecStart", "belongs in section 'Service'");
@@ -575,7 +575,7 @@ static void test_unknown_and_misplaced(void **state) {
         assert_diag(&d, DIAG_WARNING, 5, "ListenStream", "Unknown section 'Socket'");
         assert_null(find_diag(&d, DIAG_WARNING, 6, "Accept")); /* once per section */
         assert_diag(&d, DIAG_WARNING, 9, "SystemCallFilter", "belongs in section 'Service'");
-        assert_diag(&d, DIAG_WARNING, 10, "PrivateTmp", "belongs in section 'Service'");
+        assert_diag(&d, DIAG_WARNING, 10, "KeyringMode", "belongs in section 'Service'");
         assert_int_equal(d.n, 5); /* X- keys/sections and policy keys are silent */
         assert_int_equal(c->n_not_enforced, 0);
         assert_true(unit_config_key_is_policy("SystemCallFilter"));
@@ -591,13 +591,13 @@ static void test_not_enforced(void **state) {
         DiagList d = {};
         UnitConfig *c = NULL;
 
-        assert_int_equal(PARSE(&d, &c, START, { "Service", "PrivateTmp", "yes" },
+        assert_int_equal(PARSE(&d, &c, START, { "Service", "KeyringMode", "private" },
                                { "Service", "MemoryMax", "1G" },
                                { "Unit", "ConditionPathExists", "/x" },
-                               { "Service", "ProtectSystem", "strict" }),
+                               { "Service", "OOMScoreAdjust", "100" }),
                          0);
         assert_int_equal(c->n_not_enforced, 4);
-        assert_string_equal(c->not_enforced[0].key, "PrivateTmp");
+        assert_string_equal(c->not_enforced[0].key, "KeyringMode");
         assert_string_equal(c->not_enforced[0].section, "Service");
         assert_string_equal(c->not_enforced[0].file, "t.service");
         assert_int_equal(c->not_enforced[0].line, 2);
