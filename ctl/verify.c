@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -163,11 +164,35 @@ static int probe_namespace(int flag) {
         return r == EPERM && geteuid() != 0 ? 0 : r;
 }
 
-_unused_ static void probe_host(SandboxHostFacts *h) {
+static void probe_host(SandboxHostFacts *h) {
         h->mount_ns_errno = probe_namespace(CLONE_NEWNS);
         h->net_ns_errno = probe_namespace(CLONE_NEWNET);
         h->ipc_ns_errno = probe_namespace(CLONE_NEWIPC);
         h->uts_ns_errno = probe_namespace(CLONE_NEWUTS);
+}
+
+static int path_exists(const char *path, void *userdata) {
+        struct stat st;
+        if (stat(path, &st) >= 0)
+                return 1;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
+
+/* The daemon's enforceability check (sandbox-check.h), against this host. */
+static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *p, DiagList *diags) {
+        SandboxHostFacts host;
+
+        probe_host(&host);
+        const SandboxCheckInput in = {
+                .file = u,
+                .sandbox = &c->sandbox,
+                .exec_gate = p && policy_denies_exec(p),
+                .host = &host,
+                .relax = arg_relax,
+                .relax_option = "syscagectl verify --relax",
+                .path_exists = path_exists,
+        };
+        (void) sandbox_check(&in, diags, NULL);
 }
 
 static int verify_one(const char *arg) {
@@ -186,7 +211,11 @@ static int verify_one(const char *arg) {
                 return 1;
         }
         (void) unit_config_parse(u, &diags, &c);
-        if (policy_build(u, &diags, &p) >= 0) {
+        if (policy_build(u, &diags, &p) < 0)
+                p = policy_free(p);
+        if (c)
+                check_sandbox(u, c, p, &diags);
+        if (p) {
                 policy_lint(p, &diags);
                 note_exec_prefixes(u, &diags);
                 if (c) {

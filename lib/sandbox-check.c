@@ -48,7 +48,8 @@ DEFINE_STRING_TABLE(sandbox_directive, SandboxDirective, _SANDBOX_DIRECTIVE_MAX,
         [SANDBOX_PRIVATE_NETWORK] = "PrivateNetwork",
         [SANDBOX_PRIVATE_IPC] = "PrivateIPC",
         [SANDBOX_PROTECT_HOSTNAME] = "ProtectHostname",
-        [SANDBOX_PRIVATE_USERS] = "PrivateUsers");
+        [SANDBOX_PRIVATE_USERS] = "PrivateUsers",
+        [SANDBOX_PROTECT_SUPERVISOR] = "ProtectSupervisor");
 
 static SandboxNeed directive_need(SandboxDirective d) {
         switch (d) {
@@ -73,7 +74,9 @@ static bool binds_any(const UnitSandbox *s, bool read_only) {
 }
 
 /* Whether the unit asked for D (a value other than the default). */
-static bool directive_is_set(const UnitSandbox *s, SandboxDirective d) {
+static bool directive_is_set(const SandboxCheckInput *in, SandboxDirective d) {
+        const UnitSandbox *s = in->sandbox;
+
         switch (d) {
         case SANDBOX_PROTECT_SYSTEM: return s->protect_system != PROTECT_SYSTEM_NO;
         case SANDBOX_PROTECT_HOME: return s->protect_home != PROTECT_HOME_NO;
@@ -101,6 +104,8 @@ static bool directive_is_set(const UnitSandbox *s, SandboxDirective d) {
         case SANDBOX_PRIVATE_IPC: return s->private_ipc;
         case SANDBOX_PROTECT_HOSTNAME: return s->protect_hostname;
         case SANDBOX_PRIVATE_USERS: return s->private_users;
+        case SANDBOX_PROTECT_SUPERVISOR:
+                return s->protect_supervisor > 0 || (s->protect_supervisor < 0 && in->exec_gate);
         default: return false;
         }
 }
@@ -143,6 +148,7 @@ void sandbox_apply_skip(const UnitSandbox *s, uint64_t skip, UnitSandbox *ret) {
         if (SKIP(SANDBOX_PRIVATE_IPC)) c.private_ipc = false;
         if (SKIP(SANDBOX_PROTECT_HOSTNAME)) c.protect_hostname = false;
         if (SKIP(SANDBOX_PRIVATE_USERS)) c.private_users = false;
+        if (SKIP(SANDBOX_PROTECT_SUPERVISOR)) c.protect_supervisor = 0;
 #undef SKIP
         *ret = c;
 }
@@ -169,18 +175,32 @@ static const UnitAssignment *find_assignment(const UnitFile *u, const char *key,
         return hit ?: last;
 }
 
-_printf_(6, 7)
-static int add_located(const SandboxCheckInput *in, DiagList *diags, DiagLevel level, const char *key,
-                       const char *needle, const char *fmt, ...) {
+/* Where a diagnostic about KEY points: FILE:LINE when the parser recorded them for the entry,
+ * else the assignment find_assignment() finds, else the unit's fragment without a line. */
+typedef struct Where {
+        const char *file;
+        unsigned line;
+} Where;
+
+static Where locate(const SandboxCheckInput *in, const char *key, const char *needle, const char *file,
+                    unsigned line) {
+        if (file)
+                return (Where) { file, line };
         const UnitAssignment *a = find_assignment(in->file, key, needle);
-        const char *file = a ? a->file : in->file ? in->file->fragment : NULL;
+        if (a)
+                return (Where) { a->file, a->line };
+        return (Where) { in->file ? in->file->fragment : NULL, 0 };
+}
+
+_printf_(5, 6)
+static int add_at(DiagList *diags, DiagLevel level, Where w, const char *key, const char *fmt, ...) {
         char msg[1024];
         va_list ap;
 
         va_start(ap, fmt);
         (void) vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        return diag_add(diags, level, file, a ? a->line : 0, key, "%s", msg);
+        return diag_add(diags, level, w.file, w.line, key, "%s", msg);
 }
 
 static const char *need_what(SandboxNeed need) {
@@ -222,20 +242,24 @@ static int check_directive(const SandboxCheckInput *in, SandboxDirective d, Diag
         else
                 snprintf(why, sizeof why, "needs %s, which this host does not let the supervisor "
                          "create (%s)", need_what(need), strerror(err));
+        Where w = locate(in, key, NULL, NULL, 0);
+        const char *by_default = d == SANDBOX_PROTECT_SUPERVISOR && in->sandbox->protect_supervisor < 0
+                                 ? " (on by default, as the policy denies execve)" : "";
         if (relaxed) {
                 *skip |= SANDBOX_DIRECTIVE_BIT(d);
-                return add_located(in, diags, DIAG_WARNING, key, NULL,
-                                   "%s; skipped: the service runs without it, as '%s %s' asks",
-                                   why, opt, key);
+                return add_at(diags, DIAG_WARNING, w, key,
+                              "%s%s; skipped: the service runs without it, as '%s %s' asks",
+                              why, by_default, opt, key);
         }
         *failed = true;
-        return add_located(in, diags, DIAG_ERROR, key, NULL,
-                           "%s; refusing the unit rather than running it without (to skip this "
-                           "directive, start with '%s %s')", why, opt, key);
+        return add_at(diags, DIAG_ERROR, w, key,
+                      "%s%s; refusing the unit rather than running it without (to skip this "
+                      "directive, start with '%s %s')", why, by_default, opt, key);
 }
 
 static int check_path(const SandboxCheckInput *in, const char *key, const char *path,
-                      bool ignore_missing, bool root_relative, DiagList *diags, bool *failed) {
+                      bool ignore_missing, bool root_relative, const char *file, unsigned line,
+                      DiagList *diags, bool *failed) {
         char full[8192];
         const char *root = root_relative && in->sandbox->root_directory ? in->sandbox->root_directory : "";
         int n = snprintf(full, sizeof full, "%s%s", root, path);
@@ -247,12 +271,12 @@ static int check_path(const SandboxCheckInput *in, const char *key, const char *
         if (r > 0)
                 return 0;
         *failed = true;
+        Where w = locate(in, key, path, file, line);
         if (r == 0)
-                return add_located(in, diags, DIAG_ERROR, key, path,
-                                   "%s does not exist (a \"-\" prefix makes a missing path "
-                                   "no error)", full);
-        return add_located(in, diags, DIAG_ERROR, key, path, "cannot tell whether %s exists: %s",
-                           full, strerror(-r));
+                return add_at(diags, DIAG_ERROR, w, key,
+                              "%s does not exist (a \"-\" prefix makes a missing path no error)", full);
+        return add_at(diags, DIAG_ERROR, w, key, "cannot tell whether %s exists: %s", full,
+                      strerror(-r));
 }
 
 static int check_paths(const SandboxCheckInput *in, DiagList *diags, bool *failed) {
@@ -271,7 +295,8 @@ static int check_paths(const SandboxCheckInput *in, DiagList *diags, bool *faile
                 for (size_t i = 0; i < l[k]->n; i++) {
                         const SandboxPath *p = &l[k]->items[i];
                         r = check_path(in, sandbox_directive_to_string(lists[k]), p->path,
-                                       p->ignore_missing, p->root_relative, diags, failed);
+                                       p->ignore_missing, p->root_relative, p->file, p->line, diags,
+                                       failed);
                         if (r < 0)
                                 return r;
                 }
@@ -279,25 +304,39 @@ static int check_paths(const SandboxCheckInput *in, DiagList *diags, bool *faile
                 const SandboxBind *b = &s->binds[i];
                 /* A bind's source is always a host path. */
                 r = check_path(in, b->read_only ? "BindReadOnlyPaths" : "BindPaths", b->source,
-                               b->ignore_missing, false, diags, failed);
+                               b->ignore_missing, false, b->file, b->line, diags, failed);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
+/* Set by DynamicUser= and not written in the unit: it goes with DynamicUser=. */
+static bool implied_by_dynamic_user(const SandboxCheckInput *in, SandboxDirective d) {
+        if (!in->sandbox->dynamic_user ||
+            !(d == SANDBOX_PROTECT_SYSTEM || d == SANDBOX_PROTECT_HOME || d == SANDBOX_PRIVATE_TMP))
+                return false;
+        return !find_assignment(in->file, sandbox_directive_to_string(d), NULL);
+}
+
 int sandbox_check(const SandboxCheckInput *in, DiagList *diags, uint64_t *ret_skip) {
-        uint64_t skip = 0;
+        uint64_t skip = 0, implied = 0;
         bool failed = false;
         int r;
 
         for (SandboxDirective d = 0; d < _SANDBOX_DIRECTIVE_MAX; d++) {
-                if (!directive_is_set(in->sandbox, d))
+                if (!directive_is_set(in, d))
                         continue;
+                if (implied_by_dynamic_user(in, d)) {
+                        implied |= SANDBOX_DIRECTIVE_BIT(d);
+                        continue;
+                }
                 r = check_directive(in, d, diags, &skip, &failed);
                 if (r < 0)
                         return r;
         }
+        if (skip & SANDBOX_DIRECTIVE_BIT(SANDBOX_DYNAMIC_USER))
+                skip |= implied;
         if (in->path_exists) {
                 r = check_paths(in, diags, &failed);
                 if (r < 0)

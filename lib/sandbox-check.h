@@ -52,6 +52,7 @@ typedef enum SandboxDirective {
         SANDBOX_PRIVATE_IPC,
         SANDBOX_PROTECT_HOSTNAME,
         SANDBOX_PRIVATE_USERS,
+        SANDBOX_PROTECT_SUPERVISOR, /* [X-Syscage]; on by default with the exec gate */
         _SANDBOX_DIRECTIVE_MAX,
         _SANDBOX_DIRECTIVE_INVALID = -EINVAL,
 } SandboxDirective;
@@ -74,6 +75,8 @@ typedef int (*SandboxPathExistsFn)(const char *path, void *userdata);
 typedef struct SandboxCheckInput {
         const UnitFile *file;            /* for locations; may be NULL (then no line) */
         const UnitSandbox *sandbox;
+        bool exec_gate;                  /* the policy denies execve: ProtectSupervisor= is on
+                                          * unless set to "no" */
         const SandboxHostFacts *host;    /* NULL: everything available */
         char *const *relax;              /* directive names, NULL-terminated; may be NULL */
         const char *relax_option;        /* how the warning names it, e.g. "syscaged --relax" */
@@ -91,7 +94,9 @@ int sandbox_check(const SandboxCheckInput *in, DiagList *diags, uint64_t *ret_sk
 void sandbox_apply_skip(const UnitSandbox *s, uint64_t skip, UnitSandbox *ret);
 
 /* Whether NAME may be given to --relax: the directives that need a namespace, and
- * PrivateUsers=. */
+ * PrivateUsers=. What DynamicUser= implies (ProtectSystem=strict, ProtectHome=read-only,
+ * PrivateTmp=) without being written goes with DynamicUser=: reported and relaxed under its
+ * name. */
 bool sandbox_directive_is_relaxable(const char *name);
 
 const char *sandbox_directive_to_string(SandboxDirective d);

@@ -206,6 +206,70 @@ static void test_missing_paths(void **state) {
         unit_file_free(u);
 }
 
+static void test_protect_supervisor_default(void **state) {
+        UnitFile *u = load("[Service]\nExecStart=/bin/true\n");
+        UnitSandbox s = { .protect_supervisor = -1 };
+        SandboxCheckInput in = { .file = u, .sandbox = &s, .host = &host_no_mount };
+        DiagList d = {};
+
+        /* Without the gate the default is off: nothing to enforce. */
+        assert_int_equal(sandbox_check(&in, &d, NULL), 0);
+        assert_int_equal(d.n, 0);
+        /* With it, the unit needs a mount namespace for it. */
+        in.exec_gate = true;
+        assert_int_equal(sandbox_check(&in, &d, NULL), -EBADMSG);
+        assert_int_equal(d.n, 1);
+        assert_string_equal(d.items[0].key, "ProtectSupervisor");
+        assert_non_null(strstr(d.items[0].message, "on by default"));
+        diag_list_done(&d);
+        /* "no" turns it off. */
+        s.protect_supervisor = 0;
+        assert_int_equal(sandbox_check(&in, &d, NULL), 0);
+        diag_list_done(&d);
+        unit_file_free(u);
+}
+
+static void test_dynamic_user_implied(void **state) {
+        UnitFile *u = load("[Service]\nExecStart=/bin/true\nDynamicUser=yes\nProtectHome=tmpfs\n");
+        /* As the parser leaves it: the implications applied. */
+        UnitSandbox s = { .dynamic_user = true, .protect_system = PROTECT_SYSTEM_STRICT,
+                          .protect_home = PROTECT_HOME_TMPFS, .private_tmp = true };
+        char *relax[] = { (char *) "DynamicUser", NULL };
+        SandboxCheckInput in = { .file = u, .sandbox = &s, .host = &host_no_mount };
+        DiagList d = {};
+        uint64_t skip = 0;
+
+        /* One error at DynamicUser= for what it implies, one at the written ProtectHome=. */
+        assert_int_equal(sandbox_check(&in, &d, NULL), -EBADMSG);
+        assert_int_equal(d.n, 2);
+        assert_string_equal(d.items[0].key, "ProtectHome");
+        assert_int_equal(d.items[0].line, 4);
+        assert_string_equal(d.items[1].key, "DynamicUser");
+        assert_int_equal(d.items[1].line, 3);
+        diag_list_done(&d);
+        /* Relaxing DynamicUser= skips what it implies, not what is written. */
+        in.relax = relax;
+        assert_int_equal(sandbox_check(&in, &d, &skip), -EBADMSG);
+        assert_int_equal(skip, SANDBOX_DIRECTIVE_BIT(SANDBOX_DYNAMIC_USER) |
+                               SANDBOX_DIRECTIVE_BIT(SANDBOX_PROTECT_SYSTEM) |
+                               SANDBOX_DIRECTIVE_BIT(SANDBOX_PRIVATE_TMP));
+        diag_list_done(&d);
+        unit_file_free(u);
+}
+
+static void test_recorded_location(void **state) {
+        SandboxPath rw[] = { { .path = (char *) "/missing", .file = (char *) "drop-in.conf", .line = 9 } };
+        UnitSandbox s = { .read_write_paths = { rw, 1 } };
+        SandboxCheckInput in = { .sandbox = &s, .path_exists = fake_exists };
+        DiagList d = {};
+
+        assert_int_equal(sandbox_check(&in, &d, NULL), -EBADMSG);
+        assert_int_equal(d.n, 1);
+        assert_string_equal(d.items[0].file, "drop-in.conf");
+        assert_int_equal(d.items[0].line, 9);
+        diag_list_done(&d);
+}
+
 static void test_names(void **state) {
         assert_true(sandbox_directive_is_relaxable("PrivateNetwork"));
         assert_true(sandbox_directive_is_relaxable("PrivateUsers"));
@@ -232,7 +296,7 @@ static void test_apply_skip_all(void **state) {
         assert_null(e.root_directory);
         assert_int_equal(e.read_only_paths.n, 0);
         assert_int_equal(e.n_tmpfs, 0);
-        assert_int_equal(e.protect_supervisor, 1); /* not a relaxable directive */
+        assert_int_equal(e.protect_supervisor, 0);
         sandbox_apply_skip(&s, 0, &e);
         assert_memory_equal(&e, &s, sizeof s);
 }
@@ -245,6 +309,9 @@ int main(void) {
                 cmocka_unit_test(test_each_namespace),
                 cmocka_unit_test(test_private_users_any_host),
                 cmocka_unit_test(test_missing_paths),
+                cmocka_unit_test(test_protect_supervisor_default),
+                cmocka_unit_test(test_dynamic_user_implied),
+                cmocka_unit_test(test_recorded_location),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_apply_skip_all),
         };
