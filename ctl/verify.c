@@ -179,15 +179,13 @@ static int path_exists(const char *path, void *userdata) {
 }
 
 /* The daemon's enforceability check (sandbox-check.h), against this host. */
-static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *p, DiagList *diags) {
-        SandboxHostFacts host;
-
-        probe_host(&host);
+static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *p,
+                          const SandboxHostFacts *host, DiagList *diags) {
         const SandboxCheckInput in = {
                 .file = u,
                 .sandbox = &c->sandbox,
                 .exec_gate = p && policy_denies_exec(p),
-                .host = &host,
+                .host = host,
                 .relax = arg_relax,
                 .relax_option = "syscagectl verify --relax",
                 .path_exists = path_exists,
@@ -195,7 +193,7 @@ static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *
         (void) sandbox_check(&in, diags, NULL);
 }
 
-static int verify_one(const char *arg) {
+static int verify_one(const char *arg, const SandboxHostFacts *host) {
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         _cleanup_(unit_config_freep) UnitConfig *c = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
@@ -214,7 +212,7 @@ static int verify_one(const char *arg) {
         if (policy_build(u, &diags, &p) < 0)
                 p = policy_free(p);
         if (c)
-                check_sandbox(u, c, p, &diags);
+                check_sandbox(u, c, p, host, &diags);
         if (p) {
                 policy_lint(p, &diags);
                 note_exec_prefixes(u, &diags);
@@ -267,8 +265,10 @@ int verb_verify(int argc, char **argv) {
                 status = 100;
                 goto out;
         }
+        SandboxHostFacts host;
+        probe_host(&host); /* once: the same host for every unit */
         for (int i = optind; i < argc; i++)
-                status |= verify_one(argv[i]);
+                status |= verify_one(argv[i], &host);
         status = status ? 1 : 0;
 out:
         arg_relax = strv_free(arg_relax);
