@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures the launch overhead of the execve gate: builds syscage (release-like, no
 # sanitizers) and runs the launch benchmark, which prints the median time of
-# fork+execve+wait of /bin/true, plain and through the gate with a ~330-rule allow list.
+# fork+execve+wait of /bin/true, plain, through the gate with a ~370-rule allow list, and
+# through the gate plus the filesystem sandbox of a redis-like hardened unit (a mount
+# namespace and its mount plan); the last line is what that sandbox adds to a launch.
 # HEAP_MB makes the benchmark allocate and touch that much memory first, as a daemon with
 # many units loaded has: a launch should cost the same either way.
 # Usage: contrib/bench-launch.sh [ITERATIONS [HEAP_MB]]   (root: the filters and setup need it)

@@ -411,6 +411,8 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         }
         if (*(v = unit_properties_str(p, "ControlGroup")))
                 printf("%13s %s\n", "CGroup:", v);
+        if (*(v = unit_properties_str(p, "DynamicUser")))
+                printf("%13s %s\n", "Dynamic user:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
                 printf("%13s %s\n", "Policy:", v);
         if (*(v = unit_properties_str(p, "DeniedSyscalls")))

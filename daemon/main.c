@@ -25,6 +25,7 @@ static char **arg_units_dirs = NULL;
 static const char *arg_state_dir = SYSCAGE_STATE_DIR;
 static const char *arg_runtime_dir = SYSCAGE_RUNTIME_DIR;
 static const char *arg_socket = NULL;
+static const char *arg_directories_root = "/";
 static const char *arg_control_group = NULL;
 static char **arg_relax = NULL;
 
@@ -39,6 +40,9 @@ static void help(void) {
                "     --state-dir DIR     Persistent state (default %s)\n"
                "     --runtime-dir DIR   Runtime state (default %s)\n"
                "     --socket PATH       Control socket (default RUNTIME_DIR/control.sock)\n"
+               "     --directories-root DIR\n"
+               "                         RuntimeDirectory=, StateDirectory=, LogsDirectory=\n"
+               "                         below DIR/run, DIR/var/lib, DIR/var/log (default /)\n"
                "     --control-group GROUP\n"
                "                         Members of GROUP may change state over the control\n"
                "                         socket (uid 0 always may; everyone may read)\n"
@@ -57,6 +61,7 @@ enum {
         ARG_STATE_DIR,
         ARG_RUNTIME_DIR,
         ARG_SOCKET,
+        ARG_DIRECTORIES_ROOT,
         ARG_CONTROL_GROUP,
         ARG_LOG_LEVEL,
         ARG_RELAX,
@@ -72,6 +77,7 @@ static int parse_argv(int argc, char **argv) {
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
                 { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
                 { "socket", required_argument, NULL, ARG_SOCKET },
+                { "directories-root", required_argument, NULL, ARG_DIRECTORIES_ROOT },
                 { "control-group", required_argument, NULL, ARG_CONTROL_GROUP },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "relax", required_argument, NULL, ARG_RELAX },
@@ -96,18 +102,22 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_STATE_DIR:
                 case ARG_RUNTIME_DIR:
                 case ARG_SOCKET:
+                case ARG_DIRECTORIES_ROOT:
                         if (isempty(optarg) || optarg[0] != '/')
                                 return log_error_errno(EINVAL, "--%s needs an absolute path, got '%s'.",
                                                        c == ARG_STATE_DIR ? "state-dir"
                                                        : c == ARG_RUNTIME_DIR ? "runtime-dir"
-                                                                               : "socket",
+                                                       : c == ARG_SOCKET ? "socket"
+                                                                         : "directories-root",
                                                        optarg);
                         if (c == ARG_STATE_DIR)
                                 arg_state_dir = optarg;
                         else if (c == ARG_RUNTIME_DIR)
                                 arg_runtime_dir = optarg;
-                        else
+                        else if (c == ARG_SOCKET)
                                 arg_socket = optarg;
+                        else
+                                arg_directories_root = optarg;
                         break;
                 case ARG_CONTROL_GROUP:
                         if (isempty(optarg))
@@ -193,6 +203,7 @@ static int run(int argc, char **argv) {
                 .runtime_dir = arg_runtime_dir,
                 .socket_path = arg_socket,
                 .relax = arg_relax,
+                .directories_root = arg_directories_root,
         };
         r = manager_new(&cfg, &m);
         if (r < 0)

@@ -16,7 +16,7 @@ _syscaged() {
         fi
 
         case $prev in
-        --units-dir|--state-dir|--runtime-dir)
+        --units-dir|--state-dir|--runtime-dir|--directories-root)
                 mapfile -t COMPREPLY < <(compgen -d -- "$cur")
                 compopt -o filenames 2>/dev/null
                 return 0 ;;
@@ -40,7 +40,7 @@ _syscaged() {
                 return 0 ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
-                --socket --control-group --log-level --relax" -- "$cur")
+                --socket --directories-root --control-group --log-level --relax" -- "$cur")
         return 0
 }
 

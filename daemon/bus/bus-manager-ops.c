@@ -26,6 +26,7 @@
 #include "strv.h"
 #include "core/unit.h"
 #include "core/unit-load.h"
+#include "core/unit-runtime.h"
 #include "utf8.h"
 
 #define TRANSIENT_FILE "(transient)"
@@ -227,6 +228,11 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
                 return -ENOENT;
         if (unit_format_denied_syscalls(u, &denied) < 0 || format_policy_summary(u->policy, u->filters, &summary) < 0)
                 return -ENOMEM;
+        /* DynamicUser=: "NAME (uid N)" while the unit holds one. */
+        const DynamicUser *d = unit_runtime_dynamic_user(u);
+        _cleanup_free_ char *dynamic = NULL;
+        if (d && asprintf(&dynamic, "%s (uid %u)", d->name, (unsigned) d->uid) < 0)
+                return -ENOMEM;
         r = append_s(reply, "FragmentPath", u->file ? u->file->fragment : NULL);
         if (r >= 0)
                 r = append_s(reply, "ControlGroup", u->cgroup_path);
@@ -234,6 +240,8 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
                 r = append_s(reply, "StatusText", u->status_text);
         if (r >= 0)
                 r = append_s(reply, "InvocationID", u->invocation_id);
+        if (r >= 0)
+                r = append_s(reply, "DynamicUser", dynamic);
         if (r >= 0)
                 r = append_s(reply, "PolicySummary", summary);
         if (r >= 0)

@@ -44,10 +44,35 @@ bool bus_unit_name_is_valid(const char *name) {
 }
 
 int bus_check_write(BusConnection *c, sd_bus_message *m, sd_bus_error *error) {
+        const char *unit = c->confined_unit;
+
         if (c->privileged)
                 return 0;
-        return sd_bus_error_setf(error, BUS_ERROR_ACCESS_DENIED, "Access denied: uid %u may not call %s.",
-                                 c->cred.uid, sd_bus_message_get_member(m));
+        if (!c->confined)
+                return sd_bus_error_setf(error, BUS_ERROR_ACCESS_DENIED, "Access denied: uid %u may not call %s.",
+                                         c->cred.uid, sd_bus_message_get_member(m));
+        /* A service's process, whatever its uid (bus-access.h). Logged once per connection. */
+        if (!c->confined_logged) {
+                c->confined_logged = true;
+                if (unit)
+                        log_notice("Client pid %d belongs to unit %s: read-only (refused %s).", (int) c->cred.pid,
+                                   unit, sd_bus_message_get_member(m));
+                else
+                        log_notice("Client pid %d %s: read-only (refused %s).", (int) c->cred.pid,
+                                   c->confined_gone ? "could not be identified" : "runs under the supervisor",
+                                   sd_bus_message_get_member(m));
+        }
+        if (unit)
+                return sd_bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
+                                         "Access denied: the caller runs inside unit %s (ControlAccess=read-only).",
+                                         unit);
+        if (c->confined_gone)
+                return sd_bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
+                                         "Access denied: the caller could not be told apart from a service's "
+                                         "process.");
+        return sd_bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
+                                 "Access denied: the caller runs under the supervisor, in a service's process "
+                                 "tree (read-only).");
 }
 
 /* Turns an operation's failure into an error reply. */

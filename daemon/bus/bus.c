@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "bus/bus-access.h"
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
 #include "bus/bus.h"
@@ -91,6 +92,7 @@ static BusConnection *bus_connection_free(BusConnection *c) {
         sd_event_source_disable_unref(c->free_source);
         sd_bus_flush_close_unref(c->sdbus);
         strv_free(c->bound_units);
+        free(c->confined_unit);
         free(c);
         return NULL;
 }
@@ -257,6 +259,8 @@ static void bus_refuse(Bus *b, int fd, const char *why, uid_t uid) {
 static int bus_accept_one(Bus *b, int fd) {
         _cleanup_close_ int fd_close = fd;
         _cleanup_free_ gid_t *groups = NULL;
+        _cleanup_(bus_peer_origin_done) BusPeerOrigin origin = {};
+        BusConnection *c = NULL;
         size_t n_groups = 0;
         struct ucred cred;
         socklen_t len = sizeof(cred);
@@ -273,18 +277,27 @@ static int bus_accept_one(Bus *b, int fd) {
         if (r < 0)
                 log_debug_errno(r, "Failed to read the groups of pid %d, assuming none: %m", (int) cred.pid);
         privileged = bus_peer_is_privileged(b, &cred, groups, n_groups);
+        /* Only a peer its uid would let write needs to be told apart from a service. */
+        if (privileged) {
+                bus_peer_origin(b->manager, fd, &cred, &origin);
+                privileged = !origin.confined;
+        }
         if (!privileged && bus_count_uid(b, cred.uid) >= BUS_CONNECTIONS_PER_UID_MAX) {
                 bus_refuse(b, TAKE_FD(fd_close), "too many connections from this uid", cred.uid);
                 return 0;
         }
         b->refusing = false;
-        r = bus_connection_add(b, TAKE_FD(fd_close), &cred, privileged, NULL);
+        r = bus_connection_add(b, TAKE_FD(fd_close), &cred, privileged, &c);
         if (r < 0)
                 /* A client that is already gone is not worth a warning (nor a log flood). */
                 return log_full_errno(IN_SET_DISCONNECT(r) ? LOG_DEBUG : LOG_WARNING, r,
                                       "Failed to set up a connection for pid %d, closing it: %m", (int) cred.pid);
-        log_debug("Client connected: pid %d, uid %u%s.", (int) cred.pid, cred.uid,
-                  privileged ? " (privileged)" : "");
+        c->confined = origin.confined;
+        c->confined_gone = origin.gone;
+        c->confined_unit = TAKE_PTR(origin.unit);
+        log_debug("Client connected: pid %d, uid %u%s%s%s%s.", (int) cred.pid, cred.uid,
+                  privileged ? " (privileged)" : "", c->confined ? " (confined: " : "",
+                  c->confined ? (c->confined_unit ?: "no unit known") : "", c->confined ? ")" : "");
         return 0;
 }
 

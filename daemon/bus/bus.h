@@ -8,7 +8,10 @@
  * decided per connection from the peer's credentials, taken from the kernel once at accept
  * (SO_PEERCRED and SO_PEERGROUPS, both recorded by the kernel at connect(), so neither /proc
  * nor NSS is consulted at run time): uid 0, or a peer whose effective gid or one of whose
- * supplementary groups is the --control-group group (resolved to a gid at start-up).
+ * supplementary groups is the --control-group group (resolved to a gid at start-up). Such a
+ * peer is then also looked up as a process (bus-access.h): one that runs inside a unit, or
+ * anywhere under the daemon, is read-only whatever its uid ("confined"), unless its unit says
+ * ControlAccess=full.
  *
  * Limits: BUS_CONNECTIONS_MAX connections in all, BUS_CONNECTIONS_PER_UID_MAX for each
  * unprivileged uid; further clients are accepted and closed at once (logged once per burst).
@@ -48,6 +51,10 @@ typedef struct BusConnection {
         uint64_t id;              /* for the unique name ":1.ID" */
         struct ucred cred;        /* the peer, as of connect() */
         bool privileged;          /* may call state-changing methods */
+        bool confined;            /* a unit's process (or unidentifiable): read-only (bus-access.h) */
+        bool confined_logged;     /* its first refusal was logged */
+        bool confined_gone;       /* it exited before it could be told */
+        char *confined_unit;      /* the unit it runs in, when known */
         bool fresh;               /* not seen past authentication yet (see bus_kick_fresh()) */
         char **bound_units;       /* transient units stopped when this client goes away */
         sd_event_source *free_source;

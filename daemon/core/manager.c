@@ -13,8 +13,15 @@
 #include "config.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
+#include "sys/process-util.h"
+#include "core/dynamic-user.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
+#include "core/tree-remove.h"
+#include "core/unit-dirs.h"
+#include "core/unit-sandbox-context.h"
+#include "core/unit.h"
+#include "string-table.h"
 #include "exec/filter-cache.h"
 #include "strv.h"
 #include "unit-name.h"
@@ -78,9 +85,114 @@ void manager_unit_deactivated(Manager *m) {
         manager_check_finished(m);
 }
 
+static const char *const manager_pid_origin_table[_MANAGER_PID_ORIGIN_MAX] = {
+        [MANAGER_PID_OUTSIDE] = "outside",
+        [MANAGER_PID_UNIT] = "unit",
+        [MANAGER_PID_SUPERVISED] = "supervised",
+        [MANAGER_PID_UNKNOWN] = "unknown",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(manager_pid_origin, ManagerPidOrigin, manager_pid_origin_table, _MANAGER_PID_ORIGIN_MAX)
+
+/* Where the process's cgroup puts it, when it is not one of a unit's known pids. */
+static ManagerPidOrigin manager_pid_origin_cgroup(Manager *m, pid_t pid, Unit **ret_unit) {
+        _cleanup_free_ char *path = NULL, *name = NULL;
+        int r;
+
+        r = cgroup_pid_path(m->cgroup, pid, &path);
+        if (r == -ENOENT)
+                return MANAGER_PID_OUTSIDE; /* no cgroups (process-group mode) */
+        if (r < 0)
+                return MANAGER_PID_UNKNOWN;
+        r = cgroup_path_service(m->cgroup, path, &name);
+        if (r < 0)
+                return MANAGER_PID_UNKNOWN;
+        if (r == 0)
+                return MANAGER_PID_OUTSIDE;
+        *ret_unit = manager_get_unit(m, name);
+        return MANAGER_PID_SUPERVISED;
+}
+
+/* Whether pid is one of u's processes that has not exited (so its pid cannot have been reused). */
+static bool unit_has_live_pid(const Unit *u, pid_t pid) {
+        for (size_t i = 0; i < u->n_procs; i++)
+                if (u->procs[i]->pid == pid && unit_process_alive(u->procs[i]))
+                        return true;
+        return false;
+}
+
+ManagerPidOrigin manager_pid_origin(Manager *m, pid_t pid, int pidfd, Unit **ret_unit) {
+        ManagerPidOrigin o;
+        Unit *u = NULL, *known;
+        bool in_tree;
+        int r;
+
+        *ret_unit = NULL;
+        if (pid <= 0)
+                return MANAGER_PID_UNKNOWN;
+        if (pid == getpid())
+                return MANAGER_PID_OUTSIDE;
+        /* Where the process is now decides whether it is under us; a known pid only names the
+         * unit (a pid the unit once had may belong to a stranger by now). */
+        o = manager_pid_origin_cgroup(m, pid, &u);
+        in_tree = o == MANAGER_PID_SUPERVISED;
+        if (o == MANAGER_PID_OUTSIDE) {
+                /* A root service may move itself to any cgroup, or (process-group mode) out of
+                 * its session; it stays our descendant. */
+                r = process_is_descendant(pid, getpid());
+                if (r != 0)
+                        o = r > 0 ? MANAGER_PID_SUPERVISED : MANAGER_PID_UNKNOWN;
+        }
+        if (o == MANAGER_PID_SUPERVISED && m->started) {
+                known = manager_find_unit_by_pid(m, pid);
+                if (!u)
+                        u = known;
+                /* The unit's own: found as its process and in its cgroup tree, or (process-group
+                 * mode, no cgroup to go by) a process of it that has not exited. Not a process
+                 * that left the unit's cgroup. */
+                if (known && known == u &&
+                    (m->cgroup->available ? in_tree : unit_has_live_pid(u, pid)))
+                        o = MANAGER_PID_UNIT;
+        }
+        if (pidfd >= 0 && o != MANAGER_PID_UNKNOWN && process_pidfd_is_alive(pidfd) <= 0)
+                return MANAGER_PID_UNKNOWN;
+        *ret_unit = u;
+        return o;
+}
+
+/* Whether a signal's sender may tell the daemon what to do: see manager.h. */
+static bool manager_signal_allowed(Manager *m, const struct signalfd_siginfo *si) {
+        const char *sig = sigabbrev_np((int) si->ssi_signo);
+        pid_t pid = (pid_t) si->ssi_pid;
+        ManagerPidOrigin o;
+        Unit *u;
+
+        if (pid == 0)
+                return true; /* the kernel, or a sender in an ancestor pid namespace */
+        o = manager_pid_origin(m, pid, -EBADF, &u);
+        if (o == MANAGER_PID_OUTSIDE)
+                return true;
+        /* A service sending in a loop must not flood the log. */
+        m->n_signals_ignored++;
+        if (m->n_signals_ignored > 10 && m->n_signals_ignored % 1000 != 0)
+                return false;
+        if (o == MANAGER_PID_UNKNOWN)
+                log_warning("Ignoring SIG%s from pid %d: it exited before it could be told apart from a "
+                            "service's process. Send it from a process that outlives the delivery (a "
+                            "shell's kill builtin, the service manager), or use syscagectl.", sig, (int) pid);
+        else
+                log_warning("Ignoring SIG%s from pid %d, which runs inside %s%s (%u ignored so far).", sig,
+                            (int) pid, u ? "unit " : "", u ? u->name : "a service's process tree",
+                            m->n_signals_ignored);
+        return false;
+}
+
 static int manager_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
 
+        /* First, while the sender most likely still exists. */
+        if (!manager_signal_allowed(m, si))
+                return 0;
         log_debug("Received SIG%s from pid %u.", sigabbrev_np((int) si->ssi_signo), si->ssi_pid);
         if (si->ssi_signo == SIGHUP)
                 manager_reload(m);
@@ -117,11 +229,12 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         m->runtime_dir = strdup(cfg->runtime_dir);
         if (cfg->relax && !(m->relax = strv_copy(cfg->relax)))
                 return -ENOMEM;
+        m->directories_root = strdup(cfg->directories_root ?: "/");
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
         else if (asprintf(&m->socket_path, "%s/control.sock", cfg->runtime_dir) < 0)
                 m->socket_path = NULL;
-        if (!m->units_dirs || !m->state_dir || !m->runtime_dir || !m->socket_path)
+        if (!m->units_dirs || !m->state_dir || !m->runtime_dir || !m->socket_path || !m->directories_root)
                 return -ENOMEM;
         return 0;
 }
@@ -160,6 +273,12 @@ Manager *manager_free(Manager *m) {
         /* Units are owned by the unit module, which empties the table. */
         manager_units_release(m);
         hashmap_free(m->units);
+        /* After the units: they hold references into the table. Removals still running
+         * finish on their own. */
+        dynamic_user_table_free(m->dynamic_users);
+        tree_remover_free(m->tree_remover);
+        free(m->inaccessible_file);
+        free(m->directories_root);
         reaper_free(m->reaper);
         cgroup_teardown(m->cgroup);
         cgroup_context_free(m->cgroup);
@@ -247,6 +366,15 @@ int manager_startup(Manager *m) {
         log_debug("Control socket will be %s.", m->socket_path);
         log_info("Process tracking: %s%s%s.", cgroup_mode_to_string(m->cgroup->mode),
                  m->cgroup->available ? " under " : "", m->cgroup->available ? m->cgroup->base_path : "");
+        r = dynamic_user_table_new("/", &m->dynamic_users);
+        if (r >= 0)
+                r = tree_remover_new(m->event, m->reaper, &m->tree_remover);
+        if (r < 0)
+                return log_oom();
+        r = unit_sandbox_inaccessible_setup(m->runtime_dir, &m->inaccessible_file);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the inaccessible nodes in %s: %m", m->runtime_dir);
+        unit_dirs_remove_stale(m);
         r = manager_units_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");

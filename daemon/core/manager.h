@@ -13,6 +13,17 @@
  * (the state machine calls them when a unit leaves or enters an inactive state); when shutdown
  * was requested and the active count reaches zero, the loop exits with status 0. With no unit
  * running, that is at once.
+ *
+ * Signals from services are ignored. A service that runs as root shares the daemon's uid and
+ * may signal it; a SIGHUP after rewriting its own unit file, or a SIGTERM, would otherwise
+ * reach past its filter. Each signal's sender (ssi_pid) is looked up with
+ * manager_pid_origin(); only one that is outside every unit and outside the daemon's process
+ * tree is obeyed. A sender that is gone by the time we look cannot be told apart from a
+ * service's short-lived child (which may signal and exit at once on purpose): that signal is
+ * ignored too, fail closed, and the log says how to send it so that it counts (from a process
+ * that outlives the delivery: a shell's kill builtin, the service manager, or
+ * `syscagectl daemon-reload`). Signals the kernel sends (ssi_pid 0: a terminal's hangup or ^C,
+ * or a sender in an ancestor pid namespace) are obeyed.
  */
 #pragma once
 
@@ -35,6 +46,8 @@ typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
 typedef struct KmsgReader KmsgReader;
 typedef struct ServiceProcessOps ServiceProcessOps;
+typedef struct DynamicUserTable DynamicUserTable;
+typedef struct TreeRemover TreeRemover;
 
 /* Most units the daemon holds at once, loaded and transient together. More in the search
  * path is a start-up error (documented in syscaged(8)). */
@@ -50,6 +63,9 @@ typedef struct ManagerConfig {
         const char *socket_path; /* NULL: RUNTIME_DIR/control.sock */
         char *const *relax;      /* --relax: sandbox directives to skip where the host cannot
                                   * enforce them (sandbox-check.h); NULL: none */
+        /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/log (unit-dirs.h).
+         * NULL: "/". */
+        const char *directories_root;
 } ManagerConfig;
 
 typedef struct Manager {
@@ -59,6 +75,7 @@ typedef struct Manager {
         char *state_dir;
         char *runtime_dir;
         char *socket_path; /* stored for the control plane, not opened here */
+        char *directories_root; /* see ManagerConfig */
 
         CgroupContext *cgroup;
         Reaper *reaper;
@@ -93,8 +110,14 @@ typedef struct Manager {
         char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
         bool order_busy, order_again;
 
+        /* The identity and directories of activations (unit-runtime.h). */
+        DynamicUserTable *dynamic_users; /* uids lent to DynamicUser= units */
+        TreeRemover *tree_remover;       /* removals of directory trees, in children */
+        char *inaccessible_file;         /* RUNTIME_DIR/inaccessible/reg, for mount plans */
+
         bool shutdown_requested;
         sd_event_source *sigterm, *sigint, *sighup;
+        unsigned n_signals_ignored; /* from services; for rate-limiting the log */
 
         /* The process layer the state machine calls (service-process.h); NULL: the real one.
          * Tests put a fake here. */
@@ -130,6 +153,33 @@ int manager_run(Manager *m);
 void manager_shutdown(Manager *m);
 /* Re-reads configuration. (Unit loading arrives with the unit module; for now it logs.) */
 void manager_reload(Manager *m);
+
+/* Where a process stands relative to the units: manager_pid_origin(). */
+typedef enum ManagerPidOrigin {
+        MANAGER_PID_OUTSIDE,    /* not under the daemon: an operator, the service manager, ... */
+        MANAGER_PID_UNIT,       /* a process of the unit returned: found as its process (a known
+                                 * pid, or exactly its cgroup while active) and in its cgroup tree;
+                                 * in process-group mode, a live process of it */
+        MANAGER_PID_SUPERVISED, /* under the daemon, but not established as a unit's: below a
+                                 * service cgroup (the unit returned, when loaded, is the one whose
+                                 * tree holds it), or a descendant of the daemon outside them (a
+                                 * service process that moved itself to another cgroup) */
+        MANAGER_PID_UNKNOWN,    /* gone before it could be told, or unreadable: treat as supervised */
+        _MANAGER_PID_ORIGIN_MAX,
+        _MANAGER_PID_ORIGIN_INVALID = -EINVAL,
+} ManagerPidOrigin;
+
+const char *manager_pid_origin_to_string(ManagerPidOrigin o);
+int manager_pid_origin_from_string(const char *s);
+
+/* The one answer to "is this pid inside a supervised unit, and which", for the control plane
+ * and for signals. Looks at the pid's cgroup, then its parent chain (services are the daemon's
+ * descendants for good: it is their child subreaper), then the units' known pids, which only
+ * name the unit: a pid a unit once had may be a stranger's by now. PIDFD: the
+ * same process pinned (a client's SO_PEERPIDFD), or -EBADF; when given, it is checked after
+ * the reads, so that a pid reused meanwhile yields MANAGER_PID_UNKNOWN, never a stranger's
+ * answer. *ret_unit is the unit, or NULL. The daemon itself is MANAGER_PID_OUTSIDE. */
+ManagerPidOrigin manager_pid_origin(Manager *m, pid_t pid, int pidfd, Unit **ret_unit);
 
 /* Activity accounting for the state machine. */
 void manager_unit_activated(Manager *m);

@@ -14,6 +14,8 @@
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "core/service-exec.h"
+#include "core/unit-dirs.h"
+#include "core/unit-runtime.h"
 #include "core/service-mdwe.h"
 #include "message.h"
 #include "parse-util.h"
@@ -262,93 +264,6 @@ static int env_set(char ***env, const char *name, const char *value) {
         return strv_consume(env, s);
 }
 
-static const char *const directory_env_names[3] = {
-        "RUNTIME_DIRECTORY", "STATE_DIRECTORY", "LOGS_DIRECTORY",
-};
-
-static int directory_base(const Unit *u, int kind, char *buf, size_t size) {
-        const Manager *m = u->manager;
-        int n = kind == 0 ? snprintf(buf, size, "%s", m->runtime_dir)
-              : kind == 1 ? snprintf(buf, size, "%s", m->state_dir)
-                          : snprintf(buf, size, "%s/log", m->state_dir);
-        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
-}
-
-static char **directory_list(const UnitConfig *c, int kind, mode_t *ret_mode) {
-        *ret_mode = kind == 0 ? c->runtime_directory_mode
-                  : kind == 1 ? c->state_directory_mode : c->logs_directory_mode;
-        return kind == 0 ? c->runtime_directory : kind == 1 ? c->state_directory
-                                                            : c->logs_directory;
-}
-
-static int env_add_directories(const Unit *u, char ***env) {
-        char base[4096];
-        for (int kind = 0; kind < 3; kind++) {
-                mode_t mode;
-                char **list = directory_list(u->config, kind, &mode);
-                if (strv_length(list) == 0 || directory_base(u, kind, base, sizeof base) < 0)
-                        continue;
-                _cleanup_free_ char *v = NULL;
-                size_t len = 0;
-                STRV_FOREACH(d, list) {
-                        char part[8192];
-                        int n = snprintf(part, sizeof part, "%s%s/%s", len > 0 ? ":" : "", base, *d);
-                        if (n < 0 || (size_t) n >= sizeof part || buf_append(&v, &len, part, (size_t) n) < 0)
-                                return -ENOMEM;
-                }
-                if (env_set(env, directory_env_names[kind], v) < 0)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
-/* mkdir -p for one directory below BASE, each created component owned by the service. */
-static int mkdir_owned(const char *base, const char *rel, mode_t mode, uid_t uid, gid_t gid) {
-        char path[8192];
-        int n = snprintf(path, sizeof path, "%s/%s", base, rel);
-        if (n < 0 || (size_t) n >= sizeof path)
-                return -ENAMETOOLONG;
-        (void) mkdir(base, 0755);
-        for (char *p = path + strlen(base) + 1;; p++) {
-                bool last = *p == '\0';
-                if (*p != '/' && !last)
-                        continue;
-                *p = '\0';
-                if (mkdir(path, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                if (last)
-                        break;
-                *p = '/';
-        }
-        if (chmod(path, mode) < 0)
-                return -errno;
-        if (uid != EXEC_UID_UNSET || gid != EXEC_GID_UNSET)
-                if (chown(path, uid, gid) < 0)
-                        return -errno;
-        return 0;
-}
-
-int service_exec_setup_directories(Unit *u, char **ret_message) {
-        char base[4096];
-        for (int kind = 0; kind < 3; kind++) {
-                mode_t mode;
-                char **list = directory_list(u->config, kind, &mode);
-                if (strv_length(list) == 0)
-                        continue;
-                if (directory_base(u, kind, base, sizeof base) < 0)
-                        return -ENAMETOOLONG;
-                if (kind == 2)
-                        (void) mkdir(u->manager->state_dir, 0755);
-                STRV_FOREACH(d, list) {
-                        int r = mkdir_owned(base, *d, mode, u->creds.uid, u->creds.gid);
-                        if (r < 0)
-                                return set_message(ret_message, "Failed to set up %s/%s: %s", base,
-                                               *d, strerror(-r)), r;
-                }
-        }
-        return 0;
-}
-
 /* systemd.exec(5): ExecStop= and ExecStopPost= learn how the cycle went: $SERVICE_RESULT
  * always, $EXIT_CODE and $EXIT_STATUS once the main process has exited ("exited" and the
  * number, or "killed"/"dumped" and the signal's name without SIG). */
@@ -386,7 +301,13 @@ static int build_env(Unit *u, bool is_main, pid_t mainpid, char ***ret, char **r
                 if (r < 0)
                         return r;
         }
-        if (u->creds.user &&
+        const DynamicUser *dyn = unit_runtime_dynamic_user(u);
+        if (dyn) {
+                /* As systemd's dynamic users: home "/", no login shell. */
+                if (env_set(&env, "USER", dyn->name) < 0 || env_set(&env, "LOGNAME", dyn->name) < 0 ||
+                    env_set(&env, "HOME", "/") < 0 || env_set(&env, "SHELL", "/usr/sbin/nologin") < 0)
+                        return -ENOMEM;
+        } else if (u->creds.user &&
             (env_set(&env, "USER", u->creds.user) < 0 || env_set(&env, "LOGNAME", u->creds.user) < 0 ||
              env_set(&env, "HOME", u->creds.home) < 0 || env_set(&env, "SHELL", u->creds.shell) < 0))
                 return -ENOMEM;
@@ -407,7 +328,7 @@ static int build_env(Unit *u, bool is_main, pid_t mainpid, char ***ret, char **r
                 if (env_set(&env, "WATCHDOG_USEC", num) < 0)
                         return -ENOMEM;
         }
-        if (env_add_directories(u, &env) < 0)
+        if (unit_dirs_env(u, &env) < 0)
                 return -ENOMEM;
         if (!is_main && (u->control_command_id == SERVICE_EXEC_STOP ||
                          u->control_command_id == SERVICE_EXEC_STOP_POST) &&
@@ -439,8 +360,9 @@ static void env_dedup(char **env) {
 
 static int prepare_working_directory(Unit *u, ServiceExec *e) {
         const UnitConfig *c = u->config;
-        const char *wd = c->working_directory_home ? (u->creds.home ?: "/root")
-                                                   : c->working_directory;
+        /* A dynamic user's home is "/". */
+        const char *home = unit_runtime_dynamic_user(u) ? "/" : u->creds.home;
+        const char *wd = c->working_directory_home ? (home ?: "/root") : c->working_directory;
         if (!wd) /* systemd: "/" for system services, the home directory with User= handled above */
                 wd = "/";
         e->working_directory = strdup(wd);
@@ -453,9 +375,10 @@ static int prepare_working_directory(Unit *u, ServiceExec *e) {
 
 static void prepare_process_attributes(Unit *u, ExecPlan *p) {
         const UnitConfig *c = u->config;
-        p->uid = u->creds.uid;
-        p->gid = u->creds.gid;
-        p->set_groups = u->creds.set_groups;
+        p->uid = unit_runtime_uid(u);
+        p->gid = unit_runtime_gid(u);
+        /* A dynamic user has no groups but its own (and SupplementaryGroups=). */
+        p->set_groups = u->creds.set_groups || unit_runtime_dynamic_user(u);
         p->groups = u->creds.groups;
         p->n_groups = u->creds.n_groups;
         p->umask = c->umask;

@@ -48,9 +48,6 @@ int service_exec_expand_argv(char * const *argv, char * const *env, char ***ret)
  * Assignments with invalid names are skipped. */
 int service_exec_parse_env_file(const char *text, char ***env);
 
-/* Creates RuntimeDirectory=/StateDirectory=/LogsDirectory= with owner and mode. */
-int service_exec_setup_directories(Unit *u, char **ret_message);
-
 /* Builds the plan for one command: the main process (IS_MAIN) or a control process of
  * u->control_command_id. MAINPID is set in $MAINPID when > 0 (ExecReload=, ExecStop=,
  * ExecStartPost=); ExecStop= and ExecStopPost= also get $SERVICE_RESULT, $EXIT_CODE and

@@ -24,6 +24,7 @@
 #include "sys/reaper.h"
 #include "core/service-exec.h"
 #include "core/service-process.h"
+#include "core/unit-runtime.h"
 #include "core/service.h"
 
 static CgroupContext *unit_cgroup(Unit *u) {
@@ -104,7 +105,8 @@ int service_process_prepare(Unit *u, char **ret_message) {
                                         strerror(-r));
                 return r;
         }
-        return service_exec_setup_directories(u, ret_message);
+        /* The dynamic user, the directories, the private /tmp (unit-runtime.h). */
+        return unit_runtime_start(u, ret_message);
 }
 
 /* ---- exit ---- */
@@ -487,6 +489,8 @@ void service_process_release(Unit *u) {
         /* The cycle is over: once its processes are gone, the pipes reach EOF. */
         if (u->output)
                 output_child_fds_close(u->output);
+        /* Before the cgroup goes: it still tells whether processes are left. */
+        unit_runtime_stop(u);
         u->cgroup_source = sd_event_source_disable_unref(u->cgroup_source);
         u->cgroup_created = false;
         if (cgroup_mode(u)) {

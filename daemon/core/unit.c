@@ -21,6 +21,8 @@
 #include "string-table.h"
 #include "strv.h"
 #include "core/unit.h"
+#include "core/unit-runtime.h"
+#include "core/unit-sandbox-state.h"
 
 static const char *const unit_load_state_table[_UNIT_LOAD_STATE_MAX] = {
         [UNIT_LOADED] = "loaded",
@@ -141,6 +143,7 @@ Unit *unit_free(Unit *u) {
         free(u->cgroup_path);
         free(u->status_text);
         free(u->denials);
+        unit_runtime_free(u);
         unit_load_done(u);
         unit_free(u->pending);
         free(u->name);
@@ -203,6 +206,10 @@ static int creds_resolve_user(Unit *u, const char *name) {
                         u->creds.gid = id;
                         return 0;
                 }
+                /* DynamicUser=: a name without an entry is the dynamic user's, lent at
+                 * start (unit-runtime.h). */
+                if (unit_wants_dynamic_user(u))
+                        return 0;
                 creds_error(u, "User", "user", name);
                 return -ESRCH;
         }
@@ -243,7 +250,9 @@ int unit_resolve_creds(Unit *u) {
                         return r;
                 u->creds.set_groups = true;
         }
-        if (c->group) {
+        /* DynamicUser=: the group is the dynamic user's own, of the same number, unless the
+         * user exists statically. Group= does not name another one (not supported yet). */
+        if (c->group && !(unit_wants_dynamic_user(u) && u->creds.uid == EXEC_UID_UNSET)) {
                 r = creds_resolve_group(u, "Group", c->group, &u->creds.gid);
                 if (r < 0)
                         return r;

@@ -27,6 +27,7 @@ typedef struct Manager Manager;
 typedef struct Policy Policy;
 typedef struct FilterEntry FilterEntry;
 typedef struct OutputStream OutputStream;
+typedef struct UnitRuntime UnitRuntime;
 
 /* Named limits (STYLE.md #10). */
 #define UNIT_DENIALS_KEPT 16u            /* last N denial records per unit */
@@ -163,6 +164,7 @@ typedef struct Unit {
         Policy *policy;
         FilterEntry *filters;    /* reference into the manager's cache; NULL when unfiltered */
         UnitCreds creds;
+        UnitRuntime *runtime;    /* the activation's identity and directories (unit-runtime.h) */
         bool removed;            /* gone from disk at the last reload; unload once inactive */
 
         /* Replacement from daemon-reload while the unit was active, applied when it next

@@ -3,7 +3,8 @@
  * The only code that runs between clone and execve. The child may share the daemon's
  * address space (exec-spawn.c starts it with CLONE_VM) and runs with the daemon thread's
  * thread pointer, so it calls no libc function at all: each step is a raw system call made
- * by the inline assembly below, whose result comes back as a -errno value in a register.
+ * by inline assembly (exec-child-syscall.h), whose result comes back as a -errno value in a
+ * register; exec-child-mounts.c holds the namespace and mount step under the same rules.
  * Nothing here writes memory but the child's own stack: not errno (it is the daemon
  * thread's), not the GOT (a lazily bound libc call would run the dynamic linker), not the
  * heap. Everything it reads was prepared by the parent in the ExecChildArgs and the plan it
@@ -17,6 +18,14 @@
  *      blocked by the parent, is emptied only after step 4 (it survives execve too);
  *   2. the cgroup (only where clone3 could not place us), setsid, stdio onto 0/1/2, every
  *      other fd closed but the launch socket (close-on-exec);
+ *   2b. namespaces and mounts (exec-child-mounts.c runs the plan's MountPlan): unshare, every mount
+ *      a slave, "lo" up, phase one (a detached copy of every source), phase two (the ops in
+ *      order), the switch to RootDirectory=. After step 2, so that no fd but ours is open
+ *      while the copies are held, and every copy is closed before step 3; before step 3 so
+ *      that LimitNOFILE= cannot starve phase one and the working directory is resolved in
+ *      the service's view. The socket for "lo" is closed at once. With CLONE_VM this works
+ *      as well: unshare() of the mount, network, IPC and UTS namespaces does not care about
+ *      a shared address space, only CLONE_FS would stop CLONE_NEWNS (we never share it);
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
  *      before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
@@ -45,6 +54,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "exec/exec-child-mounts.h"
+#include "exec/exec-child-syscall.h"
 #include "exec/exec-child.h"
 
 /* Capabilities are numbered below 64; PR_CAPBSET_DROP fails with EINVAL past the last
@@ -53,56 +64,6 @@
 /* The kernel's signal numbers and the size of its sigset_t (not libc's). */
 #define CHILD_NSIG 64
 #define CHILD_SIGSET_SIZE 8
-
-/* ---- raw system calls ---- */
-
-#if defined(__x86_64__)
-static inline long child_syscall6(long n, long a, long b, long c, long d, long e, long f) {
-        register long r10 __asm__("r10") = d;
-        register long r8 __asm__("r8") = e;
-        register long r9 __asm__("r9") = f;
-        long ret;
-
-        __asm__ volatile ("syscall"
-                          : "=a" (ret)
-                          : "a" (n), "D" (a), "S" (b), "d" (c), "r" (r10), "r" (r8), "r" (r9)
-                          : "rcx", "r11", "memory");
-        return ret;
-}
-#elif defined(__aarch64__)
-static inline long child_syscall6(long n, long a, long b, long c, long d, long e, long f) {
-        register long x8 __asm__("x8") = n;
-        register long x0 __asm__("x0") = a;
-        register long x1 __asm__("x1") = b;
-        register long x2 __asm__("x2") = c;
-        register long x3 __asm__("x3") = d;
-        register long x4 __asm__("x4") = e;
-        register long x5 __asm__("x5") = f;
-
-        __asm__ volatile ("svc 0"
-                          : "+r" (x0)
-                          : "r" (x8), "r" (x1), "r" (x2), "r" (x3), "r" (x4), "r" (x5)
-                          : "memory");
-        return x0;
-}
-#else
-#error "the launch child knows no system call convention for this architecture"
-#endif
-
-/* Returns the result, or -errno: the kernel's convention, untouched. */
-#define SYS(n, a, b, c, d, e, f) \
-        child_syscall6((n), (long) (a), (long) (b), (long) (c), (long) (d), (long) (e), (long) (f))
-#define SYS0(n) SYS(n, 0, 0, 0, 0, 0, 0)
-#define SYS1(n, a) SYS(n, a, 0, 0, 0, 0, 0)
-#define SYS2(n, a, b) SYS(n, a, b, 0, 0, 0, 0)
-#define SYS3(n, a, b, c) SYS(n, a, b, c, 0, 0, 0)
-#define SYS4(n, a, b, c, d) SYS(n, a, b, c, d, 0, 0)
-#define SYS5(n, a, b, c, d, e) SYS(n, a, b, c, d, e, 0)
-
-/* A failed call's errno as a positive number. */
-static inline int child_errno(long r) {
-        return r < 0 ? (int) -r : EIO;
-}
 
 _noreturn_ static void child_exit(int code) {
         for (;;)
@@ -499,6 +460,8 @@ void exec_child_run(const ExecChildArgs *a) {
         if ((k = SYS0(SYS_setsid)) < 0)
                 child_fail(a, sock, EXEC_STAGE_SETSID, child_errno(k));
         if ((failed = child_setup_fds(p, &sock, &error)) != _EXEC_STAGE_INVALID)
+                child_fail(a, sock, failed, error);
+        if ((failed = exec_child_setup_namespaces(p->mount_plan, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
         if ((r = child_set_limits(p)) < 0)
                 child_fail(a, sock, EXEC_STAGE_LIMITS, -r);

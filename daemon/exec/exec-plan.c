@@ -45,6 +45,47 @@ static bool fprog_valid(const struct sock_fprog *f) {
         return !f || (f->filter && f->len > 0);
 }
 
+/* Whether S is NULL or a string that starts and ends inside the plan's block. */
+static bool mount_plan_str_valid(const MountPlan *m, const char *s, bool allow_null) {
+        if (!s)
+                return allow_null;
+        if (!m->strings || s < m->strings || s >= m->strings + m->strings_size)
+                return false;
+        size_t left = (size_t) (m->strings + m->strings_size - s);
+        const char *end = memchr(s, '\0', MIN(left, (size_t) MOUNT_PLAN_PATH_MAX));
+        return end != NULL;
+}
+
+static int mount_plan_check(const MountPlan *m) {
+        size_t clones = 0;
+
+        if (m->n_ops > MOUNT_PLAN_OPS_MAX || (m->n_ops > 0 && !m->ops))
+                return -EINVAL;
+        if (!mount_plan_str_valid(m, m->root, true) || (m->root && m->root[0] != '/'))
+                return -EINVAL;
+        for (size_t i = 0; i < m->n_ops; i++) {
+                const MountOp *op = &m->ops[i];
+                bool needs_source = op->kind == MOUNT_OP_BIND || op->kind == MOUNT_OP_SYMLINK ||
+                                    op->kind == MOUNT_OP_INACCESSIBLE;
+
+                if (op->kind < 0 || op->kind >= _MOUNT_OP_KIND_MAX)
+                        return -EINVAL;
+                if (!mount_plan_str_valid(m, op->target, false) || op->target[0] != '/' ||
+                    !mount_plan_str_valid(m, op->source, !needs_source) ||
+                    !mount_plan_str_valid(m, op->data, true))
+                        return -EINVAL;
+                /* A copy is what BIND and INACCESSIBLE attach. */
+                if ((op->kind == MOUNT_OP_BIND || op->kind == MOUNT_OP_INACCESSIBLE) !=
+                    !!(op->flags & MOUNT_OP_CLONE_SOURCE))
+                        return -EINVAL;
+                if (op->flags & MOUNT_OP_CLONE_SOURCE)
+                        clones++;
+        }
+        if (clones != m->n_clones || clones > MOUNT_PLAN_CLONES_MAX)
+                return -EINVAL;
+        return 0;
+}
+
 int exec_plan_check(const ExecPlan *p) {
         if (!p || !p->path || p->path[0] != '/' || !p->argv || !p->envp)
                 return -EINVAL;
@@ -69,6 +110,8 @@ int exec_plan_check(const ExecPlan *p) {
         for (size_t i = 0; i < ELEMENTSOF(p->rlimits); i++)
                 if (p->rlimits[i].set && p->rlimits[i].soft > p->rlimits[i].hard)
                         return -EINVAL;
+        if (p->mount_plan && mount_plan_check(p->mount_plan) < 0)
+                return -EINVAL;
         return 0;
 }
 

@@ -16,6 +16,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "mount-plan.h"
+
 /* "Do not change" markers for the credential and process attributes. */
 #define EXEC_UID_UNSET ((uid_t) -1)
 #define EXEC_GID_UNSET ((gid_t) -1)
@@ -92,13 +94,18 @@ typedef struct ExecPlan {
         /* MemoryDenyWriteExecute=yes: the child sets PR_SET_MDWE (where the kernel has it).
          * The flag belongs to the address space, so such a child never shares the daemon's. */
         bool memory_deny_write_execute;
+        /* Namespaces and mounts (lib/mount-plan.h), run after the fds are set up and before
+         * the limits and the working directory. NULL: none. It must come from
+         * mount_plan_build() (every string in its one block); exec_spawn() copies it. */
+        const MountPlan *mount_plan;
 } ExecPlan;
 
 /* A plan with every attribute set to "keep", no filters, no stdio changes. */
 void exec_plan_init(ExecPlan *p);
 
 /* Validate a plan before fork: -EINVAL for a relative path, NULL argv, a notify filter
- * without a policy filter, or limits exceeded. */
+ * without a policy filter, limits exceeded, or a mount plan the child cannot run (an unknown
+ * kind, a string outside the plan's block, past its limits). */
 int exec_plan_check(const ExecPlan *p);
 
 /* Whether the child must set no_new_privs: when asked, or when it loads a filter and will

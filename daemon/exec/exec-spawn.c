@@ -127,6 +127,31 @@ static const struct sock_fprog *bump_progs(Bump *b, const struct sock_fprog *pro
         return copy;
 }
 
+/* Where S, a string in M's block, lies in the copy of that block. */
+static const char *reloc_str(const MountPlan *m, const char *strings, const char *s) {
+        return s && strings ? strings + (s - m->strings) : NULL;
+}
+
+/* The mount plan with its ops and its one block of strings (exec_plan_check() made sure
+ * every string lies in it). */
+static const MountPlan *bump_mount_plan(Bump *b, const MountPlan *m) {
+        MountPlan *c = bump_put(b, m, sizeof(*m), alignof(MountPlan));
+        MountOp *ops = bump_put(b, m->ops, m->n_ops * sizeof(MountOp), alignof(MountOp));
+        char *strings = bump_put(b, m->strings, m->strings_size, 1);
+
+        if (!c)
+                return NULL;
+        c->ops = ops;
+        c->strings = strings;
+        c->root = reloc_str(m, strings, m->root);
+        for (size_t i = 0; i < m->n_ops; i++) {
+                ops[i].source = reloc_str(m, strings, m->ops[i].source);
+                ops[i].target = reloc_str(m, strings, m->ops[i].target);
+                ops[i].data = reloc_str(m, strings, m->ops[i].data);
+        }
+        return c;
+}
+
 /* Copies plan and everything it points to; returns the copy (NULL when measuring). */
 static ExecPlan *bump_plan(Bump *b, const ExecPlan *plan) {
         ExecPlan *c = bump_put(b, plan, sizeof(*plan), alignof(ExecPlan));
@@ -139,6 +164,7 @@ static ExecPlan *bump_plan(Bump *b, const ExecPlan *plan) {
         const struct sock_fprog *notify = plan->filter_notify ? bump_progs(b, plan->filter_notify, 1) : NULL;
         const struct sock_fprog *policy = plan->filter_policy ?
                 bump_progs(b, plan->filter_policy, MAX(plan->n_filter_policy, (size_t) 1)) : NULL;
+        const MountPlan *mounts = plan->mount_plan ? bump_mount_plan(b, plan->mount_plan) : NULL;
 
         if (!c)
                 return NULL;
@@ -149,6 +175,7 @@ static ExecPlan *bump_plan(Bump *b, const ExecPlan *plan) {
         c->working_directory = wd;
         c->filter_notify = notify;
         c->filter_policy = policy;
+        c->mount_plan = mounts;
         return c;
 }
 

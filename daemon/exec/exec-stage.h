@@ -14,6 +14,12 @@
  *   STDOUT           209   placing fd 1 failed
  *   STDERR           222   placing fd 2 failed
  *   FDS              202   moving the launch socket or closing the other fds failed
+ *   NAMESPACE        252   unshare() of the plan's namespaces, or making every mount a slave
+ *                          of the host's, failed
+ *   NETWORK          225   bringing "lo" up in the new network namespace failed (systemd's
+ *                          EXIT_NETWORK)
+ *   MOUNTS           226   a mount op of the plan (phase one or two), or the switch to
+ *                          RootDirectory=, failed (systemd's EXIT_NAMESPACE)
  *   LIMITS           205   setrlimit failed
  *   NICE             201   setpriority failed
  *   CHDIR            200   chdir to WorkingDirectory= failed
@@ -42,6 +48,9 @@ typedef enum ExecStage {
         EXEC_STAGE_STDOUT,
         EXEC_STAGE_STDERR,
         EXEC_STAGE_FDS,
+        EXEC_STAGE_NAMESPACE,
+        EXEC_STAGE_NETWORK,
+        EXEC_STAGE_MOUNTS,
         EXEC_STAGE_LIMITS,
         EXEC_STAGE_NICE,
         EXEC_STAGE_CHDIR,

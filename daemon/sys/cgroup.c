@@ -212,6 +212,30 @@ bool cgroup_unit_name_valid(const char *name) {
         return true;
 }
 
+int cgroup_path_service(const CgroupContext *c, const char *path, char **ret_unit) {
+        const char *rest, *end, *suffix;
+        size_t n;
+        char *unit;
+
+        if (!c || !c->available || !c->base_path || !path)
+                return 0;
+        n = strlen(c->base_path);
+        if (!strneq(path, c->base_path, n) || path[n] != '/')
+                return 0;
+        rest = path + n + 1;
+        end = rest + strcspn(rest, "/");
+        unit = strndup(rest, (size_t) (end - rest));
+        if (!unit)
+                return -ENOMEM;
+        suffix = strrchr(unit, '.');
+        if (!cgroup_unit_name_valid(unit) || !suffix || !streq(suffix, ".service")) {
+                free(unit);
+                return 0;
+        }
+        *ret_unit = unit;
+        return 1;
+}
+
 /* ---- set-up ---- */
 
 static int cgroup_locate(char **ret_mount, char **ret_own) {

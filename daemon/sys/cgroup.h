@@ -111,6 +111,10 @@ int cgroup_pid_path(const CgroupContext *c, pid_t pid, char **ret);
 /* Computes BASE (relative to the mount, starting with "/") from OWN, see above, and whether
  * the daemon must still move into BASE/supervisor. */
 int cgroup_plan_layout(const char *own, const char *instance, char **ret_base, bool *ret_move_self);
+/* Whether PATH (absolute, as from cgroup_pid_path()) is a service cgroup of this context,
+ * BASE/UNIT.service, or below one: 1 and UNIT.service's name (to be freed), 0 when it is not
+ * (BASE itself, BASE/supervisor, another directory, another subtree, process-group mode). */
+int cgroup_path_service(const CgroupContext *c, const char *path, char **ret_unit);
 /* Whether name may be used as a service cgroup directory name. */
 bool cgroup_unit_name_valid(const char *name);
 

@@ -1,11 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* pidfd system call wrappers. glibc 2.36 has some of them, but not every libc we may meet does,
  * so call the kernel directly. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include "sys/fileio.h"
 #include "sys/process-util.h"
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77 /* Linux 6.5 */
+#endif
+
+/* Restarts of process_is_descendant() when the chain changes under it. */
+#define PROCESS_ANCESTRY_RETRIES 4u
+/* /proc/PID/stat is one line: comm is at most 64 bytes, the rest numbers. */
+#define PROCESS_STAT_MAX 4096u
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -67,4 +79,79 @@ int process_pidfd_get_pid(int pidfd, pid_t *ret_pid) {
                 return 0;
         }
         return -ENOTTY; /* not a pidfd */
+}
+
+int process_peer_pidfd(int sockfd, pid_t peer_pid, int *ret_pidfd) {
+        int fd = -EBADF;
+        socklen_t len = sizeof(fd);
+
+        if (getsockopt(sockfd, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) >= 0 && fd >= 0) {
+                *ret_pidfd = fd; /* O_CLOEXEC, as every pidfd */
+                return 0;
+        }
+        /* ENOPROTOOPT: an older kernel. ESRCH: the peer is gone already. */
+        if (errno == ESRCH)
+                return -ESRCH;
+        return process_pidfd_open(peer_pid, ret_pidfd);
+}
+
+int process_pidfd_is_alive(int pidfd) {
+        int r = process_pidfd_signal(pidfd, 0);
+
+        if (r == -ESRCH)
+                return 0;
+        if (r == -EPERM)
+                return 1; /* it exists, we may just not signal it */
+        return r < 0 ? r : 1;
+}
+
+int process_get_ppid(pid_t pid, pid_t *ret_ppid) {
+        _cleanup_free_ char *text = NULL;
+        char path[64], state;
+        const char *p;
+        int ppid, r;
+
+        if (pid <= 0)
+                return -EINVAL;
+        snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+        r = read_virtual_file_at(AT_FDCWD, path, PROCESS_STAT_MAX, &text);
+        if (r < 0)
+                return r == -ENOENT ? -ESRCH : r;
+        /* "PID (COMM) STATE PPID ...": COMM may hold anything, ")" too; it ends at the last. */
+        p = strrchr(text, ')');
+        if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid < 0)
+                return -EBADMSG;
+        *ret_ppid = (pid_t) ppid;
+        return 0;
+}
+
+static int process_walk_up(pid_t pid, pid_t ancestor) {
+        pid_t p = pid;
+
+        for (unsigned depth = 0; depth < PROCESS_ANCESTRY_DEPTH_MAX; depth++) {
+                pid_t parent;
+                int r = process_get_ppid(p, &parent);
+
+                if (r < 0)
+                        return r == -ESRCH && p != pid ? -EAGAIN : r;
+                if (parent == ancestor)
+                        return 1;
+                if (parent <= 1)
+                        return 0; /* init, or a parent outside our pid namespace */
+                p = parent;
+        }
+        return -ELOOP;
+}
+
+int process_is_descendant(pid_t pid, pid_t ancestor) {
+        if (pid <= 0 || ancestor <= 0)
+                return -EINVAL;
+        if (pid == ancestor)
+                return 0;
+        for (unsigned attempt = 0; attempt < PROCESS_ANCESTRY_RETRIES; attempt++) {
+                int r = process_walk_up(pid, ancestor);
+                if (r != -EAGAIN)
+                        return r;
+        }
+        return -EAGAIN;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Thin wrappers around the pidfd system calls, in the -errno convention. A pidfd names one
- * process for good: signals sent through it can never hit a recycled pid.
+ * process for good: signals sent through it can never hit a recycled pid. And the few process
+ * facts the control plane and the signal handler need to tell who is talking to them.
  */
 #pragma once
 
@@ -26,3 +27,28 @@ int process_reap(int pidfd, siginfo_t *ret);
 /* Returns the pid behind a pidfd (from /proc/self/fdinfo), -ESRCH once the process was
  * reaped, or -errno. */
 int process_pidfd_get_pid(int pidfd, pid_t *ret_pid);
+
+/* Deepest parent chain process_is_descendant() follows. Real chains are a few dozen long; a
+ * longer one is reported as -ELOOP, which callers treat as "cannot tell" (fail closed). */
+#define PROCESS_ANCESTRY_DEPTH_MAX 4096u
+
+/* A pidfd for the peer of a connected AF_UNIX socket. SO_PEERPIDFD (Linux 6.5+) is race-free:
+ * the kernel pins the process that called connect(). Without it, pidfd_open(peer_pid) on the
+ * SO_PEERCRED pid, which is best effort: that process may have exited and its pid been reused
+ * before we open it. Returns 0 and the fd, or -errno (-ESRCH when the peer is gone). */
+int process_peer_pidfd(int sockfd, pid_t peer_pid, int *ret_pidfd);
+
+/* 1 while the process behind pidfd exists (a zombie counts: its pid is not free yet), 0 once
+ * it was reaped, or -errno. Checked after reading /proc/PID/...: a 1 proves that what was
+ * read belonged to that process, not to a later one with the same pid. */
+int process_pidfd_is_alive(int pidfd);
+
+/* The parent of pid, from /proc/PID/stat. -ESRCH when pid is gone. */
+int process_get_ppid(pid_t pid, pid_t *ret_ppid);
+
+/* Whether pid is a descendant of ancestor (not ancestor itself): 1 yes, 0 no, -ESRCH when pid
+ * is gone, -ELOOP past PROCESS_ANCESTRY_DEPTH_MAX, or -errno. A process's parent only ever
+ * changes to one further up (re-parenting to a subreaper or init), so the descendants of a
+ * child subreaper stay its descendants however they fork, setsid() or exit. When a process
+ * on the chain exits while it is walked, the walk starts again (a few times). */
+int process_is_descendant(pid_t pid, pid_t ancestor);

@@ -151,7 +151,8 @@ def start_daemon(tmp, name, extra=(), unit='hello'):
     sock = os.path.join(base, 'run', 'control.sock')
     log = open(os.path.join(base, 'daemon.log'), 'w')
     d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(base, 'state'),
-                          '--runtime-dir', os.path.join(base, 'run'), '--log-level', 'debug', *extra],
+                          '--runtime-dir', os.path.join(base, 'run'),
+                          '--directories-root', os.path.join(base, 'root'), '--log-level', 'debug', *extra],
                          stdout=log, stderr=subprocess.STDOUT)
     ok = wait_until(lambda: os.path.exists(sock) and call_ok(sock), 10)
     return d, sock, ok, base

@@ -117,7 +117,8 @@ def run_many_units_check(tmp):
     log_path = os.path.join(tmp, 'many.log')
     with open(log_path, 'w') as log:
         d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(tmp, 'many-state'),
-                              '--runtime-dir', run, '--log-level', 'info'], env=env, stderr=log)
+                              '--runtime-dir', run, '--directories-root', os.path.join(tmp, 'many-root'),
+                              '--log-level', 'info'], env=env, stderr=log)
     try:
         check(notify.wait_for('READY=1', timeout=120) is not None, f'{MANY_UNITS} units: daemon ready')
         p = ctl(sock, 'list', '--all')
@@ -188,7 +189,8 @@ def run_daemon_checks(tmp, cgroup_dir):
                 f.write('0')
 
     d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', state,
-                          '--runtime-dir', runtime, '--log-level', 'debug'],
+                          '--runtime-dir', runtime, '--directories-root', os.path.join(tmp, 'root'),
+                          '--log-level', 'debug'],
                          env=env, stderr=wfd, preexec_fn=enter_cgroup)
     os.close(wfd)
     try:
@@ -215,7 +217,8 @@ def run_daemon_checks(tmp, cgroup_dir):
         with open(os.path.join(state2, 'enabled'), 'w') as f:
             f.write('marker.service\n')
         second = subprocess.run([SYSCAGED, '--units-dir', units2, '--state-dir', state2,
-                                 '--runtime-dir', os.path.join(tmp, 'run2'), '--socket', sock],
+                                 '--runtime-dir', os.path.join(tmp, 'run2'), '--socket', sock,
+                                 '--directories-root', os.path.join(tmp, 'root2')],
                                 capture_output=True, text=True, timeout=30)
         check(second.returncode == 1, f'a second daemon on the same socket exits 1 ({second.returncode})')
         time.sleep(0.3)
@@ -273,7 +276,8 @@ def run_fallback_check(tmp):
     d = subprocess.Popen(['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
                           'mount -o bind,remount,ro "$0" && exec "$@"', mount, SYSCAGED,
                           '--state-dir', os.path.join(tmp, 'fb-state'),
-                          '--runtime-dir', os.path.join(tmp, 'fb-run')],
+                          '--runtime-dir', os.path.join(tmp, 'fb-run'),
+                          '--directories-root', os.path.join(tmp, 'fb-root')],
                          env=env, stderr=subprocess.PIPE, text=True)
     try:
         check(notify.wait_for('READY=1') is not None, 'fallback: ready with cgroupfs read-only')

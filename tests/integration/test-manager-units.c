@@ -110,7 +110,9 @@ static int setup(void **state) {
         sigaddset(&mask, SIGCHLD);
         assert_int_equal(sigprocmask(SIG_BLOCK, &mask, NULL), 0);
         char *dirs[] = { units, NULL };
-        ManagerConfig cfg = { .units_dirs = dirs, .state_dir = st, .runtime_dir = rt };
+        char root[128];
+        snprintf(root, sizeof root, "%s/root", dir);
+        ManagerConfig cfg = { .units_dirs = dirs, .state_dir = st, .runtime_dir = rt, .directories_root = root };
         /* As the daemon: orphans of services are ours to reap, which is how a stop in
          * process-group mode learns that the group is empty. */
         assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);

@@ -46,6 +46,8 @@ class Daemon:
         self.units_dir = os.path.join(self.dir, 'units')
         self.state_dir = os.path.join(self.dir, 'state')
         self.runtime_dir = os.path.join(self.dir, 'run')
+        # RuntimeDirectory= and friends: ROOT/run, ROOT/var/lib, ROOT/var/log.
+        self.root_dir = os.path.join(self.dir, 'root')
         for d in (self.units_dir, self.state_dir, self.runtime_dir):
             os.makedirs(d)
         for name, text in units.items():
@@ -60,7 +62,8 @@ class Daemon:
         log = open(self.log_path, 'w')
         self.proc = subprocess.Popen(
             [self.syscaged, '--units-dir', self.units_dir, '--state-dir', self.state_dir,
-             '--runtime-dir', self.runtime_dir, '--log-level', 'debug'],
+             '--runtime-dir', self.runtime_dir, '--directories-root', self.root_dir,
+             '--log-level', 'debug'],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
         return self
@@ -602,7 +605,8 @@ def test_environment_and_directories(ctx):
     with open(os.path.join(ctx.tmp, 'env.sh'), 'w') as f:
         f.write(script + '\n')
     units = {
-        'env.service': unit('Type=oneshot\nUser=nobody\nRuntimeDirectory=rt-x\nStateDirectory=st-x\n'
+        # RemainAfterExit=: the unit stays active, and so does its RuntimeDirectory=.
+        'env.service': unit('Type=oneshot\nRemainAfterExit=yes\nUser=nobody\nRuntimeDirectory=rt-x\nStateDirectory=st-x\n'
                             'LogsDirectory=lg-x\nStateDirectoryMode=0700\nEnvironment=PLAIN=p SHARED=unit\n'
                             'EnvironmentFile=%s\nEnvironmentFile=-/nonexistent/env\nUMask=0027\n'
                             'WorkingDirectory=-/nonexistent/dir\nExecStart=/bin/sh %s'
@@ -616,9 +620,9 @@ def test_environment_and_directories(ctx):
                'oneshot finished')
     check(s['Result'] == 'success', 'env.service: %s' % s)
     log = d.unit_log('env.service')
-    rt = os.path.join(d.runtime_dir, 'rt-x')
-    st = os.path.join(d.state_dir, 'st-x')
-    lg = os.path.join(d.state_dir, 'log', 'lg-x')
+    rt = os.path.join(d.root_dir, 'run', 'rt-x')
+    st = os.path.join(d.root_dir, 'var', 'lib', 'st-x')
+    lg = os.path.join(d.root_dir, 'var', 'log', 'lg-x')
     check('stdout: dirs %s %s %s\n' % (rt, st, lg) in log, 'directory variables:\n' + log)
     check('stdout: ids nobody %s %s\n' % (nobody.pw_dir, s['InvocationID']) in log, 'USER/HOME/INVOCATION_ID:\n' + log)
     check(re.fullmatch('[0-9a-f]{32}', s['InvocationID']), 'InvocationID %r' % s['InvocationID'])
@@ -639,6 +643,9 @@ def test_environment_and_directories(ctx):
     s = d.wait_state('noenv.service', 'failed')
     check(s['Result'] == 'resources', 'missing EnvironmentFile= result %s' % s['Result'])
     d.stop()
+    # Stopped: RuntimeDirectory= is gone, StateDirectory= and LogsDirectory= stay.
+    check(not os.path.exists(rt), 'RuntimeDirectory= left after the unit stopped')
+    check(os.path.exists(os.path.join(st, 'written')) and os.path.isdir(lg), 'state or logs directory removed')
 
 
 def test_stop_post_after_failed_start(ctx):

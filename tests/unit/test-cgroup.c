@@ -155,6 +155,30 @@ static void test_process_group_mode(void **state) {
         assert_int_equal(cgroup_service_is_empty(c, "a.service", 0), -EINVAL);
 }
 
+static void test_path_service(void **state) {
+        CgroupContext c = { .mode = CGROUP_MODE_CGROUP, .available = true, .base_fd = -1,
+                            .base_path = (char *) "/sys/fs/cgroup/syscage" };
+        char *unit = NULL;
+
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/syscage/a.service", &unit), 1);
+        assert_string_equal(unit, "a.service");
+        free(unit);
+        /* Below a service cgroup is still that service's. */
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/syscage/b.service/x/y", &unit), 1);
+        assert_string_equal(unit, "b.service");
+        free(unit);
+        unit = NULL;
+        /* The base, the daemon's leaf, systemd's .control, a prefix sibling, another tree. */
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/syscage", &unit), 0);
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/syscage/supervisor", &unit), 0);
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/syscage/.control", &unit), 0);
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/syscage-x/a.service", &unit), 0);
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/user.slice/a.service", &unit), 0);
+        assert_null(unit);
+        c.available = false;
+        assert_int_equal(cgroup_path_service(&c, "/sys/fs/cgroup/syscage/a.service", &unit), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_mountinfo),
@@ -163,6 +187,7 @@ int main(void) {
                 cmocka_unit_test(test_unit_name_valid),
                 cmocka_unit_test(test_mode_strings),
                 cmocka_unit_test(test_process_group_mode),
+                cmocka_unit_test(test_path_service),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

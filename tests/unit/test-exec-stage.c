@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "exec/exec-plan.h"
 #include "exec/exec-stage.h"
 
@@ -24,6 +26,9 @@ static void test_exit_codes(void **state) {
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_CGROUP), 219);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_SETSID), 220);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_STDERR), 222);
+        assert_int_equal(exec_stage_exit_code(EXEC_STAGE_NETWORK), 225);
+        assert_int_equal(exec_stage_exit_code(EXEC_STAGE_MOUNTS), 226);
+        assert_int_equal(exec_stage_exit_code(EXEC_STAGE_NAMESPACE), 252);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_NO_NEW_PRIVS), 227);
         assert_int_equal(exec_stage_exit_code(EXEC_STAGE_SECCOMP), 228);
         assert_int_equal(exec_stage_exit_code(_EXEC_STAGE_INVALID), -1);
@@ -51,10 +56,46 @@ static void test_table_complete(void **state) {
         assert_int_equal(exec_gate_action_from_string("x"), _EXEC_GATE_ACTION_INVALID);
 }
 
+/* exec_plan_check() refuses a mount plan the child could not run safely. */
+static void test_plan_check_mount_plan(void **state) {
+        static const char *const argv[] = { "/bin/true", NULL };
+        UnitSandbox s;
+        MountPlanContext ctx = { .private_tmp = "/var/tmp/x", .inaccessible_file = "/run/i" };
+        MountPlan *m = NULL;
+        ExecPlan p;
+
+        memset(&s, 0, sizeof(s));
+        s.protect_system = PROTECT_SYSTEM_STRICT;
+        s.private_tmp = true;
+        s.protect_home = PROTECT_HOME_YES;
+        assert_int_equal(mount_plan_build(&s, &ctx, NULL, &m), 0);
+        exec_plan_init(&p);
+        p.path = argv[0];
+        p.argv = argv;
+        p.envp = argv + 1;
+        p.mount_plan = m;
+        assert_int_equal(exec_plan_check(&p), 0);
+
+        const char *saved = m->ops[0].target;
+        m->ops[0].target = "/outside/the/block"; /* exec_spawn() could not copy it */
+        assert_int_equal(exec_plan_check(&p), -EINVAL);
+        m->ops[0].target = saved;
+        m->n_clones++;
+        assert_int_equal(exec_plan_check(&p), -EINVAL);
+        m->n_clones--;
+        m->ops[0].kind = _MOUNT_OP_KIND_MAX;
+        assert_int_equal(exec_plan_check(&p), -EINVAL);
+        m->ops[0].kind = MOUNT_OP_ATTR;
+        m->n_ops = MOUNT_PLAN_OPS_MAX + 1;
+        assert_int_equal(exec_plan_check(&p), -EINVAL);
+        mount_plan_free(m);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_exit_codes),
                 cmocka_unit_test(test_table_complete),
+                cmocka_unit_test(test_plan_check_mount_plan),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

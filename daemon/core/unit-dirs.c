@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * RuntimeDirectory=, StateDirectory=, LogsDirectory=: where they are, creating them with the
+ * right owner, the DynamicUser= layout, the environment and the paths the mount plan needs.
+ * See unit-dirs.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/manager.h"
+#include "core/tree-remove.h"
+#include "core/unit-dirs.h"
+#include "exec/exec-plan.h"
+#include "message.h"
+#include "string-table.h"
+#include "strv.h"
+#include "sys/fileio.h"
+#include "sys/log.h"
+
+DEFINE_STRING_TABLE(unit_dir_kind, UnitDirKind, _UNIT_DIR_KIND_MAX,
+                    [UNIT_DIR_RUNTIME] = "RuntimeDirectory",
+                    [UNIT_DIR_STATE] = "StateDirectory",
+                    [UNIT_DIR_LOGS] = "LogsDirectory");
+
+static const char *const kind_env[_UNIT_DIR_KIND_MAX] = {
+        [UNIT_DIR_RUNTIME] = "RUNTIME_DIRECTORY",
+        [UNIT_DIR_STATE] = "STATE_DIRECTORY",
+        [UNIT_DIR_LOGS] = "LOGS_DIRECTORY",
+};
+
+static const char *const kind_base[_UNIT_DIR_KIND_MAX] = {
+        [UNIT_DIR_RUNTIME] = "run",
+        [UNIT_DIR_STATE] = "var/lib",
+        [UNIT_DIR_LOGS] = "var/log",
+};
+
+/* Under DynamicUser=, the directories that outlive a start live in BASE/private. */
+static bool kind_is_private(UnitDirKind k, bool dynamic) {
+        return dynamic && k != UNIT_DIR_RUNTIME;
+}
+
+static char **kind_list(const UnitConfig *c, UnitDirKind k, mode_t *ret_mode) {
+        switch (k) {
+        case UNIT_DIR_RUNTIME:
+                *ret_mode = c->runtime_directory_mode;
+                return c->runtime_directory;
+        case UNIT_DIR_STATE:
+                *ret_mode = c->state_directory_mode;
+                return c->state_directory;
+        default:
+                *ret_mode = c->logs_directory_mode;
+                return c->logs_directory;
+        }
+}
+
+int unit_dirs_base(const Manager *m, UnitDirKind k, char **ret) {
+        const char *root = m->directories_root ?: "/";
+        char *s;
+        if (asprintf(&s, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", kind_base[k]) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+/* mkdir -p of REL below the directory BASE_FD: the parents 0755, the last one MODE.
+ * Returns an O_PATH-free directory fd of the last one, opened without following a link. */
+static int mkdir_below(int base_fd, const char *rel, mode_t mode, int *ret_fd) {
+        char path[PATH_MAX];
+        if (strlen(rel) >= sizeof path)
+                return -ENAMETOOLONG;
+        strcpy(path, rel);
+        for (char *p = path;; p++) {
+                bool last = *p == '\0';
+                if (*p != '/' && !last)
+                        continue;
+                *p = '\0';
+                if (mkdirat(base_fd, path, last ? mode : 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                if (last)
+                        break;
+                *p = '/';
+        }
+        int fd = openat(base_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
+static int chown_tree_at(int fd, dev_t dev, uid_t uid, gid_t gid, size_t *budget, unsigned depth) {
+        int r = 0;
+
+        if (fchown(fd, uid, gid) < 0)
+                return -errno;
+        if (depth >= UNIT_DIRS_CHOWN_DEPTH_MAX)
+                return -E2BIG;
+        int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (dfd < 0)
+                return -errno;
+        DIR *d = fdopendir(dfd);
+        if (!d) {
+                safe_close(dfd);
+                return -errno;
+        }
+        /* The duplicate shares the caller's file position: read from the start. */
+        rewinddir(d);
+        for (struct dirent *de; r >= 0 && (de = readdir(d));) {
+                struct stat st;
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (*budget == 0) {
+                        r = -E2BIG;
+                        break;
+                }
+                (*budget)--;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        continue;
+                if (!S_ISDIR(st.st_mode)) {
+                        /* AT_SYMLINK_NOFOLLOW: a link itself changes owner, never its target. */
+                        if (fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+                                r = -errno;
+                        continue;
+                }
+                if (st.st_dev != dev)
+                        continue; /* another filesystem mounted here: not ours to change */
+                int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0)
+                        continue; /* replaced meanwhile (by a link, say): left alone */
+                r = chown_tree_at(sub, dev, uid, gid, budget, depth + 1);
+                safe_close(sub);
+        }
+        closedir(d);
+        return r;
+}
+
+int unit_dirs_chown_tree(int dir_fd, uid_t uid, gid_t gid, size_t *budget) {
+        struct stat st;
+        if (fstat(dir_fd, &st) < 0)
+                return -errno;
+        return chown_tree_at(dir_fd, st.st_dev, uid, gid, budget, 0);
+}
+
+/* Mode and owner of one directory of the unit. A new dynamic owner gets the whole tree. */
+static int dir_own(Unit *u, int fd, const char *path, mode_t mode, uid_t uid, gid_t gid, bool dynamic) {
+        struct stat st;
+
+        if (fchmod(fd, mode) < 0 || fstat(fd, &st) < 0)
+                return -errno;
+        if (uid == EXEC_UID_UNSET && gid == EXEC_GID_UNSET)
+                return 0;
+        uid_t want_uid = uid == EXEC_UID_UNSET ? st.st_uid : uid;
+        gid_t want_gid = gid == EXEC_GID_UNSET ? st.st_gid : gid;
+        if (dynamic && (st.st_uid != want_uid || st.st_gid != want_gid)) {
+                size_t budget = UNIT_DIRS_CHOWN_ENTRIES_MAX;
+                int r = unit_dirs_chown_tree(fd, want_uid, want_gid, &budget);
+                if (r == -E2BIG)
+                        log_unit_warning(u->name, "%s has more than %u entries or %u levels: only part "
+                                         "of it was given to uid %u.", path, UNIT_DIRS_CHOWN_ENTRIES_MAX,
+                                         UNIT_DIRS_CHOWN_DEPTH_MAX, (unsigned) want_uid);
+                else if (r < 0)
+                        return r;
+                return 0;
+        }
+        return fchown(fd, uid, gid) < 0 ? -errno : 0;
+}
+
+/* The relative link target from BASE/NAME to BASE/private/NAME: "../" for each "/" in NAME. */
+static int private_link_target(const char *name, char *buf, size_t size) {
+        size_t n = 0;
+        buf[0] = '\0';
+        for (const char *p = name; *p; p++)
+                if (*p == '/') {
+                        if (n + 4 > size)
+                                return -ENAMETOOLONG;
+                        strcpy(buf + n, "../");
+                        n += 3;
+                }
+        int k = snprintf(buf + n, size - n, "private/%s", name);
+        return k < 0 || (size_t) k >= size - n ? -ENAMETOOLONG : 0;
+}
+
+/* BASE/NAME becomes a link to private/NAME; a real directory left there by an earlier,
+ * non-dynamic run moves into private/ first. */
+static int private_layout(int base_fd, const char *name) {
+        char target[PATH_MAX], priv[PATH_MAX], cur[PATH_MAX];
+        struct stat st;
+        int r;
+
+        r = private_link_target(name, target, sizeof target);
+        if (r < 0 || snprintf(priv, sizeof priv, "private/%s", name) >= (int) sizeof priv)
+                return -ENAMETOOLONG;
+        if (mkdirat(base_fd, "private", 0700) < 0 && errno != EEXIST)
+                return -errno;
+        if (fchmodat(base_fd, "private", 0700, 0) < 0)
+                return -errno;
+        if (fstatat(base_fd, name, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISDIR(st.st_mode)) {
+                if (faccessat(base_fd, priv, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
+                        return -EEXIST;
+                _cleanup_free_ char *parent = strdup(priv);
+                if (!parent)
+                        return -ENOMEM;
+                *strrchr(parent, '/') = '\0';
+                int pfd;
+                r = mkdir_below(base_fd, parent, 0755, &pfd);
+                if (r < 0)
+                        return r;
+                safe_close(pfd);
+                if (renameat(base_fd, name, base_fd, priv) < 0)
+                        return -errno;
+        }
+        ssize_t n = readlinkat(base_fd, name, cur, sizeof cur - 1);
+        if (n >= 0) {
+                cur[n] = '\0';
+                if (streq(cur, target))
+                        return 0;
+                if (unlinkat(base_fd, name, 0) < 0)
+                        return -errno;
+        } else if (errno != ENOENT && errno != EINVAL)
+                return -errno;
+        /* The link's own parents (for NAME "a/b") are plain directories. */
+        const char *slash = strrchr(name, '/');
+        if (slash) {
+                _cleanup_free_ char *parent = strndup(name, (size_t) (slash - name));
+                int pfd;
+                if (!parent)
+                        return -ENOMEM;
+                r = mkdir_below(base_fd, parent, 0755, &pfd);
+                if (r < 0)
+                        return r;
+                safe_close(pfd);
+        }
+        return symlinkat(target, base_fd, name) < 0 ? -errno : 0;
+}
+
+/* The unit is not dynamic (any more): a link to private/NAME left by a dynamic run is
+ * replaced by the directory it points to. */
+static int public_layout(int base_fd, const char *name) {
+        char priv[PATH_MAX];
+        struct stat st;
+
+        if (fstatat(base_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+                return 0;
+        if (snprintf(priv, sizeof priv, "private/%s", name) >= (int) sizeof priv)
+                return -ENAMETOOLONG;
+        if (fstatat(base_fd, priv, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+                return 0;
+        if (unlinkat(base_fd, name, 0) < 0)
+                return -errno;
+        return renameat(base_fd, priv, base_fd, name) < 0 ? -errno : 0;
+}
+
+static int setup_one(Unit *u, int base_fd, const char *base, UnitDirKind k, const char *name, mode_t mode,
+                     uid_t uid, gid_t gid, bool dynamic) {
+        char rel[PATH_MAX];
+        bool priv = kind_is_private(k, dynamic);
+        int r, fd;
+
+        r = priv ? private_layout(base_fd, name) : public_layout(base_fd, name);
+        if (r < 0)
+                return r;
+        if (snprintf(rel, sizeof rel, "%s%s", priv ? "private/" : "", name) >= (int) sizeof rel)
+                return -ENAMETOOLONG;
+        r = mkdir_below(base_fd, rel, mode, &fd);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/%s", base, rel) < 0) {
+                safe_close(fd);
+                return -ENOMEM;
+        }
+        r = dir_own(u, fd, path, mode, uid, gid, dynamic);
+        safe_close(fd);
+        return r;
+}
+
+int unit_dirs_setup(Unit *u, uid_t uid, gid_t gid, bool dynamic, char **ret_message) {
+        for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
+                _cleanup_free_ char *base = NULL;
+                mode_t mode;
+                char **list = kind_list(u->config, k, &mode);
+                int r;
+
+                if (strv_length(list) == 0)
+                        continue;
+                r = unit_dirs_base(u->manager, k, &base);
+                if (r >= 0)
+                        r = mkdir_p(base, 0755);
+                if (r < 0)
+                        return set_message(ret_message, "Failed to create %s: %s", base ?: "a directory base",
+                                           strerror(-r)), r;
+                _cleanup_close_ int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (base_fd < 0)
+                        return set_message_errno(ret_message, -errno, "Failed to open %s: %s", base,
+                                                 strerror(errno));
+                STRV_FOREACH(d, list) {
+                        r = setup_one(u, base_fd, base, k, *d, mode, uid, gid, dynamic);
+                        if (r < 0)
+                                return set_message(ret_message, "Failed to set up %s=%s in %s: %s",
+                                                   unit_dir_kind_to_string(k), *d, base, strerror(-r)), r;
+                }
+        }
+        return 0;
+}
+
+int unit_dirs_env(const Unit *u, char ***env) {
+        for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
+                _cleanup_free_ char *base = NULL, *v = NULL;
+                mode_t mode;
+                char **list = kind_list(u->config, k, &mode);
+
+                if (strv_length(list) == 0)
+                        continue;
+                if (unit_dirs_base(u->manager, k, &base) < 0)
+                        return -ENOMEM;
+                STRV_FOREACH(d, list) {
+                        char *n;
+                        if (asprintf(&n, "%s%s%s/%s", v ?: "", v ? ":" : "", base, *d) < 0)
+                                return -ENOMEM;
+                        free(v);
+                        v = n;
+                }
+                char *assignment;
+                if (asprintf(&assignment, "%s=%s", kind_env[k], v) < 0 || strv_consume(env, assignment) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int unit_dirs_paths(const Unit *u, bool dynamic, char ***ret_writable, char ***ret_private_parents,
+                    char ***ret_private_dirs) {
+        _cleanup_strv_free_ char **writable = calloc(1, sizeof(char *)), **parents = calloc(1, sizeof(char *)),
+                                 **dirs = calloc(1, sizeof(char *));
+
+        if (!writable || !parents || !dirs)
+                return -ENOMEM;
+        for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
+                _cleanup_free_ char *base = NULL, *parent = NULL;
+                mode_t mode;
+                char **list = kind_list(u->config, k, &mode);
+                bool priv = kind_is_private(k, dynamic);
+
+                if (strv_length(list) == 0)
+                        continue;
+                if (unit_dirs_base(u->manager, k, &base) < 0)
+                        return -ENOMEM;
+                if (priv && (asprintf(&parent, "%s/private", base) < 0 || strv_extend(&parents, parent) < 0))
+                        return -ENOMEM;
+                STRV_FOREACH(d, list) {
+                        char *p;
+                        if (asprintf(&p, "%s/%s%s", base, priv ? "private/" : "", *d) < 0)
+                                return -ENOMEM;
+                        if (priv && strv_extend(&dirs, p) < 0) {
+                                free(p);
+                                return -ENOMEM;
+                        }
+                        if (strv_consume(&writable, p) < 0)
+                                return -ENOMEM;
+                }
+        }
+        *ret_writable = TAKE_PTR(writable);
+        *ret_private_parents = TAKE_PTR(parents);
+        *ret_private_dirs = TAKE_PTR(dirs);
+        return 0;
+}
+
+/* A RuntimeDirectory= on its way out: renamed to this, then removed in a child. */
+#define REMOVING_PREFIX ".syscage-removing-"
+
+/* Moves BASE/NAME out of the way at once (a start that follows creates a fresh one) and
+ * removes it in a child. */
+void unit_dirs_remove_runtime(Unit *u) {
+        Manager *m = u->manager;
+        mode_t mode;
+        char **list = kind_list(u->config, UNIT_DIR_RUNTIME, &mode);
+        _cleanup_free_ char *base = NULL;
+
+        if (strv_length(list) == 0 || unit_dirs_base(m, UNIT_DIR_RUNTIME, &base) < 0)
+                return;
+        _cleanup_close_ int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (base_fd < 0)
+                return;
+        STRV_FOREACH(d, list) {
+                uint64_t rnd;
+                char away[64];
+                if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != sizeof rnd)
+                        rnd = now_usec(CLOCK_MONOTONIC) ^ (uint64_t) getpid();
+                snprintf(away, sizeof away, REMOVING_PREFIX "%016llx", (unsigned long long) rnd);
+                if (renameat(base_fd, *d, base_fd, away) < 0) {
+                        if (errno != ENOENT)
+                                log_unit_warning_errno(u->name, errno, "Failed to remove %s/%s, ignoring: %m",
+                                                       base, *d);
+                        continue;
+                }
+                _cleanup_free_ char *path = NULL;
+                if (asprintf(&path, "%s/%s", base, away) < 0) {
+                        log_oom();
+                        continue;
+                }
+                if (m->tree_remover)
+                        tree_remover_start(m->tree_remover, path);
+        }
+}
+
+void unit_dirs_remove_stale(Manager *m) {
+        _cleanup_free_ char *base = NULL;
+        if (!m->tree_remover || unit_dirs_base(m, UNIT_DIR_RUNTIME, &base) < 0)
+                return;
+        _cleanup_close_ int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        DIR *d = fdopendir(fd);
+        if (!d)
+                return;
+        TAKE_FD(fd);
+        for (struct dirent *de; (de = readdir(d));) {
+                _cleanup_free_ char *path = NULL;
+                if (!strneq(de->d_name, REMOVING_PREFIX, strlen(REMOVING_PREFIX)))
+                        continue;
+                if (asprintf(&path, "%s/%s", base, de->d_name) < 0)
+                        break;
+                tree_remover_start(m->tree_remover, path);
+        }
+        closedir(d);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A service's own directories, where systemd.exec(5) puts them: RuntimeDirectory=NAME at
+ * ROOT/run/NAME, StateDirectory= at ROOT/var/lib/NAME, LogsDirectory= at ROOT/var/log/NAME,
+ * ROOT being the daemon's --directories-root ("/" unless a test says otherwise).
+ *
+ * Each start creates the missing ones (parents root-owned 0755, the directory itself with
+ * the unit's *DirectoryMode=) and gives the directory to the service's user and group.
+ * RuntimeDirectory= goes when the unit stops (RuntimeDirectoryPreserve= is not supported
+ * yet: always "no"); the others stay.
+ *
+ * Under DynamicUser= the uid changes from one start to another, and a directory that stays
+ * must not be reachable by a later owner of the same number: StateDirectory= and
+ * LogsDirectory= then live in BASE/private/NAME ("private" root-owned 0700, so only a process
+ * that has the directory bound into its namespace reaches it), BASE/NAME is a relative
+ * symbolic link to it, and a directory whose owner is not the current uid is given to it
+ * again, with everything in it (a walk that follows no link, bounded by
+ * UNIT_DIRS_CHOWN_ENTRIES_MAX). A directory left by a unit that was not dynamic before is
+ * moved into private/ and back when the unit stops being dynamic, as systemd does.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "core/unit.h"
+
+/* Named limit (STYLE.md #10): entries one start gives to a new dynamic owner. */
+#define UNIT_DIRS_CHOWN_ENTRIES_MAX 65536u
+#define UNIT_DIRS_CHOWN_DEPTH_MAX 64u
+
+typedef enum UnitDirKind {
+        UNIT_DIR_RUNTIME,
+        UNIT_DIR_STATE,
+        UNIT_DIR_LOGS,
+        _UNIT_DIR_KIND_MAX,
+} UnitDirKind;
+
+/* "RuntimeDirectory", ... */
+const char *unit_dir_kind_to_string(UnitDirKind k);
+int unit_dir_kind_from_string(const char *s);
+
+/* ROOT/run, ROOT/var/lib, ROOT/var/log, newly allocated. */
+int unit_dirs_base(const Manager *m, UnitDirKind k, char **ret);
+
+/* Creates the unit's directories for a start, owned by UID/GID (EXEC_UID_UNSET: left to
+ * root), with the private layout when DYNAMIC. -errno with a sentence in *ret_message. */
+int unit_dirs_setup(Unit *u, uid_t uid, gid_t gid, bool dynamic, char **ret_message);
+
+/* Adds $RUNTIME_DIRECTORY, $STATE_DIRECTORY, $LOGS_DIRECTORY (colon-separated lists of the
+ * paths the service uses) to *ENV. */
+int unit_dirs_env(const Unit *u, char ***env);
+
+/* For the mount plan: every directory of the unit (WRITABLE), and under DYNAMIC the
+ * "private" parents in use and the unit's directories inside them. Each list is
+ * NULL-terminated and newly allocated (possibly empty, never NULL on success). */
+int unit_dirs_paths(const Unit *u, bool dynamic, char ***ret_writable, char ***ret_private_parents,
+                    char ***ret_private_dirs);
+
+/* The unit stopped: its RuntimeDirectory= entries go (in a child, see tree-remove.h). They
+ * are first renamed to ROOT/run/.syscage-removing-RANDOM, so a start that follows at once
+ * creates a fresh directory. */
+void unit_dirs_remove_runtime(Unit *u);
+/* At start-up: removes what an earlier daemon renamed for removal and did not finish. */
+void unit_dirs_remove_stale(Manager *m);
+
+/* Gives DIR_FD's directory and everything below it (no link followed, no other mount
+ * entered) to UID/GID. *BUDGET entries at most, decremented; -E2BIG when it ran out. */
+int unit_dirs_chown_tree(int dir_fd, uid_t uid, gid_t gid, size_t *budget);
