@@ -135,7 +135,7 @@ static void note_exec_prefixes(const UnitFile *u, DiagList *diags) {
                         what = "runs as root, without the User=/Group= switch, but with the sandbox, "
                                "the filter and the exec gate (\"!\")";
                 else if (cmd.flags & EXEC_COMMAND_AMBIENT_MAGIC)
-                        what = "runs as without a prefix: this system has ambient capabilities (\"!!\")";
+                        what = "runs as with no prefix: this system has ambient capabilities (\"!!\")";
                 if (what)
                         (void) diag_add(diags, DIAG_NOTE, a->file, a->line, a->key, "%s=%s: %s",
                                         a->key, a->value, what);

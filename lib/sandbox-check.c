@@ -253,8 +253,8 @@ static int check_directive(const SandboxCheckInput *in, SandboxDirective d, Diag
         }
         *failed = true;
         return add_at(diags, DIAG_ERROR, w, key,
-                      "%s%s; refusing the unit rather than running it without (to skip this "
-                      "directive, start with '%s %s')", why, by_default, opt, key);
+                      "%s%s; the unit is refused rather than run without it ('%s %s' "
+                      "skips the directive instead)", why, by_default, opt, key);
 }
 
 static int check_path(const SandboxCheckInput *in, const char *key, const char *path,
