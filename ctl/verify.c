@@ -5,12 +5,19 @@
  * only make sense for a human reading them. Exit status: 0 no errors, 1 errors.
  */
 #include <fcntl.h>
+#include <getopt.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "exec-command.h"
+#include "sandbox-check.h"
+#include "strv.h"
 #include "filter.h"
 #include "policy-build.h"
 #include "policy.h"
@@ -99,7 +106,94 @@ static void lint_gate_capabilities(const UnitFile *u, const UnitConfig *c, const
                                 "CapabilityBoundingSet=");
 }
 
-static int verify_one(const char *arg) {
+static const char *const exec_keys[] = {
+        "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost",
+};
+
+static bool is_exec_key(const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(exec_keys); i++)
+                if (streq(key, exec_keys[i]))
+                        return true;
+        return false;
+}
+
+/* What each privilege prefix ("+", "!", "!!") does to its command, said where it is written. */
+static void note_exec_prefixes(const UnitFile *u, DiagList *diags) {
+        for (size_t i = 0; i < u->n_assignments; i++) {
+                const UnitAssignment *a = &u->assignments[i];
+                ExecCommand cmd = {};
+                const char *what = NULL;
+
+                if (!streq(a->section, "Service") || !is_exec_key(a->key) || isempty(a->value))
+                        continue;
+                if (exec_command_parse(a->value, &cmd, NULL) < 0)
+                        continue; /* reported by the parser already */
+                if (cmd.flags & EXEC_COMMAND_FULLY_PRIVILEGED)
+                        what = "runs without the sandbox, the filter and the exec gate, as root with "
+                               "full capabilities (\"+\")";
+                else if (cmd.flags & EXEC_COMMAND_NO_SETUID)
+                        what = "runs as root, without the User=/Group= switch, but with the sandbox, "
+                               "the filter and the exec gate (\"!\")";
+                else if (cmd.flags & EXEC_COMMAND_AMBIENT_MAGIC)
+                        what = "runs as with no prefix: this system has ambient capabilities (\"!!\")";
+                if (what)
+                        (void) diag_add(diags, DIAG_NOTE, a->file, a->line, a->key, "%s=%s: %s",
+                                        a->key, a->value, what);
+                exec_command_done(&cmd);
+        }
+}
+
+/* --relax DIRECTIVE, as syscaged's. */
+static char **arg_relax = NULL;
+
+/* The namespace a child of ours can create: 0, or the errno. Verify answers for the daemon,
+ * which runs as root: when we are not privileged ourselves (EPERM), the kernel's support is
+ * all we can learn, and we assume the daemon has the privilege. */
+static int probe_namespace(int flag) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return errno;
+        if (pid == 0)
+                _exit(unshare(flag) < 0 ? (errno & 0xff) ?: EINVAL : 0);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return errno;
+        int r = WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
+        return r == EPERM && geteuid() != 0 ? 0 : r;
+}
+
+static void probe_host(SandboxHostFacts *h) {
+        h->mount_ns_errno = probe_namespace(CLONE_NEWNS);
+        h->net_ns_errno = probe_namespace(CLONE_NEWNET);
+        h->ipc_ns_errno = probe_namespace(CLONE_NEWIPC);
+        h->uts_ns_errno = probe_namespace(CLONE_NEWUTS);
+}
+
+static int path_exists(const char *path, void *userdata) {
+        struct stat st;
+        if (stat(path, &st) >= 0)
+                return 1;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
+
+/* The daemon's enforceability check (sandbox-check.h), against this host. */
+static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *p,
+                          const SandboxHostFacts *host, DiagList *diags) {
+        const SandboxCheckInput in = {
+                .file = u,
+                .sandbox = &c->sandbox,
+                .exec_gate = p && policy_denies_exec(p),
+                .host = host,
+                .relax = arg_relax,
+                .relax_option = "syscagectl verify --relax",
+                .path_exists = path_exists,
+        };
+        (void) sandbox_check(&in, diags, NULL);
+}
+
+static int verify_one(const char *arg, const SandboxHostFacts *host) {
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         _cleanup_(unit_config_freep) UnitConfig *c = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
@@ -115,8 +209,13 @@ static int verify_one(const char *arg) {
                 return 1;
         }
         (void) unit_config_parse(u, &diags, &c);
-        if (policy_build(u, &diags, &p) >= 0) {
+        if (policy_build(u, &diags, &p) < 0)
+                p = policy_free(p);
+        if (c)
+                check_sandbox(u, c, p, host, &diags);
+        if (p) {
                 policy_lint(p, &diags);
+                note_exec_prefixes(u, &diags);
                 if (c) {
                         lint_script_exec_start(u, c, p, &diags);
                         lint_gate_capabilities(u, c, p, &diags);
@@ -139,13 +238,39 @@ static int verify_one(const char *arg) {
 }
 
 int verb_verify(int argc, char **argv) {
-        int status = 0;
+        static const struct option options[] = {
+                { "relax", required_argument, NULL, 'R' },
+                {}
+        };
+        int status = 0, c;
 
-        if (argc < 2) {
-                fprintf(stderr, "verify: expected at least one unit file or name.\n");
-                return 100;
+        optind = 0; /* 0, not 1: re-initialises glibc's getopt (main parsed with "+") */
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+                if (c != 'R')
+                        return 100;
+                if (!sandbox_directive_is_relaxable(optarg)) {
+                        fprintf(stderr, "verify: --relax: '%s' is not a sandbox directive that can be "
+                                "relaxed (those that need a namespace, and PrivateUsers).\n", optarg);
+                        status = 100;
+                        goto out;
+                }
+                if (strv_extend(&arg_relax, optarg) < 0) {
+                        fprintf(stderr, "verify: out of memory.\n");
+                        status = 1;
+                        goto out;
+                }
         }
-        for (int i = 1; i < argc; i++)
-                status |= verify_one(argv[i]);
-        return status ? 1 : 0;
+        if (optind >= argc) {
+                fprintf(stderr, "verify: expected at least one unit file or name.\n");
+                status = 100;
+                goto out;
+        }
+        SandboxHostFacts host;
+        probe_host(&host); /* once: the same host for every unit */
+        for (int i = optind; i < argc; i++)
+                status |= verify_one(argv[i], &host);
+        status = status ? 1 : 0;
+out:
+        arg_relax = strv_free(arg_relax);
+        return status;
 }

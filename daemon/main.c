@@ -16,6 +16,7 @@
 #include "config.h"
 #include "sys/log.h"
 #include "core/manager.h"
+#include "sandbox-check.h"
 #include "strv.h"
 
 #define EXIT_USAGE 2
@@ -26,6 +27,7 @@ static const char *arg_runtime_dir = SYSCAGE_RUNTIME_DIR;
 static const char *arg_socket = NULL;
 static const char *arg_directories_root = "/";
 static const char *arg_control_group = NULL;
+static char **arg_relax = NULL;
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -44,6 +46,10 @@ static void help(void) {
                "     --control-group GROUP\n"
                "                         Members of GROUP may change state over the control\n"
                "                         socket (uid 0 always may; everyone may read)\n"
+               "     --relax DIRECTIVE   Where this host cannot enforce the sandbox directive\n"
+               "                         DIRECTIVE (e.g. PrivateNetwork, PrivateUsers), run\n"
+               "                         units without it, with a warning, instead of refusing\n"
+               "                         them (repeatable)\n"
                "     --log-level LEVEL   debug, info, notice, warning, err, crit, alert,\n"
                "                         emerg, or 0-7 (default info)\n",
                SYSCAGE_STATE_DIR, SYSCAGE_RUNTIME_DIR);
@@ -58,6 +64,7 @@ enum {
         ARG_DIRECTORIES_ROOT,
         ARG_CONTROL_GROUP,
         ARG_LOG_LEVEL,
+        ARG_RELAX,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or -errno (usage error,
@@ -73,6 +80,7 @@ static int parse_argv(int argc, char **argv) {
                 { "directories-root", required_argument, NULL, ARG_DIRECTORIES_ROOT },
                 { "control-group", required_argument, NULL, ARG_CONTROL_GROUP },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
+                { "relax", required_argument, NULL, ARG_RELAX },
                 {}
         };
         int c, r;
@@ -121,6 +129,14 @@ static int parse_argv(int argc, char **argv) {
                         if (r < 0)
                                 return log_error_errno(r, "Unknown log level '%s'.", optarg);
                         log_set_max_level(r);
+                        break;
+                case ARG_RELAX:
+                        if (!sandbox_directive_is_relaxable(optarg))
+                                return log_error_errno(EINVAL, "--relax: '%s' is not a sandbox directive "
+                                                       "that can be relaxed (those that need a namespace, "
+                                                       "and PrivateUsers).", optarg);
+                        if (!strv_contains(arg_relax, optarg) && strv_extend(&arg_relax, optarg) < 0)
+                                return log_oom();
                         break;
                 default:
                         return -EINVAL;
@@ -186,6 +202,7 @@ static int run(int argc, char **argv) {
                 .state_dir = arg_state_dir,
                 .runtime_dir = arg_runtime_dir,
                 .socket_path = arg_socket,
+                .relax = arg_relax,
                 .directories_root = arg_directories_root,
         };
         r = manager_new(&cfg, &m);
@@ -213,5 +230,6 @@ static int run(int argc, char **argv) {
 int main(int argc, char **argv) {
         int r = run(argc, argv);
         strv_free(arg_units_dirs);
+        strv_free(arg_relax);
         return r;
 }

@@ -795,22 +795,12 @@ static const struct {
         PolicyDirective directive;
         const char *missing;
 } partial_directives[] = {
-        { POLICY_DIRECTIVE_PROTECT_KERNEL_TUNABLES,
-          "/proc/sys, /sys and the other kernel tunables are not made read-only (systemd's main "
-          "effect); only _sysctl() is refused" },
-        { POLICY_DIRECTIVE_PROTECT_KERNEL_MODULES,
-          "CAP_SYS_MODULE is not removed and the module directories stay accessible; only the "
-          "module system calls are refused" },
-        { POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS,
-          "/dev/kmsg and /proc/kmsg stay accessible and CAP_SYSLOG is kept; only syslog() is "
-          "refused" },
+        /* ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=, ProtectHostname=
+         * and PrivateDevices= are whole: their mount and namespace parts are the unit's mount
+         * plan, their capability drops the launch's (core/service-exec.c). */
         { POLICY_DIRECTIVE_PROTECT_CLOCK,
-          "CAP_SYS_TIME and CAP_WAKE_ALARM are kept and /dev/rtc* stays writable; only the "
-          "clock-setting system calls are refused" },
-        { POLICY_DIRECTIVE_PROTECT_HOSTNAME,
-          "no UTS namespace is set up; only sethostname() and setdomainname() are refused" },
-        { POLICY_DIRECTIVE_PRIVATE_DEVICES,
-          "no private /dev is set up; only @raw-io is refused" },
+          "/dev/rtc* stays writable (there is no device access control); the clock-setting "
+          "system calls are refused and CAP_SYS_TIME and CAP_WAKE_ALARM removed" },
 };
 
 static const PolicyOrigin *rule_origin_of(const Policy *p, PolicyDirective d) {
@@ -829,7 +819,7 @@ static int lint_partial(const Policy *p, DiagList *diags) {
                 if (!o)
                         continue;
                 r = diag_add(diags, DIAG_WARNING, o->file, o->line, policy_directive_to_string(d),
-                             "Only the system call filter of this setting is enforced: %s",
+                             "Not all of this setting is enforced: %s",
                              partial_directives[i].missing);
                 if (r < 0)
                         return r;
@@ -846,8 +836,7 @@ static int lint_partial(const Policy *p, DiagList *diags) {
  *    multiplexers that a deny list by name does not catch. Our default is the native ABI
  *    only, so the warning is about widening it, not about leaving it out;
  *  - io_uring allowed while calls it can replace are restricted;
- *  - directives of which only the seccomp part is enforced (ProtectKernelTunables= and
- *    friends): systemd's main effect for them is a mount namespace or a capability drop.
+ *  - directives systemd enforces with more than we do (ProtectClock='s device access).
  */
 int policy_lint(const Policy *p, DiagList *diags) {
         static const char *const essential[] = { "exit_group", "rt_sigreturn" };

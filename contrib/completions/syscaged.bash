@@ -27,12 +27,20 @@ _syscaged() {
         --control-group)
                 mapfile -t COMPREPLY < <(compgen -g -- "$cur")
                 return 0 ;;
+        --relax)
+                mapfile -t COMPREPLY < <(compgen -W "ProtectSystem ProtectHome ProtectProc ProcSubset
+                        PrivateTmp PrivateDevices PrivateMounts ProtectKernelTunables
+                        ProtectKernelModules ProtectKernelLogs ProtectControlGroups MountAPIVFS
+                        DynamicUser RootDirectory ReadWritePaths ReadOnlyPaths InaccessiblePaths
+                        ExecPaths NoExecPaths BindPaths BindReadOnlyPaths TemporaryFileSystem
+                        PrivateNetwork PrivateIPC ProtectHostname PrivateUsers ProtectSupervisor" -- "$cur")
+                return 0 ;;
         --log-level)
                 mapfile -t COMPREPLY < <(compgen -W "debug info notice warning err crit alert emerg" -- "$cur")
                 return 0 ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
-                --socket --directories-root --control-group --log-level" -- "$cur")
+                --socket --directories-root --control-group --log-level --relax" -- "$cur")
         return 0
 }
 

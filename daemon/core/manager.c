@@ -3,10 +3,12 @@
  * The Manager: event loop, signals, directories, process tracking and the unit table.
  * See manager.h for the life cycle and the shutdown protocol.
  */
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/wait.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "sys/fileio.h"
@@ -225,6 +227,8 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         m->units_dirs = strv_copy(dirs);
         m->state_dir = strdup(cfg->state_dir);
         m->runtime_dir = strdup(cfg->runtime_dir);
+        if (cfg->relax && !(m->relax = strv_copy(cfg->relax)))
+                return -ENOMEM;
         m->directories_root = strdup(cfg->directories_root ?: "/");
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
@@ -286,6 +290,7 @@ Manager *manager_free(Manager *m) {
         free(m->state_dir);
         free(m->runtime_dir);
         free(m->socket_path);
+        strv_free(m->relax);
         free(m);
         return NULL;
 }
@@ -296,6 +301,44 @@ static void manager_on_orphan_reaped(Reaper *r, const siginfo_t *si, void *userd
          * be empty now. */
         if (m->started)
                 manager_orphan_reaped(m, si->si_pid);
+}
+
+/* Whether a new namespace of kind FLAG can be made: a child tries, and exits with the errno
+ * (0: it worked). The child only calls unshare() and _exit(): nothing that allocates or takes
+ * a lock. Runs before the reaper exists, so the status is ours to collect. */
+static int probe_namespace(int flag) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return errno;
+        if (pid == 0)
+                _exit(unshare(flag) < 0 ? (errno & 0xff) ?: EINVAL : 0);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return errno;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
+}
+
+static void manager_probe_host(Manager *m) {
+        SandboxHostFacts *h = &m->host_facts;
+
+        h->mount_ns_errno = probe_namespace(CLONE_NEWNS);
+        h->net_ns_errno = probe_namespace(CLONE_NEWNET);
+        h->ipc_ns_errno = probe_namespace(CLONE_NEWIPC);
+        h->uts_ns_errno = probe_namespace(CLONE_NEWUTS);
+        if (h->mount_ns_errno || h->net_ns_errno || h->ipc_ns_errno || h->uts_ns_errno)
+                log_warning("Sandboxing: cannot create namespaces (mount: %s, network: %s, IPC: %s, "
+                            "UTS: %s); units that need one are refused unless relaxed with --relax.",
+                            h->mount_ns_errno ? strerror(h->mount_ns_errno) : "ok",
+                            h->net_ns_errno ? strerror(h->net_ns_errno) : "ok",
+                            h->ipc_ns_errno ? strerror(h->ipc_ns_errno) : "ok",
+                            h->uts_ns_errno ? strerror(h->uts_ns_errno) : "ok");
+        else
+                log_debug("Sandboxing: mount, network, IPC and UTS namespaces available.");
+        STRV_FOREACH(d, m->relax)
+                log_notice("Sandboxing: %s= is relaxed: where this host cannot enforce it, units "
+                           "run without it.", *d);
 }
 
 int manager_startup(Manager *m) {
@@ -313,6 +356,7 @@ int manager_startup(Manager *m) {
         if (!streq(m->runtime_dir, SYSCAGE_RUNTIME_DIR) &&
             unit_name_path_escape(m->runtime_dir, &instance) < 0)
                 return log_oom();
+        manager_probe_host(m);
         r = cgroup_setup(instance, &m->cgroup);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up process tracking: %m");

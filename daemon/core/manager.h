@@ -35,6 +35,7 @@
 #include "hashmap.h"
 #include "macro.h"
 #include "policy-store.h"
+#include "sandbox-check.h"
 #include "string-set.h"
 #include "sys/reaper.h"
 
@@ -60,6 +61,8 @@ typedef struct ManagerConfig {
         const char *state_dir;
         const char *runtime_dir;
         const char *socket_path; /* NULL: RUNTIME_DIR/control.sock */
+        char *const *relax;      /* --relax: sandbox directives to skip where the host cannot
+                                  * enforce them (sandbox-check.h); NULL: none */
         /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/log (unit-dirs.h).
          * NULL: "/". */
         const char *directories_root;
@@ -76,6 +79,11 @@ typedef struct Manager {
 
         CgroupContext *cgroup;
         Reaper *reaper;
+
+        /* The namespaces this host lets us create, probed once in manager_startup(), and the
+         * directives the administrator relaxed; the loader checks every unit against both. */
+        SandboxHostFacts host_facts;
+        char **relax;
 
         Hashmap *units;            /* unit name -> Unit; the key is the unit's own name string */
         unsigned n_active;

@@ -4,6 +4,8 @@
  * (exec-child.c) then only applies finished data.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <stdarg.h>
@@ -20,6 +22,10 @@
 #include "core/unit-dirs.h"
 #include "core/unit-runtime.h"
 #include "core/service-mdwe.h"
+#include "core/unit-sandbox-context.h"
+#include "mount-plan.h"
+#include "sandbox-check.h"
+#include "sys/log.h"
 #include "message.h"
 #include "parse-util.h"
 #include "strv.h"
@@ -32,6 +38,7 @@ ServiceExec *service_exec_free(ServiceExec *e) {
         strv_free(e->argv);
         strv_free(e->envp);
         free(e->working_directory);
+        mount_plan_free(e->mount_plan);
         free(e);
         return NULL;
 }
@@ -45,26 +52,25 @@ static int check_executable(const char *path) {
         return 0;
 }
 
-int service_exec_find_executable(const char *name, char **ret) {
-        char buf[4096];
+/* Finds NAME as the service will see it: below ROOT (RootDirectory=; NULL or "/" for the
+ * host's root). The path returned is the one inside the root, which is what the child execs
+ * once the root is its "/". */
+static int find_executable_under(const char *root, const char *name, char **ret) {
+        char buf[4096], full[8192];
         int r = -ENOENT;
 
-        if (name[0] == '/') {
-                r = check_executable(name);
-                if (r < 0)
-                        return r;
-                char *s = strdup(name);
-                if (!s)
-                        return -ENOMEM;
-                *ret = s;
-                return 0;
-        }
-        if (strchr(name, '/'))
+        if (root && streq(root, "/"))
+                root = NULL;
+        if (strchr(name, '/') && name[0] != '/')
                 return -EINVAL;
         for (const char *p = SERVICE_EXEC_SEARCH_PATH; *p;) {
                 size_t n = strcspn(p, ":");
-                snprintf(buf, sizeof buf, "%.*s/%s", (int) n, p, name);
-                int k = check_executable(buf);
+                if (name[0] == '/')
+                        snprintf(buf, sizeof buf, "%s", name);
+                else
+                        snprintf(buf, sizeof buf, "%.*s/%s", (int) n, p, name);
+                snprintf(full, sizeof full, "%s%s", root ?: "", buf);
+                int k = check_executable(full);
                 if (k >= 0) {
                         char *s = strdup(buf);
                         if (!s)
@@ -72,11 +78,17 @@ int service_exec_find_executable(const char *name, char **ret) {
                         *ret = s;
                         return 0;
                 }
+                if (name[0] == '/')
+                        return k;
                 if (k != -ENOENT)
                         r = k;
                 p += n + (p[n] == ':');
         }
         return r;
+}
+
+int service_exec_find_executable(const char *name, char **ret) {
+        return find_executable_under(NULL, name, ret);
 }
 
 static const char *env_lookup(char * const *env, const char *name, size_t len) {
@@ -464,17 +476,224 @@ static void prepare_filters(Unit *u, ExecPlan *p) {
                 p->drop_cap_sys_ptrace = true;
 }
 
+/* The privilege prefixes, with systemd's meaning (systemd.service(5)):
+ *   "+"  full privileges: no User=/Group= switch, every capability, no no_new_privs, and none
+ *        of the sandbox, the seccomp filter or the exec gate (the caller leaves them out);
+ *   "!"  no User=/Group= switch (the command runs as root), everything else applies;
+ *   "!!" as no prefix: it only differs from "!" on systems without ambient capabilities. */
+static void apply_exec_prefix(ExecCommandFlags flags, ExecPlan *p) {
+        if (!(flags & (EXEC_COMMAND_FULLY_PRIVILEGED | EXEC_COMMAND_NO_SETUID)))
+                return;
+        p->uid = EXEC_UID_UNSET;
+        p->gid = EXEC_GID_UNSET;
+        p->set_groups = false;
+        p->groups = NULL;
+        p->n_groups = 0;
+        if (!(flags & EXEC_COMMAND_FULLY_PRIVILEGED))
+                return;
+        p->capability_bounding_set = EXEC_CAPS_ALL;
+        p->ambient_capabilities = 0;
+        p->no_new_privs = false;
+}
+
+/* The sandbox this command runs with: none for "+", else the unit's without the directives
+ * the administrator relaxed where this host cannot enforce them (sandbox-check.h). The load
+ * check already refused anything else; the host facts have not changed since, so an error
+ * here means the unit was loaded before a reload changed them, and the start fails. */
+static int effective_sandbox(Unit *u, const ExecCommand *cmd, UnitSandbox *ret, char **ret_message) {
+        const UnitSandbox *s = &u->config->sandbox;
+        _cleanup_(diag_list_done) DiagList diags = {};
+        uint64_t skip = 0;
+
+        if (cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) {
+                unit_sandbox_init(ret); /* all defaults, nothing owned */
+                ret->protect_supervisor = 0;
+                return 0;
+        }
+        const SandboxCheckInput in = {
+                .file = u->file,
+                .sandbox = s,
+                .exec_gate = u->filters && u->filters->gate,
+                .host = &u->manager->host_facts,
+                .relax = u->manager->relax,
+                .relax_option = "syscaged --relax",
+        };
+        int r = sandbox_check(&in, &diags, &skip);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return set_message(ret_message, "The sandbox cannot be enforced on this host: %s",
+                                   diags.n > 0 ? diags.items[0].message : "unknown reason"), r;
+        sandbox_apply_skip(s, skip, ret);
+        return 0;
+}
+
+/* RootDirectory= that is not there fails the start here, before anything runs: the command
+ * must never run on the host's root instead. */
+static int check_root_directory(const char *root, char **ret_message) {
+        struct stat st;
+
+        if (!root)
+                return 0;
+        if (stat(root, &st) < 0) {
+                int r = -errno;
+                return set_message(ret_message, "RootDirectory=%s: %s", root, strerror(-r)), r;
+        }
+        if (!S_ISDIR(st.st_mode))
+                return set_message(ret_message, "RootDirectory=%s: not a directory", root), -ENOTDIR;
+        return 0;
+}
+
+#define CAP_BIT(c) (UINT64_C(1) << (c))
+
+/* The capabilities systemd takes away with these directives (systemd.exec(5)); the seccomp
+ * parts are the policy's. ProtectClock= is a policy directive, read from the unit file. */
+static void drop_sandbox_capabilities(Unit *u, ExecPlan *p) {
+        const UnitSandbox *s = &u->config->sandbox;
+        uint64_t drop = 0;
+        int protect_clock = 0;
+
+        if (s->private_devices)
+                drop |= CAP_BIT(CAP_MKNOD) | CAP_BIT(CAP_SYS_RAWIO);
+        if (s->protect_kernel_modules)
+                drop |= CAP_BIT(CAP_SYS_MODULE);
+        if (s->protect_kernel_logs)
+                drop |= CAP_BIT(CAP_SYSLOG);
+        for (size_t i = 0; u->file && i < u->file->n_assignments; i++) {
+                const UnitAssignment *a = &u->file->assignments[i];
+                if (streq(a->section, "Service") && streq(a->key, "ProtectClock"))
+                        protect_clock = isempty(a->value) ? 0 : parse_boolean(a->value);
+        }
+        if (protect_clock > 0)
+                drop |= CAP_BIT(CAP_SYS_TIME) | CAP_BIT(CAP_WAKE_ALARM);
+        if (drop == 0)
+                return;
+        if (p->capability_bounding_set == EXEC_CAPS_ALL)
+                p->capability_bounding_set = CAP_BIT(CAP_LAST_CAP + 1) - 1;
+        p->capability_bounding_set &= ~drop;
+        p->ambient_capabilities &= ~drop;
+}
+
+static bool path_in_dir(const char *path, const char *dir) {
+        size_t n = strlen(dir);
+        return path && strneq(path, dir, n) && path[n] == '/' && !strchr(path + n + 1, '/');
+}
+
+/* What ProtectSupervisor= hides: the context's list, but for what the unit needs to reach.
+ * A unit that may notify needs the notify socket; one that asked for ControlAccess=full (and
+ * left ProtectSupervisor= at its default) the control socket. When one of them lies in the
+ * runtime directory, that directory is hidden entry by entry instead of whole, the status
+ * directory included (made now if no status was written yet, so that it can be covered). */
+static int supervisor_hidden(const Unit *u, const UnitSandbox *s, char *const *hidden, char ***ret) {
+        const Manager *m = u->manager;
+        const char *keep[2] = {
+                unit_notify_access(u) != NOTIFY_NONE ? m->notify_socket : NULL,
+                s->control_access_full && s->protect_supervisor < 0 ? m->socket_path : NULL,
+        };
+        bool split = path_in_dir(keep[0], m->runtime_dir) || path_in_dir(keep[1], m->runtime_dir);
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        char status_dir[4096];
+        int r = 0;
+
+        if (!l)
+                return -ENOMEM;
+        STRV_FOREACH(h, hidden) {
+                if ((split && streq(*h, m->runtime_dir)) || (keep[0] && streq(*h, keep[0])) ||
+                    (keep[1] && streq(*h, keep[1])))
+                        continue;
+                if (strv_extend(&l, *h) < 0)
+                        return -ENOMEM;
+        }
+        if (!split) {
+                *ret = TAKE_PTR(l);
+                return 0;
+        }
+        snprintf(status_dir, sizeof status_dir, "%s/units", m->runtime_dir);
+        (void) mkdir(status_dir, 0755);
+        DIR *d = opendir(m->runtime_dir);
+        if (!d)
+                return -errno;
+        for (struct dirent *de; r == 0 && (de = readdir(d));) {
+                char *path;
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (asprintf(&path, "%s/%s", m->runtime_dir, de->d_name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if ((keep[0] && streq(path, keep[0])) || (keep[1] && streq(path, keep[1])))
+                        free(path);
+                else if (strv_consume(&l, path) < 0)
+                        r = -ENOMEM;
+        }
+        closedir(d);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* The mount plan of one command (lib/mount-plan.h), from the effective sandbox and the
+ * daemon's paths (unit-sandbox-context.h). ProtectSupervisor= is on by default when the exec
+ * gate is on for this command. The plan owns its strings; the context is freed here, the
+ * plan with the ServiceExec, after the spawn. */
+static int prepare_mount_plan(Unit *u, const UnitSandbox *s, ServiceExec *e, char **ret_message) {
+        _cleanup_(unit_sandbox_context_freep) UnitSandboxContext *sc = NULL;
+        _cleanup_strv_free_ char **hidden = NULL;
+        _cleanup_(diag_list_done) DiagList diags = {};
+        bool gate = e->plan.filter_notify != NULL;
+        int r;
+
+        r = unit_sandbox_context_build(u, &sc);
+        if (r < 0)
+                return r;
+        if (s->protect_supervisor > 0 || (s->protect_supervisor < 0 && gate)) {
+                r = supervisor_hidden(u, s, sc->hidden, &hidden);
+                if (r < 0)
+                        return r;
+                sc->ctx.hidden = (const char *const *) hidden;
+        } else
+                sc->ctx.hidden = NULL;
+        r = mount_plan_build(s, &sc->ctx, &diags, &e->mount_plan);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return set_message(ret_message, "Cannot plan the sandbox: %s%s%s",
+                                   diags.n > 0 && diags.items[0].key ? diags.items[0].key : "",
+                                   diags.n > 0 && diags.items[0].key ? ": " : "",
+                                   diags.n > 0 ? diags.items[0].message : strerror(-r)), r;
+        if (e->mount_plan->unshare_flags == 0 && e->mount_plan->n_ops == 0)
+                e->mount_plan = mount_plan_free(e->mount_plan);
+        else if (log_get_max_level() >= LOG_DEBUG)
+                for (size_t i = 0; i < e->mount_plan->n_ops; i++) {
+                        char buf[512];
+                        log_unit_debug(u->name, "Mount plan: %s",
+                                       mount_op_format(&e->mount_plan->ops[i], buf, sizeof buf));
+                }
+        e->plan.mount_plan = e->mount_plan;
+        return 0;
+}
+
 int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid, ServiceExec **ret,
                          char **ret_message) {
         _cleanup_(service_exec_freep) ServiceExec *e = calloc(1, sizeof(ServiceExec));
+        UnitSandbox sandbox;
         int r;
 
         if (!e)
                 return -ENOMEM;
         exec_plan_init(&e->plan);
-        r = service_exec_find_executable(cmd->path, &e->path);
+        r = effective_sandbox(u, cmd, &sandbox, ret_message);
         if (r < 0)
-                return set_message(ret_message, "Executable %s: %s", cmd->path, strerror(-r)), r;
+                return r;
+        r = check_root_directory(sandbox.root_directory, ret_message);
+        if (r < 0)
+                return r;
+        r = find_executable_under(sandbox.root_directory, cmd->path, &e->path);
+        if (r < 0)
+                return set_message(ret_message, "Executable %s%s%s: %s", cmd->path,
+                                   sandbox.root_directory ? " in RootDirectory=" : "",
+                                   sandbox.root_directory ?: "", strerror(-r)), r;
         r = build_env(u, is_main, mainpid, &e->envp, ret_message);
         if (r < 0)
                 return r;
@@ -493,9 +712,17 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         e->plan.argv = (const char * const *) e->argv;
         e->plan.envp = (const char * const *) e->envp;
         prepare_process_attributes(u, &e->plan);
-        prepare_filters(u, &e->plan);
-        if ((r = service_mdwe_prepare(u, &e->plan, ret_message)) < 0)
-                return r;
+        apply_exec_prefix(cmd->flags, &e->plan);
+        /* "+": nothing of the policy applies, MemoryDenyWriteExecute= included. */
+        if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED)) {
+                prepare_filters(u, &e->plan);
+                if ((r = service_mdwe_prepare(u, &e->plan, ret_message)) < 0)
+                        return r;
+                drop_sandbox_capabilities(u, &e->plan);
+                r = prepare_mount_plan(u, &sandbox, e, ret_message);
+                if (r < 0)
+                        return r;
+        }
         *ret = TAKE_PTR(e);
         return 0;
 }

@@ -29,6 +29,7 @@ typedef struct ServiceExec {
         char **argv;
         char **envp;
         char *working_directory;
+        MountPlan *mount_plan; /* plan.mount_plan; NULL: no namespace, no mount */
 } ServiceExec;
 
 ServiceExec *service_exec_free(ServiceExec *e);

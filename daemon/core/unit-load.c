@@ -4,12 +4,15 @@
  * wrong is recorded in the unit's load state and diagnostics, and only running out of memory
  * is an error of the caller's.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/unit-load.h"
 #include "exec/filter-cache.h"
 #include "policy-store.h"
 #include "policy.h"
+#include "sandbox-check.h"
 #include "sys/log.h"
 #include "message.h"
 
@@ -33,6 +36,28 @@ static void keep_recent_filter(Manager *m, FilterEntry *e) {
         m->recent_filters_next = (m->recent_filters_next + 1) % MANAGER_RECENT_FILTERS;
 }
 
+static int path_exists(const char *path, void *userdata) {
+        struct stat st;
+        if (stat(path, &st) >= 0)
+                return 1;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
+
+/* Fail closed: a sandbox this host cannot enforce refuses the unit (sandbox-check.h). The
+ * same check runs again at each launch, without the paths, for the skip mask. */
+static int unit_check_sandbox(Unit *u) {
+        const SandboxCheckInput in = {
+                .file = u->file,
+                .sandbox = &u->config->sandbox,
+                .exec_gate = policy_denies_exec(u->policy),
+                .host = &u->manager->host_facts,
+                .relax = u->manager->relax,
+                .relax_option = "syscaged --relax",
+                .path_exists = path_exists,
+        };
+        return sandbox_check(&in, &u->load_diags, NULL);
+}
+
 /* Each step returns -ENOMEM to the caller, and any other failure as the unit's load error. */
 static int unit_load_steps(Unit *u) {
         int r;
@@ -41,6 +66,9 @@ static int unit_load_steps(Unit *u) {
         if (r < 0)
                 return r;
         r = policy_store_build(u->manager->policies, u->file, &u->load_diags, &u->policy);
+        if (r < 0)
+                return r;
+        r = unit_check_sandbox(u);
         if (r < 0)
                 return r;
         r = unit_resolve_creds(u);

@@ -87,8 +87,11 @@ def control_attempt(ctx, extra, options='', unit_named=True):
     marker = os.path.join(ctx.tmp, 'escaped')
     d = ctx.daemon({}, [])
     target = d.prefix + 'pwn.service'
+    # A gated service does not even see the control socket by default (ProtectSupervisor=,
+    # test-sandbox.py shows it): here it may, so that the control plane's own refusal is tested.
     with open(os.path.join(d.units_dir, d.prefix + 'attacker.service'), 'w') as f:
-        f.write(attacker_unit(ctx, sock(d), target, marker, extra, options))
+        f.write(attacker_unit(ctx, sock(d), target, marker, extra, options) +
+                '\n[X-Syscage]\nProtectSupervisor=no\n')
     wait_for(lambda: os.path.exists(sock(d)), 'the control socket')
     p = ctl(ctx, d, 'start', d.prefix + 'attacker.service')
     check(p.returncode == 0, 'start attacker: %s' % p.stderr)

@@ -16,7 +16,9 @@ import glob
 import importlib.util
 import os
 import pwd
+import shutil
 import sys
+import tempfile
 import time
 
 _spec = importlib.util.spec_from_file_location(
@@ -330,6 +332,11 @@ def main():
     if os.geteuid() != 0:
         print('skipped: syscaged integration tests need root')
         return st.SKIP
+    # DynamicUser= implies PrivateTmp=: what the services must reach (the directories root, the
+    # flags) may not live in the host's /tmp.
+    base = tempfile.mkdtemp(prefix='syscage-identity-', dir='/run')
+    os.chmod(base, 0o755)
+    tempfile.tempdir = base
     ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[4], sys.argv[3])
     failed = True
     try:
@@ -340,6 +347,7 @@ def main():
         print('FAIL %s: %s' % (sys.argv[3], e))
     finally:
         ctx.cleanup(failed)
+        shutil.rmtree(base, ignore_errors=True)
     return 1 if failed else 0
 
 

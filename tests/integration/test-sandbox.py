@@ -1,0 +1,891 @@
+#!/usr/bin/env python3
+"""The sandbox a unit declares, end to end: each scenario starts a real syscaged in a
+temporary directory, runs a real service under one directive (a /bin/sh script that tries the
+forbidden action and the allowed one and prints "R NAME RESULT" lines to its log), and checks
+the results, the host afterwards (its mount table has as many lines after the daemon stopped
+as before it started; files the service should not reach are untouched), and, where the brief
+asks for it, a control unit without the directive. Waits are bounded polls, never fixed
+sleeps. The daemon harness is test-service.py's.
+
+Usage: test-sandbox.py SYSCAGED HELPERS_DIR SCENARIO SYSCAGECTL
+Exit status: 0 pass, 1 fail, 77 skipped (not root).
+"""
+import glob
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+_here = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('service_harness', os.path.join(_here, 'test-service.py'))
+svc = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(svc)
+check, Failure, unit = svc.check, svc.Failure, svc.unit
+SKIP = 77
+
+# Shell functions every script sources: r NAME VALUE prints a result; t NAME CMD... runs CMD
+# and prints ok or fail; st FIELD prints a field of /proc/self/status with builtins only (for
+# services whose exec gate denies every command after the first).
+PRELUDE = r'''
+r() { echo "R $1 $2"; }
+t() { n=$1; shift; if "$@" >/dev/null 2>&1; then r "$n" ok; else r "$n" fail; fi; }
+st() { while read -r k v rest; do [ "$k" = "$1:" ] && { echo "$v"; return; }; done < /proc/self/status; }
+'''
+
+
+def mountinfo_lines():
+    with open('/proc/self/mountinfo') as f:
+        return sum(1 for _ in f)
+
+
+def cgroup2_mount():
+    with open('/proc/self/mountinfo') as f:
+        for line in f:
+            pre, _, post = line.partition(' - ')
+            if post.split()[0] == 'cgroup2':
+                return pre.split()[4]
+    return None
+
+
+def host_block_device():
+    for name in sorted(os.listdir('/dev')):
+        try:
+            if stat.S_ISBLK(os.stat('/dev/' + name).st_mode):
+                return '/dev/' + name
+        except OSError:
+            pass
+    return None
+
+
+def cap_bit(hexmask, cap):
+    return (int(hexmask, 16) >> cap) & 1
+
+
+CAP_SYS_RAWIO, CAP_SYS_MODULE, CAP_SYS_TIME, CAP_MKNOD, CAP_SYSLOG, CAP_WAKE_ALARM = 17, 16, 25, 27, 34, 35
+
+
+class SandboxDaemon(svc.Daemon):
+    """test-service.py's daemon, with extra options (--relax) and an optional wrapper command
+    (setpriv, to start it without a capability)."""
+
+    def __init__(self, syscaged, units, enabled, prefix, args=(), wrapper=()):
+        super().__init__(syscaged, units, enabled, prefix)
+        self.args, self.wrapper = list(args), list(wrapper)
+
+    def start(self):
+        log = open(self.log_path, 'w')
+        root = getattr(self, 'root_dir', None)  # --directories-root, when the harness has one
+        self.proc = subprocess.Popen(
+            self.wrapper + [self.syscaged, '--units-dir', self.units_dir, '--state-dir', self.state_dir,
+                            '--runtime-dir', self.runtime_dir, '--log-level', 'debug'] +
+            (['--directories-root', root] if root else []) + self.args,
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log.close()
+        return self
+
+    def results(self, unit):
+        """The R lines of UNIT's log: {name: value}, the last value of each name."""
+        res = {}
+        for m in re.finditer(r'stdout: R (\S+) ?(.*)$', self.unit_log(unit), re.M):
+            res[m.group(1)] = m.group(2).strip()
+        return res
+
+    def socket(self):
+        return os.path.join(self.runtime_dir, 'control.sock')
+
+
+class Context:
+    def __init__(self, syscaged, helpers, syscagectl, scenario):
+        self.syscaged, self.syscagectl = os.path.abspath(syscaged), os.path.abspath(syscagectl)
+        self.helpers = os.path.abspath(helpers)
+        self.prefix = 't%d-%s-' % (os.getpid(), scenario.replace('_', '-'))
+        self.daemons = []
+        self.cleanups = []
+        # Not under /tmp: PrivateTmp= would hide the scripts and the daemon's directories.
+        self.base = tempfile.mkdtemp(prefix='syscage-sandbox-', dir='/run')
+        os.chmod(self.base, 0o755)
+        tempfile.tempdir = self.base  # the Daemon's own directory goes here too
+        self.mountinfo_before = mountinfo_lines()
+
+    def helper(self, name):
+        return os.path.join(self.helpers, name)
+
+    def path(self, *parts):
+        return os.path.join(self.base, *parts)
+
+    def mkdir(self, *parts, mode=0o755):
+        p = self.path(*parts)
+        os.makedirs(p, exist_ok=True)
+        os.chmod(p, mode)
+        return p
+
+    def write(self, rel, text, mode=0o644):
+        p = self.path(rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, 'w') as f:
+            f.write(text)
+        os.chmod(p, mode)
+        return p
+
+    def script(self, name, body):
+        """A /bin/sh script with the prelude; it ends by printing "R done 1"."""
+        return self.write('scripts/%s.sh' % name, PRELUDE + body.strip() + '\nr done 1\n', 0o755)
+
+    def daemon(self, units, enabled=None, args=(), wrapper=()):
+        d = SandboxDaemon(self.syscaged, units, list(units) if enabled is None else enabled,
+                          self.prefix, args, wrapper)
+        self.daemons.append(d)
+        return d.start()
+
+    def finish(self, unit_name, d, timeout=20.0):
+        """Waits until UNIT printed its last result and its main process ended."""
+        d.wait_log(unit_name, 'stdout: R done 1', timeout=timeout)
+        return d.wait(unit_name, lambda s: s.get('ExecMainCode', '') != '' and
+                      s.get('ActiveState') in ('inactive', 'failed'), 'the service finished', timeout)
+
+    def ctl(self, d, *args):
+        return subprocess.run([self.syscagectl, '--socket', d.socket()] + list(args),
+                              capture_output=True, text=True, timeout=60)
+
+    def stop(self, d):
+        """Stops the daemon, then checks that the host's mount table is as it was."""
+        d.stop()
+        after = mountinfo_lines()
+        check(after == self.mountinfo_before, 'host mount table changed: %d lines before, %d after'
+              % (self.mountinfo_before, after))
+
+    def cleanup(self, failed):
+        for d in self.daemons:
+            d.cleanup(failed)
+        # What a service that was not confined as expected may have left on the host.
+        pid = os.getpid()
+        for pattern in ('/usr/syscage-test-*%d', '/etc/syscage-test-*%d', '/var/syscage-test-*%d',
+                        '/tmp/syscage-*-%d', '/var/tmp/syscage-*-%d', '/root/syscage-test-write-%d'):
+            for p in glob.glob(pattern % pid):
+                os.unlink(p)
+        for fn in reversed(self.cleanups):
+            try:
+                fn()
+            except Exception as e:
+                print('cleanup: %s' % e)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def expect(d, unit_name, want):
+    got = d.results(unit_name)
+    bad = ['%s=%r (want %r)' % (k, got.get(k), v) for k, v in want.items() if got.get(k) != v]
+    check(not bad, '%s: %s\nlog:\n%s' % (unit_name, ', '.join(bad), d.unit_log(unit_name)[-3000:]))
+    return got
+
+
+def oneshot(ctx, script, directives, name=None, extra=''):
+    return unit('Type=oneshot\nExecStart=/bin/sh %s\n%s\n%s' % (script, directives.strip(), extra))
+
+
+# ---- file system ----
+
+def test_protect_system_strict(ctx):
+    rw = ctx.mkdir('rw')
+    marker = '/usr/syscage-test-%d' % os.getpid()
+    s = ctx.script('strict', '''
+t usr_write touch %s
+t etc_write touch /etc/syscage-test-%d
+t var_write touch /var/syscage-test-%d
+t tmp_write touch /tmp/syscage-test-%d
+t rw_write touch %s/written
+t usr_read test -r /usr/bin/env
+t dev_null sh -c 'echo x > /dev/null'
+''' % (marker, os.getpid(), os.getpid(), os.getpid(), rw))
+    d = ctx.daemon({'strict.service': oneshot(ctx, s, 'ProtectSystem=strict\nReadWritePaths=%s' % rw)})
+    ctx.finish('strict.service', d)
+    expect(d, 'strict.service', {'usr_write': 'fail', 'etc_write': 'fail', 'var_write': 'fail',
+                                 'tmp_write': 'fail', 'rw_write': 'ok', 'usr_read': 'ok', 'dev_null': 'ok'})
+    check(os.path.exists(os.path.join(rw, 'written')), 'the ReadWritePaths= write did not reach the host')
+    check(not os.path.exists(marker), '%s exists on the host' % marker)
+    ctx.stop(d)
+
+
+def test_protect_system_full(ctx):
+    rw = ctx.mkdir('rw')
+    s = ctx.script('full', '''
+t etc_write touch /etc/syscage-test-%d
+t usr_write touch /usr/syscage-test-%d
+t other_write touch %s/written
+t etc_read test -r /etc/passwd
+''' % (os.getpid(), os.getpid(), rw))
+    d = ctx.daemon({'full.service': oneshot(ctx, s, 'ProtectSystem=full')})
+    ctx.finish('full.service', d)
+    expect(d, 'full.service', {'etc_write': 'fail', 'usr_write': 'fail', 'other_write': 'ok', 'etc_read': 'ok'})
+    ctx.stop(d)
+
+
+def test_protect_system_yes(ctx):
+    etc_marker = '/etc/syscage-test-yes-%d' % os.getpid()
+    ctx.cleanups.append(lambda: os.path.exists(etc_marker) and os.unlink(etc_marker))
+    s = ctx.script('yes', '''
+t usr_write touch /usr/syscage-test-%d
+t etc_write touch %s
+''' % (os.getpid(), etc_marker))
+    d = ctx.daemon({'yes.service': oneshot(ctx, s, 'ProtectSystem=yes')})
+    ctx.finish('yes.service', d)
+    expect(d, 'yes.service', {'usr_write': 'fail', 'etc_write': 'ok'})
+    check(os.path.exists(etc_marker), '/etc was not writable with ProtectSystem=yes')
+    ctx.stop(d)
+
+
+def test_protect_home(ctx):
+    marker = '/root/syscage-test-home-%d' % os.getpid()
+    with open(marker, 'w') as f:
+        f.write('x')
+    ctx.cleanups.append(lambda: os.unlink(marker))
+    body = '''
+t see_marker test -e %s
+t list_root ls /root
+t write_root touch /root/syscage-test-write-%d
+r n_entries "$(ls -A /root 2>/dev/null | wc -l)"
+''' % (marker, os.getpid())
+    units = {
+        'home-yes.service': oneshot(ctx, ctx.script('home-yes', body), 'ProtectHome=yes'),
+        'home-ro.service': oneshot(ctx, ctx.script('home-ro', body), 'ProtectHome=read-only'),
+        'home-tmpfs.service': oneshot(ctx, ctx.script('home-tmpfs', body), 'ProtectHome=tmpfs'),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    # The hidden /root is an empty mode-0000 directory: root lists it (CAP_DAC_OVERRIDE), as
+    # under systemd, and finds nothing.
+    expect(d, 'home-yes.service', {'see_marker': 'fail', 'write_root': 'fail', 'n_entries': '0'})
+    expect(d, 'home-ro.service', {'see_marker': 'ok', 'list_root': 'ok', 'write_root': 'fail'})
+    expect(d, 'home-tmpfs.service', {'see_marker': 'fail', 'list_root': 'ok', 'write_root': 'fail',
+                                     'n_entries': '0'})
+    check(not os.path.exists('/root/syscage-test-write-%d' % os.getpid()), 'a write reached /root')
+    ctx.stop(d)
+
+
+def test_private_tmp(ctx):
+    pid = os.getpid()
+    host_marker = '/tmp/syscage-host-marker-%d' % pid
+    with open(host_marker, 'w') as f:
+        f.write('host')
+    ctx.cleanups.append(lambda: os.unlink(host_marker))
+    pre = ctx.script('tmp-pre', '''
+t pre_write sh -c 'echo pre > /tmp/syscage-pre-%d'
+t pre_var_write sh -c 'echo pre > /var/tmp/syscage-pre-%d'
+''' % (pid, pid))
+    main = ctx.script('tmp-main', '''
+t host_marker_visible test -e %s
+t pre_file_visible test -e /tmp/syscage-pre-%d
+t pre_var_file_visible test -e /var/tmp/syscage-pre-%d
+t own_write sh -c 'echo svc > /tmp/syscage-svc-%d'
+r tmp_mode "$(stat -c %%a /tmp)"
+''' % (host_marker, pid, pid, pid))
+    # memcached-style: the commands of one start share the private /tmp.
+    d = ctx.daemon({'tmp.service': unit('Type=oneshot\nPrivateTmp=yes\nExecStartPre=/bin/sh %s\n'
+                                        'ExecStart=/bin/sh %s' % (pre, main))})
+    ctx.finish('tmp.service', d)
+    expect(d, 'tmp.service', {'pre_write': 'ok', 'pre_var_write': 'ok', 'host_marker_visible': 'fail',
+                              'pre_file_visible': 'ok', 'pre_var_file_visible': 'ok', 'own_write': 'ok',
+                              'tmp_mode': '1777'})
+    for p in ('/tmp/syscage-svc-%d' % pid, '/tmp/syscage-pre-%d' % pid, '/var/tmp/syscage-pre-%d' % pid):
+        check(not os.path.exists(p), '%s is visible on the host' % p)
+    ctx.stop(d)
+
+
+def test_private_devices(ctx):
+    blk = host_block_device()
+    check(blk is not None, 'this host has no block device in /dev to hide')
+    body = '''
+t block_device test -b %s
+t dev_null sh -c 'echo x > /dev/null'
+t dev_zero head -c 1 /dev/zero
+r n_dev "$(ls -A /dev | wc -l)"
+r capbnd "$(st CapBnd)"
+''' % blk
+    units = {
+        'devices.service': oneshot(ctx, ctx.script('devices', body), 'PrivateDevices=yes'),
+        'host-devices.service': oneshot(ctx, ctx.script('host-devices', body), ''),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    got = expect(d, 'devices.service', {'block_device': 'fail', 'dev_null': 'ok', 'dev_zero': 'ok'})
+    host = expect(d, 'host-devices.service', {'block_device': 'ok'})
+    check(int(got['n_dev']) < 30 and int(got['n_dev']) < int(host['n_dev']),
+          'the private /dev has %s entries (host: %s)' % (got['n_dev'], host['n_dev']))
+    check(not cap_bit(got['capbnd'], CAP_MKNOD) and not cap_bit(got['capbnd'], CAP_SYS_RAWIO),
+          'CAP_MKNOD or CAP_SYS_RAWIO kept: %s' % got['capbnd'])
+    check(cap_bit(host['capbnd'], CAP_MKNOD), 'the control unit lacks CAP_MKNOD')
+    ctx.stop(d)
+
+
+def test_protect_kernel_tunables(ctx):
+    s = ctx.script('tunables', '''
+t read_core_pattern cat /proc/sys/kernel/core_pattern
+v=$(cat /proc/sys/kernel/core_pattern)
+t write_core_pattern sh -c 'printf "%%s\\n" "$1" > /proc/sys/kernel/core_pattern' - "$v"
+t write_sys sh -c 'cat /sys/kernel/mm/transparent_hugepage/enabled >/dev/null && echo never > /sys/kernel/mm/transparent_hugepage/defrag_probe_nonexistent'
+''')
+    before = open('/proc/sys/kernel/core_pattern').read()
+    d = ctx.daemon({'tunables.service': oneshot(ctx, s, 'ProtectKernelTunables=yes')})
+    ctx.finish('tunables.service', d)
+    expect(d, 'tunables.service', {'read_core_pattern': 'ok', 'write_core_pattern': 'fail'})
+    check(open('/proc/sys/kernel/core_pattern').read() == before, 'core_pattern changed')
+    ctx.stop(d)
+
+
+def test_protect_kernel_modules(ctx):
+    body = '''
+r capbnd "$(st CapBnd)"
+t list_modules ls /usr/lib/modules
+'''
+    units = {
+        'modules.service': oneshot(ctx, ctx.script('modules', body), 'ProtectKernelModules=yes'),
+        'host-modules.service': oneshot(ctx, ctx.script('host-modules', body), ''),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    got = d.results('modules.service')
+    host = d.results('host-modules.service')
+    check(not cap_bit(got['capbnd'], CAP_SYS_MODULE), 'CAP_SYS_MODULE kept: %s' % got['capbnd'])
+    check(cap_bit(host['capbnd'], CAP_SYS_MODULE), 'the control unit lacks CAP_SYS_MODULE')
+    check(got['list_modules'] == 'fail', '/usr/lib/modules is readable')
+    ctx.stop(d)
+
+
+def test_protect_kernel_logs(ctx):
+    body = '''
+r kmsg_bytes "$(dd if=/dev/kmsg bs=8192 count=1 iflag=nonblock 2>/dev/null | wc -c)"
+t dev_null sh -c 'echo x > /dev/null'
+r capbnd "$(st CapBnd)"
+'''
+    units = {
+        'logs.service': oneshot(ctx, ctx.script('logs', body), 'ProtectKernelLogs=yes'),
+        'host-logs.service': oneshot(ctx, ctx.script('host-logs', body), ''),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    # /dev/kmsg is covered by the inaccessible node: root may open it, and reads nothing.
+    got = expect(d, 'logs.service', {'kmsg_bytes': '0', 'dev_null': 'ok'})
+    host = d.results('host-logs.service')
+    check(int(host['kmsg_bytes']) > 0, 'the control unit read no kernel record')
+    check(not cap_bit(got['capbnd'], CAP_SYSLOG), 'CAP_SYSLOG kept: %s' % got['capbnd'])
+    ctx.stop(d)
+
+
+def test_protect_clock(ctx):
+    body = '''
+r capbnd "$(st CapBnd)"
+t read_clock date
+'''
+    units = {
+        'clock.service': oneshot(ctx, ctx.script('clock', body), 'ProtectClock=yes'),
+        'host-clock.service': oneshot(ctx, ctx.script('host-clock', body), ''),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    got = expect(d, 'clock.service', {'read_clock': 'ok'})
+    host = d.results('host-clock.service')
+    check(not cap_bit(got['capbnd'], CAP_SYS_TIME) and not cap_bit(got['capbnd'], CAP_WAKE_ALARM),
+          'CAP_SYS_TIME or CAP_WAKE_ALARM kept: %s' % got['capbnd'])
+    check(cap_bit(host['capbnd'], CAP_SYS_TIME), 'the control unit lacks CAP_SYS_TIME')
+    ctx.stop(d)
+
+
+def test_protect_control_groups(ctx):
+    cg = cgroup2_mount()
+    check(cg is not None, 'no cgroup2 mount on this host')
+    probe = os.path.join(cg, 'syscage-probe-%d' % os.getpid())
+    ctx.cleanups.append(lambda: os.path.isdir(probe) and os.rmdir(probe))
+    s = ctx.script('cgroups', '''
+t list_cgroups ls %s
+t mkdir_cgroup mkdir %s
+''' % (cg, probe))
+    d = ctx.daemon({'cgroups.service': oneshot(ctx, s, 'ProtectControlGroups=yes')})
+    ctx.finish('cgroups.service', d)
+    expect(d, 'cgroups.service', {'list_cgroups': 'ok', 'mkdir_cgroup': 'fail'})
+    check(not os.path.exists(probe), 'a cgroup was created on the host')
+    ctx.stop(d)
+
+
+def test_protect_proc(ctx):
+    body = '''
+t pid1 ls /proc/1/
+t self cat /proc/self/status
+t meminfo cat /proc/meminfo
+t proc_sys ls /proc/sys
+'''
+    units = {
+        'invisible.service': oneshot(ctx, ctx.script('invisible', body), 'User=nobody\nProtectProc=invisible'),
+        'subset.service': oneshot(ctx, ctx.script('subset', body), 'ProcSubset=pid'),
+        'plain.service': oneshot(ctx, ctx.script('plain', body), 'User=nobody'),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    expect(d, 'invisible.service', {'pid1': 'fail', 'self': 'ok', 'meminfo': 'ok'})
+    expect(d, 'subset.service', {'pid1': 'ok', 'self': 'ok', 'meminfo': 'fail', 'proc_sys': 'fail'})
+    expect(d, 'plain.service', {'pid1': 'ok', 'self': 'ok', 'meminfo': 'ok'})
+    ctx.stop(d)
+
+
+def test_paths(ctx):
+    ro = ctx.mkdir('ro')
+    ro2 = ctx.mkdir('ro2')
+    secret = ctx.mkdir('secret')
+    noexec = ctx.mkdir('noexec')
+    execsub = ctx.mkdir('noexec', 'sub')
+    rw = ctx.mkdir('rw')
+    ctx.write('ro/file', 'ro')
+    ctx.write('secret/file', 'secret')
+    for dst in (noexec, execsub):
+        shutil.copy('/bin/true', os.path.join(dst, 'true'))
+    s = ctx.script('paths', '''
+t ro_read cat %(ro)s/file
+t ro_write touch %(ro)s/new
+t ro2_write touch %(ro2)s/new
+t secret_read cat %(secret)s/file
+t rw_write touch %(rw)s/new
+t noexec_run %(noexec)s/true
+t execsub_run %(execsub)s/true
+t bin_true /bin/true
+''' % dict(ro=ro, ro2=ro2, secret=secret, rw=rw, noexec=noexec, execsub=execsub))
+    directives = '''
+ReadOnlyPaths=%s -/nonexistent/syscage-test
+ReadOnlyPaths=+%s
+ReadWritePaths=%s
+InaccessiblePaths=%s -/nonexistent/syscage-test-2
+NoExecPaths=%s
+ExecPaths=%s
+''' % (ro, ro2, rw, secret, noexec, execsub)
+    d = ctx.daemon({'paths.service': oneshot(ctx, s, directives)})
+    ctx.finish('paths.service', d)
+    expect(d, 'paths.service', {'ro_read': 'ok', 'ro_write': 'fail', 'ro2_write': 'fail', 'secret_read': 'fail',
+                                'rw_write': 'ok', 'noexec_run': 'fail', 'execsub_run': 'ok', 'bin_true': 'ok'})
+    check(not os.path.exists(os.path.join(ro, 'new')), 'a write reached the read-only directory')
+    ctx.stop(d)
+
+
+def test_temporary_file_system(ctx):
+    tro = ctx.mkdir('tmpfs-ro')
+    trw = ctx.mkdir('tmpfs-rw')
+    ctx.write('tmpfs-ro/hostfile', 'x')
+    ctx.write('tmpfs-rw/hostfile', 'x')
+    s = ctx.script('tmpfs', '''
+t ro_hostfile test -e %(tro)s/hostfile
+t ro_write touch %(tro)s/new
+t rw_hostfile test -e %(trw)s/hostfile
+t rw_write touch %(trw)s/new
+''' % dict(tro=tro, trw=trw))
+    d = ctx.daemon({'tmpfs.service': oneshot(ctx, s, 'TemporaryFileSystem=%s:ro %s' % (tro, trw))})
+    ctx.finish('tmpfs.service', d)
+    expect(d, 'tmpfs.service', {'ro_hostfile': 'fail', 'ro_write': 'fail', 'rw_hostfile': 'fail', 'rw_write': 'ok'})
+    check(not os.path.exists(os.path.join(trw, 'new')), 'a tmpfs write reached the host')
+    ctx.stop(d)
+
+
+def test_bind_paths(ctx):
+    src, dst = ctx.mkdir('bsrc'), ctx.mkdir('bdst')
+    src2, dst2 = ctx.mkdir('bsrc2'), ctx.mkdir('bdst2')
+    ctx.write('bsrc/a', 'a')
+    ctx.write('bsrc2/b', 'b')
+    s = ctx.script('binds', '''
+t rw_read cat %(dst)s/a
+t rw_write touch %(dst)s/new
+t ro_read cat %(dst2)s/b
+t ro_write touch %(dst2)s/new
+''' % dict(dst=dst, dst2=dst2))
+    d = ctx.daemon({'binds.service': oneshot(ctx, s, 'BindPaths=%s:%s\nBindReadOnlyPaths=%s:%s\n'
+                                             'BindPaths=-/nonexistent/syscage-src:%s'
+                                             % (src, dst, src2, dst2, dst))})
+    ctx.finish('binds.service', d)
+    expect(d, 'binds.service', {'rw_read': 'ok', 'rw_write': 'ok', 'ro_read': 'ok', 'ro_write': 'fail'})
+    check(os.path.exists(os.path.join(src, 'new')), 'the write through BindPaths= did not reach the source')
+    check(not os.path.exists(os.path.join(src2, 'new')), 'a write reached the read-only bind source')
+    check(not os.path.exists(os.path.join(dst, 'a')), 'the bind is visible on the host')
+    ctx.stop(d)
+
+
+def test_private_mounts(ctx):
+    mnt = ctx.mkdir('mnt')
+    flag = ctx.path('flag')
+    s = ctx.script('mounts', '''
+t mount mount -t tmpfs syscage-test-tmpfs %(mnt)s
+t write_inside touch %(mnt)s/inside
+r mounted 1
+while [ ! -e %(flag)s ]; do sleep 0.05; done
+''' % dict(mnt=mnt, flag=flag))
+    d = ctx.daemon({'mounts.service': unit('ExecStart=/bin/sh %s\nPrivateMounts=yes' % s)})
+    d.wait_log('mounts.service', 'stdout: R mounted 1')
+    expect(d, 'mounts.service', {'mount': 'ok', 'write_inside': 'ok'})
+    with open('/proc/self/mountinfo') as f:
+        check(mnt not in f.read(), 'the service\'s mount appears on the host')
+    check(not os.path.exists(os.path.join(mnt, 'inside')), 'the file in the service\'s mount is on the host')
+    open(flag, 'w').close()
+    ctx.finish('mounts.service', d)
+    ctx.stop(d)
+
+
+def make_root(ctx):
+    root = ctx.mkdir('root')
+    for sub in ('bin', 'proc', 'dev', 'sys', 'tmp', 'run'):
+        ctx.mkdir('root', sub)
+    shutil.copy(ctx.helper('static-probe'), os.path.join(root, 'bin', 'static-probe'))
+    ctx.write('root/marker', 'inside the root')
+    return root
+
+
+def test_root_directory(ctx):
+    root = make_root(ctx)
+    args = '/proc/self/status /dev/null /sys/kernel /marker %s' % ctx.base
+    units = {
+        'api.service': unit('Type=oneshot\nRootDirectory=%s\nMountAPIVFS=yes\nExecStart=/bin/static-probe %s'
+                            % (root, args)),
+        # MountAPIVFS= is on by default with a root (as in systemd): turn it off explicitly.
+        'noapi.service': unit('Type=oneshot\nRootDirectory=%s\nMountAPIVFS=no\nExecStart=/bin/static-probe %s'
+                              % (root, args)),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        d.wait_log(u, 'stdout: done')
+        d.wait(u, lambda s: s.get('ExecMainCode', '') != '' and s.get('ActiveState') != 'activating', 'finished')
+    log = d.unit_log('api.service')
+    for line in ('/proc/self/status yes', '/dev/null yes', '/sys/kernel yes', '/marker yes', ctx.base + ' no'):
+        check('stdout: ' + line in log, 'api.service: %r missing:\n%s' % (line, log))
+    log = d.unit_log('noapi.service')
+    for line in ('/proc/self/status no', '/marker yes', ctx.base + ' no'):
+        check('stdout: ' + line in log, 'noapi.service: %r missing:\n%s' % (line, log))
+    ctx.stop(d)
+
+
+def test_root_directory_missing(ctx):
+    ran = ctx.path('ran')
+    d = ctx.daemon({'noroot.service': unit('Type=oneshot\nRootDirectory=/nonexistent/syscage-root\n'
+                                           'ExecStart=/bin/touch %s' % ran)})
+    s = d.wait('noroot.service', lambda s: s.get('ActiveState') == 'failed' or s.get('LoadState') == 'error',
+               'refused')
+    check(not os.path.exists(ran), 'the command ran on the host\'s root')
+    text = d.daemon_log() + d.unit_log('noroot.service')
+    check('/nonexistent/syscage-root' in text, 'no error names the missing root:\n%s' % text[-3000:])
+    ctx.stop(d)
+
+
+# ---- namespaces ----
+
+NET_BODY = r'''
+r ifaces "$(awk 'NR>2 { sub(":", "", $1); printf "%s,", $1 }' /proc/net/dev)"
+'''
+
+
+def test_private_network(ctx):
+    inside = ctx.script('net', NET_BODY + '''
+t unreach sh -c "bash -c 'exec 3<>/dev/tcp/192.0.2.1/80' 2>&1 | grep -q 'Network is unreachable'"
+t lo_refused sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/9' 2>&1 | grep -q 'Connection refused'"
+''')
+    outside = ctx.script('hostnet', NET_BODY)
+    units = {
+        'net.service': oneshot(ctx, inside, 'PrivateNetwork=yes'),
+        'hostnet.service': oneshot(ctx, outside, ''),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    expect(d, 'net.service', {'ifaces': 'lo,', 'unreach': 'ok', 'lo_refused': 'ok'})
+    host = d.results('hostnet.service')
+    check(host['ifaces'] != 'lo,' and 'lo,' in host['ifaces'], 'host interfaces: %r' % host['ifaces'])
+    ctx.stop(d)
+
+
+def test_private_ipc(ctx):
+    out = subprocess.run(['ipcmk', '-M', '4096'], capture_output=True, text=True, check=True).stdout
+    shmid = re.search(r'(\d+)', out).group(1)
+    ctx.cleanups.append(lambda: subprocess.run(['ipcrm', '-m', shmid], capture_output=True))
+    body = '''
+r host_segment "$(awk -v id=%s '$2 == id' /proc/sysvipc/shm | wc -l)"
+t create ipcmk -M 4096
+r own_segments "$(($(wc -l < /proc/sysvipc/shm) - 1))"
+''' % shmid
+    with open('/proc/sysvipc/shm') as f:
+        host_before = len(f.readlines())
+    d = ctx.daemon({'ipc.service': oneshot(ctx, ctx.script('ipc', body), 'PrivateIPC=yes')})
+    ctx.finish('ipc.service', d)
+    expect(d, 'ipc.service', {'host_segment': '0', 'create': 'ok', 'own_segments': '1'})
+    with open('/proc/sysvipc/shm') as f:
+        check(len(f.readlines()) == host_before, 'a segment made inside appeared on the host')
+    ctx.stop(d)
+
+
+def test_protect_hostname(ctx):
+    host = subprocess.run(['hostname'], capture_output=True, text=True).stdout.strip()
+    s = ctx.script('hostname', '''
+r name "$(hostname)"
+t set_name hostname syscage-test-%d
+r name_after "$(hostname)"
+''' % os.getpid())
+    d = ctx.daemon({'hostname.service': oneshot(ctx, s, 'ProtectHostname=yes')})
+    ctx.finish('hostname.service', d)
+    expect(d, 'hostname.service', {'name': host, 'set_name': 'fail', 'name_after': host})
+    check(subprocess.run(['hostname'], capture_output=True, text=True).stdout.strip() == host,
+          'the host name changed')
+    ctx.stop(d)
+
+
+def test_dynamic_user(ctx):
+    s = ctx.script('dynamic', '''
+r uid "$(id -u)"
+t etc_write touch /etc/syscage-test-%d
+t state_write touch "$STATE_DIRECTORY/written"
+''' % os.getpid())
+    d = ctx.daemon({'dynamic.service': oneshot(ctx, s, 'DynamicUser=yes\nStateDirectory=%sdyn' % ctx.prefix)})
+    ctx.finish('dynamic.service', d)
+    got = expect(d, 'dynamic.service', {'etc_write': 'fail', 'state_write': 'ok'})
+    check(got['uid'] not in ('', '0'), 'DynamicUser= ran as uid %r' % got['uid'])
+    ctx.stop(d)
+
+
+# ---- exec prefixes ----
+
+def test_exec_prefixes(ctx):
+    pid = os.getpid()
+    host_marker = '/tmp/syscage-prefix-marker-%d' % pid
+    open(host_marker, 'w').close()
+    ctx.cleanups.append(lambda: os.unlink(host_marker))
+    # "+" may run anything: no gate. Its results come from real commands.
+    plus = ctx.script('plus', '''
+r plus_uid "$(id -u)"
+r plus_seccomp "$(grep '^Seccomp:' /proc/self/status | cut -f2)"
+t plus_host_tmp test -e %s
+t plus_exec /bin/true
+''' % host_marker)
+    # "!" and the main command have the gate: builtins only, and one denied command.
+    gated = '''
+r %(p)s_uid "$(st Uid)"
+r %(p)s_seccomp "$(st Seccomp)"
+if [ -e %(m)s ]; then r %(p)s_host_tmp ok; else r %(p)s_host_tmp fail; fi
+t %(p)s_exec /bin/true
+'''
+    bang = ctx.script('bang', gated % dict(p='bang', m=host_marker))
+    main = ctx.script('main', gated % dict(p='main', m=host_marker))
+    d = ctx.daemon({'prefix.service': unit(
+        'Type=oneshot\nUser=nobody\nPrivateTmp=yes\nSystemCallFilter=~execve\nSystemCallErrorNumber=EPERM\n'
+        'ExecStartPre=+/bin/sh %s\nExecStartPre=!/bin/sh %s\nExecStart=/bin/sh %s' % (plus, bang, main))})
+    ctx.finish('prefix.service', d)
+    got = expect(d, 'prefix.service', {'plus_uid': '0', 'plus_seccomp': '0', 'plus_host_tmp': 'ok', 'plus_exec': 'ok',
+                                       'bang_seccomp': '2', 'bang_host_tmp': 'fail', 'bang_exec': 'fail',
+                                       'main_seccomp': '2', 'main_host_tmp': 'fail', 'main_exec': 'fail'})
+    nobody = str(__import__('pwd').getpwnam('nobody').pw_uid)
+    check(got['bang_uid'].split()[0] == '0', '"!" did not run as root: %r' % got['bang_uid'])
+    check(got['main_uid'].split()[0] == nobody, 'ExecStart= did not run as nobody: %r' % got['main_uid'])
+    ctx.stop(d)
+    p = subprocess.run([ctx.syscagectl, 'verify', os.path.join(d.units_dir, d.prefix + 'prefix.service')],
+                       capture_output=True, text=True, timeout=60)
+    out = p.stdout + p.stderr
+    check(re.search(r':\d+: ExecStartPre: note: ExecStartPre=\+/bin/sh .*without the sandbox, the filter '
+                    r'and the exec gate', out), 'verify does not explain "+":\n' + out)
+    check(re.search(r':\d+: ExecStartPre: note: ExecStartPre=!/bin/sh .*as root', out),
+          'verify does not explain "!":\n' + out)
+
+
+# ---- the supervisor's own files ----
+
+def supervisor_script(ctx, name, unit_name, d_paths):
+    units_dir, state_dir, runtime_dir, sock, unit_file = d_paths
+    return ctx.script(name, '''
+if [ -e %s ]; then r unit_file visible; else r unit_file hidden; fi
+if [ -e %s/enabled ]; then r state visible; else r state hidden; fi
+if [ -e %s/units/%s.status ]; then r runtime visible; else r runtime hidden; fi
+if [ -S %s ]; then r socket visible; else r socket hidden; fi
+''' % (unit_file, state_dir, runtime_dir, unit_name, sock))
+
+
+NOTIFY_PROBE = r'''
+import os, socket, stat, time
+def r(k, v):
+    print('R %%s %%s' %% (k, v), flush=True)
+r('unit_file', 'visible' if os.path.exists(%(unit_file)r) else 'hidden')
+r('state', 'visible' if os.path.exists(%(enabled)r) else 'hidden')
+r('runtime', 'visible' if os.path.exists(%(status)r) else 'hidden')
+try:
+    r('socket', 'visible' if stat.S_ISSOCK(os.stat(%(sock)r).st_mode) else 'hidden')
+except OSError:
+    r('socket', 'hidden')
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect(os.environ['NOTIFY_SOCKET'])
+s.send(b'READY=1')
+r('done', 1)
+time.sleep(1000)
+'''
+
+
+def test_protect_supervisor(ctx):
+    # The daemon's directories are known only once it exists: write the scripts first with
+    # the paths the Daemon will use (its directory is made in the constructor).
+    units = {'gated.service': '', 'open.service': ''}
+    d = SandboxDaemon(ctx.syscaged, {}, [], ctx.prefix)
+    ctx.daemons.append(d)
+    for name, extra in (('gated', ''), ('open', '\n[X-Syscage]\nProtectSupervisor=no\n')):
+        unit_path = os.path.join(d.units_dir, ctx.prefix + name + '.service')
+        s = supervisor_script(ctx, name, ctx.prefix + name + '.service', (d.units_dir, d.state_dir, d.runtime_dir, d.socket(), unit_path))
+        units[name + '.service'] = unit('Type=oneshot\nExecStart=/bin/sh %s\nSystemCallFilter=~execve\n'
+                                        'SystemCallErrorNumber=EPERM' % s) + extra
+        with open(unit_path, 'w') as f:
+            f.write(units[name + '.service'])
+    # A gated Type=notify unit: the supervisor is hidden from it, its notify socket is not.
+    notify_unit = os.path.join(d.units_dir, ctx.prefix + 'notify.service')
+    helper = ctx.write('scripts/notify.py', NOTIFY_PROBE % dict(
+        unit_file=notify_unit, enabled=os.path.join(d.state_dir, 'enabled'),
+        status=os.path.join(d.runtime_dir, 'units', ctx.prefix + 'notify.service.status'), sock=d.socket()))
+    units['notify.service'] = unit('Type=notify\nExecStart=/usr/bin/python3 %s\nSystemCallFilter=~execve\n'
+                                   'SystemCallErrorNumber=EPERM' % helper)
+    with open(notify_unit, 'w') as f:
+        f.write(units['notify.service'])
+    with open(os.path.join(d.state_dir, 'enabled'), 'w') as f:
+        f.write(''.join(ctx.prefix + n + '\n' for n in units))
+    d.start()
+    for u in ('gated.service', 'open.service'):
+        ctx.finish(u, d)
+    d.wait_state('notify.service', 'active', 'running')
+    expect(d, 'notify.service', {'unit_file': 'hidden', 'state': 'hidden', 'runtime': 'hidden', 'socket': 'hidden'})
+    expect(d, 'gated.service', {'unit_file': 'hidden', 'state': 'hidden', 'runtime': 'hidden', 'socket': 'hidden'})
+    expect(d, 'open.service', {'unit_file': 'visible', 'state': 'visible', 'runtime': 'visible', 'socket': 'visible'})
+    ctx.stop(d)
+
+
+def test_rewrite_own_unit(ctx):
+    d = SandboxDaemon(ctx.syscaged, {}, [], ctx.prefix)
+    ctx.daemons.append(d)
+    unit_path = os.path.join(d.units_dir, ctx.prefix + 'escape.service')
+    s = ctx.script('escape', '''
+if printf '[Service]\\nExecStart=/bin/sh -c "echo ESCAPED"\\n' > %(u)s 2>/dev/null; then r rewrite ok; else r rewrite fail; fi
+if printf 'x' > %(dir)s/%(p)sinjected.service 2>/dev/null; then r inject ok; else r inject fail; fi
+if printf '%(p)sinjected.service\\n' >> %(state)s/enabled 2>/dev/null; then r enable ok; else r enable fail; fi
+''' % dict(u=unit_path, dir=d.units_dir, p=ctx.prefix, state=d.state_dir))
+    text = unit('ExecStart=/bin/sh %s\nSystemCallFilter=~execve\nSystemCallErrorNumber=EPERM\n'
+                'CapabilityBoundingSet=\nNoNewPrivileges=yes\nRestrictAddressFamilies=none\n'
+                'Restart=on-failure' % s)
+    with open(unit_path, 'w') as f:
+        f.write(text)
+    with open(os.path.join(d.state_dir, 'enabled'), 'w') as f:
+        f.write(ctx.prefix + 'escape.service\n')
+    d.start()
+    d.wait_log('escape.service', 'stdout: R done 1')
+    expect(d, 'escape.service', {'rewrite': 'fail', 'inject': 'fail', 'enable': 'fail'})
+    with open(unit_path) as f:
+        check(f.read() == text, 'the unit file was rewritten')
+    check(not os.path.exists(os.path.join(d.units_dir, ctx.prefix + 'injected.service')), 'a unit was injected')
+    r = ctx.ctl(d, 'daemon-reload')
+    check(r.returncode == 0, 'daemon-reload failed: %s' % r.stderr)
+    check('ESCAPED' not in d.unit_log('escape.service'), 'the rewritten unit ran')
+    ctx.stop(d)
+
+
+# ---- fail closed at load ----
+
+def test_load_refusal(ctx):
+    pid = os.getpid()
+    units = {
+        'good.service': unit('ExecStart=/bin/sleep 1000\nProtectSystem=strict'),
+        'bad-rw.service': unit('ExecStart=/bin/true\nReadWritePaths=/nonexistent/syscage-%d' % pid),
+        'bad-users.service': unit('ExecStart=/bin/true\nPrivateUsers=yes'),
+        'ok-missing.service': unit('Type=oneshot\nExecStart=/bin/true\nReadWritePaths=-/nonexistent/syscage-%d' % pid),
+    }
+    d = ctx.daemon(units)
+    d.wait_state('good.service', 'active', 'running')
+    d.wait_state('ok-missing.service', 'inactive')
+    for u in ('bad-rw.service', 'bad-users.service'):
+        s = d.wait(u, lambda s: s.get('LoadState') == 'error', 'LoadState=error')
+        check(s['ActiveState'] == 'inactive', '%s: %s' % (u, s))
+    log = d.daemon_log()
+    check(re.search(r'bad-rw\.service:6: ReadWritePaths: /nonexistent/syscage-%d does not exist' % pid, log),
+          'the missing path is not reported at its line:\n' + log[-3000:])
+    check(re.search(r'bad-users\.service:6: PrivateUsers: not supported yet', log),
+          'PrivateUsers= is not refused at its line:\n' + log[-3000:])
+    st = ctx.ctl(d, 'status', ctx.prefix + 'bad-rw.service')
+    check(re.search(r'Load error:.*bad-rw\.service:6: ReadWritePaths: .*does not exist', st.stdout),
+          'status does not show the located error:\n' + st.stdout + st.stderr)
+    # verify says the same, and --relax does not apply to a missing path.
+    for args, rc, pattern in (
+            ([], 1, r'bad-rw\.service:6: ReadWritePaths: error: /nonexistent/syscage-%d does not exist' % pid),
+            (['--relax', 'ReadWritePaths'], 1, r'ReadWritePaths: error: .*does not exist'),
+    ):
+        p = subprocess.run([ctx.syscagectl, 'verify'] + args + [os.path.join(d.units_dir, d.prefix + 'bad-rw.service')],
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == rc and re.search(pattern, p.stderr), 'verify %s: %d\n%s' % (args, p.returncode, p.stderr))
+    users = os.path.join(d.units_dir, d.prefix + 'bad-users.service')
+    p = subprocess.run([ctx.syscagectl, 'verify', users], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 1 and re.search(r':6: PrivateUsers: error: not supported yet', p.stderr), p.stderr)
+    p = subprocess.run([ctx.syscagectl, 'verify', '--relax', 'PrivateUsers', users], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0 and re.search(r':6: PrivateUsers: warning: .*--relax PrivateUsers', p.stderr), p.stderr)
+    check(d.proc.poll() is None, 'the daemon died')
+    ctx.stop(d)
+    # With --relax PrivateUsers the daemon runs the unit, and says so.
+    d = ctx.daemon({'relaxed.service': unit('Type=oneshot\nExecStart=/bin/true\nPrivateUsers=yes')},
+                   args=['--relax', 'PrivateUsers'])
+    d.wait('relaxed.service', lambda s: s.get('ExecMainCode') == 'exited' and s.get('ActiveState') == 'inactive',
+           'ran to completion')
+    check(re.search(r'relaxed\.service:7: PrivateUsers: not supported yet; skipped.*syscaged --relax PrivateUsers',
+                    d.daemon_log()), 'no warning names --relax:\n' + d.daemon_log()[-3000:])
+    ctx.stop(d)
+
+
+def test_no_namespaces(ctx):
+    """A daemon without CAP_SYS_ADMIN cannot make namespaces: units that need one are refused,
+    unless relaxed; a unit that needs none runs."""
+    if not shutil.which('setpriv'):
+        print('skipped: no setpriv')
+        sys.exit(SKIP)
+    wrapper = ['setpriv', '--bounding-set', '-sys_admin', '--inh-caps', '-sys_admin']
+    units = {
+        'needs-ns.service': unit('Type=oneshot\nExecStart=/bin/true\nPrivateTmp=yes'),
+        'needs-net.service': unit('Type=oneshot\nExecStart=/bin/true\nPrivateNetwork=yes'),
+        'plain.service': unit('Type=oneshot\nExecStart=/bin/sh -c "echo plain ran"'),
+    }
+    d = ctx.daemon(units, wrapper=wrapper)
+    d.wait_log('plain.service', 'plain ran')
+    for u, key in (('needs-ns.service', 'PrivateTmp'), ('needs-net.service', 'PrivateNetwork')):
+        d.wait(u, lambda s: s.get('LoadState') == 'error', 'LoadState=error')
+        check(re.search(r'%s:7: %s: needs an? \S+ namespace' % (re.escape(u), key), d.daemon_log()),
+              '%s not refused at its line:\n%s' % (u, d.daemon_log()[-3000:]))
+    ctx.stop(d)
+    d = ctx.daemon({'needs-ns.service': units['needs-ns.service']}, wrapper=wrapper, args=['--relax', 'PrivateTmp'])
+    d.wait('needs-ns.service', lambda s: s.get('ExecMainCode') == 'exited' and s.get('ActiveState') == 'inactive',
+           'ran without the relaxed directive')
+    check(re.search(r'needs-ns\.service:7: PrivateTmp: needs a mount namespace.*skipped.*--relax PrivateTmp',
+                    d.daemon_log()), 'no warning:\n' + d.daemon_log()[-3000:])
+    ctx.stop(d)
+
+
+SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
+
+
+def main():
+    if len(sys.argv) < 5 or sys.argv[3] not in SCENARIOS:
+        print('usage: %s SYSCAGED HELPERS_DIR {%s} SYSCAGECTL' % (sys.argv[0], ','.join(SCENARIOS)))
+        return 2
+    if os.geteuid() != 0:
+        print('skipped: the sandbox tests need root')
+        return SKIP
+    ctx = Context(sys.argv[1], sys.argv[2], sys.argv[4], sys.argv[3])
+    failed = True
+    try:
+        SCENARIOS[sys.argv[3]](ctx)
+        failed = False
+        print('ok %s' % sys.argv[3])
+    except Failure as e:
+        print('FAIL %s: %s' % (sys.argv[3], e))
+    finally:
+        ctx.cleanup(failed)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
