@@ -169,7 +169,9 @@ class Daemon:
     def __init__(self, unit_name, directories_root, relax):
         self.unit = unit_name
         self.relax = relax
-        self.dir = tempfile.mkdtemp(prefix='syscage-debian-')
+        # Not under /tmp: PrivateTmp= would hide the daemon's notify socket from the service,
+        # as it would hide /tmp/anything under systemd. Production has it in /run too.
+        self.dir = tempfile.mkdtemp(prefix='syscage-debian-', dir='/run')
         os.chmod(self.dir, 0o755)
         self.units_dir = os.path.join(self.dir, 'units')
         self.state_dir = os.path.join(self.dir, 'state')
@@ -348,7 +350,7 @@ def not_enforced_by_syscaged(path):
         return p.returncode, (p.stdout + p.stderr).splitlines()
 
     _, lines = verify([])
-    relax = sorted({m.group(1) for l in lines for m in [re.search(r"start with '--relax (\w+)'", l)]
+    relax = sorted({m.group(1) for l in lines for m in [re.search(r"--relax (\w+)'", l)]
                     if m and ': error: ' in l})
     if relax:
         rc, lines = verify([a for k in relax for a in ('--relax', k)])
@@ -378,6 +380,7 @@ class SandboxCheck:
         self.uid = int(self.st['Uid'].split()[0])
         self.gid = int(self.st['Gid'].split()[0])
         self.ops_root, self.ops_user = [], []  # (op, arg, wanted result(s), why)
+        self.shown = set()
 
     def on(self, key):
         v = self.declared.get(key)
@@ -390,7 +393,9 @@ class SandboxCheck:
     def mount_at(self, path, what, point=None, has=None):
         """The mount PATH is on, printed; it must be at POINT and carry option HAS."""
         m = covering(self.mounts, path)
-        self.t.evidence('mountinfo', m.line)
+        if m.line not in self.shown:
+            self.shown.add(m.line)
+            self.t.evidence('mountinfo', m.line)
         if point is not None:
             self.t.assertEqual(m.point, point, '%s: no mount of its own at %s' % (what, point))
         if has is not None:
@@ -416,7 +421,8 @@ class SandboxCheck:
             declared = [k for k in MOUNT_DIRECTIVES if active(self.declared, k)]
             self.t.evidence('writes', 'none checked: %s' % (
                 'the unit forbids none' if not declared else
-                'what the unit forbids (%s) is not enforced by this syscaged' % ', '.join(declared)))
+                'what the unit forbids (%s) is not enforced by this syscaged'
+                % ', '.join(declared)))
 
     def namespaces(self):
         own, svc = (os.readlink('/proc/%s/ns/mnt' % p) for p in ('self', self.pid))
@@ -466,14 +472,16 @@ class SandboxCheck:
                 (['/var', '/'] if ps == 'strict' else [])
         for path in paths:
             self.mount_at(path, 'ProtectSystem=%s' % ps, has='ro')
-            self.ops_root.append(('create', os.path.join(path, 'syscage-forbidden-%d' % os.getpid()),
-                                  'EROFS', 'ProtectSystem=%s' % ps))
+            probe = os.path.join(path, 'syscage-forbidden-%d' % os.getpid())
+            self.ops_root.append(('create', probe, 'EROFS', 'ProtectSystem=%s' % ps))
 
     def read_write_paths(self):
         # Writable, with the host's access modes, through a read-only system.
         if 'ReadWritePaths' in self.gaps:
             return
-        for v in self.declared.get('ReadWritePaths', []):
+        # ReadWriteDirectories= is the old spelling (systemd.exec(5)).
+        for v in (self.declared.get('ReadWritePaths', []) +
+                  self.declared.get('ReadWriteDirectories', [])):
             for path in v.split():
                 path = path.lstrip('-+')
                 real = os.path.realpath(path)
@@ -604,7 +612,8 @@ class DebianUnitsTest(unittest.TestCase):
         self.case = case
         vendor = os.path.join(VENDOR_DIR, case.name)
         if not package_installed(case.package) or not os.path.exists(vendor):
-            self.skipTest('package %s is not installed (contrib/deps.sh installs it)' % case.package)
+            self.skipTest('package %s is not installed (contrib/deps.sh installs it)'
+                          % case.package)
         if port_busy(case.port):
             self.skipTest('port %d is already in use on this machine; %s is left unchanged, '
                           'so it cannot listen there' % (case.port, case.name))
@@ -639,11 +648,17 @@ class DebianUnitsTest(unittest.TestCase):
         p = d.ctl('start', case.name)
         self.assertEqual(p.returncode, 0, 'syscagectl start %s: %s%s%s'
                          % (case.name, p.stdout, p.stderr, d.diagnostics()))
-        st = wait_for(lambda: d.status().get('ActiveState') == 'active' and
-                      int(d.status().get('MainPID', '0')) > 0 and d.status(),
-                      '%s active with a main pid' % case.name, START_TIMEOUT, d)
+        def started():
+            s = d.status()
+            if s.get('ActiveState') == 'failed':
+                why = [l for l in d.unit_log().splitlines() if 'Failed at step' in l]
+                raise AssertionError('%s failed to start: %s%s' % (
+                    case.name, why[-1] if why else s.get('Result'), d.diagnostics()))
+            return s.get('ActiveState') == 'active' and int(s.get('MainPID', '0')) > 0 and s
+        st = wait_for(started, '%s active with a main pid' % case.name, START_TIMEOUT, d)
         pid = int(st['MainPID'])
-        served = wait_for(lambda: case.serves(pid), '%s serving on port %d' % (case.name, case.port),
+        served = wait_for(lambda: case.serves(pid),
+                          '%s serving on port %d' % (case.name, case.port),
                           START_TIMEOUT, d)
         self.evidence('serves', served)
         for r in runtime_dirs:
