@@ -20,6 +20,7 @@ Exit status: 0 pass, 1 fail, 77 all skipped (not root, or none of the packages i
 """
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -661,6 +662,7 @@ class DebianUnitsTest(unittest.TestCase):
                           '%s serving on port %d' % (case.name, case.port),
                           START_TIMEOUT, d)
         self.evidence('serves', served)
+        self.check_nofile(pid, declared)
         for r in runtime_dirs:
             st_r = os.stat(r)
             self.evidence('RuntimeDirectory', '%s mode %o owner %d:%d'
@@ -701,6 +703,24 @@ class DebianUnitsTest(unittest.TestCase):
         for t, before in tmp_before.items():
             left = sorted(e for e in set(os.listdir(t)) - before if base in e)
             self.assertEqual(left, [], 'left behind in %s' % t)
+
+    def check_nofile(self, pid, declared):
+        """LimitNOFILE=, as close as the kernel permits (systemd's rule): a hard limit above
+        ours needs CAP_SYS_RESOURCE, and stops at fs.nr_open even with it."""
+        if not declared.get('LimitNOFILE'):
+            return
+        want = int(declared['LimitNOFILE'][-1].split(':')[-1])
+        own = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        with open('/proc/sys/fs/nr_open') as f:
+            nr_open = int(f.read())
+        cap_eff = int(read_status(os.getpid())['CapEff'], 16)
+        may_raise = cap_eff & (1 << CAPS.index('CAP_SYS_RESOURCE'))
+        if want > own and (not may_raise or want > nr_open):
+            want = own
+        with open('/proc/%d/limits' % pid) as f:
+            line = [l for l in f if l.startswith('Max open files')][0]
+        self.evidence('limits', ' '.join(line.split()))
+        self.assertEqual(int(line.split()[4]), want, 'LimitNOFILE=: the hard limit')
 
     def check_host_mounts(self, before, own_dir):
         after = {m.key() for m in mountinfo()}
