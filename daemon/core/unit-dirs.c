@@ -93,6 +93,25 @@ static int mkdir_below(int base_fd, const char *rel, mode_t mode, int *ret_fd) {
         return 0;
 }
 
+/* One entry that is not a directory. Pinned with O_PATH|O_NOFOLLOW, so a link itself changes
+ * owner, never its target, and what is looked at is what is changed. An inode with more than
+ * one name is left alone: the tree's previous owner can make a hard link to a file that is not
+ * its own (with fs.protected_hardlinks=0, the kernel's default, to any file it can see, such
+ * as /etc/shadow), and giving that file to the new owner would give away the original. */
+static int chown_leaf(int dfd, const char *name, uid_t uid, gid_t gid) {
+        struct stat st;
+        _cleanup_close_ int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode) && st.st_nlink > 1)
+                return 0;
+        if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        return 0;
+}
+
 static int chown_tree_at(int fd, dev_t dev, uid_t uid, gid_t gid, size_t *budget, unsigned depth) {
         int r = 0;
 
@@ -122,9 +141,7 @@ static int chown_tree_at(int fd, dev_t dev, uid_t uid, gid_t gid, size_t *budget
                 if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         continue;
                 if (!S_ISDIR(st.st_mode)) {
-                        /* AT_SYMLINK_NOFOLLOW: a link itself changes owner, never its target. */
-                        if (fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
-                                r = -errno;
+                        r = chown_leaf(dirfd(d), de->d_name, uid, gid);
                         continue;
                 }
                 if (st.st_dev != dev)

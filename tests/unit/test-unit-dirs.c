@@ -304,6 +304,40 @@ static void test_chown_tree(void **state) {
         close(tfd);
 }
 
+/* A hard link that the tree's previous owner made to a file that is not its own (possible
+ * with fs.protected_hardlinks=0, the kernel's default): the walk must not give that file to
+ * the new owner. The plain file next to it still changes owner. */
+static void test_chown_tree_hardlink(void **state) {
+        Fixture *f = *state;
+        char p[128], victim[128], cmd[1024];
+        struct stat st;
+        if (geteuid() != 0) {
+                print_message("skipped: changing owners needs root\n");
+                return;
+        }
+        snprintf(victim, sizeof victim, "%s/shadow", f->dir);
+        int fd = open(victim, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        close(fd);
+        at(f, "tree", p, sizeof p);
+        snprintf(cmd, sizeof cmd, "mkdir -p %s/sub && touch %s/own && ln %s %s/sub/shadow-link", p, p, victim, p);
+        assert_int_equal(system(cmd), 0);
+        int tfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(tfd >= 0);
+        size_t budget = 100;
+        assert_int_equal(unit_dirs_chown_tree(tfd, 61999, 61999, &budget), 0);
+        close(tfd);
+        assert_int_equal(stat(victim, &st), 0);
+        assert_int_equal(st.st_uid, 0); /* the linked file keeps its owner */
+        assert_int_equal(st.st_gid, 0);
+        snprintf(cmd, sizeof cmd, "%s/own", p);
+        assert_int_equal(stat(cmd, &st), 0);
+        assert_int_equal(st.st_uid, 61999); /* a file with one name changes owner */
+        snprintf(cmd, sizeof cmd, "%s/sub", p);
+        assert_int_equal(stat(cmd, &st), 0);
+        assert_int_equal(st.st_uid, 61999);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_bases, setup, teardown),
@@ -313,6 +347,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_context, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_context_plans, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_chown_tree, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_chown_tree_hardlink, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
