@@ -799,18 +799,19 @@ static const struct {
           "/proc/sys, /sys and the other kernel tunables are not made read-only (systemd's main "
           "effect); only _sysctl() is refused" },
         { POLICY_DIRECTIVE_PROTECT_KERNEL_MODULES,
-          "CAP_SYS_MODULE is not removed and the module directories stay accessible; only the "
-          "module system calls are refused" },
+          "the module directories stay accessible; only the module system calls are refused "
+          "and CAP_SYS_MODULE removed" },
         { POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS,
-          "/dev/kmsg and /proc/kmsg stay accessible and CAP_SYSLOG is kept; only syslog() is "
-          "refused" },
+          "/dev/kmsg and /proc/kmsg stay accessible; only syslog() is refused and CAP_SYSLOG "
+          "removed" },
         { POLICY_DIRECTIVE_PROTECT_CLOCK,
           "CAP_SYS_TIME and CAP_WAKE_ALARM are kept and /dev/rtc* stays writable; only the "
           "clock-setting system calls are refused" },
         { POLICY_DIRECTIVE_PROTECT_HOSTNAME,
           "no UTS namespace is set up; only sethostname() and setdomainname() are refused" },
         { POLICY_DIRECTIVE_PRIVATE_DEVICES,
-          "no private /dev is set up; only @raw-io is refused" },
+          "no private /dev is set up; only @raw-io is refused and CAP_MKNOD and CAP_SYS_RAWIO "
+          "removed" },
 };
 
 static const PolicyOrigin *rule_origin_of(const Policy *p, PolicyDirective d) {

@@ -400,6 +400,10 @@ static void prepare_process_attributes(Unit *u, ExecPlan *p) {
         p->capability_bounding_set = c->capability_bounding_set == CAPABILITY_MASK_ALL
                                              ? EXEC_CAPS_ALL : c->capability_bounding_set;
         p->ambient_capabilities = c->ambient_capabilities;
+        /* PrivateDevices= and friends take capabilities away, as in systemd. */
+        uint64_t removed = unit_sandbox_capabilities_removed(&c->sandbox);
+        p->capability_bounding_set &= ~removed;
+        p->ambient_capabilities &= ~removed;
         p->no_new_privs = c->no_new_privileges;
         p->death_signal = 0;
 }
