@@ -13,6 +13,9 @@ the allowed use working:
                     fail rather than take that directory over
   state_hardlink    DynamicUser=: a hard link left in the state directory to a file that is
                     not the unit's keeps its owner when the tree is given to the unit's uid
+  remove_ipc_tree   DynamicUser= (so RemoveIPC=): a tree the service left in /dev/shm goes at
+                    the stop, not only its empty directories, so the next holder of the uid
+                    finds nothing; what is root's there stays
 
 The daemon driver is the one of test-service.py.
 
@@ -144,6 +147,32 @@ def test_state_hardlink(ctx):
     check(os.stat(os.path.join(priv, 'own')).st_uid == uid, 'the unit\'s own file was not given to it')
     check(os.stat(priv).st_uid == uid, 'the state directory was not given to the unit')
     d.stop()
+
+
+def test_remove_ipc_tree(ctx):
+    name = 'sct-ipc-%d' % os.getpid()
+    tag = '/dev/shm/syscage-test-%d' % os.getpid()
+    rootdir = tag + '-root'
+    os.makedirs(rootdir)
+    os.chmod(rootdir, 0o1777)
+    with open(rootdir + '/keep', 'w') as f:
+        f.write('root\n')
+    try:
+        units = {'ipc-tree.service': unit(
+            'DynamicUser=yes\nUser=%s\n' % name +
+            "ExecStart=/bin/sh -c 'mkdir -p %s/a/b && echo x > %s/a/b/f && echo y > %s-top && "
+            "echo z > %s/mine && echo made; exec sleep 1000'" % (tag, tag, tag, rootdir))}
+        d = ctx.daemon(units, list(units))
+        d.wait_state('ipc-tree.service', 'active', 'running')
+        check(log_line(d, 'ipc-tree.service', 'made') == 'made', 'the service made nothing: ' +
+              d.unit_log('ipc-tree.service'))
+        stop_unit(ctx, d, 'ipc-tree.service')
+        left = [p for p in (tag, tag + '-top', rootdir + '/mine') if os.path.lexists(p)]
+        check(not left, 'RemoveIPC= left what the dynamic user made: %s' % left)
+        check(os.path.exists(rootdir + '/keep'), 'RemoveIPC= removed root\'s file')
+        d.stop()
+    finally:
+        st.subprocess.run(['rm', '-rf', tag, tag + '-top', rootdir])
 
 
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
