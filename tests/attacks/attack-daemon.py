@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Reproducers of attacks through a real syscaged that are NOT fixed (the fixed ones are
+tests in tests/integration/test-sandbox-attacks.py). Prints "HELD name" or "BROKEN name:
+what happened" per attack; exits 1 if any broke. See README.md in this folder.
+
+Usage: attack-daemon.py SYSCAGED HELPERS_DIR SYSCAGECTL
+"""
+import importlib.util
+import os
+import sys
+
+_here = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('service_test',
+                                               os.path.join(_here, '..', 'integration', 'test-service.py'))
+st = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(st)
+unit = st.unit
+
+broken = False
+
+
+def verdict(name, held, what):
+    global broken
+    print(('HELD   %s' % name) if held else ('BROKEN %s: %s' % (name, what)))
+    broken = broken or not held
+
+
+def mdwe_exec_later(ctx):
+    """MemoryDenyWriteExecute=yes checks ExecStart='s program for an executable stack; a
+    program the service runs later is not checked, and PR_SET_MDWE does not stop the
+    kernel from mapping that program's stack RWX at execve."""
+    execstack = ctx.helper('execstack')
+    units = {'later.service': unit('Type=oneshot\nMemoryDenyWriteExecute=yes\n'
+                                   "ExecStart=/bin/sh -c '%s stack'" % execstack)}
+    d = ctx.daemon(units, list(units))
+    d.wait_state('later.service', 'inactive', 'dead')
+    log = d.unit_log('later.service')
+    verdict('MemoryDenyWriteExecute=yes: an executable-stack program run by the service',
+            'stack: ran' not in log, 'the exec-stack program ran its stack code: ' +
+            ' '.join(l for l in log.split('\n') if 'stack' in l))
+    d.stop()
+
+
+EXECVEAT_PY = r"""
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+mode = sys.argv[1]
+argv = (ctypes.c_char_p * 3)(b"/bin/echo", b"EXECUTED-" + mode.encode(), None)
+envp = (ctypes.c_char_p * 1)(None)
+if mode == "execveat":
+    r = libc.syscall(322, -100, b"/bin/echo", argv, envp, 0)
+elif mode == "emptypath":
+    fd = os.open("/bin/echo", os.O_RDONLY)
+    r = libc.syscall(322, fd, b"", argv, envp, 0x1000)
+else:
+    r = libc.syscall(59, b"/bin/echo", argv, envp)
+print("returned", r, ctypes.get_errno(), flush=True)
+"""
+
+
+def exec_gate_execveat(ctx):
+    """A gated service (its filter denies execve, with an errno or with kill) tries execveat,
+    with a path and with AT_EMPTY_PATH on an fd, and a plain execve after its launch. The
+    denial of execve must hold for execveat too when the unit denies both."""
+    script = os.path.join(ctx.tmp, 'execveat.py')
+    with open(script, 'w') as f:
+        f.write(EXECVEAT_PY)
+    units = {}
+    for pol, filt in (('errno', 'SystemCallFilter=~execve execveat\nSystemCallErrorNumber=EPERM'),
+                      ('kill', 'SystemCallFilter=~execve execveat')):
+        for mode in ('execve', 'execveat', 'emptypath'):
+            units['gate-%s-%s.service' % (pol, mode)] = unit(
+                'Type=oneshot\nNoNewPrivileges=yes\n%s\nExecStart=/usr/bin/python3 %s %s' % (filt, script, mode))
+    d = ctx.daemon(units, list(units))
+    for name in units:
+        d.wait(name, lambda s: s.get('ActiveState') in ('inactive', 'failed'), 'the unit ended')
+        log = d.unit_log(name)
+        if os.environ.get('ATTACK_VERBOSE'):
+            print(d.status(name) if hasattr(d, 'status') else '', log)
+        verdict('exec gate: %s' % name[:-8], 'EXECUTED-' not in log,
+                'ran a program after the launch: ' + ' '.join(l for l in log.split('\n') if 'EXECUTED' in l))
+    d.stop()
+
+
+def main():
+    if os.geteuid() != 0:
+        print('skipped: needs root')
+        return 77
+    for fn in (mdwe_exec_later, exec_gate_execveat):
+        ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[3], fn.__name__)
+        try:
+            fn(ctx)
+        except st.Failure as e:
+            print('ERROR  %s: %s' % (fn.__name__, e))
+        finally:
+            ctx.cleanup(False)
+    return 1 if broken else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
