@@ -13,6 +13,11 @@ the allowed use working:
                     fail rather than take that directory over
   state_hardlink    DynamicUser=: a hard link left in the state directory to a file that is
                     not the unit's keeps its owner when the tree is given to the unit's uid
+  mdwe_open         MemoryDenyWriteExecute=yes reads ExecStart='s program and the "#!"
+                    interpreters as root: a script the service can write naming a FIFO (or a
+                    device node: /dev/watchdog) as its interpreter must not make the daemon
+                    open it (a writer waiting on the FIFO stays blocked); a program reached
+                    through a link still starts
   remove_ipc_tree   DynamicUser= (so RemoveIPC=): a tree the service left in /dev/shm goes at
                     the stop, not only its empty directories, so the next holder of the uid
                     finds nothing; what is root's there stays
@@ -22,6 +27,7 @@ The daemon driver is the one of test-service.py.
 Usage: test-sandbox-attacks.py SYSCAGED HELPERS_DIR SCENARIO SYSCAGECTL
 Exit status: 0 pass, 1 fail, 77 skipped (not root).
 """
+import ctypes
 import importlib.util
 import os
 import sys
@@ -147,6 +153,47 @@ def test_state_hardlink(ctx):
     check(os.stat(os.path.join(priv, 'own')).st_uid == uid, 'the unit\'s own file was not given to it')
     check(os.stat(priv).st_uid == uid, 'the state directory was not given to the unit')
     d.stop()
+
+
+def inotify_opens(path):
+    """An inotify fd that records every open of PATH (IN_OPEN), non-blocking."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+    check(fd >= 0, 'inotify_init1 failed')
+    check(libc.inotify_add_watch(fd, path.encode(), 0x20) >= 0, 'inotify_add_watch failed')  # IN_OPEN
+    return fd
+
+
+def test_mdwe_open(ctx):
+    fifo = os.path.join(ctx.tmp, 'app-interpreter')
+    os.mkfifo(fifo, 0o755)
+    script = os.path.join(ctx.tmp, 'app-script')
+    with open(script, 'w') as f:
+        f.write('#!%s\n' % fifo)
+    os.chmod(script, 0o755)
+    link = os.path.join(ctx.tmp, 'true-link')
+    os.symlink('/bin/true', link)
+    watch = inotify_opens(fifo)
+    try:
+        units = {
+            'fifo.service': unit('Type=oneshot\nMemoryDenyWriteExecute=yes\nExecStart=%s' % script),
+            'link.service': unit('Type=oneshot\nMemoryDenyWriteExecute=yes\nExecStart=%s' % link),
+        }
+        d = ctx.daemon(units, list(units))
+        d.wait_state('fifo.service', 'failed')
+        d.wait_state('link.service', 'inactive', 'dead')
+        # The daemon checked (and failed) before it reported the start failed: any open of
+        # the FIFO is in the queue by now.
+        try:
+            events = os.read(watch, 4096)
+        except BlockingIOError:
+            events = b''
+        check(not events, 'the daemon opened the FIFO named by the script')
+        check('cannot read %s: Permission denied' % fifo in d.unit_log('fifo.service') + d.daemon_log(),
+              'not refused for its interpreter: ' + d.unit_log('fifo.service'))
+        d.stop()
+    finally:
+        os.close(watch)
 
 
 def test_remove_ipc_tree(ctx):
