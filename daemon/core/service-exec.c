@@ -231,13 +231,20 @@ int service_exec_parse_env_file(const char *text, char ***env) {
 static int read_env_file(const char *spec, char ***env, char **ret_message) {
         bool optional = spec[0] == '-';
         const char *path = spec + optional;
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: a FIFO (the file may lie where the service writes) must not block the
+         * daemon in open(); only a regular file is read. */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        struct stat st;
         if (fd < 0) {
                 if (optional)
                         return 0;
                 return set_message(ret_message, "Failed to read EnvironmentFile=%s: %s", path,
                                strerror(errno)), -errno;
         }
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return set_message(ret_message, "EnvironmentFile=%s is not a regular file", path), -EINVAL;
         _cleanup_free_ char *buf = malloc(SERVICE_ENV_FILE_MAX + 1);
         if (!buf)
                 return -ENOMEM;

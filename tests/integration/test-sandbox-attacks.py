@@ -18,6 +18,9 @@ the allowed use working:
                     device node: /dev/watchdog) as its interpreter must not make the daemon
                     open it (a writer waiting on the FIFO stays blocked); a program reached
                     through a link still starts
+  fifo_paths        EnvironmentFile= and StandardInput=file: that the service made FIFOs: the
+                    daemon must not block in open() (it answers for another unit at once);
+                    the FIFO environment file is refused, the FIFO stdin works (EOF)
   remove_ipc_tree   DynamicUser= (so RemoveIPC=): a tree the service left in /dev/shm goes at
                     the stop, not only its empty directories, so the next holder of the uid
                     finds nothing; what is root's there stays
@@ -194,6 +197,47 @@ def test_mdwe_open(ctx):
         d.stop()
     finally:
         os.close(watch)
+
+
+def test_fifo_paths(ctx):
+    env_fifo = os.path.join(ctx.tmp, 'env')
+    in_fifo = os.path.join(ctx.tmp, 'in')
+    env_file = os.path.join(ctx.tmp, 'env-regular')
+    os.mkfifo(env_fifo)
+    os.mkfifo(in_fifo)
+    with open(env_file, 'w') as f:
+        f.write('GREETING=hello\n')
+    units = {
+        'envfifo.service': unit('EnvironmentFile=%s\nExecStart=/bin/sleep 1000' % env_fifo),
+        'infifo.service': unit('StandardInput=file:%s\n' % in_fifo +
+                               "ExecStart=/bin/sh -c 'cat; echo stdin-done; exec sleep 1000'"),
+        'envok.service': unit('EnvironmentFile=%s\n' % env_file +
+                              "ExecStart=/bin/sh -c 'echo env $GREETING; exec sleep 1000'"),
+        'other.service': unit('ExecStart=/bin/sleep 1000'),
+    }
+    d = ctx.daemon(units, ['other.service', 'envok.service'])
+    d.wait_state('other.service', 'active', 'running')
+    check(log_line(d, 'envok.service', 'env ') == 'env hello', 'a regular EnvironmentFile= did not work')
+    try:
+        ctl(ctx, d, 'start', 'envfifo.service')
+    except st.subprocess.TimeoutExpired:
+        with open(env_fifo, 'w'):
+            pass  # lets the daemon go on, so that it can be stopped
+        raise Failure('the daemon blocked opening the FIFO EnvironmentFile=')
+    d.wait_state('envfifo.service', 'failed')
+    check('is not a regular file' in d.unit_log('envfifo.service'), 'no reason given: ' +
+          d.unit_log('envfifo.service'))
+    try:
+        p = ctl(ctx, d, 'start', 'infifo.service')
+    except st.subprocess.TimeoutExpired:
+        with open(in_fifo, 'w'):
+            pass
+        raise Failure('the daemon blocked opening the FIFO StandardInput=file:')
+    check(p.returncode == 0, 'start with a FIFO stdin: %s' % p.stderr)
+    check(log_line(d, 'infifo.service', 'stdin-done') == 'stdin-done', 'the FIFO stdin did not end')
+    p = ctl(ctx, d, 'status', 'other.service')
+    check(p.returncode == 0, 'the daemon does not answer: %s' % p.stderr)
+    d.stop()
 
 
 def test_remove_ipc_tree(ctx):
