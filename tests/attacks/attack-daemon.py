@@ -82,11 +82,39 @@ def exec_gate_execveat(ctx):
     d.stop()
 
 
+def env_file_fifo(ctx):
+    """EnvironmentFile= in a directory the service writes (it made the file a FIFO): the
+    daemon, single-threaded, opens it for reading as root and blocks."""
+    fifo = os.path.join(ctx.tmp, 'env')
+    os.mkfifo(fifo)
+    units = {'envfifo.service': unit('EnvironmentFile=%s\nExecStart=/bin/sleep 1000' % fifo),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    try:
+        st.ctl(ctx, d, 'start', 'envfifo.service')
+    except st.subprocess.TimeoutExpired:
+        pass
+    try:
+        p = st.ctl(ctx, d, 'status', 'other.service')
+        held = p.returncode == 0
+    except st.subprocess.TimeoutExpired:
+        held = False
+    verdict('EnvironmentFile= that the service made a FIFO', held,
+            'the daemon blocks in open() and answers nobody (service-exec.c read_env_file)')
+    with open(fifo, 'w'):
+        pass  # lets the daemon go on, so it can be stopped
+    d.stop()
+
+
 def main():
     if os.geteuid() != 0:
         print('skipped: needs root')
         return 77
-    for fn in (mdwe_exec_later, exec_gate_execveat):
+    only = sys.argv[4:]
+    for fn in (mdwe_exec_later, exec_gate_execveat, env_file_fifo):
+        if only and fn.__name__ not in only:
+            continue
         ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[3], fn.__name__)
         try:
             fn(ctx)

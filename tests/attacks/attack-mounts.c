@@ -113,6 +113,26 @@ static void attack_rw_paths_symlink(Captured *c) {
         sh("rm -f %s/app/data", top);
 }
 
+/* ReadWritePaths=/.../app/lnk/syscage-attack-sub: an inner component (lnk) that the service
+ * made a link to /etc, where a directory of that last name exists. */
+static void attack_rw_paths_inner_symlink(Captured *c) {
+        UnitSandbox s;
+        SandboxPath rw;
+        char data[160];
+        MountPlanContext ctx = context();
+
+        sh("mkdir -p /etc/syscage-attack-sub %s/app && ln -sfn /etc %s/app/lnk", top, top);
+        snprintf(data, sizeof(data), "%s/app/lnk/syscage-attack-sub", top);
+        sandbox_init(&s);
+        s.protect_system = PROTECT_SYSTEM_STRICT;
+        s.read_write_paths = one_path(&rw, data);
+        run(&s, &ctx, 0, "touch /etc/syscage-attack-sub/x 2>&1; echo done", c);
+        bool hit = exists("/etc/syscage-attack-sub/x", NULL);
+        sh("rm -rf /etc/syscage-attack-sub; rm -f %s/app/lnk", top);
+        verdict("ReadWritePaths= through an inner link the service planted (strict)", !hit,
+                "a directory of /etc became writable: the restore followed app/lnk -> /etc", c);
+}
+
 /* BindPaths= whose source lies in the service's own directory: a link there to /etc. */
 static void attack_bind_source_symlink(Captured *c) {
         UnitSandbox s;
@@ -199,8 +219,11 @@ static void attack_kernel_tunables(Captured *c) {
             "umount /run/sc-proc 2>/dev/null; rmdir /run/sc-proc; "
             "mount -o remount,rw /proc/sys 2>/dev/null && echo remounted; echo done",
             c);
-        verdict("ProtectKernelTunables=: another way to a kernel tunable (root service)", strstr(c->out, "writable:") == NULL &&
-                strstr(c->out, "remounted") == NULL, c->out, c);
+        for (char *q = c->out; *q; q++)
+                if (*q == '\n')
+                        *q = ' ';
+        verdict("ProtectKernelTunables=: another way to a kernel tunable (root service)",
+                strstr(c->out, "writable:") == NULL && strstr(c->out, "remounted") == NULL, c->out, c);
 }
 
 /* ProtectSystem=strict, a service of uid 65534: /proc/PID/root of a host process of the same
@@ -351,6 +374,7 @@ int main(void) {
         sh("cd %s && chmod 0755 . && : > inaccessible && chmod 0000 inaccessible && mkdir -m 1777 ptmp pvtmp", top);
 
         attack_rw_paths_symlink(c);
+        attack_rw_paths_inner_symlink(c);
         attack_bind_source_symlink(c);
         attack_ro_paths_symlink(c);
         attack_private_devices_mknod(c);
