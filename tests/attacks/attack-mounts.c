@@ -360,6 +360,41 @@ static void attack_protect_proc(Captured *c) {
                 strstr(c->out, "sees-1") == NULL && strstr(c->out, "sees-sys") == NULL, c->out, c);
 }
 
+/* DynamicUser=: another dynamic unit's directory in BASE/private must be out of sight; the
+ * unit's own (also a nested name, StateDirectory=x/y) is there and writable. */
+static void attack_dynamic_private(Captured *c) {
+        UnitSandbox s;
+        char parent[128], mine[128], nested[128];
+        const char *parents[2] = { parent, NULL }, *dirs[3] = { mine, nested, NULL };
+        const char *const writable[3] = { mine, nested, NULL };
+        MountPlanContext ctx = context();
+
+        snprintf(parent, sizeof(parent), "%s/priv", top);
+        snprintf(mine, sizeof(mine), "%s/priv/mine", top);
+        snprintf(nested, sizeof(nested), "%s/priv/x/y", top);
+        sh("mkdir -p %s/priv/mine %s/priv/other %s/priv/x/y && chmod 0700 %s/priv && echo s > %s/priv/other/secret && "
+           "chown -R 61999:61999 %s/priv/mine %s/priv/x/y", top, top, top, top, top, top, top);
+        sandbox_init(&s);
+        s.dynamic_user = true;
+        ctx.private_parents = parents;
+        ctx.private_dirs = dirs;
+        ctx.writable = writable;
+        dirs[1] = NULL;
+        run(&s, &ctx, 61999,
+            "cat $T/priv/other/secret 2>/dev/null && echo read-other; ls $T/priv | tr '\\n' ' '; "
+            "touch $T/priv/mine/f && echo own-writable; echo done", c);
+        verdict("DynamicUser=: another unit's private directory",
+                c->result.report == EXEC_REPORT_EXECED && strstr(c->out, "own-writable") &&
+                strstr(c->out, "read-other") == NULL && strstr(c->out, "other") == NULL, c->out, c);
+        dirs[1] = nested;
+        run(&s, &ctx, 61999,
+            "touch $T/priv/mine/f && echo own-writable; touch $T/priv/x/y/f && echo nested-writable; echo done", c);
+        verdict("DynamicUser=: the unit's own private directories (one nested) are writable",
+                strstr(c->out, "own-writable") && strstr(c->out, "nested-writable"),
+                c->result.report == EXEC_REPORT_EXECED ? c->out : "the start failed (a nested name: the "
+                "plan makes only the last component in the private tmpfs)", c);
+}
+
 int main(void) {
         Captured *c = calloc(1, sizeof(Captured));
 
@@ -385,6 +420,7 @@ int main(void) {
         attack_remount(c);
         attack_late_mount(c);
         attack_protect_proc(c);
+        attack_dynamic_private(c);
 
         sh("rm -rf %s", top);
         free(c);
