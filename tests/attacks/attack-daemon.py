@@ -107,12 +107,64 @@ def env_file_fifo(ctx):
     d.stop()
 
 
+def fnv_uid(name, lo=61184, hi=65519):
+    x = 2166136261
+    for c in name.encode():
+        x = ((x ^ c) * 16777619) & 0xffffffff
+    return lo + x % (hi - lo + 1)
+
+
+def colliding_names(prefix):
+    seen = {}
+    for i in range(100000):
+        n = '%s%d' % (prefix, i)
+        u = fnv_uid(n)
+        if u in seen:
+            return seen[u], n
+        seen[u] = n
+    raise st.Failure('no colliding names')
+
+
+def dynamic_uid_leftovers(ctx):
+    """Two DynamicUser= units whose names hash to the same uid, one after the other: what the
+    first left in /tmp (and /var/tmp) is the second's. DynamicUser= implies PrivateTmp= and
+    ProtectSystem=strict, which the mount plan has; until the daemon passes the plan to the
+    service (not wired yet), the service writes the host's /tmp."""
+    a, b = colliding_names('sctc%d-' % os.getpid())
+    marker = '/tmp/syscage-attack-leftover-%d' % os.getpid()
+    units = {
+        'dyn-a.service': unit('Type=oneshot\nDynamicUser=yes\nUser=%s\n' % a +
+                              "ExecStart=/bin/sh -c 'echo from-a > %s; chmod 600 %s; id -u'" % (marker, marker)),
+        'dyn-b.service': unit('Type=oneshot\nDynamicUser=yes\nUser=%s\n' % b +
+                              "ExecStart=/bin/sh -c 'id -u; cat %s'" % marker),
+    }
+    d = ctx.daemon(units, [])
+    try:
+        d.wait('dyn-a.service', lambda s: True, 'the control socket')
+        st.ctl(ctx, d, 'start', 'dyn-a.service')
+        d.wait('dyn-a.service', lambda s: s.get('ExecMainCode') not in (None, '') and
+               s.get('ActiveState') in ('inactive', 'failed'), 'dyn-a ended')
+        st.ctl(ctx, d, 'start', 'dyn-b.service')
+        d.wait('dyn-b.service', lambda s: s.get('ExecMainCode') not in (None, '') and
+               s.get('ActiveState') in ('inactive', 'failed'), 'dyn-b ended')
+        log = d.unit_log('dyn-b.service')
+        if os.environ.get('ATTACK_VERBOSE'):
+            print(d.unit_log('dyn-a.service'), log)
+        verdict('DynamicUser=: a recycled uid reads what the previous holder left in /tmp',
+                'from-a' not in log, 'unit %s read the file of unit %s (uid %d): PrivateTmp= is implied by '
+                'the plan but not applied yet' % (b, a, fnv_uid(a)))
+        d.stop()
+    finally:
+        if os.path.exists(marker):
+            os.unlink(marker)
+
+
 def main():
     if os.geteuid() != 0:
         print('skipped: needs root')
         return 77
     only = sys.argv[4:]
-    for fn in (mdwe_exec_later, exec_gate_execveat, env_file_fifo):
+    for fn in (mdwe_exec_later, exec_gate_execveat, env_file_fifo, dynamic_uid_leftovers):
         if only and fn.__name__ not in only:
             continue
         ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[3], fn.__name__)
