@@ -7,6 +7,7 @@ Usage: attack-daemon.py SYSCAGED HELPERS_DIR SYSCAGECTL
 """
 import importlib.util
 import os
+import signal
 import sys
 
 _here = os.path.dirname(os.path.abspath(__file__))
@@ -159,12 +160,34 @@ def dynamic_uid_leftovers(ctx):
             os.unlink(marker)
 
 
+def signal_stop_daemon(ctx):
+    """A root service without any capability (CapabilityBoundingSet=, NoNewPrivileges=) sends
+    SIGSTOP to its parent, the daemon. Signals the daemon reads (signalfd) from services are
+    ignored, but SIGSTOP and SIGKILL are not for a process to ignore, and kill() between two
+    processes of uid 0 needs no capability."""
+    units = {'stopper.service': unit('CapabilityBoundingSet=\nNoNewPrivileges=yes\n'
+                                     "ExecStart=/bin/sh -c 'kill -STOP $PPID; exec sleep 1000'"),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    try:
+        st.ctl(ctx, d, 'start', 'stopper.service')
+        p = st.ctl(ctx, d, 'status', 'other.service')
+        held = p.returncode == 0
+    except st.subprocess.TimeoutExpired:
+        held = False
+    verdict('a capless root service stops the daemon with SIGSTOP', held,
+            'the daemon is stopped and answers nobody (kill() from uid 0 to uid 0 needs no capability)')
+    os.kill(d.proc.pid, signal.SIGCONT)
+    d.stop()
+
+
 def main():
     if os.geteuid() != 0:
         print('skipped: needs root')
         return 77
     only = sys.argv[4:]
-    for fn in (mdwe_exec_later, exec_gate_execveat, env_file_fifo, dynamic_uid_leftovers):
+    for fn in (mdwe_exec_later, exec_gate_execveat, env_file_fifo, dynamic_uid_leftovers, signal_stop_daemon):
         if only and fn.__name__ not in only:
             continue
         ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[3], fn.__name__)
