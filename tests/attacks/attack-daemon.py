@@ -182,12 +182,34 @@ def signal_stop_daemon(ctx):
     d.stop()
 
 
+def prlimit_daemon(ctx):
+    """The same class through another uid-based check: prlimit() on another process of the same
+    uids needs no CAP_SYS_RESOURCE. A capless root service drops its parent's fd limit."""
+    code = 'import os, resource; resource.prlimit(os.getppid(), resource.RLIMIT_NOFILE, (8, 8)); print("lowered")'
+    units = {'limiter.service': unit('CapabilityBoundingSet=\nNoNewPrivileges=yes\n'
+                                     "ExecStart=/usr/bin/python3 -c '%s'" % code),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    try:
+        st.ctl(ctx, d, 'start', 'limiter.service')
+        d.wait('limiter.service', lambda s: s.get('ExecMainCode') not in (None, ''), 'the limiter ran')
+        with open('/proc/%d/limits' % d.proc.pid) as f:
+            line = [l for l in f if l.startswith('Max open files')][0]
+        held = line.split()[3] != '8'
+    except (st.subprocess.TimeoutExpired, st.Failure):
+        held = False
+    verdict('a capless root service lowers the daemon\'s limits with prlimit()', held,
+            'RLIMIT_NOFILE of the daemon is now 8: %s' % (d.unit_log('limiter.service').strip()[-80:]))
+    d.stop()
+
+
 def main():
     if os.geteuid() != 0:
         print('skipped: needs root')
         return 77
     only = sys.argv[4:]
-    for fn in (mdwe_exec_later, exec_gate_execveat, env_file_fifo, dynamic_uid_leftovers, signal_stop_daemon):
+    for fn in (mdwe_exec_later, exec_gate_execveat, env_file_fifo, dynamic_uid_leftovers, signal_stop_daemon, prlimit_daemon):
         if only and fn.__name__ not in only:
             continue
         ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[3], fn.__name__)
