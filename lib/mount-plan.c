@@ -402,6 +402,33 @@ static int add_temporary_fs(MountBuilder *b, const SandboxTmpfs *t) {
         return add_tmpfs(b, key, t->path, data, attr, ro, false);
 }
 
+/* A nested name (StateDirectory=a/b) lies below a directory ("a") that the private tmpfs does
+ * not have: its components between the private parent and itself are made first. */
+static int add_private_dir_parents(MountBuilder *b, const MountPlanContext *ctx, const char *dir) {
+        char buf[MOUNT_PLAN_PATH_MAX];
+        size_t n = strlen(dir);
+        int r;
+
+        if (n >= sizeof(buf))
+                return mount_builder_error(b, -ENAMETOOLONG, "DynamicUser", "path too long: %s", dir);
+        for (const char *const *p = ctx->private_parents; p && *p; p++) {
+                size_t k = strlen(*p);
+                if (k >= n || strncmp(dir, *p, k) != 0 || dir[k] != '/')
+                        continue;
+                memcpy(buf, dir, n + 1);
+                for (char *q = buf + k + 1; (q = strchr(q, '/')); q++) {
+                        *q = '\0';
+                        r = mount_builder_add(b, "DynamicUser", &(MountOpSpec) { .kind = MOUNT_OP_MKDIR,
+                                                  .target = buf, .prefix = true, .mode = 0755 });
+                        *q = '/';
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
+        return 0;
+}
+
 static int add_context(MountBuilder *b, const UnitSandbox *s, const MountPlanContext *ctx, bool private_tmp) {
         int r;
 
@@ -429,7 +456,8 @@ static int add_context(MountBuilder *b, const UnitSandbox *s, const MountPlanCon
                                    MOUNT_PLAN_ATTR_NOSUID | MOUNT_PLAN_ATTR_NODEV, false, false)) < 0)
                         return r;
         for (const char *const *d = ctx->private_dirs; d && *d; d++)
-                if ((r = mount_builder_add(b, "DynamicUser", &(MountOpSpec) { .kind = MOUNT_OP_MKDIR, .target = *d,
+                if ((r = add_private_dir_parents(b, ctx, *d)) < 0 ||
+                    (r = mount_builder_add(b, "DynamicUser", &(MountOpSpec) { .kind = MOUNT_OP_MKDIR, .target = *d,
                                                            .prefix = true, .mode = 0755 })) < 0 ||
                     (r = mount_builder_add(b, "DynamicUser", &(MountOpSpec) { .kind = MOUNT_OP_BIND,
                                                            .flags = MOUNT_OP_CLONE_SOURCE | MOUNT_OP_RECURSIVE,

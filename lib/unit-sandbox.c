@@ -4,6 +4,7 @@
  * question the daemon asks before planning mounts (does this unit need a mount namespace at
  * all). The parsing of the directives lives in unit-directives-sandbox.c.
  */
+#include <linux/capability.h>
 #include <stdlib.h>
 
 #include "macro.h"
@@ -85,4 +86,16 @@ bool unit_sandbox_needs_mount_ns(const UnitSandbox *s) {
                s->root_directory || s->read_write_paths.n > 0 || s->read_only_paths.n > 0 ||
                s->inaccessible_paths.n > 0 || s->exec_paths.n > 0 || s->no_exec_paths.n > 0 ||
                s->n_binds > 0 || s->n_tmpfs > 0 || s->protect_supervisor == 1;
+}
+
+uint64_t unit_sandbox_capabilities_removed(const UnitSandbox *s) {
+        uint64_t m = 0;
+
+        if (s->private_devices)
+                m |= (UINT64_C(1) << CAP_MKNOD) | (UINT64_C(1) << CAP_SYS_RAWIO);
+        if (s->protect_kernel_modules)
+                m |= UINT64_C(1) << CAP_SYS_MODULE;
+        if (s->protect_kernel_logs)
+                m |= UINT64_C(1) << CAP_SYSLOG;
+        return m;
 }

@@ -127,6 +127,13 @@ typedef struct UnitSandbox {
  * the exec gate is on, which only the daemon knows. */
 bool unit_sandbox_needs_mount_ns(const UnitSandbox *s);
 
+/* The capabilities (a mask of 1 << CAP_*) that the sandbox takes out of the bounding and
+ * ambient sets, as systemd does: PrivateDevices= CAP_MKNOD and CAP_SYS_RAWIO (else a root
+ * service makes a node of any host device in a writable directory that allows devices, its
+ * private /tmp for one), ProtectKernelModules= CAP_SYS_MODULE, ProtectKernelLogs=
+ * CAP_SYSLOG. */
+uint64_t unit_sandbox_capabilities_removed(const UnitSandbox *s);
+
 /* Releases everything S owns and resets it to the defaults. */
 void unit_sandbox_done(UnitSandbox *s);
 void unit_sandbox_init(UnitSandbox *s);

@@ -182,32 +182,54 @@ static int remove_sysv(uid_t uid, gid_t gid) {
         return removed;
 }
 
-/* The entries of DIR (which must be a filesystem of type MAGIC) owned by UID or GID. */
-static int remove_posix(const char *dir, long magic, uid_t uid, gid_t gid) {
-        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        struct statfs sfs;
+/* The entries below the directory DFD owned by UID or GID, at any depth: a directory is
+ * entered (without following a link, on the same filesystem, REMOVE_IPC_DEPTH_MAX deep at
+ * most) whoever owns it, and removed when it is theirs and ends up empty. A tree the user
+ * left in /dev/shm would otherwise stay for the next holder of a recycled (dynamic) uid. */
+static int remove_posix_at(int dfd, dev_t dev, uid_t uid, gid_t gid, unsigned depth) {
         int removed = 0;
-
-        if (fd < 0 || fstatfs(fd, &sfs) < 0 || sfs.f_type != magic)
+        int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
                 return 0;
         DIR *d = fdopendir(fd);
-        if (!d)
+        if (!d) {
+                safe_close(fd);
                 return 0;
-        int dfd = TAKE_FD(fd);
+        }
+        rewinddir(d);
         for (struct dirent *de; (de = readdir(d));) {
                 struct stat st;
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-                    !owner_matches(st.st_uid, st.st_gid, uid, gid))
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         continue;
-                if (unlinkat(dfd, de->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
-                        log_debug_errno(errno, "Failed to remove %s/%s, ignoring: %m", dir, de->d_name);
+                if (S_ISDIR(st.st_mode) && st.st_dev == dev && depth < REMOVE_IPC_DEPTH_MAX) {
+                        int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub >= 0) {
+                                removed += remove_posix_at(sub, dev, uid, gid, depth + 1);
+                                safe_close(sub);
+                        }
+                }
+                if (!owner_matches(st.st_uid, st.st_gid, uid, gid))
+                        continue;
+                if (unlinkat(dirfd(d), de->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+                        log_debug_errno(errno, "Failed to remove %s, ignoring: %m", de->d_name);
                 else
                         removed++;
         }
         closedir(d);
         return removed;
+}
+
+/* The entries of DIR (which must be a filesystem of type MAGIC) owned by UID or GID. */
+static int remove_posix(const char *dir, long magic, uid_t uid, gid_t gid) {
+        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct statfs sfs;
+        struct stat st;
+
+        if (fd < 0 || fstatfs(fd, &sfs) < 0 || sfs.f_type != magic || fstat(fd, &st) < 0)
+                return 0;
+        return remove_posix_at(fd, st.st_dev, uid, gid, 0);
 }
 
 int remove_ipc(uid_t uid, gid_t gid) {

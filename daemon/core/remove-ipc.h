@@ -8,7 +8,8 @@
  * The System V objects are listed from /proc/sysvipc/{shm,msg,sem} and checked again with
  * IPC_STAT before IPC_RMID; the POSIX ones are the entries of /dev/shm and /dev/mqueue (when
  * mqueue is mounted there) owned by the uid or gid, looked at without following links.
- * Sub-directories of /dev/shm are removed only when empty.
+ * Sub-directories of /dev/shm are entered (as systemd does): what the user left in a tree
+ * there goes too, and its own directories once empty.
  */
 #pragma once
 
@@ -32,6 +33,8 @@ typedef enum SysvIpcKind {
 
 /* Named limit (STYLE.md #10): bytes read of one /proc/sysvipc file. */
 #define SYSV_IPC_FILE_MAX (8u * 1024u * 1024u)
+/* Named limit: levels of directories below /dev/shm that RemoveIPC= enters. */
+#define REMOVE_IPC_DEPTH_MAX 32u
 
 const char *sysv_ipc_kind_to_string(SysvIpcKind k);
 int sysv_ipc_kind_from_string(const char *s);

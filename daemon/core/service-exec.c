@@ -247,13 +247,20 @@ int service_exec_parse_env_file(const char *text, char ***env) {
 static int read_env_file(const char *spec, char ***env, char **ret_message) {
         bool optional = spec[0] == '-';
         const char *path = spec + optional;
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: a FIFO (the file may lie where the service writes) must not block the
+         * daemon in open(); only a regular file is read. */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        struct stat st;
         if (fd < 0) {
                 if (optional)
                         return 0;
                 return set_message(ret_message, "Failed to read EnvironmentFile=%s: %s", path,
                                strerror(errno)), -errno;
         }
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return set_message(ret_message, "EnvironmentFile=%s is not a regular file", path), -EINVAL;
         _cleanup_free_ char *buf = malloc(SERVICE_ENV_FILE_MAX + 1);
         if (!buf)
                 return -ENOMEM;
@@ -550,15 +557,9 @@ static int check_root_directory(const char *root, char **ret_message) {
  * parts are the policy's. ProtectClock= is a policy directive, read from the unit file. */
 static void drop_sandbox_capabilities(Unit *u, ExecPlan *p) {
         const UnitSandbox *s = &u->config->sandbox;
-        uint64_t drop = 0;
+        uint64_t drop = unit_sandbox_capabilities_removed(s);
         int protect_clock = 0;
 
-        if (s->private_devices)
-                drop |= CAP_BIT(CAP_MKNOD) | CAP_BIT(CAP_SYS_RAWIO);
-        if (s->protect_kernel_modules)
-                drop |= CAP_BIT(CAP_SYS_MODULE);
-        if (s->protect_kernel_logs)
-                drop |= CAP_BIT(CAP_SYSLOG);
         for (size_t i = 0; u->file && i < u->file->n_assignments; i++) {
                 const UnitAssignment *a = &u->file->assignments[i];
                 if (streq(a->section, "Service") && streq(a->key, "ProtectClock"))

@@ -7,6 +7,9 @@
  * kernel hands to binfmt_misc are not ELF and not scripts; they are let through unchecked
  * (the seccomp rules and PR_SET_MDWE still apply to what runs). The file may change between
  * this check and the execve; whoever can replace the unit's executable can change the unit.
+ * Only regular files are opened (open_regular()): the daemon is root, and a path may lead
+ * into a directory the service writes. Not checked (not supported yet): the programs the
+ * service itself runs later, whose stack the kernel maps as their headers ask.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/service-mdwe.h"
@@ -74,19 +78,44 @@ static int inspect_fd(int fd, const uint8_t *head, size_t len, ElfStack *ret) {
         return r == -ENOBUFS ? -EBADMSG : r; /* the file ends within its headers */
 }
 
+/* Opens PATH for reading only when it is a regular file. The daemon is root and the path may
+ * lead where the service can write (its own directories): opening a device node or a FIFO
+ * planted there (a link to /dev/watchdog arms the host's watchdog) has effects of its own,
+ * and execve would refuse it anyway. So the file is looked at through an O_PATH fd first and
+ * opened through that fd, which names the inode that was checked. */
+static int open_regular(const char *path, int *ret_fd) {
+        char proc[64];
+        struct stat st;
+        _cleanup_close_ int pfd = open(path, O_PATH | O_CLOEXEC);
+
+        if (pfd < 0)
+                return -errno;
+        if (fstat(pfd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EACCES; /* what execve says of a device, FIFO or socket */
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+        int fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
 /* One file: 0 with *RET_INTERP set to its interpreter when it is a script (else NULL). */
 static int check_one(const char *path, const char *top, char **ret_interp, char **ret_message) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ uint8_t *head = NULL;
         size_t len;
         ElfStack s;
         int r;
 
-        if (fd < 0) {
-                r = -errno;
+        r = open_regular(path, &fd);
+        if (r < 0)
                 return fail(r, ret_message, "MemoryDenyWriteExecute=yes: cannot read %s: %s", path,
                             strerror(-r));
-        }
         if ((r = read_head(fd, MDWE_FIRST_READ, &head, &len)) < 0 ||
             (r = inspect_fd(fd, head, len, &s)) < 0)
                 return fail(r, ret_message, "MemoryDenyWriteExecute=yes: cannot check %s: %s", path,

@@ -318,9 +318,17 @@ static int process_open_stdio(Unit *u, ServiceExec *e, int *ret_stdin) {
                 e->plan.stdin_fd = u->stdio_fds[0]; /* the unit's, not ours to close */
                 *ret_stdin = -EBADF;
         } else {
-                fd = open(in, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                /* O_NONBLOCK: a FIFO without a writer (the path may lie where the service
+                 * writes) must not block the daemon in open(); the child gets a blocking fd. */
+                fd = open(in, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
                 if (fd < 0)
                         return -errno;
+                int fl = fcntl(fd, F_GETFL);
+                if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+                        int r = -errno;
+                        safe_close(fd);
+                        return r;
+                }
                 *ret_stdin = fd;
                 e->plan.stdin_fd = fd;
         }

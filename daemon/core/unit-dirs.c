@@ -68,28 +68,63 @@ int unit_dirs_base(const Manager *m, UnitDirKind k, char **ret) {
         return 0;
 }
 
-/* mkdir -p of REL below the directory BASE_FD: the parents 0755, the last one MODE.
- * Returns an O_PATH-free directory fd of the last one, opened without following a link. */
+/* mkdir -p of REL below the directory BASE_FD: the parents 0755, the last one MODE. One
+ * component at a time, each opened O_NOFOLLOW from the one before: a component that is a
+ * link (a service can replace a directory it may rename with a link to /, say) fails with
+ * ELOOP or ENOTDIR instead of leading out of the base. Returns a directory fd of the last
+ * one. */
 static int mkdir_below(int base_fd, const char *rel, mode_t mode, int *ret_fd) {
         char path[PATH_MAX];
+        int fd = -EBADF;
+
         if (strlen(rel) >= sizeof path)
                 return -ENAMETOOLONG;
         strcpy(path, rel);
-        for (char *p = path;; p++) {
-                bool last = *p == '\0';
-                if (*p != '/' && !last)
-                        continue;
-                *p = '\0';
-                if (mkdirat(base_fd, path, last ? mode : 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                if (last)
-                        break;
-                *p = '/';
+        for (char *comp = path, *next; comp; comp = next) {
+                next = strchr(comp, '/');
+                if (next)
+                        *next++ = '\0';
+                if (*comp == '\0' || streq(comp, "."))
+                        continue; /* "a//b", "a/./b", a trailing "/" */
+                if (streq(comp, "..")) {
+                        safe_close(fd);
+                        return -EINVAL;
+                }
+                int dfd = fd >= 0 ? fd : base_fd;
+                if (mkdirat(dfd, comp, next ? 0755 : mode) < 0 && errno != EEXIST) {
+                        int r = -errno;
+                        safe_close(fd);
+                        return r;
+                }
+                int sub = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                int r = sub < 0 ? -errno : 0;
+                safe_close(fd);
+                if (r < 0)
+                        return r;
+                fd = sub;
         }
-        int fd = openat(base_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
-                return -errno;
+                return -EINVAL;
         *ret_fd = fd;
+        return 0;
+}
+
+/* One entry that is not a directory. Pinned with O_PATH|O_NOFOLLOW, so a link itself changes
+ * owner, never its target, and what is looked at is what is changed. An inode with more than
+ * one name is left alone: the tree's previous owner can make a hard link to a file that is not
+ * its own (with fs.protected_hardlinks=0, the kernel's default, to any file it can see, such
+ * as /etc/shadow), and giving that file to the new owner would give away the original. */
+static int chown_leaf(int dfd, const char *name, uid_t uid, gid_t gid) {
+        struct stat st;
+        _cleanup_close_ int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode) && st.st_nlink > 1)
+                return 0;
+        if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
         return 0;
 }
 
@@ -122,9 +157,7 @@ static int chown_tree_at(int fd, dev_t dev, uid_t uid, gid_t gid, size_t *budget
                 if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         continue;
                 if (!S_ISDIR(st.st_mode)) {
-                        /* AT_SYMLINK_NOFOLLOW: a link itself changes owner, never its target. */
-                        if (fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
-                                r = -errno;
+                        r = chown_leaf(dirfd(d), de->d_name, uid, gid);
                         continue;
                 }
                 if (st.st_dev != dev)

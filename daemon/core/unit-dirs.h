@@ -65,5 +65,6 @@ void unit_dirs_remove_runtime(Unit *u);
 void unit_dirs_remove_stale(Manager *m);
 
 /* Gives DIR_FD's directory and everything below it (no link followed, no other mount
- * entered) to UID/GID. *BUDGET entries at most, decremented; -E2BIG when it ran out. */
+ * entered) to UID/GID; a file with more than one hard link keeps its owner. *BUDGET entries
+ * at most, decremented; -E2BIG when it ran out. */
 int unit_dirs_chown_tree(int dir_fd, uid_t uid, gid_t gid, size_t *budget);

@@ -543,6 +543,37 @@ static void test_dynamic_user(void **state) {
                 "BIND /var/tmp/u-var-tmp -> /var/tmp clone"));
 }
 
+/* A nested name (StateDirectory=a/b): its parent is made in the private tmpfs first. */
+static void test_dynamic_user_nested(void **state) {
+        UnitSandbox s;
+        const char *const parents[] = { "/var/lib/private", NULL };
+        const char *const dirs[] = { "/var/lib/private/a/b", NULL };
+        const char *const writable[] = { "/var/lib/private/a/b", NULL };
+        MountPlanContext ctx = base_ctx;
+        MountPlan *mp = NULL;
+        size_t tmpfs = SIZE_MAX, mk_a = SIZE_MAX, mk_b = SIZE_MAX, bind_b = SIZE_MAX;
+
+        sandbox_init(&s);
+        s.dynamic_user = true;
+        ctx.private_parents = parents;
+        ctx.private_dirs = dirs;
+        ctx.writable = writable;
+        assert_int_equal(mount_plan_build(&s, &ctx, NULL, &mp), 0);
+        for (size_t i = 0; i < mp->n_ops; i++) {
+                const MountOp *op = &mp->ops[i];
+                if (op->kind == MOUNT_OP_TMPFS && streq(op->target, "/var/lib/private"))
+                        tmpfs = i;
+                else if (op->kind == MOUNT_OP_MKDIR && streq(op->target, "/var/lib/private/a"))
+                        mk_a = i;
+                else if (op->kind == MOUNT_OP_MKDIR && streq(op->target, "/var/lib/private/a/b"))
+                        mk_b = i;
+                else if (op->kind == MOUNT_OP_BIND && streq(op->target, "/var/lib/private/a/b"))
+                        bind_b = i;
+        }
+        assert_true(tmpfs < mk_a && mk_a < mk_b && mk_b < bind_b && bind_b < mp->n_ops);
+        mount_plan_free(mp);
+}
+
 static void test_hidden_and_duplicates(void **state) {
         UnitSandbox s;
         SandboxPath ro[] = { { .path = (char *) "/opt" }, { .path = (char *) "/opt" } };
@@ -664,6 +695,7 @@ int main(void) {
                 cmocka_unit_test(test_binds_and_tmpfs),
                 cmocka_unit_test(test_root_directory),
                 cmocka_unit_test(test_dynamic_user),
+                cmocka_unit_test(test_dynamic_user_nested),
                 cmocka_unit_test(test_hidden_and_duplicates),
                 cmocka_unit_test(test_namespaces),
                 cmocka_unit_test(test_errors),

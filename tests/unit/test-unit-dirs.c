@@ -304,6 +304,78 @@ static void test_chown_tree(void **state) {
         close(tfd);
 }
 
+/* A hard link that the tree's previous owner made to a file that is not its own (possible
+ * with fs.protected_hardlinks=0, the kernel's default): the walk must not give that file to
+ * the new owner. The plain file next to it still changes owner. */
+static void test_chown_tree_hardlink(void **state) {
+        Fixture *f = *state;
+        char p[128], victim[128], cmd[1024];
+        struct stat st;
+        if (geteuid() != 0) {
+                print_message("skipped: changing owners needs root\n");
+                return;
+        }
+        snprintf(victim, sizeof victim, "%s/shadow", f->dir);
+        int fd = open(victim, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        close(fd);
+        at(f, "tree", p, sizeof p);
+        snprintf(cmd, sizeof cmd, "mkdir -p %s/sub && touch %s/own && ln %s %s/sub/shadow-link", p, p, victim, p);
+        assert_int_equal(system(cmd), 0);
+        int tfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(tfd >= 0);
+        size_t budget = 100;
+        assert_int_equal(unit_dirs_chown_tree(tfd, 61999, 61999, &budget), 0);
+        close(tfd);
+        assert_int_equal(stat(victim, &st), 0);
+        assert_int_equal(st.st_uid, 0); /* the linked file keeps its owner */
+        assert_int_equal(st.st_gid, 0);
+        snprintf(cmd, sizeof cmd, "%s/own", p);
+        assert_int_equal(stat(cmd, &st), 0);
+        assert_int_equal(st.st_uid, 61999); /* a file with one name changes owner */
+        snprintf(cmd, sizeof cmd, "%s/sub", p);
+        assert_int_equal(stat(cmd, &st), 0);
+        assert_int_equal(st.st_uid, 61999);
+}
+
+/* A component of a directory's path that is a link (here run/a, planted as a link to a
+ * directory outside the base that has a "b"): the setup must fail rather than take that
+ * directory, change its mode and, for a dynamic user, give it away with all it holds. */
+static void test_setup_link_in_path(void **state) {
+        Fixture *f = *state;
+        char p[160], victim[128], cmd[2048];
+        struct stat st;
+        if (geteuid() != 0) {
+                print_message("skipped: changing owners needs root\n");
+                return;
+        }
+        snprintf(victim, sizeof victim, "%s/elsewhere", f->dir);
+        at(f, "run", p, sizeof p);
+        snprintf(cmd, sizeof cmd, "mkdir -p %s/b %s && touch %s/b/precious && chmod 0711 %s/b && ln -s %s %s/a",
+                 victim, p, victim, victim, victim, p);
+        assert_int_equal(system(cmd), 0);
+        int r = unit_dirs_setup(f->unit, 61999, 61999, true, NULL);
+        assert_true(r == -ELOOP || r == -ENOTDIR);
+        snprintf(cmd, sizeof cmd, "%s/b", victim);
+        assert_int_equal(stat(cmd, &st), 0);
+        assert_int_equal(st.st_uid, 0);
+        assert_int_equal(st.st_mode & 07777, 0711);
+        snprintf(cmd, sizeof cmd, "%s/b/precious", victim);
+        assert_int_equal(stat(cmd, &st), 0);
+        assert_int_equal(st.st_uid, 0);
+        /* Without the link the same setup works, and the directory is the service's. */
+        at(f, "run/a", p, sizeof p);
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(unit_dirs_setup(f->unit, 61999, 61999, true, NULL), 0);
+        at(f, "run/a/b", p, sizeof p);
+        assert_int_equal(lstat(p, &st), 0);
+        assert_true(S_ISDIR(st.st_mode));
+        assert_int_equal(st.st_uid, 61999);
+        at(f, "run/a", p, sizeof p);
+        assert_int_equal(lstat(p, &st), 0);
+        assert_int_equal(st.st_uid, 0); /* the parent stays root's */
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_bases, setup, teardown),
@@ -313,6 +385,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_context, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_context_plans, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_chown_tree, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_chown_tree_hardlink, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_setup_link_in_path, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

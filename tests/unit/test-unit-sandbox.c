@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <linux/capability.h>
+
 #include "policy-build.h"
 #include "policy.h"
 #include "strv.h"
@@ -774,9 +776,30 @@ static void test_done(void **state) {
         unit_config_free(c);
 }
 
+/* PrivateDevices= and friends take capabilities away, as in systemd; nothing else does. */
+static void test_capabilities_removed(void **state) {
+        UnitSandbox s;
+
+        unit_sandbox_init(&s);
+        assert_int_equal(unit_sandbox_capabilities_removed(&s), 0);
+        s.protect_system = PROTECT_SYSTEM_STRICT;
+        s.private_tmp = s.protect_kernel_tunables = true;
+        assert_int_equal(unit_sandbox_capabilities_removed(&s), 0);
+        s.private_devices = true;
+        assert_true(unit_sandbox_capabilities_removed(&s) ==
+                    ((UINT64_C(1) << CAP_MKNOD) | (UINT64_C(1) << CAP_SYS_RAWIO)));
+        s.private_devices = false;
+        s.protect_kernel_modules = true;
+        assert_true(unit_sandbox_capabilities_removed(&s) == (UINT64_C(1) << CAP_SYS_MODULE));
+        s.protect_kernel_modules = false;
+        s.protect_kernel_logs = true;
+        assert_true(unit_sandbox_capabilities_removed(&s) == (UINT64_C(1) << CAP_SYSLOG));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_defaults),
+                cmocka_unit_test(test_capabilities_removed),
                 cmocka_unit_test(test_enums),
                 cmocka_unit_test(test_enum_override),
                 cmocka_unit_test(test_booleans),
