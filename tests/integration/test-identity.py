@@ -18,7 +18,6 @@ import os
 import pwd
 import shutil
 import sys
-import tempfile
 import time
 
 _spec = importlib.util.spec_from_file_location(
@@ -334,9 +333,7 @@ def main():
         return st.SKIP
     # DynamicUser= implies PrivateTmp=: what the services must reach (the directories root, the
     # flags) may not live in the host's /tmp.
-    base = tempfile.mkdtemp(prefix='syscage-identity-', dir='/run')
-    os.chmod(base, 0o755)
-    tempfile.tempdir = base
+    base = st.temp_outside_tmp()
     ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[4], sys.argv[3])
     failed = True
     try:

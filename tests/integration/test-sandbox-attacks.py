@@ -33,6 +33,7 @@ Exit status: 0 pass, 1 fail, 77 skipped (not root).
 import ctypes
 import importlib.util
 import os
+import shutil
 import sys
 import time
 
@@ -276,6 +277,8 @@ def main():
     if os.geteuid() != 0:
         print('skipped: syscaged integration tests need root')
         return st.SKIP
+    # DynamicUser= implies PrivateTmp=: the directories root may not be in the host's /tmp.
+    base = st.temp_outside_tmp()
     ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[4], sys.argv[3])
     failed = True
     try:
@@ -286,6 +289,7 @@ def main():
         print('FAIL %s: %s' % (sys.argv[3], e))
     finally:
         ctx.cleanup(failed)
+        shutil.rmtree(base, ignore_errors=True)
     return 1 if failed else 0
 
 

@@ -967,6 +967,17 @@ def test_restart_exit_status(ctx):
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
+def temp_outside_tmp():
+    """Moves Python's temporary directories (and so every daemon's directories root) out of
+    the host's /tmp, into a new directory under /run that the caller removes. For scenarios
+    whose units have PrivateTmp= (DynamicUser= implies it): their services must reach
+    what the test gives them."""
+    base = tempfile.mkdtemp(prefix='syscage-test-', dir='/run')
+    os.chmod(base, 0o755)
+    tempfile.tempdir = base
+    return base
+
+
 class Context:
     def __init__(self, syscaged, helpers, syscagectl, scenario):
         self.syscaged, self.syscagectl = os.path.abspath(syscaged), syscagectl
