@@ -299,6 +299,15 @@ typedef enum PathListKind {
         PATHS_NO_EXEC,
 } PathListKind;
 
+/* PATH with its links resolved by the context's resolver (host paths only), else PATH. */
+static const char *resolve_path(const MountPlanContext *ctx, const char *path, bool root_relative,
+                                char *buf, size_t size) {
+        if (root_relative || !ctx->resolve || ctx->resolve(path, buf, size, ctx->resolve_userdata) < 0 ||
+            buf[0] != '/')
+                return path;
+        return buf;
+}
+
 static int add_path_list(MountBuilder *b, const MountPlanContext *ctx, const SandboxPathList *l,
                          PathListKind kind, const char *key) {
         int r = 0;
@@ -308,32 +317,35 @@ static int add_path_list(MountBuilder *b, const MountPlanContext *ctx, const San
         for (size_t i = 0; i < l->n && r >= 0; i++) {
                 const SandboxPath *p = &l->items[i];
                 unsigned f = MOUNT_OP_RECURSIVE | (p->ignore_missing ? MOUNT_OP_IGNORE_MISSING : 0u);
+                char resolved[MOUNT_PLAN_PATH_MAX];
 
                 if (!p->path || p->path[0] != '/')
                         return mount_builder_error(b, -EINVAL, key, "path is not absolute: %s", strnull(p->path));
+                const char *path = resolve_path(ctx, p->path, p->root_relative, resolved, sizeof(resolved));
                 /* Without "+" a path is the host's, as written; outside the root it is dropped. */
                 switch (kind) {
                 case PATHS_READ_WRITE:
-                        r = add_restore(b, key, p->path, p->root_relative, p->ignore_missing);
+                        r = add_restore(b, key, path, p->root_relative, p->ignore_missing);
                         break;
                 case PATHS_READ_ONLY:
-                        r = add_attr(b, key, p->path, p->root_relative, f, MOUNT_PLAN_ATTR_RDONLY, 0);
+                        r = add_attr(b, key, path, p->root_relative, f, MOUNT_PLAN_ATTR_RDONLY, 0);
                         break;
                 case PATHS_INACCESSIBLE:
-                        r = add_inaccessible(b, key, ctx, p->path, p->root_relative, p->ignore_missing);
+                        r = add_inaccessible(b, key, ctx, path, p->root_relative, p->ignore_missing);
                         break;
                 case PATHS_EXEC:
-                        r = add_attr(b, key, p->path, p->root_relative, f, 0, MOUNT_PLAN_ATTR_NOEXEC);
+                        r = add_attr(b, key, path, p->root_relative, f, 0, MOUNT_PLAN_ATTR_NOEXEC);
                         break;
                 case PATHS_NO_EXEC:
-                        r = add_attr(b, key, p->path, p->root_relative, f, MOUNT_PLAN_ATTR_NOEXEC, 0);
+                        r = add_attr(b, key, path, p->root_relative, f, MOUNT_PLAN_ATTR_NOEXEC, 0);
                         break;
                 }
         }
         return r;
 }
 
-static int add_binds(MountBuilder *b, const UnitSandbox *s) {
+static int add_binds(MountBuilder *b, const MountPlanContext *ctx, const UnitSandbox *s) {
+        char resolved[MOUNT_PLAN_PATH_MAX];
         int r;
 
         if (s->n_binds > UNIT_SANDBOX_PATHS_MAX)
@@ -350,7 +362,8 @@ static int add_binds(MountBuilder *b, const UnitSandbox *s) {
                                  (d->recursive ? MOUNT_OP_RECURSIVE : 0u) |
                                  (d->ignore_missing ? MOUNT_OP_IGNORE_MISSING : 0u),
                         .source = d->source,
-                        .target = d->destination ? d->destination : d->source,
+                        .target = resolve_path(ctx, d->destination ? d->destination : d->source,
+                                               b->root != NULL, resolved, sizeof(resolved)),
                         .prefix = true,
                         .attr_set = d->read_only ? MOUNT_PLAN_ATTR_RDONLY : 0 });
                 if (r < 0)
@@ -496,7 +509,7 @@ static int collect(MountBuilder *b, const UnitSandbox *s, const MountPlanContext
             (r = add_path_list(b, ctx, &s->inaccessible_paths, PATHS_INACCESSIBLE, "InaccessiblePaths")) < 0 ||
             (r = add_path_list(b, ctx, &s->exec_paths, PATHS_EXEC, "ExecPaths")) < 0 ||
             (r = add_path_list(b, ctx, &s->no_exec_paths, PATHS_NO_EXEC, "NoExecPaths")) < 0 ||
-            (r = add_binds(b, s)) < 0)
+            (r = add_binds(b, ctx, s)) < 0)
                 return r;
         if (s->n_tmpfs > UNIT_SANDBOX_PATHS_MAX)
                 return mount_builder_error(b, -E2BIG, "TemporaryFileSystem", "more than %u paths", UNIT_SANDBOX_PATHS_MAX);

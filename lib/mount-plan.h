@@ -133,6 +133,15 @@ typedef struct MountPlanContext {
          * with an empty tmpfs, and the unit's own directories inside them to bind back. */
         const char *const *private_parents; /* NULL-terminated, may be NULL */
         const char *const *private_dirs;    /* NULL-terminated, may be NULL */
+        /* Resolves the symbolic links of a host path the unit names (ReadWritePaths= and the
+         * other path lists, bind destinations), as systemd does, so that the op sorts and
+         * lands where the kernel would look: on Debian, ExecPaths=/lib is /usr/lib (a mount
+         * cannot be attached onto the link itself). Writes the result to BUF and returns 0,
+         * or returns -errno, and the path is used as written (a missing one with "-" is
+         * skipped by the child). NULL: every path as written. Paths under RootDirectory=
+         * ("+") are not resolved. */
+        int (*resolve)(const char *path, char *buf, size_t size, void *userdata);
+        void *resolve_userdata;
 } MountPlanContext;
 
 typedef struct MountPlan {

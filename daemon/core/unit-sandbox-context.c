@@ -4,6 +4,7 @@
  * unit-sandbox-context.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,20 @@ static int build_hidden(const Manager *m, char ***ret) {
         return 0;
 }
 
+/* The planner's resolver: the host path with its links resolved, as the kernel would follow
+ * them now. A path that does not exist (yet) is left as written. */
+static int resolve_host_path(const char *path, char *buf, size_t size, void *userdata) {
+        char resolved[PATH_MAX];
+
+        (void) userdata;
+        if (!realpath(path, resolved))
+                return -errno;
+        if (strlen(resolved) >= size)
+                return -ENAMETOOLONG;
+        strcpy(buf, resolved);
+        return 0;
+}
+
 int unit_sandbox_context_build(const Unit *u, UnitSandboxContext **ret) {
         _cleanup_(unit_sandbox_context_freep) UnitSandboxContext *c = calloc(1, sizeof(UnitSandboxContext));
         const Manager *m = u->manager;
@@ -73,6 +88,7 @@ int unit_sandbox_context_build(const Unit *u, UnitSandboxContext **ret) {
                 .hidden = (const char *const *) c->hidden,
                 .private_parents = (const char *const *) c->private_parents,
                 .private_dirs = (const char *const *) c->private_dirs,
+                .resolve = resolve_host_path,
         };
         *ret = TAKE_PTR(c);
         return 0;

@@ -4,7 +4,9 @@
  * lines), including what happens when a deeper directive conflicts with a higher one.
  * MOUNT_PLAN_DUMP=1 prints every plan, to write a new table.
  */
+#include <errno.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
@@ -386,6 +388,43 @@ static void test_path_lists(void **state) {
                 "INACCESSIBLE /var/secret clone ignore-missing"));
 }
 
+/* A fake resolver: "/lib" is a link to "/usr/lib", as on Debian; "/var/run" fails. */
+static int fake_resolve(const char *path, char *buf, size_t size, void *userdata) {
+        (void) userdata;
+        if (strncmp(path, "/lib", 4) == 0 && (path[4] == '\0' || path[4] == '/')) {
+                snprintf(buf, size, "/usr%s", path);
+                return 0;
+        }
+        if (strcmp(path, "/var/run") == 0)
+                return -ENOENT;
+        snprintf(buf, size, "%s", path);
+        return 0;
+}
+
+/* Links in the listed paths are resolved before the ops are sorted and placed (a mount
+ * cannot land on a link: Debian's redis unit has ExecPaths=/lib under NoExecPaths=/). A path
+ * the resolver cannot resolve is used as written; one under the root ("+") is not resolved. */
+static void test_paths_resolved(void **state) {
+        UnitSandbox s;
+        MountPlanContext ctx = base_ctx;
+        SandboxPath noex[] = { { .path = (char *) "/" } };
+        SandboxPath ex[] = { { .path = (char *) "/lib" }, { .path = (char *) "/usr/bin" } };
+        SandboxPath ro[] = { { .path = (char *) "/var/run", .ignore_missing = true },
+                             { .path = (char *) "/lib", .root_relative = true } };
+
+        ctx.resolve = fake_resolve;
+        sandbox_init(&s);
+        s.no_exec_paths = paths(noex, ELEMENTSOF(noex));
+        s.exec_paths = paths(ex, ELEMENTSOF(ex));
+        s.read_only_paths = paths(ro, ELEMENTSOF(ro));
+        check(&s, &ctx, WANT(
+                "ATTR / +noexec rec",
+                "ATTR /lib +ro rec",
+                "ATTR /usr/bin -noexec rec",
+                "ATTR /usr/lib -noexec rec",
+                "ATTR /var/run +ro rec ignore-missing"));
+}
+
 /* ReadWritePaths= is about writing: under NoExecPaths=/ the restored path stays noexec. */
 static void test_restore_keeps_noexec(void **state) {
         UnitSandbox s;
@@ -691,6 +730,7 @@ int main(void) {
                 cmocka_unit_test(test_protect_kernel),
                 cmocka_unit_test(test_protect_proc),
                 cmocka_unit_test(test_path_lists),
+                cmocka_unit_test(test_paths_resolved),
                 cmocka_unit_test(test_restore_keeps_noexec),
                 cmocka_unit_test(test_binds_and_tmpfs),
                 cmocka_unit_test(test_root_directory),
