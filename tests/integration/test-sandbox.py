@@ -697,6 +697,17 @@ t mount_tmpfs mount -t tmpfs none %(mnt)s
                                'chown_other': 'fail', 'mount_tmpfs': 'fail'})
     check(os.stat(other).st_uid == 2, 'the unmapped file changed owner')
     ctx.stop(d)
+    # With RootDirectory= the user namespace is entered after the switch to the root (the
+    # kernel refuses one to a chrooted process; ours is not one).
+    root = make_root(ctx)
+    d = ctx.daemon({'rooted.service': unit('Type=oneshot\nRootDirectory=%s\nPrivateUsers=yes\n'
+                                           'ExecStart=/bin/static-probe /marker %s' % (root, ctx.base))})
+    d.wait('rooted.service', lambda s: s.get('ExecMainCode', '') != '' and s.get('ActiveState') != 'activating',
+           'finished')
+    log = d.unit_log('rooted.service')
+    for line in ('/marker yes', ctx.base + ' no'):
+        check('stdout: ' + line in log, 'rooted.service: %r missing:\n%s' % (line, log))
+    ctx.stop(d)
     # The control: the same script as root without the directive does all of it.
     d = ctx.daemon({'hostroot.service': oneshot(ctx, s, '')})
     ctx.finish('hostroot.service', d)
