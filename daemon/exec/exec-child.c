@@ -27,9 +27,9 @@
  *      as well: unshare() of the mount, network, IPC and UTS namespaces does not care about
  *      a shared address space, only CLONE_FS would stop CLONE_NEWNS (we never share it);
  *   3. rlimits, umask, nice, chdir;
- *   4. credentials: setgroups; with PrivateUsers= a new user namespace, mapped by the daemon
- *      (child_enter_userns() says why there); setresgid, capability bounding set (needs CAP_SETPCAP, so
- *      before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
+ *   4. credentials: setgroups; with PrivateUsers= a new user namespace, mapped by the
+ *      daemon (child_enter_userns() says why there); setresgid, capability bounding set
+ *      (needs CAP_SETPCAP, so before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
  *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after); not
  *      dumpable after each change, until execve; then the signal mask emptied. Between a
  *      uid change and the next PR_SET_DUMPABLE the address space is dumpable (with
