@@ -29,8 +29,9 @@
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups; with PrivateUsers= a new user namespace, mapped by the
  *      daemon (child_enter_userns() says why there); setresgid, capability bounding set
- *      (needs CAP_SETPCAP, so before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
- *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after); not
+ *      (needs CAP_SETPCAP, so before the uid change), setresuid (with keep-caps, see
+ *      child_set_uid()), ambient caps; then PR_SET_PDEATHSIG (a credential change clears
+ *      it, so it comes after); not
  *      dumpable after each change, until execve; then the signal mask emptied. Between a
  *      uid change and the next PR_SET_DUMPABLE the address space is dumpable (with
  *      fs.suid_dumpable not 0), and a process of the new user may already signal us: with
