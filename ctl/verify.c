@@ -169,6 +169,7 @@ static void probe_host(SandboxHostFacts *h) {
         h->net_ns_errno = probe_namespace(CLONE_NEWNET);
         h->ipc_ns_errno = probe_namespace(CLONE_NEWIPC);
         h->uts_ns_errno = probe_namespace(CLONE_NEWUTS);
+        h->user_ns_errno = probe_namespace(CLONE_NEWUSER);
 }
 
 static int path_exists(const char *path, void *userdata) {

@@ -19,7 +19,7 @@ typedef enum SandboxNeed {
         NEED_NET_NS,
         NEED_IPC_NS,
         NEED_UTS_NS,
-        NEED_UNSUPPORTED, /* nothing on any host: not supported yet */
+        NEED_USER_NS,
 } SandboxNeed;
 
 DEFINE_STRING_TABLE(sandbox_directive, SandboxDirective, _SANDBOX_DIRECTIVE_MAX,
@@ -60,7 +60,7 @@ static SandboxNeed directive_need(SandboxDirective d) {
         case SANDBOX_PROTECT_HOSTNAME:
                 return NEED_UTS_NS;
         case SANDBOX_PRIVATE_USERS:
-                return NEED_UNSUPPORTED;
+                return NEED_USER_NS;
         default:
                 return NEED_MOUNT_NS;
         }
@@ -209,6 +209,7 @@ static const char *need_what(SandboxNeed need) {
         case NEED_NET_NS: return "a network namespace";
         case NEED_IPC_NS: return "an IPC namespace";
         case NEED_UTS_NS: return "a UTS namespace";
+        case NEED_USER_NS: return "a user namespace";
         default: return NULL;
         }
 }
@@ -221,6 +222,7 @@ static int need_errno(const SandboxHostFacts *h, SandboxNeed need) {
         case NEED_NET_NS: return h->net_ns_errno;
         case NEED_IPC_NS: return h->ipc_ns_errno;
         case NEED_UTS_NS: return h->uts_ns_errno;
+        case NEED_USER_NS: return h->user_ns_errno;
         default: return EOPNOTSUPP;
         }
 }
@@ -237,11 +239,8 @@ static int check_directive(const SandboxCheckInput *in, SandboxDirective d, Diag
 
         if (err == 0)
                 return 0;
-        if (need == NEED_UNSUPPORTED)
-                snprintf(why, sizeof why, "not supported yet");
-        else
-                snprintf(why, sizeof why, "needs %s, which this host does not let the supervisor "
-                         "create (%s)", need_what(need), strerror(err));
+        snprintf(why, sizeof why, "needs %s, which this host does not let the supervisor "
+                 "create (%s)", need_what(need), strerror(err));
         Where w = locate(in, key, NULL, NULL, 0);
         const char *by_default = d == SANDBOX_PROTECT_SUPERVISOR && in->sandbox->protect_supervisor < 0
                                  ? " (on by default, as the policy denies execve)" : "";

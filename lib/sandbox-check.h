@@ -2,7 +2,7 @@
 /*
  * Fail closed at load: whether this host can enforce the sandbox a unit declares. A unit
  * whose sandbox needs something the host does not offer (a mount, network, IPC or UTS
- * namespace the daemon cannot create; PrivateUsers=, which is not supported yet) is refused
+ * or user namespace the daemon cannot create) is refused
  * with a located error, FILE:LINE: KEY: reason, unless the administrator relaxed that one
  * directive by name (syscaged --relax DIRECTIVE, syscagectl verify --relax DIRECTIVE). A
  * relaxed directive is then skipped, with a warning naming the option.
@@ -66,6 +66,7 @@ typedef struct SandboxHostFacts {
         int net_ns_errno;
         int ipc_ns_errno;
         int uts_ns_errno;
+        int user_ns_errno; /* PrivateUsers= */
 } SandboxHostFacts;
 
 /* Answers whether PATH exists: 1 yes, 0 no, -errno when that cannot be told (the check then
@@ -93,8 +94,8 @@ int sandbox_check(const SandboxCheckInput *in, DiagList *diags, uint64_t *ret_sk
  * keeps still belong to S): what the mount planner is given once directives were relaxed. */
 void sandbox_apply_skip(const UnitSandbox *s, uint64_t skip, UnitSandbox *ret);
 
-/* Whether NAME may be given to --relax: the directives that need a namespace, and
- * PrivateUsers=. What DynamicUser= implies (ProtectSystem=strict, ProtectHome=read-only,
+/* Whether NAME may be given to --relax: the directives that need a namespace (all of
+ * them). What DynamicUser= implies (ProtectSystem=strict, ProtectHome=read-only,
  * PrivateTmp=) without being written goes with DynamicUser=: reported and relaxed under its
  * name. */
 bool sandbox_directive_is_relaxable(const char *name);

@@ -327,15 +327,19 @@ static void manager_probe_host(Manager *m) {
         h->net_ns_errno = probe_namespace(CLONE_NEWNET);
         h->ipc_ns_errno = probe_namespace(CLONE_NEWIPC);
         h->uts_ns_errno = probe_namespace(CLONE_NEWUTS);
-        if (h->mount_ns_errno || h->net_ns_errno || h->ipc_ns_errno || h->uts_ns_errno)
+        h->user_ns_errno = probe_namespace(CLONE_NEWUSER); /* PrivateUsers= */
+        if (h->mount_ns_errno || h->net_ns_errno || h->ipc_ns_errno || h->uts_ns_errno ||
+            h->user_ns_errno)
                 log_warning("Sandboxing: cannot create namespaces (mount: %s, network: %s, IPC: %s, "
-                            "UTS: %s); units that need one are refused unless relaxed with --relax.",
+                            "UTS: %s, user: %s); units that need one are refused unless relaxed "
+                            "with --relax.",
                             h->mount_ns_errno ? strerror(h->mount_ns_errno) : "ok",
                             h->net_ns_errno ? strerror(h->net_ns_errno) : "ok",
                             h->ipc_ns_errno ? strerror(h->ipc_ns_errno) : "ok",
-                            h->uts_ns_errno ? strerror(h->uts_ns_errno) : "ok");
+                            h->uts_ns_errno ? strerror(h->uts_ns_errno) : "ok",
+                            h->user_ns_errno ? strerror(h->user_ns_errno) : "ok");
         else
-                log_debug("Sandboxing: mount, network, IPC and UTS namespaces available.");
+                log_debug("Sandboxing: mount, network, IPC, UTS and user namespaces available.");
         STRV_FOREACH(d, m->relax)
                 log_notice("Sandboxing: %s= is relaxed: where this host cannot enforce it, units "
                            "run without it.", *d);

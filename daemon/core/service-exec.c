@@ -723,6 +723,8 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
                 r = prepare_mount_plan(u, &sandbox, e, ret_message);
                 if (r < 0)
                         return r;
+                /* Maps 0 and the uid/gid the plan switches to ("!": only 0). */
+                e->plan.private_users = sandbox.private_users;
         }
         *ret = TAKE_PTR(e);
         return 0;

@@ -27,9 +27,11 @@
  *      as well: unshare() of the mount, network, IPC and UTS namespaces does not care about
  *      a shared address space, only CLONE_FS would stop CLONE_NEWNS (we never share it);
  *   3. rlimits, umask, nice, chdir;
- *   4. credentials: setgroups, setresgid, capability bounding set (needs CAP_SETPCAP, so
- *      before the uid change), setresuid (with keep-caps, see child_set_uid()), ambient
- *      caps; then PR_SET_PDEATHSIG (a credential change clears it, so it comes after); not
+ *   4. credentials: setgroups; with PrivateUsers= a new user namespace, mapped by the
+ *      daemon (child_enter_userns() says why there); setresgid, capability bounding set
+ *      (needs CAP_SETPCAP, so before the uid change), setresuid (with keep-caps, see
+ *      child_set_uid()), ambient caps; then PR_SET_PDEATHSIG (a credential change clears
+ *      it, so it comes after); not
  *      dumpable after each change, until execve; then the signal mask emptied. Between a
  *      uid change and the next PR_SET_DUMPABLE the address space is dumpable (with
  *      fs.suid_dumpable not 0), and a process of the new user may already signal us: with
@@ -217,15 +219,60 @@ static int child_chdir(const ExecPlan *p) {
 
 /* ---- credentials ---- */
 
+static long child_not_dumpable(void);
+
 static int child_set_groups(const ExecPlan *p) {
         long r;
 
         /* Raw syscalls change only this task, which is all there is of the child. */
         if (p->set_groups && (r = SYS2(SYS_setgroups, p->n_groups, p->groups)) < 0)
                 return (int) r;
+        return 0;
+}
+
+static int child_set_gid(const ExecPlan *p) {
+        long r;
+
         if (p->gid != EXEC_GID_UNSET && (r = SYS3(SYS_setresgid, p->gid, p->gid, p->gid)) < 0)
                 return (int) r;
         return 0;
+}
+
+/* PrivateUsers=: a new user namespace, whose maps the daemon writes. Why the daemon: a map
+ * of more than one id may only be written by a process with CAP_SETUID/CAP_SETGID in the
+ * parent namespace (the kernel checks the writer and the opener of the map file), and after
+ * unshare() the child holds capabilities only in the new one. Why here, after the mounts and
+ * setgroups: the mount namespace stays owned by the initial user namespace (mounting a new
+ * procfs for ProtectProc= needs that, and the service cannot undo a mount), and inside the new
+ * namespace setgroups() would fail on every supplementary gid that is not mapped. After it,
+ * capabilities start full again and only count in the new namespace, so the bounding set,
+ * the gid and uid changes and the ambient set all come afterwards.
+ * The child waits for the answer with every signal blocked; EOF (the daemon died) fails. */
+static int child_enter_userns(int sock) {
+        ExecMessage m;
+        unsigned char answer;
+        long k;
+
+        /* Field by field: an initializer could become a call to memset. */
+        m.type = EXEC_MESSAGE_USERNS;
+        m.stage = EXEC_STAGE_USERNS;
+        m.error = 0;
+        k = SYS1(SYS_unshare, CLONE_NEWUSER);
+        /* New capabilities can make the address space dumpable, as a credential change does. */
+        (void) child_not_dumpable();
+        if (k < 0)
+                return (int) k;
+        k = SYS(SYS_sendto, sock, &m, sizeof(m), MSG_NOSIGNAL, 0, 0);
+        if (k < 0)
+                return (int) k;
+        if (k != (long) sizeof(m))
+                return -EIO;
+        k = SYS(SYS_recvfrom, sock, &answer, sizeof(answer), 0, 0, 0);
+        if (k < 0)
+                return (int) k;
+        if (k != 1)
+                return -ECONNRESET;
+        return answer == 0 ? 0 : -(int) answer;
 }
 
 /* With the gate, no process of the service may hold CAP_SYS_PTRACE: it could take the
@@ -348,7 +395,8 @@ static ExecStage child_set_uid(const ExecPlan *p, int *ret_error) {
 }
 
 /* Returns the stage that failed (or -1) and stores errno in *ret_error. */
-static ExecStage child_set_credentials(const ExecPlan *p, const ExecChildArgs *a, int *ret_error) {
+static ExecStage child_set_credentials(const ExecPlan *p, const ExecChildArgs *a, int sock,
+                                       int *ret_error) {
         ExecStage failed;
         int r;
         long k;
@@ -356,6 +404,12 @@ static ExecStage child_set_credentials(const ExecPlan *p, const ExecChildArgs *a
         /* A gid change makes the address space dumpable too; we still run as root then, with
          * every capability, so no other process may use that. */
         r = child_set_groups(p);
+        (void) child_not_dumpable();
+        if (r < 0)
+                return *ret_error = -r, EXEC_STAGE_GROUP;
+        if (p->private_users && (r = child_enter_userns(sock)) < 0)
+                return *ret_error = -r, EXEC_STAGE_USERNS;
+        r = child_set_gid(p);
         (void) child_not_dumpable();
         if (r < 0)
                 return *ret_error = -r, EXEC_STAGE_GROUP;
@@ -471,7 +525,7 @@ void exec_child_run(const ExecChildArgs *a) {
                 child_fail(a, sock, EXEC_STAGE_NICE, child_errno(k));
         if ((r = child_chdir(p)) < 0)
                 child_fail(a, sock, EXEC_STAGE_CHDIR, -r);
-        if ((failed = child_set_credentials(p, a, &error)) != _EXEC_STAGE_INVALID)
+        if ((failed = child_set_credentials(p, a, sock, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
         /* Only now that the address space is not dumpable for good (see step 4 above). */
         if ((r = child_unblock_signals()) < 0)

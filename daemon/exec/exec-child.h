@@ -18,10 +18,14 @@
 
 /* Messages on the launch socket (SOCK_SEQPACKET, one message per packet), child to
  * parent. LISTENER carries the gate's listener fd as SCM_RIGHTS; FAILURE carries the stage
- * and errno of a failed launch. EOF without FAILURE means the child exec'd (or died). */
+ * and errno of a failed launch. EOF without FAILURE means the child exec'd (or died).
+ * USERNS (PrivateUsers=) says the child has entered its new user namespace and waits for
+ * its maps: the parent writes them and answers with one byte, 0 or the errno (1..255) that
+ * writing them failed with; the only message that goes from parent to child. */
 typedef enum ExecMessageType {
         EXEC_MESSAGE_LISTENER = 1,
         EXEC_MESSAGE_FAILURE = 2,
+        EXEC_MESSAGE_USERNS = 3,
 } ExecMessageType;
 
 typedef struct ExecMessage {

@@ -98,6 +98,10 @@ typedef struct ExecPlan {
          * the limits and the working directory. NULL: none. It must come from
          * mount_plan_build() (every string in its one block); exec_spawn() copies it. */
         const MountPlan *mount_plan;
+        /* PrivateUsers=yes: after the mounts and setgroups, the child enters a new user
+         * namespace in which only 0 and the plan's uid and gid (EXEC_*_UNSET: only 0) are
+         * mapped, to themselves; the daemon writes the maps (exec-spawn.c says why). */
+        bool private_users;
 } ExecPlan;
 
 /* A plan with every attribute set to "keep", no filters, no stdio changes. */

@@ -51,6 +51,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdalign.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -260,6 +261,9 @@ static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
                 .gate = plan->filter_notify != NULL,
                 .gate_action = plan->gate_action,
                 .gate_errno = plan->gate_errno,
+                .private_users = plan->private_users,
+                .userns_uid = plan->uid,
+                .userns_gid = plan->gid,
         };
         *ret = p;
         return 0;
@@ -425,9 +429,76 @@ static int report_eof(ExecProcess *p) {
         return p->gate && !p->launched ? EXEC_REPORT_DIED : EXEC_REPORT_EXECED;
 }
 
+/* ---- PrivateUsers=: the child's uid and gid maps ---- */
+
+/* "0 0 1\n", and "ID ID 1\n" for an id other than 0 (EXEC_*_UNSET: the child keeps root). */
+static void userns_format_map(char *buf, size_t size, unsigned id, unsigned unset) {
+        if (id == 0 || id == unset)
+                snprintf(buf, size, "0 0 1\n");
+        else
+                snprintf(buf, size, "0 0 1\n%u %u 1\n", id, id);
+}
+
+/* The whole map in one write, as the kernel wants it. */
+static int userns_write(int dir_fd, const char *name, const char *text) {
+        _cleanup_close_ int fd = openat(dir_fd, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        size_t n = strlen(text);
+        ssize_t k = write(fd, text, n);
+        if (k < 0)
+                return -errno;
+        return (size_t) k == n ? 0 : -EIO;
+}
+
+/* Writes the maps of the child's new user namespace. We are in the parent namespace with
+ * CAP_SETUID and CAP_SETGID, which a map of more than one id needs (the child cannot write
+ * its own: exec-child.c). /proc/setgroups stays "allow": with a privileged writer the kernel
+ * does not ask for "deny", and the child calls no setgroups() inside anyway. The child is
+ * ours and not reaped (only its pidfd's owner reaps it), so its pid names it; the pidfd
+ * check after opening the directory makes sure it had not exited by then. */
+static int userns_map(ExecProcess *p) {
+        char path[64], uid_map[64], gid_map[64];
+        struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+        int r;
+
+        if (!p->private_users || p->userns_mapped)
+                return -EBADMSG;
+        snprintf(path, sizeof path, "/proc/%d", (int) p->pid);
+        _cleanup_close_ int dir_fd = open(path, O_DIRECTORY | O_PATH | O_CLOEXEC);
+        if (dir_fd < 0)
+                return -errno;
+        if (poll(&pfd, 1, 0) != 0)
+                return -ESRCH;
+        userns_format_map(uid_map, sizeof uid_map, (unsigned) p->userns_uid, (unsigned) EXEC_UID_UNSET);
+        userns_format_map(gid_map, sizeof gid_map, (unsigned) p->userns_gid, (unsigned) EXEC_GID_UNSET);
+        if ((r = userns_write(dir_fd, "uid_map", uid_map)) < 0 ||
+            (r = userns_write(dir_fd, "gid_map", gid_map)) < 0)
+                return r;
+        p->userns_mapped = true;
+        return 0;
+}
+
+/* Answers the child: 0, or the errno writing the maps failed with. A request the child
+ * should not have sent is -EBADMSG (the caller kills the child). */
+static int userns_answer(ExecProcess *p) {
+        int r = userns_map(p);
+        if (r == -EBADMSG)
+                return r;
+        unsigned char answer = (unsigned char) (r < 0 ? MIN(-r, 255) : 0);
+        if (send(p->socket_fd, &answer, sizeof answer, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+                /* The child is gone (EOF follows), or cannot be answered: it then waits until
+                 * it is killed, so tell the caller. */
+                return errno == EPIPE || errno == ECONNRESET ? EXEC_REPORT_AGAIN : -errno;
+        return EXEC_REPORT_AGAIN;
+}
+
 static int report_message(ExecProcess *p, const ExecMessage *m, int fd, int n_fds,
                           ExecStage *ret_stage, int *ret_errno) {
         _cleanup_close_ int listener = fd;
+
+        if (m->type == EXEC_MESSAGE_USERNS)
+                return n_fds == 0 ? userns_answer(p) : -EBADMSG;
 
         if (m->type == EXEC_MESSAGE_LISTENER) {
                 if (!p->gate || p->listener_fd >= 0 || n_fds != 1)

@@ -49,6 +49,13 @@ typedef struct ExecProcess {
         ExecGateAction gate_action;
         int gate_errno;
         uint64_t launch_args[3]; /* path, argv, envp as the child passes them to execve */
+
+        /* PrivateUsers=: the ids the child's user namespace maps besides 0, or
+         * EXEC_*_UNSET (then only 0). The maps are written once, on its request. */
+        bool private_users;
+        bool userns_mapped;
+        uid_t userns_uid;
+        gid_t userns_gid;
         unsigned n_denied;
         bool paths_unreadable;   /* reading a denied path was late once: not tried again */
         struct seccomp_notif *notif;
@@ -74,7 +81,9 @@ typedef enum ExecReport {
  * missing. The plan need only live until this returns. */
 int exec_spawn(const ExecPlan *plan, ExecProcess **ret);
 
-/* Read one message from the launch socket without blocking. Returns an ExecReport; with
+/* Read one message from the launch socket without blocking. A PrivateUsers= child's
+ * request for its uid/gid maps is answered in here (small writes to procfs) and reads as
+ * EXEC_REPORT_AGAIN. Returns an ExecReport; with
  * EXEC_REPORT_FAILED, *ret_stage and *ret_errno are set. -EBADMSG on a malformed message
  * (any fd that came with it is closed): the caller should then kill the child, since only
  * our own code runs in it before exec and a malformed message means something is wrong. */

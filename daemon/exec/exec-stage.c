@@ -23,6 +23,7 @@ static const struct {
         [EXEC_STAGE_NICE] = { "nice", 201 },
         [EXEC_STAGE_CHDIR] = { "chdir", 200 },
         [EXEC_STAGE_GROUP] = { "group", 216 },
+        [EXEC_STAGE_USERNS] = { "userns", 253 },
         [EXEC_STAGE_CAPABILITIES] = { "capabilities", 218 },
         [EXEC_STAGE_USER] = { "user", 217 },
         [EXEC_STAGE_PDEATHSIG] = { "pdeathsig", 250 },

@@ -24,6 +24,9 @@
  *   NICE             201   setpriority failed
  *   CHDIR            200   chdir to WorkingDirectory= failed
  *   GROUP            216   setgroups or setresgid failed
+ *   USERNS           253   PrivateUsers=: unshare(CLONE_NEWUSER) failed, or the daemon could
+ *                          not write the new namespace's uid/gid maps (the errno is the
+ *                          daemon's), or it did not answer
  *   CAPABILITIES     218   bounding set, keep-caps or ambient capabilities failed
  *   USER             217   setresuid failed
  *   PDEATHSIG        250   PR_SET_PDEATHSIG failed, or the daemon was already gone
@@ -55,6 +58,7 @@ typedef enum ExecStage {
         EXEC_STAGE_NICE,
         EXEC_STAGE_CHDIR,
         EXEC_STAGE_GROUP,
+        EXEC_STAGE_USERNS,
         EXEC_STAGE_CAPABILITIES,
         EXEC_STAGE_USER,
         EXEC_STAGE_PDEATHSIG,

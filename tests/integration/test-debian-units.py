@@ -442,8 +442,13 @@ class SandboxCheck:
                 self.t.evidence('%s namespace' % ns, '%s (host %s)' % (theirs, mine))
                 self.t.assertNotEqual(theirs, mine, '%s=: no %s namespace' % (key, ns))
         if self.on('PrivateUsers'):
-            with open('/proc/%d/uid_map' % self.pid) as f:
-                self.t.evidence('uid_map', ' | '.join(' '.join(l.split()) for l in f if l.strip()))
+            # Only root and the service's own user and group, each mapped to itself.
+            for name, own in (('uid_map', self.uid), ('gid_map', self.gid)):
+                with open('/proc/%d/%s' % (self.pid, name)) as f:
+                    got = [' '.join(l.split()) for l in f if l.strip()]
+                self.t.evidence(name, ' | '.join(got))
+                want = ['0 0 1'] + (['%d %d 1' % (own, own)] if own != 0 else [])
+                self.t.assertEqual(got, want, 'PrivateUsers=: %s' % name)
 
     def seccomp_and_caps(self):
         st = self.st
@@ -624,6 +629,8 @@ class DebianUnitsTest(unittest.TestCase):
         print('\n== %s (%s)' % (case.name, vendor))
         declared = parse_unit(vendor)
         gaps, relax = not_enforced_by_syscaged(vendor)
+        # PrivateUsers= is enforced (redis-server declares it): never relaxed, never a gap.
+        self.assertNotIn('PrivateUsers', list(gaps) + relax, 'PrivateUsers= is not enforced')
         for key in sorted(gaps):
             self.evidence('RELAXED' if key in relax else 'NOT ENFORCED',
                           '%s= (syscagectl verify: %s)' % (key, gaps[key]))

@@ -322,6 +322,32 @@ static void test_ambient_capabilities(void **state) {
         free(c);
 }
 
+/* PrivateUsers=: the parent's report reader writes the maps the child asks for; the child then
+ * switches to its ids inside, with only 0 and them mapped. */
+static void test_private_users(void **state) {
+        const char *argv[] = { "/bin/sh", "-c", "awk '{print $1, $2, $3}' /proc/self/uid_map "
+                               "/proc/self/gid_map; id -u; id -g", NULL };
+        ExecPlan plan;
+        Captured *c = calloc(1, sizeof(Captured));
+
+        plan_for(&plan, argv);
+        plan.uid = 1;
+        plan.gid = 1;
+        plan.set_groups = true;
+        plan.private_users = true;
+        assert_int_equal(harness_run(&plan, NULL, c), 0);
+        assert_int_equal(c->result.status, 0);
+        assert_string_equal(c->out, "0 0 1\n1 1 1\n0 0 1\n1 1 1\n1\n1\n");
+
+        /* Root: only 0. */
+        plan_for(&plan, argv);
+        plan.private_users = true;
+        assert_int_equal(harness_run(&plan, NULL, c), 0);
+        assert_int_equal(c->result.status, 0);
+        assert_string_equal(c->out, "0 0 1\n0 0 1\n0\n0\n");
+        free(c);
+}
+
 /* A filter the kernel refuses: the start fails at SECCOMP, the program never runs. */
 static void test_bad_filter(void **state) {
         const char *argv[] = { HELPER_DIR "/uname-sysname", NULL };
@@ -596,6 +622,7 @@ int main(void) {
                 cmocka_unit_test(test_signal_reset),
                 cmocka_unit_test(test_process_attributes),
                 cmocka_unit_test(test_ambient_capabilities),
+                cmocka_unit_test(test_private_users),
                 cmocka_unit_test(test_bad_filter),
                 cmocka_unit_test(test_stdio_and_fds),
                 cmocka_unit_test(test_clone_into_cgroup),

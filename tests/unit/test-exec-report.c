@@ -183,12 +183,49 @@ static void test_report_table(void **state) {
         assert_string_equal(exec_report_to_string(EXEC_REPORT_LISTENER), "listener");
 }
 
+/* PrivateUsers=: the child's request for its maps is answered on the socket (0 or an errno
+ * byte) and reads as AGAIN; from a child that has no user namespace to map, or a second time,
+ * or with an fd, it is refused. */
+static void test_userns_request(void **state) {
+        Pair x;
+        ExecStage stage = _EXEC_STAGE_INVALID;
+        int error = 0, fd = open_null();
+        ExecMessage m = { .type = EXEC_MESSAGE_USERNS, .stage = EXEC_STAGE_USERNS };
+        unsigned char answer = 0;
+
+        pair_open(&x, false);
+        send_raw(x.child, &m, sizeof(m), -1);
+        assert_int_equal(exec_read_report(&x.p, &stage, &error), -EBADMSG);
+        pair_close(&x);
+
+        /* A pid no process has: the maps cannot be written, and the child is told why. */
+        pair_open(&x, false);
+        x.p.private_users = true;
+        x.p.pid = 0x3ffffffe;
+        x.p.userns_uid = 1000;
+        x.p.userns_gid = 1000;
+        send_raw(x.child, &m, sizeof(m), -1);
+        assert_int_equal(exec_read_report(&x.p, &stage, &error), EXEC_REPORT_AGAIN);
+        assert_int_equal(recv(x.child, &answer, 1, MSG_DONTWAIT), 1);
+        assert_int_equal(answer, ENOENT);
+        assert_false(x.p.userns_mapped);
+        send_raw(x.child, &m, sizeof(m), fd);
+        assert_int_equal(exec_read_report(&x.p, &stage, &error), -EBADMSG);
+        x.p.userns_mapped = true;
+        send_raw(x.child, &m, sizeof(m), -1);
+        assert_int_equal(exec_read_report(&x.p, &stage, &error), -EBADMSG);
+        assert_true(x.p.socket_fd >= 0);
+        pair_close(&x);
+        safe_close(fd);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_listener_and_eof),
                 cmocka_unit_test(test_failure),
                 cmocka_unit_test(test_malformed),
                 cmocka_unit_test(test_second_listener),
+                cmocka_unit_test(test_userns_request),
                 cmocka_unit_test(test_report_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

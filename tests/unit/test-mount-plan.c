@@ -644,8 +644,8 @@ static void test_namespaces(void **state) {
         assert_true(p->loopback_up);
         mount_plan_free(p);
 
-        /* PrivateMounts= alone: a namespace without ops. PrivateUsers= is not supported yet
-         * and asks for nothing. */
+        /* PrivateMounts= alone: a namespace without ops. PrivateUsers= asks the mount plan
+         * for nothing (the launch enters its user namespace after the mounts). */
         sandbox_init(&s);
         s.private_mounts = true;
         s.private_users = true;

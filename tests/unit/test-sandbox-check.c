@@ -14,6 +14,7 @@ static const SandboxHostFacts host_all = {};
 static const SandboxHostFacts host_no_mount = { .mount_ns_errno = EPERM };
 static const SandboxHostFacts host_nothing = {
         .mount_ns_errno = EPERM, .net_ns_errno = EPERM, .ipc_ns_errno = EINVAL, .uts_ns_errno = EPERM,
+        .user_ns_errno = ENOSPC,
 };
 
 /* Paths that "exist" for the tests: anything starting with /exists. */
@@ -120,7 +121,7 @@ static void test_each_namespace(void **state) {
                 { { .private_mounts = true, .private_mounts_set = true }, "PrivateMounts", "a mount namespace" },
                 { { .mount_api_vfs = true, .mount_api_vfs_set = true }, "MountAPIVFS", "a mount namespace" },
                 { { .root_directory = (char *) "/srv/root" }, "RootDirectory", "a mount namespace" },
-                { { .private_users = true }, "PrivateUsers", "not supported yet" },
+                { { .private_users = true }, "PrivateUsers", "a user namespace" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
@@ -136,22 +137,34 @@ static void test_each_namespace(void **state) {
         }
 }
 
-static void test_private_users_any_host(void **state) {
+/* PrivateUsers= is enforced where the host lets the supervisor create a user namespace, and
+ * refused (or, relaxed, skipped) where it does not. */
+static void test_private_users(void **state) {
         UnitFile *u = load("[Service]\nExecStart=/bin/true\nPrivateUsers=yes\n");
         UnitSandbox s = { .private_users = true };
+        static const SandboxHostFacts host_no_user = { .user_ns_errno = ENOSPC };
         char *relax[] = { (char *) "PrivateUsers", NULL };
         SandboxCheckInput in = { .file = u, .sandbox = &s, .host = &host_all };
         DiagList d = {};
         uint64_t skip = 0;
 
+        assert_int_equal(sandbox_check(&in, &d, &skip), 0);
+        assert_int_equal(d.n, 0);
+        assert_int_equal(skip, 0);
+        in.host = &host_no_user;
         assert_int_equal(sandbox_check(&in, &d, NULL), -EBADMSG);
-        expect_one(&d, DIAG_ERROR, 3, "PrivateUsers", "not supported yet");
+        expect_one(&d, DIAG_ERROR, 3, "PrivateUsers", "a user namespace");
         diag_list_done(&d);
         in.relax = relax;
         assert_int_equal(sandbox_check(&in, &d, &skip), 0);
         expect_one(&d, DIAG_WARNING, 3, "PrivateUsers", "skipped");
         assert_int_equal(skip, SANDBOX_DIRECTIVE_BIT(SANDBOX_PRIVATE_USERS));
         diag_list_done(&d);
+        /* Another host's lack does not touch it. */
+        in.relax = NULL;
+        in.host = &host_no_mount;
+        assert_int_equal(sandbox_check(&in, &d, NULL), 0);
+        assert_int_equal(d.n, 0);
         unit_file_free(u);
 }
 
@@ -307,7 +320,7 @@ int main(void) {
                 cmocka_unit_test(test_no_mount_namespace),
                 cmocka_unit_test(test_relax_skips_with_warning),
                 cmocka_unit_test(test_each_namespace),
-                cmocka_unit_test(test_private_users_any_host),
+                cmocka_unit_test(test_private_users),
                 cmocka_unit_test(test_missing_paths),
                 cmocka_unit_test(test_protect_supervisor_default),
                 cmocka_unit_test(test_dynamic_user_implied),
