@@ -251,7 +251,7 @@ int verb_verify(int argc, char **argv) {
                         return 100;
                 if (!sandbox_directive_is_relaxable(optarg)) {
                         fprintf(stderr, "verify: --relax: '%s' is not a sandbox directive that can be "
-                                "relaxed (those that need a namespace, and PrivateUsers).\n", optarg);
+                                "relaxed (those that need a namespace of any kind, PrivateUsers= included).\n", optarg);
                         status = 100;
                         goto out;
                 }

@@ -134,7 +134,7 @@ static int parse_argv(int argc, char **argv) {
                         if (!sandbox_directive_is_relaxable(optarg))
                                 return log_error_errno(EINVAL, "--relax: '%s' is not a sandbox directive "
                                                        "that can be relaxed (those that need a namespace, "
-                                                       "and PrivateUsers).", optarg);
+                                                       "of any kind, PrivateUsers= included).", optarg);
                         if (!strv_contains(arg_relax, optarg) && strv_extend(&arg_relax, optarg) < 0)
                                 return log_oom();
                         break;
