@@ -133,7 +133,7 @@ static int parse_argv(int argc, char **argv) {
                 case ARG_RELAX:
                         if (!sandbox_directive_is_relaxable(optarg))
                                 return log_error_errno(EINVAL, "--relax: '%s' is not a sandbox directive "
-                                                       "that can be relaxed (those that need a namespace, "
+                                                       "that can be relaxed (those that need a namespace "
                                                        "of any kind, PrivateUsers= included).", optarg);
                         if (!strv_contains(arg_relax, optarg) && strv_extend(&arg_relax, optarg) < 0)
                                 return log_oom();
