@@ -129,8 +129,7 @@ def colliding_names(prefix):
 def dynamic_uid_leftovers(ctx):
     """Two DynamicUser= units whose names hash to the same uid, one after the other: what the
     first left in /tmp (and /var/tmp) is the second's. DynamicUser= implies PrivateTmp= and
-    ProtectSystem=strict, which the mount plan has; until the daemon passes the plan to the
-    service (not wired yet), the service writes the host's /tmp."""
+    ProtectSystem=strict, which the daemon applies: each unit has a /tmp of its own."""
     a, b = colliding_names('sctc%d-' % os.getpid())
     marker = '/tmp/syscage-attack-leftover-%d' % os.getpid()
     units = {
@@ -152,8 +151,7 @@ def dynamic_uid_leftovers(ctx):
         if os.environ.get('ATTACK_VERBOSE'):
             print(d.unit_log('dyn-a.service'), log)
         verdict('DynamicUser=: a recycled uid reads what the previous holder left in /tmp',
-                'from-a' not in log, 'unit %s read the file of unit %s (uid %d): PrivateTmp= is implied by '
-                'the plan but not applied yet' % (b, a, fnv_uid(a)))
+                'from-a' not in log, 'unit %s read the file of unit %s (uid %d) in /tmp' % (b, a, fnv_uid(a)))
         d.stop()
     finally:
         if os.path.exists(marker):
