@@ -5,9 +5,10 @@
  * top of unit-config.c: every value that would change what the service can see or touch is
  * checked, and a bad one is a located error, never a silent default.
  *
- * ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=, ProtectHostname= and
- * PrivateDevices= are read twice: the policy module parses their system call filter part from
- * the same UnitFile, and we record the boolean for their namespace and mount part.
+ * ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=, ProtectHostname=,
+ * PrivateDevices= and ProtectClock= are read twice: the policy module parses their system call
+ * filter part from the same UnitFile, and we record the boolean for their namespace, mount
+ * and capability part.
  */
 #include <limits.h>
 #include <string.h>
@@ -461,6 +462,7 @@ static const ConfigDirective sandbox_directives[] = {
         SBOOL("ProtectKernelModules", protect_kernel_modules),
         SBOOL("ProtectKernelLogs", protect_kernel_logs),
         SBOOL("PrivateDevices", private_devices),
+        SBOOL("ProtectClock", protect_clock),
         { "Service", "ProtectHostname", parse_protect_hostname, SFIELD(protect_hostname), 0 },
 
         /* [X-Syscage]: every key of our own section. Add new ones here; any other key in the

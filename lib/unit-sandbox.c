@@ -97,5 +97,7 @@ uint64_t unit_sandbox_capabilities_removed(const UnitSandbox *s) {
                 m |= UINT64_C(1) << CAP_SYS_MODULE;
         if (s->protect_kernel_logs)
                 m |= UINT64_C(1) << CAP_SYSLOG;
+        if (s->protect_clock)
+                m |= (UINT64_C(1) << CAP_SYS_TIME) | (UINT64_C(1) << CAP_WAKE_ALARM);
         return m;
 }

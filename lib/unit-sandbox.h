@@ -99,6 +99,7 @@ typedef struct UnitSandbox {
         bool protect_kernel_tunables;
         bool protect_kernel_modules;
         bool protect_kernel_logs;
+        bool protect_clock;        /* only its capabilities: the rest is the policy's */
         bool protect_control_groups;
         bool mount_api_vfs;
         bool mount_api_vfs_set;
@@ -131,7 +132,7 @@ bool unit_sandbox_needs_mount_ns(const UnitSandbox *s);
  * ambient sets, as systemd does: PrivateDevices= CAP_MKNOD and CAP_SYS_RAWIO (else a root
  * service makes a node of any host device in a writable directory that allows devices, its
  * private /tmp for one), ProtectKernelModules= CAP_SYS_MODULE, ProtectKernelLogs=
- * CAP_SYSLOG. */
+ * CAP_SYSLOG, ProtectClock= CAP_SYS_TIME and CAP_WAKE_ALARM. */
 uint64_t unit_sandbox_capabilities_removed(const UnitSandbox *s);
 
 /* Releases everything S owns and resets it to the defaults. */

@@ -554,19 +554,10 @@ static int check_root_directory(const char *root, char **ret_message) {
 #define CAP_BIT(c) (UINT64_C(1) << (c))
 
 /* The capabilities systemd takes away with these directives (systemd.exec(5)); the seccomp
- * parts are the policy's. ProtectClock= is a policy directive, read from the unit file. */
+ * parts are the policy's. */
 static void drop_sandbox_capabilities(Unit *u, ExecPlan *p) {
-        const UnitSandbox *s = &u->config->sandbox;
-        uint64_t drop = unit_sandbox_capabilities_removed(s);
-        int protect_clock = 0;
+        uint64_t drop = unit_sandbox_capabilities_removed(&u->config->sandbox);
 
-        for (size_t i = 0; u->file && i < u->file->n_assignments; i++) {
-                const UnitAssignment *a = &u->file->assignments[i];
-                if (streq(a->section, "Service") && streq(a->key, "ProtectClock"))
-                        protect_clock = isempty(a->value) ? 0 : parse_boolean(a->value);
-        }
-        if (protect_clock > 0)
-                drop |= CAP_BIT(CAP_SYS_TIME) | CAP_BIT(CAP_WAKE_ALARM);
         if (drop == 0)
                 return;
         if (p->capability_bounding_set == EXEC_CAPS_ALL)

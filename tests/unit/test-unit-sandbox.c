@@ -661,6 +661,7 @@ static void test_shared_with_policy(void **state) {
                 { "ProtectKernelLogs", POLICY_DIRECTIVE_PROTECT_KERNEL_LOGS },
                 { "ProtectHostname", POLICY_DIRECTIVE_PROTECT_HOSTNAME },
                 { "PrivateDevices", POLICY_DIRECTIVE_PRIVATE_DEVICES },
+                { "ProtectClock", POLICY_DIRECTIVE_PROTECT_CLOCK },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
@@ -794,6 +795,10 @@ static void test_capabilities_removed(void **state) {
         s.protect_kernel_modules = false;
         s.protect_kernel_logs = true;
         assert_true(unit_sandbox_capabilities_removed(&s) == (UINT64_C(1) << CAP_SYSLOG));
+        s.protect_kernel_logs = false;
+        s.protect_clock = true;
+        assert_true(unit_sandbox_capabilities_removed(&s) ==
+                    ((UINT64_C(1) << CAP_SYS_TIME) | (UINT64_C(1) << CAP_WAKE_ALARM)));
 }
 
 int main(void) {
