@@ -7,16 +7,15 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/capability.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctl.h"
 #include "exec-command.h"
 #include "sandbox-check.h"
+#include "sandbox-probe.h"
 #include "strv.h"
 #include "filter.h"
 #include "policy-build.h"
@@ -146,32 +145,6 @@ static void note_exec_prefixes(const UnitFile *u, DiagList *diags) {
 /* --relax DIRECTIVE, as syscaged's. */
 static char **arg_relax = NULL;
 
-/* The namespace a child of ours can create: 0, or the errno. Verify answers for the daemon,
- * which runs as root: when we are not privileged ourselves (EPERM), the kernel's support is
- * all we can learn, and we assume the daemon has the privilege. */
-static int probe_namespace(int flag) {
-        int status;
-        pid_t pid = fork();
-
-        if (pid < 0)
-                return errno;
-        if (pid == 0)
-                _exit(unshare(flag) < 0 ? (errno & 0xff) ?: EINVAL : 0);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return errno;
-        int r = WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
-        return r == EPERM && geteuid() != 0 ? 0 : r;
-}
-
-static void probe_host(SandboxHostFacts *h) {
-        h->mount_ns_errno = probe_namespace(CLONE_NEWNS);
-        h->net_ns_errno = probe_namespace(CLONE_NEWNET);
-        h->ipc_ns_errno = probe_namespace(CLONE_NEWIPC);
-        h->uts_ns_errno = probe_namespace(CLONE_NEWUTS);
-        h->user_ns_errno = probe_namespace(CLONE_NEWUSER);
-}
-
 static int path_exists(const char *path, void *userdata) {
         struct stat st;
         if (stat(path, &st) >= 0)
@@ -267,7 +240,7 @@ int verb_verify(int argc, char **argv) {
                 goto out;
         }
         SandboxHostFacts host;
-        probe_host(&host); /* once: the same host for every unit */
+        sandbox_host_probe(true, &host); /* once: the same host for every unit */
         for (int i = optind; i < argc; i++)
                 status |= verify_one(argv[i], &host);
         status = status ? 1 : 0;

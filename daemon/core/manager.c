@@ -3,10 +3,8 @@
  * The Manager: event loop, signals, directories, process tracking and the unit table.
  * See manager.h for the life cycle and the shutdown protocol.
  */
-#include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include "core/tree-remove.h"
 #include "core/unit-dirs.h"
 #include "core/unit-sandbox-context.h"
+#include "sandbox-probe.h"
 #include "core/unit.h"
 #include "string-table.h"
 #include "exec/filter-cache.h"
@@ -303,31 +302,11 @@ static void manager_on_orphan_reaped(Reaper *r, const siginfo_t *si, void *userd
                 manager_orphan_reaped(m, si->si_pid);
 }
 
-/* Whether a new namespace of kind FLAG can be made: a child tries, and exits with the errno
- * (0: it worked). The child only calls unshare() and _exit(): nothing that allocates or takes
- * a lock. Runs before the reaper exists, so the status is ours to collect. */
-static int probe_namespace(int flag) {
-        int status;
-        pid_t pid = fork();
-
-        if (pid < 0)
-                return errno;
-        if (pid == 0)
-                _exit(unshare(flag) < 0 ? (errno & 0xff) ?: EINVAL : 0);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return errno;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
-}
-
 static void manager_probe_host(Manager *m) {
         SandboxHostFacts *h = &m->host_facts;
 
-        h->mount_ns_errno = probe_namespace(CLONE_NEWNS);
-        h->net_ns_errno = probe_namespace(CLONE_NEWNET);
-        h->ipc_ns_errno = probe_namespace(CLONE_NEWIPC);
-        h->uts_ns_errno = probe_namespace(CLONE_NEWUTS);
-        h->user_ns_errno = probe_namespace(CLONE_NEWUSER); /* PrivateUsers= */
+        /* Before the reaper exists, so the probes' statuses are ours to collect. */
+        sandbox_host_probe(false, h);
         if (h->mount_ns_errno || h->net_ns_errno || h->ipc_ns_errno || h->uts_ns_errno ||
             h->user_ns_errno)
                 log_warning("Sandboxing: cannot create namespaces (mount: %s, network: %s, IPC: %s, "

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The namespace probe behind SandboxHostFacts. See sandbox-probe.h. */
+#include <errno.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox-probe.h"
+
+static int probe_namespace(int flag, bool assume_privileged) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return errno;
+        if (pid == 0)
+                _exit(unshare(flag) < 0 ? (errno & 0xff) ?: EINVAL : 0);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return errno;
+        int r = WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
+        return r == EPERM && assume_privileged && geteuid() != 0 ? 0 : r;
+}
+
+void sandbox_host_probe(bool assume_privileged, SandboxHostFacts *ret) {
+        *ret = (SandboxHostFacts) {
+                .mount_ns_errno = probe_namespace(CLONE_NEWNS, assume_privileged),
+                .net_ns_errno = probe_namespace(CLONE_NEWNET, assume_privileged),
+                .ipc_ns_errno = probe_namespace(CLONE_NEWIPC, assume_privileged),
+                .uts_ns_errno = probe_namespace(CLONE_NEWUTS, assume_privileged),
+                .user_ns_errno = probe_namespace(CLONE_NEWUSER, assume_privileged),
+        };
+}

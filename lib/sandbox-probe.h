@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What namespaces this host lets us create, learnt by trying: the one piece of lib/ that runs
+ * a process, so that the daemon (at start) and `syscagectl verify` (once per run) ask the
+ * kernel the same way and give sandbox_check() the same facts.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "sandbox-check.h"
+
+/* Fills RET: for each namespace kind, a child calls unshare() and _exit()s with the errno (0:
+ * it worked); the child does nothing else, so it neither allocates nor takes a lock. The
+ * caller must not have a reaper that collects children it did not start.
+ * ASSUME_PRIVILEGED: an EPERM while we are not root counts as available (verify answers for
+ * the root daemon, whose privilege it lacks; the kernel's support is all it can learn). */
+void sandbox_host_probe(bool assume_privileged, SandboxHostFacts *ret);
