@@ -30,15 +30,14 @@ _spec = importlib.util.spec_from_file_location(
     'service_test', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test-service.py'))
 st = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(st)
-check, Failure, unit, SKIP = st.check, st.Failure, st.unit, st.SKIP
+check, Failure, unit = st.check, st.Failure, st.unit
 
 # What makes a service "gated": uid 0 without any capability, no way to gain one, and an
 # execve that goes through the daemon's gate once and is denied after.
 GATED = 'CapabilityBoundingSet=\nNoNewPrivileges=yes\nSystemCallFilter=~execve\n'
 
 
-class Skip(Exception):
-    pass
+Skip = st.Skip
 
 
 def sock(d):
@@ -285,27 +284,8 @@ SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('
 
 
 def main():
-    if len(sys.argv) < 5 or sys.argv[3] not in SCENARIOS:
-        print('usage: %s SYSCAGED HELPERS_DIR {%s} SYSCAGECTL' % (sys.argv[0], ','.join(SCENARIOS)))
-        return 2
-    if os.geteuid() != 0:
-        print('skipped: syscaged integration tests need root')
-        return SKIP
-    ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[4], 'esc-' + sys.argv[3])
-    failed, skipped = True, False
-    try:
-        SCENARIOS[sys.argv[3]](ctx)
-        failed = False
-        print('ok %s' % sys.argv[3])
-    except Skip as e:
-        failed, skipped = False, True
-        print('skipped %s: %s' % (sys.argv[3], e))
-    except Failure as e:
-        print('FAIL %s: %s' % (sys.argv[3], e))
-    finally:
-        ctx.cleanup(failed)
-    return 1 if failed else SKIP if skipped else 0
-
+    return st.run_scenario(SCENARIOS, lambda syscaged, helpers, ctl, scenario:
+                           st.Context(syscaged, helpers, ctl, 'esc-' + scenario))
 
 if __name__ == '__main__':
     sys.exit(main())

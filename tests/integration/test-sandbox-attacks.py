@@ -33,7 +33,6 @@ Exit status: 0 pass, 1 fail, 77 skipped (not root).
 import ctypes
 import importlib.util
 import os
-import shutil
 import sys
 import time
 
@@ -274,27 +273,8 @@ SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('
 
 
 def main():
-    if len(sys.argv) < 5 or sys.argv[3] not in SCENARIOS:
-        print('usage: %s SYSCAGED HELPERS_DIR {%s} SYSCAGECTL' % (sys.argv[0], ','.join(SCENARIOS)))
-        return 2
-    if os.geteuid() != 0:
-        print('skipped: syscaged integration tests need root')
-        return st.SKIP
     # DynamicUser= implies PrivateTmp=: the directories root may not be in the host's /tmp.
-    base = st.temp_outside_tmp()
-    ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[4], sys.argv[3])
-    failed = True
-    try:
-        SCENARIOS[sys.argv[3]](ctx)
-        failed = False
-        print('ok %s' % sys.argv[3])
-    except Failure as e:
-        print('FAIL %s: %s' % (sys.argv[3], e))
-    finally:
-        ctx.cleanup(failed)
-        shutil.rmtree(base, ignore_errors=True)
-    return 1 if failed else 0
-
+    return st.run_scenario(SCENARIOS, st.Context, outside_tmp=True)
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -27,7 +27,6 @@ _spec = importlib.util.spec_from_file_location('service_harness', os.path.join(_
 svc = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(svc)
 check, Failure, unit = svc.check, svc.Failure, svc.unit
-SKIP = 77
 
 # Shell functions every script sources: r NAME VALUE prints a result; t NAME CMD... runs CMD
 # and prints ok or fail; st FIELD prints a field of /proc/self/status with builtins only (for
@@ -890,8 +889,7 @@ def test_no_namespaces(ctx):
     """A daemon without CAP_SYS_ADMIN cannot make namespaces: units that need one are refused,
     unless relaxed; a unit that needs none runs."""
     if not shutil.which('setpriv'):
-        print('skipped: no setpriv')
-        sys.exit(SKIP)
+        raise svc.Skip('no setpriv')
     wrapper = ['setpriv', '--bounding-set', '-sys_admin', '--inh-caps', '-sys_admin']
     units = {
         'needs-ns.service': unit('Type=oneshot\nExecStart=/bin/true\nPrivateTmp=yes'),
@@ -917,24 +915,7 @@ SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('
 
 
 def main():
-    if len(sys.argv) < 5 or sys.argv[3] not in SCENARIOS:
-        print('usage: %s SYSCAGED HELPERS_DIR {%s} SYSCAGECTL' % (sys.argv[0], ','.join(SCENARIOS)))
-        return 2
-    if os.geteuid() != 0:
-        print('skipped: the sandbox tests need root')
-        return SKIP
-    ctx = Context(sys.argv[1], sys.argv[2], sys.argv[4], sys.argv[3])
-    failed = True
-    try:
-        SCENARIOS[sys.argv[3]](ctx)
-        failed = False
-        print('ok %s' % sys.argv[3])
-    except Failure as e:
-        print('FAIL %s: %s' % (sys.argv[3], e))
-    finally:
-        ctx.cleanup(failed)
-    return 1 if failed else 0
-
+    return svc.run_scenario(SCENARIOS, Context, root_why='the sandbox tests need root')
 
 if __name__ == '__main__':
     sys.exit(main())

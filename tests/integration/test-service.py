@@ -1006,25 +1006,47 @@ class Context:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def main():
-    if len(sys.argv) < 4 or sys.argv[3] not in SCENARIOS:
-        print('usage: %s SYSCAGED HELPERS_DIR {%s} [SYSCAGECTL]' % (sys.argv[0], ','.join(SCENARIOS)))
+
+class Skip(Exception):
+    """A scenario that cannot run on this host: it says why, and the test is skipped (77)."""
+
+
+def run_scenario(scenarios, make_context, ctl_optional=False,
+                 root_why='syscaged integration tests need root', outside_tmp=False):
+    """The main() of every scenario script. Its arguments are SYSCAGED HELPERS_DIR SCENARIO
+    SYSCAGECTL (the last optional with CTL_OPTIONAL); it runs that one scenario with the
+    context make_context(syscaged, helpers, syscagectl, scenario) gives, and returns the exit
+    status: 0, 1 on failure, 2 on a usage error, SKIP. OUTSIDE_TMP moves the scenario's
+    directories out of the host's /tmp first (temp_outside_tmp())."""
+    argv = sys.argv
+    if len(argv) < (4 if ctl_optional else 5) or argv[3] not in scenarios:
+        print('usage: %s SYSCAGED HELPERS_DIR {%s} %s' % (argv[0], ','.join(scenarios),
+              '[SYSCAGECTL]' if ctl_optional else 'SYSCAGECTL'))
         return 2
     if os.geteuid() != 0:
-        print('skipped: syscaged integration tests need root')
+        print('skipped: ' + root_why)
         return SKIP
-    ctx = Context(sys.argv[1], sys.argv[2], sys.argv[4] if len(sys.argv) > 4 else None, sys.argv[3])
-    failed = True
+    base = temp_outside_tmp() if outside_tmp else None
+    ctx = make_context(argv[1], argv[2], argv[4] if len(argv) > 4 else None, argv[3])
+    failed, skipped = True, False
     try:
-        SCENARIOS[sys.argv[3]](ctx)
+        scenarios[argv[3]](ctx)
         failed = False
-        print('ok %s' % sys.argv[3])
+        print('ok %s' % argv[3])
+    except Skip as e:
+        failed, skipped = False, True
+        print('skipped %s: %s' % (argv[3], e))
     except Failure as e:
-        print('FAIL %s: %s' % (sys.argv[3], e))
+        print('FAIL %s: %s' % (argv[3], e))
     finally:
         ctx.cleanup(failed)
-    return 1 if failed else 0
+        if base:
+            shutil.rmtree(base, ignore_errors=True)
+    return 1 if failed else SKIP if skipped else 0
 
+
+def main():
+    return run_scenario(SCENARIOS, Context, ctl_optional=True)
 
 if __name__ == '__main__':
     sys.exit(main())
