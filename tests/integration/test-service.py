@@ -33,6 +33,24 @@ def check(cond, what):
         raise Failure(what)
 
 
+def kill_cgroup(cg):
+    """Kills what is left in a unit's cgroup CG (after a failure a service may outlive its
+    daemon) and removes it, its sibling 'supervisor' and their parent, as far as they are
+    empty: what the daemon could not remove is ours to clean."""
+    if not cg or not os.path.exists(os.path.join(cg, 'cgroup.kill')):
+        return
+    with open(os.path.join(cg, 'cgroup.kill'), 'w') as f:
+        f.write('1')
+    base = os.path.dirname(cg)
+    for path in (cg, os.path.join(base, 'supervisor'), base):
+        end = time.monotonic() + 2
+        while os.path.isdir(path) and time.monotonic() < end:
+            try:
+                os.rmdir(path)
+            except OSError:
+                time.sleep(0.02)
+
+
 class Daemon:
     """Unit names get a per-scenario prefix, since service cgroups are named after units and
     scenarios may run in parallel."""
@@ -131,18 +149,7 @@ class Daemon:
         units = os.path.join(self.runtime_dir, 'units')
         for name in os.listdir(units) if os.path.isdir(units) else []:
             cg = self.status(name[:-len('.status')]).get('CGroup') if name.endswith('.status') else None
-            if cg and os.path.exists(os.path.join(cg, 'cgroup.kill')):
-                with open(os.path.join(cg, 'cgroup.kill'), 'w') as f:
-                    f.write('1')
-                # What the daemon could not remove (processes outlived it): ours to clean.
-                base = os.path.dirname(cg)
-                for path in (cg, os.path.join(base, 'supervisor'), base):
-                    end = time.monotonic() + 2
-                    while os.path.isdir(path) and time.monotonic() < end:
-                        try:
-                            os.rmdir(path)
-                        except OSError:
-                            time.sleep(0.02)
+            kill_cgroup(cg)
         if keep:
             print('--- daemon log (%s)' % self.dir)
             print(self.daemon_log()[-6000:])
