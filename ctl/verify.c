@@ -9,7 +9,6 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -145,13 +144,6 @@ static void note_exec_prefixes(const UnitFile *u, DiagList *diags) {
 /* --relax DIRECTIVE, as syscaged's. */
 static char **arg_relax = NULL;
 
-static int path_exists(const char *path, void *userdata) {
-        struct stat st;
-        if (stat(path, &st) >= 0)
-                return 1;
-        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-}
-
 /* The daemon's enforceability check (sandbox-check.h), against this host. */
 static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *p,
                           const SandboxHostFacts *host, DiagList *diags) {
@@ -162,7 +154,7 @@ static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *
                 .host = host,
                 .relax = arg_relax,
                 .relax_option = "syscagectl verify --relax",
-                .path_exists = path_exists,
+                .path_exists = sandbox_path_exists,
         };
         (void) sandbox_check(&in, diags, NULL);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The namespace probe behind SandboxHostFacts. See sandbox-probe.h. */
+/* The host facts behind sandbox_check(). See sandbox-probe.h. */
 #include <errno.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +21,15 @@ static int probe_namespace(int flag, bool assume_privileged) {
                         return errno;
         int r = WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
         return r == EPERM && assume_privileged && geteuid() != 0 ? 0 : r;
+}
+
+int sandbox_path_exists(const char *path, void *userdata) {
+        struct stat st;
+
+        (void) userdata;
+        if (stat(path, &st) >= 0)
+                return 1;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
 
 void sandbox_host_probe(bool assume_privileged, SandboxHostFacts *ret) {

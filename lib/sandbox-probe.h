@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What namespaces this host lets us create, learnt by trying: the one piece of lib/ that runs
- * a process, so that the daemon (at start) and `syscagectl verify` (once per run) ask the
- * kernel the same way and give sandbox_check() the same facts.
+ * What this host allows, for sandbox_check(): which namespaces we can create, learnt by
+ * trying (the one piece of lib/ that runs a process), and whether a path exists. The daemon
+ * and `syscagectl verify` ask the kernel the same way, so they judge a unit alike.
  */
 #pragma once
 
@@ -16,3 +16,6 @@
  * ASSUME_PRIVILEGED: an EPERM while we are not root counts as available (verify answers for
  * the root daemon, whose privilege it lacks; the kernel's support is all it can learn). */
 void sandbox_host_probe(bool assume_privileged, SandboxHostFacts *ret);
+
+/* The SandboxPathExistsFn of the daemon and verify: stat(2) of PATH on this host. */
+int sandbox_path_exists(const char *path, void *userdata);

@@ -504,35 +504,15 @@ static void apply_exec_prefix(ExecCommandFlags flags, ExecPlan *p) {
 }
 
 /* The sandbox this command runs with: none for "+", else the unit's without the directives
- * the administrator relaxed where this host cannot enforce them (sandbox-check.h). The load
- * check already refused anything else; the host facts have not changed since, so an error
- * here means the unit was loaded before a reload changed them, and the start fails. */
-static int effective_sandbox(Unit *u, const ExecCommand *cmd, UnitSandbox *ret, char **ret_message) {
-        const UnitSandbox *s = &u->config->sandbox;
-        _cleanup_(diag_list_done) DiagList diags = {};
-        uint64_t skip = 0;
-
+ * the administrator relaxed where this host cannot enforce them (decided at load: the load
+ * check refused anything else). */
+static void effective_sandbox(Unit *u, const ExecCommand *cmd, UnitSandbox *ret) {
         if (cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED) {
                 unit_sandbox_init(ret); /* all defaults, nothing owned */
                 ret->protect_supervisor = 0;
-                return 0;
+                return;
         }
-        const SandboxCheckInput in = {
-                .file = u->file,
-                .sandbox = s,
-                .exec_gate = u->filters && u->filters->gate,
-                .host = &u->manager->host_facts,
-                .relax = u->manager->relax,
-                .relax_option = "syscaged --relax",
-        };
-        int r = sandbox_check(&in, &diags, &skip);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return set_message(ret_message, "The sandbox cannot be enforced on this host: %s",
-                                   diags.n > 0 ? diags.items[0].message : "unknown reason"), r;
-        sandbox_apply_skip(s, skip, ret);
-        return 0;
+        sandbox_apply_skip(&u->config->sandbox, u->sandbox_skip, ret);
 }
 
 /* RootDirectory= that is not there fails the start here, before anything runs: the command
@@ -675,9 +655,7 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         if (!e)
                 return -ENOMEM;
         exec_plan_init(&e->plan);
-        r = effective_sandbox(u, cmd, &sandbox, ret_message);
-        if (r < 0)
-                return r;
+        effective_sandbox(u, cmd, &sandbox);
         r = check_root_directory(sandbox.root_directory, ret_message);
         if (r < 0)
                 return r;

@@ -6,13 +6,13 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/unit-load.h"
 #include "exec/filter-cache.h"
 #include "policy-store.h"
 #include "policy.h"
 #include "sandbox-check.h"
+#include "sandbox-probe.h"
 #include "sys/log.h"
 #include "message.h"
 
@@ -36,15 +36,9 @@ static void keep_recent_filter(Manager *m, FilterEntry *e) {
         m->recent_filters_next = (m->recent_filters_next + 1) % MANAGER_RECENT_FILTERS;
 }
 
-static int path_exists(const char *path, void *userdata) {
-        struct stat st;
-        if (stat(path, &st) >= 0)
-                return 1;
-        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-}
-
-/* Fail closed: a sandbox this host cannot enforce refuses the unit (sandbox-check.h). The
- * same check runs again at each launch, without the paths, for the skip mask. */
+/* Fail closed: a sandbox this host cannot enforce refuses the unit (sandbox-check.h). What
+ * --relax skips is kept for the launches: the host facts and the relax set are fixed at
+ * start-up, so it stays true until the unit is loaded again. */
 static int unit_check_sandbox(Unit *u) {
         const SandboxCheckInput in = {
                 .file = u->file,
@@ -53,9 +47,9 @@ static int unit_check_sandbox(Unit *u) {
                 .host = &u->manager->host_facts,
                 .relax = u->manager->relax,
                 .relax_option = "syscaged --relax",
-                .path_exists = path_exists,
+                .path_exists = sandbox_path_exists,
         };
-        return sandbox_check(&in, &u->load_diags, NULL);
+        return sandbox_check(&in, &u->load_diags, &u->sandbox_skip);
 }
 
 /* Each step returns -ENOMEM to the caller, and any other failure as the unit's load error. */

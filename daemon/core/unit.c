@@ -161,6 +161,7 @@ void unit_take_load(Unit *dst, Unit *src) {
         dst->config = TAKE_PTR(src->config);
         dst->policy = TAKE_PTR(src->policy);
         dst->filters = TAKE_PTR(src->filters);
+        dst->sandbox_skip = src->sandbox_skip;
         dst->creds = src->creds;
         src->creds = (UnitCreds) {};
         unit_free(src);

@@ -163,6 +163,8 @@ typedef struct Unit {
         UnitConfig *config;
         Policy *policy;
         FilterEntry *filters;    /* reference into the manager's cache; NULL when unfiltered */
+        uint64_t sandbox_skip;   /* the sandbox directives --relax skips on this host
+                                  * (SANDBOX_DIRECTIVE_BIT()s), decided at load */
         UnitCreds creds;
         UnitRuntime *runtime;    /* the activation's identity and directories (unit-runtime.h) */
         bool removed;            /* gone from disk at the last reload; unload once inactive */
