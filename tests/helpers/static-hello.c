@@ -8,27 +8,7 @@
  * Output: "hello from a static binary\n"; with "exec", then "execve=<negative errno>\n"
  * (the gate must deny it; "/bin/echo BYPASS" would print BYPASS if it ran).
  */
-#include <asm/unistd.h>
-
-static long sys3(long nr, long a, long b, long c) {
-        long ret;
-        __asm__ volatile("syscall"
-                         : "=a"(ret)
-                         : "a"(nr), "D"(a), "S"(b), "d"(c)
-                         : "rcx", "r11", "memory");
-        return ret;
-}
-
-static unsigned long str_len(const char *s) {
-        unsigned long n = 0;
-        while (s[n])
-                n++;
-        return n;
-}
-
-static void put(const char *s) {
-        sys3(__NR_write, 1, (long) s, (long) str_len(s));
-}
+#include "nolibc.h"
 
 static void put_long(long v) {
         char buf[24];
@@ -46,8 +26,7 @@ static void put_long(long v) {
         put(buf + i);
 }
 
-void start_c(long *sp);
-__attribute__((used, noreturn)) void start_c(long *sp) {
+void start_c(long *sp) {
         long argc = sp[0];
         char **argv = (char **) (sp + 1);
 
@@ -63,12 +42,3 @@ __attribute__((used, noreturn)) void start_c(long *sp) {
         for (;;)
                 sys3(__NR_exit_group, 0, 0, 0);
 }
-
-__asm__(".text\n"
-        ".globl _start\n"
-        "_start:\n"
-        "        xor %rbp, %rbp\n"
-        "        mov %rsp, %rdi\n"
-        "        and $-16, %rsp\n"
-        "        call start_c\n"
-        "        hlt\n");

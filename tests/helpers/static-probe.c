@@ -4,30 +4,9 @@
  * nothing else (RootDirectory=): for each argument PATH it prints "PATH yes" when the path
  * exists (access(PATH, F_OK) succeeds) and "PATH no" when not, one line each, then "done".
  */
-#include <asm/unistd.h>
+#include "nolibc.h"
 
-static long sys3(long nr, long a, long b, long c) {
-        long ret;
-        __asm__ volatile("syscall"
-                         : "=a"(ret)
-                         : "a"(nr), "D"(a), "S"(b), "d"(c)
-                         : "rcx", "r11", "memory");
-        return ret;
-}
-
-static unsigned long str_len(const char *s) {
-        unsigned long n = 0;
-        while (s[n])
-                n++;
-        return n;
-}
-
-static void put(const char *s) {
-        sys3(__NR_write, 1, (long) s, (long) str_len(s));
-}
-
-void start_c(long *sp);
-__attribute__((used, noreturn)) void start_c(long *sp) {
+void start_c(long *sp) {
         long argc = sp[0];
         char **argv = (char **) (sp + 1);
 
@@ -39,12 +18,3 @@ __attribute__((used, noreturn)) void start_c(long *sp) {
         for (;;)
                 sys3(__NR_exit_group, 0, 0, 0);
 }
-
-__asm__(".text\n"
-        ".globl _start\n"
-        "_start:\n"
-        "        xor %rbp, %rbp\n"
-        "        mov %rsp, %rdi\n"
-        "        and $-16, %rsp\n"
-        "        call start_c\n"
-        "        hlt\n");
