@@ -50,15 +50,10 @@ static int build_hidden(const Manager *m, char ***ret) {
 /* The planner's resolver: the host path with its links resolved, as the kernel would follow
  * them now. A path that does not exist (yet) is left as written. */
 static int resolve_host_path(const char *path, char *buf, size_t size, void *userdata) {
-        char resolved[PATH_MAX];
-
         (void) userdata;
-        if (!realpath(path, resolved))
-                return -errno;
-        if (strlen(resolved) >= size)
+        if (size < PATH_MAX) /* realpath() writes up to PATH_MAX bytes */
                 return -ENAMETOOLONG;
-        strcpy(buf, resolved);
-        return 0;
+        return realpath(path, buf) ? 0 : -errno;
 }
 
 int unit_sandbox_context_build(const Unit *u, UnitSandboxContext **ret) {
