@@ -152,6 +152,9 @@ static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata
         if (p->exec && p->exec->socket_fd >= 0)
                 process_drain_reports(p);
         Unit *u = p->unit;
+        /* What it wrote before it exited goes into the log before its exit is acted on:
+         * `status` and waiting clients then see its last lines. */
+        output_stream_read_now(u->output);
         /* A seccomp kill: its record is already in the kernel log; read it now, so the denial
          * is counted before the state change that clients (run --wait, status) act on. */
         if ((si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) && si.si_status == SIGSYS)

@@ -461,14 +461,13 @@ static int stream_on_retry(sd_event_source *src, uint64_t usec, void *userdata) 
 
 /* Reads at most read_max bytes, then hands them on. Level-triggered epoll calls us again in
  * the next iteration if more is waiting, so other sources get their turn in between. */
-static int pipe_on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
-        OutputPipe *p = userdata;
+static int pipe_read(OutputPipe *p) {
         OutputStream *s = p->stream;
 
-        if (p->raw_len > 0)
-                return 0; /* paused with data pending; the retry timer handles it */
+        if (p->raw_len > 0 || p->fd < 0 || p->eof)
+                return 0; /* paused with data pending (the retry timer handles it), or done */
         while (p->raw_len < s->ctx->read_max) {
-                ssize_t n = read(fd, p->raw + p->raw_len, s->ctx->read_max - p->raw_len);
+                ssize_t n = read(p->fd, p->raw + p->raw_len, s->ctx->read_max - p->raw_len);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0 && errno == EAGAIN)
@@ -483,9 +482,28 @@ static int pipe_on_io(sd_event_source *src, int fd, uint32_t revents, void *user
                 }
                 p->raw_len += (size_t) n;
         }
+        if (p->raw_len == 0 && !p->eof)
+                return 0;
         p->raw_usec = now_realtime_usec();
-        (void) stream_pump(s);
+        return stream_pump(s) < 0 ? 0 : 1;
+}
+
+static int pipe_on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
+        (void) pipe_read(userdata);
         return 0;
+}
+
+void output_stream_read_now(OutputStream *s) {
+        if (!s)
+                return;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                OutputPipe *p = &s->pipes[t];
+                /* Bounded: a descendant may still be writing; what it writes later comes in
+                 * through the event loop as usual. */
+                for (unsigned i = 0; p->stream && i < 64 && !s->paused; i++)
+                        if (pipe_read(p) <= 0)
+                                break;
+        }
 }
 
 /* ---- opening ---- */

@@ -137,6 +137,9 @@ int output_stream_child_fd(const OutputStream *s, OutputStreamType t);
 void output_child_fds_close(OutputStream *s);
 /* Sets the pid shown in log records. */
 void output_set_pid(OutputStream *s, pid_t pid);
+/* Reads what the pipes hold now, without waiting, into the log. Call when a process that
+ * wrote to them exited, so what it wrote is logged before its exit is acted on. */
+void output_stream_read_now(OutputStream *s);
 /* True once every pipe of the stream reached EOF and everything read is in the log file. */
 bool output_stream_drained(const OutputStream *s);
 /* True while reading is paused because the log file could not be written. */

@@ -971,6 +971,26 @@ def test_restart_exit_status(ctx):
     d.stop()
 
 
+def test_last_lines_before_exit(ctx):
+    # What a process wrote before it exited is in the log once its exit shows in the
+    # unit's state (status shows the last lines of a failed start). A burst makes the
+    # pipe still hold data when the exit is seen.
+    units = {'burst.service': unit("Type=oneshot\nStartLimitIntervalSec=0\nExecStart=/bin/sh -c 'echo first-line; echo last-line'")}
+    d = ctx.daemon(units, list(units))  # the first run: enabled
+    last = None
+    for i in range(30):
+        if i > 0:
+            p = ctl(ctx, d, 'start', 'burst.service')
+            check(p.returncode == 0, 'start: %s' % p.stderr)
+        s = d.wait('burst.service', lambda s: s.get('ActiveState') == 'inactive' and
+                   s.get('InvocationID') not in ('', None, last), 'run %d finished' % i)
+        last = s['InvocationID']
+        out = re.findall(r'stdout: (.*)', d.unit_log('burst.service'))  # the newest file, if rotated
+        check(out and out[-1] == 'last-line',
+              'run %d: the exit was seen before its last line was logged (last: %r)' % (i, out[-1:]))
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
