@@ -113,6 +113,7 @@ typedef struct OutputContext {
         OutputWriteFunc write_func;
         void *write_userdata;
         int journal_state;        /* 0 unknown, 1 available, -1 not running (warned once) */
+        char *spool_dir;          /* durable streams (below); NULL: none. Owned. */
 } OutputContext;
 
 int output_context_new(sd_event *event, const char *state_dir, OutputContext **ret);
@@ -150,6 +151,49 @@ void output_stream_set_drained_callback(OutputStream *s, OutputDrainedFunc f, vo
 /* Tries once to write what is buffered (no wait), then releases everything. */
 OutputStream *output_stream_free(OutputStream *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(OutputStream *, output_stream_free);
+
+/* ---- Durable output: surviving a crash or re-exec of the daemon ----
+ *
+ * With ctx->spool_dir set (the daemon sets RUNTIME_DIR/output), a pipe opened by
+ * output_open_durable() moves its bytes in two steps, so that a SIGKILL of the daemon at any
+ * instant loses no byte and logs none twice:
+ *
+ *   1. splice(2) from the pipe to the end of its spool file SPOOL_DIR/ID.spool. The kernel
+ *      moves the bytes; the spool's size is exactly what left the pipe, whenever we die.
+ *   2. Records are formatted from the spool, from offset P, and appended to the log. Then the
+ *      checkpoint SPOOL_DIR/ID.ck is overwritten in place with one small pwrite(2): the log
+ *      file's inode and its size after the records, and the new P (only whole lines advance
+ *      P; a partial line stays in the spool). When P reaches the spool's size, the spool is
+ *      truncated to 0 and the checkpoint says P = 0.
+ *
+ * Recovery (output_adopt()): read the checkpoint; cut the log file named by its inode (UNIT.log
+ * or a rotated UNIT.log.N) back to the checkpoint's size, dropping records written after it;
+ * if P > the spool's size, the spool was truncated after the checkpoint: P = 0. Then go on
+ * from step 2 with whatever the spool holds, and from step 1 with the pipe. ID is
+ * "STREAM_ID.stdout" or "STREAM_ID.stderr"; STREAM_ID is [A-Za-z0-9_.@:-]{1,64}.
+ *
+ * Records written again after a crash have new timestamps; their text and order are exact.
+ * A StandardOutput=journal stream is journald's and needs none of this. */
+
+/* As output_open(), for a stream that can be adopted: stream_id names its spool files. */
+int output_open_durable(OutputContext *ctx, const char *unit, const char *stream_id,
+                        OutputMode out_mode, const char *out_path,
+                        OutputMode err_mode, const char *err_path,
+                        OutputStream **ret);
+/* The read end of a pipe of the stream (for the fd holder), -EBADF if t is not a pipe. Still
+ * owned by the stream. */
+int output_stream_pipe_fd(const OutputStream *s, OutputStreamType t);
+/* The stream's id as given to output_open_durable(), NULL for an output_open() stream. */
+const char *output_stream_id(const OutputStream *s);
+/* Takes over the stream STREAM_ID of UNIT after a crash or re-exec: recovers as above, then
+ * reads the pipes fd_out and fd_err (each owned from now on; -EBADF for a pipe that is gone
+ * or was never a pipe: its spool is still finished). Returns -ENOENT when there are no spool
+ * files for stream_id and both fds are -EBADF. */
+int output_adopt(OutputContext *ctx, const char *unit, const char *stream_id, int fd_out, int fd_err,
+                 OutputStream **ret);
+/* The stream ids with spool files in ctx->spool_dir (a strv), for finishing streams nobody
+ * adopted. */
+int output_spool_list(OutputContext *ctx, char ***ret);
 
 /* Writes the last n records of a unit's log (across rotated files, oldest first) to out, but
  * never more than max_bytes: when the last n records are larger, only the newest whole
