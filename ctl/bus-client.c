@@ -47,7 +47,17 @@ static int bus_client_address(const char *path, char **ret) {
         return 0;
 }
 
+static int bus_client_connect_full(sd_bus **ret, bool quiet);
+
 int bus_client_connect(sd_bus **ret) {
+        return bus_client_connect_full(ret, false);
+}
+
+int bus_client_connect_quiet(sd_bus **ret) {
+        return bus_client_connect_full(ret, true);
+}
+
+static int bus_client_connect_full(sd_bus **ret, bool quiet) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *address = NULL;
         const char *path = bus_client_socket_path();
@@ -63,8 +73,9 @@ int bus_client_connect(sd_bus **ret) {
         if (r >= 0)
                 r = sd_bus_start(bus);
         if (r < 0) {
-                fprintf(stderr, "Failed to connect to syscaged at %s: %s (is the daemon running?)\n", path,
-                        strerror(-r));
+                if (!quiet)
+                        fprintf(stderr, "Failed to connect to syscaged at %s: %s (is the daemon running?)\n",
+                                path, strerror(-r));
                 return r;
         }
         *ret = TAKE_PTR(bus);

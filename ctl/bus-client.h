@@ -30,6 +30,8 @@ const char *bus_client_socket_path(void);
 /* Connects (peer to peer) and returns the bus. On failure prints "Failed to connect to
  * syscaged at PATH: ... (is the daemon running?)" and returns -errno. */
 int bus_client_connect(sd_bus **ret);
+/* The same, without the message on failure (for retries). */
+int bus_client_connect_quiet(sd_bus **ret);
 
 /* Prints "Failed to VERB UNIT: message" for a failed call and returns the exit code that
  * goes with the error. unit may be NULL. */

@@ -58,6 +58,7 @@ static const Verb verbs[] = {
         { "is-failed", verb_is },
         { "is-enabled", verb_is },
         { "daemon-reload", verb_daemon_reload },
+        { "daemon-reexec", verb_daemon_reexec },
         { "run", verb_run },
 };
 
@@ -77,6 +78,8 @@ static int help(void) {
                "  is-active|is-failed|is-enabled [-q] UNIT...\n"
                "  enable|disable UNIT...                 Start at boot, or not\n"
                "  daemon-reload                          Reload unit files\n"
+               "  daemon-reexec                          Re-execute the daemon (after an upgrade),\n"
+               "                                         keeping every service\n"
                "  run [-p KEY=VALUE]... [--unit NAME] [--wait] [--pipe] [--collect] [-q]\n"
                "      [--setenv K=V] [--working-directory DIR] CMD [ARG...]\n"
                "                                         Run a command as a transient unit\n\n"

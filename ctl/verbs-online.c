@@ -194,6 +194,36 @@ int verb_daemon_reload(int argc, char **argv) {
         return r < 0 ? bus_client_report("reload the daemon", NULL, &error, r) : CTL_EXIT_SUCCESS;
 }
 
+/* Re-executes the daemon and returns once the new image answers (same socket, same pid). */
+int verb_daemon_reexec(int argc, char **argv) {
+        __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r, first = parse_simple(argc, argv);
+
+        if (first < 0 || first < argc)
+                return CTL_EXIT_USAGE;
+        {
+                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                if (bus_client_connect(&bus) < 0)
+                        return CTL_EXIT_NO_DAEMON;
+                r = sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "Reexecute", &error, NULL, NULL);
+                if (r < 0)
+                        return bus_client_report("re-execute the daemon", NULL, &error, r);
+        }
+        /* The control socket stays open across the exec: a connection waits in its backlog
+         * until the new image accepts it, and the old one accepts none after answering. */
+        for (unsigned i = 0; i < CTL_REEXEC_WAIT_TRIES; i++) {
+                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                sd_bus_error_free(&error);
+                if (bus_client_connect_quiet(&bus) >= 0 &&
+                    sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "ListUnits", &error, NULL, NULL) >= 0)
+                        return CTL_EXIT_SUCCESS;
+                (void) usleep(CTL_REEXEC_WAIT_USEC);
+        }
+        fprintf(stderr, "The daemon did not answer within %u s of re-executing.\n",
+                (unsigned) (CTL_REEXEC_WAIT_TRIES * (uint64_t) CTL_REEXEC_WAIT_USEC / 1000000));
+        return CTL_EXIT_NO_DAEMON;
+}
+
 /* ---- is-active, is-failed, is-enabled ---- */
 
 typedef struct IsState {

@@ -13,6 +13,10 @@ int verb_reset_failed(int argc, char **argv);
 /* is-active, is-failed, is-enabled */
 int verb_is(int argc, char **argv);
 int verb_daemon_reload(int argc, char **argv);
+/* How long daemon-reexec waits for the new image: tries x interval. */
+#define CTL_REEXEC_WAIT_TRIES 600u
+#define CTL_REEXEC_WAIT_USEC (50u * 1000u)
+int verb_daemon_reexec(int argc, char **argv);
 int verb_cat(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_show(int argc, char **argv);

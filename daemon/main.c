@@ -14,12 +14,18 @@
 
 #include "bus/bus.h"
 #include "config.h"
+#include "holder/holder-protocol.h"
 #include "sys/log.h"
+#include "sys/holder-client.h"
 #include "core/manager.h"
+#include "core/manager-takeover.h"
+#include "policy.h"
 #include "sandbox-check.h"
 #include "strv.h"
 
 #define EXIT_USAGE 2
+
+_Static_assert(SYSCAGE_GUARD_UID == POLICY_GUARD_UID, "one guard uid");
 
 static char **arg_units_dirs = NULL;
 static const char *arg_state_dir = SYSCAGE_STATE_DIR;
@@ -28,6 +34,7 @@ static const char *arg_socket = NULL;
 static const char *arg_directories_root = "/";
 static const char *arg_control_group = NULL;
 static char **arg_relax = NULL;
+static bool arg_holder = true;
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -50,6 +57,9 @@ static void help(void) {
                "                         DIRECTIVE (e.g. PrivateNetwork, PrivateUsers), run\n"
                "                         units without it, with a warning, instead of refusing\n"
                "                         them (repeatable)\n"
+               "     --no-holder         Run without the fd holder: a crash of the daemon then\n"
+               "                         loses its services' output and exec gates (see\n"
+               "                         syscaged(8), \"Surviving a crash\")\n"
                "     --log-level LEVEL   debug, info, notice, warning, err, crit, alert,\n"
                "                         emerg, or 0-7 (default info)\n",
                SYSCAGE_STATE_DIR, SYSCAGE_RUNTIME_DIR);
@@ -65,6 +75,7 @@ enum {
         ARG_CONTROL_GROUP,
         ARG_LOG_LEVEL,
         ARG_RELAX,
+        ARG_NO_HOLDER,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or -errno (usage error,
@@ -81,6 +92,7 @@ static int parse_argv(int argc, char **argv) {
                 { "control-group", required_argument, NULL, ARG_CONTROL_GROUP },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "relax", required_argument, NULL, ARG_RELAX },
+                { "no-holder", no_argument, NULL, ARG_NO_HOLDER },
                 {}
         };
         int c, r;
@@ -138,6 +150,9 @@ static int parse_argv(int argc, char **argv) {
                         if (!strv_contains(arg_relax, optarg) && strv_extend(&arg_relax, optarg) < 0)
                                 return log_oom();
                         break;
+                case ARG_NO_HOLDER:
+                        arg_holder = false;
+                        break;
                 default:
                         return -EINVAL;
                 }
@@ -164,6 +179,7 @@ static int harden_process(void) {
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGUSR2);
         sigaddset(&mask, SIGCHLD);
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
                 return log_error_errno(errno, "Failed to block signals: %m");
@@ -178,6 +194,15 @@ static int harden_process(void) {
                         log_warning_errno(errno, "Failed to raise the fd limit, ignoring: %m");
         }
 
+        /* Out of the services' reach: the kernel lets a sender without CAP_KILL signal a
+         * process only if its real or effective uid is the target's real or saved uid. A root
+         * service shares uid 0 with us; the guard uid it does not have (and a gated service
+         * cannot take it: the filter denies set*uid to it). The effective uid stays 0, so we
+         * keep every capability and create files as root. */
+        if (geteuid() == 0 && getuid() == 0 &&
+            setresuid(SYSCAGE_GUARD_UID, 0, SYSCAGE_GUARD_UID) < 0)
+                log_warning_errno(errno, "Failed to take the guard uid %u, so processes running as root "
+                                  "can signal the daemon: %m", SYSCAGE_GUARD_UID);
         int subreaper = 0;
         (void) prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0);
         log_debug("Hardened: dumpable=%d, child subreaper=%d.", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
@@ -185,15 +210,55 @@ static int harden_process(void) {
         return 0;
 }
 
+/* Without a holder above us (none in the environment), become one: the holder binary
+ * replaces this process (same pid, so whoever started us still has the right one) and starts
+ * the daemon again as its child. Returns only when that is not possible, after logging why. */
+static void become_holder(const char *self, char **argv) {
+        _cleanup_free_ char *holder = NULL;
+
+        if (!arg_holder || getenv(HOLDER_ENV))
+                return;
+        if (takeover_holder_path(self, &holder) < 0) {
+                log_warning("The fd holder (syscage-holder) was not found next to %s or in %s; running "
+                            "without it: a crash of syscaged would lose its services' output and exec gates.",
+                            self, SYSCAGE_LIBEXEC_DIR);
+                return;
+        }
+        size_t n = strv_length(argv);
+        _cleanup_free_ char **args = calloc(n + 2, sizeof(char *));
+        if (!args) {
+                log_oom();
+                return;
+        }
+        args[0] = holder;
+        args[1] = (char *) self;
+        for (size_t i = 1; i < n; i++)
+                args[i + 1] = argv[i];
+        execv(holder, args);
+        log_warning_errno(errno, "Failed to execute the fd holder %s, running without it: %m", holder);
+}
+
 static int run(int argc, char **argv) {
         _cleanup_(manager_freep) Manager *m = NULL;
         _cleanup_(bus_freep) Bus *bus = NULL; /* freed before the manager */
+        _cleanup_(holder_client_freep) HolderClient *holder = NULL;
+        _cleanup_free_ char *self = NULL;
         int r;
 
         log_setup();
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : 0;
+        /* Our own binary, as it is now: after an upgrade, re-exec runs the new one at the
+         * same path, which /proc/self/exe would no longer name. */
+        r = takeover_self_path(&self);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find our own executable: %m"), 1;
+        become_holder(self, argv);
+        r = holder_client_from_env(&holder);
+        if (r < 0)
+                log_error_errno(r, "The fd holder's socket ($%s) is not usable, running without it: %m",
+                                HOLDER_ENV);
         r = harden_process();
         if (r < 0)
                 return 1;
@@ -208,6 +273,9 @@ static int run(int argc, char **argv) {
         r = manager_new(&cfg, &m);
         if (r < 0)
                 return 1;
+        m->holder = TAKE_PTR(holder);
+        m->self_path = TAKE_PTR(self);
+        m->argv = argv;
         r = manager_startup(m);
         if (r < 0) {
                 (void) sd_notifyf(false, "STATUS=Failed to start: %s\nERRNO=%d", strerror(-r), -r);
@@ -216,6 +284,7 @@ static int run(int argc, char **argv) {
         BusConfig bus_cfg = {
                 .socket_path = m->socket_path,
                 .control_group = arg_control_group,
+                .listen_fd = TAKE_FD(m->adopted_control_fd),
         };
         r = bus_new(m, &bus_cfg, &bus);
         if (r < 0) {
@@ -223,8 +292,16 @@ static int run(int argc, char **argv) {
                                   strerror(-r), -r);
                 return 1;
         }
+        takeover_hold(m, "control", bus->listen_fd);
         manager_start_enabled(m);
-        return manager_run(m);
+        r = manager_run(m);
+        if (m->reexec_requested) {
+                bus_flush(bus); /* the answer to daemon-reexec goes out first */
+                manager_reexec_now(m); /* does not return */
+        }
+        if (r == 0 && m->shutdown_requested)
+                takeover_forget_all(m);
+        return r;
 }
 
 int main(int argc, char **argv) {

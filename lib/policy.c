@@ -457,6 +457,36 @@ static int derive_exec_key(Policy *c, const PolicyExecKey *key, PolicyOrigin gat
         return policy_add_rule(c, "execveat", kill, gate, NULL, 0);
 }
 
+/* The supervisor's guard uid is nobody's to take: a service that could become it could
+ * signal the daemon (see POLICY_GUARD_UID). The uid arguments are 32 bits; the kernel ignores
+ * the upper half, so the comparison does too. */
+static int derive_guard(Policy *c, PolicyOrigin gate) {
+        static const struct {
+                const char *name;
+                unsigned n_args;
+        } calls[] = {
+                { "setuid", 1 },    { "setuid32", 1 },    { "setreuid", 2 },
+                { "setreuid32", 2 }, { "setresuid", 3 }, { "setresuid32", 3 },
+        };
+        PolicyAction a;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+                policy_effective_action(c, calls[i].name, &a, NULL);
+                if (a.type >= POLICY_ACTION_ERRNO)
+                        continue; /* refused anyway */
+                for (unsigned arg = 0; arg < calls[i].n_args; arg++) {
+                        const PolicyCond cond = {
+                                .arg = arg, .op = POLICY_CMP_MASKED_EQ, .a = UINT32_MAX, .b = POLICY_GUARD_UID,
+                        };
+                        r = policy_add_rule(c, calls[i].name, POLICY_ERRNO(EPERM), gate, &cond, 1);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
 int policy_derive_gate(const Policy *p, const PolicyExecKey *key, Policy **ret) {
         static const char *const exec_calls[] = { "execve", "execveat" };
         const PolicyOrigin gate = { .directive = POLICY_DIRECTIVE_EXEC_GATE };
@@ -496,6 +526,9 @@ int policy_derive_gate(const Policy *p, const PolicyExecKey *key, Policy **ret) 
                 if (r < 0)
                         return r;
         }
+        r = derive_guard(c, gate);
+        if (r < 0)
+                return r;
         policy_sort(c);
         *ret = TAKE_PTR(c);
         return 0;

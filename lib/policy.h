@@ -206,6 +206,13 @@ bool policy_denies_exec(const Policy *p);
  * EACCES, "~execve:0" fake success), else the deny action. Always ERRNO (0..4094) or KILL. */
 PolicyAction policy_exec_gate_action(const Policy *p);
 
+/* The real and saved uid of syscaged and its fd holder (the effective uid stays 0): a
+ * process without CAP_KILL may signal another only if one of its uids equals the target's
+ * real or saved uid, so a service running as root cannot signal the supervisor. Not -1, not
+ * the overflow uid 65534, above every 16-bit uid. policy_derive_gate() refuses set*uid to it
+ * with EPERM, so a gated service with CAP_SETUID cannot take it either. */
+#define POLICY_GUARD_UID UINT32_C(4294967293)
+
 /* The launch key: three values the launch execve carries in its otherwise unused argument
  * registers (execve's args 3, 4 and 5), which the kernel ignores but seccomp sees. */
 #define POLICY_EXEC_KEY_WORDS 3
@@ -214,8 +221,9 @@ typedef struct PolicyExecKey {
 } PolicyExecKey;
 
 /* The policy F_policy is compiled from when the exec gate is active: execve and execveat
- * allowed (the gate decides them), and seccomp() with SECCOMP_FILTER_FLAG_NEW_LISTENER
- * refused with the deny action unless seccomp() is already refused outright.
+ * allowed (the gate decides them), seccomp() with SECCOMP_FILTER_FLAG_NEW_LISTENER refused
+ * with the deny action unless seccomp() is already refused outright, and set*uid() to
+ * POLICY_GUARD_UID refused with EPERM.
  *
  * With KEY, and when policy_exec_gate_action() is kill, the kernel enforces that kill
  * itself: execve is killed unless its args 3..5 equal KEY, execveat always. A kill action

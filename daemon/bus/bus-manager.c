@@ -15,6 +15,7 @@
 
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
+#include "core/manager-takeover.h"
 #include "bus/bus-transient.h"
 #include "sys/log.h"
 #include "strv.h"
@@ -433,6 +434,21 @@ static int method_daemon_reload(sd_bus_message *m, void *userdata, sd_bus_error 
         return sd_bus_reply_method_return(m, NULL);
 }
 
+static int method_reexecute(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *msg = NULL;
+        BusConnection *c = userdata;
+        int r;
+
+        r = bus_check_write(c, m, error);
+        if (r < 0)
+                return r;
+        log_info("Re-exec requested by pid %d, uid %u.", (int) c->cred.pid, c->cred.uid);
+        r = manager_reexec(c->bus->manager, &msg);
+        if (r < 0)
+                return bus_ops_error(error, r, msg, NULL);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /* Every method is open to every client as far as sd-bus is concerned (it would otherwise
  * demand CAP_SYS_ADMIN of the peer); bus_check_write() decides. */
 static const sd_bus_vtable bus_manager_vtable[] = {
@@ -462,6 +478,7 @@ static const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("ResetFailedUnit", "s", SD_BUS_PARAM(name), NULL, ,
                                  method_reset_failed_unit, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD("DaemonReload", NULL, NULL, method_daemon_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("Reexecute", NULL, NULL, method_reexecute, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("StartTransient", "sa(ss)asa{sv}",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(properties) SD_BUS_PARAM(argv)
                                  SD_BUS_PARAM(options), "s", SD_BUS_PARAM(unit),

@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -371,10 +372,41 @@ static int bus_socket_prepare(const char *path, const struct sockaddr_un *sa, so
         return 0;
 }
 
-static int bus_listen(Bus *b) {
+/* The control socket a previous daemon listened on, if it still is the one at our path:
+ * clients that connected meanwhile wait in its backlog. */
+static bool bus_listen_fd_usable(int fd, const char *path) {
+        struct sockaddr_un sa = {};
+        socklen_t len = sizeof sa;
+        int v = 0;
+        socklen_t vlen = sizeof v;
+        struct stat st;
+
+        return getsockname(fd, (struct sockaddr *) &sa, &len) >= 0 && sa.sun_family == AF_UNIX &&
+               strncmp(sa.sun_path, path, sizeof sa.sun_path) == 0 &&
+               getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &vlen) >= 0 && v == 1 &&
+               stat(path, &st) >= 0 && S_ISSOCK(st.st_mode);
+}
+
+static int bus_listen(Bus *b, int held_fd) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         socklen_t salen;
         int r;
+
+        if (held_fd >= 0) {
+                if (bus_listen_fd_usable(held_fd, b->socket_path)) {
+                        int fl = fcntl(held_fd, F_GETFL);
+                        if (fl >= 0 && fcntl(held_fd, F_SETFL, fl | O_NONBLOCK) >= 0) {
+                                b->listen_fd = held_fd;
+                                r = sd_event_add_io(b->event, &b->listen_source, b->listen_fd, EPOLLIN,
+                                                    bus_on_listen, b);
+                                if (r < 0)
+                                        return log_error_errno(r, "Failed to watch the control socket: %m");
+                                log_debug("Listening on the control socket of the previous daemon.");
+                                return 0;
+                        }
+                }
+                safe_close(held_fd);
+        }
 
         if (strlen(b->socket_path) >= sizeof(sa.sun_path))
                 return log_error_errno(ENAMETOOLONG, "Socket path %s is longer than %zu bytes.",
@@ -489,7 +521,7 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         r = bus_resolve_group(b, cfg->control_group);
         if (r < 0)
                 return r;
-        r = bus_listen(b);
+        r = bus_listen(b, cfg->listen_fd);
         if (r < 0)
                 return r;
         (void) bus_watch_socket(b);
@@ -501,6 +533,13 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         log_info("Listening on %s.", b->socket_path);
         *ret = TAKE_PTR(b);
         return 0;
+}
+
+void bus_flush(Bus *b) {
+        if (!b)
+                return;
+        for (BusConnection *c = b->connections; c; c = c->next)
+                (void) sd_bus_flush(c->sdbus);
 }
 
 Bus *bus_free(Bus *b) {

@@ -64,6 +64,8 @@ typedef struct BusConnection {
 typedef struct BusConfig {
         const char *socket_path;     /* required */
         const char *control_group;   /* NULL: only uid 0 may change state */
+        int listen_fd;               /* a listening socket a previous daemon bound to
+                                      * socket_path (taken over, owned), or -EBADF: bind anew */
 } BusConfig;
 
 struct Bus {
@@ -102,6 +104,8 @@ struct Bus {
 /* Resolves the control group, creates the socket (its directory too), and starts accepting.
  * Logs and returns -errno on failure. */
 int bus_new(Manager *m, const BusConfig *cfg, Bus **ret);
+/* Sends what is queued for every client now (before a re-exec). */
+void bus_flush(Bus *b);
 /* Closes every connection and the socket, and removes the socket file. */
 Bus *bus_free(Bus *b);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Bus *, bus_free);

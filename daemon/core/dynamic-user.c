@@ -160,7 +160,7 @@ static bool uid_taken(uid_t uid, void *userdata) {
         if (dynamic_user_by_uid(c->table, uid) || dynamic_uid_set_contains(&c->system, uid))
                 return true;
         snprintf(name, sizeof name, "%u", (unsigned) uid);
-        return c->dynamic_uid_dir >= 0 && faccessat(c->dynamic_uid_dir, name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0;
+        return c->dynamic_uid_dir >= 0 && faccessat(c->dynamic_uid_dir, name, F_OK, AT_SYMLINK_NOFOLLOW | AT_EACCESS) >= 0;
 }
 
 static void read_db(int root_fd, const char *path, DynamicUidSet *s) {

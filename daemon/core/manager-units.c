@@ -40,6 +40,11 @@ int manager_units_setup(Manager *m) {
         r = output_context_new(m->event, m->state_dir, &m->output);
         if (r < 0)
                 return r;
+        /* Output streams survive a crash through their spool files (io/output.h). */
+        if (asprintf(&m->output->spool_dir, "%s/output", m->runtime_dir) < 0)
+                return -ENOMEM;
+        if (mkdir(m->output->spool_dir, 0700) < 0 && errno != EEXIST)
+                return -errno;
         (void) unit_events_setup_notify(m);
         (void) unit_events_setup_kmsg(m);
         return 0;

@@ -15,6 +15,8 @@
 #include "core/dynamic-user.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
+#include "core/manager-takeover.h"
+#include "sys/holder-client.h"
 #include "core/tree-remove.h"
 #include "core/unit-dirs.h"
 #include "core/unit-sandbox-context.h"
@@ -195,6 +197,8 @@ static int manager_on_signal(sd_event_source *s, const struct signalfd_siginfo *
         log_debug("Received SIG%s from pid %u.", sigabbrev_np((int) si->ssi_signo), si->ssi_pid);
         if (si->ssi_signo == SIGHUP)
                 manager_reload(m);
+        else if (si->ssi_signo == SIGUSR2)
+                (void) manager_reexec(m, NULL);
         else
                 manager_shutdown(m);
         return 0;
@@ -208,6 +212,7 @@ static int manager_add_signals(Manager *m) {
                 { SIGTERM, &m->sigterm },
                 { SIGINT, &m->sigint },
                 { SIGHUP, &m->sighup },
+                { SIGUSR2, &m->sigusr2 },
         };
         int r;
 
@@ -245,6 +250,7 @@ int manager_new(const ManagerConfig *cfg, Manager **ret) {
         m = calloc(1, sizeof(Manager));
         if (!m)
                 return log_oom();
+        m->adopted_control_fd = -EBADF;
         if (manager_copy_config(m, cfg) < 0)
                 return log_oom();
         m->units = hashmap_new();
@@ -284,6 +290,11 @@ Manager *manager_free(Manager *m) {
         sd_event_source_disable_unref(m->sigterm);
         sd_event_source_disable_unref(m->sigint);
         sd_event_source_disable_unref(m->sighup);
+        sd_event_source_disable_unref(m->sigusr2);
+        holder_client_free(m->holder);
+        free(m->self_path);
+        safe_close(m->adopted_control_fd);
+        takeover_exits_free(m);
         sd_event_unref(m->event);
         strv_free(m->units_dirs);
         free(m->state_dir);
@@ -358,11 +369,19 @@ int manager_startup(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to create the inaccessible nodes in %s: %m", m->runtime_dir);
         unit_dirs_remove_stale(m);
+        /* What a previous daemon left with the holder, before the sockets are made. */
+        takeover_fetch(m);
         r = manager_units_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");
         m->started = true;
-        return manager_load_all(m);
+        r = manager_load_all(m);
+        if (r < 0)
+                return r;
+        /* Before anything starts: the services a previous daemon ran are taken back, so
+         * that starting the enabled units does not run them twice. */
+        manager_takeover(m);
+        return 0;
 }
 
 void manager_start_enabled(Manager *m) {

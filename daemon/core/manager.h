@@ -48,6 +48,7 @@ typedef struct KmsgReader KmsgReader;
 typedef struct ServiceProcessOps ServiceProcessOps;
 typedef struct DynamicUserTable DynamicUserTable;
 typedef struct TreeRemover TreeRemover;
+typedef struct HolderClient HolderClient;
 
 /* Most units the daemon holds at once, loaded and transient together. More in the search
  * path is a start-up error (documented in syscaged(8)). */
@@ -114,6 +115,18 @@ typedef struct Manager {
         DynamicUserTable *dynamic_users; /* uids lent to DynamicUser= units */
         TreeRemover *tree_remover;       /* removals of directory trees, in children */
         char *inaccessible_file;         /* RUNTIME_DIR/inaccessible/reg, for mount plans */
+
+        /* Surviving our own death (manager-takeover.h). */
+        HolderClient *holder;       /* the fd holder; NULL without one. Owned */
+        char *self_path;            /* our executable at start-up, for re-exec */
+        char **argv;                /* our arguments, for re-exec (not owned) */
+        int adopted_control_fd;     /* the control socket a previous daemon held, or -EBADF */
+        bool reexec_requested;      /* the loop ended for a re-exec */
+        bool took_over;             /* this daemon took over from a previous one */
+        struct HolderExit *holder_exits; /* reaped by the holder, not yet claimed */
+        size_t n_holder_exits;
+        struct HolderFds *held;     /* during start-up: what the holder kept */
+        sd_event_source *sigusr2;
 
         bool shutdown_requested;
         sd_event_source *sigterm, *sigint, *sighup;

@@ -26,6 +26,9 @@
 #include "core/service-process.h"
 #include "core/unit-runtime.h"
 #include "core/service.h"
+#include "exec/filter-cache.h"
+#include "core/manager-takeover.h"
+#include "sys/holder-client.h"
 
 static CgroupContext *unit_cgroup(Unit *u) {
         CgroupContext *c = u->manager->cgroup;
@@ -60,7 +63,7 @@ static int cgroup_reuse(Unit *u, CgroupContext *c) {
         int r = cgroup_service_path(c, u->name, &path);
         if (r < 0)
                 return r;
-        if (access(path, F_OK) < 0)
+        if (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) < 0)
                 return -errno;
         log_unit_warning(u->name, "Found left-over processes in %s from an earlier run, starting anyway.",
                          path);
@@ -118,6 +121,7 @@ static void process_exited(UnitProcess *p, int code, int status) {
         unit_remember_pid(u, p->pid);
         p->code = code;
         p->status = status;
+        unit_write_status_file(u);
         p->pidfd_source = sd_event_source_disable_unref(p->pidfd_source);
         (void) reaper_untrack(u->manager->reaper, p->pid);
         if (u->main == p) {
@@ -141,11 +145,27 @@ static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata
                         log_unit_warning_errno(p->unit->name, errno, "waitid() failed: %m");
                         return 0;
                 }
-                /* Not our child (an adopted main pid whose parent still lives): its status
-                 * is not ours to know. */
-                si.si_code = CLD_EXITED;
-                si.si_status = 0;
                 si.si_pid = p->pid;
+                if (p->adopted_orphan) {
+                        /* Its parent was a previous daemon; the fd holder reaped it and tells
+                         * us how it ended, now or in a moment (service_process_holder_exit()). */
+                        if (!takeover_claim_exit(p->unit->manager, p->pid, &si.si_code, &si.si_status)) {
+                                if (holder_client_connected(p->unit->manager->holder)) {
+                                        (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                                        return 0;
+                                }
+                                log_unit_warning(p->unit->name, "Process %d exited while no daemon was "
+                                                 "there and the fd holder is gone: its exit status is "
+                                                 "unknown, taken as 0.", (int) p->pid);
+                                si.si_code = CLD_EXITED;
+                                si.si_status = 0;
+                        }
+                } else {
+                        /* Not our child (an adopted main pid whose parent still lives): its
+                         * status is not ours to know. */
+                        si.si_code = CLD_EXITED;
+                        si.si_status = 0;
+                }
         }
         if (si.si_pid == 0)
                 return 0; /* not yet: spurious wakeup */
@@ -195,6 +215,10 @@ static int on_listener(sd_event_source *s, int fd, uint32_t revents, void *userd
                 log_unit_warning_errno(p->unit->name, r, "Exec gate failed, closing it: %m");
         p->listener_source = sd_event_source_disable_unref(p->listener_source);
         exec_process_close_listener(p->exec);
+        if (p->holder_name[0]) {
+                takeover_release(p->unit->manager, p->holder_name);
+                p->holder_name[0] = '\0';
+        }
         process_maybe_free(p);
         return 0;
 }
@@ -206,6 +230,13 @@ static void process_watch_listener(UnitProcess *p) {
                                 p->exec->listener_fd, EPOLLIN, on_listener, p);
         if (r < 0)
                 log_unit_error_errno(p->unit->name, r, "Failed to watch the exec gate: %m");
+        /* So that the gate outlives us: the service's execve then waits for the next daemon's
+         * answer instead of failing with ENOSYS. */
+        if (!p->holder_name[0]) {
+                snprintf(p->holder_name, sizeof p->holder_name, "gate:%s:%d", p->unit->invocation_id,
+                         (int) p->pid);
+                takeover_hold(p->unit->manager, p->holder_name, p->exec->listener_fd);
+        }
 }
 
 /* ---- the launch report ---- */
@@ -279,7 +310,7 @@ static OutputMode output_mode_of(ExecOutput o, OutputMode fallback) {
 static void on_output_drained(OutputStream *s, void *userdata) {
         Unit *u = userdata;
         if (s == u->output_prev)
-                u->output_prev = output_stream_free(u->output_prev);
+                u->output_prev = unit_output_free(u, u->output_prev);
         else
                 service_check_release(u);
 }
@@ -294,18 +325,21 @@ static int process_open_output(Unit *u) {
                 return 0;
         if (u->output) {
                 /* Still draining from the last cycle: keep it (one at most) until it is. */
-                output_stream_free(u->output_prev);
-                u->output_prev = output_stream_drained(u->output) ? output_stream_free(u->output)
+                unit_output_free(u, u->output_prev);
+                u->output_prev = output_stream_drained(u->output) ? unit_output_free(u, u->output)
                                                                   : u->output;
                 u->output = NULL;
         }
         OutputMode out = output_mode_of(c->std_output, OUTPUT_LOG);
         OutputMode err = output_mode_of(c->std_error, out);
-        r = output_open(ctx, u->name, out, c->std_output_path, err,
-                        c->std_error == EXEC_OUTPUT_INHERIT ? c->std_output_path : c->std_error_path,
-                        &u->output);
+        /* The stream is named by the cycle's invocation id, so that the next daemon finds
+         * its spool and its pipes after a crash (manager-takeover.h). */
+        r = output_open_durable(ctx, u->name, u->invocation_id, out, c->std_output_path, err,
+                                c->std_error == EXEC_OUTPUT_INHERIT ? c->std_output_path : c->std_error_path,
+                                &u->output);
         if (r < 0)
                 return r;
+        unit_output_hold(u, u->output);
         output_stream_set_drained_callback(u->output, on_output_drained, u);
         if (u->output_prev)
                 output_stream_set_drained_callback(u->output_prev, on_output_drained, u);
@@ -389,6 +423,9 @@ static int process_register(Unit *u, UnitProcess *p, bool is_main) {
                 u->main_pid_known = true;
         } else
                 u->control = p;
+        /* The durable state must name every process, or the next daemon would find it as a
+         * stranger in the unit's cgroup. */
+        unit_write_status_file(u);
         r = process_watch(p);
         if (r < 0)
                 log_unit_error_errno(u->name, r, "Failed to watch process %d: %m", (int) p->pid);
@@ -435,6 +472,7 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
         }
         p->pid = exec->pid;
         p->pidfd = exec->pidfd;
+        (void) process_start_time(p->pid, &p->start_time);
         p->exec = TAKE_PTR(exec);
         log_unit_debug(u->name, "Spawned %s as pid %d.", e->path, (int) p->pid);
         return process_register(u, p, is_main);
@@ -527,6 +565,7 @@ static int adopt(Unit *u, pid_t pid) {
         }
         p->pid = pid;
         p->pidfd = pidfd;
+        (void) process_start_time(pid, &p->start_time);
         /* Re-parented to us (we are a subreaper) once its parent exits: its status is ours
          * to collect, not the orphan reaper's. */
         (void) reaper_track(u->manager->reaper, pid);
@@ -599,6 +638,94 @@ int service_process_adopt_pid(Unit *u, pid_t pid) {
         if (!unit_owns_pid(u, pid))
                 return -EPERM;
         return adopt(u, pid);
+}
+
+/* ---- taking over from a previous daemon ---- */
+
+int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProcessRole role,
+                            int listener_fd, const char *holder_name) {
+        _cleanup_close_ int listener = listener_fd, pidfd = -EBADF;
+        _cleanup_(exec_process_freep) ExecProcess *exec = NULL;
+        const FilterEntry *f = u->filters;
+        uint64_t now_start = 0;
+        pid_t ppid = 0;
+        int r;
+
+        if (role != SERVICE_PROCESS_GATE_ONLY) {
+                /* The pid names our process only if it started when ours did; the pidfd is
+                 * taken before the check, so that it cannot be reused after it. */
+                r = process_pidfd_open(pid, &pidfd);
+                if (r >= 0)
+                        r = process_start_time(pid, &now_start);
+                if (r >= 0 && now_start != start_time)
+                        r = -ESRCH;
+                if (r >= 0 && process_pidfd_is_alive(pidfd) <= 0)
+                        r = -ESRCH;
+                if (r < 0)
+                        return r;
+                (void) process_get_ppid(pid, &ppid);
+        }
+        r = exec_process_adopt(pid, pidfd, listener, f ? f->gate_action : EXEC_GATE_ERRNO,
+                               f ? f->gate_errno : EPERM, &exec);
+        if (r < 0)
+                return r;
+        TAKE_FD(pidfd);
+        TAKE_FD(listener);
+        UnitProcess *p = calloc(1, sizeof(UnitProcess));
+        if (!p)
+                return -ENOMEM;
+        p->unit = u;
+        p->pid = pid;
+        p->pidfd = exec->pidfd;
+        p->start_time = start_time;
+        p->exec = TAKE_PTR(exec);
+        if (holder_name && p->exec->listener_fd >= 0)
+                snprintf(p->holder_name, sizeof p->holder_name, "%s", holder_name);
+        if (role == SERVICE_PROCESS_GATE_ONLY) {
+                /* Exited, but descendants still use its filter: only the gate is left. */
+                p->exited = true;
+                r = unit_add_process(u, p);
+                if (r < 0) {
+                        unit_process_free(p);
+                        return r;
+                }
+        } else {
+                /* After a re-exec it is still our child; after a crash the holder's. */
+                p->adopted_orphan = ppid != getpid();
+                if (!p->adopted_orphan)
+                        (void) reaper_track(u->manager->reaper, pid);
+                bool main = role == SERVICE_PROCESS_MAIN;
+                r = unit_add_process(u, p);
+                if (r < 0) {
+                        unit_process_free(p);
+                        return r;
+                }
+                p->is_main = main;
+                if (main)
+                        u->main = p;
+                else if (role == SERVICE_PROCESS_CONTROL)
+                        u->control = p;
+                r = process_watch(p);
+                if (r < 0)
+                        log_unit_error_errno(u->name, r, "Failed to watch process %d: %m", (int) pid);
+        }
+        if (p->exec->listener_fd >= 0)
+                process_watch_listener(p);
+        return 0;
+}
+
+void service_process_holder_exit(Manager *m, pid_t pid) {
+        Unit *u = manager_find_unit_by_pid(m, pid);
+        if (!u)
+                return;
+        for (size_t i = 0; i < u->n_procs; i++) {
+                UnitProcess *p = u->procs[i];
+                if (p->pid == pid && p->adopted_orphan && !p->exited && p->pidfd_source) {
+                        /* Waiting for this: on_pidfd() claims it. */
+                        (void) sd_event_source_set_enabled(p->pidfd_source, SD_EVENT_ON);
+                        return;
+                }
+        }
 }
 
 const ServiceProcessOps service_process_ops = {

@@ -38,6 +38,25 @@ int service_process_adopt_pid(Unit *u, pid_t pid);
  * only through this table, taken from Manager.process_ops (NULL: service_process_ops, the
  * functions above). tests/unit/test-service-machine.c puts a fake there that spawns and kills
  * nothing, so the lifecycle runs without forking. */
+/* What a process taken over from a previous daemon was to its unit. */
+typedef enum ServiceProcessRole {
+        SERVICE_PROCESS_MAIN,
+        SERVICE_PROCESS_CONTROL,
+        SERVICE_PROCESS_OTHER,      /* an earlier main or control process still running */
+        SERVICE_PROCESS_GATE_ONLY,  /* exited; its descendants still use its gate */
+        _SERVICE_PROCESS_ROLE_MAX,
+        _SERVICE_PROCESS_ROLE_INVALID = -EINVAL,
+} ServiceProcessRole;
+
+/* Takes back a process of U that a previous daemon started (manager-takeover.h): PID is
+ * ours only if it still has START_TIME. LISTENER_FD (owned; -EBADF: none) is its gate,
+ * which counts as launched, HOLDER_NAME the name the fd holder keeps it under. Returns
+ * -ESRCH when the process is gone or is another one now (the listener is closed then). */
+int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProcessRole role,
+                            int listener_fd, const char *holder_name);
+/* The fd holder reaped PID (see on_pidfd()): its unit's process, if waiting, takes it now. */
+void service_process_holder_exit(Manager *m, pid_t pid);
+
 typedef struct ServiceProcessOps {
         int (*prepare)(Unit *u, char **ret_message);
         int (*spawn)(Unit *u, const ExecCommand *cmd, bool is_main, pid_t mainpid, char **ret_message);

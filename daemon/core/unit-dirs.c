@@ -233,7 +233,7 @@ static int private_layout(int base_fd, const char *name) {
         if (fchmodat(base_fd, "private", 0700, 0) < 0)
                 return -errno;
         if (fstatat(base_fd, name, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISDIR(st.st_mode)) {
-                if (faccessat(base_fd, priv, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
+                if (faccessat(base_fd, priv, F_OK, AT_SYMLINK_NOFOLLOW | AT_EACCESS) >= 0)
                         return -EEXIST;
                 _cleanup_free_ char *parent = strdup(priv);
                 if (!parent)

@@ -17,6 +17,7 @@
 #include "io/notify.h"
 #include "core/service.h"
 #include "core/unit-events.h"
+#include "core/manager-takeover.h"
 
 /* NotifyAccess=: who may speak for the unit. */
 static bool notify_allowed(const Unit *u, pid_t sender) {
@@ -75,10 +76,12 @@ int unit_events_setup_notify(Manager *m) {
 
         if (asprintf(&path, "%s/notify", m->runtime_dir) < 0)
                 return -ENOMEM;
-        r = notify_server_new(m->event, path, on_notify, m, &m->notify);
+        r = notify_server_new_fd(m->event, path, takeover_take_fd(m, "notify"), on_notify, m, &m->notify);
         if (r < 0)
                 return log_warning_errno(r, "Failed to set up the notify socket %s, Type=notify will not work: %m",
                                          path);
+        /* Held for the next daemon: what services send while there is none waits in it. */
+        takeover_hold(m, "notify", notify_server_fd(m->notify));
         m->notify_socket = TAKE_PTR(path);
         return 0;
 }

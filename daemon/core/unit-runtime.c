@@ -106,6 +106,43 @@ fail:
         return r;
 }
 
+int unit_runtime_restore(Unit *u, uid_t uid, gid_t gid, const PrivateTmp *tmp, char **ret_message) {
+        UnitRuntime *rt = runtime_get(u);
+        int r;
+
+        if (!rt)
+                return set_message(ret_message, "Out of memory"), -ENOMEM;
+        r = acquire_identity(u, rt, ret_message);
+        if (r < 0)
+                goto fail;
+        if (rt->uid != uid || rt->gid != gid) {
+                r = -ESTALE;
+                set_message(ret_message, "it ran as uid %u gid %u, which is not what it would get now (%u, %u)",
+                            (unsigned) uid, (unsigned) gid, (unsigned) rt->uid, (unsigned) rt->gid);
+                goto fail;
+        }
+        rt->started = true;
+        if (tmp->tmp_top) {
+                rt->private_tmp = (PrivateTmp) {
+                        .tmp_top = strdup(tmp->tmp_top), .var_tmp_top = strdup(tmp->var_tmp_top ?: ""),
+                        .tmp = strdup(tmp->tmp ?: ""), .var_tmp = strdup(tmp->var_tmp ?: ""),
+                };
+                if (!rt->private_tmp.tmp_top || !rt->private_tmp.var_tmp_top || !rt->private_tmp.tmp ||
+                    !rt->private_tmp.var_tmp) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+        }
+        return 0;
+fail:
+        /* The directories are the previous activation's: nothing here may remove them. */
+        if (rt->dynamic_user && !rt->started)
+                rt->dynamic_user = dynamic_user_release(u->manager->dynamic_users, rt->dynamic_user);
+        rt->started = false;
+        private_tmp_done(&rt->private_tmp);
+        return r;
+}
+
 /* Whether another active unit runs as UID (or, with GID set, as GID). */
 static bool identity_in_use(const Unit *self, uid_t uid, gid_t gid) {
         size_t cursor = 0;

@@ -36,6 +36,10 @@ typedef struct UnitRuntime {
 
 /* Sets up U's activation. -errno with a sentence in *ret_message; nothing is left then. */
 int unit_runtime_start(Unit *u, char **ret_message);
+/* Takes back the activation of a unit a previous daemon ran (manager-takeover.h): its
+ * dynamic user again (-ESTALE when that would now be another uid than UID/GID), and its
+ * private /tmp directories as they are (TMP is copied). Creates nothing. */
+int unit_runtime_restore(Unit *u, uid_t uid, gid_t gid, const PrivateTmp *tmp, char **ret_message);
 /* Undoes the activation (see above). Safe to call when nothing was started. */
 void unit_runtime_stop(Unit *u);
 /* At unit free: gives the uid back and forgets the rest. */

@@ -21,6 +21,8 @@
 #include "string-table.h"
 #include "strv.h"
 #include "core/unit.h"
+#include "core/manager-takeover.h"
+#include "core/unit-serialize.h"
 #include "core/unit-runtime.h"
 #include "core/unit-sandbox-state.h"
 
@@ -113,6 +115,8 @@ static void unit_load_done(Unit *u) {
 UnitProcess *unit_process_free(UnitProcess *p) {
         if (!p)
                 return NULL;
+        if (p->holder_name[0] && p->unit)
+                takeover_release(p->unit->manager, p->holder_name);
         sd_event_source_disable_unref(p->pidfd_source);
         sd_event_source_disable_unref(p->socket_source);
         sd_event_source_disable_unref(p->listener_source);
@@ -136,8 +140,8 @@ Unit *unit_free(Unit *u) {
         sd_event_source_disable_unref(u->watchdog_timer);
         sd_event_source_disable_unref(u->pid_file_timer);
         sd_event_source_disable_unref(u->cgroup_source);
-        output_stream_free(u->output);
-        output_stream_free(u->output_prev);
+        unit_output_free(u, u->output);
+        unit_output_free(u, u->output_prev);
         for (size_t i = 0; i < ELEMENTSOF(u->stdio_fds); i++)
                 safe_close(u->stdio_fds[i]);
         free(u->cgroup_path);
@@ -421,6 +425,36 @@ int unit_set_status_text(Unit *u, const char *text) {
         return 0;
 }
 
+static void output_names(const OutputStream *s, OutputStreamType t, char *buf, size_t size) {
+        snprintf(buf, size, "out:%s:%s", output_stream_id(s), output_stream_type_to_string(t));
+}
+
+void unit_output_hold(Unit *u, OutputStream *s) {
+        char name[128];
+        if (!s || !output_stream_id(s))
+                return;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                int fd = output_stream_pipe_fd(s, t);
+                if (fd < 0)
+                        continue;
+                output_names(s, t, name, sizeof name);
+                takeover_hold(u->manager, name, fd);
+        }
+}
+
+OutputStream *unit_output_free(Unit *u, OutputStream *s) {
+        char name[128];
+        if (!s)
+                return NULL;
+        if (output_stream_id(s))
+                for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                        if (output_stream_pipe_fd(s, t) >= 0) {
+                                output_names(s, t, name, sizeof name);
+                                takeover_release(u->manager, name);
+                        }
+        return output_stream_free(s);
+}
+
 int unit_new_invocation_id(Unit *u) {
         uint8_t b[16];
         if (getrandom(b, sizeof b, GRND_NONBLOCK) != sizeof b)
@@ -499,6 +533,9 @@ static void unit_write_status_file_now(Unit *u) {
         char dir[4096], path[4096], tmp[4096];
         int r;
 
+        /* With it, what a new daemon needs to take the unit over (unit-serialize.h). */
+        unit_serialize(u);
+
         snprintf(dir, sizeof dir, "%s/units", u->manager->runtime_dir);
         (void) mkdir(dir, 0755);
         if (status_path(u, "", path, sizeof path) < 0 || status_path(u, ".tmp", tmp, sizeof tmp) < 0)
@@ -576,6 +613,7 @@ void unit_remove_status_file(Unit *u) {
         unit_forget_status_file(u);
         if (u->manager && u->manager->runtime_dir && status_path(u, "", path, sizeof path) >= 0)
                 (void) unlink(path);
+        unit_serialize_remove(u);
 }
 
 int unit_add_process(Unit *u, UnitProcess *p) {

@@ -121,7 +121,11 @@ typedef struct UnitProcess {
         sd_event_source *pidfd_source, *socket_source, *listener_source;
         bool exited;
         bool is_main;
+        bool adopted_orphan;     /* taken over from a previous daemon, not our child: its exit
+                                  * status comes from the fd holder, which reaped it */
         int code, status;        /* from waitid once exited */
+        uint64_t start_time;     /* /proc/PID/stat starttime: with pid, this one process */
+        char holder_name[80];    /* the gate's listener as the fd holder keeps it, or "" */
 } UnitProcess;
 
 /* A process of the unit that has not exited yet. */
@@ -296,6 +300,11 @@ void unit_log_line(Unit *u, const char *fmt, ...) _printf_(2, 3);
 
 /* A new random $INVOCATION_ID (32 hex digits) into u->invocation_id. */
 int unit_new_invocation_id(Unit *u);
+
+/* A start cycle's output stream: hands its pipes to the fd holder, or takes them back from
+ * it and frees the stream (returns NULL). */
+void unit_output_hold(Unit *u, OutputStream *s);
+OutputStream *unit_output_free(Unit *u, OutputStream *s);
 
 /* Process bookkeeping. unit_process_free() closes the fds and event sources. */
 UnitProcess *unit_process_free(UnitProcess *p);

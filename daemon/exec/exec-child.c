@@ -375,8 +375,14 @@ static ExecStage child_set_uid(const ExecPlan *p, int *ret_error) {
         bool leaves_root = p->uid != 0;
         long k;
 
-        if (p->uid == EXEC_UID_UNSET)
+        if (p->uid == EXEC_UID_UNSET) {
+                /* Root's command: the daemon's real and saved uid are its guard uid (see
+                 * syscaged(8)); the service gets plain root, as everywhere else. */
+                long e = SYS0(SYS_geteuid), r = SYS0(SYS_getuid);
+                if (e >= 0 && r >= 0 && e != r && (k = SYS3(SYS_setresuid, e, e, e)) < 0)
+                        return *ret_error = child_errno(k), EXEC_STAGE_USER;
                 return _EXEC_STAGE_INVALID;
+        }
         if ((leaves_root || p->ambient_capabilities != 0) &&
             (k = SYS2(SYS_prctl, PR_SET_KEEPCAPS, 1)) < 0)
                 return *ret_error = child_errno(k), EXEC_STAGE_CAPABILITIES;

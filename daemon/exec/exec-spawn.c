@@ -250,6 +250,27 @@ ExecProcess *exec_process_free(ExecProcess *p) {
         return NULL;
 }
 
+int exec_process_adopt(pid_t pid, int pidfd, int listener_fd, ExecGateAction action, int error,
+                       ExecProcess **ret) {
+        ExecProcess *p = calloc(1, sizeof(ExecProcess));
+        if (!p)
+                return -ENOMEM;
+        *p = (ExecProcess) {
+                .pid = pid,
+                .pidfd = pidfd,
+                .socket_fd = -EBADF,
+                .listener_fd = listener_fd,
+                .gate = listener_fd >= 0,
+                /* Its launch was answered by the daemon that started it; a launch still in
+                 * flight then is denied now, which fails that start (safe). */
+                .launched = true,
+                .gate_action = action,
+                .gate_errno = error,
+        };
+        *ret = p;
+        return 0;
+}
+
 static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
         ExecProcess *p = calloc(1, sizeof(ExecProcess));
         if (!p)

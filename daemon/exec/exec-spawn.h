@@ -92,6 +92,11 @@ int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno);
 /* Close all fds and free. Does not kill or reap the process. The child's copy of the plan is
  * unmapped only if the child is known to be done with it (exec'd, or exited); a child still
  * running its launch keeps it (a few pages, left mapped). */
+/* An ExecProcess for a process a previous daemon launched (taken over after a crash or a
+ * re-exec): owns pidfd and listener_fd (-EBADF: no gate); the gate counts as launched, so
+ * every notification is denied with ACTION/ERROR. */
+int exec_process_adopt(pid_t pid, int pidfd, int listener_fd, ExecGateAction action, int error,
+                       ExecProcess **ret);
 ExecProcess *exec_process_free(ExecProcess *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(ExecProcess *, exec_process_free);
 

@@ -53,6 +53,11 @@
  */
 #pragma once
 
+/* The real and saved uid of the holder and the daemon (the effective uid stays 0): not -1,
+ * not the overflow uid 65534, and above every 16-bit uid, so that the old 16-bit set*uid
+ * calls cannot reach it. See syscaged(8), "Services cannot signal the supervisor". */
+#define SYSCAGE_GUARD_UID 4294967293u /* = POLICY_GUARD_UID (lib/policy.h) */
+
 #define HOLDER_ENV "SYSCAGE_HOLDER_FD"
 #define HOLDER_CLIENT_FD 3            /* the daemon's end, in the daemon */
 #define HOLDER_MSG_MAX 512u

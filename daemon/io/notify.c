@@ -280,7 +280,37 @@ fail:
 }
 
 int notify_server_new(sd_event *event, const char *path, NotifyCallback cb, void *userdata, NotifyServer **ret) {
+        return notify_server_new_fd(event, path, -EBADF, cb, userdata, ret);
+}
+
+int notify_server_fd(const NotifyServer *s) {
+        return s ? s->fd : -EBADF;
+}
+
+/* A socket of a previous daemon is what services already send to: datagrams sent meanwhile
+ * wait in it. It is used if it is still bound to PATH. */
+static bool notify_socket_usable(int fd, const char *path) {
+        struct sockaddr_un sa = {};
+        socklen_t len = sizeof sa;
+        struct stat st_fd, st_path;
+        int type = 0, one = 1;
+        socklen_t tlen = sizeof type;
+
+        if (getsockname(fd, (struct sockaddr *) &sa, &len) < 0 || sa.sun_family != AF_UNIX ||
+            strncmp(sa.sun_path, path, sizeof sa.sun_path) != 0)
+                return false;
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 || type != SOCK_DGRAM)
+                return false;
+        /* Still the socket at that path (nobody replaced the file meanwhile). */
+        if (fstat(fd, &st_fd) < 0 || stat(path, &st_path) < 0 || !S_ISSOCK(st_path.st_mode))
+                return false;
+        return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) >= 0;
+}
+
+int notify_server_new_fd(sd_event *event, const char *path, int fd, NotifyCallback cb, void *userdata,
+                         NotifyServer **ret) {
         _cleanup_(notify_server_freep) NotifyServer *s = NULL;
+        _cleanup_close_ int held = fd;
         int r;
 
         if (!event || !path)
@@ -294,7 +324,13 @@ int notify_server_new(sd_event *event, const char *path, NotifyCallback cb, void
         s->path = strdup(path);
         if (!s->path)
                 return -ENOMEM;
-        s->fd = notify_socket_bind(path);
+        if (held >= 0 && notify_socket_usable(held, path)) {
+                int fl = fcntl(held, F_GETFL);
+                if (fl < 0 || fcntl(held, F_SETFL, fl | O_NONBLOCK) < 0)
+                        return -errno;
+                s->fd = TAKE_FD(held);
+        } else
+                s->fd = notify_socket_bind(path);
         if (s->fd < 0) {
                 r = s->fd;
                 free(s->path);

@@ -72,6 +72,11 @@ typedef void (*NotifyCallback)(NotifyServer *server, pid_t sender, const NotifyM
 /* Binds path (an existing socket there is replaced), mode 0666 so services running as other
  * users can notify, and watches it on event. */
 int notify_server_new(sd_event *event, const char *path, NotifyCallback cb, void *userdata, NotifyServer **ret);
+/* As notify_server_new(), but takes FD (owned; -EBADF: none), a socket a previous daemon
+ * bound to PATH, when it still is; else binds a new one. */
+int notify_server_new_fd(sd_event *event, const char *path, int fd, NotifyCallback cb, void *userdata,
+                         NotifyServer **ret);
+int notify_server_fd(const NotifyServer *s);
 /* Closes the socket and unlinks its path. */
 NotifyServer *notify_server_free(NotifyServer *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(NotifyServer *, notify_server_free);

@@ -510,7 +510,7 @@ void output_stream_read_now(OutputStream *s) {
 
 static bool journal_available(OutputContext *ctx) {
         if (ctx->journal_state == 0) {
-                ctx->journal_state = access("/run/systemd/journal/socket", F_OK) == 0 ? 1 : -1;
+                ctx->journal_state = faccessat(AT_FDCWD, "/run/systemd/journal/socket", F_OK, AT_EACCESS) == 0 ? 1 : -1;
                 if (ctx->journal_state < 0)
                         io_logf(LOG_WARNING,
                                 "journald is not running; StandardOutput=journal writes to the unit log file instead.");
@@ -788,7 +788,7 @@ int output_log_tail(const char *state_dir, const char *unit, unsigned n, uint64_
         if (r >= 0 && !found) {
                 /* Distinguish "no log at all" from "asked for nothing". */
                 char path[PATH_MAX];
-                if (output_log_path(state_dir, unit, 0, path, sizeof path) < 0 || access(path, F_OK) < 0)
+                if (output_log_path(state_dir, unit, 0, path, sizeof path) < 0 || faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) < 0)
                         r = -ENOENT;
         }
         for (unsigned i = nfiles; i > 0 && r >= 0; i--)

@@ -194,6 +194,8 @@ int output_adopt(OutputContext *ctx, const char *unit, const char *stream_id, in
 /* The stream ids with spool files in ctx->spool_dir (a strv), for finishing streams nobody
  * adopted. */
 int output_spool_list(OutputContext *ctx, char ***ret);
+/* Deletes the spool and checkpoint files of stream_id (both pipes). */
+void output_spool_remove(OutputContext *ctx, const char *stream_id);
 
 /* Writes the last n records of a unit's log (across rotated files, oldest first) to out, but
  * never more than max_bytes: when the last n records are larger, only the newest whole

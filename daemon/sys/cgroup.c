@@ -389,7 +389,7 @@ int cgroup_setup(const char *instance, CgroupContext **ret) {
         }
         c->mode = CGROUP_MODE_CGROUP;
         c->available = true;
-        c->has_kill = faccessat(c->base_fd, "cgroup.kill", F_OK, 0) >= 0;
+        c->has_kill = faccessat(c->base_fd, "cgroup.kill", F_OK, AT_EACCESS) >= 0;
         cgroup_check_delegation(c);
         log_debug("Service cgroups live in %s (cgroup.kill %s).", c->base_path,
                   c->has_kill ? "available" : "missing");

@@ -125,6 +125,36 @@ int process_get_ppid(pid_t pid, pid_t *ret_ppid) {
         return 0;
 }
 
+int process_start_time(pid_t pid, uint64_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        char path[64];
+        const char *p;
+        int r;
+
+        if (pid <= 0)
+                return -EINVAL;
+        snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+        r = read_virtual_file_at(AT_FDCWD, path, PROCESS_STAT_MAX, &text);
+        if (r < 0)
+                return r == -ENOENT ? -ESRCH : r;
+        p = strrchr(text, ')');
+        if (!p)
+                return -EBADMSG;
+        /* After COMM: state (field 3) ... starttime (field 22), so 19 fields to skip. */
+        p++;
+        for (unsigned field = 3; field < 22; field++) {
+                p += strspn(p, " ");
+                p += strcspn(p, " ");
+                if (!*p)
+                        return -EBADMSG;
+        }
+        unsigned long long v;
+        if (sscanf(p, " %llu", &v) != 1)
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}
+
 static int process_walk_up(pid_t pid, pid_t ancestor) {
         pid_t p = pid;
 

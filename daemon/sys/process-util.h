@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -45,6 +47,9 @@ int process_pidfd_is_alive(int pidfd);
 
 /* The parent of pid, from /proc/PID/stat. -ESRCH when pid is gone. */
 int process_get_ppid(pid_t pid, pid_t *ret_ppid);
+/* The process's start time in clock ticks after boot (/proc/PID/stat field 22): with the pid,
+ * it names one process for good. -ESRCH when there is no such process. */
+int process_start_time(pid_t pid, uint64_t *ret);
 
 /* Whether pid is a descendant of ancestor (not ancestor itself): 1 yes, 0 no, -ESRCH when pid
  * is gone, -ELOOP past PROCESS_ANCESTRY_DEPTH_MAX, or -errno. A process's parent only ever

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Taking over from a previous daemon, and re-executing ourselves (manager-takeover.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "core/manager-takeover.h"
+#include "core/manager-units.h"
+#include "core/manager.h"
+#include "core/service-process.h"
+#include "core/unit-serialize.h"
+#include "core/unit.h"
+#include "holder/holder-protocol.h"
+#include "io/output.h"
+#include "message.h"
+#include "state-file.h"
+#include "strv.h"
+#include "sys/cgroup.h"
+#include "sys/fileio.h"
+#include "sys/holder-client.h"
+#include "sys/log.h"
+
+/* Exit records of the holder not claimed yet: a few at most, after a crash. */
+#define TAKEOVER_EXITS_MAX 4096u
+
+static bool has_suffix(const char *s, const char *suffix) {
+        size_t n = strlen(s), k = strlen(suffix);
+        return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+int takeover_self_path(char **ret) {
+        char buf[4096];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+        if (n < 0)
+                return -errno;
+        if ((size_t) n >= sizeof buf - 1)
+                return -ENAMETOOLONG;
+        buf[n] = '\0';
+        char *s = strdup(buf);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int takeover_holder_path(const char *self, char **ret) {
+        _cleanup_free_ char *dir = strdup(self), *p = NULL;
+        if (!dir)
+                return -ENOMEM;
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+                *slash = '\0';
+                if (asprintf(&p, "%s/syscage-holder", dir) < 0)
+                        return -ENOMEM;
+                if (faccessat(AT_FDCWD, p, X_OK, AT_EACCESS) >= 0) {
+                        *ret = TAKE_PTR(p);
+                        return 0;
+                }
+        }
+        free(p);
+        if (asprintf(&p, "%s/syscage-holder", SYSCAGE_LIBEXEC_DIR) < 0)
+                return -ENOMEM;
+        if (faccessat(AT_FDCWD, p, X_OK, AT_EACCESS) < 0)
+                return -errno;
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+void takeover_hold(Manager *m, const char *name, int fd) {
+        if (!m || !holder_client_connected(m->holder) || fd < 0)
+                return;
+        int r = holder_client_store(m->holder, name, fd);
+        if (r < 0 && r != -ENOTCONN)
+                log_warning_errno(r, "The fd holder did not take %s, so it would not survive a crash of the "
+                                  "daemon: %m", name);
+}
+
+void takeover_release(Manager *m, const char *name) {
+        if (!m || !holder_client_connected(m->holder))
+                return;
+        int r = holder_client_drop(m->holder, name);
+        if (r < 0 && r != -ENOENT && r != -ENOTCONN)
+                log_debug_errno(r, "The fd holder did not drop %s, ignoring: %m", name);
+}
+
+/* ---- exit records ---- */
+
+static void exits_add(Manager *m, const HolderExit *e) {
+        if (m->n_holder_exits >= TAKEOVER_EXITS_MAX) {
+                log_warning("Too many unclaimed exit records from the fd holder; dropping the oldest.");
+                memmove(m->holder_exits, m->holder_exits + 1, (m->n_holder_exits - 1) * sizeof *e);
+                m->n_holder_exits--;
+        }
+        HolderExit *n = reallocarray(m->holder_exits, m->n_holder_exits + 1, sizeof *e);
+        if (!n) {
+                log_oom();
+                return;
+        }
+        m->holder_exits = n;
+        m->holder_exits[m->n_holder_exits++] = *e;
+}
+
+bool takeover_claim_exit(Manager *m, pid_t pid, int *ret_code, int *ret_status) {
+        /* The newest record for the pid: an older one would be another process's. */
+        for (size_t i = m->n_holder_exits; i > 0; i--)
+                if (m->holder_exits[i - 1].pid == pid) {
+                        *ret_code = m->holder_exits[i - 1].code;
+                        *ret_status = m->holder_exits[i - 1].status;
+                        memmove(m->holder_exits + i - 1, m->holder_exits + i,
+                                (m->n_holder_exits - i) * sizeof *m->holder_exits);
+                        m->n_holder_exits--;
+                        return true;
+                }
+        return false;
+}
+
+void takeover_exits_free(Manager *m) {
+        free(m->holder_exits);
+        m->holder_exits = NULL;
+        m->n_holder_exits = 0;
+}
+
+static void on_holder_exit(const HolderExit *e, void *userdata) {
+        Manager *m = userdata;
+        exits_add(m, e);
+        service_process_holder_exit(m, e->pid);
+}
+
+static void on_holder_lost(void *userdata) {
+        log_error("The fd holder is gone. Supervision goes on, but a crash or re-exec of syscaged would now "
+                  "lose the services' output pipes and exec gates; restart syscaged when convenient.");
+}
+
+/* ---- start-up ---- */
+
+void takeover_fetch(Manager *m) {
+        HolderExit e;
+        int r;
+
+        if (!m->holder)
+                return;
+        m->held = calloc(1, sizeof(HolderFds));
+        if (!m->held) {
+                log_oom();
+                return;
+        }
+        r = holder_client_fetch(m->holder, m->held);
+        if (r < 0) {
+                log_error_errno(r, "Failed to fetch the descriptors the fd holder keeps, taking nothing over: %m");
+                free(m->held);
+                m->held = NULL;
+        } else if (m->held->n > 0)
+                log_info("The fd holder kept %zu descriptor(s) of a previous daemon.", m->held->n);
+        while (holder_client_next_exit(m->holder, &e) > 0)
+                exits_add(m, &e);
+        r = holder_client_watch(m->holder, m->event, on_holder_exit, on_holder_lost, m);
+        if (r < 0)
+                log_warning_errno(r, "Failed to watch the fd holder: %m");
+}
+
+int takeover_take_fd(Manager *m, const char *name) {
+        return m->held ? holder_fds_take(m->held, name) : -EBADF;
+}
+
+/* Kills what is left in a unit's cgroup that we do not take over. */
+static void kill_leftovers(Manager *m, const char *name, const char *why) {
+        CgroupContext *c = m->cgroup;
+        if (!c || !c->available || !cgroup_unit_name_valid(name))
+                return;
+        if (cgroup_service_is_empty(c, name, 0) != 0)
+                return;
+        log_warning("Stopping the processes left in the cgroup of %s by a previous daemon: %s.", name, why);
+        int r = cgroup_service_kill(c, name, 0, SIGKILL);
+        if (r < 0)
+                log_error_errno(r, "Failed to stop the left-over processes of %s: %m", name);
+}
+
+static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *adopted) {
+        _cleanup_free_ char *name = strndup(file, strlen(file) - strlen(".state"));
+        _cleanup_free_ char *message = NULL;
+        char reason[STATE_REASON_MAX] = "";
+        StateFile s = {};
+        int r;
+
+        if (!name)
+                return log_oom();
+        r = state_file_read_at(dir, file, &s, reason);
+        if (r < 0) {
+                log_error("Not taking over %s: its state file %s/" UNIT_STATE_DIR "/%s is unusable (%s%s%s).",
+                          name, m->runtime_dir, file, reason[0] ? reason : strerror(-r),
+                          r == -EPROTONOSUPPORT ? ", written by another version" : "", "");
+                kill_leftovers(m, name, "its state could not be read");
+                (void) unlinkat(dir, file, 0);
+                return 0;
+        }
+        Unit *u = manager_get_unit(m, name);
+        if (!u) {
+                log_warning("Not taking over %s: it is no longer loaded.", name);
+                kill_leftovers(m, name, "the unit is gone");
+                (void) unlinkat(dir, file, 0);
+                state_file_done(&s);
+                return 0;
+        }
+        r = unit_deserialize(u, &s, m->held, &message);
+        state_file_done(&s);
+        if (r < 0) {
+                log_unit_error(u->name, "Not taking over the unit from the previous daemon: %s.",
+                               message ?: strerror(-r));
+                unit_deserialize_undo(u);
+                kill_leftovers(m, u->name, "it could not be taken over");
+                unit_write_status_file(u);
+                return 0;
+        }
+        (void) string_set_add(adopted, u->name);
+        if (!service_state_is_inactive(u->state) || u->n_procs > 0)
+                log_unit_info(u->name, "Taken over: %s, main pid %d.", service_state_to_string(u->state),
+                              u->main && !u->main->exited ? (int) u->main->pid : 0);
+        unit_write_status_file(u);
+        return 1;
+}
+
+/* Cgroups of units we did not take over, with processes in them. */
+static void takeover_sweep_cgroups(Manager *m, const StringSet *adopted) {
+        CgroupContext *c = m->cgroup;
+        if (!c || !c->available)
+                return;
+        int fd = openat(c->base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!d) {
+                safe_close(fd);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(d)))
+                if (de->d_type == DT_DIR && cgroup_unit_name_valid(de->d_name) &&
+                    has_suffix(de->d_name, ".service") && !string_set_contains(adopted, de->d_name))
+                        kill_leftovers(m, de->d_name, "no state says what they are");
+        closedir(d);
+}
+
+/* Spool files of output streams nobody took over (the state was older than the stream). */
+static void takeover_sweep_spools(Manager *m) {
+        _cleanup_strv_free_ char **ids = NULL;
+        if (!m->output || output_spool_list(m->output, &ids) < 0)
+                return;
+        STRV_FOREACH(id, ids) {
+                bool used = false;
+                Unit *u;
+                size_t cursor = 0;
+                while (!used && hashmap_iterate(m->units, &cursor, NULL, (void **) &u))
+                        used = (u->output && output_stream_id(u->output) && streq(output_stream_id(u->output), *id)) ||
+                               (u->output_prev && output_stream_id(u->output_prev) &&
+                                streq(output_stream_id(u->output_prev), *id));
+                if (used)
+                        continue;
+                log_warning("Output spool %s of a previous daemon belongs to no unit taken over; "
+                            "removing it (its unlogged bytes are lost).", *id);
+                output_spool_remove(m->output, *id);
+        }
+}
+
+static void write_pid_file(Manager *m) {
+        char path[4096], tmp[4096], pid[32];
+        snprintf(path, sizeof path, "%s/syscaged.pid", m->runtime_dir);
+        snprintf(tmp, sizeof tmp, "%s/.syscaged.pid.tmp", m->runtime_dir);
+        snprintf(pid, sizeof pid, "%d\n", (int) getpid());
+        int r = write_string_file_at(AT_FDCWD, tmp, pid);
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                log_debug_errno(r, "Failed to write %s, ignoring: %m", path);
+}
+
+void manager_takeover(Manager *m) {
+        StringSet adopted = {};
+        char path[4096];
+        unsigned n = 0;
+
+        snprintf(path, sizeof path, "%s/" UNIT_STATE_DIR, m->runtime_dir);
+        int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir >= 0) {
+                DIR *d = fdopendir(dir);
+                if (d) {
+                        struct dirent *de;
+                        while ((de = readdir(d))) {
+                                if (de->d_type != DT_REG || de->d_name[0] == '.' ||
+                                    !has_suffix(de->d_name, ".state"))
+                                        continue;
+                                if (takeover_unit_file(m, dirfd(d), de->d_name, &adopted) > 0)
+                                        n++;
+                        }
+                        closedir(d);
+                } else
+                        safe_close(dir);
+        }
+        takeover_sweep_cgroups(m, &adopted);
+        string_set_done(&adopted);
+        takeover_sweep_spools(m);
+        if (m->held) {
+                /* What nobody took is of no use any more. */
+                for (size_t i = 0; i < m->held->n; i++)
+                        if (m->held->fds[i] >= 0)
+                                takeover_release(m, m->held->names[i]);
+                holder_fds_done(m->held);
+                free(m->held);
+                m->held = NULL;
+        }
+        if (n > 0) {
+                m->took_over = true;
+                log_info("Took over %u unit(s) from the previous daemon.", n);
+        }
+        write_pid_file(m);
+        if (m->holder) {
+                int r = holder_client_ready(m->holder);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to tell the fd holder we are up: %m");
+        }
+}
+
+void takeover_forget_all(Manager *m) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/" UNIT_STATE_DIR, m->runtime_dir);
+        int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
+        if (!d) {
+                safe_close(dir);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(d)))
+                if (de->d_type == DT_REG)
+                        (void) unlinkat(dirfd(d), de->d_name, 0);
+        closedir(d);
+}
+
+/* ---- re-exec ---- */
+
+int manager_reexec(Manager *m, char **ret_message) {
+        if (!holder_client_connected(m->holder))
+                return set_message(ret_message, "Re-executing needs the fd holder, which %s",
+                                   m->holder ? "is gone" : "this daemon runs without (--no-holder)"),
+                       -EOPNOTSUPP;
+        if (m->shutdown_requested)
+                return set_message(ret_message, "The daemon is shutting down"), -ESHUTDOWN;
+        log_info("Re-executing %s.", m->self_path);
+        m->reexec_requested = true;
+        (void) sd_event_exit(m->event, 0);
+        return 0;
+}
+
+void manager_reexec_now(Manager *m) {
+        Unit *u;
+        size_t cursor = 0;
+        int fd;
+
+        /* Everything as a crash would leave it, but written to the last change. */
+        unit_flush_status_files(m);
+        while (hashmap_iterate(m->units, &cursor, NULL, (void **) &u))
+                unit_serialize(u);
+        fd = holder_client_fd(m->holder);
+        if (fd < 0 || (fd == HOLDER_CLIENT_FD ? fcntl(fd, F_SETFD, 0) : dup2(fd, HOLDER_CLIENT_FD)) < 0 ||
+            setenv(HOLDER_ENV, "3", 1) < 0) {
+                log_error_errno(errno, "Failed to pass the fd holder on, exiting for a restart: %m");
+                _exit(EXIT_FAILURE);
+        }
+        /* All uids 0 again, so that the new image is not a set-uid exec (AT_SECURE). */
+        if (getuid() != 0)
+                (void) setresuid(0, 0, 0);
+        execv(m->self_path, m->argv);
+        log_error_errno(errno, "Failed to re-execute %s, exiting for a restart: %m", m->self_path);
+        _exit(EXIT_FAILURE);
+}

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A unit's durable state, written and read back (unit-serialize.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/manager-takeover.h"
+#include "core/manager.h"
+#include "core/service-process.h"
+#include "core/service.h"
+#include "core/service-transition.h"
+#include "core/unit-runtime.h"
+#include "core/unit-serialize.h"
+#include "exec/exec-plan.h"
+#include "io/output.h"
+#include "message.h"
+#include "sys/cgroup.h"
+#include "sys/log.h"
+#include "sys/log.h"
+
+static const char *const role_table[_SERVICE_PROCESS_ROLE_MAX] = {
+        [SERVICE_PROCESS_MAIN] = "main",
+        [SERVICE_PROCESS_CONTROL] = "control",
+        [SERVICE_PROCESS_OTHER] = "other",
+        [SERVICE_PROCESS_GATE_ONLY] = "gate",
+};
+
+static int role_from_string(const char *s) {
+        for (int i = 0; i < _SERVICE_PROCESS_ROLE_MAX; i++)
+                if (streq(s, role_table[i]))
+                        return i;
+        return -EINVAL;
+}
+
+static int state_dir_fd(Manager *m, bool create) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/" UNIT_STATE_DIR, m->runtime_dir);
+        if (create && mkdir(path, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+static int file_name(const Unit *u, char *buf, size_t size) {
+        int n = snprintf(buf, size, "%s.state", u->name);
+        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* Whether there is anything a new daemon would have to take over. */
+static bool unit_needs_state(const Unit *u) {
+        return !service_state_is_inactive(u->state) || u->n_procs > 0 || u->output || u->output_prev ||
+               u->result != SERVICE_SUCCESS || u->n_restarts > 0;
+}
+
+static ServiceProcessRole process_role(const Unit *u, const UnitProcess *p) {
+        if (p->exited)
+                return SERVICE_PROCESS_GATE_ONLY;
+        if (p == u->main)
+                return SERVICE_PROCESS_MAIN;
+        if (p == u->control)
+                return SERVICE_PROCESS_CONTROL;
+        return SERVICE_PROCESS_OTHER;
+}
+
+static int serialize_processes(const Unit *u, StateFile *s) {
+        for (size_t i = 0; i < u->n_procs; i++) {
+                const UnitProcess *p = u->procs[i];
+                bool gate = p->exec && p->exec->listener_fd >= 0 && p->holder_name[0];
+                if (p->exited && !gate)
+                        continue;
+                int r = state_file_addf(s, "proc", "%d %" PRIu64 " %s %s", (int) p->pid, p->start_time,
+                                        role_table[process_role(u, p)], gate ? p->holder_name : "-");
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int serialize(const Unit *u, StateFile *s) {
+        const UnitRuntime *rt = u->runtime;
+        uint64_t deadline;
+        int r = 0;
+
+#define ADD(expr) do { if ((r = (expr)) < 0) return r; } while (0)
+        ADD(state_file_add(s, "unit", u->name));
+        ADD(state_file_add(s, "state", service_state_to_string(u->state)));
+        ADD(state_file_add(s, "result", service_result_to_string(u->result)));
+        ADD(state_file_add(s, "reload_result", service_result_to_string(u->reload_result)));
+        ADD(state_file_add(s, "invocation", u->invocation_id));
+        ADD(state_file_add_u64(s, "n_restarts", u->n_restarts));
+        ADD(state_file_add_u64(s, "start_limit_begin", u->start_limit_begin));
+        ADD(state_file_add_u64(s, "start_limit_count", u->start_limit_count));
+        ADD(state_file_add_u64(s, "last_start", u->last_start_monotonic));
+        ADD(state_file_add_u64(s, "start_seq", u->start_seq));
+        ADD(state_file_add_bool(s, "forbid_restart", u->forbid_restart));
+        ADD(state_file_add_bool(s, "restart_requested", u->restart_requested));
+        ADD(state_file_add_bool(s, "notify_ready", u->notify_ready));
+        ADD(state_file_add_bool(s, "notify_stopping", u->notify_stopping));
+        ADD(state_file_add_bool(s, "reload_pending_ready", u->reload_pending_ready));
+        ADD(state_file_add_bool(s, "main_execed", u->main_execed));
+        ADD(state_file_add_u64(s, "ts_state_change", u->state_change_timestamp));
+        ADD(state_file_add_u64(s, "ts_active_enter", u->active_enter_timestamp));
+        ADD(state_file_add_u64(s, "ts_active_exit", u->active_exit_timestamp));
+        ADD(state_file_add_u64(s, "ts_inactive_enter", u->inactive_enter_timestamp));
+        ADD(state_file_add_u64(s, "ts_main_start", u->exec_main_start_timestamp));
+        ADD(state_file_add_u64(s, "ts_main_exit", u->exec_main_exit_timestamp));
+        ADD(state_file_add_i64(s, "main_pid", u->main_pid));
+        ADD(state_file_add_bool(s, "main_pid_known", u->main_pid_known));
+        ADD(state_file_add_i64(s, "main_code", u->exec_main_code));
+        ADD(state_file_add_i64(s, "main_status", u->exec_main_status));
+        ADD(state_file_add_u64(s, "control_command", u->control_command_id));
+        ADD(state_file_add_u64(s, "command_index", u->command_index));
+        if (u->status_text)
+                ADD(state_file_add(s, "status_text", u->status_text));
+        if (u->timer && sd_event_source_get_time(u->timer, &deadline) >= 0)
+                ADD(state_file_add_u64(s, "timer", deadline));
+        ADD(state_file_add_bool(s, "watchdog", u->watchdog_timer != NULL));
+        if (u->cgroup_created && u->cgroup_path)
+                ADD(state_file_add(s, "cgroup", u->cgroup_path));
+        if (rt && rt->started) {
+                ADD(state_file_add_u64(s, "uid", rt->uid));
+                ADD(state_file_add_u64(s, "gid", rt->gid));
+                if (rt->private_tmp.tmp_top) {
+                        ADD(state_file_add(s, "tmp_top", rt->private_tmp.tmp_top));
+                        ADD(state_file_add(s, "tmp", rt->private_tmp.tmp ?: ""));
+                        ADD(state_file_add(s, "var_tmp_top", rt->private_tmp.var_tmp_top ?: ""));
+                        ADD(state_file_add(s, "var_tmp", rt->private_tmp.var_tmp ?: ""));
+                }
+        }
+        if (u->output && output_stream_id(u->output))
+                ADD(state_file_add(s, "output", output_stream_id(u->output)));
+        if (u->output_prev && output_stream_id(u->output_prev))
+                ADD(state_file_add(s, "output_prev", output_stream_id(u->output_prev)));
+        ADD(serialize_processes(u, s));
+#undef ADD
+        return 0;
+}
+
+void unit_serialize(Unit *u) {
+        Manager *m = u->manager;
+        _cleanup_close_ int dir = -EBADF;
+        char name[4096];
+        int r;
+
+        if (!m || !m->runtime_dir || file_name(u, name, sizeof name) < 0)
+                return;
+        if (!unit_needs_state(u)) {
+                unit_serialize_remove(u);
+                return;
+        }
+        dir = state_dir_fd(m, true);
+        if (dir < 0) {
+                log_unit_debug_errno(u->name, dir, "Failed to open the state directory, ignoring: %m");
+                return;
+        }
+        StateFile s = {};
+        r = serialize(u, &s);
+        if (r >= 0)
+                r = state_file_write_at(dir, name, &s);
+        state_file_done(&s);
+        if (r < 0)
+                log_unit_debug_errno(u->name, r, "Failed to write the state file, ignoring: %m");
+}
+
+void unit_serialize_remove(Unit *u) {
+        _cleanup_close_ int dir = -EBADF;
+        char name[4096];
+
+        if (!u->manager || !u->manager->runtime_dir || file_name(u, name, sizeof name) < 0)
+                return;
+        dir = state_dir_fd(u->manager, false);
+        if (dir >= 0)
+                (void) unlinkat(dir, name, 0);
+}
+
+/* ---- reading back ---- */
+
+static int get_enum(const StateFile *s, const char *key, int (*from)(const char *), int *ret) {
+        const char *v = state_file_get(s, key);
+        if (!v)
+                return -ENOENT;
+        int r = from(v);
+        if (r < 0)
+                return r;
+        *ret = r;
+        return 0;
+}
+
+#define GET_U64(key, field)                                            \
+        do {                                                           \
+                uint64_t _v;                                           \
+                if (state_file_get_u64(s, key, &_v) >= 0)              \
+                        (field) = _v;                                  \
+        } while (0)
+#define GET_I64(key, field)                                            \
+        do {                                                           \
+                int64_t _v;                                            \
+                if (state_file_get_i64(s, key, &_v) >= 0)              \
+                        (field) = _v;                                  \
+        } while (0)
+#define GET_BOOL(key, field)                                           \
+        do {                                                           \
+                bool _v;                                               \
+                if (state_file_get_bool(s, key, &_v) >= 0)             \
+                        (field) = _v;                                  \
+        } while (0)
+
+static void restore_fields(Unit *u, const StateFile *s) {
+        const char *inv = state_file_get(s, "invocation");
+        if (inv && strlen(inv) < sizeof u->invocation_id)
+                snprintf(u->invocation_id, sizeof u->invocation_id, "%s", inv);
+        GET_U64("n_restarts", u->n_restarts);
+        GET_U64("start_limit_begin", u->start_limit_begin);
+        GET_U64("start_limit_count", u->start_limit_count);
+        GET_U64("last_start", u->last_start_monotonic);
+        GET_U64("start_seq", u->start_seq);
+        GET_BOOL("forbid_restart", u->forbid_restart);
+        GET_BOOL("restart_requested", u->restart_requested);
+        GET_BOOL("notify_ready", u->notify_ready);
+        GET_BOOL("notify_stopping", u->notify_stopping);
+        GET_BOOL("reload_pending_ready", u->reload_pending_ready);
+        GET_BOOL("main_execed", u->main_execed);
+        GET_U64("ts_state_change", u->state_change_timestamp);
+        GET_U64("ts_active_enter", u->active_enter_timestamp);
+        GET_U64("ts_active_exit", u->active_exit_timestamp);
+        GET_U64("ts_inactive_enter", u->inactive_enter_timestamp);
+        GET_U64("ts_main_start", u->exec_main_start_timestamp);
+        GET_U64("ts_main_exit", u->exec_main_exit_timestamp);
+        GET_I64("main_pid", u->main_pid);
+        GET_BOOL("main_pid_known", u->main_pid_known);
+        GET_I64("main_code", u->exec_main_code);
+        GET_I64("main_status", u->exec_main_status);
+        GET_U64("control_command", u->control_command_id);
+        GET_U64("command_index", u->command_index);
+        const char *text = state_file_get(s, "status_text");
+        if (text)
+                (void) unit_set_status_text(u, text);
+}
+
+static int restore_runtime(Unit *u, const StateFile *s, char **ret_message) {
+        uint64_t uid, gid;
+        if (state_file_get_u64(s, "uid", &uid) < 0 || state_file_get_u64(s, "gid", &gid) < 0)
+                return 0; /* the activation had not begun */
+        PrivateTmp tmp = {
+                .tmp_top = (char *) state_file_get(s, "tmp_top"),
+                .tmp = (char *) state_file_get(s, "tmp"),
+                .var_tmp_top = (char *) state_file_get(s, "var_tmp_top"),
+                .var_tmp = (char *) state_file_get(s, "var_tmp"),
+        };
+        return unit_runtime_restore(u, (uid_t) uid, (gid_t) gid, &tmp, ret_message);
+}
+
+static int restore_cgroup(Unit *u, const StateFile *s, char **ret_message) {
+        const char *path = state_file_get(s, "cgroup");
+        _cleanup_free_ char *want = NULL;
+        int r;
+
+        if (!path)
+                return 0;
+        r = cgroup_service_path(u->manager->cgroup, u->name, &want);
+        if (r < 0 || !streq(want, path))
+                return set_message(ret_message, "its cgroup %s is not where this daemon keeps it", path),
+                       -EXDEV;
+        free(u->cgroup_path);
+        u->cgroup_path = TAKE_PTR(want);
+        u->cgroup_created = true;
+        return 0;
+}
+
+/* "out:ID:stdout" and ":stderr" from the holder, into a stream taken over. */
+static int restore_output(Unit *u, const char *id, HolderFds *f, OutputStream **ret) {
+        char name[128];
+        int fds[_OUTPUT_STREAM_TYPE_MAX];
+
+        if (!id || !u->manager->output)
+                return 0;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                snprintf(name, sizeof name, "out:%s:%s", id, output_stream_type_to_string(t));
+                fds[t] = f ? holder_fds_take(f, name) : -EBADF;
+        }
+        int r = output_adopt(u->manager->output, u->name, id, fds[OUTPUT_STDOUT], fds[OUTPUT_STDERR], ret);
+        if (r == -ENOENT)
+                return 0;
+        return r;
+}
+
+typedef struct PendingExit {
+        pid_t pid;
+        int code, status;
+} PendingExit;
+
+static int restore_process(Unit *u, const char *entry, HolderFds *f, PendingExit pending[2],
+                           char **ret_message) {
+        char role_s[16], holder_name[96];
+        unsigned long long start_time;
+        int pid, n = 0;
+
+        if (sscanf(entry, "%d %llu %15s %95s%n", &pid, &start_time, role_s, holder_name, &n) != 4 ||
+            entry[n] != '\0' || pid <= 0)
+                return set_message(ret_message, "bad process entry '%s'", entry), -EBADMSG;
+        int role = role_from_string(role_s);
+        if (role < 0)
+                return set_message(ret_message, "bad process role '%s'", role_s), -EBADMSG;
+        bool gated = !streq(holder_name, "-");
+        int listener = gated && f ? holder_fds_take(f, holder_name) : -EBADF;
+        if (gated && listener < 0)
+                return set_message(ret_message, "the fd holder no longer has the exec gate of pid %d", pid),
+                       -ENOENT;
+        int r = service_process_restore(u, pid, start_time, role, listener, gated ? holder_name : NULL);
+        if (r == -ESRCH && (role == SERVICE_PROCESS_MAIN || role == SERVICE_PROCESS_CONTROL)) {
+                /* It ended while no daemon was there, so the holder reaped it and has its
+                 * status. Without that, the previous daemon saw it end after it last wrote
+                 * this file, and may have started another process we do not know of. */
+                int code, status;
+                if (!takeover_claim_exit(u->manager, pid, &code, &status))
+                        return set_message(ret_message, "pid %d ended after this file was written", pid),
+                               -ESTALE;
+                log_unit_info(u->name, "Process %d ended while syscaged was down.", pid);
+                PendingExit *e = role == SERVICE_PROCESS_MAIN ? &pending[0] : &pending[1];
+                *e = (PendingExit) { .pid = pid, .code = code, .status = status };
+                return 0;
+        }
+        if (r == -ESRCH)
+                return 0; /* an older process, or a gate nobody uses any more */
+        if (r < 0)
+                return set_message(ret_message, "could not take back pid %d: %s", pid, strerror(-r)), r;
+        return 0;
+}
+
+int unit_deserialize(Unit *u, const StateFile *s, HolderFds *f, char **ret_message) {
+        int state, result, reload_result, r;
+        const char *name = state_file_get(s, "unit");
+        PendingExit pending[2] = {};
+
+        if (!name || !streq(name, u->name))
+                return set_message(ret_message, "it is for unit '%s'", name ?: ""), -EBADMSG;
+        if (get_enum(s, "state", service_state_from_string, &state) < 0 ||
+            get_enum(s, "result", service_result_from_string, &result) < 0 ||
+            get_enum(s, "reload_result", service_result_from_string, &reload_result) < 0)
+                return set_message(ret_message, "bad state or result"), -EBADMSG;
+        if (u->load_state != UNIT_LOADED && !service_state_is_inactive(state))
+                return set_message(ret_message, "the unit did not load"), -ENOEXEC;
+
+        restore_fields(u, s);
+        u->state = state;
+        u->result = result;
+        u->reload_result = reload_result;
+        bool inactive = service_state_is_inactive(state);
+        if (!inactive) {
+                r = restore_cgroup(u, s, ret_message);
+                if (r < 0)
+                        return r;
+                r = restore_runtime(u, s, ret_message);
+                if (r < 0)
+                        return r;
+        }
+        r = restore_output(u, state_file_get(s, "output"), f, &u->output);
+        if (r >= 0)
+                r = restore_output(u, state_file_get(s, "output_prev"), f, &u->output_prev);
+        if (r < 0)
+                return set_message(ret_message, "its output could not be taken back: %s", strerror(-r)), r;
+        for (size_t i = 0; i < s->n; i++) {
+                if (!streq(s->entries[i].key, "proc"))
+                        continue;
+                r = restore_process(u, s->entries[i].value, f, pending, ret_message);
+                if (r < 0)
+                        return r;
+        }
+        if (inactive)
+                return 0;
+
+        /* Counted as active, as the state machine would have. */
+        if (!u->holds_activity) {
+                u->holds_activity = true;
+                manager_unit_activated(u->manager);
+        }
+        uint64_t deadline, now = now_usec(CLOCK_MONOTONIC);
+        if (state_file_get_u64(s, "timer", &deadline) >= 0)
+                service_arm_timer(u, deadline > now ? deadline - now : 0);
+        bool watchdog = false;
+        GET_BOOL("watchdog", watchdog);
+        if (watchdog) {
+                /* Pings sent while no daemon was there wait in the notify socket and come in
+                 * at once; the interval starts again from now. */
+                u->watchdog_last = now;
+                service_arm_watchdog(u);
+        }
+        /* Last, with the unit whole again: what ended while we were away. */
+        if (pending[1].pid > 0)
+                service_on_control_exited(u, pending[1].code, pending[1].status);
+        if (pending[0].pid > 0) {
+                u->main_pid = pending[0].pid;
+                u->exec_main_exit_timestamp = now_usec(CLOCK_REALTIME);
+                service_on_main_exited(u, pending[0].code, pending[0].status);
+        }
+        return 0;
+}
+
+void unit_deserialize_undo(Unit *u) {
+        for (size_t i = u->n_procs; i > 0; i--)
+                unit_drop_process(u, u->procs[i - 1]);
+        service_disarm_timer(u);
+        u->watchdog_timer = sd_event_source_disable_unref(u->watchdog_timer);
+        if (!service_state_is_inactive(u->state))
+                u->state = SERVICE_FAILED;
+        u->main = u->control = NULL;
+        if (u->holds_activity) {
+                u->holds_activity = false;
+                manager_unit_deactivated(u->manager);
+        }
+        u->cgroup_created = false;
+        unit_runtime_stop(u);
+}
