@@ -29,7 +29,7 @@
 #include "core/unit-runtime.h"
 #include "utf8.h"
 
-#define TRANSIENT_FILE "(transient)"
+#define TRANSIENT_FILE UNIT_TRANSIENT_FILE
 
 static bool ops_ready(Manager *m) {
         return m->started;

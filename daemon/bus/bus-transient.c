@@ -7,11 +7,14 @@
  * (bus.c).
  */
 #include <fcntl.h>
+#include <dirent.h>
 #include <string.h>
 
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
 #include "bus/bus-transient.h"
+#include "core/manager.h"
+#include "core/unit.h"
 #include "sys/log.h"
 #include "strv.h"
 #include "unit-file.h"
@@ -161,6 +164,39 @@ static int transient_read_options(sd_bus_message *m, TransientArgs *a, sd_bus_er
         if (r < 0)
                 return r;
         return sd_bus_message_exit_container(m);
+}
+
+/* N of "run-uN.service" at the start of S (a unit or log file name), else 0. */
+static unsigned transient_number(const char *s) {
+        unsigned n = 0;
+        int k = 0;
+        if (sscanf(s, "run-u%u.service%n", &n, &k) != 1 || k == 0 || (s[k] != '\0' && s[k] != '.'))
+                return 0;
+        return n;
+}
+
+void bus_transient_takeover(Bus *b) {
+        Manager *m = b->manager;
+        size_t cursor = 0;
+        Unit *u;
+
+        /* Transient units a previous daemon ran, taken over: unloaded when they end. */
+        while (hashmap_iterate(m->units, &cursor, NULL, (void **) &u))
+                if (unit_is_transient(u)) {
+                        (void) bus_transient_register(b, u->name, false, false);
+                        b->transient_counter = MAX(b->transient_counter, transient_number(u->name));
+                }
+        /* Names go on after the last one whose log is kept, so that a new unit never shows
+         * an old one's lines, also after a restart of the daemon. */
+        char path[4096];
+        snprintf(path, sizeof path, "%s/logs", m->state_dir);
+        DIR *d = opendir(path);
+        if (!d)
+                return;
+        struct dirent *de;
+        while ((de = readdir(d)))
+                b->transient_counter = MAX(b->transient_counter, transient_number(de->d_name));
+        closedir(d);
 }
 
 /* "run-uN.service", the first N not taken. */

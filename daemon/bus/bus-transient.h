@@ -10,3 +10,7 @@
 #define BUS_TRANSIENT_KEY_MAX 64u   /* bytes of a property name */
 
 int bus_method_start_transient(sd_bus_message *m, void *userdata, sd_bus_error *error);
+
+/* At start-up: registers the transient units taken over from a previous daemon, and sets the
+ * name counter past every run-uN.service that has a unit or a log. */
+void bus_transient_takeover(Bus *b);

@@ -16,6 +16,7 @@
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
 #include "bus/bus.h"
+#include "bus/bus-transient.h"
 #include "core/unit.h"
 #include "io/output.h"
 #include "sys/fileio.h"
@@ -525,6 +526,7 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         if (r < 0)
                 return r;
         (void) bus_watch_socket(b);
+        bus_transient_takeover(b);
         r = sd_event_add_post(b->event, &b->post_source, bus_on_post, b);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch for unit changes: %m");

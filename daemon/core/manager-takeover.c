@@ -31,6 +31,11 @@
 /* Exit records of the holder not claimed yet: a few at most, after a crash. */
 #define TAKEOVER_EXITS_MAX 4096u
 
+static char *mfree_str(char *p) {
+        free(p);
+        return NULL;
+}
+
 static bool has_suffix(const char *s, const char *suffix) {
         size_t n = strlen(s), k = strlen(suffix);
         return n > k && memcmp(s + n - k, suffix, k) == 0;
@@ -202,6 +207,12 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
                 return 0;
         }
         Unit *u = manager_get_unit(m, name);
+        if (!u) {
+                r = unit_deserialize_transient(m, name, &s, &u, &message);
+                if (r < 0 && r != -ENOENT)
+                        log_error("Not taking over the transient unit %s: %s.", name, message ?: strerror(-r));
+                message = mfree_str(message);
+        }
         if (!u) {
                 log_warning("Not taking over %s: it is no longer loaded.", name);
                 kill_leftovers(m, name, "the unit is gone");

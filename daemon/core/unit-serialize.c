@@ -16,6 +16,7 @@
 #include "core/service-process.h"
 #include "core/service.h"
 #include "core/service-transition.h"
+#include "core/unit-load.h"
 #include "core/unit-runtime.h"
 #include "core/unit-serialize.h"
 #include "exec/exec-plan.h"
@@ -83,6 +84,21 @@ static int serialize_processes(const Unit *u, StateFile *s) {
         return 0;
 }
 
+/* A transient unit exists nowhere else: its assignments come along, one entry each,
+ * "SECTION\tKEY\tLINE\tFILE\tVALUE". */
+static int serialize_transient(const Unit *u, StateFile *s) {
+        if (!unit_is_transient(u))
+                return 0;
+        for (size_t i = 0; i < u->file->n_assignments; i++) {
+                const UnitAssignment *a = &u->file->assignments[i];
+                int r = state_file_addf(s, "transient", "%s\t%s\t%u\t%s\t%s", a->section, a->key, a->line,
+                                        a->file ?: UNIT_TRANSIENT_FILE, a->value);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int serialize(const Unit *u, StateFile *s) {
         const UnitRuntime *rt = u->runtime;
         uint64_t deadline;
@@ -139,6 +155,7 @@ static int serialize(const Unit *u, StateFile *s) {
         if (u->output_prev && output_stream_id(u->output_prev))
                 ADD(state_file_add(s, "output_prev", output_stream_id(u->output_prev)));
         ADD(serialize_processes(u, s));
+        ADD(serialize_transient(u, s));
 #undef ADD
         return 0;
 }
@@ -417,4 +434,43 @@ void unit_deserialize_undo(Unit *u) {
         }
         u->cgroup_created = false;
         unit_runtime_stop(u);
+}
+
+int unit_deserialize_transient(Manager *m, const char *name, const StateFile *s, Unit **ret,
+                               char **ret_message) {
+        _cleanup_(unit_file_freep) UnitFile *f = NULL;
+        DiagList diags = {};
+        bool any = false;
+        int r;
+
+        r = unit_file_load_string(name, UNIT_TRANSIENT_FILE, "", &diags, &f);
+        diag_list_done(&diags);
+        if (r < 0)
+                return set_message(ret_message, "not a valid unit name"), r;
+        free(f->fragment);
+        if (!(f->fragment = strdup(UNIT_TRANSIENT_FILE)))
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n; i++) {
+                if (!streq(s->entries[i].key, "transient"))
+                        continue;
+                _cleanup_free_ char *copy = strdup(s->entries[i].value);
+                if (!copy)
+                        return -ENOMEM;
+                char *fields[5], *p = copy;
+                for (size_t k = 0; k < 4; k++) {
+                        fields[k] = p;
+                        p = strchr(p, '\t');
+                        if (!p)
+                                return set_message(ret_message, "bad transient entry"), -EBADMSG;
+                        *p++ = '\0';
+                }
+                fields[4] = p;
+                r = unit_file_add(f, fields[0], fields[1], fields[4], fields[3], (unsigned) strtoul(fields[2], NULL, 10));
+                if (r < 0)
+                        return set_message(ret_message, "bad transient entry"), r;
+                any = true;
+        }
+        if (!any)
+                return -ENOENT;
+        return unit_load_transient(m, name, TAKE_PTR(f), ret, ret_message);
 }

@@ -28,6 +28,10 @@ void unit_serialize_remove(Unit *u);
  * (taken out of F). Returns 0 when everything was taken back; -errno and a sentence in
  * *ret_message when not: the caller then stops what is left of the unit. */
 int unit_deserialize(Unit *u, const StateFile *s, HolderFds *f, char **ret_message);
+/* Loads the transient unit NAME whose assignments S carries (a transient unit exists only
+ * in memory and in its state file). -ENOENT when S has none: NAME was not transient. */
+int unit_deserialize_transient(Manager *m, const char *name, const StateFile *s, Unit **ret,
+                               char **ret_message);
 /* After a failed unit_deserialize(): forgets the processes and timers it took back, and
  * leaves the unit failed (or as it was, when inactive). Kills nothing. */
 void unit_deserialize_undo(Unit *u);

@@ -425,6 +425,10 @@ int unit_set_status_text(Unit *u, const char *text) {
         return 0;
 }
 
+bool unit_is_transient(const Unit *u) {
+        return u->file && u->file->fragment && streq(u->file->fragment, UNIT_TRANSIENT_FILE);
+}
+
 static void output_names(const OutputStream *s, OutputStreamType t, char *buf, size_t size) {
         snprintf(buf, size, "out:%s:%s", output_stream_id(s), output_stream_type_to_string(t));
 }

@@ -301,6 +301,10 @@ void unit_log_line(Unit *u, const char *fmt, ...) _printf_(2, 3);
 /* A new random $INVOCATION_ID (32 hex digits) into u->invocation_id. */
 int unit_new_invocation_id(Unit *u);
 
+/* The fragment name of a transient unit's UnitFile (made from a client's properties). */
+#define UNIT_TRANSIENT_FILE "(transient)"
+bool unit_is_transient(const Unit *u);
+
 /* A start cycle's output stream: hands its pipes to the fd holder, or takes them back from
  * it and frees the stream (returns NULL). */
 void unit_output_hold(Unit *u, OutputStream *s);
