@@ -29,6 +29,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -204,6 +205,18 @@ static int do_signal(char **argv, int argc) {
         return 1; /* a failure, so that Restart=on-failure starts the unit again */
 }
 
+/* Takes UID as real, effective and saved uid (the raw call, with garbage in the upper half
+ * of the registers when HIGH is set: the kernel reads 32 bits), then tries to signal PID. */
+static int do_setuid(const char *uid_s, const char *pid_s, bool high) {
+        unsigned long uid = strtoul(uid_s, NULL, 10), bits = high ? 0xabcd00000000UL : 0;
+        pid_t pid = parse_pid(pid_s);
+        long r = syscall(SYS_setresuid, bits | uid, bits | uid, bits | uid);
+        printf("setresuid(%lu): %s\n", uid, r < 0 ? strerror(errno) : "ok");
+        printf("kill(%d, 0): %s\n", (int) pid, kill(pid, 0) < 0 ? strerror(errno) : "ok");
+        fflush(stdout);
+        return 0;
+}
+
 static void try_read(const char *pid, const char *file) {
         char path[256], buf[64];
         int fd;
@@ -324,11 +337,13 @@ int main(int argc, char **argv) {
                 return do_call(argv[2], "ListUnits", NULL);
         if ((argc == 4 || argc == 6) && !strcmp(argv[1], "signal"))
                 return do_signal(argv + 2, argc - 2);
+        if ((argc == 4 || argc == 5) && !strcmp(argv[1], "setuid"))
+                return do_setuid(argv[2], argv[3], argc == 5);
         if (argc == 4 && !strcmp(argv[1], "proc-loop"))
                 return do_proc_loop(argv[2], argv[3]);
         if (argc == 3 && !strcmp(argv[1], "proc"))
                 return do_proc(argv[2]);
         fprintf(stderr, "usage: escape run|start SOCKET [--setuid0] UNIT [CMD...] | list SOCKET | "
-                        "signal PID SIGNAL [DEST SRC] | proc PID\n");
+                        "signal PID SIGNAL [DEST SRC] | setuid UID PID [high] | proc PID\n");
         return 1;
 }

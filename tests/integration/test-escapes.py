@@ -35,6 +35,7 @@ check, Failure, unit = st.check, st.Failure, st.unit
 # What makes a service "gated": uid 0 without any capability, no way to gain one, and an
 # execve that goes through the daemon's gate once and is denied after.
 GATED = 'CapabilityBoundingSet=\nNoNewPrivileges=yes\nSystemCallFilter=~execve\n'
+GATED_KILL = 'CapabilityBoundingSet=CAP_KILL\nNoNewPrivileges=yes\nSystemCallFilter=~execve\n'
 
 
 Skip = st.Skip
@@ -154,7 +155,56 @@ def test_control_full(ctx):
     d.stop()
 
 
+GUARD_UID = 4294967293
+
+
+def test_guard_uid(ctx):
+    # A root service without CAP_KILL cannot signal the daemon (or its fd holder): their real
+    # and saved uid is the guard uid. With CAP_SETUID a gated service cannot take that uid
+    # (with or without garbage in the upper half of the registers), while another uid works.
+    d = ctx.daemon({}, [])
+    wait_for(lambda: os.path.exists(sock(d)), 'the control socket')
+    with open('/proc/%d/status' % d.daemon_pid()) as f:
+        uids = [l.split()[1:] for l in f if l.startswith('Uid:')][0]
+    check(uids == [str(GUARD_UID), '0', str(GUARD_UID), '0'], 'daemon uids: %s' % uids)
+    with open('/proc/%d/status' % d.proc.pid) as f:
+        uids = [l.split()[1:] for l in f if l.startswith('Uid:')][0]
+    check(uids[0] == str(GUARD_UID) and uids[1] == '0', 'holder uids: %s' % uids)
+    units = {
+        'nocap.service': 'ExecStart=%s signal ppid 0\n%s' % (ctx.helper('escape'), GATED),
+        'holder.service': 'ExecStart=%s signal %d 0\n%s' % (ctx.helper('escape'), d.proc.pid, GATED),
+        'take.service': 'ExecStart=%s setuid %d ppid\nCapabilityBoundingSet=CAP_SETUID\n'
+                        'NoNewPrivileges=yes\nSystemCallFilter=~execve\n' % (ctx.helper('escape'), GUARD_UID),
+        'take-high.service': 'ExecStart=%s setuid %d ppid high\nCapabilityBoundingSet=CAP_SETUID\n'
+                             'NoNewPrivileges=yes\nSystemCallFilter=~execve\n' % (ctx.helper('escape'), GUARD_UID),
+        'other.service': 'ExecStart=%s setuid 12345 ppid\nCapabilityBoundingSet=CAP_SETUID\n'
+                         'NoNewPrivileges=yes\nSystemCallFilter=~execve\n' % ctx.helper('escape'),
+    }
+    for n, text in units.items():
+        with open(os.path.join(d.units_dir, d.prefix + n), 'w') as f:
+            f.write(unit('Type=oneshot\nSuccessExitStatus=1 2\n' + text, install=False))
+    check(ctl(ctx, d, 'daemon-reload').returncode == 0, 'daemon-reload')
+    for n in units:
+        p = ctl(ctx, d, 'start', d.prefix + n)
+        check(p.returncode == 0, 'start %s: %s' % (n, p.stderr))
+        ended(d, d.prefix + n)
+    for n in ('nocap.service', 'holder.service'):
+        log = d.unit_log(d.prefix + n)
+        check('Operation not permitted' in log and 'sent signal' not in log,
+              '%s signalled the supervisor:\n%s' % (n, log))
+    for n in ('take.service', 'take-high.service'):
+        log = d.unit_log(d.prefix + n)
+        check('setresuid(%d): Operation not permitted' % GUARD_UID in log,
+              '%s took the guard uid:\n%s' % (n, log))
+    log = d.unit_log(d.prefix + 'other.service')
+    check('setresuid(12345): ok' in log and 'kill(%d, 0): Operation not permitted' % d.daemon_pid() in log,
+          'another uid is not allowed, or it could signal the daemon:\n' + log)
+    d.stop()
+
+
 def test_signals(ctx):
+    # A service that can signal the daemon (it keeps CAP_KILL; without it the kernel refuses,
+    # see test_guard_uid) is still not obeyed.
     marker = os.path.join(ctx.tmp, 'escaped')
     d = ctx.daemon({}, [])
     name = d.prefix + 'hup.service'
@@ -164,7 +214,7 @@ def test_signals(ctx):
         f.write(unit('ExecStart=/bin/sh -c "echo escaped > %s"\n' % marker, install=False))
     with open(path, 'w') as f:
         f.write(unit('ExecStart=%s signal ppid %d %s %s\nRestart=on-failure\nRestartSec=100ms\n'
-                     'StartLimitBurst=3\n%s' % (ctx.helper('escape'), signal.SIGHUP, path, evil, GATED),
+                     'StartLimitBurst=3\n%s' % (ctx.helper('escape'), signal.SIGHUP, path, evil, GATED_KILL),
                      install=False))
     wait_for(lambda: os.path.exists(sock(d)), 'the control socket')
     p = ctl(ctx, d, 'start', name)
@@ -183,7 +233,7 @@ def test_signals(ctx):
     term = d.prefix + 'term.service'
     with open(os.path.join(d.units_dir, term), 'w') as f:
         f.write(unit('Type=oneshot\nExecStart=%s signal ppid %d\nSuccessExitStatus=1\n%s'
-                     % (ctx.helper('escape'), signal.SIGTERM, GATED), install=False))
+                     % (ctx.helper('escape'), signal.SIGTERM, GATED_KILL), install=False))
     # The operator's SIGHUP from outside (this process) still reloads, and picks up term.service.
     os.kill(d.proc.pid, signal.SIGHUP)
     wait_daemon_log(d, 'Reloading.')
