@@ -11,11 +11,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include "hex-util.h"
 #include "parse-util.h"
 #include "state-file.h"
 
@@ -23,6 +21,8 @@
 #define STATE_END "end "
 #define STATE_CHECKSUM_DIGITS 16u
 #define STATE_TMP_TRIES 16u
+
+static const char hexdigits[] = "0123456789abcdef";
 
 void state_file_done(StateFile *s) {
         for (size_t i = 0; i < s->n; i++) {
@@ -57,33 +57,24 @@ static bool byte_needs_hex(uint8_t c) {
         return (c < 0x20 && c != '\n') || c == 0x7f;
 }
 
-/* Takes ownership of key and value, also on failure. */
-static int append_owned(StateFile *s, char *key, char *value) {
-        if (s->n >= STATE_ENTRIES_MAX || GREEDY_REALLOC(s->entries, s->allocated, s->n + 1) < 0) {
-                int r = s->n >= STATE_ENTRIES_MAX ? -E2BIG : -ENOMEM;
-                free(key);
-                free(value);
-                return r;
-        }
-        s->entries[s->n++] = (StateEntry) { .key = key, .value = value };
+/* Appends key[0..key_len) with VALUE, which it takes over (and frees on failure). */
+static int append(StateFile *s, const char *key, size_t key_len, char *value) {
+        _cleanup_free_ char *v = value;
+        char *k;
+
+        if (s->n >= STATE_ENTRIES_MAX)
+                return -E2BIG;
+        if (!v || GREEDY_REALLOC(s->entries, s->allocated, s->n + 1) < 0 ||
+            !(k = strndup(key, key_len)))
+                return -ENOMEM;
+        s->entries[s->n++] = (StateEntry) { .key = k, .value = TAKE_PTR(v) };
         return 0;
 }
 
 int state_file_add(StateFile *s, const char *key, const char *value) {
-        char *k, *v;
-
         if (!key || !value || !key_is_valid(key, strlen(key)) || strlen(value) > STATE_VALUE_MAX)
                 return -EINVAL;
-        if (s->n >= STATE_ENTRIES_MAX)
-                return -E2BIG;
-        k = strdup(key);
-        v = strdup(value);
-        if (!k || !v) {
-                free(k);
-                free(v);
-                return -ENOMEM;
-        }
-        return append_owned(s, k, v);
+        return append(s, key, strlen(key), strdup(value));
 }
 
 int state_file_addf(StateFile *s, const char *key, const char *fmt, ...) {
@@ -162,29 +153,24 @@ int state_file_get_bool(const StateFile *s, const char *key, bool *ret) {
         return 0;
 }
 
-static size_t escaped_size(const char *v) {
+/* Writes V escaped to O unless O is NULL; returns the escaped length either way. */
+static size_t escape(char *o, const char *v) {
         size_t n = 0;
-        for (const char *p = v; *p; p++)
-                n += *p == '\\' || *p == '\n' ? 2 : byte_needs_hex((uint8_t) *p) ? 4 : 1;
-        return n;
-}
 
-static char *escape_to(char *o, const char *v) {
-        static const char hex[] = "0123456789abcdef";
-        for (const char *p = v; *p; p++) {
-                uint8_t c = (uint8_t) *p;
-                if (c == '\\' || c == '\n') {
-                        *o++ = '\\';
-                        *o++ = c == '\n' ? 'n' : '\\';
-                } else if (byte_needs_hex(c)) {
-                        *o++ = '\\';
-                        *o++ = 'x';
-                        *o++ = hex[c >> 4];
-                        *o++ = hex[c & 15];
-                } else
-                        *o++ = (char) c;
+        for (const uint8_t *p = (const uint8_t *) v; *p; p++) {
+                char e[4] = { '\\', *p == '\n' ? 'n' : (char) *p };
+                size_t k = 2;
+
+                if (byte_needs_hex(*p)) {
+                        e[1] = 'x', e[2] = hexdigits[*p >> 4], e[3] = hexdigits[*p & 15];
+                        k = 4;
+                } else if (*p != '\\' && *p != '\n')
+                        e[0] = (char) *p, k = 1;
+                if (o)
+                        memcpy(o + n, e, k);
+                n += k;
         }
-        return o;
+        return n;
 }
 
 int state_file_format(const StateFile *s, char **ret, size_t *ret_size) {
@@ -196,7 +182,7 @@ int state_file_format(const StateFile *s, char **ret, size_t *ret_size) {
          * checked when it was added, so the sum cannot overflow. */
         size = (size_t) hn + strlen(STATE_END) + STATE_CHECKSUM_DIGITS + 1;
         for (size_t i = 0; i < s->n; i++)
-                size += strlen(s->entries[i].key) + 1 + escaped_size(s->entries[i].value) + 1;
+                size += strlen(s->entries[i].key) + 1 + escape(NULL, s->entries[i].value) + 1;
         if (size > STATE_FILE_MAX)
                 return -E2BIG;
         buf = malloc(size + 1);
@@ -206,7 +192,7 @@ int state_file_format(const StateFile *s, char **ret, size_t *ret_size) {
         for (size_t i = 0; i < s->n; i++) {
                 o = stpcpy(o, s->entries[i].key);
                 *o++ = '=';
-                o = escape_to(o, s->entries[i].value);
+                o += escape(o, s->entries[i].value);
                 *o++ = '\n';
         }
         snprintf(o, size + 1 - (size_t) (o - buf), STATE_END "%016" PRIx64 "\n",
@@ -231,23 +217,28 @@ static int fail(char *reason, unsigned line, int r, const char *fmt, ...) {
         return r;
 }
 
-static bool islower_hex(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+/* A lower-case hex digit's value, else -1: only the writer's spelling is accepted. */
+static int lower_hex(char c) {
+        const char *d = c ? strchr(hexdigits, c) : NULL;
+        return d ? (int) (d - hexdigits) : -1;
 }
 
-/* Decodes the escaped value p[0..n) into a new string. Returns NULL, or a reason's text. */
-static const char *unescape(const char *p, size_t n, char **ret) {
+/* Decodes the escaped value p[0..n) into a new string; on -EBADMSG, *ret_why says why. */
+static int unescape(const char *p, size_t n, char **ret, const char **ret_why) {
         _cleanup_free_ char *v = malloc(n + 1);
         char *o = v;
 
         if (!v)
-                return "out of memory";
+                return -ENOMEM;
+        *ret_why = "bad escape";
         for (size_t i = 0; i < n; i++) {
                 uint8_t c = (uint8_t) p[i];
                 int hi, lo;
 
-                if (byte_needs_hex(c))
-                        return "control byte not escaped";
+                if (byte_needs_hex(c)) {
+                        *ret_why = "control byte not escaped";
+                        return -EBADMSG;
+                }
                 if (c != '\\') {
                         *o++ = (char) c;
                         continue;
@@ -257,26 +248,28 @@ static const char *unescape(const char *p, size_t n, char **ret) {
                         continue;
                 }
                 if (i + 3 >= n || p[i + 1] != 'x')
-                        return "bad escape";
-                /* Only the writer's spelling: lower-case digits, a byte that needs \xHH,
-                 * never NUL. */
-                hi = islower_hex(p[i + 2]) ? unhexchar(p[i + 2]) : -1;
-                lo = islower_hex(p[i + 3]) ? unhexchar(p[i + 3]) : -1;
+                        return -EBADMSG;
+                /* Again only the writer's spelling: \xHH for a byte that needs it, never NUL. */
+                hi = lower_hex(p[i + 2]);
+                lo = lower_hex(p[i + 3]);
                 if (hi < 0 || lo < 0 || (hi << 4 | lo) == 0 || !byte_needs_hex((uint8_t) (hi << 4 | lo)))
-                        return "bad escape";
+                        return -EBADMSG;
                 *o++ = (char) (hi << 4 | lo);
                 i += 3;
         }
-        if ((size_t) (o - v) > STATE_VALUE_MAX)
-                return "value too long";
+        if ((size_t) (o - v) > STATE_VALUE_MAX) {
+                *ret_why = "value too long";
+                return -EBADMSG;
+        }
         *o = '\0';
         *ret = TAKE_PTR(v);
-        return NULL;
+        return 0;
 }
 
 static int parse_entry(StateFile *s, const char *p, size_t n, unsigned line, char *reason) {
         const char *eq = memchr(p, '=', n), *why;
-        char *k, *v = NULL;
+        char *v;
+        int r;
 
         if (n >= strlen(STATE_END) && strneq(p, STATE_END, strlen(STATE_END)))
                 return fail(reason, line, -EBADMSG, "end line before the end of the file");
@@ -287,15 +280,10 @@ static int parse_entry(StateFile *s, const char *p, size_t n, unsigned line, cha
         if (s->n >= STATE_ENTRIES_MAX)
                 return fail(reason, line, -EBADMSG, "too many entries (at most %u)",
                             STATE_ENTRIES_MAX);
-        why = unescape(eq + 1, n - (size_t) (eq - p) - 1, &v);
-        if (why)
-                return fail(reason, line, -EBADMSG, "%s", why);
-        k = strndup(p, (size_t) (eq - p));
-        if (!k) {
-                free(v);
-                return -ENOMEM;
-        }
-        return append_owned(s, k, v);
+        r = unescape(eq + 1, n - (size_t) (eq - p) - 1, &v, &why);
+        if (r < 0)
+                return r == -EBADMSG ? fail(reason, line, r, "%s", why) : r;
+        return append(s, p, (size_t) (eq - p), v);
 }
 
 /* The header line p[0..n): -EPROTONOSUPPORT for another version, -EBADMSG if not one. */
@@ -309,8 +297,9 @@ static int check_header(const char *p, size_t n, char *reason) {
         snprintf(want, sizeof want, "%u", STATE_FILE_VERSION);
         if (d == strlen(want) && memcmp(p + h, want, d) == 0)
                 return 0;
-        if (d > 9 || strspn(p + h, "0123456789") < d)
-                return fail(reason, 1, -EBADMSG, "bad header");
+        for (size_t i = h; i < n; i++)
+                if (d > 9 || p[i] < '0' || p[i] > '9')
+                        return fail(reason, 1, -EBADMSG, "bad header");
         return fail(reason, 1, -EPROTONOSUPPORT, "unsupported version %.*s", (int) d, p + h);
 }
 
@@ -322,8 +311,11 @@ static int check_end(const char *p, size_t n, const char *buf, size_t covered, c
         if (n < e || !strneq(p, STATE_END, e))
                 return fail(reason, 0, -EBADMSG, "missing end line");
         snprintf(want, sizeof want, "%016" PRIx64, fnv1a64(buf, covered));
-        if (n != e + STATE_CHECKSUM_DIGITS || strspn(p + e, "0123456789abcdef") < STATE_CHECKSUM_DIGITS)
+        if (n != e + STATE_CHECKSUM_DIGITS)
                 return fail(reason, 0, -EBADMSG, "bad end line");
+        for (size_t i = e; i < n; i++)
+                if (lower_hex(p[i]) < 0)
+                        return fail(reason, 0, -EBADMSG, "bad end line");
         if (memcmp(p + e, want, STATE_CHECKSUM_DIGITS) != 0)
                 return fail(reason, 0, -EBADMSG, "checksum mismatch");
         return 0;
@@ -386,23 +378,20 @@ static int write_all(int fd, const char *p, size_t n) {
         return 0;
 }
 
-/* Creates ".#NAME.XXXXXX" (random suffix) exclusively in dir_fd; its name goes to tmp. */
+/* Creates ".#NAME.XXXXXX" exclusively in dir_fd; its name goes to tmp. The suffix need only
+ * be unlikely to exist: O_EXCL and O_NOFOLLOW make a guessed one harmless. */
 static int open_temp(int dir_fd, const char *name, char *tmp, size_t tmp_size) {
         static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        struct timespec ts = {};
 
+        (void) clock_gettime(CLOCK_MONOTONIC, &ts);
         for (unsigned t = 0; t < STATE_TMP_TRIES; t++) {
-                uint8_t rnd[6];
-                char suffix[sizeof rnd + 1];
+                uint64_t x = fnv1a64((const char *) &ts, sizeof ts) ^ (uint64_t) getpid() << 32 ^ t;
+                char suffix[7] = {};
                 int fd;
 
-                if (getrandom(rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t) sizeof rnd) {
-                        /* No entropy yet: O_EXCL keeps a guessable name safe, only retried. */
-                        uint64_t x = (uint64_t) time(NULL) ^ ((uint64_t) getpid() << 16) ^ t;
-                        memcpy(rnd, &x, sizeof rnd);
-                }
-                for (size_t i = 0; i < sizeof rnd; i++)
-                        suffix[i] = chars[rnd[i] % (sizeof chars - 1)];
-                suffix[sizeof rnd] = '\0';
+                for (size_t i = 0; i < sizeof suffix - 1; i++, x /= sizeof chars - 1)
+                        suffix[i] = chars[x % (sizeof chars - 1)];
                 snprintf(tmp, tmp_size, ".#%s.%s", name, suffix);
                 fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW |
                             O_NOCTTY, 0600);
