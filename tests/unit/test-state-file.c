@@ -484,7 +484,7 @@ static void test_write_failure_keeps_old(void **state) {
         if (geteuid() == 0) {
                 /* This test process alone sees the tmpfs; the host's mounts are untouched. */
                 assert_int_equal(unshare(CLONE_NEWNS), 0);
-                assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+                assert_int_equal(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL), 0);
                 assert_int_equal(mount("tmpfs", dir, "tmpfs", 0, "size=128k,mode=0700"), 0);
                 close(fd);
                 fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
