@@ -312,6 +312,8 @@ void manager_takeover(Manager *m) {
                 } else
                         safe_close(dir);
         }
+        /* The control socket is the control plane's, made after us: kept for it. */
+        m->adopted_control_fd = takeover_take_fd(m, "control");
         takeover_sweep_cgroups(m, &adopted);
         string_set_done(&adopted);
         takeover_sweep_spools(m);
