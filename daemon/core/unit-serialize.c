@@ -150,8 +150,13 @@ static int serialize(const Unit *u, StateFile *s) {
                         ADD(state_file_add(s, "var_tmp", rt->private_tmp.var_tmp ?: ""));
                 }
         }
-        if (u->output && output_stream_id(u->output))
+        if (u->output && output_stream_id(u->output)) {
                 ADD(state_file_add(s, "output", output_stream_id(u->output)));
+                unsigned pipes = 0;
+                for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                        pipes += output_stream_pipe_fd(u->output, t) >= 0;
+                ADD(state_file_add_u64(s, "output_pipes", pipes));
+        }
         if (u->output_prev && output_stream_id(u->output_prev))
                 ADD(state_file_add(s, "output_prev", output_stream_id(u->output_prev)));
         ADD(serialize_processes(u, s));
@@ -291,16 +296,27 @@ static int restore_cgroup(Unit *u, const StateFile *s, char **ret_message) {
         return 0;
 }
 
-/* "out:ID:stdout" and ":stderr" from the holder, into a stream taken over. */
-static int restore_output(Unit *u, const char *id, HolderFds *f, OutputStream **ret) {
+/* "out:ID:stdout" and ":stderr" from the holder, into a stream taken over. PIPES: how many
+ * the running processes write to, which must all be there. */
+static int restore_output(Unit *u, const char *id, unsigned pipes, HolderFds *f, OutputStream **ret) {
         char name[128];
         int fds[_OUTPUT_STREAM_TYPE_MAX];
+        unsigned found = 0;
 
         if (!id || !u->manager->output)
                 return 0;
         for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
                 snprintf(name, sizeof name, "out:%s:%s", id, output_stream_type_to_string(t));
                 fds[t] = f ? holder_fds_take(f, name) : -EBADF;
+                found += fds[t] >= 0;
+        }
+        if (found < pipes) {
+                /* Without the read ends, its next write would kill it with SIGPIPE. */
+                for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                        safe_close(fds[t]);
+                fds[0] = fds[1] = -EBADF;
+                (void) output_adopt(u->manager->output, u->name, id, -EBADF, -EBADF, ret);
+                return -ENOTCONN;
         }
         int r = output_adopt(u->manager->output, u->name, id, fds[OUTPUT_STDOUT], fds[OUTPUT_STDERR], ret);
         if (r == -ENOENT)
@@ -378,9 +394,13 @@ int unit_deserialize(Unit *u, const StateFile *s, HolderFds *f, char **ret_messa
                 if (r < 0)
                         return r;
         }
-        r = restore_output(u, state_file_get(s, "output"), f, &u->output);
+        uint64_t pipes = 0;
+        (void) state_file_get_u64(s, "output_pipes", &pipes);
+        r = restore_output(u, state_file_get(s, "output"), inactive ? 0 : (unsigned) pipes, f, &u->output);
         if (r >= 0)
-                r = restore_output(u, state_file_get(s, "output_prev"), f, &u->output_prev);
+                r = restore_output(u, state_file_get(s, "output_prev"), 0, f, &u->output_prev);
+        if (r == -ENOTCONN)
+                return set_message(ret_message, "the fd holder no longer has its output pipes"), r;
         if (r < 0)
                 return set_message(ret_message, "its output could not be taken back: %s", strerror(-r)), r;
         for (size_t i = 0; i < s->n; i++) {
