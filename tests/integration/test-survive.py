@@ -120,18 +120,22 @@ def alive(pid):
     return pid is not None and proc_state(pid) not in (None, 'Z', 'X')
 
 
-def tagged_pids(tag):
-    """Processes with TAG as one of their arguments (argv[0] included)."""
+def pids_with_arg(pred):
+    """Live processes with an argument (argv[0] included) for which PRED is true."""
     pids = []
     for d in os.listdir('/proc'):
         if d.isdigit():
             try:
                 with open('/proc/%s/cmdline' % d, 'rb') as f:
-                    if tag.encode() in f.read().split(b'\0'):
+                    if any(pred(a) for a in f.read().split(b'\0')):
                         pids.append(int(d))
             except OSError:
                 pass
     return sorted(p for p in pids if alive(p))
+
+
+def tagged_pids(tag):
+    return pids_with_arg(lambda a: a == tag.encode())
 
 
 def cgroup_pids(cg):
@@ -194,6 +198,13 @@ def log_files(d, name):
     return [os.path.join(logs, f) for _, f in sorted(rotated, reverse=True)] + [os.path.join(logs, base)]
 
 
+def inode(path):
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
 def read_log(d, name):
     """The whole log of a unit across rotation, up to its last complete record. The files are
     opened first and read afterwards, again if a rotation came in between."""
@@ -206,9 +217,8 @@ def read_log(d, name):
                     fds.append(os.open(p, os.O_RDONLY | os.O_CLOEXEC))
                 except FileNotFoundError:
                     fds.append(None)
-            same = all(fd is None or os.fstat(fd).st_ino == os.stat(p).st_ino
-                       for p, fd in zip(paths, fds) if os.path.exists(p)) and paths == log_files(d, name)
-            if not same:
+            if paths != log_files(d, name) or any(
+                    (os.fstat(fd).st_ino if fd is not None else None) != inode(p) for p, fd in zip(paths, fds)):
                 continue
             parts = []
             for fd in fds:
@@ -387,8 +397,9 @@ class SurviveDaemon(svc.Daemon):
         super().cleanup(False)
 
     def report(self):
-        print('--- daemon log, tail (%s)' % self.dir)
-        print(read_file(self.log_path, '')[-8000:])
+        print('--- daemon log, tail, without client connections (%s)' % self.dir)
+        log = read_file(self.log_path, '').splitlines(keepends=True)
+        print(''.join(l for l in log if not re.search(r'debug: Client (pid|connected|\()', l))[-8000:])
         print('--- P=%s (%s), %s: %r' % (self.proc.pid if self.proc else None,
                                          'dead' if self.holder_dead or not self.proc or self.proc.poll() is not None
                                          else 'alive', self.pid_file, read_file(self.pid_file)))
@@ -412,24 +423,11 @@ class Context(svc.Context):
 
     def cleanup(self, failed):
         super().cleanup(failed)
-        for pid in tagged_pids_prefix(svc.MARKER):
+        for pid in pids_with_arg(lambda a: a.startswith(svc.MARKER.encode())):
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-
-
-def tagged_pids_prefix(prefix):
-    pids = []
-    for d in os.listdir('/proc'):
-        if d.isdigit():
-            try:
-                with open('/proc/%s/cmdline' % d, 'rb') as f:
-                    if any(a.startswith(prefix.encode()) for a in f.read().split(b'\0')):
-                        pids.append(int(d))
-            except OSError:
-                pass
-    return pids
 
 
 def ctl(ctx, d, *args, timeout=20):
@@ -809,9 +807,8 @@ def test_bad_state(ctx):
             os.kill(d.holder(), signal.SIGCONT)
         others = {n: p for n, p in base.items() if n != gate_unit}
         pid, answered, _ = wait_takeover(ctx, d, others, old, kind)
-        log = d.log_since(mark)
-        lines = [l for l in log.splitlines() if os.path.basename(path) in l]
-        check(lines, '%s state: the new daemon log does not name %s' % (kind, path))
+        lines = wait_for(lambda: [l for l in d.log_since(mark).splitlines() if os.path.basename(path) in l],
+                         'the new daemon to name %s in its log (%s state)' % (path, kind), 5)
         why = r'version' if kind == 'version' else \
             r'header|line|escape|end|checksum|truncat|corrupt|malformed|invalid|bad|version'
         check(any(re.search(why, l, re.I) for l in lines),
