@@ -128,9 +128,13 @@ static void child_exec(Holder *h, int fd) {
                         _exit(127);
         } else if (dup2(fd, HOLDER_CLIENT_FD) < 0)
                 _exit(127);
-        if (syscall(SYS_close_range, HOLDER_CLIENT_FD + 1, ~0u, 0) < 0)
-                for (int i = HOLDER_CLIENT_FD + 1; i < (int) (HOLDER_FDS_MAX + HOLDER_FDS_SPARE); i++)
-                        (void) close(i);
+        if (syscall(SYS_close_range, HOLDER_CLIENT_FD + 1, ~0u, 0) < 0) {
+                /* Before Linux 5.9: no descriptor of ours lies above our own limit. */
+                struct rlimit rl = { .rlim_cur = HOLDER_FDS_MAX + HOLDER_FDS_SPARE };
+                (void) getrlimit(RLIMIT_NOFILE, &rl);
+                for (rlim_t i = HOLDER_CLIENT_FD + 1; i < rl.rlim_cur && i < INT32_MAX; i++)
+                        (void) close((int) i);
+        }
         (void) setrlimit(RLIMIT_NOFILE, &h->nofile_orig);
         if (h->guard && setresuid(0, 0, 0) < 0) {
                 say("Failed to reset uids for the daemon: %s", strerror(errno));
@@ -625,6 +629,21 @@ static int run(Holder *h) {
         }
 }
 
+/* Frees what is left, so that a leak checker sees only real leaks. */
+static void holder_done(Holder *h) {
+        for (size_t i = 0; i < h->n_held; i++) {
+                close(h->held[i].fd);
+                free(h->held[i].name);
+        }
+        free(h->held);
+        if (h->sock >= 0)
+                close(h->sock);
+        if (h->pidfd >= 0)
+                close(h->pidfd);
+        if (h->sigfd >= 0)
+                close(h->sigfd);
+}
+
 int main(int argc, char **argv) {
         Holder h = { .sigfd = -1, .pidfd = -1, .sock = -1 };
         int r;
@@ -638,7 +657,10 @@ int main(int argc, char **argv) {
         r = setup(&h);
         if (r < 0) {
                 say("Failed to set up: %s", strerror(-r));
+                holder_done(&h);
                 return 1;
         }
-        return run(&h);
+        r = run(&h);
+        holder_done(&h);
+        return r;
 }
