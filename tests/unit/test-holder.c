@@ -5,6 +5,10 @@
  * rules, orphans' exit records, signal forwarding, requests that must not hurt the holder,
  * and, as root, the guard uid that keeps root without CAP_KILL from signalling it.
  *
+ * The client's own edge cases (a holder that does not answer or answers nonsense, exit records
+ * between a request and its reply, the environment variable) run against a socketpair whose
+ * other end the test writes by hand.
+ *
  * Usage: test-holder HOLDER DAEMON. The daemon reads commands on its stdin and answers on its
  * stdout, both pipes to this process; every wait has a deadline.
  */
@@ -18,6 +22,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -25,6 +30,7 @@
 #include "holder/holder-protocol.h"
 #include "macro.h"
 #include "parse-util.h"
+#include "sys/holder-client.h"
 
 #define DEADLINE_MSEC 10000
 
@@ -429,6 +435,166 @@ static void test_guard_uid(void **state) {
         run_expect_exit(&r, 0);
 }
 
+/* ---- the client against a hand-written holder ---- */
+
+typedef struct Fake {
+        HolderClient *c;
+        int peer;
+        HolderExit exits[8];
+        size_t n_exits;
+        unsigned lost;
+} Fake;
+
+static void fake_new(Fake *f) {
+        int sp[2];
+
+        *f = (Fake) {};
+        assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp), 0);
+        assert_int_equal(holder_client_new(sp[0], &f->c), 0);
+        f->peer = sp[1];
+}
+
+static void fake_free(Fake *f) {
+        f->c = holder_client_free(f->c);
+        close(f->peer);
+}
+
+static void fake_send(Fake *f, const char *text) {
+        assert_int_equal(send(f->peer, text, strlen(text), 0), (ssize_t) strlen(text));
+}
+
+static void fake_on_exit(const HolderExit *e, void *userdata) {
+        Fake *f = userdata;
+        assert_true(f->n_exits < ELEMENTSOF(f->exits));
+        f->exits[f->n_exits++] = *e;
+}
+
+static void fake_on_lost(void *userdata) {
+        Fake *f = userdata;
+        f->lost++;
+}
+
+static void test_client_exit_records(void **state) {
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        HolderExit x;
+        char req[64];
+        Fake f;
+
+        fake_new(&f);
+        /* Replies are written before the request: the socket keeps them in order. */
+        fake_send(&f, "X 100 1 3");
+        fake_send(&f, "L 2");
+        fake_send(&f, "O");
+        assert_int_equal(holder_client_ready(f.c), 0);
+        assert_int_equal(recv(f.peer, req, sizeof(req), MSG_DONTWAIT), 1);
+        assert_int_equal(req[0], 'R');
+        assert_int_equal(holder_client_next_exit(f.c, &x), 1);
+        assert_int_equal(x.pid, 100);
+        assert_int_equal(x.code, CLD_EXITED);
+        assert_int_equal(x.status, 3);
+        assert_int_equal(holder_client_next_exit(f.c, &x), 0);
+
+        /* Watched: a queued record first, then what comes. */
+        fake_send(&f, "X 101 2 9");
+        fake_send(&f, "E 2");
+        assert_int_equal(holder_client_drop(f.c, "gone"), -ENOENT);
+        assert_int_equal(sd_event_new(&e), 0);
+        assert_int_equal(holder_client_watch(f.c, e, fake_on_exit, fake_on_lost, &f), 0);
+        fake_send(&f, "X 102 3 6");
+        for (int i = 0; i < 100 && f.n_exits < 2; i++)
+                assert_true(sd_event_run(e, 100 * 1000) >= 0);
+        assert_int_equal(f.n_exits, 2);
+        assert_int_equal(f.exits[0].pid, 101);
+        assert_int_equal(f.exits[0].code, CLD_KILLED);
+        assert_int_equal(f.exits[1].pid, 102);
+        assert_int_equal(f.exits[1].status, 6);
+
+        /* The holder goes away: lost once, then -ENOTCONN. */
+        close(f.peer);
+        f.peer = -1;
+        for (int i = 0; i < 100 && f.lost == 0; i++)
+                assert_true(sd_event_run(e, 100 * 1000) >= 0);
+        assert_int_equal(f.lost, 1);
+        assert_false(holder_client_connected(f.c));
+        assert_int_equal(holder_client_ready(f.c), -ENOTCONN);
+        assert_int_equal(holder_client_fd(f.c), -ENOTCONN);
+        assert_int_equal(f.lost, 1);
+        fake_free(&f);
+}
+
+static void test_client_bad_holder(void **state) {
+        HolderFds fds = {};
+        int p[2];
+        Fake f;
+
+        /* Nonsense for a reply. */
+        fake_new(&f);
+        fake_send(&f, "what");
+        assert_int_equal(holder_client_ready(f.c), -EBADMSG);
+        assert_int_equal(holder_client_ready(f.c), -ENOTCONN);
+        fake_free(&f);
+
+        /* A fetch whose count does not match. */
+        fake_new(&f);
+        fake_send(&f, "F 1");
+        assert_int_equal(holder_client_fetch(f.c, &fds), -EBADMSG);
+        assert_false(holder_client_connected(f.c));
+        fake_free(&f);
+
+        /* Bad names and descriptors are refused before anything is sent. */
+        fake_new(&f);
+        assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+        assert_int_equal(holder_client_store(f.c, "a/b", p[0]), -EINVAL);
+        assert_int_equal(holder_client_store(f.c, "", p[0]), -EINVAL);
+        assert_int_equal(holder_client_store(f.c, "ok", -1), -EBADF);
+        assert_true(holder_client_connected(f.c));
+        close(p[0]);
+        close(p[1]);
+
+        /* No answer at all: the deadline loses the holder. */
+        assert_int_equal(holder_client_ready(f.c), -ETIMEDOUT);
+        assert_int_equal(holder_client_ready(f.c), -ENOTCONN);
+        fake_free(&f);
+}
+
+static void test_client_from_env(void **state) {
+        HolderClient *c = NULL;
+        char value[16];
+        int sp[2], fd;
+
+        assert_int_equal(unsetenv(HOLDER_ENV), 0);
+        assert_int_equal(holder_client_from_env(&c), 0);
+        assert_null(c);
+
+        assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp), 0);
+        snprintf(value, sizeof(value), "%d", sp[0]);
+        assert_int_equal(setenv(HOLDER_ENV, value, 1), 0);
+        assert_int_equal(holder_client_from_env(&c), 1);
+        assert_null(getenv(HOLDER_ENV));
+        assert_int_equal(holder_client_fd(c), sp[0]);
+        assert_true(fcntl(sp[0], F_GETFD) & FD_CLOEXEC);
+        c = holder_client_free(c);
+        close(sp[1]);
+
+        /* Set but unusable: not a socket, or a socket of the wrong type; unset all the same. */
+        fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        snprintf(value, sizeof(value), "%d", fd);
+        assert_int_equal(setenv(HOLDER_ENV, value, 1), 0);
+        assert_int_equal(holder_client_from_env(&c), -ENOTSOCK);
+        assert_null(getenv(HOLDER_ENV));
+        close(fd);
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+        snprintf(value, sizeof(value), "%d", sp[0]);
+        assert_int_equal(setenv(HOLDER_ENV, value, 1), 0);
+        assert_int_equal(holder_client_from_env(&c), -EPROTOTYPE);
+        close(sp[0]);
+        close(sp[1]);
+        assert_int_equal(setenv(HOLDER_ENV, "x", 1), 0);
+        assert_true(holder_client_from_env(&c) < 0);
+        assert_null(c);
+}
+
 int main(int argc, char **argv) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_round_trip),
@@ -439,6 +605,9 @@ int main(int argc, char **argv) {
                 cmocka_unit_test(test_orphan_exit_record),
                 cmocka_unit_test(test_sigterm_forwarded),
                 cmocka_unit_test(test_guard_uid),
+                cmocka_unit_test(test_client_exit_records),
+                cmocka_unit_test(test_client_bad_holder),
+                cmocka_unit_test(test_client_from_env),
         };
 
         if (argc != 3) {
