@@ -36,6 +36,9 @@
 
 #include "holder/holder-protocol.h"
 
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
 /* Room above the held descriptors for the holder's own (signalfd, socket, pidfd, stdio). */
 #define HOLDER_FDS_SPARE 64u
 /* SCM_RIGHTS room for two descriptors: enough to see that a message had more than one. */
@@ -568,7 +571,8 @@ static int setup(Holder *h) {
         if (h->sigfd < 0)
                 return -errno;
         (void) signal(SIGPIPE, SIG_IGN);
-        if (setenv(HOLDER_ENV, "3", 1) < 0)
+        /* Set here once, so that the child of fork() only has to exec. */
+        if (setenv(HOLDER_ENV, STRINGIFY(HOLDER_CLIENT_FD), 1) < 0)
                 return -errno;
         if (geteuid() == 0) {
                 if (setresuid(SYSCAGE_GUARD_UID, 0, SYSCAGE_GUARD_UID) < 0)
