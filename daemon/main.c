@@ -219,9 +219,8 @@ static void become_holder(const char *self, char **argv) {
         if (!arg_holder || getenv(HOLDER_ENV))
                 return;
         if (takeover_holder_path(self, &holder) < 0) {
-                log_warning("The fd holder (syscage-holder) was not found next to %s or in %s; running "
-                            "without it: a crash of syscaged would lose its services' output and exec gates.",
-                            self, SYSCAGE_LIBEXEC_DIR);
+                log_warning("The fd holder (syscage-holder) was not found next to %s; running without "
+                            "it: a crash of syscaged would lose its services' output and exec gates.", self);
                 return;
         }
         size_t n = strv_length(argv);

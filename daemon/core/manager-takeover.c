@@ -61,17 +61,10 @@ int takeover_holder_path(const char *self, char **ret) {
         if (!dir)
                 return -ENOMEM;
         char *slash = strrchr(dir, '/');
-        if (slash) {
-                *slash = '\0';
-                if (asprintf(&p, "%s/syscage-holder", dir) < 0)
-                        return -ENOMEM;
-                if (faccessat(AT_FDCWD, p, X_OK, AT_EACCESS) >= 0) {
-                        *ret = TAKE_PTR(p);
-                        return 0;
-                }
-        }
-        free(p);
-        if (asprintf(&p, "%s/syscage-holder", SYSCAGE_LIBEXEC_DIR) < 0)
+        if (!slash)
+                return -EINVAL;
+        *slash = '\0';
+        if (asprintf(&p, "%s/syscage-holder", dir) < 0)
                 return -ENOMEM;
         if (faccessat(AT_FDCWD, p, X_OK, AT_EACCESS) < 0)
                 return -errno;

@@ -30,7 +30,7 @@
 
 /* The path of our executable (readlink of /proc/self/exe, at start-up). */
 int takeover_self_path(char **ret);
-/* The holder binary: next to SELF (a build tree), else SYSCAGE_LIBEXEC_DIR/syscage-holder. */
+/* The holder binary: syscage-holder next to SELF (installed and in the build tree alike). */
 int takeover_holder_path(const char *self, char **ret);
 
 /* Fetches what the holder keeps (into Manager.held) and starts listening to it. Called early

@@ -50,13 +50,25 @@
  * A malformed request gets "E EINVAL" (or "E EBADMSG"), a store without a descriptor
  * "E EBADF", a store past HOLDER_FDS_MAX "E ENOSPC"; the holder goes on. At most
  * HOLDER_FDS_MAX descriptors are held. The holder never looks at what the descriptors are.
+ * ERRNO is the positive errno number in decimal ("E 22" for EINVAL), like every number here.
+ * EBADMSG is for a message whose form is wrong (empty, truncated, more than one descriptor,
+ * truncated control data), EINVAL for one whose text is wrong (unknown type, bad name, a
+ * descriptor where none belongs).
+ *
+ * Guard uid. A service running as root without CAP_KILL must not be able to signal the
+ * holder: the kernel lets a sender without CAP_KILL signal a process only when the sender's
+ * real or effective uid equals the target's real or saved uid. The holder, started as root,
+ * therefore runs with real and saved uid SYSCAGE_GUARD_UID and effective uid 0 (so it keeps
+ * its capabilities), and gives the daemon all uids 0 again before execve (so the daemon is
+ * not a secure-exec). The guard is (uid_t)-3: not -1 (which set*uid() reads as "unchanged"),
+ * not the overflow uid 65534 (that nobody maps to), and above every 16-bit uid, so the old
+ * 16-bit set*uid calls cannot name it. Where it cannot be set (a user namespace that does not
+ * map it) the holder warns and runs with its uids as they are.
  */
 #pragma once
 
-/* The real and saved uid of the holder and the daemon (the effective uid stays 0): not -1,
- * not the overflow uid 65534, and above every 16-bit uid, so that the old 16-bit set*uid
- * calls cannot reach it. See syscaged(8), "Services cannot signal the supervisor". */
-#define SYSCAGE_GUARD_UID 4294967293u /* = POLICY_GUARD_UID (lib/policy.h) */
+#include <stdbool.h>
+#include <string.h>
 
 #define HOLDER_ENV "SYSCAGE_HOLDER_FD"
 #define HOLDER_CLIENT_FD 3            /* the daemon's end, in the daemon */
@@ -76,3 +88,20 @@
 #define HOLDER_MSG_FETCHED 'f'
 #define HOLDER_MSG_EXIT 'X'
 #define HOLDER_MSG_EXIT_LOST 'L'
+
+#define SYSCAGE_GUARD_UID 4294967293u /* = POLICY_GUARD_UID (lib/policy.h) */
+
+/* 1..HOLDER_NAME_MAX bytes of [A-Za-z0-9@._:+-]. Header-only: the holder links only libc. */
+static inline bool holder_name_is_valid(const char *name) {
+        size_t n = strlen(name);
+
+        if (n == 0 || n > HOLDER_NAME_MAX)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                char ch = name[i];
+                if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                      (ch >= '0' && ch <= '9') || strchr("@._:+-", ch)))
+                        return false;
+        }
+        return true;
+}

@@ -8,7 +8,9 @@
  * reads them as they come and calls the exit callback.
  *
  * When the holder goes away (EOF, a timeout, an error), every later call returns -ENOTCONN
- * and the lost callback is called once; the daemon then logs and goes on without one.
+ * and the lost callback is called once; the daemon then logs and goes on without one. The
+ * call that finds the holder gone returns its own error (-ETIMEDOUT, -EBADMSG, -ECONNRESET,
+ * ...) and, after holder_client_watch(), calls the lost callback before it returns.
  */
 #pragma once
 
