@@ -20,8 +20,14 @@
 #include <time.h>
 
 #include "sys/io-log.h"
+#include "io/output-spool.h"
 #include "io/output.h"
 #include "string-table.h"
+#include "strv.h"
+
+/* Rounds of reading a durable stream's pipes when it is freed (each at most read_max bytes per
+ * pipe): enough for what a full pipe holds, bounded when a writer goes on writing. */
+#define OUTPUT_FREE_READS_MAX 64u
 
 typedef struct OutputPipe {
         OutputStream *stream;
@@ -34,6 +40,8 @@ typedef struct OutputPipe {
         uint64_t raw_usec; /* CLOCK_REALTIME when raw was read */
         char *line; /* partial line, at most line_max bytes */
         size_t line_len;
+        OutputSpool *spool; /* durable pipes only, until the pipe is finished */
+        uint64_t spool_read; /* spool offset up to which bytes went into raw */
 } OutputPipe;
 
 struct OutputStream {
@@ -44,8 +52,12 @@ struct OutputStream {
         OutputPipe pipes[_OUTPUT_STREAM_TYPE_MAX]; /* used when .stream != NULL */
         int log_fd;
         uint64_t log_size;
+        uint64_t log_ino;
         char *wbuf; /* formatted records not yet written */
         size_t wlen, wcap;
+        char *id;               /* durable streams only */
+        uint64_t ck_seq;        /* last checkpoint sequence number of either pipe */
+        OutputPipe *wbuf_pipe;  /* durable: the one pipe whose records are in wbuf */
         sd_event_source *retry_source;
         bool paused;
         bool drained_notified;
@@ -144,6 +156,7 @@ OutputContext *output_context_free(OutputContext *ctx) {
                 return NULL;
         sd_event_unref(ctx->event);
         free(ctx->state_dir);
+        free(ctx->spool_dir);
         free(ctx);
         return NULL;
 }
@@ -191,6 +204,7 @@ static int stream_log_open(OutputStream *s) {
         }
         s->log_fd = fd;
         s->log_size = (uint64_t) st.st_size;
+        s->log_ino = (uint64_t) st.st_ino;
         return 0;
 }
 
@@ -246,6 +260,18 @@ static int stream_write_prefix(OutputStream *s, size_t n) {
         return r;
 }
 
+/* Durable streams rotate only before the first record of a batch (pipe_process() ends a
+ * batch where the file is full), so right after a rotation the old file holds exactly what
+ * the last checkpoint says. Saying at once that the new file, still empty, is the one, keeps
+ * a crash before the batch's own checkpoint from leaving its records in the new file twice. */
+static int stream_rotated_checkpoint(OutputStream *s) {
+        OutputPipe *p = s->wbuf_pipe;
+
+        if (!p || !p->spool)
+                return 0;
+        return output_spool_commit(p->spool, &s->ck_seq, s->log_ino, s->log_size, p->spool->pos);
+}
+
 /* Writes all buffered records, rotating at record boundaries. */
 static int stream_flush(OutputStream *s) {
         int r;
@@ -264,6 +290,9 @@ static int stream_flush(OutputStream *s) {
                         n = (size_t) (nl - s->wbuf) + 1;
                 else if (s->log_size > 0) {
                         r = stream_log_rotate(s);
+                        if (r < 0)
+                                return r;
+                        r = stream_rotated_checkpoint(s);
                         if (r < 0)
                                 return r;
                         continue;
@@ -331,8 +360,24 @@ static int pipe_format_prefix(const OutputPipe *p, char *buf, size_t size) {
         return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : n;
 }
 
+/* A durable stream's batch ends before a record that would not fit in the current log file
+ * (unless the batch is empty), so that rotation happens between batches: see
+ * stream_rotated_checkpoint(). */
+static bool pipe_record_fits(const OutputPipe *p, size_t prefix_len, char marker, size_t len) {
+        const OutputStream *s = p->stream;
+        size_t rec = prefix_len + (marker != ':') + 3 + len;
+
+        return !p->spool || s->wlen == 0 || s->log_size + s->wlen + rec <= s->ctx->max_file_bytes;
+}
+
+/* EOF seen and, for a durable pipe, the whole spool read. */
+static bool pipe_at_end(const OutputPipe *p) {
+        return p->eof && (!p->spool || p->spool_read == p->spool->size);
+}
+
 /* Turns raw bytes into records. Consumes input only once its record is buffered, so on
- * -ENOMEM it can be called again later and continues where it stopped. */
+ * -ENOMEM it can be called again later and continues where it stopped. Returns 1 when a
+ * durable batch is full (pipe_record_fits()) with input left, else 0 or -errno. */
 static int pipe_process(OutputPipe *p) {
         OutputStream *s = p->stream;
         size_t line_max = s->ctx->line_max;
@@ -350,6 +395,8 @@ static int pipe_process(OutputPipe *p) {
 
                 if (seg > 0 && p->line_len == line_max) {
                         /* Full line buffer and more text follows: emit a continued piece. */
+                        if (!pipe_record_fits(p, (size_t) plen, '+', p->line_len))
+                                return 1;
                         r = stream_append_record(s, prefix, (size_t) plen, '+', p->line, p->line_len);
                         if (r < 0)
                                 return r;
@@ -363,6 +410,8 @@ static int pipe_process(OutputPipe *p) {
                         continue;
                 }
                 /* data[0] is the newline ending the line. */
+                if (!pipe_record_fits(p, (size_t) plen, ':', p->line_len))
+                        return 1;
                 r = stream_append_record(s, prefix, (size_t) plen, ':', p->line, p->line_len);
                 if (r < 0)
                         return r;
@@ -371,7 +420,9 @@ static int pipe_process(OutputPipe *p) {
         }
         p->raw_off = p->raw_len = 0;
 
-        if (p->eof && p->line_len > 0) {
+        if (pipe_at_end(p) && p->line_len > 0) {
+                if (!pipe_record_fits(p, (size_t) plen, '~', p->line_len))
+                        return 1;
                 r = stream_append_record(s, prefix, (size_t) plen, '~', p->line, p->line_len);
                 if (r < 0)
                         return r;
@@ -398,7 +449,7 @@ bool output_stream_drained(const OutputStream *s) {
                 return false;
         for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
                 const OutputPipe *p = &s->pipes[t];
-                if (p->stream && (p->fd >= 0 || p->raw_len > 0 || p->line_len > 0))
+                if (p->stream && (p->fd >= 0 || p->raw_len > 0 || p->line_len > 0 || p->spool))
                         return false;
         }
         return true;
@@ -414,19 +465,102 @@ static void stream_check_drained(OutputStream *s) {
 
 static int stream_on_retry(sd_event_source *src, uint64_t usec, void *userdata);
 
+/* ---- durable pipes ---- */
+
+/* P: where the first byte lies that is in no record yet. Bytes in raw not yet processed and
+ * the partial line are not; a '+' piece already is. */
+static uint64_t pipe_spool_pos(const OutputPipe *p) {
+        return p->spool_read - (p->raw_len - p->raw_off) - p->line_len;
+}
+
+/* After a flush: records up to P are in the log, so say so. */
+static int pipe_commit(OutputPipe *p) {
+        OutputStream *s = p->stream;
+        uint64_t pos = pipe_spool_pos(p);
+
+        if (!p->spool || pos == p->spool->pos)
+                return 0;
+        return output_spool_commit(p->spool, &s->ck_seq, s->log_ino, s->log_size, pos);
+}
+
+/* Step 2 for one pipe: spool -> records -> log -> checkpoint, in batches, until everything
+ * spooled is logged (or something fails; then it continues from there on the next call). */
+static int pipe_pump_spool(OutputPipe *p) {
+        OutputStream *s = p->stream;
+        int r;
+
+        for (;;) {
+                if (p->raw_off == p->raw_len && p->spool_read < p->spool->size) {
+                        size_t n = (size_t) MIN((uint64_t) s->ctx->read_max, p->spool->size - p->spool_read);
+                        ssize_t k = output_spool_read(p->spool, p->raw, n, p->spool_read);
+                        if (k < 0)
+                                return (int) k;
+                        p->raw_off = 0;
+                        p->raw_len = (size_t) k;
+                        p->spool_read += (uint64_t) k;
+                        p->raw_usec = now_realtime_usec();
+                }
+                r = stream_log_open(s); /* pipe_record_fits() needs the file's size */
+                if (r < 0)
+                        return r;
+                s->wbuf_pipe = p;
+                r = pipe_process(p);
+                if (r < 0)
+                        return r;
+                r = stream_flush(s);
+                if (r >= 0)
+                        r = pipe_commit(p);
+                if (r < 0)
+                        return r;
+                if (p->raw_off == p->raw_len && p->spool_read == p->spool->size &&
+                    !(pipe_at_end(p) && p->line_len > 0))
+                        return 0;
+        }
+}
+
+/* Both steps are done for good: the files go. */
+static void pipe_finish_spool(OutputPipe *p) {
+        if (p->spool && p->fd < 0 && pipe_at_end(p) && p->line_len == 0 && p->raw_off == p->raw_len &&
+            !(p->stream->wbuf_pipe == p && p->stream->wlen > 0)) {
+                p->spool = output_spool_remove(p->spool);
+                if (p->stream->wbuf_pipe == p)
+                        p->stream->wbuf_pipe = NULL;
+        }
+}
+
+/* Records of a durable pipe left in wbuf by a failed write go out (and are checkpointed)
+ * before another pipe's records join them. */
+static int stream_flush_pending(OutputStream *s) {
+        int r;
+
+        if (s->wlen == 0)
+                return 0;
+        r = stream_flush(s);
+        if (r >= 0 && s->wbuf_pipe)
+                r = pipe_commit(s->wbuf_pipe);
+        return r;
+}
+
 /* Processes everything pending; on failure pauses reading and arms the retry timer. */
 static int stream_pump(OutputStream *s) {
-        int r = 0;
+        int r;
 
+        r = stream_flush_pending(s);
         for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX && r >= 0; t++) {
                 OutputPipe *p = &s->pipes[t];
                 if (!p->stream)
                         continue;
-                r = pipe_process(p);
-                if (r >= 0)
-                        r = stream_flush(s);
+                if (p->spool)
+                        r = pipe_pump_spool(p);
+                else {
+                        r = pipe_process(p);
+                        if (r >= 0)
+                                r = stream_flush(s);
+                }
                 if (r >= 0 && p->eof && p->fd >= 0)
                         pipe_close(p);
+                if (r >= 0)
+                        pipe_finish_spool(p);
         }
         if (r >= 0) {
                 if (s->paused) {
@@ -459,11 +593,41 @@ static int stream_on_retry(sd_event_source *src, uint64_t usec, void *userdata) 
         return 0;
 }
 
+/* Step 1 of a durable pipe: at most read_max bytes from the pipe to the spool, then step 2. */
+static int pipe_splice(OutputPipe *p) {
+        OutputStream *s = p->stream;
+        size_t moved = 0;
+
+        if (p->fd < 0 || p->eof || s->paused)
+                return 0;
+        while (moved < s->ctx->read_max) {
+                ssize_t n = output_spool_splice(p->spool, p->fd, s->ctx->read_max - moved);
+                if (n == -EINTR)
+                        continue;
+                if (n == -EAGAIN)
+                        break;
+                if (n < 0)
+                        io_logf_errno(LOG_WARNING, (int) n, "Failed to move %s of %s to its spool, closing it: %m",
+                                      output_stream_type_to_string(p->type), s->unit);
+                if (n <= 0) {
+                        p->eof = true;
+                        (void) sd_event_source_set_enabled(p->source, SD_EVENT_OFF);
+                        break;
+                }
+                moved += (size_t) n;
+        }
+        if (moved == 0 && !p->eof)
+                return 0;
+        return stream_pump(s) < 0 ? 0 : 1;
+}
+
 /* Reads at most read_max bytes, then hands them on. Level-triggered epoll calls us again in
  * the next iteration if more is waiting, so other sources get their turn in between. */
 static int pipe_read(OutputPipe *p) {
         OutputStream *s = p->stream;
 
+        if (p->spool)
+                return pipe_splice(p);
         if (p->raw_len > 0 || p->fd < 0 || p->eof)
                 return 0; /* paused with data pending (the retry timer handles it), or done */
         while (p->raw_len < s->ctx->read_max) {
@@ -540,28 +704,39 @@ static int output_open_file(OutputMode mode, const char *path) {
         return fd;
 }
 
-static int stream_add_pipe(OutputStream *s, OutputStreamType t) {
+/* Sets up reading the pipe read end fd (owned from now on), or with fd < 0 a pipe that is at
+ * EOF already (an adopted stream whose pipe is gone). */
+static int pipe_setup(OutputStream *s, OutputStreamType t, int fd) {
         OutputPipe *p = &s->pipes[t];
-        int fds[2], fl, r;
+        int fl, r;
 
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                return -errno;
-        p->fd = fds[0];
-        s->child_fd[t] = fds[1];
+        p->fd = fd;
         p->stream = s;
         p->type = t;
-        fl = fcntl(p->fd, F_GETFL);
-        if (fl < 0 || fcntl(p->fd, F_SETFL, fl | O_NONBLOCK) < 0)
-                return -errno;
+        p->eof = fd < 0;
         p->raw = malloc(s->ctx->read_max);
         p->line = malloc(s->ctx->line_max);
         if (!p->raw || !p->line)
                 return -ENOMEM;
+        if (fd < 0)
+                return 0;
+        fl = fcntl(p->fd, F_GETFL);
+        if (fl < 0 || fcntl(p->fd, F_SETFL, fl | O_NONBLOCK) < 0)
+                return -errno;
         r = sd_event_add_io(s->ctx->event, &p->source, p->fd, EPOLLIN, pipe_on_io, p);
         if (r < 0)
                 return r;
         (void) sd_event_source_set_description(p->source, t == OUTPUT_STDOUT ? "output-stdout" : "output-stderr");
         return 0;
+}
+
+static int stream_add_pipe(OutputStream *s, OutputStreamType t) {
+        int fds[2];
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        s->child_fd[t] = fds[1];
+        return pipe_setup(s, t, fds[0]);
 }
 
 static int stream_open_one(OutputStream *s, OutputStreamType t, OutputMode mode, const char *path) {
@@ -591,6 +766,22 @@ static int stream_open_one(OutputStream *s, OutputStreamType t, OutputMode mode,
         return 0;
 }
 
+static int stream_new(OutputContext *ctx, const char *unit, OutputStream **ret) {
+        OutputStream *s;
+
+        s = calloc(1, sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        s->ctx = ctx;
+        s->log_fd = s->child_fd[0] = s->child_fd[1] = -EBADF;
+        s->pipes[0].fd = s->pipes[1].fd = -EBADF;
+        s->unit = strdup(unit);
+        if (!s->unit)
+                return output_stream_free(s), -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
 int output_open(OutputContext *ctx, const char *unit,
                 OutputMode out_mode, const char *out_path,
                 OutputMode err_mode, const char *err_path,
@@ -601,15 +792,9 @@ int output_open(OutputContext *ctx, const char *unit,
         if (!ctx || !output_unit_name_valid(unit) || out_mode < 0 || out_mode >= _OUTPUT_MODE_MAX ||
             err_mode < 0 || err_mode >= _OUTPUT_MODE_MAX)
                 return -EINVAL;
-        s = calloc(1, sizeof *s);
-        if (!s)
-                return -ENOMEM;
-        s->ctx = ctx;
-        s->log_fd = s->child_fd[0] = s->child_fd[1] = -EBADF;
-        s->pipes[0].fd = s->pipes[1].fd = -EBADF;
-        s->unit = strdup(unit);
-        if (!s->unit)
-                return -ENOMEM;
+        r = stream_new(ctx, unit, &s);
+        if (r < 0)
+                return r;
 
         r = stream_open_one(s, OUTPUT_STDOUT, out_mode, out_path);
         if (r < 0)
@@ -628,6 +813,198 @@ int output_open(OutputContext *ctx, const char *unit,
         }
         *ret = TAKE_PTR(s);
         return 0;
+}
+
+/* ---- durable streams: opening and adopting ---- */
+
+/* Finds the log file with inode ino among UNIT.log, UNIT.log.1, ... and cuts it back to size:
+ * the records after it were written after the checkpoint and will be written again. */
+static void stream_log_cut(OutputStream *s, uint64_t ino, uint64_t size) {
+        for (unsigned i = 0; i < OUTPUT_FILES_KEPT_MAX; i++) {
+                _cleanup_close_ int fd = -EBADF;
+                char path[PATH_MAX];
+                struct stat st;
+
+                if (output_log_path(s->ctx->state_dir, s->unit, i, path, sizeof path) < 0)
+                        return;
+                fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+                if (fd < 0 && errno == ENOENT && i == 0)
+                        continue; /* mid-rotation */
+                if (fd < 0 || fstat(fd, &st) < 0)
+                        break;
+                if ((uint64_t) st.st_ino != ino || !S_ISREG(st.st_mode))
+                        continue;
+                if ((uint64_t) st.st_size < size)
+                        io_logf(LOG_WARNING, "Log file %s is shorter than its output checkpoint says, leaving it as it is.",
+                                path);
+                else if ((uint64_t) st.st_size > size && ftruncate(fd, (off_t) size) < 0)
+                        io_logf_errno(LOG_WARNING, errno, "Failed to cut %s back to its checkpoint, ignoring: %m", path);
+                return;
+        }
+        io_logf(LOG_NOTICE, "Log file of the last output checkpoint of %s is gone; cutting nothing.", s->unit);
+}
+
+/* Reads the pipes' checkpoints and puts log and spools back in agreement (see output.h):
+ * the log is cut to what the newest checkpoint says (nothing is cut if any checkpoint is
+ * damaged: then its spool is logged again from the start), then fresh checkpoints are
+ * written for the state now. */
+static int stream_recover(OutputStream *s) {
+        OutputCheckpoint latest = {};
+        bool have_latest = false, damaged = false;
+        int r;
+
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                OutputPipe *p = &s->pipes[t];
+                OutputCheckpoint ck;
+
+                if (!p->spool)
+                        continue;
+                r = output_checkpoint_read(p->spool, &ck);
+                if (r == -ENODATA)
+                        ck = (OutputCheckpoint) {}; /* crashed before the first: nothing logged */
+                else if (r < 0) {
+                        io_logf_errno(LOG_WARNING, r,
+                                      "Output checkpoint %s is unusable (%m); logging its spool again from the start, some lines of %s may appear twice.",
+                                      p->spool->ck_path, s->unit);
+                        damaged = true;
+                        ck = (OutputCheckpoint) {};
+                } else {
+                        if (!have_latest || ck.seq > latest.seq)
+                                latest = ck;
+                        have_latest = true;
+                        s->ck_seq = MAX(s->ck_seq, ck.seq);
+                }
+                if (ck.pos > p->spool->size)
+                        ck.pos = 0; /* the spool was emptied after this checkpoint */
+                p->spool->pos = p->spool_read = p->spool->punched = ck.pos;
+        }
+        if (have_latest && !damaged)
+                stream_log_cut(s, latest.log_ino, latest.log_size);
+        r = stream_log_open(s);
+        if (r < 0)
+                return r;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                OutputSpool *sp = s->pipes[t].spool;
+                if (sp) {
+                        r = output_spool_commit(sp, &s->ck_seq, s->log_ino, s->log_size, sp->pos);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+static int stream_make_durable(OutputStream *s, const char *stream_id, bool create) {
+        int r;
+
+        s->id = strdup(stream_id);
+        if (!s->id)
+                return -ENOMEM;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                OutputPipe *p = &s->pipes[t];
+                if (!p->stream)
+                        continue;
+                r = output_spool_open(s->ctx->spool_dir, stream_id, output_stream_type_to_string(t), create,
+                                      &p->spool);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int output_open_durable(OutputContext *ctx, const char *unit, const char *stream_id,
+                        OutputMode out_mode, const char *out_path,
+                        OutputMode err_mode, const char *err_path,
+                        OutputStream **ret) {
+        _cleanup_(output_stream_freep) OutputStream *s = NULL;
+        int r;
+
+        if (!ctx || !output_stream_id_valid(stream_id))
+                return -EINVAL;
+        r = output_open(ctx, unit, out_mode, out_path, err_mode, err_path, &s);
+        if (r < 0 || !ctx->spool_dir) {
+                if (r >= 0)
+                        *ret = TAKE_PTR(s);
+                return r;
+        }
+        r = stream_make_durable(s, stream_id, true);
+        if (r >= 0)
+                r = stream_log_open(s);
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX && r >= 0; t++)
+                if (s->pipes[t].spool)
+                        r = output_spool_commit(s->pipes[t].spool, &s->ck_seq, s->log_ino, s->log_size, 0);
+        if (r < 0) {
+                for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                        if (r != -EEXIST) /* never remove files that were there before */
+                                s->pipes[t].spool = output_spool_remove(s->pipes[t].spool);
+                return r;
+        }
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int output_adopt(OutputContext *ctx, const char *unit, const char *stream_id, int fd_out, int fd_err,
+                 OutputStream **ret) {
+        _cleanup_close_ int fd_o = fd_out, fd_e = fd_err;
+        _cleanup_(output_stream_freep) OutputStream *s = NULL;
+        int *fds[_OUTPUT_STREAM_TYPE_MAX] = { &fd_o, &fd_e };
+        bool exists[_OUTPUT_STREAM_TYPE_MAX];
+        int r;
+
+        if (!ctx || !ctx->spool_dir || !output_unit_name_valid(unit) || !output_stream_id_valid(stream_id))
+                return -EINVAL;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                struct stat st;
+                exists[t] = output_spool_exists(ctx->spool_dir, stream_id, output_stream_type_to_string(t));
+                if (*fds[t] >= 0 && (fstat(*fds[t], &st) < 0 || !S_ISFIFO(st.st_mode))) {
+                        io_logf(LOG_WARNING, "Descriptor handed over for %s of %s is not a pipe, ignoring it.",
+                                output_stream_type_to_string(t), unit);
+                        *fds[t] = safe_close(*fds[t]);
+                }
+        }
+        if (!exists[0] && !exists[1] && fd_o < 0 && fd_e < 0)
+                return -ENOENT;
+        r = stream_new(ctx, unit, &s);
+        if (r < 0)
+                return r;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                if (exists[t] || *fds[t] >= 0) {
+                        r = pipe_setup(s, t, TAKE_FD(*fds[t]));
+                        if (r < 0)
+                                return r;
+                }
+        r = stream_make_durable(s, stream_id, false);
+        if (r < 0)
+                return r;
+        r = stream_recover(s);
+        if (r < 0)
+                return r;
+        (void) stream_pump(s); /* a failure pauses the stream and retries, as for any stream */
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int output_spool_list(OutputContext *ctx, char ***ret) {
+        if (!ctx || !ret)
+                return -EINVAL;
+        if (!ctx->spool_dir) {
+                char **l = calloc(1, sizeof *l);
+                if (!l)
+                        return -ENOMEM;
+                *ret = l;
+                return 0;
+        }
+        return output_spool_dir_list(ctx->spool_dir, ret);
+}
+
+int output_stream_pipe_fd(const OutputStream *s, OutputStreamType t) {
+        if (!s || t < 0 || t >= _OUTPUT_STREAM_TYPE_MAX)
+                return -EINVAL;
+        return s->pipes[t].stream && s->pipes[t].fd >= 0 ? s->pipes[t].fd : -EBADF;
+}
+
+const char *output_stream_id(const OutputStream *s) {
+        return s ? s->id : NULL;
 }
 
 int output_stream_child_fd(const OutputStream *s, OutputStreamType t) {
@@ -657,18 +1034,41 @@ void output_stream_set_drained_callback(OutputStream *s, OutputDrainedFunc f, vo
         s->drained_userdata = userdata;
 }
 
+/* A durable stream being freed: if its writers are gone (the unit ended), read the pipes to
+ * EOF and log everything, so that no spool file is left. A pipe still written to, or whose
+ * log cannot be written, keeps its files for the next daemon, partial line included. */
+static void stream_free_durable(OutputStream *s) {
+        s->drained_notified = true; /* no callback from inside the destructor */
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                s->child_fd[t] = safe_close(s->child_fd[t]);
+        for (unsigned i = 0; i < OUTPUT_FREE_READS_MAX; i++) {
+                bool progress = false;
+                for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                        if (s->pipes[t].spool && pipe_read(&s->pipes[t]) > 0)
+                                progress = true;
+                if (!progress)
+                        break;
+        }
+        if (!output_stream_drained(s) && stream_pump(s) < 0)
+                io_logf(LOG_WARNING, "Leaving output of %s in its spool for later.", s->unit);
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                s->pipes[t].spool = output_spool_free(s->pipes[t].spool);
+}
+
 OutputStream *output_stream_free(OutputStream *s) {
         if (!s)
                 return NULL;
+        if (s->id)
+                stream_free_durable(s);
         /* Last chance for buffered records; a partial line is written as ended. */
-        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX && !s->id; t++)
                 if (s->pipes[t].stream) {
                         s->pipes[t].eof = true;
                         if (s->pipes[t].raw_usec == 0)
                                 s->pipes[t].raw_usec = now_realtime_usec();
                         (void) pipe_process(&s->pipes[t]);
                 }
-        if (s->wlen > 0 && stream_flush(s) < 0)
+        if (!s->id && s->wlen > 0 && stream_flush(s) < 0)
                 io_logf(LOG_WARNING, "Discarding %zu bytes of output of %s that could not be written.", s->wlen,
                         s->unit);
         for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
@@ -681,6 +1081,7 @@ OutputStream *output_stream_free(OutputStream *s) {
         safe_close(s->log_fd);
         free(s->wbuf);
         free(s->unit);
+        free(s->id);
         free(s);
         return NULL;
 }
