@@ -267,7 +267,7 @@ static void takeover_sweep_spools(Manager *m) {
                         continue;
                 log_warning("Output spool %s of a previous daemon belongs to no unit taken over; "
                             "removing it (its unlogged bytes are lost).", *id);
-                output_spool_remove(m->output, *id);
+                output_spool_discard(m->output, *id);
         }
 }
 

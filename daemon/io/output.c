@@ -1224,3 +1224,16 @@ int output_log_remove(const char *state_dir, const char *unit) {
         }
         return n;
 }
+
+void output_spool_discard(OutputContext *ctx, const char *stream_id) {
+        static const char *const names[] = { "stdout.spool", "stderr.spool", "stdout.ck", "stderr.ck" };
+        char path[PATH_MAX];
+
+        if (!ctx || !ctx->spool_dir || !stream_id || strchr(stream_id, '/'))
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                int n = snprintf(path, sizeof path, "%s/%s.%s", ctx->spool_dir, stream_id, names[i]);
+                if (n > 0 && (size_t) n < sizeof path)
+                        (void) unlink(path);
+        }
+}

@@ -195,7 +195,7 @@ int output_adopt(OutputContext *ctx, const char *unit, const char *stream_id, in
  * adopted. */
 int output_spool_list(OutputContext *ctx, char ***ret);
 /* Deletes the spool and checkpoint files of stream_id (both pipes). */
-void output_spool_remove(OutputContext *ctx, const char *stream_id);
+void output_spool_discard(OutputContext *ctx, const char *stream_id);
 
 /* Writes the last n records of a unit's log (across rotated files, oldest first) to out, but
  * never more than max_bytes: when the last n records are larger, only the newest whole
