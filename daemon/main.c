@@ -14,7 +14,6 @@
 
 #include "bus/bus.h"
 #include "config.h"
-#include "holder/holder-protocol.h"
 #include "sys/log.h"
 #include "sys/holder-client.h"
 #include "core/manager.h"
@@ -25,7 +24,6 @@
 
 #define EXIT_USAGE 2
 
-_Static_assert(SYSCAGE_GUARD_UID == POLICY_GUARD_UID, "one guard uid");
 
 static char **arg_units_dirs = NULL;
 static const char *arg_state_dir = SYSCAGE_STATE_DIR;
@@ -200,9 +198,9 @@ static int harden_process(void) {
          * cannot take it: the filter denies set*uid to it). The effective uid stays 0, so we
          * keep every capability and create files as root. */
         if (geteuid() == 0 && getuid() == 0 &&
-            setresuid(SYSCAGE_GUARD_UID, 0, SYSCAGE_GUARD_UID) < 0)
+            setresuid(POLICY_GUARD_UID, 0, POLICY_GUARD_UID) < 0)
                 log_warning_errno(errno, "Failed to take the guard uid %u, so processes running as root "
-                                  "can signal the daemon: %m", SYSCAGE_GUARD_UID);
+                                  "can signal the daemon: %m", (unsigned) POLICY_GUARD_UID);
         int subreaper = 0;
         (void) prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0);
         log_debug("Hardened: dumpable=%d, child subreaper=%d.", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
@@ -216,7 +214,7 @@ static int harden_process(void) {
 static void become_holder(const char *self, char **argv) {
         _cleanup_free_ char *holder = NULL;
 
-        if (!arg_holder || getenv(HOLDER_ENV))
+        if (!arg_holder || holder_client_env_present())
                 return;
         if (takeover_holder_path(self, &holder) < 0) {
                 log_warning("The fd holder (syscage-holder) was not found next to %s; running without "
@@ -256,8 +254,7 @@ static int run(int argc, char **argv) {
         become_holder(self, argv);
         r = holder_client_from_env(&holder);
         if (r < 0)
-                log_error_errno(r, "The fd holder's socket ($%s) is not usable, running without it: %m",
-                                HOLDER_ENV);
+                log_error_errno(r, "The fd holder's socket is not usable, running without it: %m");
         r = harden_process();
         if (r < 0)
                 return 1;

@@ -18,7 +18,6 @@
 #include "core/service-process.h"
 #include "core/unit-serialize.h"
 #include "core/unit.h"
-#include "holder/holder-protocol.h"
 #include "io/output.h"
 #include "message.h"
 #include "state-file.h"
@@ -365,16 +364,15 @@ int manager_reexec(Manager *m, char **ret_message) {
 void manager_reexec_now(Manager *m) {
         Unit *u;
         size_t cursor = 0;
-        int fd;
+        int r;
 
         /* Everything as a crash would leave it, but written to the last change. */
         unit_flush_status_files(m);
         while (hashmap_iterate(m->units, &cursor, NULL, (void **) &u))
                 unit_serialize(u);
-        fd = holder_client_fd(m->holder);
-        if (fd < 0 || (fd == HOLDER_CLIENT_FD ? fcntl(fd, F_SETFD, 0) : dup2(fd, HOLDER_CLIENT_FD)) < 0 ||
-            setenv(HOLDER_ENV, "3", 1) < 0) {
-                log_error_errno(errno, "Failed to pass the fd holder on, exiting for a restart: %m");
+        r = holder_client_prepare_exec(m->holder);
+        if (r < 0) {
+                log_error_errno(r, "Failed to pass the fd holder on, exiting for a restart: %m");
                 _exit(EXIT_FAILURE);
         }
         /* All uids 0 again, so that the new image is not a set-uid exec (AT_SECURE). */

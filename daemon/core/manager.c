@@ -214,8 +214,15 @@ static int manager_add_signals(Manager *m) {
                 { SIGHUP, &m->sighup },
                 { SIGUSR2, &m->sigusr2 },
         };
+        sigset_t mask;
         int r;
 
+        /* sd-event wants them blocked; the caller blocked the older ones already. */
+        sigemptyset(&mask);
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                sigaddset(&mask, table[i].sig);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return log_error_errno(errno, "Failed to block signals: %m");
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
                 r = sd_event_add_signal(m->event, table[i].source, table[i].sig, manager_on_signal, m);
                 if (r < 0)

@@ -16,6 +16,7 @@
 #include "parse-util.h"
 #include "strv.h"
 #include "sys/holder-client.h"
+#include "policy.h"
 #include "sys/log.h"
 
 /* Exit records kept for holder_client_next_exit(); the oldest is dropped beyond this. */
@@ -50,6 +51,30 @@ int holder_client_new(int fd, HolderClient **ret) {
         c->fd = fd;
         *ret = c;
         return 0;
+}
+
+_Static_assert(SYSCAGE_GUARD_UID == POLICY_GUARD_UID, "one guard uid");
+
+bool holder_client_env_present(void) {
+        return getenv(HOLDER_ENV) != NULL;
+}
+
+uid_t holder_guard_uid(void) {
+        return SYSCAGE_GUARD_UID;
+}
+
+int holder_client_prepare_exec(HolderClient *c) {
+        int fd = holder_client_fd(c);
+        if (fd < 0)
+                return -ENOTCONN;
+        if (fd == HOLDER_CLIENT_FD) {
+                if (fcntl(fd, F_SETFD, 0) < 0)
+                        return -errno;
+        } else if (dup2(fd, HOLDER_CLIENT_FD) < 0)
+                return -errno;
+        char v[16];
+        snprintf(v, sizeof v, "%d", HOLDER_CLIENT_FD);
+        return setenv(HOLDER_ENV, v, 1) < 0 ? -errno : 0;
 }
 
 int holder_client_from_env(HolderClient **ret) {

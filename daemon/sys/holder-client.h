@@ -37,6 +37,14 @@ typedef void (*HolderLostFunc)(void *userdata);
  * fd CLOEXEC). Returns 0 and *ret NULL when the variable is not set (no holder), 1 and the
  * client when it is, -errno when it is set but unusable. */
 int holder_client_from_env(HolderClient **ret);
+/* Whether $SYSCAGE_HOLDER_FD is set: a holder started us (checked before
+ * holder_client_from_env(), which unsets it). */
+bool holder_client_env_present(void);
+/* Before our own execve (a re-exec): puts the socket at the protocol's number without
+ * close-on-exec, and sets $SYSCAGE_HOLDER_FD for the new image. */
+int holder_client_prepare_exec(HolderClient *c);
+/* The guard uid of holder-protocol.h, for those who may not include it. */
+uid_t holder_guard_uid(void);
 /* For tests: a client on an existing socket (owned from now on). */
 int holder_client_new(int fd, HolderClient **ret);
 HolderClient *holder_client_free(HolderClient *c);
