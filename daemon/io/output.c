@@ -59,6 +59,7 @@ struct OutputStream {
         uint64_t ck_seq;        /* last checkpoint sequence number of either pipe */
         OutputPipe *wbuf_pipe;  /* durable: the one pipe whose records are in wbuf */
         sd_event_source *retry_source;
+        sd_event_source *adopt_source; /* first pump of an adopted stream */
         bool paused;
         bool drained_notified;
         OutputDrainedFunc drained_func;
@@ -208,10 +209,13 @@ static int stream_log_open(OutputStream *s) {
         return 0;
 }
 
-/* UNIT.log -> UNIT.log.1 -> ... -> UNIT.log.(files_kept-1), which replaces the oldest. */
+/* UNIT.log -> UNIT.log.1 -> ... -> UNIT.log.(files_kept-1), which replaces the oldest. Only
+ * the files below the first missing one move: a gap left by a daemon killed in the middle of
+ * a rotation is closed that way (the files above it are older and keep their order), and no
+ * time goes into renaming files that do not exist. */
 static int stream_log_rotate(OutputStream *s) {
         char from[PATH_MAX], to[PATH_MAX];
-        unsigned kept = s->ctx->files_kept;
+        unsigned kept = s->ctx->files_kept, last;
         int r;
 
         s->log_fd = safe_close(s->log_fd);
@@ -223,7 +227,13 @@ static int stream_log_rotate(OutputStream *s) {
                         return -errno;
                 return stream_log_open(s);
         }
-        for (unsigned i = kept - 1; i >= 1; i--) {
+        for (last = 1; last < kept - 1; last++) {
+                if (output_log_path(s->ctx->state_dir, s->unit, last, to, sizeof to) < 0)
+                        return -ENAMETOOLONG;
+                if (access(to, F_OK) < 0 && errno == ENOENT)
+                        break;
+        }
+        for (unsigned i = last; i >= 1; i--) {
                 if (output_log_path(s->ctx->state_dir, s->unit, i - 1, from, sizeof from) < 0 ||
                     output_log_path(s->ctx->state_dir, s->unit, i, to, sizeof to) < 0)
                         return -ENAMETOOLONG;
@@ -264,12 +274,14 @@ static int stream_write_prefix(OutputStream *s, size_t n) {
  * batch where the file is full), so right after a rotation the old file holds exactly what
  * the last checkpoint says. Saying at once that the new file, still empty, is the one, keeps
  * a crash before the batch's own checkpoint from leaving its records in the new file twice. */
+static int pipe_checkpoint(OutputPipe *p, uint64_t pos);
+
 static int stream_rotated_checkpoint(OutputStream *s) {
         OutputPipe *p = s->wbuf_pipe;
 
         if (!p || !p->spool)
                 return 0;
-        return output_spool_commit(p->spool, &s->ck_seq, s->log_ino, s->log_size, p->spool->pos);
+        return pipe_checkpoint(p, p->spool->pos);
 }
 
 /* Writes all buffered records, rotating at record boundaries. */
@@ -473,14 +485,39 @@ static uint64_t pipe_spool_pos(const OutputPipe *p) {
         return p->spool_read - (p->raw_len - p->raw_off) - p->line_len;
 }
 
+/* Checkpoints P = pos with the log as it is now. */
+static int pipe_checkpoint(OutputPipe *p, uint64_t pos) {
+        OutputStream *s = p->stream;
+        int r;
+
+        r = output_spool_commit(p->spool, &s->ck_seq, s->log_ino, s->log_size, pos);
+        if (p->spool->size < p->spool_read)
+                p->spool_read = 0; /* emptied: P was at its end, so nothing was pending */
+        return r;
+}
+
 /* After a flush: records up to P are in the log, so say so. */
 static int pipe_commit(OutputPipe *p) {
-        OutputStream *s = p->stream;
         uint64_t pos = pipe_spool_pos(p);
 
         if (!p->spool || pos == p->spool->pos)
                 return 0;
-        return output_spool_commit(p->spool, &s->ck_seq, s->log_ino, s->log_size, pos);
+        return pipe_checkpoint(p, pos);
+}
+
+/* Opens the log and takes its size from the file: the daemon appends its own lines to it
+ * through another descriptor (unit_log_line()), and a checkpoint must name the true size. */
+static int stream_log_refresh(OutputStream *s) {
+        struct stat st;
+        int r;
+
+        r = stream_log_open(s);
+        if (r < 0)
+                return r;
+        if (fstat(s->log_fd, &st) < 0)
+                return -errno;
+        s->log_size = (uint64_t) st.st_size;
+        return 0;
 }
 
 /* Step 2 for one pipe: spool -> records -> log -> checkpoint, in batches, until everything
@@ -500,7 +537,7 @@ static int pipe_pump_spool(OutputPipe *p) {
                         p->spool_read += (uint64_t) k;
                         p->raw_usec = now_realtime_usec();
                 }
-                r = stream_log_open(s); /* pipe_record_fits() needs the file's size */
+                r = stream_log_refresh(s); /* pipe_record_fits() needs the file's size */
                 if (r < 0)
                         return r;
                 s->wbuf_pipe = p;
@@ -883,14 +920,12 @@ static int stream_recover(OutputStream *s) {
         r = stream_log_open(s);
         if (r < 0)
                 return r;
-        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
-                OutputSpool *sp = s->pipes[t].spool;
-                if (sp) {
-                        r = output_spool_commit(sp, &s->ck_seq, s->log_ino, s->log_size, sp->pos);
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
+                if (s->pipes[t].spool) {
+                        r = pipe_checkpoint(&s->pipes[t], s->pipes[t].spool->pos);
                         if (r < 0)
                                 return r;
                 }
-        }
         return 0;
 }
 
@@ -943,6 +978,14 @@ int output_open_durable(OutputContext *ctx, const char *unit, const char *stream
         return 0;
 }
 
+static int stream_on_adopted(sd_event_source *src, void *userdata) {
+        OutputStream *s = userdata;
+
+        s->adopt_source = sd_event_source_disable_unref(s->adopt_source);
+        (void) stream_pump(s);
+        return 0;
+}
+
 int output_adopt(OutputContext *ctx, const char *unit, const char *stream_id, int fd_out, int fd_err,
                  OutputStream **ret) {
         _cleanup_close_ int fd_o = fd_out, fd_e = fd_err;
@@ -979,7 +1022,11 @@ int output_adopt(OutputContext *ctx, const char *unit, const char *stream_id, in
         r = stream_recover(s);
         if (r < 0)
                 return r;
-        (void) stream_pump(s); /* a failure pauses the stream and retries, as for any stream */
+        /* What the spool holds is logged from the event loop, so that output_set_pid() comes
+         * first; a failure then pauses the stream and retries, as for any stream. */
+        r = sd_event_add_defer(ctx->event, &s->adopt_source, stream_on_adopted, s);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -1078,6 +1125,7 @@ OutputStream *output_stream_free(OutputStream *s) {
                 s->child_fd[t] = safe_close(s->child_fd[t]);
         }
         sd_event_source_unref(s->retry_source);
+        sd_event_source_unref(s->adopt_source);
         safe_close(s->log_fd);
         free(s->wbuf);
         free(s->unit);

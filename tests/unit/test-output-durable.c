@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Durable service output (output.h, "Durable output"): the same records as a plain stream,
+ * no spool file left behind, recovery from every state a crash can leave, and the real
+ * thing: a reader process SIGKILLed again and again while a writer pushes numbered lines
+ * through the pipe, after which the log holds every line exactly once, in order.
+ *
+ * The crash test's kill moments come from a seeded PRNG; the seed is printed, and
+ * SYSCAGE_TEST_SEED=N repeats a run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "io/output.h"
+#include "strv.h"
+#include "sys/io-log.h"
+
+#define CRASH_LINES 200000u
+#define CRASH_KILLS 30u
+#define CRASH_PID 4242
+#define CRASH_DEADLINE_USEC (UINT64_C(180) * 1000 * 1000)
+
+typedef struct Env {
+        char dir[64];
+        char spool[96];
+        sd_event *event;
+        OutputContext *ctx;
+} Env;
+
+static int rm_rf(const char *path) {
+        char cmd[PATH_MAX + 16];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+        return system(cmd);
+}
+
+static void ctx_configure(OutputContext *ctx, const char *spool) {
+        if (spool) {
+                ctx->spool_dir = strdup(spool);
+                assert_non_null(ctx->spool_dir);
+        }
+}
+
+static int env_setup(void **state) {
+        Env *env = calloc(1, sizeof *env);
+        assert_non_null(env);
+        strcpy(env->dir, "/tmp/test-output-durable-XXXXXX");
+        assert_non_null(mkdtemp(env->dir));
+        snprintf(env->spool, sizeof env->spool, "%s/spool", env->dir);
+        assert_int_equal(sd_event_new(&env->event), 0);
+        assert_int_equal(output_context_new(env->event, env->dir, &env->ctx), 0);
+        ctx_configure(env->ctx, env->spool);
+        *state = env;
+        return 0;
+}
+
+static int env_teardown(void **state) {
+        Env *env = *state;
+        output_context_free(env->ctx);
+        sd_event_unref(env->event);
+        rm_rf(env->dir);
+        free(env);
+        io_log_set_func(NULL);
+        return 0;
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+        assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static void run_until_drained(sd_event *e, OutputStream *s, uint64_t timeout_usec) {
+        uint64_t start = now_usec();
+        while (!output_stream_drained(s)) {
+                assert_true(sd_event_run(e, 100 * 1000) >= 0);
+                assert_true(now_usec() - start < timeout_usec);
+        }
+}
+
+static void write_all(int fd, const void *buf, size_t n) {
+        const char *p = buf;
+        while (n > 0) {
+                ssize_t k = write(fd, p, n);
+                assert_true(k > 0);
+                p += k;
+                n -= (size_t) k;
+        }
+}
+
+static char *read_file(const char *path, size_t *ret_len) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        char *buf;
+        if (fd < 0)
+                return NULL;
+        assert_int_equal(fstat(fd, &st), 0);
+        buf = malloc((size_t) st.st_size + 1);
+        assert_non_null(buf);
+        assert_int_equal(pread(fd, buf, (size_t) st.st_size, 0), st.st_size);
+        buf[st.st_size] = '\0';
+        close(fd);
+        if (ret_len)
+                *ret_len = (size_t) st.st_size;
+        return buf;
+}
+
+static void log_path(const char *dir, const char *unit, unsigned i, char *buf, size_t size) {
+        if (i == 0)
+                snprintf(buf, size, "%s/logs/%s.log", dir, unit);
+        else
+                snprintf(buf, size, "%s/logs/%s.log.%u", dir, unit, i);
+}
+
+/* All log files of unit, oldest first, with every record's timestamp removed (kept: the text
+ * from " UNIT[PID] STREAM...: " on). Only records whose text after the unit name starts with
+ * filter are kept when filter is set. Returns a malloc'ed string. */
+static char *log_records(const char *dir, const char *unit, const char *filter, unsigned *ret_files) {
+        char path[PATH_MAX], *out = NULL;
+        size_t out_len = 0;
+        unsigned n = 0;
+        FILE *f = open_memstream(&out, &out_len);
+
+        assert_non_null(f);
+        /* Up to the last file there is: a gap would be a bug, but is not for this to hide. */
+        for (unsigned i = 0; i < OUTPUT_FILES_KEPT_MAX; i++) {
+                log_path(dir, unit, i, path, sizeof path);
+                if (access(path, F_OK) == 0)
+                        n = i + 1;
+        }
+        for (unsigned i = n; i > 0; i--) {
+                size_t len;
+                char *data;
+                log_path(dir, unit, i - 1, path, sizeof path);
+                data = read_file(path, &len);
+                if (!data) {
+                        print_message("log file %s is missing\n", path);
+                        data = strdup("");
+                        len = 0;
+                }
+                for (char *rec = data; rec < data + len;) {
+                        char *nl = memchr(rec, '\n', (size_t) (data + len - rec));
+                        char *rest = rec + 27;
+                        assert_non_null(nl);
+                        assert_true(nl - rec > 27);
+                        assert_int_equal(rec[26], 'Z');
+                        if (!filter || strstr(rest, filter) == strchr(rest, ']') + 1)
+                                fwrite(rest, 1, (size_t) (nl + 1 - rest), f);
+                        rec = nl + 1;
+                }
+                free(data);
+        }
+        fclose(f);
+        if (ret_files)
+                *ret_files = n;
+        return out;
+}
+
+static unsigned dir_entries(const char *dir) {
+        DIR *d = opendir(dir);
+        unsigned n = 0;
+        if (!d)
+                return 0;
+        for (struct dirent *de; (de = readdir(d));)
+                if (de->d_name[0] != '.')
+                        n++;
+        closedir(d);
+        return n;
+}
+
+/* Input with every kind of line: short, empty, exactly the cap, far over it, and a last one
+ * without newline. */
+static char *gen_input(size_t line_max, size_t *ret_len) {
+        size_t cap = 200 * 1000, len = 0;
+        char *d = malloc(cap);
+        uint32_t x = 12345;
+
+        assert_non_null(d);
+        for (unsigned line = 0; len < cap - 10 * line_max; line++) {
+                size_t l;
+                x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+                l = line % 40 == 39 ? line_max * 3 + x % 100 : line % 40 == 20 ? line_max : line % 40 == 7 ? 0 : x % 90;
+                for (size_t i = 0; i < l; i++)
+                        d[len++] = (char) ('a' + (x + i) % 26);
+                d[len++] = '\n';
+        }
+        memcpy(d + len, "no newline at the end", 21);
+        *ret_len = len + 21;
+        return d;
+}
+
+static void feed(OutputStream *s, sd_event *e, const char *out, size_t out_len, const char *err) {
+        output_set_pid(s, 77);
+        /* Pieces smaller than the pipe; the loop runs in between so the writes never block. */
+        for (size_t off = 0; off < out_len;) {
+                size_t n = MIN(out_len - off, (size_t) 8192);
+                write_all(output_stream_child_fd(s, OUTPUT_STDOUT), out + off, n);
+                off += n;
+                while (sd_event_run(e, 0) > 0)
+                        ;
+        }
+        write_all(output_stream_child_fd(s, OUTPUT_STDERR), err, strlen(err));
+        output_child_fds_close(s);
+        run_until_drained(e, s, 30ULL * 1000 * 1000);
+}
+
+/* The same input through a durable and a plain stream: the same records, file by file. */
+static void test_round_trip(void **state) {
+        Env *env = *state;
+        _cleanup_(output_context_freep) OutputContext *plain = NULL;
+        OutputStream *s = NULL;
+        char plain_dir[128], *a, *b;
+        unsigned files_a, files_b;
+        size_t len;
+        char *input;
+
+        snprintf(plain_dir, sizeof plain_dir, "%s/plain", env->dir);
+        assert_int_equal(output_context_new(env->event, plain_dir, &plain), 0);
+        env->ctx->line_max = plain->line_max = 128;
+        env->ctx->max_file_bytes = plain->max_file_bytes = 16 * 1024;
+        env->ctx->files_kept = plain->files_kept = 100;
+        env->ctx->read_max = plain->read_max = 4096;
+        input = gen_input(128, &len);
+
+        assert_int_equal(output_open_durable(env->ctx, "rt.service", "rt-1", OUTPUT_LOG, NULL, OUTPUT_LOG, NULL, &s), 0);
+        assert_string_equal(output_stream_id(s), "rt-1");
+        assert_true(output_stream_pipe_fd(s, OUTPUT_STDOUT) >= 0);
+        assert_true(dir_entries(env->spool) == 4); /* two spools, two checkpoints */
+        /* The id is taken while its files exist. */
+        {
+                OutputStream *t = NULL;
+                assert_int_equal(output_open_durable(env->ctx, "rt.service", "rt-1", OUTPUT_LOG, NULL, OUTPUT_LOG,
+                                                     NULL, &t), -EEXIST);
+                assert_int_equal(output_open_durable(env->ctx, "rt.service", "bad/id", OUTPUT_LOG, NULL, OUTPUT_LOG,
+                                                     NULL, &t), -EINVAL);
+                assert_null(t);
+        }
+        feed(s, env->event, input, len, "an error\nand a last one");
+        assert_int_equal(dir_entries(env->spool), 0); /* finished: the files went at once */
+        s = output_stream_free(s);
+
+        assert_int_equal(output_open(plain, "rt.service", OUTPUT_LOG, NULL, OUTPUT_LOG, NULL, &s), 0);
+        assert_null(output_stream_id(s));
+        feed(s, env->event, input, len, "an error\nand a last one");
+        s = output_stream_free(s);
+
+        for (int t = 0; t < 2; t++) {
+                const char *filter = t == 0 ? " stdout" : " stderr";
+                a = log_records(env->dir, "rt.service", filter, &files_a);
+                b = log_records(plain_dir, "rt.service", filter, &files_b);
+                assert_true(strlen(a) > 0);
+                assert_string_equal(a, b);
+                free(a);
+                free(b);
+        }
+        assert_int_equal(files_a, files_b);
+        assert_true(files_a > 5); /* rotation happened */
+        a = log_records(env->dir, "rt.service", NULL, NULL);
+        assert_non_null(strstr(a, " stdout+: "));
+        assert_non_null(strstr(a, " stdout~: no newline at the end\n"));
+        assert_non_null(strstr(a, " stderr~: and a last one\n"));
+        free(a);
+        free(input);
+        assert_int_equal(dir_entries(env->spool), 0);
+}
+
+/* Without a spool directory a durable stream is a plain one. */
+static void test_no_spool_dir(void **state) {
+        Env *env = *state;
+        OutputStream *s = NULL;
+        char **l = NULL;
+
+        free(env->ctx->spool_dir);
+        env->ctx->spool_dir = NULL;
+        assert_int_equal(output_open_durable(env->ctx, "plain", "p-1", OUTPUT_LOG, NULL, OUTPUT_NULL, NULL, &s), 0);
+        assert_null(output_stream_id(s));
+        assert_int_equal(output_stream_pipe_fd(s, OUTPUT_STDERR), -EBADF);
+        write_all(output_stream_child_fd(s, OUTPUT_STDOUT), "x\n", 2);
+        output_child_fds_close(s);
+        run_until_drained(env->event, s, 10ULL * 1000 * 1000);
+        s = output_stream_free(s);
+        assert_int_equal(access(env->spool, F_OK), -1);
+        assert_int_equal(output_adopt(env->ctx, "plain", "p-1", -EBADF, -EBADF, &s), -EINVAL);
+        assert_int_equal(output_spool_list(env->ctx, &l), 0);
+        assert_non_null(l);
+        assert_null(l[0]);
+        strv_free(l);
+}
+
+/* A daemon that stops cleanly after its unit ended leaves no spool file, even if it never
+ * read the last bytes; one whose unit still writes leaves them, and adoption finishes them. */
+static void test_free_after_unit_ended(void **state) {
+        Env *env = *state;
+        OutputStream *s = NULL;
+        char **l = NULL, *recs;
+        int keep;
+
+        assert_int_equal(output_open_durable(env->ctx, "end", "e-1", OUTPUT_LOG, NULL, OUTPUT_LOG, NULL, &s), 0);
+        write_all(output_stream_child_fd(s, OUTPUT_STDOUT), "one\ntwo", 7);
+        s = output_stream_free(s); /* the child side closes with it: EOF */
+        assert_int_equal(dir_entries(env->spool), 0);
+        recs = log_records(env->dir, "end", NULL, NULL);
+        assert_string_equal(recs, " end[0] stdout: one\n end[0] stdout~: two\n");
+        free(recs);
+
+        assert_int_equal(output_open_durable(env->ctx, "end", "e-2", OUTPUT_LOG, NULL, OUTPUT_LOG, NULL, &s), 0);
+        keep = fcntl(output_stream_child_fd(s, OUTPUT_STDOUT), F_DUPFD_CLOEXEC, 3);
+        assert_true(keep >= 0);
+        write_all(keep, "three\nfour", 10);
+        s = output_stream_free(s); /* still written to: a crash, for what the files say */
+        assert_int_equal(dir_entries(env->spool), 2); /* stderr's writer was gone: it finished */
+        assert_int_equal(output_spool_list(env->ctx, &l), 0);
+        assert_int_equal(strv_length(l), 1);
+        assert_string_equal(l[0], "e-2");
+        strv_free(l);
+        close(keep);
+        assert_int_equal(output_adopt(env->ctx, "end", "e-2", -EBADF, -EBADF, &s), 0);
+        run_until_drained(env->event, s, 10ULL * 1000 * 1000);
+        s = output_stream_free(s);
+        assert_int_equal(dir_entries(env->spool), 0);
+        recs = log_records(env->dir, "end", NULL, NULL);
+        assert_string_equal(recs, " end[0] stdout: one\n end[0] stdout~: two\n"
+                                  " end[0] stdout: three\n end[0] stdout~: four\n");
+        free(recs);
+        assert_int_equal(output_adopt(env->ctx, "end", "e-2", -EBADF, -EBADF, &s), -ENOENT);
+}
+
+/* Leaves stream "r-1" of unit "rec" as a crash would: "a\nb\n" logged and checkpointed (P
+ * = 4), "part" in the spool after P. Returns the path of the checkpoint file. */
+static void leave_stream(Env *env, char ck_path[static PATH_MAX], char spool_path[static PATH_MAX]) {
+        OutputStream *s = NULL;
+        uint64_t start = now_usec();
+        char path[PATH_MAX];
+        int keep;
+
+        assert_int_equal(output_open_durable(env->ctx, "rec", "r-1", OUTPUT_LOG, NULL, OUTPUT_NULL, NULL, &s), 0);
+        keep = fcntl(output_stream_child_fd(s, OUTPUT_STDOUT), F_DUPFD_CLOEXEC, 3);
+        write_all(keep, "a\nb\npart", 8);
+        output_child_fds_close(s);
+        log_path(env->dir, "rec", 0, path, sizeof path);
+        for (;;) { /* until "b" is logged */
+                size_t len;
+                char *data = read_file(path, &len);
+                bool done = data && strstr(data, "stdout: b\n");
+                free(data);
+                if (done)
+                        break;
+                assert_true(sd_event_run(env->event, 100 * 1000) >= 0);
+                assert_true(now_usec() - start < 10ULL * 1000 * 1000);
+        }
+        s = output_stream_free(s);
+        close(keep); /* the writer is gone too; the next daemon finds EOF */
+        snprintf(ck_path, PATH_MAX, "%s/r-1.stdout.ck", env->spool);
+        snprintf(spool_path, PATH_MAX, "%s/r-1.stdout.spool", env->spool);
+        assert_int_equal(access(ck_path, F_OK), 0);
+}
+
+/* A record-shaped line the stream did not write. */
+#define JUNK "2026-01-01T00:00:00.000000Z junk\n"
+
+static void append(const char *path, const char *text) {
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        assert_true(fd >= 0);
+        write_all(fd, text, strlen(text));
+        close(fd);
+}
+
+static void adopt_and_finish(Env *env) {
+        OutputStream *s = NULL;
+        assert_int_equal(output_adopt(env->ctx, "rec", "r-1", -EBADF, -EBADF, &s), 0);
+        run_until_drained(env->event, s, 10ULL * 1000 * 1000);
+        s = output_stream_free(s);
+        assert_int_equal(dir_entries(env->spool), 0);
+}
+
+/* Nothing damaged: what was written after the checkpoint is cut, the rest goes on from P. */
+static void test_recover_plain(void **state) {
+        Env *env = *state;
+        char ck[PATH_MAX], sp[PATH_MAX], path[PATH_MAX], *recs;
+
+        leave_stream(env, ck, sp);
+        log_path(env->dir, "rec", 0, path, sizeof path);
+        append(path, JUNK);
+        adopt_and_finish(env);
+        recs = log_records(env->dir, "rec", NULL, NULL);
+        assert_string_equal(recs, " rec[0] stdout: a\n rec[0] stdout: b\n rec[0] stdout~: part\n");
+        free(recs);
+}
+
+static char warnings[4096];
+
+static void capture_log(int priority, const char *message) {
+        if (priority <= LOG_WARNING)
+                strncat(warnings, message, sizeof warnings - strlen(warnings) - 1);
+}
+
+/* A torn or garbage checkpoint: a warning, no cut, the spool again from offset 0. */
+static void test_recover_damaged_checkpoint(void **state) {
+        Env *env = *state;
+        char ck[PATH_MAX], sp[PATH_MAX], path[PATH_MAX], *recs;
+
+        for (int torn = 0; torn < 2; torn++) {
+                leave_stream(env, ck, sp);
+                log_path(env->dir, "rec", 0, path, sizeof path);
+                append(path, JUNK);
+                if (torn)
+                        assert_int_equal(truncate(ck, 20), 0);
+                else {
+                        int fd = open(ck, O_WRONLY | O_CLOEXEC);
+                        assert_int_equal(pwrite(fd, "garbage garbage garbage garbage garbage garbage!", 48, 0), 48);
+                        close(fd);
+                }
+                warnings[0] = '\0';
+                io_log_set_func(capture_log);
+                adopt_and_finish(env);
+                io_log_set_func(NULL);
+                assert_non_null(strstr(warnings, "r-1.stdout.ck is unusable"));
+                recs = log_records(env->dir, "rec", NULL, NULL);
+                /* junk stays; a and b twice, as the warning says. */
+                assert_string_equal(recs, " rec[0] stdout: a\n rec[0] stdout: b\n junk\n rec[0] stdout: a\n"
+                                          " rec[0] stdout: b\n rec[0] stdout~: part\n");
+                free(recs);
+                assert_int_equal(output_log_remove(env->dir, "rec"), 1);
+        }
+}
+
+/* The spool was emptied after the checkpoint (P > its size): P = 0. */
+static void test_recover_spool_emptied(void **state) {
+        Env *env = *state;
+        char ck[PATH_MAX], sp[PATH_MAX], path[PATH_MAX], *recs;
+        int fd;
+
+        leave_stream(env, ck, sp);
+        fd = open(sp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        write_all(fd, "x\n", 2); /* new bytes, fewer than P = 4 */
+        close(fd);
+        log_path(env->dir, "rec", 0, path, sizeof path);
+        append(path, JUNK);
+        adopt_and_finish(env);
+        recs = log_records(env->dir, "rec", NULL, NULL);
+        assert_string_equal(recs, " rec[0] stdout: a\n rec[0] stdout: b\n rec[0] stdout: x\n");
+        free(recs);
+}
+
+/* The log rotated after the checkpoint: the file with the checkpoint's inode is cut, wherever
+ * it is now; a log file with another inode is never cut. */
+static void test_recover_rotated(void **state) {
+        Env *env = *state;
+        char ck[PATH_MAX], sp[PATH_MAX], path[PATH_MAX], path1[PATH_MAX], *data;
+        struct stat st;
+        size_t len;
+
+        leave_stream(env, ck, sp);
+        log_path(env->dir, "rec", 0, path, sizeof path);
+        log_path(env->dir, "rec", 1, path1, sizeof path1);
+        assert_int_equal(stat(path, &st), 0);
+        append(path, JUNK);
+        assert_int_equal(rename(path, path1), 0);
+        append(path, "2026-01-01T00:00:00.000000Z newer\n");
+        adopt_and_finish(env);
+        data = read_file(path1, &len);
+        assert_int_equal(len, st.st_size);
+        assert_null(strstr(data, "junk"));
+        free(data);
+        data = read_file(path, &len);
+        assert_true(strneq(data, "2026-01-01T00:00:00.000000Z newer\n", 34));
+        assert_non_null(strstr(data, " rec[0] stdout~: part\n"));
+        free(data);
+
+        /* Its file gone altogether: nothing is cut. */
+        assert_int_equal(output_log_remove(env->dir, "rec"), 2);
+        leave_stream(env, ck, sp);
+        snprintf(path1, sizeof path1, "%s/elsewhere", env->dir);
+        assert_int_equal(rename(path, path1), 0);
+        append(path, "2026-01-01T00:00:00.000000Z other\n");
+        adopt_and_finish(env);
+        data = read_file(path, &len);
+        assert_true(strneq(data, "2026-01-01T00:00:00.000000Z other\n", 34));
+        assert_non_null(strstr(data, " rec[0] stdout~: part\n"));
+        free(data);
+}
+
+/* ---- the crash test ---- */
+
+static uint64_t rng_next(uint64_t *x) {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        return *x;
+}
+
+/* Numbered lines in bursts of random size, with random pauses in between: the kills land
+ * while the pipe is full, while it is empty, and anywhere in between. */
+static _Noreturn void crash_writer(int wfd, uint64_t seed) {
+        static char buf[4000 * 8];
+        uint64_t x = seed ^ UINT64_C(0x9e3779b97f4a7c15);
+        unsigned next = 1;
+
+        while (next <= CRASH_LINES) {
+                unsigned burst = 1 + (unsigned) (rng_next(&x) % 4000);
+                size_t len = 0;
+                for (unsigned i = 0; i < burst && next <= CRASH_LINES; i++, next++)
+                        len += (size_t) snprintf(buf + len, 9, "%07u\n", next);
+                for (size_t off = 0; off < len;) {
+                        ssize_t k = write(wfd, buf + off, len - off);
+                        if (k <= 0)
+                                _exit(1);
+                        off += (size_t) k;
+                }
+                (void) usleep((useconds_t) (rng_next(&x) % 60000));
+        }
+        _exit(0);
+}
+
+static void crash_ctx_setup(const Env *env, sd_event *e, OutputContext **ret) {
+        assert_int_equal(output_context_new(e, env->dir, ret), 0);
+        ctx_configure(*ret, env->spool);
+        (*ret)->max_file_bytes = 64 * 1024;
+        (*ret)->files_kept = OUTPUT_FILES_KEPT_MAX;
+        (*ret)->read_max = 16 * 1024;
+}
+
+/* One daemon: adopts the stream, runs until it is drained, exits. */
+static pid_t crash_reader(const Env *env, int rfd) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                OutputContext *ctx = NULL;
+                OutputStream *s = NULL;
+                sd_event *e = NULL;
+                int fd = fcntl(rfd, F_DUPFD_CLOEXEC, 3);
+
+                if (fd < 0 || sd_event_new(&e) < 0)
+                        _exit(2);
+                crash_ctx_setup(env, e, &ctx);
+                if (output_adopt(ctx, "crash.service", "crash-1", fd, -EBADF, &s) < 0)
+                        _exit(3);
+                output_set_pid(s, CRASH_PID);
+                while (!output_stream_drained(s))
+                        if (sd_event_run(e, UINT64_MAX) < 0)
+                                _exit(4);
+                output_stream_free(s);
+                output_context_free(ctx);
+                sd_event_unref(e);
+                _exit(0);
+        }
+        return pid;
+}
+
+/* Checks that the log is exactly lines 1..CRASH_LINES, once each, in order, each with the
+ * pid the reader set. */
+static void crash_check_log(const Env *env) {
+        unsigned files, expect = 1, dups = 0, gaps = 0, bad = 0, n = 0;
+        char *recs = log_records(env->dir, "crash.service", NULL, &files);
+        char prefix[64];
+        size_t plen = (size_t) snprintf(prefix, sizeof prefix, " crash.service[%d] stdout: ", CRASH_PID);
+
+        for (char *r = recs; *r; n++) {
+                char *nl = strchr(r, '\n');
+                unsigned got = 0;
+                assert_non_null(nl);
+                if (strncmp(r, prefix, plen) != 0 || nl - r != (ptrdiff_t) (plen + 7) ||
+                    sscanf(r + plen, "%7u", &got) != 1 || got != expect) {
+                        if (dups + gaps + bad < 10)
+                                print_message("log record %u is \"%.*s\", expected line %07u\n", n + 1,
+                                              (int) (nl - r), r, expect);
+                        if (got == 0)
+                                bad++;
+                        else if (got < expect)
+                                dups++;
+                        else
+                                gaps++;
+                        if (got > 0)
+                                expect = got; /* resynchronise: count each anomaly once */
+                }
+                if (got > 0)
+                        expect++;
+                r = nl + 1;
+        }
+        print_message("%u log files, %u records, last line %u: %u duplicates, %u gaps, %u malformed\n", files, n,
+                      expect - 1, dups, gaps, bad);
+        free(recs);
+        assert_int_equal(dups + gaps + bad, 0);
+        assert_int_equal(expect - 1, CRASH_LINES);
+        assert_int_equal(n, CRASH_LINES);
+}
+
+static void test_crash(void **state) {
+        Env *env = *state;
+        OutputStream *s = NULL;
+        uint64_t seed, x, start;
+        unsigned live_kills = 0;
+        pid_t writer, reader;
+        int rfd, wfd, status;
+        const char *e = getenv("SYSCAGE_TEST_SEED");
+
+        seed = e ? strtoull(e, NULL, 0) : (uint64_t) time(NULL) ^ (uint64_t) getpid() << 20;
+        print_message("crash test seed: SYSCAGE_TEST_SEED=%llu\n", (unsigned long long) seed);
+        x = seed | 1;
+
+        /* The pipe and its files come from a first daemon that never read a byte; from then
+         * on the test holds the read end, as the fd holder would. */
+        env->ctx->max_file_bytes = 64 * 1024;
+        env->ctx->files_kept = OUTPUT_FILES_KEPT_MAX;
+        assert_int_equal(output_open_durable(env->ctx, "crash.service", "crash-1", OUTPUT_LOG, NULL, OUTPUT_NULL,
+                                             NULL, &s), 0);
+        rfd = fcntl(output_stream_pipe_fd(s, OUTPUT_STDOUT), F_DUPFD_CLOEXEC, 3);
+        wfd = fcntl(output_stream_child_fd(s, OUTPUT_STDOUT), F_DUPFD_CLOEXEC, 3);
+        assert_true(rfd >= 0 && wfd >= 0);
+        s = output_stream_free(s);
+
+        writer = fork();
+        assert_true(writer >= 0);
+        if (writer == 0) {
+                close(rfd);
+                crash_writer(wfd, seed);
+        }
+        close(wfd);
+
+        start = now_usec();
+        for (unsigned k = 0; k < CRASH_KILLS; k++) {
+                /* The moment of the kill is what is random here; nothing waits on a condition. */
+                useconds_t delay = (useconds_t) (rng_next(&x) % 4 == 0 ? rng_next(&x) % 2000 : rng_next(&x) % 80000);
+                reader = crash_reader(env, rfd);
+                (void) usleep(delay);
+                if (waitpid(reader, &status, WNOHANG) == 0) {
+                        live_kills++;
+                        assert_int_equal(kill(reader, SIGKILL), 0);
+                        assert_int_equal(waitpid(reader, &status, 0), reader);
+                }
+                if (!WIFSIGNALED(status))
+                        print_message("reader %u exited by itself with status %d\n", k,
+                                      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                assert_true(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0));
+        }
+        print_message("%u of %u kills hit a running reader\n", live_kills, CRASH_KILLS);
+
+        /* The last daemon runs to the end: the writer finishes, the pipe reaches EOF. */
+        reader = crash_reader(env, rfd);
+        close(rfd);
+        for (;;) {
+                pid_t r = waitpid(reader, &status, WNOHANG);
+                assert_true(r >= 0);
+                if (r == reader)
+                        break;
+                if (now_usec() - start > CRASH_DEADLINE_USEC) {
+                        kill(reader, SIGKILL);
+                        kill(writer, SIGKILL);
+                        fail_msg("the last reader did not finish in time");
+                }
+                (void) usleep(10000);
+        }
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_int_equal(waitpid(writer, &status, 0), writer);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        print_message("crash test took %llu ms\n", (unsigned long long) ((now_usec() - start) / 1000));
+
+        crash_check_log(env);
+        assert_int_equal(dir_entries(env->spool), 0);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_round_trip, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_no_spool_dir, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_free_after_unit_ended, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_recover_plain, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_recover_damaged_checkpoint, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_recover_spool_emptied, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_recover_rotated, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_crash, env_setup, env_teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
