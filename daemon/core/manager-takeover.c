@@ -275,9 +275,10 @@ static void write_pid_file(Manager *m) {
         snprintf(path, sizeof path, "%s/syscaged.pid", m->runtime_dir);
         snprintf(tmp, sizeof tmp, "%s/.syscaged.pid.tmp", m->runtime_dir);
         snprintf(pid, sizeof pid, "%d\n", (int) getpid());
-        int r = write_string_file_at(AT_FDCWD, tmp, pid);
-        if (r >= 0 && rename(tmp, path) < 0)
+        int r = 0, fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0 || write(fd, pid, strlen(pid)) != (ssize_t) strlen(pid) || rename(tmp, path) < 0)
                 r = -errno;
+        safe_close(fd);
         if (r < 0)
                 log_debug_errno(r, "Failed to write %s, ignoring: %m", path);
 }
