@@ -309,6 +309,7 @@ static OutputMode output_mode_of(ExecOutput o, OutputMode fallback) {
 
 static void on_output_drained(OutputStream *s, void *userdata) {
         Unit *u = userdata;
+        unit_output_release(u, s);
         if (s == u->output_prev)
                 u->output_prev = unit_output_free(u, u->output_prev);
         else

@@ -446,16 +446,21 @@ void unit_output_hold(Unit *u, OutputStream *s) {
         }
 }
 
-OutputStream *unit_output_free(Unit *u, OutputStream *s) {
+void unit_output_release(Unit *u, OutputStream *s) {
         char name[128];
+        if (!s || !output_stream_id(s) || output_stream_released(s))
+                return;
+        for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
+                output_names(s, t, name, sizeof name);
+                takeover_release(u->manager, name);
+        }
+        output_stream_set_released(s);
+}
+
+OutputStream *unit_output_free(Unit *u, OutputStream *s) {
         if (!s)
                 return NULL;
-        if (output_stream_id(s))
-                for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
-                        if (output_stream_pipe_fd(s, t) >= 0) {
-                                output_names(s, t, name, sizeof name);
-                                takeover_release(u->manager, name);
-                        }
+        unit_output_release(u, s);
         return output_stream_free(s);
 }
 

@@ -308,6 +308,8 @@ bool unit_is_transient(const Unit *u);
 /* A start cycle's output stream: hands its pipes to the fd holder, or takes them back from
  * it and frees the stream (returns NULL). */
 void unit_output_hold(Unit *u, OutputStream *s);
+/* Takes the pipes back from the holder (once the stream is drained, nothing needs them). */
+void unit_output_release(Unit *u, OutputStream *s);
 OutputStream *unit_output_free(Unit *u, OutputStream *s);
 
 /* Process bookkeeping. unit_process_free() closes the fds and event sources. */

@@ -56,6 +56,7 @@ struct OutputStream {
         char *wbuf; /* formatted records not yet written */
         size_t wlen, wcap;
         char *id;               /* durable streams only */
+        bool released;          /* the owner's mark (output_stream_set_released()) */
         uint64_t ck_seq;        /* last checkpoint sequence number of either pipe */
         OutputPipe *wbuf_pipe;  /* durable: the one pipe whose records are in wbuf */
         sd_event_source *retry_source;
@@ -1284,4 +1285,13 @@ void output_spool_discard(OutputContext *ctx, const char *stream_id) {
                 if (n > 0 && (size_t) n < sizeof path)
                         (void) unlink(path);
         }
+}
+
+bool output_stream_released(const OutputStream *s) {
+        return s && s->released;
+}
+
+void output_stream_set_released(OutputStream *s) {
+        if (s)
+                s->released = true;
 }

@@ -183,6 +183,9 @@ int output_open_durable(OutputContext *ctx, const char *unit, const char *stream
 /* The read end of a pipe of the stream (for the fd holder), -EBADF if t is not a pipe. Still
  * owned by the stream. */
 int output_stream_pipe_fd(const OutputStream *s, OutputStreamType t);
+/* A mark for the owner: the stream's pipes were taken back from the fd holder. */
+bool output_stream_released(const OutputStream *s);
+void output_stream_set_released(OutputStream *s);
 /* The stream's id as given to output_open_durable(), NULL for an output_open() stream. */
 const char *output_stream_id(const OutputStream *s);
 /* Takes over the stream STREAM_ID of UNIT after a crash or re-exec: recovers as above, then
