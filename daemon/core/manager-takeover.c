@@ -29,6 +29,9 @@
 
 /* Exit records of the holder not claimed yet: a few at most, after a crash. */
 #define TAKEOVER_EXITS_MAX 4096u
+/* How long start-up waits for the killed left-over processes of a unit, polling. */
+#define TAKEOVER_KILL_WAIT_USEC (5u * 1000u * 1000u)
+#define TAKEOVER_KILL_POLL_USEC (5u * 1000u)
 
 static char *mfree_str(char *p) {
         free(p);
@@ -176,11 +179,24 @@ static void kill_leftovers(Manager *m, const char *name, const char *why) {
                 return;
         log_warning("Stopping the processes left in the cgroup of %s by a previous daemon: %s.", name, why);
         int r = cgroup_service_kill(c, name, 0, SIGKILL);
-        if (r < 0)
+        if (r < 0) {
                 log_error_errno(r, "Failed to stop the left-over processes of %s: %m", name);
+                return;
+        }
+        /* Gone before anything starts: the unit must not run beside them even for a moment.
+         * SIGKILL is quick; this waits a few milliseconds, at start-up only. */
+        usec_t deadline = now_usec(CLOCK_MONOTONIC) + TAKEOVER_KILL_WAIT_USEC;
+        while (cgroup_service_is_empty(c, name, 0) == 0) {
+                if (now_usec(CLOCK_MONOTONIC) > deadline) {
+                        log_error("The left-over processes of %s did not end within %u ms.", name,
+                                  (unsigned) (TAKEOVER_KILL_WAIT_USEC / 1000));
+                        return;
+                }
+                (void) usleep(TAKEOVER_KILL_POLL_USEC);
+        }
 }
 
-static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *adopted) {
+static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *handled) {
         _cleanup_free_ char *name = strndup(file, strlen(file) - strlen(".state"));
         _cleanup_free_ char *message = NULL;
         char reason[STATE_REASON_MAX] = "";
@@ -196,6 +212,7 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
                           r == -EPROTONOSUPPORT ? ", written by another version" : "", "");
                 kill_leftovers(m, name, "its state could not be read");
                 (void) unlinkat(dir, file, 0);
+                (void) string_set_add(handled, name); /* handled: the sweep leaves it alone */
                 return 0;
         }
         Unit *u = manager_get_unit(m, name);
@@ -210,6 +227,7 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
                 kill_leftovers(m, name, "the unit is gone");
                 (void) unlinkat(dir, file, 0);
                 state_file_done(&s);
+                (void) string_set_add(handled, name);
                 return 0;
         }
         r = unit_deserialize(u, &s, m->held, &message);
@@ -220,9 +238,10 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
                 unit_deserialize_undo(u);
                 kill_leftovers(m, u->name, "it could not be taken over");
                 unit_write_status_file(u);
+                (void) string_set_add(handled, u->name);
                 return 0;
         }
-        (void) string_set_add(adopted, u->name);
+        (void) string_set_add(handled, u->name);
         if (!service_state_is_inactive(u->state) || u->n_procs > 0)
                 log_unit_info(u->name, "Taken over: %s, main pid %d.", service_state_to_string(u->state),
                               u->main && !u->main->exited ? (int) u->main->pid : 0);
@@ -231,7 +250,7 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
 }
 
 /* Cgroups of units we did not take over, with processes in them. */
-static void takeover_sweep_cgroups(Manager *m, const StringSet *adopted) {
+static void takeover_sweep_cgroups(Manager *m, const StringSet *handled) {
         CgroupContext *c = m->cgroup;
         if (!c || !c->available)
                 return;
