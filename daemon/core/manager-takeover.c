@@ -263,7 +263,7 @@ static void takeover_sweep_cgroups(Manager *m, const StringSet *handled) {
         struct dirent *de;
         while ((de = readdir(d)))
                 if (de->d_type == DT_DIR && cgroup_unit_name_valid(de->d_name) &&
-                    has_suffix(de->d_name, ".service") && !string_set_contains(adopted, de->d_name))
+                    has_suffix(de->d_name, ".service") && !string_set_contains(handled, de->d_name))
                         kill_leftovers(m, de->d_name, "no state says what they are");
         closedir(d);
 }
