@@ -644,7 +644,7 @@ int service_process_adopt_pid(Unit *u, pid_t pid) {
 /* ---- taking over from a previous daemon ---- */
 
 int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProcessRole role,
-                            int listener_fd, const char *holder_name) {
+                            int listener_fd, const char *holder_name, uint64_t last_notif_id) {
         _cleanup_close_ int listener = listener_fd, pidfd = -EBADF;
         _cleanup_(exec_process_freep) ExecProcess *exec = NULL;
         const FilterEntry *f = u->filters;
@@ -667,7 +667,7 @@ int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProc
                 (void) process_get_ppid(pid, &ppid);
         }
         r = exec_process_adopt(pid, pidfd, listener, f ? f->gate_action : EXEC_GATE_ERRNO,
-                               f ? f->gate_errno : EPERM, &exec);
+                               f ? f->gate_errno : EPERM, last_notif_id, &exec);
         if (r < 0)
                 return r;
         TAKE_FD(pidfd);
@@ -710,8 +710,13 @@ int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProc
                 if (r < 0)
                         log_unit_error_errno(u->name, r, "Failed to watch process %d: %m", (int) pid);
         }
-        if (p->exec->listener_fd >= 0)
+        if (p->exec->listener_fd >= 0) {
                 process_watch_listener(p);
+                r = exec_gate_answer_orphans(p->exec, on_denial, p);
+                if (r > 0)
+                        log_unit_notice(u->name, "Answered %d execve call(s) of pid %d that the previous daemon "
+                                        "had received but not answered.", r, (int) pid);
+        }
         return 0;
 }
 

@@ -50,10 +50,11 @@ typedef enum ServiceProcessRole {
 
 /* Takes back a process of U that a previous daemon started (manager-takeover.h): PID is
  * ours only if it still has START_TIME. LISTENER_FD (owned; -EBADF: none) is its gate,
- * which counts as launched, HOLDER_NAME the name the fd holder keeps it under. Returns
+ * which counts as launched, HOLDER_NAME the name the fd holder keeps it under, LAST_NOTIF_ID
+ * the last notification the previous daemon received on it (0: unknown). Returns
  * -ESRCH when the process is gone or is another one now (the listener is closed then). */
 int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProcessRole role,
-                            int listener_fd, const char *holder_name);
+                            int listener_fd, const char *holder_name, uint64_t last_notif_id);
 /* The fd holder reaped PID (see on_pidfd()): its unit's process, if waiting, takes it now. */
 void service_process_holder_exit(Manager *m, pid_t pid);
 

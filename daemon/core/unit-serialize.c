@@ -76,8 +76,9 @@ static int serialize_processes(const Unit *u, StateFile *s) {
                 bool gate = p->exec && p->exec->listener_fd >= 0 && p->holder_name[0];
                 if (p->exited && !gate)
                         continue;
-                int r = state_file_addf(s, "proc", "%d %" PRIu64 " %s %s", (int) p->pid, p->start_time,
-                                        role_table[process_role(u, p)], gate ? p->holder_name : "-");
+                uint64_t last = p->exec && p->exec->have_notif_id ? p->exec->last_notif_id : 0;
+                int r = state_file_addf(s, "proc", "%d %" PRIu64 " %s %s %" PRIu64, (int) p->pid, p->start_time,
+                                        role_table[process_role(u, p)], gate ? p->holder_name : "-", last);
                 if (r < 0)
                         return r;
         }
@@ -332,11 +333,11 @@ typedef struct PendingExit {
 static int restore_process(Unit *u, const char *entry, HolderFds *f, PendingExit pending[2],
                            char **ret_message) {
         char role_s[16], holder_name[96];
-        unsigned long long start_time;
+        unsigned long long start_time, last_notif_id;
         int pid, n = 0;
 
-        if (sscanf(entry, "%d %llu %15s %95s%n", &pid, &start_time, role_s, holder_name, &n) != 4 ||
-            entry[n] != '\0' || pid <= 0)
+        if (sscanf(entry, "%d %llu %15s %95s %llu%n", &pid, &start_time, role_s, holder_name, &last_notif_id,
+                   &n) != 5 || entry[n] != '\0' || pid <= 0)
                 return set_message(ret_message, "bad process entry '%s'", entry), -EBADMSG;
         int role = role_from_string(role_s);
         if (role < 0)
@@ -346,7 +347,8 @@ static int restore_process(Unit *u, const char *entry, HolderFds *f, PendingExit
         if (gated && listener < 0)
                 return set_message(ret_message, "the fd holder no longer has the exec gate of pid %d", pid),
                        -ENOENT;
-        int r = service_process_restore(u, pid, start_time, role, listener, gated ? holder_name : NULL);
+        int r = service_process_restore(u, pid, start_time, role, listener, gated ? holder_name : NULL,
+                                        last_notif_id);
         if (r == -ESRCH && (role == SERVICE_PROCESS_MAIN || role == SERVICE_PROCESS_CONTROL)) {
                 /* It ended while no daemon was there, so the holder reaped it and has its
                  * status. Without that, the previous daemon saw it end after it last wrote

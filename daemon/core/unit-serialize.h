@@ -9,7 +9,8 @@
  * Keys: the state, result and counters of the state machine, the invocation id, the
  * timestamps, the deadline of the pending timer (CLOCK_MONOTONIC, which a new daemon shares),
  * the cgroup, the identity of the activation (uid, gid, private /tmp), the ids of the output
- * streams, and one "proc" entry per process: "PID STARTTIME ROLE HOLDERNAME|-".
+ * streams, and one "proc" entry per process: "PID STARTTIME ROLE HOLDERNAME|- LASTNOTIFID" (the last
+ * seccomp notification received on its gate, for answering one left unanswered).
  */
 #pragma once
 

@@ -298,6 +298,8 @@ static int gate_handle_one(ExecProcess *p, ExecDenialCallback cb, void *userdata
         if (ioctl(p->listener_fd, SECCOMP_IOCTL_NOTIF_RECV, n) < 0)
                 /* ENOENT: the caller went away between poll and RECV. */
                 return errno == ENOENT || errno == EINTR ? 0 : -errno;
+        p->last_notif_id = n->id;
+        p->have_notif_id = true;
         if (!gate_is_launch(p, n))
                 return gate_deny(p, n, cb, userdata);
         int r = gate_send(p, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
@@ -328,4 +330,32 @@ int exec_gate_handle(ExecProcess *p, ExecDenialCallback cb, void *userdata) {
                         return r;
         }
         return 0;
+}
+
+int exec_gate_answer_orphans(ExecProcess *p, ExecDenialCallback cb, void *userdata) {
+        int n = 0, r;
+
+        if (p->listener_fd < 0 || !p->have_notif_id || !p->launched)
+                return 0;
+        r = gate_buffers(p);
+        if (r < 0)
+                return r;
+        /* Ids count up per filter, so the ones received and left unanswered lie just after
+         * the last one recorded (that one included, in case its answer was not sent). */
+        for (uint64_t id = p->last_notif_id; id - p->last_notif_id <= EXEC_GATE_ORPHAN_PROBE; id++) {
+                if (!notif_id_valid(p->listener_fd, id))
+                        continue;
+                r = gate_send(p, id, -p->gate_errno, 0);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                if (r == 0) {
+                        ExecDenial d = { .action = p->gate_action, .error = p->gate_errno,
+                                         .syscall = "execve" };
+                        p->n_denied++;
+                        n++;
+                        if (cb)
+                                cb(&d, userdata);
+                }
+        }
+        return n;
 }

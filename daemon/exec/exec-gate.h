@@ -71,5 +71,14 @@ int exec_gate_handle(ExecProcess *p, ExecDenialCallback cb, void *userdata);
 
 void exec_process_close_listener(ExecProcess *p);
 
+/* How many notification ids past the last one recorded exec_gate_answer_orphans() tries. */
+#define EXEC_GATE_ORPHAN_PROBE 64u
+/* For a gate taken over from a daemon that died: answers, with the policy's errno, the
+ * notifications that daemon received but did not answer (those the kernel still holds as
+ * received, found by id after p->last_notif_id). Their callers would wait for good
+ * otherwise. Returns how many were answered, or -errno. The denials carry no caller details
+ * (the kernel gives them only once). */
+int exec_gate_answer_orphans(ExecProcess *p, ExecDenialCallback cb, void *userdata);
+
 /* Path readers that were too late and are still blocked in the target's memory (0 or 1). */
 unsigned exec_gate_readers_abandoned(void);

@@ -251,7 +251,7 @@ ExecProcess *exec_process_free(ExecProcess *p) {
 }
 
 int exec_process_adopt(pid_t pid, int pidfd, int listener_fd, ExecGateAction action, int error,
-                       ExecProcess **ret) {
+                       uint64_t last_notif_id, ExecProcess **ret) {
         ExecProcess *p = calloc(1, sizeof(ExecProcess));
         if (!p)
                 return -ENOMEM;
@@ -266,6 +266,8 @@ int exec_process_adopt(pid_t pid, int pidfd, int listener_fd, ExecGateAction act
                 .launched = true,
                 .gate_action = action,
                 .gate_errno = error,
+                .last_notif_id = last_notif_id,
+                .have_notif_id = last_notif_id != 0,
         };
         *ret = p;
         return 0;

@@ -57,6 +57,11 @@ typedef struct ExecProcess {
         uid_t userns_uid;
         gid_t userns_gid;
         unsigned n_denied;
+        /* The id of the last notification received, for a daemon that takes this gate over:
+         * one received but not answered when the previous daemon died waits for good unless
+         * answered by id (exec_gate_answer_orphans()). */
+        uint64_t last_notif_id;
+        bool have_notif_id;
         bool paths_unreadable;   /* reading a denied path was late once: not tried again */
         struct seccomp_notif *notif;
         size_t notif_size;
@@ -96,7 +101,7 @@ int exec_read_report(ExecProcess *p, ExecStage *ret_stage, int *ret_errno);
  * re-exec): owns pidfd and listener_fd (-EBADF: no gate); the gate counts as launched, so
  * every notification is denied with ACTION/ERROR. */
 int exec_process_adopt(pid_t pid, int pidfd, int listener_fd, ExecGateAction action, int error,
-                       ExecProcess **ret);
+                       uint64_t last_notif_id, ExecProcess **ret);
 ExecProcess *exec_process_free(ExecProcess *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(ExecProcess *, exec_process_free);
 
