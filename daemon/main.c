@@ -289,6 +289,7 @@ static int run(int argc, char **argv) {
                 return 1;
         }
         takeover_hold(m, "control", bus->listen_fd);
+        takeover_ready(m);
         manager_start_enabled(m);
         r = manager_run(m);
         if (m->reexec_requested) {

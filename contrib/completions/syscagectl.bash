@@ -11,7 +11,7 @@
 
 _syscagectl_verbs="list list-units status show cat logs start stop restart try-restart reload
         reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable
-        daemon-reload run verify analyze"
+        daemon-reload daemon-reexec run verify analyze"
 
 # Verbs that take unit names as arguments.
 _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart reload
@@ -59,7 +59,7 @@ _syscagectl_verb_options() {
         is-active|is-failed|is-enabled) echo "-q --quiet --no-pager" ;;
         run) echo "-p --property= -u --unit= --wait -P --pipe -G --collect -q --quiet
                    -E --setenv= --working-directory= --no-pager" ;;
-        cat|start|stop|restart|try-restart|reload|reload-or-restart|enable|disable|reset-failed|daemon-reload)
+        cat|start|stop|restart|try-restart|reload|reload-or-restart|enable|disable|reset-failed|daemon-reload|daemon-reexec)
                 echo "--no-pager" ;;
         esac
 }

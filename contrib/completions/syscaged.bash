@@ -40,7 +40,7 @@ _syscaged() {
                 return 0 ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
-                --socket --directories-root --control-group --log-level --relax" -- "$cur")
+                --socket --directories-root --control-group --log-level --relax --no-holder" -- "$cur")
         return 0
 }
 

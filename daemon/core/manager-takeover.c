@@ -343,11 +343,14 @@ void manager_takeover(Manager *m) {
                 log_info("Took over %u unit(s) from the previous daemon.", n);
         }
         write_pid_file(m);
-        if (m->holder) {
-                int r = holder_client_ready(m->holder);
-                if (r < 0)
-                        log_warning_errno(r, "Failed to tell the fd holder we are up: %m");
-        }
+}
+
+void takeover_ready(Manager *m) {
+        if (!m->holder)
+                return;
+        int r = holder_client_ready(m->holder);
+        if (r < 0)
+                log_warning_errno(r, "Failed to tell the fd holder we are up: %m");
 }
 
 void takeover_forget_all(Manager *m) {

@@ -52,6 +52,9 @@ void takeover_release(Manager *m, const char *name);
 bool takeover_claim_exit(Manager *m, pid_t pid, int *ret_code, int *ret_status);
 void takeover_exits_free(Manager *m);
 
+/* Tells the holder the daemon is up (start-up succeeded, the control socket listens): from
+ * now on, its death means a restart rather than a failed start. */
+void takeover_ready(Manager *m);
 /* After a clean shutdown (every unit stopped): nothing is left to take over. */
 void takeover_forget_all(Manager *m);
 
