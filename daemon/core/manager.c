@@ -361,6 +361,9 @@ int manager_startup(Manager *m) {
         r = cgroup_setup(instance, &m->cgroup);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up process tracking: %m");
+        /* The fd holder lives beside us in the supervisor leaf. */
+        if (m->holder && cgroup_add_supervisor(m->cgroup, getppid()) < 0)
+                log_debug("Failed to move the fd holder into our cgroup, ignoring.");
         r = reaper_new(m->event, manager_on_orphan_reaped, m, &m->reaper);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch SIGCHLD: %m");

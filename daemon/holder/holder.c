@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,18 +85,48 @@ typedef struct Holder {
         bool reply_pending;
 } Holder;
 
+/* Whether stderr is the journal's stream (JOURNAL_STREAM names it): lines then start with
+ * a "<N>" priority, as the daemon's do. */
+static bool log_journal = false;
+
+static void log_detect_journal(void) {
+        const char *e = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        struct stat st;
+
+        log_journal = e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) >= 0 &&
+                      (unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino;
+}
+
+/* err for failures, warning for what went wrong but is handled, info for the rest. */
+static const char *log_priority(const char *msg) {
+        if (strncmp(msg, "Failed", 6) == 0)
+                return "<3>";
+        if (strncmp(msg, "Warning", 7) == 0 || strncmp(msg, "Rejected", 8) == 0 || strstr(msg, "restarting"))
+                return "<4>";
+        return "<6>";
+}
+
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...) {
         static const char prefix[] = "syscage-holder: ";
-        char line[512];
-        size_t len = sizeof(prefix) - 1;
+        char line[512], msg[448];
+        size_t len = 0;
         va_list ap;
         int n;
 
-        memcpy(line, prefix, len);
         va_start(ap, fmt);
-        n = vsnprintf(line + len, sizeof(line) - len - 1, fmt, ap);
+        n = vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
+        if (n < 0)
+                return;
+        if (log_journal) {
+                memcpy(line, log_priority(msg), 3);
+                len = 3;
+        }
+        memcpy(line + len, prefix, sizeof(prefix) - 1);
+        len += sizeof(prefix) - 1;
+        n = snprintf(line + len, sizeof(line) - len - 1, "%s", msg);
         if (n < 0)
                 return;
         len += (size_t) n < sizeof(line) - len - 1 ? (size_t) n : sizeof(line) - len - 2;
@@ -658,6 +689,7 @@ int main(int argc, char **argv) {
                 return 2;
         }
         h.daemon_argv = argv + 1;
+        log_detect_journal();
         r = setup(&h);
         if (r < 0) {
                 say("Failed to set up: %s", strerror(-r));

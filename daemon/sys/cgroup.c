@@ -336,6 +336,18 @@ int cgroup_remove_stale(CgroupContext *c) {
         return n;
 }
 
+int cgroup_add_supervisor(CgroupContext *c, pid_t pid) {
+        char path[64], buf[32];
+        if (!c || !c->available || !c->moved_self || pid <= 1)
+                return 0;
+        snprintf(path, sizeof path, CGROUP_SUPERVISOR_LEAF "/cgroup.procs");
+        snprintf(buf, sizeof buf, "%d", (int) pid);
+        int r = write_string_file_at(c->base_fd, path, buf);
+        if (r >= 0)
+                c->companion = pid;
+        return r;
+}
+
 void cgroup_teardown(CgroupContext *c) {
         _cleanup_free_ char *procs = NULL;
 
@@ -348,6 +360,11 @@ void cgroup_teardown(CgroupContext *c) {
                      streq(c->own_path, "/") ? "" : c->own_path) < 0 ||
             write_string_file_at(AT_FDCWD, procs, "0") < 0)
                 return; /* we stay where we are; so do the leaf and BASE */
+        if (c->companion > 0) {
+                char buf[32];
+                snprintf(buf, sizeof buf, "%d", (int) c->companion);
+                (void) write_string_file_at(AT_FDCWD, procs, buf);
+        }
         (void) unlinkat(c->base_fd, CGROUP_SUPERVISOR_LEAF, AT_REMOVEDIR);
         if (rmdir(c->base_path) >= 0)
                 log_debug("Removed %s.", c->base_path);

@@ -72,6 +72,7 @@ typedef struct CgroupContext {
         char *own_path;  /* the daemon's cgroup at start-up, relative to the mount */
         char *base_path; /* absolute path of BASE, NULL in process-group mode */
         int base_fd;     /* O_DIRECTORY fd on BASE, -EBADF in process-group mode */
+        pid_t companion; /* another process moved into the leaf (the fd holder), or 0 */
 } CgroupContext;
 
 CgroupContext *cgroup_context_free(CgroupContext *c);
@@ -91,6 +92,9 @@ int cgroup_setup(const char *instance, CgroupContext **ret);
  * socket, so that a second daemon of the same instance cannot remove the first one's cgroups
  * in the moment between creating and populating them. */
 int cgroup_remove_stale(CgroupContext *c);
+/* Moves PID (the fd holder, our parent) into the supervisor leaf with us, so that BASE holds
+ * no process itself; cgroup_teardown() moves it back. No-op unless we moved ourselves. */
+int cgroup_add_supervisor(CgroupContext *c, pid_t pid);
 
 /* At exit: removes the empty service cgroups, and, when set-up moved us into
  * BASE/supervisor, moves us back to where we came from and removes the supervisor leaf and

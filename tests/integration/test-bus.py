@@ -142,7 +142,7 @@ def wait_until(pred, timeout=10.0):
     return pred()
 
 
-def start_daemon(tmp, name, extra=(), unit='hello'):
+def start_daemon(tmp, name, extra=(), unit='hello', nofile=None):
     base = os.path.join(tmp, name)
     units = os.path.join(base, 'units')
     os.makedirs(units)
@@ -153,9 +153,17 @@ def start_daemon(tmp, name, extra=(), unit='hello'):
     d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(base, 'state'),
                           '--runtime-dir', os.path.join(base, 'run'),
                           '--directories-root', os.path.join(base, 'root'), '--log-level', 'debug', *extra],
-                         stdout=log, stderr=subprocess.STDOUT)
+                         stdout=log, stderr=subprocess.STDOUT,
+                         preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile)))
+                         if nofile else None)
     ok = wait_until(lambda: os.path.exists(sock) and call_ok(sock), 10)
     return d, sock, ok, base
+
+
+def daemon_pid(base):
+    """The daemon's pid: the process started is its fd holder, the daemon its child."""
+    with open(os.path.join(base, 'run', 'syscaged.pid')) as f:
+        return int(f.read().strip())
 
 
 def stop_daemon(d):
@@ -322,14 +330,26 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
-def check_fd_exhaustion(sock, pid):
-    """Out of fds the daemon pauses accepting instead of spinning, and recovers."""
-    old = resource.prlimit(pid, resource.RLIMIT_NOFILE)
-    limit = fd_count(pid) + 8
-    resource.prlimit(pid, resource.RLIMIT_NOFILE, (limit, old[1]))
+def check_fd_exhaustion(tmp):
+    """Out of fds the daemon pauses accepting instead of spinning, and recovers. The daemon
+    gets a low fd limit from the start: lowering it later (prlimit) needs CAP_SYS_RESOURCE,
+    since its real uid is its guard uid, not ours."""
+    d, sock, ok, base = start_daemon(tmp, 'fds', nofile=64)
+    try:
+        check(ok, 'a daemon with 64 fds answers')
+        pid = daemon_pid(base)
+        with open('/proc/%d/limits' % pid) as f:
+            soft = [l.split()[3] for l in f if l.startswith('Max open files')][0]
+        check(soft == '64', 'the daemon kept the low fd limit (%s)' % soft)
+        exhaust_fds(sock, pid)
+    finally:
+        stop_daemon(d)
+
+
+def exhaust_fds(sock, pid):
     held = []
     try:
-        for _ in range(40):
+        for _ in range(80):
             held.append(connect(sock, auth=False))
         time.sleep(0.3)
         before = cpu_seconds(pid)
@@ -339,7 +359,6 @@ def check_fd_exhaustion(sock, pid):
     finally:
         for s in held:
             s.close()
-        resource.prlimit(pid, resource.RLIMIT_NOFILE, old)
     check(wait_until(lambda: call_ok(sock), 10), 'the daemon accepts again once fds are free')
 
 
@@ -974,13 +993,14 @@ def main():
         check_json(sock, base)
         check_terminal(sock)
         check_logs_follow_daemon_exit(tmp)
-        check_malformed(sock, d.pid)
-        check_mid_call_disconnects(sock, d.pid)
+        pid = daemon_pid(base)
+        check_malformed(sock, pid)
+        check_mid_call_disconnects(sock, pid)
         check_per_uid_limit(sock)
-        check_fd_exhaustion(sock, d.pid)
-        check_concurrent(sock, d.pid)
+        check_fd_exhaustion(tmp)
+        check_concurrent(sock, pid)
         if runtime_present(sock):
-            check_runtime(sock, d.pid, base)
+            check_runtime(sock, pid, base)
             check_run_results(sock)
         else:
             print('skip unit runtime checks: this build has no unit runtime (ListUnits is empty)')
