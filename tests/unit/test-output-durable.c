@@ -561,7 +561,7 @@ static pid_t crash_reader(const Env *env, int rfd) {
 
 /* Checks that the log is exactly lines 1..CRASH_LINES, once each, in order, each with the
  * pid the reader set. */
-static void crash_check_log(const Env *env) {
+static void crash_check_log(const Env *env, unsigned lines) {
         unsigned files, expect = 1, dups = 0, gaps = 0, bad = 0, n = 0;
         char *recs = log_records(env->dir, "crash.service", NULL, &files);
         char prefix[64];
@@ -593,8 +593,8 @@ static void crash_check_log(const Env *env) {
                       expect - 1, dups, gaps, bad);
         free(recs);
         assert_int_equal(dups + gaps + bad, 0);
-        assert_int_equal(expect - 1, CRASH_LINES);
-        assert_int_equal(n, CRASH_LINES);
+        assert_int_equal(expect - 1, lines);
+        assert_int_equal(n, lines);
 }
 
 static void test_crash(void **state) {
@@ -667,7 +667,98 @@ static void test_crash(void **state) {
         assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         print_message("crash test took %llu ms\n", (unsigned long long) ((now_usec() - start) / 1000));
 
-        crash_check_log(env);
+        crash_check_log(env, CRASH_LINES);
+        assert_int_equal(dir_entries(env->spool), 0);
+}
+
+/* Deterministic crashes at the moments that matter most: right before and right after a
+ * write of records to the log (a new file's first batch included). Each reader kills itself
+ * at its n-th log write, before the write for odd readers, after it for even ones. */
+#define STEP_LINES 3000u
+
+typedef struct StepHook {
+        unsigned calls, die_at;
+        bool after;
+} StepHook;
+
+static ssize_t step_write(int fd, const void *buf, size_t n, void *userdata) {
+        StepHook *h = userdata;
+        ssize_t k;
+
+        if (++h->calls == h->die_at && !h->after)
+                raise(SIGKILL);
+        k = write(fd, buf, n);
+        if (h->calls == h->die_at)
+                raise(SIGKILL);
+        return k;
+}
+
+static pid_t step_reader(const Env *env, int rfd, unsigned i) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                StepHook hook = { .die_at = 2 + i % 4, .after = i % 2 == 0 };
+                OutputContext *ctx = NULL;
+                OutputStream *s = NULL;
+                sd_event *e = NULL;
+                int fd = fcntl(rfd, F_DUPFD_CLOEXEC, 3);
+
+                if (fd < 0 || sd_event_new(&e) < 0 || output_context_new(e, env->dir, &ctx) < 0)
+                        _exit(2);
+                ctx_configure(ctx, env->spool);
+                ctx->max_file_bytes = 2048;
+                ctx->files_kept = OUTPUT_FILES_KEPT_MAX;
+                ctx->read_max = 256;
+                ctx->write_func = step_write;
+                ctx->write_userdata = &hook;
+                if (output_adopt(ctx, "crash.service", "crash-1", fd, -EBADF, &s) < 0)
+                        _exit(3);
+                output_set_pid(s, CRASH_PID);
+                while (!output_stream_drained(s))
+                        if (sd_event_run(e, UINT64_MAX) < 0)
+                                _exit(4);
+                output_stream_free(s);
+                output_context_free(ctx);
+                sd_event_unref(e);
+                _exit(0);
+        }
+        return pid;
+}
+
+static void test_crash_at_each_write(void **state) {
+        Env *env = *state;
+        OutputStream *s = NULL;
+        unsigned kills = 0, i;
+        char buf[STEP_LINES * 8];
+        uint64_t start = now_usec();
+        int rfd, wfd, status;
+
+        env->ctx->max_file_bytes = 2048;
+        env->ctx->files_kept = OUTPUT_FILES_KEPT_MAX;
+        assert_int_equal(output_open_durable(env->ctx, "crash.service", "crash-1", OUTPUT_LOG, NULL, OUTPUT_NULL,
+                                             NULL, &s), 0);
+        rfd = fcntl(output_stream_pipe_fd(s, OUTPUT_STDOUT), F_DUPFD_CLOEXEC, 3);
+        wfd = fcntl(output_stream_child_fd(s, OUTPUT_STDOUT), F_DUPFD_CLOEXEC, 3);
+        s = output_stream_free(s);
+        /* 24 KB: fits in the pipe, so the writer is done before the first reader starts. */
+        for (i = 0; i < STEP_LINES; i++)
+                snprintf(buf + i * 8, 9, "%07u\n", i + 1);
+        write_all(wfd, buf, sizeof buf);
+        close(wfd);
+        for (i = 0;; i++) {
+                assert_int_equal(waitpid(step_reader(env, rfd, i), &status, 0) > 0, true);
+                if (WIFEXITED(status)) {
+                        assert_int_equal(WEXITSTATUS(status), 0);
+                        break;
+                }
+                assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+                kills++;
+                assert_true(now_usec() - start < CRASH_DEADLINE_USEC);
+        }
+        close(rfd);
+        print_message("%u readers killed themselves at a log write\n", kills);
+        assert_true(kills > 20);
+        crash_check_log(env, STEP_LINES);
         assert_int_equal(dir_entries(env->spool), 0);
 }
 
@@ -681,6 +772,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_recover_spool_emptied, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_recover_rotated, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_crash, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_crash_at_each_write, env_setup, env_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
