@@ -337,6 +337,30 @@ static void test_free_after_unit_ended(void **state) {
         assert_int_equal(output_adopt(env->ctx, "end", "e-2", -EBADF, -EBADF, &s), -ENOENT);
 }
 
+/* output_stream_read_now() logs what the pipe holds, durable or not, without the loop. */
+static void test_read_now(void **state) {
+        Env *env = *state;
+        OutputStream *s = NULL;
+        char *recs;
+
+        assert_int_equal(output_open_durable(env->ctx, "now", "n-1", OUTPUT_LOG, NULL, OUTPUT_LOG, NULL, &s), 0);
+        output_set_pid(s, 9);
+        write_all(output_stream_child_fd(s, OUTPUT_STDOUT), "last words\nand", 14);
+        write_all(output_stream_child_fd(s, OUTPUT_STDERR), "oops\n", 5);
+        output_stream_read_now(s);
+        recs = log_records(env->dir, "now", NULL, NULL);
+        assert_string_equal(recs, " now[9] stdout: last words\n now[9] stderr: oops\n");
+        free(recs);
+        output_child_fds_close(s);
+        output_stream_read_now(s);
+        assert_true(output_stream_drained(s));
+        recs = log_records(env->dir, "now", NULL, NULL);
+        assert_string_equal(recs, " now[9] stdout: last words\n now[9] stderr: oops\n now[9] stdout~: and\n");
+        free(recs);
+        assert_int_equal(dir_entries(env->spool), 0);
+        output_stream_free(s);
+}
+
 /* Leaves stream "r-1" of unit "rec" as a crash would: "a\nb\n" logged and checkpointed (P
  * = 4), "part" in the spool after P. Returns the path of the checkpoint file. */
 static void leave_stream(Env *env, char ck_path[static PATH_MAX], char spool_path[static PATH_MAX]) {
@@ -781,6 +805,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_round_trip, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_no_spool_dir, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_free_after_unit_ended, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_read_now, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_recover_plain, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_recover_damaged_checkpoint, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_recover_spool_emptied, env_setup, env_teardown),
