@@ -253,9 +253,10 @@ int output_open_durable(OutputContext *ctx, const char *unit, const char *stream
                 if (s->pipes[t].spool)
                         r = output_spool_commit(s->pipes[t].spool, &s->ck_seq, s->log_ino, s->log_size, 0);
         if (r < 0) {
+                /* Every spool opened here was created here (a file that existed before fails
+                 * with -EEXIST and is not opened), so removing them touches nothing else. */
                 for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++)
-                        if (r != -EEXIST) /* never remove files that were there before */
-                                s->pipes[t].spool = output_spool_remove(s->pipes[t].spool);
+                        s->pipes[t].spool = output_spool_remove(s->pipes[t].spool);
                 return r;
         }
         *ret = TAKE_PTR(s);

@@ -246,6 +246,15 @@ static void test_round_trip(void **state) {
                 assert_int_equal(output_open_durable(env->ctx, "rt.service", "bad/id", OUTPUT_LOG, NULL, OUTPUT_LOG,
                                                      NULL, &t), -EINVAL);
                 assert_null(t);
+                assert_int_equal(dir_entries(env->spool), 4);
+                /* Only stderr's checkpoint is left from before: stdout's new files go again. */
+                char path[PATH_MAX];
+                snprintf(path, sizeof path, "%s/x-1.stderr.ck", env->spool);
+                assert_int_equal(close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)), 0);
+                assert_int_equal(output_open_durable(env->ctx, "rt.service", "x-1", OUTPUT_LOG, NULL, OUTPUT_LOG,
+                                                     NULL, &t), -EEXIST);
+                assert_int_equal(dir_entries(env->spool), 5);
+                assert_int_equal(unlink(path), 0);
         }
         feed(s, env->event, input, len, "an error\nand a last one");
         assert_int_equal(dir_entries(env->spool), 0); /* finished: the files went at once */
