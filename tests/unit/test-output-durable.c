@@ -346,6 +346,68 @@ static void test_free_after_unit_ended(void **state) {
         assert_int_equal(output_adopt(env->ctx, "end", "e-2", -EBADF, -EBADF, &s), -ENOENT);
 }
 
+/* A log "disk" that refuses writes until told otherwise, then takes short writes. */
+typedef struct FailHook {
+        bool failing;
+        unsigned failures;
+} FailHook;
+
+static ssize_t failing_write(int fd, const void *buf, size_t n, void *userdata) {
+        FailHook *h = userdata;
+        if (h->failing) {
+                h->failures++;
+                errno = ENOSPC;
+                return -1;
+        }
+        return write(fd, buf, MIN(n, (size_t) 1000));
+}
+
+/* Backpressure as for any stream: while the log cannot be written the stream pauses, the
+ * spool stops growing, and afterwards everything arrives once, in order. */
+static void test_write_failure(void **state) {
+        Env *env = *state;
+        OutputStream *s = NULL;
+        FailHook hook = { .failing = true };
+        char buf[64 * 1024], *recs;
+        uint64_t start = now_usec();
+        struct stat st;
+        char path[PATH_MAX];
+        off_t spooled;
+        unsigned n = 0;
+
+        env->ctx->write_func = failing_write;
+        env->ctx->write_userdata = &hook;
+        env->ctx->retry_usec = 10 * 1000;
+        env->ctx->read_max = 4096;
+        assert_int_equal(output_open_durable(env->ctx, "full", "f-1", OUTPUT_LOG, NULL, OUTPUT_NULL, NULL, &s), 0);
+        for (unsigned i = 1; i <= 5000; i++)
+                n += (unsigned) snprintf(buf + n, 12, "%07u\n", i);
+        /* 40,000 bytes: fit in the pipe, so the test can write them all at once. */
+        write_all(output_stream_child_fd(s, OUTPUT_STDOUT), buf, n);
+        output_child_fds_close(s);
+        while (hook.failures < 3) {
+                assert_true(sd_event_run(env->event, 100 * 1000) >= 0);
+                assert_true(now_usec() - start < 30ULL * 1000 * 1000);
+        }
+        assert_true(output_stream_paused(s));
+        snprintf(path, sizeof path, "%s/f-1.stdout.spool", env->spool);
+        assert_int_equal(stat(path, &st), 0);
+        spooled = st.st_size;
+        assert_true(spooled <= 4096); /* one read_max, then paused */
+        hook.failing = false;
+        run_until_drained(env->event, s, 30ULL * 1000 * 1000);
+        s = output_stream_free(s);
+        assert_int_equal(dir_entries(env->spool), 0);
+        recs = log_records(env->dir, "full", NULL, NULL);
+        for (unsigned i = 1; i <= 5000; i++) {
+                char want[64];
+                snprintf(want, sizeof want, " full[0] stdout: %07u\n", i);
+                assert_true(strneq(recs + (i - 1) * strlen(want), want, strlen(want)));
+        }
+        assert_int_equal(strlen(recs), 5000 * strlen(" full[0] stdout: 0000000\n"));
+        free(recs);
+}
+
 /* output_stream_read_now() logs what the pipe holds, durable or not, without the loop. */
 static void test_read_now(void **state) {
         Env *env = *state;
@@ -815,6 +877,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_no_spool_dir, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_free_after_unit_ended, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_read_now, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_write_failure, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_recover_plain, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_recover_damaged_checkpoint, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_recover_spool_emptied, env_setup, env_teardown),
