@@ -599,7 +599,7 @@ static uint64_t rng_next(uint64_t *x) {
 /* Numbered lines in bursts of random size, with random pauses in between: the kills land
  * while the pipe is full, while it is empty, and anywhere in between. */
 static _Noreturn void crash_writer(int wfd, uint64_t seed) {
-        static char buf[4000 * 8];
+        static char buf[4000 * 8 + 1]; /* snprintf() adds a NUL after the last line */
         uint64_t x = seed ^ UINT64_C(0x9e3779b97f4a7c15);
         unsigned next = 1;
 
@@ -838,7 +838,7 @@ static void test_crash_at_each_write(void **state) {
         Env *env = *state;
         OutputStream *s = NULL;
         unsigned kills = 0, i;
-        char buf[STEP_LINES * 8];
+        char buf[STEP_LINES * 8 + 1]; /* snprintf() adds a NUL after the last line */
         uint64_t start = now_usec();
         int rfd, wfd, status;
 
@@ -852,7 +852,7 @@ static void test_crash_at_each_write(void **state) {
         /* 24 KB: fits in the pipe, so the writer is done before the first reader starts. */
         for (i = 0; i < STEP_LINES; i++)
                 snprintf(buf + i * 8, 9, "%07u\n", i + 1);
-        write_all(wfd, buf, sizeof buf);
+        write_all(wfd, buf, sizeof buf - 1);
         close(wfd);
         for (i = 0;; i++) {
                 assert_int_equal(waitpid(step_reader(env, rfd, i), &status, 0) > 0, true);
