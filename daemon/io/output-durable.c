@@ -141,6 +141,9 @@ int output_pipe_splice(OutputPipe *p) {
                         continue;
                 if (n == -EAGAIN)
                         break;
+                /* -EINVAL would mean a spool on a file system that cannot take splice(2)
+                 * writes; every local one can (tmpfs, ext4, xfs, btrfs). There is no copying
+                 * fallback: not supported. */
                 if (n < 0)
                         io_logf_errno(LOG_WARNING, (int) n, "Failed to move %s of %s to its spool, closing it: %m",
                                       output_stream_type_to_string(p->type), s->unit);
