@@ -65,7 +65,7 @@ bool output_spool_exists(const char *dir, const char *stream_id, const char *suf
 
         if (spool_path(dir, stream_id, suffix, "spool", &a) < 0 || spool_path(dir, stream_id, suffix, "ck", &b) < 0)
                 return false;
-        return access(a, F_OK) == 0 || access(b, F_OK) == 0;
+        return faccessat(AT_FDCWD, a, F_OK, AT_EACCESS) == 0 || faccessat(AT_FDCWD, b, F_OK, AT_EACCESS) == 0;
 }
 
 int output_spool_open(const char *dir, const char *stream_id, const char *suffix, bool create, OutputSpool **ret) {

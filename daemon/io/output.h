@@ -173,7 +173,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(OutputStream *, output_stream_free);
  * "STREAM_ID.stdout" or "STREAM_ID.stderr"; STREAM_ID is [A-Za-z0-9_.@:-]{1,64}.
  *
  * Records written again after a crash have new timestamps; their text and order are exact.
- * A StandardOutput=journal stream is journald's and needs none of this. */
+ * A checkpoint that is damaged (torn by a power loss, overwritten) is reported with a
+ * warning; then nothing is cut and that spool is logged again from offset 0, so some lines
+ * may appear twice: never lost. The cut also drops whatever else reached that log file after
+ * the checkpoint: the daemon's own lines, and the records of another stream of the same unit
+ * (the overlap described above), which that stream's own recovery does not write again. A
+ * StandardOutput=journal stream is journald's and needs none of this. */
 
 /* As output_open(), for a stream that can be adopted: stream_id names its spool files. */
 int output_open_durable(OutputContext *ctx, const char *unit, const char *stream_id,
