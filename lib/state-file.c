@@ -420,17 +420,17 @@ int state_file_write_at(int dir_fd, const char *name, const StateFile *s) {
         r = RET_NERRNO(fchmod(fd, 0600));
         if (r >= 0)
                 r = write_all(fd, buf, size);
-        /* On disk before the rename, so the name never points at a half-written file. */
-        if (r >= 0)
-                r = RET_NERRNO(fsync(fd));
+        /* No fsync: these files must outlive the process that writes them (a crash, a
+         * SIGKILL), which the page cache does; not the machine (they describe processes,
+         * which a reboot ends anyway). A write and a rename are atomic for other processes
+         * whatever happens to the writer. An fsync per state change made every start of a
+         * unit cost milliseconds on a disk. */
         if (r >= 0)
                 r = RET_NERRNO(renameat(dir_fd, tmp, dir_fd, name));
         if (r < 0) {
                 (void) unlinkat(dir_fd, tmp, 0);
                 return r;
         }
-        /* The rename itself made durable; it has happened already, so this is best effort. */
-        (void) fsync(dir_fd);
         return 0;
 }
 

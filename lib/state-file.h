@@ -15,7 +15,8 @@
  * FNV-1a hash of every byte before the "end" line, so a truncated or edited file is refused
  * as a whole, never half-read.
  *
- * Writing is atomic: a temporary file in the same directory, then rename(2) over the old one.
+ * Writing is atomic: a temporary file in the same directory, then rename(2) over the old one,
+ * without fsync (the files must outlive their writer, not the machine).
  * Reading refuses (with -EBADMSG and a reason) a missing header, an unknown VERSION
  * (-EPROTONOSUPPORT), a bad line, a bad escape, a missing or wrong "end" line, more than
  * STATE_ENTRIES_MAX entries or a file larger than STATE_FILE_MAX.
