@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,6 +165,34 @@ void takeover_fetch(Manager *m) {
         r = holder_client_watch(m->holder, m->event, on_holder_exit, on_holder_lost, m);
         if (r < 0)
                 log_warning_errno(r, "Failed to watch the fd holder: %m");
+}
+
+int takeover_lock(Manager *m) {
+        char path[4096];
+        int fd = takeover_take_fd(m, "lock");
+
+        /* The lock a previous daemon held: flock() belongs to the open file, which the holder
+         * kept, so it is still ours. */
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) >= 0) {
+                m->lock_fd = fd;
+                return 0;
+        }
+        safe_close(fd);
+        snprintf(path, sizeof path, "%s/syscaged.lock", m->runtime_dir);
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", path);
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                int r = -errno;
+                safe_close(fd);
+                if (r == -EWOULDBLOCK)
+                        return log_error_errno(EBUSY, "Another syscaged runs with the runtime directory %s; "
+                                               "not starting a second one beside it.", m->runtime_dir);
+                return log_error_errno(r, "Failed to lock %s: %m", path);
+        }
+        m->lock_fd = fd;
+        takeover_hold(m, "lock", fd);
+        return 0;
 }
 
 int takeover_take_fd(Manager *m, const char *name) {

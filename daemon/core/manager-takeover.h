@@ -36,6 +36,11 @@ int takeover_holder_path(const char *self, char **ret);
 /* Fetches what the holder keeps (into Manager.held) and starts listening to it. Called early
  * in start-up, before the notify socket is made. */
 void takeover_fetch(Manager *m);
+/* One daemon per runtime directory: takes an exclusive lock on RUNTIME_DIR/syscaged.lock
+ * (kept across crashes and re-execs by the holder), or fails, logged, when another daemon
+ * holds it. Before anything of a previous daemon is looked at: a second daemon started by
+ * mistake must not take over, or stop, the first one's services. */
+int takeover_lock(Manager *m);
 /* The held descriptor NAME, taken (owned by the caller), or -EBADF. */
 int takeover_take_fd(Manager *m, const char *name);
 /* Takes back what a previous daemon ran, after the units are loaded. Logs what it does;

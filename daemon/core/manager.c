@@ -258,6 +258,7 @@ int manager_new(const ManagerConfig *cfg, Manager **ret) {
         if (!m)
                 return log_oom();
         m->adopted_control_fd = -EBADF;
+        m->lock_fd = -EBADF;
         if (manager_copy_config(m, cfg) < 0)
                 return log_oom();
         m->units = hashmap_new();
@@ -301,6 +302,7 @@ Manager *manager_free(Manager *m) {
         holder_client_free(m->holder);
         free(m->self_path);
         safe_close(m->adopted_control_fd);
+        safe_close(m->lock_fd);
         takeover_exits_free(m);
         sd_event_unref(m->event);
         strv_free(m->units_dirs);
@@ -351,6 +353,12 @@ int manager_startup(Manager *m) {
         r = mkdir_p(m->runtime_dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create runtime directory %s: %m", m->runtime_dir);
+        /* What a previous daemon left with the holder, before the sockets are made; and
+         * nobody else's. */
+        takeover_fetch(m);
+        r = takeover_lock(m);
+        if (r < 0)
+                return r;
         /* The default daemon uses /syscage when started from the root cgroup; one with
          * another runtime directory (a test, a second instance) a subtree of its own. */
         _cleanup_free_ char *instance = NULL;
@@ -379,8 +387,6 @@ int manager_startup(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to create the inaccessible nodes in %s: %m", m->runtime_dir);
         unit_dirs_remove_stale(m);
-        /* What a previous daemon left with the holder, before the sockets are made. */
-        takeover_fetch(m);
         r = manager_units_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");

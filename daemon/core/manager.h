@@ -121,6 +121,7 @@ typedef struct Manager {
         char *self_path;            /* our executable at start-up, for re-exec */
         char **argv;                /* our arguments, for re-exec (not owned) */
         int adopted_control_fd;     /* the control socket a previous daemon held, or -EBADF */
+        int lock_fd;                /* RUNTIME_DIR/syscaged.lock, locked (takeover_lock()) */
         bool reexec_requested;      /* the loop ended for a re-exec */
         bool took_over;             /* this daemon took over from a previous one */
         struct HolderExit *holder_exits; /* reaped by the holder, not yet claimed */

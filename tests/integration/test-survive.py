@@ -831,6 +831,28 @@ def test_bad_state(ctx):
         d.stop()
 
 
+def test_second_daemon(ctx):
+    # A second syscaged started by mistake on the same runtime directory (another socket, so
+    # the socket check would not stop it) refuses to start before it looks at anything of
+    # the first: the first one's services run on, untouched, and nothing is taken over twice.
+    units = survive_units(ctx, with_lines=False)
+    d, base = start_units(ctx, units)
+    p = subprocess.run([d.syscaged, '--units-dir', d.units_dir, '--state-dir', d.state_dir,
+                        '--runtime-dir', d.runtime_dir, '--directories-root', d.root_dir,
+                        '--socket', os.path.join(ctx.tmp, 'second.sock')],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 1 and 'Another syscaged runs with the runtime directory' in p.stderr,
+          'the second daemon did not refuse: exit %d\n%s' % (p.returncode, p.stderr[-2000:]))
+    check('Stopping the processes' not in p.stderr and 'Taken over' not in p.stderr,
+          'the second daemon touched the first one\'s units:\n' + p.stderr[-2000:])
+    check_units(d, base, 'after a second daemon tried to start')
+    # The first one still takes over after a crash: the holder kept its lock.
+    old = daemon_child(d, 'before the kill')
+    os.kill(old, signal.SIGKILL)
+    wait_takeover(ctx, d, base, old, 'after the kill')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
