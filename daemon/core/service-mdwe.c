@@ -71,7 +71,7 @@ static int inspect_fd(int fd, const uint8_t *head, size_t len, ElfStack *ret) {
         if (r != -ENOBUFS)
                 return r;
         _cleanup_free_ uint8_t *more = NULL;
-        size_t got;
+        size_t got = 0;
         if ((r = read_head(fd, need, &more, &got)) < 0)
                 return r;
         r = elf_stack_inspect(more, got, &need, ret);
@@ -108,7 +108,7 @@ static int open_regular(const char *path, int *ret_fd) {
 static int check_one(const char *path, const char *top, char **ret_interp, char **ret_message) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ uint8_t *head = NULL;
-        size_t len;
+        size_t len = 0;
         ElfStack s;
         int r;
 
