@@ -105,30 +105,11 @@ int process_pidfd_is_alive(int pidfd) {
         return r < 0 ? r : 1;
 }
 
-int process_get_ppid(pid_t pid, pid_t *ret_ppid) {
-        _cleanup_free_ char *text = NULL;
-        char path[64], state;
-        const char *p;
-        int ppid, r;
-
-        if (pid <= 0)
-                return -EINVAL;
-        snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
-        r = read_virtual_file_at(AT_FDCWD, path, PROCESS_STAT_MAX, &text);
-        if (r < 0)
-                return r == -ENOENT ? -ESRCH : r;
-        /* "PID (COMM) STATE PPID ...": COMM may hold anything, ")" too; it ends at the last. */
-        p = strrchr(text, ')');
-        if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid < 0)
-                return -EBADMSG;
-        *ret_ppid = (pid_t) ppid;
-        return 0;
-}
-
-int process_start_time(pid_t pid, uint64_t *ret) {
+/* /proc/PID/stat, and where its fields after COMM (field 3, the state) begin: COMM may hold
+ * anything, ")" too; it ends at the last ")". */
+static int proc_stat_fields(pid_t pid, char **ret_text, const char **ret_fields) {
         _cleanup_free_ char *text = NULL;
         char path[64];
-        const char *p;
         int r;
 
         if (pid <= 0)
@@ -137,11 +118,38 @@ int process_start_time(pid_t pid, uint64_t *ret) {
         r = read_virtual_file_at(AT_FDCWD, path, PROCESS_STAT_MAX, &text);
         if (r < 0)
                 return r == -ENOENT ? -ESRCH : r;
-        p = strrchr(text, ')');
+        const char *p = strrchr(text, ')');
         if (!p)
                 return -EBADMSG;
-        /* After COMM: state (field 3) ... starttime (field 22), so 19 fields to skip. */
-        p++;
+        *ret_fields = p + 1;
+        *ret_text = TAKE_PTR(text);
+        return 0;
+}
+
+int process_get_ppid(pid_t pid, pid_t *ret_ppid) {
+        _cleanup_free_ char *text = NULL;
+        const char *p;
+        char state;
+        int ppid, r;
+
+        r = proc_stat_fields(pid, &text, &p);
+        if (r < 0)
+                return r;
+        if (sscanf(p, " %c %d", &state, &ppid) != 2 || ppid < 0)
+                return -EBADMSG;
+        *ret_ppid = (pid_t) ppid;
+        return 0;
+}
+
+int process_start_time(pid_t pid, uint64_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        const char *p;
+        int r;
+
+        r = proc_stat_fields(pid, &text, &p);
+        if (r < 0)
+                return r;
+        /* From the state (field 3) on to the start time (field 22): 19 fields to skip. */
         for (unsigned field = 3; field < 22; field++) {
                 p += strspn(p, " ");
                 p += strcspn(p, " ");
