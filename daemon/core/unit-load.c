@@ -5,6 +5,7 @@
  * is an error of the caller's.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 
 #include "core/unit-load.h"
@@ -52,6 +53,25 @@ static int unit_check_sandbox(Unit *u) {
         return sandbox_check(&in, &u->load_diags, &u->sandbox_skip);
 }
 
+/* The supervisor's guard uid (syscaged(8)) is out of a service's reach only if the service
+ * cannot take it. A gated service's filter refuses set*uid() to it; but one that keeps
+ * CAP_SETUID could still write "0 GUARD 1" into the uid_map of a user namespace of its own and
+ * be the guard uid there, for the kernel's signal checks. So such a service gets no user
+ * namespaces: RestrictNamespaces=~user is added after its own lines (only ever narrowing
+ * them), and shows as coming from UNIT_GUARD_FILE. */
+static int unit_guard_user_namespaces(Unit *u) {
+        const uint64_t setuid_bit = UINT64_C(1) << CAP_SETUID;
+
+        if (!policy_denies_exec(u->policy) ||
+            !((u->config->capability_bounding_set | u->config->ambient_capabilities) & setuid_bit))
+                return 0;
+        int r = unit_file_add(u->file, "Service", "RestrictNamespaces", "~user", UNIT_GUARD_FILE, 1);
+        if (r < 0)
+                return r;
+        u->policy = policy_unref(u->policy);
+        return policy_store_build(u->manager->policies, u->file, &u->load_diags, &u->policy);
+}
+
 /* Each step returns -ENOMEM to the caller, and any other failure as the unit's load error. */
 static int unit_load_steps(Unit *u) {
         int r;
@@ -60,6 +80,9 @@ static int unit_load_steps(Unit *u) {
         if (r < 0)
                 return r;
         r = policy_store_build(u->manager->policies, u->file, &u->load_diags, &u->policy);
+        if (r < 0)
+                return r;
+        r = unit_guard_user_namespaces(u);
         if (r < 0)
                 return r;
         r = unit_check_sandbox(u);

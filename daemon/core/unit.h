@@ -303,6 +303,8 @@ int unit_new_invocation_id(Unit *u);
 
 /* The fragment name of a transient unit's UnitFile (made from a client's properties). */
 #define UNIT_TRANSIENT_FILE "(transient)"
+/* Where a directive the daemon adds for its own protection comes from (unit-load.c). */
+#define UNIT_GUARD_FILE "(syscaged: guard uid)"
 bool unit_is_transient(const Unit *u);
 
 /* A start cycle's output stream: hands its pipes to the fd holder, or takes them back from

@@ -29,6 +29,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,57 @@ static int do_setuid(const char *uid_s, const char *pid_s, bool high) {
         return 0;
 }
 
+/* Tries to become UID for the kernel through a user namespace: a child unshares one, we
+ * write "0 UID 1" into its uid_map (which needs CAP_SETUID here), the child takes uid 0 in
+ * it (uid UID outside) and tries to signal PID. Prints each step's result. */
+static int do_userns_uid(const char *uid_s, const char *pid_s) {
+        pid_t target = parse_pid(pid_s);
+        int go[2], done[2];
+        char c = 0;
+
+        if (pipe(go) < 0 || pipe(done) < 0)
+                return 1;
+        pid_t child = fork();
+        if (child < 0)
+                return 1;
+        if (child == 0) {
+                close(go[0]);
+                close(done[1]);
+                int r = unshare(CLONE_NEWUSER);
+                printf("unshare(CLONE_NEWUSER): %s\n", r < 0 ? strerror(errno) : "ok");
+                fflush(stdout);
+                c = r < 0 ? 'n' : 'y';
+                (void) !write(go[1], &c, 1);
+                if (r < 0)
+                        _exit(0);
+                if (read(done[0], &c, 1) != 1 || c != 'y')
+                        _exit(0);
+                r = setresuid(0, 0, 0);
+                printf("setresuid(0) in the namespace: %s\n", r < 0 ? strerror(errno) : "ok");
+                printf("kill(%d, 0) from the namespace: %s\n", (int) target,
+                       kill(target, 0) < 0 ? strerror(errno) : "ok");
+                fflush(stdout);
+                _exit(0);
+        }
+        close(go[1]);
+        close(done[0]);
+        if (read(go[0], &c, 1) == 1 && c == 'y') {
+                char path[64], map[64];
+                snprintf(path, sizeof path, "/proc/%d/uid_map", (int) child);
+                snprintf(map, sizeof map, "0 %s 1\n", uid_s);
+                int fd = open(path, O_WRONLY | O_CLOEXEC);
+                bool ok = fd >= 0 && write(fd, map, strlen(map)) == (ssize_t) strlen(map);
+                printf("uid_map 0 %s 1: %s\n", uid_s, ok ? "ok" : strerror(errno));
+                fflush(stdout);
+                if (fd >= 0)
+                        close(fd);
+                c = ok ? 'y' : 'n';
+                (void) !write(done[1], &c, 1);
+        }
+        (void) waitpid(child, NULL, 0);
+        return 0;
+}
+
 static void try_read(const char *pid, const char *file) {
         char path[256], buf[64];
         int fd;
@@ -337,6 +389,8 @@ int main(int argc, char **argv) {
                 return do_call(argv[2], "ListUnits", NULL);
         if ((argc == 4 || argc == 6) && !strcmp(argv[1], "signal"))
                 return do_signal(argv + 2, argc - 2);
+        if (argc == 4 && !strcmp(argv[1], "userns-uid"))
+                return do_userns_uid(argv[2], argv[3]);
         if ((argc == 4 || argc == 5) && !strcmp(argv[1], "setuid"))
                 return do_setuid(argv[2], argv[3], argc == 5);
         if (argc == 4 && !strcmp(argv[1], "proc-loop"))
@@ -344,6 +398,6 @@ int main(int argc, char **argv) {
         if (argc == 3 && !strcmp(argv[1], "proc"))
                 return do_proc(argv[2]);
         fprintf(stderr, "usage: escape run|start SOCKET [--setuid0] UNIT [CMD...] | list SOCKET | "
-                        "signal PID SIGNAL [DEST SRC] | setuid UID PID [high] | proc PID\n");
+                        "signal PID SIGNAL [DEST SRC] | setuid UID PID [high] | userns-uid UID PID | proc PID\n");
         return 1;
 }

@@ -179,6 +179,11 @@ def test_guard_uid(ctx):
                              'NoNewPrivileges=yes\nSystemCallFilter=~execve\n' % (ctx.helper('escape'), GUARD_UID),
         'other.service': 'ExecStart=%s setuid 12345 ppid\nCapabilityBoundingSet=CAP_SETUID\n'
                          'NoNewPrivileges=yes\nSystemCallFilter=~execve\n' % ctx.helper('escape'),
+        # Through a user namespace whose uid_map it writes: with CAP_SETUID the namespace is
+        # refused; without it, the namespace is there but the map to the guard uid is not.
+        'userns.service': 'ExecStart=%s userns-uid %d ppid\nCapabilityBoundingSet=CAP_SETUID\n'
+                          'NoNewPrivileges=yes\nSystemCallFilter=~execve\n' % (ctx.helper('escape'), GUARD_UID),
+        'userns-nocap.service': 'ExecStart=%s userns-uid %d ppid\n%s' % (ctx.helper('escape'), GUARD_UID, GATED),
     }
     for n, text in units.items():
         with open(os.path.join(d.units_dir, d.prefix + n), 'w') as f:
@@ -196,6 +201,13 @@ def test_guard_uid(ctx):
         log = d.unit_log(d.prefix + n)
         check('setresuid(%d): Operation not permitted' % GUARD_UID in log,
               '%s took the guard uid:\n%s' % (n, log))
+    log = d.unit_log(d.prefix + 'userns.service')
+    check('unshare(CLONE_NEWUSER): Operation not permitted' in log and 'from the namespace: ok' not in log,
+          'a gated service with CAP_SETUID made a user namespace:\n' + log)
+    log = d.unit_log(d.prefix + 'userns-nocap.service')
+    check('unshare(CLONE_NEWUSER): ok' in log and 'uid_map 0 %d 1: Operation not permitted' % GUARD_UID in log
+          and 'from the namespace: ok' not in log,
+          'without CAP_SETUID the namespace should work and the map to the guard uid fail:\n' + log)
     log = d.unit_log(d.prefix + 'other.service')
     check('setresuid(12345): ok' in log and 'kill(%d, 0): Operation not permitted' % d.daemon_pid() in log,
           'another uid is not allowed, or it could signal the daemon:\n' + log)
