@@ -538,6 +538,22 @@ static Unit *find_unit_by_cgroup(Manager *m, pid_t pid) {
         return u;
 }
 
+Unit *manager_find_unit_by_live_pid(Manager *m, pid_t pid) {
+        Unit *u;
+        if (pid <= 0)
+                return NULL;
+        /* A process of a unit that has not been reaped: its pid cannot be anyone else's. */
+        HASHMAP_FOREACH(u, m->units)
+                for (size_t i = 0; i < u->n_procs; i++)
+                        if (u->procs[i]->pid == pid && unit_process_alive(u->procs[i]))
+                                return u;
+        if (m->cgroup && m->cgroup->available)
+                return find_unit_by_cgroup(m, pid);
+        /* Process-group mode has no cgroup to go by: the remembered pids it is (the fallback's
+         * documented weakness). */
+        return manager_find_unit_by_pid(m, pid);
+}
+
 Unit *manager_find_unit_by_pid(Manager *m, pid_t pid) {
         Unit *u;
         if (pid <= 0)

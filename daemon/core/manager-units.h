@@ -64,3 +64,7 @@ int manager_daemon_reload(Manager *m, char **ret_message);
 
 /* Finds the unit a pid belongs to: main or control pid, else cgroup membership. */
 Unit *manager_find_unit_by_pid(Manager *m, pid_t pid);
+/* The unit PID belongs to now: one of its processes that has not exited, or (with cgroups)
+ * the unit whose cgroup it is in. Never by a pid remembered from a process that exited,
+ * which another process may have by now. For what a process says about itself (notify). */
+Unit *manager_find_unit_by_live_pid(Manager *m, pid_t pid);

@@ -25,8 +25,8 @@ static bool notify_allowed(const Unit *u, pid_t sender) {
         pid_t main_pid = unit_process_alive(u->main) ? u->main->pid : 0;
         pid_t control_pid = unit_process_alive(u->control) ? u->control->pid : 0;
 
-        /* The sender was found as one of U's processes (manager_find_unit_by_pid(): a known
-         * pid, or one in U's cgroup), which is what "all" asks. */
+        /* The sender was found as one of U's processes (manager_find_unit_by_live_pid(): a
+         * live process of U, or one in U's cgroup), which is what "all" asks. */
         return notify_access_allows(a, sender, main_pid, control_pid, true);
 }
 
@@ -48,7 +48,7 @@ static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
 static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n, void *userdata) {
         Manager *m = userdata;
 
-        Unit *u = manager_find_unit_by_pid(m, sender);
+        Unit *u = manager_find_unit_by_live_pid(m, sender);
         if (!u) {
                 log_debug("Notification from pid %d, which belongs to no unit, ignoring.", (int) sender);
                 return;

@@ -661,12 +661,14 @@ void unit_remember_pid(Unit *u, pid_t pid) {
 
 bool unit_owns_pid(const Unit *u, pid_t pid) {
         for (size_t i = 0; i < u->n_procs; i++)
-                if (u->procs[i]->pid == pid)
+                if (u->procs[i]->pid == pid && unit_process_alive(u->procs[i]))
                         return true;
+        if (u->manager && u->manager->cgroup && u->manager->cgroup->available)
+                return pid_in_cgroup(u, pid);
+        /* Process-group mode: no cgroup to ask, so the pids the unit had (a pid reused by
+         * another process since is this fallback's documented weakness). */
         for (size_t i = 0; i < MIN(u->n_recent_pids, (size_t) UNIT_RECENT_PIDS); i++)
                 if (u->recent_pids[i] == pid)
                         return true;
-        if (u->main_pid == pid && pid > 0)
-                return true;
-        return pid_in_cgroup(u, pid);
+        return u->main_pid == pid && pid > 0;
 }

@@ -320,5 +320,7 @@ int unit_add_process(Unit *u, UnitProcess *p);
 void unit_drop_process(Unit *u, UnitProcess *p);
 /* Remembers an exited pid of the unit, so a kill record arriving later finds the unit. */
 void unit_remember_pid(Unit *u, pid_t pid);
-/* True when pid is or was (recently) one of the unit's processes, or is in its cgroup. */
+/* True when pid is one of the unit's processes now: one not yet reaped, or (with cgroups)
+ * one in its cgroup. A pid the unit had once is not enough: another process may have it by
+ * now (in process-group mode there is nothing better to go by, and it is). */
 bool unit_owns_pid(const Unit *u, pid_t pid);
