@@ -160,7 +160,7 @@ int service_run_control(Unit *u, ServiceExecCommand id, size_t index) {
                 }
                 bool ignore = c->flags & EXEC_COMMAND_IGNORE_FAILURE;
                 log_unit_error_errno(u->name, r, "Failed to run %s: %s%s", service_exec_command_to_string(id),
-                                     msg ?: "%m", ignore ? ", ignoring" : "");
+                                     msg ?: strerror(-r), ignore ? ", ignoring" : "");
                 unit_log_line(u, "Failed to run %s: %s%s", service_exec_command_to_string(id),
                               msg ?: strerror(-r), ignore ? ", ignoring" : "");
                 if (!ignore)
@@ -294,7 +294,7 @@ static void service_start_main(Unit *u, size_t index) {
         u->command_index = index;
         int r = service_proc_ops(u)->spawn(u, c, true, 0, &msg);
         if (r < 0) {
-                log_unit_error_errno(u->name, r, "Failed to start: %s", msg ?: "%m");
+                log_unit_error_errno(u->name, r, "Failed to start: %s", msg ?: strerror(-r));
                 unit_log_line(u, "Failed to start: %s", msg ?: strerror(-r));
                 /* Down the whole path: ExecStopPost= is clean-up that runs after a failed
                  * start too. */

@@ -158,6 +158,12 @@ class Daemon:
         check(rc == 0, 'daemon exited %d after SIGTERM' % rc)
 
     def cleanup(self, keep):
+        # The daemon first: killed alone, the holder would leave it running without one.
+        try:
+            with open(os.path.join(self.runtime_dir, 'syscaged.pid')) as f:
+                os.kill(int(f.read().strip()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
