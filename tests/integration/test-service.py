@@ -161,7 +161,11 @@ class Daemon:
         # The daemon first: killed alone, the holder would leave it running without one.
         try:
             with open(os.path.join(self.runtime_dir, 'syscaged.pid')) as f:
-                os.kill(int(f.read().strip()), signal.SIGKILL)
+                pid = int(f.read().strip())
+            with open('/proc/%d/cmdline' % pid, 'rb') as f:
+                mine = self.runtime_dir.encode() in f.read()  # not a stranger that got the pid
+            if mine:
+                os.kill(pid, signal.SIGKILL)
         except (OSError, ValueError):
             pass
         if self.proc and self.proc.poll() is None:
