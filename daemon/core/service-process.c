@@ -136,6 +136,35 @@ static void process_exited(UnitProcess *p, int code, int status) {
 
 static void process_drain_reports(UnitProcess *p);
 
+/* Exited processes whose gate stays because descendants still use it: at most
+ * UNIT_KEPT_GATES_MAX per unit, or a unit whose processes leave children behind at every
+ * restart (KillMode=process) would use up the daemon's descriptors. Past that, the oldest
+ * gate is closed: its remaining callers' execve then fails with ENOSYS, still denied, but
+ * the kill action is lost for them (logged). */
+static void process_limit_kept_gates(Unit *u) {
+        size_t kept = 0;
+        for (size_t i = 0; i < u->n_procs; i++)
+                kept += u->procs[i]->exited && u->procs[i]->exec && u->procs[i]->exec->listener_fd >= 0;
+        for (size_t i = 0; i < u->n_procs && kept > UNIT_KEPT_GATES_MAX;) {
+                UnitProcess *p = u->procs[i];
+                if (!p->exited || !p->exec || p->exec->listener_fd < 0) {
+                        i++;
+                        continue;
+                }
+                log_unit_warning(u->name, "More than %u exited processes leave their exec gate in use; closing "
+                                 "the one of pid %d (its descendants' execve now fails with ENOSYS).",
+                                 UNIT_KEPT_GATES_MAX, (int) p->pid);
+                p->listener_source = sd_event_source_disable_unref(p->listener_source);
+                exec_process_close_listener(p->exec);
+                if (p->holder_name[0]) {
+                        takeover_release(u->manager, p->holder_name);
+                        p->holder_name[0] = '\0';
+                }
+                kept--;
+                unit_drop_process(u, p); /* exited, no gate left: nothing keeps it */
+        }
+}
+
 static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         UnitProcess *p = userdata;
         siginfo_t si = {};
@@ -180,6 +209,7 @@ static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata
         if ((si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) && si.si_status == SIGSYS)
                 kmsg_reader_flush(u->manager->kmsg);
         process_exited(p, si.si_code, si.si_status);
+        process_limit_kept_gates(u);
         /* p may be gone: look it up again. */
         for (size_t i = 0; i < u->n_procs; i++)
                 if (u->procs[i] == p) {
@@ -665,6 +695,12 @@ int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProc
                 if (r < 0)
                         return r;
                 (void) process_get_ppid(pid, &ppid);
+                /* Where it is now, not only which pid it is: a MAINPID= or a PIDFile= may have
+                 * named a process outside the unit, which is taken again only from a root-only
+                 * PIDFile=, as at the first adoption. */
+                if (!unit_owns_pid(u, pid) &&
+                    !(role == SERVICE_PROCESS_MAIN && pid_file_trusted(u->config->pid_file)))
+                        return -EXDEV;
         }
         r = exec_process_adopt(pid, pidfd, listener, f ? f->gate_action : EXEC_GATE_ERRNO,
                                f ? f->gate_errno : EPERM, last_notif_id, &exec);

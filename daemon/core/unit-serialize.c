@@ -364,6 +364,8 @@ static int restore_process(Unit *u, const char *entry, HolderFds *f, PendingExit
         }
         if (r == -ESRCH)
                 return 0; /* an older process, or a gate nobody uses any more */
+        if (r == -EXDEV)
+                return set_message(ret_message, "pid %d is no longer in the unit's cgroup", pid), r;
         if (r < 0)
                 return set_message(ret_message, "could not take back pid %d: %s", pid, strerror(-r)), r;
         return 0;

@@ -37,6 +37,7 @@ typedef struct UnitRuntime UnitRuntime;
 #define UNIT_SUPPLEMENTARY_GROUPS_MAX 64u
 #define UNIT_RECENT_PIDS 8u              /* exited pids remembered for late kill records */
 #define UNIT_OUTPUT_GRACE_USEC (1000u * 1000u) /* wait for output after the end, at most */
+#define UNIT_KEPT_GATES_MAX 128u         /* gates of exited processes kept for their descendants */
 
 typedef enum UnitLoadState {
         UNIT_LOADED,

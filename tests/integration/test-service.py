@@ -1020,6 +1020,30 @@ def test_last_lines_before_exit(ctx):
     d.stop()
 
 
+def test_kept_gates_bounded(ctx):
+    # A gated unit whose every run leaves a child behind (KillMode=process) keeps each run's
+    # exec gate for those children; a restart loop must not use up the daemon's descriptors:
+    # past UNIT_KEPT_GATES_MAX (128) the oldest gate is closed, with a warning.
+    fifo = os.path.join(ctx.tmp, 'never-written')
+    os.mkfifo(fifo)
+    # The child waits in a shell builtin (the gate denies it any program): it reads a FIFO
+    # that it opened for writing too, so the open does not block and the read never ends.
+    units = {'leaky.service': unit(
+        "KillMode=process\nRestart=always\nRestartSec=0\nStartLimitIntervalSec=0\n"
+        "SystemCallFilter=~execve\nSystemCallErrorNumber=EPERM\n"
+        "ExecStart=/bin/sh -c '(read x <> %s) & exit 1'" % fifo)}
+    d = ctx.daemon(units, list(units))
+    d.wait('leaky.service', lambda s: int(s.get('NRestarts', '0')) >= 150, '150 restarts', timeout=120)
+    check('exited processes leave their exec gate in use; closing' in d.daemon_log(),
+          'no gate was closed past the limit')
+    pid = d.daemon_pid()
+    fds = daemon_fds(pid)
+    check(fds < 128 * 2 + 100, 'the daemon holds %d fds after 150 leaky runs' % fds)
+    check(daemon_fds(d.proc.pid) < 128 * 2 + 100, 'the holder holds %d fds' % daemon_fds(d.proc.pid))
+    check(ctl(ctx, d, 'stop', 'leaky.service').returncode == 0, 'stop')
+    d.stop()
+
+
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
 
 
