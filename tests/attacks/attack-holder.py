@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Reproducers against the fd holder, the guard uid and the takeover after a crash (see
+README.md in this folder). Prints "HELD name" or "BROKEN name: what happened" per attack;
+exits 1 if any broke.
+
+Usage: attack-holder.py SYSCAGED HELPERS_DIR SYSCAGECTL [NAME...]
+"""
+import importlib.util
+import os
+import signal
+import sys
+import time
+
+_here = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('service_test',
+                                               os.path.join(_here, '..', 'integration', 'test-service.py'))
+st = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(st)
+unit = st.unit
+
+broken = False
+GATED = 'NoNewPrivileges=yes\nSystemCallFilter=~execve execveat\nSystemCallErrorNumber=EPERM\n'
+
+
+def verdict(name, held, what):
+    global broken
+    print(('HELD   %s' % name) if held else ('BROKEN %s: %s' % (name, what)), flush=True)
+    broken = broken or not held
+
+
+def proc_state(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except FileNotFoundError:
+        return 'gone'
+
+
+def script(ctx, name, text):
+    path = os.path.join(ctx.tmp, name)
+    with open(path, 'w') as f:
+        f.write(text)
+    return path
+
+
+def verbose(d, name):
+    if os.environ.get('ATTACK_VERBOSE'):
+        print('--- %s\n%s' % (name, d.unit_log(name)))
+
+
+# ---------------------------------------------------------------------------------------
+USERNS_GUARD_PY = r"""
+# A gated root service with CAP_SETUID (its filter refuses set*uid(4294967293)) creates a
+# user namespace in a child, maps uid 0 in there to the guard uid from outside (writing
+# uid_map needs CAP_SETUID in the parent namespace, which the service has), and becomes
+# uid 0 in the namespace with setresuid(0, 0, 0): the filter sees 0, the kernel makes the
+# real, effective and saved uid 4294967293. kill() then matches the holder's and the
+# daemon's real uid.
+import ctypes, os, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+GUARD = 4294967293
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+print('daemon', daemon, 'holder', holder, flush=True)
+for t in (daemon, holder):
+    try:
+        os.kill(t, 0)
+        print('direct kill(%d, 0) allowed' % t, flush=True)
+    except OSError as e:
+        print('direct kill(%d, 0): %s' % (t, e), flush=True)
+print('direct setresuid(guard):', libc.setresuid(GUARD, GUARD, GUARD), ctypes.get_errno(), flush=True)
+r, w = os.pipe()
+r2, w2 = os.pipe()
+pid = os.fork()
+if pid == 0:
+    if libc.unshare(0x10000000) != 0:
+        print('unshare(CLONE_NEWUSER) failed', ctypes.get_errno(), flush=True)
+        os._exit(1)
+    os.write(w, b'x')
+    os.read(r2, 1)
+    if libc.setresuid(0, 0, 0) != 0:
+        print('setresuid(0,0,0) in the namespace failed', ctypes.get_errno(), flush=True)
+        os._exit(1)
+    with open('/proc/self/status') as f:
+        print('in the namespace:', [l.strip() for l in f if l.startswith('Uid')][0], flush=True)
+    for t in (daemon, holder):
+        try:
+            os.kill(t, signal.SIGSTOP)
+            print('SIGSTOP sent to %d' % t, flush=True)
+        except OSError as e:
+            print('kill(%d, SIGSTOP): %s' % (t, e), flush=True)
+    os._exit(0)
+os.read(r, 1)
+try:
+    with open('/proc/%d/uid_map' % pid, 'w') as f:
+        f.write('0 %d 1\n' % GUARD)
+    print('uid_map written: 0 -> %d' % GUARD, flush=True)
+except OSError as e:
+    print('uid_map write failed', e, flush=True)
+os.write(w2, b'x')
+os.waitpid(pid, 0)
+with open('/proc/%d/status' % pid if False else '/proc/self/status') as f:
+    pass
+print('done', flush=True)
+"""
+
+
+def userns_guard_uid(ctx):
+    """A gated root service keeping CAP_SETUID reaches the guard uid through a user namespace
+    and stops the holder and the daemon."""
+    path = script(ctx, 'userns.py', USERNS_GUARD_PY)
+    units = {'setuid.service': unit('CapabilityBoundingSet=CAP_SETUID\n' + GATED +
+                                    'ExecStart=/usr/bin/python3 %s' % path),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    holder = d.proc.pid
+    st.ctl(ctx, d, 'start', 'setuid.service')
+    end = time.monotonic() + 10
+    while time.monotonic() < end and not (proc_state(daemon) == 'T' and proc_state(holder) == 'T'):
+        if 'done' in d.unit_log('setuid.service') or 'failed' in d.unit_log('setuid.service'):
+            break
+        time.sleep(0.05)
+    sd, sh = proc_state(daemon), proc_state(holder)
+    stuck = False
+    if sd == 'T':
+        try:
+            p = st.ctl(ctx, d, 'status', 'other.service')
+        except st.subprocess.TimeoutExpired:
+            stuck = True
+    for pid in (daemon, holder):
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except OSError:
+            pass
+    verbose(d, 'setuid.service')
+    log = d.unit_log('setuid.service')
+    verdict('CAP_SETUID + user namespace mapping 0 to the guard uid: signal the holder and the daemon',
+            sd != 'T' and sh != 'T',
+            'daemon state %s, holder state %s (syscagectl status %s); service log: %s' % (
+                sd, sh, 'timed out' if stuck else 'answered',
+                ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if l.strip())))
+    d.stop()
+
+
+ATTACKS = [userns_guard_uid]
+
+
+def main():
+    if os.geteuid() != 0:
+        print('skipped: needs root')
+        return 77
+    only = sys.argv[4:]
+    for fn in ATTACKS:
+        if only and fn.__name__ not in only:
+            continue
+        ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[3], fn.__name__)
+        try:
+            fn(ctx)
+        except st.Failure as e:
+            print('ERROR  %s: %s' % (fn.__name__, e))
+        finally:
+            ctx.cleanup(False)
+    return 1 if broken else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
