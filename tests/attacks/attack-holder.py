@@ -106,12 +106,9 @@ print('done', flush=True)
 """
 
 
-def userns_guard_uid(ctx):
-    """A gated root service keeping CAP_SETUID reaches the guard uid through a user namespace
-    and stops the holder and the daemon."""
+def userns_guard_run(ctx, label, identity):
     path = script(ctx, 'userns.py', USERNS_GUARD_PY)
-    units = {'setuid.service': unit('CapabilityBoundingSet=CAP_SETUID\n' + GATED +
-                                    'ExecStart=/usr/bin/python3 %s' % path),
+    units = {'setuid.service': unit(identity + GATED + 'ExecStart=/usr/bin/python3 %s' % path),
              'other.service': unit('ExecStart=/bin/sleep 1000')}
     d = ctx.daemon(units, ['other.service'])
     d.wait_state('other.service', 'active', 'running')
@@ -127,7 +124,7 @@ def userns_guard_uid(ctx):
     stuck = False
     if sd == 'T':
         try:
-            p = st.ctl(ctx, d, 'status', 'other.service')
+            st.ctl(ctx, d, 'status', 'other.service')
         except st.subprocess.TimeoutExpired:
             stuck = True
     for pid in (daemon, holder):
@@ -137,7 +134,7 @@ def userns_guard_uid(ctx):
             pass
     verbose(d, 'setuid.service')
     log = d.unit_log('setuid.service')
-    verdict('CAP_SETUID + user namespace mapping 0 to the guard uid: signal the holder and the daemon',
+    verdict('%s, CAP_SETUID, user namespace mapping 0 to the guard uid: SIGSTOP the holder and the daemon' % label,
             sd != 'T' and sh != 'T',
             'daemon state %s, holder state %s (syscagectl status %s); service log: %s' % (
                 sd, sh, 'timed out' if stuck else 'answered',
@@ -145,7 +142,31 @@ def userns_guard_uid(ctx):
     d.stop()
 
 
-ATTACKS = [userns_guard_uid]
+def userns_guard_uid(ctx):
+    """A gated root service keeping CAP_SETUID reaches the guard uid through a user namespace
+    and stops the holder and the daemon. Observed: BROKEN (both in state T, syscagectl
+    status times out)."""
+    userns_guard_run(ctx, 'root', 'CapabilityBoundingSet=CAP_SETUID\n')
+
+
+def userns_guard_uid_nobody(ctx):
+    """The same from User=nobody with AmbientCapabilities=CAP_SETUID. Observed: see README."""
+    userns_guard_run(ctx, 'User=nobody', 'User=nobody\nAmbientCapabilities=CAP_SETUID\n'
+                     'CapabilityBoundingSet=CAP_SETUID\n')
+
+
+def userns_guard_uid_dynamic(ctx):
+    """The same from DynamicUser=yes with AmbientCapabilities=CAP_SETUID. Observed: see README."""
+    userns_guard_run(ctx, 'DynamicUser=yes', 'DynamicUser=yes\nAmbientCapabilities=CAP_SETUID\n'
+                     'CapabilityBoundingSet=CAP_SETUID\n')
+
+
+def userns_no_setuid(ctx):
+    """Control: the same root service without CAP_SETUID cannot write the mapping."""
+    userns_guard_run(ctx, 'root without capabilities', 'CapabilityBoundingSet=\n')
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid]
 
 
 def main():
