@@ -8,7 +8,9 @@ Usage: attack-holder.py SYSCAGED HELPERS_DIR SYSCAGECTL [NAME...]
 import importlib.util
 import os
 import signal
+import shutil
 import sys
+import tempfile
 import time
 
 _here = os.path.dirname(os.path.abspath(__file__))
@@ -37,7 +39,11 @@ def proc_state(pid):
 
 
 def script(ctx, name, text):
-    path = os.path.join(ctx.tmp, name)
+    """Outside /tmp, which DynamicUser= (PrivateTmp=) hides from the service."""
+    d = tempfile.mkdtemp(prefix='syscage-attack-', dir='/run')
+    os.chmod(d, 0o755)
+    ctx.cleanup_dirs = getattr(ctx, 'cleanup_dirs', []) + [d]
+    path = os.path.join(d, name)
     with open(path, 'w') as f:
         f.write(text)
     return path
@@ -46,6 +52,7 @@ def script(ctx, name, text):
 def verbose(d, name):
     if os.environ.get('ATTACK_VERBOSE'):
         print('--- %s\n%s' % (name, d.unit_log(name)))
+        print('\n'.join(l for l in d.daemon_log().split('\n') if 'Mount plan' not in l)[-3000:])
 
 
 # ---------------------------------------------------------------------------------------
@@ -114,7 +121,9 @@ def userns_guard_run(ctx, label, identity):
     d.wait_state('other.service', 'active', 'running')
     daemon = d.daemon_pid()
     holder = d.proc.pid
-    st.ctl(ctx, d, 'start', 'setuid.service')
+    p = st.ctl(ctx, d, 'start', 'setuid.service')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print('start:', p.returncode, p.stdout, p.stderr)
     end = time.monotonic() + 10
     while time.monotonic() < end and not (proc_state(daemon) == 'T' and proc_state(holder) == 'T'):
         if 'done' in d.unit_log('setuid.service') or 'failed' in d.unit_log('setuid.service'):
@@ -134,6 +143,8 @@ def userns_guard_run(ctx, label, identity):
             pass
     verbose(d, 'setuid.service')
     log = d.unit_log('setuid.service')
+    if 'holder' not in log:
+        raise st.Failure('the service did not run: %s' % p.stderr.strip())
     verdict('%s, CAP_SETUID, user namespace mapping 0 to the guard uid: SIGSTOP the holder and the daemon' % label,
             sd != 'T' and sh != 'T',
             'daemon state %s, holder state %s (syscagectl status %s); service log: %s' % (
@@ -157,7 +168,7 @@ def userns_guard_uid_nobody(ctx):
 
 def userns_guard_uid_dynamic(ctx):
     """The same from DynamicUser=yes with AmbientCapabilities=CAP_SETUID. Observed: see README."""
-    userns_guard_run(ctx, 'DynamicUser=yes', 'DynamicUser=yes\nAmbientCapabilities=CAP_SETUID\n'
+    userns_guard_run(ctx, 'DynamicUser=yes', 'DynamicUser=yes\nUser=atkdyn\nAmbientCapabilities=CAP_SETUID\n'
                      'CapabilityBoundingSet=CAP_SETUID\n')
 
 
@@ -184,6 +195,8 @@ def main():
             print('ERROR  %s: %s' % (fn.__name__, e))
         finally:
             ctx.cleanup(False)
+            for d in getattr(ctx, 'cleanup_dirs', []):
+                shutil.rmtree(d, ignore_errors=True)
     return 1 if broken else 0
 
 
