@@ -177,7 +177,65 @@ def userns_no_setuid(ctx):
     userns_guard_run(ctx, 'root without capabilities', 'CapabilityBoundingSet=\n')
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid]
+def build_helper(ctx, name):
+    """Compiles tests/attacks/NAME.c into a directory outside /tmp."""
+    d = tempfile.mkdtemp(prefix='syscage-attack-', dir='/run')
+    os.chmod(d, 0o755)
+    ctx.cleanup_dirs = getattr(ctx, 'cleanup_dirs', []) + [d]
+    out = os.path.join(d, name)
+    st.subprocess.run(['cc', '-O2', '-o', out, os.path.join(_here, name + '.c')], check=True)
+    return out
+
+
+def notify_pid_reuse(ctx):
+    """Notification attribution by pid: a gated, capless root service (its own unit has
+    NotifyAccess=all) recycles pids until it holds the pid of a process of another unit
+    that has exited (here the victim's ExecStartPre=), then sends STATUS= and MAINPID= with
+    its own pid. manager_find_unit_by_pid() looks at exited pids (recent_pids, main_pid)
+    before the sender's cgroup, and unit_owns_pid() accepts them for MAINPID=: the victim
+    (NotifyAccess=all) takes the attacker's process as its main process. Stopping the
+    victim then signals the attacker's process instead of the victim's own."""
+    helper = build_helper(ctx, 'notify-pid-reuse')
+    target = os.path.join(os.path.dirname(helper), 'target')
+    units = {'victim.service': unit('NotifyAccess=all\nExecStartPre=/bin/true\nExecStart=/bin/sleep 1000'),
+             'attacker.service': unit('NotifyAccess=all\nCapabilityBoundingSet=\n' + GATED +
+                                      "ExecStart=%s %s 'STATUS=forged by the attacker|MAINPID=@SELF@'" % (helper, target))}
+    d = ctx.daemon(units, [])
+    d.wait('victim.service', lambda s: True, 'the daemon', timeout=15)
+    st.ctl(ctx, d, 'start', 'victim.service')
+    s = d.wait_state('victim.service', 'active', 'running')
+    import re
+    pre = [int(m) for m in re.findall(r'victim\.service: Spawned /bin/true as pid (\d+)', d.daemon_log())]
+    if not pre:
+        raise st.Failure('no ExecStartPre= pid in the daemon log')
+    main_before = s.get('MainPID')
+    with open(target, 'w') as f:
+        f.write('%d\n' % pre[-1])
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    try:
+        s = d.wait('victim.service', lambda s: s.get('MainPID') != main_before or
+                   'forged' in s.get('StatusText', ''), 'the forged notification', timeout=60)
+    except st.Failure:
+        pass
+    s = d.status('victim.service')
+    verbose(d, 'attacker.service')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(s)
+    new_main = s.get('MainPID')
+    cg = ''
+    try:
+        with open('/proc/%s/cgroup' % new_main) as f:
+            cg = f.read().strip().split('\n')[-1]
+    except (OSError, TypeError):
+        pass
+    verdict('a service takes another unit\'s exited pid and notifies as that unit',
+            new_main == main_before and 'forged' not in s.get('StatusText', ''),
+            'victim StatusText=%r, MainPID %s -> %s (a process in %s)' % (
+                s.get('StatusText'), main_before, new_main, cg))
+    d.stop()
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse]
 
 
 def main():
