@@ -235,7 +235,71 @@ def notify_pid_reuse(ctx):
     d.stop()
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse]
+def mainpid_outside(ctx):
+    """MAINPID= accepted for a pid the unit remembers from an exited process: a gated,
+    capless root service whose ExecStartPre= ran as pid P recycles pids until P is the next
+    one and waits until some other process on the host is started (here a plain `sleep`
+    started by the test, standing for any process: a cron job, an administrator's shell,
+    another unit's process), which gets P. It sends MAINPID=P: unit_owns_pid() accepts P (a
+    remembered pid), so its unit adopts that outside process as its main process, and
+    "syscagectl stop" of the attacker's unit kills it."""
+    helper = build_helper(ctx, 'notify-pid-reuse')
+    target = os.path.join(os.path.dirname(helper), 'target')
+    # KillMode=mixed (SIGTERM to the main process, SIGKILL to the rest), as the unit's author
+    # may choose; with the default control-group mode the stop signals only the cgroup (the
+    # outside process is then merely tracked as the main process, and the stop waits for it).
+    units = {'attacker.service': unit('KillMode=mixed\nExecStartPre=/bin/true\nNotifyAccess=main\nCapabilityBoundingSet=\n' +
+                                      GATED + "ExecStart=%s %s 'MAINPID=@TARGET@' arm" % (helper, target))}
+    d = ctx.daemon(units, [])
+    d.wait('attacker.service', lambda s: True, 'the daemon', timeout=15)
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    d.wait_state('attacker.service', 'active', 'running')
+    import re
+    pre = [int(m) for m in re.findall(r'attacker\.service: Spawned /bin/true as pid (\d+)', d.daemon_log())]
+    if not pre:
+        raise st.Failure('no ExecStartPre= pid in the daemon log')
+    with open(target, 'w') as f:
+        f.write('%d\n' % pre[-1])
+    end = time.monotonic() + 120
+    while not os.path.exists(target + '.armed'):
+        if time.monotonic() > end:
+            raise st.Failure('the attacker never armed: %s' % d.unit_log('attacker.service'))
+        time.sleep(0.01)
+    outside = st.subprocess.Popen(['sleep', '1000'])
+    try:
+        with open(target + '.go', 'w'):
+            pass
+        try:
+            d.wait('attacker.service', lambda s: s.get('MainPID') == str(outside.pid), 'the adoption', timeout=5)
+        except st.Failure:
+            pass
+        a = d.status('attacker.service')
+        st.ctl(ctx, d, 'stop', 'attacker.service')
+        try:
+            rc = outside.wait(5)
+        except st.subprocess.TimeoutExpired:
+            rc = None
+        verbose(d, 'attacker.service')
+        if os.environ.get('ATTACK_VERBOSE'):
+            print('outside pid', outside.pid, 'returncode', rc, 'status before stop', a)
+            print('\n'.join(l for l in d.daemon_log().split('\n') if 'MAINPID' in l or 'ain process' in l or
+                            'Killing' in l or 'signal' in l.lower()))
+        if outside.pid != pre[-1]:
+            print('SKIP   MAINPID= of an outside process: the outside process got pid %d, not %d (another '
+                  'process took it first; run again)' % (outside.pid, pre[-1]))
+            return
+        verdict('MAINPID= names a remembered exited pid that a host process outside any unit now has',
+                rc is None, 'the host process %d (the attacker\'s ExecStartPre= had that pid) became the '
+                'attacker\'s MainPID=%s, and "syscagectl stop" of the attacker killed it (returncode %s)' % (
+                    outside.pid, a.get('MainPID'), rc))
+    finally:
+        if outside.poll() is None:
+            outside.kill()
+            outside.wait()
+    d.stop()
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside]
 
 
 def main():

