@@ -299,7 +299,104 @@ def mainpid_outside(ctx):
     d.stop()
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside]
+def held_count(pid):
+    try:
+        return len(os.listdir('/proc/%d/fd' % pid))
+    except OSError:
+        return -1
+
+
+def holder_fd_table(ctx):
+    """Fills the fd holder's table (HOLDER_FDS_MAX descriptors) from one unit: a gated,
+    capless root service with KillMode=process, Restart=always, RestartSec=0 and no start
+    limit, whose main process leaves a child behind at each run (gate-leak.c). Every run's
+    exec-gate listener stays in use and is held. Once the table is full, another unit's
+    output pipes are not held any more, and a crash of the daemon loses that unit."""
+    helper = build_helper(ctx, 'gate-leak')
+    limit = int(os.environ.get('ATTACK_HOLDER_FDS', '16384'))
+    # Restarts come about 4 a second; each ExecStartPre= is a launch of its own, with a
+    # listener of its own, so the 64 allowed fill the table in about 250 restarts.
+    pre = ''.join('ExecStartPre=-%s\n' % helper for _ in range(64))
+    units = {'leak.service': unit('Restart=always\nRestartSec=0\nStartLimitIntervalSec=0\nKillMode=process\n'
+                                  'CapabilityBoundingSet=\n' + GATED + pre + 'ExecStart=%s' % helper),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, [])
+    d.wait('leak.service', lambda s: True, 'the daemon', timeout=15)
+    holder = d.proc.pid
+    base = held_count(holder)
+    st.ctl(ctx, d, 'start', 'leak.service')
+    start = time.monotonic()
+    last = 0
+    while time.monotonic() - start < float(os.environ.get('ATTACK_SECONDS', '600')):
+        n = held_count(holder)
+        if n != last and os.environ.get('ATTACK_VERBOSE'):
+            print('%6.1fs holder holds %d fds, leak.service NRestarts=%s' % (
+                time.monotonic() - start, n, d.status('leak.service').get('NRestarts')), flush=True)
+        last = n
+        if n - base >= limit or 'did not take' in d.daemon_log():
+            break
+        time.sleep(1)
+    full = 'did not take' in d.daemon_log()
+    st.ctl(ctx, d, 'stop', 'leak.service')
+    st.ctl(ctx, d, 'start', 'other.service')
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    os.kill(daemon, signal.SIGKILL)  # a crash of the daemon
+    try:
+        s = d.wait('other.service', lambda s: s.get('MainPID') not in (None, '') and
+                   os.path.exists('/proc/%d' % d.daemon_pid()) and d.daemon_pid() != daemon and
+                   (s.get('ActiveState') != 'active' or 'taken over' in d.daemon_log() or True),
+                   'the new daemon', timeout=30)
+        time.sleep(0)  # the condition above is the deadline
+    except st.Failure:
+        pass
+    s = d.status('other.service')
+    warn = [l for l in d.daemon_log().split('\n') if 'did not take' in l or 'no longer has' in l]
+    verdict('one unit fills the fd holder\'s table; another unit is lost at a crash',
+            not full and s.get('ActiveState') == 'active',
+            'held fds %d, holder warnings: %s; other.service after the crash: %s/%s' % (
+                held_count(holder), ' | '.join(warn[:2] + warn[-1:]), s.get('ActiveState'), s.get('SubState')))
+    d.stop()
+
+
+STATUS_PY = r"""
+import os, socket, time
+# Bytes the state file must escape: a backslash before 'n', control bytes, DEL, '=' and a
+# text that looks like entries of the file ("proc=", "cgroup=", "end ").
+text = 'a\\nproc=1 1 main - 0\x01\x1b[31m\x7f=cgroup=/\\\\x41 end 0000000000000000'
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(('STATUS=' + text).encode(), os.environ['NOTIFY_SOCKET'])
+print('sent', repr(text), flush=True)
+time.sleep(1000)
+"""
+
+
+def state_file_status(ctx):
+    """STATUS= with bytes that the state file escapes, then daemon-reexec: the unit must come
+    back with the same status text and its own main process, and nothing else."""
+    path = script(ctx, 'status.py', STATUS_PY)
+    units = {'status.service': unit('NotifyAccess=all\nCapabilityBoundingSet=\n' + GATED +
+                                    'ExecStart=/usr/bin/python3 %s' % path)}
+    d = ctx.daemon(units, ['status.service'])
+    before = d.wait('status.service', lambda s: s.get('StatusText'), 'the status text')
+    raw = open(os.path.join(d.runtime_dir, 'state', d._n('status.service') + '.state'), 'rb').read()
+    old = d.daemon_pid()
+    p = st.ctl(ctx, d, 'daemon-reexec')
+    end = time.monotonic() + 15
+    while time.monotonic() < end and 'running' not in d.daemon_log().split('daemon-reexec')[-1]:
+        time.sleep(0.05)
+    after = d.wait_state('status.service', 'active', 'running')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(raw.decode(errors='replace'))
+        print(p.returncode, p.stdout, p.stderr, before, after)
+    verdict('STATUS= with escapes and fake entries survives daemon-reexec unchanged',
+            after.get('StatusText') == before.get('StatusText') and after.get('MainPID') == before.get('MainPID'),
+            'before %r/%s, after %r/%s' % (before.get('StatusText'), before.get('MainPID'),
+                                           after.get('StatusText'), after.get('MainPID')))
+    d.stop()
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, holder_fd_table, state_file_status]
 
 
 def main():
