@@ -235,7 +235,7 @@ def notify_pid_reuse(ctx):
     d.stop()
 
 
-def mainpid_outside(ctx):
+def mainpid_outside(ctx, crash=False):
     """MAINPID= accepted for a pid the unit remembers from an exited process: a gated,
     capless root service whose ExecStartPre= ran as pid P recycles pids until P is the next
     one and waits until some other process on the host is started (here a plain `sleep`
@@ -274,6 +274,22 @@ def mainpid_outside(ctx):
         except st.Failure:
             pass
         a = d.status('attacker.service')
+        if crash:
+            # A crash of the daemon: the next one reads the state file, which names the
+            # outside process (pid and start time) as the unit's main process.
+            old = d.daemon_pid()
+            os.kill(old, signal.SIGKILL)
+            end = time.monotonic() + 20
+            while time.monotonic() < end:
+                try:
+                    with open(os.path.join(d.runtime_dir, 'syscaged.pid')) as f:
+                        new = int(f.read().strip())
+                    if new != old and 'Daemon pid %d is ready' % new in d.daemon_log():
+                        break
+                except (OSError, ValueError):
+                    pass
+                time.sleep(0.05)
+            a = d.wait('attacker.service', lambda s: s.get('MainPID') not in (None, ''), 'the takeover')
         st.ctl(ctx, d, 'stop', 'attacker.service')
         try:
             rc = outside.wait(5)
@@ -288,7 +304,8 @@ def mainpid_outside(ctx):
             print('SKIP   MAINPID= of an outside process: the outside process got pid %d, not %d (another '
                   'process took it first; run again)' % (outside.pid, pre[-1]))
             return
-        verdict('MAINPID= names a remembered exited pid that a host process outside any unit now has',
+        verdict('MAINPID= names a remembered exited pid that a host process outside any unit now has' +
+                (', then a daemon crash' if crash else ''),
                 rc is None, 'the host process %d (the attacker\'s ExecStartPre= had that pid) became the '
                 'attacker\'s MainPID=%s, and "syscagectl stop" of the attacker killed it (returncode %s)' % (
                     outside.pid, a.get('MainPID'), rc))
@@ -396,7 +413,14 @@ def state_file_status(ctx):
     d.stop()
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, holder_fd_table, state_file_status]
+def mainpid_outside_crash(ctx):
+    """mainpid_outside, with a crash of the daemon between the adoption and the stop: the
+    next daemon takes the outside process back from the state file (its pid and start time
+    match; its cgroup is not looked at) and the stop kills it."""
+    mainpid_outside(ctx, crash=True)
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status]
 
 
 def main():
