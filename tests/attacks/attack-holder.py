@@ -420,7 +420,30 @@ def mainpid_outside_crash(ctx):
     mainpid_outside(ctx, crash=True)
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status]
+def compat_setresuid(ctx):
+    """The guard rules on the i386 calls: a gated root service with CAP_SETUID whose unit
+    allows the x86 ABI calls setresuid32/setuid32 with the guard uid through int $0x80."""
+    helper = build_helper(ctx, 'compat-setresuid')
+    units = {'compat.service': unit('Type=oneshot\nSystemCallArchitectures=native x86\n'
+                                    'CapabilityBoundingSet=CAP_SETUID\n' + GATED + 'ExecStart=%s' % helper)}
+    d = ctx.daemon(units, [])
+    d.wait('compat.service', lambda s: True, 'the daemon', timeout=15)
+    p = st.ctl(ctx, d, 'start', 'compat.service')
+    d.wait('compat.service', lambda s: s.get('ExecMainCode') not in (None, ''), 'the end')
+    log = d.unit_log('compat.service')
+    verbose(d, 'compat.service')
+    if 'kill(' not in log and 'status=11/SEGV' in log:
+        print('SKIP   i386 setresuid32: int $0x80 raises SIGSEGV on this host (no i386 emulation)')
+        d.stop()
+        return
+    if 'kill(' not in log:
+        raise st.Failure('the helper did not run: %s %s' % (p.stderr, log))
+    verdict('i386 setresuid32/setuid32 to the guard uid', '= 0 (' not in log.split('kill(')[1],
+            ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if 'stdout' in l))
+    d.stop()
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid]
 
 
 def main():
