@@ -443,7 +443,65 @@ def compat_setresuid(ctx):
     d.stop()
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid]
+REACH_PY = r"""
+# A gated root service without capabilities against the daemon and the holder: calls whose
+# permission check compares the caller's effective uid with the target's effective uid
+# (setpriority, sched_setscheduler, sched_setaffinity, ioprio_set) are not covered by the
+# guard uid, which is the target's real and saved uid only. Also pidfd_getfd and prlimit,
+# which the guard does cover.
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+def try_(what, fn):
+    try:
+        r = fn()
+        print('%s: ok %s' % (what, r if r is not None else ''), flush=True)
+    except OSError as e:
+        print('%s: %s' % (what, e), flush=True)
+for name, pid in (('daemon', daemon), ('holder', holder)):
+    try_('setpriority(%s, 19)' % name, lambda: os.setpriority(os.PRIO_PROCESS, pid, 19))
+    try_('sched_setscheduler(%s, SCHED_IDLE)' % name, lambda: os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0)))
+    try_('sched_setaffinity(%s, {0})' % name, lambda: os.sched_setaffinity(pid, {0}))
+    # ioprio_set(IOPRIO_WHO_PROCESS, pid, IOPRIO_CLASS_IDLE << 13)
+    def ioprio():
+        if libc.syscall(251, 1, pid, 3 << 13) < 0:
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    try_('ioprio_set(%s, IDLE)' % name, ioprio)
+    def getfd():
+        pfd = os.pidfd_open(pid)
+        fd = libc.syscall(438, pfd, 3, 0)
+        if fd < 0:
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+        return fd
+    try_('pidfd_getfd(%s, 3)' % name, getfd)
+    try_('prlimit(%s, NOFILE)' % name, lambda: __import__('resource').prlimit(pid, __import__('resource').RLIMIT_NOFILE, (8, 8)))
+print('done', flush=True)
+"""
+
+
+def euid_checks(ctx):
+    """Scheduling and I/O priority of the daemon and the holder from a capless root service."""
+    path = script(ctx, 'reach.py', REACH_PY)
+    units = {'reach.service': unit('Type=oneshot\nCapabilityBoundingSet=\n' + GATED +
+                                   'ExecStart=/usr/bin/python3 %s' % path)}
+    d = ctx.daemon(units, [])
+    d.wait('reach.service', lambda s: True, 'the daemon', timeout=15)
+    st.ctl(ctx, d, 'start', 'reach.service')
+    d.wait('reach.service', lambda s: s.get('ExecMainCode') not in (None, ''), 'the end')
+    log = d.unit_log('reach.service')
+    verbose(d, 'reach.service')
+    with open('/proc/%d/stat' % d.daemon_pid()) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    nice, policy = fields[16], fields[38]
+    changed = [l.split('stdout: ', 1)[1] for l in log.split('\n') if ': ok' in l]
+    verdict('a capless root service changes the scheduling of the daemon and the holder', not changed,
+            'calls that succeeded: %s; the daemon now has nice %s, policy %s' % (' | '.join(changed), nice, policy))
+    d.stop()
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
