@@ -313,7 +313,13 @@ def mainpid_outside(ctx, crash=False):
         if outside.poll() is None:
             outside.kill()
             outside.wait()
-    d.stop()
+    try:
+        d.stop()
+    except st.Failure as e:
+        # Expected: KillMode=mixed sent SIGTERM to the adopted outside process, not to the
+        # attacker's real process, so the stop waits for TimeoutStopSec= and so does the
+        # daemon's shutdown.
+        print('NOTE   %s (the attacker\'s own process got no SIGTERM; the stop waits for its timeout)' % e)
 
 
 def held_count(pid):
