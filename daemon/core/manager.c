@@ -304,6 +304,10 @@ Manager *manager_free(Manager *m) {
         safe_close(m->adopted_control_fd);
         safe_close(m->lock_fd);
         takeover_exits_free(m);
+        if (m->held) { /* start-up failed before the takeover used them */
+                holder_fds_done(m->held);
+                free(m->held);
+        }
         sd_event_unref(m->event);
         strv_free(m->units_dirs);
         free(m->state_dir);
