@@ -14,6 +14,7 @@
 #include <sys/xattr.h>
 
 #include "sys/cgroup.h"
+#include "policy.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
 #include "parse-util.h"
@@ -259,9 +260,37 @@ static int cgroup_locate(char **ret_mount, char **ret_own) {
         return 0;
 }
 
+/* cgroupfs files are checked by owner and mode only: a service running as root without a
+ * single capability may write any root-owned cgroup.procs or cgroup.kill, and so pull the
+ * daemon into its own cgroup and have it killed there, or move its processes into another
+ * unit's to speak for it. Ours belong to the guard uid instead (see policy.h), which no
+ * service has; the daemon writes them with CAP_DAC_OVERRIDE. Only when we run as the guard
+ * uid (the daemon's real uid); a failure is logged and the cgroup used anyway. */
+static void cgroup_guard_dir(int dir_fd, const char *what) {
+        if (getuid() != POLICY_GUARD_UID || dir_fd < 0)
+                return;
+        int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!d) {
+                safe_close(fd);
+                log_warning_errno(errno, "Failed to give cgroup %s to the guard uid: %m", what);
+                return;
+        }
+        if (fchown(dirfd(d), POLICY_GUARD_UID, (gid_t) -1) < 0)
+                log_warning_errno(errno, "Failed to give cgroup %s to the guard uid: %m", what);
+        for (struct dirent *de; (de = readdir(d));)
+                if (de->d_type == DT_REG &&
+                    fchownat(dirfd(d), de->d_name, POLICY_GUARD_UID, (gid_t) -1, AT_SYMLINK_NOFOLLOW) < 0 &&
+                    errno != ENOENT)
+                        log_debug_errno(errno, "Failed to give %s/%s to the guard uid: %m", what, de->d_name);
+        closedir(d);
+}
+
 static int mkdir_cgroup(const char *path) {
         if (mkdir(path, 0755) < 0 && errno != EEXIST)
                 return negative_errno();
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cgroup_guard_dir(fd, path);
         return 0;
 }
 
@@ -471,6 +500,7 @@ int cgroup_service_create(CgroupContext *c, const char *unit_name, int *ret_dirf
         r = cgroup_service_open(c, unit_name, &fd);
         if (r < 0)
                 return r;
+        cgroup_guard_dir(fd, unit_name);
         /* An old cgroup of the same name is reused only when nothing runs in it. */
         r = cgroup_events_populated(fd);
         if (r < 0)

@@ -184,6 +184,13 @@ def test_guard_uid(ctx):
         'userns.service': 'ExecStart=%s userns-uid %d ppid\nCapabilityBoundingSet=CAP_SETUID\n'
                           'NoNewPrivileges=yes\nSystemCallFilter=~execve\n' % (ctx.helper('escape'), GUARD_UID),
         'userns-nocap.service': 'ExecStart=%s userns-uid %d ppid\n%s' % (ctx.helper('escape'), GUARD_UID, GATED),
+        # cgroupfs checks owner and mode only: a capless root service must not be able to pull
+        # the daemon into its own cgroup (whose stop would kill it); it may still read it.
+        'pull.service': "CapabilityBoundingSet=\nExecStart=/bin/sh -c '"
+                        "m=$(grep \" - cgroup2 \" /proc/self/mountinfo | head -1 | cut -d\" \" -f5); "
+                        "f=$m$(sed -n \"s/^0:://p\" /proc/self/cgroup)/cgroup.procs; "
+                        "test -r $f && echo pull readable; "
+                        "if echo $PPID > $f; then echo pull moved; else echo pull denied; fi'\n",
     }
     for n, text in units.items():
         with open(os.path.join(d.units_dir, d.prefix + n), 'w') as f:
@@ -201,6 +208,9 @@ def test_guard_uid(ctx):
         log = d.unit_log(d.prefix + n)
         check('setresuid(%d): Operation not permitted' % GUARD_UID in log,
               '%s took the guard uid:\n%s' % (n, log))
+    log = d.unit_log(d.prefix + 'pull.service')
+    check('pull readable' in log and 'pull denied' in log and 'pull moved' not in log,
+          'a capless root service moved the daemon into its cgroup:\n' + log)
     log = d.unit_log(d.prefix + 'userns.service')
     check('unshare(CLONE_NEWUSER): Operation not permitted' in log and 'from the namespace: ok' not in log,
           'a gated service with CAP_SETUID made a user namespace:\n' + log)
