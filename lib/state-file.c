@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "parse-util.h"
+#include "siphash.h"
 #include "state-file.h"
 
 #define STATE_HEADER "syscage-state "
@@ -31,6 +32,14 @@ void state_file_done(StateFile *s) {
         }
         free(s->entries);
         *s = (StateFile) {};
+}
+
+static uint64_t fnv1a64(const char *p, size_t n);
+
+/* The end line's value: SipHash-2-4 under KEY (a file only the key's holders can make), or
+ * without a key FNV-1a (a check against damage only). */
+static uint64_t checksum(const StateKey *key, const char *p, size_t n) {
+        return key ? siphash24(key->bytes, p, n) : fnv1a64(p, n);
 }
 
 static uint64_t fnv1a64(const char *p, size_t n) {
@@ -174,6 +183,10 @@ static size_t escape(char *o, const char *v) {
 }
 
 int state_file_format(const StateFile *s, char **ret, size_t *ret_size) {
+        return state_file_format_keyed(s, NULL, ret, ret_size);
+}
+
+int state_file_format_keyed(const StateFile *s, const StateKey *key, char **ret, size_t *ret_size) {
         char head[32], *buf, *o;
         size_t size;
         int hn = snprintf(head, sizeof head, STATE_HEADER "%u\n", STATE_FILE_VERSION);
@@ -196,7 +209,7 @@ int state_file_format(const StateFile *s, char **ret, size_t *ret_size) {
                 *o++ = '\n';
         }
         snprintf(o, size + 1 - (size_t) (o - buf), STATE_END "%016" PRIx64 "\n",
-                 fnv1a64(buf, (size_t) (o - buf)));
+                 checksum(key, buf, (size_t) (o - buf)));
         *ret = buf;
         *ret_size = size;
         return 0;
@@ -304,13 +317,14 @@ static int check_header(const char *p, size_t n, char *reason) {
 }
 
 /* The "end CHECKSUM" line p[0..n), after the bytes buf[0..covered). */
-static int check_end(const char *p, size_t n, const char *buf, size_t covered, char *reason) {
+static int check_end(const char *p, size_t n, const char *buf, size_t covered, const StateKey *key,
+                     char *reason) {
         char want[STATE_CHECKSUM_DIGITS + 1];
         size_t e = strlen(STATE_END);
 
         if (n < e || !strneq(p, STATE_END, e))
                 return fail(reason, 0, -EBADMSG, "missing end line");
-        snprintf(want, sizeof want, "%016" PRIx64, fnv1a64(buf, covered));
+        snprintf(want, sizeof want, "%016" PRIx64, checksum(key, buf, covered));
         if (n != e + STATE_CHECKSUM_DIGITS)
                 return fail(reason, 0, -EBADMSG, "bad end line");
         for (size_t i = e; i < n; i++)
@@ -322,6 +336,11 @@ static int check_end(const char *p, size_t n, const char *buf, size_t covered, c
 }
 
 int state_file_parse(const char *buf, size_t size, StateFile *ret, char reason[STATE_REASON_MAX]) {
+        return state_file_parse_keyed(buf, size, NULL, ret, reason);
+}
+
+int state_file_parse_keyed(const char *buf, size_t size, const StateKey *key, StateFile *ret,
+                           char reason[STATE_REASON_MAX]) {
         _cleanup_(state_file_done) StateFile s = {};
         const char *nul, *nl, *last, *p;
         unsigned line = 2;
@@ -343,7 +362,7 @@ int state_file_parse(const char *buf, size_t size, StateFile *ret, char reason[S
         if (!nl || buf[size - 1] != '\n' || nl == buf + size - 1)
                 return fail(reason, 0, -EBADMSG, "missing end line");
         last = (const char *) memrchr(buf, '\n', size - 1) + 1;
-        r = check_end(last, (size_t) (buf + size - 1 - last), buf, (size_t) (last - buf), reason);
+        r = check_end(last, (size_t) (buf + size - 1 - last), buf, (size_t) (last - buf), key, reason);
         if (r < 0)
                 return r;
         for (p = nl + 1; p < last; line++) {
@@ -402,6 +421,10 @@ static int open_temp(int dir_fd, const char *name, char *tmp, size_t tmp_size) {
 }
 
 int state_file_write_at(int dir_fd, const char *name, const StateFile *s) {
+        return state_file_write_at_keyed(dir_fd, name, s, NULL);
+}
+
+int state_file_write_at_keyed(int dir_fd, const char *name, const StateFile *s, const StateKey *key) {
         _cleanup_free_ char *buf = NULL;
         _cleanup_close_ int fd = -EBADF;
         char tmp[NAME_MAX + 1];
@@ -410,7 +433,7 @@ int state_file_write_at(int dir_fd, const char *name, const StateFile *s) {
 
         if (!name_is_valid(name))
                 return -EINVAL;
-        r = state_file_format(s, &buf, &size);
+        r = state_file_format_keyed(s, key, &buf, &size);
         if (r < 0)
                 return r;
         fd = open_temp(dir_fd, name, tmp, sizeof tmp);
@@ -435,6 +458,11 @@ int state_file_write_at(int dir_fd, const char *name, const StateFile *s) {
 }
 
 int state_file_read_at(int dir_fd, const char *name, StateFile *ret, char reason[STATE_REASON_MAX]) {
+        return state_file_read_at_keyed(dir_fd, name, NULL, ret, reason);
+}
+
+int state_file_read_at_keyed(int dir_fd, const char *name, const StateKey *key, StateFile *ret,
+                             char reason[STATE_REASON_MAX]) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         size_t size = 0;
@@ -465,5 +493,5 @@ int state_file_read_at(int dir_fd, const char *name, StateFile *ret, char reason
                         break;
                 size += (size_t) k;
         }
-        return state_file_parse(buf, size, ret, reason);
+        return state_file_parse_keyed(buf, size, key, ret, reason);
 }

@@ -36,6 +36,13 @@
 #define STATE_VALUE_MAX (256u * 1024u)   /* a transient unit's text fits */
 #define STATE_REASON_MAX 128u
 
+/* The key of signed files (the _keyed functions): with it, the end line holds the
+ * SipHash-2-4 of the bytes before it instead of their FNV-1a, so a file made without the key
+ * is refused ("checksum mismatch") like a damaged one. */
+typedef struct StateKey {
+        uint8_t bytes[16];
+} StateKey;
+
 typedef struct StateEntry {
         char *key;
         char *value;     /* unescaped; may contain any byte but NUL */
@@ -66,11 +73,17 @@ int state_file_get_bool(const StateFile *s, const char *key, bool *ret);
 
 /* Serialises into a malloc'ed buffer (*ret, *ret_size). */
 int state_file_format(const StateFile *s, char **ret, size_t *ret_size);
+int state_file_format_keyed(const StateFile *s, const StateKey *key, char **ret, size_t *ret_size);
 /* Parses buf (not NUL-terminated necessarily). On error returns -errno and, if reason is
  * given, a short English reason with the line number ("line 7: bad escape"). */
 int state_file_parse(const char *buf, size_t size, StateFile *ret, char reason[STATE_REASON_MAX]);
+int state_file_parse_keyed(const char *buf, size_t size, const StateKey *key, StateFile *ret,
+                           char reason[STATE_REASON_MAX]);
 
 /* File helpers, relative to an O_DIRECTORY fd. write: atomic (temp name ".#NAME.XXXXXX", mode
  * 0600, rename over NAME). read: -ENOENT if absent, else as state_file_parse(). */
 int state_file_write_at(int dir_fd, const char *name, const StateFile *s);
 int state_file_read_at(int dir_fd, const char *name, StateFile *ret, char reason[STATE_REASON_MAX]);
+int state_file_write_at_keyed(int dir_fd, const char *name, const StateFile *s, const StateKey *key);
+int state_file_read_at_keyed(int dir_fd, const char *name, const StateKey *key, StateFile *ret,
+                             char reason[STATE_REASON_MAX]);

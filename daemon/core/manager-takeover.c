@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -167,6 +169,36 @@ void takeover_fetch(Manager *m) {
                 log_warning_errno(r, "Failed to watch the fd holder: %m");
 }
 
+int takeover_key(Manager *m) {
+        int fd = takeover_take_fd(m, "statekey");
+
+        /* The key the state files were signed with, kept by the holder (no file has it). */
+        if (fd >= 0) {
+                ssize_t n = pread(fd, m->state_key, sizeof m->state_key, 0);
+                safe_close(fd);
+                if (n == (ssize_t) sizeof m->state_key) {
+                        m->have_state_key = true; /* the holder still has its copy */
+                        return 0;
+                }
+                log_warning("The state key the fd holder kept is unreadable; taking nothing over.");
+        }
+        if (getrandom(m->state_key, sizeof m->state_key, 0) != (ssize_t) sizeof m->state_key)
+                return log_error_errno(errno, "Failed to make a state key: %m");
+        m->have_state_key = true;
+        fd = memfd_create("syscage-state-key", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to keep the state key: %m");
+        if (write(fd, m->state_key, sizeof m->state_key) != (ssize_t) sizeof m->state_key ||
+            fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+                int r = -errno;
+                safe_close(fd);
+                return log_error_errno(r, "Failed to keep the state key: %m");
+        }
+        takeover_hold(m, "statekey", fd);
+        safe_close(fd);
+        return 0;
+}
+
 int takeover_lock(Manager *m) {
         char path[4096];
         int fd = takeover_take_fd(m, "lock");
@@ -234,7 +266,8 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
 
         if (!name)
                 return log_oom();
-        r = state_file_read_at(dir, file, &s, reason);
+        r = state_file_read_at_keyed(dir, file, m->have_state_key ? (const StateKey *) m->state_key : NULL, &s,
+                                     reason);
         if (r < 0) {
                 log_error("Not taking over %s: its state file %s/" UNIT_STATE_DIR "/%s is unusable (%s%s%s).",
                           name, m->runtime_dir, file, reason[0] ? reason : strerror(-r),

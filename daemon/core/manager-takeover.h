@@ -41,6 +41,11 @@ void takeover_fetch(Manager *m);
  * holds it. Before anything of a previous daemon is looked at: a second daemon started by
  * mistake must not take over, or stop, the first one's services. */
 int takeover_lock(Manager *m);
+/* The key that signs the state files (lib/state-file.h, SipHash-2-4): the one the holder
+ * kept (a sealed memfd, "statekey"), else a new random one, handed to the holder. A state
+ * file another process wrote (a service, say, that can write the runtime directory) is then
+ * refused like a damaged one. */
+int takeover_key(Manager *m);
 /* The held descriptor NAME, taken (owned by the caller), or -EBADF. */
 int takeover_take_fd(Manager *m, const char *name);
 /* Takes back what a previous daemon ran, after the units are loaded. Logs what it does;

@@ -361,6 +361,8 @@ int manager_startup(Manager *m) {
          * nobody else's. */
         takeover_fetch(m);
         r = takeover_lock(m);
+        if (r >= 0)
+                r = takeover_key(m);
         if (r < 0)
                 return r;
         /* The default daemon uses /syscage when started from the root cgroup; one with

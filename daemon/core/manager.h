@@ -127,6 +127,8 @@ typedef struct Manager {
         struct HolderExit *holder_exits; /* reaped by the holder, not yet claimed */
         size_t n_holder_exits;
         struct HolderFds *held;     /* during start-up: what the holder kept */
+        uint8_t state_key[16];      /* signs the state files (takeover_key()) */
+        bool have_state_key;
         sd_event_source *sigusr2;
 
         bool shutdown_requested;

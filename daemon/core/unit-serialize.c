@@ -186,7 +186,8 @@ void unit_serialize(Unit *u) {
         StateFile s = {};
         r = serialize(u, &s);
         if (r >= 0)
-                r = state_file_write_at(dir, name, &s);
+                r = state_file_write_at_keyed(dir, name, &s,
+                                              m->have_state_key ? (const StateKey *) m->state_key : NULL);
         state_file_done(&s);
         if (r < 0)
                 log_unit_debug_errno(u->name, r, "Failed to write the state file, ignoring: %m");

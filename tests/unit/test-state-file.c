@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "siphash.h"
 #include "state-file.h"
 
 /* FNV-1a 64, written out here from its definition so the library is checked against it. */
@@ -512,9 +513,46 @@ static void test_write_failure_keeps_old(void **state) {
         assert_int_equal(rmdir(dir), 0);
 }
 
+/* SipHash-2-4 against the published test vectors (key 00..0f, message 00..len-1). */
+static void test_siphash_vectors(void **state) {
+        uint8_t key[SIPHASH_KEY_SIZE], msg[15];
+        for (unsigned i = 0; i < sizeof key; i++)
+                key[i] = (uint8_t) i;
+        for (unsigned i = 0; i < sizeof msg; i++)
+                msg[i] = (uint8_t) i;
+        assert_true(siphash24(key, msg, 0) == UINT64_C(0x726fdb47dd0e0e31));
+        assert_true(siphash24(key, msg, 15) == UINT64_C(0xa129ca6149be45e5));
+}
+
+/* A signed file reads back only under its key: not under another, not unsigned; and an
+ * unsigned file (anyone can compute FNV-1a) is refused under a key. */
+static void test_keyed(void **state) {
+        StateKey a = { { 1, 2, 3 } }, b = { { 1, 2, 4 } };
+        StateFile s = {}, got = {};
+        char reason[STATE_REASON_MAX];
+        char *buf = NULL;
+        size_t n = 0;
+
+        assert_int_equal(state_file_add(&s, "unit", "x.service"), 0);
+        assert_int_equal(state_file_format_keyed(&s, &a, &buf, &n), 0);
+        assert_int_equal(state_file_parse_keyed(buf, n, &a, &got, reason), 0);
+        assert_string_equal(state_file_get(&got, "unit"), "x.service");
+        state_file_done(&got);
+        assert_int_equal(state_file_parse_keyed(buf, n, &b, &got, reason), -EBADMSG);
+        assert_string_equal(reason, "checksum mismatch");
+        assert_int_equal(state_file_parse(buf, n, &got, reason), -EBADMSG);
+        free(buf);
+        assert_int_equal(state_file_format(&s, &buf, &n), 0);
+        assert_int_equal(state_file_parse_keyed(buf, n, &a, &got, reason), -EBADMSG);
+        free(buf);
+        state_file_done(&s);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_checksum_definition),
+                cmocka_unit_test(test_siphash_vectors),
+                cmocka_unit_test(test_keyed),
                 cmocka_unit_test(test_round_trip),
                 cmocka_unit_test(test_getters),
                 cmocka_unit_test(test_add_refusals),
