@@ -702,7 +702,111 @@ def cgroup_move_notify_gated(ctx):
     cgroup_move_notify(ctx, False, True)
 
 
-ATTACKS = [cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+GUARD_PROBE_PY = r"""
+# Every way this process knows to enter or make a user namespace: unshare, clone, clone3,
+# setns (type 0 and CLONE_NEWUSER) into a namespace the test made outside (pid in argv[1]).
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+NEWUSER = 0x10000000
+res = {}
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if libc.unshare(NEWUSER) == 0 else 1)
+res['unshare'] = os.waitpid(pid, 0)[1] == 0
+r = libc.syscall(56, NEWUSER | 17, 0, 0, 0, 0)          # clone(CLONE_NEWUSER | SIGCHLD)
+if r == 0:
+    os._exit(0)
+res['clone'] = r > 0
+if r > 0:
+    os.waitpid(r, 0)
+args = (ctypes.c_uint64 * 11)()
+args[0] = NEWUSER
+args[4] = 17
+r = libc.syscall(435, ctypes.byref(args), 88)          # clone3
+if r == 0:
+    os._exit(0)
+res['clone3'] = r > 0
+res['clone3_errno'] = ctypes.get_errno()
+if r > 0:
+    os.waitpid(r, 0)
+for t in (0, NEWUSER):
+    fd = os.open('/proc/%s/ns/user' % sys.argv[1], os.O_RDONLY)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if libc.setns(fd, t) == 0 else 1)
+    res['setns_%x' % t] = os.waitpid(pid, 0)[1] == 0
+    os.close(fd)
+print('probe:', ' '.join('%s=%s' % kv for kv in sorted(res.items())), flush=True)
+"""
+
+
+def guard_forms(ctx):
+    """unit_guard_user_namespaces(): the added RestrictNamespaces=~user against the unit's own
+    forms of the directive (an allow-list naming user, "no", an empty reset, "~"), through
+    unshare, clone, clone3 and setns (into a user namespace an outside process made, with
+    CAP_SYS_ADMIN kept so that setns could succeed); again after daemon-reload twice, after
+    daemon-reexec, and after a restart of the unit under the new daemon."""
+    path = script(ctx, 'probe.py', GUARD_PROBE_PY)
+    outside = st.subprocess.Popen(['unshare', '-U', 'sleep', '1000'])
+    time.sleep(0)
+    end = time.monotonic() + 5
+    while time.monotonic() < end and os.readlink('/proc/%d/ns/user' % outside.pid) == os.readlink('/proc/self/ns/user'):
+        time.sleep(0.02)
+    forms = {'plain': '', 'allowuser': 'RestrictNamespaces=user\n', 'no': 'RestrictNamespaces=no\n',
+             'empty': 'RestrictNamespaces=\n', 'tilde': 'RestrictNamespaces=~\n'}
+    units = {}
+    for k, v in forms.items():
+        units['g-%s.service' % k] = unit(GATED + 'CapabilityBoundingSet=CAP_SETUID CAP_SYS_ADMIN\n' + v +
+                                         'ExecStart=/usr/bin/python3 %s %d' % (path, outside.pid))
+    units['ctl.service'] = unit('CapabilityBoundingSet=CAP_SETUID CAP_SYS_ADMIN\n'
+                                'ExecStart=/usr/bin/python3 %s %d' % (path, outside.pid))
+    d = ctx.daemon(units, [])
+    d.wait('ctl.service', lambda s: True, 'the daemon', timeout=15)
+    bad = []
+
+    def round_(label):
+        for name in units:
+            n0 = d.unit_log(name).count('probe:')
+            st.ctl(ctx, d, 'restart', name)
+            end = time.monotonic() + 10
+            while time.monotonic() < end and d.unit_log(name).count('probe:') == n0:
+                time.sleep(0.05)
+            line = [l for l in d.unit_log(name).split('\n') if 'probe:' in l]
+            line = line[-1].split('probe: ')[1] if line else 'no output'
+            if os.environ.get('ATTACK_VERBOSE'):
+                print(label, name, line)
+            if name == 'ctl.service':
+                if 'unshare=True' not in line:
+                    bad.append('%s: control unit could not unshare (%s)' % (label, line))
+            elif 'True' in line:
+                bad.append('%s %s: %s' % (label, name, line))
+    round_('load')
+    st.ctl(ctx, d, 'daemon-reload')
+    st.ctl(ctx, d, 'daemon-reload')
+    round_('reload')
+    cat = st.ctl(ctx, d, 'cat', 'g-plain.service').stdout
+    if cat.count('guard uid') > 1 or cat.count('~user') > 1:
+        bad.append('guard line shown %d times after two reloads' % cat.count('~user'))
+    st.ctl(ctx, d, 'daemon-reexec')
+    d.daemon_pid()
+    time.sleep(0)
+    end = time.monotonic() + 10
+    while time.monotonic() < end and st.ctl(ctx, d, 'status', 'ctl.service').returncode not in (0, 3):
+        time.sleep(0.1)
+    round_('reexec')
+    cat2 = st.ctl(ctx, d, 'cat', 'g-plain.service').stdout
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(cat2)
+    outside.kill()
+    outside.wait()
+    verdict('guard: RestrictNamespaces=~user against the unit\'s own forms, clone/clone3/setns, reload, reexec',
+            not bad, '; '.join(bad))
+    d.stop()
+
+
+ATTACKS = [guard_forms, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
