@@ -584,7 +584,8 @@ except OSError as e:
 """
 
 
-def userns_foreign_map(ctx):
+def userns_foreign_map(ctx, writer_identity='CapabilityBoundingSet=CAP_SETUID\n',
+                       beneficiary_identity='CapabilityBoundingSet=\n', label='root'):
     """The guard (RestrictNamespaces=~user for a gated service keeping CAP_SETUID) only stops
     the service's OWN namespaces. Its CAP_SETUID still lets it write the uid_map of another
     process's fresh namespace: here a second gated root service with no capabilities at all
@@ -592,10 +593,11 @@ def userns_foreign_map(ctx):
     then is uid 4294967293 and stops the holder and the daemon."""
     path_b = script(ctx, 'beneficiary.py', FOREIGN_BENEFICIARY_PY)
     shared = os.path.dirname(path_b)
+    os.chmod(shared, 0o777)
     path_w = script(ctx, 'writer.py', FOREIGN_WRITER_PY)
-    units = {'beneficiary.service': unit(GATED + 'CapabilityBoundingSet=\n'
+    units = {'beneficiary.service': unit(GATED + beneficiary_identity +
                                          'ExecStart=/usr/bin/python3 %s %s' % (path_b, shared)),
-             'setuid.service': unit(GATED + 'CapabilityBoundingSet=CAP_SETUID\n'
+             'setuid.service': unit(GATED + writer_identity +
                                     'ExecStart=/usr/bin/python3 %s %s' % (path_w, shared)),
              'other.service': unit('ExecStart=/bin/sleep 1000')}
     d = ctx.daemon(units, ['other.service'])
@@ -620,7 +622,7 @@ def userns_foreign_map(ctx):
     log = d.unit_log('beneficiary.service') + d.unit_log('setuid.service')
     if 'beneficiary:' not in log:
         raise st.Failure('the service did not run')
-    verdict('guard: a gated CAP_SETUID service maps the guard uid into another service\'s namespace: SIGSTOP',
+    verdict('guard: %s: a gated CAP_SETUID service maps the guard uid into another service\'s namespace: SIGSTOP' % label,
             sd != 'T' and sh != 'T',
             'daemon state %s, holder state %s; logs: %s' % (
                 sd, sh, ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if l.strip())))
@@ -658,6 +660,15 @@ if pid == 0:
     time.sleep(1000)
 os.waitpid(pid, 0)
 """
+
+
+def userns_foreign_map_nobody(ctx):
+    """The same between two User=nobody services: the writer with AmbientCapabilities=CAP_SETUID
+    (the README's userns_guard_uid_nobody, now guarded), the other gated with no capability.
+    The namespace's owner is nobody, as is the writer, so the kernel's CAP_SYS_ADMIN check in
+    the target namespace passes as well."""
+    userns_foreign_map(ctx, 'User=nobody\nAmbientCapabilities=CAP_SETUID\nCapabilityBoundingSet=CAP_SETUID\n',
+                       'User=nobody\nCapabilityBoundingSet=\n', 'User=nobody')
 
 
 def cgroup_move_notify(ctx, protect=False, gated=False):
@@ -806,7 +817,7 @@ def guard_forms(ctx):
     d.stop()
 
 
-ATTACKS = [guard_forms, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+ATTACKS = [guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
