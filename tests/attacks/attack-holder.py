@@ -817,7 +817,60 @@ def guard_forms(ctx):
     d.stop()
 
 
-ATTACKS = [guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+IDENTITY_PROBE_PY = r"""
+import os, signal
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+res = []
+for t in (daemon, holder):
+    try:
+        os.kill(t, 0)
+        res.append('kill(%d,0)=ok' % t)
+    except OSError as e:
+        res.append('kill(%d,0)=%s' % (t, e.strerror))
+print('identity:', os.getresuid(), ' '.join(res), flush=True)
+import time
+time.sleep(1000)
+"""
+
+
+def identity_forms(ctx):
+    """The launch child starts with the daemon's credentials (real and saved uid 4294967293):
+    every service must leave them. Root services with and without PrivateUsers=, gated or not,
+    with User=root spelled out, with DynamicUser=: the host's view of the main process's uids
+    (/proc/PID/status) must not contain the guard uid, and kill(daemon, 0) must fail."""
+    path = script(ctx, 'ident.py', IDENTITY_PROBE_PY)
+    forms = {'root': 'CapabilityBoundingSet=\n', 'root-pu': 'CapabilityBoundingSet=\nPrivateUsers=yes\n',
+             'root-pu-gated': GATED + 'CapabilityBoundingSet=\nPrivateUsers=yes\n',
+             'root-pu-full': 'PrivateUsers=yes\n', 'user-root': 'User=root\nCapabilityBoundingSet=\n',
+             'nobody-pu': 'User=nobody\nPrivateUsers=yes\n', 'dyn': 'DynamicUser=yes\n'}
+    units = {'i-%s.service' % k: unit(v + 'ExecStart=/usr/bin/python3 %s' % path) for k, v in forms.items()}
+    d = ctx.daemon(units, list(units))
+    bad = []
+    import re
+    for name in units:
+        end = time.monotonic() + 10
+        while time.monotonic() < end and 'identity:' not in d.unit_log(name):
+            time.sleep(0.05)
+        log = d.unit_log(name)
+        pids = re.findall(re.escape(name) + r': Spawned /usr/bin/python3 as pid (\d+)', d.daemon_log())
+        host = 'unknown'
+        if pids:
+            with open('/proc/%s/status' % pids[-1]) as f:
+                host = [l.split(':', 1)[1].split() for l in f if l.startswith('Uid')][0]
+        line = [l.split('identity: ')[1] for l in log.split('\n') if 'identity:' in l]
+        if os.environ.get('ATTACK_VERBOSE'):
+            print(name, host, line)
+        if '4294967293' in host or not line or '=ok' in line[0]:
+            bad.append('%s: host uids %s, %s' % (name, host, line[0] if line else log[-300:]))
+    verdict('identity: no service keeps the guard uid (root, PrivateUsers=, User=root, DynamicUser=)',
+            not bad, '; '.join(bad))
+    d.stop()
+
+
+ATTACKS = [identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
