@@ -794,6 +794,11 @@ def guard_forms(ctx):
             elif 'True' in line:
                 bad.append('%s %s: %s' % (label, name, line))
     round_('load')
+    # A drop-in resetting the directive, picked up by the reloads.
+    dd = os.path.join(d.units_dir, d.prefix + 'g-plain.service.d')
+    os.makedirs(dd)
+    with open(os.path.join(dd, 'zz-reset.conf'), 'w') as f:
+        f.write('[Service]\nRestrictNamespaces=\nRestrictNamespaces=no\n')
     st.ctl(ctx, d, 'daemon-reload')
     st.ctl(ctx, d, 'daemon-reload')
     round_('reload')
