@@ -875,7 +875,26 @@ def identity_forms(ctx):
     d.stop()
 
 
-ATTACKS = [identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+
+def guard_transient(ctx):
+    """`syscagectl run` (unit_load_transient): a gated transient unit with CAP_SETUID and
+    -p RestrictNamespaces= (empty) still gets the guard; the same without the gate may unshare
+    (control). Observed: held."""
+    path = script(ctx, 'unshare.py', 'import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n'
+                  'print("unshare", libc.unshare(0x10000000), ctypes.get_errno(), flush=True)\n')
+    d = ctx.daemon({'other.service': unit('ExecStart=/bin/sleep 1000')}, [])
+    d.wait('other.service', lambda s: True, 'the daemon', timeout=15)
+    gated = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'NoNewPrivileges=yes', '-p', 'SystemCallFilter=~execve execveat',
+                   '-p', 'SystemCallErrorNumber=EPERM', '-p', 'CapabilityBoundingSet=CAP_SETUID',
+                   '-p', 'RestrictNamespaces=', '/usr/bin/python3', path).stdout
+    plain = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'CapabilityBoundingSet=CAP_SETUID',
+                   '/usr/bin/python3', path).stdout
+    verdict('guard: transient gated unit with CAP_SETUID and RestrictNamespaces= cannot unshare a user namespace',
+            'unshare -1 1' in gated and 'unshare 0 0' in plain, 'gated: %r, ungated: %r' % (gated, plain))
+    d.stop()
+
+
+ATTACKS = [guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
