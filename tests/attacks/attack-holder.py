@@ -894,7 +894,73 @@ def guard_transient(ctx):
     d.stop()
 
 
-ATTACKS = [guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+NS_OWNER_PY = r"""
+# A capless root service against the main processes of other units (pids in argv): kill(0),
+# SIGSTOP, prlimit(RLIMIT_NOFILE lowered), PTRACE_SEIZE.
+import ctypes, os, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+class rlimit(ctypes.Structure):
+    _fields_ = [('cur', ctypes.c_ulong), ('max', ctypes.c_ulong)]
+for arg in sys.argv[1:]:
+    name, pid = arg.split('=')
+    pid = int(pid)
+    out = []
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        out.append('SIGSTOP=ok')
+        os.kill(pid, signal.SIGCONT)
+    except OSError as e:
+        out.append('SIGSTOP=' + e.strerror)
+    new = rlimit(16, 16)
+    r = libc.prlimit(pid, 7, ctypes.byref(new), None)
+    out.append('prlimit=' + ('ok' if r == 0 else os.strerror(ctypes.get_errno())))
+    r = libc.ptrace(0x4206, pid, None, None)   # PTRACE_SEIZE
+    out.append('ptrace=' + ('ok' if r == 0 else os.strerror(ctypes.get_errno())))
+    print('owner: %s %s' % (name, ' '.join(out)), flush=True)
+"""
+
+
+def userns_owner(ctx):
+    """PrivateUsers=: the launch child unshares the user namespace as euid 0, so root owns
+    every service's private namespace, and the owner has every capability in it. A capless
+    root service (CapabilityBoundingSet= empty, gated) against a User=nobody service: without
+    PrivateUsers= it may do nothing (control); with it, kill, prlimit, ptrace?"""
+    path = script(ctx, 'owner.py', NS_OWNER_PY)
+    units = {'v-plain.service': unit('User=nobody\nExecStart=/bin/sleep 1000'),
+             'v-pu.service': unit('User=nobody\nPrivateUsers=yes\nExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, list(units))
+    import re
+    pids = {}
+    for name in units:
+        d.wait_state(name, 'active', 'running')
+        pids[name] = int(re.findall(re.escape(d._n(name)) + r': Spawned /bin/sleep as pid (\d+)', d.daemon_log())[-1])
+    d.stop()
+    units['attacker.service'] = unit(GATED + 'CapabilityBoundingSet=\nExecStart=/usr/bin/python3 %s @ARGS@' % path)
+    d = ctx.daemon(units, list(units)[:2])
+    for name in list(units)[:2]:
+        d.wait_state(name, 'active', 'running')
+    args = ' '.join('%s=%s' % (n, re.findall(re.escape(d._n(n)) + r': Spawned /bin/sleep as pid (\d+)', d.daemon_log())[-1])
+                    for n in list(units)[:2])
+    f = os.path.join(d.units_dir, d._n('attacker.service'))
+    text = open(f).read().replace('@ARGS@', args)
+    open(f, 'w').write(text)
+    st.ctl(ctx, d, 'daemon-reload')
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    end = time.monotonic() + 10
+    while time.monotonic() < end and d.unit_log('attacker.service').count('owner:') < 2:
+        time.sleep(0.05)
+    lines = [l.split('owner: ')[1] for l in d.unit_log('attacker.service').split('\n') if 'owner:' in l]
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(lines)
+    pu = [l for l in lines if l.startswith('v-pu')]
+    plain = [l for l in lines if l.startswith('v-plain')]
+    verdict('PrivateUsers=: a capless root service signals, prlimits or ptraces a User=nobody service in its private namespace',
+            pu and '=ok' not in pu[0], 'with PrivateUsers=: %s; without (control): %s' % (pu, plain))
+    d.stop()
+
+
+ATTACKS = [userns_owner, guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
