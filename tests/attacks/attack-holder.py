@@ -889,8 +889,16 @@ def guard_transient(ctx):
                    '-p', 'RestrictNamespaces=', '/usr/bin/python3', path).stdout
     plain = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'CapabilityBoundingSet=CAP_SETUID',
                    '/usr/bin/python3', path).stdout
-    verdict('guard: transient gated unit with CAP_SETUID and RestrictNamespaces= cannot unshare a user namespace',
-            'unshare -1 1' in gated and 'unshare 0 0' in plain, 'gated: %r, ungated: %r' % (gated, plain))
+    # Gated through execveat alone, and through an allow-list that leaves execve out.
+    only_at = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'SystemCallFilter=~execveat',
+                     '-p', 'CapabilityBoundingSet=CAP_SETUID', '/usr/bin/python3', path).stdout
+    allow = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'SystemCallFilter=@system-service',
+                   '-p', 'SystemCallFilter=~execve', '-p', 'CapabilityBoundingSet=CAP_SETUID',
+                   '/usr/bin/python3', path).stdout
+    verdict('guard: transient gated unit with CAP_SETUID (~execve execveat with RestrictNamespaces=, ~execveat only, '
+            '@system-service minus execve) cannot unshare a user namespace',
+            'unshare -1 1' in gated and 'unshare 0 0' in plain and 'unshare -1 1' in only_at and 'unshare -1 1' in allow,
+            'gated: %r, ~execveat: %r, allow-list: %r, ungated: %r' % (gated, only_at, allow, plain))
     d.stop()
 
 
