@@ -419,34 +419,29 @@ static int method_reset_failed_unit(sd_bus_message *m, void *userdata, sd_bus_er
         return sd_bus_reply_method_return(m, NULL);
 }
 
-static int method_daemon_reload(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+/* A manager-wide operation without arguments: rights, a log line naming the caller, the
+ * operation, its error or an empty reply. */
+static int manager_op(sd_bus_message *m, BusConnection *c, sd_bus_error *error, const char *what,
+                      int (*op)(Manager *m, char **ret_message)) {
         _cleanup_free_ char *msg = NULL;
-        BusConnection *c = userdata;
         int r;
 
         r = bus_check_write(c, m, error);
         if (r < 0)
                 return r;
-        log_info("Reload requested by pid %d, uid %u.", (int) c->cred.pid, c->cred.uid);
-        r = bus_ops_daemon_reload(c->bus->manager, &msg);
+        log_info("%s requested by pid %d, uid %u.", what, (int) c->cred.pid, c->cred.uid);
+        r = op(c->bus->manager, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, NULL);
         return sd_bus_reply_method_return(m, NULL);
 }
 
-static int method_reexecute(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        _cleanup_free_ char *msg = NULL;
-        BusConnection *c = userdata;
-        int r;
+static int method_daemon_reload(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return manager_op(m, userdata, error, "Reload", bus_ops_daemon_reload);
+}
 
-        r = bus_check_write(c, m, error);
-        if (r < 0)
-                return r;
-        log_info("Re-exec requested by pid %d, uid %u.", (int) c->cred.pid, c->cred.uid);
-        r = manager_reexec(c->bus->manager, &msg);
-        if (r < 0)
-                return bus_ops_error(error, r, msg, NULL);
-        return sd_bus_reply_method_return(m, NULL);
+static int method_reexecute(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return manager_op(m, userdata, error, "Re-exec", manager_reexec);
 }
 
 /* Every method is open to every client as far as sd-bus is concerned (it would otherwise

@@ -36,11 +36,6 @@
 #define TAKEOVER_KILL_WAIT_USEC (5u * 1000u * 1000u)
 #define TAKEOVER_KILL_POLL_USEC (5u * 1000u)
 
-static char *mfree_str(char *p) {
-        free(p);
-        return NULL;
-}
-
 static bool has_suffix(const char *s, const char *suffix) {
         size_t n = strlen(s), k = strlen(suffix);
         return n > k && memcmp(s + n - k, suffix, k) == 0;
@@ -282,7 +277,8 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
                 r = unit_deserialize_transient(m, name, &s, &u, &message);
                 if (r < 0 && r != -ENOENT)
                         log_error("Not taking over the transient unit %s: %s.", name, message ?: strerror(-r));
-                message = mfree_str(message);
+                free(message);
+                message = NULL;
         }
         if (!u) {
                 log_warning("Not taking over %s: it is no longer loaded.", name);
@@ -313,21 +309,12 @@ static int takeover_unit_file(Manager *m, int dir, const char *file, StringSet *
 
 /* Cgroups of units we did not take over, with processes in them. */
 static void takeover_sweep_cgroups(Manager *m, const StringSet *handled) {
-        CgroupContext *c = m->cgroup;
-        if (!c || !c->available)
+        _cleanup_strv_free_ char **names = NULL;
+        if (cgroup_list_services(m->cgroup, &names) < 0)
                 return;
-        int fd = openat(c->base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-        if (!d) {
-                safe_close(fd);
-                return;
-        }
-        struct dirent *de;
-        while ((de = readdir(d)))
-                if (de->d_type == DT_DIR && cgroup_unit_name_valid(de->d_name) &&
-                    has_suffix(de->d_name, ".service") && !string_set_contains(handled, de->d_name))
-                        kill_leftovers(m, de->d_name, "no state says what they are");
-        closedir(d);
+        STRV_FOREACH(name, names)
+                if (!string_set_contains(handled, *name))
+                        kill_leftovers(m, *name, "no state says what they are");
 }
 
 /* Spool files of output streams nobody took over (the state was older than the stream). */
@@ -364,27 +351,30 @@ static void write_pid_file(Manager *m) {
                 log_debug_errno(r, "Failed to write %s, ignoring: %m", path);
 }
 
+/* The state directory for reading through (a DIR of its own), or NULL. */
+static DIR *state_dir_open(Manager *m) {
+        int base = unit_state_dir_fd(m);
+        int fd = base >= 0 ? openat(base, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -EBADF;
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!d)
+                safe_close(fd);
+        return d;
+}
+
 void manager_takeover(Manager *m) {
         StringSet adopted = {};
-        char path[4096];
         unsigned n = 0;
 
-        snprintf(path, sizeof path, "%s/" UNIT_STATE_DIR, m->runtime_dir);
-        int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dir >= 0) {
-                DIR *d = fdopendir(dir);
-                if (d) {
-                        struct dirent *de;
-                        while ((de = readdir(d))) {
-                                if (de->d_type != DT_REG || de->d_name[0] == '.' ||
-                                    !has_suffix(de->d_name, ".state"))
-                                        continue;
-                                if (takeover_unit_file(m, dirfd(d), de->d_name, &adopted) > 0)
-                                        n++;
-                        }
-                        closedir(d);
-                } else
-                        safe_close(dir);
+        DIR *d = state_dir_open(m);
+        if (d) {
+                struct dirent *de;
+                while ((de = readdir(d))) {
+                        if (de->d_type != DT_REG || de->d_name[0] == '.' || !has_suffix(de->d_name, ".state"))
+                                continue;
+                        if (takeover_unit_file(m, dirfd(d), de->d_name, &adopted) > 0)
+                                n++;
+                }
+                closedir(d);
         }
         /* The control socket is the control plane's, made after us: kept for it. */
         m->adopted_control_fd = takeover_take_fd(m, "control");
@@ -416,14 +406,9 @@ void takeover_ready(Manager *m) {
 }
 
 void takeover_forget_all(Manager *m) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/" UNIT_STATE_DIR, m->runtime_dir);
-        int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
-        if (!d) {
-                safe_close(dir);
+        DIR *d = state_dir_open(m);
+        if (!d)
                 return;
-        }
         struct dirent *de;
         while ((de = readdir(d)))
                 if (de->d_type == DT_REG)

@@ -259,6 +259,7 @@ int manager_new(const ManagerConfig *cfg, Manager **ret) {
                 return log_oom();
         m->adopted_control_fd = -EBADF;
         m->lock_fd = -EBADF;
+        m->state_files_fd = -EBADF;
         if (manager_copy_config(m, cfg) < 0)
                 return log_oom();
         m->units = hashmap_new();
@@ -303,6 +304,7 @@ Manager *manager_free(Manager *m) {
         free(m->self_path);
         safe_close(m->adopted_control_fd);
         safe_close(m->lock_fd);
+        safe_close(m->state_files_fd);
         takeover_exits_free(m);
         if (m->held) { /* start-up failed before the takeover used them */
                 holder_fds_done(m->held);

@@ -128,6 +128,7 @@ typedef struct Manager {
         size_t n_holder_exits;
         struct HolderFds *held;     /* during start-up: what the holder kept */
         uint8_t state_key[16];      /* signs the state files (takeover_key()) */
+        int state_files_fd;         /* RUNTIME_DIR/state, once opened (unit_state_dir_fd()) */
         bool have_state_key;
         sd_event_source *sigusr2;
 

@@ -718,27 +718,20 @@ int service_process_restore(Unit *u, pid_t pid, uint64_t start_time, ServiceProc
         p->exec = TAKE_PTR(exec);
         if (holder_name && p->exec->listener_fd >= 0)
                 snprintf(p->holder_name, sizeof p->holder_name, "%s", holder_name);
-        if (role == SERVICE_PROCESS_GATE_ONLY) {
-                /* Exited, but descendants still use its filter: only the gate is left. */
-                p->exited = true;
-                r = unit_add_process(u, p);
-                if (r < 0) {
-                        unit_process_free(p);
-                        return r;
-                }
-        } else {
+        /* Exited (only the gate is left, which descendants still use), or running. */
+        p->exited = role == SERVICE_PROCESS_GATE_ONLY;
+        r = unit_add_process(u, p);
+        if (r < 0) {
+                unit_process_free(p);
+                return r;
+        }
+        if (!p->exited) {
                 /* After a re-exec it is still our child; after a crash the holder's. */
                 p->adopted_orphan = ppid != getpid();
                 if (!p->adopted_orphan)
                         (void) reaper_track(u->manager->reaper, pid);
-                bool main = role == SERVICE_PROCESS_MAIN;
-                r = unit_add_process(u, p);
-                if (r < 0) {
-                        unit_process_free(p);
-                        return r;
-                }
-                p->is_main = main;
-                if (main)
+                p->is_main = role == SERVICE_PROCESS_MAIN;
+                if (p->is_main)
                         u->main = p;
                 else if (role == SERVICE_PROCESS_CONTROL)
                         u->control = p;

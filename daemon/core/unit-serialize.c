@@ -40,13 +40,18 @@ static int role_from_string(const char *s) {
         return -EINVAL;
 }
 
-static int state_dir_fd(Manager *m, bool create) {
+int unit_state_dir_fd(Manager *m) {
         char path[4096];
+
+        if (m->state_files_fd >= 0)
+                return m->state_files_fd;
         snprintf(path, sizeof path, "%s/" UNIT_STATE_DIR, m->runtime_dir);
-        if (create && mkdir(path, 0700) < 0 && errno != EEXIST)
+        if (mkdir(path, 0700) < 0 && errno != EEXIST)
                 return -errno;
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
+        if (fd < 0)
+                return -errno;
+        return m->state_files_fd = fd;
 }
 
 static int file_name(const Unit *u, char *buf, size_t size) {
@@ -168,8 +173,8 @@ static int serialize(const Unit *u, StateFile *s) {
 
 void unit_serialize(Unit *u) {
         Manager *m = u->manager;
-        _cleanup_close_ int dir = -EBADF;
         char name[4096];
+        int dir;
         int r;
 
         if (!m || !m->runtime_dir || file_name(u, name, sizeof name) < 0)
@@ -178,7 +183,7 @@ void unit_serialize(Unit *u) {
                 unit_serialize_remove(u);
                 return;
         }
-        dir = state_dir_fd(m, true);
+        dir = unit_state_dir_fd(m);
         if (dir < 0) {
                 log_unit_debug_errno(u->name, dir, "Failed to open the state directory, ignoring: %m");
                 return;
@@ -194,12 +199,11 @@ void unit_serialize(Unit *u) {
 }
 
 void unit_serialize_remove(Unit *u) {
-        _cleanup_close_ int dir = -EBADF;
         char name[4096];
 
         if (!u->manager || !u->manager->runtime_dir || file_name(u, name, sizeof name) < 0)
                 return;
-        dir = state_dir_fd(u->manager, false);
+        int dir = unit_state_dir_fd(u->manager);
         if (dir >= 0)
                 (void) unlinkat(dir, name, 0);
 }
@@ -308,7 +312,7 @@ static int restore_output(Unit *u, const char *id, unsigned pipes, HolderFds *f,
         if (!id || !u->manager->output)
                 return 0;
         for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
-                snprintf(name, sizeof name, "out:%s:%s", id, output_stream_type_to_string(t));
+                unit_output_holder_name(id, t, name, sizeof name);
                 fds[t] = f ? holder_fds_take(f, name) : -EBADF;
                 found += fds[t] >= 0;
         }

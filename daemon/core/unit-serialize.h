@@ -20,6 +20,9 @@
 
 #define UNIT_STATE_DIR "state"   /* below RUNTIME_DIR */
 
+/* RUNTIME_DIR/state, made if missing and opened once (Manager.state_files_fd, owned by the
+ * Manager), or -errno. */
+int unit_state_dir_fd(Manager *m);
 /* Writes (or removes) U's file now. Failures are logged at debug level: the next change
  * writes it again, and a missing file only means the unit is not taken over. */
 void unit_serialize(Unit *u);

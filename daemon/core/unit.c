@@ -429,8 +429,8 @@ bool unit_is_transient(const Unit *u) {
         return u->file && u->file->fragment && streq(u->file->fragment, UNIT_TRANSIENT_FILE);
 }
 
-static void output_names(const OutputStream *s, OutputStreamType t, char *buf, size_t size) {
-        snprintf(buf, size, "out:%s:%s", output_stream_id(s), output_stream_type_to_string(t));
+void unit_output_holder_name(const char *stream_id, OutputStreamType t, char *buf, size_t size) {
+        snprintf(buf, size, "out:%s:%s", stream_id, output_stream_type_to_string(t));
 }
 
 void unit_output_hold(Unit *u, OutputStream *s) {
@@ -441,7 +441,7 @@ void unit_output_hold(Unit *u, OutputStream *s) {
                 int fd = output_stream_pipe_fd(s, t);
                 if (fd < 0)
                         continue;
-                output_names(s, t, name, sizeof name);
+                unit_output_holder_name(output_stream_id(s), t, name, sizeof name);
                 takeover_hold(u->manager, name, fd);
         }
 }
@@ -451,7 +451,7 @@ void unit_output_release(Unit *u, OutputStream *s) {
         if (!s || !output_stream_id(s) || output_stream_released(s))
                 return;
         for (OutputStreamType t = 0; t < _OUTPUT_STREAM_TYPE_MAX; t++) {
-                output_names(s, t, name, sizeof name);
+                unit_output_holder_name(output_stream_id(s), t, name, sizeof name);
                 takeover_release(u->manager, name);
         }
         output_stream_set_released(s);

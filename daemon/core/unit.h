@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "exec/exec-gate.h"
+#include "io/output.h"
 #include "macro.h"
 #include "parse-util.h"
 #include "unit-config.h"
@@ -311,6 +312,8 @@ bool unit_is_transient(const Unit *u);
 /* A start cycle's output stream: hands its pipes to the fd holder, or takes them back from
  * it and frees the stream (returns NULL). */
 void unit_output_hold(Unit *u, OutputStream *s);
+/* The name the fd holder keeps the pipe T of the stream STREAM_ID under: "out:ID:stdout". */
+void unit_output_holder_name(const char *stream_id, OutputStreamType t, char *buf, size_t size);
 /* Takes the pipes back from the holder (once the stream is drained, nothing needs them). */
 void unit_output_release(Unit *u, OutputStream *s);
 OutputStream *unit_output_free(Unit *u, OutputStream *s);

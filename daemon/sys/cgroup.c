@@ -19,6 +19,7 @@
 #include "sys/log.h"
 #include "parse-util.h"
 #include "string-table.h"
+#include "strv.h"
 
 static const char *const cgroup_mode_table[_CGROUP_MODE_MAX] = {
         [CGROUP_MODE_CGROUP] = "cgroup",
@@ -337,14 +338,16 @@ static void cgroup_check_delegation(const CgroupContext *c) {
                     "systemd may move service processes behind our back.", c->base_path);
 }
 
-int cgroup_remove_stale(CgroupContext *c) {
+int cgroup_list_services(CgroupContext *c, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
         _cleanup_close_ int fd = -EBADF;
         struct dirent *de;
         DIR *d;
-        int n = 0;
 
-        if (!c || !c->available)
+        if (!c || !c->available) {
+                *ret = NULL;
                 return 0;
+        }
         fd = openat(c->base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0 || !(d = fdopendir(fd)))
                 return -errno;
@@ -355,11 +358,27 @@ int cgroup_remove_stale(CgroupContext *c) {
                 if (de->d_type != DT_DIR || !cgroup_unit_name_valid(de->d_name) || !suffix ||
                     !streq(suffix, ".service"))
                         continue;
-                /* rmdir refuses a cgroup that still has processes (or children). */
-                if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) >= 0)
-                        n++;
+                if (strv_extend(&l, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
         }
         closedir(d);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int cgroup_remove_stale(CgroupContext *c) {
+        _cleanup_strv_free_ char **names = NULL;
+        int n = 0, r;
+
+        r = cgroup_list_services(c, &names);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(name, names)
+                /* rmdir refuses a cgroup that still has processes (or children). */
+                if (unlinkat(c->base_fd, *name, AT_REMOVEDIR) >= 0)
+                        n++;
         if (n > 0)
                 log_debug("Removed %d empty service cgroup(s) left from an earlier run.", n);
         return n;

@@ -92,6 +92,8 @@ int cgroup_setup(const char *instance, CgroupContext **ret);
  * socket, so that a second daemon of the same instance cannot remove the first one's cgroups
  * in the moment between creating and populating them. */
 int cgroup_remove_stale(CgroupContext *c);
+/* The names of the service cgroups in BASE (a strv, NULL in process-group mode). */
+int cgroup_list_services(CgroupContext *c, char ***ret);
 /* Moves PID (the fd holder, our parent) into the supervisor leaf with us, so that BASE holds
  * no process itself; cgroup_teardown() moves it back. No-op unless we moved ourselves. */
 int cgroup_add_supervisor(CgroupContext *c, pid_t pid);

@@ -34,6 +34,7 @@ static void manager_setup(void) {
                 return;
         check(sd_event_new(&manager.event) >= 0);
         manager.runtime_dir = (char *) "/nonexistent/fuzz-unit-state";
+        manager.state_files_fd = -EBADF;
         manager.units = hashmap_new();
         manager.filters = hashmap_new();
         check(manager.units && manager.filters);

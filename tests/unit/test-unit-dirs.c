@@ -57,6 +57,7 @@ static int setup(void **state) {
         f->units_dirs[0] = f->units;
         f->manager.directories_root = f->root;
         f->manager.runtime_dir = f->run;
+        f->manager.state_files_fd = -EBADF;
         f->manager.state_dir = f->state;
         f->manager.socket_path = f->sock;
         f->manager.units_dirs = f->units_dirs;
@@ -72,6 +73,8 @@ static int teardown(void **state) {
         Fixture *f = *state;
         char cmd[128];
         unit_free(f->unit);
+        if (f->manager.state_files_fd >= 0)
+                close(f->manager.state_files_fd);
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
         assert_int_equal(system(cmd), 0);
         free(f);

@@ -35,6 +35,7 @@ static int setup(void **state) {
         snprintf(f->dir, sizeof f->dir, "/tmp/test-unit-serialize-XXXXXX");
         assert_non_null(mkdtemp(f->dir));
         f->manager.runtime_dir = f->dir;
+        f->manager.state_files_fd = -EBADF;
         f->manager.units = hashmap_new();
         f->manager.filters = hashmap_new();
         assert_non_null(f->manager.units);
@@ -48,6 +49,8 @@ static int teardown(void **state) {
         Fixture *f = *state;
         char cmd[128];
         manager_units_release(&f->manager); /* frees the units in the table, the stores */
+        if (f->manager.state_files_fd >= 0)
+                close(f->manager.state_files_fd);
         hashmap_free(f->manager.units);
         snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
         assert_int_equal(system(cmd), 0);

@@ -30,6 +30,7 @@ static int setup(void **state) {
         strcpy(f->dir, "/tmp/test-unit-XXXXXX");
         assert_non_null(mkdtemp(f->dir));
         f->manager.runtime_dir = f->dir;
+        f->manager.state_files_fd = -EBADF;
         f->manager.state_dir = f->dir;
         assert_int_equal(unit_new(&f->manager, "demo.service", &f->unit), 0);
         *state = f;
@@ -40,6 +41,8 @@ static int teardown(void **state) {
         Fixture *f = *state;
         char cmd[128];
         unit_free(f->unit);
+        if (f->manager.state_files_fd >= 0)
+                close(f->manager.state_files_fd);
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
         assert_int_equal(system(cmd), 0);
         free(f);
