@@ -50,7 +50,7 @@ int mount_builder_error(MountBuilder *b, int error, const char *key, const char 
         va_start(ap, fmt);
         (void) vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        if (diag_add(b->diags, DIAG_ERROR, NULL, 0, key, "%s", msg) < 0)
+        if (diag_add_code(b->diags, DIAG_CODE_MOUNT_PLAN, DIAG_ERROR, NULL, 0, key, "%s", msg) < 0)
                 return -ENOMEM;
         return error;
 }

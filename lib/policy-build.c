@@ -166,12 +166,12 @@ void policy_builder_set_transient(PolicyBuilder *b, bool transient) {
 #define BUILD_ERROR(b, diags, o, ...)                                                     \
         ({                                                                                \
                 (b)->n_errors++;                                                          \
-                int _q = diag_add(diags, DIAG_ERROR, (o).file, (o).line,                 \
+                int _q = diag_add_code(diags, DIAG_CODE_BAD_VALUE, DIAG_ERROR, (o).file, (o).line, \
                                   policy_directive_to_string((o).directive), __VA_ARGS__);\
                 _q < 0 ? _q : -EINVAL;                                                    \
         })
 #define BUILD_WARN(diags, o, ...)                                                         \
-        diag_add(diags, DIAG_WARNING, (o).file, (o).line,                                \
+        diag_add_code(diags, DIAG_CODE_IGNORED_VALUE, DIAG_WARNING, (o).file, (o).line,    \
                  policy_directive_to_string((o).directive), __VA_ARGS__)
 
 /* ---- SystemCallFilter= and SystemCallLog= ---- */

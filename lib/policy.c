@@ -814,7 +814,7 @@ static int lint_io_uring(const Policy *p, DiagList *diags) {
                 for (size_t j = 0; !o.file && j < p->n_rules; j++)
                         if (streq(p->rules[j].syscall, op))
                                 o = p->rules[j].origin;
-                return diag_add(diags, DIAG_WARNING, o.file, o.line,
+                return diag_add_code(diags, DIAG_CODE_POLICY_BYPASS, DIAG_WARNING, o.file, o.line,
                                 policy_directive_to_string(o.directive),
                                 "%s is restricted but io_uring_setup is allowed: io_uring can "
                                 "perform the same operation without the system call; deny "
@@ -851,7 +851,7 @@ static int lint_partial(const Policy *p, DiagList *diags) {
 
                 if (!o)
                         continue;
-                r = diag_add(diags, DIAG_WARNING, o->file, o->line, policy_directive_to_string(d),
+                r = diag_add_code(diags, DIAG_CODE_POLICY_PARTIAL, DIAG_WARNING, o->file, o->line, policy_directive_to_string(d),
                              "Not all of this setting is enforced: %s",
                              partial_directives[i].missing);
                 if (r < 0)
@@ -881,14 +881,14 @@ int policy_lint(const Policy *p, DiagList *diags) {
                 policy_effective_action(p, essential[i], &a, NULL);
                 if (a.type <= POLICY_ACTION_LOG)
                         continue;
-                r = diag_add(diags, DIAG_WARNING, p->filter_origin.file, p->filter_origin.line,
+                r = diag_add_code(diags, DIAG_CODE_POLICY_NO_EFFECT, DIAG_WARNING, p->filter_origin.file, p->filter_origin.line,
                              filter_key, "The allow list does not contain %s, which nearly every "
                              "program needs; nothing is allowed implicitly", essential[i]);
                 if (r < 0)
                         return r;
         }
         if (p->deny_list && p->n_arches > 1) {
-                r = diag_add(diags, DIAG_WARNING, p->arch_origin.file, p->arch_origin.line,
+                r = diag_add_code(diags, DIAG_CODE_POLICY_BYPASS, DIAG_WARNING, p->arch_origin.file, p->arch_origin.line,
                              policy_directive_to_string(POLICY_DIRECTIVE_SYSTEM_CALL_ARCHITECTURES),
                              "A deny list is combined with non-native ABIs: calls made through "
                              "other ABIs (e.g. i386 socketcall/ipc) can evade it; prefer "

@@ -192,15 +192,16 @@ static Where locate(const SandboxCheckInput *in, const char *key, const char *ne
         return (Where) { in->file ? in->file->fragment : NULL, 0 };
 }
 
-_printf_(5, 6)
-static int add_at(DiagList *diags, DiagLevel level, Where w, const char *key, const char *fmt, ...) {
+_printf_(6, 7)
+static int add_at(DiagList *diags, DiagCode code, DiagLevel level, Where w, const char *key,
+                  const char *fmt, ...) {
         char msg[1024];
         va_list ap;
 
         va_start(ap, fmt);
         (void) vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        return diag_add(diags, level, w.file, w.line, key, "%s", msg);
+        return diag_add_code(diags, code, level, w.file, w.line, key, "%s", msg);
 }
 
 static const char *need_what(SandboxNeed need) {
@@ -246,12 +247,12 @@ static int check_directive(const SandboxCheckInput *in, SandboxDirective d, Diag
                                  ? " (on by default, as the policy denies execve)" : "";
         if (relaxed) {
                 *skip |= SANDBOX_DIRECTIVE_BIT(d);
-                return add_at(diags, DIAG_WARNING, w, key,
+                return add_at(diags, DIAG_CODE_SANDBOX_UNENFORCEABLE, DIAG_WARNING, w, key,
                               "%s%s; skipped: the service runs without it, as '%s %s' asks",
                               why, by_default, opt, key);
         }
         *failed = true;
-        return add_at(diags, DIAG_ERROR, w, key,
+        return add_at(diags, DIAG_CODE_SANDBOX_UNENFORCEABLE, DIAG_ERROR, w, key,
                       "%s%s; the unit is refused rather than run without it ('%s %s' "
                       "skips the directive instead)", why, by_default, opt, key);
 }
@@ -272,9 +273,9 @@ static int check_path(const SandboxCheckInput *in, const char *key, const char *
         *failed = true;
         Where w = locate(in, key, path, file, line);
         if (r == 0)
-                return add_at(diags, DIAG_ERROR, w, key,
+                return add_at(diags, DIAG_CODE_PATH_MISSING, DIAG_ERROR, w, key,
                               "%s does not exist (a \"-\" prefix makes a missing path no error)", full);
-        return add_at(diags, DIAG_ERROR, w, key, "cannot tell whether %s exists: %s", full,
+        return add_at(diags, DIAG_CODE_IO, DIAG_ERROR, w, key, "cannot tell whether %s exists: %s", full,
                       strerror(-r));
 }
 

@@ -124,20 +124,39 @@ static const char *not_enforced_section(const char *key) {
 static const char *const known_sections[] = { "Unit", "Service", "Install",
                                               UNIT_SECTION_SYSCAGE };
 
-int config_diag(ConfigContext *ctx, DiagLevel level, const UnitAssignment *a, const char *fmt,
-                ...) {
+static int config_diagv(ConfigContext *ctx, DiagCode code, DiagLevel level,
+                        const UnitAssignment *a, const char *fmt, va_list ap) _printf_(5, 0);
+static int config_diagv(ConfigContext *ctx, DiagCode code, DiagLevel level,
+                        const UnitAssignment *a, const char *fmt, va_list ap) {
         _cleanup_free_ char *msg = NULL;
-        va_list ap;
-        int r;
 
         if (level == DIAG_ERROR)
                 ctx->n_errors++;
-        va_start(ap, fmt);
-        r = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (r < 0)
+        if (vasprintf(&msg, fmt, ap) < 0)
                 return -ENOMEM;
-        return diag_add(ctx->diags, level, a->file, a->line, a->key, "%s", msg);
+        return diag_add_code(ctx->diags, code, level, a->file, a->line, a->key, "%s", msg);
+}
+
+int config_diag_code(ConfigContext *ctx, DiagCode code, DiagLevel level, const UnitAssignment *a,
+                     const char *fmt, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = config_diagv(ctx, code, level, a, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
+int config_diag(ConfigContext *ctx, DiagLevel level, const UnitAssignment *a, const char *fmt,
+                ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = config_diagv(ctx, DIAG_CODE_BAD_VALUE, level, a, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 static void exec_command_list_done(ExecCommandList *l) {
@@ -199,7 +218,7 @@ static int record_not_enforced(ConfigContext *ctx, const UnitAssignment *a) {
         UnitNotEnforced *n, e = {};
 
         if (c->n_not_enforced >= UNIT_CONFIG_NOT_ENFORCED_MAX)
-                return config_diag(ctx, DIAG_ERROR, a,
+                return config_diag_code(ctx, DIAG_CODE_LIMIT, DIAG_ERROR, a,
                                    "Too many directives that are not enforced (at most %u).",
                                    UNIT_CONFIG_NOT_ENFORCED_MAX);
         if (!(e.key = strdup(a->key)) || !(e.section = strdup(a->section)) ||
@@ -213,7 +232,7 @@ static int record_not_enforced(ConfigContext *ctx, const UnitAssignment *a) {
         e.line = a->line;
         c->not_enforced = n;
         c->not_enforced[c->n_not_enforced++] = e;
-        return config_diag(ctx, DIAG_WARNING, a,
+        return config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_DIRECTIVE, DIAG_WARNING, a,
                            "%s= is parsed but not enforced by this version, ignoring.", a->key);
 }
 
@@ -243,7 +262,7 @@ static int unknown_section(ConfigContext *ctx, const UnitFile *u, size_t idx) {
         for (size_t i = 0; i < idx; i++)
                 if (streq(u->assignments[i].section, a->section))
                         return 0; /* already warned */
-        return diag_add(ctx->diags, DIAG_WARNING, a->file, a->line, a->key,
+        return diag_add_code(ctx->diags, DIAG_CODE_UNKNOWN_SECTION, DIAG_WARNING, a->file, a->line, a->key,
                         "Unknown section '%s', ignoring.", a->section);
 }
 
@@ -254,7 +273,7 @@ static int dispatch_one(ConfigContext *ctx, const UnitAssignment *a) {
         if (d)
                 return d->parse(ctx, a, (uint8_t *) ctx->config + d->offset, d->ltype);
         if (streq(a->section, UNIT_SECTION_SYSCAGE))
-                return config_diag(ctx, DIAG_ERROR, a,
+                return config_diag_code(ctx, DIAG_CODE_UNKNOWN_KEY, DIAG_ERROR, a,
                                    "Unknown key '%s' in section [%s]: refusing, a misspelt "
                                    "setting must not leave a protection off.",
                                    a->key, UNIT_SECTION_SYSCAGE);
@@ -267,10 +286,10 @@ static int dispatch_one(ConfigContext *ctx, const UnitAssignment *a) {
                 return record_not_enforced(ctx, a);
         home = unit_config_key_section(a->key);
         if (home)
-                return config_diag(ctx, DIAG_WARNING, a,
+                return config_diag_code(ctx, DIAG_CODE_WRONG_SECTION, DIAG_WARNING, a,
                                    "Key '%s' belongs in section '%s', not '%s', ignoring.",
                                    a->key, home, a->section);
-        return config_diag(ctx, DIAG_WARNING, a, "Unknown key name '%s' in section '%s', ignoring.",
+        return config_diag_code(ctx, DIAG_CODE_UNKNOWN_KEY, DIAG_WARNING, a, "Unknown key name '%s' in section '%s', ignoring.",
                            a->key, a->section);
 }
 
@@ -288,12 +307,12 @@ static int unit_config_verify(ConfigContext *ctx, const UnitFile *u) {
         if (c->type == SERVICE_ONESHOT && !ctx->timeout_start_set)
                 c->timeout_start = USEC_INFINITY; /* systemd: oneshot start has no timeout */
         if (start->n > 1 && c->type != SERVICE_ONESHOT)
-                return config_diag(ctx, DIAG_ERROR, ctx->exec_start_second,
+                return config_diag_code(ctx, DIAG_CODE_CONFLICT, DIAG_ERROR, ctx->exec_start_second,
                                    "Service has more than one ExecStart= setting, which is only "
                                    "allowed for Type=oneshot services.");
         if (start->n == 0 && (c->type != SERVICE_ONESHOT || c->exec[SERVICE_EXEC_STOP].n == 0)) {
                 ctx->n_errors++;
-                return diag_add(ctx->diags, DIAG_ERROR, u->fragment, 0, "ExecStart",
+                return diag_add_code(ctx->diags, DIAG_CODE_MISSING_DIRECTIVE, DIAG_ERROR, u->fragment, 0, "ExecStart",
                                 "Service has no ExecStart= setting, refusing.");
         }
         return 0;

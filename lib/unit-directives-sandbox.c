@@ -91,7 +91,7 @@ static int sandbox_words(ConfigContext *ctx, const UnitAssignment *a, size_t hav
         if (r < 0)
                 return r;
         if (have + strv_length(words) > UNIT_SANDBOX_PATHS_MAX)
-                return config_diag(ctx, DIAG_ERROR, a, "Too many entries (at most %u).",
+                return config_diag_code(ctx, DIAG_CODE_LIMIT, DIAG_ERROR, a, "Too many entries (at most %u).",
                                    UNIT_SANDBOX_PATHS_MAX) ?: -EINVAL;
         *ret = TAKE_PTR(words);
         return 0;
@@ -145,7 +145,7 @@ static int parse_sandbox_paths(ConfigContext *ctx, const UnitAssignment *a, void
 
         if (ltype == 1) {
                 const char *suffix = strstr(a->key, "Directories");
-                r = config_diag(ctx, DIAG_WARNING, a,
+                r = config_diag_code(ctx, DIAG_CODE_DEPRECATED, DIAG_WARNING, a,
                                 "%s= is a deprecated spelling of %.*sPaths=, treated the same.",
                                 a->key, suffix ? (int) (suffix - a->key) : 0, a->key);
                 if (r < 0)
@@ -280,7 +280,7 @@ static int sandbox_tmpfs_entry(ConfigContext *ctx, const UnitAssignment *a, cons
         if (!path)
                 return -ENOMEM;
         if (colon && strlen(colon + 1) > UNIT_SANDBOX_TMPFS_OPTIONS_MAX)
-                return config_diag(ctx, DIAG_ERROR, a, "Mount options too long (at most %u "
+                return config_diag_code(ctx, DIAG_CODE_LIMIT, DIAG_ERROR, a, "Mount options too long (at most %u "
                                    "bytes): %s", UNIT_SANDBOX_TMPFS_OPTIONS_MAX, word) ?: -EINVAL;
         r = sandbox_path_checked(ctx, a, path, &t.path);
         if (r >= 0)
@@ -530,7 +530,7 @@ static int sandbox_check_dynamic_user(ConfigContext *ctx, const UnitFile *u) {
         user = find_last(u, "Service", "User");
         if (!d || !user)
                 return 0;
-        return config_diag(ctx, DIAG_ERROR, d,
+        return config_diag_code(ctx, DIAG_CODE_CONFLICT, DIAG_ERROR, d,
                            "DynamicUser=yes conflicts with User=%s (%s:%u): a dynamic user is "
                            "never root", c->user, user->file ?: "?", user->line);
 }
@@ -548,7 +548,7 @@ static int sandbox_check_path_conflicts(ConfigContext *ctx) {
                         if (!streq(ia->path, rw->path) || ia->root_relative != rw->root_relative)
                                 continue;
                         ctx->n_errors++;
-                        r = diag_add(ctx->diags, DIAG_ERROR, ia->file, ia->line,
+                        r = diag_add_code(ctx->diags, DIAG_CODE_CONFLICT, DIAG_ERROR, ia->file, ia->line,
                                      "InaccessiblePaths",
                                      "%s is listed in both InaccessiblePaths= and ReadWritePaths= "
                                      "(%s:%u); a path cannot be both inaccessible and writable",

@@ -31,7 +31,7 @@ static int config_oom_or_zero(int r) {
 static int config_strv_append(ConfigContext *ctx, const UnitAssignment *a, char ***l,
                               const char *s, size_t max) {
         if (strv_length(*l) >= max)
-                return config_diag(ctx, DIAG_ERROR, a, "Too many entries (at most %zu).", max);
+                return config_diag_code(ctx, DIAG_CODE_LIMIT, DIAG_ERROR, a, "Too many entries (at most %zu).", max);
         return strv_extend(l, s);
 }
 
@@ -77,7 +77,7 @@ static int parse_string(ConfigContext *ctx, const UnitAssignment *a, void *data,
         char **s = data;
 
         if (strlen(a->value) > UNIT_CONFIG_DESCRIPTION_MAX)
-                return config_diag(ctx, DIAG_ERROR, a, "Value too long (at most %u bytes).",
+                return config_diag_code(ctx, DIAG_CODE_LIMIT, DIAG_ERROR, a, "Value too long (at most %u bytes).",
                                    UNIT_CONFIG_DESCRIPTION_MAX);
         free(*s);
         *s = isempty(a->value) ? NULL : strdup(a->value);
@@ -129,7 +129,7 @@ static int parse_start_limit_interval(ConfigContext *ctx, const UnitAssignment *
         int r = 0;
 
         if (ltype)
-                r = config_diag(ctx, DIAG_WARNING, a,
+                r = config_diag_code(ctx, DIAG_CODE_DEPRECATED, DIAG_WARNING, a,
                                 "%s= is deprecated, use StartLimitIntervalSec= in [Unit] instead.",
                                 a->key);
         return r < 0 ? r : parse_usec(ctx, a, data, 0);
@@ -191,7 +191,7 @@ static int parse_enum(ConfigContext *ctx, const UnitAssignment *a, void *data, i
         if (ltype == ENUM_NOTIFY_ACCESS)
                 ctx->notify_access_set = true;
         if (ltype == ENUM_KILL_MODE && v == KILL_NONE)
-                return config_diag(ctx, DIAG_WARNING, a,
+                return config_diag_code(ctx, DIAG_CODE_DEPRECATED, DIAG_WARNING, a,
                                    "KillMode=none is unsafe and deprecated: processes may be "
                                    "left behind when the service stops.");
         return 0;
@@ -211,7 +211,7 @@ static int parse_service_type(ConfigContext *ctx, const UnitAssignment *a, void 
         }
         for (size_t i = 0; i < ELEMENTSOF(service_types_unsupported); i++)
                 if (streq(a->value, service_types_unsupported[i]))
-                        return config_diag(ctx, DIAG_ERROR, a, "Type=%s is not supported.",
+                        return config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_ERROR, a, "Type=%s is not supported.",
                                            a->value);
         return config_diag(ctx, DIAG_ERROR, a, "Invalid service type: %s", a->value);
 }
@@ -234,7 +234,7 @@ static int parse_exec(ConfigContext *ctx, const UnitAssignment *a, void *data, i
                 return 0;
         }
         if (l->n >= UNIT_CONFIG_EXEC_COMMANDS_MAX)
-                return config_diag(ctx, DIAG_ERROR, a, "Too many commands (at most %u).",
+                return config_diag_code(ctx, DIAG_CODE_LIMIT, DIAG_ERROR, a, "Too many commands (at most %u).",
                                    UNIT_CONFIG_EXEC_COMMANDS_MAX);
         r = exec_command_parse(a->value, &c, &why);
         if (r == -ENOMEM)
@@ -299,7 +299,7 @@ static int unit_name_check(ConfigContext *ctx, const UnitAssignment *a, const ch
                 return config_diag(ctx, DIAG_WARNING, a, "Invalid unit name, ignoring: %s", name)
                                ?: 1;
         if ((ltype == 0 || ltype == 2) && !streq(unit_name_suffix(name), ".service"))
-                return config_diag(ctx, DIAG_WARNING, a,
+                return config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_WARNING, a,
                                    "Only .service units are managed, %s is ignored.", name) ?: 1;
         return 0;
 }
@@ -314,7 +314,7 @@ static int parse_unit_names(ConfigContext *ctx, const UnitAssignment *a, void *d
                 return 0;
         }
         if (ltype == 3) {
-                r = config_diag(ctx, DIAG_WARNING, a, "RequiredBy= is treated like WantedBy=.");
+                r = config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_WARNING, a, "RequiredBy= is treated like WantedBy=.");
                 if (r < 0)
                         return r;
         }
@@ -518,7 +518,7 @@ static int parse_std_input(ConfigContext *ctx, const UnitAssignment *a, void *da
         }
         if (strneq(a->value, "tty", 3) || streq(a->value, "socket") || streq(a->value, "data") ||
             strneq(a->value, "fd:", 3) || streq(a->value, "fd"))
-                return config_diag(ctx, DIAG_ERROR, a, "StandardInput=%s is not supported.",
+                return config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_ERROR, a, "StandardInput=%s is not supported.",
                                    a->value);
         return config_diag(ctx, DIAG_ERROR, a, "Invalid standard input: %s", a->value);
 }
@@ -555,7 +555,7 @@ static int parse_std_output(ConfigContext *ctx, const UnitAssignment *a, void *d
         }
         for (size_t i = 0; i < ELEMENTSOF(std_output_unsupported); i++)
                 if (streq(kind, std_output_unsupported[i]) || streq(kind, "fd"))
-                        return config_diag(ctx, DIAG_ERROR, a, "%s=%s is not supported.", a->key,
+                        return config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_ERROR, a, "%s=%s is not supported.", a->key,
                                            a->value);
         return config_diag(ctx, DIAG_ERROR, a, "Invalid output setting: %s", a->value);
 }

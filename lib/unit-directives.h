@@ -37,6 +37,9 @@ const ConfigDirective *config_directive_lookup(const char *section, const char *
 /* The section a parsed key belongs to (the first one listed), or NULL. */
 const char *config_directive_section(const char *key);
 
-/* Adds a located diagnostic for A; errors are counted in ctx->n_errors. */
+/* Adds a located diagnostic for A; errors are counted in ctx->n_errors. config_diag() gives
+ * it DIAG_CODE_BAD_VALUE (most of what parsers report), config_diag_code() names the code. */
 int config_diag(ConfigContext *ctx, DiagLevel level, const UnitAssignment *a, const char *fmt,
                 ...) _printf_(4, 5);
+int config_diag_code(ConfigContext *ctx, DiagCode code, DiagLevel level, const UnitAssignment *a,
+                     const char *fmt, ...) _printf_(5, 6);

@@ -114,7 +114,7 @@ static int dropin_dir_scan(DropInSet *s, const char *dir, DiagList *diags) {
                 if (errno == ENOENT || errno == ENOTDIR)
                         return 0;
                 r = -errno;
-                (void) diag_add(diags, DIAG_ERROR, dir, 0, NULL,
+                (void) diag_add_code(diags, DIAG_CODE_IO, DIAG_ERROR, dir, 0, NULL,
                                 "Failed to open drop-in directory: %s", strerror(-r));
                 return -EIO;
         }
@@ -132,7 +132,7 @@ static int dropin_dir_scan(DropInSet *s, const char *dir, DiagList *diags) {
                 else if (!S_ISREG(st.st_mode) && !unit_stat_is_null_device(&st))
                         continue;
                 if (s->n >= UNIT_DROPINS_MAX) {
-                        (void) diag_add(diags, DIAG_ERROR, dir, 0, NULL,
+                        (void) diag_add_code(diags, DIAG_CODE_LIMIT, DIAG_ERROR, dir, 0, NULL,
                                         "Too many drop-in files (more than %u)", UNIT_DROPINS_MAX);
                         r = -E2BIG;
                         break;

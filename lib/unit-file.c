@@ -53,10 +53,10 @@ typedef struct ParseContext {
         unsigned n_errors;
 } ParseContext;
 
-static void parse_diag(ParseContext *c, DiagLevel level, unsigned line, const char *key,
-                       const char *fmt, ...) _printf_(5, 6);
-static void parse_diag(ParseContext *c, DiagLevel level, unsigned line, const char *key,
-                       const char *fmt, ...) {
+static void parse_diag(ParseContext *c, DiagCode code, DiagLevel level, unsigned line,
+                       const char *key, const char *fmt, ...) _printf_(6, 7);
+static void parse_diag(ParseContext *c, DiagCode code, DiagLevel level, unsigned line,
+                       const char *key, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
         va_list ap;
         int r;
@@ -66,7 +66,7 @@ static void parse_diag(ParseContext *c, DiagLevel level, unsigned line, const ch
         va_start(ap, fmt);
         r = vasprintf(&msg, fmt, ap);
         va_end(ap);
-        (void) diag_add(c->diags, level, c->file, line, key, "%s", r < 0 ? fmt : msg);
+        (void) diag_add_code(c->diags, code, level, c->file, line, key, "%s", r < 0 ? fmt : msg);
 }
 
 /* Takes the next physical line: *ret_start and *ret_len without the line break. Returns false
@@ -91,10 +91,10 @@ static bool next_physical_line(ParseContext *c, const char **ret_start, size_t *
 
         *ret_bad = false;
         if (memchr(start, '\0', len)) {
-                parse_diag(c, DIAG_ERROR, c->physical_line, NULL, "NUL byte in line");
+                parse_diag(c, DIAG_CODE_ENCODING, DIAG_ERROR, c->physical_line, NULL, "NUL byte in line");
                 *ret_bad = true;
         } else if (!utf8_is_valid_n(start, len)) {
-                parse_diag(c, DIAG_ERROR, c->physical_line, NULL, "Line is not valid UTF-8");
+                parse_diag(c, DIAG_CODE_ENCODING, DIAG_ERROR, c->physical_line, NULL, "Line is not valid UTF-8");
                 *ret_bad = true;
         }
         *ret_start = start;
@@ -133,7 +133,7 @@ static bool next_logical_line(ParseContext *c, bool *ret_bad) {
                 if (!next_physical_line(c, &s, &len, &line_bad)) {
                         if (first)
                                 return false;
-                        parse_diag(c, DIAG_WARNING, c->line, NULL,
+                        parse_diag(c, DIAG_CODE_SYNTAX, DIAG_WARNING, c->line, NULL,
                                    "File ends in a line continuation");
                         break;
                 }
@@ -158,7 +158,7 @@ static bool next_logical_line(ParseContext *c, bool *ret_bad) {
         }
         c->logical[c->logical_len] = '\0';
         if (too_long && !bad)
-                parse_diag(c, DIAG_ERROR, c->line, NULL, "Line too long (more than %u bytes)",
+                parse_diag(c, DIAG_CODE_LIMIT, DIAG_ERROR, c->line, NULL, "Line too long (more than %u bytes)",
                            UNIT_LINE_MAX);
         *ret_bad = bad || too_long;
         return true;
@@ -191,19 +191,19 @@ static bool section_header_check(ParseContext *c, char *l) {
         c->section_used = false;
         c->section_broken = true;
         if (n < 2 || l[n - 1] != ']') {
-                parse_diag(c, DIAG_ERROR, c->line, l,
+                parse_diag(c, DIAG_CODE_SYNTAX, DIAG_ERROR, c->line, l,
                            strchr(l, ']') ? "Invalid section header: text after ']'"
                                           : "Invalid section header: missing ']'");
                 return false;
         }
         name = strndup(l + 1, n - 2);
         if (!name) {
-                parse_diag(c, DIAG_ERROR, c->line, l, "Out of memory");
+                parse_diag(c, DIAG_CODE_GENERIC, DIAG_ERROR, c->line, l, "Out of memory");
                 return false;
         }
         if (isempty(name) || strpbrk(name, "[]") || !utf8_is_valid_n(name, strlen(name)) ||
             strpbrk(name, "\t\r\v\f")) {
-                parse_diag(c, DIAG_ERROR, c->line, l, "Invalid section name");
+                parse_diag(c, DIAG_CODE_SYNTAX, DIAG_ERROR, c->line, l, "Invalid section name");
                 free(name);
                 return false;
         }
@@ -211,7 +211,7 @@ static bool section_header_check(ParseContext *c, char *l) {
         c->section_broken = false;
         c->section_used = section_is_known(name);
         if (!c->section_used && !strneq(name, "X-", 2))
-                parse_diag(c, DIAG_WARNING, c->line, l, "Unknown section '%s', ignoring", name);
+                parse_diag(c, DIAG_CODE_UNKNOWN_SECTION, DIAG_WARNING, c->line, l, "Unknown section '%s', ignoring", name);
         return true;
 }
 
@@ -226,7 +226,7 @@ static bool logical_line_check(ParseContext *c) {
         if (*l == '[')
                 return section_header_check(c, l);
         if (!strpbrk(l, "=:")) {
-                parse_diag(c, DIAG_ERROR, c->line, NULL,
+                parse_diag(c, DIAG_CODE_SYNTAX, DIAG_ERROR, c->line, NULL,
                            "Missing '=' in assignment: '%.40s%s'", l, strlen(l) > 40 ? "..." : "");
                 return false;
         }
@@ -246,7 +246,7 @@ static char *reader_cb(char *str, int num, void *stream) {
                 /* ini_configure() gives inih room for the line, "\n" and NUL; never drop a
                  * line silently should that ever not hold. */
                 if (c->logical_len + 2 > (size_t) num) {
-                        parse_diag(c, DIAG_ERROR, c->line, NULL,
+                        parse_diag(c, DIAG_CODE_LIMIT, DIAG_ERROR, c->line, NULL,
                                    "Line too long for the parser (%zu bytes)", c->logical_len);
                         continue;
                 }
@@ -264,24 +264,24 @@ static void record_assignment(ParseContext *c, const char *key, const char *valu
 
         r = unit_specifier_expand(c->specifiers, value, &expanded, &trailing, &error);
         if (r == -ENOMEM || (r < 0 && !error)) {
-                parse_diag(c, DIAG_ERROR, c->line, key, "Failed to expand specifiers: %s",
+                parse_diag(c, DIAG_CODE_SPECIFIER, DIAG_ERROR, c->line, key, "Failed to expand specifiers: %s",
                            strerror(-r));
                 return;
         }
         if (r < 0) {
-                parse_diag(c, DIAG_ERROR, c->line, key, "%s", error);
+                parse_diag(c, DIAG_CODE_SPECIFIER, DIAG_ERROR, c->line, key, "%s", error);
                 return;
         }
         if (trailing)
-                parse_diag(c, DIAG_WARNING, c->line, key,
+                parse_diag(c, DIAG_CODE_SPECIFIER, DIAG_WARNING, c->line, key,
                            "Value ends in a lone '%%', kept as is; write '%%%%' for a literal '%%'");
         r = unit_file_add(c->unit, c->section, key, expanded, c->file, c->line);
         if (r == -E2BIG && !c->too_many_reported) {
                 c->too_many_reported = true;
-                parse_diag(c, DIAG_ERROR, c->line, key, "Too many assignments (more than %u)",
+                parse_diag(c, DIAG_CODE_LIMIT, DIAG_ERROR, c->line, key, "Too many assignments (more than %u)",
                            UNIT_ASSIGNMENTS_MAX);
         } else if (r < 0 && r != -E2BIG)
-                parse_diag(c, DIAG_ERROR, c->line, key, "Failed to record assignment: %s",
+                parse_diag(c, DIAG_CODE_GENERIC, DIAG_ERROR, c->line, key, "Failed to record assignment: %s",
                            strerror(-r));
 }
 
@@ -293,18 +293,18 @@ static int handler_cb(void *user, const char *section, const char *name, const c
 
         /* inih also splits at ':'; systemd only knows '='. */
         if (l[strcspn(l, "=:")] == ':') {
-                parse_diag(c, DIAG_ERROR, c->line, isempty(name) ? NULL : name,
+                parse_diag(c, DIAG_CODE_SYNTAX, DIAG_ERROR, c->line, isempty(name) ? NULL : name,
                            "Expected '=' between key and value, found ':'");
                 return 1;
         }
         if (isempty(name)) {
-                parse_diag(c, DIAG_ERROR, c->line, NULL, "Missing key name before '='");
+                parse_diag(c, DIAG_CODE_SYNTAX, DIAG_ERROR, c->line, NULL, "Missing key name before '='");
                 return 1;
         }
         if (c->section_broken)
                 return 1;
         if (!c->section) {
-                parse_diag(c, DIAG_ERROR, c->line, name,
+                parse_diag(c, DIAG_CODE_SYNTAX, DIAG_ERROR, c->line, name,
                            "Assignment outside of any section; a [Unit] or [Service] header must come first");
                 return 1;
         }
@@ -351,7 +351,7 @@ static int parse_buffer(UnitFile *u, UnitSpecifierContext *specifiers, const cha
         if (r == -2)
                 return -ENOMEM;
         if (r != 0 && c.n_errors == 0)
-                parse_diag(&c, DIAG_ERROR, 0, NULL, "Syntax error in logical line %d", r);
+                parse_diag(&c, DIAG_CODE_SYNTAX, DIAG_ERROR, 0, NULL, "Syntax error in logical line %d", r);
         return c.n_errors > 0 ? -EBADMSG : 0;
 }
 
@@ -426,7 +426,7 @@ static int unit_file_new(const char *name, const char *fragment, UnitFile **ret)
 
 static int check_name(const char *name, DiagList *diags) {
         if (!name || !unit_name_is_valid(name, UNIT_NAME_ANY)) {
-                (void) diag_add(diags, DIAG_ERROR, name, 0, NULL,
+                (void) diag_add_code(diags, DIAG_CODE_BAD_UNIT_NAME, DIAG_ERROR, name, 0, NULL,
                                 "Invalid unit name: expected NAME.service, NAME@.service or "
                                 "NAME@INSTANCE.service (at most %u characters from "
                                 "[a-zA-Z0-9:_.\\-\\\\@])", UNIT_NAME_MAX);
@@ -447,14 +447,14 @@ static int read_unit_file(const char *path, bool empty_is_masked, DiagList *diag
 
         if (fd < 0 || fstat(fd, &st) < 0) {
                 int r = -errno;
-                (void) diag_add(diags, DIAG_ERROR, path, 0, NULL, "Failed to open unit file: %s",
+                (void) diag_add_code(diags, DIAG_CODE_IO, DIAG_ERROR, path, 0, NULL, "Failed to open unit file: %s",
                                 strerror(-r));
                 return r;
         }
         if (unit_stat_is_null_device(&st) || (empty_is_masked && S_ISREG(st.st_mode) && st.st_size == 0))
                 return -ERFKILL;
         if (!S_ISREG(st.st_mode)) {
-                (void) diag_add(diags, DIAG_ERROR, path, 0, NULL, "Not a regular file");
+                (void) diag_add_code(diags, DIAG_CODE_IO, DIAG_ERROR, path, 0, NULL, "Not a regular file");
                 return -EBADMSG;
         }
         if ((uint64_t) st.st_size > UNIT_FILE_SIZE_MAX)
@@ -466,7 +466,7 @@ static int read_unit_file(const char *path, bool empty_is_masked, DiagList *diag
                 ssize_t k = read(fd, buf + n, UNIT_FILE_SIZE_MAX + 1 - n);
                 if (k < 0) {
                         int r = -errno;
-                        (void) diag_add(diags, DIAG_ERROR, path, 0, NULL,
+                        (void) diag_add_code(diags, DIAG_CODE_IO, DIAG_ERROR, path, 0, NULL,
                                         "Failed to read unit file: %s", strerror(-r));
                         return r;
                 }
@@ -482,7 +482,7 @@ static int read_unit_file(const char *path, bool empty_is_masked, DiagList *diag
         return 0;
 
 too_big:
-        (void) diag_add(diags, DIAG_ERROR, path, 0, NULL, "File too big (more than %u bytes)",
+        (void) diag_add_code(diags, DIAG_CODE_LIMIT, DIAG_ERROR, path, 0, NULL, "File too big (more than %u bytes)",
                         UNIT_FILE_SIZE_MAX);
         return -EBADMSG;
 }
@@ -554,7 +554,7 @@ static int load_unit(const char *name, const char *fragment, char * const *dropi
 
         r = read_unit_file(fragment, true, diags, &data, &size);
         if (r == -ERFKILL) {
-                (void) diag_add(diags, DIAG_ERROR, fragment, 0, NULL,
+                (void) diag_add_code(diags, DIAG_CODE_MASKED, DIAG_ERROR, fragment, 0, NULL,
                                 "unit is masked (the file is empty or a symlink to /dev/null)");
                 return r;
         }
@@ -597,10 +597,10 @@ int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
         }
         r = unit_fragment_find(name, search_path, &fragment);
         if (r == -ENOENT)
-                (void) diag_add(diags, DIAG_ERROR, name, 0, NULL,
+                (void) diag_add_code(diags, DIAG_CODE_NOT_FOUND, DIAG_ERROR, name, 0, NULL,
                                 "No unit file found in the search path");
         else if (r < 0)
-                (void) diag_add(diags, DIAG_ERROR, name, 0, NULL,
+                (void) diag_add_code(diags, DIAG_CODE_IO, DIAG_ERROR, name, 0, NULL,
                                 "Failed to look up unit file: %s", strerror(-r));
         if (r < 0)
                 return r;
@@ -615,7 +615,7 @@ int unit_file_load_path(const char *path, char * const *search_path, DiagList *d
         char *dir;
 
         if (!unit_name_is_valid(name, UNIT_NAME_ANY)) {
-                (void) diag_add(diags, DIAG_ERROR, path, 0, NULL,
+                (void) diag_add_code(diags, DIAG_CODE_BAD_UNIT_NAME, DIAG_ERROR, path, 0, NULL,
                                 "File name is not a valid unit name (NAME.service, "
                                 "NAME@.service or NAME@INSTANCE.service)");
                 return -EINVAL;
@@ -650,7 +650,7 @@ int unit_file_load_buffer(const char *name, const char *filename, const char *da
         spec.name = u->name;
         spec.fragment = u->fragment;
         if (size > UNIT_FILE_SIZE_MAX) {
-                (void) diag_add(diags, DIAG_ERROR, filename, 0, NULL,
+                (void) diag_add_code(diags, DIAG_CODE_LIMIT, DIAG_ERROR, filename, 0, NULL,
                                 "File too big (more than %u bytes)", UNIT_FILE_SIZE_MAX);
                 r = -EBADMSG;
         } else
