@@ -1,24 +1,62 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Helpers shared by syscagectl's offline verbs: finding and loading unit files. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "ctl.h"
 #include "strv.h"
+#include "unit-name.h"
 
 char **ctl_search_path(void) {
         return arg_units_dirs ? strv_copy(arg_units_dirs) : unit_search_path_default();
 }
 
+int ctl_unit_name_mangle(const char *arg, char **ret) {
+        char *s;
+
+        if (unit_name_is_valid(arg, UNIT_NAME_ANY) || strchr(arg, '/'))
+                s = strdup(arg);
+        else if (asprintf(&s, "%s.service", arg) < 0)
+                s = NULL;
+        else if (!unit_name_is_valid(s, UNIT_NAME_ANY)) {
+                /* Not a name with the suffix either: keep it, the loader says why. */
+                free(s);
+                s = strdup(arg);
+        }
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+bool ctl_arg_is_path(const char *arg) {
+        struct stat st;
+
+        /* A name that is also a file here ("verify foo.service" in units/) is the file. */
+        return strchr(arg, '/') || stat(arg, &st) == 0;
+}
+
+int ctl_load_unit_full(const char *arg, char * const *search_path, const char *name,
+                       DiagList *diags, UnitFile **ret) {
+        _cleanup_free_ char *mangled = NULL;
+        int r;
+
+        if (name || ctl_arg_is_path(arg))
+                return unit_file_load_path_as(arg, name, search_path, diags, ret);
+        r = ctl_unit_name_mangle(arg, &mangled);
+        if (r < 0)
+                return r;
+        return unit_file_load(mangled, search_path, diags, ret);
+}
+
 int ctl_load_unit(const char *arg, DiagList *diags, UnitFile **ret) {
         _cleanup_strv_free_ char **path = ctl_search_path();
-        struct stat st;
 
         if (!path)
                 return -ENOMEM;
-        if (strchr(arg, '/') || stat(arg, &st) == 0)
-                return unit_file_load_path(arg, path, diags, ret);
-        return unit_file_load(arg, path, diags, ret);
+        return ctl_load_unit_full(arg, path, NULL, diags, ret);
 }
 
 void ctl_print_diags(const DiagList *diags) {

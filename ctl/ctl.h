@@ -2,6 +2,8 @@
 /* State shared by syscagectl's verbs: the global options parsed in main.c. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "diag.h"
 #include "unit-file.h"
 
@@ -11,9 +13,22 @@ extern char **arg_units_dirs;
 /* The search path offline verbs use: the --units-dir directories, else the default path. */
 char **ctl_search_path(void);
 
-/* Loads a unit named on the command line: a path (anything containing '/', or an existing
- * file) or a unit name looked up in the search path. */
+/* A unit name as systemctl takes it: NAME without a unit suffix means NAME.service. Paths
+ * and strings that are no unit name either way are returned unchanged. */
+int ctl_unit_name_mangle(const char *arg, char **ret);
+
+/* Whether a command-line argument names a file: it contains '/', or a file of that name
+ * exists here. */
+bool ctl_arg_is_path(const char *arg);
+
+/* Loads a unit named on the command line: a path (see ctl_arg_is_path()) or a unit name
+ * (mangled as above) looked up in the search path. */
 int ctl_load_unit(const char *arg, DiagList *diags, UnitFile **ret);
+
+/* The same with an explicit SEARCH_PATH; with NAME, ARG is a file loaded as the unit NAME
+ * (whatever the file is called), with NAME's drop-ins. */
+int ctl_load_unit_full(const char *arg, char * const *search_path, const char *name,
+                       DiagList *diags, UnitFile **ret);
 
 /* Prints every diagnostic to stderr, in order. */
 void ctl_print_diags(const DiagList *diags);

@@ -2,7 +2,9 @@
 /*
  * syscagectl verify: loads each unit exactly as the daemon would (file, drop-ins, typed
  * model, seccomp policy, compiled filter) and prints every diagnostic plus the lints that
- * only make sense for a human reading them. Exit status: 0 no errors, 1 errors.
+ * only make sense for a human reading them, as text (FILE:LINE: KEY: severity: message) or
+ * as JSON Lines (--json). Exit status: 0 no errors (with --strict: no warnings either),
+ * 1 errors (or warnings with --strict), 100 usage error.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -11,15 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl-output.h"
 #include "ctl.h"
 #include "exec-command.h"
 #include "sandbox-check.h"
 #include "sandbox-probe.h"
 #include "strv.h"
 #include "filter.h"
+#include "json-out.h"
 #include "policy-build.h"
 #include "policy.h"
 #include "unit-config.h"
+#include "unit-name.h"
+#include "verify-root.h"
 #include "verify.h"
 
 /* The assignment that set the first ExecStart= command, for locating the lint below. */
@@ -41,7 +47,7 @@ static const UnitAssignment *find_exec_start(const UnitFile *u) {
 /* A script as ExecStart= starts fine (the interpreter is loaded by the launch execve), but
  * every command it runs afterwards is denied when the policy denies execve. */
 static void lint_script_exec_start(const UnitFile *u, const UnitConfig *c, const Policy *p,
-                                   DiagList *diags) {
+                                   const VerifyRoot *root, DiagList *diags) {
         const UnitAssignment *a = find_exec_start(u);
         const ExecCommand *cmd;
         char magic[2];
@@ -52,12 +58,13 @@ static void lint_script_exec_start(const UnitFile *u, const UnitConfig *c, const
         cmd = &c->exec[SERVICE_EXEC_START].commands[0];
         if (cmd->path[0] != '/')
                 return;
-        fd = open(cmd->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = root ? verify_root_open_file(root, cmd->path)
+                  : open(cmd->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
                 return;
         if (read(fd, magic, sizeof magic) == (ssize_t) sizeof magic && magic[0] == '#' &&
             magic[1] == '!')
-                (void) diag_add(diags, DIAG_WARNING, a->file, a->line, "ExecStart",
+                (void) diag_add_code(diags, DIAG_CODE_EXEC_GATE, DIAG_WARNING, a->file, a->line, "ExecStart",
                                 "'%s' is a script and the policy denies execve: the script "
                                 "starts, but every command it runs will be denied",
                                 cmd->path);
@@ -92,12 +99,12 @@ static void lint_gate_capabilities(const UnitFile *u, const UnitConfig *c, const
                 return;
         if ((c->ambient_capabilities & CAP_BIT(CAP_SYS_PTRACE)) &&
             (a = find_last(u, "AmbientCapabilities")))
-                (void) diag_add(diags, DIAG_ERROR, a->file, a->line, a->key,
+                (void) diag_add_code(diags, DIAG_CODE_EXEC_GATE, DIAG_ERROR, a->file, a->line, a->key,
                                 "CAP_SYS_PTRACE cannot be given to a service whose policy denies "
                                 "execve: with it the service could take over the exec gate");
         if (!c->user && (c->capability_bounding_set & kernel_exec_caps))
-                (void) diag_add(diags, DIAG_WARNING, p->filter_origin.file, p->filter_origin.line,
-                                "SystemCallFilter", "The policy denies execve, but the service "
+                (void) diag_add_code(diags, DIAG_CODE_EXEC_GATE, DIAG_WARNING, p->filter_origin.file,
+                                p->filter_origin.line, "SystemCallFilter", "The policy denies execve, but the service "
                                 "runs as root with CAP_SYS_ADMIN, CAP_SYS_MODULE or "
                                 "CAP_DAC_OVERRIDE: it can make the kernel start programs for it "
                                 "(core_pattern, the modprobe path, binfmt_misc); set User= or "
@@ -135,108 +142,288 @@ static void note_exec_prefixes(const UnitFile *u, DiagList *diags) {
                 else if (cmd.flags & EXEC_COMMAND_AMBIENT_MAGIC)
                         what = "runs as with no prefix: this system has ambient capabilities (\"!!\")";
                 if (what)
-                        (void) diag_add(diags, DIAG_NOTE, a->file, a->line, a->key, "%s=%s: %s",
+                        (void) diag_add_code(diags, DIAG_CODE_EXEC_PREFIX, DIAG_NOTE, a->file, a->line, a->key, "%s=%s: %s",
                                         a->key, a->value, what);
                 exec_command_done(&cmd);
         }
 }
 
-/* --relax DIRECTIVE, as syscaged's. */
-static char **arg_relax = NULL;
 
-/* The daemon's enforceability check (sandbox-check.h), against this host. */
+/* What the command line asked for, shared by every unit checked. */
+typedef struct VerifyArgs {
+        char **relax;       /* --relax DIRECTIVE, as syscaged's */
+        bool json;          /* --json: JSON Lines on stdout instead of text on stderr */
+        bool strict;        /* --strict: warnings fail too */
+        const char *root;   /* --root DIR */
+        const char *name;   /* --name NAME: the one FILE argument is the unit NAME */
+} VerifyArgs;
+
+/* The daemon's enforceability check (sandbox-check.h), against this host; with --root, the
+ * paths a unit names are looked up in the tree. */
 static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *p,
-                          const SandboxHostFacts *host, DiagList *diags) {
+                          const SandboxHostFacts *host, const VerifyArgs *args,
+                          VerifyRoot *root, DiagList *diags) {
         const SandboxCheckInput in = {
                 .file = u,
                 .sandbox = &c->sandbox,
                 .exec_gate = p && policy_denies_exec(p),
                 .host = host,
-                .relax = arg_relax,
+                .relax = args->relax,
                 .relax_option = "syscagectl verify --relax",
-                .path_exists = sandbox_path_exists,
+                .path_exists = root ? verify_root_path_exists : sandbox_path_exists,
+                .userdata = root,
         };
         (void) sandbox_check(&in, diags, NULL);
 }
 
-static int verify_one(const char *arg, const SandboxHostFacts *host) {
-        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+/* Every check on one loaded unit, diagnostics into DIAGS. Returns < 0 when the filter could
+ * not be compiled for a reason other than the unit's. */
+static void check_unit(const UnitFile *u, const SandboxHostFacts *host, const VerifyArgs *args,
+                       VerifyRoot *root, DiagList *diags) {
         _cleanup_(unit_config_freep) UnitConfig *c = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
-        DiagList diags = {};
-        int r, errors;
+        int r;
 
-        r = ctl_load_unit(arg, &diags, &u);
-        if (r < 0 && !u) {
-                if (diags.n == 0)
-                        fprintf(stderr, "%s: %s\n", arg, strerror(-r));
-                ctl_print_diags(&diags);
-                diag_list_done(&diags);
-                return 1;
-        }
-        (void) unit_config_parse(u, &diags, &c);
-        if (policy_build(u, &diags, &p) < 0)
+        (void) unit_config_parse(u, diags, &c);
+        if (policy_build(u, diags, &p) < 0)
                 p = policy_free(p);
         if (c)
-                check_sandbox(u, c, p, host, &diags);
-        if (p) {
-                policy_lint(p, &diags);
-                note_exec_prefixes(u, &diags);
-                if (c) {
-                        lint_script_exec_start(u, c, p, &diags);
-                        lint_gate_capabilities(u, c, p, &diags);
-                }
-                if (diag_list_count(&diags, DIAG_ERROR) == 0) {
-                        /* Compile exactly what the daemon would load. */
-                        _cleanup_(filter_set_freep) FilterSet *fs = NULL, *notify = NULL;
-                        r = policy_denies_exec(p) ? filter_compile_gate(p, &notify, &fs)
-                                                  : filter_compile(p, &fs);
-                        if (r < 0)
-                                (void) diag_add(&diags, DIAG_ERROR, u->fragment, 0, NULL,
-                                                "Failed to compile the seccomp filter: %s",
-                                                strerror(-r));
-                }
+                check_sandbox(u, c, p, host, args, root, diags);
+        if (!p)
+                return;
+        policy_lint(p, diags);
+        note_exec_prefixes(u, diags);
+        if (c) {
+                lint_script_exec_start(u, c, p, root, diags);
+                lint_gate_capabilities(u, c, p, diags);
         }
-        ctl_print_diags(&diags);
-        errors = diag_list_count(&diags, DIAG_ERROR) > 0 || r < 0;
+        if (diag_list_count(diags, DIAG_ERROR) == 0) {
+                /* Compile exactly what the daemon would load. */
+                _cleanup_(filter_set_freep) FilterSet *fs = NULL, *notify = NULL;
+                r = policy_denies_exec(p) ? filter_compile_gate(p, &notify, &fs)
+                                          : filter_compile(p, &fs);
+                if (r < 0)
+                        (void) diag_add_code(diags, DIAG_CODE_FILTER_COMPILE, DIAG_ERROR,
+                                             u->fragment, 0, NULL,
+                                             "Failed to compile the seccomp filter: %s",
+                                             strerror(-r));
+        }
+}
+
+/* The files a unit was read from, as the user knows them. */
+static char **unit_paths_read(const UnitFile *u, const VerifyRoot *root) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        if (u->fragment && strv_extend(&l, u->fragment) < 0)
+                return NULL;
+        STRV_FOREACH(d, u->dropins)
+                if (strv_extend(&l, *d) < 0)
+                        return NULL;
+        for (size_t i = 0; root && l && l[i]; i++)
+                if (verify_root_unstage(root, &l[i]) < 0)
+                        return NULL;
+        return l ? TAKE_PTR(l) : strv_copy((char *[]) { NULL });
+}
+
+/* {"type":"unit",...}: the summary that follows a unit's diagnostics. */
+static void print_json_unit(const char *arg, const UnitFile *u, char **read,
+                            const DiagList *diags, bool failed) {
+        fputs("{\"type\":\"unit\",\"argument\":", stdout);
+        json_print_string(stdout, arg);
+        fputs(",\"unit\":", stdout);
+        json_print_string_or_null(stdout, u ? u->name : NULL);
+        fputs(",\"read\":[", stdout);
+        for (size_t i = 0; read && read[i]; i++) {
+                if (i > 0)
+                        fputc(',', stdout);
+                json_print_string(stdout, read[i]);
+        }
+        printf("],\"errors\":%zu,\"warnings\":%zu,\"notes\":%zu,\"not_shown\":%zu,"
+               "\"result\":\"%s\"}\n",
+               diag_list_count(diags, DIAG_ERROR), diag_list_count(diags, DIAG_WARNING),
+               diag_list_count(diags, DIAG_NOTE), diags->n_dropped, failed ? "fail" : "pass");
+}
+
+static void print_results(const char *arg, const UnitFile *u, const VerifyArgs *args,
+                          const VerifyRoot *root, const DiagList *diags, bool failed) {
+        _cleanup_strv_free_ char **read = u ? unit_paths_read(u, root) : NULL;
+
+        if (args->json) {
+                for (size_t i = 0; i < diags->n; i++)
+                        json_print_diag(stdout, u ? u->name : NULL, &diags->items[i]);
+                print_json_unit(arg, u, read, diags, failed);
+                return;
+        }
+        ctl_print_diags(diags);
+        /* Which files of the tree were read is not obvious with --root: say it. */
+        if (args->root)
+                STRV_FOREACH(p, read)
+                        printf("%s: read %s\n", u->name, *p);
+}
+
+static int verify_one(const char *arg, const SandboxHostFacts *host, const VerifyArgs *args,
+                      char * const *search_path, VerifyRoot *root) {
+        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        DiagList diags = {};
+        bool failed;
+        int r;
+
+        r = ctl_load_unit_full(arg, search_path, args->name, &diags, &u);
+        if (r == -EINVAL && !args->name && ctl_arg_is_path(arg))
+                (void) diag_add_code(&diags, DIAG_CODE_BAD_UNIT_NAME, DIAG_NOTE, arg, 0, NULL,
+                                     "To check a file that will be installed under another "
+                                     "name, give that name with --name NAME");
+        if (r < 0 && diags.n == 0)
+                (void) diag_add_code(&diags, r == -ENOMEM ? DIAG_CODE_GENERIC : DIAG_CODE_IO,
+                                     DIAG_ERROR, arg, 0, NULL, "%s", strerror(-r));
+        if (u)
+                check_unit(u, host, args, root, &diags);
+        for (size_t i = 0; root && i < diags.n; i++)
+                if (verify_root_unstage(root, &diags.items[i].file) < 0 ||
+                    verify_root_unstage(root, &diags.items[i].message) < 0)
+                        break; /* out of memory: shown as the staging paths */
+        failed = !u || diag_list_count(&diags, DIAG_ERROR) > 0 ||
+                 (args->strict && diag_list_count(&diags, DIAG_WARNING) > 0);
+        print_results(arg, u, args, root, &diags, failed);
         diag_list_done(&diags);
-        return errors;
+        return failed;
+}
+
+static void help(void) {
+        printf("syscagectl verify [OPTIONS...] FILE|NAME...\n\n"
+               "Check unit files as syscaged would load them (fragment, drop-ins, settings,\n"
+               "seccomp policy and filter, sandbox on this host), without a daemon.\n"
+               "A NAME is looked up in the units search path (NAME without a suffix means\n"
+               "NAME.service); a FILE (an argument with a '/', or an existing file) is read\n"
+               "as given, with drop-ins next to it and then along the search path.\n\n"
+               "Options:\n"
+               "  -h --help              Show this help\n"
+               "     --json              One JSON object per line on stdout: each diagnostic,\n"
+               "                         then a summary per unit (see syscagectl(1))\n"
+               "     --strict            Warnings fail too (exit status 1)\n"
+               "     --root DIR          Check the tree DIR: the search path and drop-ins are\n"
+               "                         read inside DIR (symlinks resolved with DIR as /)\n"
+               "     --name NAME         The one FILE is the unit NAME (e.g. a temporary copy\n"
+               "                         about to be installed as NAME): NAME's drop-ins apply\n"
+               "     --relax DIRECTIVE   A sandbox directive this host cannot enforce is a\n"
+               "                         warning instead of an error (as syscaged --relax)\n\n"
+               "Exit status: 0 no errors (with --strict: no warnings either), 1 errors found\n"
+               "(or warnings with --strict) or a check could not run, 100 usage error.\n");
+}
+
+/* Returns 1 to go on, 0 after --help, 100 on a usage error, 1 (with *ret_status) on failure. */
+static int parse_args(int argc, char **argv, VerifyArgs *args) {
+        enum { ARG_RELAX = 0x100, ARG_JSON, ARG_STRICT, ARG_ROOT, ARG_NAME };
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "relax", required_argument, NULL, ARG_RELAX },
+                { "json", no_argument, NULL, ARG_JSON },
+                { "strict", no_argument, NULL, ARG_STRICT },
+                { "root", required_argument, NULL, ARG_ROOT },
+                { "name", required_argument, NULL, ARG_NAME },
+                {}
+        };
+        int c;
+
+        optind = 0; /* 0, not 1: re-initialises glibc's getopt (main parsed with "+") */
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_RELAX:
+                        if (!sandbox_directive_is_relaxable(optarg)) {
+                                fprintf(stderr, "verify: --relax: '%s' is not a sandbox directive "
+                                        "that can be relaxed (those that need a namespace of any "
+                                        "kind, PrivateUsers= included).\n", optarg);
+                                return 100;
+                        }
+                        if (strv_extend(&args->relax, optarg) < 0) {
+                                fprintf(stderr, "verify: out of memory.\n");
+                                return -ENOMEM;
+                        }
+                        break;
+                case ARG_JSON:
+                        args->json = true;
+                        break;
+                case ARG_STRICT:
+                        args->strict = true;
+                        break;
+                case ARG_ROOT:
+                        args->root = optarg;
+                        break;
+                case ARG_NAME:
+                        if (!unit_name_is_valid(optarg, UNIT_NAME_ANY)) {
+                                fprintf(stderr, "verify: --name: '%s' is not a unit name "
+                                        "(NAME.service, NAME@.service, NAME@INSTANCE.service).\n",
+                                        optarg);
+                                return 100;
+                        }
+                        args->name = optarg;
+                        break;
+                default:
+                        fprintf(stderr, "See 'syscagectl verify --help'.\n");
+                        return 100;
+                }
+        if (optind >= argc) {
+                fprintf(stderr, "verify: expected at least one unit file or name. "
+                        "See 'syscagectl verify --help'.\n");
+                return 100;
+        }
+        if (args->name && argc - optind != 1) {
+                fprintf(stderr, "verify: --name applies to exactly one FILE argument.\n");
+                return 100;
+        }
+        return 1;
 }
 
 int verb_verify(int argc, char **argv) {
-        static const struct option options[] = {
-                { "relax", required_argument, NULL, 'R' },
-                {}
-        };
-        int status = 0, c;
+        _cleanup_(verify_root_freep) VerifyRoot *root = NULL;
+        _cleanup_strv_free_ char **search_path = ctl_search_path();
+        VerifyArgs args = {};
+        int status = 0, r;
 
-        optind = 0; /* 0, not 1: re-initialises glibc's getopt (main parsed with "+") */
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
-                if (c != 'R')
-                        return 100;
-                if (!sandbox_directive_is_relaxable(optarg)) {
-                        fprintf(stderr, "verify: --relax: '%s' is not a sandbox directive that can be "
-                                "relaxed (those that need a namespace of any kind, PrivateUsers= included).\n", optarg);
-                        status = 100;
-                        goto out;
+        r = parse_args(argc, argv, &args);
+        if (r <= 0 || r == 100) {
+                status = r < 0 ? 1 : r;
+                goto out;
+        }
+        if (!search_path) {
+                fprintf(stderr, "verify: out of memory.\n");
+                status = 1;
+                goto out;
+        }
+        if (args.root) {
+                DiagList diags = {};
+                r = verify_root_open(args.root, search_path, &diags, &root);
+                if (r < 0) {
+                        fprintf(stderr, "verify: --root %s: %s%s\n", args.root, strerror(-r),
+                                r == -ENOSYS ? " (openat2 is needed, Linux 5.6 or later)" : "");
+                        status = 1;
                 }
-                if (strv_extend(&arg_relax, optarg) < 0) {
-                        fprintf(stderr, "verify: out of memory.\n");
+                /* Entries of the tree that could not be read: not any one unit's. */
+                for (size_t i = 0; i < diags.n; i++)
+                        if (args.json)
+                                json_print_diag(stdout, NULL, &diags.items[i]);
+                        else
+                                diag_print(&diags.items[i], stderr);
+                status |= diag_list_count(&diags, DIAG_ERROR) > 0;
+                diag_list_done(&diags);
+                if (r < 0)
+                        goto out;
+                search_path = strv_free(search_path);
+                search_path = strv_copy(root->staged);
+                if (!search_path) {
                         status = 1;
                         goto out;
                 }
         }
-        if (optind >= argc) {
-                fprintf(stderr, "verify: expected at least one unit file or name.\n");
-                status = 100;
-                goto out;
-        }
         SandboxHostFacts host;
         sandbox_host_probe(true, &host); /* once: the same host for every unit */
         for (int i = optind; i < argc; i++)
-                status |= verify_one(argv[i], &host);
+                status |= verify_one(argv[i], &host, &args, search_path, root);
         status = status ? 1 : 0;
 out:
-        arg_relax = strv_free(arg_relax);
+        strv_free(args.relax);
         return status;
 }

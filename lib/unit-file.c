@@ -609,17 +609,25 @@ int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
 
 int unit_file_load_path(const char *path, char * const *search_path, DiagList *diags,
                         UnitFile **ret) {
+        return unit_file_load_path_as(path, NULL, search_path, diags, ret);
+}
+
+int unit_file_load_path_as(const char *path, const char *name, char * const *search_path,
+                           DiagList *diags, UnitFile **ret) {
         _cleanup_strv_free_ char **dirs = NULL, **default_path = NULL;
         const char *slash = strrchr(path, '/');
-        const char *name = slash ? slash + 1 : path;
         char *dir;
 
-        if (!unit_name_is_valid(name, UNIT_NAME_ANY)) {
+        if (!name && !unit_name_is_valid(slash ? slash + 1 : path, UNIT_NAME_ANY)) {
                 (void) diag_add_code(diags, DIAG_CODE_BAD_UNIT_NAME, DIAG_ERROR, path, 0, NULL,
                                 "File name is not a valid unit name (NAME.service, "
                                 "NAME@.service or NAME@INSTANCE.service)");
                 return -EINVAL;
         }
+        if (!name)
+                name = slash ? slash + 1 : path;
+        else if (check_name(name, diags) < 0)
+                return -EINVAL;
         if (!search_path) {
                 search_path = default_path = unit_search_path_default();
                 if (!default_path)

@@ -65,6 +65,11 @@ int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
  * unit_file_load(). */
 int unit_file_load_path(const char *path, char * const *search_path, DiagList *diags,
                         UnitFile **ret);
+/* The same, but the unit is called NAME whatever the file is called (a file about to be
+ * installed under that name, e.g. a configuration tool's temporary copy); its drop-ins are
+ * those of NAME. NAME NULL: as unit_file_load_path(). */
+int unit_file_load_path_as(const char *path, const char *name, char * const *search_path,
+                           DiagList *diags, UnitFile **ret);
 
 /* Parses TEXT as the content of a unit called NAME, diagnostics naming FILENAME. For tests,
  * fuzzing, and transient units. */
