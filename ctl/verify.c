@@ -226,12 +226,12 @@ static char **unit_paths_read(const UnitFile *u, const VerifyRoot *root) {
 }
 
 /* {"type":"unit",...}: the summary that follows a unit's diagnostics. */
-static void print_json_unit(const char *arg, const UnitFile *u, char **read,
+static void print_json_unit(const char *arg, const char *name, char **read,
                             const DiagList *diags, bool failed) {
         fputs("{\"type\":\"unit\",\"argument\":", stdout);
         json_print_string(stdout, arg);
         fputs(",\"unit\":", stdout);
-        json_print_string_or_null(stdout, u ? u->name : NULL);
+        json_print_string_or_null(stdout, name);
         fputs(",\"read\":[", stdout);
         for (size_t i = 0; read && read[i]; i++) {
                 if (i > 0)
@@ -244,14 +244,15 @@ static void print_json_unit(const char *arg, const UnitFile *u, char **read,
                diag_list_count(diags, DIAG_NOTE), diags->n_dropped, failed ? "fail" : "pass");
 }
 
-static void print_results(const char *arg, const UnitFile *u, const VerifyArgs *args,
-                          const VerifyRoot *root, const DiagList *diags, bool failed) {
+static void print_results(const char *arg, const char *name, const UnitFile *u,
+                          const VerifyArgs *args, const VerifyRoot *root, const DiagList *diags,
+                          bool failed) {
         _cleanup_strv_free_ char **read = u ? unit_paths_read(u, root) : NULL;
 
         if (args->json) {
                 for (size_t i = 0; i < diags->n; i++)
-                        json_print_diag(stdout, u ? u->name : NULL, &diags->items[i]);
-                print_json_unit(arg, u, read, diags, failed);
+                        json_print_diag(stdout, name, &diags->items[i]);
+                print_json_unit(arg, name, read, diags, failed);
                 return;
         }
         ctl_print_diags(diags);
@@ -261,9 +262,27 @@ static void print_results(const char *arg, const UnitFile *u, const VerifyArgs *
                         printf("%s: read %s\n", u->name, *p);
 }
 
+/* The unit an argument names, also when it cannot be loaded (NULL: it names none). */
+static char *unit_name_of(const char *arg, const VerifyArgs *args) {
+        const char *base = strrchr(arg, '/');
+        char *s = NULL;
+
+        if (args->name)
+                return strdup(args->name);
+        if (!ctl_arg_is_path(arg)) {
+                if (ctl_unit_name_mangle(arg, &s) < 0 || unit_name_is_valid(s, UNIT_NAME_ANY))
+                        return s;
+                free(s);
+                return NULL;
+        }
+        base = base ? base + 1 : arg;
+        return unit_name_is_valid(base, UNIT_NAME_ANY) ? strdup(base) : NULL;
+}
+
 static int verify_one(const char *arg, const SandboxHostFacts *host, const VerifyArgs *args,
                       char * const *search_path, VerifyRoot *root) {
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        _cleanup_free_ char *name = unit_name_of(arg, args);
         DiagList diags = {};
         bool failed;
         int r;
@@ -284,7 +303,7 @@ static int verify_one(const char *arg, const SandboxHostFacts *host, const Verif
                         break; /* out of memory: shown as the staging paths */
         failed = !u || diag_list_count(&diags, DIAG_ERROR) > 0 ||
                  (args->strict && diag_list_count(&diags, DIAG_WARNING) > 0);
-        print_results(arg, u, args, root, &diags, failed);
+        print_results(arg, u ? u->name : name, u, args, root, &diags, failed);
         diag_list_done(&diags);
         return failed;
 }
