@@ -4,9 +4,10 @@ SYSCAGE_BUILD_DEPS="meson ninja-build gcc pkg-config libseccomp-dev libinih-dev 
 # Stock services that tests/integration/test-debian-units.py runs from their vendor unit files.
 # Installing them must not start them (see syscage_install_deps).
 SYSCAGE_SERVICE_DEPS="memcached redis-server nginx openssh-server"
-SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd $SYSCAGE_SERVICE_DEPS"
+SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd ansible-core $SYSCAGE_SERVICE_DEPS"
 # systemd: busctl, systemd-analyze and systemd-notify, which tests compare against or drive
 # (it does not need to run as init).
+# ansible-core: ansible-playbook, which runs contrib/ansible's role in tests/integration/test-ansible.py.
 
 syscage_install_deps() {
         local missing=() p r own_policy=

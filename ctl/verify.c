@@ -102,7 +102,7 @@ static void lint_gate_capabilities(const UnitFile *u, const UnitConfig *c, const
                 (void) diag_add_code(diags, DIAG_CODE_EXEC_GATE, DIAG_ERROR, a->file, a->line, a->key,
                                 "CAP_SYS_PTRACE cannot be given to a service whose policy denies "
                                 "execve: with it the service could take over the exec gate");
-        if (!c->user && (c->capability_bounding_set & kernel_exec_caps))
+        if (!c->user && !c->sandbox.dynamic_user && (c->capability_bounding_set & kernel_exec_caps))
                 (void) diag_add_code(diags, DIAG_CODE_EXEC_GATE, DIAG_WARNING, p->filter_origin.file,
                                 p->filter_origin.line, "SystemCallFilter", "The policy denies execve, but the service "
                                 "runs as root with CAP_SYS_ADMIN, CAP_SYS_MODULE or "
