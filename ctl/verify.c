@@ -176,8 +176,7 @@ static void check_sandbox(const UnitFile *u, const UnitConfig *c, const Policy *
         (void) sandbox_check(&in, diags, NULL);
 }
 
-/* Every check on one loaded unit, diagnostics into DIAGS. Returns < 0 when the filter could
- * not be compiled for a reason other than the unit's. */
+/* Every check on one loaded unit, diagnostics into DIAGS. */
 static void check_unit(const UnitFile *u, const SandboxHostFacts *host, const VerifyArgs *args,
                        VerifyRoot *root, DiagList *diags) {
         _cleanup_(unit_config_freep) UnitConfig *c = NULL;
@@ -330,7 +329,7 @@ static void help(void) {
                "(or warnings with --strict) or a check could not run, 100 usage error.\n");
 }
 
-/* Returns 1 to go on, 0 after --help, 100 on a usage error, 1 (with *ret_status) on failure. */
+/* Returns 1 to go on, 0 after --help, 100 on a usage error, -ENOMEM. */
 static int parse_args(int argc, char **argv, VerifyArgs *args) {
         enum { ARG_RELAX = 0x100, ARG_JSON, ARG_STRICT, ARG_ROOT, ARG_NAME };
         static const struct option options[] = {
