@@ -38,12 +38,12 @@ bool ctl_arg_is_path(const char *arg) {
         return strchr(arg, '/') || stat(arg, &st) == 0;
 }
 
-int ctl_load_unit_full(const char *arg, char * const *search_path, const char *name,
-                       DiagList *diags, UnitFile **ret) {
+int ctl_load_unit_full(const char *arg, bool is_path, char * const *search_path,
+                       const char *name, DiagList *diags, UnitFile **ret) {
         _cleanup_free_ char *mangled = NULL;
         int r;
 
-        if (name || ctl_arg_is_path(arg))
+        if (name || is_path)
                 return unit_file_load_path_as(arg, name, search_path, diags, ret);
         r = ctl_unit_name_mangle(arg, &mangled);
         if (r < 0)
@@ -56,7 +56,7 @@ int ctl_load_unit(const char *arg, DiagList *diags, UnitFile **ret) {
 
         if (!path)
                 return -ENOMEM;
-        return ctl_load_unit_full(arg, path, NULL, diags, ret);
+        return ctl_load_unit_full(arg, ctl_arg_is_path(arg), path, NULL, diags, ret);
 }
 
 void ctl_print_diags(const DiagList *diags) {

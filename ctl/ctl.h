@@ -25,10 +25,11 @@ bool ctl_arg_is_path(const char *arg);
  * (mangled as above) looked up in the search path. */
 int ctl_load_unit(const char *arg, DiagList *diags, UnitFile **ret);
 
-/* The same with an explicit SEARCH_PATH; with NAME, ARG is a file loaded as the unit NAME
- * (whatever the file is called), with NAME's drop-ins. */
-int ctl_load_unit_full(const char *arg, char * const *search_path, const char *name,
-                       DiagList *diags, UnitFile **ret);
+/* The same with an explicit SEARCH_PATH, and IS_PATH saying whether ARG is a file; with
+ * NAME, ARG is a file loaded as the unit NAME (whatever the file is called), with NAME's
+ * drop-ins. */
+int ctl_load_unit_full(const char *arg, bool is_path, char * const *search_path,
+                       const char *name, DiagList *diags, UnitFile **ret);
 
 /* Prints every diagnostic to stderr, in order. */
 void ctl_print_diags(const DiagList *diags);

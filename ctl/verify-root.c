@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,93 @@
  * as missing, under its real name. */
 #define STAGE_DANGLING ".dangling"
 
+static bool same_inode(int a, int b) {
+        struct stat sa, sb;
+        return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+               sa.st_ino == sb.st_ino;
+}
+
+/* Without openat2 (an old kernel, a seccomp profile that refuses it, valgrind): the same
+ * resolution one component at a time. Each component is opened with O_NOFOLLOW; a symlink's
+ * target is resolved again from the root (absolute) or from where it is (relative), and ".."
+ * at the root stays there. The last component is opened with O_NOFOLLOW too, so a symlink
+ * swapped in after the check fails instead of being followed. */
+static int open_in_root_walk(int root_fd, const char *path, int flags) {
+        _cleanup_free_ char *todo = strdup(path);
+        _cleanup_close_ int cur = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+        unsigned links = 0;
+
+        if (!todo)
+                return -ENOMEM;
+        if (cur < 0)
+                return -errno;
+        for (char *p = todo;;) {
+                while (*p == '/')
+                        p++;
+                if (!*p) {
+                        int fd = openat(cur, ".", flags | O_CLOEXEC);
+                        return fd < 0 ? -errno : fd;
+                }
+                char *slash = strchr(p, '/');
+                if (slash)
+                        *slash = '\0';
+                const char *rest = slash ? slash + 1 : "";
+                int fd;
+                struct stat st;
+
+                if (streq(p, ".") || (streq(p, "..") && same_inode(cur, root_fd))) {
+                        p = slash ? slash + 1 : p + strlen(p);
+                        continue;
+                }
+                fd = openat(cur, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                if (fstat(fd, &st) < 0) {
+                        int e = -errno;
+                        close(fd);
+                        return e;
+                }
+                if (S_ISLNK(st.st_mode)) {
+                        char target[PATH_MAX];
+                        ssize_t n = readlinkat(fd, "", target, sizeof target - 1);
+                        char *next = NULL;
+
+                        close(fd);
+                        if (n < 0)
+                                return -errno;
+                        if (++links > 40)
+                                return -ELOOP;
+                        target[n] = '\0';
+                        if (asprintf(&next, "%s%s%s", target, *rest ? "/" : "", rest) < 0)
+                                return -ENOMEM;
+                        if (target[0] == '/') {
+                                safe_close(cur);
+                                cur = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+                                if (cur < 0) {
+                                        free(next);
+                                        return -errno;
+                                }
+                        }
+                        free(todo);
+                        p = todo = next;
+                        continue;
+                }
+                if (*rest || (slash && !S_ISDIR(st.st_mode))) {
+                        if (!S_ISDIR(st.st_mode)) {
+                                close(fd);
+                                return -ENOTDIR;
+                        }
+                        safe_close(cur);
+                        cur = fd;
+                        p = (char *) rest;
+                        continue;
+                }
+                close(fd);
+                fd = openat(cur, p, flags | O_NOFOLLOW | O_CLOEXEC);
+                return fd < 0 ? -errno : fd;
+        }
+}
+
 /* PATH resolved with ROOT_FD as "/": absolute symlinks and ".." stay inside the tree. */
 static int open_in_root(int root_fd, const char *path, int flags) {
         struct open_how how = {
@@ -35,6 +123,8 @@ static int open_in_root(int root_fd, const char *path, int flags) {
         while (*path == '/')
                 path++;
         fd = syscall(SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
+        if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+                return open_in_root_walk(root_fd, path, flags);
         return fd < 0 ? -errno : (int) fd;
 }
 
@@ -263,7 +353,6 @@ int verify_root_open(const char *root, char * const *search_path, DiagList *diag
 
         if (k < 0)
                 return k;
-        /* Tells a kernel without openat2 (before 5.6) apart before anything else. */
         fd = open_in_root(r->root_fd, ".", O_PATH);
         if (fd < 0)
                 return fd;

@@ -2,8 +2,9 @@
 /*
  * syscagectl verify --root DIR: the units search path of another tree (an image, a
  * configuration-management checkout), read as that tree would see it. Every path is resolved
- * with DIR as its root (openat2 RESOLVE_IN_ROOT): an absolute symlink or a ".." means DIR's
- * own root, never this host's. What the unit loader needs (unit files, NAME.d/ *.conf) is
+ * with DIR as its root (openat2 RESOLVE_IN_ROOT, or the same walked one component at a time
+ * where openat2 is missing): an absolute symlink or a ".." means DIR's own root, never this
+ * host's. What the unit loader needs (unit files, NAME.d/ *.conf) is
  * copied once into a private temporary directory, which is what lib/ then reads; paths in
  * diagnostics are mapped back to DIR/... before they are shown.
  */
@@ -34,7 +35,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(VerifyRoot *, verify_root_free);
 
 /* Opens ROOT and copies what SEARCH_PATH (directories inside ROOT) holds for the loader.
  * Problems with single entries become diagnostics in DIAGS (the entry is then left out);
- * -errno when ROOT cannot be used at all (-ENOSYS: the kernel has no openat2). */
+ * -errno when ROOT cannot be used at all. */
 int verify_root_open(const char *root, char * const *search_path, DiagList *diags,
                      VerifyRoot **ret);
 

@@ -261,6 +261,12 @@ static void print_results(const char *arg, const char *name, const UnitFile *u,
                         printf("%s: read %s\n", u->name, *p);
 }
 
+/* Whether ARG is a FILE rather than a NAME. With --root, a name is always the tree's unit:
+ * only an argument with a '/' is a file. */
+static bool arg_is_path(const char *arg, const VerifyArgs *args) {
+        return args->root ? strchr(arg, '/') != NULL : ctl_arg_is_path(arg);
+}
+
 /* The unit an argument names, also when it cannot be loaded (NULL: it names none). */
 static char *unit_name_of(const char *arg, const VerifyArgs *args) {
         const char *base = strrchr(arg, '/');
@@ -268,7 +274,7 @@ static char *unit_name_of(const char *arg, const VerifyArgs *args) {
 
         if (args->name)
                 return strdup(args->name);
-        if (!ctl_arg_is_path(arg)) {
+        if (!arg_is_path(arg, args)) {
                 if (ctl_unit_name_mangle(arg, &s) < 0 || unit_name_is_valid(s, UNIT_NAME_ANY))
                         return s;
                 free(s);
@@ -286,8 +292,8 @@ static int verify_one(const char *arg, const SandboxHostFacts *host, const Verif
         bool failed;
         int r;
 
-        r = ctl_load_unit_full(arg, search_path, args->name, &diags, &u);
-        if (r == -EINVAL && !args->name && ctl_arg_is_path(arg))
+        r = ctl_load_unit_full(arg, arg_is_path(arg, args), search_path, args->name, &diags, &u);
+        if (r == -EINVAL && !args->name && arg_is_path(arg, args))
                 (void) diag_add_code(&diags, DIAG_CODE_BAD_UNIT_NAME, DIAG_NOTE, arg, 0, NULL,
                                      "To check a file that will be installed under another "
                                      "name, give that name with --name NAME");
@@ -415,8 +421,7 @@ int verb_verify(int argc, char **argv) {
                 DiagList diags = {};
                 r = verify_root_open(args.root, search_path, &diags, &root);
                 if (r < 0) {
-                        fprintf(stderr, "verify: --root %s: %s%s\n", args.root, strerror(-r),
-                                r == -ENOSYS ? " (openat2 is needed, Linux 5.6 or later)" : "");
+                        fprintf(stderr, "verify: --root %s: %s\n", args.root, strerror(-r));
                         status = 1;
                 }
                 /* Entries of the tree that could not be read: not any one unit's. */

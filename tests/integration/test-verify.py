@@ -92,30 +92,56 @@ os.symlink('../../../../../../../../' + secret.lstrip('/'), f'{lib}/dotdot.servi
 write(f'{host}/evil.service.d/x.conf', '[Service]\nBogusFromHost=1\n')
 write(f'{lib}/evil.service', GOOD)
 os.symlink(f'{host}/evil.service.d', f'{lib}/evil.service.d')
-p = run('verify', '--json', '--root', root, 'abs', 'dotdot', 'evil', expect=1)
-recs = records(p)
-for r in recs:
-    check(host not in json.dumps(r), f'a host path was read through the tree: {r}')
-for name in ('abs.service', 'dotdot.service'):
-    mine = [r for r in recs if r.get('unit') == name and r['type'] == 'diagnostic']
-    check(any(r['code'] == 'io' and r['file'] == f'{lib}/{name}' for r in mine),
-          f'{name}: expected a not-found-in-tree error: {mine}')
-evil = [r for r in recs if r.get('unit') == 'evil.service']
-check(not any('BogusFromHost' in json.dumps(r) for r in evil), f'host drop-in applied: {evil}')
-# The same symlink, resolved inside the tree, is followed: root/<secret path> exists there.
-write(os.path.join(root, secret.lstrip('/')), GOOD)
-run('verify', '--strict', '--root', root, 'abs', expect=0)
-# A symlink to /dev/null masks, as on the target, though the tree has no /dev/null.
 os.symlink('/dev/null', f'{etc}/masked.service')
-p = run('verify', '--json', '--root', root, 'masked', expect=1)
-check(any(r.get('code') == 'masked' for r in records(p)), f'not masked:\n{p.stdout}')
-# A units directory that is an absolute symlink resolves inside the tree too.
 root2 = os.path.join(tmp, 'root2')
 write(f'{root2}/srv/units/linked.service', GOOD)
 os.makedirs(f'{root2}/etc/syscage')
 os.symlink('/srv/units', f'{root2}/etc/syscage/units')
-run('verify', '--root', root2, 'linked', expect=0)
+inside = os.path.join(root, secret.lstrip('/'))
+
+
+def check_tree_boundary(wrap):
+    """WRAP: a command prefix (valgrind, whose openat2 is ENOSYS, makes verify resolve the
+    tree one component at a time instead of with RESOLVE_IN_ROOT)."""
+    global ctl
+    saved, ctl = ctl, None
+    try:
+        ctl = saved if not wrap else wrap[-1]
+        p = run('verify', '--json', '--root', root, 'abs', 'dotdot', 'evil', expect=1)
+        recs = records(p)
+        for r in recs:
+            check(host not in json.dumps(r), f'{wrap}: a host path was read through the tree: {r}')
+        for name in ('abs.service', 'dotdot.service'):
+            mine = [r for r in recs if r.get('unit') == name and r['type'] == 'diagnostic']
+            check(any(r['code'] == 'io' and r['file'] == f'{lib}/{name}' for r in mine),
+                  f'{wrap}: {name}: expected a not-found-in-tree error: {mine}')
+        evil = [r for r in recs if r.get('unit') == 'evil.service']
+        check(not any('BogusFromHost' in json.dumps(r) for r in evil),
+              f'{wrap}: host drop-in applied: {evil}')
+        # The same symlinks, resolved inside the tree, are followed when the target is there.
+        write(inside, GOOD)
+        run('verify', '--strict', '--root', root, 'abs', 'dotdot', expect=0)
+        os.unlink(inside)
+        # A symlink to /dev/null masks, as on the target, though the tree has no /dev/null.
+        p = run('verify', '--json', '--root', root, 'masked', expect=1)
+        check(any(r.get('code') == 'masked' for r in records(p)), f'{wrap}: not masked:\n{p.stdout}')
+        # A units directory that is an absolute symlink resolves inside the tree too.
+        run('verify', '--root', root2, 'linked', expect=0)
+    finally:
+        ctl = saved
+
+
+check_tree_boundary(None)
+valgrind = shutil.which('valgrind')
+if valgrind:
+    wrapper = os.path.join(tmp, 'ctl-under-valgrind')
+    write(wrapper, f'#!/bin/sh\nexec {valgrind} -q --log-file=/dev/null --error-exitcode=66 {ctl} "$@"\n', 0o755)
+    check_tree_boundary([wrapper])
 run('verify', '--root', os.path.join(tmp, 'no-such-root'), 'x', expect=1)
+# With --root a name is the tree's unit, even when the current directory has such a file.
+write(f'{tmp}/cwd2/good.service', '[Service]\nBogusInCwd=1\n')
+p = run('verify', '--strict', '--root', root, 'good.service', expect=0, cwd=f'{tmp}/cwd2')
+check('BogusInCwd' not in p.stderr, f'--root read the current directory:\n{p.stderr}')
 
 # FILE arguments: taken as given; --name says what a temporary copy will be called, and that
 # name's drop-ins (in --root or the search path) apply.
