@@ -133,7 +133,9 @@ def check_tree_boundary(wrap):
 
 check_tree_boundary(None)
 valgrind = shutil.which('valgrind')
-if valgrind:
+# Not with a sanitizer build, which valgrind cannot run.
+if valgrind and subprocess.run([valgrind, '-q', '--log-file=/dev/null', ctl, '--version'],
+                               capture_output=True, timeout=60).returncode == 0:
     wrapper = os.path.join(tmp, 'ctl-under-valgrind')
     write(wrapper, f'#!/bin/sh\nexec {valgrind} -q --log-file=/dev/null --error-exitcode=66 {ctl} "$@"\n', 0o755)
     check_tree_boundary([wrapper])
