@@ -98,8 +98,7 @@ static int help(void) {
                "     --socket PATH       The daemon's control socket (default $SYSCAGE_SOCKET,\n"
                "                         else %s)\n"
                "     --units-dir DIR     Look for units in DIR (repeatable) instead of\n"
-               "                         /etc/syscage/units, /run/syscage/units,\n"
-               "                         /usr/lib/syscage/units\n", SYSCAGE_CONTROL_SOCKET);
+               "                         " SYSCAGE_UNITS_PATH_HELP "\n", SYSCAGE_CONTROL_SOCKET);
         return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "strv.h"
 #include "unit-dropin.h"
 #include "unit-file.h"
@@ -398,11 +399,7 @@ UnitFile *unit_file_free(UnitFile *u) {
 }
 
 char **unit_search_path_default(void) {
-        static const char *const dirs[] = {
-                "/etc/syscage/units",
-                "/run/syscage/units",
-                "/usr/lib/syscage/units",
-        };
+        static const char *const dirs[] = { SYSCAGE_UNITS_PATH };
         _cleanup_strv_free_ char **l = NULL;
 
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++)

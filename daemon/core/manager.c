@@ -28,9 +28,7 @@
 #include "unit-name.h"
 
 const char *const manager_default_units_dirs[] = {
-        "/etc/syscage/units",
-        "/run/syscage/units",
-        "/usr/lib/syscage/units",
+        SYSCAGE_UNITS_PATH,
         NULL,
 };
 
@@ -243,6 +241,9 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         m->directories_root = strdup(cfg->directories_root ?: "/");
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
+        else if (streq(cfg->runtime_dir, SYSCAGE_RUNTIME_DIR))
+                /* The default daemon: where syscagectl looks by default. */
+                m->socket_path = strdup(SYSCAGE_CONTROL_SOCKET);
         else if (asprintf(&m->socket_path, "%s/control.sock", cfg->runtime_dir) < 0)
                 m->socket_path = NULL;
         if (!m->units_dirs || !m->state_dir || !m->runtime_dir || !m->socket_path || !m->directories_root)
