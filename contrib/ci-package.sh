@@ -92,6 +92,16 @@ for c in syscagectl syscaged; do
         printf '%s\n' "$files" | grep -q "/bash-completion/completions/$c\$" || fail "no bash completion for $c"
 done
 printf '%s\n' "$files" | grep -q '/doc/syscage/examples/no-exec.service$' || fail "no example units"
+# Installed, not enabled (deb-systemd-helper makes the link even where systemd is not
+# running), not started.
+[ -e /etc/systemd/system/multi-user.target.wants/syscaged.service ] &&
+        fail "installing the package enabled syscaged.service"
+for p in /proc/[0-9]*; do
+        case "$(readlink "$p/exe" 2>/dev/null)" in
+        "$daemon"|"$holder") fail "installing the package started $(readlink "$p/exe") (${p#/proc/})" ;;
+        esac
+done
+ok "syscaged.service is not enabled, and no syscaged runs"
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
         state=$(systemctl is-enabled syscaged.service 2>/dev/null)
         [ "$state" = disabled ] || fail "syscaged.service is '$state' after install, not disabled"
@@ -141,7 +151,8 @@ out=$(run -p 'SystemCallFilter=~execve execveat' -p SystemCallErrorNumber=EPERM 
 printf '%s\n' "$out" | grep -qx launched || fail "with execve denied the launch did not work: '$out'"
 printf '%s\n' "$out" | grep -qx exec-refused || fail "with execve denied the service's own exec was not refused: '$out'"
 printf '%s\n' "$out" | grep -qx exec-ok && fail "with execve denied the service's own exec ran: '$out'"
-ok "SystemCallFilter=~execve: the launch works, the service's own execve is refused"
+ok "SystemCallFilter=~execve: the launch works, the service's own execve is refused" \
+        "($(printf '%s\n' "$out" | grep -vx -e launched -e exec-refused | head -1))"
 
 kill -TERM "$daemon_pid"
 deadline=$((SECONDS + 30))
