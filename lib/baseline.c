@@ -248,10 +248,11 @@ const char *baseline_summary(const Baseline *b, char *buf, size_t size) {
         char action[64];
 
         if (p->allow_list)
-                snprintf(buf, size, "allow list: %zu calls allowed, others %s", b->n_allowed,
+                snprintf(buf, size, "allow list: %zu call%s allowed, others %s", b->n_allowed,
+                         b->n_allowed == 1 ? "" : "s",
                          policy_action_format(p->default_action, action, sizeof action));
         else
-                snprintf(buf, size, "%zu calls denied (%s)%s", b->n_denied,
+                snprintf(buf, size, "%zu call%s denied (%s)%s", b->n_denied, b->n_denied == 1 ? "" : "s",
                          policy_action_format(p->deny_action, action, sizeof action),
                          p->n_arches > 1 || p->arch_origin.directive != POLICY_DIRECTIVE_NONE
                                  ? ", ABIs restricted" : "");
