@@ -11,6 +11,8 @@ Scenarios:
                 status, show and --json report the baseline; without a baseline uname works.
   bad_startup   a bad baseline, a named missing one, and baselines restricting execve,
                 execveat or seccomp: syscaged exits non-zero with FILE:LINE errors.
+  analyze       `syscagectl analyze policy UNIT --baseline=FILE` (offline) shows the baseline
+                as a layer and the effective decision per syscall; a bad baseline fails it.
   reload        daemon-reload with a bad file keeps the old baseline (the daemon runs on,
                 reload reports the error); with a good one, new starts get the new baseline
                 and a unit started before is reported as not current.
@@ -98,6 +100,10 @@ def test_enforced(ctx):
         # A unit policy that denies seccomp() loads after the baseline, so cannot keep it out.
         'noseccomp.service': unit('ExecStart=%s\nSystemCallFilter=~seccomp\nSystemCallErrorNumber=EACCES'
                                   % uname, install=False),
+        # Both deny: the unit's filter is the newer one, and the kernel answers with its errno
+        # (what analyze says too).
+        'both.service': unit('ExecStart=%s\nSystemCallFilter=~uname\nSystemCallErrorNumber=ENETDOWN' % uname,
+                             install=False),
         # Every command: ExecStartPre= ("-": its failure is ignored) and "+".
         'pre.service': unit('ExecStartPre=-%s\nExecStartPre=-+%s\nExecStart=/bin/echo main-ran' % (uname, uname),
                             install=False),
@@ -120,6 +126,8 @@ def test_enforced(ctx):
     for name in ('loosen.service', 'noseccomp.service'):
         d.wait_state(name, 'failed')
         d.wait_log(name, 'stderr: ' + EPERM_TEXT)
+    d.wait_state('both.service', 'failed')
+    d.wait_log('both.service', 'stderr: Network is down')
     d.wait_state('pre.service', 'inactive')
     d.wait_log('pre.service', 'stdout: main-ran')
     check(d.unit_log('pre.service').count('stderr: ' + EPERM_TEXT) == 2,
@@ -220,6 +228,39 @@ def test_reload(ctx):
     r = ctl(ctx, d, 'show', '-p', 'Baseline', 'probe.service')
     check('ENETDOWN' in r.stdout and '(current)' in r.stdout, 'show probe: %r' % r.stdout)
     d.stop()
+
+
+def analyze(ctx, *args):
+    return subprocess.run([ctx.syscagectl, 'analyze', 'policy', *args], capture_output=True, text=True,
+                          timeout=30)
+
+
+def test_analyze(ctx):
+    path = ctx.baseline_file('baseline.conf', DENY_UNAME)
+    u = ctx.baseline_file('svc.service', unit('ExecStart=/bin/true\nSystemCallFilter=~bpf\nSystemCallErrorNumber=EACCES'))
+    r = analyze(ctx, u, '--baseline=' + path, '--syscall', 'uname')
+    check(r.returncode == 0, 'analyze: %s' % r.stderr)
+    lines = r.stdout.split('\n')
+    check(any(l.startswith('# Node baseline: ' + path) for l in lines), 'no baseline header:\n' + r.stdout)
+    eff = [l.split() for l in lines if l.startswith('uname ') and 'SystemCallFilter=' in l and 'baseline.conf:3' in l]
+    check(eff and eff[-1][1] == 'allow' and eff[-1][2:4] == ['errno', 'EPERM'] and eff[-1][4:6] == ['errno', 'EPERM'],
+          'uname: the unit allows, the baseline and the result deny:\n' + r.stdout)
+    # A syscall both deny: the unit's filter is the newer one, its errno is the answer.
+    both = ctx.baseline_file('both.conf', '[Service]\nSystemCallFilter=~bpf\nSystemCallErrorNumber=EPERM\n')
+    r = analyze(ctx, u, '--baseline=' + both, '--syscall', 'bpf')
+    eff = [l.split() for l in r.stdout.split('\n') if l.startswith('bpf ') and '(unit)' in l]
+    check(eff and eff[-1][1:7] == ['errno', 'EACCES', 'errno', 'EPERM', 'errno', 'EACCES'], 'bpf:\n' + r.stdout)
+    # The full listing names only what the baseline decides.
+    r = analyze(ctx, u, '--baseline=' + path)
+    table = r.stdout.split('# effective where the baseline decides')[-1]
+    check('\nuname ' in table and '\nread ' not in table and '\nbpf ' not in table, 'table:\n' + table)
+    # Without a baseline: no layer. A bad one: refused with its location.
+    r = analyze(ctx, u, '--baseline=', '--syscall', 'uname')
+    check(r.returncode == 0 and 'Node baseline' not in r.stdout, 'no baseline:\n' + r.stdout)
+    bad = ctx.baseline_file('bad.conf', '[Service]\nSystemCallFilter=~execve\n')
+    r = analyze(ctx, u, '--baseline=' + bad)
+    check(r.returncode != 0 and 'bad.conf:2: SystemCallFilter' in r.stderr and 'restrict execve' in r.stderr,
+          'bad baseline: %s' % r.stderr)
 
 
 SCENARIOS = {name[5:]: fn for name, fn in globals().items() if name.startswith('test_')}
