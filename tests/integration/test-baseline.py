@@ -111,6 +111,11 @@ def test_enforced(ctx):
         # while still root, and keeps no_new_privs off (setuid programs keep working).
         'nobody.service': unit("User=nobody\nExecStart=/bin/sh -c 'grep NoNewPrivs /proc/self/status; exec %s'"
                                % uname, install=False),
+        # A non-root service with a policy of its own: no_new_privs (as without a baseline),
+        # and the baseline goes in just before the unit's filters.
+        'nobodyfilter.service': unit("User=nobody\nSystemCallFilter=~bpf\n"
+                                     "ExecStart=/bin/sh -c 'grep NoNewPrivs /proc/self/status; exec %s'" % uname,
+                                     install=False),
         # The exec gate: the service still launches, and later execve calls are refused.
         'gate.service': unit("ExecStart=/bin/bash -c 'echo launched; /bin/true; echo rc=$?'\n"
                              'SystemCallFilter=~execve\nSystemCallErrorNumber=EACCES', install=False),
@@ -135,6 +140,9 @@ def test_enforced(ctx):
     d.wait_state('nobody.service', 'failed')
     d.wait_log('nobody.service', 'stderr: ' + EPERM_TEXT)
     d.wait_log('nobody.service', 'NoNewPrivs:\t0')
+    d.wait_state('nobodyfilter.service', 'failed')
+    d.wait_log('nobodyfilter.service', 'stderr: ' + EPERM_TEXT)
+    d.wait_log('nobodyfilter.service', 'NoNewPrivs:\t1')
     d.wait_state('gate.service', 'inactive')
     d.wait_log('gate.service', 'stdout: launched')
     d.wait_log('gate.service', 'stdout: rc=126')
