@@ -11,6 +11,8 @@ Scenarios:
                 status, show and --json report the baseline; without a baseline uname works.
   bad_startup   a bad baseline, a named missing one, and baselines restricting execve,
                 execveat or seccomp: syscaged exits non-zero with FILE:LINE errors.
+  reexec        a unit keeps its baseline across daemon-reexec and status still says which;
+                a re-exec while the file is bad is refused and the daemon runs on.
   analyze       `syscagectl analyze policy UNIT --baseline=FILE` (offline) shows the baseline
                 as a layer and the effective decision per syscall; a bad baseline fails it.
   reload        daemon-reload with a bad file keeps the old baseline (the daemon runs on,
@@ -235,6 +237,40 @@ def test_reload(ctx):
     check('(not current; now ' in r.stdout and 'errno EPERM' in r.stdout, 'show long: %r' % r.stdout)
     r = ctl(ctx, d, 'show', '-p', 'Baseline', 'probe.service')
     check('ENETDOWN' in r.stdout and '(current)' in r.stdout, 'show probe: %r' % r.stdout)
+    d.stop()
+
+
+def test_reexec(ctx):
+    uname = ctx.helper('uname-sysname')
+    path = ctx.baseline_file('baseline.conf', DENY_UNAME)
+    units = {
+        'long.service': unit('ExecStart=/bin/sleep 300', install=False),
+        'probe.service': unit('ExecStart=' + uname, install=False),
+    }
+    d = ctx.daemon_with(path, units)
+    wait_ready(ctx, d)
+    start(ctx, d, 'long.service')
+    d.wait_state('long.service', 'active')
+    before = ctl(ctx, d, 'show', '-p', 'Baseline', 'long.service').stdout
+    check(before.startswith('Baseline=' + path) and '(current)' in before, 'show: %r' % before)
+    r = ctl(ctx, d, 'daemon-reexec')
+    check(r.returncode == 0, 'daemon-reexec: %s' % r.stderr)
+    wait_ready(ctx, d)
+    after = ctl(ctx, d, 'show', '-p', 'Baseline', 'long.service').stdout
+    check(after == before, 'after the re-exec: %r, before: %r' % (after, before))
+    d.wait_state('long.service', 'active')
+    start(ctx, d, 'probe.service')
+    d.wait_state('probe.service', 'failed')
+    d.wait_log('probe.service', 'stderr: ' + EPERM_TEXT)
+
+    # A bad file: the re-exec is refused, the daemon and its baseline stay.
+    with open(path, 'w') as f:
+        f.write('[Service]\nSystemCallFilter=~seccomp\n')
+    r = ctl(ctx, d, 'daemon-reexec')
+    check(r.returncode != 0 and 'baseline.conf:2: SystemCallFilter' in r.stderr, 'daemon-reexec: %s' % r.stderr)
+    wait_ready(ctx, d)
+    check(ctl(ctx, d, 'show', '-p', 'Baseline', 'long.service').stdout == before, 'baseline changed')
+    check(ctl(ctx, d, 'stop', 'long.service').returncode == 0, 'stop')
     d.stop()
 
 
