@@ -165,6 +165,9 @@ def test_enforced(ctx):
     check(r.stdout.startswith('Baseline=' + path + ' (hash '), 'show -p Baseline: %r' % r.stdout)
     r = ctl(ctx, d, 'show', '--json', 'gate.service')
     check(r.returncode == 0 and path in json.loads(r.stdout).get('Baseline', ''), 'show --json: %s' % r.stdout)
+    r = ctl(ctx, d, 'status', '--json', 'plain.service')
+    check(r.returncode in (0, 3) and '1 call denied' in json.loads(r.stdout).get('Baseline', ''),
+          'status --json: %s' % r.stdout)
     d.stop()
 
     # The allowed side: the same unit without a baseline (--baseline= empty) calls uname.
