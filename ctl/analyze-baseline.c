@@ -23,12 +23,10 @@ int analyze_baseline_load(const char *path, bool explicit, Baseline **ret) {
         Baseline *b = NULL;
         int r;
 
-        *ret = NULL;
-        if (!path)
+        if (!path || ((r = baseline_load(path, &diags, &b)) == -ENOENT && !explicit)) {
+                *ret = NULL;
                 return 0;
-        r = baseline_load(path, &diags, &b);
-        if (r == -ENOENT && !explicit)
-                return 0;
+        }
         if (r == -ENOENT) {
                 fprintf(stderr, "%s: the baseline does not exist.\n", path);
                 return r;

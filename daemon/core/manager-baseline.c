@@ -39,18 +39,16 @@ static int baseline_read(Manager *m, Baseline **ret_b, FilterEntry **ret_f, char
         _cleanup_(filter_entry_unrefp) FilterEntry *f = NULL;
         int r;
 
-        *ret_b = NULL;
-        *ret_f = NULL;
-        if (!m->baseline_path)
+        if (!m->baseline_path || (r = baseline_load(m->baseline_path, &diags, &b)) == -ENOENT) {
+                if (m->baseline_path && m->baseline_explicit) {
+                        log_error("%s: the node baseline given with --baseline= does not exist.", m->baseline_path);
+                        return set_message(ret_error, "%s: does not exist", m->baseline_path), -ENOENT;
+                }
+                if (m->baseline_path)
+                        log_debug("No node baseline at %s.", m->baseline_path);
+                *ret_b = NULL;
+                *ret_f = NULL;
                 return 0;
-        r = baseline_load(m->baseline_path, &diags, &b);
-        if (r == -ENOENT && !m->baseline_explicit) {
-                log_debug("No node baseline at %s.", m->baseline_path);
-                return 0;
-        }
-        if (r == -ENOENT) {
-                log_error("%s: the node baseline given with --baseline= does not exist.", m->baseline_path);
-                return set_message(ret_error, "%s: does not exist", m->baseline_path), r;
         }
         if (r == -ENOMEM)
                 return log_oom();
