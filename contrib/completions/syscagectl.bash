@@ -225,7 +225,7 @@ _syscagectl_analyze() {
                 -s|--syscall) ;;
                 *)
                         if [[ $cur == -* ]]; then
-                                _syscagectl_reply "-s --syscall --bpf --pfc" "$cur"
+                                _syscagectl_reply "-s --syscall --bpf --pfc --baseline" "$cur"
                         else
                                 _syscagectl_unit_files "$cur"
                         fi ;;
