@@ -111,7 +111,9 @@ static bool accept_punct(Parser *ps, const char *tok) {
         skip_space(ps);
         if (!strneq(ps->p, tok, n))
                 return false;
-        if (n == 1 && strchr("&|!", tok[0]) && (ps->p[1] == tok[0] || ps->p[1] == '='))
+        if (n == 1 && strchr("&|", tok[0]) && ps->p[1] == tok[0])
+                return false;
+        if (n == 1 && tok[0] == '!' && ps->p[1] == '=')
                 return false;
         if (n == 1 && strchr("<>", tok[0]) && ps->p[1] == '=')
                 return false;
