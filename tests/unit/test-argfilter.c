@@ -573,6 +573,18 @@ static void test_build_errors(void **state) {
 /* On the i386 ABI the registers are 32 bits: a 64-bit test keeps its low word (and a term
  * that needs upper bits cannot match), and socketcall(SYS_SOCKET), where the family is not
  * visible, is refused with the line's action. */
+static uint32_t eval_nr(const FilterSet *s, uint32_t arch, int nr, const uint64_t args[6]) {
+        struct seccomp_data d = { .arch = arch_to_audit(arch), .nr = nr };
+        uint32_t ret = 0;
+
+        memcpy(d.args, args, sizeof d.args);
+        assert_int_equal(bpf_eval_stack(s->progs, s->n, &d, &ret), 0);
+        return ret;
+}
+
+/* i386's direct socket() (libseccomp resolves the name to its multiplexed pseudo number). */
+#define I386_NR_SOCKET 359
+
 static void test_bpf_i386(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(filter_set_freep) FilterSet *s = NULL;
@@ -589,9 +601,9 @@ static void test_bpf_i386(void **state) {
         assert_int_equal(test_eval(s, SCMP_ARCH_X86, "write", (uint64_t[6]) { 1, 0, 5 }), SECCOMP_RET_ERRNO | EPERM);
         assert_int_equal(test_eval(s, SCMP_ARCH_X86, "write", (uint64_t[6]) { 1, 0, 0xffffffff }),
                          SECCOMP_RET_ERRNO | EPERM);
-        assert_int_equal(test_eval(s, SCMP_ARCH_X86, "socket", (uint64_t[6]) { AF_PACKET }),
+        assert_int_equal(eval_nr(s, SCMP_ARCH_X86, I386_NR_SOCKET, (uint64_t[6]) { AF_PACKET }),
                          SECCOMP_RET_ERRNO | EACCES);
-        assert_int_equal(test_eval(s, SCMP_ARCH_X86, "socket", (uint64_t[6]) { AF_INET }), SECCOMP_RET_ALLOW);
+        assert_int_equal(eval_nr(s, SCMP_ARCH_X86, I386_NR_SOCKET, (uint64_t[6]) { AF_INET }), SECCOMP_RET_ALLOW);
         assert_int_equal(test_eval(s, SCMP_ARCH_X86, "socketcall", (uint64_t[6]) { 1 /* SYS_SOCKET */ }),
                          SECCOMP_RET_ERRNO | EACCES);
         assert_int_equal(test_eval(s, SCMP_ARCH_X86, "socketcall", (uint64_t[6]) { 3 /* SYS_CONNECT */ }),
