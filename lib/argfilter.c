@@ -314,8 +314,11 @@ static int parse_arg(Parser *ps, AfNode *test) {
                         return fail(ps, "unknown argument '%s' of %s; use arg0..arg5 (its "
                                     "argument names are not known)", test->arg_text,
                                     ps->f->syscall);
+                if (n_args <= 1)
+                        return fail(ps, "unknown argument '%s' of %s; known: %s%sarg0",
+                                    test->arg_text, ps->f->syscall, list, n_args ? ", or " : "");
                 return fail(ps, "unknown argument '%s' of %s; known: %s, or arg0..arg%u",
-                            test->arg_text, ps->f->syscall, list, n_args ? n_args - 1 : 0);
+                            test->arg_text, ps->f->syscall, list, n_args - 1);
         }
         if (test->arg >= n_args)
                 return fail(ps, "%s takes %u argument%s: there is no %s", ps->f->syscall, n_args,
