@@ -10,6 +10,7 @@
 #include <linux/audit.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "argfilter-policy.h"
 
@@ -41,26 +42,78 @@ int argfilter_policy_check(const Policy *p, const ArgFilter *f, char **ret_messa
         return r < 0 ? -ENOMEM : -EINVAL;
 }
 
-int argfilter_policy_add(Policy *p, const ArgFilter *f, PolicyAction deny_action,
-                         PolicyOrigin origin) {
-        _cleanup_(argfilter_dnf_done) ArgFilterDnf dnf = {};
-        _cleanup_free_ char *text = NULL;
-        const char *name = argfilter_syscall(f);
-        PolicyAction action = deny_action;
+static PolicyAction line_action(const ArgFilterLine *l, PolicyAction deny_action) {
+        PolicyAction a = deny_action;
+
+        (void) argfilter_action(l->filter, &a);
+        return a;
+}
+
+/* The calls every kill line for LINES[I]'s syscall allows, into *RET; 0 with RET untouched
+ * when there is none; -E2BIG when too complex. */
+static int kill_lines_allow(const ArgFilterLine *lines, size_t n, size_t i,
+                            PolicyAction deny_action, ArgFilterDnf *ret) {
+        _cleanup_free_ const ArgFilter **kill = calloc(n, sizeof *kill);
+        const char *name = argfilter_syscall(lines[i].filter);
+        size_t k = 0;
+
+        if (!kill)
+                return -ENOMEM;
+        for (size_t j = 0; j < n; j++)
+                if (j != i && streq(argfilter_syscall(lines[j].filter), name) &&
+                    line_action(&lines[j], deny_action).type == POLICY_ACTION_KILL)
+                        kill[k++] = lines[j].filter;
+        if (k == 0)
+                return 0;
+        return argfilter_dnf(kill, k, false, ret, NULL) < 0 ? -E2BIG : 1;
+}
+
+/* The conjuncts that refuse a call for LINES[I], into *RET. */
+static int line_refusals(const ArgFilterLine *lines, size_t n, size_t i, PolicyAction deny_action,
+                         ArgFilterDnf *ret) {
+        _cleanup_(argfilter_dnf_done) ArgFilterDnf neg = {}, allowed = {};
         int r;
 
-        (void) argfilter_action(f, &action);
-        if ((r = argfilter_dnf((const ArgFilter *const[]) { f }, 1, true, &dnf, NULL)) < 0 ||
-            (r = argfilter_format(f, &text)) < 0 ||
-            (r = policy_add_note(p, name, text, origin)) < 0)
+        r = argfilter_dnf((const ArgFilter *const[]) { lines[i].filter }, 1, true, &neg, NULL);
+        if (r < 0)
                 return r;
-        for (size_t t = 0; t < dnf.n_terms; t++) {
-                const ArgFilterTerm *term = &dnf.terms[t];
-                r = term->n_conds > 0 ?
-                            policy_add_rule(p, name, action, origin, term->conds, term->n_conds) :
-                            policy_add_rule(p, name, action, origin, &always_true, 1);
-                if (r < 0)
+        if (line_action(&lines[i], deny_action).type != POLICY_ACTION_KILL) {
+                r = kill_lines_allow(lines, n, i, deny_action, &allowed);
+                if (r == -ENOMEM)
                         return r;
+                if (r > 0) {
+                        r = argfilter_dnf_and(&neg, &allowed, ret);
+                        if (r != -E2BIG)
+                                return r; /* done, or -ENOMEM */
+                }
+        }
+        *ret = neg; /* no kill line, or the cut is too complex: overlap */
+        neg = (ArgFilterDnf) {};
+        return 0;
+}
+
+int argfilter_policy_add(Policy *p, const ArgFilterLine *lines, size_t n, PolicyAction deny_action) {
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(argfilter_dnf_done) ArgFilterDnf dnf = {};
+                _cleanup_free_ char *text = NULL;
+                const char *name = argfilter_syscall(lines[i].filter);
+                PolicyAction action = line_action(&lines[i], deny_action);
+                PolicyOrigin o = lines[i].origin;
+
+                if ((r = line_refusals(lines, n, i, deny_action, &dnf)) < 0 ||
+                    (r = argfilter_format(lines[i].filter, &text)) < 0 ||
+                    (r = policy_add_note(p, name, text, o)) < 0)
+                        return r;
+                for (size_t t = 0; t < dnf.n_terms; t++) {
+                        const ArgFilterTerm *term = &dnf.terms[t];
+                        r = term->n_conds > 0 ?
+                                    policy_add_rule(p, name, action, o, term->conds, term->n_conds) :
+                                    policy_add_rule(p, name, action, o, &always_true, 1);
+                        if (r < 0)
+                                return r;
+                }
         }
         return 0;
 }

@@ -88,6 +88,9 @@ typedef struct ArgFilterDnf {
 } ArgFilterDnf;
 
 void argfilter_dnf_done(ArgFilterDnf *d);
+/* The AND of two normal forms (whose conditions are all MASKED_EQ), subsumed conjuncts
+ * dropped; -E2BIG past ARGFILTER_TERMS_MAX. */
+int argfilter_dnf_and(const ArgFilterDnf *a, const ArgFilterDnf *b, ArgFilterDnf *ret);
 /* Whether some conjunct of D holds for ARGS (every condition is MASKED_EQ). */
 bool argfilter_dnf_eval(const ArgFilterDnf *d, const uint64_t args[static 6]);
 
