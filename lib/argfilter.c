@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The SystemCallArgumentFilter= parser, its canonical formatter and a direct evaluator (the
- * reference the normal form is tested against). The grammar is in argfilter.h. Parsing is a
- * recursive descent over a hand-written tokenizer; recursion is bounded by
- * ARGFILTER_NODES_MAX since every level consumes at least one node or parenthesis, and the
- * parenthesis depth is bounded separately.
+ * The SystemCallArgumentFilter= parser (the grammar is in argfilter.h): a recursive descent
+ * over a hand-written tokenizer. Nesting through '(' and '!' is bounded by ARGFILTER_DEPTH_MAX
+ * and the tree's size by ARGFILTER_NODES_MAX, so a hostile line can neither exhaust the stack
+ * nor make the normal form's work unbounded. Text and evaluation are in argfilter-text.c,
+ * the normal form in argfilter-dnf.c.
  */
 #include <ctype.h>
 #include <errno.h>
