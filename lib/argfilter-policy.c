@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <linux/audit.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,19 @@
  * conditional layer: (arg0 & 0) == 0 is always true. */
 static const PolicyCond always_true = { .arg = 0, .op = POLICY_CMP_MASKED_EQ, .a = 0, .b = 0 };
 
+/* ABIs whose filters libseccomp compares on the low 32 bits of each argument: those with
+ * 32-bit registers, and x32 and MIPS n32 (64-bit registers, 32-bit longs). */
 static bool has_32bit_abi(const Policy *p) {
         for (size_t i = 0; i < p->n_arches; i++)
                 if (!(p->arches[i] & __AUDIT_ARCH_64BIT))
+                        return true;
+        return false;
+}
+
+static bool has_64bit_registers_compared_32(const Policy *p) {
+        for (size_t i = 0; i < p->n_arches; i++)
+                if (p->arches[i] == SCMP_ARCH_X32 || p->arches[i] == SCMP_ARCH_MIPS64N32 ||
+                    p->arches[i] == SCMP_ARCH_MIPSEL64N32)
                         return true;
         return false;
 }
@@ -33,10 +44,14 @@ int argfilter_policy_check(const Policy *p, const ArgFilter *f, char **ret_messa
         if (!policy_syscall_known(p, name))
                 r = asprintf(ret_message, "System call %s is not known on any enabled "
                              "architecture", name);
-        else if (argfilter_tests_signed_64bit(f) && has_32bit_abi(p))
+        else if (argfilter_tests_64bit(f, true) && has_32bit_abi(p))
                 r = asprintf(ret_message, "Testing a signed 64-bit argument is not supported "
                              "yet when SystemCallArchitectures= enables a 32-bit ABI (it sees a "
                              "sign-extended 32-bit value there)");
+        else if (argfilter_tests_64bit(f, false) && has_64bit_registers_compared_32(p))
+                r = asprintf(ret_message, "Testing a 64-bit argument is not supported yet when "
+                             "SystemCallArchitectures= enables x32 or MIPS n32 (only the low 32 "
+                             "bits of its 64-bit registers can be compared there)");
         else
                 return 0;
         return r < 0 ? -ENOMEM : -EINVAL;

@@ -655,15 +655,16 @@ int argfilter_parse(const char *value, ArgFilter **ret, char **ret_error) {
         return 0;
 }
 
-static bool node_tests_signed_64bit(const ArgFilter *f, const AfNode *n) {
+static bool node_tests_64bit(const ArgFilter *f, const AfNode *n, bool only_signed) {
         for (size_t i = 0; i < n->n_children; i++)
-                if (node_tests_signed_64bit(f, n->children[i]))
+                if (node_tests_64bit(f, n->children[i], only_signed))
                         return true;
-        return n->type == AF_NODE_TEST && f->types[n->arg] == ARG_TYPE_LONG;
+        return n->type == AF_NODE_TEST && (f->types[n->arg] == ARG_TYPE_LONG ||
+                                           (!only_signed && f->types[n->arg] == ARG_TYPE_ULONG));
 }
 
-bool argfilter_tests_signed_64bit(const ArgFilter *f) {
-        return node_tests_signed_64bit(f, f->root);
+bool argfilter_tests_64bit(const ArgFilter *f, bool only_signed) {
+        return node_tests_64bit(f, f->root, only_signed);
 }
 
 const char *const *argfilter_constant_names(void) {

@@ -594,6 +594,8 @@ static void test_build_errors(void **state) {
                         "(fd == 5 || count == 6)", "too complex" },
                 { "SystemCallArchitectures=native x86", "SystemCallArgumentFilter=lseek: offset >= 0",
                   "not supported yet" },
+                { "SystemCallArchitectures=native x32", "SystemCallArgumentFilter=write: count < 5",
+                  "enables x32 or MIPS n32" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
