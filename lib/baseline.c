@@ -49,9 +49,8 @@ Baseline *baseline_free(Baseline *b) {
         return NULL;
 }
 
-/* Only [Service] policy directives. [X-Syscage] SystemCallArgumentFilter= is not supported in
- * a baseline yet: the policy builder here does not read it, and a baseline must never drop a
- * restriction silently. */
+/* Only policy directives: those of [Service], and [X-Syscage] SystemCallArgumentFilter=, which
+ * the policy builder reads from that section. */
 static int check_keys(const UnitFile *u, DiagList *diags) {
         int r = 0;
 
@@ -63,11 +62,10 @@ static int check_keys(const UnitFile *u, DiagList *diags) {
                         continue;
                 if (a->section && streq(a->section, "X-Syscage") &&
                     streq(a->key, "SystemCallArgumentFilter"))
+                        continue;
+                if (a->section && !streq(a->section, "Service"))
                         q = diag_add(diags, DIAG_ERROR, a->file, a->line, a->key,
-                                     "not supported in a baseline yet");
-                else if (a->section && !streq(a->section, "Service"))
-                        q = diag_add(diags, DIAG_ERROR, a->file, a->line, a->key,
-                                     "not allowed in a baseline (only [Service] policy directives are)");
+                                     "not allowed in a baseline (only policy directives are)");
                 else
                         q = diag_add(diags, DIAG_ERROR, a->file, a->line, a->key,
                                      "not allowed in a baseline");

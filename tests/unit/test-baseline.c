@@ -73,12 +73,28 @@ static void test_other_keys_refused(void **state) {
         Baseline *b = NULL;
 
         assert_int_equal(parse("[Service]\nSystemCallFilter=~bpf\nExecStart=/bin/true\n"
-                               "[Unit]\nDescription=x\n[X-Syscage]\nSystemCallArgumentFilter=personality: persona == 0\n",
+                               "[Unit]\nDescription=x\n[X-Syscage]\nProtectSupervisor=yes\n",
                                &diags, &b), -EBADMSG);
         assert_null(b);
         assert_true(has_error(&diags, 3, "ExecStart", "not allowed in a baseline"));
         assert_true(has_error(&diags, 5, "Description", "not allowed in a baseline"));
-        assert_true(has_error(&diags, 7, "SystemCallArgumentFilter", "not supported in a baseline yet"));
+        assert_true(has_error(&diags, 7, "ProtectSupervisor", "not allowed in a baseline"));
+}
+
+/* An argument filter in a baseline: the node refuses AF_PACKET sockets whatever a unit says,
+ * and the refusal is a conditional rule of the baseline's own policy. */
+static void test_argument_filter(void **state) {
+        _cleanup_(diag_list_done) DiagList diags = {};
+        _cleanup_(baseline_freep) Baseline *b = NULL;
+        bool found = false;
+
+        assert_int_equal(parse("[X-Syscage]\nSystemCallArgumentFilter=socket:EPERM: domain != AF_PACKET\n",
+                               &diags, &b), 0);
+        for (size_t i = 0; i < b->policy->n_rules; i++)
+                if (streq(b->policy->rules[i].syscall, "socket") && b->policy->rules[i].n_conds > 0)
+                        found = true;
+        assert_true(found);
+        assert_int_equal(parse("[X-Syscage]\nSystemCallArgumentFilter=write: fd >\n", &diags, &b), -EBADMSG);
 }
 
 static void test_bad_value_located(void **state) {
@@ -150,6 +166,7 @@ int main(void) {
                 cmocka_unit_test(test_hash_follows_content),
                 cmocka_unit_test(test_empty_file),
                 cmocka_unit_test(test_other_keys_refused),
+                cmocka_unit_test(test_argument_filter),
                 cmocka_unit_test(test_bad_value_located),
                 cmocka_unit_test(test_launch_calls_refused),
                 cmocka_unit_test(test_allow_list),
