@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze-baseline.h"
 #include "analyze.h"
 #include "arch-util.h"
 #include "bpf-eval.h"
@@ -158,15 +159,19 @@ static int policy_print_bpf(const Policy *p) {
         return r;
 }
 
-/* analyze policy FILE|NAME [--syscall NAME] [--bpf] [--pfc] */
+/* analyze policy FILE|NAME [--syscall NAME] [--bpf] [--pfc] [--baseline=FILE] */
 static int analyze_policy(int argc, char **argv) {
-        enum { ARG_BPF = 0x100, ARG_PFC };
+        enum { ARG_BPF = 0x100, ARG_PFC, ARG_BASELINE };
         static const struct option options[] = {
                 { "syscall", required_argument, NULL, 's' },
                 { "bpf", no_argument, NULL, ARG_BPF },
                 { "pfc", no_argument, NULL, ARG_PFC },
+                { "baseline", required_argument, NULL, ARG_BASELINE },
                 {}
         };
+        _cleanup_(baseline_freep) Baseline *baseline = NULL;
+        const char *baseline_path = BASELINE_PATH_DEFAULT;
+        bool baseline_explicit = false;
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
         const char *only = NULL;
@@ -185,6 +190,10 @@ static int analyze_policy(int argc, char **argv) {
                         break;
                 case ARG_PFC:
                         pfc = true;
+                        break;
+                case ARG_BASELINE:
+                        baseline_path = optarg[0] ? optarg : NULL;
+                        baseline_explicit = true;
                         break;
                 default:
                         return 100;
@@ -207,6 +216,9 @@ static int analyze_policy(int argc, char **argv) {
                 return 1;
         }
         diag_list_done(&diags);
+        /* The node baseline the daemon would stack beneath this policy (analyze-baseline.h). */
+        if (analyze_baseline_load(baseline_path, baseline_explicit, &baseline) < 0)
+                return 1;
 
         if (!only)
                 policy_print_summary(p, u->name);
@@ -215,6 +227,8 @@ static int analyze_policy(int argc, char **argv) {
                 fprintf(stderr, "Unknown syscall '%s' on this architecture.\n", only);
                 return 1;
         }
+        if (r >= 0 && baseline)
+                r = analyze_baseline_print(p, baseline, only, stdout);
         if (r >= 0 && bpf)
                 r = policy_print_bpf(p);
         if (r >= 0 && pfc) {

@@ -87,7 +87,7 @@ static int help(void) {
                "  verify [--relax DIRECTIVE]... FILE|NAME...\n"
                "                                         Check unit files\n"
                "  analyze syscall-filter [@GROUP...]     List syscall groups and members\n"
-               "  analyze policy FILE|NAME [--syscall NAME] [--bpf] [--pfc]\n"
+               "  analyze policy FILE|NAME [--syscall NAME] [--bpf] [--pfc] [--baseline=FILE]\n"
                "                                         Explain a unit's seccomp policy\n"
                "  analyze resolve NAME|NUMBER [--arch ARCH]\n"
                "                                         Syscall name <-> number\n\n"

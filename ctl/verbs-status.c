@@ -415,6 +415,8 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
                 printf("%13s %s\n", "Dynamic user:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
                 printf("%13s %s\n", "Policy:", v);
+        if (*(v = unit_properties_str(p, "Baseline")) && !streq(v, "none"))
+                printf("%13s %s\n", "Baseline:", v);
         if (*(v = unit_properties_str(p, "DeniedSyscalls")))
                 printf("%13s %s%s%s\n", "Denied:", ansi_red(), v, ansi_normal());
         status_print_list("Denials:", unit_properties_strv(p, "Denials"));

@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "baseline.h"
 #include "bus/bus.h"
 #include "config.h"
 #include "sys/log.h"
 #include "sys/holder-client.h"
+#include "core/manager-baseline.h"
 #include "core/manager.h"
 #include "core/manager-takeover.h"
 #include "policy.h"
@@ -33,6 +35,9 @@ static const char *arg_directories_root = "/";
 static const char *arg_control_group = NULL;
 static char **arg_relax = NULL;
 static bool arg_holder = true;
+/* The node baseline: the default path unless --baseline= says otherwise (empty: none). */
+static const char *arg_baseline = BASELINE_PATH_DEFAULT;
+static bool arg_baseline_explicit = false;
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -54,12 +59,14 @@ static void help(void) {
                "                         DIRECTIVE (e.g. PrivateNetwork, PrivateUsers), run\n"
                "                         units without it, with a warning, instead of refusing\n"
                "                         them (repeatable)\n"
+               "     --baseline=FILE     The node baseline: a policy every service gets as a\n"
+               "                         filter of its own (default %s; empty: none)\n"
                "     --no-holder         Run without the fd holder: a crash of the daemon then\n"
                "                         loses its services' output and exec gates (see\n"
                "                         syscaged(8), \"Surviving a crash\")\n"
                "     --log-level LEVEL   debug, info, notice, warning, err, crit, alert,\n"
                "                         emerg, or 0-7 (default info)\n",
-               SYSCAGE_STATE_DIR, SYSCAGE_RUNTIME_DIR);
+               SYSCAGE_STATE_DIR, SYSCAGE_RUNTIME_DIR, BASELINE_PATH_DEFAULT);
 }
 
 enum {
@@ -73,6 +80,7 @@ enum {
         ARG_LOG_LEVEL,
         ARG_RELAX,
         ARG_NO_HOLDER,
+        ARG_BASELINE,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or -errno (usage error,
@@ -90,6 +98,7 @@ static int parse_argv(int argc, char **argv) {
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "relax", required_argument, NULL, ARG_RELAX },
                 { "no-holder", no_argument, NULL, ARG_NO_HOLDER },
+                { "baseline", required_argument, NULL, ARG_BASELINE },
                 {}
         };
         int c, r;
@@ -149,6 +158,13 @@ static int parse_argv(int argc, char **argv) {
                         break;
                 case ARG_NO_HOLDER:
                         arg_holder = false;
+                        break;
+                case ARG_BASELINE:
+                        if (!isempty(optarg) && optarg[0] != '/')
+                                return log_error_errno(EINVAL, "--baseline needs an absolute path or nothing, got '%s'.",
+                                                       optarg);
+                        arg_baseline = isempty(optarg) ? NULL : optarg;
+                        arg_baseline_explicit = true;
                         break;
                 default:
                         return -EINVAL;
@@ -250,6 +266,10 @@ static int run(int argc, char **argv) {
         r = takeover_self_path(&self);
         if (r < 0)
                 return log_error_errno(r, "Failed to find our own executable: %m"), 1;
+        /* A bad baseline fails the start here, before the holder, so that whoever started us
+         * sees the errors and the exit status (a daemon under a holder checks it again). */
+        if (!holder_client_env_present() && manager_baseline_precheck(arg_baseline, arg_baseline_explicit) < 0)
+                return 1;
         become_holder(self, argv);
         r = holder_client_from_env(&holder);
         if (r < 0)
@@ -264,6 +284,8 @@ static int run(int argc, char **argv) {
                 .socket_path = arg_socket,
                 .relax = arg_relax,
                 .directories_root = arg_directories_root,
+                .baseline_path = arg_baseline,
+                .baseline_explicit = arg_baseline_explicit,
         };
         r = manager_new(&cfg, &m);
         if (r < 0)

@@ -20,7 +20,7 @@ _syscaged() {
                 mapfile -t COMPREPLY < <(compgen -d -- "$cur")
                 compopt -o filenames 2>/dev/null
                 return 0 ;;
-        --socket)
+        --socket|--baseline)
                 mapfile -t COMPREPLY < <(compgen -f -- "$cur")
                 compopt -o filenames 2>/dev/null
                 return 0 ;;
@@ -40,7 +40,7 @@ _syscaged() {
                 return 0 ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
-                --socket --directories-root --control-group --log-level --relax --no-holder" -- "$cur")
+                --socket --directories-root --control-group --log-level --relax --no-holder --baseline" -- "$cur")
         return 0
 }
 

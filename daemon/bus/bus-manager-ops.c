@@ -18,6 +18,7 @@
 #include "bus/bus-manager.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
+#include "core/manager-baseline.h"
 #include "core/manager-units.h"
 #include "message.h"
 #include "io/output.h"
@@ -154,6 +155,21 @@ static int format_policy_summary(const Policy *p, bool filtered, char **ret) {
         return 0;
 }
 
+/* The node baseline a unit's latest process started under, and whether it is still the one in
+ * force; for a unit not started yet, the one it would get. */
+static int format_baseline(const Unit *u, char **ret) {
+        const char *now = manager_baseline_description(u->manager) ?: "none";
+        int k;
+
+        if (!u->baseline)
+                k = streq(now, "none") ? asprintf(ret, "none") : asprintf(ret, "%s (at the next start)", now);
+        else if (streq(u->baseline, now))
+                k = asprintf(ret, "%s%s", u->baseline, streq(now, "none") ? "" : " (current)");
+        else
+                k = asprintf(ret, "%s (not current; now %s)", u->baseline, now);
+        return k < 0 ? -ENOMEM : 0;
+}
+
 static int format_denials(const Unit *u, char ***ret) {
         _cleanup_(strv_freep) char **l = NULL;
         size_t n = u->denials ? MIN(u->n_denials_total, (size_t) UNIT_DENIALS_KEPT) : 0;
@@ -220,13 +236,14 @@ static int append_lists(sd_bus_message *reply, const Unit *u) {
 }
 
 int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message *reply) {
-        _cleanup_free_ char *denied = NULL, *summary = NULL;
+        _cleanup_free_ char *denied = NULL, *summary = NULL, *baseline = NULL;
         Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
         int r;
 
         if (!u)
                 return -ENOENT;
-        if (unit_format_denied_syscalls(u, &denied) < 0 || format_policy_summary(u->policy, u->filters, &summary) < 0)
+        if (unit_format_denied_syscalls(u, &denied) < 0 || format_policy_summary(u->policy, u->filters, &summary) < 0 ||
+            format_baseline(u, &baseline) < 0)
                 return -ENOMEM;
         /* DynamicUser=: "NAME (uid N)" while the unit holds one. */
         const DynamicUser *d = unit_runtime_dynamic_user(u);
@@ -244,6 +261,8 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
                 r = append_s(reply, "DynamicUser", dynamic);
         if (r >= 0)
                 r = append_s(reply, "PolicySummary", summary);
+        if (r >= 0)
+                r = append_s(reply, "Baseline", baseline);
         if (r >= 0)
                 r = append_s(reply, "DeniedSyscalls", denied);
         if (r >= 0)

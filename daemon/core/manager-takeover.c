@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "core/manager-baseline.h"
 #include "core/manager-takeover.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
@@ -425,6 +426,10 @@ int manager_reexec(Manager *m, char **ret_message) {
                        -EOPNOTSUPP;
         if (m->shutdown_requested)
                 return set_message(ret_message, "The daemon is shutting down"), -ESHUTDOWN;
+        /* The new image reads the baseline again and refuses to start on a bad one. */
+        int r = manager_baseline_check(m, ret_message);
+        if (r < 0)
+                return r;
         log_info("Re-executing %s.", m->self_path);
         m->reexec_requested = true;
         (void) sd_event_exit(m->event, 0);

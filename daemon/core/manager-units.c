@@ -14,6 +14,7 @@
 #include "sys/kmsg.h"
 #include "sys/log.h"
 #include "core/manager-order.h"
+#include "core/manager-baseline.h"
 #include "core/manager-units.h"
 #include "exec/filter-cache.h"
 #include "core/manager.h"
@@ -61,6 +62,7 @@ void manager_units_release(Manager *m) {
         sd_event_source_disable_unref(m->status_source);
         for (size_t i = 0; i < MANAGER_RECENT_FILTERS; i++)
                 m->recent_filters[i] = filter_entry_unref(m->recent_filters[i]);
+        manager_baseline_release(m); /* holds an entry of the cache */
         hashmap_free(m->filters);
         policy_store_free(m->policies);
         output_context_free(m->output);
@@ -427,10 +429,17 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
         Unit *u;
         int r;
 
+        _cleanup_free_ char *baseline_error = NULL;
+        int baseline_r;
+
         r = collect_names(m, &names);
         if (r < 0)
                 return set_message(ret_message, "Failed to list the units, nothing reloaded: %s",
                                    strerror(-r)), r;
+        /* First, so that units reloaded below and started after this get the new one. A bad
+         * file keeps the previous baseline; the units are reloaded all the same, and the
+         * caller hears about the baseline. */
+        baseline_r = manager_baseline_reload(m, &baseline_error);
         list = calloc(n + 1, sizeof(Unit *));
         if (!list)
                 return set_message(ret_message, "Out of memory."), -ENOMEM;
@@ -447,6 +456,8 @@ int manager_daemon_reload(Manager *m, char **ret_message) {
         if (r < 0)
                 return set_message(ret_message, "Failed to reload: %s", strerror(-r)), r;
         log_info("Reloaded, %zu unit(s).", hashmap_size(m->units));
+        if (baseline_r < 0)
+                return set_message(ret_message, "%s", baseline_error ?: "Baseline not reloaded."), baseline_r;
         return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "sys/process-util.h"
 #include "core/dynamic-user.h"
 #include "core/manager-units.h"
+#include "core/manager-baseline.h"
 #include "core/manager.h"
 #include "core/manager-takeover.h"
 #include "sys/holder-client.h"
@@ -239,6 +240,9 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         if (cfg->relax && !(m->relax = strv_copy(cfg->relax)))
                 return -ENOMEM;
         m->directories_root = strdup(cfg->directories_root ?: "/");
+        if (cfg->baseline_path && !(m->baseline_path = strdup(cfg->baseline_path)))
+                return -ENOMEM;
+        m->baseline_explicit = cfg->baseline_explicit;
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
         else if (streq(cfg->runtime_dir, SYSCAGE_RUNTIME_DIR))
@@ -317,6 +321,7 @@ Manager *manager_free(Manager *m) {
         free(m->runtime_dir);
         free(m->socket_path);
         strv_free(m->relax);
+        free(m->baseline_path);
         free(m);
         return NULL;
 }
@@ -399,6 +404,10 @@ int manager_startup(Manager *m) {
         r = manager_units_setup(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the unit table: %m");
+        /* Before any unit can start, and fatal: see manager-baseline.h. */
+        r = manager_baseline_startup(m);
+        if (r < 0)
+                return r;
         m->started = true;
         r = manager_load_all(m);
         if (r < 0)

@@ -41,6 +41,7 @@
 
 typedef struct Unit Unit;
 typedef struct FilterEntry FilterEntry;
+typedef struct Baseline Baseline;
 typedef struct Manager Manager;
 typedef struct OutputContext OutputContext;
 typedef struct NotifyServer NotifyServer;
@@ -67,6 +68,10 @@ typedef struct ManagerConfig {
         /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/log (unit-dirs.h).
          * NULL: "/". */
         const char *directories_root;
+        /* The node baseline file (manager-baseline.h); NULL: none. A missing file is no
+         * baseline unless BASELINE_EXPLICIT (--baseline=FILE), when it is an error. */
+        const char *baseline_path;
+        bool baseline_explicit;
 } ManagerConfig;
 
 typedef struct Manager {
@@ -99,6 +104,13 @@ typedef struct Manager {
          * last unit went. A ring; NULL slots are empty. */
         FilterEntry *recent_filters[MANAGER_RECENT_FILTERS];
         size_t recent_filters_next;
+        /* The node baseline (manager-baseline.h): the file, what it holds, its compiled
+         * filters (in the cache above) and its description; all NULL without one. */
+        char *baseline_path;
+        bool baseline_explicit;
+        Baseline *baseline;
+        FilterEntry *baseline_filters;
+        char *baseline_description;
         OutputContext *output;     /* per-unit log files; owned */
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
         KmsgReader *kmsg;          /* seccomp kill records; owned */

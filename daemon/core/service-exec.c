@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/manager-baseline.h"
 #include "exec/filter-cache.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
@@ -483,6 +484,28 @@ static void prepare_filters(Unit *u, ExecPlan *p) {
                 p->drop_cap_sys_ptrace = true;
 }
 
+/* The node baseline (core/manager-baseline.h): every command of every unit gets it, "+"
+ * commands too, since no unit may loosen it. The unit remembers which one its latest process
+ * started under, for status. */
+static int prepare_baseline(Unit *u, ExecPlan *p) {
+        const FilterEntry *f = u->manager->baseline_filters;
+        const char *desc = manager_baseline_description(u->manager);
+        char *copy;
+
+        if (f) {
+                p->filter_baseline = f->policy;
+                p->n_filter_baseline = f->n_policy;
+        }
+        if (u->baseline && streq(u->baseline, desc ?: "none"))
+                return 0;
+        copy = strdup(desc ?: "none");
+        if (!copy)
+                return -ENOMEM;
+        free(u->baseline);
+        u->baseline = copy;
+        return 0;
+}
+
 /* The privilege prefixes, with systemd's meaning (systemd.service(5)):
  *   "+"  full privileges: no User=/Group= switch, every capability, no no_new_privs, and none
  *        of the sandbox, the seccomp filter or the exec gate (the caller leaves them out);
@@ -683,6 +706,9 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         e->plan.envp = (const char * const *) e->envp;
         prepare_process_attributes(u, &e->plan);
         apply_exec_prefix(cmd->flags, &e->plan);
+        r = prepare_baseline(u, &e->plan);
+        if (r < 0)
+                return r;
         /* "+": nothing of the policy applies, MemoryDenyWriteExecute= included. */
         if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED)) {
                 prepare_filters(u, &e->plan);

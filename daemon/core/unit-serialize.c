@@ -116,6 +116,8 @@ static int serialize(const Unit *u, StateFile *s) {
         ADD(state_file_add(s, "result", service_result_to_string(u->result)));
         ADD(state_file_add(s, "reload_result", service_result_to_string(u->reload_result)));
         ADD(state_file_add(s, "invocation", u->invocation_id));
+        if (u->baseline)
+                ADD(state_file_add(s, "baseline", u->baseline));
         ADD(state_file_add_u64(s, "n_restarts", u->n_restarts));
         ADD(state_file_add_u64(s, "start_limit_begin", u->start_limit_begin));
         ADD(state_file_add_u64(s, "start_limit_count", u->start_limit_count));
@@ -244,6 +246,9 @@ static void restore_fields(Unit *u, const StateFile *s) {
         const char *inv = state_file_get(s, "invocation");
         if (inv && strlen(inv) < sizeof u->invocation_id)
                 snprintf(u->invocation_id, sizeof u->invocation_id, "%s", inv);
+        const char *baseline = state_file_get(s, "baseline");
+        if (baseline && !u->baseline)
+                u->baseline = strdup(baseline); /* on failure only status lacks it */
         GET_U64("n_restarts", u->n_restarts);
         GET_U64("start_limit_begin", u->start_limit_begin);
         GET_U64("start_limit_count", u->start_limit_count);

@@ -146,6 +146,7 @@ Unit *unit_free(Unit *u) {
                 safe_close(u->stdio_fds[i]);
         free(u->cgroup_path);
         free(u->status_text);
+        free(u->baseline);
         free(u->denials);
         unit_runtime_free(u);
         unit_load_done(u);

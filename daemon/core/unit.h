@@ -234,6 +234,10 @@ typedef struct Unit {
 
         char invocation_id[33];
         char *status_text;
+        /* The node baseline its most recent process was started under, as
+         * manager_baseline_description() said then; "none" for none; NULL: nothing started
+         * yet. Kept in the state file, so a daemon that takes over knows it. */
+        char *baseline;
 
         UnitDenials *denials;            /* NULL until the first denial */
         size_t n_denials_total;          /* next slot = n_denials_total % UNIT_DENIALS_KEPT */

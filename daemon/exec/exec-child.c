@@ -28,7 +28,9 @@
  *      a shared address space, only CLONE_FS would stop CLONE_NEWNS (we never share it);
  *   3. rlimits, umask, nice, chdir;
  *   4. credentials: setgroups; with PrivateUsers= a new user namespace, mapped by the
- *      daemon (child_enter_userns() says why there); setresgid, capability bounding set
+ *      daemon (child_enter_userns() says why there); the node baseline when it must go in
+ *      early (exec_plan_baseline_early(): we still hold CAP_SYS_ADMIN here, and will not
+ *      at step 6, and the service did not ask for no_new_privs); setresgid, capability bounding set
  *      (needs CAP_SETPCAP, so before the uid change), setresuid (with keep-caps, see
  *      child_set_uid()), ambient caps; then PR_SET_PDEATHSIG (a credential change clears
  *      it, so it comes after); not
@@ -39,8 +41,9 @@
  *      without a core dump of the daemon's memory;
  *   5. no_new_privs, then the executable is checked with faccessat so that a missing
  *      binary is a clear error rather than a kill by the policy;
- *   6. PR_SET_MDWE for MemoryDenyWriteExecute=yes; filters: the gate's notify filter (its
- *      listener goes to the parent over the launch socket), then the policy, loaded last;
+ *   6. PR_SET_MDWE for MemoryDenyWriteExecute=yes; filters: the node baseline (unless it
+ *      went in at step 4), the gate's notify filter (its listener goes to the parent over
+ *      the launch socket), then the policy, loaded last;
  *      after it only execve runs, carrying the launch key in args 3..5.
  * A failure is reported as {stage, errno} on the launch socket and the child exits with
  * the stage's exit code (exec-stage.h).
@@ -220,6 +223,7 @@ static int child_chdir(const ExecPlan *p) {
 /* ---- credentials ---- */
 
 static long child_not_dumpable(void);
+static int child_load_baseline(const ExecPlan *p);
 
 static int child_set_groups(const ExecPlan *p) {
         long r;
@@ -415,6 +419,10 @@ static ExecStage child_set_credentials(const ExecPlan *p, const ExecChildArgs *a
                 return *ret_error = -r, EXEC_STAGE_GROUP;
         if (p->private_users && (r = child_enter_userns(sock)) < 0)
                 return *ret_error = -r, EXEC_STAGE_USERNS;
+        /* After the user namespace (a baseline may refuse new namespaces to the service, not
+         * to its launch), before anything gives up a capability. */
+        if (a->baseline_early && (r = child_load_baseline(p)) < 0)
+                return *ret_error = -r, EXEC_STAGE_SECCOMP;
         r = child_set_gid(p);
         (void) child_not_dumpable();
         if (r < 0)
@@ -470,10 +478,24 @@ static int child_send_listener(int sock, int listener) {
         return n == (long) sizeof(m) ? 0 : -EIO;
 }
 
-/* Loads the filters. Returns the failed stage (or -1), errno in *ret_error. */
-static ExecStage child_load_filters(const ExecPlan *p, int sock, int *ret_error) {
+/* The node baseline: its own filter(s), stacked beneath the unit's. */
+static int child_load_baseline(const ExecPlan *p) {
         int r;
 
+        for (size_t i = 0; p->filter_baseline && i < p->n_filter_baseline; i++)
+                if ((r = child_load_filter(&p->filter_baseline[i], 0)) < 0)
+                        return r;
+        return 0;
+}
+
+/* Loads the filters. Returns the failed stage (or -1), errno in *ret_error. */
+static ExecStage child_load_filters(const ExecChildArgs *a, int sock, int *ret_error) {
+        const ExecPlan *p = a->plan;
+        int r;
+
+        /* First, so that a unit policy that denies seccomp() cannot keep it out. */
+        if (!a->baseline_early && (r = child_load_baseline(p)) < 0)
+                return *ret_error = -r, EXEC_STAGE_SECCOMP;
         if (p->filter_notify) {
                 int listener = child_load_filter(p->filter_notify,
                                                  SECCOMP_FILTER_FLAG_NEW_LISTENER |
@@ -542,7 +564,7 @@ void exec_child_run(const ExecChildArgs *a) {
                 child_fail(a, sock, EXEC_STAGE_ACCESS, child_errno(k));
         if (p->memory_deny_write_execute && (r = child_set_mdwe()) < 0)
                 child_fail(a, sock, EXEC_STAGE_SECCOMP, -r);
-        if ((failed = child_load_filters(p, sock, &error)) != _EXEC_STAGE_INVALID)
+        if ((failed = child_load_filters(a, sock, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
 
         /* From here on the policy is active: nothing but execve, with the launch key in the

@@ -42,6 +42,7 @@ typedef struct ExecChildArgs {
         int socket_fd;     /* the child's end of the launch socket, close-on-exec */
         pid_t parent;      /* the daemon's pid, to detect its death after PR_SET_PDEATHSIG */
         bool no_new_privs; /* from exec_plan_want_nnp() */
+        bool baseline_early; /* from exec_plan_baseline_early() */
         bool join_cgroup;  /* the spawn could not use CLONE_INTO_CGROUP: write cgroup.procs */
         uint8_t exit_code[_EXEC_STAGE_MAX]; /* exec_stage_exit_code(), looked up beforehand */
 } ExecChildArgs;

@@ -96,6 +96,11 @@ int exec_plan_check(const ExecPlan *p) {
         for (size_t i = 0; p->filter_policy && i < MAX(p->n_filter_policy, (size_t) 1); i++)
                 if (!fprog_valid(&p->filter_policy[i]))
                         return -EINVAL;
+        if (p->n_filter_baseline > EXEC_FILTERS_MAX || (p->filter_baseline && p->n_filter_baseline == 0))
+                return -EINVAL;
+        for (size_t i = 0; p->filter_baseline && i < p->n_filter_baseline; i++)
+                if (!fprog_valid(&p->filter_baseline[i]))
+                        return -EINVAL;
         if (p->set_groups && (p->n_groups > EXEC_GROUPS_MAX || (p->n_groups > 0 && !p->groups)))
                 return -EINVAL;
         if (p->working_directory && p->working_directory[0] != '/')
@@ -115,16 +120,34 @@ int exec_plan_check(const ExecPlan *p) {
         return 0;
 }
 
-bool exec_plan_want_nnp(const ExecPlan *p) {
+/* Whether the child holds CAP_SYS_ADMIN when it loads the unit's filters, at the end: a uid
+ * change to non-root clears the effective set, and so does a daemon that is not root to begin
+ * with; a root service keeps it unless its bounding set dropped it. */
+static bool holds_sys_admin_at_end(const ExecPlan *p) {
+        uid_t final_uid = p->uid == EXEC_UID_UNSET ? geteuid() : p->uid;
+        if (final_uid != 0)
+                return false;
+        return p->capability_bounding_set & (UINT64_C(1) << CAP_SYS_ADMIN);
+}
+
+/* The same question for the unit's own filters only. */
+static bool unit_filters_want_nnp(const ExecPlan *p) {
         if (p->no_new_privs)
                 return true;
         if (!p->filter_notify && !p->filter_policy)
                 return false;
-        /* Without CAP_SYS_ADMIN the kernel refuses a filter unless no_new_privs is set. A
-         * uid change to non-root clears the effective set, and so does a daemon that is not
-         * root to begin with. */
-        uid_t final_uid = p->uid == EXEC_UID_UNSET ? geteuid() : p->uid;
-        if (final_uid != 0)
+        /* Without CAP_SYS_ADMIN the kernel refuses a filter unless no_new_privs is set. */
+        return !holds_sys_admin_at_end(p);
+}
+
+bool exec_plan_want_nnp(const ExecPlan *p) {
+        if (unit_filters_want_nnp(p))
                 return true;
-        return !(p->capability_bounding_set & (UINT64_C(1) << CAP_SYS_ADMIN));
+        /* The baseline alone: early, before the credential change, if we are root now. */
+        return p->filter_baseline && !holds_sys_admin_at_end(p) && geteuid() != 0;
+}
+
+bool exec_plan_baseline_early(const ExecPlan *p) {
+        return p->filter_baseline && !unit_filters_want_nnp(p) && !holds_sys_admin_at_end(p) &&
+               geteuid() == 0;
 }

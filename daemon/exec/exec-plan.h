@@ -83,6 +83,13 @@ typedef struct ExecPlan {
         const struct sock_fprog *filter_notify;
         const struct sock_fprog *filter_policy;
         size_t n_filter_policy;   /* programs at filter_policy, in load order; 0 means 1 */
+        /* The node baseline (lib/baseline.h): n_filter_baseline programs the child loads as a
+         * filter of their own before any of the unit's, so that nothing the unit's policy
+         * says (a denied seccomp() included) can keep it out. It allows execve, execveat,
+         * seccomp and the credential calls (baseline_launch_calls()), so it may go in before
+         * the credential change: exec_plan_baseline_early() says when it must. NULL: none. */
+        const struct sock_fprog *filter_baseline;
+        size_t n_filter_baseline;
         ExecGateAction gate_action;
         int gate_errno;           /* errno for denied execve (both actions); 0: the call
                                    * returns 0 without running anything. Take it from
@@ -113,8 +120,16 @@ void exec_plan_init(ExecPlan *p);
 int exec_plan_check(const ExecPlan *p);
 
 /* Whether the child must set no_new_privs: when asked, or when it loads a filter and will
- * not hold CAP_SYS_ADMIN at that point. */
+ * not hold CAP_SYS_ADMIN at that point. A plan whose only filter is the baseline does not
+ * need it when the daemon runs as root: the baseline then goes in early (below). A daemon
+ * that is not root has no CAP_SYS_ADMIN to lend, and sets no_new_privs for the baseline too. */
 bool exec_plan_want_nnp(const ExecPlan *p);
+
+/* Whether the child loads the baseline before its credential change (while it is still root
+ * with every capability) rather than just before the unit's filters: when it would hold
+ * neither no_new_privs nor CAP_SYS_ADMIN by then. So a service that did not ask for
+ * no_new_privs keeps working setuid programs under the baseline. */
+bool exec_plan_baseline_early(const ExecPlan *p);
 
 const char *exec_gate_action_to_string(ExecGateAction a);
 ExecGateAction exec_gate_action_from_string(const char *s);

@@ -165,6 +165,8 @@ static ExecPlan *bump_plan(Bump *b, const ExecPlan *plan) {
         const struct sock_fprog *notify = plan->filter_notify ? bump_progs(b, plan->filter_notify, 1) : NULL;
         const struct sock_fprog *policy = plan->filter_policy ?
                 bump_progs(b, plan->filter_policy, MAX(plan->n_filter_policy, (size_t) 1)) : NULL;
+        const struct sock_fprog *baseline = plan->filter_baseline ?
+                bump_progs(b, plan->filter_baseline, plan->n_filter_baseline) : NULL;
         const MountPlan *mounts = plan->mount_plan ? bump_mount_plan(b, plan->mount_plan) : NULL;
 
         if (!c)
@@ -176,6 +178,7 @@ static ExecPlan *bump_plan(Bump *b, const ExecPlan *plan) {
         c->working_directory = wd;
         c->filter_notify = notify;
         c->filter_policy = policy;
+        c->filter_baseline = baseline;
         c->mount_plan = mounts;
         return c;
 }
@@ -402,6 +405,7 @@ int exec_spawn(const ExecPlan *plan, ExecProcess **ret) {
         child->socket_fd = child_end;
         child->parent = getpid();
         child->no_new_privs = exec_plan_want_nnp(plan);
+        child->baseline_early = exec_plan_baseline_early(plan);
         for (int s = 0; s < _EXEC_STAGE_MAX; s++)
                 child->exit_code[s] = (uint8_t) exec_stage_exit_code((ExecStage) s);
         /* The gate recognises the launch by the pointers the child passes to execve. */
