@@ -63,6 +63,11 @@ const char *argfilter_syscall(const ArgFilter *f);
 /* The line's own ACTION; false when it has none (the unit's deny action applies). */
 bool argfilter_action(const ArgFilter *f, PolicyAction *ret);
 
+/* Whether the call with argument registers ARGS satisfies F, evaluated directly on the
+ * expression with the kernel's view of each argument (truncated to its type's width). The
+ * reference the normal form and the compiled filter are tested against. */
+bool argfilter_eval(const ArgFilter *f, const uint64_t args[static 6]);
+
 /* Canonical text of the whole assignment value ("write: fd == 1 || fd == 2"), which parses
  * back to the same filter. */
 int argfilter_format(const ArgFilter *f, char **ret);
@@ -79,6 +84,8 @@ typedef struct ArgFilterDnf {
 } ArgFilterDnf;
 
 void argfilter_dnf_done(ArgFilterDnf *d);
+/* Whether some conjunct of D holds for ARGS (every condition is MASKED_EQ). */
+bool argfilter_dnf_eval(const ArgFilterDnf *d, const uint64_t args[static 6]);
 
 /* The disjunctive normal form of the AND of FILTERS' expressions (all for the same syscall),
  * or of its negation when NEGATE. Subsumed conjuncts are dropped. -E2BIG past

@@ -1,0 +1,1672 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The named constants of argument filters, as a list for argfilter-table.c to expand twice
+ * (names, then values) with its own C(). Not a normal header: no include guard on purpose.
+ * Each name is included when the build's headers define it; the value is theirs.
+ */
+#ifdef O_RDONLY
+C(O_RDONLY)
+#endif
+#ifdef O_WRONLY
+C(O_WRONLY)
+#endif
+#ifdef O_RDWR
+C(O_RDWR)
+#endif
+#ifdef O_ACCMODE
+C(O_ACCMODE)
+#endif
+#ifdef O_CREAT
+C(O_CREAT)
+#endif
+#ifdef O_EXCL
+C(O_EXCL)
+#endif
+#ifdef O_NOCTTY
+C(O_NOCTTY)
+#endif
+#ifdef O_TRUNC
+C(O_TRUNC)
+#endif
+#ifdef O_APPEND
+C(O_APPEND)
+#endif
+#ifdef O_NONBLOCK
+C(O_NONBLOCK)
+#endif
+#ifdef O_NDELAY
+C(O_NDELAY)
+#endif
+#ifdef O_DSYNC
+C(O_DSYNC)
+#endif
+#ifdef O_SYNC
+C(O_SYNC)
+#endif
+#ifdef O_RSYNC
+C(O_RSYNC)
+#endif
+#ifdef O_DIRECTORY
+C(O_DIRECTORY)
+#endif
+#ifdef O_NOFOLLOW
+C(O_NOFOLLOW)
+#endif
+#ifdef O_CLOEXEC
+C(O_CLOEXEC)
+#endif
+#ifdef O_ASYNC
+C(O_ASYNC)
+#endif
+#ifdef O_DIRECT
+C(O_DIRECT)
+#endif
+#ifdef O_LARGEFILE
+C(O_LARGEFILE)
+#endif
+#ifdef O_NOATIME
+C(O_NOATIME)
+#endif
+#ifdef O_PATH
+C(O_PATH)
+#endif
+#ifdef O_TMPFILE
+C(O_TMPFILE)
+#endif
+#ifdef F_DUPFD
+C(F_DUPFD)
+#endif
+#ifdef F_GETFD
+C(F_GETFD)
+#endif
+#ifdef F_SETFD
+C(F_SETFD)
+#endif
+#ifdef F_GETFL
+C(F_GETFL)
+#endif
+#ifdef F_SETFL
+C(F_SETFL)
+#endif
+#ifdef F_GETLK
+C(F_GETLK)
+#endif
+#ifdef F_SETLK
+C(F_SETLK)
+#endif
+#ifdef F_SETLKW
+C(F_SETLKW)
+#endif
+#ifdef F_SETOWN
+C(F_SETOWN)
+#endif
+#ifdef F_GETOWN
+C(F_GETOWN)
+#endif
+#ifdef F_SETSIG
+C(F_SETSIG)
+#endif
+#ifdef F_GETSIG
+C(F_GETSIG)
+#endif
+#ifdef F_SETOWN_EX
+C(F_SETOWN_EX)
+#endif
+#ifdef F_GETOWN_EX
+C(F_GETOWN_EX)
+#endif
+#ifdef F_SETLEASE
+C(F_SETLEASE)
+#endif
+#ifdef F_GETLEASE
+C(F_GETLEASE)
+#endif
+#ifdef F_NOTIFY
+C(F_NOTIFY)
+#endif
+#ifdef F_DUPFD_CLOEXEC
+C(F_DUPFD_CLOEXEC)
+#endif
+#ifdef F_SETPIPE_SZ
+C(F_SETPIPE_SZ)
+#endif
+#ifdef F_GETPIPE_SZ
+C(F_GETPIPE_SZ)
+#endif
+#ifdef F_ADD_SEALS
+C(F_ADD_SEALS)
+#endif
+#ifdef F_GET_SEALS
+C(F_GET_SEALS)
+#endif
+#ifdef F_OFD_GETLK
+C(F_OFD_GETLK)
+#endif
+#ifdef F_OFD_SETLK
+C(F_OFD_SETLK)
+#endif
+#ifdef F_OFD_SETLKW
+C(F_OFD_SETLKW)
+#endif
+#ifdef FD_CLOEXEC
+C(FD_CLOEXEC)
+#endif
+#ifdef F_RDLCK
+C(F_RDLCK)
+#endif
+#ifdef F_WRLCK
+C(F_WRLCK)
+#endif
+#ifdef F_UNLCK
+C(F_UNLCK)
+#endif
+#ifdef F_SEAL_SEAL
+C(F_SEAL_SEAL)
+#endif
+#ifdef F_SEAL_SHRINK
+C(F_SEAL_SHRINK)
+#endif
+#ifdef F_SEAL_GROW
+C(F_SEAL_GROW)
+#endif
+#ifdef F_SEAL_WRITE
+C(F_SEAL_WRITE)
+#endif
+#ifdef F_SEAL_FUTURE_WRITE
+C(F_SEAL_FUTURE_WRITE)
+#endif
+#ifdef AT_FDCWD
+C(AT_FDCWD)
+#endif
+#ifdef AT_SYMLINK_NOFOLLOW
+C(AT_SYMLINK_NOFOLLOW)
+#endif
+#ifdef AT_REMOVEDIR
+C(AT_REMOVEDIR)
+#endif
+#ifdef AT_SYMLINK_FOLLOW
+C(AT_SYMLINK_FOLLOW)
+#endif
+#ifdef AT_NO_AUTOMOUNT
+C(AT_NO_AUTOMOUNT)
+#endif
+#ifdef AT_EMPTY_PATH
+C(AT_EMPTY_PATH)
+#endif
+#ifdef AT_EACCESS
+C(AT_EACCESS)
+#endif
+#ifdef AT_RECURSIVE
+C(AT_RECURSIVE)
+#endif
+#ifdef AT_STATX_SYNC_TYPE
+C(AT_STATX_SYNC_TYPE)
+#endif
+#ifdef AT_STATX_FORCE_SYNC
+C(AT_STATX_FORCE_SYNC)
+#endif
+#ifdef AT_STATX_DONT_SYNC
+C(AT_STATX_DONT_SYNC)
+#endif
+#ifdef AF_UNSPEC
+C(AF_UNSPEC)
+#endif
+#ifdef AF_UNIX
+C(AF_UNIX)
+#endif
+#ifdef AF_LOCAL
+C(AF_LOCAL)
+#endif
+#ifdef AF_INET
+C(AF_INET)
+#endif
+#ifdef AF_AX25
+C(AF_AX25)
+#endif
+#ifdef AF_IPX
+C(AF_IPX)
+#endif
+#ifdef AF_APPLETALK
+C(AF_APPLETALK)
+#endif
+#ifdef AF_NETROM
+C(AF_NETROM)
+#endif
+#ifdef AF_BRIDGE
+C(AF_BRIDGE)
+#endif
+#ifdef AF_ATMPVC
+C(AF_ATMPVC)
+#endif
+#ifdef AF_X25
+C(AF_X25)
+#endif
+#ifdef AF_INET6
+C(AF_INET6)
+#endif
+#ifdef AF_ROSE
+C(AF_ROSE)
+#endif
+#ifdef AF_DECnet
+C(AF_DECnet)
+#endif
+#ifdef AF_NETBEUI
+C(AF_NETBEUI)
+#endif
+#ifdef AF_SECURITY
+C(AF_SECURITY)
+#endif
+#ifdef AF_KEY
+C(AF_KEY)
+#endif
+#ifdef AF_NETLINK
+C(AF_NETLINK)
+#endif
+#ifdef AF_ROUTE
+C(AF_ROUTE)
+#endif
+#ifdef AF_PACKET
+C(AF_PACKET)
+#endif
+#ifdef AF_ASH
+C(AF_ASH)
+#endif
+#ifdef AF_ECONET
+C(AF_ECONET)
+#endif
+#ifdef AF_ATMSVC
+C(AF_ATMSVC)
+#endif
+#ifdef AF_RDS
+C(AF_RDS)
+#endif
+#ifdef AF_SNA
+C(AF_SNA)
+#endif
+#ifdef AF_IRDA
+C(AF_IRDA)
+#endif
+#ifdef AF_PPPOX
+C(AF_PPPOX)
+#endif
+#ifdef AF_WANPIPE
+C(AF_WANPIPE)
+#endif
+#ifdef AF_LLC
+C(AF_LLC)
+#endif
+#ifdef AF_IB
+C(AF_IB)
+#endif
+#ifdef AF_MPLS
+C(AF_MPLS)
+#endif
+#ifdef AF_CAN
+C(AF_CAN)
+#endif
+#ifdef AF_TIPC
+C(AF_TIPC)
+#endif
+#ifdef AF_BLUETOOTH
+C(AF_BLUETOOTH)
+#endif
+#ifdef AF_IUCV
+C(AF_IUCV)
+#endif
+#ifdef AF_RXRPC
+C(AF_RXRPC)
+#endif
+#ifdef AF_ISDN
+C(AF_ISDN)
+#endif
+#ifdef AF_PHONET
+C(AF_PHONET)
+#endif
+#ifdef AF_IEEE802154
+C(AF_IEEE802154)
+#endif
+#ifdef AF_CAIF
+C(AF_CAIF)
+#endif
+#ifdef AF_ALG
+C(AF_ALG)
+#endif
+#ifdef AF_NFC
+C(AF_NFC)
+#endif
+#ifdef AF_VSOCK
+C(AF_VSOCK)
+#endif
+#ifdef AF_KCM
+C(AF_KCM)
+#endif
+#ifdef AF_QIPCRTR
+C(AF_QIPCRTR)
+#endif
+#ifdef AF_SMC
+C(AF_SMC)
+#endif
+#ifdef AF_XDP
+C(AF_XDP)
+#endif
+#ifdef SOCK_STREAM
+C(SOCK_STREAM)
+#endif
+#ifdef SOCK_DGRAM
+C(SOCK_DGRAM)
+#endif
+#ifdef SOCK_RAW
+C(SOCK_RAW)
+#endif
+#ifdef SOCK_RDM
+C(SOCK_RDM)
+#endif
+#ifdef SOCK_SEQPACKET
+C(SOCK_SEQPACKET)
+#endif
+#ifdef SOCK_DCCP
+C(SOCK_DCCP)
+#endif
+#ifdef SOCK_PACKET
+C(SOCK_PACKET)
+#endif
+#ifdef SOCK_NONBLOCK
+C(SOCK_NONBLOCK)
+#endif
+#ifdef SOCK_CLOEXEC
+C(SOCK_CLOEXEC)
+#endif
+#ifdef MSG_OOB
+C(MSG_OOB)
+#endif
+#ifdef MSG_PEEK
+C(MSG_PEEK)
+#endif
+#ifdef MSG_DONTROUTE
+C(MSG_DONTROUTE)
+#endif
+#ifdef MSG_CTRUNC
+C(MSG_CTRUNC)
+#endif
+#ifdef MSG_PROXY
+C(MSG_PROXY)
+#endif
+#ifdef MSG_TRUNC
+C(MSG_TRUNC)
+#endif
+#ifdef MSG_DONTWAIT
+C(MSG_DONTWAIT)
+#endif
+#ifdef MSG_EOR
+C(MSG_EOR)
+#endif
+#ifdef MSG_WAITALL
+C(MSG_WAITALL)
+#endif
+#ifdef MSG_FIN
+C(MSG_FIN)
+#endif
+#ifdef MSG_SYN
+C(MSG_SYN)
+#endif
+#ifdef MSG_CONFIRM
+C(MSG_CONFIRM)
+#endif
+#ifdef MSG_RST
+C(MSG_RST)
+#endif
+#ifdef MSG_ERRQUEUE
+C(MSG_ERRQUEUE)
+#endif
+#ifdef MSG_NOSIGNAL
+C(MSG_NOSIGNAL)
+#endif
+#ifdef MSG_MORE
+C(MSG_MORE)
+#endif
+#ifdef MSG_WAITFORONE
+C(MSG_WAITFORONE)
+#endif
+#ifdef MSG_BATCH
+C(MSG_BATCH)
+#endif
+#ifdef MSG_ZEROCOPY
+C(MSG_ZEROCOPY)
+#endif
+#ifdef MSG_FASTOPEN
+C(MSG_FASTOPEN)
+#endif
+#ifdef MSG_CMSG_CLOEXEC
+C(MSG_CMSG_CLOEXEC)
+#endif
+#ifdef SOL_SOCKET
+C(SOL_SOCKET)
+#endif
+#ifdef SO_DEBUG
+C(SO_DEBUG)
+#endif
+#ifdef SO_REUSEADDR
+C(SO_REUSEADDR)
+#endif
+#ifdef SO_TYPE
+C(SO_TYPE)
+#endif
+#ifdef SO_ERROR
+C(SO_ERROR)
+#endif
+#ifdef SO_DONTROUTE
+C(SO_DONTROUTE)
+#endif
+#ifdef SO_BROADCAST
+C(SO_BROADCAST)
+#endif
+#ifdef SO_SNDBUF
+C(SO_SNDBUF)
+#endif
+#ifdef SO_RCVBUF
+C(SO_RCVBUF)
+#endif
+#ifdef SO_KEEPALIVE
+C(SO_KEEPALIVE)
+#endif
+#ifdef SO_OOBINLINE
+C(SO_OOBINLINE)
+#endif
+#ifdef SO_LINGER
+C(SO_LINGER)
+#endif
+#ifdef SO_REUSEPORT
+C(SO_REUSEPORT)
+#endif
+#ifdef SO_PASSCRED
+C(SO_PASSCRED)
+#endif
+#ifdef SO_PEERCRED
+C(SO_PEERCRED)
+#endif
+#ifdef SO_BINDTODEVICE
+C(SO_BINDTODEVICE)
+#endif
+#ifdef SO_ATTACH_FILTER
+C(SO_ATTACH_FILTER)
+#endif
+#ifdef SO_DETACH_FILTER
+C(SO_DETACH_FILTER)
+#endif
+#ifdef SO_MARK
+C(SO_MARK)
+#endif
+#ifdef SO_PRIORITY
+C(SO_PRIORITY)
+#endif
+#ifdef SHUT_RD
+C(SHUT_RD)
+#endif
+#ifdef SHUT_WR
+C(SHUT_WR)
+#endif
+#ifdef SHUT_RDWR
+C(SHUT_RDWR)
+#endif
+#ifdef IPPROTO_IP
+C(IPPROTO_IP)
+#endif
+#ifdef IPPROTO_ICMP
+C(IPPROTO_ICMP)
+#endif
+#ifdef IPPROTO_IGMP
+C(IPPROTO_IGMP)
+#endif
+#ifdef IPPROTO_IPIP
+C(IPPROTO_IPIP)
+#endif
+#ifdef IPPROTO_TCP
+C(IPPROTO_TCP)
+#endif
+#ifdef IPPROTO_EGP
+C(IPPROTO_EGP)
+#endif
+#ifdef IPPROTO_PUP
+C(IPPROTO_PUP)
+#endif
+#ifdef IPPROTO_UDP
+C(IPPROTO_UDP)
+#endif
+#ifdef IPPROTO_IDP
+C(IPPROTO_IDP)
+#endif
+#ifdef IPPROTO_TP
+C(IPPROTO_TP)
+#endif
+#ifdef IPPROTO_DCCP
+C(IPPROTO_DCCP)
+#endif
+#ifdef IPPROTO_IPV6
+C(IPPROTO_IPV6)
+#endif
+#ifdef IPPROTO_RSVP
+C(IPPROTO_RSVP)
+#endif
+#ifdef IPPROTO_GRE
+C(IPPROTO_GRE)
+#endif
+#ifdef IPPROTO_ESP
+C(IPPROTO_ESP)
+#endif
+#ifdef IPPROTO_AH
+C(IPPROTO_AH)
+#endif
+#ifdef IPPROTO_ICMPV6
+C(IPPROTO_ICMPV6)
+#endif
+#ifdef IPPROTO_MTP
+C(IPPROTO_MTP)
+#endif
+#ifdef IPPROTO_BEETPH
+C(IPPROTO_BEETPH)
+#endif
+#ifdef IPPROTO_ENCAP
+C(IPPROTO_ENCAP)
+#endif
+#ifdef IPPROTO_PIM
+C(IPPROTO_PIM)
+#endif
+#ifdef IPPROTO_COMP
+C(IPPROTO_COMP)
+#endif
+#ifdef IPPROTO_SCTP
+C(IPPROTO_SCTP)
+#endif
+#ifdef IPPROTO_UDPLITE
+C(IPPROTO_UDPLITE)
+#endif
+#ifdef IPPROTO_MPLS
+C(IPPROTO_MPLS)
+#endif
+#ifdef IPPROTO_RAW
+C(IPPROTO_RAW)
+#endif
+#ifdef CLONE_VM
+C(CLONE_VM)
+#endif
+#ifdef CLONE_FS
+C(CLONE_FS)
+#endif
+#ifdef CLONE_FILES
+C(CLONE_FILES)
+#endif
+#ifdef CLONE_SIGHAND
+C(CLONE_SIGHAND)
+#endif
+#ifdef CLONE_PIDFD
+C(CLONE_PIDFD)
+#endif
+#ifdef CLONE_PTRACE
+C(CLONE_PTRACE)
+#endif
+#ifdef CLONE_VFORK
+C(CLONE_VFORK)
+#endif
+#ifdef CLONE_PARENT
+C(CLONE_PARENT)
+#endif
+#ifdef CLONE_THREAD
+C(CLONE_THREAD)
+#endif
+#ifdef CLONE_NEWNS
+C(CLONE_NEWNS)
+#endif
+#ifdef CLONE_SYSVSEM
+C(CLONE_SYSVSEM)
+#endif
+#ifdef CLONE_SETTLS
+C(CLONE_SETTLS)
+#endif
+#ifdef CLONE_PARENT_SETTID
+C(CLONE_PARENT_SETTID)
+#endif
+#ifdef CLONE_CHILD_CLEARTID
+C(CLONE_CHILD_CLEARTID)
+#endif
+#ifdef CLONE_DETACHED
+C(CLONE_DETACHED)
+#endif
+#ifdef CLONE_UNTRACED
+C(CLONE_UNTRACED)
+#endif
+#ifdef CLONE_CHILD_SETTID
+C(CLONE_CHILD_SETTID)
+#endif
+#ifdef CLONE_NEWCGROUP
+C(CLONE_NEWCGROUP)
+#endif
+#ifdef CLONE_NEWUTS
+C(CLONE_NEWUTS)
+#endif
+#ifdef CLONE_NEWIPC
+C(CLONE_NEWIPC)
+#endif
+#ifdef CLONE_NEWUSER
+C(CLONE_NEWUSER)
+#endif
+#ifdef CLONE_NEWPID
+C(CLONE_NEWPID)
+#endif
+#ifdef CLONE_NEWNET
+C(CLONE_NEWNET)
+#endif
+#ifdef CLONE_IO
+C(CLONE_IO)
+#endif
+#ifdef CLONE_NEWTIME
+C(CLONE_NEWTIME)
+#endif
+#ifdef CLONE_CLEAR_SIGHAND
+C(CLONE_CLEAR_SIGHAND)
+#endif
+#ifdef CLONE_INTO_CGROUP
+C(CLONE_INTO_CGROUP)
+#endif
+#ifdef PROT_NONE
+C(PROT_NONE)
+#endif
+#ifdef PROT_READ
+C(PROT_READ)
+#endif
+#ifdef PROT_WRITE
+C(PROT_WRITE)
+#endif
+#ifdef PROT_EXEC
+C(PROT_EXEC)
+#endif
+#ifdef PROT_GROWSDOWN
+C(PROT_GROWSDOWN)
+#endif
+#ifdef PROT_GROWSUP
+C(PROT_GROWSUP)
+#endif
+#ifdef MAP_SHARED
+C(MAP_SHARED)
+#endif
+#ifdef MAP_PRIVATE
+C(MAP_PRIVATE)
+#endif
+#ifdef MAP_SHARED_VALIDATE
+C(MAP_SHARED_VALIDATE)
+#endif
+#ifdef MAP_TYPE
+C(MAP_TYPE)
+#endif
+#ifdef MAP_FIXED
+C(MAP_FIXED)
+#endif
+#ifdef MAP_ANONYMOUS
+C(MAP_ANONYMOUS)
+#endif
+#ifdef MAP_ANON
+C(MAP_ANON)
+#endif
+#ifdef MAP_32BIT
+C(MAP_32BIT)
+#endif
+#ifdef MAP_GROWSDOWN
+C(MAP_GROWSDOWN)
+#endif
+#ifdef MAP_DENYWRITE
+C(MAP_DENYWRITE)
+#endif
+#ifdef MAP_EXECUTABLE
+C(MAP_EXECUTABLE)
+#endif
+#ifdef MAP_LOCKED
+C(MAP_LOCKED)
+#endif
+#ifdef MAP_NORESERVE
+C(MAP_NORESERVE)
+#endif
+#ifdef MAP_POPULATE
+C(MAP_POPULATE)
+#endif
+#ifdef MAP_NONBLOCK
+C(MAP_NONBLOCK)
+#endif
+#ifdef MAP_STACK
+C(MAP_STACK)
+#endif
+#ifdef MAP_HUGETLB
+C(MAP_HUGETLB)
+#endif
+#ifdef MAP_SYNC
+C(MAP_SYNC)
+#endif
+#ifdef MAP_FIXED_NOREPLACE
+C(MAP_FIXED_NOREPLACE)
+#endif
+#ifdef MADV_NORMAL
+C(MADV_NORMAL)
+#endif
+#ifdef MADV_RANDOM
+C(MADV_RANDOM)
+#endif
+#ifdef MADV_SEQUENTIAL
+C(MADV_SEQUENTIAL)
+#endif
+#ifdef MADV_WILLNEED
+C(MADV_WILLNEED)
+#endif
+#ifdef MADV_DONTNEED
+C(MADV_DONTNEED)
+#endif
+#ifdef MADV_FREE
+C(MADV_FREE)
+#endif
+#ifdef MADV_REMOVE
+C(MADV_REMOVE)
+#endif
+#ifdef MADV_DONTFORK
+C(MADV_DONTFORK)
+#endif
+#ifdef MADV_DOFORK
+C(MADV_DOFORK)
+#endif
+#ifdef MADV_MERGEABLE
+C(MADV_MERGEABLE)
+#endif
+#ifdef MADV_UNMERGEABLE
+C(MADV_UNMERGEABLE)
+#endif
+#ifdef MADV_HUGEPAGE
+C(MADV_HUGEPAGE)
+#endif
+#ifdef MADV_NOHUGEPAGE
+C(MADV_NOHUGEPAGE)
+#endif
+#ifdef MADV_DONTDUMP
+C(MADV_DONTDUMP)
+#endif
+#ifdef MADV_DODUMP
+C(MADV_DODUMP)
+#endif
+#ifdef MADV_WIPEONFORK
+C(MADV_WIPEONFORK)
+#endif
+#ifdef MADV_KEEPONFORK
+C(MADV_KEEPONFORK)
+#endif
+#ifdef MADV_COLD
+C(MADV_COLD)
+#endif
+#ifdef MADV_PAGEOUT
+C(MADV_PAGEOUT)
+#endif
+#ifdef MADV_HWPOISON
+C(MADV_HWPOISON)
+#endif
+#ifdef MREMAP_MAYMOVE
+C(MREMAP_MAYMOVE)
+#endif
+#ifdef MREMAP_FIXED
+C(MREMAP_FIXED)
+#endif
+#ifdef MREMAP_DONTUNMAP
+C(MREMAP_DONTUNMAP)
+#endif
+#ifdef MCL_CURRENT
+C(MCL_CURRENT)
+#endif
+#ifdef MCL_FUTURE
+C(MCL_FUTURE)
+#endif
+#ifdef MCL_ONFAULT
+C(MCL_ONFAULT)
+#endif
+#ifdef MFD_CLOEXEC
+C(MFD_CLOEXEC)
+#endif
+#ifdef MFD_ALLOW_SEALING
+C(MFD_ALLOW_SEALING)
+#endif
+#ifdef MFD_HUGETLB
+C(MFD_HUGETLB)
+#endif
+#ifdef MFD_NOEXEC_SEAL
+C(MFD_NOEXEC_SEAL)
+#endif
+#ifdef MFD_EXEC
+C(MFD_EXEC)
+#endif
+#ifdef MS_ASYNC
+C(MS_ASYNC)
+#endif
+#ifdef MS_INVALIDATE
+C(MS_INVALIDATE)
+#endif
+#ifdef MS_SYNC
+C(MS_SYNC)
+#endif
+#ifdef PR_SET_PDEATHSIG
+C(PR_SET_PDEATHSIG)
+#endif
+#ifdef PR_GET_PDEATHSIG
+C(PR_GET_PDEATHSIG)
+#endif
+#ifdef PR_GET_DUMPABLE
+C(PR_GET_DUMPABLE)
+#endif
+#ifdef PR_SET_DUMPABLE
+C(PR_SET_DUMPABLE)
+#endif
+#ifdef PR_GET_UNALIGN
+C(PR_GET_UNALIGN)
+#endif
+#ifdef PR_SET_UNALIGN
+C(PR_SET_UNALIGN)
+#endif
+#ifdef PR_GET_KEEPCAPS
+C(PR_GET_KEEPCAPS)
+#endif
+#ifdef PR_SET_KEEPCAPS
+C(PR_SET_KEEPCAPS)
+#endif
+#ifdef PR_GET_FPEMU
+C(PR_GET_FPEMU)
+#endif
+#ifdef PR_SET_FPEMU
+C(PR_SET_FPEMU)
+#endif
+#ifdef PR_GET_FPEXC
+C(PR_GET_FPEXC)
+#endif
+#ifdef PR_SET_FPEXC
+C(PR_SET_FPEXC)
+#endif
+#ifdef PR_GET_TIMING
+C(PR_GET_TIMING)
+#endif
+#ifdef PR_SET_TIMING
+C(PR_SET_TIMING)
+#endif
+#ifdef PR_SET_NAME
+C(PR_SET_NAME)
+#endif
+#ifdef PR_GET_NAME
+C(PR_GET_NAME)
+#endif
+#ifdef PR_GET_ENDIAN
+C(PR_GET_ENDIAN)
+#endif
+#ifdef PR_SET_ENDIAN
+C(PR_SET_ENDIAN)
+#endif
+#ifdef PR_GET_SECCOMP
+C(PR_GET_SECCOMP)
+#endif
+#ifdef PR_SET_SECCOMP
+C(PR_SET_SECCOMP)
+#endif
+#ifdef PR_CAPBSET_READ
+C(PR_CAPBSET_READ)
+#endif
+#ifdef PR_CAPBSET_DROP
+C(PR_CAPBSET_DROP)
+#endif
+#ifdef PR_GET_TSC
+C(PR_GET_TSC)
+#endif
+#ifdef PR_SET_TSC
+C(PR_SET_TSC)
+#endif
+#ifdef PR_GET_SECUREBITS
+C(PR_GET_SECUREBITS)
+#endif
+#ifdef PR_SET_SECUREBITS
+C(PR_SET_SECUREBITS)
+#endif
+#ifdef PR_SET_TIMERSLACK
+C(PR_SET_TIMERSLACK)
+#endif
+#ifdef PR_GET_TIMERSLACK
+C(PR_GET_TIMERSLACK)
+#endif
+#ifdef PR_TASK_PERF_EVENTS_DISABLE
+C(PR_TASK_PERF_EVENTS_DISABLE)
+#endif
+#ifdef PR_TASK_PERF_EVENTS_ENABLE
+C(PR_TASK_PERF_EVENTS_ENABLE)
+#endif
+#ifdef PR_MCE_KILL
+C(PR_MCE_KILL)
+#endif
+#ifdef PR_MCE_KILL_GET
+C(PR_MCE_KILL_GET)
+#endif
+#ifdef PR_SET_MM
+C(PR_SET_MM)
+#endif
+#ifdef PR_SET_PTRACER
+C(PR_SET_PTRACER)
+#endif
+#ifdef PR_SET_CHILD_SUBREAPER
+C(PR_SET_CHILD_SUBREAPER)
+#endif
+#ifdef PR_GET_CHILD_SUBREAPER
+C(PR_GET_CHILD_SUBREAPER)
+#endif
+#ifdef PR_SET_NO_NEW_PRIVS
+C(PR_SET_NO_NEW_PRIVS)
+#endif
+#ifdef PR_GET_NO_NEW_PRIVS
+C(PR_GET_NO_NEW_PRIVS)
+#endif
+#ifdef PR_GET_TID_ADDRESS
+C(PR_GET_TID_ADDRESS)
+#endif
+#ifdef PR_SET_THP_DISABLE
+C(PR_SET_THP_DISABLE)
+#endif
+#ifdef PR_GET_THP_DISABLE
+C(PR_GET_THP_DISABLE)
+#endif
+#ifdef PR_SET_FP_MODE
+C(PR_SET_FP_MODE)
+#endif
+#ifdef PR_GET_FP_MODE
+C(PR_GET_FP_MODE)
+#endif
+#ifdef PR_CAP_AMBIENT
+C(PR_CAP_AMBIENT)
+#endif
+#ifdef PR_CAP_AMBIENT_IS_SET
+C(PR_CAP_AMBIENT_IS_SET)
+#endif
+#ifdef PR_CAP_AMBIENT_RAISE
+C(PR_CAP_AMBIENT_RAISE)
+#endif
+#ifdef PR_CAP_AMBIENT_LOWER
+C(PR_CAP_AMBIENT_LOWER)
+#endif
+#ifdef PR_CAP_AMBIENT_CLEAR_ALL
+C(PR_CAP_AMBIENT_CLEAR_ALL)
+#endif
+#ifdef PR_SET_SPECULATION_CTRL
+C(PR_SET_SPECULATION_CTRL)
+#endif
+#ifdef PR_GET_SPECULATION_CTRL
+C(PR_GET_SPECULATION_CTRL)
+#endif
+#ifdef PR_SET_TAGGED_ADDR_CTRL
+C(PR_SET_TAGGED_ADDR_CTRL)
+#endif
+#ifdef PR_GET_TAGGED_ADDR_CTRL
+C(PR_GET_TAGGED_ADDR_CTRL)
+#endif
+#ifdef PR_SET_IO_FLUSHER
+C(PR_SET_IO_FLUSHER)
+#endif
+#ifdef PR_GET_IO_FLUSHER
+C(PR_GET_IO_FLUSHER)
+#endif
+#ifdef PR_SET_SYSCALL_USER_DISPATCH
+C(PR_SET_SYSCALL_USER_DISPATCH)
+#endif
+#ifdef PR_SCHED_CORE
+C(PR_SCHED_CORE)
+#endif
+#ifdef PR_SET_VMA
+C(PR_SET_VMA)
+#endif
+#ifdef PR_SET_MDWE
+C(PR_SET_MDWE)
+#endif
+#ifdef PR_GET_MDWE
+C(PR_GET_MDWE)
+#endif
+#ifdef PR_SET_MEMORY_MERGE
+C(PR_SET_MEMORY_MERGE)
+#endif
+#ifdef PR_GET_MEMORY_MERGE
+C(PR_GET_MEMORY_MERGE)
+#endif
+#ifdef PR_GET_AUXV
+C(PR_GET_AUXV)
+#endif
+#ifdef SIGHUP
+C(SIGHUP)
+#endif
+#ifdef SIGINT
+C(SIGINT)
+#endif
+#ifdef SIGQUIT
+C(SIGQUIT)
+#endif
+#ifdef SIGILL
+C(SIGILL)
+#endif
+#ifdef SIGTRAP
+C(SIGTRAP)
+#endif
+#ifdef SIGABRT
+C(SIGABRT)
+#endif
+#ifdef SIGIOT
+C(SIGIOT)
+#endif
+#ifdef SIGBUS
+C(SIGBUS)
+#endif
+#ifdef SIGFPE
+C(SIGFPE)
+#endif
+#ifdef SIGKILL
+C(SIGKILL)
+#endif
+#ifdef SIGUSR1
+C(SIGUSR1)
+#endif
+#ifdef SIGSEGV
+C(SIGSEGV)
+#endif
+#ifdef SIGUSR2
+C(SIGUSR2)
+#endif
+#ifdef SIGPIPE
+C(SIGPIPE)
+#endif
+#ifdef SIGALRM
+C(SIGALRM)
+#endif
+#ifdef SIGTERM
+C(SIGTERM)
+#endif
+#ifdef SIGSTKFLT
+C(SIGSTKFLT)
+#endif
+#ifdef SIGCHLD
+C(SIGCHLD)
+#endif
+#ifdef SIGCONT
+C(SIGCONT)
+#endif
+#ifdef SIGSTOP
+C(SIGSTOP)
+#endif
+#ifdef SIGTSTP
+C(SIGTSTP)
+#endif
+#ifdef SIGTTIN
+C(SIGTTIN)
+#endif
+#ifdef SIGTTOU
+C(SIGTTOU)
+#endif
+#ifdef SIGURG
+C(SIGURG)
+#endif
+#ifdef SIGXCPU
+C(SIGXCPU)
+#endif
+#ifdef SIGXFSZ
+C(SIGXFSZ)
+#endif
+#ifdef SIGVTALRM
+C(SIGVTALRM)
+#endif
+#ifdef SIGPROF
+C(SIGPROF)
+#endif
+#ifdef SIGWINCH
+C(SIGWINCH)
+#endif
+#ifdef SIGIO
+C(SIGIO)
+#endif
+#ifdef SIGPOLL
+C(SIGPOLL)
+#endif
+#ifdef SIGPWR
+C(SIGPWR)
+#endif
+#ifdef SIGSYS
+C(SIGSYS)
+#endif
+#ifdef SIG_BLOCK
+C(SIG_BLOCK)
+#endif
+#ifdef SIG_UNBLOCK
+C(SIG_UNBLOCK)
+#endif
+#ifdef SIG_SETMASK
+C(SIG_SETMASK)
+#endif
+#ifdef S_IFMT
+C(S_IFMT)
+#endif
+#ifdef S_IFSOCK
+C(S_IFSOCK)
+#endif
+#ifdef S_IFLNK
+C(S_IFLNK)
+#endif
+#ifdef S_IFREG
+C(S_IFREG)
+#endif
+#ifdef S_IFBLK
+C(S_IFBLK)
+#endif
+#ifdef S_IFDIR
+C(S_IFDIR)
+#endif
+#ifdef S_IFCHR
+C(S_IFCHR)
+#endif
+#ifdef S_IFIFO
+C(S_IFIFO)
+#endif
+#ifdef S_ISUID
+C(S_ISUID)
+#endif
+#ifdef S_ISGID
+C(S_ISGID)
+#endif
+#ifdef S_ISVTX
+C(S_ISVTX)
+#endif
+#ifdef S_IRWXU
+C(S_IRWXU)
+#endif
+#ifdef S_IRUSR
+C(S_IRUSR)
+#endif
+#ifdef S_IWUSR
+C(S_IWUSR)
+#endif
+#ifdef S_IXUSR
+C(S_IXUSR)
+#endif
+#ifdef S_IRWXG
+C(S_IRWXG)
+#endif
+#ifdef S_IRGRP
+C(S_IRGRP)
+#endif
+#ifdef S_IWGRP
+C(S_IWGRP)
+#endif
+#ifdef S_IXGRP
+C(S_IXGRP)
+#endif
+#ifdef S_IRWXO
+C(S_IRWXO)
+#endif
+#ifdef S_IROTH
+C(S_IROTH)
+#endif
+#ifdef S_IWOTH
+C(S_IWOTH)
+#endif
+#ifdef S_IXOTH
+C(S_IXOTH)
+#endif
+#ifdef LOCK_SH
+C(LOCK_SH)
+#endif
+#ifdef LOCK_EX
+C(LOCK_EX)
+#endif
+#ifdef LOCK_NB
+C(LOCK_NB)
+#endif
+#ifdef LOCK_UN
+C(LOCK_UN)
+#endif
+#ifdef SEEK_SET
+C(SEEK_SET)
+#endif
+#ifdef SEEK_CUR
+C(SEEK_CUR)
+#endif
+#ifdef SEEK_END
+C(SEEK_END)
+#endif
+#ifdef SEEK_DATA
+C(SEEK_DATA)
+#endif
+#ifdef SEEK_HOLE
+C(SEEK_HOLE)
+#endif
+#ifdef FALLOC_FL_KEEP_SIZE
+C(FALLOC_FL_KEEP_SIZE)
+#endif
+#ifdef FALLOC_FL_PUNCH_HOLE
+C(FALLOC_FL_PUNCH_HOLE)
+#endif
+#ifdef FALLOC_FL_COLLAPSE_RANGE
+C(FALLOC_FL_COLLAPSE_RANGE)
+#endif
+#ifdef FALLOC_FL_ZERO_RANGE
+C(FALLOC_FL_ZERO_RANGE)
+#endif
+#ifdef FALLOC_FL_INSERT_RANGE
+C(FALLOC_FL_INSERT_RANGE)
+#endif
+#ifdef FALLOC_FL_UNSHARE_RANGE
+C(FALLOC_FL_UNSHARE_RANGE)
+#endif
+#ifdef RENAME_NOREPLACE
+C(RENAME_NOREPLACE)
+#endif
+#ifdef RENAME_EXCHANGE
+C(RENAME_EXCHANGE)
+#endif
+#ifdef RENAME_WHITEOUT
+C(RENAME_WHITEOUT)
+#endif
+C(PTRACE_TRACEME)
+C(PTRACE_PEEKTEXT)
+C(PTRACE_PEEKDATA)
+C(PTRACE_PEEKUSER)
+C(PTRACE_POKETEXT)
+C(PTRACE_POKEDATA)
+C(PTRACE_POKEUSER)
+C(PTRACE_CONT)
+C(PTRACE_KILL)
+C(PTRACE_SINGLESTEP)
+C(PTRACE_GETREGS)
+C(PTRACE_SETREGS)
+C(PTRACE_ATTACH)
+C(PTRACE_DETACH)
+C(PTRACE_SYSCALL)
+C(PTRACE_SETOPTIONS)
+C(PTRACE_GETEVENTMSG)
+C(PTRACE_GETSIGINFO)
+C(PTRACE_SETSIGINFO)
+C(PTRACE_GETREGSET)
+C(PTRACE_SETREGSET)
+C(PTRACE_SEIZE)
+C(PTRACE_INTERRUPT)
+C(PTRACE_LISTEN)
+C(PTRACE_PEEKSIGINFO)
+C(PTRACE_GET_SYSCALL_INFO)
+#ifdef SECCOMP_SET_MODE_STRICT
+C(SECCOMP_SET_MODE_STRICT)
+#endif
+#ifdef SECCOMP_SET_MODE_FILTER
+C(SECCOMP_SET_MODE_FILTER)
+#endif
+#ifdef SECCOMP_GET_ACTION_AVAIL
+C(SECCOMP_GET_ACTION_AVAIL)
+#endif
+#ifdef SECCOMP_GET_NOTIF_SIZES
+C(SECCOMP_GET_NOTIF_SIZES)
+#endif
+#ifdef SECCOMP_FILTER_FLAG_TSYNC
+C(SECCOMP_FILTER_FLAG_TSYNC)
+#endif
+#ifdef SECCOMP_FILTER_FLAG_LOG
+C(SECCOMP_FILTER_FLAG_LOG)
+#endif
+#ifdef SECCOMP_FILTER_FLAG_SPEC_ALLOW
+C(SECCOMP_FILTER_FLAG_SPEC_ALLOW)
+#endif
+#ifdef SECCOMP_FILTER_FLAG_NEW_LISTENER
+C(SECCOMP_FILTER_FLAG_NEW_LISTENER)
+#endif
+#ifdef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+C(SECCOMP_FILTER_FLAG_TSYNC_ESRCH)
+#endif
+#ifdef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+C(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+#endif
+#ifdef EFD_CLOEXEC
+C(EFD_CLOEXEC)
+#endif
+#ifdef EFD_NONBLOCK
+C(EFD_NONBLOCK)
+#endif
+#ifdef EFD_SEMAPHORE
+C(EFD_SEMAPHORE)
+#endif
+#ifdef EPOLL_CLOEXEC
+C(EPOLL_CLOEXEC)
+#endif
+#ifdef EPOLL_CTL_ADD
+C(EPOLL_CTL_ADD)
+#endif
+#ifdef EPOLL_CTL_DEL
+C(EPOLL_CTL_DEL)
+#endif
+#ifdef EPOLL_CTL_MOD
+C(EPOLL_CTL_MOD)
+#endif
+#ifdef IN_CLOEXEC
+C(IN_CLOEXEC)
+#endif
+#ifdef IN_NONBLOCK
+C(IN_NONBLOCK)
+#endif
+#ifdef TFD_CLOEXEC
+C(TFD_CLOEXEC)
+#endif
+#ifdef TFD_NONBLOCK
+C(TFD_NONBLOCK)
+#endif
+#ifdef SFD_CLOEXEC
+C(SFD_CLOEXEC)
+#endif
+#ifdef SFD_NONBLOCK
+C(SFD_NONBLOCK)
+#endif
+#ifdef GRND_NONBLOCK
+C(GRND_NONBLOCK)
+#endif
+#ifdef GRND_RANDOM
+C(GRND_RANDOM)
+#endif
+#ifdef GRND_INSECURE
+C(GRND_INSECURE)
+#endif
+#ifdef CLOCK_REALTIME
+C(CLOCK_REALTIME)
+#endif
+#ifdef CLOCK_MONOTONIC
+C(CLOCK_MONOTONIC)
+#endif
+#ifdef CLOCK_PROCESS_CPUTIME_ID
+C(CLOCK_PROCESS_CPUTIME_ID)
+#endif
+#ifdef CLOCK_THREAD_CPUTIME_ID
+C(CLOCK_THREAD_CPUTIME_ID)
+#endif
+#ifdef CLOCK_MONOTONIC_RAW
+C(CLOCK_MONOTONIC_RAW)
+#endif
+#ifdef CLOCK_REALTIME_COARSE
+C(CLOCK_REALTIME_COARSE)
+#endif
+#ifdef CLOCK_MONOTONIC_COARSE
+C(CLOCK_MONOTONIC_COARSE)
+#endif
+#ifdef CLOCK_BOOTTIME
+C(CLOCK_BOOTTIME)
+#endif
+#ifdef CLOCK_REALTIME_ALARM
+C(CLOCK_REALTIME_ALARM)
+#endif
+#ifdef CLOCK_BOOTTIME_ALARM
+C(CLOCK_BOOTTIME_ALARM)
+#endif
+#ifdef CLOCK_TAI
+C(CLOCK_TAI)
+#endif
+#ifdef SCHED_OTHER
+C(SCHED_OTHER)
+#endif
+#ifdef SCHED_FIFO
+C(SCHED_FIFO)
+#endif
+#ifdef SCHED_RR
+C(SCHED_RR)
+#endif
+#ifdef SCHED_BATCH
+C(SCHED_BATCH)
+#endif
+#ifdef SCHED_IDLE
+C(SCHED_IDLE)
+#endif
+#ifdef SCHED_DEADLINE
+C(SCHED_DEADLINE)
+#endif
+#ifdef SCHED_RESET_ON_FORK
+C(SCHED_RESET_ON_FORK)
+#endif
+#ifdef WNOHANG
+C(WNOHANG)
+#endif
+#ifdef WUNTRACED
+C(WUNTRACED)
+#endif
+#ifdef WSTOPPED
+C(WSTOPPED)
+#endif
+#ifdef WEXITED
+C(WEXITED)
+#endif
+#ifdef WCONTINUED
+C(WCONTINUED)
+#endif
+#ifdef WNOWAIT
+C(WNOWAIT)
+#endif
+C(P_ALL)
+C(P_PID)
+C(P_PGID)
+#ifdef P_PIDFD
+C(P_PIDFD)
+#endif
+#ifdef IPC_CREAT
+C(IPC_CREAT)
+#endif
+#ifdef IPC_EXCL
+C(IPC_EXCL)
+#endif
+#ifdef IPC_NOWAIT
+C(IPC_NOWAIT)
+#endif
+#ifdef IPC_PRIVATE
+C(IPC_PRIVATE)
+#endif
+#ifdef IPC_RMID
+C(IPC_RMID)
+#endif
+#ifdef IPC_SET
+C(IPC_SET)
+#endif
+#ifdef IPC_STAT
+C(IPC_STAT)
+#endif
+#ifdef SHM_RDONLY
+C(SHM_RDONLY)
+#endif
+#ifdef SHM_RND
+C(SHM_RND)
+#endif
+#ifdef SHM_REMAP
+C(SHM_REMAP)
+#endif
+#ifdef SHM_EXEC
+C(SHM_EXEC)
+#endif
+#ifdef SHM_LOCK
+C(SHM_LOCK)
+#endif
+#ifdef SHM_UNLOCK
+C(SHM_UNLOCK)
+#endif
+#ifdef SHM_HUGETLB
+C(SHM_HUGETLB)
+#endif
+#ifdef MS_RDONLY
+C(MS_RDONLY)
+#endif
+#ifdef MS_NOSUID
+C(MS_NOSUID)
+#endif
+#ifdef MS_NODEV
+C(MS_NODEV)
+#endif
+#ifdef MS_NOEXEC
+C(MS_NOEXEC)
+#endif
+#ifdef MS_SYNCHRONOUS
+C(MS_SYNCHRONOUS)
+#endif
+#ifdef MS_REMOUNT
+C(MS_REMOUNT)
+#endif
+#ifdef MS_MANDLOCK
+C(MS_MANDLOCK)
+#endif
+#ifdef MS_DIRSYNC
+C(MS_DIRSYNC)
+#endif
+#ifdef MS_NOSYMFOLLOW
+C(MS_NOSYMFOLLOW)
+#endif
+#ifdef MS_NOATIME
+C(MS_NOATIME)
+#endif
+#ifdef MS_NODIRATIME
+C(MS_NODIRATIME)
+#endif
+#ifdef MS_BIND
+C(MS_BIND)
+#endif
+#ifdef MS_MOVE
+C(MS_MOVE)
+#endif
+#ifdef MS_REC
+C(MS_REC)
+#endif
+#ifdef MS_SILENT
+C(MS_SILENT)
+#endif
+#ifdef MS_UNBINDABLE
+C(MS_UNBINDABLE)
+#endif
+#ifdef MS_PRIVATE
+C(MS_PRIVATE)
+#endif
+#ifdef MS_SLAVE
+C(MS_SLAVE)
+#endif
+#ifdef MS_SHARED
+C(MS_SHARED)
+#endif
+#ifdef MS_RELATIME
+C(MS_RELATIME)
+#endif
+#ifdef MS_STRICTATIME
+C(MS_STRICTATIME)
+#endif
+#ifdef MS_LAZYTIME
+C(MS_LAZYTIME)
+#endif
+#ifdef MNT_FORCE
+C(MNT_FORCE)
+#endif
+#ifdef MNT_DETACH
+C(MNT_DETACH)
+#endif
+#ifdef MNT_EXPIRE
+C(MNT_EXPIRE)
+#endif
+#ifdef UMOUNT_NOFOLLOW
+C(UMOUNT_NOFOLLOW)
+#endif
+C(PER_LINUX)
+C(PER_LINUX32)
+C(ADDR_NO_RANDOMIZE)
+C(READ_IMPLIES_EXEC)
+C(ADDR_COMPAT_LAYOUT)
+#ifdef FUTEX_WAIT
+C(FUTEX_WAIT)
+#endif
+#ifdef FUTEX_WAKE
+C(FUTEX_WAKE)
+#endif
+#ifdef FUTEX_FD
+C(FUTEX_FD)
+#endif
+#ifdef FUTEX_REQUEUE
+C(FUTEX_REQUEUE)
+#endif
+#ifdef FUTEX_CMP_REQUEUE
+C(FUTEX_CMP_REQUEUE)
+#endif
+#ifdef FUTEX_WAKE_OP
+C(FUTEX_WAKE_OP)
+#endif
+#ifdef FUTEX_LOCK_PI
+C(FUTEX_LOCK_PI)
+#endif
+#ifdef FUTEX_UNLOCK_PI
+C(FUTEX_UNLOCK_PI)
+#endif
+#ifdef FUTEX_TRYLOCK_PI
+C(FUTEX_TRYLOCK_PI)
+#endif
+#ifdef FUTEX_WAIT_BITSET
+C(FUTEX_WAIT_BITSET)
+#endif
+#ifdef FUTEX_WAKE_BITSET
+C(FUTEX_WAKE_BITSET)
+#endif
+#ifdef FUTEX_WAIT_REQUEUE_PI
+C(FUTEX_WAIT_REQUEUE_PI)
+#endif
+#ifdef FUTEX_CMP_REQUEUE_PI
+C(FUTEX_CMP_REQUEUE_PI)
+#endif
+#ifdef FUTEX_PRIVATE_FLAG
+C(FUTEX_PRIVATE_FLAG)
+#endif
+#ifdef FUTEX_CLOCK_REALTIME
+C(FUTEX_CLOCK_REALTIME)
+#endif
+#ifdef PIDFD_NONBLOCK
+C(PIDFD_NONBLOCK)
+#endif
+#ifdef CLOSE_RANGE_UNSHARE
+C(CLOSE_RANGE_UNSHARE)
+#endif
+#ifdef CLOSE_RANGE_CLOEXEC
+C(CLOSE_RANGE_CLOEXEC)
+#endif
+#ifdef ARCH_SET_GS
+C(ARCH_SET_GS)
+#endif
+#ifdef ARCH_SET_FS
+C(ARCH_SET_FS)
+#endif
+#ifdef ARCH_GET_FS
+C(ARCH_GET_FS)
+#endif
+#ifdef ARCH_GET_GS
+C(ARCH_GET_GS)
+#endif
+#ifdef TCGETS
+C(TCGETS)
+#endif
+#ifdef TCSETS
+C(TCSETS)
+#endif
+#ifdef TIOCSTI
+C(TIOCSTI)
+#endif
+#ifdef TIOCGWINSZ
+C(TIOCGWINSZ)
+#endif
+#ifdef TIOCSWINSZ
+C(TIOCSWINSZ)
+#endif
+#ifdef TIOCSCTTY
+C(TIOCSCTTY)
+#endif
+#ifdef TIOCNOTTY
+C(TIOCNOTTY)
+#endif
+#ifdef TIOCLINUX
+C(TIOCLINUX)
+#endif
+#ifdef FIONREAD
+C(FIONREAD)
+#endif
+#ifdef FIONBIO
+C(FIONBIO)
+#endif
+#ifdef FIOCLEX
+C(FIOCLEX)
+#endif
+#ifdef FIONCLEX
+C(FIONCLEX)
+#endif
