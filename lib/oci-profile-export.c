@@ -57,7 +57,7 @@ static int set_action(Exporter *e, json_object *o, PolicyAction a, const char *k
         case POLICY_ACTION_ERRNO: oa = OCI_ACTION_ERRNO; break;
         case POLICY_ACTION_KILL: oa = OCI_ACTION_KILL_PROCESS; break;
         default:
-                r = oci_notes_add(e->notes, "a notify action is not carried; written as ENOSYS");
+                r = oci_notes_add(e->notes, "a notify action: written as ENOSYS");
                 if (r < 0)
                         return r;
                 a = POLICY_ERRNO(ENOSYS);
@@ -252,7 +252,7 @@ static int export_syscall(Exporter *e, UncondEntries *u, const PolicyRule *rules
                 for (size_t i = first_cond; i < n; i++)
                         if (policy_action_compare(rules[i].action, a) > 0 &&
                             (r = oci_notes_add(e->notes, "%s: the argument checks that give %s on top "
-                                               "of %s are not carried", name,
+                                               "of %s", name,
                                                policy_action_format(rules[i].action, buf, sizeof buf),
                                                policy_action_format(a, abuf, sizeof abuf))) < 0)
                                 return r;
@@ -281,16 +281,16 @@ static int export_notes(Exporter *e) {
                 cond = cond || e->p->rules[i].n_conds > 0;
         }
         if (e->gate)
-                r = oci_notes_add(e->notes, "the exec gate is not carried: the container may call "
+                r = oci_notes_add(e->notes, "the exec gate: the container may call "
                                   "execve/execveat after it starts (the policy denies them)");
         if (r >= 0 && mdwe)
                 r = oci_notes_add(e->notes, "MemoryDenyWriteExecute=: PR_SET_MDWE and the "
-                                  "executable-stack check of the launch are not carried; its "
-                                  "mmap/mprotect rules are");
+                                  "executable-stack check of the launch (its mmap/mprotect "
+                                  "rules are carried)");
         if (r >= 0 && cond && e->p->n_arches > 1)
                 r = oci_notes_add(e->notes, "the ABI-specific rules (old mmap on i386/s390, "
-                                  "socketcall()/ipc() multiplexers, s390 clone flags) are not "
-                                  "carried: the profile tests the same arguments on every ABI");
+                                  "socketcall()/ipc() multiplexers, s390 clone flags): the "
+                                  "profile tests the same arguments on every ABI");
         return r;
 }
 
@@ -313,7 +313,7 @@ int oci_export(const Policy *p, char **ret_json, OciNotes *notes) {
         for (size_t i = 0; i < p->n_arches; i++) {
                 const char *n = oci_arch_to_string(p->arches[i]);
                 if (!n)
-                        r = oci_notes_add(notes, "architecture 0x%x has no OCI name; not carried",
+                        r = oci_notes_add(notes, "architecture 0x%x (no OCI name)",
                                           p->arches[i]);
                 else
                         r = append(arches, json_object_new_string(n));

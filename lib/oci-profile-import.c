@@ -166,18 +166,18 @@ static int map_action(Importer *imp, OciAction a, int err, const char *where, Po
                 *ret = POLICY_ACTION(POLICY_ACTION_KILL);
                 break;
         case OCI_ACTION_TRAP:
-                r = oci_notes_add(imp->notes, "%s: SCMP_ACT_TRAP (SIGSYS) is not carried; the unit "
-                                  "kills the process instead", where);
+                r = oci_notes_add(imp->notes, "%s: SCMP_ACT_TRAP (SIGSYS): the unit kills the "
+                                  "process instead", where);
                 *ret = POLICY_ACTION(POLICY_ACTION_KILL);
                 break;
         case OCI_ACTION_TRACE:
-                r = oci_notes_add(imp->notes, "%s: SCMP_ACT_TRACE is not carried; the call fails "
-                                  "with ENOSYS, as it does without a tracer", where);
+                r = oci_notes_add(imp->notes, "%s: SCMP_ACT_TRACE: the call fails with ENOSYS, "
+                                  "as it does without a tracer", where);
                 *ret = POLICY_ERRNO(ENOSYS);
                 break;
         case OCI_ACTION_NOTIFY:
-                r = oci_notes_add(imp->notes, "%s: SCMP_ACT_NOTIFY is not carried (no listener); "
-                                  "the call fails with ENOSYS", where);
+                r = oci_notes_add(imp->notes, "%s: SCMP_ACT_NOTIFY (no listener): the call "
+                                  "fails with ENOSYS", where);
                 *ret = POLICY_ERRNO(ENOSYS);
                 break;
         default:
@@ -600,6 +600,15 @@ static void print_cond(FILE *f, const PolicyCond *c, const ArgFilterSyscall *s) 
                 fputc(')', f);
                 return;
         }
+        if (sig && c->op != POLICY_CMP_EQ && c->op != POLICY_CMP_NE) {
+                /* V is negative in the type: raw order puts every non-negative value below it. */
+                bool below = c->op == POLICY_CMP_LT || c->op == POLICY_CMP_LE;
+                fprintf(f, below ? "(arg%u >= 0 || arg%u %s " : "(arg%u < 0 && arg%u %s ",
+                        c->arg, c->arg, ops[c->op]);
+                print_typed_value(f, c->a, sig, width);
+                fputc(')', f);
+                return;
+        }
         fprintf(f, "arg%u %s ", c->arg, ops[c->op]);
         print_typed_value(f, c->a, sig, width);
 }
@@ -733,7 +742,7 @@ static int emit_syscall(Importer *imp, Output *out, const ImportRule *rules, siz
                 for (size_t i = 0; i < n; i++)
                         if (&rules[i] != uncond && !policy_action_equal(rules[i].action, uncond->action) &&
                             (r = oci_notes_add(imp->notes, "%s: an unconditional %s entry decides "
-                                               "every call; its other entries (%s) are not carried",
+                                               "every call, not its other entries (%s)",
                                                name, policy_action_format(uncond->action, abuf, sizeof abuf),
                                                policy_action_format(rules[i].action, buf, sizeof buf))) < 0)
                                 return r;
@@ -809,6 +818,13 @@ static bool group_unconditional(const ImportRule *rules, size_t n, PolicyAction 
         if (u)
                 *ret = u->action;
         return u;
+}
+
+static bool profile_allows_any(const Importer *imp) {
+        for (size_t i = 0; i < imp->n_rules; i++)
+                if (action_permits(imp->rules[i].action))
+                        return true;
+        return false;
 }
 
 /* Native syscall numbers looked at when counting the known syscalls. */
@@ -918,8 +934,6 @@ static int write_dropin(Importer *imp, Output *out, char **ret) {
                 fputc('\n', f);
         }
         if (allow_list) {
-                if (!out->allow)
-                        fputs("# The profile allows no system call at all.\n", f);
                 print_list(f, "SystemCallFilter", "", out->allow);
                 if (imp->deny.type == POLICY_ACTION_ERRNO)
                         fprintf(f, "SystemCallErrorNumber=%s\n", action_word(imp->deny, buf, sizeof buf));
@@ -945,6 +959,16 @@ static int parse_top(Importer *imp, json_object *root) {
 
         if (json_object_get_type(root) != json_type_object)
                 return fail(imp, "expected a JSON object, got %s", json_type_word(json_object_get_type(root)));
+        /* A whole config.json: its linux.seccomp object. */
+        if (!json_object_object_get_ex(root, "defaultAction", NULL) &&
+            json_object_object_get_ex(root, "linux", &v)) {
+                if (json_object_get_type(v) != json_type_object)
+                        return fail(imp, "linux: expected an object");
+                if ((r = member(imp, v, "seccomp", json_type_object, "linux.", &root)) < 0)
+                        return r;
+                if (!root)
+                        return fail(imp, "linux.seccomp: missing (the container has no seccomp profile)");
+        }
         if ((r = parse_arches(imp, root)) < 0)
                 return r;
         imp->default_errno = EPERM;
@@ -964,8 +988,8 @@ static int parse_top(Importer *imp, json_object *root) {
                 return fail(imp, "defaultErrnoRet: 0 would make every call a fake success");
         if (imp->def.type == POLICY_ACTION_LOG) {
                 imp->def = POLICY_ACTION(POLICY_ACTION_ALLOW);
-                if ((r = oci_notes_add(imp->notes, "defaultAction: SCMP_ACT_LOG is carried as allow; "
-                                       "the logging is not carried")) < 0)
+                if ((r = oci_notes_add(imp->notes, "defaultAction: SCMP_ACT_LOG: carried as allow, "
+                                       "without the logging")) < 0)
                         return r;
         }
         if ((r = member(imp, root, "flags", json_type_array, "", &v)) < 0 ||
@@ -977,17 +1001,17 @@ static int parse_top(Importer *imp, json_object *root) {
                         return r;
                 /* TSYNC: a service is one thread when its filter is loaded; nothing to carry. */
                 if (!streq(s, "SECCOMP_FILTER_FLAG_TSYNC") &&
-                    (r = oci_notes_add(imp->notes, "flags: %s is not carried", s)) < 0)
+                    (r = oci_notes_add(imp->notes, "flags: %s", s)) < 0)
                         return r;
         }
         if ((r = member(imp, root, "listenerPath", json_type_string, "", &v)) < 0)
                 return r;
-        if (v && (r = oci_notes_add(imp->notes, "listenerPath: %s is not carried (no seccomp agent)",
+        if (v && (r = oci_notes_add(imp->notes, "listenerPath: %s (no seccomp agent)",
                                     json_object_get_string(v))) < 0)
                 return r;
         if ((r = member(imp, root, "listenerMetadata", json_type_string, "", &v)) < 0)
                 return r;
-        if (v && (r = oci_notes_add(imp->notes, "listenerMetadata: not carried")) < 0)
+        if (v && (r = oci_notes_add(imp->notes, "listenerMetadata")) < 0)
                 return r;
         if ((r = member(imp, root, "syscalls", json_type_array, "", &syscalls)) < 0 ||
             (r = array_len(imp, syscalls, OCI_ENTRIES_MAX, "syscalls", &n)) < 0)
@@ -1034,6 +1058,11 @@ int oci_import(const char *data, size_t size, const OciImportOptions *o, char **
         }
         if ((r = parse_top(&imp, root)) < 0)
                 goto finish;
+        if (!action_permits(imp.def) && !profile_allows_any(&imp)) {
+                /* A unit without SystemCallFilter= allows everything: refuse, fail closed. */
+                r = fail(&imp, "the profile allows no system call; a unit cannot say that");
+                goto finish;
+        }
         qsort(imp.rules, imp.n_rules, sizeof *imp.rules, compare_rules);
         imp.deny = imp.def;
         if (!action_permits(imp.def) && (r = choose_deny_action(&imp)) < 0)

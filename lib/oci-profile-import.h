@@ -11,7 +11,8 @@
  * adds each as a rule of its own, so all of that entry's args are ORed; an ERRNO without
  * errnoRet uses defaultErrnoRet, else EPERM. Moby's includes/excludes are decided as moby
  * decides them, for the capabilities and the native architecture given in the options
- * (minKernel is assumed to be met: the kernel that will run the unit is not known).
+ * (minKernel is assumed to be met: the kernel that will run the unit is not known). A whole
+ * config.json is taken too: its linux.seccomp object is imported.
  */
 #pragma once
 
