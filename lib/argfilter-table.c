@@ -6,6 +6,8 @@
  * their low 32 bits, ptrace()'s pid to a pid_t, and a umode_t is 16 bits wide. Declaring the
  * narrower type is what keeps upper-bit garbage from passing a test the kernel then ignores.
  * Addresses the kernel never reads through (mmap's addr, shmat's shmaddr) are plain numbers.
+ * prctl() and keyctl() name their later arguments "second" to "fifth": their manual pages
+ * call them arg2..arg5, which would clash with the positional names (arg1 is the second).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -121,7 +123,7 @@ static const ArgFilterSyscall syscall_table[] = {
         { "iopl", { "level" }, { ARG_TYPE_UINT } },
         { "ioprio_set", { "which", "who", "ioprio" }, { ARG_TYPE_INT, ARG_TYPE_INT, ARG_TYPE_INT } },
         { "kcmp", { "pid1", "pid2", "type", "idx1", "idx2" }, { ARG_TYPE_INT, ARG_TYPE_INT, ARG_TYPE_INT, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
-        { "keyctl", { "operation", "arg2", "arg3", "arg4", "arg5" }, { ARG_TYPE_INT, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
+        { "keyctl", { "operation", "second", "third", "fourth", "fifth" }, { ARG_TYPE_INT, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
         { "kill", { "pid", "sig" }, { ARG_TYPE_INT, ARG_TYPE_INT } },
         { "landlock_create_ruleset", { "attr", "size", "flags" }, { ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_UINT } },
         { "landlock_restrict_self", { "ruleset_fd", "flags" }, { ARG_TYPE_INT, ARG_TYPE_UINT } },
@@ -165,7 +167,7 @@ static const ArgFilterSyscall syscall_table[] = {
         { "pkey_alloc", { "flags", "access_rights" }, { ARG_TYPE_UINT, ARG_TYPE_UINT } },
         { "pkey_mprotect", { "addr", "len", "prot", "pkey" }, { ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_INT } },
         { "poll", { "fds", "nfds", "timeout" }, { ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_INT } },
-        { "prctl", { "option", "arg2", "arg3", "arg4", "arg5" }, { ARG_TYPE_INT, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
+        { "prctl", { "option", "second", "third", "fourth", "fifth" }, { ARG_TYPE_INT, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
         { "pread64", { "fd", "buf", "count", "offset" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_LONG } },
         { "preadv", { "fd", "iov", "iovcnt", "pos_l", "pos_h" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
         { "preadv2", { "fd", "iov", "iovcnt", "pos_l", "pos_h", "flags" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_INT } },

@@ -111,7 +111,9 @@ static bool accept_punct(Parser *ps, const char *tok) {
         skip_space(ps);
         if (!strneq(ps->p, tok, n))
                 return false;
-        if (n == 1 && strchr("&|!", tok[0]) && (ps->p[1] == tok[0] || ps->p[1] == '='))
+        if (n == 1 && strchr("&|", tok[0]) && ps->p[1] == tok[0])
+                return false;
+        if (n == 1 && tok[0] == '!' && ps->p[1] == '=')
                 return false;
         if (n == 1 && strchr("<>", tok[0]) && ps->p[1] == '=')
                 return false;
@@ -312,8 +314,11 @@ static int parse_arg(Parser *ps, AfNode *test) {
                         return fail(ps, "unknown argument '%s' of %s; use arg0..arg5 (its "
                                     "argument names are not known)", test->arg_text,
                                     ps->f->syscall);
+                if (n_args <= 1)
+                        return fail(ps, "unknown argument '%s' of %s; known: %s%sarg0",
+                                    test->arg_text, ps->f->syscall, list, n_args ? ", or " : "");
                 return fail(ps, "unknown argument '%s' of %s; known: %s, or arg0..arg%u",
-                            test->arg_text, ps->f->syscall, list, n_args ? n_args - 1 : 0);
+                            test->arg_text, ps->f->syscall, list, n_args - 1);
         }
         if (test->arg >= n_args)
                 return fail(ps, "%s takes %u argument%s: there is no %s", ps->f->syscall, n_args,
@@ -566,6 +571,12 @@ static int parse_header(ArgFilter *f, char *head, char *action, char **ret_error
         if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
                 return asprintf(ret_error, "unknown system call '%s'", name) < 0 ? -ENOMEM :
                                                                                  -EINVAL;
+        /* The exec gate decides these; their arguments are pointers anyway, but execveat's
+         * dirfd and flags are not, and a rule here would sit beside the gate's own. */
+        if (streq(name, "execve") || streq(name, "execveat"))
+                return asprintf(ret_error, "%s cannot take an argument filter: the exec gate "
+                                "decides it (deny it with SystemCallFilter= instead)", name) < 0 ?
+                               -ENOMEM : -EINVAL;
         f->syscall = strdup(name);
         if (!f->syscall)
                 return -ENOMEM;
@@ -762,6 +773,17 @@ static bool eval_node(const ArgFilter *f, const AfNode *n, const uint64_t args[s
         for (size_t i = 0; i < n->n_values; i++)
                 in = in || x == n->values[i].bits;
         return n->op == AF_OP_EQ || n->op == AF_OP_IN ? in : !in;
+}
+
+static bool node_tests_signed_64bit(const ArgFilter *f, const AfNode *n) {
+        for (size_t i = 0; i < n->n_children; i++)
+                if (node_tests_signed_64bit(f, n->children[i]))
+                        return true;
+        return n->type == AF_NODE_TEST && f->types[n->arg] == ARG_TYPE_LONG;
+}
+
+bool argfilter_tests_signed_64bit(const ArgFilter *f) {
+        return node_tests_signed_64bit(f, f->root);
 }
 
 bool argfilter_eval(const ArgFilter *f, const uint64_t args[static 6]) {

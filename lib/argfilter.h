@@ -68,6 +68,10 @@ bool argfilter_action(const ArgFilter *f, PolicyAction *ret);
  * reference the normal form and the compiled filter are tested against. */
 bool argfilter_eval(const ArgFilter *f, const uint64_t args[static 6]);
 
+/* Whether F tests a signed 64-bit argument (long, loff_t), which a 32-bit ABI passes as a
+ * sign-extended 32-bit value that the 64-bit tests do not describe. */
+bool argfilter_tests_signed_64bit(const ArgFilter *f);
+
 /* Canonical text of the whole assignment value ("write: fd == 1 || fd == 2"), which parses
  * back to the same filter. */
 int argfilter_format(const ArgFilter *f, char **ret);

@@ -33,7 +33,10 @@
  * in arg1; on ABIs that multiplex socket()/shmat() through socketcall()/ipc() libseccomp
  * rewrites the rule onto the multiplexer and, as the family is not visible there, refuses
  * every socketcall(SYS_SOCKET) and socketcall(SYS_SOCKETPAIR) when RestrictAddressFamilies=
- * is set: it fails closed where systemd skips the ABI. The exec gate's launch-key rules
+ * is set: it fails closed where systemd skips the ABI. The same happens to argument filters
+ * (SystemCallArgumentFilter=) on those calls: the multiplexed sub-call is refused with the
+ * line's action whenever the filter could refuse anything. On ABIs with 32-bit registers a
+ * 64-bit test keeps only what a zero-extended register can match (abi32_conds()). The exec gate's launch-key rules
  * (policy_derive_gate()) hold only on the native ABI, the one the launch uses; elsewhere
  * they become an unconditional kill of execve.
  */
@@ -43,6 +46,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <linux/audit.h>
 #include <unistd.h>
 
 #include "bpf-eval.h"
@@ -151,6 +155,22 @@ static int add_unconditional(scmp_filter_ctx ctx, const Policy *p) {
         return 0;
 }
 
+/* On an ABI with 32-bit registers libseccomp compares only the low word, and the arguments
+ * arrive zero-extended. A masked test that needs upper bits set can never match there: the
+ * rule is skipped (returns 1). Otherwise the test keeps its low word. Argument filters on
+ * signed 64-bit arguments are refused for such ABIs by the policy builder. */
+static int abi32_conds(PolicyCond *conds, unsigned n) {
+        for (unsigned i = 0; i < n; i++) {
+                if (conds[i].op != POLICY_CMP_MASKED_EQ || !(conds[i].a >> 32))
+                        continue;
+                if ((conds[i].b & conds[i].a) >> 32)
+                        return 1;
+                conds[i].a &= UINT32_MAX;
+                conds[i].b &= UINT32_MAX;
+        }
+        return 0;
+}
+
 /* Adapts RULE to ABI ARCH into OUT and CONDS (OUT's conditions): returns 0 to add *out, 1 to
  * skip it on this ABI. */
 static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out,
@@ -169,6 +189,8 @@ static int rule_for_abi(const PolicyRule *rule, uint32_t arch, PolicyRule *out,
                         return 1;
                 out->n_conds = 0;
         }
+        if (!(arch & __AUDIT_ARCH_64BIT) && abi32_conds(conds, out->n_conds) > 0)
+                return 1;
         if (streq(rule->syscall, "clone") && (arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X))
                 for (unsigned i = 0; i < out->n_conds; i++)
                         if (conds[i].arg == 0)

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "arch-util.h"
+#include "argfilter-policy.h"
 #include "errno-util.h"
 #include "hashmap.h"
 #include "policy-build.h"
@@ -42,6 +43,12 @@ typedef struct NameSet {
         Hashmap *index; /* keys are the items' names */
 } NameSet;
 
+/* One SystemCallArgumentFilter= line. */
+typedef struct ArgFilterLine {
+        ArgFilter *filter;
+        PolicyOrigin origin;
+} ArgFilterLine;
+
 typedef struct BoolSetting {
         bool value;
         PolicyOrigin origin;
@@ -67,7 +74,18 @@ struct PolicyBuilder {
         PolicyOrigin arch_origin;
 
         PolicyRulesConfig rules; /* RestrictAddressFamilies=, RestrictNamespaces=, booleans */
+
+        ArgFilterLine *arg_filters; /* [X-Syscage] SystemCallArgumentFilter=, in order */
+        size_t n_arg_filters;
 };
+
+static void arg_filters_reset(PolicyBuilder *b) {
+        for (size_t i = 0; i < b->n_arg_filters; i++)
+                argfilter_free(b->arg_filters[i].filter);
+        free(b->arg_filters);
+        b->arg_filters = NULL;
+        b->n_arg_filters = 0;
+}
 
 static void name_set_done(NameSet *s) {
         for (size_t i = 0; i < s->n; i++)
@@ -153,6 +171,7 @@ PolicyBuilder *policy_builder_free(PolicyBuilder *b) {
                 return NULL;
         name_set_done(&b->filter);
         name_set_done(&b->log);
+        arg_filters_reset(b);
         policy_free(b->policy);
         free(b);
         return NULL;
@@ -469,6 +488,42 @@ static int parse_restrict_namespaces(PolicyBuilder *b, const char *value, DiagLi
         return 0;
 }
 
+/* [X-Syscage] SystemCallArgumentFilter=SYSCALL[:ACTION]: EXPR (argfilter.h). Lines add up
+ * (for one syscall they are ANDed); an empty value resets them all. The normal form is
+ * computed here too, so that "too complex" is reported at its line. */
+static int parse_system_call_argument_filter(PolicyBuilder *b, const char *value,
+                                             DiagList *diags, PolicyOrigin o) {
+        _cleanup_(argfilter_freep) ArgFilter *f = NULL;
+        _cleanup_(argfilter_dnf_done) ArgFilterDnf dnf = {};
+        _cleanup_free_ char *error = NULL;
+        ArgFilterLine *lines;
+        int r;
+
+        if (isempty(value)) {
+                arg_filters_reset(b);
+                return 0;
+        }
+        if (b->n_arg_filters >= POLICY_ARG_FILTERS_MAX)
+                return BUILD_ERROR(b, diags, o, "Too many argument filters (more than %u)",
+                                   POLICY_ARG_FILTERS_MAX);
+        r = argfilter_parse(value, &f, &error);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return BUILD_ERROR(b, diags, o, "%s", error ?: "invalid argument filter");
+        r = argfilter_dnf((const ArgFilter *const[]) { f }, 1, true, &dnf, &error);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return BUILD_ERROR(b, diags, o, "%s", error ?: "expression too complex");
+        lines = reallocarray(b->arg_filters, b->n_arg_filters + 1, sizeof *lines);
+        if (!lines)
+                return -ENOMEM;
+        b->arg_filters = lines;
+        lines[b->n_arg_filters++] = (ArgFilterLine) { .filter = TAKE_PTR(f), .origin = o };
+        return 0;
+}
+
 typedef int (*DirectiveParser)(PolicyBuilder *b, const char *value, DiagList *diags,
                                PolicyOrigin o);
 
@@ -492,6 +547,7 @@ static const struct {
         { POLICY_DIRECTIVE_PROTECT_KERNEL_TUNABLES, parse_bool_directive },
         { POLICY_DIRECTIVE_PROTECT_HOSTNAME, parse_bool_directive },
         { POLICY_DIRECTIVE_PRIVATE_DEVICES, parse_bool_directive },
+        { POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER, parse_system_call_argument_filter },
 };
 
 static DirectiveParser directive_lookup(const char *key, PolicyDirective *ret) {
@@ -506,6 +562,16 @@ static DirectiveParser directive_lookup(const char *key, PolicyDirective *ret) {
 
 bool policy_is_directive(const char *key) {
         return directive_lookup(key, NULL) != NULL;
+}
+
+bool policy_is_unit_assignment(const char *section, const char *key) {
+        PolicyDirective d;
+
+        if (!section || !directive_lookup(key, &d))
+                return false;
+        if (d == POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER)
+                return streq(section, POLICY_SECTION_SYSCAGE);
+        return streq(section, "Service");
 }
 
 int policy_apply(PolicyBuilder *b, const char *key, const char *value, const char *file,
@@ -663,6 +729,29 @@ static int fold_log(PolicyBuilder *b, Fold *f) {
         return fold_layer(f, &layer, invert ? &log : NULL, b->log_origin);
 }
 
+/* Each line compiles on its own (argfilter-policy.c). */
+static int emit_arg_filters(PolicyBuilder *b) {
+        for (size_t i = 0; i < b->n_arg_filters; i++) {
+                int r = argfilter_policy_add(b->policy, b->arg_filters[i].filter, b->deny_action,
+                                             b->arg_filters[i].origin);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int validate_arg_filters(PolicyBuilder *b, DiagList *diags) {
+        for (size_t i = 0; i < b->n_arg_filters; i++) {
+                _cleanup_free_ char *message = NULL;
+                int r = argfilter_policy_check(b->policy, b->arg_filters[i].filter, &message);
+                if (r == -EINVAL)
+                        r = BUILD_ERROR(b, diags, b->arg_filters[i].origin, "%s", message);
+                if (r == -ENOMEM)
+                        return r;
+        }
+        return 0;
+}
+
 static int emit(PolicyBuilder *b, Fold *f) {
         Policy *p = b->policy;
         int r;
@@ -676,7 +765,10 @@ static int emit(PolicyBuilder *b, Fold *f) {
                 if ((r = policy_add_rule(p, e->name, e->action, e->origin, NULL, 0)) < 0)
                         return r;
         }
-        return policy_rules_add_conditional(&b->rules, p);
+        r = policy_rules_add_conditional(&b->rules, p);
+        if (r < 0)
+                return r;
+        return emit_arg_filters(b);
 }
 
 static void finish_arches(PolicyBuilder *b) {
@@ -699,7 +791,8 @@ int policy_builder_finish(PolicyBuilder *b, DiagList *diags, Policy **ret) {
                 return -ESTALE;
         finish_arches(b);
         if ((r = validate_names(b, &b->filter, true, diags)) < 0 ||
-            (r = validate_names(b, &b->log, false, diags)) < 0)
+            (r = validate_names(b, &b->log, false, diags)) < 0 ||
+            (r = validate_arg_filters(b, diags)) < 0)
                 return r;
         if (b->n_errors > 0)
                 return -EINVAL;
@@ -748,7 +841,7 @@ int policy_build(const UnitFile *u, DiagList *diags, Policy **ret) {
                 return r;
         for (size_t i = 0; i < u->n_assignments; i++) {
                 const UnitAssignment *a = &u->assignments[i];
-                if (!a->section || !streq(a->section, "Service") || !policy_is_directive(a->key))
+                if (!policy_is_unit_assignment(a->section, a->key))
                         continue;
                 r = policy_apply(b, a->key, a->value, a->file, a->line, diags);
                 if (r < 0 && r != -EINVAL)

@@ -16,6 +16,11 @@
 /* Words on one assignment, entries in one name list: far above any real unit. */
 #define POLICY_WORDS_MAX 4096u
 #define POLICY_NAMES_MAX 4096u
+/* SystemCallArgumentFilter= lines in one unit. */
+#define POLICY_ARG_FILTERS_MAX 1024u
+
+/* Our own section, where SystemCallArgumentFilter= lives (UNIT_SECTION_SYSCAGE). */
+#define POLICY_SECTION_SYSCAGE "X-Syscage"
 
 typedef struct PolicyBuilder PolicyBuilder;
 
@@ -28,8 +33,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(PolicyBuilder *, policy_builder_free);
  * (unit files do not unquote these lists). */
 void policy_builder_set_transient(PolicyBuilder *b, bool transient);
 
-/* Whether KEY (in [Service]) is one of the directives this module implements. */
+/* Whether KEY is one of the directives this module implements (in [Service], or for
+ * SystemCallArgumentFilter= in [X-Syscage]). */
 bool policy_is_directive(const char *key);
+/* Whether KEY in SECTION is one of them where it belongs: what policy_build() reads. */
+bool policy_is_unit_assignment(const char *section, const char *key);
 
 /* Applies one KEY=VALUE assignment. Bad values add a located DIAG_ERROR and return -EINVAL;
  * ignorable problems add a DIAG_WARNING and return 0. -EOPNOTSUPP if KEY is not a policy
@@ -42,7 +50,8 @@ int policy_apply(PolicyBuilder *b, const char *key, const char *value, const cha
  * not exist on any enabled ABI, or when an earlier policy_apply() failed. */
 int policy_builder_finish(PolicyBuilder *b, DiagList *diags, Policy **ret);
 
-/* All of the above for the [Service] section of U. */
+/* All of the above for the [Service] section of U, and its [X-Syscage]
+ * SystemCallArgumentFilter= lines. */
 int policy_build(const UnitFile *u, DiagList *diags, Policy **ret);
 
 /* Whether U ends up with MemoryDenyWriteExecute=yes (the last assignment wins; empty resets),

@@ -153,7 +153,7 @@ void policy_store_forget(PolicyStore *s, Policy *p) {
         }
 }
 
-/* The policy directives of U's [Service] section as one string; each key and value with its
+/* The policy directives of U (policy_is_unit_assignment()) as one string; each key and value with its
  * length in front, so that no value can pass for another split. */
 static int directive_text(const UnitFile *u, char **ret) {
         char *buf = NULL;
@@ -164,7 +164,7 @@ static int directive_text(const UnitFile *u, char **ret) {
                 return -ENOMEM;
         for (size_t i = 0; i < u->n_assignments; i++) {
                 const UnitAssignment *a = &u->assignments[i];
-                if (!a->section || !streq(a->section, "Service") || !policy_is_directive(a->key))
+                if (!policy_is_unit_assignment(a->section, a->key))
                         continue;
                 fprintf(f, "%zu:%s%zu:%s", strlen(a->key), a->key, strlen(a->value ?: ""), a->value ?: "");
         }

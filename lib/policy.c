@@ -4,6 +4,7 @@
  * the human-readable dump used by `syscagectl analyze policy`, and the lints of `verify`.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ static const char *const directive_table[_POLICY_DIRECTIVE_MAX] = {
         [POLICY_DIRECTIVE_PROTECT_HOSTNAME] = "ProtectHostname",
         [POLICY_DIRECTIVE_PRIVATE_DEVICES] = "PrivateDevices",
         [POLICY_DIRECTIVE_EXEC_GATE] = "(exec gate)",
+        [POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER] = "SystemCallArgumentFilter",
 };
 
 static const char *const cmp_table[_POLICY_CMP_MAX] = {
@@ -60,7 +62,8 @@ const char *policy_directive_to_string(PolicyDirective d) {
 }
 
 bool policy_directive_is_unit_key(const char *key) {
-        /* NONE and EXEC_GATE name no unit setting. */
+        /* NONE and EXEC_GATE name no unit setting; SystemCallArgumentFilter= is one of
+         * [X-Syscage] (see policy_is_unit_assignment()). */
         for (PolicyDirective d = POLICY_DIRECTIVE_NONE + 1; key && d < POLICY_DIRECTIVE_EXEC_GATE; d++)
                 if (streq(key, directive_table[d]))
                         return true;
@@ -170,6 +173,34 @@ Policy *policy_ref(Policy *p) {
         return p;
 }
 
+static void notes_free(Policy *p) {
+        for (size_t i = 0; i < p->n_notes; i++) {
+                free(p->notes[i].syscall);
+                free(p->notes[i].text);
+        }
+        free(p->notes);
+        p->notes = NULL;
+        p->n_notes = 0;
+}
+
+int policy_add_note(Policy *p, const char *syscall, const char *text, PolicyOrigin origin) {
+        PolicyNote *n = reallocarray(p->notes, p->n_notes + 1, sizeof *n);
+        PolicyNote note = { .origin = origin };
+
+        if (!n)
+                return -ENOMEM;
+        p->notes = n;
+        note.syscall = strdup(syscall);
+        note.text = strdup(text);
+        if (!note.syscall || !note.text) {
+                free(note.syscall);
+                free(note.text);
+                return -ENOMEM;
+        }
+        p->notes[p->n_notes++] = note;
+        return 0;
+}
+
 Policy *policy_unref(Policy *p) {
         if (!p || --p->n_ref > 0)
                 return NULL;
@@ -179,6 +210,7 @@ Policy *policy_unref(Policy *p) {
         arena_free(p->arena);
         hashmap_free(p->index);
         strv_free(p->files);
+        notes_free(p);
         free(p);
         return NULL;
 }
@@ -367,6 +399,13 @@ int policy_copy(const Policy *p, Policy **ret) {
                 PolicyOrigin o;
                 REORIGIN(o, s->origin);
                 r = policy_add_rule(c, s->syscall, s->action, o, s->conds, s->n_conds);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < p->n_notes; i++) {
+                PolicyOrigin o;
+                REORIGIN(o, p->notes[i].origin);
+                r = policy_add_note(c, p->notes[i].syscall, p->notes[i].text, o);
                 if (r < 0)
                         return r;
         }
@@ -687,6 +726,7 @@ void policy_strip_origins(Policy *p) {
         for (size_t i = 0; i < p->n_rules; i++)
                 p->rules[i].origin = (PolicyOrigin) {};
         p->files = strv_free(p->files);
+        notes_free(p);
 }
 
 int policy_freeze(Policy *p) {
@@ -703,6 +743,9 @@ size_t policy_memory_size(const Policy *p) {
                 n += sizeof(char *) + strlen(*f) + 1;
         if (p->files)
                 n += sizeof(char *);
+        for (size_t i = 0; i < p->n_notes; i++)
+                n += sizeof p->notes[i] + strlen(p->notes[i].syscall) + 1 +
+                     strlen(p->notes[i].text) + 1;
         return n;
 }
 
@@ -730,6 +773,11 @@ static void syscall_print(const Policy *p, const char *name, FILE *f) {
         policy_effective_action(p, name, &a, &o);
         fprintf(f, "%-24s %-18s ", name, policy_action_format(a, buf, sizeof buf));
         origin_print(o, f);
+        for (size_t i = 0; i < p->n_notes; i++)
+                if (streq(p->notes[i].syscall, name)) {
+                        fprintf(f, "    argument filter: %s  ", p->notes[i].text);
+                        origin_print(p->notes[i].origin, f);
+                }
         for (size_t i = 0; i < p->n_rules; i++) {
                 const PolicyRule *r = &p->rules[i];
                 if (r->n_conds == 0 || !streq(r->syscall, name))
@@ -860,6 +908,33 @@ static int lint_partial(const Policy *p, DiagList *diags) {
         return 0;
 }
 
+/* An argument filter only ever restricts: on a syscall the unconditional policy already
+ * refuses it has no effect, which is worth saying. */
+static int lint_arg_filters(const Policy *p, DiagList *diags) {
+        for (size_t i = 0; i < p->n_notes; i++) {
+                const PolicyNote *n = &p->notes[i];
+                PolicyAction a;
+                PolicyOrigin o;
+                char buf[64];
+                int r;
+
+                policy_effective_action(p, n->syscall, &a, &o);
+                if (a.type <= POLICY_ACTION_LOG)
+                        continue;
+                char where[PATH_MAX + 32] = "";
+                if (o.file)
+                        snprintf(where, sizeof where, " (%s:%u)", o.file, o.line);
+                r = diag_add(diags, DIAG_WARNING, n->origin.file, n->origin.line,
+                             policy_directive_to_string(n->origin.directive),
+                             "%s is already refused (%s) by %s=%s: the argument filter has no "
+                             "effect", n->syscall, policy_action_format(a, buf, sizeof buf),
+                             policy_directive_to_string(o.directive) ?: "?", where);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /*
  * Lints for `syscagectl verify`, all warnings:
  *  - an allow list without exit_group or rt_sigreturn: nearly every program needs them, and
@@ -869,7 +944,8 @@ static int lint_partial(const Policy *p, DiagList *diags) {
  *    multiplexers that a deny list by name does not catch. Our default is the native ABI
  *    only, so the warning is about widening it, not about leaving it out;
  *  - io_uring allowed while calls it can replace are restricted;
- *  - directives systemd enforces with more than we do (ProtectClock='s device access).
+ *  - directives systemd enforces with more than we do (ProtectClock='s device access);
+ *  - an argument filter on a syscall that is refused outright anyway.
  */
 int policy_lint(const Policy *p, DiagList *diags) {
         static const char *const essential[] = { "exit_group", "rt_sigreturn" };
@@ -897,6 +973,9 @@ int policy_lint(const Policy *p, DiagList *diags) {
                         return r;
         }
         r = lint_partial(p, diags);
+        if (r < 0)
+                return r;
+        r = lint_arg_filters(p, diags);
         if (r < 0)
                 return r;
         return lint_io_uring(p, diags);

@@ -62,6 +62,7 @@ typedef enum PolicyDirective {
         POLICY_DIRECTIVE_PROTECT_HOSTNAME,
         POLICY_DIRECTIVE_PRIVATE_DEVICES,
         POLICY_DIRECTIVE_EXEC_GATE, /* added by policy_derive_gate(), not by a unit */
+        POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER, /* [X-Syscage], not [Service] */
         _POLICY_DIRECTIVE_MAX,
 } PolicyDirective;
 
@@ -103,6 +104,14 @@ typedef struct PolicyRule {
         unsigned n_conds; /* 0: unconditional */
 } PolicyRule;
 
+/* One SystemCallArgumentFilter= line in canonical form, kept for `analyze`. Like an origin it
+ * says where rules came from, not what the policy does: not compared, hashed or shared. */
+typedef struct PolicyNote {
+        char *syscall;
+        char *text;
+        PolicyOrigin origin;
+} PolicyNote;
+
 typedef struct PolicyArenaChunk PolicyArenaChunk;
 typedef struct PolicyStore PolicyStore;
 typedef struct Policy Policy;
@@ -125,6 +134,8 @@ struct Policy {
         PolicyRule *rules; /* sorted: by syscall name, unconditional first */
         size_t n_rules, allocated_rules;
         char **files; /* interned file names the origins point into */
+        PolicyNote *notes; /* argument filter lines, in file order */
+        size_t n_notes;
 
         /* Storage and lookup. While rules are being added, INDEX maps a syscall name to its
          * unconditional rule (index + 1), so adding R rules costs O(R); policy_sort() drops it
@@ -184,6 +195,8 @@ int policy_intern_file(Policy *p, const char *file, const char **ret);
  * POLICY_RULES_MAX. */
 int policy_add_rule(Policy *p, const char *syscall, PolicyAction action, PolicyOrigin origin,
                     const PolicyCond *conds, unsigned n_conds);
+/* Records an argument filter line (the origin's file must be interned in P). */
+int policy_add_note(Policy *p, const char *syscall, const char *text, PolicyOrigin origin);
 /* Sorts rules into canonical order. Call after the last policy_add_rule(). */
 void policy_sort(Policy *p);
 

@@ -376,6 +376,11 @@ static int parse_protect_hostname(ConfigContext *ctx, const UnitAssignment *a, v
         return parse_sandbox_bool(ctx, a, data, ltype);
 }
 
+/* A key whose value the policy module parses and reports on. */
+static int parse_policy_owned(ConfigContext *ctx, const UnitAssignment *a, void *data, int ltype) {
+        return 0;
+}
+
 /* [X-Syscage] ProtectSupervisor=: yes, no, or empty for the default (-1). */
 static int parse_tristate(ConfigContext *ctx, const UnitAssignment *a, void *data, int ltype) {
         int v = isempty(a->value) ? -1 : parse_boolean(a->value);
@@ -471,6 +476,9 @@ static const ConfigDirective sandbox_directives[] = {
           0 },
         { UNIT_SECTION_SYSCAGE, "ControlAccess", parse_sandbox_enum, SFIELD(control_access_full),
           SENUM_CONTROL_ACCESS },
+        /* Parsed by the policy module (policy_build()) from the same UnitFile; here it is only
+         * known, so that the section's unknown-key check lets it through. */
+        { UNIT_SECTION_SYSCAGE, "SystemCallArgumentFilter", parse_policy_owned, 0, 0 },
 };
 
 const ConfigDirective *sandbox_directive_lookup(const char *section, const char *key) {

@@ -46,7 +46,7 @@ _syscagectl_properties="Description Documentation After Before Requires Wants
         SystemCallFilter SystemCallErrorNumber SystemCallArchitectures SystemCallLog
         RestrictAddressFamilies RestrictNamespaces LockPersonality MemoryDenyWriteExecute
         RestrictRealtime RestrictSUIDSGID ProtectClock ProtectKernelModules ProtectKernelLogs
-        ProtectKernelTunables ProtectHostname PrivateDevices"
+        ProtectKernelTunables ProtectHostname PrivateDevices SystemCallArgumentFilter"
 
 # Options of each verb; "=" at the end: takes a value.
 _syscagectl_verb_options() {
