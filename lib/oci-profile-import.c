@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * OCI profile -> unit drop-in. The profile is parsed with json-c into a flat list of rules
- * (syscall, action, argument conditions), one per name of every entry that applies; the rules
- * of each syscall are then combined and written as unit directives. See the header for how
- * runc's reading of a profile is followed.
+ * (syscall, action, argument conditions), one per name of every entry that applies;
+ * oci-profile-dropin.c then combines the rules of each syscall and writes the unit directives.
+ * See the header for how runc's reading of a profile is followed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,43 +18,25 @@
 #include "argfilter-table.h"
 #include "argfilter.h"
 #include "errno-util.h"
+#include "oci-profile-dropin.h"
 #include "oci-profile-import.h"
 #include "strv.h"
 
 #define JSON_DEPTH_MAX 32
-#define LINE_WIDTH 78 /* where name lists are wrapped */
-
-typedef struct ImportRule {
-        const char *name;        /* in the profile's JSON tree */
-        const PolicyCond *conds; /* in Importer.blocks */
-        unsigned n_conds;
-        bool ored; /* runc's rule: an index tested twice makes every condition its own rule */
-        PolicyAction action;
-        size_t order;
-} ImportRule;
 
 typedef struct Importer {
         const OciImportOptions *o;
         uint32_t arches[ARCH_SET_MAX];
         size_t n_arches;
         PolicyAction def;
-        /* An allow list's SystemCallErrorNumber= (or kill): the default, unless most known
-         * syscalls have a deny entry of their own with another action (an exported policy
-         * names every known syscall; its default is the ENOSYS of unknown ones). */
-        PolicyAction deny;
         int default_errno;
-        ImportRule *rules;
+        OciRule *rules;
         size_t n_rules, allocated_rules, n_names;
         PolicyCond **blocks;
         size_t n_blocks, allocated_blocks;
         OciNotes *notes;
         char *error;
 } Importer;
-
-static char *mfree_str(char *s) {
-        free(s);
-        return NULL;
-}
 
 static void importer_done(Importer *imp) {
         free(imp->rules);
@@ -448,6 +430,10 @@ static int parse_args(Importer *imp, json_object *e, const char *where, PolicyCo
         return 0;
 }
 
+static bool action_permits(PolicyAction a) {
+        return a.type == POLICY_ACTION_ALLOW || a.type == POLICY_ACTION_LOG;
+}
+
 static bool name_known(const Importer *imp, const char *name) {
         for (size_t i = 0; i < imp->n_arches; i++)
                 if (seccomp_syscall_resolve_name_arch(imp->arches[i], name) >= 0)
@@ -466,7 +452,7 @@ static int add_rule(Importer *imp, const char *name, PolicyAction action, const 
         }
         if (GREEDY_REALLOC(imp->rules, imp->allocated_rules, imp->n_rules + 1) < 0)
                 return -ENOMEM;
-        imp->rules[imp->n_rules] = (ImportRule) {
+        imp->rules[imp->n_rules] = (OciRule) {
                 .name = name, .action = action, .conds = conds, .n_conds = n, .ored = ored,
                 .order = imp->n_rules,
         };
@@ -515,441 +501,6 @@ static int parse_entry(Importer *imp, json_object *e, size_t i) {
         if (n_conds > 0)
                 TAKE_PTR(conds); /* owned by imp->blocks now */
         return r;
-}
-
-/* ---- writing the drop-in ---- */
-
-typedef struct Output {
-        char **allow, **deny, **log, **argf;
-} Output;
-
-static void output_done(Output *out) {
-        strv_free(out->allow);
-        strv_free(out->deny);
-        strv_free(out->log);
-        strv_free(out->argf);
-}
-
-static int add_name(char ***l, const char *name, const char *suffix) {
-        char *s;
-        if (asprintf(&s, "%s%s%s", name, suffix ? ":" : "", suffix ? suffix : "") < 0)
-                return -ENOMEM;
-        return strv_consume(l, s);
-}
-
-static bool action_permits(PolicyAction a) {
-        return a.type == POLICY_ACTION_ALLOW || a.type == POLICY_ACTION_LOG;
-}
-
-/* "EPERM", "kill", or the number for an errno without a name. */
-static const char *action_word(PolicyAction a, char *buf, size_t size) {
-        const char *n;
-
-        if (a.type == POLICY_ACTION_KILL)
-                return "kill";
-        n = errno_to_name(a.errno_value);
-        if (n)
-                return n;
-        snprintf(buf, size, "%u", a.errno_value);
-        return buf;
-}
-
-static void print_value(FILE *f, uint64_t v) {
-        if (v < 0x10000)
-                fprintf(f, "%" PRIu64, v);
-        else
-                fprintf(f, "0x%" PRIx64, v);
-}
-
-/* V as the argument's type reads it: a value of a signed type with its sign bit set (in the
- * type's width, or sign-extended to 64 bits) is written as a negative number. */
-static void print_typed_value(FILE *f, uint64_t v, bool sig, unsigned width) {
-        if (sig && width < 64 && v >= (UINT64_C(1) << (width - 1)) && v < (UINT64_C(1) << width))
-                fprintf(f, "-%" PRIu64, (UINT64_C(1) << width) - v);
-        else if (sig && (int64_t) v < 0 && (width == 64 || (int64_t) v >= -(INT64_C(1) << (width - 1))))
-                fprintf(f, "-%" PRIu64, -v);
-        else
-                print_value(f, v);
-}
-
-/* One OCI condition, which libseccomp applies to the raw 64-bit register, in the unit's
- * language, which reads the argument with its kernel type. For a signed argument an unsigned
- * range test is rewritten so that negative values fall on the same side as in the raw test. */
-static void print_cond(FILE *f, const PolicyCond *c, const ArgFilterSyscall *s) {
-        static const char *const ops[_POLICY_CMP_MAX] = {
-                [POLICY_CMP_NE] = "!=", [POLICY_CMP_LT] = "<", [POLICY_CMP_LE] = "<=",
-                [POLICY_CMP_EQ] = "==", [POLICY_CMP_GE] = ">=", [POLICY_CMP_GT] = ">",
-        };
-        ArgType t = s && c->arg < argfilter_table_n_args(s) ? (ArgType) s->types[c->arg] : ARG_TYPE_ULONG;
-        bool sig = arg_type_signed(t);
-        unsigned width = arg_type_width(t);
-
-        if (c->op == POLICY_CMP_MASKED_EQ) {
-                fprintf(f, "(arg%u & ", c->arg);
-                print_value(f, c->a);
-                fputs(") == ", f);
-                print_value(f, c->b);
-                return;
-        }
-        if (sig && c->op != POLICY_CMP_EQ && c->op != POLICY_CMP_NE &&
-            c->a < (UINT64_C(1) << (width - 1))) {
-                bool below = c->op == POLICY_CMP_LT || c->op == POLICY_CMP_LE;
-                fprintf(f, below ? "(arg%u >= 0 && arg%u %s " : "(arg%u < 0 || arg%u %s ",
-                        c->arg, c->arg, ops[c->op]);
-                print_value(f, c->a);
-                fputc(')', f);
-                return;
-        }
-        if (sig && c->op != POLICY_CMP_EQ && c->op != POLICY_CMP_NE) {
-                /* V is negative in the type: raw order puts every non-negative value below it. */
-                bool below = c->op == POLICY_CMP_LT || c->op == POLICY_CMP_LE;
-                fprintf(f, below ? "(arg%u >= 0 || arg%u %s " : "(arg%u < 0 && arg%u %s ",
-                        c->arg, c->arg, ops[c->op]);
-                print_typed_value(f, c->a, sig, width);
-                fputc(')', f);
-                return;
-        }
-        fprintf(f, "arg%u %s ", c->arg, ops[c->op]);
-        print_typed_value(f, c->a, sig, width);
-}
-
-/* The rule's conditions as an expression that holds when the rule matches. */
-static void print_rule_expr(FILE *f, const ImportRule *r, bool alone) {
-        const ArgFilterSyscall *s = argfilter_table_syscall(r->name);
-        const char *sep = r->ored ? " || " : " && ";
-        bool paren = !alone && r->n_conds > 1;
-
-        if (paren)
-                fputc('(', f);
-        for (unsigned i = 0; i < r->n_conds; i++) {
-                if (i > 0)
-                        fputs(sep, f);
-                print_cond(f, &r->conds[i], s);
-        }
-        if (paren)
-                fputc(')', f);
-}
-
-/* One SystemCallArgumentFilter= value: NAME[:ACTION]: [!](R1 || R2 ...) over RULES[0..N)
- * whose action matches WANT (any permitting action when WANT is ALLOW). */
-static int format_argfilter(const ImportRule *rules, size_t n, PolicyAction want,
-                            const char *action, bool negate, char **ret) {
-        _cleanup_free_ char *text = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        size_t size = 0, k = 0, count = 0;
-
-        for (size_t i = 0; i < n; i++)
-                count += rules[i].n_conds > 0 && (action_permits(want) ? action_permits(rules[i].action)
-                                                  : policy_action_equal(rules[i].action, want));
-        f = open_memstream(&text, &size);
-        if (!f)
-                return -ENOMEM;
-        fprintf(f, "%s%s%s: %s", rules[0].name, action ? ":" : "", action ? action : "",
-                negate ? "!(" : "");
-        for (size_t i = 0; i < n; i++) {
-                const ImportRule *r = &rules[i];
-                if (r->n_conds == 0 || !(action_permits(want) ? action_permits(r->action)
-                                         : policy_action_equal(r->action, want)))
-                        continue;
-                if (k++ > 0)
-                        fputs(" || ", f);
-                print_rule_expr(f, r, count == 1);
-        }
-        if (negate)
-                fputc(')', f);
-        if (fflush(f) != 0 || ferror(f))
-                return -ENOMEM;
-        fclose(TAKE_PTR(f));
-        *ret = TAKE_PTR(text);
-        return 0;
-}
-
-/* Whether the unit language takes LINE; else the parser's reason in *RET_ERROR. */
-static int argfilter_check(const char *line, char **ret_error) {
-        _cleanup_(argfilter_freep) ArgFilter *f = NULL;
-        return argfilter_parse(line, &f, ret_error);
-}
-
-/* NAME always gets A, said as two complementary argument tests (each line must hold, so one
- * of them always fails): how a per-syscall action is written in an allow list. */
-static int add_always(Importer *imp, Output *out, const char *name, PolicyAction a) {
-        char buf[16];
-        const char *w = action_word(a, buf, sizeof buf);
-
-        for (unsigned k = 0; k < 6; k++) {
-                _cleanup_free_ char *l1 = NULL, *l2 = NULL, *err = NULL;
-                int r;
-
-                if (asprintf(&l1, "%s:%s: arg%u == 0", name, w, k) < 0 ||
-                    asprintf(&l2, "%s:%s: arg%u != 0", name, w, k) < 0)
-                        return -ENOMEM;
-                r = argfilter_check(l1, &err);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        continue;
-                if ((r = add_name(&out->allow, name, NULL)) < 0 ||
-                    (r = strv_consume(&out->argf, TAKE_PTR(l1))) < 0)
-                        return r;
-                return strv_consume(&out->argf, TAKE_PTR(l2));
-        }
-        return 1;
-}
-
-/* A syscall that an unconditional entry decides. */
-static int emit_unconditional(Importer *imp, Output *out, const char *name, PolicyAction a) {
-        bool allow_list = !action_permits(imp->def);
-        char buf[16], abuf[32], dbuf[32];
-
-        if (policy_action_equal(a, allow_list ? imp->deny : imp->def))
-                return 0;
-        if (a.type == POLICY_ACTION_LOG && imp->def.type == POLICY_ACTION_ALLOW)
-                return add_name(&out->log, name, NULL);
-        if (action_permits(a)) {
-                if (!allow_list)
-                        return 0; /* ALLOW under a LOG default: noted with the default */
-                if (a.type == POLICY_ACTION_LOG && add_name(&out->log, name, NULL) < 0)
-                        return -ENOMEM;
-                return add_name(&out->allow, name, NULL);
-        }
-        if (allow_list) {
-                int r = add_always(imp, out, name, a);
-                if (r <= 0)
-                        return r;
-                return oci_notes_add(imp->notes, "%s: its own action (%s) cannot be said in an "
-                                     "allow list; it gets %s", name,
-                                     policy_action_format(a, abuf, sizeof abuf),
-                                     policy_action_format(imp->deny, dbuf, sizeof dbuf));
-        }
-        return add_name(&out->deny, name, a.type == POLICY_ACTION_KILL ? NULL
-                                          : action_word(a, buf, sizeof buf));
-}
-
-/* All rules for one syscall, RULES[0..N), in profile order. */
-static int emit_syscall(Importer *imp, Output *out, const ImportRule *rules, size_t n) {
-        const char *name = rules[0].name;
-        bool allow_list = !action_permits(imp->def), have_allow = false;
-        _cleanup_free_ char *line = NULL, *err = NULL;
-        const ImportRule *uncond = NULL;
-        char abuf[32], buf[16];
-        int r;
-
-        for (size_t i = 0; i < n; i++)
-                if (rules[i].n_conds == 0 &&
-                    (!uncond || (action_permits(rules[i].action) && !action_permits(uncond->action))))
-                        uncond = &rules[i];
-        if (uncond) {
-                for (size_t i = 0; i < n; i++)
-                        if (&rules[i] != uncond && !policy_action_equal(rules[i].action, uncond->action) &&
-                            (r = oci_notes_add(imp->notes, "%s: an unconditional %s entry decides "
-                                               "every call, not its other entries (%s)",
-                                               name, policy_action_format(uncond->action, abuf, sizeof abuf),
-                                               policy_action_format(rules[i].action, buf, sizeof buf))) < 0)
-                                return r;
-                return emit_unconditional(imp, out, name, uncond->action);
-        }
-
-        for (size_t i = 0; i < n; i++)
-                have_allow = have_allow || action_permits(rules[i].action);
-        if (allow_list) {
-                for (size_t i = 0; i < n; i++)
-                        if (!action_permits(rules[i].action) &&
-                            !policy_action_equal(rules[i].action, imp->def) &&
-                            (r = oci_notes_add(imp->notes, "%s: a conditional %s entry cannot be said "
-                                               "in an allow list; those calls get the default action",
-                                               name, policy_action_format(rules[i].action, abuf, sizeof abuf))) < 0)
-                                return r;
-                if (!have_allow)
-                        return emit_unconditional(imp, out, name, imp->def);
-                /* Calls the entries do not allow get the profile's default. */
-                if ((r = format_argfilter(rules, n, POLICY_ACTION(POLICY_ACTION_ALLOW),
-                                          policy_action_equal(imp->def, imp->deny) ? NULL
-                                          : action_word(imp->def, buf, sizeof buf),
-                                          false, &line)) < 0)
-                        return r;
-                r = argfilter_check(line, &err);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        return oci_notes_add(imp->notes, "%s: the argument checks '%s' cannot be said "
-                                             "(%s); the syscall is left out of the allow list",
-                                             name, line, err ? err : "invalid");
-                if ((r = add_name(&out->allow, name, NULL)) < 0)
-                        return r;
-                return strv_consume(&out->argf, TAKE_PTR(line));
-        }
-        /* A deny list: each action's entries become a line "allowed unless one matches". */
-        for (size_t i = 0; i < n; i++) {
-                bool first = true;
-                if (action_permits(rules[i].action))
-                        continue;
-                for (size_t j = 0; j < i && first; j++)
-                        first = !policy_action_equal(rules[j].action, rules[i].action);
-                if (!first)
-                        continue;
-                line = mfree_str(line);
-                err = mfree_str(err);
-                r = format_argfilter(rules, n, rules[i].action,
-                                     action_word(rules[i].action, buf, sizeof buf), true, &line);
-                if (r < 0)
-                        return r;
-                r = argfilter_check(line, &err);
-                if (r == -ENOMEM)
-                        return r;
-                if (r >= 0)
-                        r = strv_consume(&out->argf, TAKE_PTR(line));
-                else if ((r = oci_notes_add(imp->notes, "%s: the argument checks '%s' cannot be "
-                                            "said (%s); the syscall is denied outright", name, line,
-                                            err ? err : "invalid")) >= 0)
-                        r = emit_unconditional(imp, out, name, rules[i].action);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* The unconditional action that decides a syscall (see emit_syscall()); false if none. */
-static bool group_unconditional(const ImportRule *rules, size_t n, PolicyAction *ret) {
-        const ImportRule *u = NULL;
-        for (size_t i = 0; i < n; i++)
-                if (rules[i].n_conds == 0 &&
-                    (!u || (action_permits(rules[i].action) && !action_permits(u->action))))
-                        u = &rules[i];
-        if (u)
-                *ret = u->action;
-        return u;
-}
-
-static bool profile_allows_any(const Importer *imp) {
-        for (size_t i = 0; i < imp->n_rules; i++)
-                if (action_permits(imp->rules[i].action))
-                        return true;
-        return false;
-}
-
-/* Native syscall numbers looked at when counting the known syscalls. */
-#define NATIVE_NR_MAX 1024
-
-static int choose_deny_action(Importer *imp) {
-        PolicyAction cand[8];
-        size_t count[8] = {}, n_cand = 0, known = 0, best = 0;
-
-        for (int nr = 0; nr < NATIVE_NR_MAX; nr++) {
-                char *name = seccomp_syscall_resolve_num_arch(imp->arches[0], nr);
-                known += !!name;
-                free(name);
-        }
-        for (size_t i = 0, j; i < imp->n_rules; i = j) {
-                PolicyAction a;
-                size_t k;
-                for (j = i + 1; j < imp->n_rules && streq(imp->rules[i].name, imp->rules[j].name); j++)
-                        ;
-                if (!group_unconditional(imp->rules + i, j - i, &a) || action_permits(a))
-                        continue;
-                for (k = 0; k < n_cand && !policy_action_equal(cand[k], a); k++)
-                        ;
-                if (k == n_cand) {
-                        if (n_cand == ELEMENTSOF(cand))
-                                continue;
-                        cand[n_cand++] = a;
-                }
-                count[k]++;
-        }
-        for (size_t k = 1; k < n_cand; k++)
-                if (count[k] > count[best])
-                        best = k;
-        if (n_cand > 0 && count[best] * 2 > known)
-                imp->deny = cand[best];
-        return 0;
-}
-
-static int compare_name(const void *key, const void *elem) {
-        return strcmp(key, ((const ImportRule *) elem)->name);
-}
-
-/* With a deny action other than the default, the known native syscalls no entry names must
- * still get the default. Syscalls libseccomp does not know get ENOSYS from an allow list. */
-static int emit_unlisted(Importer *imp, Output *out) {
-        char abuf[32];
-        int r;
-
-        for (int nr = 0; nr < NATIVE_NR_MAX; nr++) {
-                _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(imp->arches[0], nr);
-                if (!name || bsearch(name, imp->rules, imp->n_rules, sizeof *imp->rules, compare_name))
-                        continue;
-                r = add_always(imp, out, name, imp->def);
-                if (r < 0)
-                        return r;
-                if (r > 0 && (r = oci_notes_add(imp->notes, "%s: the default action (%s) cannot be "
-                                                "said for it in an allow list", name,
-                                                policy_action_format(imp->def, abuf, sizeof abuf))) < 0)
-                        return r;
-        }
-        if (!(imp->def.type == POLICY_ACTION_ERRNO && imp->def.errno_value == ENOSYS))
-                return oci_notes_add(imp->notes, "system calls libseccomp does not know get ENOSYS, "
-                                     "not the default action (%s)",
-                                     policy_action_format(imp->def, abuf, sizeof abuf));
-        return 0;
-}
-
-static int compare_rules(const void *a, const void *b) {
-        const ImportRule *x = a, *y = b;
-        int c = strcmp(x->name, y->name);
-        return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
-}
-
-/* NAME=WORDS, wrapped into several lines (list directives accumulate). */
-static void print_list(FILE *f, const char *key, const char *prefix, char **words) {
-        size_t col = 0;
-
-        STRV_FOREACH(w, words) {
-                if (col > 0 && col + 1 + strlen(*w) > LINE_WIDTH) {
-                        fputc('\n', f);
-                        col = 0;
-                }
-                if (col == 0)
-                        col = (size_t) fprintf(f, "%s=%s%s", key, prefix, *w);
-                else
-                        col += (size_t) fprintf(f, " %s", *w);
-        }
-        if (col > 0)
-                fputc('\n', f);
-}
-
-static int write_dropin(Importer *imp, Output *out, char **ret) {
-        _cleanup_free_ char *text = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        bool allow_list = !action_permits(imp->def);
-        char buf[16];
-        size_t size = 0;
-
-        f = open_memstream(&text, &size);
-        if (!f)
-                return -ENOMEM;
-        fputs("[Service]\n", f);
-        if (imp->n_arches > 1 || imp->arches[0] != arch_native()) {
-                fputs("SystemCallArchitectures=", f);
-                for (size_t i = 0; i < imp->n_arches; i++)
-                        fprintf(f, "%s%s", i > 0 ? " " : "", arch_to_name(imp->arches[i]));
-                fputc('\n', f);
-        }
-        if (allow_list) {
-                print_list(f, "SystemCallFilter", "", out->allow);
-                if (imp->deny.type == POLICY_ACTION_ERRNO)
-                        fprintf(f, "SystemCallErrorNumber=%s\n", action_word(imp->deny, buf, sizeof buf));
-        } else
-                print_list(f, "SystemCallFilter", "~", out->deny);
-        print_list(f, "SystemCallLog", "", out->log);
-        if (out->argf) {
-                fputs("\n[X-Syscage]\n", f);
-                STRV_FOREACH(l, out->argf)
-                        fprintf(f, "SystemCallArgumentFilter=%s\n", *l);
-        }
-        if (fflush(f) != 0 || ferror(f))
-                return -ENOMEM;
-        fclose(TAKE_PTR(f));
-        *ret = TAKE_PTR(text);
-        return 0;
 }
 
 static int parse_top(Importer *imp, json_object *root) {
@@ -1024,8 +575,8 @@ static int parse_top(Importer *imp, json_object *root) {
 
 int oci_import(const char *data, size_t size, const OciImportOptions *o, char **ret_dropin,
                OciNotes *notes, char **ret_error) {
-        _cleanup_(output_done) Output out = {};
         Importer imp = { .o = o, .notes = notes };
+        OciRuleSet set;
         json_tokener *tok = NULL;
         json_object *root = NULL;
         char *text = NULL;
@@ -1058,24 +609,16 @@ int oci_import(const char *data, size_t size, const OciImportOptions *o, char **
         }
         if ((r = parse_top(&imp, root)) < 0)
                 goto finish;
-        if (!action_permits(imp.def) && !profile_allows_any(&imp)) {
+        set = (OciRuleSet) {
+                .rules = imp.rules, .n_rules = imp.n_rules, .arches = imp.arches,
+                .n_arches = imp.n_arches, .def = imp.def,
+        };
+        if (!action_permits(imp.def) && !oci_rules_allow_any(&set)) {
                 /* A unit without SystemCallFilter= allows everything: refuse, fail closed. */
                 r = fail(&imp, "the profile allows no system call; a unit cannot say that");
                 goto finish;
         }
-        qsort(imp.rules, imp.n_rules, sizeof *imp.rules, compare_rules);
-        imp.deny = imp.def;
-        if (!action_permits(imp.def) && (r = choose_deny_action(&imp)) < 0)
-                goto finish;
-        for (size_t i = 0, j; i < imp.n_rules; i = j) {
-                for (j = i + 1; j < imp.n_rules && streq(imp.rules[i].name, imp.rules[j].name); j++)
-                        ;
-                if ((r = emit_syscall(&imp, &out, imp.rules + i, j - i)) < 0)
-                        goto finish;
-        }
-        if (!policy_action_equal(imp.def, imp.deny) && (r = emit_unlisted(&imp, &out)) < 0)
-                goto finish;
-        r = write_dropin(&imp, &out, &text);
+        r = oci_dropin_write(&set, notes, &text);
 finish:
         if (r < 0 && ret_error)
                 *ret_error = TAKE_PTR(imp.error);
