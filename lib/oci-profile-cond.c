@@ -167,6 +167,11 @@ int oci_dnf_and(const OciDnf *a, const OciDnf *b, OciDnf *ret) {
         OciDnf d = {};
         int r;
 
+        /* Bounds the work (each new conjunct is compared with those kept), not only the
+         * result: a product this large is "too complex" whatever it simplifies to. */
+        if (a->n > 0 && b->n > OCI_DNF_PAIRS_MAX / a->n)
+                return -E2BIG;
+
         for (size_t i = 0; i < a->n; i++)
                 for (size_t j = 0; j < b->n; j++) {
                         OciTerm t;

@@ -15,7 +15,9 @@
 #include "policy.h"
 
 /* Conjuncts in one union: "too complex" above. */
-#define OCI_DNF_TERMS_MAX 4096u
+#define OCI_DNF_TERMS_MAX 1024u
+/* Pairs of conjuncts one AND may combine. */
+#define OCI_DNF_PAIRS_MAX 16384u
 
 typedef struct OciTerm {
         uint64_t mask[6], value[6]; /* mask 0: the argument is not tested */
