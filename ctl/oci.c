@@ -221,11 +221,13 @@ int verb_export_oci(int argc, char **argv) {
         for (size_t i = 0; i < diags.n; i++)
                 if (diags.items[i].level == DIAG_ERROR)
                         diag_print(&diags.items[i], stderr);
-        diag_list_done(&diags);
         if (r < 0 || !p) {
-                fprintf(stderr, "%s: %s\n", argv[optind], r < 0 ? strerror(-r) : "no policy");
+                if (diags.n == 0)
+                        fprintf(stderr, "%s: %s\n", argv[optind], strerror(r < 0 ? -r : EINVAL));
+                diag_list_done(&diags);
                 return 1;
         }
+        diag_list_done(&diags);
         r = oci_export(p, &json, &notes);
         if (r < 0) {
                 fprintf(stderr, "export-oci: %s\n", r == -E2BIG

@@ -289,10 +289,12 @@ static int emit_syscall(Writer *imp, Output *out, const OciRule *rules, size_t n
                 r = argfilter_check(line, &err);
                 if (r == -ENOMEM)
                         return r;
-                if (r < 0)
-                        return oci_notes_add(imp->notes, "%s: the argument checks '%s' cannot be said "
-                                             "(%s); the syscall is left out of the allow list",
-                                             name, line, err ? err : "invalid");
+                if (r < 0) {
+                        r = oci_notes_add(imp->notes, "%s: the argument checks '%s' cannot be said "
+                                          "(%s); the syscall is left out of the allow list",
+                                          name, line, err ? err : "invalid");
+                        return r < 0 ? r : emit_unconditional(imp, out, name, imp->def);
+                }
                 if ((r = add_name(&out->allow, name, NULL)) < 0)
                         return r;
                 return strv_consume(&out->argf, TAKE_PTR(line));

@@ -203,12 +203,17 @@ static int add_allowed_form(Exporter *e, const char *name, PolicyAction u, const
         return r;
 }
 
-/* Whether the unconditional entry for A is ENTRIES[i]; creates it. Entries are per action. */
+/* The entries of unconditional rules, one per action, in order of first use. */
 typedef struct UncondEntries {
-        PolicyAction actions[16];
-        json_object *names[16];
-        size_t n;
+        PolicyAction *actions;
+        json_object **names; /* owned by the entries in the profile */
+        size_t n, allocated_actions, allocated_names;
 } UncondEntries;
+
+static void uncond_entries_done(UncondEntries *u) {
+        free(u->actions);
+        free(u->names);
+}
 
 static int add_unconditional(Exporter *e, UncondEntries *u, const char *name, PolicyAction a) {
         json_object *entry;
@@ -219,14 +224,13 @@ static int add_unconditional(Exporter *e, UncondEntries *u, const char *name, Po
                 if (policy_action_equal(u->actions[i], a))
                         break;
         if (i == u->n) {
-                if (u->n == ELEMENTSOF(u->actions))
-                        i = u->n - 1; /* impossible in practice: errnos are few */
-                else {
-                        if ((r = new_entry(e, a, &entry, &u->names[i])) < 0)
-                                return r;
-                        u->actions[i] = a;
-                        u->n++;
-                }
+                if (GREEDY_REALLOC(u->actions, u->allocated_actions, u->n + 1) < 0 ||
+                    GREEDY_REALLOC(u->names, u->allocated_names, u->n + 1) < 0)
+                        return -ENOMEM;
+                if ((r = new_entry(e, a, &entry, &u->names[i])) < 0)
+                        return r;
+                u->actions[i] = a;
+                u->n++;
         }
         return append(u->names[i], json_object_new_string(name));
 }
@@ -345,6 +349,7 @@ int oci_export(const Policy *p, char **ret_json, OciNotes *notes) {
         *ret_json = text;
         r = 0;
 finish:
+        uncond_entries_done(&u);
         json_object_put(e.syscalls);
         json_object_put(root);
         return r;

@@ -447,11 +447,18 @@ static void test_round_trip_deny_lists(void **state) {
                                "RestrictSUIDSGID=yes", "ProtectClock=yes", "ProtectHostname=yes", NULL };
         const char *deny_families[] = { "RestrictAddressFamilies=~AF_PACKET AF_NETLINK",
                                         "RestrictNamespaces=~net", "SystemCallArchitectures=native x86", NULL };
+        const char *errnos[] = { "SystemCallFilter=~uname:EPERM getpid:ENOENT getppid:ESRCH "
+                                 "getuid:EINTR getgid:EIO geteuid:ENXIO getegid:E2BIG "
+                                 "gettid:ENOEXEC getpgrp:EBADF setsid:ECHILD sync:EAGAIN "
+                                 "umask:ENOMEM times:EACCES getpriority:EFAULT "
+                                 "sched_yield:ENOTBLK pause:EBUSY alarm:EEXIST vhangup:EXDEV "
+                                 "acct:ENODEV sethostname:ENOTDIR", NULL };
         const char *argf_deny[] = { "SystemCallFilter=~uname", NULL };
         const char *argf[] = { "write: fd == 1 || fd == 2", "personality:EPERM: persona in {0, 8}",
                                "kill:kill: sig != 9", NULL };
 
         round_trip(uname, NULL, 0);
+        round_trip(errnos, NULL, 0); /* more distinct actions than any fixed table */
         round_trip(mixed, NULL, 0);
         round_trip(cond, NULL, 0);
         round_trip(deny_families, NULL, 1); /* the ABI-specific rules */
