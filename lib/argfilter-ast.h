@@ -69,3 +69,4 @@ static inline uint64_t af_sign_bit(ArgType t) {
 }
 
 AfOp af_op_negate(AfOp op);
+const char *af_op_to_string(AfOp op);

@@ -281,6 +281,38 @@ int argfilter_dnf(const ArgFilter *const *filters, size_t n, bool negate, ArgFil
         return 0;
 }
 
+static void term_to_cube(const ArgFilterTerm *t, Cube *c) {
+        *c = (Cube) {};
+        for (unsigned k = 0; k < t->n_conds; k++) {
+                c->mask[t->conds[k].arg] |= t->conds[k].a;
+                c->value[t->conds[k].arg] |= t->conds[k].b & t->conds[k].a;
+        }
+}
+
+int argfilter_dnf_and(const ArgFilterDnf *a, const ArgFilterDnf *b, ArgFilterDnf *ret) {
+        _cleanup_(cube_set_done) CubeSet acc = {};
+        ArgFilterTerm *terms = NULL;
+        int r;
+
+        for (size_t i = 0; i < a->n_terms; i++)
+                for (size_t j = 0; j < b->n_terms; j++) {
+                        Cube x, y, c;
+                        term_to_cube(&a->terms[i], &x);
+                        term_to_cube(&b->terms[j], &y);
+                        if (cube_and(&x, &y, &c) && (r = cube_set_add(&acc, &c)) < 0)
+                                return r;
+                }
+        if (acc.n > 0) {
+                terms = calloc(acc.n, sizeof *terms);
+                if (!terms)
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; i < acc.n; i++)
+                cube_to_term(&acc.items[i], &terms[i]);
+        *ret = (ArgFilterDnf) { .terms = terms, .n_terms = acc.n };
+        return 0;
+}
+
 bool argfilter_dnf_eval(const ArgFilterDnf *d, const uint64_t args[static 6]) {
         for (size_t i = 0; i < d->n_terms; i++) {
                 bool ok = true;

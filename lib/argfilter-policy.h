@@ -13,8 +13,19 @@
  * 32-bit ABI is enabled (not supported yet); -ENOMEM. */
 int argfilter_policy_check(const Policy *p, const ArgFilter *f, char **ret_message);
 
-/* Adds F to P: one conditional rule per conjunct of the normal form of its negation ("deny
- * when it matches"), with F's own action or DENY_ACTION, and F's canonical text as a note.
- * The origin's file must be interned in P. -E2BIG when the form is too complex. */
-int argfilter_policy_add(Policy *p, const ArgFilter *f, PolicyAction deny_action,
-                         PolicyOrigin origin);
+/* One SystemCallArgumentFilter= line and where it was written. */
+typedef struct ArgFilterLine {
+        ArgFilter *filter;
+        PolicyOrigin origin;
+} ArgFilterLine;
+
+/* Adds the N LINES to P: for each, one conditional rule per conjunct of the normal form of its
+ * negation ("deny when it matches"), with its own action or DENY_ACTION, and its canonical
+ * text as a note. Origins' files must be interned in P.
+ *
+ * Where a line with an errno action and a kill line for the same syscall both refuse a call,
+ * libseccomp would return whichever of the overlapping rules its decision tree meets first.
+ * So the errno line's rules are cut down to the calls every kill line allows, and kill is
+ * what such a call gets. When that cut is too complex, the rules are left to overlap and the
+ * call is refused with either action. */
+int argfilter_policy_add(Policy *p, const ArgFilterLine *lines, size_t n, PolicyAction deny_action);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The SystemCallArgumentFilter= parser, its canonical formatter and a direct evaluator (the
- * reference the normal form is tested against). The grammar is in argfilter.h. Parsing is a
- * recursive descent over a hand-written tokenizer; recursion is bounded by
- * ARGFILTER_NODES_MAX since every level consumes at least one node or parenthesis, and the
- * parenthesis depth is bounded separately.
+ * The SystemCallArgumentFilter= parser (the grammar is in argfilter.h): a recursive descent
+ * over a hand-written tokenizer. Nesting through '(' and '!' is bounded by ARGFILTER_DEPTH_MAX
+ * and the tree's size by ARGFILTER_NODES_MAX, so a hostile line can neither exhaust the stack
+ * nor make the normal form's work unbounded. Text and evaluation are in argfilter-text.c,
+ * the normal form in argfilter-dnf.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,10 +22,14 @@
 /* libseccomp accepts SCMP_ACT_ERRNO(n) only below 4095. */
 #define ARGFILTER_ERRNO_MAX (ERRNO_MAX - 1)
 
-static const char *const op_names[_AF_OP_MAX] = {
+static const char *const op_table[_AF_OP_MAX] = {
         [AF_OP_EQ] = "==", [AF_OP_NE] = "!=", [AF_OP_LT] = "<",     [AF_OP_LE] = "<=",
         [AF_OP_GT] = ">",  [AF_OP_GE] = ">=", [AF_OP_IN] = "in", [AF_OP_NOT_IN] = "not in",
 };
+
+const char *af_op_to_string(AfOp op) {
+        return op < _AF_OP_MAX ? op_table[op] : NULL;
+}
 
 AfOp af_op_negate(AfOp op) {
         static const AfOp table[_AF_OP_MAX] = {
@@ -389,12 +393,12 @@ static int parse_comparison(Parser *ps, AfNode *test) {
                 return parse_set(ps, test);
         }
         for (size_t i = 0; i < ELEMENTSOF(ops); i++)
-                if (accept_punct(ps, op_names[ops[i]])) {
+                if (accept_punct(ps, af_op_to_string(ops[i]))) {
                         bool ordered = ops[i] != AF_OP_EQ && ops[i] != AF_OP_NE;
                         if (ordered && test->masked)
                                 return fail(ps, "a masked term can only be compared with ==, != "
                                             "or in: (%s & %s) %s", test->arg_text,
-                                            test->mask.text, op_names[ops[i]]);
+                                            test->mask.text, af_op_to_string(ops[i]));
                         test->op = ops[i];
                         test->values = calloc(1, sizeof *test->values);
                         if (!test->values)
@@ -651,143 +655,16 @@ int argfilter_parse(const char *value, ArgFilter **ret, char **ret_error) {
         return 0;
 }
 
-/* ---- canonical text ---- */
-
-static int fmt_node(FILE *out, const AfNode *n, int parent);
-
-static void fmt_test(FILE *out, const AfNode *n) {
-        if (n->masked)
-                fprintf(out, "(%s & %s)", n->arg_text, n->mask.text);
-        else
-                fputs(n->arg_text, out);
-        fprintf(out, " %s ", op_names[n->op]);
-        if (n->op != AF_OP_IN && n->op != AF_OP_NOT_IN) {
-                fputs(n->values[0].text, out);
-                return;
-        }
-        fputc('{', out);
-        for (size_t i = 0; i < n->n_values; i++)
-                fprintf(out, "%s%s", i ? ", " : "", n->values[i].text);
-        fputc('}', out);
-}
-
-/* Precedence: OR 1, AND 2, unary 3. A list inside a list of the same or a tighter kind
- * keeps its parentheses, so the text parses back to the same tree. */
-static int fmt_node(FILE *out, const AfNode *n, int parent) {
-        int prec = n->type == AF_NODE_OR ? 1 : n->type == AF_NODE_AND ? 2 : 3;
-        bool paren = (n->type == AF_NODE_OR || n->type == AF_NODE_AND) && prec <= parent;
-
-        if (n->type == AF_NODE_TEST) {
-                if (parent >= 3)
-                        fputc('(', out);
-                fmt_test(out, n);
-                if (parent >= 3)
-                        fputc(')', out);
-                return 0;
-        }
-        if (n->type == AF_NODE_NOT) {
-                fputc('!', out);
-                return fmt_node(out, n->children[0], 3);
-        }
-        if (paren)
-                fputc('(', out);
-        for (size_t i = 0; i < n->n_children; i++) {
-                if (i > 0)
-                        fputs(n->type == AF_NODE_OR ? " || " : " && ", out);
-                fmt_node(out, n->children[i], prec);
-        }
-        if (paren)
-                fputc(')', out);
-        return 0;
-}
-
-int argfilter_format(const ArgFilter *f, char **ret) {
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0;
-        FILE *out = open_memstream(&buf, &size);
-
-        if (!out)
-                return -ENOMEM;
-        fputs(f->syscall, out);
-        if (f->has_action) {
-                if (f->action.type == POLICY_ACTION_KILL)
-                        fputs(":kill", out);
-                else if (errno_to_name(f->action.errno_value))
-                        fprintf(out, ":%s", errno_to_name(f->action.errno_value));
-                else
-                        fprintf(out, ":%u", (unsigned) f->action.errno_value);
-        }
-        fputs(": ", out);
-        fmt_node(out, f->root, 0);
-        if (fclose(out) != 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(buf);
-        return 0;
-}
-
-/* ---- direct evaluation ---- */
-
-/* Compares with plain C integers of the argument's type, independently of the normal form. */
-static bool eval_order(ArgType t, uint64_t x, uint64_t v, AfOp op) {
-        int c;
-
-        if (arg_type_signed(t)) {
-                int64_t a = arg_type_width(t) == 32 ? (int32_t) (uint32_t) x : (int64_t) x;
-                int64_t b = arg_type_width(t) == 32 ? (int32_t) (uint32_t) v : (int64_t) v;
-                c = a < b ? -1 : a > b;
-        } else
-                c = x < v ? -1 : x > v;
-        switch (op) {
-        case AF_OP_LT: return c < 0;
-        case AF_OP_LE: return c <= 0;
-        case AF_OP_GT: return c > 0;
-        default: return c >= 0;
-        }
-}
-
-static bool eval_node(const ArgFilter *f, const AfNode *n, const uint64_t args[static 6]) {
-        uint64_t x;
-        bool in = false;
-
-        switch (n->type) {
-        case AF_NODE_OR:
-                for (size_t i = 0; i < n->n_children; i++)
-                        if (eval_node(f, n->children[i], args))
-                                return true;
-                return false;
-        case AF_NODE_AND:
-                for (size_t i = 0; i < n->n_children; i++)
-                        if (!eval_node(f, n->children[i], args))
-                                return false;
-                return true;
-        case AF_NODE_NOT:
-                return !eval_node(f, n->children[0], args);
-        default:
-                break;
-        }
-        x = args[n->arg] & af_width_mask(f->types[n->arg]); /* what the kernel reads */
-        if (n->masked)
-                x &= n->mask.bits;
-        if (n->op != AF_OP_EQ && n->op != AF_OP_NE && n->op != AF_OP_IN && n->op != AF_OP_NOT_IN)
-                return eval_order(f->types[n->arg], x, n->values[0].bits, n->op);
-        for (size_t i = 0; i < n->n_values; i++)
-                in = in || x == n->values[i].bits;
-        return n->op == AF_OP_EQ || n->op == AF_OP_IN ? in : !in;
-}
-
-static bool node_tests_signed_64bit(const ArgFilter *f, const AfNode *n) {
+static bool node_tests_64bit(const ArgFilter *f, const AfNode *n, bool only_signed) {
         for (size_t i = 0; i < n->n_children; i++)
-                if (node_tests_signed_64bit(f, n->children[i]))
+                if (node_tests_64bit(f, n->children[i], only_signed))
                         return true;
-        return n->type == AF_NODE_TEST && f->types[n->arg] == ARG_TYPE_LONG;
+        return n->type == AF_NODE_TEST && (f->types[n->arg] == ARG_TYPE_LONG ||
+                                           (!only_signed && f->types[n->arg] == ARG_TYPE_ULONG));
 }
 
-bool argfilter_tests_signed_64bit(const ArgFilter *f) {
-        return node_tests_signed_64bit(f, f->root);
-}
-
-bool argfilter_eval(const ArgFilter *f, const uint64_t args[static 6]) {
-        return eval_node(f, f->root, args);
+bool argfilter_tests_64bit(const ArgFilter *f, bool only_signed) {
+        return node_tests_64bit(f, f->root, only_signed);
 }
 
 const char *const *argfilter_constant_names(void) {

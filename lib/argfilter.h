@@ -68,9 +68,11 @@ bool argfilter_action(const ArgFilter *f, PolicyAction *ret);
  * reference the normal form and the compiled filter are tested against. */
 bool argfilter_eval(const ArgFilter *f, const uint64_t args[static 6]);
 
-/* Whether F tests a signed 64-bit argument (long, loff_t), which a 32-bit ABI passes as a
- * sign-extended 32-bit value that the 64-bit tests do not describe. */
-bool argfilter_tests_signed_64bit(const ArgFilter *f);
+/* Whether F tests a 64-bit argument (long, loff_t, unsigned long, size_t; ONLY_SIGNED: only
+ * the signed ones). A 32-bit ABI passes a signed one as a sign-extended 32-bit value that
+ * the 64-bit tests do not describe; x32 passes 64-bit registers of which libseccomp
+ * compares only the low word. */
+bool argfilter_tests_64bit(const ArgFilter *f, bool only_signed);
 
 /* Canonical text of the whole assignment value ("write: fd == 1 || fd == 2"), which parses
  * back to the same filter. */
@@ -88,6 +90,9 @@ typedef struct ArgFilterDnf {
 } ArgFilterDnf;
 
 void argfilter_dnf_done(ArgFilterDnf *d);
+/* The AND of two normal forms (whose conditions are all MASKED_EQ), subsumed conjuncts
+ * dropped; -E2BIG past ARGFILTER_TERMS_MAX. */
+int argfilter_dnf_and(const ArgFilterDnf *a, const ArgFilterDnf *b, ArgFilterDnf *ret);
 /* Whether some conjunct of D holds for ARGS (every condition is MASKED_EQ). */
 bool argfilter_dnf_eval(const ArgFilterDnf *d, const uint64_t args[static 6]);
 

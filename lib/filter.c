@@ -36,9 +36,9 @@
  * is set: it fails closed where systemd skips the ABI. The same happens to argument filters
  * (SystemCallArgumentFilter=) on those calls: the multiplexed sub-call is refused with the
  * line's action whenever the filter could refuse anything. On ABIs with 32-bit registers a
- * 64-bit test keeps only what a zero-extended register can match (abi32_conds()). The exec gate's launch-key rules
- * (policy_derive_gate()) hold only on the native ABI, the one the launch uses; elsewhere
- * they become an unconditional kill of execve.
+ * 64-bit test keeps only what a zero-extended register can match (abi32_conds()). The exec
+ * gate's launch-key rules (policy_derive_gate()) hold only on the native ABI, the one the
+ * launch uses; elsewhere they become an unconditional kill of execve.
  */
 #include <errno.h>
 #include <seccomp.h>

@@ -43,12 +43,6 @@ typedef struct NameSet {
         Hashmap *index; /* keys are the items' names */
 } NameSet;
 
-/* One SystemCallArgumentFilter= line. */
-typedef struct ArgFilterLine {
-        ArgFilter *filter;
-        PolicyOrigin origin;
-} ArgFilterLine;
-
 typedef struct BoolSetting {
         bool value;
         PolicyOrigin origin;
@@ -729,15 +723,9 @@ static int fold_log(PolicyBuilder *b, Fold *f) {
         return fold_layer(f, &layer, invert ? &log : NULL, b->log_origin);
 }
 
-/* Each line compiles on its own (argfilter-policy.c). */
+/* The lines become conditional rules (argfilter-policy.c). */
 static int emit_arg_filters(PolicyBuilder *b) {
-        for (size_t i = 0; i < b->n_arg_filters; i++) {
-                int r = argfilter_policy_add(b->policy, b->arg_filters[i].filter, b->deny_action,
-                                             b->arg_filters[i].origin);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return argfilter_policy_add(b->policy, b->arg_filters, b->n_arg_filters, b->deny_action);
 }
 
 static int validate_arg_filters(PolicyBuilder *b, DiagList *diags) {

@@ -120,6 +120,10 @@ def cases(sock, units, data):
           'SystemCallErrorNumber=EACCES'],
          ['write-fd:1', 'write-fd:3', 'write-fd:5'],
          {'write-fd:1': 'ok', 'write-fd:3': 'errno EBADF', 'write-fd:5': 'errno EACCES'})
+    # With the exec gate on (execve denied), the argument filter holds all the same.
+    case(sock, 'exec gate',
+         ['SystemCallFilter=~execve', 'SystemCallErrorNumber=EPERM', 'SystemCallArgumentFilter=write: fd == 1'],
+         ['write-fd:1', 'write-fd:3'], {'write-fd:1': 'ok', 'write-fd:3': 'errno EPERM'})
     # Without SystemCallErrorNumber= the refusal kills.
     p = run_probe(sock, ['SystemCallArgumentFilter=write: fd == 1'], ['write-fd:1', 'write-fd:3'])
     got = results(p.stdout)

@@ -525,6 +525,48 @@ static void test_build_semantics(void **state) {
         diag_list_done(&diags);
 }
 
+/* A kill line wins over an errno line where both refuse, whatever libseccomp's decision tree
+ * would have met first; where only one refuses, its action applies. */
+static void test_build_kill_wins(void **state) {
+        static const char *const pairs[][2] = {
+                { "write:EPERM: count < 5", "write:kill: fd <= 1" },
+                { "write:EPERM: count == 5 || (count & 0x10) == 0x10", "write:kill: fd == 1" },
+                { "socket:EACCES: type != SOCK_RAW", "socket: domain in {AF_UNIX, AF_INET}" },
+        };
+
+        srandom(5);
+        for (size_t i = 0; i < 2 * ELEMENTSOF(pairs); i++) {
+                _cleanup_(policy_freep) Policy *p = NULL;
+                _cleanup_(filter_set_freep) FilterSet *s = NULL;
+                _cleanup_(argfilter_freep) ArgFilter *a = parse_ok(pairs[i / 2][0]), *b = parse_ok(pairs[i / 2][1]);
+                _cleanup_free_ char *la = NULL, *lb = NULL;
+                DiagList diags = {};
+                PolicyAction act;
+
+                assert_true(asprintf(&la, "SystemCallArgumentFilter=%s", pairs[i / 2][0]) > 0);
+                assert_true(asprintf(&lb, "SystemCallArgumentFilter=%s", pairs[i / 2][1]) > 0);
+                /* Both orders of the lines. */
+                assert_int_equal(build(NULL, i % 2 ? (const char *[]) { lb, la, NULL } :
+                                                     (const char *[]) { la, lb, NULL },
+                                       &diags, &p), 0);
+                assert_int_equal(filter_compile(p, &s), 0);
+                /* A (errno) and B (kill, its own or the unit's default). */
+                assert_true(argfilter_action(a, &act) && act.type == POLICY_ACTION_ERRNO);
+                for (unsigned k = 0; k < ITERATIONS / 4; k++) {
+                        uint64_t args[6];
+                        fill_args(args, k);
+                        uint32_t want = !argfilter_eval(b, args) ? SECCOMP_RET_KILL_PROCESS :
+                                        !argfilter_eval(a, args) ? SECCOMP_RET_ERRNO | act.errno_value :
+                                                                   SECCOMP_RET_ALLOW;
+                        uint32_t got = test_eval(s, arch_native(), argfilter_syscall(a), args);
+                        if (got != want)
+                                fail_msg("%s / %s: args %#" PRIx64 " %#" PRIx64 " %#" PRIx64 ": BPF %#x, want %#x",
+                                         pairs[i / 2][0], pairs[i / 2][1], args[0], args[1], args[2], got, want);
+                }
+                diag_list_done(&diags);
+        }
+}
+
 /* The key belongs to [X-Syscage]: in [Service] the policy builder does not read it. */
 static void test_build_section(void **state) {
         _cleanup_(policy_freep) Policy *p = NULL;
@@ -552,6 +594,8 @@ static void test_build_errors(void **state) {
                         "(fd == 5 || count == 6)", "too complex" },
                 { "SystemCallArchitectures=native x86", "SystemCallArgumentFilter=lseek: offset >= 0",
                   "not supported yet" },
+                { "SystemCallArchitectures=native x32", "SystemCallArgumentFilter=write: count < 5",
+                  "enables x32 or MIPS n32" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -643,6 +687,7 @@ int main(void) {
                 cmocka_unit_test(test_bpf_bruteforce),
                 cmocka_unit_test(test_bpf_upper_bits),
                 cmocka_unit_test(test_build_semantics),
+                cmocka_unit_test(test_build_kill_wins),
                 cmocka_unit_test(test_build_section),
                 cmocka_unit_test(test_build_errors),
                 cmocka_unit_test(test_bpf_i386),
