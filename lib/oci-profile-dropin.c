@@ -16,6 +16,7 @@
 #include "argfilter.h"
 #include "errno-util.h"
 #include "oci-profile-dropin.h"
+#include "policy-build.h"
 #include "strv.h"
 
 #define LINE_WIDTH 78 /* where name lists are wrapped */
@@ -183,10 +184,48 @@ static int format_argfilter(const OciRule *rules, size_t n, PolicyAction want,
         return 0;
 }
 
-/* Whether the unit language takes LINE; else the parser's reason in *RET_ERROR. */
-static int argfilter_check(const char *line, char **ret_error) {
+/* Whether the unit language takes LINE with the profile's ABIs (a 64-bit argument cannot be
+ * tested when x32 or MIPS n32 is enabled, for one): the policy builder itself decides, on a
+ * unit of that one line. Else -EINVAL and the reason in *RET_ERROR. */
+static int argfilter_check(const Writer *imp, const char *line, char **ret_error) {
         _cleanup_(argfilter_freep) ArgFilter *f = NULL;
-        return argfilter_parse(line, &f, ret_error);
+        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_free_ char *text = NULL;
+        _cleanup_fclose_ FILE *m = NULL;
+        DiagList diags = {};
+        size_t size = 0;
+        int r;
+
+        r = argfilter_parse(line, &f, ret_error);
+        if (r < 0)
+                return r;
+        m = open_memstream(&text, &size);
+        if (!m)
+                return -ENOMEM;
+        fputs("[Service]\nSystemCallArchitectures=", m);
+        for (size_t i = 0; i < imp->n_arches; i++)
+                fprintf(m, "%s%s", i > 0 ? " " : "", arch_to_name(imp->arches[i]));
+        fprintf(m, "\n[X-Syscage]\nSystemCallArgumentFilter=%s\n", line);
+        if (fflush(m) != 0 || ferror(m))
+                return -ENOMEM;
+        fclose(TAKE_PTR(m));
+        r = unit_file_load_string("check.service", "check.service", text, &diags, &u);
+        if (r >= 0)
+                r = policy_build(u, &diags, &p);
+        if (r == -ENOMEM) {
+                diag_list_done(&diags);
+                return r;
+        }
+        if (r < 0) {
+                for (size_t i = 0; i < diags.n && ret_error && !*ret_error; i++)
+                        if (diags.items[i].level == DIAG_ERROR)
+                                *ret_error = strdup(diags.items[i].message);
+                diag_list_done(&diags);
+                return -EINVAL;
+        }
+        diag_list_done(&diags);
+        return 0;
 }
 
 /* NAME always gets A, said as two complementary argument tests (each line must hold, so one
@@ -202,7 +241,7 @@ static int add_always(Writer *imp, Output *out, const char *name, PolicyAction a
                 if (asprintf(&l1, "%s:%s: arg%u == 0", name, w, k) < 0 ||
                     asprintf(&l2, "%s:%s: arg%u != 0", name, w, k) < 0)
                         return -ENOMEM;
-                r = argfilter_check(l1, &err);
+                r = argfilter_check(imp, l1, &err);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)
@@ -286,7 +325,7 @@ static int emit_syscall(Writer *imp, Output *out, const OciRule *rules, size_t n
                                           : action_word(imp->def, buf, sizeof buf),
                                           false, &line)) < 0)
                         return r;
-                r = argfilter_check(line, &err);
+                r = argfilter_check(imp, line, &err);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0) {
@@ -314,7 +353,7 @@ static int emit_syscall(Writer *imp, Output *out, const OciRule *rules, size_t n
                                      action_word(rules[i].action, buf, sizeof buf), true, &line);
                 if (r < 0)
                         return r;
-                r = argfilter_check(line, &err);
+                r = argfilter_check(imp, line, &err);
                 if (r == -ENOMEM)
                         return r;
                 if (r >= 0)
@@ -389,7 +428,8 @@ static int emit_unlisted(Writer *imp, Output *out) {
 
         for (int nr = 0; nr < NATIVE_NR_MAX; nr++) {
                 _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(imp->arches[0], nr);
-                if (!name || bsearch(name, imp->rules, imp->n_rules, sizeof *imp->rules, compare_name))
+                if (!name || (imp->n_rules > 0 &&
+                              bsearch(name, imp->rules, imp->n_rules, sizeof *imp->rules, compare_name)))
                         continue;
                 r = add_always(imp, out, name, imp->def);
                 if (r < 0)
@@ -481,7 +521,8 @@ int oci_dropin_write(OciRuleSet *s, OciNotes *notes, char **ret) {
         };
         int r;
 
-        qsort(w.rules, w.n_rules, sizeof *w.rules, compare_rules);
+        if (w.n_rules > 0) /* qsort() must not see NULL */
+                qsort(w.rules, w.n_rules, sizeof *w.rules, compare_rules);
         if (!action_permits(w.def) && (r = choose_deny_action(&w)) < 0)
                 return r;
         for (size_t i = 0, j; i < w.n_rules; i = j) {
