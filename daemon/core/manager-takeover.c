@@ -451,8 +451,9 @@ void manager_reexec_now(Manager *m) {
                 _exit(EXIT_FAILURE);
         }
         /* All uids 0 again, so that the new image is not a set-uid exec (AT_SECURE). */
-        if (getuid() != 0)
-                (void) setresuid(0, 0, 0);
+        if (getuid() != 0 && setresuid(0, 0, 0) < 0)
+                log_warning_errno(-errno, "Failed to take back uid 0 before the re-exec, the new image "
+                                  "starts in secure-execution mode: %m");
         execv(m->self_path, m->argv);
         log_error_errno(errno, "Failed to re-execute %s, exiting for a restart: %m", m->self_path);
         _exit(EXIT_FAILURE);

@@ -8,6 +8,8 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -29,6 +31,17 @@
 #include "exec/filter-cache.h"
 #include "core/manager-takeover.h"
 #include "sys/holder-client.h"
+
+/* *RET gets the formatted message, or NULL when there is no memory for it (asprintf() leaves
+ * its target undefined on failure). */
+_printf_(2, 3) static void set_message(char **ret, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(ret, fmt, ap) < 0)
+                *ret = NULL;
+        va_end(ap);
+}
 
 static CgroupContext *unit_cgroup(Unit *u) {
         CgroupContext *c = u->manager->cgroup;
@@ -84,7 +97,7 @@ int service_process_prepare(Unit *u, char **ret_message) {
                         r = cgroup_reuse(u, c);
                 if (r < 0) {
                         if (ret_message)
-                                (void) asprintf(ret_message, "Failed to create the cgroup of %s: %s%s",
+                                set_message(ret_message, "Failed to create the cgroup of %s: %s%s",
                                                 u->name, strerror(-r),
                                                 r == -EBUSY ? " (processes of an earlier run are left)" : "");
                         return r;
@@ -104,7 +117,7 @@ int service_process_prepare(Unit *u, char **ret_message) {
         r = process_open_output(u);
         if (r < 0) {
                 if (ret_message)
-                        (void) asprintf(ret_message, "Failed to set up the output of %s: %s", u->name,
+                        set_message(ret_message, "Failed to set up the output of %s: %s", u->name,
                                         strerror(-r));
                 return r;
         }
@@ -481,7 +494,7 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
                 if (cgroup_fd < 0) {
                         r = -errno;
                         if (ret_message)
-                                (void) asprintf(ret_message, "Failed to open the cgroup %s: %s", u->cgroup_path,
+                                set_message(ret_message, "Failed to open the cgroup %s: %s", u->cgroup_path,
                                                 strerror(-r));
                         return r;
                 }
