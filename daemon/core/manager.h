@@ -117,9 +117,8 @@ typedef struct Manager {
         /* Seeing denials (unit-events.h): who a gone pid belonged to, records that fit no
          * unit, and what the audit subsystem said at start-up. */
         struct ProcEvents *proc_events;
+        struct AuditWatch *audit;
         uint64_t denials_unattributed;
-        bool audit_known, auditd_running;
-        uint32_t audit_lost_base;
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
         StringSet enabled;         /* the enabled set, as read from STATE_DIR/enabled */
         uint64_t start_seq;

@@ -167,22 +167,16 @@ static void on_kmsg(KmsgReader *r, const SeccompAudit *a, void *userdata) {
         unit_events_seccomp_record(userdata, a);
 }
 
-/* An audit daemon takes the audit records: none reach /dev/kmsg. Asked once at start-up
- * (and again for status), since auditd may start later. */
-static void audit_check(Manager *m) {
-        AuditStatus st;
-        int r = audit_status_query(&st);
+/* An audit daemon takes the audit records: none reach /dev/kmsg. Said once when it is
+ * first seen; status asks again each time (auditd may start later). */
+static void on_audit_status(AuditWatch *w, const AuditStatus *s, bool first, void *userdata) {
+        static bool warned = false;
 
-        if (r < 0) {
-                log_debug_errno(r, "Cannot ask the audit subsystem for its status, ignoring: %m");
-                return;
-        }
-        m->audit_known = true;
-        m->audit_lost_base = st.lost;
-        m->auditd_running = st.pid != 0;
-        if (m->auditd_running)
+        if (s->pid != 0 && !warned) {
+                warned = true;
                 log_warning("An audit daemon (pid %u) receives the kernel's audit records: seccomp denials "
-                            "will not be seen here (kills are reported without the syscall's name).", st.pid);
+                            "will not be seen here (kills are reported without the syscall's name).", s->pid);
+        }
 }
 
 int unit_events_setup_kmsg(Manager *m) {
@@ -193,7 +187,9 @@ int unit_events_setup_kmsg(Manager *m) {
                         log_warning_errno(r, "Failed to listen to the kernel's process events: seccomp records "
                                           "of short-lived descendants of a service may fit no unit: %m");
         }
-        audit_check(m);
+        r = audit_watch_open(m->event, on_audit_status, m, &m->audit);
+        if (r < 0)
+                log_debug_errno(r, "Cannot ask the audit subsystem for its status, ignoring: %m");
         r = kmsg_open(m->event, on_kmsg, m, &m->kmsg);
         if (r < 0)
                 return log_warning_errno(r, "Failed to read %s, seccomp kills will not name the syscall: %m",
@@ -202,7 +198,7 @@ int unit_events_setup_kmsg(Manager *m) {
 }
 
 int unit_events_denial_health(Manager *m, char **ret) {
-        AuditStatus st;
+        AuditStatus st, first;
         uint64_t lost = 0, kmsg_lost = 0;
         char buf[512] = "";
         size_t n = 0;
@@ -210,12 +206,13 @@ int unit_events_denial_health(Manager *m, char **ret) {
 #define ADD(...) (n += (size_t) snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__))
         if (!m->kmsg)
                 ADD("denial records unavailable: %s cannot be read; ", KMSG_PATH);
-        if (audit_status_query(&st) >= 0) {
+        if (audit_watch_get(m->audit, &first, &st)) {
                 if (st.pid != 0)
                         ADD("denial records unavailable: an audit daemon (pid %u) consumes them; ", st.pid);
-                if (m->audit_known && st.lost >= m->audit_lost_base)
-                        lost = st.lost - m->audit_lost_base;
+                if (st.lost >= first.lost)
+                        lost = st.lost - first.lost;
         }
+        audit_watch_refresh(m->audit); /* for the next time */
         /* Without the audit subsystem's count, what the kernel log said. */
         kmsg_lost = kmsg_reader_suppressed(m->kmsg) + kmsg_reader_overruns(m->kmsg);
         if (lost > 0 || kmsg_lost > 0)
