@@ -21,6 +21,7 @@
 #include "io/notify.h"
 #include "core/service.h"
 #include "core/unit-events.h"
+#include "policy.h"
 #include "core/manager-takeover.h"
 
 /* NotifyAccess=: who may speak for the unit. */
@@ -124,15 +125,11 @@ static void record_fill(UnitDenial *d, const SeccompAudit *a, RecordKind kind) {
         snprintf(d->comm, sizeof d->comm, "%.*s", (int) sizeof d->comm - 1, a->comm);
         snprintf(d->exe, sizeof d->exe, "%.*s", (int) sizeof d->exe - 1, a->exe);
         switch (kind) {
-        case RECORD_ERRNO: {
-                int e = (int) (a->code & SECCOMP_RET_DATA);
-                const char *name = strerrorname_np(e);
-                if (name)
-                        snprintf(d->action, sizeof d->action, "%s", name);
-                else
-                        snprintf(d->action, sizeof d->action, "errno %d", e);
+        case RECORD_ERRNO:
+                /* The record's code is the action without its data: which errno is the
+                 * policy's to say (errno_name_for()). */
+                snprintf(d->action, sizeof d->action, "errno");
                 break;
-        }
         case RECORD_TRAP:
                 snprintf(d->action, sizeof d->action, "trap");
                 break;
@@ -143,6 +140,19 @@ static void record_fill(UnitDenial *d, const SeccompAudit *a, RecordKind kind) {
                 snprintf(d->action, sizeof d->action, "kill");
                 break;
         }
+}
+
+/* The errno the unit's policy gives SYSCALL, as a name, when it says so without conditions
+ * on arguments; else NULL (the baseline's rule, or an argument filter, chose it). */
+static const char *errno_name_for(const Unit *u, const char *syscall) {
+        PolicyAction act;
+
+        if (!u->policy || policy_has_conditions(u->policy, syscall))
+                return NULL;
+        policy_effective_action(u->policy, syscall, &act, NULL);
+        if (act.type != POLICY_ACTION_ERRNO)
+                return NULL;
+        return strerrorname_np(act.errno_value);
 }
 
 void unit_events_seccomp_record(Manager *m, const SeccompAudit *a) {
@@ -159,6 +169,11 @@ void unit_events_seccomp_record(Manager *m, const SeccompAudit *a) {
                 log_debug("Seccomp record of pid %d (%s, %s) for %s (%s) fits no unit; %" PRIu64 " such so far.",
                           (int) a->pid, d.comm, d.exe, d.syscall, d.action, m->denials_unattributed);
                 return;
+        }
+        if (kind == RECORD_ERRNO) {
+                const char *name = errno_name_for(u, d.syscall);
+                if (name)
+                        snprintf(d.action, sizeof d.action, "%s", name);
         }
         unit_add_denial(u, &d);
 }

@@ -92,10 +92,11 @@ static void test_kinds(void **state) {
         Unit *u = f->unit;
         _cleanup_free_ char *d1 = NULL, *l1 = NULL, *d2 = NULL;
 
-        /* ERRNO(ENETDOWN): a denial, named by its errno. */
-        record(m, getpid(), 0, 0x50000 | 100);
+        /* ERRNO: a denial. The record has no errno (the kernel writes the action without its
+         * data) and this unit has no policy to tell it. */
+        record(m, getpid(), 0, 0x50000);
         assert_int_equal(u->n_denials_total, 1);
-        assert_string_equal(unit_last_denial(u)->action, "ENETDOWN");
+        assert_string_equal(unit_last_denial(u)->action, "errno");
         assert_string_equal(unit_last_denial(u)->comm, "uname-sysname");
         assert_string_equal(unit_last_denial(u)->exe, "/usr/lib/x/uname-sysname");
         /* LOG: counted apart, not a denial. */
@@ -144,13 +145,13 @@ static void test_loop_bounded(void **state) {
         char path[128];
 
         for (unsigned i = 0; i < 1000; i++)
-                record(&f->manager, getpid(), 0, 0x50000 | 1);
+                record(&f->manager, getpid(), 0, 0x50000);
         assert_int_equal(f->unit->n_denials_total, 1000);
         _cleanup_free_ char *d = formatted(f->unit, false);
         assert_string_equal(d, "uname:1000");
         /* 1..8, then 16, 32, 64, 128, 256, 512. */
         snprintf(path, sizeof path, "%s/logs/r.service.log", f->dir);
-        assert_int_equal(count_lines(path, "Denied by seccomp with EPERM: uname"), UNIT_DENIAL_LOG_EACH + 6);
+        assert_int_equal(count_lines(path, "Denied by seccomp with errno: uname"), UNIT_DENIAL_LOG_EACH + 6);
 }
 
 int main(void) {

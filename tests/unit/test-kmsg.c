@@ -204,7 +204,9 @@ static void test_fields(void **state) {
         assert_false(a.has_code);
 }
 
-/* The action's data: ERRNO carries the errno, LOG none. */
+/* The actions of the records a filter loaded with SECCOMP_FILTER_FLAG_LOG produces. The
+ * kernel writes the action without its data (code=0x50000 whatever the errno); a code with
+ * data is still an errno action. */
 static void test_codes(void **state) {
         SeccompAudit a;
 
