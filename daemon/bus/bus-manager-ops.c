@@ -173,11 +173,11 @@ static int format_baseline(const Unit *u, char **ret) {
 
 static int format_denials(const Unit *u, char ***ret) {
         _cleanup_(strv_freep) char **l = NULL;
-        size_t n = u->denials ? MIN(u->n_denials_total, (size_t) UNIT_DENIALS_KEPT) : 0;
+        size_t n = unit_n_denial_records(u);
 
         for (size_t i = 0; i < n; i++) {
                 /* Oldest first. */
-                const UnitDenial *d = &u->denials->records[(u->n_denials_total - n + i) % UNIT_DENIALS_KEPT];
+                const UnitDenial *d = unit_denial_record(u, i);
                 char *s;
                 /* "pid 7 (uname, /usr/bin/uname) uname: kill", "pid 8 (bash) execve /bin/ls: EPERM" */
                 if (asprintf(&s, "pid %d%s%s%s%s%s %s%s%s: %s", (int) d->pid, d->comm[0] ? " (" : "", d->comm,

@@ -418,7 +418,7 @@ void unit_add_denial(Unit *u, const UnitDenial *d) {
                 if (c)
                         count = ++c->logged;
         } else {
-                UnitDenial *slot = &u->denials->records[u->n_denials_total % UNIT_DENIALS_KEPT];
+                UnitDenial *slot = &u->denials->records[u->denials->n_records++ % UNIT_DENIALS_KEPT];
                 *slot = *d;
                 if (slot->timestamp == 0)
                         slot->timestamp = now_usec(CLOCK_REALTIME);
@@ -445,9 +445,21 @@ int unit_restore_denial_counter(Unit *u, const char *syscall, uint64_t count, ui
 }
 
 const UnitDenial *unit_last_denial(const Unit *u) {
-        if (!u->denials || u->n_denials_total == 0)
+        if (!u->denials || u->denials->n_records == 0)
                 return NULL;
-        return &u->denials->records[(u->n_denials_total - 1) % UNIT_DENIALS_KEPT];
+        return &u->denials->records[(u->denials->n_records - 1) % UNIT_DENIALS_KEPT];
+}
+
+size_t unit_n_denial_records(const Unit *u) {
+        return u->denials ? MIN(u->denials->n_records, (size_t) UNIT_DENIALS_KEPT) : 0;
+}
+
+const UnitDenial *unit_denial_record(const Unit *u, size_t i) {
+        size_t n = unit_n_denial_records(u);
+
+        if (i >= n)
+                return NULL;
+        return &u->denials->records[(u->denials->n_records - n + i) % UNIT_DENIALS_KEPT];
 }
 
 static int format_counters(const Unit *u, bool logged, char **ret) {

@@ -162,6 +162,7 @@ typedef struct UnitDenialCounter {
  * rather than carried by every unit. */
 typedef struct UnitDenials {
         UnitDenial records[UNIT_DENIALS_KEPT];
+        size_t n_records;        /* written since this daemon has the unit; next slot = n % KEPT */
         UnitDenialCounter counters[UNIT_DENIAL_COUNTERS_MAX];
         size_t n_counters;
 } UnitDenials;
@@ -248,7 +249,7 @@ typedef struct Unit {
         char *baseline;
 
         UnitDenials *denials;            /* NULL until the first denial */
-        size_t n_denials_total;          /* next slot = n_denials_total % UNIT_DENIALS_KEPT */
+        size_t n_denials_total;          /* denials counted (kept across a takeover) */
         size_t n_logged_total;           /* SystemCallLog= hits (not in the records) */
 } Unit;
 
@@ -297,6 +298,9 @@ int unit_format_logged_syscalls(const Unit *u, char **ret);
 int unit_restore_denial_counter(Unit *u, const char *syscall, uint64_t count, uint64_t logged);
 /* The most recent record, or NULL. */
 const UnitDenial *unit_last_denial(const Unit *u);
+/* The records kept (at most UNIT_DENIALS_KEPT), and the I-th of them, oldest first. */
+size_t unit_n_denial_records(const Unit *u);
+const UnitDenial *unit_denial_record(const Unit *u, size_t i);
 
 /* Sets STATUS= text (truncated to UNIT_STATUS_TEXT_MAX). */
 int unit_set_status_text(Unit *u, const char *text);
