@@ -278,6 +278,9 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
                                           "NRestarts", "u", u->n_restarts, "NDenials", "t",
                                           (uint64_t) u->n_denials_total, "NLogged", "t",
                                           (uint64_t) u->n_logged_total);
+        /* Daemon-wide: seccomp records whose pid fitted no unit (unit-events.h). */
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "{sv}", "DenialRecordsUnattributed", "t", m->denials_unattributed);
         if (r >= 0)
                 r = append_t(reply, "StateChangeTimestamp", u->state_change_timestamp);
         if (r >= 0)

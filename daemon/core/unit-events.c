@@ -165,7 +165,12 @@ void unit_events_seccomp_record(Manager *m, const SeccompAudit *a) {
         record_fill(&d, a, kind);
         u = record_unit(m, a->pid);
         if (!u) {
-                m->denials_unattributed++;
+                /* Counted, and in the daemon's log; not in every unit's status, since on a
+                 * host with other seccomp users most such records are theirs. */
+                if (m->denials_unattributed++ == 0)
+                        log_notice("A seccomp record fits no unit (pid %d, %s, %s, %s): such records are counted "
+                                   "(DenialRecordsUnattributed) and logged at debug level.",
+                                   (int) a->pid, d.comm, d.syscall, d.action);
                 log_debug("Seccomp record of pid %d (%s, %s) for %s (%s) fits no unit; %" PRIu64 " such so far.",
                           (int) a->pid, d.comm, d.exe, d.syscall, d.action, m->denials_unattributed);
                 return;
@@ -235,8 +240,6 @@ int unit_events_denial_health(Manager *m, char **ret) {
                     MAX(lost, kmsg_lost));
         if (proc_events_lost(m->proc_events) > 0)
                 ADD("%" PRIu64 " process events lost; ", proc_events_lost(m->proc_events));
-        if (m->denials_unattributed > 0)
-                ADD("%" PRIu64 " records of no known unit; ", m->denials_unattributed);
 #undef ADD
         n = MIN(n, sizeof buf - 1);
         if (n >= 2 && buf[n - 2] == ';')

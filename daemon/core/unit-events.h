@@ -27,13 +27,13 @@ int unit_events_setup_kmsg(Manager *m);
 /* One seccomp audit record: a kill, an errno (or trap) denial, or a SystemCallLog= hit,
  * counted for the unit the pid belongs to: a process of the unit, one in its cgroup while it
  * lives, or a descendant the process connector saw being made. A record of no known unit is
- * counted in m->denials_unattributed (and logged at debug level: it may be a process
- * outside syscaged). */
+ * counted in m->denials_unattributed (the first logged as a notice, every one at debug
+ * level: it may be a process outside syscaged). */
 void unit_events_seccomp_record(Manager *m, const SeccompAudit *a);
 
 /* What may keep denials from being seen, as one line for status ("" when nothing is known
- * to be wrong): an audit daemon that takes the records, records the kernel lost, records of
- * no known unit. Newly allocated. */
+ * to be wrong): an audit daemon that takes the records, records the kernel lost, process
+ * events lost. Newly allocated. */
 int unit_events_denial_health(Manager *m, char **ret);
 
 /* The one call by which the state machine (service.c) reports that U went from OLD to NEW
