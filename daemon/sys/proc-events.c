@@ -119,24 +119,24 @@ int proc_events_track(ProcEvents *p, pid_t pid, const char *owner) {
 }
 
 void proc_events_forget_owner(ProcEvents *p, const char *owner) {
-        size_t cursor = 0;
+        _cleanup_free_ ProcEntry **gone = NULL;
+        size_t cursor = 0, n = 0;
         void *v;
 
-        if (!p)
+        if (!p || hashmap_size(p->entries) == 0)
                 return;
-        /* Removing while iterating may skip entries: collect first, in rounds. */
-        for (bool again = true; again;) {
-                again = false;
-                cursor = 0;
-                while (hashmap_iterate(p->entries, &cursor, NULL, &v)) {
-                        ProcEntry *e = v;
-                        if (strcmp(e->owner, owner) == 0) {
-                                entry_remove(p, e);
-                                again = true;
-                                break;
-                        }
-                }
+        /* Collected first: removing while iterating may skip entries. */
+        gone = calloc(hashmap_size(p->entries), sizeof *gone);
+        if (!gone) {
+                /* Left for the exits and forks to replace; only memory is lost. */
+                io_logf(LOG_DEBUG, "Out of memory, process table entries of %s kept.", owner);
+                return;
         }
+        while (hashmap_iterate(p->entries, &cursor, NULL, &v))
+                if (strcmp(((ProcEntry *) v)->owner, owner) == 0)
+                        gone[n++] = v;
+        for (size_t i = 0; i < n; i++)
+                entry_remove(p, gone[i]);
 }
 
 void proc_events_on_fork(ProcEvents *p, pid_t parent_tgid, pid_t child_pid, pid_t child_tgid) {
