@@ -89,10 +89,11 @@ typedef enum RecordKind {
 static RecordKind record_kind(const SeccompAudit *a) {
         const char *action = seccomp_audit_action_to_string(a);
 
-        if (a->sig > 0 || (action && strneq(action, "kill", 4)))
-                return RECORD_KILL;
+        /* The action decides (a trap has sig=31 too); without code=, the signal. */
         if (!action)
-                return RECORD_IGNORE;
+                return a->sig > 0 ? RECORD_KILL : RECORD_IGNORE;
+        if (strneq(action, "kill", 4))
+                return RECORD_KILL;
         if (streq(action, "errno"))
                 return RECORD_ERRNO;
         if (streq(action, "trap"))

@@ -126,6 +126,10 @@ static void test_kinds(void **state) {
         assert_int_equal(m->denials_unattributed, 1);
         d2 = formatted(u, false);
         assert_string_equal(d2, "uname:2");
+        /* TRAP: sig=31 too, yet no kill. */
+        record(m, getpid(), 31, 0x30000);
+        assert_int_equal(u->n_denials_total, 3);
+        assert_string_equal(unit_last_denial(u)->action, "trap");
 }
 
 static size_t count_lines(const char *path, const char *needle) {
