@@ -224,7 +224,7 @@ int unit_events_denial_health(Manager *m, char **ret) {
         char buf[512] = "";
         size_t n = 0;
 
-#define ADD(...) (n += (size_t) snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__))
+#define ADD(...) (n += (size_t) snprintf(buf + MIN(n, sizeof buf), n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__))
         if (!m->kmsg)
                 ADD("denial records unavailable: %s cannot be read; ", KMSG_PATH);
         if (audit_watch_get(m->audit, &first, &st)) {
