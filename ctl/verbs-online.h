@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stdio.h>
+
 int verb_list(int argc, char **argv);
 /* start, stop, restart, try-restart, reload, reload-or-restart, enable, disable */
 int verb_unit_op(int argc, char **argv);
@@ -22,3 +24,5 @@ int verb_status(int argc, char **argv);
 int verb_show(int argc, char **argv);
 int verb_logs(int argc, char **argv);
 int verb_run(int argc, char **argv);
+/* Prints a "name:count,name:count" counter list as " name (count) name (count)" to F. */
+void ctl_print_syscall_counts(FILE *f, const char *counts);

@@ -217,13 +217,14 @@ static int run_wait_loop(sd_bus *bus, RunWait *w) {
 }
 
 /* What the end of the run looks like beyond its result: how long the main process ran and
- * which syscalls the policy denied (by name, with counts). The unit is still loaded: the
+ * which syscalls the policy denied and which it only logged (by name, with counts), and
+ * what may have kept denials from being seen. The unit is still loaded: the
  * daemon keeps a transient unit until its --wait client disconnects. */
 static void run_print_details(sd_bus *bus, const char *unit) {
         __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
         UnitProperties props = {};
         uint64_t start, end;
-        const char *denied;
+        const char *denied, *logged, *note;
 
         if (bus_client_get_status(bus, unit, &props, &error) < 0)
                 return;
@@ -233,20 +234,19 @@ static void run_print_details(sd_bus *bus, const char *unit) {
                 fprintf(stderr, "Service runtime: %.1fms\n", (double) (end - start) / 1000.0);
         denied = unit_properties_str(&props, "DeniedSyscalls");
         if (!isempty(denied)) {
-                fputs("Denied system calls:", stderr);
-                /* "name:count,name:count" */
-                for (const char *p = denied; *p;) {
-                        size_t n = strcspn(p, ",");
-                        const char *colon = memchr(p, ':', n);
-                        if (colon)
-                                fprintf(stderr, " %.*s (%.*s)", (int) (colon - p), p,
-                                        (int) (n - (size_t) (colon - p) - 1), colon + 1);
-                        else
-                                fprintf(stderr, " %.*s", (int) n, p);
-                        p += n + (p[n] == ',');
-                }
+                fputs("Denied system calls: ", stderr);
+                ctl_print_syscall_counts(stderr, denied);
                 fputc('\n', stderr);
         }
+        logged = unit_properties_str(&props, "LoggedSyscalls");
+        if (!isempty(logged)) {
+                fputs("Logged system calls: ", stderr);
+                ctl_print_syscall_counts(stderr, logged);
+                fputc('\n', stderr);
+        }
+        note = unit_properties_str(&props, "DenialRecordsNote");
+        if (!isempty(note))
+                fprintf(stderr, "Denial records: %s\n", note);
         unit_properties_done(&props);
 }
 

@@ -417,8 +417,18 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
                 printf("%13s %s\n", "Policy:", v);
         if (*(v = unit_properties_str(p, "Baseline")) && !streq(v, "none"))
                 printf("%13s %s\n", "Baseline:", v);
-        if (*(v = unit_properties_str(p, "DeniedSyscalls")))
-                printf("%13s %s%s%s\n", "Denied:", ansi_red(), v, ansi_normal());
+        if (*(v = unit_properties_str(p, "DeniedSyscalls"))) {
+                printf("%13s %s", "Denied:", ansi_red());
+                ctl_print_syscall_counts(stdout, v);
+                printf("%s\n", ansi_normal());
+        }
+        if (*(v = unit_properties_str(p, "LoggedSyscalls"))) {
+                printf("%13s ", "Logged:");
+                ctl_print_syscall_counts(stdout, v);
+                fputc('\n', stdout);
+        }
+        if (*(v = unit_properties_str(p, "DenialRecordsNote")))
+                printf("%13s %s\n", "Records:", v);
         status_print_list("Denials:", unit_properties_strv(p, "Denials"));
         status_print_list("Not enforced:", unit_properties_strv(p, "NotEnforced"));
         if (logs && logs[0]) {
@@ -483,6 +493,19 @@ static int status_all(ShowArgs *a) {
         for (size_t i = 0; i < n; i++)
                 (void) status_one(a, rows[i].name, i == 0);
         return CTL_EXIT_SUCCESS;
+}
+
+void ctl_print_syscall_counts(FILE *f, const char *counts) {
+        for (const char *c = counts; *c;) {
+                size_t n = strcspn(c, ",");
+                const char *colon = memchr(c, ':', n);
+                if (colon)
+                        fprintf(f, "%s%.*s (%.*s)", c == counts ? "" : " ", (int) (colon - c), c,
+                                (int) (n - (size_t) (colon - c) - 1), colon + 1);
+                else
+                        fprintf(f, "%s%.*s", c == counts ? "" : " ", (int) n, c);
+                c += n + (c[n] == ',');
+        }
 }
 
 int verb_status(int argc, char **argv) {

@@ -26,6 +26,7 @@
 #include "core/service.h"
 #include "strv.h"
 #include "core/unit.h"
+#include "core/unit-events.h"
 #include "core/unit-load.h"
 #include "core/unit-runtime.h"
 #include "utf8.h"
@@ -172,14 +173,16 @@ static int format_baseline(const Unit *u, char **ret) {
 
 static int format_denials(const Unit *u, char ***ret) {
         _cleanup_(strv_freep) char **l = NULL;
-        size_t n = u->denials ? MIN(u->n_denials_total, (size_t) UNIT_DENIALS_KEPT) : 0;
+        size_t n = unit_n_denial_records(u);
 
         for (size_t i = 0; i < n; i++) {
                 /* Oldest first. */
-                const UnitDenial *d = &u->denials->records[(u->n_denials_total - n + i) % UNIT_DENIALS_KEPT];
+                const UnitDenial *d = unit_denial_record(u, i);
                 char *s;
-                if (asprintf(&s, "pid %d%s%s%s %s%s%s: %s", (int) d->pid, d->comm[0] ? " (" : "", d->comm,
-                             d->comm[0] ? ")" : "", d->syscall, d->path[0] ? " " : "", d->path, d->action) < 0 ||
+                /* "pid 7 (uname, /usr/bin/uname) uname: kill", "pid 8 (bash) execve /bin/ls: EPERM" */
+                if (asprintf(&s, "pid %d%s%s%s%s%s %s%s%s: %s", (int) d->pid, d->comm[0] ? " (" : "", d->comm,
+                             d->exe[0] ? ", " : "", d->exe, d->comm[0] ? ")" : "", d->syscall,
+                             d->path[0] ? " " : "", d->path, d->action) < 0 ||
                     strv_consume(&l, s) < 0)
                         return -ENOMEM;
         }
@@ -236,13 +239,14 @@ static int append_lists(sd_bus_message *reply, const Unit *u) {
 }
 
 int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message *reply) {
-        _cleanup_free_ char *denied = NULL, *summary = NULL, *baseline = NULL;
+        _cleanup_free_ char *denied = NULL, *logged = NULL, *health = NULL, *summary = NULL, *baseline = NULL;
         Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
         int r;
 
         if (!u)
                 return -ENOENT;
-        if (unit_format_denied_syscalls(u, &denied) < 0 || format_policy_summary(u->policy, u->filters, &summary) < 0 ||
+        if (unit_format_denied_syscalls(u, &denied) < 0 || unit_format_logged_syscalls(u, &logged) < 0 ||
+            unit_events_denial_health(m, &health) < 0 || format_policy_summary(u->policy, u->filters, &summary) < 0 ||
             format_baseline(u, &baseline) < 0)
                 return -ENOMEM;
         /* DynamicUser=: "NAME (uid N)" while the unit holds one. */
@@ -266,9 +270,17 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
         if (r >= 0)
                 r = append_s(reply, "DeniedSyscalls", denied);
         if (r >= 0)
-                r = sd_bus_message_append(reply, "{sv}{sv}{sv}", "ExecMainPID", "u", (uint32_t) u->main_pid,
+                r = append_s(reply, "LoggedSyscalls", logged);
+        if (r >= 0)
+                r = append_s(reply, "DenialRecordsNote", health);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "{sv}{sv}{sv}{sv}", "ExecMainPID", "u", (uint32_t) u->main_pid,
                                           "NRestarts", "u", u->n_restarts, "NDenials", "t",
-                                          (uint64_t) u->n_denials_total);
+                                          (uint64_t) u->n_denials_total, "NLogged", "t",
+                                          (uint64_t) u->n_logged_total);
+        /* Daemon-wide: seccomp records whose pid fitted no unit (unit-events.h). */
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "{sv}", "DenialRecordsUnattributed", "t", m->denials_unattributed);
         if (r >= 0)
                 r = append_t(reply, "StateChangeTimestamp", u->state_change_timestamp);
         if (r >= 0)

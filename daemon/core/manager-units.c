@@ -12,6 +12,8 @@
 
 #include "sys/cgroup.h"
 #include "sys/kmsg.h"
+#include "sys/audit-status.h"
+#include "sys/proc-events.h"
 #include "sys/log.h"
 #include "core/manager-order.h"
 #include "core/manager-baseline.h"
@@ -68,6 +70,8 @@ void manager_units_release(Manager *m) {
         output_context_free(m->output);
         notify_server_free(m->notify);
         kmsg_reader_free(m->kmsg);
+        proc_events_free(m->proc_events);
+        audit_watch_free(m->audit);
         sd_event_source_disable_unref(m->gc_source);
         free(m->notify_socket);
         string_set_done(&m->enabled);

@@ -114,6 +114,11 @@ typedef struct Manager {
         OutputContext *output;     /* per-unit log files; owned */
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
         KmsgReader *kmsg;          /* seccomp kill records; owned */
+        /* Seeing denials (unit-events.h): who a gone pid belonged to, records that fit no
+         * unit, and what the audit subsystem said at start-up. */
+        struct ProcEvents *proc_events;
+        struct AuditWatch *audit;
+        uint64_t denials_unattributed;
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
         StringSet enabled;         /* the enabled set, as read from STATE_DIR/enabled */
         uint64_t start_seq;

@@ -6,10 +6,14 @@
  * And the way up: unit_notify_state_change(), through which every change of a unit's state
  * reaches the Manager and, by its hook, the control plane.
  */
+#include <inttypes.h>
+#include <linux/seccomp.h>
 #include <string.h>
 
 #include "sys/io-log.h"
+#include "sys/audit-status.h"
 #include "sys/kmsg.h"
+#include "sys/proc-events.h"
 #include "sys/log.h"
 #include "core/manager-order.h"
 #include "core/manager-units.h"
@@ -17,6 +21,7 @@
 #include "io/notify.h"
 #include "core/service.h"
 #include "core/unit-events.h"
+#include "policy.h"
 #include "core/manager-takeover.h"
 
 /* NotifyAccess=: who may speak for the unit. */
@@ -28,21 +33,6 @@ static bool notify_allowed(const Unit *u, pid_t sender) {
         /* The sender was found as one of U's processes (manager_find_unit_by_live_pid(): a
          * live process of U, or one in U's cgroup), which is what "all" asks. */
         return notify_access_allows(a, sender, main_pid, control_pid, true);
-}
-
-static void seccomp_killed(Unit *u, pid_t pid, const char *syscall) {
-        UnitDenial d = { .pid = pid, .gate = false };
-        snprintf(d.syscall, sizeof d.syscall, "%s", syscall);
-        snprintf(d.action, sizeof d.action, "kill");
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/comm", (int) pid);
-        FILE *f = fopen(path, "re");
-        if (f) {
-                if (fgets(d.comm, sizeof d.comm, f))
-                        d.comm[strcspn(d.comm, "\n")] = '\0';
-                fclose(f);
-        }
-        unit_add_denial(u, &d);
 }
 
 static void on_notify(NotifyServer *server, pid_t sender, const NotifyMessage *n, void *userdata) {
@@ -86,35 +76,177 @@ int unit_events_setup_notify(Manager *m) {
         return 0;
 }
 
-static void on_kmsg(KmsgReader *r, const SeccompAudit *a, void *userdata) {
-        char name[SECCOMP_AUDIT_NAME_MAX + 16];
+/* ---- seccomp records ---- */
+
+typedef enum RecordKind {
+        RECORD_IGNORE,
+        RECORD_KILL,
+        RECORD_ERRNO,
+        RECORD_TRAP,
+        RECORD_LOGGED,
+} RecordKind;
+
+static RecordKind record_kind(const SeccompAudit *a) {
         const char *action = seccomp_audit_action_to_string(a);
 
-        /* Only kills: other actions are logged only when a filter asks (SystemCallLog=). */
-        if (a->sig <= 0 && !(action && strneq(action, "kill", 4)))
-                return;
+        /* The action decides (a trap has sig=31 too); without code=, the signal. */
+        if (!action)
+                return a->sig > 0 ? RECORD_KILL : RECORD_IGNORE;
+        if (strneq(action, "kill", 4))
+                return RECORD_KILL;
+        if (streq(action, "errno"))
+                return RECORD_ERRNO;
+        if (streq(action, "trap"))
+                return RECORD_TRAP;
+        if (streq(action, "log"))
+                return RECORD_LOGGED;
+        /* user_notif is the exec gate's, which counts its own answers; trace is unused. */
+        return RECORD_IGNORE;
+}
+
+/* The unit of a record's pid: what the daemon knows in memory or by the pid's cgroup (a
+ * living process: errno denials, log hits), else the process connector's table (a process
+ * already reaped: kills). */
+static Unit *record_unit(Manager *m, pid_t pid) {
+        Unit *u = manager_find_unit_by_pid(m, pid);
+        const char *owner;
+
+        if (u)
+                return u;
+        owner = proc_events_owner(m->proc_events, pid);
+        return owner ? manager_get_unit(m, owner) : NULL;
+}
+
+static void record_fill(UnitDenial *d, const SeccompAudit *a, RecordKind kind) {
+        *d = (UnitDenial) { .pid = a->pid, .logged = kind == RECORD_LOGGED };
         if (a->syscall_name[0])
-                snprintf(name, sizeof name, "%s", a->syscall_name);
+                snprintf(d->syscall, sizeof d->syscall, "%.*s", (int) sizeof d->syscall - 1, a->syscall_name);
         else
-                snprintf(name, sizeof name, "syscall-%d", a->syscall);
-        unit_events_seccomp_kill(userdata, a->pid, name);
+                snprintf(d->syscall, sizeof d->syscall, "syscall-%d", a->syscall);
+        snprintf(d->comm, sizeof d->comm, "%.*s", (int) sizeof d->comm - 1, a->comm);
+        snprintf(d->exe, sizeof d->exe, "%.*s", (int) sizeof d->exe - 1, a->exe);
+        switch (kind) {
+        case RECORD_ERRNO:
+                /* The record's code is the action without its data: which errno is the
+                 * policy's to say (errno_name_for()). */
+                snprintf(d->action, sizeof d->action, "errno");
+                break;
+        case RECORD_TRAP:
+                snprintf(d->action, sizeof d->action, "trap");
+                break;
+        case RECORD_LOGGED:
+                snprintf(d->action, sizeof d->action, "logged");
+                break;
+        default:
+                snprintf(d->action, sizeof d->action, "kill");
+                break;
+        }
+}
+
+/* The errno the unit's policy gives SYSCALL, as a name, when it says so without conditions
+ * on arguments; else NULL (the baseline's rule, or an argument filter, chose it). */
+static const char *errno_name_for(const Unit *u, const char *syscall) {
+        PolicyAction act;
+
+        if (!u->policy || policy_has_conditions(u->policy, syscall))
+                return NULL;
+        policy_effective_action(u->policy, syscall, &act, NULL);
+        if (act.type != POLICY_ACTION_ERRNO)
+                return NULL;
+        return strerrorname_np(act.errno_value);
+}
+
+void unit_events_seccomp_record(Manager *m, const SeccompAudit *a) {
+        RecordKind kind = record_kind(a);
+        UnitDenial d;
+        Unit *u;
+
+        if (kind == RECORD_IGNORE)
+                return;
+        record_fill(&d, a, kind);
+        u = record_unit(m, a->pid);
+        if (!u) {
+                /* Counted, and in the daemon's log; not in every unit's status, since on a
+                 * host with other seccomp users most such records are theirs. */
+                if (m->denials_unattributed++ == 0)
+                        log_notice("A seccomp record fits no unit (pid %d, %s, %s, %s): such records are counted "
+                                   "(DenialRecordsUnattributed) and logged at debug level.",
+                                   (int) a->pid, d.comm, d.syscall, d.action);
+                log_debug("Seccomp record of pid %d (%s, %s) for %s (%s) fits no unit; %" PRIu64 " such so far.",
+                          (int) a->pid, d.comm, d.exe, d.syscall, d.action, m->denials_unattributed);
+                return;
+        }
+        if (kind == RECORD_ERRNO) {
+                const char *name = errno_name_for(u, d.syscall);
+                if (name)
+                        snprintf(d.action, sizeof d.action, "%s", name);
+        }
+        unit_add_denial(u, &d);
+}
+
+static void on_kmsg(KmsgReader *r, const SeccompAudit *a, void *userdata) {
+        unit_events_seccomp_record(userdata, a);
+}
+
+/* An audit daemon takes the audit records: none reach /dev/kmsg. Said once when it is
+ * first seen; status asks again each time (auditd may start later). */
+static void on_audit_status(AuditWatch *w, const AuditStatus *s, bool first, void *userdata) {
+        static bool warned = false;
+
+        if (s->pid != 0 && !warned) {
+                warned = true;
+                log_warning("An audit daemon (pid %u) receives the kernel's audit records: seccomp denials "
+                            "will not be seen here (kills are reported without the syscall's name).", s->pid);
+        }
 }
 
 int unit_events_setup_kmsg(Manager *m) {
-        int r = kmsg_open(m->event, on_kmsg, m, &m->kmsg);
+        int r = proc_events_new(&m->proc_events);
+        if (r >= 0) {
+                r = proc_events_listen(m->proc_events, m->event);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to listen to the kernel's process events: seccomp records "
+                                          "of short-lived descendants of a service may fit no unit: %m");
+        }
+        r = audit_watch_open(m->event, on_audit_status, m, &m->audit);
+        if (r < 0)
+                log_debug_errno(r, "Cannot ask the audit subsystem for its status, ignoring: %m");
+        r = kmsg_open(m->event, on_kmsg, m, &m->kmsg);
         if (r < 0)
                 return log_warning_errno(r, "Failed to read %s, seccomp kills will not name the syscall: %m",
                                          KMSG_PATH);
         return 0;
 }
 
-void unit_events_seccomp_kill(Manager *m, pid_t pid, const char *syscall) {
-        Unit *u = manager_find_unit_by_pid(m, pid);
-        if (!u) {
-                log_debug("Seccomp killed pid %d (%s), which belongs to no unit.", (int) pid, syscall);
-                return;
+int unit_events_denial_health(Manager *m, char **ret) {
+        AuditStatus st, first;
+        uint64_t lost = 0, kmsg_lost = 0;
+        char buf[512] = "";
+        size_t n = 0;
+
+#define ADD(...) (n += (size_t) snprintf(buf + MIN(n, sizeof buf), n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__))
+        if (!m->kmsg)
+                ADD("denial records unavailable: %s cannot be read; ", KMSG_PATH);
+        if (audit_watch_get(m->audit, &first, &st)) {
+                if (st.pid != 0)
+                        ADD("denial records unavailable: an audit daemon (pid %u) consumes them; ", st.pid);
+                if (st.lost >= first.lost)
+                        lost = st.lost - first.lost;
         }
-        seccomp_killed(u, pid, syscall);
+        audit_watch_refresh(m->audit); /* for the next time */
+        /* Without the audit subsystem's count, what the kernel log said. */
+        kmsg_lost = kmsg_reader_suppressed(m->kmsg) + kmsg_reader_overruns(m->kmsg);
+        if (lost > 0 || kmsg_lost > 0)
+                ADD("%" PRIu64 " kernel audit records lost since syscaged started (printk rate limit); ",
+                    MAX(lost, kmsg_lost));
+        if (proc_events_lost(m->proc_events) > 0)
+                ADD("%" PRIu64 " process events lost; ", proc_events_lost(m->proc_events));
+#undef ADD
+        n = MIN(n, sizeof buf - 1);
+        if (n >= 2 && buf[n - 2] == ';')
+                buf[n - 2] = '\0';
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
 }
 
 /* ---- state changes, going up ---- */
@@ -159,6 +291,10 @@ void unit_notify_state_change(Unit *u, ServiceState old, ServiceState new) {
 
         /* Last: what follows may end the event loop or start the unit again. */
         if (became_inactive) {
+                /* Every process of the unit is gone, and each printed its record before it
+                 * went: read them now, then forget its descendants. */
+                kmsg_reader_flush(m->kmsg);
+                proc_events_forget_owner(m->proc_events, u->name);
                 manager_unit_inactive(m, u);
                 service_check_release(u);
         }

@@ -62,7 +62,45 @@ static int file_name(const Unit *u, char *buf, size_t size) {
 /* Whether there is anything a new daemon would have to take over. */
 static bool unit_needs_state(const Unit *u) {
         return !service_state_is_inactive(u->state) || u->n_procs > 0 || u->output || u->output_prev ||
-               u->result != SERVICE_SUCCESS || u->n_restarts > 0;
+               u->result != SERVICE_SUCCESS || u->n_restarts > 0 || u->n_denials_total > 0 ||
+               u->n_logged_total > 0;
+}
+
+/* The denial counters, "COUNT LOGGED SYSCALL" each, and the totals: status keeps showing
+ * what a service was denied across a crash or re-exec of the daemon. The records themselves
+ * (the last UNIT_DENIALS_KEPT) are not kept. */
+static int serialize_denials(const Unit *u, StateFile *s) {
+        int r;
+
+        if (u->n_denials_total == 0 && u->n_logged_total == 0)
+                return 0;
+        r = state_file_add_u64(s, "n_denials", u->n_denials_total);
+        if (r >= 0)
+                r = state_file_add_u64(s, "n_logged", u->n_logged_total);
+        for (size_t i = 0; r >= 0 && u->denials && i < u->denials->n_counters; i++) {
+                const UnitDenialCounter *c = &u->denials->counters[i];
+                r = state_file_addf(s, "denial_counter", "%" PRIu64 " %" PRIu64 " %s", c->count, c->logged,
+                                    c->syscall);
+        }
+        return r;
+}
+
+static void restore_denials(Unit *u, const StateFile *s) {
+        uint64_t v;
+
+        if (state_file_get_u64(s, "n_denials", &v) >= 0)
+                u->n_denials_total = (size_t) v;
+        if (state_file_get_u64(s, "n_logged", &v) >= 0)
+                u->n_logged_total = (size_t) v;
+        for (size_t i = 0; i < s->n; i++) {
+                unsigned long long count, logged;
+                char name[32];
+                if (!streq(s->entries[i].key, "denial_counter") ||
+                    sscanf(s->entries[i].value, "%llu %llu %31s", &count, &logged, name) != 3)
+                        continue;
+                (void) unit_restore_denial_counter(u, name, count, logged);
+        }
+        /* The records did not come along: their ring starts empty (UnitDenials.n_records). */
 }
 
 static ServiceProcessRole process_role(const Unit *u, const UnitProcess *p) {
@@ -167,6 +205,7 @@ static int serialize(const Unit *u, StateFile *s) {
         }
         if (u->output_prev && output_stream_id(u->output_prev))
                 ADD(state_file_add(s, "output_prev", output_stream_id(u->output_prev)));
+        ADD(serialize_denials(u, s));
         ADD(serialize_processes(u, s));
         ADD(serialize_transient(u, s));
 #undef ADD
@@ -396,6 +435,7 @@ int unit_deserialize(Unit *u, const StateFile *s, HolderFds *f, char **ret_messa
                 return set_message(ret_message, "the unit did not load"), -ENOEXEC;
 
         restore_fields(u, s);
+        restore_denials(u, s);
         u->state = state;
         u->result = result;
         u->reload_result = reload_result;

@@ -14,6 +14,7 @@
 
 #include "exec/filter-cache.h"
 #include "sys/log.h"
+#include "sys/proc-events.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "io/output.h"
@@ -364,54 +365,132 @@ static UnitDenialCounter *denial_counter(UnitDenials *l, const char *syscall) {
         return c;
 }
 
-void unit_add_denial(Unit *u, const UnitDenial *d) {
+static int unit_denials_alloc(Unit *u) {
         if (!u->denials)
                 u->denials = calloc(1, sizeof(UnitDenials));
-        if (u->denials) {
-                UnitDenial *slot = &u->denials->records[u->n_denials_total % UNIT_DENIALS_KEPT];
+        return u->denials ? 0 : -ENOMEM;
+}
+
+/* The first UNIT_DENIAL_LOG_EACH, then the 16th, 32nd, ...: bounded log volume. An unknown
+ * count (no counter left) logs. */
+static bool denial_worth_logging(uint64_t count) {
+        return count == 0 || count <= UNIT_DENIAL_LOG_EACH || (count & (count - 1)) == 0;
+}
+
+static void denial_log(Unit *u, const UnitDenial *d, uint64_t count) {
+        char nth[48] = "";
+
+        if (!denial_worth_logging(count))
+                return;
+        if (count > UNIT_DENIAL_LOG_EACH)
+                snprintf(nth, sizeof nth, " (%llu times so far)", (unsigned long long) count);
+        if (d->gate) {
+                log_unit_warning(u->name, "Denied %s(\"%s\") from pid %d (%s): %s%s", d->syscall,
+                                 d->path, (int) d->pid, d->comm, d->action, nth);
+                unit_log_line(u, "Denied %s(\"%s\") from pid %d (%s): %s%s", d->syscall, d->path,
+                              (int) d->pid, d->comm, d->action, nth);
+        } else {
+                /* "Killed by seccomp: uname (pid 7) comm=uname exe=/usr/bin/uname" */
+                char what[64];
+                int prio = d->logged ? LOG_INFO : LOG_WARNING;
+                if (d->logged)
+                        snprintf(what, sizeof what, "Logged by seccomp");
+                else if (streq(d->action, "kill"))
+                        snprintf(what, sizeof what, "Killed by seccomp");
+                else
+                        snprintf(what, sizeof what, "Denied by seccomp with %s", d->action);
+                log_unit_full(u->name, prio, "%s: %s (pid %d) comm=%s exe=%s%s", what, d->syscall, (int) d->pid,
+                              d->comm[0] ? d->comm : "?", d->exe[0] ? d->exe : "?", nth);
+                unit_log_line(u, "%s: %s (pid %d) comm=%s exe=%s%s", what, d->syscall, (int) d->pid,
+                              d->comm[0] ? d->comm : "?", d->exe[0] ? d->exe : "?", nth);
+        }
+}
+
+void unit_add_denial(Unit *u, const UnitDenial *d) {
+        UnitDenialCounter *c = NULL;
+        uint64_t count = 0;
+
+        if (unit_denials_alloc(u) < 0)
+                log_unit_warning(u->name, "Out of memory: the next denial is logged but not recorded.");
+        else if (d->logged) {
+                u->n_logged_total++;
+                c = denial_counter(u->denials, d->syscall);
+                if (c)
+                        count = ++c->logged;
+        } else {
+                UnitDenial *slot = &u->denials->records[u->denials->n_records++ % UNIT_DENIALS_KEPT];
                 *slot = *d;
                 if (slot->timestamp == 0)
                         slot->timestamp = now_usec(CLOCK_REALTIME);
                 u->n_denials_total++;
-                UnitDenialCounter *c = denial_counter(u->denials, d->syscall);
+                c = denial_counter(u->denials, d->syscall);
                 if (c)
-                        c->count++;
-        } else
-                log_unit_warning(u->name, "Out of memory: the next denial is logged but not recorded.");
-
-        if (d->gate) {
-                log_unit_warning(u->name, "Denied %s(\"%s\") from pid %d (%s): %s", d->syscall,
-                                 d->path, (int) d->pid, d->comm, d->action);
-                unit_log_line(u, "Denied %s(\"%s\") from pid %d (%s): %s", d->syscall, d->path,
-                              (int) d->pid, d->comm, d->action);
-        } else {
-                log_unit_warning(u->name, "Killed by seccomp: %s (pid %d)", d->syscall,
-                                 (int) d->pid);
-                unit_log_line(u, "Killed by seccomp: %s (pid %d)", d->syscall, (int) d->pid);
+                        count = ++c->count;
         }
+        denial_log(u, d, count);
         unit_write_status_file(u);
 }
 
-const UnitDenial *unit_last_denial(const Unit *u) {
-        if (!u->denials || u->n_denials_total == 0)
-                return NULL;
-        return &u->denials->records[(u->n_denials_total - 1) % UNIT_DENIALS_KEPT];
+int unit_restore_denial_counter(Unit *u, const char *syscall, uint64_t count, uint64_t logged) {
+        UnitDenialCounter *c;
+
+        if (unit_denials_alloc(u) < 0)
+                return -ENOMEM;
+        c = denial_counter(u->denials, syscall);
+        if (!c)
+                return -E2BIG;
+        c->count = count;
+        c->logged = logged;
+        return 0;
 }
 
-int unit_format_denied_syscalls(const Unit *u, char **ret) {
+const UnitDenial *unit_last_denial(const Unit *u) {
+        if (!u->denials || u->denials->n_records == 0)
+                return NULL;
+        return &u->denials->records[(u->denials->n_records - 1) % UNIT_DENIALS_KEPT];
+}
+
+size_t unit_n_denial_records(const Unit *u) {
+        return u->denials ? MIN(u->denials->n_records, (size_t) UNIT_DENIALS_KEPT) : 0;
+}
+
+const UnitDenial *unit_denial_record(const Unit *u, size_t i) {
+        size_t n = unit_n_denial_records(u);
+
+        if (i >= n)
+                return NULL;
+        return &u->denials->records[(u->denials->n_records - n + i) % UNIT_DENIALS_KEPT];
+}
+
+static int format_counters(const Unit *u, bool logged, char **ret) {
         size_t n_counters = u->denials ? u->denials->n_counters : 0;
         size_t size = 1 + n_counters * (sizeof(UnitDenialCounter) + 24);
         char *s = malloc(size), *p;
+        bool first = true;
+
         if (!s)
                 return -ENOMEM;
         p = s;
         *p = '\0';
-        for (size_t i = 0; i < n_counters; i++)
-                p += snprintf(p, size - (size_t) (p - s), "%s%s:%llu", i > 0 ? "," : "",
-                              u->denials->counters[i].syscall,
-                              (unsigned long long) u->denials->counters[i].count);
+        for (size_t i = 0; i < n_counters; i++) {
+                const UnitDenialCounter *c = &u->denials->counters[i];
+                uint64_t n = logged ? c->logged : c->count;
+                if (n == 0)
+                        continue;
+                p += snprintf(p, size - (size_t) (p - s), "%s%s:%llu", first ? "" : ",", c->syscall,
+                              (unsigned long long) n);
+                first = false;
+        }
         *ret = s;
         return 0;
+}
+
+int unit_format_denied_syscalls(const Unit *u, char **ret) {
+        return format_counters(u, false, ret);
+}
+
+int unit_format_logged_syscalls(const Unit *u, char **ret) {
+        return format_counters(u, true, ret);
 }
 
 int unit_set_status_text(Unit *u, const char *text) {
@@ -493,16 +572,26 @@ static void status_write_denial(FILE *f, const Unit *u) {
                 fputs("LastDenial=\n", f);
                 return;
         }
-        if (d->gate)
+        if (d->gate) {
                 fprintf(f, "LastDenial=%s path=%s pid=%d comm=%s action=%s\n", d->syscall,
                         d->path, (int) d->pid, d->comm, d->action);
-        else
-                fprintf(f, "LastDenial=%s pid=%d action=kill\n", d->syscall, (int) d->pid);
+                return;
+        }
+        fprintf(f, "LastDenial=%s pid=%d action=%s", d->syscall, (int) d->pid, d->action);
+        /* comm and exe come from the kernel record, free of control characters (kmsg.c);
+         * an exe with spaces is the last field, so it stays one value. */
+        if (d->comm[0])
+                fprintf(f, " comm=%s", d->comm);
+        if (d->exe[0])
+                fprintf(f, " exe=%s", d->exe);
+        fputc('\n', f);
 }
 
 int unit_status_dump(Unit *u, FILE *f) {
-        _cleanup_free_ char *denied = NULL;
+        _cleanup_free_ char *denied = NULL, *logged = NULL;
         int r = unit_format_denied_syscalls(u, &denied);
+        if (r >= 0)
+                r = unit_format_logged_syscalls(u, &logged);
         if (r < 0)
                 return r;
         fprintf(f, "Id=%s\n", u->name);
@@ -519,6 +608,8 @@ int unit_status_dump(Unit *u, FILE *f) {
         fprintf(f, "NRestarts=%u\n", u->n_restarts);
         fprintf(f, "NDenials=%zu\n", u->n_denials_total);
         fprintf(f, "DeniedSyscalls=%s\n", denied);
+        fprintf(f, "NLogged=%zu\n", u->n_logged_total);
+        fprintf(f, "LoggedSyscalls=%s\n", logged);
         status_write_denial(f, u);
         fprintf(f, "StatusText=%s\n", u->status_text ?: "");
         fprintf(f, "CGroup=%s\n", u->cgroup_path ?: "");
@@ -631,6 +722,10 @@ int unit_add_process(Unit *u, UnitProcess *p) {
                 return -ENOMEM;
         p->unit = u;
         u->procs[u->n_procs++] = p;
+        /* Its descendants are followed from here on, for kill records that arrive after they
+         * are gone (sys/proc-events.h). */
+        if (u->manager && u->manager->proc_events && p->pid > 0)
+                (void) proc_events_track(u->manager->proc_events, p->pid, u->name);
         return 0;
 }
 

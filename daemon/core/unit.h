@@ -35,6 +35,8 @@ typedef struct UnitRuntime UnitRuntime;
 #define UNIT_DENIAL_COUNTERS_MAX 64u     /* distinct syscall names counted per unit */
 #define UNIT_STATUS_TEXT_MAX 1024u       /* bytes of STATUS= kept */
 #define UNIT_DENIAL_PATH_MAX 512u        /* bytes of a denied path kept in a record */
+#define UNIT_DENIAL_EXE_MAX 256u         /* bytes of the caller's executable kept in a record */
+#define UNIT_DENIAL_LOG_EACH 8u          /* log lines per syscall and kind; then at powers of 2 */
 #define UNIT_SUPPLEMENTARY_GROUPS_MAX 64u
 #define UNIT_RECENT_PIDS 8u              /* exited pids remembered for late kill records */
 #define UNIT_OUTPUT_GRACE_USEC (1000u * 1000u) /* wait for output after the end, at most */
@@ -135,25 +137,32 @@ static inline bool unit_process_alive(const UnitProcess *p) {
         return p && !p->exited;
 }
 
+/* A denied (or, with LOGGED, only logged) system call. From the exec gate (GATE), or from
+ * the kernel's audit record (sys/kmsg.h): a kill, an errno denial (seen because the filters
+ * are loaded with SECCOMP_FILTER_FLAG_LOG), or a SystemCallLog= hit. */
 typedef struct UnitDenial {
         usec_t timestamp;        /* CLOCK_REALTIME */
         pid_t pid;
         char comm[17];
         char syscall[32];
         char path[UNIT_DENIAL_PATH_MAX]; /* exec gate only; may be empty */
-        char action[24];         /* "errno EPERM", "kill" */
+        char exe[UNIT_DENIAL_EXE_MAX];   /* kernel records only; may be empty */
+        char action[24];         /* "EPERM" (errno name), "kill", "killed" (gate), "trap" */
         bool gate;               /* from the exec gate (else from the kernel's audit record) */
+        bool logged;             /* a SystemCallLog= hit: allowed, counted apart */
 } UnitDenial;
 
 typedef struct UnitDenialCounter {
         char syscall[32];
-        uint64_t count;
+        uint64_t count;          /* denials */
+        uint64_t logged;         /* SystemCallLog= hits */
 } UnitDenialCounter;
 
 /* A unit's denial records and counters: some 12 KB, so allocated with the first denial
  * rather than carried by every unit. */
 typedef struct UnitDenials {
         UnitDenial records[UNIT_DENIALS_KEPT];
+        size_t n_records;        /* written since this daemon has the unit; next slot = n % KEPT */
         UnitDenialCounter counters[UNIT_DENIAL_COUNTERS_MAX];
         size_t n_counters;
 } UnitDenials;
@@ -240,7 +249,8 @@ typedef struct Unit {
         char *baseline;
 
         UnitDenials *denials;            /* NULL until the first denial */
-        size_t n_denials_total;          /* next slot = n_denials_total % UNIT_DENIALS_KEPT */
+        size_t n_denials_total;          /* denials counted (kept across a takeover) */
+        size_t n_logged_total;           /* SystemCallLog= hits (not in the records) */
 } Unit;
 
 const char *unit_load_state_to_string(UnitLoadState s);
@@ -276,12 +286,21 @@ UnitActiveState unit_active_state(const Unit *u);
 bool unit_is_active_or_transitioning(const Unit *u);
 
 /* Adds a denial record: keeps the last UNIT_DENIALS_KEPT and a counter per syscall name,
- * writes a line to the unit's log and to the daemon's log, and refreshes the status file. */
+ * writes a line to the unit's log and to the daemon's log (the first UNIT_DENIAL_LOG_EACH
+ * per syscall, then at each power of two: a service that loops on a denied call does not
+ * flood either), and refreshes the status file. A LOGGED record only counts, apart. */
 void unit_add_denial(Unit *u, const UnitDenial *d);
-/* Comma list "name:count,..." of the counters, into a newly allocated string. */
+/* Comma list "name:count,..." of the denial counters, into a newly allocated string. */
 int unit_format_denied_syscalls(const Unit *u, char **ret);
+/* The same for SystemCallLog= hits. */
+int unit_format_logged_syscalls(const Unit *u, char **ret);
+/* Sets a counter (restoring a state file). */
+int unit_restore_denial_counter(Unit *u, const char *syscall, uint64_t count, uint64_t logged);
 /* The most recent record, or NULL. */
 const UnitDenial *unit_last_denial(const Unit *u);
+/* The records kept (at most UNIT_DENIALS_KEPT), and the I-th of them, oldest first. */
+size_t unit_n_denial_records(const Unit *u);
+const UnitDenial *unit_denial_record(const Unit *u, size_t i);
 
 /* Sets STATUS= text (truncated to UNIT_STATUS_TEXT_MAX). */
 int unit_set_status_text(Unit *u, const char *text);

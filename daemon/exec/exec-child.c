@@ -478,12 +478,18 @@ static int child_send_listener(int sock, int listener) {
         return n == (long) sizeof(m) ? 0 : -EIO;
 }
 
+/* The policy and baseline filters are loaded with SECCOMP_FILTER_FLAG_LOG: without it the
+ * kernel writes no audit record for an errno (or trap) action, and such a denial would go
+ * unseen (sys/kmsg.h). Kill and log actions are recorded either way; allow never is. The
+ * notify filter has no such flag: the exec gate counts its own answers. */
+#define CHILD_FILTER_FLAGS SECCOMP_FILTER_FLAG_LOG
+
 /* The node baseline: its own filter(s), stacked beneath the unit's. */
 static int child_load_baseline(const ExecPlan *p) {
         int r;
 
         for (size_t i = 0; p->filter_baseline && i < p->n_filter_baseline; i++)
-                if ((r = child_load_filter(&p->filter_baseline[i], 0)) < 0)
+                if ((r = child_load_filter(&p->filter_baseline[i], CHILD_FILTER_FLAGS)) < 0)
                         return r;
         return 0;
 }
@@ -508,7 +514,7 @@ static ExecStage child_load_filters(const ExecChildArgs *a, int sock, int *ret_e
                         return *ret_error = -r, EXEC_STAGE_LISTENER;
         }
         for (size_t i = 0; p->filter_policy && i < MAX(p->n_filter_policy, (size_t) 1); i++)
-                if ((r = child_load_filter(&p->filter_policy[i], 0)) < 0)
+                if ((r = child_load_filter(&p->filter_policy[i], CHILD_FILTER_FLAGS)) < 0)
                         return *ret_error = -r, EXEC_STAGE_SECCOMP;
         return _EXEC_STAGE_INVALID;
 }

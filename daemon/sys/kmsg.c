@@ -19,6 +19,9 @@ struct KmsgReader {
         KmsgCallback callback;
         void *userdata;
         uint64_t overruns;
+        uint64_t suppressed;
+        bool has_audit_lost;
+        uint64_t audit_lost;
 };
 
 /* ---- parsing ---- */
@@ -223,6 +226,74 @@ int kmsg_parse_seccomp(const char *line, SeccompAudit *ret) {
         return 0;
 }
 
+/* The message of a line: after the "PRIO,SEQ,TS,FLAGS;" of a /dev/kmsg record or the
+ * "[  397.03] " of a dmesg line, else the line itself. */
+static const char *kmsg_message(const char *line, size_t len) {
+        const char *semi = memchr(line, ';', len);
+
+        if (semi && line[0] >= '0' && line[0] <= '9') {
+                for (const char *p = line; p < semi; p++)
+                        if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == '-' || *p == '+' || *p == 'c'))
+                                return line;
+                return semi + 1;
+        }
+        if (line[0] == '[') {
+                const char *close = memchr(line, ']', len);
+                if (close && close + 1 < line + len && close[1] == ' ')
+                        return close + 2;
+        }
+        return line;
+}
+
+/* A decimal number at *p, up to a space or the end; advances *p. */
+static bool take_number(const char **p, const char *end, uint64_t *ret) {
+        const char *s = *p, *e = s;
+
+        while (e < end && *e >= '0' && *e <= '9')
+                e++;
+        if (e == s || (e < end && *e != ' ') || !parse_uint(s, (size_t) (e - s), 10, UINT64_MAX, ret))
+                return false;
+        *p = e;
+        return true;
+}
+
+int kmsg_parse_loss(const char *line, KmsgLoss *ret) {
+        static const char lost_key[] = "audit: audit_lost=", suppressed[] = " callbacks suppressed";
+        const char *nl = strchr(line, '\n'), *msg, *end, *p;
+        size_t len = nl ? (size_t) (nl - line) : strlen(line);
+        KmsgLoss l = {};
+        uint64_t n;
+
+        if (kmsg_prefix_is_user(line, len))
+                return -ENOMSG;
+        msg = kmsg_message(line, len);
+        end = line + len;
+        if ((size_t) (end - msg) > strlen(lost_key) && memcmp(msg, lost_key, strlen(lost_key)) == 0) {
+                p = msg + strlen(lost_key);
+                if (!take_number(&p, end, &n))
+                        return -ENOMSG;
+                l.has_audit_lost = true, l.audit_lost = n;
+                *ret = l;
+                return 0;
+        }
+        /* "audit_printk_skb: 12 callbacks suppressed" */
+        if ((size_t) (end - msg) < 6 || memcmp(msg, "audit", 5) != 0)
+                return -ENOMSG;
+        p = memchr(msg, ':', (size_t) (end - msg));
+        if (!p || end - p < 3 || p[1] != ' ')
+                return -ENOMSG;
+        for (const char *q = msg; q < p; q++)
+                if (!((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '_'))
+                        return -ENOMSG;
+        p += 2;
+        if (!take_number(&p, end, &n) || (size_t) (end - p) != strlen(suppressed) ||
+            memcmp(p, suppressed, strlen(suppressed)) != 0)
+                return -ENOMSG;
+        l.suppressed = n;
+        *ret = l;
+        return 0;
+}
+
 const char *seccomp_audit_action_to_string(const SeccompAudit *a) {
         if (!a->has_code)
                 return NULL;
@@ -249,6 +320,19 @@ const char *seccomp_audit_action_to_string(const SeccompAudit *a) {
 }
 
 /* ---- the reader ---- */
+
+static void kmsg_note_loss(KmsgReader *r, const char *line) {
+        KmsgLoss l;
+
+        if (kmsg_parse_loss(line, &l) < 0)
+                return;
+        r->suppressed += l.suppressed;
+        if (l.has_audit_lost && (!r->has_audit_lost || l.audit_lost > r->audit_lost)) {
+                r->has_audit_lost = true;
+                r->audit_lost = l.audit_lost;
+        }
+        io_logf(LOG_DEBUG, "The kernel reports lost audit records: %s", line);
+}
 
 /* Reads what the kernel log has now, at most KMSG_BURST_MAX records, without blocking. */
 static void kmsg_read_pending(KmsgReader *r) {
@@ -278,8 +362,10 @@ static void kmsg_read_pending(KmsgReader *r) {
                         break;
                 }
                 buf[n] = '\0';
-                if (kmsg_parse_seccomp(buf, &a) < 0)
+                if (kmsg_parse_seccomp(buf, &a) < 0) {
+                        kmsg_note_loss(r, buf);
                         continue;
+                }
                 if (r->callback)
                         r->callback(r, &a, r->userdata);
         }
@@ -336,4 +422,15 @@ KmsgReader *kmsg_reader_free(KmsgReader *r) {
 
 uint64_t kmsg_reader_overruns(const KmsgReader *r) {
         return r ? r->overruns : 0;
+}
+
+uint64_t kmsg_reader_suppressed(const KmsgReader *r) {
+        return r ? r->suppressed : 0;
+}
+
+bool kmsg_reader_audit_lost(const KmsgReader *r, uint64_t *ret) {
+        if (!r || !r->has_audit_lost)
+                return false;
+        *ret = r->audit_lost;
+        return true;
 }

@@ -29,6 +29,16 @@
  * kills can lose records. With auditd running, records go to auditd instead of the kernel
  * log, and this reader sees none (the daemon then reports "killed by SIGSYS" without the
  * syscall name).
+ *
+ * Losses leave traces of their own in the kernel log, themselves rate limited, so they are
+ * lower bounds. A record dropped by the rate limit is counted by the audit subsystem
+ * (audit_lost, cumulative since boot) and printed now and then as
+ *
+ *     audit: audit_lost=57 audit_rate_limit=0 audit_backlog_limit=64
+ *
+ * and printk's rate limit itself reports how many of its callers it silenced when it lets
+ * messages through again ("audit_printk_skb: 12 callbacks suppressed"; the function named
+ * is the caller that found the limit lifted; all callers of printk_ratelimit() share it).
  */
 #pragma once
 
@@ -70,6 +80,20 @@ typedef struct SeccompAudit {
  * are required). Pure: no I/O. */
 int kmsg_parse_seccomp(const char *line, SeccompAudit *ret);
 
+/* What a kernel line says about audit records lost: SUPPRESSED from "FUNC: N callbacks
+ * suppressed" where FUNC is one of the audit subsystem's (audit_*), AUDIT_LOST from
+ * "audit: audit_lost=N ...". */
+typedef struct KmsgLoss {
+        uint64_t suppressed;
+        bool has_audit_lost;
+        uint64_t audit_lost;
+} KmsgLoss;
+
+/* Parses a kernel line (same formats as kmsg_parse_seccomp()) reporting lost audit records.
+ * Returns 0 and fills *ret, or -ENOMSG for any other line (lines written from user space
+ * included). Pure. */
+int kmsg_parse_loss(const char *line, KmsgLoss *ret);
+
 /* The SECCOMP_RET_* action of a record as a word ("kill_process", "errno", ...), or NULL. */
 const char *seccomp_audit_action_to_string(const SeccompAudit *a);
 
@@ -91,3 +115,9 @@ void kmsg_reader_flush(KmsgReader *r);
 
 /* Records lost because the reader fell behind the kernel's ring buffer (EPIPE). */
 uint64_t kmsg_reader_overruns(const KmsgReader *r);
+
+/* What the kernel log said about lost audit records since the reader opened: the sum of
+ * the audit callers' "callbacks suppressed" counts, and the highest audit_lost= value seen
+ * (0 and false when none was). */
+uint64_t kmsg_reader_suppressed(const KmsgReader *r);
+bool kmsg_reader_audit_lost(const KmsgReader *r, uint64_t *ret);

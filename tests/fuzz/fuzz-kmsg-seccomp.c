@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Fuzzes the kernel log seccomp record parser with arbitrary lines. */
+/* Fuzzes the kernel log parsers (seccomp records, lost-record lines) with arbitrary lines. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         abort();
                 (void) seccomp_audit_action_to_string(&a);
         }
+        KmsgLoss l;
+        if (kmsg_parse_loss(line, &l) == 0 && l.suppressed > 0 && l.has_audit_lost)
+                abort(); /* one line says one or the other */
         free(line);
         return 0;
 }

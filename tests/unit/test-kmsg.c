@@ -204,8 +204,84 @@ static void test_fields(void **state) {
         assert_false(a.has_code);
 }
 
+/* The actions of the records a filter loaded with SECCOMP_FILTER_FLAG_LOG produces. The
+ * kernel writes the action without its data (code=0x50000 whatever the errno); a code with
+ * data is still an errno action. */
+static void test_codes(void **state) {
+        SeccompAudit a;
+
+        assert_int_equal(kmsg_parse_seccomp("5,1,2,-;audit: type=1326 audit(1.0:1): pid=9 comm=\"x\" exe=\"/x\" "
+                                            "sig=0 arch=c000003e syscall=63 compat=0 ip=0x1 code=0x50064",
+                                            &a),
+                         0);
+        assert_string_equal(seccomp_audit_action_to_string(&a), "errno");
+        assert_int_equal(a.code & 0xffff, 100); /* ENETDOWN */
+        assert_int_equal(a.sig, 0);
+        assert_int_equal(kmsg_parse_seccomp("5,1,2,-;audit: type=1326 audit(1.0:1): pid=9 comm=\"x\" exe=\"/x\" "
+                                            "sig=0 arch=c000003e syscall=63 compat=0 ip=0x1 code=0x30000",
+                                            &a),
+                         0);
+        assert_string_equal(seccomp_audit_action_to_string(&a), "trap");
+        assert_int_equal(kmsg_parse_seccomp("5,1,2,-;audit: type=1326 audit(1.0:1): pid=9 comm=\"x\" exe=\"/x\" "
+                                            "sig=0 arch=c000003e syscall=63 compat=0 ip=0x1 code=0x7ffc0000",
+                                            &a),
+                         0);
+        assert_string_equal(seccomp_audit_action_to_string(&a), "log");
+}
+
+typedef struct LossSample {
+        const char *line;
+        int r;
+        uint64_t suppressed;
+        bool has_audit_lost;
+        uint64_t audit_lost;
+} LossSample;
+
+static void test_losses(void **state) {
+        static const LossSample losses[] = {
+                /* printk's rate limit, naming the audit caller that found it lifted. */
+                { "4,900,123456,-;audit_printk_skb: 12 callbacks suppressed\n", 0, 12, false, 0 },
+                { "[  397.030000] audit_log_lost: 3 callbacks suppressed", 0, 3, false, 0 },
+                { "audit_printk_skb: 1 callbacks suppressed", 0, 1, false, 0 },
+                /* The audit subsystem's own count, cumulative since boot. */
+                { "4,901,123457,-;audit: audit_lost=57 audit_rate_limit=0 audit_backlog_limit=64", 0, 0, true, 57 },
+                { "audit: audit_lost=0 audit_rate_limit=0 audit_backlog_limit=64", 0, 0, true, 0 },
+                /* Not audit's: another caller of a rate limit, other audit lines. */
+                { "4,902,1,-;net_ratelimit: 5 callbacks suppressed", -ENOMSG, 0, false, 0 },
+                { "4,903,1,-;audit: printk limit exceeded", -ENOMSG, 0, false, 0 },
+                { "5,341,397039944,-;audit: type=1326 audit(1.0:2): pid=1 arch=c000003e syscall=63 compat=0", -ENOMSG, 0, false, 0 },
+                /* Malformed numbers and trailing words. */
+                { "audit_printk_skb: x callbacks suppressed", -ENOMSG, 0, false, 0 },
+                { "audit_printk_skb: 12 callbacks suppressed now", -ENOMSG, 0, false, 0 },
+                { "audit_printk_skb: 99999999999999999999999 callbacks suppressed", -ENOMSG, 0, false, 0 },
+                { "audit: audit_lost= audit_rate_limit=0", -ENOMSG, 0, false, 0 },
+                { "audit: audit_lost=5x", -ENOMSG, 0, false, 0 },
+                { "audit-printk: 3 callbacks suppressed", -ENOMSG, 0, false, 0 },
+                /* Written from user space (facility 1): forged, ignored. */
+                { "12,904,1,-;audit_printk_skb: 1000 callbacks suppressed", -ENOMSG, 0, false, 0 },
+                { "12,905,1,-;audit: audit_lost=1000 audit_rate_limit=0 audit_backlog_limit=64", -ENOMSG, 0, false, 0 },
+                { "", -ENOMSG, 0, false, 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(losses); i++) {
+                KmsgLoss l = { .suppressed = 4242 };
+                int r = kmsg_parse_loss(losses[i].line, &l);
+                if (r != losses[i].r)
+                        fail_msg("%s: got %d, want %d", losses[i].line, r, losses[i].r);
+                if (r < 0) {
+                        assert_int_equal(l.suppressed, 4242); /* untouched */
+                        continue;
+                }
+                assert_int_equal(l.suppressed, losses[i].suppressed);
+                assert_int_equal(l.has_audit_lost, losses[i].has_audit_lost);
+                assert_int_equal(l.audit_lost, losses[i].audit_lost);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_codes),
+                cmocka_unit_test(test_losses),
                 cmocka_unit_test(test_samples),
                 cmocka_unit_test(test_truncations),
                 cmocka_unit_test(test_ret_untouched_on_error),

@@ -142,6 +142,35 @@ static void test_round_trip(void **state) {
         unit_free(b);
 }
 
+/* Denial counters come along, even for a unit with nothing else to keep; the records do not. */
+static void test_denial_counters(void **state) {
+        Fixture *f = *state;
+        Unit *a = new_unit(f, "d.service");
+        assert_int_equal(unit_restore_denial_counter(a, "uname", 3, 0), 0);
+        assert_int_equal(unit_restore_denial_counter(a, "execve", 1, 0), 0);
+        assert_int_equal(unit_restore_denial_counter(a, "getpid", 0, 5), 0);
+        a->n_denials_total = 4;
+        a->n_logged_total = 5;
+        unit_serialize(a);
+
+        StateFile s = {};
+        assert_int_equal(read_state(f, "d.service", &s), 0);
+        Unit *b = new_unit(f, "d.service");
+        _cleanup_free_ char *msg = NULL, *denied = NULL, *logged = NULL;
+        assert_int_equal(unit_deserialize(b, &s, NULL, &msg), 0);
+        state_file_done(&s);
+        assert_int_equal(b->n_denials_total, 4);
+        assert_int_equal(b->n_logged_total, 5);
+        assert_int_equal(unit_format_denied_syscalls(b, &denied), 0);
+        assert_string_equal(denied, "uname:3,execve:1");
+        assert_int_equal(unit_format_logged_syscalls(b, &logged), 0);
+        assert_string_equal(logged, "getpid:5");
+        assert_null(unit_last_denial(b));
+        assert_int_equal(unit_n_denial_records(b), 0);
+        unit_free(a);
+        unit_free(b);
+}
+
 /* Dead, successful and with nothing left: no file (and an old one goes). */
 static void test_nothing_to_keep(void **state) {
         Fixture *f = *state;
@@ -223,6 +252,7 @@ static void test_transient(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_denial_counters, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_nothing_to_keep, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_transient, setup, teardown),

@@ -193,7 +193,7 @@ static void test_status_file(void **state) {
         static const char *const want[] = {
                 "ActiveState=failed\n", "SubState=failed\n", "Result=signal\n", "ExecMainPID=42\n",
                 "ExecMainCode=killed\n", "ExecMainStatus=31\n", "NRestarts=2\n",
-                "DeniedSyscalls=uname:1\n", "LastDenial=uname pid=42 action=kill\n",
+                "DeniedSyscalls=uname:1\n", "LastDenial=uname pid=42 action=kill comm=bash\n",
                 "StatusText=line one line two\n", "LoadState=not-found\n",
         };
         for (size_t i = 0; i < ELEMENTSOF(want); i++)
@@ -205,7 +205,7 @@ static void test_status_file(void **state) {
         /* The denial went to the unit's log as well. */
         snprintf(path, sizeof path, "%s/logs/demo.service.log", f->dir);
         _cleanup_free_ char *log = read_file(path);
-        assert_non_null(strstr(log, " demo.service[42] syscaged: Killed by seccomp: uname (pid 42)\n"));
+        assert_non_null(strstr(log, " demo.service[42] syscaged: Killed by seccomp: uname (pid 42) comm=bash exe=?\n"));
         unit_remove_status_file(f->unit);
         snprintf(path, sizeof path, "%s/units/demo.service.status", f->dir);
         assert_int_equal(access(path, F_OK), -1);
