@@ -348,7 +348,8 @@ static int bus_on_listen(sd_event_source *s, int fd, uint32_t revents, void *use
 
 /* A socket file that nobody answers on is stale: remove it. One that answers belongs to a
  * running daemon: refuse to take it over. */
-static int bus_socket_prepare(const char *path, const struct sockaddr_un *sa, socklen_t salen) {
+static int bus_socket_prepare(const char *path) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
         _cleanup_close_ int probe = -EBADF;
         _cleanup_free_ char *dir = strdup(path);
         char *slash;
@@ -366,11 +367,27 @@ static int bus_socket_prepare(const char *path, const struct sockaddr_un *sa, so
         probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (probe < 0)
                 return log_error_errno(errno, "Failed to create a socket: %m");
-        if (connect(probe, (const struct sockaddr *) sa, salen) >= 0)
+        strcpy(sa.sun_path, path); /* the caller checked the length */
+        if (connect(probe, (const struct sockaddr *) &sa, sizeof sa) >= 0)
                 return log_error_errno(EADDRINUSE, "Another daemon is listening on %s.", path);
-        if (unlink(path) < 0 && errno != ENOENT)
-                return log_error_errno(errno, "Failed to remove stale socket %s: %m", path);
+        /* A stale socket at PATH stays until the new one is renamed over it. */
         return 0;
+}
+
+/* Whether NAME, the address a listening socket was bound to, is PATH or the temporary name
+ * bus_listen() binds before renaming the socket to PATH ("PATH.PID.tmp"). */
+static bool bound_name_matches(const char *name, const char *path) {
+        size_t n = strlen(path);
+
+        if (strncmp(name, path, n) != 0)
+                return false;
+        name += n;
+        if (*name == '\0')
+                return true;
+        if (*name++ != '.' || !(*name >= '0' && *name <= '9'))
+                return false;
+        name += strspn(name, "0123456789");
+        return streq(name, ".tmp");
 }
 
 /* The control socket a previous daemon listened on, if it still is the one at our path:
@@ -383,7 +400,9 @@ static bool bus_listen_fd_usable(int fd, const char *path) {
         struct stat st;
 
         return getsockname(fd, (struct sockaddr *) &sa, &len) >= 0 && sa.sun_family == AF_UNIX &&
-               strncmp(sa.sun_path, path, sizeof sa.sun_path) == 0 &&
+               len > offsetof(struct sockaddr_un, sun_path) && len <= sizeof sa &&
+               memchr(sa.sun_path, '\0', len - offsetof(struct sockaddr_un, sun_path)) &&
+               bound_name_matches(sa.sun_path, path) &&
                getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &vlen) >= 0 && v == 1 &&
                stat(path, &st) >= 0 && S_ISSOCK(st.st_mode);
 }
@@ -409,24 +428,30 @@ static int bus_listen(Bus *b, int held_fd) {
                 safe_close(held_fd);
         }
 
-        if (strlen(b->socket_path) >= sizeof(sa.sun_path))
-                return log_error_errno(ENAMETOOLONG, "Socket path %s is longer than %zu bytes.",
-                                       b->socket_path, sizeof(sa.sun_path) - 1);
-        strcpy(sa.sun_path, b->socket_path);
+        /* The socket is bound under a temporary name and renamed into place once it listens:
+         * a client that sees the path between bind() and listen() would otherwise get
+         * ECONNREFUSED from a daemon that is starting fine. */
+        if (snprintf(sa.sun_path, sizeof sa.sun_path, "%s.%d.tmp", b->socket_path, (int) getpid()) >=
+            (int) sizeof sa.sun_path)
+                return log_error_errno(ENAMETOOLONG, "Socket path %s is too long (at most %zu bytes).",
+                                       b->socket_path, sizeof sa.sun_path - 16);
         salen = offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1;
-        r = bus_socket_prepare(b->socket_path, &sa, salen);
+        r = bus_socket_prepare(b->socket_path);
         if (r < 0)
                 return r;
+        (void) unlink(sa.sun_path); /* a leftover of a daemon with our pid that died here */
         b->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (b->listen_fd < 0)
                 return log_error_errno(errno, "Failed to create the control socket: %m");
         if (bind(b->listen_fd, (const struct sockaddr *) &sa, salen) < 0)
-                return log_error_errno(errno, "Failed to bind %s: %m", b->socket_path);
+                return log_error_errno(errno, "Failed to bind %s: %m", sa.sun_path);
         /* Anyone may connect; what they may do is decided from their credentials. */
-        if (chmod(b->socket_path, 0666) < 0)
-                return log_error_errno(errno, "Failed to make %s accessible: %m", b->socket_path);
-        if (listen(b->listen_fd, BUS_LISTEN_BACKLOG) < 0)
-                return log_error_errno(errno, "Failed to listen on %s: %m", b->socket_path);
+        if (chmod(sa.sun_path, 0666) < 0 || listen(b->listen_fd, BUS_LISTEN_BACKLOG) < 0 ||
+            rename(sa.sun_path, b->socket_path) < 0) {
+                r = -errno;
+                (void) unlink(sa.sun_path);
+                return log_error_errno(-r, "Failed to set up the control socket %s: %m", b->socket_path);
+        }
         r = sd_event_add_io(b->event, &b->listen_source, b->listen_fd, EPOLLIN, bus_on_listen, b);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the control socket: %m");

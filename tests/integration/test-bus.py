@@ -11,6 +11,7 @@ import json
 import os
 import pwd
 import resource
+import select
 import shutil
 import signal
 import socket
@@ -158,6 +159,65 @@ def start_daemon(tmp, name, extra=(), unit='hello', nofile=None):
                          if nofile else None)
     ok = wait_until(lambda: os.path.exists(sock) and call_ok(sock), 10)
     return d, sock, ok, base
+
+
+def check_socket_listens_once_visible(tmp, rounds=4):
+    """The control socket path appears only once the daemon listens on it: a client that
+    connects the moment it sees the path is never refused. It used to be, between the
+    daemon's bind() and listen(); the window is microseconds, so besides connecting at the
+    first sight of the path (inotify), the check asks how the path appeared: it must be
+    renamed into place (IN_MOVED_TO), never created by bind() (IN_CREATE)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    IN_CREATE, IN_MOVED_TO, IN_CLOEXEC = 0x100, 0x80, 0o2000000
+    refused = created = seen = 0
+    for i in range(rounds):
+        base = os.path.join(tmp, f'visible{i}')
+        run = os.path.join(base, 'run')
+        sock = os.path.join(run, 'control.sock')
+        os.makedirs(os.path.join(base, 'units'))
+        os.makedirs(run)
+        ifd = libc.inotify_init1(IN_CLOEXEC)
+        check(ifd >= 0 and libc.inotify_add_watch(ifd, run.encode(), IN_CREATE | IN_MOVED_TO) >= 0,
+              'inotify watch on the runtime directory')
+        d = subprocess.Popen([SYSCAGED, '--units-dir', os.path.join(base, 'units'),
+                              '--state-dir', os.path.join(base, 'state'), '--runtime-dir', run,
+                              '--directories-root', os.path.join(base, 'root')],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            found = False
+            deadline = time.monotonic() + 10
+            while not found and time.monotonic() < deadline:
+                r, _, _ = select.select([ifd], [], [], 0.5)
+                if not r:
+                    continue
+                buf = os.read(ifd, 65536)
+                off = 0
+                while off < len(buf):
+                    _, mask, _, length = struct.unpack_from('iIII', buf, off)
+                    name = buf[off + 16:off + 16 + length].rstrip(b'\0')
+                    off += 16 + length
+                    if name != b'control.sock' or found:
+                        continue
+                    found = True
+                    seen += 1
+                    if mask & IN_CREATE:
+                        created += 1
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    try:
+                        s.connect(sock)
+                    except ConnectionRefusedError:
+                        refused += 1
+                    except OSError:
+                        pass
+                    finally:
+                        s.close()
+        finally:
+            os.close(ifd)
+            stop_daemon(d)
+    check(seen == rounds and created == 0 and refused == 0,
+          f'the control socket is renamed into place once it listens ({seen} of {rounds} seen, '
+          f'{created} created by bind, {refused} refused)')
 
 
 def daemon_pid(base):
@@ -979,6 +1039,7 @@ def main():
         if not ok:
             return 1
         check_socket(sock)
+        check_socket_listens_once_visible(tmp)
         check_bad_control_group(tmp)
         check_introspect(sock)
         check_ctl_errors(sock)
