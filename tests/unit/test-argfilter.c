@@ -478,6 +478,49 @@ static void test_bpf_upper_bits(void **state) {
         diag_list_done(&diags);
 }
 
+/* The vector calls hand their count to import_iovec(), which takes an unsigned int: the kernel
+ * does the one-segment write of writev(fd, iov, 0x100000001). A test on the count must see
+ * what the kernel sees, for every call whose count goes that way (process_vm_readv()'s remote
+ * count does not: iovec_from_user() refuses it whole, EINVAL). */
+static void test_bpf_iovec_counts(void **state) {
+        static const struct {
+                const char *syscall, *arg;
+                unsigned index;
+        } calls[] = {
+                { "readv", "iovcnt", 2 },   { "writev", "iovcnt", 2 },   { "preadv", "iovcnt", 2 },
+                { "pwritev", "iovcnt", 2 }, { "preadv2", "iovcnt", 2 },  { "pwritev2", "iovcnt", 2 },
+                { "process_vm_readv", "liovcnt", 2 }, { "process_vm_writev", "liovcnt", 2 },
+                { "process_madvise", "vlen", 2 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+                _cleanup_free_ char *line = NULL;
+                _cleanup_(policy_freep) Policy *p = NULL;
+                _cleanup_(filter_set_freep) FilterSet *s = NULL;
+                DiagList diags = {};
+                uint64_t args[6] = {};
+
+                assert_int_equal(argfilter_table_syscall(calls[i].syscall)->types[calls[i].index],
+                                 ARG_TYPE_UINT);
+                assert_true(asprintf(&line, "SystemCallArgumentFilter=%s: %s != 1", calls[i].syscall,
+                                     calls[i].arg) > 0);
+                assert_int_equal(build(NULL, (const char *[]) { line, NULL }, &diags, &p), 0);
+                assert_int_equal(filter_compile(p, &s), 0);
+                args[calls[i].index] = 1;
+                assert_int_equal(test_eval(s, arch_native(), calls[i].syscall, args),
+                                 SECCOMP_RET_KILL_PROCESS);
+                args[calls[i].index] = UINT64_C(0x100000001);
+                assert_int_equal(test_eval(s, arch_native(), calls[i].syscall, args),
+                                 SECCOMP_RET_KILL_PROCESS);
+                args[calls[i].index] = 2;
+                assert_int_equal(test_eval(s, arch_native(), calls[i].syscall, args),
+                                 SECCOMP_RET_ALLOW);
+                diag_list_done(&diags);
+        }
+        /* The remote count stays 64 bits wide. */
+        assert_int_equal(argfilter_table_syscall("process_vm_readv")->types[4], ARG_TYPE_ULONG);
+}
+
 /* Lines for one syscall are ANDed, each with its own action; an empty assignment resets; the
  * result never allows what SystemCallFilter= refuses. */
 static void test_build_semantics(void **state) {
@@ -686,6 +729,7 @@ int main(void) {
                 cmocka_unit_test(test_dnf_too_complex),
                 cmocka_unit_test(test_bpf_bruteforce),
                 cmocka_unit_test(test_bpf_upper_bits),
+                cmocka_unit_test(test_bpf_iovec_counts),
                 cmocka_unit_test(test_build_semantics),
                 cmocka_unit_test(test_build_kill_wins),
                 cmocka_unit_test(test_build_section),
