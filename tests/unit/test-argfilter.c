@@ -521,6 +521,48 @@ static void test_bpf_iovec_counts(void **state) {
         assert_int_equal(argfilter_table_syscall("process_vm_readv")->types[4], ARG_TYPE_ULONG);
 }
 
+/* How many lint warnings say "SYSCALL is filtered by its arguments" and name SIBLING. */
+static unsigned sibling_warnings(const char *const *service, const char *const *syscage,
+                                 const char *syscall, const char *sibling) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        DiagList diags = {}, lints = {};
+        _cleanup_free_ char *head = NULL;
+        unsigned n = 0;
+
+        assert_int_equal(build(service, syscage, &diags, &p), 0);
+        assert_int_equal(policy_lint(p, &lints), 0);
+        assert_true(asprintf(&head, "%s is filtered by its arguments", syscall) > 0);
+        for (size_t i = 0; i < lints.n; i++)
+                if (strstr(lints.items[i].message, head) &&
+                    strstr(lints.items[i].message, sibling)) {
+                        assert_int_equal(lints.items[i].code, DIAG_CODE_POLICY_BYPASS);
+                        n++;
+                }
+        diag_list_done(&diags);
+        diag_list_done(&lints);
+        return n;
+}
+
+/* A filter on openat() restricts nothing while open() and openat2() are allowed: verify
+ * warns, once per group, and not when the siblings are denied or filtered too. */
+static void test_lint_siblings(void **state) {
+        const char *ro = "SystemCallArgumentFilter=openat: (flags & O_ACCMODE) == O_RDONLY";
+        const char *ro_open = "SystemCallArgumentFilter=open: (flags & O_ACCMODE) == O_RDONLY";
+
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { ro, NULL }, "openat", "openat2"), 1);
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { ro, ro_open, NULL }, "openat", "open,"), 0);
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { ro, ro_open, NULL }, "openat", "openat2"), 1);
+        assert_int_equal(sibling_warnings((const char *[]) { "SystemCallFilter=~open creat openat2 open_by_handle_at", NULL },
+                                          (const char *[]) { ro, NULL }, "openat", "open"), 0);
+        assert_int_equal(sibling_warnings((const char *[]) { "SystemCallFilter=read write openat exit_group rt_sigreturn", NULL },
+                                          (const char *[]) { ro, NULL }, "openat", "open"), 0);
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { "SystemCallArgumentFilter=write: fd == 1", NULL },
+                                          "write", "pwritev2"), 1);
+        /* A call without siblings: nothing to say. */
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { "SystemCallArgumentFilter=ioctl: request != 0x5412", NULL },
+                                          "ioctl", ""), 0);
+}
+
 /* Lines for one syscall are ANDed, each with its own action; an empty assignment resets; the
  * result never allows what SystemCallFilter= refuses. */
 static void test_build_semantics(void **state) {
@@ -730,6 +772,7 @@ int main(void) {
                 cmocka_unit_test(test_bpf_bruteforce),
                 cmocka_unit_test(test_bpf_upper_bits),
                 cmocka_unit_test(test_bpf_iovec_counts),
+                cmocka_unit_test(test_lint_siblings),
                 cmocka_unit_test(test_build_semantics),
                 cmocka_unit_test(test_build_kill_wins),
                 cmocka_unit_test(test_build_section),
