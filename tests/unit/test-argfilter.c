@@ -563,6 +563,38 @@ static void test_lint_siblings(void **state) {
                                           "ioctl", ""), 0);
 }
 
+/* Lines whose rules add up past POLICY_RULES_MAX: a located error at the line that did not
+ * fit, so that verify refuses what the daemon cannot load (it used to pass it silently). */
+static void test_build_too_many_rules(void **state) {
+        enum { LINES = 128 };
+        const char *lines[LINES + 1] = {};
+        char *texts[LINES];
+        Policy *p = NULL;
+        DiagList diags = {};
+
+        /* 96 rules each: count != X is one per bit (64), fd != I one per bit (32). */
+        for (unsigned i = 0; i < LINES; i++) {
+                assert_true(asprintf(&texts[i], "SystemCallArgumentFilter=write: count == %u && fd == %u",
+                                     0x55555555u ^ i, i) > 0);
+                lines[i] = texts[i];
+        }
+        assert_int_equal(build(NULL, lines, &diags, &p), -EINVAL);
+        assert_null(p);
+        assert_int_equal(diags.n, 1);
+        assert_int_equal(diags.items[0].level, DIAG_ERROR);
+        assert_string_equal(diags.items[0].key, "SystemCallArgumentFilter");
+        assert_true(diags.items[0].line > 2 && diags.items[0].line <= LINES + 1);
+        assert_non_null(strstr(diags.items[0].message, "seccomp rules"));
+        diag_list_done(&diags);
+        /* Half as many lines fit. */
+        lines[LINES / 2] = NULL;
+        assert_int_equal(build(NULL, lines, &diags, &p), 0);
+        policy_free(p);
+        diag_list_done(&diags);
+        for (unsigned i = 0; i < LINES; i++)
+                free(texts[i]);
+}
+
 /* Lines for one syscall are ANDed, each with its own action; an empty assignment resets; the
  * result never allows what SystemCallFilter= refuses. */
 static void test_build_semantics(void **state) {
@@ -773,6 +805,7 @@ int main(void) {
                 cmocka_unit_test(test_bpf_upper_bits),
                 cmocka_unit_test(test_bpf_iovec_counts),
                 cmocka_unit_test(test_lint_siblings),
+                cmocka_unit_test(test_build_too_many_rules),
                 cmocka_unit_test(test_build_semantics),
                 cmocka_unit_test(test_build_kill_wins),
                 cmocka_unit_test(test_build_section),
