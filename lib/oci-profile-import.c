@@ -73,6 +73,11 @@ static const char *json_type_word(json_type t) {
         }
 }
 
+/* A string with a NUL inside: C sees only what comes before it. */
+static bool has_nul(json_object *v) {
+        return strlen(json_object_get_string(v)) != (size_t) json_object_get_string_len(v);
+}
+
 /* *RET is NULL when KEY is absent or null (the Go decoders treat both alike). */
 static int member(Importer *imp, json_object *obj, const char *key, json_type t,
                   const char *where, json_object **ret) {
@@ -85,6 +90,9 @@ static int member(Importer *imp, json_object *obj, const char *key, json_type t,
         if (json_object_get_type(v) != t)
                 return fail(imp, "%s%s: expected %s, got %s", where, key, json_type_word(t),
                             json_type_word(json_object_get_type(v)));
+        /* "SCMP_ACT_ALLOW\u0000x" would read as an action runc does not know. */
+        if (t == json_type_string && has_nul(v))
+                return fail(imp, "%s%s: contains a NUL character", where, key);
         *ret = v;
         return 0;
 }
@@ -117,6 +125,8 @@ static int string_list(Importer *imp, json_object *a, const char *what, size_t m
         (void) max;
         if (json_object_get_type(v) != json_type_string)
                 return fail(imp, "%s[%zu]: expected a string", what, i);
+        if (has_nul(v))
+                return fail(imp, "%s[%zu]: contains a NUL character", what, i);
         *ret = json_object_get_string(v);
         return 0;
 }

@@ -287,6 +287,13 @@ static void test_import_errors(void **state) {
                      "expected an integer");
         import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[1],"
                      "\"action\":\"SCMP_ACT_ALLOW\"}]}", "names[0]: expected a string");
+        /* A NUL inside a string: C would see "ptrace" and "SCMP_ACT_ERRNO" only. */
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\",\"ptrace\\u0000x\"],"
+                     "\"action\":\"SCMP_ACT_ALLOW\"}]}", "names[1]: contains a NUL character");
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+                     "\"action\":\"SCMP_ACT_ERRNO\\u0000x\"}]}", "action: contains a NUL character");
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\\u0000\"]}",
+                     "architectures[0]: contains a NUL character");
 }
 
 /* ---- the algebra ---- */
