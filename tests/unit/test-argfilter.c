@@ -567,6 +567,37 @@ static void test_lint_siblings(void **state) {
                                           "ioctl", ""), 0);
 }
 
+/* A line that holds whatever the arguments refuses nothing: verify says so, and only then. */
+static void test_lint_tautologies(void **state) {
+        static const struct {
+                const char *line;
+                bool warn;
+        } cases[] = {
+                { "SystemCallArgumentFilter=write: count >= 0", true },
+                { "SystemCallArgumentFilter=openat: dirfd >= -2147483648", true },
+                { "SystemCallArgumentFilter=write: fd == 1 || !(fd == 1)", true },
+                { "SystemCallArgumentFilter=fchmod: mode <= 0xffff", true },
+                { "SystemCallArgumentFilter=write: count > 0", false },
+                { "SystemCallArgumentFilter=write: fd == 1 && fd == 2", false }, /* refuses all */
+                { "SystemCallArgumentFilter=fchmod: mode < 0xffff", false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(policy_freep) Policy *p = NULL;
+                DiagList diags = {}, lints = {};
+                bool warned = false;
+
+                assert_int_equal(build(NULL, (const char *[]) { cases[i].line, NULL }, &diags, &p), 0);
+                assert_int_equal(policy_lint(p, &lints), 0);
+                for (size_t k = 0; k < lints.n; k++)
+                        warned = warned || strstr(lints.items[k].message, "holds for every call");
+                if (warned != cases[i].warn)
+                        fail_msg("%s: warned %d", cases[i].line, warned);
+                diag_list_done(&diags);
+                diag_list_done(&lints);
+        }
+}
+
 /* Lines whose rules add up past POLICY_RULES_MAX: a located error at the line that did not
  * fit, so that verify refuses what the daemon cannot load (it used to pass it silently). */
 static void test_build_too_many_rules(void **state) {
@@ -809,6 +840,7 @@ int main(void) {
                 cmocka_unit_test(test_bpf_upper_bits),
                 cmocka_unit_test(test_bpf_iovec_counts),
                 cmocka_unit_test(test_lint_siblings),
+                cmocka_unit_test(test_lint_tautologies),
                 cmocka_unit_test(test_build_too_many_rules),
                 cmocka_unit_test(test_build_semantics),
                 cmocka_unit_test(test_build_kill_wins),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The sibling groups of argfilter-siblings.h. A group lists calls through which a service can
+ * The lints of argfilter-lint.h. The sibling groups: A group lists calls through which a service can
  * get the same effect; the membership is about effect, not about argument layout (clone3()
  * and openat2() take their flags behind a pointer, so there they can only be denied).
  */
@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "argfilter-siblings.h"
+#include "argfilter-lint.h"
+#include "argfilter.h"
 #include "macro.h"
 
 /* Members of one group; the longest group bounds the list in a message. */
@@ -92,6 +93,33 @@ int argfilter_lint_siblings(const Policy *p, DiagList *diags) {
                                   "%s allowed without a filter: filter or deny %s as well",
                                   n->syscall, list, strchr(list, ',') ? "are" : "is",
                                   strchr(list, ',') ? "them" : "it");
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int argfilter_lint_tautologies(const Policy *p, DiagList *diags) {
+        for (size_t i = 0; i < p->n_notes; i++) {
+                const PolicyNote *n = &p->notes[i];
+                _cleanup_(argfilter_freep) ArgFilter *f = NULL;
+                _cleanup_(argfilter_dnf_done) ArgFilterDnf neg = {};
+                int r;
+
+                /* The note is the line's canonical text, which parses back to the same filter. */
+                r = argfilter_parse(n->text, &f, NULL);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        continue;
+                r = argfilter_dnf((const ArgFilter *const[]) { f }, 1, true, &neg, NULL);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 || neg.n_terms > 0)
+                        continue;
+                r = diag_add_code(diags, DIAG_CODE_POLICY_NO_EFFECT, DIAG_WARNING, n->origin.file,
+                                  n->origin.line, policy_directive_to_string(n->origin.directive),
+                                  "'%s' holds for every call: the line refuses nothing", n->text);
                 if (r < 0)
                         return r;
         }
