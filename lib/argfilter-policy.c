@@ -107,7 +107,8 @@ static int line_refusals(const ArgFilterLine *lines, size_t n, size_t i, PolicyA
         return 0;
 }
 
-int argfilter_policy_add(Policy *p, const ArgFilterLine *lines, size_t n, PolicyAction deny_action) {
+int argfilter_policy_add(Policy *p, const ArgFilterLine *lines, size_t n, PolicyAction deny_action,
+                         size_t *ret_failed) {
         int r;
 
         for (size_t i = 0; i < n; i++) {
@@ -126,8 +127,11 @@ int argfilter_policy_add(Policy *p, const ArgFilterLine *lines, size_t n, Policy
                         r = term->n_conds > 0 ?
                                     policy_add_rule(p, name, action, o, term->conds, term->n_conds) :
                                     policy_add_rule(p, name, action, o, &always_true, 1);
-                        if (r < 0)
+                        if (r < 0) {
+                                if (ret_failed)
+                                        *ret_failed = i;
                                 return r;
+                        }
                 }
         }
         return 0;

@@ -27,5 +27,9 @@ typedef struct ArgFilterLine {
  * libseccomp would return whichever of the overlapping rules its decision tree meets first.
  * So the errno line's rules are cut down to the calls every kill line allows, and kill is
  * what such a call gets. When that cut is too complex, the rules are left to overlap and the
- * call is refused with either action. */
-int argfilter_policy_add(Policy *p, const ArgFilterLine *lines, size_t n, PolicyAction deny_action);
+ * call is refused with either action.
+ *
+ * -E2BIG when P would hold more than POLICY_RULES_MAX rules; *RET_FAILED (when not NULL) is
+ * then the index of the line that did not fit. */
+int argfilter_policy_add(Policy *p, const ArgFilterLine *lines, size_t n, PolicyAction deny_action,
+                         size_t *ret_failed);

@@ -2,7 +2,8 @@
 /*
  * Argument names and kernel types of the common system calls, and the named constants argument
  * filters may use. Types follow what the kernel acts on, which is not always the prototype:
- * readv()'s "unsigned long fd" reaches fdget() as an unsigned int, clone()'s flags are cut to
+ * readv()'s "unsigned long fd" reaches fdget() as an unsigned int (and its iovcnt, like every
+ * segment count that goes to import_iovec(), is cut to one too), clone()'s flags are cut to
  * their low 32 bits, ptrace()'s pid to a pid_t, and a umode_t is 16 bits wide. Declaring the
  * narrower type is what keeps upper-bit garbage from passing a test the kernel then ignores.
  * Addresses the kernel never reads through (mmap's addr, shmat's shmaddr) are plain numbers.
@@ -169,20 +170,20 @@ static const ArgFilterSyscall syscall_table[] = {
         { "poll", { "fds", "nfds", "timeout" }, { ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_INT } },
         { "prctl", { "option", "second", "third", "fourth", "fifth" }, { ARG_TYPE_INT, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
         { "pread64", { "fd", "buf", "count", "offset" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_LONG } },
-        { "preadv", { "fd", "iov", "iovcnt", "pos_l", "pos_h" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
-        { "preadv2", { "fd", "iov", "iovcnt", "pos_l", "pos_h", "flags" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_INT } },
+        { "preadv", { "fd", "iov", "iovcnt", "pos_l", "pos_h" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
+        { "preadv2", { "fd", "iov", "iovcnt", "pos_l", "pos_h", "flags" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_INT } },
         { "prlimit64", { "pid", "resource", "new_limit", "old_limit" }, { ARG_TYPE_INT, ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_PTR } },
-        { "process_madvise", { "pidfd", "iovec", "vlen", "advice", "flags" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_INT, ARG_TYPE_UINT } },
-        { "process_vm_readv", { "pid", "local_iov", "liovcnt", "remote_iov", "riovcnt", "flags" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
-        { "process_vm_writev", { "pid", "local_iov", "liovcnt", "remote_iov", "riovcnt", "flags" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
+        { "process_madvise", { "pidfd", "iovec", "vlen", "advice", "flags" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_INT, ARG_TYPE_UINT } },
+        { "process_vm_readv", { "pid", "local_iov", "liovcnt", "remote_iov", "riovcnt", "flags" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
+        { "process_vm_writev", { "pid", "local_iov", "liovcnt", "remote_iov", "riovcnt", "flags" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
         { "ptrace", { "request", "pid", "addr", "data" }, { ARG_TYPE_LONG, ARG_TYPE_INT, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
         { "pwrite64", { "fd", "buf", "count", "offset" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_LONG } },
-        { "pwritev", { "fd", "iov", "iovcnt", "pos_l", "pos_h" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
-        { "pwritev2", { "fd", "iov", "iovcnt", "pos_l", "pos_h", "flags" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_INT } },
+        { "pwritev", { "fd", "iov", "iovcnt", "pos_l", "pos_h" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_ULONG, ARG_TYPE_ULONG } },
+        { "pwritev2", { "fd", "iov", "iovcnt", "pos_l", "pos_h", "flags" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_ULONG, ARG_TYPE_ULONG, ARG_TYPE_INT } },
         { "quotactl", { "cmd", "special", "id", "addr" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_PTR } },
         { "read", { "fd", "buf", "count" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG } },
         { "readlinkat", { "dirfd", "pathname", "buf", "bufsiz" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_PTR, ARG_TYPE_INT } },
-        { "readv", { "fd", "iov", "iovcnt" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG } },
+        { "readv", { "fd", "iov", "iovcnt" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_UINT } },
         { "reboot", { "magic", "magic2", "cmd", "arg" }, { ARG_TYPE_INT, ARG_TYPE_INT, ARG_TYPE_UINT, ARG_TYPE_PTR } },
         { "recvfrom", { "sockfd", "buf", "len", "flags", "src_addr", "addrlen" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_ULONG, ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_PTR } },
         { "recvmmsg", { "sockfd", "msgvec", "vlen", "flags", "timeout" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_UINT, ARG_TYPE_UINT, ARG_TYPE_PTR } },
@@ -250,7 +251,7 @@ static const ArgFilterSyscall syscall_table[] = {
         { "wait4", { "pid", "wstatus", "options", "rusage" }, { ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_INT, ARG_TYPE_PTR } },
         { "waitid", { "idtype", "id", "infop", "options", "rusage" }, { ARG_TYPE_INT, ARG_TYPE_INT, ARG_TYPE_PTR, ARG_TYPE_INT, ARG_TYPE_PTR } },
         { "write", { "fd", "buf", "count" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG } },
-        { "writev", { "fd", "iov", "iovcnt" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_ULONG } },
+        { "writev", { "fd", "iov", "iovcnt" }, { ARG_TYPE_UINT, ARG_TYPE_PTR, ARG_TYPE_UINT } },
 };
 
 static int syscall_cmp(const void *key, const void *elem) {

@@ -412,8 +412,16 @@ static int parse_comparison(Parser *ps, AfNode *test) {
                     here(ps, buf));
 }
 
-/* Values a masked test compares with must lie within the mask, or the test is constant. */
+/* Values a masked test compares with must lie within the mask, or the test is constant; so is
+ * every test under a mask of 0 ("(flags & O_RDONLY) == O_RDONLY" holds for any flags, since
+ * O_RDONLY is 0). */
 static int check_masked(Parser *ps, const AfNode *test) {
+        if (test->masked && test->mask.bits == 0)
+                return fail(ps, "the mask %s is 0 for argument '%s': (%s & %s) is always 0, so the "
+                            "test does not depend on the argument%s", test->mask.text,
+                            test->arg_text, test->arg_text, test->mask.text,
+                            strstr(test->mask.text, "O_") ? " (an access mode is tested as "
+                            "(flags & O_ACCMODE) == O_RDONLY)" : "");
         for (size_t i = 0; test->masked && i < test->n_values; i++)
                 if (test->values[i].bits & ~test->mask.bits)
                         return fail(ps, "value %s has bits outside the mask %s: (%s & %s) can "

@@ -73,6 +73,11 @@ static const char *json_type_word(json_type t) {
         }
 }
 
+/* A string with a NUL inside: C sees only what comes before it. */
+static bool has_nul(json_object *v) {
+        return strlen(json_object_get_string(v)) != (size_t) json_object_get_string_len(v);
+}
+
 /* *RET is NULL when KEY is absent or null (the Go decoders treat both alike). */
 static int member(Importer *imp, json_object *obj, const char *key, json_type t,
                   const char *where, json_object **ret) {
@@ -85,6 +90,9 @@ static int member(Importer *imp, json_object *obj, const char *key, json_type t,
         if (json_object_get_type(v) != t)
                 return fail(imp, "%s%s: expected %s, got %s", where, key, json_type_word(t),
                             json_type_word(json_object_get_type(v)));
+        /* "SCMP_ACT_ALLOW\u0000x" would read as an action runc does not know. */
+        if (t == json_type_string && has_nul(v))
+                return fail(imp, "%s%s: contains a NUL character", where, key);
         *ret = v;
         return 0;
 }
@@ -117,6 +125,8 @@ static int string_list(Importer *imp, json_object *a, const char *what, size_t m
         (void) max;
         if (json_object_get_type(v) != json_type_string)
                 return fail(imp, "%s[%zu]: expected a string", what, i);
+        if (has_nul(v))
+                return fail(imp, "%s[%zu]: contains a NUL character", what, i);
         *ret = json_object_get_string(v);
         return 0;
 }
@@ -503,6 +513,53 @@ static int parse_entry(Importer *imp, json_object *e, size_t i) {
         return r;
 }
 
+/* The byte offset of the first integer literal of DATA (outside strings) that Go's decoder
+ * refuses for any integer field: above 2^64-1, or below -2^63. json-c clamps such a number
+ * without saying so; -1 when there is none. STRICT parsing has already refused leading zeros. */
+static ssize_t integer_overflow(const char *data, size_t size) {
+        bool in_string = false;
+
+        for (size_t i = 0; i < size; i++) {
+                char c = data[i];
+                size_t start = i, digits = 0;
+                uint64_t v = 0;
+                bool over = false, minus = false;
+
+                if (in_string) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_string = false;
+                        continue;
+                }
+                if (c == '"') {
+                        in_string = true;
+                        continue;
+                }
+                if (c != '-' && (c < '0' || c > '9'))
+                        continue;
+                minus = c == '-';
+                if (minus)
+                        i++;
+                for (; i < size && data[i] >= '0' && data[i] <= '9'; i++, digits++) {
+                        unsigned d = (unsigned) (data[i] - '0');
+                        over = over || v > (UINT64_MAX - d) / 10;
+                        v = v * 10 + d;
+                }
+                if (i < size && (data[i] == '.' || data[i] == 'e' || data[i] == 'E'))
+                        over = false; /* a float: not an integer field's value anyway */
+                else if (minus && v > (UINT64_C(1) << 63))
+                        over = true;
+                if (over && digits > 0)
+                        return (ssize_t) start;
+                /* Skip the rest of a float; the loop's i++ steps past the last byte read. */
+                while (i < size && strchr("0123456789.eE+-", data[i]))
+                        i++;
+                i--;
+        }
+        return -1;
+}
+
 static int parse_top(Importer *imp, json_object *root) {
         json_object *v, *syscalls;
         size_t n;
@@ -605,6 +662,11 @@ int oci_import(const char *data, size_t size, const OciImportOptions *o, char **
                          e == json_tokener_continue ? "unexpected end"
                          : e == json_tokener_success ? "trailing data" : json_tokener_error_desc(e),
                          json_tokener_get_parse_end(tok));
+                goto finish;
+        }
+        if (integer_overflow(data, size) >= 0) {
+                r = fail(&imp, "not JSON runc accepts: an integer out of range at byte %zd",
+                         integer_overflow(data, size));
                 goto finish;
         }
         if ((r = parse_top(&imp, root)) < 0)

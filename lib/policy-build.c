@@ -723,9 +723,20 @@ static int fold_log(PolicyBuilder *b, Fold *f) {
         return fold_layer(f, &layer, invert ? &log : NULL, b->log_origin);
 }
 
-/* The lines become conditional rules (argfilter-policy.c). */
-static int emit_arg_filters(PolicyBuilder *b) {
-        return argfilter_policy_add(b->policy, b->arg_filters, b->n_arg_filters, b->deny_action);
+/* The lines become conditional rules (argfilter-policy.c). Too many rules in all is an error
+ * at the line that did not fit: the daemon would refuse the unit just the same, and verify
+ * must say so rather than pass it. */
+static int emit_arg_filters(PolicyBuilder *b, DiagList *diags) {
+        size_t failed = 0;
+        int r;
+
+        r = argfilter_policy_add(b->policy, b->arg_filters, b->n_arg_filters, b->deny_action,
+                                 &failed);
+        if (r == -E2BIG && failed < b->n_arg_filters)
+                return BUILD_ERROR(b, diags, b->arg_filters[failed].origin,
+                                   "The argument filters compile to more than %u seccomp rules "
+                                   "in all; simplify or merge lines", POLICY_RULES_MAX);
+        return r;
 }
 
 static int validate_arg_filters(PolicyBuilder *b, DiagList *diags) {
@@ -740,7 +751,7 @@ static int validate_arg_filters(PolicyBuilder *b, DiagList *diags) {
         return 0;
 }
 
-static int emit(PolicyBuilder *b, Fold *f) {
+static int emit(PolicyBuilder *b, Fold *f, DiagList *diags) {
         Policy *p = b->policy;
         int r;
 
@@ -756,7 +767,7 @@ static int emit(PolicyBuilder *b, Fold *f) {
         r = policy_rules_add_conditional(&b->rules, p);
         if (r < 0)
                 return r;
-        return emit_arg_filters(b);
+        return emit_arg_filters(b, diags);
 }
 
 static void finish_arches(PolicyBuilder *b) {
@@ -795,7 +806,7 @@ int policy_builder_finish(PolicyBuilder *b, DiagList *diags, Policy **ret) {
         if (r >= 0)
                 r = fold_filter(b, &f);
         if (r >= 0)
-                r = emit(b, &f);
+                r = emit(b, &f, diags);
         map = f.map;
         if (r < 0)
                 return r;

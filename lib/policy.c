@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "argfilter-lint.h"
 #include "errno-util.h"
 #include "hashmap.h"
 #include "policy-store.h"
@@ -945,7 +946,9 @@ static int lint_arg_filters(const Policy *p, DiagList *diags) {
  *    only, so the warning is about widening it, not about leaving it out;
  *  - io_uring allowed while calls it can replace are restricted;
  *  - directives systemd enforces with more than we do (ProtectClock='s device access);
- *  - an argument filter on a syscall that is refused outright anyway.
+ *  - an argument filter on a syscall that is refused outright anyway, on one whose
+ *    siblings stay allowed without a filter, or one that holds for every call
+ *    (argfilter-lint.h).
  */
 int policy_lint(const Policy *p, DiagList *diags) {
         static const char *const essential[] = { "exit_group", "rt_sigreturn" };
@@ -976,6 +979,12 @@ int policy_lint(const Policy *p, DiagList *diags) {
         if (r < 0)
                 return r;
         r = lint_arg_filters(p, diags);
+        if (r < 0)
+                return r;
+        r = argfilter_lint_siblings(p, diags);
+        if (r < 0)
+                return r;
+        r = argfilter_lint_tautologies(p, diags);
         if (r < 0)
                 return r;
         return lint_io_uring(p, diags);

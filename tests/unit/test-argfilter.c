@@ -55,6 +55,10 @@ static const struct {
         const char *in, *error;
 } refused[] = {
         { "write: buf == 0", "argument 'buf' of write is a pointer: seccomp cannot see what it points to" },
+        /* O_RDONLY is 0: the test would hold for every call, writes included. */
+        { "openat: (flags & O_RDONLY) == O_RDONLY", "the mask O_RDONLY is 0 for argument 'flags'" },
+        { "openat: (flags & 0) != 0", "is always 0" },
+        { "fchmod: (mode & 0x10000) == 0", "does not fit argument" }, /* past umode_t's 16 bits */
         { "write: fdd == 1", "unknown argument 'fdd' of write; known: fd, buf, count, or arg0..arg2" },
         { "write: arg3 == 1", "write takes 3 arguments: there is no arg3" },
         { "getpid: fd == 1", "use arg0..arg5" },
@@ -478,6 +482,154 @@ static void test_bpf_upper_bits(void **state) {
         diag_list_done(&diags);
 }
 
+/* The vector calls hand their count to import_iovec(), which takes an unsigned int: the kernel
+ * does the one-segment write of writev(fd, iov, 0x100000001). A test on the count must see
+ * what the kernel sees, for every call whose count goes that way (process_vm_readv()'s remote
+ * count does not: iovec_from_user() refuses it whole, EINVAL). */
+static void test_bpf_iovec_counts(void **state) {
+        static const struct {
+                const char *syscall, *arg;
+                unsigned index;
+        } calls[] = {
+                { "readv", "iovcnt", 2 },   { "writev", "iovcnt", 2 },   { "preadv", "iovcnt", 2 },
+                { "pwritev", "iovcnt", 2 }, { "preadv2", "iovcnt", 2 },  { "pwritev2", "iovcnt", 2 },
+                { "process_vm_readv", "liovcnt", 2 }, { "process_vm_writev", "liovcnt", 2 },
+                { "process_madvise", "vlen", 2 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+                _cleanup_free_ char *line = NULL;
+                _cleanup_(policy_freep) Policy *p = NULL;
+                _cleanup_(filter_set_freep) FilterSet *s = NULL;
+                DiagList diags = {};
+                uint64_t args[6] = {};
+
+                assert_int_equal(argfilter_table_syscall(calls[i].syscall)->types[calls[i].index],
+                                 ARG_TYPE_UINT);
+                assert_true(asprintf(&line, "SystemCallArgumentFilter=%s: %s != 1", calls[i].syscall,
+                                     calls[i].arg) > 0);
+                assert_int_equal(build(NULL, (const char *[]) { line, NULL }, &diags, &p), 0);
+                assert_int_equal(filter_compile(p, &s), 0);
+                args[calls[i].index] = 1;
+                assert_int_equal(test_eval(s, arch_native(), calls[i].syscall, args),
+                                 SECCOMP_RET_KILL_PROCESS);
+                args[calls[i].index] = UINT64_C(0x100000001);
+                assert_int_equal(test_eval(s, arch_native(), calls[i].syscall, args),
+                                 SECCOMP_RET_KILL_PROCESS);
+                args[calls[i].index] = 2;
+                assert_int_equal(test_eval(s, arch_native(), calls[i].syscall, args),
+                                 SECCOMP_RET_ALLOW);
+                diag_list_done(&diags);
+        }
+        /* The remote count stays 64 bits wide. */
+        assert_int_equal(argfilter_table_syscall("process_vm_readv")->types[4], ARG_TYPE_ULONG);
+}
+
+/* How many lint warnings say "SYSCALL is filtered by its arguments" and name SIBLING. */
+static unsigned sibling_warnings(const char *const *service, const char *const *syscage,
+                                 const char *syscall, const char *sibling) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        DiagList diags = {}, lints = {};
+        _cleanup_free_ char *head = NULL;
+        unsigned n = 0;
+
+        assert_int_equal(build(service, syscage, &diags, &p), 0);
+        assert_int_equal(policy_lint(p, &lints), 0);
+        assert_true(asprintf(&head, "%s is filtered by its arguments", syscall) > 0);
+        for (size_t i = 0; i < lints.n; i++)
+                if (strstr(lints.items[i].message, head) &&
+                    strstr(lints.items[i].message, sibling)) {
+                        assert_int_equal(lints.items[i].code, DIAG_CODE_POLICY_BYPASS);
+                        n++;
+                }
+        diag_list_done(&diags);
+        diag_list_done(&lints);
+        return n;
+}
+
+/* A filter on openat() restricts nothing while open() and openat2() are allowed: verify
+ * warns, once per group, and not when the siblings are denied or filtered too. */
+static void test_lint_siblings(void **state) {
+        const char *ro = "SystemCallArgumentFilter=openat: (flags & O_ACCMODE) == O_RDONLY";
+        const char *ro_open = "SystemCallArgumentFilter=open: (flags & O_ACCMODE) == O_RDONLY";
+
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { ro, NULL }, "openat", "openat2"), 1);
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { ro, ro_open, NULL }, "openat", "open,"), 0);
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { ro, ro_open, NULL }, "openat", "openat2"), 1);
+        assert_int_equal(sibling_warnings((const char *[]) { "SystemCallFilter=~open creat openat2 open_by_handle_at", NULL },
+                                          (const char *[]) { ro, NULL }, "openat", "open"), 0);
+        assert_int_equal(sibling_warnings((const char *[]) { "SystemCallFilter=read write openat exit_group rt_sigreturn", NULL },
+                                          (const char *[]) { ro, NULL }, "openat", "open"), 0);
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { "SystemCallArgumentFilter=write: fd == 1", NULL },
+                                          "write", "pwritev2"), 1);
+        /* A call without siblings: nothing to say. */
+        assert_int_equal(sibling_warnings(NULL, (const char *[]) { "SystemCallArgumentFilter=ioctl: request != 0x5412", NULL },
+                                          "ioctl", ""), 0);
+}
+
+/* A line that holds whatever the arguments refuses nothing: verify says so, and only then. */
+static void test_lint_tautologies(void **state) {
+        static const struct {
+                const char *line;
+                bool warn;
+        } cases[] = {
+                { "SystemCallArgumentFilter=write: count >= 0", true },
+                { "SystemCallArgumentFilter=openat: dirfd >= -2147483648", true },
+                { "SystemCallArgumentFilter=write: fd == 1 || !(fd == 1)", true },
+                { "SystemCallArgumentFilter=fchmod: mode <= 0xffff", true },
+                { "SystemCallArgumentFilter=write: count > 0", false },
+                { "SystemCallArgumentFilter=write: fd == 1 && fd == 2", false }, /* refuses all */
+                { "SystemCallArgumentFilter=fchmod: mode < 0xffff", false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(policy_freep) Policy *p = NULL;
+                DiagList diags = {}, lints = {};
+                bool warned = false;
+
+                assert_int_equal(build(NULL, (const char *[]) { cases[i].line, NULL }, &diags, &p), 0);
+                assert_int_equal(policy_lint(p, &lints), 0);
+                for (size_t k = 0; k < lints.n; k++)
+                        warned = warned || strstr(lints.items[k].message, "holds for every call");
+                if (warned != cases[i].warn)
+                        fail_msg("%s: warned %d", cases[i].line, warned);
+                diag_list_done(&diags);
+                diag_list_done(&lints);
+        }
+}
+
+/* Lines whose rules add up past POLICY_RULES_MAX: a located error at the line that did not
+ * fit, so that verify refuses what the daemon cannot load (it used to pass it silently). */
+static void test_build_too_many_rules(void **state) {
+        enum { LINES = 128 };
+        const char *lines[LINES + 1] = {};
+        char *texts[LINES];
+        Policy *p = NULL;
+        DiagList diags = {};
+
+        /* 96 rules each: count != X is one per bit (64), fd != I one per bit (32). */
+        for (unsigned i = 0; i < LINES; i++) {
+                assert_true(asprintf(&texts[i], "SystemCallArgumentFilter=write: count == %u && fd == %u",
+                                     0x55555555u ^ i, i) > 0);
+                lines[i] = texts[i];
+        }
+        assert_int_equal(build(NULL, lines, &diags, &p), -EINVAL);
+        assert_null(p);
+        assert_int_equal(diags.n, 1);
+        assert_int_equal(diags.items[0].level, DIAG_ERROR);
+        assert_string_equal(diags.items[0].key, "SystemCallArgumentFilter");
+        assert_true(diags.items[0].line > 2 && diags.items[0].line <= LINES + 1);
+        assert_non_null(strstr(diags.items[0].message, "seccomp rules"));
+        diag_list_done(&diags);
+        /* Half as many lines fit. */
+        lines[LINES / 2] = NULL;
+        assert_int_equal(build(NULL, lines, &diags, &p), 0);
+        policy_free(p);
+        diag_list_done(&diags);
+        for (unsigned i = 0; i < LINES; i++)
+                free(texts[i]);
+}
+
 /* Lines for one syscall are ANDed, each with its own action; an empty assignment resets; the
  * result never allows what SystemCallFilter= refuses. */
 static void test_build_semantics(void **state) {
@@ -686,6 +838,10 @@ int main(void) {
                 cmocka_unit_test(test_dnf_too_complex),
                 cmocka_unit_test(test_bpf_bruteforce),
                 cmocka_unit_test(test_bpf_upper_bits),
+                cmocka_unit_test(test_bpf_iovec_counts),
+                cmocka_unit_test(test_lint_siblings),
+                cmocka_unit_test(test_lint_tautologies),
+                cmocka_unit_test(test_build_too_many_rules),
                 cmocka_unit_test(test_build_semantics),
                 cmocka_unit_test(test_build_kill_wins),
                 cmocka_unit_test(test_build_section),

@@ -287,6 +287,28 @@ static void test_import_errors(void **state) {
                      "expected an integer");
         import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[1],"
                      "\"action\":\"SCMP_ACT_ALLOW\"}]}", "names[0]: expected a string");
+        /* A NUL inside a string: C would see "ptrace" and "SCMP_ACT_ERRNO" only. */
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\",\"ptrace\\u0000x\"],"
+                     "\"action\":\"SCMP_ACT_ALLOW\"}]}", "names[1]: contains a NUL character");
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+                     "\"action\":\"SCMP_ACT_ERRNO\\u0000x\"}]}", "action: contains a NUL character");
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\\u0000\"]}",
+                     "architectures[0]: contains a NUL character");
+        /* Integers Go's decoder refuses; json-c would clamp them to 2^64-1 or -2^63. */
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"ioctl\"],"
+                     "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":2,\"value\":18446744073709551616,"
+                     "\"op\":\"SCMP_CMP_EQ\"}]}]}", "integer out of range");
+        import_fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":-9223372036854775809}",
+                     "integer out of range");
+        /* The bounds themselves, and digits inside strings, are fine. */
+        OciNotes notes = {};
+        _cleanup_free_ char *ok = import_ok(
+                "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"x\":\"99999999999999999999999\\\"1\","
+                "\"y\":-9223372036854775808,\"z\":1e400,\"syscalls\":[{\"names\":[\"ioctl\"],"
+                "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":2,\"value\":18446744073709551615,"
+                "\"op\":\"SCMP_CMP_EQ\"}]}]}", NULL, &notes);
+        assert_non_null(strstr(ok, "ioctl"));
+        oci_notes_done(&notes);
 }
 
 /* ---- the algebra ---- */
