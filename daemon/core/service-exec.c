@@ -20,6 +20,7 @@
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "core/service-exec.h"
+#include "core/unit-learn.h"
 #include "core/unit-dirs.h"
 #include "core/unit-runtime.h"
 #include "core/service-mdwe.h"
@@ -713,6 +714,8 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED)) {
                 prepare_filters(u, &e->plan);
                 if ((r = service_mdwe_prepare(u, &e->plan, ret_message)) < 0)
+                        return r;
+                if ((r = unit_learn_prepare(u, &e->plan, e->learn_filter, &e->learn_prog)) < 0)
                         return r;
                 drop_sandbox_capabilities(u, &e->plan);
                 r = prepare_mount_plan(u, &sandbox, e, ret_message);

@@ -24,6 +24,7 @@
 #include "sys/reaper.h"
 #include "core/service-exec.h"
 #include "core/service-process.h"
+#include "core/unit-learn.h"
 #include "core/unit-runtime.h"
 #include "core/service.h"
 #include "exec/filter-cache.h"
@@ -253,9 +254,18 @@ static int on_listener(sd_event_source *s, int fd, uint32_t revents, void *userd
         return 0;
 }
 
+static void on_learn(const struct seccomp_notif *n, void *userdata) {
+        UnitProcess *p = userdata;
+        unit_learn_record(p->unit, n);
+}
+
 static void process_watch_listener(UnitProcess *p) {
         if (p->listener_source || !p->exec || p->exec->listener_fd < 0)
                 return;
+        if (p->exec->learn) {
+                p->exec->learn_cb = on_learn;
+                p->exec->learn_userdata = p;
+        }
         int r = sd_event_add_io(p->unit->manager->event, &p->listener_source,
                                 p->exec->listener_fd, EPOLLIN, on_listener, p);
         if (r < 0)

@@ -20,6 +20,7 @@
 #include "core/service-process.h"
 #include "core/service-transition.h"
 #include "core/service.h"
+#include "core/unit-learn.h"
 #include "message.h"
 #include "string-table.h"
 
@@ -637,6 +638,7 @@ void service_notify(Unit *u, pid_t sender, const NotifyMessage *n) {
                 (void) service_dispatch(u, SERVICE_EVENT_RELOADING, &(ServiceEventArgs) {});
         if (n->ready) {
                 u->notify_ready = true;
+                unit_learn_ready(u);
                 u->watchdog_last = now_usec(CLOCK_MONOTONIC);
                 (void) service_dispatch(u, SERVICE_EVENT_READY, &(ServiceEventArgs) {});
         }

@@ -21,6 +21,7 @@
 #include "string-table.h"
 #include "strv.h"
 #include "core/unit.h"
+#include "learn-record.h"
 #include "core/manager-takeover.h"
 #include "core/unit-serialize.h"
 #include "core/unit-runtime.h"
@@ -148,6 +149,8 @@ Unit *unit_free(Unit *u) {
         free(u->status_text);
         free(u->baseline);
         free(u->denials);
+        learn_record_done(u->learned);
+        free(u->learned);
         unit_runtime_free(u);
         unit_load_done(u);
         unit_free(u->pending);

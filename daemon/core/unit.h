@@ -169,6 +169,11 @@ typedef struct Unit {
         UnitConfig *config;
         Policy *policy;
         FilterEntry *filters;    /* reference into the manager's cache; NULL when unfiltered */
+        /* Learn mode (core/unit-learn.h): its processes run under the learn filter and their
+         * calls go into LEARNED, which outlives the mode for the client to fetch. */
+        bool learn;
+        struct LearnRecord *learned;
+        unsigned learn_dropped;  /* calls that could not be recorded */
         uint64_t sandbox_skip;   /* the sandbox directives --relax skips on this host
                                   * (SANDBOX_DIRECTIVE_BIT()s), decided at load */
         UnitCreds creds;

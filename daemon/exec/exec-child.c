@@ -454,7 +454,10 @@ static int child_load_filter(const struct sock_fprog *prog, unsigned long flags)
         return (int) SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
 }
 
-static int child_send_listener(int sock, int listener) {
+/* KEY goes in sendmsg()'s unused argument registers 3..5: the learn filter lets exactly this
+ * call through without a notification (exec-learn.h), since the daemon cannot answer one
+ * before it has the listener this call carries. */
+static int child_send_listener(int sock, int listener, const uint64_t *key) {
         ExecMessage m = { .type = EXEC_MESSAGE_LISTENER };
         struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
         union {
@@ -472,7 +475,7 @@ static int child_send_listener(int sock, int listener) {
         control.align.cmsg_type = SCM_RIGHTS;
         control.align.cmsg_len = CMSG_LEN(sizeof(int));
         *(int *) CMSG_DATA(&control.align) = listener;
-        long n = SYS3(SYS_sendmsg, sock, &mh, MSG_NOSIGNAL);
+        long n = SYS(SYS_sendmsg, sock, &mh, MSG_NOSIGNAL, key[0], key[1], key[2]);
         if (n < 0)
                 return (int) n;
         return n == (long) sizeof(m) ? 0 : -EIO;
@@ -502,7 +505,7 @@ static ExecStage child_load_filters(const ExecChildArgs *a, int sock, int *ret_e
                                                  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
                 if (listener < 0)
                         return *ret_error = -listener, EXEC_STAGE_SECCOMP;
-                r = child_send_listener(sock, listener);
+                r = child_send_listener(sock, listener, p->exec_key);
                 (void) SYS1(SYS_close, listener);
                 if (r < 0)
                         return *ret_error = -r, EXEC_STAGE_LISTENER;

@@ -90,6 +90,9 @@ typedef struct ExecPlan {
          * the credential change: exec_plan_baseline_early() says when it must. NULL: none. */
         const struct sock_fprog *filter_baseline;
         size_t n_filter_baseline;
+        /* Learn mode: filter_notify is the learn filter (exec-learn.h) and filter_policy
+         * allows everything; the gate records and continues every call after the launch. */
+        bool learn;
         ExecGateAction gate_action;
         int gate_errno;           /* errno for denied execve (both actions); 0: the call
                                    * returns 0 without running anything. Take it from

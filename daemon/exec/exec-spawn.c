@@ -287,6 +287,7 @@ static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
                 .gate = plan->filter_notify != NULL,
                 .gate_action = plan->gate_action,
                 .gate_errno = plan->gate_errno,
+                .learn = plan->learn && plan->filter_notify,
                 .private_users = plan->private_users,
                 .userns_uid = plan->uid,
                 .userns_gid = plan->gid,
