@@ -16,7 +16,7 @@
 /* A group joins the readable cover only if it brings at least this many calls not yet
  * covered, and at least 1/LEARN_GROUP_SHARE_MIN of its members were used. */
 #define LEARN_GROUP_NEW_MIN 3U
-#define LEARN_GROUP_SHARE_MIN 4U
+#define LEARN_GROUP_SHARE_MIN 8U
 
 static const struct {
         const char *name;
