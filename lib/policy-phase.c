@@ -6,6 +6,8 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,4 +329,41 @@ int policy_phase_dump(const PolicyPhase *p, FILE *f) {
                         p->n_startup_only);
         int r = policy_dump(p->main, NULL, f);
         return r < 0 ? r : (ferror(f) ? -EIO : 0);
+}
+
+int policy_phase_check_executable(const PolicyPhase *p, const char *path, DiagList *diags) {
+        uint8_t *buf = NULL;
+        size_t need = 0;
+        int r;
+
+        if (!p || p->start != PHASE_START_AFTER_LOADER || !path || path[0] != '/')
+                return 0;
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return 0;
+        buf = malloc(POLICY_PHASE_ELF_READ_MAX);
+        if (!buf)
+                return -ENOMEM;
+        ssize_t n = pread(fd, buf, POLICY_PHASE_ELF_READ_MAX, 0);
+        r = n < 0 ? 1 : policy_phase_elf_dynamic(buf, (size_t) n, &need);
+        free(buf);
+        if (r != 0)
+                return 0;
+        diag_add_code(diags, DIAG_CODE_CONFLICT, DIAG_ERROR, p->file, p->line, "MainPhaseStarts",
+                      "after-loader cannot work on %s: it is statically linked (no ELF "
+                      "interpreter), so the preloaded object that loads the main filter never "
+                      "runs; use after-ready or a single-phase policy",
+                      path);
+        return -EINVAL;
+}
+
+int policy_phase_verify(const UnitFile *u, const Policy *startup, const char *exec_path,
+                        DiagList *diags) {
+        _cleanup_(policy_phase_freep) PolicyPhase *ph = NULL;
+        int r;
+
+        r = policy_phase_build(u, startup, diags, &ph);
+        if (r < 0)
+                return r;
+        return policy_phase_check_executable(ph, exec_path, diags);
 }

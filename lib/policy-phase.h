@@ -75,5 +75,19 @@ int policy_phase_build(const UnitFile *u, const Policy *startup, DiagList *diags
  * are needed, -EBADMSG for malformed headers. */
 int policy_phase_elf_dynamic(const void *buf, size_t size, size_t *ret_need);
 
+/* Bytes of an executable read for policy_phase_check_executable(). */
+#define POLICY_PHASE_ELF_READ_MAX (64u * 1024u)
+
+/* after-loader on PATH (absolute): a static executable ignores the preloaded object, so it is
+ * an error located at MainPhaseStarts=, and -EINVAL. A file that cannot be read or is not ELF
+ * (a script) passes here; the launch checks again, and the daemon kills a service whose
+ * marker never comes. 0 for other phases. */
+int policy_phase_check_executable(const PolicyPhase *p, const char *path, DiagList *diags);
+
+/* For `verify`: builds U's phase (diagnostics into DIAGS) and checks EXEC_PATH (may be NULL).
+ * Returns -EINVAL when there were errors. */
+int policy_phase_verify(const UnitFile *u, const Policy *startup, const char *exec_path,
+                        DiagList *diags);
+
 /* Prints the main phase for `analyze policy`: when it starts and the main policy. */
 int policy_phase_dump(const PolicyPhase *p, FILE *f);

@@ -30,6 +30,7 @@ typedef struct ServiceExec {
         char **envp;
         char *working_directory;
         MountPlan *mount_plan; /* plan.mount_plan; NULL: no namespace, no mount */
+        int phase_fd;          /* plan.phase_fd (core/service-phase.h); owned */
 } ServiceExec;
 
 ServiceExec *service_exec_free(ServiceExec *e);

@@ -32,6 +32,8 @@ typedef struct ExecPhase {
         unsigned filters_expected; /* after-loader: Seccomp_filters at the marker, at least */
         bool main;                 /* the main phase is in force */
         bool failed;               /* it should be and is not: the process was killed */
+        bool reported;             /* the caller has reported the failure */
+        bool execed;               /* the caller saw the launch execve succeed */
         size_t n_calls;
         PolicyPhaseCall calls[];   /* after-ready, sorted by nr */
 } ExecPhase;

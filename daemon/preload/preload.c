@@ -125,26 +125,34 @@ static int load_programs(const uint8_t *buf, size_t size) {
         return n > 0 ? 0 : -EBADMSG;
 }
 
-static int load_from_fd(int fd) {
+/* Reads the filter and closes FD, before anything is loaded: once the main filter is in,
+ * close() or free() may be refused (or kill). So the buffer is never freed either: a few
+ * kilobytes, once per process. */
+static int read_and_close(int fd, uint8_t **ret, size_t *ret_size) {
         struct stat st;
-        uint8_t *buf;
-        int r;
+        uint8_t *buf = NULL;
+        int r = 0;
 
         if (fstat(fd, &st) < 0)
-                return -errno;
-        if (st.st_size <= 0 || (uint64_t) st.st_size > PRELOAD_FILTER_MAX)
-                return -EBADMSG;
-        buf = malloc((size_t) st.st_size);
-        if (!buf)
-                return -ENOMEM;
-        /* pread: the offset of this open file is not ours to move. */
-        ssize_t k = pread(fd, buf, (size_t) st.st_size, 0);
-        if (k != st.st_size)
-                r = k < 0 ? -errno : -EIO;
-        else
-                r = load_programs(buf, (size_t) st.st_size);
-        free(buf);
-        return r;
+                r = -errno;
+        else if (st.st_size <= 0 || (uint64_t) st.st_size > PRELOAD_FILTER_MAX)
+                r = -EBADMSG;
+        else if (!(buf = malloc((size_t) st.st_size)))
+                r = -ENOMEM;
+        else {
+                /* pread: the offset of this open file is not ours to move. */
+                ssize_t k = pread(fd, buf, (size_t) st.st_size, 0);
+                if (k != st.st_size)
+                        r = k < 0 ? -errno : -EIO;
+        }
+        (void) close(fd);
+        if (r < 0) {
+                free(buf);
+                return r;
+        }
+        *ret = buf;
+        *ret_size = (size_t) st.st_size;
+        return 0;
 }
 
 __attribute__((constructor)) static void syscage_preload_init(void) {
@@ -164,9 +172,11 @@ __attribute__((constructor)) static void syscage_preload_init(void) {
         bool bad = errno != 0 || end == v || *end != '\0' || fd < 3 || fd > INT32_MAX;
         (void) unsetenv(SYSCAGE_PHASE_ENV);
         remove_self_from_ld_preload();
-        int r = bad ? -EBADF : load_from_fd((int) fd);
-        if (!bad)
-                (void) close((int) fd);
+        uint8_t *buf = NULL;
+        size_t size = 0;
+        int r = bad ? -EBADF : read_and_close((int) fd, &buf, &size);
+        if (r >= 0)
+                r = load_programs(buf, size);
         mark();
         if (r < 0) {
                 say("cannot load the main-phase filter", -r);
