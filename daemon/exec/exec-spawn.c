@@ -295,6 +295,9 @@ static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
                 .userns_uid = plan->uid,
                 .userns_gid = plan->gid,
                 .phase_exec_routed = plan->phase_exec_routed,
+                /* A notify filter that routes only a main phase's calls has no launch execve
+                 * to let through: EOF on the launch socket then means exec'd. */
+                .launched = plan->phase_start != PHASE_START_NONE && !plan->phase_exec_routed,
         };
         int r = exec_phase_new(plan, &p->phase);
         if (r < 0) {
