@@ -319,7 +319,7 @@ int policy_phase_elf_dynamic(const void *buf, size_t size, size_t *ret_need) {
         return 0;
 }
 
-int policy_phase_dump(const PolicyPhase *p, FILE *f) {
+int policy_phase_dump(const PolicyPhase *p, const char *only_syscall, FILE *f) {
         if (!p)
                 return 0;
         fprintf(f, "\nMain phase (starts %s; stacked on the start-up filter, the intersection "
@@ -327,8 +327,19 @@ int policy_phase_dump(const PolicyPhase *p, FILE *f) {
         if (p->start == PHASE_START_AFTER_READY)
                 fprintf(f, "  %zu call(s) routed to syscaged until READY=1, refused after it\n",
                         p->n_startup_only);
-        int r = policy_dump(p->main, NULL, f);
+        int r = policy_dump(p->main, only_syscall, f);
         return r < 0 ? r : (ferror(f) ? -EIO : 0);
+}
+
+int policy_phase_print(const UnitFile *u, const Policy *startup, const char *only_syscall, FILE *f) {
+        _cleanup_(policy_phase_freep) PolicyPhase *ph = NULL;
+        _cleanup_(diag_list_done) DiagList diags = {};
+        int r;
+
+        r = policy_phase_build(u, startup, &diags, &ph);
+        if (r < 0)
+                return r == -EINVAL ? 0 : r; /* errors are verify's to show */
+        return policy_phase_dump(ph, only_syscall, f);
 }
 
 int policy_phase_check_executable(const PolicyPhase *p, const char *path, DiagList *diags) {

@@ -89,5 +89,8 @@ int policy_phase_check_executable(const PolicyPhase *p, const char *path, DiagLi
 int policy_phase_verify(const UnitFile *u, const Policy *startup, const char *exec_path,
                         DiagList *diags);
 
-/* Prints the main phase for `analyze policy`: when it starts and the main policy. */
-int policy_phase_dump(const PolicyPhase *p, FILE *f);
+/* Prints the main phase for `analyze policy`: when it starts and the main policy (only
+ * ONLY_SYSCALL's line when not NULL). Nothing for P NULL. */
+int policy_phase_dump(const PolicyPhase *p, const char *only_syscall, FILE *f);
+/* The same from U (built with STARTUP; diagnostics dropped: `verify` shows them). */
+int policy_phase_print(const UnitFile *u, const Policy *startup, const char *only_syscall, FILE *f);
