@@ -27,6 +27,8 @@ static const struct {
         { "uts", CLONE_NEWUTS },
 };
 
+static const char *const learn_preload_calls[] = { "getpid" };
+
 static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
@@ -193,7 +195,21 @@ int learn_dropin_render(const LearnRecord *r, const char *native, bool groups, c
                 fprintf(f, "# %s\n", header);
         fprintf(f, "# %zu system calls seen%s.\n[Service]\n", r->syscalls.n,
                 r->phase != LEARN_PHASE_NONE ? " (start-up and main phase)" : "");
-        k = dropin_filter(f, "SystemCallFilter", &r->syscalls, groups);
+        /* After-loader: the marker is a getpid() the start-up policy must allow; learning
+         * does not record it as a call of the program. */
+        StringSet startup = {};
+        k = 0;
+        for (size_t i = 0; k >= 0 && i < r->syscalls.n; i++)
+                k = string_set_add(&startup, r->syscalls.items[i]);
+        for (size_t i = 0; k >= 0 && r->phase == LEARN_PHASE_AFTER_LOADER && i < ELEMENTSOF(learn_preload_calls); i++)
+                if (!string_set_contains(&startup, learn_preload_calls[i])) {
+                        fprintf(f, "# %s: the phase marker\n",
+                                learn_preload_calls[i]);
+                        k = string_set_add(&startup, learn_preload_calls[i]);
+                }
+        if (k >= 0)
+                k = dropin_filter(f, "SystemCallFilter", &startup, groups);
+        string_set_done(&startup);
         if (k >= 0) {
                 dropin_directives(f, r, native);
                 if (r->phase != LEARN_PHASE_NONE) {

@@ -34,6 +34,7 @@ typedef struct ServiceExec {
         /* Learn mode: the learn filter, plan.filter_notify (core/unit-learn.h). */
         struct sock_filter learn_filter[EXEC_LEARN_FILTER_LEN];
         struct sock_fprog learn_prog;
+        int phase_fd;          /* plan.phase_fd (core/service-phase.h); owned */
 } ServiceExec;
 
 ServiceExec *service_exec_free(ServiceExec *e);

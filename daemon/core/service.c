@@ -21,6 +21,7 @@
 #include "core/service-transition.h"
 #include "core/service.h"
 #include "core/unit-learn.h"
+#include "core/service-phase.h"
 #include "message.h"
 #include "string-table.h"
 
@@ -164,6 +165,7 @@ static int act_main_execed(Unit *u, ServiceState target, const ServiceEventArgs 
 }
 
 static int act_ready_started(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_phase_on_ready(u);
         if (u->config->type == SERVICE_NOTIFY)
                 service_enter_start_post(u);
         return 0;

@@ -21,8 +21,12 @@ int unit_learn_set(Unit *u, bool on);
 int unit_learn_text(Unit *u, char **ret);
 
 /* In a plan of a unit in learn mode: the learn filter (built into BUF, which must live
- * until the spawn) and an allow-all policy in place of the unit's. */
-int unit_learn_prepare(Unit *u, ExecPlan *p, struct sock_filter *buf, struct sock_fprog *prog);
+ * until the spawn) and an allow-all policy in place of the unit's. ENVP (the main process's
+ * environment, NULL for others) gets syscage's preloaded object, with an allow-all main
+ * filter at *RET_FD (closed by the caller after the spawn), so that the end of the loader's
+ * work is seen (no object: one phase). */
+int unit_learn_prepare(Unit *u, ExecPlan *p, char ***envp, int *ret_fd, struct sock_filter *buf,
+                       struct sock_fprog *prog);
 
 /* One notification of a process of U after its launch. */
 void unit_learn_record(Unit *u, const struct seccomp_notif *n);

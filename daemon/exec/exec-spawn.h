@@ -72,6 +72,9 @@ typedef struct ExecProcess {
         size_t notif_size;
         struct seccomp_notif_resp *resp;
         size_t resp_size;
+        /* The main phase (exec-phase.h); NULL without one. Owned. */
+        struct ExecPhase *phase;
+        bool phase_exec_routed; /* with a phase: execve/execveat still come to the gate */
 } ExecProcess;
 
 typedef enum ExecReport {

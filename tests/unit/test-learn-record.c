@@ -95,8 +95,9 @@ static void test_phases(void **state) {
         r.phase = LEARN_PHASE_AFTER_LOADER;
         add(&r, "write", true, 1, 0, 0);
         char *t = render(&r, false);
-        /* The start-up list holds the main list. */
-        assert_non_null(strstr(t, "SystemCallFilter=openat write\n"));
+        /* The start-up list holds the main list, and getpid for the marker. */
+        assert_non_null(strstr(t, "# getpid: the phase marker"));
+        assert_non_null(strstr(t, "SystemCallFilter=getpid openat write\n"));
         assert_non_null(strstr(t, "[X-Syscage]\n"));
         assert_non_null(strstr(t, "MainSystemCallFilter=\nMainSystemCallFilter=write\n"));
         assert_non_null(strstr(t, "MainPhaseStarts=after-loader\n"));
