@@ -142,6 +142,7 @@ static void test_merge_and_parse(void **state) {
         assert_int_equal(learn_dropin_parse(t, "x86-64", &parsed), 0);
         free(t);
         assert_int_equal(learn_record_merge(&a, &parsed), 0);
+        learn_record_done(&parsed);
         t = render(&a, false);
         assert_non_null(strstr(t, "SystemCallFilter=mmap read socket write\n"));
         assert_non_null(strstr(t, "RestrictAddressFamilies=AF_UNIX AF_INET6\n"));
