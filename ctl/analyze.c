@@ -16,6 +16,7 @@
 #include "ctl.h"
 #include "filter.h"
 #include "policy-build.h"
+#include "policy-phase.h"
 #include "policy.h"
 #include "macro.h"
 #include "syscall-groups.h"
@@ -229,6 +230,8 @@ static int analyze_policy(int argc, char **argv) {
         }
         if (r >= 0 && baseline)
                 r = analyze_baseline_print(p, baseline, only, stdout);
+        if (r >= 0)
+                r = policy_phase_print(u, p, only, stdout);
         if (r >= 0 && bpf)
                 r = policy_print_bpf(p);
         if (r >= 0 && pfc) {

@@ -26,6 +26,7 @@
 #include "macro.h"
 #include "oci.h"
 #include "strv.h"
+#include "verbs-learn.h"
 #include "verbs-online.h"
 #include "verify.h"
 
@@ -63,6 +64,7 @@ static const Verb verbs[] = {
         { "run", verb_run },
         { "import-oci", verb_import_oci },
         { "export-oci", verb_export_oci },
+        { "learn", verb_learn },
 };
 
 static int help(void) {
@@ -85,7 +87,12 @@ static int help(void) {
                "                                         keeping every service\n"
                "  run [-p KEY=VALUE]... [--unit NAME] [--wait] [--pipe] [--collect] [-q]\n"
                "      [--setenv K=V] [--working-directory DIR] CMD [ARG...]\n"
-               "                                         Run a command as a transient unit\n\n"
+               "                                         Run a command as a transient unit\n"
+               "      [--learn=FILE [--learn-groups] [--learn-merge=FILE]]\n"
+               "                                         ... and write the policy it needs\n"
+               "  learn UNIT --output=FILE [--learn-groups] [--learn-merge=FILE] [--diff]\n"
+               "                                         Restart UNIT in learn mode until it\n"
+               "                                         stops, then write the policy it needs\n\n"
                "Offline commands (no daemon needed):\n"
                "  verify [--relax DIRECTIVE]... FILE|NAME...\n"
                "                                         Check unit files\n"

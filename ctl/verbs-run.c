@@ -17,6 +17,7 @@
 
 #include "bus-client.h"
 #include "strv.h"
+#include "verbs-learn.h"
 #include "verbs-online.h"
 
 #define RUN_EXIT_SIGNAL 255
@@ -25,6 +26,7 @@ typedef struct RunArgs {
         char **keys, **values;
         const char *unit;
         bool wait, pipe, collect, quiet;
+        LearnOutput learn;   /* learn.path set: --learn=FILE */
         char **argv;
 } RunArgs;
 
@@ -92,7 +94,7 @@ static int run_add_setenv(RunArgs *a, const char *s) {
 }
 
 static int run_parse(int argc, char **argv, RunArgs *a) {
-        enum { ARG_WAIT = 0x100, ARG_WORKDIR, ARG_NO_PAGER };
+        enum { ARG_WAIT = 0x100, ARG_WORKDIR, ARG_NO_PAGER, ARG_LEARN, ARG_LEARN_GROUPS, ARG_LEARN_MERGE };
         static const struct option options[] = {
                 { "property", required_argument, NULL, 'p' },
                 { "unit", required_argument, NULL, 'u' },
@@ -103,6 +105,9 @@ static int run_parse(int argc, char **argv, RunArgs *a) {
                 { "setenv", required_argument, NULL, 'E' },
                 { "working-directory", required_argument, NULL, ARG_WORKDIR },
                 { "no-pager", no_argument, NULL, ARG_NO_PAGER },
+                { "learn", required_argument, NULL, ARG_LEARN },
+                { "learn-groups", no_argument, NULL, ARG_LEARN_GROUPS },
+                { "learn-merge", required_argument, NULL, ARG_LEARN_MERGE },
                 {}
         };
         int c, r = 0;
@@ -137,11 +142,26 @@ static int run_parse(int argc, char **argv, RunArgs *a) {
                         break;
                 case ARG_NO_PAGER:
                         break;
+                case ARG_LEARN:
+                        /* Learning waits for the end: the record is fetched then. */
+                        a->learn.path = optarg;
+                        a->wait = true;
+                        break;
+                case ARG_LEARN_GROUPS:
+                        a->learn.groups = true;
+                        break;
+                case ARG_LEARN_MERGE:
+                        a->learn.merge = optarg;
+                        break;
                 default:
                         return -EINVAL;
                 }
         if (r < 0)
                 return r;
+        if ((a->learn.groups || a->learn.merge) && !a->learn.path) {
+                fprintf(stderr, "run: --learn-groups and --learn-merge need --learn=FILE.\n");
+                return -EINVAL;
+        }
         if (optind >= argc) {
                 fprintf(stderr, "run: expected a command.\n");
                 return -EINVAL;
@@ -169,6 +189,8 @@ static int run_append_options(sd_bus_message *m, const RunArgs *a) {
                 r = sd_bus_message_append(m, "{sv}", "StopOnDisconnect", "b", 1);
         if (r >= 0 && a->collect)
                 r = sd_bus_message_append(m, "{sv}", "Collect", "b", 1);
+        if (r >= 0 && a->learn.path)
+                r = sd_bus_message_append(m, "{sv}", "Learn", "b", 1);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
@@ -336,5 +358,12 @@ int verb_run(int argc, char **argv) {
         r = run_exit_code(&w, a.quiet);
         if (!a.quiet)
                 run_print_details(bus, started);
+        /* The program's own result says nothing about the record: it is written either way,
+         * and the exit code stays the program's unless writing fails. */
+        if (a.learn.path) {
+                int k = learn_write_output(bus, started, &a.learn);
+                if (k != CTL_EXIT_SUCCESS)
+                        return k;
+        }
         return r;
 }

@@ -22,6 +22,7 @@
 #include "filter.h"
 #include "json-out.h"
 #include "policy-build.h"
+#include "policy-phase.h"
 #include "policy.h"
 #include "unit-config.h"
 #include "unit-name.h"
@@ -191,6 +192,8 @@ static void check_unit(const UnitFile *u, const SandboxHostFacts *host, const Ve
         if (!p)
                 return;
         policy_lint(p, diags);
+        (void) policy_phase_verify(u, p, c && c->exec[SERVICE_EXEC_START].n > 0 ?
+                                   c->exec[SERVICE_EXEC_START].commands[0].path : NULL, diags);
         note_exec_prefixes(u, diags);
         if (c) {
                 lint_script_exec_start(u, c, p, root, diags);

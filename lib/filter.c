@@ -527,6 +527,55 @@ static int compile_notify(const Policy *p, FilterSet **ret) {
         return 0;
 }
 
+/* sendmsg with KEY in its args 3..5 (which sendmsg ignores) is let through: the launch's
+ * hand-over of the listener, before anyone could answer a notification. */
+static int add_keyed_sendmsg(scmp_filter_ctx ctx, const uint64_t key[3]) {
+        for (unsigned i = 0; i < 3; i++) {
+                int r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
+                                         (struct scmp_arg_cmp) { .arg = 3 + i, .op = SCMP_CMP_NE,
+                                                                 .datum_a = key[i] });
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int filter_compile_phase_notify(const Policy *p, const FilterPhaseRoutes *routes, FilterSet **ret) {
+        static const char *const exec_calls[] = { "execve", "execveat" };
+        _cleanup_(filter_set_freep) FilterSet *s = calloc(1, sizeof *s);
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+        const uint32_t native = arch_native();
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        r = p ? ctx_new(SCMP_ACT_ALLOW, SCMP_ACT_KILL_PROCESS, p->arches, p->n_arches, &ctx)
+              : ctx_new(SCMP_ACT_ALLOW, SCMP_ACT_KILL_PROCESS, &native, 1, &ctx);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; routes->exec && i < ELEMENTSOF(exec_calls); i++)
+                if ((r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+                                          seccomp_syscall_resolve_name(exec_calls[i]), 0)) < 0)
+                        return r;
+        if (routes->marker &&
+            (r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getpid), 2,
+                                  SCMP_A0(SCMP_CMP_EQ, routes->marker_args[0]),
+                                  SCMP_A1(SCMP_CMP_EQ, routes->marker_args[1]))) < 0)
+                return r;
+        for (size_t i = 0; i < routes->n_calls; i++) {
+                if (routes->calls[i] == SCMP_SYS(sendmsg))
+                        r = add_keyed_sendmsg(ctx, routes->key);
+                else
+                        r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, routes->calls[i], 0);
+                if (r < 0)
+                        return r;
+        }
+        if ((r = collect_program(ctx, s)) < 0)
+                return r;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
 int filter_compile_gate(const Policy *p, FilterSet **ret_notify, FilterSet **ret_policy) {
         return filter_compile_gate_keyed(p, NULL, ret_notify, ret_policy);
 }

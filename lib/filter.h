@@ -8,6 +8,8 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "arch-util.h"
@@ -45,6 +47,23 @@ int filter_compile_gate(const Policy *p, FilterSet **ret_notify, FilterSet **ret
  * which is what `analyze` and `verify` show. */
 int filter_compile_gate_keyed(const Policy *p, const PolicyExecKey *key, FilterSet **ret_notify,
                               FilterSet **ret_policy);
+
+/* What the notify filter of a launch with a main phase (lib/policy-phase.h) sends to the
+ * daemon: execve/execveat when EXEC (the policy denies them); the phase marker getpid() with
+ * MARKER_ARGS in args 0 and 1 when MARKER (after-loader); and each of CALLS (native numbers;
+ * after-ready), sendmsg except when it carries KEY in its args 3..5. */
+typedef struct FilterPhaseRoutes {
+        bool exec;
+        bool marker;
+        uint64_t marker_args[2];
+        const int *calls;
+        size_t n_calls;
+        uint64_t key[3];
+} FilterPhaseRoutes;
+
+/* One program: ROUTES -> USER_NOTIF, everything else allowed, P's ABIs only (P NULL: the
+ * native ABI). Loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER in place of the gate's. */
+int filter_compile_phase_notify(const Policy *p, const FilterPhaseRoutes *routes, FilterSet **ret);
 
 /* libseccomp's pseudo-code for each program, for `analyze policy --pfc`. Note that it omits
  * the x32 range check libseccomp really emits; read the BPF when auditing. */

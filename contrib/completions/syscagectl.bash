@@ -11,11 +11,11 @@
 
 _syscagectl_verbs="list list-units status show cat logs start stop restart try-restart reload
         reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable
-        daemon-reload daemon-reexec run verify analyze import-oci export-oci"
+        daemon-reload daemon-reexec run learn verify analyze import-oci export-oci"
 
 # Verbs that take unit names as arguments.
 _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart reload
-        reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable "
+        reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable learn "
 
 _syscagectl_analyze_verbs="syscall-filter policy resolve"
 
@@ -58,7 +58,9 @@ _syscagectl_verb_options() {
         kill) echo "-s --signal= --no-pager" ;;
         is-active|is-failed|is-enabled) echo "-q --quiet --no-pager" ;;
         run) echo "-p --property= -u --unit= --wait -P --pipe -G --collect -q --quiet
-                   -E --setenv= --working-directory= --no-pager" ;;
+                   -E --setenv= --working-directory= --no-pager --learn= --learn-groups
+                   --learn-merge=" ;;
+        learn) echo "-o --output= --learn-groups --learn-merge= --diff" ;;
         cat|start|stop|restart|try-restart|reload|reload-or-restart|enable|disable|reset-failed|daemon-reload|daemon-reexec)
                 echo "--no-pager" ;;
         esac
@@ -182,6 +184,7 @@ _syscagectl_complete() {
         -p|--property) [[ $verb == run ]] && _syscagectl_property "$cur"; return ;;
         -s|--signal) _syscagectl_reply "$(compgen -A signal)" "$cur"; return ;;
         --working-directory) _syscagectl_files "$cur" -d; return ;;
+        -o|--output) _syscagectl_files "$cur"; return ;;
         -u|--unit|-n|--lines|-E|--setenv) return ;;
         esac
         local s cand=""

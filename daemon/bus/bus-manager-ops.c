@@ -25,6 +25,7 @@
 #include "policy.h"
 #include "core/service.h"
 #include "strv.h"
+#include "core/unit-learn.h"
 #include "core/unit.h"
 #include "core/unit-events.h"
 #include "core/unit-load.h"
@@ -531,6 +532,8 @@ int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret
         if (r < 0)
                 return r;
         r = transient_stdio(u, spec);
+        if (r >= 0 && spec->learn)
+                r = unit_learn_set(u, true);
         if (r >= 0)
                 r = service_start(u, ret_message);
         if (r < 0 && r != -EALREADY) {

@@ -71,6 +71,7 @@ typedef struct BusTransientSpec {
         char **argv;                   /* ExecStart= command, argv[0] an absolute path or a name */
         int stdin_fd, stdout_fd, stderr_fd;
         bool collect;                  /* unload once inactive, even when failed */
+        bool learn;                    /* run in learn mode (core/unit-learn.h) */
 } BusTransientSpec;
 
 int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message);

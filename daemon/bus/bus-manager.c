@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "bus/bus-manager-ops.h"
+#include "bus/bus-learn.h"
 #include "bus/bus-manager.h"
 #include "core/manager-takeover.h"
 #include "bus/bus-transient.h"
@@ -478,6 +479,10 @@ static const sd_bus_vtable bus_manager_vtable[] = {
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(properties) SD_BUS_PARAM(argv)
                                  SD_BUS_PARAM(options), "s", SD_BUS_PARAM(unit),
                                  bus_method_start_transient, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("SetLearn", "sb", SD_BUS_PARAM(name) SD_BUS_PARAM(on), NULL, ,
+                                 bus_method_set_learn, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetLearned", "s", SD_BUS_PARAM(name), "s", SD_BUS_PARAM(record),
+                                 bus_method_get_learned, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("UnitStateChanged", "ssssii",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state)
                                  SD_BUS_PARAM(result) SD_BUS_PARAM(exec_main_code)

@@ -25,6 +25,7 @@ typedef struct TransientArgs {
         int fds[3];               /* stdin, stdout, stderr; -EBADF when not passed */
         bool stop_on_disconnect;
         bool collect;
+        bool learn;
         size_t bytes;             /* of all strings so far, against BUS_CALL_BYTES_MAX */
 } TransientArgs;
 
@@ -128,13 +129,15 @@ static int transient_read_option(sd_bus_message *m, TransientArgs *a, const char
                 a->fds[i] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
                 return a->fds[i] < 0 ? -errno : 0;
         }
-        if (!streq(key, "StopOnDisconnect") && !streq(key, "Collect"))
+        if (!streq(key, "StopOnDisconnect") && !streq(key, "Collect") && !streq(key, "Learn"))
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Unknown option '%.*s'.", 64, key);
         r = sd_bus_message_read(m, "v", "b", &b);
         if (r < 0)
                 return r;
         if (streq(key, "Collect"))
                 a->collect = b;
+        else if (streq(key, "Learn"))
+                a->learn = b;
         else
                 a->stop_on_disconnect = b;
         return 0;
@@ -249,6 +252,7 @@ static int transient_start(BusConnection *c, TransientArgs *a, sd_bus_error *err
                 .stdout_fd = a->fds[1],
                 .stderr_fd = a->fds[2],
                 .collect = a->collect,
+                .learn = a->learn,
         };
         r = bus_ops_start_transient(c->bus->manager, &spec, &msg);
         if (r < 0)

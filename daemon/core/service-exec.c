@@ -17,9 +17,11 @@
 
 #include "core/manager-baseline.h"
 #include "exec/filter-cache.h"
+#include "core/service-phase.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
 #include "core/service-exec.h"
+#include "core/unit-learn.h"
 #include "core/unit-dirs.h"
 #include "core/unit-runtime.h"
 #include "core/service-mdwe.h"
@@ -40,6 +42,7 @@ ServiceExec *service_exec_free(ServiceExec *e) {
         strv_free(e->envp);
         free(e->working_directory);
         mount_plan_free(e->mount_plan);
+        safe_close(e->phase_fd);
         free(e);
         return NULL;
 }
@@ -677,6 +680,7 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
 
         if (!e)
                 return -ENOMEM;
+        e->phase_fd = -EBADF;
         exec_plan_init(&e->plan);
         effective_sandbox(u, cmd, &sandbox);
         r = check_root_directory(sandbox.root_directory, ret_message);
@@ -712,8 +716,17 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         /* "+": nothing of the policy applies, MemoryDenyWriteExecute= included. */
         if (!(cmd->flags & EXEC_COMMAND_FULLY_PRIVILEGED)) {
                 prepare_filters(u, &e->plan);
+                /* Learn mode records both phases instead of enforcing them. */
+                if (is_main && !u->learn && (r = service_phase_prepare(u, &e->plan, &e->envp, &e->phase_fd,
+                                                          ret_message)) < 0)
+                        return r;
+                e->plan.envp = (const char * const *) e->envp;
                 if ((r = service_mdwe_prepare(u, &e->plan, ret_message)) < 0)
                         return r;
+                if ((r = unit_learn_prepare(u, &e->plan, is_main ? &e->envp : NULL, &e->phase_fd, e->learn_filter,
+                                            &e->learn_prog)) < 0)
+                        return r;
+                e->plan.envp = (const char * const *) e->envp;
                 drop_sandbox_capabilities(u, &e->plan);
                 r = prepare_mount_plan(u, &sandbox, e, ret_message);
                 if (r < 0)

@@ -12,6 +12,7 @@
 /* Soft RLIMIT_NOFILE of a service without LimitNOFILE= (the hard limit is the daemon's). */
 #define SERVICE_NOFILE_SOFT_DEFAULT 1024u
 
+#include "exec/exec-learn.h"
 #include "exec/exec-plan.h"
 #include "core/unit.h"
 
@@ -30,6 +31,10 @@ typedef struct ServiceExec {
         char **envp;
         char *working_directory;
         MountPlan *mount_plan; /* plan.mount_plan; NULL: no namespace, no mount */
+        /* Learn mode: the learn filter, plan.filter_notify (core/unit-learn.h). */
+        struct sock_filter learn_filter[EXEC_LEARN_FILTER_LEN];
+        struct sock_fprog learn_prog;
+        int phase_fd;          /* plan.phase_fd (core/service-phase.h); owned */
 } ServiceExec;
 
 ServiceExec *service_exec_free(ServiceExec *e);

@@ -26,6 +26,8 @@
 #include "sys/reaper.h"
 #include "core/service-exec.h"
 #include "core/service-process.h"
+#include "core/unit-learn.h"
+#include "core/service-phase.h"
 #include "core/unit-runtime.h"
 #include "core/service.h"
 #include "exec/filter-cache.h"
@@ -221,6 +223,7 @@ static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata
          * is counted before the state change that clients (run --wait, status) act on. */
         if ((si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) && si.si_status == SIGSYS)
                 kmsg_reader_flush(u->manager->kmsg);
+        service_phase_on_exit(p, &si.si_code, &si.si_status);
         process_exited(p, si.si_code, si.si_status);
         process_limit_kept_gates(u);
         /* p may be gone: look it up again. */
@@ -252,6 +255,7 @@ static int on_listener(sd_event_source *s, int fd, uint32_t revents, void *userd
         UnitProcess *p = userdata;
         int r = exec_gate_handle(p->exec, on_denial, p);
 
+        service_phase_check(p);
         if (r == 0)
                 return 0;
         if (r < 0 && r != -EBADF)
@@ -266,13 +270,26 @@ static int on_listener(sd_event_source *s, int fd, uint32_t revents, void *userd
         return 0;
 }
 
+static void on_learn(const struct seccomp_notif *n, void *userdata) {
+        UnitProcess *p = userdata;
+        unit_learn_record(p->unit, n);
+}
+
 static void process_watch_listener(UnitProcess *p) {
         if (p->listener_source || !p->exec || p->exec->listener_fd < 0)
                 return;
+        if (p->exec->learn) {
+                p->exec->learn_cb = on_learn;
+                p->exec->learn_userdata = p;
+        }
         int r = sd_event_add_io(p->unit->manager->event, &p->listener_source,
                                 p->exec->listener_fd, EPOLLIN, on_listener, p);
         if (r < 0)
                 log_unit_error_errno(p->unit->name, r, "Failed to watch the exec gate: %m");
+        /* after-ready: a READY=1 sent before a routed call is read before that call is
+         * answered (exec_phase_one_at_a_time()). */
+        else if (p->exec->phase)
+                (void) sd_event_source_set_priority(p->listener_source, SD_EVENT_PRIORITY_NORMAL + 1);
         /* So that the gate outlives us: the service's execve then waits for the next daemon's
          * answer instead of failing with ENOSYS. */
         if (!p->holder_name[0]) {
@@ -311,8 +328,10 @@ static bool process_read_report(UnitProcess *p) {
                         p->exec->socket_fd = safe_close(p->exec->socket_fd);
                 } else if (r == EXEC_REPORT_FAILED)
                         report_failure(p, stage, error);
-                else if (r == EXEC_REPORT_EXECED && p->is_main && p->unit->main == p)
+                else if (r == EXEC_REPORT_EXECED && p->is_main && p->unit->main == p) {
+                        service_phase_on_execed(p);
                         service_on_main_execed(p->unit);
+                }
                 return true;
         }
 }

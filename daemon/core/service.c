@@ -20,6 +20,8 @@
 #include "core/service-process.h"
 #include "core/service-transition.h"
 #include "core/service.h"
+#include "core/unit-learn.h"
+#include "core/service-phase.h"
 #include "message.h"
 #include "string-table.h"
 
@@ -163,6 +165,7 @@ static int act_main_execed(Unit *u, ServiceState target, const ServiceEventArgs 
 }
 
 static int act_ready_started(Unit *u, ServiceState target, const ServiceEventArgs *a) {
+        service_phase_on_ready(u);
         if (u->config->type == SERVICE_NOTIFY)
                 service_enter_start_post(u);
         return 0;
@@ -637,6 +640,7 @@ void service_notify(Unit *u, pid_t sender, const NotifyMessage *n) {
                 (void) service_dispatch(u, SERVICE_EVENT_RELOADING, &(ServiceEventArgs) {});
         if (n->ready) {
                 u->notify_ready = true;
+                unit_learn_ready(u);
                 u->watchdog_last = now_usec(CLOCK_MONOTONIC);
                 (void) service_dispatch(u, SERVICE_EVENT_READY, &(ServiceEventArgs) {});
         }

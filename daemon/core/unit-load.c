@@ -12,6 +12,7 @@
 #include "exec/filter-cache.h"
 #include "policy-store.h"
 #include "policy.h"
+#include "core/service-phase.h"
 #include "sandbox-check.h"
 #include "sandbox-probe.h"
 #include "sys/log.h"
@@ -100,7 +101,7 @@ static int unit_load_steps(Unit *u) {
                 }
                 keep_recent_filter(u->manager, u->filters);
         }
-        return 0;
+        return service_phase_load(u);
 }
 
 int unit_load_file(Unit *u, UnitFile *file) {

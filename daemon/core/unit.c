@@ -19,9 +19,11 @@
 #include "core/manager.h"
 #include "io/output.h"
 #include "policy.h"
+#include "core/service-phase.h"
 #include "string-table.h"
 #include "strv.h"
 #include "core/unit.h"
+#include "learn-record.h"
 #include "core/manager-takeover.h"
 #include "core/unit-serialize.h"
 #include "core/unit-runtime.h"
@@ -109,6 +111,7 @@ static void unit_load_done(Unit *u) {
         u->config = unit_config_free(u->config);
         u->policy = policy_unref(u->policy);
         u->filters = filter_entry_unref(u->filters);
+        u->phase = unit_phase_free(u->phase);
         unit_creds_done(&u->creds);
         diag_list_done(&u->load_diags);
 }
@@ -121,6 +124,7 @@ UnitProcess *unit_process_free(UnitProcess *p) {
         sd_event_source_disable_unref(p->pidfd_source);
         sd_event_source_disable_unref(p->socket_source);
         sd_event_source_disable_unref(p->listener_source);
+        sd_event_source_disable_unref(p->phase_timer);
         if (p->exec)
                 exec_process_free(p->exec);
         else
@@ -149,6 +153,8 @@ Unit *unit_free(Unit *u) {
         free(u->status_text);
         free(u->baseline);
         free(u->denials);
+        learn_record_done(u->learned);
+        free(u->learned);
         unit_runtime_free(u);
         unit_load_done(u);
         unit_free(u->pending);
@@ -167,6 +173,7 @@ void unit_take_load(Unit *dst, Unit *src) {
         dst->config = TAKE_PTR(src->config);
         dst->policy = TAKE_PTR(src->policy);
         dst->filters = TAKE_PTR(src->filters);
+        dst->phase = TAKE_PTR(src->phase);
         dst->sandbox_skip = src->sandbox_skip;
         dst->creds = src->creds;
         src->creds = (UnitCreds) {};

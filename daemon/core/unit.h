@@ -130,6 +130,7 @@ typedef struct UnitProcess {
         int code, status;        /* from waitid once exited */
         uint64_t start_time;     /* /proc/PID/stat starttime: with pid, this one process */
         char holder_name[80];    /* the gate's listener as the fd holder keeps it, or "" */
+        sd_event_source *phase_timer; /* the after-loader marker's deadline (service-phase.h) */
 } UnitProcess;
 
 /* A process of the unit that has not exited yet. */
@@ -178,6 +179,12 @@ typedef struct Unit {
         UnitConfig *config;
         Policy *policy;
         FilterEntry *filters;    /* reference into the manager's cache; NULL when unfiltered */
+        /* Learn mode (core/unit-learn.h): its processes run under the learn filter and their
+         * calls go into LEARNED, which outlives the mode for the client to fetch. */
+        bool learn;
+        struct LearnRecord *learned;
+        unsigned learn_dropped;  /* calls that could not be recorded */
+        struct UnitPhase *phase; /* the main phase (core/service-phase.h); NULL: none */
         uint64_t sandbox_skip;   /* the sandbox directives --relax skips on this host
                                   * (SANDBOX_DIRECTIVE_BIT()s), decided at load */
         UnitCreds creds;

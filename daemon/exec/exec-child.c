@@ -157,11 +157,35 @@ static int child_place_fd(int from, int to) {
         return r < 0 ? (int) r : 0;
 }
 
+/* Closes every fd above 2 but SOCK and KEEP (-1: none). */
+static ExecStage child_close_others(int sock, int keep, int *ret_error) {
+        int a = sock, b = keep;
+        long k;
+
+        if (b >= 0 && b < a) {
+                a = keep;
+                b = sock;
+        }
+        /* Ranges between 3, a, b and the end; an fd of -1 leaves its range out. */
+        int lo = STDERR_FILENO + 1;
+        int stops[2] = { a, b };
+        for (int i = 0; i < 2; i++) {
+                if (stops[i] < 0)
+                        continue;
+                if (stops[i] > lo && (k = SYS3(SYS_close_range, lo, stops[i] - 1, 0)) < 0)
+                        return *ret_error = child_errno(k), EXEC_STAGE_FDS;
+                lo = stops[i] + 1;
+        }
+        if ((k = SYS3(SYS_close_range, lo, ~0U, 0)) < 0)
+                return *ret_error = child_errno(k), EXEC_STAGE_FDS;
+        return _EXEC_STAGE_INVALID;
+}
+
 /* Returns the stage that failed (or -1) and stores errno in *ret_error. */
 static ExecStage child_setup_fds(const ExecPlan *p, int *sock, int *ret_error) {
         int src[3] = { p->stdin_fd, p->stdout_fd, p->stderr_fd };
         const ExecStage stage[3] = { EXEC_STAGE_STDIN, EXEC_STAGE_STDOUT, EXEC_STAGE_STDERR };
-        int old_sock = *sock, r;
+        int old_sock = *sock, phase = p->phase_fd, keep = -1, r;
         long k;
 
         r = child_fd_move_up(sock);
@@ -172,17 +196,30 @@ static ExecStage child_setup_fds(const ExecPlan *p, int *sock, int *ret_error) {
         for (int i = 0; i < 3; i++)
                 if (src[i] != i && (r = child_fd_move_up(&src[i])) < 0)
                         return *ret_error = -r, stage[i];
+        if ((r = child_fd_move_up(&phase)) < 0)
+                return *ret_error = -r, EXEC_STAGE_FDS;
         for (int i = 0; i < 3; i++)
                 if ((r = child_place_fd(src[i], i)) < 0)
                         return *ret_error = -r, stage[i];
-        /* Close everything but 0..2 and the launch socket (which is close-on-exec), so that
-         * no copy of another service's pipes or listener lingers while we wait in the gate. */
-        if (*sock > STDERR_FILENO + 1 &&
-            (k = SYS3(SYS_close_range, STDERR_FILENO + 1, *sock - 1, 0)) < 0)
-                return *ret_error = child_errno(k), EXEC_STAGE_FDS;
-        if ((k = SYS3(SYS_close_range, *sock + 1, ~0U, 0)) < 0)
-                return *ret_error = child_errno(k), EXEC_STAGE_FDS;
-        return _EXEC_STAGE_INVALID;
+        /* The main filter's memfd goes to its fixed number, open across execve, for the
+         * preloaded object (exec-phase.h); the launch socket makes room first. */
+        if (phase >= 0) {
+                int target = p->phase_fd_target;
+                if (*sock == target) {
+                        k = SYS3(SYS_fcntl, *sock, F_DUPFD_CLOEXEC, target + 1);
+                        if (k < 0)
+                                return *ret_error = child_errno(k), EXEC_STAGE_FDS;
+                        (void) SYS1(SYS_close, *sock);
+                        *sock = (int) k;
+                }
+                if ((r = child_place_fd(phase, target)) < 0)
+                        return *ret_error = -r, EXEC_STAGE_FDS;
+                keep = target;
+        }
+        /* Close everything but 0..2, the launch socket (which is close-on-exec) and the
+         * phase fd, so that no copy of another service's pipes or listener lingers while we
+         * wait in the gate. */
+        return child_close_others(*sock, keep, ret_error);
 }
 
 static int child_join_cgroup(int cgroup_fd) {
@@ -454,7 +491,7 @@ static int child_load_filter(const struct sock_fprog *prog, unsigned long flags)
         return (int) SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
 }
 
-static int child_send_listener(int sock, int listener) {
+static int child_send_listener(const ExecPlan *p, int sock, int listener) {
         ExecMessage m = { .type = EXEC_MESSAGE_LISTENER };
         struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
         union {
@@ -472,7 +509,10 @@ static int child_send_listener(int sock, int listener) {
         control.align.cmsg_type = SCM_RIGHTS;
         control.align.cmsg_len = CMSG_LEN(sizeof(int));
         *(int *) CMSG_DATA(&control.align) = listener;
-        long n = SYS3(SYS_sendmsg, sock, &mh, MSG_NOSIGNAL);
+        /* The phase key in the args sendmsg ignores: a main phase may route sendmsg to the
+         * daemon, which cannot answer before it has this very listener (exec-phase.h). */
+        long n = SYS(SYS_sendmsg, sock, &mh, MSG_NOSIGNAL, p->phase_key[0], p->phase_key[1],
+                     p->phase_key[2]);
         if (n < 0)
                 return (int) n;
         return n == (long) sizeof(m) ? 0 : -EIO;
@@ -508,7 +548,7 @@ static ExecStage child_load_filters(const ExecChildArgs *a, int sock, int *ret_e
                                                  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
                 if (listener < 0)
                         return *ret_error = -listener, EXEC_STAGE_SECCOMP;
-                r = child_send_listener(sock, listener);
+                r = child_send_listener(p, sock, listener);
                 (void) SYS1(SYS_close, listener);
                 if (r < 0)
                         return *ret_error = -r, EXEC_STAGE_LISTENER;

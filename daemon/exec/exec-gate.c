@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "exec/exec-gate.h"
+#include "exec/exec-learn.h"
+#include "exec/exec-phase.h"
 
 #if defined(__x86_64__)
 #define EXEC_NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
@@ -300,6 +302,10 @@ static int gate_handle_one(ExecProcess *p, ExecDenialCallback cb, void *userdata
                 return errno == ENOENT || errno == EINTR ? 0 : -errno;
         p->last_notif_id = n->id;
         p->have_notif_id = true;
+        if (p->learn && !gate_is_launch(p, n))
+                return exec_learn_answer(p, n);
+        if (exec_phase_owns(p, n))
+                return exec_phase_handle(p, n, cb, userdata);
         if (!gate_is_launch(p, n))
                 return gate_deny(p, n, cb, userdata);
         int r = gate_send(p, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
@@ -328,6 +334,8 @@ int exec_gate_handle(ExecProcess *p, ExecDenialCallback cb, void *userdata) {
                 r = gate_handle_one(p, cb, userdata);
                 if (r < 0)
                         return r;
+                if (exec_phase_one_at_a_time(p))
+                        return 0;
         }
         return 0;
 }

@@ -38,6 +38,8 @@ void exec_plan_init(ExecPlan *p) {
                 .capability_bounding_set = EXEC_CAPS_ALL,
                 .gate_action = EXEC_GATE_ERRNO,
                 .gate_errno = EPERM,
+                .phase_fd = -1,
+                .phase_fd_target = -1,
         };
 }
 
@@ -89,7 +91,12 @@ static int mount_plan_check(const MountPlan *m) {
 int exec_plan_check(const ExecPlan *p) {
         if (!p || !p->path || p->path[0] != '/' || !p->argv || !p->envp)
                 return -EINVAL;
-        if (p->filter_notify && !p->filter_policy)
+        /* A main phase needs the notify filter, and may come without a start-up policy. */
+        if (p->filter_notify && !p->filter_policy && p->phase_start == PHASE_START_NONE)
+                return -EINVAL;
+        if (p->phase_start != PHASE_START_NONE && !p->filter_notify)
+                return -EINVAL;
+        if (p->phase_fd >= 0 && p->phase_fd_target <= 2)
                 return -EINVAL;
         if (!fprog_valid(p->filter_notify) || p->n_filter_policy > EXEC_FILTERS_MAX)
                 return -EINVAL;

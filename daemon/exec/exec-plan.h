@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "mount-plan.h"
+#include "policy-phase.h"
 
 /* "Do not change" markers for the credential and process attributes. */
 #define EXEC_UID_UNSET ((uid_t) -1)
@@ -90,6 +91,9 @@ typedef struct ExecPlan {
          * the credential change: exec_plan_baseline_early() says when it must. NULL: none. */
         const struct sock_fprog *filter_baseline;
         size_t n_filter_baseline;
+        /* Learn mode: filter_notify is the learn filter (exec-learn.h) and filter_policy
+         * allows everything; the gate records and continues every call after the launch. */
+        bool learn;
         ExecGateAction gate_action;
         int gate_errno;           /* errno for denied execve (both actions); 0: the call
                                    * returns 0 without running anything. Take it from
@@ -109,6 +113,22 @@ typedef struct ExecPlan {
          * namespace in which only 0 and the plan's uid and gid (EXEC_*_UNSET: only 0) are
          * mapped, to themselves; the daemon writes the maps (exec-spawn.c says why). */
         bool private_users;
+
+        /* The main phase (lib/policy-phase.h; daemon/exec/exec-phase.h enforces it). With a
+         * phase, filter_notify routes its calls to the gate (and execve/execveat only when the
+         * policy denies them: phase_exec_routed). NONE: no phase, the fields below are unused. */
+        int phase_start;          /* PhaseStart */
+        bool phase_exec_routed;   /* filter_notify sends execve/execveat to the gate */
+        int phase_fd;             /* after-loader: the main filter's memfd, placed on
+                                   * phase_fd_target without close-on-exec; -1: none */
+        int phase_fd_target;
+        unsigned phase_filters_expected; /* after-loader: Seccomp_filters once it is loaded */
+        const PolicyPhaseCall *phase_calls; /* after-ready: routed calls, sorted by nr */
+        size_t n_phase_calls;
+        /* The child passes it in sendmsg's unused args 3..5 when it hands over the listener:
+         * after-ready routes sendmsg, but not this one call, which runs before the daemon
+         * holds the listener (see exec-phase.h). */
+        uint64_t phase_key[EXEC_KEY_WORDS];
 } ExecPlan;
 
 /* A plan with every attribute set to "keep", no filters, no stdio changes. */

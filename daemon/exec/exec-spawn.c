@@ -62,6 +62,7 @@
 
 #include "exec/exec-child.h"
 #include "exec/exec-spawn.h"
+#include "exec/exec-phase.h"
 
 #ifndef CLONE_ARGS_SIZE_VER0
 #define CLONE_ARGS_SIZE_VER0 64 /* without the cgroup field */
@@ -180,6 +181,8 @@ static ExecPlan *bump_plan(Bump *b, const ExecPlan *plan) {
         c->filter_policy = policy;
         c->filter_baseline = baseline;
         c->mount_plan = mounts;
+        c->phase_calls = NULL; /* the daemon's, not the child's */
+        c->n_phase_calls = 0;
         return c;
 }
 
@@ -249,6 +252,7 @@ ExecProcess *exec_process_free(ExecProcess *p) {
         safe_close(p->listener_fd);
         free(p->notif);
         free(p->resp);
+        free(p->phase);
         free(p);
         return NULL;
 }
@@ -287,10 +291,20 @@ static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
                 .gate = plan->filter_notify != NULL,
                 .gate_action = plan->gate_action,
                 .gate_errno = plan->gate_errno,
+                .learn = plan->learn && plan->filter_notify,
                 .private_users = plan->private_users,
                 .userns_uid = plan->uid,
                 .userns_gid = plan->gid,
+                .phase_exec_routed = plan->phase_exec_routed,
+                /* A notify filter that routes only a main phase's calls has no launch execve
+                 * to let through: EOF on the launch socket then means exec'd. */
+                .launched = plan->phase_start != PHASE_START_NONE && !plan->phase_exec_routed,
         };
+        int r = exec_phase_new(plan, &p->phase);
+        if (r < 0) {
+                free(p);
+                return r;
+        }
         *ret = p;
         return 0;
 }

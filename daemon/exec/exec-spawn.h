@@ -57,6 +57,11 @@ typedef struct ExecProcess {
         uid_t userns_uid;
         gid_t userns_gid;
         unsigned n_denied;
+        /* Learn mode (exec-learn.h): every call is continued, and those after the launch are
+         * handed to learn_cb first. The callback is set by the caller after the spawn. */
+        bool learn;
+        void (*learn_cb)(const struct seccomp_notif *n, void *userdata);
+        void *learn_userdata;
         /* The id of the last notification received, for a daemon that takes this gate over:
          * one received but not answered when the previous daemon died waits for good unless
          * answered by id (exec_gate_answer_orphans()). */
@@ -67,6 +72,9 @@ typedef struct ExecProcess {
         size_t notif_size;
         struct seccomp_notif_resp *resp;
         size_t resp_size;
+        /* The main phase (exec-phase.h); NULL without one. Owned. */
+        struct ExecPhase *phase;
+        bool phase_exec_routed; /* with a phase: execve/execveat still come to the gate */
 } ExecProcess;
 
 typedef enum ExecReport {

@@ -7,6 +7,7 @@
 # files include holder/ headers and system headers of libc and the kernel, nothing from lib/,
 # no other layer, no library (systemd, seccomp, inih, cmocka). Of holder/, the daemon may
 # include the protocol header only, and only from sys/ (where the client is).
+# preload/ is syscage-preload.so, loaded into services: it includes lib/phase-marker.h only.
 set -u
 top=${1:-$(dirname "$0")/../..}
 cd "$top/daemon" || exit 2
@@ -18,6 +19,7 @@ declare -A allowed=(
         [bus]="sys exec io core bus"
         [.]="sys exec io core bus"
         [holder]="holder"
+        [preload]="preload"
 )
 holder_protocol='holder/holder-protocol.h'
 # Libraries (by their headers) a libc-only program must not use.
