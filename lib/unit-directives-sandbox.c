@@ -479,6 +479,7 @@ static const ConfigDirective sandbox_directives[] = {
         /* Parsed by the policy module (policy_build()) from the same UnitFile; here it is only
          * known, so that the section's unknown-key check lets it through. */
         { UNIT_SECTION_SYSCAGE, "SystemCallArgumentFilter", parse_policy_owned, 0, 0 },
+        { UNIT_SECTION_SYSCAGE, "PolicyMode", parse_policy_owned, 0, 0 },
 };
 
 const ConfigDirective *sandbox_directive_lookup(const char *section, const char *key) {
