@@ -29,7 +29,11 @@ int policy_complain(Policy *p) {
         p->default_action = policy_complain_action(p->default_action);
         for (size_t i = 0; i < p->n_rules; i++) {
                 PolicyRule *r = &p->rules[i];
-                r->action = policy_complain_action(r->action);
+                /* Refusals of execve and execveat stay: they keep the exec gate on
+                 * (policy_denies_exec()), which lets those calls run and reports them, and
+                 * say what it would have done. */
+                if (!(r->n_conds == 0 && policy_is_exec_call(r->syscall)))
+                        r->action = policy_complain_action(r->action);
                 /* An unconditional rule equal to the default says nothing (and libseccomp
                  * refuses a rule whose action is the default action). */
                 if (r->n_conds == 0 && policy_action_equal(r->action, p->default_action))

@@ -33,7 +33,9 @@ PolicyAction policy_complain_action(PolicyAction a);
 
 /* Turns P, a policy being built (not shared), into its complain variant in place: every
  * refusal becomes LOG, rules that then equal the default are dropped, and P->complain is set.
- * The deny action is kept: it says what the gate would have done. */
+ * Unconditional refusals of execve and execveat are kept, and so is the deny action: they keep
+ * the exec gate on and say what it would have done; the gate itself lets the calls run
+ * (EXEC_GATE_REPORT) and policy_derive_gate() adds no kernel-side kill for them. */
 int policy_complain(Policy *p);
 
 /* Whether the kernel logs SECCOMP_RET_LOG, from the text of

@@ -492,6 +492,10 @@ bool policy_is_empty(const Policy *p) {
                p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
 }
 
+bool policy_is_exec_call(const char *syscall) {
+        return streq(syscall, "execve") || streq(syscall, "execveat");
+}
+
 bool policy_denies_exec(const Policy *p) {
         return !syscall_plainly_allowed(p, "execve") || !syscall_plainly_allowed(p, "execveat");
 }
@@ -838,6 +842,8 @@ static void syscall_print(const Policy *p, const char *name, FILE *f) {
                         fprintf(f, "    argument filter: %s  ", p->notes[i].text);
                         origin_print(p->notes[i].origin, f);
                 }
+        if (p->complain && a.type > POLICY_ACTION_LOG && policy_is_exec_call(name))
+                fprintf(f, "    complain mode: the exec gate lets it run and reports it\n");
         for (size_t i = 0; i < p->n_rules; i++) {
                 const PolicyRule *r = &p->rules[i];
                 if (r->n_conds == 0 || !streq(r->syscall, name))

@@ -229,6 +229,9 @@ bool policy_syscall_known(const Policy *p, const char *syscall);
 /* True when the policy restricts nothing: no filter needs to be loaded. */
 bool policy_is_empty(const Policy *p);
 
+/* Whether SYSCALL is execve or execveat, the calls the exec gate decides. */
+bool policy_is_exec_call(const char *syscall);
+
 /* True when launching needs the exec gate: execve or execveat is not plainly allowed. */
 bool policy_denies_exec(const Policy *p);
 
