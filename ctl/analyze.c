@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analyze-baseline.h"
+#include "analyze-security.h"
 #include "analyze.h"
 #include "arch-util.h"
 #include "bpf-eval.h"
@@ -270,12 +271,13 @@ typedef struct AnalyzeVerb {
 static const AnalyzeVerb analyze_verbs[] = {
         { "policy", analyze_policy },
         { "resolve", analyze_resolve },
+        { "security", analyze_security },
         { "syscall-filter", analyze_syscall_filter },
 };
 
 int verb_analyze(int argc, char **argv) {
         if (argc < 2) {
-                fprintf(stderr, "analyze: expected a subcommand (syscall-filter, policy, resolve).\n");
+                fprintf(stderr, "analyze: expected a subcommand (syscall-filter, policy, resolve, security).\n");
                 return 100;
         }
         for (size_t i = 0; i < ELEMENTSOF(analyze_verbs); i++)
