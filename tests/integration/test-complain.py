@@ -144,6 +144,15 @@ def cases(sock, run, units):
     st = ctl(sock, 'show', 'complain.service', '-p', 'PolicyMode', '--value').stdout.strip()
     check(st == 'complain', f'complain: show PolicyMode=complain (got {st!r})')
 
+    # The same through `run -p`: the key goes to [X-Syscage] of the transient unit.
+    p = ctl(sock, 'run', '--pipe', '-q', '-p', 'PolicyMode=complain', '-p', 'SystemCallFilter=~uname execve',
+            '-p', 'SystemCallErrorNumber=EPERM', PROBE)
+    got = results(p.stdout)
+    check(got.get('uname') == 'ok' and got.get('exec') == 'ok' and p.returncode == 0,
+          f'run -p PolicyMode=complain: uname and exec ran (got {got}, exit {p.returncode}, {p.stderr.strip()!r})')
+    p = ctl(sock, 'run', '--pipe', '-q', '-p', 'PolicyMode=bogus', PROBE)
+    check(p.returncode != 0 and 'PolicyMode' in p.stderr, f'run -p PolicyMode=bogus refused ({p.stderr.strip()!r})')
+
 
 def main():
     if os.geteuid() != 0:
