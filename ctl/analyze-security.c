@@ -13,6 +13,9 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 
 #include "analyze-security.h"
@@ -186,6 +189,28 @@ static int analyze_abis(const Eval *e, SecurityReport *r) {
         return 0;
 }
 
+/* Calls whose danger is in their arguments: what MemoryDenyWriteExecute=, RestrictRealtime=
+ * and LockPersonality= refuse, measured on the filter whatever directive (if any) does it. */
+static void analyze_arg_calls(const Eval *e, SecurityReport *r) {
+        static const struct {
+                const char *id, *what, *syscall;
+                uint64_t args[6];
+        } calls[] = {
+                { "write-exec-memory", "mmap(PROT_WRITE|PROT_EXEC)", "mmap",
+                  { 0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS } },
+                { "realtime", "sched_setscheduler(SCHED_FIFO)", "sched_setscheduler", { 0, SCHED_FIFO } },
+                { "personality", "personality(PER_LINUX32)", "personality", { PER_LINUX32 } },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+                bool ok = false;
+                if (eval_any(e, calls[i].syscall, calls[i].args, &ok) < 0)
+                        continue;
+                SecurityItem *it = item_add(r, calls[i].id, calls[i].what, 2, ok);
+                snprintf(it->detail, sizeof it->detail, "%s", ok ? "reachable" : "refused by the filter");
+        }
+}
+
 static void analyze_calls(const Eval *e, const UnitConfig *c, SecurityReport *r) {
         const uint64_t userns[6] = { CLONE_NEWUSER }, packet[6] = { AF_PACKET, SOCK_RAW },
                        inet[6] = { AF_INET, SOCK_STREAM };
@@ -203,6 +228,7 @@ static void analyze_calls(const Eval *e, const UnitConfig *c, SecurityReport *r)
         it = item_add(r, "packet-sockets", "socket(AF_PACKET)", 3, ok && !(c && c->sandbox.private_network));
         snprintf(it->detail, sizeof it->detail, "%s", !ok ? "refused by the filter" :
                  c && c->sandbox.private_network ? "only in a private network namespace" : "reachable");
+        analyze_arg_calls(e, r);
         ok = false;
         (void) eval_any(e, "socket", inet, &ok);
         it = item_add(r, "ip-sockets", "socket(AF_INET)", 2, ok && !(c && c->sandbox.private_network));
@@ -305,10 +331,10 @@ void security_print_table(const SecurityReport *r, const char *unit, FILE *f) {
         for (size_t i = 0; i < r->n_abis; i++)
                 fprintf(f, "ABI %-9s %u of %u known system calls reachable\n", arch_to_name(r->abis[i].arch),
                         r->abis[i].reachable, r->abis[i].known);
-        fprintf(f, "\n%-8s %-6s %-26s %s\n", "EXPOSURE", "WEIGHT", "ITEM", "DETAIL");
+        fprintf(f, "\n%-8s %-6s %-30s %s\n", "EXPOSURE", "WEIGHT", "ITEM", "DETAIL");
         for (size_t i = 0; i < r->n_items; i++) {
                 const SecurityItem *it = &r->items[i];
-                fprintf(f, "%-8.2f %-6u %-26s %s\n", it->exposure, it->weight, it->what,
+                fprintf(f, "%-8.2f %-6u %-30s %s\n", it->exposure, it->weight, it->what,
                         it->detail[0] ? it->detail : it->exposure > 0 ? "not set" : "set");
         }
         fprintf(f, "\nOverall exposure: %.1f / 10 (%s)\n", r->score, security_rating(r->score));

@@ -121,6 +121,13 @@ def test_security(d):
           item(rt, 'exec-after-launch').get('exposure') == 1.0, 'complain: everything reachable')
     check(rb['score'] > rt['score'] > rh['score'], f'scores ordered: {rb["score"]} > {rt["score"]} > {rh["score"]}')
     check(0 <= rh['score'] <= 10 and rb['score'] <= 10, 'scores within 0..10')
+    # Argument-level refusals count whichever directive makes them.
+    w = os.path.join(d, 'wx.service')
+    write(w, '[Service]\nExecStart=/bin/true\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\n')
+    rw = security(w)
+    check(item(rw, 'write-exec-memory').get('exposure') == 0.0 and item(rw, 'realtime').get('exposure') == 0.0 and
+          item(rw, 'personality').get('exposure') == 1.0, 'MemoryDenyWriteExecute=, RestrictRealtime= measured')
+    check(item(rb, 'write-exec-memory').get('exposure') == 1.0, 'no filter: W+X memory reachable')
     p = run('analyze', 'security', hard, expect=0)
     check('Overall exposure:' in p.stdout and 'EXPOSURE' in p.stdout, 'the table is printed')
     run('analyze', 'security', os.path.join(d, 'missing.service'), expect=1)
