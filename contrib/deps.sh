@@ -1,13 +1,14 @@
 # Sourced by contrib/quickstart and contrib/run-tests: installs what is missing with apt-get.
 # Build dependencies are Debian 12 package names; nothing is downloaded from elsewhere.
-SYSCAGE_BUILD_DEPS="meson ninja-build gcc pkg-config libseccomp-dev libinih-dev libsystemd-dev"
+SYSCAGE_BUILD_DEPS="meson ninja-build gcc pkg-config libseccomp-dev libinih-dev libsystemd-dev libjson-c-dev"
 # Stock services that tests/integration/test-debian-units.py runs from their vendor unit files.
 # Installing them must not start them (see syscage_install_deps).
 SYSCAGE_SERVICE_DEPS="memcached redis-server nginx openssh-server"
-SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd ansible-core $SYSCAGE_SERVICE_DEPS"
+SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd ansible-core crun $SYSCAGE_SERVICE_DEPS"
 # systemd: busctl, systemd-analyze and systemd-notify, which tests compare against or drive
 # (it does not need to run as init).
 # ansible-core: ansible-playbook, which runs contrib/ansible's role in tests/integration/test-ansible.py.
+# crun: the OCI runtime an exported profile is run with (tests/integration/test-oci.py).
 
 syscage_install_deps() {
         local missing=() p r own_policy=

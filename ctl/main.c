@@ -4,7 +4,7 @@
  * its own. Offline verbs (verify, analyze) need no daemon; the others talk to syscaged over
  * its control socket (--socket, else $SYSCAGE_SOCKET, else /run/syscage/control.sock).
  *
- * Exit codes (an interface; see bus-client.h):
+ * Exit codes (an interface; see bus-client.h; import-oci/export-oci: ctl/oci.c):
  *   0    success; for is-active/is-failed/is-enabled: at least one unit is in that state
  *   1    the operation failed (or found errors); is-failed/is-enabled: no unit in that state
  *   3    is-active, status: no unit named is active
@@ -24,6 +24,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "macro.h"
+#include "oci.h"
 #include "strv.h"
 #include "verbs-online.h"
 #include "verify.h"
@@ -60,6 +61,8 @@ static const Verb verbs[] = {
         { "daemon-reload", verb_daemon_reload },
         { "daemon-reexec", verb_daemon_reexec },
         { "run", verb_run },
+        { "import-oci", verb_import_oci },
+        { "export-oci", verb_export_oci },
 };
 
 static int help(void) {
@@ -91,7 +94,10 @@ static int help(void) {
                "                                         Explain a unit's seccomp policy\n"
                "  analyze resolve NAME|NUMBER [--arch ARCH]\n"
                "                                         Syscall name <-> number\n"
-               "  analyze security FILE|NAME [--json]   Exposure from the compiled filter and sandbox\n\n"
+               "  analyze security FILE|NAME [--json]   Exposure from the compiled filter and sandbox\n"
+               "  import-oci FILE [--caps=CAP,...] [--arch=ARCH,...] [--strict]\n"
+               "                                         An OCI seccomp profile as a unit drop-in\n"
+               "  export-oci UNIT|FILE [--strict]        A unit's seccomp policy as an OCI profile\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"

@@ -11,7 +11,7 @@
 
 _syscagectl_verbs="list list-units status show cat logs start stop restart try-restart reload
         reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable
-        daemon-reload daemon-reexec run verify analyze"
+        daemon-reload daemon-reexec run verify analyze import-oci export-oci"
 
 # Verbs that take unit names as arguments.
 _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart reload
