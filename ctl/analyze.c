@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analyze-baseline.h"
+#include "analyze-security.h"
 #include "analyze.h"
 #include "arch-util.h"
 #include "bpf-eval.h"
@@ -19,6 +20,7 @@
 #include "policy-phase.h"
 #include "policy.h"
 #include "macro.h"
+#include "strv.h"
 #include "syscall-groups.h"
 
 /* Parses a decimal syscall number; false if S is not a plain number. */
@@ -126,9 +128,11 @@ static void policy_print_summary(const Policy *p, const char *unit) {
         printf("Mode:            %s\n", p->allow_list ? "allow list"
                                         : p->deny_list ? "deny list" : "no SystemCallFilter=");
         printf("Rules:           %zu (%zu with argument checks)\n", p->n_rules, n_cond);
-        printf("Exec gate:       %s\n\n", policy_denies_exec(p)
-                ? "on (the launch execve is let through once; later ones are denied)"
-                : "off (the policy allows execve and execveat)");
+        if (p->complain)
+                printf("Policy mode:     complain (every refusal below is log; nothing is enforced)\n");
+        printf("Exec gate:       %s\n\n", !policy_denies_exec(p) ? "off (the policy allows execve and execveat)"
+                : p->complain ? "on (every later execve runs and is reported)"
+                : "on (the launch execve is let through once; later ones are denied)");
 }
 
 static int print_programs(const char *what, const FilterSet *fs) {
@@ -160,7 +164,29 @@ static int policy_print_bpf(const Policy *p) {
         return r;
 }
 
-/* analyze policy FILE|NAME [--syscall NAME] [--bpf] [--pfc] [--baseline=FILE] */
+/* Every --syscall, in the order given; an unknown name is reported and the others still
+ * printed (exit status 1). */
+static int dump_syscalls(const UnitFile *u, const Policy *p, const Baseline *baseline, char **names) {
+        int ret = 0, r;
+
+        STRV_FOREACH(n, names) {
+                r = policy_dump(p, *n, stdout);
+                if (r == -ENOENT) {
+                        fprintf(stderr, "Unknown syscall '%s' on this architecture.\n", *n);
+                        ret = -ENOENT;
+                        continue;
+                }
+                if (r >= 0 && baseline)
+                        r = analyze_baseline_print(p, baseline, *n, stdout);
+                if (r >= 0)
+                        r = policy_phase_print(u, p, *n, stdout);
+                if (r < 0)
+                        return r;
+        }
+        return ret;
+}
+
+/* analyze policy FILE|NAME [--syscall NAME]... [--bpf] [--pfc] [--baseline=FILE] */
 static int analyze_policy(int argc, char **argv) {
         enum { ARG_BPF = 0x100, ARG_PFC, ARG_BASELINE };
         static const struct option options[] = {
@@ -175,7 +201,7 @@ static int analyze_policy(int argc, char **argv) {
         bool baseline_explicit = false;
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
-        const char *only = NULL;
+        _cleanup_strv_free_ char **only = NULL;
         bool bpf = false, pfc = false;
         DiagList diags = {};
         int c, r;
@@ -184,7 +210,10 @@ static int analyze_policy(int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "s:", options, NULL)) >= 0)
                 switch (c) {
                 case 's':
-                        only = optarg;
+                        if (strv_extend(&only, optarg) < 0) {
+                                fprintf(stderr, "Out of memory.\n");
+                                return 1;
+                        }
                         break;
                 case ARG_BPF:
                         bpf = true;
@@ -221,17 +250,15 @@ static int analyze_policy(int argc, char **argv) {
         if (analyze_baseline_load(baseline_path, baseline_explicit, &baseline) < 0)
                 return 1;
 
-        if (!only)
+        if (!only) {
                 policy_print_summary(p, u->name);
-        r = policy_dump(p, only, stdout);
-        if (r == -ENOENT) {
-                fprintf(stderr, "Unknown syscall '%s' on this architecture.\n", only);
-                return 1;
-        }
-        if (r >= 0 && baseline)
-                r = analyze_baseline_print(p, baseline, only, stdout);
-        if (r >= 0)
-                r = policy_phase_print(u, p, only, stdout);
+                r = policy_dump(p, NULL, stdout);
+                if (r >= 0 && baseline)
+                        r = analyze_baseline_print(p, baseline, NULL, stdout);
+                if (r >= 0)
+                        r = policy_phase_print(u, p, NULL, stdout);
+        } else
+                r = dump_syscalls(u, p, baseline, only);
         if (r >= 0 && bpf)
                 r = policy_print_bpf(p);
         if (r >= 0 && pfc) {
@@ -249,12 +276,13 @@ typedef struct AnalyzeVerb {
 static const AnalyzeVerb analyze_verbs[] = {
         { "policy", analyze_policy },
         { "resolve", analyze_resolve },
+        { "security", analyze_security },
         { "syscall-filter", analyze_syscall_filter },
 };
 
 int verb_analyze(int argc, char **argv) {
         if (argc < 2) {
-                fprintf(stderr, "analyze: expected a subcommand (syscall-filter, policy, resolve).\n");
+                fprintf(stderr, "analyze: expected a subcommand (syscall-filter, policy, resolve, security).\n");
                 return 100;
         }
         for (size_t i = 0; i < ELEMENTSOF(analyze_verbs); i++)

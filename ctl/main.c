@@ -101,6 +101,7 @@ static int help(void) {
                "                                         Explain a unit's seccomp policy\n"
                "  analyze resolve NAME|NUMBER [--arch ARCH]\n"
                "                                         Syscall name <-> number\n"
+               "  analyze security FILE|NAME [--json]   Exposure from the compiled filter and sandbox\n"
                "  import-oci FILE [--caps=CAP,...] [--arch=ARCH,...] [--strict]\n"
                "                                         An OCI seccomp profile as a unit drop-in\n"
                "  export-oci UNIT|FILE [--strict]        A unit's seccomp policy as an OCI profile\n\n"

@@ -10,6 +10,7 @@
 
 #include "bus-client.h"
 #include "ctl-output.h"
+#include "policy-complain.h"
 #include "strv.h"
 #include "verbs-online.h"
 
@@ -337,6 +338,23 @@ static int status_fetch_logs(sd_bus *bus, const char *unit, unsigned n, char ***
         return sd_bus_message_read_strv(reply, ret);
 }
 
+/* PolicyMode=complain relies on the kernel logging SECCOMP_RET_LOG; an administrator can take
+ * "log" out of kernel.seccomp.actions_logged, and then the would-be denials go unseen. */
+static void status_print_complain_logging(void) {
+        char buf[256] = "";
+        FILE *f = fopen("/proc/sys/kernel/seccomp/actions_logged", "re");
+
+        if (f) {
+                size_t n = fread(buf, 1, sizeof buf - 1, f);
+                buf[n] = '\0';
+                fclose(f);
+        }
+        if (f && !policy_complain_actions_logged(buf))
+                printf("%13s %s%s%s\n", "Warning:", ansi_red(),
+                       "\"log\" is not in kernel.seccomp.actions_logged: would-be denials are not recorded",
+                       ansi_normal());
+}
+
 static void status_print_list(const char *label, char **l) {
         STRV_FOREACH(s, l) {
                 printf("%13s ", s == l ? label : "");
@@ -415,6 +433,8 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
                 printf("%13s %s\n", "Dynamic user:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
                 printf("%13s %s\n", "Policy:", v);
+        if (streq(unit_properties_str(p, "PolicyMode"), "complain"))
+                status_print_complain_logging();
         if (*(v = unit_properties_str(p, "Baseline")) && !streq(v, "none"))
                 printf("%13s %s\n", "Baseline:", v);
         if (*(v = unit_properties_str(p, "DeniedSyscalls"))) {

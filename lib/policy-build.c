@@ -15,6 +15,7 @@
 #include "errno-util.h"
 #include "hashmap.h"
 #include "policy-build.h"
+#include "policy-complain.h"
 #include "policy-rules.h"
 #include "strv.h"
 #include "syscall-groups.h"
@@ -56,6 +57,7 @@ struct PolicyBuilder {
         ListMode filter_mode;
         PolicyOrigin filter_origin;
         NameSet filter;
+        NameSet removed; /* names a later line took out of FILTER, with that line */
         PolicyAction deny_action;
         PolicyOrigin deny_origin;
 
@@ -71,6 +73,9 @@ struct PolicyBuilder {
 
         ArgFilterLine *arg_filters; /* [X-Syscage] SystemCallArgumentFilter=, in order */
         size_t n_arg_filters;
+
+        bool complain; /* [X-Syscage] PolicyMode=complain */
+        PolicyOrigin mode_origin;
 };
 
 static void arg_filters_reset(PolicyBuilder *b) {
@@ -164,6 +169,7 @@ PolicyBuilder *policy_builder_free(PolicyBuilder *b) {
         if (!b)
                 return NULL;
         name_set_done(&b->filter);
+        name_set_done(&b->removed);
         name_set_done(&b->log);
         arg_filters_reset(b);
         policy_free(b->policy);
@@ -192,6 +198,7 @@ void policy_builder_set_transient(PolicyBuilder *b, bool transient) {
 typedef struct ListCtx {
         PolicyBuilder *b;
         NameSet *set;
+        NameSet *removed; /* where removals are remembered, or NULL */
         ListMode mode;
         bool invert;
         NameEntry tmpl; /* name filled per member */
@@ -204,10 +211,14 @@ static int list_apply_name(const char *name, void *userdata) {
         NameEntry e = c->tmpl;
 
         e.name = (char *) name;
-        if (c->mode == LIST_ALLOW ? !c->invert || e.has_action : c->invert)
+        if (c->mode == LIST_ALLOW ? !c->invert || e.has_action : c->invert) {
+                if (c->removed)
+                        name_set_remove(c->removed, name);
                 return name_set_put(c->set, &e);
+        }
         name_set_remove(c->set, name);
-        return 0;
+        /* For `analyze policy`: this line, not the one that set the mode, decides the name. */
+        return c->removed ? name_set_put(c->removed, &e) : 0;
 }
 
 static int list_apply_word(ListCtx *c, const char *name, DiagList *diags, PolicyOrigin o) {
@@ -284,10 +295,12 @@ static int filter_word(PolicyBuilder *b, ListCtx *c, char *word, DiagList *diags
 static int parse_list(PolicyBuilder *b, NameSet *set, ListMode *mode, PolicyOrigin *mode_origin,
                       bool with_suffix, const char *value, DiagList *diags, PolicyOrigin o) {
         _cleanup_strv_free_ char **words = NULL;
-        ListCtx c = { .b = b, .set = set };
+        ListCtx c = { .b = b, .set = set, .removed = set == &b->filter ? &b->removed : NULL };
         int r, ret = 0;
 
         if (isempty(value)) { /* R2: reset */
+                if (c.removed)
+                        name_set_done(c.removed);
                 name_set_done(set);
                 *mode = LIST_UNSET;
                 return 0;
@@ -518,6 +531,18 @@ static int parse_system_call_argument_filter(PolicyBuilder *b, const char *value
         return 0;
 }
 
+/* [X-Syscage] PolicyMode=enforce|complain; empty restores enforce. */
+static int parse_policy_mode(PolicyBuilder *b, const char *value, DiagList *diags, PolicyOrigin o) {
+        int m = isempty(value) ? POLICY_MODE_ENFORCE : policy_mode_from_string(value);
+
+        if (m < 0)
+                return BUILD_ERROR(b, diags, o, "Unknown policy mode \"%s\" (expected "
+                                   "\"enforce\" or \"complain\")", value);
+        b->complain = m == POLICY_MODE_COMPLAIN;
+        b->mode_origin = o;
+        return 0;
+}
+
 typedef int (*DirectiveParser)(PolicyBuilder *b, const char *value, DiagList *diags,
                                PolicyOrigin o);
 
@@ -542,6 +567,7 @@ static const struct {
         { POLICY_DIRECTIVE_PROTECT_HOSTNAME, parse_bool_directive },
         { POLICY_DIRECTIVE_PRIVATE_DEVICES, parse_bool_directive },
         { POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER, parse_system_call_argument_filter },
+        { POLICY_DIRECTIVE_POLICY_MODE, parse_policy_mode },
 };
 
 static DirectiveParser directive_lookup(const char *key, PolicyDirective *ret) {
@@ -563,7 +589,7 @@ bool policy_is_unit_assignment(const char *section, const char *key) {
 
         if (!section || !directive_lookup(key, &d))
                 return false;
-        if (d == POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER)
+        if (d == POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER || d == POLICY_DIRECTIVE_POLICY_MODE)
                 return streq(section, POLICY_SECTION_SYSCAGE);
         return streq(section, "Service");
 }
@@ -767,7 +793,14 @@ static int emit(PolicyBuilder *b, Fold *f, DiagList *diags) {
         r = policy_rules_add_conditional(&b->rules, p);
         if (r < 0)
                 return r;
-        return emit_arg_filters(b, diags);
+        for (size_t i = 0; i < b->removed.n; i++)
+                if ((r = policy_add_removal(p, b->removed.items[i].name, b->removed.items[i].origin)) < 0)
+                        return r;
+        r = emit_arg_filters(b, diags);
+        if (r < 0 || !b->complain)
+                return r;
+        p->mode_origin = b->mode_origin;
+        return policy_complain(p);
 }
 
 static void finish_arches(PolicyBuilder *b) {

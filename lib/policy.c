@@ -46,6 +46,7 @@ static const char *const directive_table[_POLICY_DIRECTIVE_MAX] = {
         [POLICY_DIRECTIVE_PRIVATE_DEVICES] = "PrivateDevices",
         [POLICY_DIRECTIVE_EXEC_GATE] = "(exec gate)",
         [POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER] = "SystemCallArgumentFilter",
+        [POLICY_DIRECTIVE_POLICY_MODE] = "PolicyMode",
 };
 
 static const char *const cmp_table[_POLICY_CMP_MAX] = {
@@ -202,6 +203,28 @@ int policy_add_note(Policy *p, const char *syscall, const char *text, PolicyOrig
         return 0;
 }
 
+static void removals_free(Policy *p) {
+        for (size_t i = 0; i < p->n_removals; i++)
+                free(p->removals[i].syscall);
+        free(p->removals);
+        p->removals = NULL;
+        p->n_removals = 0;
+}
+
+int policy_add_removal(Policy *p, const char *syscall, PolicyOrigin origin) {
+        PolicyRemoval *n = reallocarray(p->removals, p->n_removals + 1, sizeof *n);
+        char *name;
+
+        if (!n)
+                return -ENOMEM;
+        p->removals = n;
+        name = strdup(syscall);
+        if (!name)
+                return -ENOMEM;
+        p->removals[p->n_removals++] = (PolicyRemoval) { .syscall = name, .origin = origin };
+        return 0;
+}
+
 Policy *policy_unref(Policy *p) {
         if (!p || --p->n_ref > 0)
                 return NULL;
@@ -212,6 +235,7 @@ Policy *policy_unref(Policy *p) {
         hashmap_free(p->index);
         strv_free(p->files);
         notes_free(p);
+        removals_free(p);
         free(p);
         return NULL;
 }
@@ -379,6 +403,7 @@ int policy_copy(const Policy *p, Policy **ret) {
         c->deny_action = p->deny_action;
         c->allow_list = p->allow_list;
         c->deny_list = p->deny_list;
+        c->complain = p->complain;
         memcpy(c->arches, p->arches, sizeof c->arches);
         c->n_arches = p->n_arches;
         c->files = strv_copy(p->files);
@@ -395,6 +420,7 @@ int policy_copy(const Policy *p, Policy **ret) {
         REORIGIN(c->deny_origin, p->deny_origin);
         REORIGIN(c->filter_origin, p->filter_origin);
         REORIGIN(c->arch_origin, p->arch_origin);
+        REORIGIN(c->mode_origin, p->mode_origin);
         for (size_t i = 0; i < p->n_rules; i++) {
                 const PolicyRule *s = &p->rules[i];
                 PolicyOrigin o;
@@ -407,6 +433,13 @@ int policy_copy(const Policy *p, Policy **ret) {
                 PolicyOrigin o;
                 REORIGIN(o, p->notes[i].origin);
                 r = policy_add_note(c, p->notes[i].syscall, p->notes[i].text, o);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < p->n_removals; i++) {
+                PolicyOrigin o;
+                REORIGIN(o, p->removals[i].origin);
+                r = policy_add_removal(c, p->removals[i].syscall, o);
                 if (r < 0)
                         return r;
         }
@@ -458,6 +491,10 @@ static bool syscall_plainly_allowed(const Policy *p, const char *syscall) {
 bool policy_is_empty(const Policy *p) {
         return p->default_action.type == POLICY_ACTION_ALLOW && p->n_rules == 0 &&
                p->arch_origin.directive == POLICY_DIRECTIVE_NONE;
+}
+
+bool policy_is_exec_call(const char *syscall) {
+        return streq(syscall, "execve") || streq(syscall, "execveat");
 }
 
 bool policy_denies_exec(const Policy *p) {
@@ -557,12 +594,16 @@ int policy_derive_gate(const Policy *p, const PolicyExecKey *key, Policy **ret) 
                 if (r < 0)
                         return r;
         }
-        if (key && policy_exec_gate_action(p).type == POLICY_ACTION_KILL &&
+        /* In complain mode the gate lets every execve through: there is no kill to enforce,
+         * and a listener of the service's own would only be a would-be denial. */
+        if (key && !p->complain && policy_exec_gate_action(p).type == POLICY_ACTION_KILL &&
             (r = derive_exec_key(c, key, gate)) < 0)
                 return r;
         policy_effective_action(c, "seccomp", &a, NULL);
-        if (a.type < POLICY_ACTION_ERRNO) {
-                r = policy_add_rule(c, "seccomp", c->deny_action, gate, &listener, 1);
+        if (a.type < POLICY_ACTION_ERRNO && !(p->complain && a.type == POLICY_ACTION_LOG)) {
+                r = policy_add_rule(c, "seccomp",
+                                    p->complain ? POLICY_ACTION(POLICY_ACTION_LOG) : c->deny_action,
+                                    gate, &listener, 1);
                 if (r < 0)
                         return r;
         }
@@ -627,7 +668,7 @@ uint64_t policy_hash(const Policy *p) {
         fnv_action(&f, p->default_action);
         fnv_action(&f, p->deny_action);
         fnv_u64(&f, (uint64_t) p->allow_list | (uint64_t) p->deny_list << 1 |
-                    (uint64_t) arches_explicit(p) << 2);
+                    (uint64_t) arches_explicit(p) << 2 | (uint64_t) p->complain << 3);
         arches_sorted(p, arches);
         fnv_u64(&f, n);
         for (size_t i = 0; i < n; i++)
@@ -666,7 +707,7 @@ bool policy_equal(const Policy *a, const Policy *b) {
         if (!policy_action_equal(a->default_action, b->default_action) ||
             !policy_action_equal(a->deny_action, b->deny_action) ||
             a->allow_list != b->allow_list || a->deny_list != b->deny_list ||
-            arches_explicit(a) != arches_explicit(b) || a->n_arches != b->n_arches ||
+            a->complain != b->complain || arches_explicit(a) != arches_explicit(b) || a->n_arches != b->n_arches ||
             a->n_rules != b->n_rules)
                 return false;
         arches_sorted(a, x);
@@ -722,6 +763,8 @@ void policy_strip_origins(Policy *p) {
         bool arch_set = arches_explicit(p);
 
         p->default_origin = p->deny_origin = p->filter_origin = p->arch_origin = (PolicyOrigin) {};
+        p->mode_origin = (PolicyOrigin) {};
+        removals_free(p);
         if (arch_set)
                 p->arch_origin.directive = POLICY_DIRECTIVE_SYSTEM_CALL_ARCHITECTURES;
         for (size_t i = 0; i < p->n_rules; i++)
@@ -747,6 +790,8 @@ size_t policy_memory_size(const Policy *p) {
         for (size_t i = 0; i < p->n_notes; i++)
                 n += sizeof p->notes[i] + strlen(p->notes[i].syscall) + 1 +
                      strlen(p->notes[i].text) + 1;
+        for (size_t i = 0; i < p->n_removals; i++)
+                n += sizeof p->removals[i] + strlen(p->removals[i].syscall) + 1;
         return n;
 }
 
@@ -766,12 +811,31 @@ static void cond_print(const PolicyCond *c, FILE *f) {
                 fprintf(f, "arg%u %s 0x%" PRIx64, c->arg, policy_cmp_to_string(c->op), c->a);
 }
 
+PolicyOrigin policy_decisive_origin(const Policy *p, const char *syscall) {
+        PolicyAction a;
+        PolicyOrigin o;
+
+        policy_effective_action(p, syscall, &a, &o);
+        /* A rule of its own decides, unless it is the allow list's blanket refusal and a
+         * later line took the name out of the list; without a rule, the default decides
+         * unless a line removed the name from a deny list. The last removal counts. */
+        if (!policy_action_equal(a, p->default_action) &&
+            !(p->allow_list && o.directive == POLICY_DIRECTIVE_SYSTEM_CALL_FILTER &&
+              o.file == p->filter_origin.file && o.line == p->filter_origin.line))
+                return o;
+        for (size_t i = p->n_removals; i > 0; i--)
+                if (streq(p->removals[i - 1].syscall, syscall))
+                        return p->removals[i - 1].origin;
+        return o;
+}
+
 static void syscall_print(const Policy *p, const char *name, FILE *f) {
         PolicyAction a;
         PolicyOrigin o;
         char buf[64];
 
-        policy_effective_action(p, name, &a, &o);
+        policy_effective_action(p, name, &a, NULL);
+        o = policy_decisive_origin(p, name);
         fprintf(f, "%-24s %-18s ", name, policy_action_format(a, buf, sizeof buf));
         origin_print(o, f);
         for (size_t i = 0; i < p->n_notes; i++)
@@ -779,6 +843,8 @@ static void syscall_print(const Policy *p, const char *name, FILE *f) {
                         fprintf(f, "    argument filter: %s  ", p->notes[i].text);
                         origin_print(p->notes[i].origin, f);
                 }
+        if (p->complain && a.type > POLICY_ACTION_LOG && policy_is_exec_call(name))
+                fprintf(f, "    complain mode: the exec gate lets it run and reports it\n");
         for (size_t i = 0; i < p->n_rules; i++) {
                 const PolicyRule *r = &p->rules[i];
                 if (r->n_conds == 0 || !streq(r->syscall, name))
@@ -972,6 +1038,15 @@ int policy_lint(const Policy *p, DiagList *diags) {
                              "A deny list is combined with non-native ABIs: calls made through "
                              "other ABIs (e.g. i386 socketcall/ipc) can evade it; prefer "
                              "SystemCallArchitectures=native (the default)");
+                if (r < 0)
+                        return r;
+        }
+        if (p->complain) {
+                r = diag_add_code(diags, DIAG_CODE_GENERIC, DIAG_NOTE, p->mode_origin.file, p->mode_origin.line,
+                                  policy_directive_to_string(POLICY_DIRECTIVE_POLICY_MODE),
+                                  "Complain mode: nothing in this policy is enforced; every call it "
+                                  "would refuse runs and is logged, every later execve runs and is "
+                                  "reported (calls from ABIs the filter does not cover are still killed)");
                 if (r < 0)
                         return r;
         }

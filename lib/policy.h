@@ -63,6 +63,7 @@ typedef enum PolicyDirective {
         POLICY_DIRECTIVE_PRIVATE_DEVICES,
         POLICY_DIRECTIVE_EXEC_GATE, /* added by policy_derive_gate(), not by a unit */
         POLICY_DIRECTIVE_SYSTEM_CALL_ARGUMENT_FILTER, /* [X-Syscage], not [Service] */
+        POLICY_DIRECTIVE_POLICY_MODE,                 /* [X-Syscage] PolicyMode= */
         _POLICY_DIRECTIVE_MAX,
 } PolicyDirective;
 
@@ -112,6 +113,14 @@ typedef struct PolicyNote {
         PolicyOrigin origin;
 } PolicyNote;
 
+/* A name a later line took out of the SystemCallFilter= list (an allow list's "~uname", a deny
+ * list's plain "uname"): the line that decided the call, for `analyze policy`. Like a note, not
+ * compared, hashed or shared. */
+typedef struct PolicyRemoval {
+        char *syscall;
+        PolicyOrigin origin;
+} PolicyRemoval;
+
 typedef struct PolicyArenaChunk PolicyArenaChunk;
 typedef struct PolicyStore PolicyStore;
 typedef struct Policy Policy;
@@ -136,6 +145,13 @@ struct Policy {
         char **files; /* interned file names the origins point into */
         PolicyNote *notes; /* argument filter lines, in file order */
         size_t n_notes;
+        PolicyRemoval *removals; /* names removed from the SystemCallFilter= list */
+        size_t n_removals;
+        /* [X-Syscage] PolicyMode=complain (policy-complain.h): every refusal was turned into
+         * LOG, and the exec gate lets later execve through and reports it. Compared and
+         * hashed: it changes what the gate does. */
+        bool complain;
+        PolicyOrigin mode_origin;
 
         /* Storage and lookup. While rules are being added, INDEX maps a syscall name to its
          * unconditional rule (index + 1), so adding R rules costs O(R); policy_sort() drops it
@@ -197,6 +213,8 @@ int policy_add_rule(Policy *p, const char *syscall, PolicyAction action, PolicyO
                     const PolicyCond *conds, unsigned n_conds);
 /* Records an argument filter line (the origin's file must be interned in P). */
 int policy_add_note(Policy *p, const char *syscall, const char *text, PolicyOrigin origin);
+/* Records that ORIGIN took SYSCALL out of the SystemCallFilter= list. */
+int policy_add_removal(Policy *p, const char *syscall, PolicyOrigin origin);
 /* Sorts rules into canonical order. Call after the last policy_add_rule(). */
 void policy_sort(Policy *p);
 
@@ -210,6 +228,9 @@ bool policy_syscall_known(const Policy *p, const char *syscall);
 
 /* True when the policy restricts nothing: no filter needs to be loaded. */
 bool policy_is_empty(const Policy *p);
+
+/* Whether SYSCALL is execve or execveat, the calls the exec gate decides. */
+bool policy_is_exec_call(const char *syscall);
 
 /* True when launching needs the exec gate: execve or execveat is not plainly allowed. */
 bool policy_denies_exec(const Policy *p);
@@ -253,8 +274,12 @@ bool policy_rule_is_exec_key(const PolicyRule *r);
  * compare with policy_equal(). */
 uint64_t policy_hash(const Policy *p);
 
+/* The line that decided SYSCALL's unconditional action: its rule's origin, or when the default
+ * decides, the line that removed it from the SystemCallFilter= list if one did. */
+PolicyOrigin policy_decisive_origin(const Policy *p, const char *syscall);
+
 /* Prints, for every native syscall known to libseccomp (or only ONLY_SYSCALL), its
- * unconditional action and origin, followed by its conditional rules. -ENOENT if
+ * unconditional action and decisive line, followed by its conditional rules. -ENOENT if
  * ONLY_SYSCALL is not a native syscall name; -EIO on write errors. */
 int policy_dump(const Policy *p, const char *only_syscall, FILE *f);
 

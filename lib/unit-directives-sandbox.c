@@ -483,6 +483,7 @@ static const ConfigDirective sandbox_directives[] = {
         { UNIT_SECTION_SYSCAGE, "MainSystemCallFilter", parse_policy_owned, 0, 0 },
         { UNIT_SECTION_SYSCAGE, "MainSystemCallErrorNumber", parse_policy_owned, 0, 0 },
         { UNIT_SECTION_SYSCAGE, "MainPhaseStarts", parse_policy_owned, 0, 0 },
+        { UNIT_SECTION_SYSCAGE, "PolicyMode", parse_policy_owned, 0, 0 },
 };
 
 const ConfigDirective *sandbox_directive_lookup(const char *section, const char *key) {

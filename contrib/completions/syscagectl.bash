@@ -17,7 +17,7 @@ _syscagectl_verbs="list list-units status show cat logs start stop restart try-r
 _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart reload
         reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable learn "
 
-_syscagectl_analyze_verbs="syscall-filter policy resolve"
+_syscagectl_analyze_verbs="syscall-filter policy resolve security"
 
 # Architecture names `analyze resolve --arch` accepts (libseccomp's names, plus x86-64).
 _syscagectl_archs="native x86-64 x86 x32 arm aarch64 mips mipsel mips64 mipsel64 mips64n32
@@ -46,7 +46,8 @@ _syscagectl_properties="Description Documentation After Before Requires Wants
         SystemCallFilter SystemCallErrorNumber SystemCallArchitectures SystemCallLog
         RestrictAddressFamilies RestrictNamespaces LockPersonality MemoryDenyWriteExecute
         RestrictRealtime RestrictSUIDSGID ProtectClock ProtectKernelModules ProtectKernelLogs
-        ProtectKernelTunables ProtectHostname PrivateDevices SystemCallArgumentFilter"
+        ProtectKernelTunables ProtectHostname PrivateDevices SystemCallArgumentFilter
+        PolicyMode"
 
 # Options of each verb; "=" at the end: takes a value.
 _syscagectl_verb_options() {
@@ -233,6 +234,12 @@ _syscagectl_analyze() {
                                 _syscagectl_unit_files "$cur"
                         fi ;;
                 esac ;;
+        security)
+                if [[ $cur == -* ]]; then
+                        _syscagectl_reply "--json" "$cur"
+                else
+                        _syscagectl_unit_files "$cur"
+                fi ;;
         esac
 }
 

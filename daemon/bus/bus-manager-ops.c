@@ -148,7 +148,8 @@ static int format_policy_summary(const Policy *p, bool filtered, char **ret) {
                 free(arches);
                 arches = n;
         }
-        if (asprintf(ret, "%s, %zu rule%s, default %s, ABIs %s, exec gate %s",
+        if (asprintf(ret, "%s%s, %zu rule%s, default %s, ABIs %s, exec gate %s",
+                     p->complain ? "complain (nothing is enforced), " : "",
                      p->allow_list ? "allow-list" : p->deny_list ? "deny-list" : "restrictions only", p->n_rules,
                      p->n_rules == 1 ? "" : "s",
                      policy_action_format(p->default_action, action, sizeof(action)),
@@ -266,6 +267,8 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
                 r = append_s(reply, "DynamicUser", dynamic);
         if (r >= 0)
                 r = append_s(reply, "PolicySummary", summary);
+        if (r >= 0)
+                r = append_s(reply, "PolicyMode", u->policy && u->policy->complain ? "complain" : "enforce");
         if (r >= 0)
                 r = append_s(reply, "Baseline", baseline);
         if (r >= 0)

@@ -246,6 +246,8 @@ static void on_denial(const ExecDenial *d, void *userdata) {
         snprintf(r.path, sizeof r.path, "%.*s", (int) sizeof r.path - 1, d->path);
         if (d->action == EXEC_GATE_KILL)
                 snprintf(r.action, sizeof r.action, "killed");
+        else if (d->action == EXEC_GATE_REPORT) /* PolicyMode=complain */
+                snprintf(r.action, sizeof r.action, "allowed (complain)");
         else
                 snprintf(r.action, sizeof r.action, "%s", strerrorname_np(d->error) ?: "errno");
         unit_add_denial(p->unit, &r);

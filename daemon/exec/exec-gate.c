@@ -292,6 +292,24 @@ static int gate_deny(ExecProcess *p, const struct seccomp_notif *n, ExecDenialCa
         return 0;
 }
 
+/* PolicyMode=complain: the call runs (CONTINUE) and is reported as a would-be denial. There
+ * is nothing to enforce, so the usual objection to CONTINUE (the caller can change the
+ * arguments after the check) does not apply. */
+static int gate_report(ExecProcess *p, const struct seccomp_notif *n, ExecDenialCallback cb,
+                       void *userdata) {
+        ExecDenial d = { .action = EXEC_GATE_REPORT };
+
+        if (cb)
+                denial_describe(p, n, &d);
+        int r = gate_send(p, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        p->n_denied++;
+        if (cb)
+                cb(&d, userdata);
+        return 0;
+}
+
 static int gate_handle_one(ExecProcess *p, ExecDenialCallback cb, void *userdata) {
         struct seccomp_notif *n = p->notif;
 
@@ -307,7 +325,8 @@ static int gate_handle_one(ExecProcess *p, ExecDenialCallback cb, void *userdata
         if (exec_phase_owns(p, n))
                 return exec_phase_handle(p, n, cb, userdata);
         if (!gate_is_launch(p, n))
-                return gate_deny(p, n, cb, userdata);
+                return p->gate_action == EXEC_GATE_REPORT ? gate_report(p, n, cb, userdata) :
+                                                            gate_deny(p, n, cb, userdata);
         int r = gate_send(p, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
         if (r == 0)
                 p->launched = true;
@@ -353,7 +372,9 @@ int exec_gate_answer_orphans(ExecProcess *p, ExecDenialCallback cb, void *userda
         for (uint64_t id = p->last_notif_id; id - p->last_notif_id <= EXEC_GATE_ORPHAN_PROBE; id++) {
                 if (!notif_id_valid(p->listener_fd, id))
                         continue;
-                r = gate_send(p, id, -p->gate_errno, 0);
+                r = p->gate_action == EXEC_GATE_REPORT ?
+                            gate_send(p, id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE) :
+                            gate_send(p, id, -p->gate_errno, 0);
                 if (r < 0 && r != -ENOENT)
                         return r;
                 if (r == 0) {

@@ -18,6 +18,9 @@
  * ENOSYS (still denied) but the kill action is lost, and a policy that allows
  * seccomp(NEW_LISTENER) can be bypassed.
  *
+ * With EXEC_GATE_REPORT (PolicyMode=complain) every such notification is continued instead,
+ * and reported through the same callback as a would-be denial.
+ *
  * Describing a denial (only done when a callback is given) reads the target's status and
  * comm, and the path from its /proc/<tid>/mem. A hostile service can make a memory read
  * wait forever (the path on a page of a FUSE file system it serves itself), so that read

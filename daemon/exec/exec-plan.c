@@ -11,6 +11,7 @@
 static const char *const exec_gate_action_table[_EXEC_GATE_ACTION_MAX] = {
         [EXEC_GATE_ERRNO] = "errno",
         [EXEC_GATE_KILL] = "kill",
+        [EXEC_GATE_REPORT] = "report",
 };
 
 const char *exec_gate_action_to_string(ExecGateAction a) {

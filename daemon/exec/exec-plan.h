@@ -41,6 +41,7 @@ typedef struct ExecRlimit {
 typedef enum ExecGateAction {
         EXEC_GATE_ERRNO, /* fail the call with gate_errno */
         EXEC_GATE_KILL,  /* SIGKILL the calling process, then fail the call */
+        EXEC_GATE_REPORT, /* PolicyMode=complain: let the call run, report a would-be denial */
         _EXEC_GATE_ACTION_MAX,
         _EXEC_GATE_ACTION_INVALID = -1,
 } ExecGateAction;

@@ -97,7 +97,11 @@ static int entry_compile(FilterEntry *e, const PolicyExecKey *key, const Policy 
         /* What a denied execve gets: the policy's own action for it (an errno, 0 being fake
          * success, or kill). */
         PolicyAction act = policy_exec_gate_action(p);
-        if (act.type == POLICY_ACTION_ERRNO) {
+        if (p->complain) {
+                /* PolicyMode=complain: every execve runs and is reported. */
+                e->gate_action = EXEC_GATE_REPORT;
+                e->gate_errno = 0;
+        } else if (act.type == POLICY_ACTION_ERRNO) {
                 e->gate_action = EXEC_GATE_ERRNO;
                 e->gate_errno = act.errno_value;
         } else {

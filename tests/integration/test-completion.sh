@@ -64,7 +64,7 @@ expect "global options" "--units-dir" "$(complete_line _syscagectl "$ctl --u" "$
 
 expect "analyze sys" "syscall-filter" \
         "$(complete_line _syscagectl "$ctl analyze sys" "$ctl" analyze sys)"
-expect "analyze subcommands" "$(sorted policy resolve syscall-filter)" \
+expect "analyze subcommands" "$(sorted policy resolve security syscall-filter)" \
         "$(complete_line _syscagectl "$ctl analyze " "$ctl" analyze "")"
 
 # Readline replaces "@sys" as a whole ('@' is one of its special prefixes), so the reply
