@@ -176,6 +176,13 @@ void unit_events_seccomp_record(Manager *m, const SeccompAudit *a) {
                           (int) a->pid, d.comm, d.exe, d.syscall, d.action, m->denials_unattributed);
                 return;
         }
+        /* PolicyMode=complain turned every refusal into a log action: its records are the
+         * would-be denials, counted as denials. (SystemCallLog= hits of such a unit count
+         * among them: the complain policy no longer tells them apart.) */
+        if (kind == RECORD_LOGGED && u->policy && u->policy->complain) {
+                d.logged = false;
+                snprintf(d.action, sizeof d.action, "would deny (complain)");
+        }
         if (kind == RECORD_ERRNO) {
                 const char *name = errno_name_for(u, d.syscall);
                 if (name)
