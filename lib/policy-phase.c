@@ -194,7 +194,8 @@ static int collect_startup_only(PolicyPhase *ph, const Policy *startup) {
 }
 
 /* after-loader: the marker is a getpid(). The start-up policy must let it reach the daemon
- * (an errno outranks the listener), and the main filter, loaded just before it, must allow
+ * (an errno outranks the listener), and let the preloaded object call seccomp(); the main
+ * filter, loaded just before it, must allow
  * it: getpid() is added to the main policy's allowed calls (it reveals nothing). */
 static int allow_marker(PolicyPhase *ph, const Policy *startup, const UnitAssignment *start,
                         DiagList *diags) {
@@ -202,13 +203,17 @@ static int allow_marker(PolicyPhase *ph, const Policy *startup, const UnitAssign
         PolicyAction a;
         int r;
 
-        if (startup) {
-                policy_effective_action(startup, "getpid", &a, NULL);
+        static const char *const needed[][2] = {
+                { "getpid", "it carries the phase marker" },
+                { "seccomp", "the preloaded object loads the main filter with it" },
+        };
+        for (size_t i = 0; startup && i < ELEMENTSOF(needed); i++) {
+                policy_effective_action(startup, needed[i][0], &a, NULL);
                 if (!action_allows(a)) {
                         diag_add_code(diags, DIAG_CODE_CONFLICT, DIAG_ERROR, start->file,
                                       start->line, start->key,
-                                      "after-loader needs getpid() allowed in start-up: it "
-                                      "carries the phase marker");
+                                      "after-loader needs %s() allowed in start-up: %s",
+                                      needed[i][0], needed[i][1]);
                         return -EINVAL;
                 }
         }

@@ -10,6 +10,9 @@
  * notification). Every other notification is denied, with an errno or by SIGKILL followed
  * by an errno; it is never continued. Nothing the service runs can reach the gate before
  * `launched` is set, since the service's first instruction runs after that execve.
+ * With a main phase (exec-phase.h), every notification that is not an execve/execveat is
+ * the phase's, answered by exec_phase_handle(); a notify filter that routes only the
+ * phase's calls starts out `launched` (there is no launch execve to let through).
  *
  * Requirements on the caller: the daemon is PR_SET_DUMPABLE 0 from start-up and every root
  * service launched with the gate loses CAP_SYS_PTRACE (plan.drop_cap_sys_ptrace), otherwise

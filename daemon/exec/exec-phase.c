@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "arch-util.h"
 #include "exec/exec-phase.h"
 #include "phase-marker.h"
 
@@ -48,17 +47,26 @@ int exec_phase_new(const ExecPlan *plan, ExecPhase **ret) {
         return 0;
 }
 
+/* The native number of N's call: the routes are native numbers, and libseccomp compiled
+ * them for every ABI of the policy by name (its SCMP_ARCH_* tokens are the AUDIT_ARCH_*
+ * values the kernel reports). -1 when the call has no native counterpart. */
+static int native_nr(const struct seccomp_notif *n) {
+        if (n->data.arch == PHASE_NATIVE_AUDIT_ARCH)
+                return n->data.nr;
+        _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(n->data.arch, n->data.nr);
+        int nr = name ? seccomp_syscall_resolve_name(name) : -1;
+        return nr >= 0 ? nr : -1;
+}
+
 bool exec_phase_owns(const ExecProcess *p, const struct seccomp_notif *n) {
         if (!p->phase)
                 return false;
-        /* Foreign ABIs never reach the listener (the filters kill them), but be strict. */
-        if (n->data.arch != PHASE_NATIVE_AUDIT_ARCH)
-                return !p->phase_exec_routed;
-        return n->data.nr != __NR_execve && n->data.nr != __NR_execveat;
+        int nr = native_nr(n);
+        return nr != __NR_execve && nr != __NR_execveat;
 }
 
 static bool is_marker(const struct seccomp_notif *n) {
-        return n->data.nr == __NR_getpid && n->data.args[0] == SYSCAGE_PHASE_MARK_ARG0 &&
+        return n->data.arch == PHASE_NATIVE_AUDIT_ARCH && n->data.nr == __NR_getpid && n->data.args[0] == SYSCAGE_PHASE_MARK_ARG0 &&
                n->data.args[1] == SYSCAGE_PHASE_MARK_ARG1;
 }
 
@@ -178,7 +186,7 @@ static int phase_deny(ExecProcess *p, const struct seccomp_notif *n, PolicyActio
         bool kill = a.type == POLICY_ACTION_KILL;
         int error = a.type == POLICY_ACTION_ERRNO ? a.errno_value : EPERM;
         ExecDenial d = { .action = kill ? EXEC_GATE_KILL : EXEC_GATE_ERRNO, .error = error };
-        _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(arch_native(), n->data.nr);
+        _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(n->data.arch, n->data.nr);
         pid_t tgid = read_tgid((pid_t) n->pid);
 
         d.syscall = name ?: "unknown";
@@ -202,13 +210,14 @@ int exec_phase_handle(ExecProcess *p, const struct seccomp_notif *n, ExecDenialC
 
         if (ph->start == PHASE_START_AFTER_LOADER && is_marker(n))
                 return phase_marker(p, n, cb, userdata);
-        const PolicyPhaseCall *c = ph->start == PHASE_START_AFTER_READY ? find_call(ph, n->data.nr) : NULL;
+        int nr = native_nr(n);
+        const PolicyPhaseCall *c = ph->start == PHASE_START_AFTER_READY && nr >= 0 ? find_call(ph, nr) : NULL;
         if (c && ph->main)
                 return phase_deny(p, n, c->action, cb, userdata);
         /* Start-up: allowed by the start-up policy, which decides alone. A getpid() that
          * looks like the marker where none is expected is only a getpid(). Anything else
          * cannot have been routed here: refuse it rather than guess. */
-        if (c || n->data.nr == __NR_getpid)
+        if (c || nr == __NR_getpid)
                 r = phase_send(p, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
         else
                 r = phase_send(p, n->id, -ENOSYS, 0);

@@ -26,6 +26,7 @@ SYSCAGED, SYSCAGECTL, HELPERS = (os.path.abspath(a) for a in sys.argv[1:4])
 UNAME = os.path.join(HELPERS, 'uname-sysname')
 NOTIFY = os.path.join(HELPERS, 'phase-notify')
 IGNORED = os.path.join(HELPERS, 'phase-ignored')
+FORGED = os.path.join(HELPERS, 'phase-forged')
 STATIC = os.path.join(HELPERS, 'static-hello')
 NOT_INSTALLED = 'main-phase filter not installed'
 # What uname-sysname needs after main(), and the loader before it.
@@ -157,6 +158,18 @@ def refusals(d, base):
     st = ctl(sock, 'status', 'ignored')
     check(NOT_INSTALLED in st.stdout and 'failed' in st.stdout,
           f'preload ignored: status shows the failure ({st.stdout!r})')
+    # A marker from a process without the main filter: Seccomp_filters is short, killed at once
+    # (well before the deadline), nothing after the marker runs.
+    start = time.monotonic()
+    r = ctl(sock, 'run', '--unit', 'forged', '-p', 'MainSystemCallFilter=write exit_group',
+            '-p', 'MainPhaseStarts=after-loader', FORGED)
+    check(r.returncode == 0, f'forged: started ({r.stderr!r})')
+    killed = wait_until(lambda: 'forged.service: Killed: ' + NOT_INSTALLED in d.log(), MARKER_WAIT)
+    check(killed and time.monotonic() - start < 8, 'forged marker: killed by the filter count check, '
+          'before the deadline')
+    out = ctl(sock, 'logs', 'forged').stdout
+    check('forging the marker' in out and 'survived' not in out,
+          f'forged marker: nothing ran after the marker ({out!r})')
 
 
 def missing_preload(base):
