@@ -21,6 +21,7 @@
 
 #include "core/manager.h"
 #include "core/service-exec.h"
+#include "config.h"
 #include "core/service-phase.h"
 #include "exec/exec-phase.h"
 #include "sys/log.h"
@@ -144,14 +145,25 @@ static int check_not_privileged(const char *path, char **ret_message) {
         return 0;
 }
 
-static int preload_path(Unit *u, char **ret) {
-        const char *self = u->manager->self_path;
+/* The object next to syscaged (a build tree), else where it is installed. Both are as
+ * trusted as syscaged itself. */
+int service_phase_preload_path(const Manager *m, char **ret) {
+        const char *self = m->self_path;
         const char *slash = self ? strrchr(self, '/') : NULL;
+        char *p = NULL;
 
-        if (!slash)
-                return -ENOENT;
-        if (asprintf(ret, "%.*s/%s", (int) (slash - self), self, SERVICE_PHASE_PRELOAD_NAME) < 0)
+        if (slash) {
+                if (asprintf(&p, "%.*s/%s", (int) (slash - self), self, SERVICE_PHASE_PRELOAD_NAME) < 0)
+                        return -ENOMEM;
+                if (faccessat(AT_FDCWD, p, F_OK, AT_EACCESS) >= 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+        }
+        if (asprintf(&p, "%s/%s", SYSCAGE_PKGLIB_DIR, SERVICE_PHASE_PRELOAD_NAME) < 0)
                 return -ENOMEM;
+        *ret = p;
         return 0;
 }
 
@@ -204,10 +216,10 @@ static int prepare_after_loader(Unit *u, ExecPlan *plan, char ***envp, int *fd, 
         r = check_not_privileged(plan->path, ret_message);
         if (r < 0)
                 return r;
-        r = preload_path(u, &preload);
+        r = service_phase_preload_path(u->manager, &preload);
         if (r < 0)
                 return r;
-        if (access(preload, R_OK) < 0)
+        if (faccessat(AT_FDCWD, preload, R_OK, AT_EACCESS) < 0)
                 return r = -errno, set_message(ret_message, preload, "the preloaded object is missing"), r;
         r = env_add_preload(envp, preload);
         if (r < 0)

@@ -29,6 +29,8 @@
 /* Where the main filter's memfd is placed in the service (LISTEN_FDS are not supported). */
 #define SERVICE_PHASE_FD 3
 #define SERVICE_PHASE_PRELOAD_NAME "syscage-preload.so"
+/* Where syscage-preload.so is: next to syscaged (a build tree), else SYSCAGE_PKGLIB_DIR. */
+int service_phase_preload_path(const Manager *m, char **ret);
 #define SERVICE_PHASE_NOT_INSTALLED "main-phase filter not installed"
 
 typedef struct UnitPhase {

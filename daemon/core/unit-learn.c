@@ -72,14 +72,12 @@ static int learn_allow_all_memfd(void) {
  * one phase. */
 static int learn_env_preload(Unit *u, char ***envp, ExecPlan *p, int *ret_fd) {
         _cleanup_free_ char *preload = NULL, *entry = NULL;
-        const char *self = u->manager->self_path;
-        const char *slash = self ? strrchr(self, '/') : NULL;
         bool phase_set = false;
         char **l;
 
-        if (!slash || asprintf(&preload, "%.*s/%s", (int) (slash - self), self, SERVICE_PHASE_PRELOAD_NAME) < 0)
+        if (service_phase_preload_path(u->manager, &preload) < 0)
                 return 0;
-        if (access(preload, R_OK) < 0) {
+        if (faccessat(AT_FDCWD, preload, R_OK, AT_EACCESS) < 0) {
                 log_unit_debug(u->name, "Learn mode without %s: no after-loader switch point.", preload);
                 return 0;
         }
