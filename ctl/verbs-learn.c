@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arch-util.h"
@@ -47,18 +48,20 @@ static int learn_read_file(const char *path, char **ret) {
         return 0;
 }
 
-/* PATH.tmp, then rename(): a reader never sees half a drop-in. */
+/* A new file of a name of our own next to PATH (O_EXCL: nothing planted there by whoever
+ * controls the directory, a FIFO or a hard link to another file, is ever opened), then
+ * rename(): a reader never sees half a drop-in. */
 static int learn_write_file(const char *path, const char *text) {
         _cleanup_free_ char *tmp = NULL;
         int fd;
 
-        if (asprintf(&tmp, "%s.tmp", path) < 0)
+        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
                 return -ENOMEM;
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         size_t n = strlen(text);
-        ssize_t w = write(fd, text, n);
+        ssize_t w = fchmod(fd, 0644) < 0 ? -1 : write(fd, text, n);
         if (w != (ssize_t) n || fsync(fd) < 0) {
                 int k = w < 0 ? -errno : -EIO;
                 close(fd);
