@@ -28,13 +28,32 @@
 #include "unit-file.h"
 #include "verbs-learn.h"
 
+/* A regular file only: FILE may be in a directory the learned service controls, and a FIFO
+ * there would block the open or the read for ever. */
 static int learn_read_file(const char *path, char **ret) {
         _cleanup_free_ char *buf = NULL;
+        struct stat st;
         size_t size = 0;
-        FILE *f = fopen(path, "re");
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        FILE *f;
 
-        if (!f)
+        if (fd < 0)
                 return -errno;
+        if (fstat(fd, &st) < 0) {
+                int k = -errno;
+                close(fd);
+                return k;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                close(fd);
+                return -EBADFD;
+        }
+        f = fdopen(fd, "re");
+        if (!f) {
+                int k = -errno;
+                close(fd);
+                return k;
+        }
         buf = calloc(1, LEARN_TEXT_MAX + 1);
         if (!buf) {
                 fclose(f);
@@ -153,7 +172,8 @@ int learn_write_output(sd_bus *bus, const char *unit, const LearnOutput *o) {
                 learn_record_done(&prev);
                 if (k < 0) {
                         fprintf(stderr, "--learn-merge=%s: %s\n", o->merge,
-                                k == -EBADMSG ? "not a drop-in written by learn mode" : strerror(-k));
+                                k == -EBADMSG ? "not a drop-in written by learn mode" :
+                                k == -EBADFD  ? "not a regular file" : strerror(-k));
                         learn_record_done(&r);
                         return CTL_EXIT_FAILURE;
                 }

@@ -213,6 +213,15 @@ def case_planted_tmp(sock, base):
               f'planted {os.path.basename(out)}.tmp: the drop-in is written ({rc}, {err!r})')
     with open(victim) as f:
         check(f.read() == 'keep\n', 'planted hard link: the linked file is untouched')
+    # The same service makes the file to merge a FIFO: refused, no hang.
+    merge = os.path.join(base, 'merge.conf')
+    os.mkfifo(merge)
+    try:
+        p = learn(sock, os.path.join(base, 'merged.conf'), [UNAME_STATIC], ['--learn-merge', merge])
+        rc, err = p.returncode, p.stderr.strip()
+    except subprocess.TimeoutExpired:
+        rc, err = None, 'timed out'
+    check(rc not in (0, None), f'--learn-merge from a FIFO is refused without a hang ({rc}, {err!r})')
 
 
 def main():
