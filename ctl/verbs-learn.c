@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arch-util.h"
@@ -27,13 +28,32 @@
 #include "unit-file.h"
 #include "verbs-learn.h"
 
+/* A regular file only: FILE may be in a directory the learned service controls, and a FIFO
+ * there would block the open or the read for ever. */
 static int learn_read_file(const char *path, char **ret) {
         _cleanup_free_ char *buf = NULL;
+        struct stat st;
         size_t size = 0;
-        FILE *f = fopen(path, "re");
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        FILE *f;
 
-        if (!f)
+        if (fd < 0)
                 return -errno;
+        if (fstat(fd, &st) < 0) {
+                int k = -errno;
+                close(fd);
+                return k;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                close(fd);
+                return -EBADFD;
+        }
+        f = fdopen(fd, "re");
+        if (!f) {
+                int k = -errno;
+                close(fd);
+                return k;
+        }
         buf = calloc(1, LEARN_TEXT_MAX + 1);
         if (!buf) {
                 fclose(f);
@@ -47,18 +67,20 @@ static int learn_read_file(const char *path, char **ret) {
         return 0;
 }
 
-/* PATH.tmp, then rename(): a reader never sees half a drop-in. */
+/* A new file of a name of our own next to PATH (O_EXCL: nothing planted there by whoever
+ * controls the directory, a FIFO or a hard link to another file, is ever opened), then
+ * rename(): a reader never sees half a drop-in. */
 static int learn_write_file(const char *path, const char *text) {
         _cleanup_free_ char *tmp = NULL;
         int fd;
 
-        if (asprintf(&tmp, "%s.tmp", path) < 0)
+        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
                 return -ENOMEM;
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         size_t n = strlen(text);
-        ssize_t w = write(fd, text, n);
+        ssize_t w = fchmod(fd, 0644) < 0 ? -1 : write(fd, text, n);
         if (w != (ssize_t) n || fsync(fd) < 0) {
                 int k = w < 0 ? -errno : -EIO;
                 close(fd);
@@ -150,7 +172,8 @@ int learn_write_output(sd_bus *bus, const char *unit, const LearnOutput *o) {
                 learn_record_done(&prev);
                 if (k < 0) {
                         fprintf(stderr, "--learn-merge=%s: %s\n", o->merge,
-                                k == -EBADMSG ? "not a drop-in written by learn mode" : strerror(-k));
+                                k == -EBADMSG ? "not a drop-in written by learn mode" :
+                                k == -EBADFD  ? "not a regular file" : strerror(-k));
                         learn_record_done(&r);
                         return CTL_EXIT_FAILURE;
                 }

@@ -6,8 +6,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <seccomp.h>
 #include <string.h>
 
+#include "arch-util.h"
 #include "learn-dropin.h"
 #include "policy-rules.h"
 #include "strv.h"
@@ -240,7 +242,11 @@ static int dropin_add_words(LearnRecord *r, const char *value, bool main_phase) 
                         k = syscall_group_foreach(g, group_cover_one, main_phase ? &r->main : &r->syscalls);
                         if (k >= 0 && main_phase)
                                 k = syscall_group_foreach(g, group_cover_one, &r->syscalls);
-                } else
+                } else if (seccomp_syscall_resolve_name(words[i]) == __NR_SCMP_ERROR)
+                        /* Only names: the file may come from a directory the learned service
+                         * controls, and what is read here is written back into a drop-in. */
+                        return -EBADMSG;
+                else
                         k = learn_record_add(r, words[i], main_phase, NULL);
         }
         return k;
@@ -272,9 +278,12 @@ static int dropin_line(LearnRecord *r, DropinSeen *seen, const char *key, const 
         if ((k = policy_rules_split_words(value, &words)) < 0)
                 return k;
         if (streq(key, "SystemCallArchitectures")) {
-                for (size_t i = 0; words && words[i]; i++)
+                for (size_t i = 0; words && words[i]; i++) {
+                        if (!streq(words[i], "native") && !arch_name_is_known(words[i]))
+                                return -EBADMSG;
                         if ((k = learn_record_add_abi(r, streq(words[i], "native") ? native : words[i])) < 0)
                                 return k;
+                }
         } else if (streq(key, "RestrictAddressFamilies")) {
                 seen->families = true;
                 for (size_t i = 0; words && words[i] && !streq(words[i], "none"); i++) {

@@ -192,6 +192,38 @@ def case_notify_and_verb(sock, base, units):
     ctl(sock, 'stop', 'learnme')
 
 
+def case_planted_tmp(sock, base):
+    # A service that controls the output's directory plants FILE.tmp before the client writes:
+    # a FIFO (the client's open would block for ever) and a hard link to a file of the host
+    # (the client would truncate and overwrite it). The client must use a name of its own.
+    victim = os.path.join(base, 'victim')
+    with open(victim, 'w') as f:
+        f.write('keep\n')
+    fifo_out, link_out = os.path.join(base, 'fifo.conf'), os.path.join(base, 'link.conf')
+    os.mkfifo(fifo_out + '.tmp')
+    os.link(victim, link_out + '.tmp')
+    for out in (fifo_out, link_out):
+        try:
+            p = learn(sock, out, [UNAME_STATIC])
+            rc, err = p.returncode, p.stderr.strip()
+        except subprocess.TimeoutExpired:
+            rc, err = None, 'timed out'
+        check(rc == 0 and os.path.isfile(out) and not os.path.islink(out) and
+              'SystemCallFilter' in open(out).read(),
+              f'planted {os.path.basename(out)}.tmp: the drop-in is written ({rc}, {err!r})')
+    with open(victim) as f:
+        check(f.read() == 'keep\n', 'planted hard link: the linked file is untouched')
+    # The same service makes the file to merge a FIFO: refused, no hang.
+    merge = os.path.join(base, 'merge.conf')
+    os.mkfifo(merge)
+    try:
+        p = learn(sock, os.path.join(base, 'merged.conf'), [UNAME_STATIC], ['--learn-merge', merge])
+        rc, err = p.returncode, p.stderr.strip()
+    except subprocess.TimeoutExpired:
+        rc, err = None, 'timed out'
+    check(rc not in (0, None), f'--learn-merge from a FIFO is refused without a hang ({rc}, {err!r})')
+
+
 def main():
     if os.geteuid() != 0:
         print('skip: needs root')
@@ -216,6 +248,7 @@ def main():
         case_descendants(sock, base)
         case_sockets_and_merge(sock, base)
         case_notify_and_verb(sock, base, units)
+        case_planted_tmp(sock, base)
     finally:
         d.terminate()
         try:

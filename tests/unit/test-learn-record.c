@@ -154,6 +154,30 @@ static void test_merge_and_parse(void **state) {
         learn_record_done(&b);
 }
 
+/* A drop-in read back for --learn-merge may come from a directory the learned service
+ * controls: a word that is not a system call (a deny-list "~", a per-entry action, a trailing
+ * backslash that would join the next written line, an unknown ABI) must be refused, never
+ * copied into the drop-in. */
+static void test_parse_hostile_words(void **state) {
+        static const char *const bad[] = {
+                "SystemCallFilter=~execve\n",
+                "SystemCallFilter=read execve:0\n",
+                "SystemCallFilter=read \\\n",
+                "SystemCallFilter=nosuchcall\n",
+                "MainSystemCallFilter=read~\n",
+                "SystemCallArchitectures=x86-64\\\n",
+                "SystemCallArchitectures=nosucharch\n",
+        };
+        LearnRecord parsed = {};
+
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+                assert_int_equal(learn_dropin_parse(bad[i], "x86-64", &parsed), -EBADMSG);
+        assert_int_equal(learn_dropin_parse("SystemCallFilter=read write\nSystemCallArchitectures=native x86\n",
+                                            "x86-64", &parsed), 0);
+        assert_int_equal(parsed.syscalls.n, 2);
+        learn_record_done(&parsed);
+}
+
 static void test_groups(void **state) {
         static const char *const fs[] = { "openat", "newfstatat", "getdents64", "statx", "readlink",
                                           "access", "statfs", "getcwd", "chdir", "mkdir", "unlinkat" };
@@ -183,6 +207,7 @@ int main(void) {
                 cmocka_unit_test(test_phases),
                 cmocka_unit_test(test_text_roundtrip),
                 cmocka_unit_test(test_merge_and_parse),
+                cmocka_unit_test(test_parse_hostile_words),
                 cmocka_unit_test(test_groups),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
