@@ -390,17 +390,15 @@ int analyze_security(int argc, char **argv) {
                 fprintf(stderr, "analyze security: expected exactly one unit file or name.\n");
                 return 100;
         }
-        r = ctl_load_unit(argv[optind], &diags, &u);
-        if (r >= 0 || u)
-                r = policy_build(u, &diags, &p);
-        if (r >= 0)
-                r = unit_config_parse(u, &diags, &c);
+        if (ctl_load_policy(argv[optind], &u, &p) < 0)
+                return 1;
+        r = unit_config_parse(u, &diags, &c);
         for (size_t i = 0; i < diags.n; i++)
                 if (diags.items[i].level == DIAG_ERROR)
                         diag_print(&diags.items[i], stderr);
-        if (r < 0 || !p || !c) {
+        if (r < 0 || !c) {
                 if (diags.n == 0)
-                        fprintf(stderr, "%s: %s\n", argv[optind], strerror(-r));
+                        fprintf(stderr, "%s: %s\n", argv[optind], strerror(r < 0 ? -r : EINVAL));
                 diag_list_done(&diags);
                 return 1;
         }

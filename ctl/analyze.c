@@ -203,7 +203,6 @@ static int analyze_policy(int argc, char **argv) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_strv_free_ char **only = NULL;
         bool bpf = false, pfc = false;
-        DiagList diags = {};
         int c, r;
 
         optind = 0; /* 0, not 1: re-initialises glibc's getopt (main parsed with "+") */
@@ -232,20 +231,8 @@ static int analyze_policy(int argc, char **argv) {
                 fprintf(stderr, "analyze policy: expected exactly one unit file or name.\n");
                 return 100;
         }
-        r = ctl_load_unit(argv[optind], &diags, &u);
-        if (r >= 0 || u)
-                r = policy_build(u, &diags, &p);
-        /* Only the errors: warnings belong to verify, the answer here is the policy. */
-        for (size_t i = 0; i < diags.n; i++)
-                if (diags.items[i].level == DIAG_ERROR)
-                        diag_print(&diags.items[i], stderr);
-        if (r < 0 || !p) {
-                if (diags.n == 0)
-                        fprintf(stderr, "%s: %s\n", argv[optind], strerror(-r));
-                diag_list_done(&diags);
+        if (ctl_load_policy(argv[optind], &u, &p) < 0)
                 return 1;
-        }
-        diag_list_done(&diags);
         /* The node baseline the daemon would stack beneath this policy (analyze-baseline.h). */
         if (analyze_baseline_load(baseline_path, baseline_explicit, &baseline) < 0)
                 return 1;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
+#include "policy-build.h"
 #include "strv.h"
 #include "unit-name.h"
 
@@ -57,6 +58,29 @@ int ctl_load_unit(const char *arg, DiagList *diags, UnitFile **ret) {
         if (!path)
                 return -ENOMEM;
         return ctl_load_unit_full(arg, ctl_arg_is_path(arg), path, NULL, diags, ret);
+}
+
+int ctl_load_policy(const char *arg, UnitFile **ret_unit, Policy **ret_policy) {
+        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        _cleanup_(policy_freep) Policy *p = NULL;
+        _cleanup_(diag_list_done) DiagList diags = {};
+        int r;
+
+        r = ctl_load_unit(arg, &diags, &u);
+        if (r >= 0 || u)
+                r = policy_build(u, &diags, &p);
+        /* Only the errors: warnings belong to verify. */
+        for (size_t i = 0; i < diags.n; i++)
+                if (diags.items[i].level == DIAG_ERROR)
+                        diag_print(&diags.items[i], stderr);
+        if (r < 0 || !p) {
+                if (diags.n == 0)
+                        fprintf(stderr, "%s: %s\n", arg, strerror(r < 0 ? -r : EINVAL));
+                return r < 0 ? r : -EINVAL;
+        }
+        *ret_unit = TAKE_PTR(u);
+        *ret_policy = TAKE_PTR(p);
+        return 0;
 }
 
 void ctl_print_diags(const DiagList *diags) {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "policy.h"
 #include "unit-file.h"
 
 /* --units-dir DIR (repeatable). NULL: the default search path. */
@@ -30,6 +31,11 @@ int ctl_load_unit(const char *arg, DiagList *diags, UnitFile **ret);
  * drop-ins. */
 int ctl_load_unit_full(const char *arg, bool is_path, char * const *search_path,
                        const char *name, DiagList *diags, UnitFile **ret);
+
+/* Loads the unit ARG names (as ctl_load_unit()) and builds its policy as the daemon does,
+ * printing the errors (or ARG and the error when there is no located one) to stderr. The
+ * offline verbs that explain or convert a unit's policy start here. */
+int ctl_load_policy(const char *arg, UnitFile **ret_unit, Policy **ret_policy);
 
 /* Prints every diagnostic to stderr, in order. */
 void ctl_print_diags(const DiagList *diags);

@@ -197,7 +197,6 @@ int verb_export_oci(int argc, char **argv) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_free_ char *json = NULL;
         OciNotes notes = {};
-        DiagList diags = {};
         bool strict = false;
         int c, r;
 
@@ -215,19 +214,8 @@ int verb_export_oci(int argc, char **argv) {
                 return 100;
         }
         /* The policy exactly as `analyze policy` builds it. */
-        r = ctl_load_unit(argv[optind], &diags, &u);
-        if (r >= 0 || u)
-                r = policy_build(u, &diags, &p);
-        for (size_t i = 0; i < diags.n; i++)
-                if (diags.items[i].level == DIAG_ERROR)
-                        diag_print(&diags.items[i], stderr);
-        if (r < 0 || !p) {
-                if (diags.n == 0)
-                        fprintf(stderr, "%s: %s\n", argv[optind], strerror(r < 0 ? -r : EINVAL));
-                diag_list_done(&diags);
+        if (ctl_load_policy(argv[optind], &u, &p) < 0)
                 return 1;
-        }
-        diag_list_done(&diags);
         r = oci_export(p, &json, &notes);
         if (r < 0) {
                 fprintf(stderr, "export-oci: %s\n", r == -E2BIG

@@ -121,15 +121,11 @@ static int learn_diff(const char *unit, const LearnRecord *r) {
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_strv_free_ char **learned = NULL;
-        DiagList diags = {};
         int k;
 
-        k = ctl_load_unit(unit, &diags, &u);
-        if (k >= 0 || u)
-                k = policy_build(u, &diags, &p);
-        diag_list_done(&diags);
-        if (k < 0 || !p) {
-                fprintf(stderr, "--diff: cannot build the policy of %s: %s\n", unit, strerror(k < 0 ? -k : EINVAL));
+        k = ctl_load_policy(unit, &u, &p);
+        if (k < 0) {
+                fprintf(stderr, "--diff: cannot build the policy of %s: %s\n", unit, strerror(-k));
                 return CTL_EXIT_FAILURE;
         }
         if (learn_dropin_sorted(&r->syscalls, &learned) < 0)
