@@ -14,14 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+from harness import check, failures
+
 SYSCAGECTL = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(cond, what):
-    print(('ok   ' if cond else 'FAIL ') + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def run(*args, expect=None):

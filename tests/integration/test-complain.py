@@ -17,33 +17,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+from harness import check, ctl_runner, failures, wait_until
 
 SYSCAGED, SYSCAGECTL, PROBE = (os.path.abspath(a) for a in sys.argv[1:4])
 SECCOMP_RET_LOG = 0x7ffc0000
-failures = []
-
-
-def check(cond, what):
-    print(('ok   ' if cond else 'FAIL ') + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def wait_until(pred, timeout):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
-
-
-def ctl(sock, *args, timeout=30):
-    env = dict(os.environ, SYSCAGE_SOCKET=sock, NO_COLOR='1')
-    return subprocess.run([SYSCAGECTL, *args], capture_output=True, text=True, timeout=timeout, env=env,
-                          stdin=subprocess.DEVNULL)
+ctl = ctl_runner(SYSCAGECTL, default_timeout=30, NO_COLOR='1')
 
 
 def status_file(run, unit):

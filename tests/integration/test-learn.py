@@ -18,33 +18,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+from harness import check, ctl_runner, failures, wait_until
 
 SYSCAGED, SYSCAGECTL, HELPERS = (os.path.abspath(a) for a in sys.argv[1:4])
 UNAME = os.path.join(HELPERS, 'uname-sysname')
 UNAME_STATIC = os.path.join(HELPERS, 'uname-sysname-static')
-failures = []
-
-
-def check(cond, what):
-    print(('ok   ' if cond else 'FAIL ') + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def wait_until(pred, timeout):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
-
-
-def ctl(sock, *args, timeout=60):
-    env = dict(os.environ, SYSCAGE_SOCKET=sock)
-    return subprocess.run([SYSCAGECTL, *args], capture_output=True, text=True, timeout=timeout, env=env,
-                          stdin=subprocess.DEVNULL)
+ctl = ctl_runner(SYSCAGECTL, default_timeout=60)
 
 
 def dropin(path):
