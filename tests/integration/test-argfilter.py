@@ -10,12 +10,9 @@ Exit status: 0 pass, 1 fail, 77 skipped (not root). Every wait is bounded.
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
-from harness import check, ctl_runner, failures, wait_until
+from harness import check, ctl_runner, wait_until, with_daemon
 
 SYSCAGED, SYSCAGECTL, HELPERS = (os.path.abspath(a) for a in sys.argv[1:4])
 PROBE = os.path.join(HELPERS, 'argfilter-probe')
@@ -44,37 +41,13 @@ def main():
     if os.geteuid() != 0:
         print('skip: needs root')
         return 77
-    base = tempfile.mkdtemp(prefix='syscage-argfilter-', dir='/run')
-    os.chmod(base, 0o755)
-    units = os.path.join(base, 'units')
-    os.makedirs(units)
-    data = os.path.join(base, 'data')
-    with open(data, 'w') as f:
-        f.write('x\n')
-    sock = os.path.join(base, 'run', 'control.sock')
-    log = open(os.path.join(base, 'daemon.log'), 'w')
-    d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(base, 'state'),
-                          '--runtime-dir', os.path.join(base, 'run'),
-                          '--directories-root', os.path.join(base, 'root'), '--log-level', 'debug'],
-                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    log.close()
-    try:
-        if not wait_until(lambda: os.path.exists(sock) and ctl(sock, 'list-units').returncode == 0, 15):
-            check(False, 'syscaged answers')
-            return 1
-        cases(sock, units, data)
-    finally:
-        d.terminate()
-        try:
-            d.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            d.kill()
-            d.wait()
-        if failures:
-            with open(os.path.join(base, 'daemon.log')) as f:
-                print(f.read()[-4000:])
-        shutil.rmtree(base, ignore_errors=True)
-    return 1 if failures else 0
+
+    def prepare(base):
+        with open(os.path.join(base, 'data'), 'w') as f:
+            f.write('x\n')
+    return with_daemon(SYSCAGED, ctl, 'syscage-argfilter-',
+                       (prepare, lambda sock, base: cases(sock, os.path.join(base, 'units'),
+                                                          os.path.join(base, 'data'))))
 
 
 def cases(sock, units, data):

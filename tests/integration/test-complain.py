@@ -13,12 +13,9 @@ Exit status: 0 pass, 1 fail, 77 skipped (not root). Every wait is bounded.
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
-from harness import check, ctl_runner, failures, wait_until
+from harness import check, ctl_runner, wait_until, with_daemon
 
 SYSCAGED, SYSCAGECTL, PROBE = (os.path.abspath(a) for a in sys.argv[1:4])
 SECCOMP_RET_LOG = 0x7ffc0000
@@ -147,35 +144,8 @@ def main():
     if os.uname().machine != 'x86_64':
         print('skip: the syscall numbers checked are x86-64 ones')
         return 77
-    base = tempfile.mkdtemp(prefix='syscage-complain-', dir='/run')
-    os.chmod(base, 0o755)
-    units = os.path.join(base, 'units')
-    os.makedirs(units)
-    run = os.path.join(base, 'run')
-    sock = os.path.join(run, 'control.sock')
-    log = open(os.path.join(base, 'daemon.log'), 'w')
-    d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(base, 'state'),
-                          '--runtime-dir', run, '--directories-root', os.path.join(base, 'root'),
-                          '--log-level', 'debug'],
-                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    log.close()
-    try:
-        if not wait_until(lambda: os.path.exists(sock) and ctl(sock, 'list-units').returncode == 0, 15):
-            check(False, 'syscaged answers')
-            return 1
-        cases(sock, run, units)
-    finally:
-        d.terminate()
-        try:
-            d.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            d.kill()
-            d.wait()
-        if failures:
-            with open(os.path.join(base, 'daemon.log')) as f:
-                print(f.read()[-4000:])
-        shutil.rmtree(base, ignore_errors=True)
-    return 1 if failures else 0
+    return with_daemon(SYSCAGED, ctl, 'syscage-complain-',
+                       lambda sock, base: cases(sock, os.path.join(base, 'run'), os.path.join(base, 'units')))
 
 
 if __name__ == '__main__':

@@ -17,9 +17,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
-from harness import check, ctl_runner, failures, wait_until
+from harness import check, ctl_runner, wait_until, with_daemon
 
 SYSCAGED, SYSCAGECTL, HELPERS = (os.path.abspath(a) for a in sys.argv[1:4])
 UNAME = os.path.join(HELPERS, 'uname-sysname')
@@ -208,39 +207,15 @@ def main():
     if os.geteuid() != 0:
         print('skip: needs root')
         return 77
-    base = tempfile.mkdtemp(prefix='syscage-learn-', dir='/run')
-    os.chmod(base, 0o755)
-    units = os.path.join(base, 'units')
-    os.makedirs(units)
-    sock = os.path.join(base, 'run', 'control.sock')
-    log = open(os.path.join(base, 'daemon.log'), 'w')
-    d = subprocess.Popen([SYSCAGED, '--units-dir', units, '--state-dir', os.path.join(base, 'state'),
-                          '--runtime-dir', os.path.join(base, 'run'),
-                          '--directories-root', os.path.join(base, 'root'), '--log-level', 'debug'],
-                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    log.close()
-    try:
-        if not wait_until(lambda: os.path.exists(sock) and ctl(sock, 'list-units').returncode == 0, 15):
-            check(False, 'syscaged answers')
-            return 1
+
+    def run_cases(sock, base):
         case_program(sock, base, 'dynamic', [UNAME], static=False)
         case_program(sock, base, 'static', [UNAME_STATIC], static=True)
         case_descendants(sock, base)
         case_sockets_and_merge(sock, base)
-        case_notify_and_verb(sock, base, units)
+        case_notify_and_verb(sock, base, os.path.join(base, 'units'))
         case_planted_tmp(sock, base)
-    finally:
-        d.terminate()
-        try:
-            d.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            d.kill()
-            d.wait()
-        if failures:
-            with open(os.path.join(base, 'daemon.log')) as f:
-                print(f.read()[-4000:])
-        shutil.rmtree(base, ignore_errors=True)
-    return 1 if failures else 0
+    return with_daemon(SYSCAGED, ctl, 'syscage-learn-', run_cases)
 
 
 if __name__ == '__main__':
