@@ -25,10 +25,9 @@
 #include <string.h>
 
 #include "argfilter-ast.h"
+#include "cube.h"
 
-typedef struct Cube {
-        uint64_t mask[ARGFILTER_ARGS_MAX], value[ARGFILTER_ARGS_MAX];
-} Cube;
+assert_cc(CUBE_ARGS == ARGFILTER_ARGS_MAX);
 
 typedef struct CubeSet {
         Cube *items;
@@ -38,24 +37,6 @@ typedef struct CubeSet {
 static void cube_set_done(CubeSet *s) {
         free(s->items);
         *s = (CubeSet) {};
-}
-
-/* Whether every argument vector in B is also in A (A's constraints are a subset of B's). */
-static bool cube_subsumes(const Cube *a, const Cube *b) {
-        for (unsigned i = 0; i < ARGFILTER_ARGS_MAX; i++)
-                if ((a->mask[i] & ~b->mask[i]) || ((a->value[i] ^ b->value[i]) & a->mask[i]))
-                        return false;
-        return true;
-}
-
-static bool cube_and(const Cube *a, const Cube *b, Cube *ret) {
-        for (unsigned i = 0; i < ARGFILTER_ARGS_MAX; i++) {
-                if ((a->value[i] ^ b->value[i]) & a->mask[i] & b->mask[i])
-                        return false;
-                ret->mask[i] = a->mask[i] | b->mask[i];
-                ret->value[i] = a->value[i] | b->value[i];
-        }
-        return true;
 }
 
 /* Adds C unless a cube already there covers it; drops the ones C covers. */
@@ -75,14 +56,6 @@ static int cube_set_add(CubeSet *s, const Cube *c) {
                 return -ENOMEM;
         s->items[s->n++] = *c;
         return 0;
-}
-
-static Cube cube_one(unsigned arg, uint64_t mask, uint64_t value) {
-        Cube c = {};
-
-        c.mask[arg] = mask;
-        c.value[arg] = value & mask;
-        return c;
 }
 
 /* ---- one test ---- */
@@ -117,32 +90,8 @@ static int complement(CubeSet *out, unsigned arg, uint64_t m, int bit, uint64_t 
                           n - k);
 }
 
-/* Cubes for LO <= key(x) <= HI, where key(x) = x ^ SIGN within the width mask W: aligned
- * blocks of 2^k keys share all but their low k bits, so each is one cube. */
-static int interval(CubeSet *out, unsigned arg, uint64_t w, uint64_t sign, uint64_t lo,
-                    uint64_t hi) {
-        unsigned width = (unsigned) __builtin_popcountll(w);
-        int r;
-
-        if (lo > hi)
-                return 0;
-        for (;;) {
-                unsigned k = 0;
-                uint64_t span;
-                while (k < width) {
-                        uint64_t next = k + 1 >= 64 ? UINT64_MAX : (UINT64_C(1) << (k + 1)) - 1;
-                        if ((lo & next) || hi - lo < next)
-                                break;
-                        k++;
-                }
-                span = k >= 64 ? UINT64_MAX : (UINT64_C(1) << k) - 1;
-                Cube c = cube_one(arg, w & ~span, lo ^ sign);
-                if ((r = cube_set_add(out, &c)) < 0)
-                        return r;
-                if (hi - lo <= span)
-                        return 0;
-                lo += span + 1;
-        }
+static int cube_set_add_cb(void *s, const Cube *c) {
+        return cube_set_add(s, c);
 }
 
 static int test_cubes(const ArgFilter *f, const AfNode *t, bool negate, CubeSet *out) {
@@ -168,10 +117,10 @@ static int test_cubes(const ArgFilter *f, const AfNode *t, bool negate, CubeSet 
         case AF_OP_NE:
         case AF_OP_NOT_IN:
                 return complement(out, t->arg, m, 63, 0, 0, points, n);
-        case AF_OP_LT: return k == 0 ? 0 : interval(out, t->arg, w, sign, 0, k - 1);
-        case AF_OP_LE: return interval(out, t->arg, w, sign, 0, k);
-        case AF_OP_GT: return k == w ? 0 : interval(out, t->arg, w, sign, k + 1, w);
-        case AF_OP_GE: return interval(out, t->arg, w, sign, k, w);
+        case AF_OP_LT: return k == 0 ? 0 : cube_interval(t->arg, w, sign, 0, k - 1, cube_set_add_cb, out);
+        case AF_OP_LE: return cube_interval(t->arg, w, sign, 0, k, cube_set_add_cb, out);
+        case AF_OP_GT: return k == w ? 0 : cube_interval(t->arg, w, sign, k + 1, w, cube_set_add_cb, out);
+        case AF_OP_GE: return cube_interval(t->arg, w, sign, k, w, cube_set_add_cb, out);
         default: return -EINVAL;
         }
 }

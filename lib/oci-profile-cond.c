@@ -16,16 +16,8 @@ void oci_dnf_done(OciDnf *d) {
         d->n = d->allocated = 0;
 }
 
-/* Whether every call in B is in A. */
-static bool term_contains(const OciTerm *a, const OciTerm *b) {
-        for (unsigned i = 0; i < 6; i++)
-                if ((a->mask[i] & ~b->mask[i]) != 0 || ((a->value[i] ^ b->value[i]) & a->mask[i]) != 0)
-                        return false;
-        return true;
-}
-
 /* A and B as one conjunct when they differ only in one value bit of one argument. */
-static bool term_merge(const OciTerm *a, const OciTerm *b, OciTerm *ret) {
+static bool term_merge(const Cube *a, const Cube *b, Cube *ret) {
         int arg = -1;
 
         for (unsigned i = 0; i < 6; i++) {
@@ -47,19 +39,19 @@ static bool term_merge(const OciTerm *a, const OciTerm *b, OciTerm *ret) {
 }
 
 /* Adds T unless a conjunct already covers it; drops those it covers; merges neighbours. */
-static int dnf_add(OciDnf *d, OciTerm t) {
+static int dnf_add(OciDnf *d, Cube t) {
         for (;;) {
                 bool merged = false;
                 for (size_t i = 0; i < d->n; i++)
-                        if (term_contains(&d->terms[i], &t))
+                        if (cube_subsumes(&d->terms[i], &t))
                                 return 0;
                 for (size_t i = 0; i < d->n;)
-                        if (term_contains(&t, &d->terms[i]))
+                        if (cube_subsumes(&t, &d->terms[i]))
                                 d->terms[i] = d->terms[--d->n];
                         else
                                 i++;
                 for (size_t i = 0; i < d->n && !merged; i++) {
-                        OciTerm m;
+                        Cube m;
                         if (term_merge(&d->terms[i], &t, &m)) {
                                 d->terms[i] = d->terms[--d->n];
                                 t = m;
@@ -77,38 +69,13 @@ static int dnf_add(OciDnf *d, OciTerm t) {
         return 0;
 }
 
-static OciTerm term_one(unsigned arg, uint64_t mask, uint64_t value) {
-        OciTerm t = {};
-        t.mask[arg] = mask;
-        t.value[arg] = value & mask;
-        return t;
+static int dnf_add_cb(void *d, const Cube *c) {
+        return dnf_add(d, *c);
 }
 
 /* ARG in [LO, HI], as aligned blocks. */
 static int dnf_add_range(OciDnf *d, unsigned arg, uint64_t lo, uint64_t hi) {
-        int r;
-
-        if (lo == 0 && hi == UINT64_MAX)
-                return dnf_add(d, (OciTerm) {});
-        for (;;) {
-                unsigned k = 0;
-                uint64_t size;
-
-                /* The largest block starting at LO, aligned to its size, not past HI. */
-                while (k < 63) {
-                        uint64_t next = UINT64_C(1) << (k + 1);
-                        if ((lo & (next - 1)) != 0 || lo + (next - 1) < lo || lo + (next - 1) > hi)
-                                break;
-                        k++;
-                }
-                size = UINT64_C(1) << k;
-                r = dnf_add(d, term_one(arg, ~(size - 1), lo));
-                if (r < 0)
-                        return r;
-                if (lo + (size - 1) >= hi)
-                        return 0;
-                lo += size;
-        }
+        return cube_interval(arg, UINT64_MAX, 0, lo, hi, dnf_add_cb, d);
 }
 
 /* The complement of one masked equality: one conjunct per mask bit, disjoint. */
@@ -120,7 +87,7 @@ static int dnf_add_not_masked(OciDnf *d, unsigned arg, uint64_t mask, uint64_t v
                 uint64_t bit = UINT64_C(1) << b;
                 if (!(mask & bit))
                         continue;
-                r = dnf_add(d, term_one(arg, above | bit, (value & above) | (~value & bit)));
+                r = dnf_add(d, cube_one(arg, above | bit, (value & above) | (~value & bit)));
                 if (r < 0)
                         return r;
                 above |= bit;
@@ -133,13 +100,13 @@ static int dnf_from_cond(const PolicyCond *c, OciDnf *d) {
 
         switch (c->op) {
         case POLICY_CMP_EQ:
-                return dnf_add(d, term_one(c->arg, UINT64_MAX, v));
+                return dnf_add(d, cube_one(c->arg, UINT64_MAX, v));
         case POLICY_CMP_NE:
                 return dnf_add_not_masked(d, c->arg, UINT64_MAX, v);
         case POLICY_CMP_MASKED_EQ:
                 if ((c->b & ~c->a) != 0)
                         return 0; /* never matches */
-                return dnf_add(d, term_one(c->arg, c->a, c->b));
+                return dnf_add(d, cube_one(c->arg, c->a, c->b));
         case POLICY_CMP_LT:
                 return v == 0 ? 0 : dnf_add_range(d, c->arg, 0, v - 1);
         case POLICY_CMP_LE:
@@ -153,16 +120,6 @@ static int dnf_from_cond(const PolicyCond *c, OciDnf *d) {
         }
 }
 
-static bool term_and(const OciTerm *a, const OciTerm *b, OciTerm *ret) {
-        for (unsigned i = 0; i < 6; i++) {
-                if (((a->value[i] ^ b->value[i]) & a->mask[i] & b->mask[i]) != 0)
-                        return false;
-                ret->mask[i] = a->mask[i] | b->mask[i];
-                ret->value[i] = a->value[i] | b->value[i];
-        }
-        return true;
-}
-
 int oci_dnf_and(const OciDnf *a, const OciDnf *b, OciDnf *ret) {
         OciDnf d = {};
         int r;
@@ -174,8 +131,8 @@ int oci_dnf_and(const OciDnf *a, const OciDnf *b, OciDnf *ret) {
 
         for (size_t i = 0; i < a->n; i++)
                 for (size_t j = 0; j < b->n; j++) {
-                        OciTerm t;
-                        if (!term_and(&a->terms[i], &b->terms[j], &t))
+                        Cube t;
+                        if (!cube_and(&a->terms[i], &b->terms[j], &t))
                                 continue;
                         if ((r = dnf_add(&d, t)) < 0) {
                                 oci_dnf_done(&d);
@@ -196,7 +153,7 @@ int oci_dnf_or(OciDnf *a, const OciDnf *b) {
 
 int oci_dnf_from_conds(const PolicyCond *conds, unsigned n, OciDnf *ret) {
         OciDnf d = {};
-        int r = dnf_add(&d, (OciTerm) {});
+        int r = dnf_add(&d, (Cube) {});
 
         for (unsigned i = 0; r >= 0 && i < n; i++) {
                 OciDnf c = {}, x;
@@ -222,7 +179,7 @@ int oci_dnf_from_conds(const PolicyCond *conds, unsigned n, OciDnf *ret) {
 
 int oci_dnf_not(const OciDnf *a, OciDnf *ret) {
         OciDnf d = {};
-        int r = dnf_add(&d, (OciTerm) {});
+        int r = dnf_add(&d, (Cube) {});
 
         /* NOT (t1 OR t2 ...) = NOT t1 AND NOT t2 ...; NOT t = OR of its tests' complements. */
         for (size_t i = 0; r >= 0 && i < a->n; i++) {

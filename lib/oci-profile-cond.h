@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cube.h"
 #include "policy.h"
 
 /* Conjuncts in one union: "too complex" above. */
@@ -19,12 +20,8 @@
 /* Pairs of conjuncts one AND may combine. */
 #define OCI_DNF_PAIRS_MAX 16384u
 
-typedef struct OciTerm {
-        uint64_t mask[6], value[6]; /* mask 0: the argument is not tested */
-} OciTerm;
-
 typedef struct OciDnf {
-        OciTerm *terms; /* ORed; none: nothing matches */
+        Cube *terms; /* ORed; none: nothing matches */
         size_t n, allocated;
 } OciDnf;
 
