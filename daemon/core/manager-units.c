@@ -18,6 +18,7 @@
 #include "core/manager-order.h"
 #include "core/manager-baseline.h"
 #include "core/manager-units.h"
+#include "core/unit-runtime.h"
 #include "exec/filter-cache.h"
 #include "core/manager.h"
 #include "io/notify.h"
@@ -385,6 +386,8 @@ void manager_schedule_gc(Manager *m) {
 }
 
 void manager_unit_inactive(Manager *m, Unit *u) {
+        /* Before a reload swaps the configuration: it names the directories kept. */
+        unit_runtime_settled(u, u->restart_requested && !m->shutdown_requested && !u->removed);
         if (u->pending)
                 unit_take_load(u, TAKE_PTR(u->pending));
         if (u->removed) {
