@@ -212,10 +212,15 @@ void unit_runtime_stop(Unit *u) {
 void unit_runtime_settled(Unit *u, bool restarting) {
         UnitRuntime *rt = u->runtime;
 
-        if (!rt || !rt->runtime_dirs_kept || rt->started || restarting)
+        if (!rt || !rt->runtime_dirs_kept || rt->started || restarting || rt->restarting)
                 return;
         rt->runtime_dirs_kept = false;
         unit_dirs_remove_runtime(u);
+}
+
+void unit_runtime_restarting(Unit *u, bool on) {
+        if (u->runtime)
+                u->runtime->restarting = on;
 }
 
 void unit_runtime_free(Unit *u) {

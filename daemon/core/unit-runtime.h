@@ -38,6 +38,7 @@ typedef struct UnitRuntime {
         PrivateTmp private_tmp;    /* empty without PrivateTmp= */
         bool started;              /* between start and stop */
         bool runtime_dirs_kept;    /* stopped under RuntimeDirectoryPreserve=restart */
+        bool restarting;           /* inside a requested restart's stop */
 } UnitRuntime;
 
 /* Sets up U's activation. -errno with a sentence in *ret_message; nothing is left then. */
@@ -51,6 +52,9 @@ void unit_runtime_stop(Unit *u);
 /* U is inactive now; RESTARTING: it is about to start again. Removes the runtime directories
  * kept for a restart (RuntimeDirectoryPreserve=restart) when none follows. */
 void unit_runtime_settled(Unit *u, bool restarting);
+/* Brackets the stop of a requested restart: a unit that turns inactive meanwhile is
+ * restarting. */
+void unit_runtime_restarting(Unit *u, bool on);
 /* At unit free: gives the uid back and forgets the rest. */
 void unit_runtime_free(Unit *u);
 
