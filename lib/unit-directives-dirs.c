@@ -8,6 +8,7 @@
  * systemd ignores a bad entry with a warning; we refuse it (an error at its line), like every
  * other bad value: a unit must not start without the directory it asked for.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "exec-command.h"
@@ -28,14 +29,37 @@ DEFINE_STRING_TABLE(runtime_directory_preserve, RuntimeDirectoryPreserve, _RUNTI
                     [RUNTIME_DIRECTORY_PRESERVE_YES] = "yes",
                     [RUNTIME_DIRECTORY_PRESERVE_RESTART] = "restart");
 
-/* Why WORD (one side of "NAME:LINK") is refused, or NULL when it is fine. */
+/* W with "//", "/./" and a trailing "/" dropped, as systemd simplifies it before its checks
+ * ("a//b/" is "a/b"); newly allocated. */
+static char *dir_word_simplify(const char *w, size_t n) {
+        char *s = malloc(n + 1), *o = s;
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < n;) {
+                size_t k = strcspn(w + i, "/");
+                k = k > n - i ? n - i : k;
+                if (k > 0 && !(k == 1 && w[i] == '.')) {
+                        if (o > s || w[0] == '/')
+                                *o++ = '/';
+                        memcpy(o, w + i, k);
+                        o += k;
+                }
+                i += k + 1;
+        }
+        if (o == s && n > 0 && w[0] == '/')
+                *o++ = '/';
+        *o = '\0';
+        return s;
+}
+
+/* Why W (one side of "NAME:LINK", simplified) is refused, or NULL when it is fine. */
 static const char *dir_word_problem(const char *w) {
         if (isempty(w))
-                return "empty name";
+                return "must not be empty or \".\"";
         if (w[0] == '/')
                 return "must be relative to the directory base, not absolute";
         if (!path_is_safe_relative(w))
-                return "must be a normalised relative path without \"..\"";
+                return "must be a relative path without \"..\"";
         return NULL;
 }
 
@@ -43,7 +67,7 @@ static const char *dir_word_problem(const char *w) {
 static int dir_word_split(ConfigContext *ctx, const UnitAssignment *a, UnitDirKind k, const char *w,
                           char **ret_name, char **ret_link) {
         const char *colon = strchr(w, ':');
-        _cleanup_free_ char *name = colon ? strndup(w, (size_t) (colon - w)) : strdup(w);
+        _cleanup_free_ char *name = dir_word_simplify(w, colon ? (size_t) (colon - w) : strlen(w));
         const char *problem;
 
         if (!name)
@@ -53,11 +77,11 @@ static int dir_word_split(ConfigContext *ctx, const UnitAssignment *a, UnitDirKi
                                    a->key, w) ?: -EINVAL;
         if ((problem = dir_word_problem(name)))
                 return config_diag(ctx, DIAG_ERROR, a, "Directory %s: %s", problem, w) ?: -EINVAL;
-        if (colon && (problem = dir_word_problem(colon + 1)))
-                return config_diag(ctx, DIAG_ERROR, a, "Link destination %s: %s", problem, w) ?: -EINVAL;
-        _cleanup_free_ char *link = colon ? strdup(colon + 1) : NULL;
+        _cleanup_free_ char *link = colon ? dir_word_simplify(colon + 1, strlen(colon + 1)) : NULL;
         if (colon && !link)
                 return -ENOMEM;
+        if (colon && (problem = dir_word_problem(link)))
+                return config_diag(ctx, DIAG_ERROR, a, "Link destination %s: %s", problem, w) ?: -EINVAL;
         *ret_name = TAKE_PTR(name);
         *ret_link = TAKE_PTR(link);
         return 0;

@@ -156,6 +156,8 @@ static const struct {
         { "Service", "ConfigurationDirectory", "app", "app:link", "takes no link destination" },
         { "Service", "RuntimeDirectory", "foo:bar foo:baz", "foo:/run/bar", "Link destination" },
         { "Service", "StateDirectory", "a:b/c", "a:../b", "Link destination" },
+        { "Service", "LogsDirectory", "a/./b//c/", ".", "must not be empty" },
+        { "Service", "LogsDirectory", "x:y/", "x:/", "Link destination" },
         { "Service", "RuntimeDirectoryMode", "0700", "0800", "octal" },
         { "Service", "StateDirectoryMode", "750", "rwx", "octal" },
         { "Service", "LogsDirectoryMode", "2750", "77777", "octal" },
@@ -537,11 +539,11 @@ static void test_directory_links(void **state) {
         DiagList d = {};
         UnitConfig *c = NULL;
 
-        assert_int_equal(PARSE(&d, &c, START, { "Service", "RuntimeDirectory", "foo:bar foo:baz foo:bar" },
+        assert_int_equal(PARSE(&d, &c, START, { "Service", "RuntimeDirectory", "foo:bar foo:baz foo:bar foo/ ./foo" },
                                { "Service", "StateDirectory", "x:y" },
                                { "Service", "StateDirectory", "" },
                                { "Service", "StateDirectory", "s" },
-                               { "Service", "CacheDirectory", "c1 c2/c3" },
+                               { "Service", "CacheDirectory", "c1 c2//./c3/" },
                                { "Service", "ConfigurationDirectory", "cfg" },
                                { "Service", "ConfigurationDirectoryMode", "0700" },
                                { "Service", "RuntimeDirectoryPreserve", "on" }),
