@@ -48,9 +48,11 @@ UNITS = {
     'keep-yes.service': unit(f'RuntimeDirectory={TAG}-yes\nRuntimeDirectoryPreserve=yes', 'ExecStart=/bin/true'),
     'keep-restart.service': unit(f'RuntimeDirectory={TAG}-re\nRuntimeDirectoryPreserve=restart',
                                  'ExecStart=/bin/true'),
-    'strict.service': unit(f'ProtectSystem=strict\nStateDirectory={TAG}-strict',
-                           "ExecStart=/bin/sh -c 'touch $${STATE_DIRECTORY}/mine; "
-                           f"touch $${{STATE_DIRECTORY}}/../{TAG}-beside 2>/dev/null && echo wrote beside; true'"),
+    # Its directories imply BindPaths= (systemd.exec(5)): writable, even /etc's.
+    'strict.service': unit(f'ProtectSystem=strict\nStateDirectory={TAG}-strict\nConfigurationDirectory={TAG}-scf',
+                           "ExecStart=/bin/sh -c 'touch $${STATE_DIRECTORY}/mine $${CONFIGURATION_DIRECTORY}/mine; "
+                           f"touch $${{STATE_DIRECTORY}}/../{TAG}-beside $${{CONFIGURATION_DIRECTORY}}/../{TAG}-beside "
+                           "2>/dev/null; true'"),
     # Line 3: the key named in the error.
     'bad-dotdot.service': f'[Service]\nExecStart=/bin/true\nStateDirectory={TAG}-ok ../{TAG}-escape\n',
     'bad-abs.service': f'[Service]\nExecStart=/bin/true\nRuntimeDirectory=/run/{TAG}-abs\n',
@@ -160,7 +162,9 @@ def test_strict(sock, root):
     start(sock, 'strict.service')
     check(wait_until(lambda: os.path.exists(f'{root}/var/lib/{TAG}-strict/mine'), 10),
           'ProtectSystem=strict: the unit writes its StateDirectory=')
-    check(not os.path.exists(f'{root}/var/lib/{TAG}-beside'), 'ProtectSystem=strict: not next to it')
+    check(os.path.exists(f'{root}/etc/{TAG}-scf/mine'), 'ProtectSystem=strict: and its ConfigurationDirectory=')
+    check(not os.path.exists(f'{root}/var/lib/{TAG}-beside') and not os.path.exists(f'{root}/etc/{TAG}-beside'),
+          'ProtectSystem=strict: not next to them')
     stop(sock, 'strict.service')
 
 
