@@ -4,8 +4,8 @@ ConfigurationDirectory= under a real syscaged, at systemd's places below a tempo
 --directories-root: owner and mode of each, the NAME:LINK links, the five environment
 variables, RuntimeDirectoryPreserve= (no, yes, restart) across stop and restart, the other
 directories kept, a unit naming "../" or an absolute path refused with file, line and key,
-and ProtectSystem=strict leaving the unit's own directories writable but nothing next to
-them. Last, one unit of a second daemon with the default root "/" gets its
+ProtectSystem=strict leaving the unit's own directories writable but nothing next to them,
+and DynamicUser= keeping StateDirectory= and CacheDirectory= behind BASE/private. Last, one unit of a second daemon with the default root "/" gets its
 RuntimeDirectory= at the real /run, removed again when it stops.
 
 Usage: test-dirs.py SYSCAGED SYSCAGECTL
@@ -53,6 +53,11 @@ UNITS = {
                            "ExecStart=/bin/sh -c 'touch $${STATE_DIRECTORY}/mine $${CONFIGURATION_DIRECTORY}/mine; "
                            f"touch $${{STATE_DIRECTORY}}/../{TAG}-beside $${{CONFIGURATION_DIRECTORY}}/../{TAG}-beside "
                            "2>/dev/null; true'"),
+    # DynamicUser=: StateDirectory= and CacheDirectory= behind BASE/private, the runtime one not.
+    'dyn.service': unit(f'DynamicUser=yes\nUser={TAG}dyn\nCacheDirectory={TAG}-dca\nStateDirectory={TAG}-dst\n'
+                        f'RuntimeDirectory={TAG}-drt',
+                        "ExecStart=/bin/sh -c 'id -u > $${CACHE_DIRECTORY}/uid; touch $${STATE_DIRECTORY}/s "
+                        "$${RUNTIME_DIRECTORY}/r'"),
     # Line 3: the key named in the error.
     'bad-dotdot.service': f'[Service]\nExecStart=/bin/true\nStateDirectory={TAG}-ok ../{TAG}-escape\n',
     'bad-abs.service': f'[Service]\nExecStart=/bin/true\nRuntimeDirectory=/run/{TAG}-abs\n',
@@ -168,6 +173,25 @@ def test_strict(sock, root):
     stop(sock, 'strict.service')
 
 
+def test_dynamic(sock, root):
+    start(sock, 'dyn.service')
+    uid_file = f'{root}/var/cache/private/{TAG}-dca/uid'
+    check(wait_until(lambda: os.path.exists(uid_file), 10), 'DynamicUser=: the service wrote its CacheDirectory=')
+    with open(uid_file) as f:
+        uid = int(f.read().strip() or -1)
+    check(61184 <= uid <= 65519, f'a dynamic uid ({uid})')
+    for kind, base in (('dca', 'var/cache'), ('dst', 'var/lib')):
+        link = f'{root}/{base}/{TAG}-{kind}'
+        check(os.path.islink(link) and os.readlink(link) == f'private/{TAG}-{kind}', f'{link} links to private/')
+        check(owner_mode(f'{root}/{base}/private')[::2] == (0, 0o700), f'{base}/private: root, 0700')
+        check(os.stat(link).st_uid == uid, f'{link}: owned by the dynamic uid')
+    check(os.path.exists(f'{root}/var/lib/private/{TAG}-dst/s'), 'and its StateDirectory=')
+    rt = f'{root}/run/{TAG}-drt'
+    check(os.path.isdir(rt) and not os.path.islink(rt) and os.stat(rt).st_uid == uid
+          and os.path.exists(f'{rt}/r'), 'its RuntimeDirectory= is not private')
+    stop(sock, 'dyn.service')
+
+
 def run_cases(sock, base):
     root, units = os.path.join(base, 'root'), os.path.join(base, 'units')
     os.makedirs(os.path.join(root, 'etc'), exist_ok=True)
@@ -175,6 +199,7 @@ def run_cases(sock, base):
     test_preserve(sock, root)
     test_bad_paths(sock, root, units)
     test_strict(sock, root)
+    test_dynamic(sock, root)
 
 
 def prepare(base):
