@@ -192,6 +192,24 @@ def test_dynamic(sock, root):
     stop(sock, 'dyn.service')
 
 
+def test_transient(sock, root):
+    # `syscagectl run -p` takes the same keys, and its unit gets the same directories.
+    p = ctl(sock, 'run', '--pipe', '-q', '--unit', f'{TAG}-tr.service', '-p', f'CacheDirectory={TAG}-tr',
+            '-p', 'CacheDirectoryMode=0700', '-p', f'RuntimeDirectory={TAG}-trr', '-p', 'RuntimeDirectoryPreserve=yes',
+            '/usr/bin/env')
+    env = dict(l.split('=', 1) for l in p.stdout.splitlines() if '=' in l)
+    check(p.returncode == 0 and env.get('CACHE_DIRECTORY') == f'{root}/var/cache/{TAG}-tr'
+          and env.get('RUNTIME_DIRECTORY') == f'{root}/run/{TAG}-trr',
+          f'run -p: the variables ({p.returncode}, {p.stderr.strip()!r})')
+    check(owner_mode(f'{root}/var/cache/{TAG}-tr')[2] == 0o700, 'run -p: CacheDirectoryMode=')
+    check(wait_until(lambda: state(sock, f'{TAG}-tr.service') in (None, 'inactive', 'failed'), 15),
+          'run -p: the unit ended')
+    check(os.path.isdir(f'{root}/run/{TAG}-trr'), 'run -p: RuntimeDirectoryPreserve=yes kept it after the run')
+    p = ctl(sock, 'run', '--pipe', '-q', '-p', f'RuntimeDirectory={TAG}-trn', '/bin/true')
+    check(p.returncode == 0 and wait_until(lambda: not os.path.exists(f'{root}/run/{TAG}-trn'), 10),
+          'run -p: without it the runtime directory goes')
+
+
 def run_cases(sock, base):
     root, units = os.path.join(base, 'root'), os.path.join(base, 'units')
     os.makedirs(os.path.join(root, 'etc'), exist_ok=True)
@@ -200,6 +218,7 @@ def run_cases(sock, base):
     test_bad_paths(sock, root, units)
     test_strict(sock, root)
     test_dynamic(sock, root)
+    test_transient(sock, root)
 
 
 def prepare(base):
