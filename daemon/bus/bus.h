@@ -44,6 +44,7 @@
 #define BUS_TRANSIENT_KEPT_MAX 1024u
 
 typedef struct Bus Bus;
+typedef struct BusJob BusJob;
 
 typedef struct BusConnection {
         Bus *bus;
@@ -99,12 +100,15 @@ struct Bus {
         unsigned n_transient_kept;   /* failed transient units kept loaded (BusTransient.kept) */
         uint64_t transient_kept_seq;
         sd_event_source *post_source;
+        BusJob *jobs;                /* calls waiting for their job to end (bus-job.h) */
+        unsigned n_jobs;
 };
 
 /* Resolves the control group, creates the socket (its directory too), and starts accepting.
  * Logs and returns -errno on failure. */
 int bus_new(Manager *m, const BusConfig *cfg, Bus **ret);
-/* Sends what is queued for every client now (before a re-exec). */
+/* Answers the pending jobs (bus_job_abandon_all()) and sends what is queued for every client
+ * now (before a re-exec). */
 void bus_flush(Bus *b);
 /* Closes every connection and the socket, and removes the socket file. */
 Bus *bus_free(Bus *b);
