@@ -59,6 +59,7 @@ static const Verb verbs[] = {
         { "is-active", verb_is },
         { "is-failed", verb_is },
         { "is-enabled", verb_is },
+        { "is-system-running", verb_is_system_running },
         { "daemon-reload", verb_daemon_reload },
         { "daemon-reexec", verb_daemon_reexec },
         { "run", verb_run },

@@ -88,9 +88,12 @@ void bus_job_connection_gone(Bus *b, BusConnection *c) {
 void bus_job_abandon_all(Bus *b) {
         while (b->jobs) {
                 BusJob *j = b->jobs;
-                (void) sd_bus_reply_method_errorf(j->call, BUS_ERROR_FAILED,
-                                                  "The daemon re-executes; the %s of %s goes on without this client.",
-                                                  unit_job_type_to_string(j->job.type), j->unit);
+                int r = sd_bus_reply_method_errorf(j->call, BUS_ERROR_FAILED,
+                                                   "The daemon re-executes; the %s of %s goes on without this client.",
+                                                   unit_job_type_to_string(j->job.type), j->unit);
+                if (r < 0)
+                        log_debug_errno(r, "Failed to answer the %s job of %s, ignoring: %m",
+                                        unit_job_type_to_string(j->job.type), j->unit);
                 bus_job_free(b, j);
         }
 }

@@ -323,9 +323,32 @@ static int not_running(char **ret_message) {
                 return target(m, name, ret_message);                              \
         }
 
-OPS_FORWARD(bus_ops_start, manager_start_unit)
+/* A start of a unit without a file fails as systemctl's does: "Unit NAME not found.", and
+ * as no such unit. */
+static int ops_check_found(Manager *m, const char *name, char **ret_message) {
+        Unit *u;
+        int r = manager_load_unit(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        if (u->load_state == UNIT_NOT_FOUND && !u->pending) {
+                if (ret_message && asprintf(ret_message, "Unit %s not found.", name) < 0)
+                        *ret_message = NULL;
+                return -ENOENT;
+        }
+        return 0;
+}
+
+#define OPS_FORWARD_FOUND(fn, target)                                             \
+        int fn(Manager *m, const char *name, char **ret_message) {                \
+                if (!ops_ready(m))                                                \
+                        return not_running(ret_message);                          \
+                int r = ops_check_found(m, name, ret_message);                    \
+                return r < 0 ? r : target(m, name, ret_message);                  \
+        }
+
+OPS_FORWARD_FOUND(bus_ops_start, manager_start_unit)
 OPS_FORWARD(bus_ops_stop, manager_stop_unit)
-OPS_FORWARD(bus_ops_restart, manager_restart_unit)
+OPS_FORWARD_FOUND(bus_ops_restart, manager_restart_unit)
 OPS_FORWARD(bus_ops_reload, manager_reload_unit)
 OPS_FORWARD(bus_ops_reset_failed, manager_reset_failed)
 OPS_FORWARD(bus_ops_enable, manager_enable_unit)

@@ -445,7 +445,12 @@ static int method_daemon_reload(sd_bus_message *m, void *userdata, sd_bus_error 
 }
 
 static int method_reexecute(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        return manager_op(m, userdata, error, "Re-exec", manager_reexec);
+        BusConnection *c = userdata;
+        int r = manager_op(m, userdata, error, "Re-exec", manager_reexec);
+        /* Now, while the connections are open: the loop's end closes them. */
+        if (r >= 0)
+                bus_job_abandon_all(c->bus);
+        return r;
 }
 
 /* Every method is open to every client as far as sd-bus is concerned (it would otherwise

@@ -569,7 +569,6 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
 void bus_flush(Bus *b) {
         if (!b)
                 return;
-        bus_job_abandon_all(b);
         for (BusConnection *c = b->connections; c; c = c->next)
                 (void) sd_bus_flush(c->sdbus);
 }

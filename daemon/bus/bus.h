@@ -107,8 +107,7 @@ struct Bus {
 /* Resolves the control group, creates the socket (its directory too), and starts accepting.
  * Logs and returns -errno on failure. */
 int bus_new(Manager *m, const BusConfig *cfg, Bus **ret);
-/* Answers the pending jobs (bus_job_abandon_all()) and sends what is queued for every client
- * now (before a re-exec). */
+/* Sends what is queued for every client now (before a re-exec). */
 void bus_flush(Bus *b);
 /* Closes every connection and the socket, and removes the socket file. */
 Bus *bus_free(Bus *b);
