@@ -56,8 +56,15 @@ static UnitJobResult check_start(const Unit *u, const UnitJob *j, const char **r
                 return u->result == SERVICE_SUCCESS ? UNIT_JOB_DONE : UNIT_JOB_FAILED;
         }
         /* Inactive with a start due: the unit is started again in this very call. */
-        if (service_state_is_inactive(u->state) && !u->restart_requested)
+        if (service_state_is_inactive(u->state) && !u->restart_requested) {
+                if (u->forbid_restart) {
+                        /* A stop request took it down (a client's, the daemon's shutdown, a
+                         * run client that went away): the start did not end, it was ended. */
+                        *ret_unit_result = service_result_to_string(u->result);
+                        return UNIT_JOB_CANCELED;
+                }
                 return ended(u->result, ret_unit_result);
+        }
         return UNIT_JOB_PENDING;
 }
 

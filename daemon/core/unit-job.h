@@ -27,7 +27,9 @@
  *                   if active but the reload failed, failed with the unit's result if the
  *                   unit went down.
  * An explicit stop request cancels the start, restart and reload jobs pending on the unit
- * (bus/bus-job.c does that, as it sees the request); a unit unloaded under a job fails it.
+ * (bus/bus-job.c does that, as it sees the request); so does a cycle that a stop from
+ * elsewhere (the daemon's shutdown, a run client that went away) ended: Unit.forbid_restart
+ * says so. A unit unloaded under a job cancels it (a stop job is then done).
  */
 #pragma once
 

@@ -20,6 +20,7 @@ typedef struct JobRow {
         ServiceState state;
         uint64_t start_seq;
         bool restart_requested;
+        bool forbid_restart;
         ServiceResult result, reload_result;
         UnitJobResult expect;
         const char *expect_unit_result; /* NULL: not checked (pending) */
@@ -27,52 +28,56 @@ typedef struct JobRow {
 
 static const JobRow rows[] = {
         /* start */
-        { "start: activating", UNIT_JOB_START, 2, SERVICE_START, 2, false, SERVICE_SUCCESS, 0, UNIT_JOB_PENDING, NULL },
-        { "start: running", UNIT_JOB_START, 2, SERVICE_RUNNING, 2, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE, "success" },
-        { "start: exited (RemainAfterExit=)", UNIT_JOB_START, 2, SERVICE_EXITED, 2, false, SERVICE_SUCCESS, 0,
+        { "start: activating", UNIT_JOB_START, 2, SERVICE_START, 2, false, false, SERVICE_SUCCESS, 0, UNIT_JOB_PENDING, NULL },
+        { "start: running", UNIT_JOB_START, 2, SERVICE_RUNNING, 2, false, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE, "success" },
+        { "start: exited (RemainAfterExit=)", UNIT_JOB_START, 2, SERVICE_EXITED, 2, false, false, SERVICE_SUCCESS, 0,
           UNIT_JOB_DONE, "success" },
-        { "start: oneshot done, dead", UNIT_JOB_START, 2, SERVICE_DEAD, 2, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE,
+        { "start: oneshot done, dead", UNIT_JOB_START, 2, SERVICE_DEAD, 2, false, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE,
           "success" },
-        { "start: failed on the way up", UNIT_JOB_START, 2, SERVICE_FAILED, 2, false, SERVICE_FAILURE_EXIT_CODE, 0,
+        { "start: failed on the way up", UNIT_JOB_START, 2, SERVICE_FAILED, 2, false, false, SERVICE_FAILURE_EXIT_CODE, 0,
           UNIT_JOB_FAILED, "exit-code" },
-        { "start: going down after a failure", UNIT_JOB_START, 2, SERVICE_STOP_SIGTERM, 2, false,
+        { "start: going down after a failure", UNIT_JOB_START, 2, SERVICE_STOP_SIGTERM, 2, false, false,
           SERVICE_FAILURE_TIMEOUT, 0, UNIT_JOB_PENDING, NULL },
-        { "start: Restart= took over", UNIT_JOB_START, 2, SERVICE_AUTO_RESTART, 2, false, SERVICE_FAILURE_SIGNAL, 0,
+        { "start: Restart= took over", UNIT_JOB_START, 2, SERVICE_AUTO_RESTART, 2, false, false, SERVICE_FAILURE_SIGNAL, 0,
           UNIT_JOB_FAILED, "signal" },
-        { "start: dead with a start due", UNIT_JOB_START, 2, SERVICE_DEAD, 2, true, SERVICE_SUCCESS, 0,
+        { "start: dead with a start due", UNIT_JOB_START, 2, SERVICE_DEAD, 2, true, false, SERVICE_SUCCESS, 0,
           UNIT_JOB_PENDING, NULL },
-        { "start: a later cycle is up", UNIT_JOB_START, 2, SERVICE_RUNNING, 3, false, SERVICE_SUCCESS, 0,
+        { "start: stopped on request (shutdown)", UNIT_JOB_START, 2, SERVICE_DEAD, 2, false, true, SERVICE_SUCCESS, 0,
+          UNIT_JOB_CANCELED, "success" },
+        { "start: stopped on request, failing on the way", UNIT_JOB_START, 2, SERVICE_FAILED, 2, false, true,
+          SERVICE_FAILURE_TIMEOUT, 0, UNIT_JOB_CANCELED, "timeout" },
+        { "start: a later cycle is up", UNIT_JOB_START, 2, SERVICE_RUNNING, 3, false, false, SERVICE_SUCCESS, 0,
           UNIT_JOB_DONE, "success" },
         /* a start (or restart) whose cycle has not begun: the old cycle does not count */
-        { "restart: old cycle still running", UNIT_JOB_RESTART, 3, SERVICE_RUNNING, 2, true, SERVICE_SUCCESS, 0,
+        { "restart: old cycle still running", UNIT_JOB_RESTART, 3, SERVICE_RUNNING, 2, true, false, SERVICE_SUCCESS, 0,
           UNIT_JOB_PENDING, NULL },
-        { "restart: old cycle stopping", UNIT_JOB_RESTART, 3, SERVICE_STOP_SIGTERM, 2, true, SERVICE_SUCCESS, 0,
+        { "restart: old cycle stopping", UNIT_JOB_RESTART, 3, SERVICE_STOP_SIGTERM, 2, true, false, SERVICE_SUCCESS, 0,
           UNIT_JOB_PENDING, NULL },
-        { "restart: old cycle dead, start due", UNIT_JOB_RESTART, 3, SERVICE_DEAD, 2, true, SERVICE_SUCCESS, 0,
+        { "restart: old cycle dead, start due", UNIT_JOB_RESTART, 3, SERVICE_DEAD, 2, true, false, SERVICE_SUCCESS, 0,
           UNIT_JOB_PENDING, NULL },
-        { "restart: start dropped by the start limit", UNIT_JOB_RESTART, 3, SERVICE_FAILED, 2, false,
+        { "restart: start dropped by the start limit", UNIT_JOB_RESTART, 3, SERVICE_FAILED, 2, false, false,
           SERVICE_FAILURE_START_LIMIT_HIT, 0, UNIT_JOB_FAILED, "start-limit-hit" },
-        { "restart: new cycle up", UNIT_JOB_RESTART, 3, SERVICE_RUNNING, 3, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE,
+        { "restart: new cycle up", UNIT_JOB_RESTART, 3, SERVICE_RUNNING, 3, false, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE,
           "success" },
-        { "restart: new cycle failed", UNIT_JOB_RESTART, 3, SERVICE_FAILED, 3, false, SERVICE_FAILURE_PROTOCOL, 0,
+        { "restart: new cycle failed", UNIT_JOB_RESTART, 3, SERVICE_FAILED, 3, false, false, SERVICE_FAILURE_PROTOCOL, 0,
           UNIT_JOB_FAILED, "protocol" },
         /* stop */
-        { "stop: going down", UNIT_JOB_STOP, 3, SERVICE_STOP_SIGKILL, 2, false, SERVICE_SUCCESS, 0, UNIT_JOB_PENDING,
+        { "stop: going down", UNIT_JOB_STOP, 3, SERVICE_STOP_SIGKILL, 2, false, false, SERVICE_SUCCESS, 0, UNIT_JOB_PENDING,
           NULL },
-        { "stop: stop-post", UNIT_JOB_STOP, 3, SERVICE_STOP_POST, 2, false, SERVICE_SUCCESS, 0, UNIT_JOB_PENDING, NULL },
-        { "stop: dead", UNIT_JOB_STOP, 3, SERVICE_DEAD, 2, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE, "success" },
-        { "stop: failed is stopped too", UNIT_JOB_STOP, 3, SERVICE_FAILED, 2, false, SERVICE_FAILURE_TIMEOUT, 0,
+        { "stop: stop-post", UNIT_JOB_STOP, 3, SERVICE_STOP_POST, 2, false, false, SERVICE_SUCCESS, 0, UNIT_JOB_PENDING, NULL },
+        { "stop: dead", UNIT_JOB_STOP, 3, SERVICE_DEAD, 2, false, false, SERVICE_SUCCESS, 0, UNIT_JOB_DONE, "success" },
+        { "stop: failed is stopped too", UNIT_JOB_STOP, 3, SERVICE_FAILED, 2, false, false, SERVICE_FAILURE_TIMEOUT, 0,
           UNIT_JOB_DONE, "timeout" },
         /* reload */
-        { "reload: reloading", UNIT_JOB_RELOAD, 2, SERVICE_RELOAD, 2, false, SERVICE_SUCCESS, SERVICE_SUCCESS,
+        { "reload: reloading", UNIT_JOB_RELOAD, 2, SERVICE_RELOAD, 2, false, false, SERVICE_SUCCESS, SERVICE_SUCCESS,
           UNIT_JOB_PENDING, NULL },
-        { "reload: done", UNIT_JOB_RELOAD, 2, SERVICE_RUNNING, 2, false, SERVICE_SUCCESS, SERVICE_SUCCESS,
+        { "reload: done", UNIT_JOB_RELOAD, 2, SERVICE_RUNNING, 2, false, false, SERVICE_SUCCESS, SERVICE_SUCCESS,
           UNIT_JOB_DONE, "success" },
-        { "reload: ExecReload= failed", UNIT_JOB_RELOAD, 2, SERVICE_RUNNING, 2, false, SERVICE_SUCCESS,
+        { "reload: ExecReload= failed", UNIT_JOB_RELOAD, 2, SERVICE_RUNNING, 2, false, false, SERVICE_SUCCESS,
           SERVICE_FAILURE_EXIT_CODE, UNIT_JOB_FAILED, "exit-code" },
-        { "reload: timed out", UNIT_JOB_RELOAD, 2, SERVICE_RUNNING, 2, false, SERVICE_SUCCESS,
+        { "reload: timed out", UNIT_JOB_RELOAD, 2, SERVICE_RUNNING, 2, false, false, SERVICE_SUCCESS,
           SERVICE_FAILURE_TIMEOUT, UNIT_JOB_FAILED, "timeout" },
-        { "reload: the unit went down", UNIT_JOB_RELOAD, 2, SERVICE_STOP_SIGTERM, 2, false, SERVICE_FAILURE_SIGNAL,
+        { "reload: the unit went down", UNIT_JOB_RELOAD, 2, SERVICE_STOP_SIGTERM, 2, false, false, SERVICE_FAILURE_SIGNAL,
           SERVICE_SUCCESS, UNIT_JOB_FAILED, "signal" },
 };
 
@@ -83,6 +88,7 @@ static void test_rows(void **state) {
                         .state = r->state,
                         .start_seq = r->start_seq,
                         .restart_requested = r->restart_requested,
+                        .forbid_restart = r->forbid_restart,
                         .result = r->result,
                         .reload_result = r->reload_result,
                 };
