@@ -202,6 +202,18 @@ def case_no_block_and_cancel(sock, base):
     check(r.returncode == 0 and p.returncode == 1 and 'Job for never-ready.service canceled.' in err,
           f'a stop cancels the waiting start ({r.returncode}, {p.returncode}, {err!r})')
 
+    # A client that goes away while its start waits: the start goes on, the daemon too.
+    p = subprocess.Popen([SYSCAGECTL, 'start', 'never-ready'], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    check(wait_until(lambda: active(sock, 'never-ready') == 'activating', 10), 'never-ready is activating')
+    p.kill()
+    p.wait()
+    r = ctl(sock, 'start', 'simple-a')
+    check(r.returncode == 0 and active(sock, 'never-ready') == 'activating',
+          'a waiting client killed: its start goes on, and the daemon answers others')
+    r = ctl(sock, 'stop', 'never-ready', 'simple-a')
+    check(r.returncode == 0 and active(sock, 'never-ready') == 'inactive', '... and it can be stopped')
+
     # A daemon that goes away while a start waits: a clear error, not a hang.
     p = subprocess.Popen([SYSCAGECTL, 'start', 'never-ready'], env=env, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
