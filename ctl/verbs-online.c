@@ -237,6 +237,26 @@ static int collect_units(int argc, char **argv, int first, char ***ret, int *ret
         return 0;
 }
 
+/* enable --now, disable --now: enables (disables) *units, keeps those for which that worked,
+ * and turns *op into start (stop) for them. */
+static int enable_now(sd_bus *bus, size_t *op, char ***units, int *ret) {
+        _cleanup_strv_free_ char **ok = NULL;
+        const char *then = streq(unit_ops[*op].verb, "enable") ? "start" : "stop";
+
+        STRV_FOREACH(u, *units) {
+                int r = unit_op_one(bus, *u, op);
+                *ret = exit_merge(*ret, r);
+                if (r == CTL_EXIT_SUCCESS && strv_extend(&ok, *u) < 0)
+                        return -ENOMEM;
+        }
+        strv_free(*units);
+        *units = TAKE_PTR(ok);
+        for (size_t i = 0; i < ELEMENTSOF(unit_ops); i++)
+                if (streq(unit_ops[i].verb, then))
+                        *op = i;
+        return 0;
+}
+
 int verb_unit_op(int argc, char **argv) {
         enum { OPT_NO_BLOCK = 0x7f01, OPT_NOW };
         static const struct option options[] = {
@@ -285,30 +305,14 @@ int verb_unit_op(int argc, char **argv) {
                 return CTL_EXIT_USAGE;
         if (bus_client_connect(&bus) < 0)
                 return CTL_EXIT_NO_DAEMON;
-        const char *job_verb = unit_ops[op].verb;
-        if (now) {
-                /* enable --now: enable, then start; disable --now: disable, then stop. Units
-                 * that could not be enabled (disabled) are left alone. */
-                _cleanup_strv_free_ char **ok = NULL;
-                STRV_FOREACH(u, units) {
-                        int r = unit_op_one(bus, *u, &op);
-                        ret = exit_merge(ret, r);
-                        if (r == CTL_EXIT_SUCCESS && strv_extend(&ok, *u) < 0)
-                                return CTL_EXIT_FAILURE;
-                }
-                strv_free(units);
-                units = TAKE_PTR(ok);
-                job_verb = streq(unit_ops[op].verb, "enable") ? "start" : "stop";
-                for (size_t i = 0; i < ELEMENTSOF(unit_ops); i++)
-                        if (streq(unit_ops[i].verb, job_verb))
-                                op = i;
-        }
+        if (now && enable_now(bus, &op, &units, &ret) < 0)
+                return CTL_EXIT_FAILURE;
         if (no_block) {
                 STRV_FOREACH(u, units)
                         ret = exit_merge(ret, unit_op_one(bus, *u, &op));
                 return ret;
         }
-        return exit_merge(ret, run_jobs(bus, job_verb, units));
+        return exit_merge(ret, run_jobs(bus, unit_ops[op].verb, units));
 }
 
 /* ---- is-system-running ---- */
