@@ -219,6 +219,9 @@ def case_no_block_and_cancel(sock, base):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     check(wait_until(lambda: active(sock, 'never-ready') == 'activating', 10), 'never-ready is activating again')
     r = ctl(sock, 'daemon-reexec')
+    check(r.returncode == 0, f'daemon-reexec ({r.returncode} {r.stderr!r})')
+    if r.returncode != 0:
+        ctl(sock, 'stop', 'never-ready')  # so that the waiting start ends
     out, err = p.communicate(timeout=20)
     check(r.returncode == 0 and p.returncode == 1 and 'Failed to start never-ready.service' in err
           and 're-executes' in err, f'a re-exec answers the waiting start ({p.returncode}, {err!r})')
