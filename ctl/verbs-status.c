@@ -18,6 +18,7 @@
 #define OPT_JSON 0x7f01
 #define OPT_STATE 0x7f02
 #define OPT_VALUE 0x7f03
+#define OPT_LIST_FAILED 0x7f10
 #define STATUS_LOG_LINES 10u
 
 typedef struct ListRow {
@@ -113,6 +114,7 @@ int verb_list(int argc, char **argv) {
                 { "no-pager", no_argument, NULL, OPT_NO_PAGER },
                 { "all", no_argument, NULL, 'a' },
                 { "state", required_argument, NULL, OPT_STATE },
+                { "failed", no_argument, NULL, OPT_LIST_FAILED },
                 { "json", no_argument, NULL, OPT_JSON },
                 {}
         };
@@ -133,6 +135,10 @@ int verb_list(int argc, char **argv) {
                         break;
                 case OPT_STATE:
                         if (split_states(optarg, &states) < 0)
+                                return CTL_EXIT_FAILURE;
+                        break;
+                case OPT_LIST_FAILED: /* as systemctl: --state=failed */
+                        if (strv_extend(&states, "failed") < 0)
                                 return CTL_EXIT_FAILURE;
                         break;
                 case OPT_JSON:

@@ -11,7 +11,8 @@
 
 _syscagectl_verbs="list list-units status show cat logs start stop restart try-restart reload
         reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable
-        daemon-reload daemon-reexec run learn verify analyze import-oci export-oci"
+        daemon-reload daemon-reexec run learn verify analyze import-oci export-oci
+        is-system-running"
 
 # Verbs that take unit names as arguments.
 _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart reload
@@ -52,17 +53,19 @@ _syscagectl_properties="Description Documentation After Before Requires Wants
 # Options of each verb; "=" at the end: takes a value.
 _syscagectl_verb_options() {
         case $1 in
-        list|list-units) echo "-a --all --state= --json --no-pager" ;;
+        list|list-units) echo "-a --all --state= --failed --json --no-pager" ;;
         status) echo "--json --no-pager" ;;
         show) echo "-p --property= --json --no-pager" ;;
         logs) echo "-f --follow -n --lines= --no-pager" ;;
         kill) echo "-s --signal= --no-pager" ;;
-        is-active|is-failed|is-enabled) echo "-q --quiet --no-pager" ;;
+        is-active|is-failed|is-enabled|is-system-running) echo "-q --quiet --no-pager" ;;
+        start|stop|restart|try-restart|reload|reload-or-restart) echo "--no-block --no-pager" ;;
+        enable|disable) echo "--now --no-block --no-pager" ;;
         run) echo "-p --property= -u --unit= --wait -P --pipe -G --collect -q --quiet
                    -E --setenv= --working-directory= --no-pager --learn= --learn-groups
                    --learn-merge=" ;;
         learn) echo "-o --output= --learn-groups --learn-merge= --diff" ;;
-        cat|start|stop|restart|try-restart|reload|reload-or-restart|enable|disable|reset-failed|daemon-reload|daemon-reexec)
+        cat|reset-failed|daemon-reload|daemon-reexec)
                 echo "--no-pager" ;;
         esac
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "bus/bus-manager-ops.h"
+#include "bus/bus-job.h"
 #include "bus/bus-learn.h"
 #include "bus/bus-manager.h"
 #include "core/denial-feed.h"
@@ -371,6 +372,8 @@ static int method_unit_op(sd_bus_message *m, void *userdata, sd_bus_error *error
         if (r < 0)
                 return r;
         log_debug("%s(%s) from pid %d, uid %u.", member, name, (int) c->cred.pid, c->cred.uid);
+        if (op == bus_ops_stop)
+                bus_job_cancel_unit(c->bus, name);
         r = op(c->bus->manager, name, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, name);
@@ -443,7 +446,12 @@ static int method_daemon_reload(sd_bus_message *m, void *userdata, sd_bus_error 
 }
 
 static int method_reexecute(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        return manager_op(m, userdata, error, "Re-exec", manager_reexec);
+        BusConnection *c = userdata;
+        int r = manager_op(m, userdata, error, "Re-exec", manager_reexec);
+        /* Now, while the connections are open: the loop's end closes them. */
+        if (r >= 0)
+                bus_job_abandon_all(c->bus);
+        return r;
 }
 
 /* SettleDenials: answered once the seccomp records the kernel made before the call have
@@ -506,6 +514,11 @@ static const sd_bus_vtable bus_manager_vtable[] = {
                                  bus_method_set_learn, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("GetLearned", "s", SD_BUS_PARAM(name), "s", SD_BUS_PARAM(record),
                                  bus_method_get_learned, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RunUnitJob", "ss", SD_BUS_PARAM(job) SD_BUS_PARAM(name), "ss",
+                                 SD_BUS_PARAM(result) SD_BUS_PARAM(unit_result), bus_method_run_unit_job,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetSystemState", NULL, , "s", SD_BUS_PARAM(state), bus_method_get_system_state,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("UnitStateChanged", "ssssii",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state)
                                  SD_BUS_PARAM(result) SD_BUS_PARAM(exec_main_code)
