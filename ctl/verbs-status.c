@@ -166,8 +166,38 @@ int verb_list(int argc, char **argv) {
 
 /* ---- show ---- */
 
+/* Whether a value is printed as systemctl quotes an environment entry: in double quotes when
+ * it holds whitespace, quotes or backslashes. */
+static void print_env_word(const char *w) {
+        if (!w[strcspn(w, " \t\n\"'\\")]) {
+                output_print_line(stdout, w);
+                return;
+        }
+        fputc('"', stdout);
+        for (const char *c = w; *c; c++) {
+                if (*c == '"' || *c == '\\')
+                        fputc('\\', stdout);
+                output_print_text(stdout, c, 1);
+        }
+        fputc('"', stdout);
+}
+
+static bool key_startswith(const char *s, const char *prefix) {
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool key_endswith(const char *s, const char *suffix) {
+        size_t n = strlen(s), m = strlen(suffix);
+        return n >= m && streq(s + n - m, suffix);
+}
+
+/* Counters systemd reports as UINT64_MAX when nothing measures them. */
+static bool property_is_counter(const char *key) {
+        return key_endswith(key, "Current") || key_startswith(key, "IO") || key_startswith(key, "CPUUsage");
+}
+
 static void property_print_value(const UnitProperty *p, bool json) {
-        char buf[64];
+        char buf[128];
 
         switch (p->type) {
         case 's':
@@ -177,7 +207,10 @@ static void property_print_value(const UnitProperty *p, bool json) {
                         output_print_line(stdout, p->str);
                 break;
         case 'u':
-                printf("%" PRIu64, p->u);
+                if (!json && streq(p->key, "UMask"))
+                        printf("%04" PRIo64, p->u);
+                else
+                        printf("%" PRIu64, p->u);
                 break;
         case 'i':
                 printf("%" PRIi64, p->i);
@@ -186,13 +219,22 @@ static void property_print_value(const UnitProperty *p, bool json) {
                 printf(json ? "%s" : "%s", p->u ? (json ? "true" : "yes") : (json ? "false" : "no"));
                 break;
         case 't':
-                /* Timestamps are kept raw in JSON (microseconds since the epoch). */
-                if (json || !strstr(p->key, "Timestamp"))
+                /* Raw in JSON (microseconds, counts); as systemctl show prints them otherwise. */
+                if (json)
                         printf("%" PRIu64, p->u);
-                else
+                else if (strstr(p->key, "Timestamp"))
                         fputs(p->u ? format_timestamp(buf, sizeof(buf), p->u) : "", stdout);
+                else if (key_endswith(p->key, "USec") || key_endswith(p->key, "Sec"))
+                        fputs(format_timespan(buf, sizeof(buf), p->u), stdout);
+                else if (p->u == UINT64_MAX && key_startswith(p->key, "Limit"))
+                        fputs("infinity", stdout);
+                else if (p->u == UINT64_MAX && property_is_counter(p->key))
+                        fputs("[not set]", stdout);
+                else
+                        printf("%" PRIu64, p->u);
                 break;
         case 'a':
+        case 'x':
                 if (json)
                         printf("[");
                 STRV_FOREACH(s, p->strv) {
@@ -201,7 +243,10 @@ static void property_print_value(const UnitProperty *p, bool json) {
                                 json_print_string(stdout, *s);
                         } else {
                                 printf("%s", s == p->strv ? "" : " ");
-                                output_print_line(stdout, *s);
+                                if (streq(p->key, "Environment"))
+                                        print_env_word(*s);
+                                else
+                                        output_print_line(stdout, *s);
                         }
                 }
                 if (json)
@@ -210,10 +255,26 @@ static void property_print_value(const UnitProperty *p, bool json) {
         }
 }
 
+/* Empty values systemctl show leaves out unless asked (--all, or the property named). */
+static bool property_is_empty(const UnitProperty *p) {
+        switch (p->type) {
+        case 's':
+                return isempty(p->str);
+        case 'a':
+        case 'x':
+                return !p->strv || !p->strv[0];
+        case 't':
+                return p->u == 0 && strstr(p->key, "Timestamp");
+        default:
+                return false;
+        }
+}
+
 /* Prints the properties as KEY=VALUE lines (VALUE lines with value_only, as systemctl's
  * --value) or as the members of a JSON object; with json and !close, the object is left open
- * for more members. */
-static void properties_print_full(const UnitProperties *props, char **only, bool json, bool close,
+ * for more members. Without ONLY and !ALL, empty values are left out, as systemctl does. An
+ * Exec*= list is one line per command. */
+static void properties_print_full(const UnitProperties *props, char **only, bool all, bool json, bool close,
                                   bool value_only) {
         bool first = true;
 
@@ -223,6 +284,17 @@ static void properties_print_full(const UnitProperties *props, char **only, bool
                 const UnitProperty *p = &props->items[i];
                 if (only && !strv_contains(only, p->key))
                         continue;
+                if (!json && !only && !all && property_is_empty(p))
+                        continue;
+                if (!json && p->type == 'x') {
+                        STRV_FOREACH(s, p->strv) {
+                                if (!value_only)
+                                        printf("%s=", p->key);
+                                output_print_line(stdout, *s);
+                                printf("\n");
+                        }
+                        continue;
+                }
                 if (json) {
                         printf("%s", first ? "" : ",");
                         json_print_string(stdout, p->key);
@@ -242,6 +314,7 @@ typedef struct ShowArgs {
         char **only;
         bool json;
         bool value_only;
+        bool all;        /* --all: empty properties too */
         bool status; /* status rather than show */
         sd_bus *bus;
 } ShowArgs;
@@ -252,13 +325,22 @@ static int show_parse(int argc, char **argv, ShowArgs *a) {
                 { "property", required_argument, NULL, 'p' },
                 { "json", no_argument, NULL, OPT_JSON },
                 { "value", no_argument, NULL, OPT_VALUE },
+                { "all", no_argument, NULL, 'a' },
+                { "full", no_argument, NULL, 'l' },
                 {}
         };
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, a->status ? "" : "p:P:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, a->status ? "l" : "p:P:al", options, NULL)) >= 0)
                 switch (c) {
+                case 'a':
+                        if (a->status)
+                                return -EINVAL;
+                        a->all = true;
+                        break;
+                case 'l':
+                        break; /* -l/--full: nothing is ever ellipsized */
                 case 'P': /* as systemctl: -P PROP is -p PROP --value */
                         a->value_only = true;
                         __attribute__((fallthrough));
@@ -319,7 +401,7 @@ int verb_show(int argc, char **argv) {
                 }
                 if (i > first && !a.json)
                         printf("\n");
-                properties_print_full(&props, a.only, a.json, true, a.value_only);
+                properties_print_full(&props, a.only, a.all, a.json, true, a.value_only);
                 unit_properties_done(&props);
         }
         strv_free(a.only);
@@ -429,7 +511,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         }
         if (*(v = unit_properties_str(p, "ControlGroup")))
                 printf("%13s %s\n", "CGroup:", v);
-        if (*(v = unit_properties_str(p, "DynamicUser")))
+        if (*(v = unit_properties_str(p, "DynamicUserName")))
                 printf("%13s %s\n", "Dynamic user:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
                 printf("%13s %s\n", "Policy:", v);
@@ -461,7 +543,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
 }
 
 static void status_print_json(const UnitProperties *p, char **logs) {
-        properties_print_full(p, NULL, true, false, false);
+        properties_print_full(p, NULL, true, true, false, false);
         printf(",\"Logs\":[");
         STRV_FOREACH(l, logs) {
                 printf("%s", l == logs ? "" : ",");
