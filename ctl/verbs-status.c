@@ -461,6 +461,28 @@ static void status_print_active(const UnitProperties *p) {
         printf("\n");
 }
 
+/* The names systemd gives exit statuses in "status=N/NAME" (systemd.exec(5), "Process Exit
+ * Codes"); NULL for the others. */
+static const char *exit_status_name(int64_t status) {
+        static const char *const generic[] = { "SUCCESS", "FAILURE", "INVALIDARGUMENT", "NOTIMPLEMENTED",
+                                               "NOPERMISSION", "NOTINSTALLED", "NOTCONFIGURED", "NOTRUNNING" };
+        static const char *const systemd[] = {
+                "CHDIR", "NICE", "FDS", "EXEC", "MEMORY", "LIMITS", "OOM_ADJUST", "SIGNAL_MASK", "STDIN",
+                "STDOUT", "CHROOT", "IOPRIO", "TIMERSLACK", "SECUREBITS", "SETSCHEDULER", "CPUAFFINITY",
+                "GROUP", "USER", "CAPABILITIES", "CGROUP", "SETSID", "CONFIRM", "STDERR", NULL, "PAM",
+                "NETWORK", "NAMESPACE", "NO_NEW_PRIVILEGES", "SECCOMP", "SELINUX_CONTEXT", "PERSONALITY",
+                "APPARMOR_PROFILE", "ADDRESS_FAMILIES", "RUNTIME_DIRECTORY", NULL, "CHOWN",
+                "SMACK_PROCESS_LABEL", "KEYRING", "STATE_DIRECTORY", "CACHE_DIRECTORY", "LOGS_DIRECTORY",
+                "CONFIGURATION_DIRECTORY", "NUMA_POLICY", "CREDENTIALS", NULL, "BPF",
+        };
+
+        if (status >= 0 && status < (int64_t) ELEMENTSOF(generic))
+                return generic[status];
+        if (status >= 200 && status < 200 + (int64_t) ELEMENTSOF(systemd))
+                return systemd[status - 200];
+        return NULL;
+}
+
 static void status_print_main_pid(const UnitProperties *p) {
         uint64_t pid = unit_properties_u(p, "MainPID");
         int64_t code = unit_properties_i(p, "ExecMainCode");
@@ -475,7 +497,8 @@ static void status_print_main_pid(const UnitProperties *p) {
         if (unit_properties_u(p, "MainPID") != 0)
                 ; /* still running */
         else if (code == 1 /* CLD_EXITED */)
-                printf(" (code=exited, status=%" PRIi64 ")", status);
+                printf(" (code=exited, status=%" PRIi64 "%s%s)", status, exit_status_name(status) ? "/" : "",
+                       exit_status_name(status) ?: "");
         else if (code == 2 /* CLD_KILLED */ || code == 3 /* CLD_DUMPED */)
                 printf(" (code=%s, signal=%s)", code == 2 ? "killed" : "dumped",
                        sigabbrev_np((int) status) ? sigabbrev_np((int) status) : "?");
@@ -486,7 +509,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         const char *active = unit_properties_str(p, "ActiveState");
         const char *desc = unit_properties_str(p, "Description");
         const char *frag = unit_properties_str(p, "FragmentPath");
-        const char *dot = streq(active, "inactive") ? "\u25cb" : "\u25cf";
+        const char *dot = streq(active, "inactive") ? "\u25cb" : streq(active, "failed") ? "\u00d7" : "\u25cf";
         const char *v;
 
         const char *on = ansi_for_active_state(active);

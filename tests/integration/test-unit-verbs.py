@@ -343,7 +343,9 @@ def cases(sock, base):
             os.unlink(left)  # the texts of the refused edits
     for opt in ('-l', '--full'):
         p = ctl(sock, 'status', opt, 'fail')
-        check(p.returncode == 3 and 'fail.service - fails' in p.stdout, f'status {opt} ({p.returncode})')
+        check(p.returncode == 3 and p.stdout.startswith('\u00d7 fail.service - fails') and
+              '(code=exited, status=1/FAILURE)' in p.stdout,
+              f'status {opt}: a failed unit as systemctl shows it ({p.stdout!r})')
 
 
 def main():
