@@ -174,10 +174,14 @@ static void print_env_word(const char *w) {
                 return;
         }
         fputc('"', stdout);
-        for (const char *c = w; *c; c++) {
-                if (*c == '"' || *c == '\\')
+        while (*w) {
+                size_t n = strcspn(w, "\"\\");
+                output_print_text(stdout, w, n);
+                w += n;
+                if (*w) {
                         fputc('\\', stdout);
-                output_print_text(stdout, c, 1);
+                        fputc(*w++, stdout);
+                }
         }
         fputc('"', stdout);
 }
@@ -364,6 +368,67 @@ static int show_parse(int argc, char **argv, ShowArgs *a) {
         return optind;
 }
 
+static int props_add(UnitProperties *p, const char *key, char type, const char *str, uint64_t u) {
+        UnitProperty x = { .type = type, .u = u, .i = (int64_t) u };
+
+        if (GREEDY_REALLOC(p->items, p->allocated, p->n + 1) < 0 || !(x.key = strdup(key)))
+                return -ENOMEM;
+        if (type == 's' && !(x.str = strdup(str))) {
+                free(x.key);
+                return -ENOMEM;
+        }
+        if (type == 'a' && strv_extend(&x.strv, str) < 0) {
+                free(x.key);
+                return -ENOMEM;
+        }
+        p->items[p->n++] = x;
+        return 0;
+}
+
+/* As systemctl show for a unit it has no file for: the unit, not found, inactive (exit 0),
+ * so that `show -p LoadState NAME` answers "not-found". */
+static int show_not_found(const char *unit, UnitProperties *ret) {
+        _cleanup_free_ char *error = NULL;
+        UnitProperties p = {};
+        int r;
+
+        if (asprintf(&error, "%s \"Unit %s not found.\"", BUS_ERROR_NO_SUCH_UNIT, unit) < 0)
+                return -ENOMEM;
+        r = props_add(&p, "Id", 's', unit, 0);
+        if (r >= 0)
+                r = props_add(&p, "Names", 'a', unit, 0);
+        if (r >= 0)
+                r = props_add(&p, "Description", 's', unit, 0);
+        if (r >= 0)
+                r = props_add(&p, "LoadState", 's', "not-found", 0);
+        if (r >= 0)
+                r = props_add(&p, "ActiveState", 's', "inactive", 0);
+        if (r >= 0)
+                r = props_add(&p, "SubState", 's', "dead", 0);
+        if (r >= 0)
+                r = props_add(&p, "Result", 's', "success", 0);
+        if (r >= 0)
+                r = props_add(&p, "UnitFileState", 's', "", 0);
+        if (r >= 0)
+                r = props_add(&p, "MainPID", 'u', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "ExecMainPID", 'u', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "ExecMainCode", 'i', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "ExecMainStatus", 'i', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "NRestarts", 'u', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "LoadError", 's', error, 0);
+        if (r < 0) {
+                unit_properties_done(&p);
+                return r;
+        }
+        *ret = p;
+        return 0;
+}
+
 int verb_show(int argc, char **argv) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         ShowArgs a = {};
@@ -394,6 +459,8 @@ int verb_show(int argc, char **argv) {
                         continue;
                 }
                 r = bus_client_get_status(bus, unit, &props, &error);
+                if (r < 0 && sd_bus_error_has_name(&error, BUS_ERROR_NO_SUCH_UNIT))
+                        r = show_not_found(unit, &props);
                 if (r < 0) {
                         int e = bus_client_report("show", unit, &error, r);
                         ret = ret == CTL_EXIT_SUCCESS ? e : ret;

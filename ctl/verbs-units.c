@@ -547,8 +547,12 @@ static int write_file_atomic(const char *path, const char *text) {
         int fd;
         FILE *f;
 
-        if (mkdir_parents(path, 0755) < 0 || asprintf(&tmp, "%s.XXXXXX", path) < 0)
-                return -errno ? -errno : -ENOMEM;
+        int r = mkdir_parents(path, 0755);
+
+        if (r < 0)
+                return r;
+        if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+                return -ENOMEM;
         fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
                 return -errno;
@@ -764,6 +768,18 @@ static int edit_one(sd_bus *bus, char **search_path, const char *unit, bool full
                 return CTL_EXIT_FAILURE;
         if (asprintf(&target, full ? "%s/%s" : "%s/%s.d/override.conf", dir, unit) < 0)
                 return CTL_EXIT_FAILURE;
+        /* A copy below a fragment of higher priority would change nothing. */
+        if (full && !streq(u->fragment, target)) {
+                STRV_FOREACH(d, search_path) {
+                        if (streq(*d, dir))
+                                break;
+                        if (strncmp(u->fragment, *d, strlen(*d)) == 0 && u->fragment[strlen(*d)] == '/') {
+                                fprintf(stderr, "Cannot edit a copy of %s in %s: %s takes precedence.\n", unit, dir,
+                                        u->fragment);
+                                return CTL_EXIT_FAILURE;
+                        }
+                }
+        }
         existed = read_file(target, &old) >= 0;
         if (!existed && full && (r = read_file(u->fragment, &old)) < 0) {
                 fprintf(stderr, "Failed to read %s: %s\n", u->fragment, strerror(-r));

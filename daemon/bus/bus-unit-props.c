@@ -97,20 +97,43 @@ static int dependency_list(const UnitFile *f, const char *key, char ***ret) {
         return 0;
 }
 
-/* The units whose KEY= names NAME, plus, when the unit is enabled, what its [Install]
- * section (INSTALL) names: the reverse of KEY as systemd keeps it after enabling. */
+/* Whether the [Unit] KEY= assignments of F, taken in order, end up naming NAME (an empty
+ * assignment resets). Without allocating: this runs for every unit on each status request. */
+static bool dependency_names(const UnitFile *f, const char *key, const char *name) {
+        size_t len = strlen(name);
+        bool found = false;
+
+        for (size_t i = 0; f && i < f->n_assignments; i++) {
+                const UnitAssignment *a = &f->assignments[i];
+
+                if (!streq(a->section, "Unit") || !streq(a->key, key))
+                        continue;
+                if (isempty(a->value)) {
+                        found = false;
+                        continue;
+                }
+                for (const char *w = a->value; *w && !found;) {
+                        size_t n;
+
+                        w += strspn(w, " \t\"'");
+                        n = strcspn(w, " \t\"'");
+                        found = n == len && strncmp(w, name, n) == 0;
+                        w += n;
+                }
+        }
+        return found;
+}
+
+/* The units whose KEY= names U, plus, when U is enabled, what its [Install] section
+ * (INSTALL) names: the reverse of KEY as systemd keeps it after enabling. Linear in the
+ * dependency assignments of all units. */
 static int reverse_list(Manager *m, const Unit *u, const char *key, char **install, char ***ret) {
         _cleanup_(strv_freep) char **l = NULL;
         Unit *other;
 
-        HASHMAP_FOREACH(other, m->units) {
-                _cleanup_(strv_freep) char **deps = NULL;
-
-                if (dependency_list(other->file, key, &deps) < 0)
+        HASHMAP_FOREACH(other, m->units)
+                if (dependency_names(other->file, key, u->name) && strv_extend(&l, other->name) < 0)
                         return -ENOMEM;
-                if (strv_contains(deps, u->name) && strv_extend(&l, other->name) < 0)
-                        return -ENOMEM;
-        }
         if (manager_unit_is_enabled(m, u->name))
                 STRV_FOREACH(i, install)
                         if (!strv_contains(l, *i) && strv_extend(&l, *i) < 0)

@@ -129,6 +129,13 @@ def check_show(sock, units):
     check(p.stdout == 'simple\nno\n', f'show --property= --value ({p.stdout!r})')
     p = ctl(sock, 'show', '-P', 'ExecMainStatus', 'fail')
     check(p.stdout == '1\n', f'show -P ExecMainStatus ({p.stdout!r})')
+    # A unit without a file: systemctl answers not-found, exit 0 (scripts test LoadState).
+    p = ctl(sock, 'show', '-p', 'Id,LoadState,ActiveState,UnitFileState,Description', 'nosuch')
+    check(p.returncode == 0 and sorted(p.stdout.splitlines()) ==
+          ['ActiveState=inactive', 'Description=nosuch.service', 'Id=nosuch.service', 'LoadState=not-found',
+           'UnitFileState='], f'show of an unknown unit: not-found, as systemctl ({p.stdout!r} {p.stderr!r})')
+    p = ctl(sock, 'show', '-P', 'LoadState', 'nosuch', 'fail')
+    check(p.returncode == 0 and p.stdout == 'not-found\n\nloaded\n', f'show -P LoadState of two units ({p.stdout!r})')
 
 
 def check_exec_main_status(sock, units):
@@ -315,6 +322,10 @@ def check_edit(sock, units, base):
           '[Service]\nExecStart=/bin/sleep 1001\n', f'edit --full writes a copy ({p.stderr!r})')
     s = show(sock, 'lower', 'FragmentPath')
     check(s == {'FragmentPath': os.path.join(units, 'lower.service')}, f'the copy is the unit now ({s})')
+    p = edit(sock, tmp, '[Service]\nExecStart=/bin/sleep 1002\n', '--full', '--runtime', 'lower')
+    check(p.returncode == 1 and 'takes precedence' in p.stderr and
+          open(os.path.join(runtime, 'lower.service')).read() == '[Service]\nExecStart=/bin/sleep 1000\n',
+          f'edit --full --runtime below a copy of higher priority is refused ({p.stderr!r})')
     # --runtime: the drop-in goes to the runtime directory.
     p = edit(sock, tmp, '[Unit]\nDescription=runtime edit\n', '--runtime', 'lower')
     rt = os.path.join(runtime, 'lower.service.d', 'override.conf')
