@@ -49,7 +49,7 @@ typedef struct UnitProperty {
         char *str;          /* 's' */
         uint64_t u;         /* 'u', 't', 'b' */
         int64_t i;          /* 'i' */
-        char **strv;        /* 'a' (as) */
+        char **strv;        /* 'a' (as); 'x': an Exec*= list, one formatted line per command */
 } UnitProperty;
 
 typedef struct UnitProperties {

@@ -30,6 +30,7 @@
 #include "strv.h"
 #include "verbs-learn.h"
 #include "verbs-online.h"
+#include "verbs-units.h"
 #include "verify.h"
 
 char **arg_units_dirs = NULL;
@@ -68,6 +69,11 @@ static const Verb verbs[] = {
         { "import-oci", verb_import_oci },
         { "export-oci", verb_export_oci },
         { "learn", verb_learn },
+        { "mask", verb_mask },
+        { "unmask", verb_mask },
+        { "edit", verb_edit },
+        { "list-unit-files", verb_list_unit_files },
+        { "list-dependencies", verb_list_dependencies },
 };
 
 static int help(void) {
@@ -75,8 +81,8 @@ static int help(void) {
                "Unit commands (talk to syscaged):\n"
                "  list [--all] [--state=STATE,...] [--failed] [--json]\n"
                "                                         List units (alias list-units)\n"
-               "  status [UNIT...] [--json]              Show the state of units\n"
-               "  show UNIT... [-p PROP,...] [-P PROP] [--value] [--json]\n"
+               "  status [UNIT...] [-l] [--json]         Show the state of units\n"
+               "  show UNIT... [-p PROP,...] [-P PROP] [--value] [--all] [--json]\n"
                "                                         Show properties\n"
                "  cat UNIT...                            Show unit files\n"
                "  logs UNIT [-f] [-n N]                  Show (and follow) a unit's log\n"
@@ -96,6 +102,12 @@ static int help(void) {
                "                                         Run a command as a transient unit\n"
                "      [--learn=FILE [--learn-groups] [--learn-merge=FILE]]\n"
                "                                         ... and write the policy it needs\n"
+               "  list-unit-files [PATTERN...] [--state=STATE,...]\n"
+               "                                         List unit files and their states\n"
+               "  list-dependencies UNIT [--reverse] [--all]\n"
+               "                                         Show a unit's Wants=/Requires= as a tree\n"
+               "  mask|unmask [--runtime] UNIT...        Make a unit impossible to start, or undo it\n"
+               "  edit [--full] [--runtime] UNIT...      Edit a drop-in (or, --full, the whole unit)\n"
                "  learn UNIT --output=FILE [--learn-groups] [--learn-merge=FILE] [--diff]\n"
                "                                         Restart UNIT in learn mode until it\n"
                "                                         stops, then write the policy it needs\n\n"

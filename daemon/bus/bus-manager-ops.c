@@ -264,7 +264,7 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
         if (r >= 0)
                 r = append_s(reply, "InvocationID", u->invocation_id);
         if (r >= 0)
-                r = append_s(reply, "DynamicUser", dynamic);
+                r = append_s(reply, "DynamicUserName", dynamic);
         if (r >= 0)
                 r = append_s(reply, "PolicySummary", summary);
         if (r >= 0)
@@ -389,7 +389,9 @@ int bus_ops_is_enabled(Manager *m, const char *name, const char **ret_state, cha
 
         if (!u)
                 return unit_not_loaded(name, ret_message);
-        if (manager_unit_is_enabled(m, name))
+        if (u->load_state == UNIT_MASKED)
+                *ret_state = "masked";
+        else if (manager_unit_is_enabled(m, name))
                 *ret_state = "enabled";
         else if (!u->config || (strv_length(u->config->wanted_by) == 0 && strv_length(u->config->required_by) == 0))
                 *ret_state = "static";

@@ -20,6 +20,7 @@
 #include "core/denial-feed.h"
 #include "core/manager-takeover.h"
 #include "bus/bus-transient.h"
+#include "bus/bus-unit-props.h"
 #include "sys/log.h"
 #include "strv.h"
 #include "unit-file.h"
@@ -196,6 +197,8 @@ static int method_get_unit_status(sd_bus_message *m, void *userdata, sd_bus_erro
                 r = bus_append_brief_properties(reply, &u, file_state);
         if (r >= 0)
                 r = bus_ops_append_unit_properties(mgr, name, reply);
+        if (r >= 0)
+                r = bus_unit_props_append(mgr, name, reply);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
@@ -475,6 +478,32 @@ static int method_settle_denials(sd_bus_message *m, void *userdata, sd_bus_error
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* list-unit-files: every unit file the daemon holds, with its state. */
+static int method_list_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        BusConnection *c = userdata;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0)
+                r = bus_unit_props_append_unit_files(c->bus->manager, reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* mask, unmask, edit: where the daemon looks for units. */
+static int method_get_unit_paths(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        BusConnection *c = userdata;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0)
+                r = bus_unit_props_append_search_path(c->bus->manager, reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 /* Every method is open to every client as far as sd-bus is concerned (it would otherwise
  * demand CAP_SYS_ADMIN of the peer); bus_check_write() decides. */
 static const sd_bus_vtable bus_manager_vtable[] = {
@@ -519,6 +548,10 @@ static const sd_bus_vtable bus_manager_vtable[] = {
                                  SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("GetSystemState", NULL, , "s", SD_BUS_PARAM(state), bus_method_get_system_state,
                                  SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ListUnitFiles", NULL, , "a(ss)", SD_BUS_PARAM(files),
+                                 method_list_unit_files, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetUnitPaths", NULL, , "as", SD_BUS_PARAM(paths),
+                                 method_get_unit_paths, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("UnitStateChanged", "ssssii",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state)
                                  SD_BUS_PARAM(result) SD_BUS_PARAM(exec_main_code)
