@@ -59,7 +59,8 @@ _syscagectl_properties="Description Documentation After Before Requires Wants
         LimitRTPRIO LimitRTTIME
         StandardInput StandardOutput StandardError NoNewPrivileges CapabilityBoundingSet
         AmbientCapabilities RuntimeDirectory StateDirectory LogsDirectory
-        RuntimeDirectoryMode StateDirectoryMode LogsDirectoryMode
+        RuntimeDirectoryMode StateDirectoryMode LogsDirectoryMode CacheDirectory CacheDirectoryMode
+        ConfigurationDirectory ConfigurationDirectoryMode RuntimeDirectoryPreserve
         SystemCallFilter SystemCallErrorNumber SystemCallArchitectures SystemCallLog
         RestrictAddressFamilies RestrictNamespaces LockPersonality MemoryDenyWriteExecute
         RestrictRealtime RestrictSUIDSGID ProtectClock ProtectKernelModules ProtectKernelLogs

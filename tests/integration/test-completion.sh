@@ -99,10 +99,12 @@ expect "verify al" "alpha.service" \
         "$(cd "$tmp/work" && complete_line _syscagectl "$ctl --socket $nosock --units-dir $tmp/units verify al" \
                 "$ctl" --socket "$nosock" --units-dir "$tmp/units" verify al)"
 
-# run -p: the keys of the directive table (lib/unit-directives.c, [Unit] and [Service]) and
+# run -p: the keys of the directive tables (lib/unit-directives*.c, [Unit] and [Service]) and
 # the seccomp keys (lib/policy.c's directive_table; '(default)' and '(exec gate)' are no keys), each followed by '='.
-directive_keys=$(grep -o '{ "\(Unit\|Service\)", "[A-Za-z]*"' "$src/lib/unit-directives.c" |
+directive_keys=$(grep -ho '{ "\(Unit\|Service\)", "[A-Za-z]*"' "$src"/lib/unit-directives*.c |
                  sed 's/.*", "//; s/"$//'
+                 grep -o 'DIR_ROWS("[A-Za-z]*"' "$src/lib/unit-directives-dirs.c" |
+                 sed 's/.*("//; s/"$//; p; s/$/Mode/'
                  grep -o 'EXEC("[A-Za-z]*"\|LIMIT("[A-Za-z]*"' "$src/lib/unit-directives.c" |
                  sed 's/.*("//; s/"$//'
                  sed -n '/directive_table\[_POLICY_DIRECTIVE_MAX\] = {/,/^};/p' "$src/lib/policy.c" |
