@@ -65,7 +65,8 @@ _syscagectl_properties="Description Documentation After Before Requires Wants
         RestrictAddressFamilies RestrictNamespaces LockPersonality MemoryDenyWriteExecute
         RestrictRealtime RestrictSUIDSGID ProtectClock ProtectKernelModules ProtectKernelLogs
         ProtectKernelTunables ProtectHostname PrivateDevices SystemCallArgumentFilter
-        PolicyMode"
+        PolicyMode BindPaths BindReadOnlyPaths MountAPIVFS PrivateMounts RootDirectory
+        TemporaryFileSystem"
 
 # Options of each verb; "=" at the end: takes a value.
 _syscagectl_verb_options() {
