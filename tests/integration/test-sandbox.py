@@ -66,6 +66,9 @@ def cap_bit(hexmask, cap):
     return (int(hexmask, 16) >> cap) & 1
 
 
+# A sysfs file root may write on every host with transparent huge pages.
+SYS_TUNABLE = '/sys/kernel/mm/transparent_hugepage/enabled'
+
 CAP_SYS_RAWIO, CAP_SYS_MODULE, CAP_SYS_TIME, CAP_MKNOD, CAP_SYSLOG, CAP_WAKE_ALARM = 17, 16, 25, 27, 34, 35
 
 
@@ -324,16 +327,38 @@ r capbnd "$(st CapBnd)"
 
 
 def test_protect_kernel_tunables(ctx):
-    s = ctx.script('tunables', '''
+    # "ro NAME CMD" passes only when CMD fails with EROFS ("Read-only file system"): a write
+    # that fails for another reason (a missing file, a permission) proves nothing. Opening a
+    # sysfs file for appending writes nothing, so the host is unchanged when it succeeds.
+    body = '''
+ro() { n=$1; shift; if "$@" 2>&1 | grep -q 'Read-only file system'; then r "$n" erofs; else r "$n" other; fi; }
 t read_core_pattern cat /proc/sys/kernel/core_pattern
+t open_core_pattern sh -c 'exec 3>>/proc/sys/kernel/core_pattern'
+ro core_pattern_errno sh -c 'exec 3>>/proc/sys/kernel/core_pattern'
+t read_sys cat %(sys)s
+t write_sys sh -c 'exec 3>>%(sys)s'
+ro sys_errno sh -c 'exec 3>>%(sys)s'
+''' % dict(sys=SYS_TUNABLE)
+    # Only the confined service tries a real write (of the current value, in case it works).
+    confined = body + '''
 v=$(cat /proc/sys/kernel/core_pattern)
-t write_core_pattern sh -c 'printf "%%s\\n" "$1" > /proc/sys/kernel/core_pattern' - "$v"
-t write_sys sh -c 'cat /sys/kernel/mm/transparent_hugepage/enabled >/dev/null && echo never > /sys/kernel/mm/transparent_hugepage/defrag_probe_nonexistent'
-''')
+t write_core_pattern sh -c 'printf "%s\\n" "$1" > /proc/sys/kernel/core_pattern' - "$v"
+'''
     before = open('/proc/sys/kernel/core_pattern').read()
-    d = ctx.daemon({'tunables.service': oneshot(ctx, s, 'ProtectKernelTunables=yes')})
-    ctx.finish('tunables.service', d)
-    expect(d, 'tunables.service', {'read_core_pattern': 'ok', 'write_core_pattern': 'fail'})
+    units = {
+        'tunables.service': oneshot(ctx, ctx.script('tunables', confined), 'ProtectKernelTunables=yes'),
+        'host-tunables.service': oneshot(ctx, ctx.script('host-tunables', body), ''),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    expect(d, 'tunables.service', {'read_core_pattern': 'ok', 'open_core_pattern': 'fail',
+                                   'core_pattern_errno': 'erofs', 'write_core_pattern': 'fail',
+                                   'read_sys': 'ok', 'write_sys': 'fail', 'sys_errno': 'erofs'})
+    # The control: the same opens succeed without the directive.
+    expect(d, 'host-tunables.service', {'read_core_pattern': 'ok', 'open_core_pattern': 'ok',
+                                        'core_pattern_errno': 'other',
+                                        'read_sys': 'ok', 'write_sys': 'ok', 'sys_errno': 'other'})
     check(open('/proc/sys/kernel/core_pattern').read() == before, 'core_pattern changed')
     ctx.stop(d)
 
@@ -416,23 +441,37 @@ t mkdir_cgroup mkdir %s
 
 
 def test_protect_proc(ctx):
+    # As in systemd: "noaccess" lists other users' processes but refuses their files,
+    # "invisible" and "ptraceable" hide them; the service's own child (same uid, ptraceable)
+    # stays visible under each. pid 1 is root's.
     body = '''
+sleep 30 &
+kid=$!
 t pid1 ls /proc/1/
+t pid1_exists test -e /proc/1
+t pid1_listed sh -c 'ls /proc | grep -qx 1'
+t kid_status cat /proc/$kid/status
 t self cat /proc/self/status
 t meminfo cat /proc/meminfo
 t proc_sys ls /proc/sys
+kill $kid
 '''
     units = {
+        'noaccess.service': oneshot(ctx, ctx.script('noaccess', body), 'User=nobody\nProtectProc=noaccess'),
         'invisible.service': oneshot(ctx, ctx.script('invisible', body), 'User=nobody\nProtectProc=invisible'),
+        'ptraceable.service': oneshot(ctx, ctx.script('ptraceable', body), 'User=nobody\nProtectProc=ptraceable'),
         'subset.service': oneshot(ctx, ctx.script('subset', body), 'ProcSubset=pid'),
         'plain.service': oneshot(ctx, ctx.script('plain', body), 'User=nobody'),
     }
     d = ctx.daemon(units)
     for u in units:
         ctx.finish(u, d)
-    expect(d, 'invisible.service', {'pid1': 'fail', 'self': 'ok', 'meminfo': 'ok'})
+    own = {'self': 'ok', 'meminfo': 'ok', 'kid_status': 'ok'}
+    expect(d, 'noaccess.service', dict(own, pid1='fail', pid1_exists='ok', pid1_listed='ok'))
+    for u in ('invisible.service', 'ptraceable.service'):
+        expect(d, u, dict(own, pid1='fail', pid1_exists='fail', pid1_listed='fail'))
     expect(d, 'subset.service', {'pid1': 'ok', 'self': 'ok', 'meminfo': 'fail', 'proc_sys': 'fail'})
-    expect(d, 'plain.service', {'pid1': 'ok', 'self': 'ok', 'meminfo': 'ok'})
+    expect(d, 'plain.service', dict(own, pid1='ok', pid1_exists='ok', pid1_listed='ok'))
     ctx.stop(d)
 
 
