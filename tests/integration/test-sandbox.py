@@ -604,6 +604,41 @@ def test_root_directory(ctx):
     ctx.stop(d)
 
 
+def test_root_directory_paths(ctx):
+    """With RootDirectory=, "+" makes a path the root's: ReadOnlyPaths=+/data-plus is ROOT/data-plus
+    and read-only inside; the same path without "+" is the host's (/data-plain, missing there,
+    hence "-") and leaves the root's /data-plain writable. ReadWritePaths=+ and
+    InaccessiblePaths=+ act inside the root too, under ProtectSystem=strict. The probe's
+    "+PATH" makes a directory PATH (yes) or is refused (no)."""
+    root = make_root(ctx)
+    for sub in ('data-plus', 'data-plain', 'data-rw', 'data-secret'):
+        ctx.mkdir('root', sub)
+    ctx.write('root/data-secret/file', 'secret')
+    probes = '+/data-plus/new +/data-plain/new +/data-rw/new /data-secret/file'
+    units = {
+        'plus.service': unit('Type=oneshot\nRootDirectory=%s\nReadOnlyPaths=+/data-plus -/data-plain\n'
+                             'ExecStart=/bin/static-probe %s' % (root, probes)),
+        'strict.service': unit('Type=oneshot\nRootDirectory=%s\nProtectSystem=strict\nReadWritePaths=+/data-rw\n'
+                               'InaccessiblePaths=+/data-secret\nExecStart=/bin/static-probe %s' % (root, probes)),
+        # The control: the same root without the path directives.
+        'noplus.service': unit('Type=oneshot\nRootDirectory=%s\nExecStart=/bin/static-probe %s' % (root, probes)),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        d.wait_log(u, 'stdout: done')
+        d.wait(u, lambda s: s.get('ExecMainCode', '') != '' and s.get('ActiveState') != 'activating', 'finished')
+    want = {
+        'plus.service': ('+/data-plus/new no', '+/data-plain/new yes', '+/data-rw/new yes', '/data-secret/file yes'),
+        'strict.service': ('+/data-plus/new no', '+/data-plain/new no', '+/data-rw/new yes', '/data-secret/file no'),
+        'noplus.service': ('+/data-plus/new yes', '+/data-plain/new yes', '+/data-rw/new yes', '/data-secret/file yes'),
+    }
+    for u, lines in want.items():
+        log = d.unit_log(u)
+        for line in lines:
+            check('stdout: ' + line in log, '%s: %r missing:\n%s' % (u, line, log))
+    ctx.stop(d)
+
+
 def test_root_directory_missing(ctx):
     ran = ctx.path('ran')
     d = ctx.daemon({'noroot.service': unit('Type=oneshot\nRootDirectory=/nonexistent/syscage-root\n'
