@@ -808,20 +808,30 @@ t plus_exec /bin/true
     gated = '''
 r %(p)s_uid "$(st Uid)"
 r %(p)s_seccomp "$(st Seccomp)"
+r %(p)s_amb "$(st CapAmb)"
 if [ -e %(m)s ]; then r %(p)s_host_tmp ok; else r %(p)s_host_tmp fail; fi
 t %(p)s_exec /bin/true
 '''
     bang = ctx.script('bang', gated % dict(p='bang', m=host_marker))
     main = ctx.script('main', gated % dict(p='main', m=host_marker))
+    # "!!" is "!" only where the kernel lacks ambient capabilities; here it is no prefix at
+    # all (as systemd 252 does on such a kernel): User= and AmbientCapabilities= apply, and
+    # the sandbox, the filter and the gate.
+    bangbang = ctx.script('bangbang', gated % dict(p='bb', m=host_marker))
     d = ctx.daemon({'prefix.service': unit(
         'Type=oneshot\nUser=nobody\nPrivateTmp=yes\nSystemCallFilter=~execve\nSystemCallErrorNumber=EPERM\n'
-        'ExecStartPre=+/bin/sh %s\nExecStartPre=!/bin/sh %s\nExecStart=/bin/sh %s' % (plus, bang, main))})
+        'AmbientCapabilities=CAP_NET_BIND_SERVICE\n'
+        'ExecStartPre=+/bin/sh %s\nExecStartPre=!/bin/sh %s\nExecStartPre=!!/bin/sh %s\nExecStart=/bin/sh %s'
+        % (plus, bang, bangbang, main))})
     ctx.finish('prefix.service', d)
     got = expect(d, 'prefix.service', {'plus_uid': '0', 'plus_seccomp': '0', 'plus_host_tmp': 'ok', 'plus_exec': 'ok',
                                        'bang_seccomp': '2', 'bang_host_tmp': 'fail', 'bang_exec': 'fail',
+                                       'bb_seccomp': '2', 'bb_host_tmp': 'fail', 'bb_exec': 'fail',
+                                       'bb_amb': '0000000000000400', 'main_amb': '0000000000000400',
                                        'main_seccomp': '2', 'main_host_tmp': 'fail', 'main_exec': 'fail'})
     nobody = str(__import__('pwd').getpwnam('nobody').pw_uid)
     check(got['bang_uid'].split()[0] == '0', '"!" did not run as root: %r' % got['bang_uid'])
+    check(got['bb_uid'].split()[0] == nobody, '"!!" did not run as nobody: %r' % got['bb_uid'])
     check(got['main_uid'].split()[0] == nobody, 'ExecStart= did not run as nobody: %r' % got['main_uid'])
     ctx.stop(d)
     p = subprocess.run([ctx.syscagectl, 'verify', os.path.join(d.units_dir, d.prefix + 'prefix.service')],
@@ -831,6 +841,8 @@ t %(p)s_exec /bin/true
                     r'and the exec gate', out), 'verify does not explain "+":\n' + out)
     check(re.search(r':\d+: ExecStartPre: note: ExecStartPre=!/bin/sh .*as root', out),
           'verify does not explain "!":\n' + out)
+    check(re.search(r':\d+: ExecStartPre: note: ExecStartPre=!!/bin/sh .*as with no prefix', out),
+          'verify does not explain "!!":\n' + out)
 
 
 # ---- the supervisor's own files ----
