@@ -941,32 +941,63 @@ if printf '%(p)sinjected.service\\n' >> %(state)s/enabled 2>/dev/null; then r en
 # ---- fail closed at load ----
 
 def test_load_refusal(ctx):
+    """Bad sandbox input refuses that unit, located at FILE:LINE: KEY, in the daemon's log,
+    `status` and `verify`: a missing ReadWritePaths= entry, a path both writable and
+    inaccessible, an unknown ProtectSystem= value. The daemon keeps running, and the other
+    units (a running one, one whose missing path is allowed by "-") are unaffected, also when
+    a bad unit appears at a reload."""
     pid = os.getpid()
+    both = ctx.mkdir('both')
     units = {
         'good.service': unit('ExecStart=/bin/sleep 1000\nProtectSystem=strict'),
         'bad-rw.service': unit('ExecStart=/bin/true\nReadWritePaths=/nonexistent/syscage-%d' % pid),
+        'bad-conflict.service': unit('ExecStart=/bin/true\nProtectSystem=strict\nReadWritePaths=%s\n'
+                                     'InaccessiblePaths=%s/' % (both, both)),
+        'bad-protect.service': unit('ExecStart=/bin/true\nProtectSystem=strcit'),
         'ok-missing.service': unit('Type=oneshot\nExecStart=/bin/true\nReadWritePaths=-/nonexistent/syscage-%d' % pid),
+    }
+    located = {
+        'bad-rw.service': r'bad-rw\.service:6: ReadWritePaths: .*/nonexistent/syscage-%d does not exist' % pid,
+        'bad-conflict.service': r'bad-conflict\.service:8: InaccessiblePaths: .*%s is listed in both '
+                                r'InaccessiblePaths= and ReadWritePaths=' % re.escape(both),
+        'bad-protect.service': r'bad-protect\.service:6: ProtectSystem: .*Invalid ProtectSystem= value.*strcit',
     }
     d = ctx.daemon(units)
     d.wait_state('good.service', 'active', 'running')
     d.wait_state('ok-missing.service', 'inactive')
-    for u in ('bad-rw.service',):
+    main_pid = d.status('good.service').get('MainPID')
+    check(main_pid not in (None, '0'), 'good.service has no main process: %s' % d.status('good.service'))
+    for u, pattern in located.items():
         s = d.wait(u, lambda s: s.get('LoadState') == 'error', 'LoadState=error')
         check(s['ActiveState'] == 'inactive', '%s: %s' % (u, s))
-    log = d.daemon_log()
-    check(re.search(r'bad-rw\.service:6: ReadWritePaths: /nonexistent/syscage-%d does not exist' % pid, log),
-          'the missing path is not reported at its line:\n' + log[-3000:])
-    st = ctx.ctl(d, 'status', ctx.prefix + 'bad-rw.service')
-    check(re.search(r'Load error:.*bad-rw\.service:6: ReadWritePaths: .*does not exist', st.stdout),
-          'status does not show the located error:\n' + st.stdout + st.stderr)
+        check(re.search(pattern, d.daemon_log()), '%s: not reported at its line:\n%s' % (u, d.daemon_log()[-3000:]))
+        st = ctx.ctl(d, 'status', ctx.prefix + u)
+        check(re.search(r'Load error:.*' + pattern, st.stdout), '%s: status does not show the located error:\n%s'
+              % (u, st.stdout + st.stderr))
+        r = ctx.ctl(d, 'start', ctx.prefix + u)
+        check(r.returncode != 0, '%s: start of a refused unit succeeded' % u)
     # verify says the same, and --relax does not apply to a missing path.
-    for args, rc, pattern in (
-            ([], 1, r'bad-rw\.service:6: ReadWritePaths: error: /nonexistent/syscage-%d does not exist' % pid),
-            (['--relax', 'ReadWritePaths'], 1, r'ReadWritePaths: error: .*does not exist'),
+    for name, args, pattern in (
+            ('bad-rw.service', [], r'bad-rw\.service:6: ReadWritePaths: error: /nonexistent/syscage-%d does not exist' % pid),
+            ('bad-rw.service', ['--relax', 'ReadWritePaths'], r'ReadWritePaths: error: .*does not exist'),
+            ('bad-conflict.service', [], r'bad-conflict\.service:8: InaccessiblePaths: error: .*listed in both'),
+            ('bad-protect.service', [], r'bad-protect\.service:6: ProtectSystem: error: Invalid ProtectSystem= value'),
     ):
-        p = subprocess.run([ctx.syscagectl, 'verify'] + args + [os.path.join(d.units_dir, d.prefix + 'bad-rw.service')],
+        p = subprocess.run([ctx.syscagectl, 'verify'] + args + [os.path.join(d.units_dir, d.prefix + name)],
                            capture_output=True, text=True, timeout=60)
-        check(p.returncode == rc and re.search(pattern, p.stderr), 'verify %s: %d\n%s' % (args, p.returncode, p.stderr))
+        check(p.returncode == 1 and re.search(pattern, p.stderr), 'verify %s %s: %d\n%s'
+              % (args, name, p.returncode, p.stderr))
+    # A bad unit that appears at a reload is refused the same way; the running unit stays.
+    with open(os.path.join(d.units_dir, ctx.prefix + 'late.service'), 'w') as f:
+        f.write(unit('ExecStart=/bin/true\nProtectSystem=strcit'))
+    r = ctx.ctl(d, 'daemon-reload')
+    check(r.returncode == 0, 'daemon-reload failed: %s' % r.stderr)
+    d.wait('late.service', lambda s: s.get('LoadState') == 'error', 'LoadState=error')
+    check(re.search(r'late\.service:6: ProtectSystem: .*Invalid ProtectSystem= value', d.daemon_log()),
+          'the unit added at the reload is not reported at its line:\n' + d.daemon_log()[-3000:])
+    s = d.status('good.service')
+    check(s.get('ActiveState') == 'active' and s.get('MainPID') == main_pid,
+          'the running unit was affected: %s (MainPID was %s)' % (s, main_pid))
     check(d.proc.poll() is None, 'the daemon died')
     ctx.stop(d)
 
