@@ -7,7 +7,7 @@ whose ExecStart= is the `escape` helper itself, which tries one way out:
   control_root    it asks the control socket to start an unfiltered transient unit
   control_setuid  the same from User=nobody with CAP_SETUID, after setresuid(0)
   control_moved   the same after moving itself out of its cgroup, to the hierarchy's root
-  control_full    a unit with [X-Syscage] ControlAccess=full may (not wired yet: skips)
+  control_full    a unit with [X-Syscage] ControlAccess=full may start another unit from inside
   signals         it rewrites its unit file and sends SIGHUP to the daemon, then fails so
                   that Restart=on-failure starts the new command; and it sends SIGTERM
   proc            it reads the daemon's /proc files

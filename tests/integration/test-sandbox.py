@@ -66,6 +66,9 @@ def cap_bit(hexmask, cap):
     return (int(hexmask, 16) >> cap) & 1
 
 
+# A sysfs file root may write on every host with transparent huge pages.
+SYS_TUNABLE = '/sys/kernel/mm/transparent_hugepage/enabled'
+
 CAP_SYS_RAWIO, CAP_SYS_MODULE, CAP_SYS_TIME, CAP_MKNOD, CAP_SYSLOG, CAP_WAKE_ALARM = 17, 16, 25, 27, 34, 35
 
 
@@ -324,16 +327,38 @@ r capbnd "$(st CapBnd)"
 
 
 def test_protect_kernel_tunables(ctx):
-    s = ctx.script('tunables', '''
+    # "ro NAME CMD" passes only when CMD fails with EROFS ("Read-only file system"): a write
+    # that fails for another reason (a missing file, a permission) proves nothing. Opening a
+    # sysfs file for appending writes nothing, so the host is unchanged when it succeeds.
+    body = '''
+ro() { n=$1; shift; if "$@" 2>&1 | grep -q 'Read-only file system'; then r "$n" erofs; else r "$n" other; fi; }
 t read_core_pattern cat /proc/sys/kernel/core_pattern
+t open_core_pattern sh -c 'exec 3>>/proc/sys/kernel/core_pattern'
+ro core_pattern_errno sh -c 'exec 3>>/proc/sys/kernel/core_pattern'
+t read_sys cat %(sys)s
+t write_sys sh -c 'exec 3>>%(sys)s'
+ro sys_errno sh -c 'exec 3>>%(sys)s'
+''' % dict(sys=SYS_TUNABLE)
+    # Only the confined service tries a real write (of the current value, in case it works).
+    confined = body + '''
 v=$(cat /proc/sys/kernel/core_pattern)
-t write_core_pattern sh -c 'printf "%%s\\n" "$1" > /proc/sys/kernel/core_pattern' - "$v"
-t write_sys sh -c 'cat /sys/kernel/mm/transparent_hugepage/enabled >/dev/null && echo never > /sys/kernel/mm/transparent_hugepage/defrag_probe_nonexistent'
-''')
+t write_core_pattern sh -c 'printf "%s\\n" "$1" > /proc/sys/kernel/core_pattern' - "$v"
+'''
     before = open('/proc/sys/kernel/core_pattern').read()
-    d = ctx.daemon({'tunables.service': oneshot(ctx, s, 'ProtectKernelTunables=yes')})
-    ctx.finish('tunables.service', d)
-    expect(d, 'tunables.service', {'read_core_pattern': 'ok', 'write_core_pattern': 'fail'})
+    units = {
+        'tunables.service': oneshot(ctx, ctx.script('tunables', confined), 'ProtectKernelTunables=yes'),
+        'host-tunables.service': oneshot(ctx, ctx.script('host-tunables', body), ''),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        ctx.finish(u, d)
+    expect(d, 'tunables.service', {'read_core_pattern': 'ok', 'open_core_pattern': 'fail',
+                                   'core_pattern_errno': 'erofs', 'write_core_pattern': 'fail',
+                                   'read_sys': 'ok', 'write_sys': 'fail', 'sys_errno': 'erofs'})
+    # The control: the same opens succeed without the directive.
+    expect(d, 'host-tunables.service', {'read_core_pattern': 'ok', 'open_core_pattern': 'ok',
+                                        'core_pattern_errno': 'other',
+                                        'read_sys': 'ok', 'write_sys': 'ok', 'sys_errno': 'other'})
     check(open('/proc/sys/kernel/core_pattern').read() == before, 'core_pattern changed')
     ctx.stop(d)
 
@@ -416,23 +441,37 @@ t mkdir_cgroup mkdir %s
 
 
 def test_protect_proc(ctx):
+    # As in systemd: "noaccess" lists other users' processes but refuses their files,
+    # "invisible" and "ptraceable" hide them; the service's own child (same uid, ptraceable)
+    # stays visible under each. pid 1 is root's.
     body = '''
+sleep 30 &
+kid=$!
 t pid1 ls /proc/1/
+t pid1_exists test -e /proc/1
+t pid1_listed sh -c 'ls /proc | grep -qx 1'
+t kid_status cat /proc/$kid/status
 t self cat /proc/self/status
 t meminfo cat /proc/meminfo
 t proc_sys ls /proc/sys
+kill $kid
 '''
     units = {
+        'noaccess.service': oneshot(ctx, ctx.script('noaccess', body), 'User=nobody\nProtectProc=noaccess'),
         'invisible.service': oneshot(ctx, ctx.script('invisible', body), 'User=nobody\nProtectProc=invisible'),
+        'ptraceable.service': oneshot(ctx, ctx.script('ptraceable', body), 'User=nobody\nProtectProc=ptraceable'),
         'subset.service': oneshot(ctx, ctx.script('subset', body), 'ProcSubset=pid'),
         'plain.service': oneshot(ctx, ctx.script('plain', body), 'User=nobody'),
     }
     d = ctx.daemon(units)
     for u in units:
         ctx.finish(u, d)
-    expect(d, 'invisible.service', {'pid1': 'fail', 'self': 'ok', 'meminfo': 'ok'})
+    own = {'self': 'ok', 'meminfo': 'ok', 'kid_status': 'ok'}
+    expect(d, 'noaccess.service', dict(own, pid1='fail', pid1_exists='ok', pid1_listed='ok'))
+    for u in ('invisible.service', 'ptraceable.service'):
+        expect(d, u, dict(own, pid1='fail', pid1_exists='fail', pid1_listed='fail'))
     expect(d, 'subset.service', {'pid1': 'ok', 'self': 'ok', 'meminfo': 'fail', 'proc_sys': 'fail'})
-    expect(d, 'plain.service', {'pid1': 'ok', 'self': 'ok', 'meminfo': 'ok'})
+    expect(d, 'plain.service', dict(own, pid1='ok', pid1_exists='ok', pid1_listed='ok'))
     ctx.stop(d)
 
 
@@ -562,6 +601,41 @@ def test_root_directory(ctx):
     log = d.unit_log('noapi.service')
     for line in ('/proc/self/status no', '/marker yes', ctx.base + ' no'):
         check('stdout: ' + line in log, 'noapi.service: %r missing:\n%s' % (line, log))
+    ctx.stop(d)
+
+
+def test_root_directory_paths(ctx):
+    """With RootDirectory=, "+" makes a path the root's: ReadOnlyPaths=+/data-plus is ROOT/data-plus
+    and read-only inside; the same path without "+" is the host's (/data-plain, missing there,
+    hence "-") and leaves the root's /data-plain writable. ReadWritePaths=+ and
+    InaccessiblePaths=+ act inside the root too, under ProtectSystem=strict. The probe's
+    "+PATH" makes a directory PATH (yes) or is refused (no)."""
+    root = make_root(ctx)
+    for sub in ('data-plus', 'data-plain', 'data-rw', 'data-secret'):
+        ctx.mkdir('root', sub)
+    ctx.write('root/data-secret/file', 'secret')
+    probes = '+/data-plus/new +/data-plain/new +/data-rw/new /data-secret/file'
+    units = {
+        'plus.service': unit('Type=oneshot\nRootDirectory=%s\nReadOnlyPaths=+/data-plus -/data-plain\n'
+                             'ExecStart=/bin/static-probe %s' % (root, probes)),
+        'strict.service': unit('Type=oneshot\nRootDirectory=%s\nProtectSystem=strict\nReadWritePaths=+/data-rw\n'
+                               'InaccessiblePaths=+/data-secret\nExecStart=/bin/static-probe %s' % (root, probes)),
+        # The control: the same root without the path directives.
+        'noplus.service': unit('Type=oneshot\nRootDirectory=%s\nExecStart=/bin/static-probe %s' % (root, probes)),
+    }
+    d = ctx.daemon(units)
+    for u in units:
+        d.wait_log(u, 'stdout: done')
+        d.wait(u, lambda s: s.get('ExecMainCode', '') != '' and s.get('ActiveState') != 'activating', 'finished')
+    want = {
+        'plus.service': ('+/data-plus/new no', '+/data-plain/new yes', '+/data-rw/new yes', '/data-secret/file yes'),
+        'strict.service': ('+/data-plus/new no', '+/data-plain/new no', '+/data-rw/new yes', '/data-secret/file no'),
+        'noplus.service': ('+/data-plus/new yes', '+/data-plain/new yes', '+/data-rw/new yes', '/data-secret/file yes'),
+    }
+    for u, lines in want.items():
+        log = d.unit_log(u)
+        for line in lines:
+            check('stdout: ' + line in log, '%s: %r missing:\n%s' % (u, line, log))
     ctx.stop(d)
 
 
@@ -734,20 +808,30 @@ t plus_exec /bin/true
     gated = '''
 r %(p)s_uid "$(st Uid)"
 r %(p)s_seccomp "$(st Seccomp)"
+r %(p)s_amb "$(st CapAmb)"
 if [ -e %(m)s ]; then r %(p)s_host_tmp ok; else r %(p)s_host_tmp fail; fi
 t %(p)s_exec /bin/true
 '''
     bang = ctx.script('bang', gated % dict(p='bang', m=host_marker))
     main = ctx.script('main', gated % dict(p='main', m=host_marker))
+    # "!!" is "!" only where the kernel lacks ambient capabilities; here it is no prefix at
+    # all (as systemd 252 does on such a kernel): User= and AmbientCapabilities= apply, and
+    # the sandbox, the filter and the gate.
+    bangbang = ctx.script('bangbang', gated % dict(p='bb', m=host_marker))
     d = ctx.daemon({'prefix.service': unit(
         'Type=oneshot\nUser=nobody\nPrivateTmp=yes\nSystemCallFilter=~execve\nSystemCallErrorNumber=EPERM\n'
-        'ExecStartPre=+/bin/sh %s\nExecStartPre=!/bin/sh %s\nExecStart=/bin/sh %s' % (plus, bang, main))})
+        'AmbientCapabilities=CAP_NET_BIND_SERVICE\n'
+        'ExecStartPre=+/bin/sh %s\nExecStartPre=!/bin/sh %s\nExecStartPre=!!/bin/sh %s\nExecStart=/bin/sh %s'
+        % (plus, bang, bangbang, main))})
     ctx.finish('prefix.service', d)
     got = expect(d, 'prefix.service', {'plus_uid': '0', 'plus_seccomp': '0', 'plus_host_tmp': 'ok', 'plus_exec': 'ok',
                                        'bang_seccomp': '2', 'bang_host_tmp': 'fail', 'bang_exec': 'fail',
+                                       'bb_seccomp': '2', 'bb_host_tmp': 'fail', 'bb_exec': 'fail',
+                                       'bb_amb': '0000000000000400', 'main_amb': '0000000000000400',
                                        'main_seccomp': '2', 'main_host_tmp': 'fail', 'main_exec': 'fail'})
     nobody = str(__import__('pwd').getpwnam('nobody').pw_uid)
     check(got['bang_uid'].split()[0] == '0', '"!" did not run as root: %r' % got['bang_uid'])
+    check(got['bb_uid'].split()[0] == nobody, '"!!" did not run as nobody: %r' % got['bb_uid'])
     check(got['main_uid'].split()[0] == nobody, 'ExecStart= did not run as nobody: %r' % got['main_uid'])
     ctx.stop(d)
     p = subprocess.run([ctx.syscagectl, 'verify', os.path.join(d.units_dir, d.prefix + 'prefix.service')],
@@ -757,6 +841,8 @@ t %(p)s_exec /bin/true
                     r'and the exec gate', out), 'verify does not explain "+":\n' + out)
     check(re.search(r':\d+: ExecStartPre: note: ExecStartPre=!/bin/sh .*as root', out),
           'verify does not explain "!":\n' + out)
+    check(re.search(r':\d+: ExecStartPre: note: ExecStartPre=!!/bin/sh .*as with no prefix', out),
+          'verify does not explain "!!":\n' + out)
 
 
 # ---- the supervisor's own files ----
@@ -855,32 +941,63 @@ if printf '%(p)sinjected.service\\n' >> %(state)s/enabled 2>/dev/null; then r en
 # ---- fail closed at load ----
 
 def test_load_refusal(ctx):
+    """Bad sandbox input refuses that unit, located at FILE:LINE: KEY, in the daemon's log,
+    `status` and `verify`: a missing ReadWritePaths= entry, a path both writable and
+    inaccessible, an unknown ProtectSystem= value. The daemon keeps running, and the other
+    units (a running one, one whose missing path is allowed by "-") are unaffected, also when
+    a bad unit appears at a reload."""
     pid = os.getpid()
+    both = ctx.mkdir('both')
     units = {
         'good.service': unit('ExecStart=/bin/sleep 1000\nProtectSystem=strict'),
         'bad-rw.service': unit('ExecStart=/bin/true\nReadWritePaths=/nonexistent/syscage-%d' % pid),
+        'bad-conflict.service': unit('ExecStart=/bin/true\nProtectSystem=strict\nReadWritePaths=%s\n'
+                                     'InaccessiblePaths=%s/' % (both, both)),
+        'bad-protect.service': unit('ExecStart=/bin/true\nProtectSystem=strcit'),
         'ok-missing.service': unit('Type=oneshot\nExecStart=/bin/true\nReadWritePaths=-/nonexistent/syscage-%d' % pid),
+    }
+    located = {
+        'bad-rw.service': r'bad-rw\.service:6: ReadWritePaths: .*/nonexistent/syscage-%d does not exist' % pid,
+        'bad-conflict.service': r'bad-conflict\.service:8: InaccessiblePaths: .*%s is listed in both '
+                                r'InaccessiblePaths= and ReadWritePaths=' % re.escape(both),
+        'bad-protect.service': r'bad-protect\.service:6: ProtectSystem: .*Invalid ProtectSystem= value.*strcit',
     }
     d = ctx.daemon(units)
     d.wait_state('good.service', 'active', 'running')
     d.wait_state('ok-missing.service', 'inactive')
-    for u in ('bad-rw.service',):
+    main_pid = d.status('good.service').get('MainPID')
+    check(main_pid not in (None, '0'), 'good.service has no main process: %s' % d.status('good.service'))
+    for u, pattern in located.items():
         s = d.wait(u, lambda s: s.get('LoadState') == 'error', 'LoadState=error')
         check(s['ActiveState'] == 'inactive', '%s: %s' % (u, s))
-    log = d.daemon_log()
-    check(re.search(r'bad-rw\.service:6: ReadWritePaths: /nonexistent/syscage-%d does not exist' % pid, log),
-          'the missing path is not reported at its line:\n' + log[-3000:])
-    st = ctx.ctl(d, 'status', ctx.prefix + 'bad-rw.service')
-    check(re.search(r'Load error:.*bad-rw\.service:6: ReadWritePaths: .*does not exist', st.stdout),
-          'status does not show the located error:\n' + st.stdout + st.stderr)
+        check(re.search(pattern, d.daemon_log()), '%s: not reported at its line:\n%s' % (u, d.daemon_log()[-3000:]))
+        st = ctx.ctl(d, 'status', ctx.prefix + u)
+        check(re.search(r'Load error:.*' + pattern, st.stdout), '%s: status does not show the located error:\n%s'
+              % (u, st.stdout + st.stderr))
+        r = ctx.ctl(d, 'start', ctx.prefix + u)
+        check(r.returncode != 0, '%s: start of a refused unit succeeded' % u)
     # verify says the same, and --relax does not apply to a missing path.
-    for args, rc, pattern in (
-            ([], 1, r'bad-rw\.service:6: ReadWritePaths: error: /nonexistent/syscage-%d does not exist' % pid),
-            (['--relax', 'ReadWritePaths'], 1, r'ReadWritePaths: error: .*does not exist'),
+    for name, args, pattern in (
+            ('bad-rw.service', [], r'bad-rw\.service:6: ReadWritePaths: error: /nonexistent/syscage-%d does not exist' % pid),
+            ('bad-rw.service', ['--relax', 'ReadWritePaths'], r'ReadWritePaths: error: .*does not exist'),
+            ('bad-conflict.service', [], r'bad-conflict\.service:8: InaccessiblePaths: error: .*listed in both'),
+            ('bad-protect.service', [], r'bad-protect\.service:6: ProtectSystem: error: Invalid ProtectSystem= value'),
     ):
-        p = subprocess.run([ctx.syscagectl, 'verify'] + args + [os.path.join(d.units_dir, d.prefix + 'bad-rw.service')],
+        p = subprocess.run([ctx.syscagectl, 'verify'] + args + [os.path.join(d.units_dir, d.prefix + name)],
                            capture_output=True, text=True, timeout=60)
-        check(p.returncode == rc and re.search(pattern, p.stderr), 'verify %s: %d\n%s' % (args, p.returncode, p.stderr))
+        check(p.returncode == 1 and re.search(pattern, p.stderr), 'verify %s %s: %d\n%s'
+              % (args, name, p.returncode, p.stderr))
+    # A bad unit that appears at a reload is refused the same way; the running unit stays.
+    with open(os.path.join(d.units_dir, ctx.prefix + 'late.service'), 'w') as f:
+        f.write(unit('ExecStart=/bin/true\nProtectSystem=strcit'))
+    r = ctx.ctl(d, 'daemon-reload')
+    check(r.returncode == 0, 'daemon-reload failed: %s' % r.stderr)
+    d.wait('late.service', lambda s: s.get('LoadState') == 'error', 'LoadState=error')
+    check(re.search(r'late\.service:6: ProtectSystem: .*Invalid ProtectSystem= value', d.daemon_log()),
+          'the unit added at the reload is not reported at its line:\n' + d.daemon_log()[-3000:])
+    s = d.status('good.service')
+    check(s.get('ActiveState') == 'active' and s.get('MainPID') == main_pid,
+          'the running unit was affected: %s (MainPID was %s)' % (s, main_pid))
     check(d.proc.poll() is None, 'the daemon died')
     ctx.stop(d)
 
