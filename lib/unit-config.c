@@ -71,8 +71,7 @@ static const struct {
         const char *section;
         const char *key;
 } not_enforced_keys[] = {
-        { "Unit", "Conflicts" },          { "Unit", "BindsTo" },
-        { "Unit", "PartOf" },             { "Unit", "Requisite" },
+        { "Unit", "Conflicts" },          { "Unit", "Requisite" },
         { "Unit", "Upholds" },            { "Unit", "OnFailure" },
         { "Unit", "OnSuccess" },          { "Unit", "DefaultDependencies" },
         { "Unit", "StopWhenUnneeded" },   { "Unit", "RefuseManualStart" },
@@ -173,6 +172,8 @@ UnitConfig *unit_config_free(UnitConfig *c) {
                              &c->working_directory, &c->std_input_path, &c->std_output_path,
                              &c->std_error_path };
         char ***lists[] = { &c->documentation, &c->after, &c->before, &c->requires, &c->wants,
+                            &c->binds_to, &c->part_of, &c->reload_propagated_from,
+                            &c->propagates_reload_to,
                             &c->supplementary_groups, &c->environment, &c->environment_files,
                             &c->runtime_directory, &c->state_directory, &c->logs_directory,
                             &c->wanted_by, &c->required_by, &c->alias };

@@ -120,6 +120,8 @@ typedef struct UnitConfig {
         char *description;
         char **documentation;
         char **after, **before, **requires, **wants; /* ".service" names only */
+        char **binds_to, **part_of;                  /* ".service" names only */
+        char **reload_propagated_from, **propagates_reload_to;
         usec_t start_limit_interval;                 /* default 10s */
         unsigned start_limit_burst;                  /* default 5 */
 
