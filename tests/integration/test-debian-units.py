@@ -278,9 +278,9 @@ def dns_answer(port, qname):
 
 
 def http_get(port, path):
-    reply = talk(port, ('GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' % path).encode(),
-                 b'\r\n\r\n', timeout=5)
-    return reply
+    """The whole reply (HTTP/1.0: the server closes when done)."""
+    return talk(port, ('GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' % path).encode(),
+                b'\0', timeout=5)
 
 
 def run_tool(args, timeout=15, **kw):
@@ -307,6 +307,7 @@ class DebianUnit:
     files = None
     ports = ()  # more ports (TCP) that must be free
     serve_timeout = START_TIMEOUT
+    reload_ends_service = False  # the vendor's ExecReload= ends the service (see the case)
     directories_root = None  # None: a temporary root; "/" where the program hardcodes paths
 
     def serves(self, pid):
@@ -441,6 +442,10 @@ class Mosquitto(DebianUnit):
 
 class NodeExporter(DebianUnit):
     name, package, port = 'prometheus-node-exporter.service', 'prometheus-node-exporter', 9100
+    # ExecReload=/bin/kill -HUP $MAINPID, but the program does not handle SIGHUP: it dies of
+    # it. SIGHUP is a clean exit for a service (systemd.service(5), SuccessExitStatus=), so
+    # Restart=on-failure does not restart it and the unit ends inactive, as under systemd.
+    reload_ends_service = True
 
     def serves(self, pid):
         reply = http_get(self.port, '/metrics')
@@ -875,6 +880,18 @@ class DebianUnitsTest(unittest.TestCase):
             p = d.ctl('reload', start_name)
             self.assertEqual(p.returncode, 0, 'syscagectl reload: %s%s%s'
                              % (p.stdout, p.stderr, d.diagnostics()))
+            if case.reload_ends_service:
+                st = wait_for(lambda: d.status().get('ActiveState') in ('inactive', 'failed')
+                              and d.status(), '%s ended by its reload' % case.name,
+                              START_TIMEOUT, d)
+                self.assertEqual((st['ActiveState'], st['Result']), ('inactive', 'success'),
+                                 'a service that dies of the SIGHUP of its ExecReload=')
+                self.evidence('reload', 'ExecReload= ended it (%s, %s, %s): started again'
+                              % (st['ActiveState'], st['ExecMainCode'], st['ExecMainStatus']))
+                p = d.ctl('start', start_name)
+                self.assertEqual(p.returncode, 0, 'start after the reload: %s' % p.stderr)
+                pid = int(wait_for(started, '%s active again' % case.name, START_TIMEOUT,
+                                   d)['MainPID'])
             wait_for(lambda: d.status().get('SubState') == 'running' and case.serves(pid),
                      '%s serving after a reload' % case.name, START_TIMEOUT, d)
             self.evidence('reload', 'ExecReload= done, still serving, main pid %s'
