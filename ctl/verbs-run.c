@@ -248,6 +248,10 @@ static void run_print_details(sd_bus *bus, const char *unit) {
         uint64_t start, end;
         const char *denied, *logged, *note;
 
+        /* The kernel hands seccomp records on a moment after the call they are about: wait
+         * until the daemon has read those of the run (an older daemon does not know the
+         * call; then what it has is shown). */
+        (void) sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "SettleDenials", NULL, NULL, NULL);
         if (bus_client_get_status(bus, unit, &props, &error) < 0)
                 return;
         start = unit_properties_u(&props, "ExecMainStartTimestamp");

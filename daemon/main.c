@@ -38,6 +38,7 @@ static bool arg_holder = true;
 /* The node baseline: the default path unless --baseline= says otherwise (empty: none). */
 static const char *arg_baseline = BASELINE_PATH_DEFAULT;
 static bool arg_baseline_explicit = false;
+static unsigned arg_denial_sources = DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -61,6 +62,10 @@ static void help(void) {
                "                         them (repeatable)\n"
                "     --baseline=FILE     The node baseline: a policy every service gets as a\n"
                "                         filter of its own (default %s; empty: none)\n"
+               "     --denial-records=SOURCE\n"
+               "                         Where seccomp records are read: both (default), audit\n"
+               "                         (the audit multicast group only) or kmsg (the kernel\n"
+               "                         log only)\n"
                "     --no-holder         Run without the fd holder: a crash of the daemon then\n"
                "                         loses its services' output and exec gates (see\n"
                "                         syscaged(8), \"Surviving a crash\")\n"
@@ -81,6 +86,7 @@ enum {
         ARG_RELAX,
         ARG_NO_HOLDER,
         ARG_BASELINE,
+        ARG_DENIAL_RECORDS,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or -errno (usage error,
@@ -99,6 +105,7 @@ static int parse_argv(int argc, char **argv) {
                 { "relax", required_argument, NULL, ARG_RELAX },
                 { "no-holder", no_argument, NULL, ARG_NO_HOLDER },
                 { "baseline", required_argument, NULL, ARG_BASELINE },
+                { "denial-records", required_argument, NULL, ARG_DENIAL_RECORDS },
                 {}
         };
         int c, r;
@@ -165,6 +172,17 @@ static int parse_argv(int argc, char **argv) {
                                                        optarg);
                         arg_baseline = isempty(optarg) ? NULL : optarg;
                         arg_baseline_explicit = true;
+                        break;
+                case ARG_DENIAL_RECORDS:
+                        if (streq(optarg, "both"))
+                                arg_denial_sources = DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;
+                        else if (streq(optarg, "audit"))
+                                arg_denial_sources = DENIAL_SOURCE_AUDIT;
+                        else if (streq(optarg, "kmsg"))
+                                arg_denial_sources = DENIAL_SOURCE_KMSG;
+                        else
+                                return log_error_errno(EINVAL, "--denial-records takes both, audit or kmsg, got '%s'.",
+                                                       optarg);
                         break;
                 default:
                         return -EINVAL;
@@ -286,6 +304,7 @@ static int run(int argc, char **argv) {
                 .directories_root = arg_directories_root,
                 .baseline_path = arg_baseline,
                 .baseline_explicit = arg_baseline_explicit,
+                .denial_sources = arg_denial_sources,
         };
         r = manager_new(&cfg, &m);
         if (r < 0)

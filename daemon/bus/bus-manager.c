@@ -16,6 +16,7 @@
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-learn.h"
 #include "bus/bus-manager.h"
+#include "core/denial-feed.h"
 #include "core/manager-takeover.h"
 #include "bus/bus-transient.h"
 #include "sys/log.h"
@@ -445,6 +446,27 @@ static int method_reexecute(sd_bus_message *m, void *userdata, sd_bus_error *err
         return manager_op(m, userdata, error, "Re-exec", manager_reexec);
 }
 
+/* SettleDenials: answered once the seccomp records the kernel made before the call have
+ * been read (core/denial-feed.h), so that what the caller asks next counts them. */
+static void on_denials_settled(Manager *mgr, void *userdata) {
+        sd_bus_message *m = userdata;
+
+        (void) sd_bus_reply_method_return(m, NULL);
+        sd_bus_message_unref(m);
+}
+
+static int method_settle_denials(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        BusConnection *c = userdata;
+        int r = denial_feed_settle(c->bus->manager->denials, on_denials_settled, sd_bus_message_ref(m));
+
+        if (r == 0)
+                return 1; /* answered later */
+        sd_bus_message_unref(m);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /* Every method is open to every client as far as sd-bus is concerned (it would otherwise
  * demand CAP_SYS_ADMIN of the peer); bus_check_write() decides. */
 static const sd_bus_vtable bus_manager_vtable[] = {
@@ -474,6 +496,7 @@ static const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("ResetFailedUnit", "s", SD_BUS_PARAM(name), NULL, ,
                                  method_reset_failed_unit, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD("DaemonReload", NULL, NULL, method_daemon_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("SettleDenials", NULL, NULL, method_settle_denials, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD("Reexecute", NULL, NULL, method_reexecute, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("StartTransient", "sa(ss)asa{sv}",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(properties) SD_BUS_PARAM(argv)

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "sys/cgroup.h"
-#include "sys/kmsg.h"
+#include "core/denial-feed.h"
 #include "sys/audit-status.h"
 #include "sys/proc-events.h"
 #include "sys/log.h"
@@ -70,9 +70,8 @@ void manager_units_release(Manager *m) {
         policy_store_free(m->policies);
         output_context_free(m->output);
         notify_server_free(m->notify);
-        kmsg_reader_free(m->kmsg);
+        m->denials = denial_feed_free(m->denials);
         proc_events_free(m->proc_events);
-        audit_watch_free(m->audit);
         sd_event_source_disable_unref(m->gc_source);
         free(m->notify_socket);
         string_set_done(&m->enabled);

@@ -243,6 +243,7 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         if (cfg->baseline_path && !(m->baseline_path = strdup(cfg->baseline_path)))
                 return -ENOMEM;
         m->baseline_explicit = cfg->baseline_explicit;
+        m->denial_sources = cfg->denial_sources ? cfg->denial_sources : DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
         else if (streq(cfg->runtime_dir, SYSCAGE_RUNTIME_DIR))

@@ -72,7 +72,12 @@ typedef struct ManagerConfig {
          * baseline unless BASELINE_EXPLICIT (--baseline=FILE), when it is an error. */
         const char *baseline_path;
         bool baseline_explicit;
+        /* Where seccomp records are read (denial-feed.h): DENIAL_SOURCE_* bits; 0: both. */
+        unsigned denial_sources;
 } ManagerConfig;
+
+#define DENIAL_SOURCE_AUDIT 1u /* the audit multicast group */
+#define DENIAL_SOURCE_KMSG 2u  /* the kernel log */
 
 typedef struct Manager {
         sd_event *event;
@@ -113,11 +118,11 @@ typedef struct Manager {
         char *baseline_description;
         OutputContext *output;     /* per-unit log files; owned */
         NotifyServer *notify;      /* the NOTIFY_SOCKET server; owned */
-        KmsgReader *kmsg;          /* seccomp kill records; owned */
-        /* Seeing denials (unit-events.h): who a gone pid belonged to, records that fit no
-         * unit, and what the audit subsystem said at start-up. */
+        /* Seeing denials (unit-events.h): the seccomp records' sources (denial-feed.h), who
+         * a gone pid belonged to, and records that fit no unit. */
+        struct DenialFeed *denials;
+        unsigned denial_sources;
         struct ProcEvents *proc_events;
-        struct AuditWatch *audit;
         uint64_t denials_unattributed;
         char *notify_socket;       /* $NOTIFY_SOCKET for Type=notify; NULL: none */
         StringSet enabled;         /* the enabled set, as read from STATE_DIR/enabled */

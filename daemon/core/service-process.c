@@ -17,7 +17,7 @@
 
 #include "sys/cgroup.h"
 #include "sys/fileio.h"
-#include "sys/kmsg.h"
+#include "core/denial-feed.h"
 #include "sys/log.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
@@ -222,7 +222,7 @@ static int on_pidfd(sd_event_source *s, int fd, uint32_t revents, void *userdata
         /* A seccomp kill: its record is already in the kernel log; read it now, so the denial
          * is counted before the state change that clients (run --wait, status) act on. */
         if ((si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) && si.si_status == SIGSYS)
-                kmsg_reader_flush(u->manager->kmsg);
+                denial_feed_flush(u->manager->denials);
         service_phase_on_exit(p, &si.si_code, &si.si_status);
         process_exited(p, si.si_code, si.si_status);
         process_limit_kept_gates(u);

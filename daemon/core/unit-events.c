@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "sys/io-log.h"
-#include "sys/audit-status.h"
 #include "sys/kmsg.h"
 #include "sys/proc-events.h"
 #include "sys/log.h"
+#include "core/denial-feed.h"
 #include "core/manager-deps.h"
 #include "core/manager-order.h"
 #include "core/manager-units.h"
@@ -192,22 +192,6 @@ void unit_events_seccomp_record(Manager *m, const SeccompAudit *a) {
         unit_add_denial(u, &d);
 }
 
-static void on_kmsg(KmsgReader *r, const SeccompAudit *a, void *userdata) {
-        unit_events_seccomp_record(userdata, a);
-}
-
-/* An audit daemon takes the audit records: none reach /dev/kmsg. Said once when it is
- * first seen; status asks again each time (auditd may start later). */
-static void on_audit_status(AuditWatch *w, const AuditStatus *s, bool first, void *userdata) {
-        static bool warned = false;
-
-        if (s->pid != 0 && !warned) {
-                warned = true;
-                log_warning("An audit daemon (pid %u) receives the kernel's audit records: seccomp denials "
-                            "will not be seen here (kills are reported without the syscall's name).", s->pid);
-        }
-}
-
 int unit_events_setup_kmsg(Manager *m) {
         int r = proc_events_new(&m->proc_events);
         if (r >= 0) {
@@ -216,45 +200,11 @@ int unit_events_setup_kmsg(Manager *m) {
                         log_warning_errno(r, "Failed to listen to the kernel's process events: seccomp records "
                                           "of short-lived descendants of a service may fit no unit: %m");
         }
-        r = audit_watch_open(m->event, on_audit_status, m, &m->audit);
-        if (r < 0)
-                log_debug_errno(r, "Cannot ask the audit subsystem for its status, ignoring: %m");
-        r = kmsg_open(m->event, on_kmsg, m, &m->kmsg);
-        if (r < 0)
-                return log_warning_errno(r, "Failed to read %s, seccomp kills will not name the syscall: %m",
-                                         KMSG_PATH);
-        return 0;
+        return denial_feed_open(m, &m->denials);
 }
 
 int unit_events_denial_health(Manager *m, char **ret) {
-        AuditStatus st, first;
-        uint64_t lost = 0, kmsg_lost = 0;
-        char buf[512] = "";
-        size_t n = 0;
-
-#define ADD(...) (n += (size_t) snprintf(buf + MIN(n, sizeof buf), n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__))
-        if (!m->kmsg)
-                ADD("denial records unavailable: %s cannot be read; ", KMSG_PATH);
-        if (audit_watch_get(m->audit, &first, &st)) {
-                if (st.pid != 0)
-                        ADD("denial records unavailable: an audit daemon (pid %u) consumes them; ", st.pid);
-                if (st.lost >= first.lost)
-                        lost = st.lost - first.lost;
-        }
-        audit_watch_refresh(m->audit); /* for the next time */
-        /* Without the audit subsystem's count, what the kernel log said. */
-        kmsg_lost = kmsg_reader_suppressed(m->kmsg) + kmsg_reader_overruns(m->kmsg);
-        if (lost > 0 || kmsg_lost > 0)
-                ADD("%" PRIu64 " kernel audit records lost since syscaged started (printk rate limit); ",
-                    MAX(lost, kmsg_lost));
-        if (proc_events_lost(m->proc_events) > 0)
-                ADD("%" PRIu64 " process events lost; ", proc_events_lost(m->proc_events));
-#undef ADD
-        n = MIN(n, sizeof buf - 1);
-        if (n >= 2 && buf[n - 2] == ';')
-                buf[n - 2] = '\0';
-        *ret = strdup(buf);
-        return *ret ? 0 : -ENOMEM;
+        return denial_feed_health(m->denials, ret);
 }
 
 /* ---- state changes, going up ---- */
@@ -301,7 +251,7 @@ void unit_notify_state_change(Unit *u, ServiceState old, ServiceState new) {
         if (became_inactive) {
                 /* Every process of the unit is gone, and each printed its record before it
                  * went: read them now, then forget its descendants. */
-                kmsg_reader_flush(m->kmsg);
+                denial_feed_flush(m->denials);
                 proc_events_forget_owner(m->proc_events, u->name);
                 manager_unit_inactive(m, u);
                 manager_deps_unit_inactive(m, u);

@@ -22,15 +22,19 @@ struct AuditWatch {
         AuditWatchCallback callback;
         void *userdata;
         uint32_t seq;
-        bool have;
+        bool have, refused;
         AuditStatus first, latest;
 };
 
 static void handle_message(AuditWatch *w, const struct nlmsghdr *h) {
         if (h->nlmsg_type == NLMSG_ERROR) {
                 const struct nlmsgerr *e = NLMSG_DATA(h);
-                if (h->nlmsg_len >= NLMSG_LENGTH(sizeof *e) && e->error < 0)
+                if (h->nlmsg_len >= NLMSG_LENGTH(sizeof *e) && e->error < 0) {
                         io_logf_errno(LOG_DEBUG, -e->error, "The audit subsystem refused AUDIT_GET: %m");
+                        w->refused = true;
+                        if (w->callback)
+                                w->callback(w, NULL, false, w->userdata);
+                }
                 return;
         }
         /* Older kernels send a shorter struct: the fields read here come first. */
@@ -39,7 +43,8 @@ static void handle_message(AuditWatch *w, const struct nlmsghdr *h) {
                 return;
         struct audit_status s = {};
         memcpy(&s, NLMSG_DATA(h), MIN((size_t) h->nlmsg_len - NLMSG_LENGTH(0), sizeof s));
-        w->latest = (AuditStatus) { .enabled = s.enabled, .pid = s.pid, .lost = s.lost, .backlog = s.backlog };
+        w->latest = (AuditStatus) { .enabled = s.enabled, .pid = s.pid, .lost = s.lost, .backlog = s.backlog,
+                                    .seq = h->nlmsg_seq };
         bool first = !w->have;
         if (first)
                 w->first = w->latest;
@@ -68,7 +73,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         return 0;
 }
 
-void audit_watch_refresh(AuditWatch *w) {
+uint32_t audit_watch_refresh(AuditWatch *w) {
         struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
         struct nlmsghdr req = {
                 .nlmsg_len = NLMSG_LENGTH(0),
@@ -76,11 +81,16 @@ void audit_watch_refresh(AuditWatch *w) {
                 .nlmsg_flags = NLM_F_REQUEST,
         };
 
-        if (!w || w->fd < 0)
-                return;
-        req.nlmsg_seq = ++w->seq;
-        if (sendto(w->fd, &req, req.nlmsg_len, MSG_DONTWAIT, (struct sockaddr *) &kernel, sizeof kernel) < 0)
+        if (!w || w->fd < 0 || w->refused)
+                return 0;
+        if (++w->seq == 0)
+                w->seq = 1;
+        req.nlmsg_seq = w->seq;
+        if (sendto(w->fd, &req, req.nlmsg_len, MSG_DONTWAIT, (struct sockaddr *) &kernel, sizeof kernel) < 0) {
                 io_logf_errno(LOG_DEBUG, errno, "Failed to ask the audit subsystem for its status: %m");
+                return 0;
+        }
+        return w->seq;
 }
 
 int audit_watch_open(sd_event *event, AuditWatchCallback cb, void *userdata, AuditWatch **ret) {

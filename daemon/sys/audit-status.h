@@ -22,11 +22,14 @@ typedef struct AuditStatus {
         uint32_t enabled;   /* 0 off, 1 on, 2 locked */
         uint32_t pid;       /* the audit daemon's pid, 0 when none */
         uint32_t lost;      /* records lost since boot (rate limits, backlog) */
-        uint32_t backlog;
+        uint32_t backlog;   /* records queued for kauditd and not yet sent on */
+        uint32_t seq;       /* the request this answers (audit_watch_refresh()) */
 } AuditStatus;
 
 typedef struct AuditWatch AuditWatch;
-/* Called for every answer; FIRST for the first one. */
+/* Called for every answer; FIRST for the first one. S is NULL when the kernel refused the
+ * request (no CAP_AUDIT_CONTROL, or not the initial user namespace): no answer will come,
+ * and later requests are not sent. */
 typedef void (*AuditWatchCallback)(AuditWatch *w, const AuditStatus *s, bool first, void *userdata);
 
 /* Opens the socket and sends the first request. -errno when the audit subsystem cannot be
@@ -35,7 +38,8 @@ int audit_watch_open(sd_event *event, AuditWatchCallback cb, void *userdata, Aud
 AuditWatch *audit_watch_free(AuditWatch *w);
 DEFINE_TRIVIAL_CLEANUP_FUNC(AuditWatch *, audit_watch_free);
 
-/* Asks again (the answer arrives later). */
-void audit_watch_refresh(AuditWatch *w);
+/* Asks again (the answer arrives later). Returns the request's sequence number, which the
+ * answer carries in AuditStatus.seq, or 0 when nothing was sent. */
+uint32_t audit_watch_refresh(AuditWatch *w);
 /* The first and the latest answer; false while there is none (or the kernel refused). */
 bool audit_watch_get(const AuditWatch *w, AuditStatus *ret_first, AuditStatus *ret_latest);

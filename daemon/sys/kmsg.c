@@ -76,7 +76,7 @@ static bool decode_audit_string(const char *v, size_t len, char *buf, size_t siz
 /* Finds where the record's fields start: after "type=1326 audit(...): " (kernel log) or
  * "type=SECCOMP msg=audit(...): " (auditd). NULL for other lines; sets *ret_bad when the
  * header is there but broken. */
-static const char *find_seccomp_fields(const char *line, size_t len, bool *ret_bad) {
+static const char *find_seccomp_fields(const char *line, size_t len, bool *ret_bad, uint64_t *ret_serial) {
         static const char *const types[] = { "type=1326 ", "type=SECCOMP " };
         const char *end = line + len;
 
@@ -99,6 +99,11 @@ static const char *find_seccomp_fields(const char *line, size_t len, bool *ret_b
                                 *ret_bad = true;
                                 return NULL;
                         }
+                        /* audit(SECONDS.MILLISECONDS:SERIAL) */
+                        const char *colon = memchr(q, ':', (size_t) (close - q));
+                        uint64_t serial;
+                        if (colon && parse_uint(colon + 1, (size_t) (close - colon - 1), 10, UINT64_MAX, &serial))
+                                *ret_serial = serial;
                         return close + 3;
                 }
         }
@@ -191,7 +196,7 @@ int kmsg_parse_seccomp(const char *line, SeccompAudit *ret) {
 
         if (kmsg_prefix_is_user(line, len))
                 return -ENOMSG;
-        p = find_seccomp_fields(line, len, &bad);
+        p = find_seccomp_fields(line, len, &bad, &a.serial);
         if (!p)
                 return bad ? -EBADMSG : -ENOMSG;
         end = line + len;

@@ -70,6 +70,9 @@ typedef struct SeccompAudit {
         char syscall_name[SECCOMP_AUDIT_NAME_MAX]; /* "" when libseccomp does not know it */
         bool has_code;
         uint32_t code;         /* SECCOMP_RET_* action and data */
+        uint64_t serial;       /* the audit event's serial number, 0 when absent; the same
+                                * record read from the kernel log and from the audit
+                                * multicast group (sys/audit-log.h) has the same serial */
 } SeccompAudit;
 
 /* Parses one kernel log line: a raw /dev/kmsg record ("5,341,397039944,-;audit: ..."),

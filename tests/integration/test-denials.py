@@ -17,6 +17,12 @@ Scenarios:
   loop           a service calling a denied uname 40 times: every call counted (with
                  printk_ratelimit 0, as the test runner sets it), the unit's log bounded, and
                  the daemon answers meanwhile.
+  sources        each source of records on its own (--denial-records=audit, =kmsg): a burst
+                 of 40 denials in one unit counted exactly through the audit multicast group
+                 (which printk's rate limit does not touch), and through the kernel log as far
+                 as printk let them through, with the losses said; and 12 runs in a row, each
+                 with one logged call, whose summaries all carry it (the daemon waits for the
+                 kernel's audit queue before the summary is read).
 
 The scenarios reuse the daemon driver of test-service.py.
 
@@ -170,7 +176,46 @@ def test_loop(ctx):
     d.stop()
 
 
+def test_sources(ctx):
+    uname = ctx.helper('uname-sysname')
+    n = 40
+    burst = unit("Type=oneshot\nExecStart=/bin/sh -c 'i=0; while [ $i -lt %d ]; do %s; i=$((i+1)); done'\n"
+                 'SystemCallFilter=~uname\nSystemCallErrorNumber=EPERM' % (n, uname))
+    for source in ('audit', 'kmsg'):
+        d = ctx.daemon({'burst.service': burst}, [], ['--denial-records=' + source])
+        wait_ready(ctx, d)
+        log = d.daemon_log()
+        if source == 'audit' and 'Cannot join the audit multicast group' in log:
+            print('skip audit source: %s' % [l for l in log.splitlines() if 'multicast' in l][:1])
+            d.stop()
+            continue
+        check(('Reading seccomp records from the audit multicast group' in log) == (source == 'audit'),
+              '%s: the daemon says which sources it reads' % source)
+        r = ctl(ctx, d, 'start', 'burst.service')
+        check(r.returncode == 0, '%s: start: %s' % (source, r.stderr))
+        d.wait('burst.service', lambda s: s.get('ActiveState') == 'inactive' and s.get('Result') == 'success',
+               'the burst ended', timeout=60)
+        check(ctl(ctx, d, 'run', '--wait', '-q', '/bin/true').returncode == 0, '%s: a run to settle' % source)
+        s = d.wait('burst.service', lambda s: True, 'status')
+        note = show_json(ctx, d, 'burst.service').get('DenialRecordsNote', '')
+        if source == 'audit' or printk_unlimited():
+            check(s.get('DeniedSyscalls') == 'uname:%d' % n, '%s: counted %r of %d (note %r)'
+                  % (source, s.get('DeniedSyscalls'), n, note))
+        else:
+            # printk drops silently; what the note can say is that it may.
+            check(s.get('DeniedSyscalls') == 'uname:%d' % n or 'lost' in note,
+                  '%s: counted %r of %d, and the note says %r' % (source, s.get('DeniedSyscalls'), n, note))
+        for i in range(12):
+            r = ctl(ctx, d, 'run', '--wait', '-p', 'SystemCallLog=uname', uname)
+            if source == 'kmsg' and not printk_unlimited():
+                break
+            check(r.returncode == 0 and 'Logged system calls: uname (1)' in r.stderr,
+                  '%s: run %d summary:\n%s' % (source, i, r.stderr))
+        d.stop()
+
+
 SCENARIOS = {
+    'sources': test_sources,
     'errno': test_errno,
     'grandchild': test_grandchild,
     'logged': test_logged,

@@ -54,8 +54,9 @@ def kill_cgroup(cg):
 class Daemon:
     """Unit names get a per-scenario prefix, since service cgroups are named after units and
     scenarios may run in parallel."""
-    def __init__(self, syscaged, units, enabled, prefix):
+    def __init__(self, syscaged, units, enabled, prefix, extra_args=()):
         self.syscaged = syscaged
+        self.extra_args = list(extra_args)
         self.prefix = prefix
         units = {prefix + k: v for k, v in units.items()}
         enabled = [prefix + n for n in enabled]
@@ -81,7 +82,7 @@ class Daemon:
         self.proc = subprocess.Popen(
             [self.syscaged, '--units-dir', self.units_dir, '--state-dir', self.state_dir,
              '--runtime-dir', self.runtime_dir, '--directories-root', self.root_dir,
-             '--log-level', 'debug'],
+             '--log-level', 'debug', *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
         return self
@@ -1166,8 +1167,8 @@ class Context:
     def helper(self, name):
         return os.path.join(self.helpers, name)
 
-    def daemon(self, units, enabled):
-        d = Daemon(self.syscaged, units, enabled, self.prefix)
+    def daemon(self, units, enabled, extra_args=()):
+        d = Daemon(self.syscaged, units, enabled, self.prefix, extra_args)
         self.daemons.append(d)
         return d.start()
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "sys/audit-log.h"
 #include "sys/kmsg.h"
 
 /* Captured with a test program that set its comm and hit a filter on uname(2) (only the
@@ -229,6 +230,67 @@ static void test_codes(void **state) {
         assert_string_equal(seccomp_audit_action_to_string(&a), "log");
 }
 
+/* The serial number: the same record from the kernel log and from the multicast group. */
+static void test_serial(void **state) {
+        SeccompAudit a;
+
+        assert_int_equal(kmsg_parse_seccomp(REAL_KILL, &a), 0);
+        assert_int_equal(a.serial, 2);
+        assert_int_equal(kmsg_parse_seccomp("audit: type=1326 audit(1795348900.903:4294967301): pid=5 "
+                                            "arch=c000003e syscall=2 compat=0",
+                                            &a),
+                         0);
+        assert_int_equal(a.serial, 4294967301ULL);
+        /* Without a readable serial the record still counts, with serial 0. */
+        assert_int_equal(kmsg_parse_seccomp("audit: type=1326 audit(1795348900.903): pid=5 arch=c000003e "
+                                            "syscall=2 compat=0",
+                                            &a),
+                         0);
+        assert_int_equal(a.serial, 0);
+}
+
+/* A multicast record: the payload is the text after "type=1326 ", without a newline, with
+ * or without its NUL. */
+static void test_multicast_payload(void **state) {
+        static const char text[] = "audit(1796647321.028:4968): auid=4294967295 uid=0 gid=0 ses=4294967295 "
+                                   "pid=19321 comm=\"logit\" exe=\"/tmp/logit\" sig=0 arch=c000003e syscall=110 "
+                                   "compat=0 ip=0x7f733d1ad4f7 code=0x7ffc0000";
+        SeccompAudit a;
+
+        assert_int_equal(audit_log_parse(1326, text, strlen(text), &a), 0);
+        assert_int_equal(a.pid, 19321);
+        assert_int_equal(a.serial, 4968);
+        assert_string_equal(a.syscall_name, "getppid");
+        assert_string_equal(a.comm, "logit");
+        assert_string_equal(seccomp_audit_action_to_string(&a), "log");
+        assert_int_equal(audit_log_parse(1326, text, sizeof text, &a), 0); /* with the NUL */
+        /* Other record types, cut records, embedded newlines, empty payloads. */
+        assert_int_equal(audit_log_parse(1300, text, strlen(text), &a), -ENOMSG);
+        assert_int_equal(audit_log_parse(1326, text, 40, &a), -EBADMSG);
+        assert_int_equal(audit_log_parse(1326, "", 0, &a), -EBADMSG);
+        assert_int_equal(audit_log_parse(1326, "audit(1.0:1): pid=5\narch=c000003e syscall=2 compat=0", 52, &a),
+                         -EBADMSG);
+        assert_int_equal(audit_log_parse(1326, "no record at all", 16, &a), -EBADMSG);
+}
+
+/* Dedup: a serial counts once while it is in the window; 0 always counts. */
+static void test_serial_window(void **state) {
+        static AuditSerialWindow w;
+
+        assert_true(audit_serial_window_add(&w, 7));
+        assert_false(audit_serial_window_add(&w, 7));
+        assert_true(audit_serial_window_add(&w, 8));
+        assert_true(audit_serial_window_add(&w, 0));
+        assert_true(audit_serial_window_add(&w, 0));
+        /* Thousands of later serials between two copies of one record. */
+        for (uint64_t s = 9; s < 9 + AUDIT_SERIAL_WINDOW - 2; s++)
+                assert_true(audit_serial_window_add(&w, s));
+        assert_false(audit_serial_window_add(&w, 8));
+        /* One that left the window long ago counts again (not offered twice in practice). */
+        assert_true(audit_serial_window_add(&w, 8 + AUDIT_SERIAL_WINDOW));
+        assert_true(audit_serial_window_add(&w, 8));
+}
+
 typedef struct LossSample {
         const char *line;
         int r;
@@ -286,6 +348,9 @@ int main(void) {
                 cmocka_unit_test(test_truncations),
                 cmocka_unit_test(test_ret_untouched_on_error),
                 cmocka_unit_test(test_fields),
+                cmocka_unit_test(test_serial),
+                cmocka_unit_test(test_multicast_payload),
+                cmocka_unit_test(test_serial_window),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
