@@ -73,7 +73,7 @@ static const struct {
 } not_enforced_keys[] = {
         { "Unit", "Conflicts" },          { "Unit", "Requisite" },
         { "Unit", "Upholds" },            { "Unit", "OnFailure" },
-        { "Unit", "OnSuccess" },          { "Unit", "DefaultDependencies" },
+        { "Unit", "OnSuccess" },
         { "Unit", "StopWhenUnneeded" },   { "Unit", "RefuseManualStart" },
         { "Unit", "RefuseManualStop" },   { "Unit", "ConditionPathExists" },
         { "Unit", "ConditionPathIsDirectory" }, { "Unit", "ConditionFileNotEmpty" },
@@ -198,6 +198,7 @@ UnitConfig *unit_config_free(UnitConfig *c) {
 static void unit_config_init(UnitConfig *c) {
         c->start_limit_interval = 10 * USEC_PER_SEC;
         c->start_limit_burst = 5;
+        c->default_dependencies = true;
         c->type = SERVICE_SIMPLE;
         c->restart = SERVICE_RESTART_NO;
         c->restart_sec = 100 * USEC_PER_MSEC;

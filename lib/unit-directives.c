@@ -643,6 +643,7 @@ static const ConfigDirective config_directives[] = {
         { "Unit", "PartOf", parse_unit_names, FIELD(part_of), 0 },
         { "Unit", "ReloadPropagatedFrom", parse_unit_names, FIELD(reload_propagated_from), 0 },
         { "Unit", "PropagatesReloadTo", parse_unit_names, FIELD(propagates_reload_to), 0 },
+        { "Unit", "DefaultDependencies", parse_bool, FIELD(default_dependencies), 0 },
         { "Unit", "StartLimitIntervalSec", parse_start_limit_interval,
           FIELD(start_limit_interval), 0 },
         { "Unit", "StartLimitInterval", parse_start_limit_interval, FIELD(start_limit_interval), 1 },
