@@ -118,19 +118,21 @@ def parse_unit(path):
 
 
 def cap_mask(values):
-    """CapabilityBoundingSet= lines to a mask (systemd: lines OR together, "~" inverts, an
-    empty assignment is the empty set)."""
-    mask, seen = 0, False
+    """CapabilityBoundingSet= lines to a mask, by systemd's rule (systemd.exec(5) and its
+    parser): the set starts as all capabilities; an assignment replaces it while it is still
+    that (or when it is empty, "" or "~"); after that a plain list adds its capabilities and
+    a "~" list takes its capabilities away (chrony's unit has five "~" lines)."""
+    all_caps = (1 << len(CAPS)) - 1
+    mask, seen = all_caps, False
     for v in values:
-        if v == '':
-            mask, seen = 0, True
-            continue
         invert = v.startswith('~')
         m = 0
         for name in v.lstrip('~').split():
             m |= 1 << CAPS.index(name.upper())
-        all_caps = (1 << len(CAPS)) - 1
-        mask = (mask | (all_caps & ~m)) if invert else (mask | m)
+        if m == 0 or mask == all_caps:
+            mask = (all_caps & ~m) if invert else m
+        else:
+            mask = (mask & ~m) if invert else (mask | m)
         seen = True
     return mask if seen else None
 
@@ -579,6 +581,9 @@ class SandboxCheck:
         v = self.declared.get(key)
         return v[-1] if v and key not in self.gaps else None
 
+    def proc_subset_pid(self):
+        return (self.value('ProcSubset') or '').strip() == 'pid'
+
     def mount_at(self, path, what, point=None, has=None):
         """The mount PATH is on, printed; it must be at POINT and carry option HAS."""
         m = covering(self.mounts, path)
@@ -737,6 +742,11 @@ class SandboxCheck:
     def kernel_tunables(self):
         if not self.on('ProtectKernelTunables'):
             return
+        if self.proc_subset_pid():
+            # The service's /proc shows processes only: /proc/sys is not there to write.
+            self.ops_root.append(('rewrite', '/proc/sys/kernel/domainname', 'ENOENT',
+                                  'ProtectKernelTunables= with ProcSubset=pid'))
+            return
         self.mount_at('/proc/sys', 'ProtectKernelTunables=', has='ro')
         # Writes back the value it reads: harmless should the write ever work.
         self.ops_root.append(('rewrite', '/proc/sys/kernel/domainname', 'EROFS',
@@ -764,6 +774,10 @@ class SandboxCheck:
             hidden += [('ProtectKernelModules', '/usr/lib/modules')]
         for key, path in hidden:
             if not os.path.exists(path):
+                continue
+            if path.startswith('/proc/') and self.proc_subset_pid():
+                # Not in a /proc that shows processes only.
+                self.ops_root.append(('exists', path, 'ENOENT', '%s= with ProcSubset=pid' % key))
                 continue
             self.mount_at(path, '%s=' % key, point=path)
             if os.path.isdir(path):
