@@ -1,19 +1,38 @@
 #!/usr/bin/env python3
 """Stock Debian services, run unchanged under a real syscaged with their declared sandbox.
 
-For each of memcached, redis-server, nginx and ssh (their unit files as the packages install
-them in /lib/systemd/system): the unit file is copied byte for byte into the units directory
-of a syscaged started in a temporary directory, started with syscagectl, and used as a client
-would use it (memcached "stats", redis PING, an HTTP GET, the SSH banner). Then, from the
-service's own view (/proc/MAINPID and a probe process that joins the service's mount
-namespace with setns(2) and takes its uid), every sandbox directive the unit declares is
-checked: the mount it implies in /proc/MAINPID/mountinfo, the Seccomp, NoNewPrivs and CapBnd
-lines of /proc/MAINPID/status, a write the unit forbids failing (and one it allows working).
-Finally the unit is stopped: its processes must be gone and the host's mount table unchanged.
+Thirteen daemons, each from the unit file its package installs in /lib/systemd/system,
+copied byte for byte into the units directory of a syscaged started in a temporary
+directory, started with syscagectl and used as a client would use it:
+
+  memcached "stats", redis PING, nginx HTTP 200, the SSH banner, `chronyc tracking`, the
+  haproxy admin socket ("show info"), a DNS answer from unbound and from dnsmasq, an MQTT
+  CONNACK from mosquitto, node-exporter metrics over HTTP, a `logger` line reaching
+  rsyslog's /var/log/syslog, a cron job run, `psql -c 'select 1'`.
+
+postgresql@15-main.service is not started by name: postgresql.service is, and pulls it in
+through the postgresql.service.wants/ link that the package's own generator makes (run
+here with the units directory as its output), as under systemd.
+
+Then, from the service's own view (/proc/MAINPID and a probe process that joins the
+service's mount namespace with setns(2) and takes its uid), every sandbox directive the unit
+declares is checked: the mount it implies in /proc/MAINPID/mountinfo, the Seccomp,
+NoNewPrivs and CapBnd lines of /proc/MAINPID/status, a write the unit forbids failing (and
+one it allows working). A unit with ExecReload= is reloaded and must still serve. Finally the
+unit is stopped: its processes must be gone and the host's mount table unchanged.
 
 The evidence (mountinfo and status lines, the failing writes) is printed. A directive that
 syscaged itself reports as not enforced (`syscagectl verify`) is printed as such and not
 checked: the daemon must never claim more than it does, so every other directive must hold.
+
+No unit file is changed and no drop-in is used. What this host lacks compared to a booted
+Debian system is provided by the test and said so where it is done: the tmpfiles.d
+directories of haproxy and dnsmasq (systemd-tmpfiles --create, as the boot does), a
+stand-in /dev/log socket for haproxy's BindReadOnlyPaths=/dev/log when there is none (on a
+booted host systemd-journald provides it), a /etc/cron.d file for the cron job. The cases
+run one after another, each with a syscaged of its own (a start costs milliseconds), so
+unbound and dnsmasq both have port 53 in turn. A case whose package is not installed or whose
+port is taken on this host is skipped with the reason.
 
 Usage: test-debian-units.py SYSCAGED SYSCAGECTL [UNIT...]
 Exit status: 0 pass, 1 fail, 77 all skipped (not root, or none of the packages installed).
