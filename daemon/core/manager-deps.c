@@ -17,9 +17,6 @@
 #include "sys/log.h"
 #include "unit-name.h"
 
-/* Restarts propagate along PartOf= and friends; a cycle of those ends here. */
-#define DEPS_RESTART_DEPTH_MAX 16
-
 static void closedirp(DIR **d) {
         if (*d)
                 (void) closedir(*d);
@@ -215,32 +212,29 @@ int manager_deps_stop(Manager *m, Unit *u, char **ret_message) {
         return r;
 }
 
-static void restart_dependents(Manager *m, Unit *u, unsigned depth) {
-        _cleanup_strv_free_ char **names = NULL;
+/* The units up that depend on U, transitively, U first. Each is restarted once, so a cycle
+ * of PartOf= restarts every unit on it once. */
+void manager_deps_restart_dependents(Manager *m, Unit *u) {
+        _cleanup_strv_free_ char **set = NULL;
         Unit *v;
 
-        if (depth >= DEPS_RESTART_DEPTH_MAX)
-                return;
-        HASHMAP_FOREACH(v, m->units)
-                if (v != u && up(v) && !v->restart_requested && depends_on(v, u->name, false) &&
-                    strv_extend(&names, v->name) < 0)
-                        return (void) log_oom();
-        STRV_FOREACH(n, names) {
+        if (strv_extend(&set, u->name) < 0)
+                return (void) log_oom();
+        for (size_t i = 0; set[i]; i++)
+                HASHMAP_FOREACH(v, m->units)
+                        if (up(v) && !strv_contains(set, v->name) && depends_on(v, set[i], false) &&
+                            strv_extend(&set, v->name) < 0)
+                                return (void) log_oom();
+        for (size_t i = 1; set[i]; i++) {
                 _cleanup_free_ char *msg = NULL;
-                v = manager_get_unit(m, *n);
+                v = manager_get_unit(m, set[i]);
                 if (!v)
                         continue;
                 log_unit_info(v->name, "Restarting, as it depends on %s.", u->name);
-                int r = manager_restart_unit(m, v->name, &msg);
+                int r = manager_restart_one(m, v, &msg);
                 if (r < 0)
                         log_unit_warning(v->name, "Failed to restart: %s", msg ?: strerror(-r));
-                else
-                        restart_dependents(m, v, depth + 1);
         }
-}
-
-void manager_deps_restart_dependents(Manager *m, Unit *u) {
-        restart_dependents(m, u, 0);
 }
 
 void manager_deps_reload_propagate(Manager *m, Unit *u) {

@@ -11,7 +11,8 @@
  *                BindsTo= or are PartOf= it (transitively), units ordered after another
  *                first. A unit that goes down for any reason stops the units BindsTo= it.
  *   restarting   Restarting a unit also restarts the active units that Requires=,
- *                BindsTo= or are PartOf= it.
+ *                BindsTo= or are PartOf= it, transitively, each once (a PartOf= cycle
+ *                ends).
  *   reloading    Reloading a unit also reloads the active units with
  *                ReloadPropagatedFrom= it and those it PropagatesReloadTo=.
  *   failing      A queued unit whose Requires=/BindsTo= unit is ordered before it and

@@ -496,21 +496,29 @@ int manager_stop_unit(Manager *m, const char *name, char **ret_message) {
         return r == -EALREADY ? 0 : r;
 }
 
+int manager_restart_one(Manager *m, Unit *u, char **ret_message) {
+        int r;
+
+        if (!unit_is_active_or_transitioning(u) || u->state == SERVICE_AUTO_RESTART)
+                return manager_start_unit(m, u->name, ret_message);
+        r = service_stop(u, ret_message);
+        if (r < 0 && r != -EALREADY)
+                return r;
+        if (unit_is_active_or_transitioning(u)) {
+                u->restart_requested = true; /* started again once inactive */
+                return 0;
+        }
+        return manager_start_unit(m, u->name, ret_message);
+}
+
 int manager_restart_unit(Manager *m, const char *name, char **ret_message) {
         Unit *u;
         int r = manager_load_unit(m, name, &u, ret_message);
         if (r < 0)
                 return r;
-        if (!unit_is_active_or_transitioning(u) || u->state == SERVICE_AUTO_RESTART)
-                return manager_start_unit(m, name, ret_message);
-        r = service_stop(u, ret_message);
-        if (r < 0 && r != -EALREADY)
-                return r;
-        if (unit_is_active_or_transitioning(u))
-                u->restart_requested = true; /* started again once inactive */
-        else
-                r = manager_start_unit(m, name, ret_message);
-        if (r >= 0)
+        bool was_up = unit_is_active_or_transitioning(u) && u->state != SERVICE_AUTO_RESTART;
+        r = manager_restart_one(m, u, ret_message);
+        if (r >= 0 && was_up)
                 manager_deps_restart_dependents(m, u);
         return r;
 }

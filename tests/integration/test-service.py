@@ -783,6 +783,10 @@ def test_dependencies(ctx):
                                         'ExecStart=/bin/sleep 1000'),
         'needmissing.service': ordered_unit('Requires=%snope.service' % p, 'ExecStart=/bin/sleep 1000'),
         'carrier.service': unit('ExecStart=/bin/sleep 1000', install=False),
+        'cyca.service': ordered_unit('PartOf=%scycb.service' % p,
+                                     'Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true'),
+        'cycb.service': ordered_unit('PartOf=%scyca.service' % p,
+                                     'Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true'),
         'bound.service': ordered_unit('BindsTo=%scarrier.service\nAfter=%scarrier.service' % (p, p),
                                       'ExecStart=/bin/sleep 1000'),
     }
@@ -802,6 +806,23 @@ def test_dependencies(ctx):
     check(r.returncode == 0, 'reload grp: %s' % r.stderr)
     check(poll(lambda: os.path.exists('%s/reload-main' % t), 10),
           'the reload of grp did not reach inst@main (ReloadPropagatedFrom=)')
+
+    before = d.status('inst@main.service')['InvocationID']
+    r = ctl(ctx, d, 'restart', 'grp.service')
+    check(r.returncode == 0, 'restart grp: %s' % r.stderr)
+    d.wait(p + 'inst@main.service', lambda s: s.get('InvocationID') != before and
+           s.get('SubState') == 'running', 'inst@main restarted with grp (PartOf=)')
+    d.wait_state('grp.service', 'active', 'exited')
+
+    # A PartOf= cycle of units that stop at once: one restart each, and the restart returns.
+    for n in ('cyca', 'cycb'):
+        r = ctl(ctx, d, 'start', n + '.service')
+        check(r.returncode == 0, 'start %s: %s' % (n, r.stderr))
+        d.wait_state(n + '.service', 'active', 'exited')
+    r = ctl(ctx, d, 'restart', 'cyca.service')
+    check(r.returncode == 0, 'restart of a PartOf= cycle: %s' % r.stderr)
+    for n in ('cyca', 'cycb'):
+        d.wait_state(n + '.service', 'active', 'exited')
 
     r = ctl(ctx, d, 'stop', 'grp.service')
     check(r.returncode == 0, 'stop grp: %s' % r.stderr)
