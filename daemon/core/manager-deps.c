@@ -151,6 +151,8 @@ int manager_deps_start(Manager *m, Unit *u, char **ret_message) {
         int r = pull_in(m, u, &set, ret_message);
         if (r < 0)
                 return r;
+        STRV_FOREACH(n, set)
+                manager_order_unqueue_stop(m, *n);
         r = queue_pulled_in(m, set);
         if (r < 0)
                 return set_message(ret_message, "Out of memory."), r;

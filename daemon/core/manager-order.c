@@ -177,6 +177,14 @@ static bool stop_pass(Manager *m) {
         return waiting;
 }
 
+void manager_order_unqueue_stop(Manager *m, const char *name) {
+        for (size_t i = 0; m->stop_queue && m->stop_queue[i]; i++)
+                if (streq(m->stop_queue[i], name)) {
+                        free(strv_take(m->stop_queue, i));
+                        return;
+                }
+}
+
 int manager_order_queue_stop(Manager *m, const char *name) {
         if (strv_contains(m->stop_queue, name))
                 return 0;

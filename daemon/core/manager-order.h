@@ -41,6 +41,9 @@ bool manager_order_start_waits(Manager *m, const Unit *u);
 /* Takes NAME out of the start queue, if it is there. */
 void manager_order_unqueue_start(Manager *m, const char *name);
 
+/* Takes NAME out of the stop queue, if it is there: a start overrides a stop not done yet. */
+void manager_order_unqueue_stop(Manager *m, const char *name);
+
 /* Queues a unit for an ordered stop. Returns 0 or -ENOMEM. */
 int manager_order_queue_stop(Manager *m, const char *name);
 
