@@ -929,6 +929,11 @@ class DebianUnitsTest(unittest.TestCase):
                      '%s serving after a reload' % case.name, START_TIMEOUT, d)
             self.evidence('reload', 'ExecReload= done, still serving, main pid %s'
                           % d.status().get('MainPID'))
+            if case.start:
+                # ReloadPropagatedFrom=: the reload of START reached NAME.
+                want = '%s: Reloading with %s.' % (case.name, case.start)
+                wait_for(lambda: want in d.daemon_log(), want, START_TIMEOUT, d)
+                self.evidence('reload', want)
             with open(os.path.join(cgroup, 'cgroup.procs')) as f:
                 pids += [int(x) for x in f.read().split()]
 
