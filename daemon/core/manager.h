@@ -65,9 +65,11 @@ typedef struct ManagerConfig {
         const char *socket_path; /* NULL: RUNTIME_DIR/control.sock */
         char *const *relax;      /* --relax: sandbox directives to skip where the host cannot
                                   * enforce them (sandbox-check.h); NULL: none */
-        /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/log (unit-dirs.h).
-         * NULL: "/". */
+        /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/cache,
+         * ROOT/var/log, ROOT/etc (unit-dirs.h). NULL: "/". */
         const char *directories_root;
+        /* A per-user manager: the directories follow the XDG variables instead (unit-dirs.h). */
+        bool user_mode;
         /* The node baseline file (manager-baseline.h); NULL: none. A missing file is no
          * baseline unless BASELINE_EXPLICIT (--baseline=FILE), when it is an error. */
         const char *baseline_path;
@@ -87,6 +89,7 @@ typedef struct Manager {
         char *runtime_dir;
         char *socket_path; /* stored for the control plane, not opened here */
         char *directories_root; /* see ManagerConfig */
+        bool user_mode;         /* see ManagerConfig */
 
         CgroupContext *cgroup;
         Reaper *reaper;
