@@ -5,7 +5,12 @@ SYSCAGE_BUILD_DEPS="meson ninja-build gcc pkg-config libseccomp-dev libinih-dev 
         lowdown"
 # Stock services that tests/integration/test-debian-units.py runs from their vendor unit files.
 # Installing them must not start them (see syscage_install_deps).
-SYSCAGE_SERVICE_DEPS="memcached redis-server nginx openssh-server"
+# The clients that the test talks to them with: redis-tools (with redis-server),
+# postgresql-client (with postgresql), bind9-dnsutils (dig), mosquitto-clients. dns-root-data:
+# the DNSSEC root key unbound's ExecStartPre= copies (a Recommends, which we do not install).
+SYSCAGE_SERVICE_DEPS="memcached redis-server nginx openssh-server chrony haproxy unbound dns-root-data
+        rsyslog cron dnsmasq mosquitto mosquitto-clients prometheus-node-exporter postgresql
+        bind9-dnsutils"
 SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd ansible-core crun $SYSCAGE_SERVICE_DEPS
         debhelper dpkg-dev man-db"
 # systemd: busctl, systemd-analyze and systemd-notify, which tests compare against or drive

@@ -318,10 +318,32 @@ int signal_from_string(const char *s) {
         return signal_rt_from_string(s);
 }
 
+/* The exit status names systemd.exec(5) lists that are not systemd's own: the LSB ones
+ * (0-7) and those of BSD's sysexits.h (64-78). */
+static const struct {
+        const char *name;
+        int status;
+} exit_status_names[] = {
+        { "SUCCESS", 0 },       { "FAILURE", 1 },       { "INVALIDARGUMENT", 2 },
+        { "NOTIMPLEMENTED", 3 }, { "NOPERMISSION", 4 },  { "NOTINSTALLED", 5 },
+        { "NOTCONFIGURED", 6 }, { "NOTRUNNING", 7 },    { "USAGE", 64 },
+        { "DATAERR", 65 },      { "NOINPUT", 66 },      { "NOUSER", 67 },
+        { "NOHOST", 68 },       { "UNAVAILABLE", 69 },  { "SOFTWARE", 70 },
+        { "OSERR", 71 },        { "OSFILE", 72 },       { "CANTCREAT", 73 },
+        { "IOERR", 74 },        { "TEMPFAIL", 75 },     { "PROTOCOL", 76 },
+        { "NOPERM", 77 },       { "CONFIG", 78 },
+};
+
 int parse_exit_status(const char *s, int *ret) {
         unsigned v;
-        int r = parse_unsigned(s, &v);
+        int r;
 
+        for (size_t i = 0; i < ELEMENTSOF(exit_status_names); i++)
+                if (streq(s, exit_status_names[i].name)) {
+                        *ret = exit_status_names[i].status;
+                        return 0;
+                }
+        r = parse_unsigned(s, &v);
         if (r < 0)
                 return r;
         if (v > 255)

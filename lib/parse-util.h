@@ -58,7 +58,8 @@ int parse_nice(const char *s, int *ret);
 int signal_from_string(const char *s);
 const char *signal_to_string(int sig);
 
-/* Exit status 0..255 as a number. */
+/* Exit status 0..255 as a number, or one of the LSB (SUCCESS .. NOTRUNNING) and BSD
+ * sysexits.h (USAGE .. CONFIG) names systemd.exec(5) lists. */
 int parse_exit_status(const char *s, int *ret);
 
 /* Resource limits. rlimit_from_string("NOFILE") == RLIMIT_NOFILE; the value syntax depends on

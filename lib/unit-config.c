@@ -72,10 +72,9 @@ static const struct {
         const char *section;
         const char *key;
 } not_enforced_keys[] = {
-        { "Unit", "Conflicts" },          { "Unit", "BindsTo" },
-        { "Unit", "PartOf" },             { "Unit", "Requisite" },
+        { "Unit", "Conflicts" },          { "Unit", "Requisite" },
         { "Unit", "Upholds" },            { "Unit", "OnFailure" },
-        { "Unit", "OnSuccess" },          { "Unit", "DefaultDependencies" },
+        { "Unit", "OnSuccess" },
         { "Unit", "StopWhenUnneeded" },   { "Unit", "RefuseManualStart" },
         { "Unit", "RefuseManualStop" },   { "Unit", "ConditionPathExists" },
         { "Unit", "ConditionPathIsDirectory" }, { "Unit", "ConditionFileNotEmpty" },
@@ -172,6 +171,8 @@ UnitConfig *unit_config_free(UnitConfig *c) {
                              &c->working_directory, &c->std_input_path, &c->std_output_path,
                              &c->std_error_path };
         char ***lists[] = { &c->documentation, &c->after, &c->before, &c->requires, &c->wants,
+                            &c->binds_to, &c->part_of, &c->reload_propagated_from,
+                            &c->propagates_reload_to,
                             &c->supplementary_groups, &c->environment, &c->environment_files,
                             &c->wanted_by, &c->required_by, &c->alias };
         for (size_t i = 0; i < ELEMENTSOF(strings); i++)
@@ -196,6 +197,7 @@ UnitConfig *unit_config_free(UnitConfig *c) {
 static void unit_config_init(UnitConfig *c) {
         c->start_limit_interval = 10 * USEC_PER_SEC;
         c->start_limit_burst = 5;
+        c->default_dependencies = true;
         c->type = SERVICE_SIMPLE;
         c->restart = SERVICE_RESTART_NO;
         c->restart_sec = 100 * USEC_PER_MSEC;

@@ -145,6 +145,11 @@ typedef struct UnitConfig {
         char *description;
         char **documentation;
         char **after, **before, **requires, **wants; /* ".service" names only */
+        char **binds_to, **part_of;                  /* ".service" names only */
+        char **reload_propagated_from, **propagates_reload_to;
+        bool default_dependencies;                   /* default yes; no effect: the implicit
+                                                      * dependencies are on targets, which
+                                                      * count as reached at all times */
         usec_t start_limit_interval;                 /* default 10s */
         unsigned start_limit_burst;                  /* default 5 */
 

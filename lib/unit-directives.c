@@ -293,12 +293,18 @@ static int parse_documentation(ConfigContext *ctx, const UnitAssignment *a, void
 }
 
 /* Unit names; LTYPE 0: dependencies, only ".service" is kept; 1: [Install] targets, any type;
- * 2: Alias=, ".service" only; 3: RequiredBy= (kept, with a warning). */
+ * 2: Alias=, ".service" only; 3: RequiredBy= (kept, with a warning).
+ *
+ * A ".target" in a dependency or ordering is dropped without a word: targets are not managed
+ * but count as reached at all times (syscage.service(5), "Targets"), so ordering against one
+ * or pulling one in asks for nothing that has not happened already. */
 static int unit_name_check(ConfigContext *ctx, const UnitAssignment *a, const char *name,
                            int ltype) {
         if (!unit_reference_is_valid(name))
                 return config_diag(ctx, DIAG_WARNING, a, "Invalid unit name, ignoring: %s", name)
                                ?: 1;
+        if (ltype == 0 && streq(unit_name_suffix(name), ".target"))
+                return 1;
         if ((ltype == 0 || ltype == 2) && !streq(unit_name_suffix(name), ".service"))
                 return config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_WARNING, a,
                                    "Only .service units are managed, %s is ignored.", name) ?: 1;
@@ -614,6 +620,11 @@ static const ConfigDirective config_directives[] = {
         { "Unit", "Before", parse_unit_names, FIELD(before), 0 },
         { "Unit", "Requires", parse_unit_names, FIELD(requires), 0 },
         { "Unit", "Wants", parse_unit_names, FIELD(wants), 0 },
+        { "Unit", "BindsTo", parse_unit_names, FIELD(binds_to), 0 },
+        { "Unit", "PartOf", parse_unit_names, FIELD(part_of), 0 },
+        { "Unit", "ReloadPropagatedFrom", parse_unit_names, FIELD(reload_propagated_from), 0 },
+        { "Unit", "PropagatesReloadTo", parse_unit_names, FIELD(propagates_reload_to), 0 },
+        { "Unit", "DefaultDependencies", parse_bool, FIELD(default_dependencies), 0 },
         { "Unit", "StartLimitIntervalSec", parse_start_limit_interval,
           FIELD(start_limit_interval), 0 },
         { "Unit", "StartLimitInterval", parse_start_limit_interval, FIELD(start_limit_interval), 1 },

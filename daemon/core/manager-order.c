@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sys/log.h"
+#include "core/manager-deps.h"
 #include "core/manager-order.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
@@ -60,19 +61,39 @@ static bool start_blocked(Manager *m, const Unit *a, bool queued_too) {
         return false;
 }
 
-static char *queue_take(Manager *m, size_t i) {
-        char *name = m->start_queue[i];
-        memmove(m->start_queue + i, m->start_queue + i + 1,
-                (strv_length(m->start_queue) - i) * sizeof(char *));
+static char *strv_take(char **l, size_t i) {
+        char *name = l[i];
+        memmove(l + i, l + i + 1, (strv_length(l) - i) * sizeof(char *));
         return name;
+}
+
+static char *queue_take(Manager *m, size_t i) {
+        return strv_take(m->start_queue, i);
+}
+
+bool manager_order_start_waits(Manager *m, const Unit *u) {
+        return any_ordering(m) && start_blocked(m, u, true);
+}
+
+void manager_order_unqueue_start(Manager *m, const char *name) {
+        for (size_t i = 0; m->start_queue && m->start_queue[i]; i++)
+                if (streq(m->start_queue[i], name)) {
+                        free(queue_take(m, i));
+                        return;
+                }
 }
 
 static void start_one(Manager *m, size_t i) {
         _cleanup_free_ char *name = queue_take(m, i), *msg = NULL;
         Unit *u = hashmap_get(m->units, name);
+        const char *failed;
 
         if (!u)
                 return;
+        if (manager_deps_failed(m, u, &failed)) {
+                log_unit_warning(name, "Dependency failed: %s is required and failed, not starting.", failed);
+                return;
+        }
         int r = service_start(u, &msg);
         if (r < 0 && r != -EALREADY)
                 log_unit_warning(name, "Failed to start: %s", msg ?: strerror(-r));
@@ -156,9 +177,84 @@ static bool stop_pass(Manager *m) {
         return waiting;
 }
 
+void manager_order_unqueue_stop(Manager *m, const char *name) {
+        for (size_t i = 0; m->stop_queue && m->stop_queue[i]; i++)
+                if (streq(m->stop_queue[i], name)) {
+                        free(strv_take(m->stop_queue, i));
+                        return;
+                }
+}
+
+int manager_order_queue_stop(Manager *m, const char *name) {
+        if (strv_contains(m->stop_queue, name))
+                return 0;
+        return strv_extend(&m->stop_queue, name);
+}
+
+/* Whether A, ordered after B, has yet to go down before B may: it waits to be stopped or is
+ * on its way down. */
+static bool stop_waits_for(Manager *m, const Unit *a, const Unit *b) {
+        return manager_order_after(a, b) &&
+               (unit_active_state(a) == UNIT_DEACTIVATING ||
+                (strv_contains(m->stop_queue, a->name) && stop_candidate(a)));
+}
+
+bool manager_order_stop_waits(Manager *m, const Unit *u) {
+        Unit *a;
+        if (!any_ordering(m))
+                return false;
+        HASHMAP_FOREACH(a, m->units)
+                if (stop_waits_for(m, a, u))
+                        return true;
+        return false;
+}
+
+/* The stops requested together with a dependency (manager-deps.h): each unit goes once the
+ * queued units ordered after it are down. */
+static void dispatch_stop_queue(Manager *m) {
+        bool moved = false, deactivating = false;
+        Unit *u;
+
+        if (m->shutdown_requested)
+                m->stop_queue = strv_free(m->stop_queue);
+        if (!m->stop_queue)
+                return;
+        for (size_t i = 0; m->stop_queue[i];) {
+                u = hashmap_get(m->units, m->stop_queue[i]);
+                if (u && stop_candidate(u) && manager_order_stop_waits(m, u)) {
+                        i++;
+                        continue;
+                }
+                _cleanup_free_ char *name = strv_take(m->stop_queue, i);
+                if (u && stop_candidate(u))
+                        stop_one(u);
+                moved = true;
+        }
+        if (!m->stop_queue[0]) {
+                m->stop_queue = strv_free(m->stop_queue);
+                return;
+        }
+        if (moved) {
+                m->order_again = true;
+                return;
+        }
+        HASHMAP_FOREACH(u, m->units)
+                if (unit_active_state(u) == UNIT_DEACTIVATING)
+                        deactivating = true;
+        if (deactivating)
+                return;
+        log_unit_warning(m->stop_queue[0], "Ordering cycle among the units to stop, stopping it anyway.");
+        u = hashmap_get(m->units, m->stop_queue[0]);
+        free(strv_take(m->stop_queue, 0));
+        if (u && stop_candidate(u))
+                stop_one(u);
+        m->order_again = true;
+}
+
 static void dispatch_stop(Manager *m) {
         Unit *u;
 
+        dispatch_stop_queue(m);
         if (!m->shutdown_requested || !stop_pass(m))
                 return;
         log_warning("Ordering cycle among the active units, stopping the rest at once.");
@@ -168,7 +264,7 @@ static void dispatch_stop(Manager *m) {
 }
 
 void manager_order_dispatch(Manager *m) {
-        if (!m->start_queue && !m->shutdown_requested)
+        if (!m->start_queue && !m->stop_queue && !m->shutdown_requested)
                 return;
         /* Starting or stopping a unit changes states, which calls back here: the outer call
          * loops instead. */

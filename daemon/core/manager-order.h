@@ -14,7 +14,10 @@
  * cycle is not an error: when nothing can move, the first waiting unit (start-up) or every
  * remaining unit (shutdown) goes ahead, with a warning.
  *
- * Starts and stops requested by clients are not ordered.
+ * Starts and stops requested by clients are ordered when they pull in or stop other units
+ * (manager-deps.h): the units pulled in join the start queue, and the requested unit joins
+ * it too when it is ordered after one of them; the dependents stopped with a unit wait in
+ * the stop queue, and each goes once the queued units ordered after it are down.
  */
 #pragma once
 
@@ -30,6 +33,23 @@ bool manager_order_after(const Unit *a, const Unit *b);
 /* Queues a unit for an ordered start; manager_order_dispatch() starts it when its turn
  * comes. Returns 0 or -ENOMEM. */
 int manager_order_queue_start(Manager *m, const char *name);
+
+/* Whether U, asked to start now, has to wait for a unit it is ordered after (one queued or
+ * on its way up). */
+bool manager_order_start_waits(Manager *m, const Unit *u);
+
+/* Takes NAME out of the start queue, if it is there. */
+void manager_order_unqueue_start(Manager *m, const char *name);
+
+/* Takes NAME out of the stop queue, if it is there: a start overrides a stop not done yet. */
+void manager_order_unqueue_stop(Manager *m, const char *name);
+
+/* Queues a unit for an ordered stop. Returns 0 or -ENOMEM. */
+int manager_order_queue_stop(Manager *m, const char *name);
+
+/* Whether U, asked to stop now, has to wait for a unit ordered after it (one queued to stop
+ * or on its way down). */
+bool manager_order_stop_waits(Manager *m, const Unit *u);
 
 /* Starts what may start and, once shutdown was requested, stops what may stop. Called when
  * the set of such units may have changed; cheap when nothing waits. Never fails: a unit

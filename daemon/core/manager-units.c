@@ -15,6 +15,7 @@
 #include "sys/audit-status.h"
 #include "sys/proc-events.h"
 #include "sys/log.h"
+#include "core/manager-deps.h"
 #include "core/manager-order.h"
 #include "core/manager-baseline.h"
 #include "core/manager-units.h"
@@ -76,6 +77,7 @@ void manager_units_release(Manager *m) {
         free(m->notify_socket);
         string_set_done(&m->enabled);
         strv_free(m->start_queue);
+        strv_free(m->stop_queue);
 }
 
 /* ---- loading ---- */
@@ -325,6 +327,8 @@ int manager_start_enabled_units(Manager *m) {
                 }
                 if (!u->config || strv_length(u->config->wanted_by) == 0)
                         continue;
+                if (manager_deps_queue_pulled_in(m, u, &msg) < 0)
+                        log_unit_warning(*name, "Failed to pull in its dependencies: %s", msg ?: "Out of memory.");
                 r = manager_order_queue_start(m, *name);
                 if (r < 0) {
                         /* Out of memory: start it now rather than never. */
@@ -482,7 +486,7 @@ int manager_start_unit(Manager *m, const char *name, char **ret_message) {
         int r = manager_load_unit(m, name, &u, ret_message);
         if (r < 0)
                 return r;
-        r = service_start(u, ret_message);
+        r = manager_deps_start(m, u, ret_message);
         return r == -EALREADY ? 0 : r;
 }
 
@@ -491,8 +495,29 @@ int manager_stop_unit(Manager *m, const char *name, char **ret_message) {
         int r = get_loaded(m, name, &u, ret_message);
         if (r < 0)
                 return r;
-        r = service_stop(u, ret_message);
+        r = manager_deps_stop(m, u, ret_message);
         return r == -EALREADY ? 0 : r;
+}
+
+int manager_restart_one(Manager *m, Unit *u, char **ret_message) {
+        int r;
+
+        if (!unit_is_active_or_transitioning(u) || u->state == SERVICE_AUTO_RESTART)
+                return manager_start_unit(m, u->name, ret_message);
+        /* A stop that ends at once must not take RuntimeDirectoryPreserve=restart's directories. */
+        unit_runtime_restarting(u, true);
+        r = service_stop(u, ret_message);
+        unit_runtime_restarting(u, false);
+        if (r < 0 && r != -EALREADY)
+                return r;
+        if (unit_is_active_or_transitioning(u)) {
+                u->restart_requested = true; /* started again once inactive */
+                return 0;
+        }
+        r = manager_start_unit(m, u->name, ret_message);
+        if (r < 0)
+                unit_runtime_settled(u, false);
+        return r;
 }
 
 int manager_restart_unit(Manager *m, const char *name, char **ret_message) {
@@ -500,23 +525,11 @@ int manager_restart_unit(Manager *m, const char *name, char **ret_message) {
         int r = manager_load_unit(m, name, &u, ret_message);
         if (r < 0)
                 return r;
-        if (!unit_is_active_or_transitioning(u) || u->state == SERVICE_AUTO_RESTART)
-                return manager_start_unit(m, name, ret_message);
-        /* A stop that ends at once must not take RuntimeDirectoryPreserve=restart's directories. */
-        unit_runtime_restarting(u, true);
-        r = service_stop(u, ret_message);
-        unit_runtime_restarting(u, false);
-        if (r < 0 && r != -EALREADY)
-                return r;
-        if (unit_is_active_or_transitioning(u))
-                u->restart_requested = true; /* started again once inactive */
-        else {
-                r = manager_start_unit(m, name, ret_message);
-                if (r < 0)
-                        unit_runtime_settled(u, false);
-                return r;
-        }
-        return 0;
+        bool was_up = unit_is_active_or_transitioning(u) && u->state != SERVICE_AUTO_RESTART;
+        r = manager_restart_one(m, u, ret_message);
+        if (r >= 0 && was_up)
+                manager_deps_restart_dependents(m, u);
+        return r;
 }
 
 int manager_reload_unit(Manager *m, const char *name, char **ret_message) {
@@ -524,7 +537,10 @@ int manager_reload_unit(Manager *m, const char *name, char **ret_message) {
         int r = get_loaded(m, name, &u, ret_message);
         if (r < 0)
                 return r;
-        return service_reload(u, ret_message);
+        r = service_reload(u, ret_message);
+        if (r >= 0)
+                manager_deps_reload_propagate(m, u);
+        return r;
 }
 
 int manager_kill_unit(Manager *m, const char *name, int signo, char **ret_message) {

@@ -53,6 +53,8 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
 int manager_start_unit(Manager *m, const char *name, char **ret_message);
 int manager_stop_unit(Manager *m, const char *name, char **ret_message);
 int manager_restart_unit(Manager *m, const char *name, char **ret_message);
+/* Restarts U alone, without the units that depend on it (manager-deps.h). */
+int manager_restart_one(Manager *m, Unit *u, char **ret_message);
 int manager_reload_unit(Manager *m, const char *name, char **ret_message);
 int manager_kill_unit(Manager *m, const char *name, int signo, char **ret_message);
 int manager_reset_failed(Manager *m, const char *name, char **ret_message); /* NULL: all */

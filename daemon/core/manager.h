@@ -134,6 +134,7 @@ typedef struct Manager {
         Hashmap *status_dirty;     /* unit name -> Unit whose status file is due (unit.h) */
         sd_event_source *status_source;
         char **start_queue;        /* enabled units waiting for their turn (manager-order.h) */
+        char **stop_queue;         /* units stopped with a dependency, waiting for theirs */
         bool order_busy, order_again;
 
         /* The identity and directories of activations (unit-runtime.h). */

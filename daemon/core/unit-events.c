@@ -15,6 +15,7 @@
 #include "sys/proc-events.h"
 #include "sys/log.h"
 #include "core/denial-feed.h"
+#include "core/manager-deps.h"
 #include "core/manager-order.h"
 #include "core/manager-units.h"
 #include "core/manager.h"
@@ -253,6 +254,7 @@ void unit_notify_state_change(Unit *u, ServiceState old, ServiceState new) {
                 denial_feed_flush(m->denials);
                 proc_events_forget_owner(m->proc_events, u->name);
                 manager_unit_inactive(m, u);
+                manager_deps_unit_inactive(m, u);
                 service_check_release(u);
         }
         /* A unit that finished starting or stopping may release units ordered after (or,

@@ -1,19 +1,38 @@
 #!/usr/bin/env python3
 """Stock Debian services, run unchanged under a real syscaged with their declared sandbox.
 
-For each of memcached, redis-server, nginx and ssh (their unit files as the packages install
-them in /lib/systemd/system): the unit file is copied byte for byte into the units directory
-of a syscaged started in a temporary directory, started with syscagectl, and used as a client
-would use it (memcached "stats", redis PING, an HTTP GET, the SSH banner). Then, from the
-service's own view (/proc/MAINPID and a probe process that joins the service's mount
-namespace with setns(2) and takes its uid), every sandbox directive the unit declares is
-checked: the mount it implies in /proc/MAINPID/mountinfo, the Seccomp, NoNewPrivs and CapBnd
-lines of /proc/MAINPID/status, a write the unit forbids failing (and one it allows working).
-Finally the unit is stopped: its processes must be gone and the host's mount table unchanged.
+Thirteen daemons, each from the unit file its package installs in /lib/systemd/system,
+copied byte for byte into the units directory of a syscaged started in a temporary
+directory, started with syscagectl and used as a client would use it:
+
+  memcached "stats", redis PING, nginx HTTP 200, the SSH banner, `chronyc tracking`, the
+  haproxy admin socket ("show info"), a DNS answer from unbound and from dnsmasq, an MQTT
+  CONNACK from mosquitto, node-exporter metrics over HTTP, a `logger` line reaching
+  rsyslog's /var/log/syslog, a cron job run, `psql -c 'select 1'`.
+
+postgresql@15-main.service is not started by name: postgresql.service is, and pulls it in
+through the postgresql.service.wants/ link that the package's own generator makes (run
+here with the units directory as its output), as under systemd.
+
+Then, from the service's own view (/proc/MAINPID and a probe process that joins the
+service's mount namespace with setns(2) and takes its uid), every sandbox directive the unit
+declares is checked: the mount it implies in /proc/MAINPID/mountinfo, the Seccomp,
+NoNewPrivs and CapBnd lines of /proc/MAINPID/status, a write the unit forbids failing (and
+one it allows working). A unit with ExecReload= is reloaded and must still serve. Finally the
+unit is stopped: its processes must be gone and the host's mount table unchanged.
 
 The evidence (mountinfo and status lines, the failing writes) is printed. A directive that
 syscaged itself reports as not enforced (`syscagectl verify`) is printed as such and not
 checked: the daemon must never claim more than it does, so every other directive must hold.
+
+No unit file is changed and no drop-in is used. What this host lacks compared to a booted
+Debian system is provided by the test and said so where it is done: the tmpfiles.d
+directories of haproxy and dnsmasq (systemd-tmpfiles --create, as the boot does), a
+stand-in /dev/log socket for haproxy's BindReadOnlyPaths=/dev/log when there is none (on a
+booted host systemd-journald provides it), a /etc/cron.d file for the cron job. The cases
+run one after another, each with a syscaged of its own (a start costs milliseconds), so
+unbound and dnsmasq both have port 53 in turn. A case whose package is not installed or whose
+port is taken on this host is skipped with the reason.
 
 Usage: test-debian-units.py SYSCAGED SYSCAGECTL [UNIT...]
 Exit status: 0 pass, 1 fail, 77 all skipped (not root, or none of the packages installed).
@@ -118,19 +137,21 @@ def parse_unit(path):
 
 
 def cap_mask(values):
-    """CapabilityBoundingSet= lines to a mask (systemd: lines OR together, "~" inverts, an
-    empty assignment is the empty set)."""
-    mask, seen = 0, False
+    """CapabilityBoundingSet= lines to a mask, by systemd's rule (systemd.exec(5) and its
+    parser): the set starts as all capabilities; an assignment replaces it while it is still
+    that (or when it is empty, "" or "~"); after that a plain list adds its capabilities and
+    a "~" list takes its capabilities away (chrony's unit has five "~" lines)."""
+    all_caps = (1 << len(CAPS)) - 1
+    mask, seen = all_caps, False
     for v in values:
-        if v == '':
-            mask, seen = 0, True
-            continue
         invert = v.startswith('~')
         m = 0
         for name in v.lstrip('~').split():
             m |= 1 << CAPS.index(name.upper())
-        all_caps = (1 << len(CAPS)) - 1
-        mask = (mask | (all_caps & ~m)) if invert else (mask | m)
+        if m == 0 or mask == all_caps:
+            mask = (all_caps & ~m) if invert else m
+        else:
+            mask = (mask & ~m) if invert else (mask | m)
         seen = True
     return mask if seen else None
 
@@ -210,9 +231,9 @@ class Daemon:
         return subprocess.run([SYSCAGECTL, *args], env=env, capture_output=True, text=True,
                               timeout=timeout)
 
-    def status(self):
+    def status(self, unit=None):
         try:
-            with open(os.path.join(self.runtime_dir, 'units', self.unit + '.status')) as f:
+            with open(os.path.join(self.runtime_dir, 'units', (unit or self.unit) + '.status')) as f:
                 return dict(l.rstrip('\n').split('=', 1) for l in f if '=' in l)
         except FileNotFoundError:
             return {}
@@ -270,13 +291,59 @@ def wait_for(pred, what, timeout, daemon):
                          % (what, last, daemon.diagnostics()))
 
 
+def dns_answer(port, qname):
+    """dig's answer section for QNAME from 127.0.0.1:PORT (empty if none)."""
+    p = subprocess.run(['dig', '+short', '+time=1', '+tries=1', '-p', str(port), '@127.0.0.1',
+                        qname], capture_output=True, text=True, timeout=10)
+    return p.stdout.strip() if p.returncode == 0 else ''
+
+
+def http_get(port, path):
+    """The whole reply (HTTP/1.0: the server closes when done)."""
+    return talk(port, ('GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' % path).encode(),
+                b'\0', timeout=5)
+
+
+def run_tool(args, timeout=15, **kw):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+    return p.returncode, p.stdout + p.stderr
+
+
+def tmpfiles(conf):
+    """What the host's boot does for a package (systemd-tmpfiles-setup.service): its
+    tmpfiles.d directories, such as /run/haproxy. This host was not booted by systemd."""
+    path = os.path.join('/usr/lib/tmpfiles.d', conf)
+    if os.path.exists(path) and shutil.which('systemd-tmpfiles'):
+        subprocess.run(['systemd-tmpfiles', '--create', path], capture_output=True, timeout=20)
+
+
 class DebianUnit:
-    """One case: package, unit file, port, and how to tell that it serves."""
+    """One case: package, unit file, port, and how to tell that it serves.
+
+    NAME is the unit whose main process serves; START the unit started, stopped and reloaded
+    (NAME unless it comes in through a dependency); FILES every vendor unit file copied
+    (NAME's own, or its template, by default)."""
     name = package = port = None
+    start = None
+    files = None
+    ports = ()  # more ports (TCP) that must be free
+    serve_timeout = START_TIMEOUT
+    reload_ends_service = False  # the vendor's ExecReload= ends the service (see the case)
     directories_root = None  # None: a temporary root; "/" where the program hardcodes paths
 
     def serves(self, pid):
         raise NotImplementedError
+
+    def prepare(self, test, daemon):
+        """Host set-up that the unit file assumes, before syscaged starts."""
+
+    def vendor_files(self):
+        if self.files:
+            return list(self.files)
+        n = self.name
+        if '@' in n:
+            n = n.split('@', 1)[0] + '@.service'
+        return [n]
 
 
 class Memcached(DebianUnit):
@@ -315,6 +382,162 @@ class Ssh(DebianUnit):
     def serves(self, pid):
         reply = talk(self.port, None, b'\r\n')
         return reply.startswith('SSH-2.0-') and reply.strip()
+
+
+class Chrony(DebianUnit):
+    name, package = 'chrony.service', 'chrony'
+    # /run/chrony (RuntimeDirectory=chrony) is where chronyc finds chronyd's socket.
+    directories_root = '/'
+
+    def serves(self, pid):
+        rc, out = run_tool(['chronyc', '-n', 'tracking'])
+        return rc == 0 and 'Reference ID' in out and out.splitlines()[0].strip()
+
+
+class Haproxy(DebianUnit):
+    name, package = 'haproxy.service', 'haproxy'
+    directories_root = '/'
+    SOCK = '/run/haproxy/admin.sock'
+
+    def prepare(self, test, daemon):
+        tmpfiles('haproxy.conf')  # /run/haproxy, for the admin socket of haproxy.cfg
+        # BindReadOnlyPaths=/dev/log:...: systemd-journald provides /dev/log on a booted
+        # host. This one has none; a socket of the test's own stands in for it (and is
+        # removed afterwards). The unit file is unchanged.
+        if not os.path.exists('/dev/log'):
+            log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            log.bind('/dev/log')
+            test.addCleanup(os.unlink, '/dev/log')
+            test.addCleanup(log.close)
+            test.evidence('host', '/dev/log missing: a datagram socket of the test stands in')
+
+    def serves(self, pid):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.settimeout(3)
+            c.connect(self.SOCK)
+            c.sendall(b'show info\n')
+            data = b''
+            while True:
+                chunk = c.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        m = re.search(r'^Pid: (\d+)', data.decode(errors='replace'), re.M)
+        return m and 'admin socket: show info -> Name: HAProxy, Pid: %s' % m.group(1)
+
+
+class Unbound(DebianUnit):
+    name, package, port = 'unbound.service', 'unbound', 53
+    directories_root = '/'
+
+    def serves(self, pid):
+        a = dns_answer(53, 'localhost.')
+        return a == '127.0.0.1' and 'dig @127.0.0.1 localhost. -> %s' % a
+
+
+class Dnsmasq(DebianUnit):
+    name, package, port = 'dnsmasq.service', 'dnsmasq', 53
+    directories_root = '/'
+
+    def prepare(self, test, daemon):
+        tmpfiles('dnsmasq.conf')
+
+    def serves(self, pid):
+        a = dns_answer(53, 'localhost')
+        return a in ('127.0.0.1', '::1') and 'dig @127.0.0.1 localhost -> %s' % a
+
+
+class Mosquitto(DebianUnit):
+    name, package, port = 'mosquitto.service', 'mosquitto', 1883
+    directories_root = '/'
+    # MQTT 3.1.1 CONNECT: protocol "MQTT" level 4, clean session, keep-alive 60, empty
+    # client id. The broker answers CONNACK (0x20 0x02), return code 0: accepted.
+    CONNECT = b'\x10\x0c\x00\x04MQTT\x04\x02\x00\x3c\x00\x00'
+
+    def serves(self, pid):
+        with socket.create_connection(('127.0.0.1', self.port), timeout=3) as c:
+            c.sendall(self.CONNECT)
+            reply = c.recv(4)
+        return reply == b'\x20\x02\x00\x00' and 'CONNACK %s' % reply.hex()
+
+
+class NodeExporter(DebianUnit):
+    name, package, port = 'prometheus-node-exporter.service', 'prometheus-node-exporter', 9100
+    # ExecReload=/bin/kill -HUP $MAINPID, but the program does not handle SIGHUP: it dies of
+    # it. SIGHUP is a clean exit for a service (systemd.service(5), SuccessExitStatus=), so
+    # Restart=on-failure does not restart it and the unit ends inactive, as under systemd.
+    reload_ends_service = True
+
+    def serves(self, pid):
+        reply = http_get(self.port, '/metrics')
+        m = re.search(r'^node_exporter_build_info\{[^\n]*', reply, re.M)
+        return reply.startswith('HTTP/1.0 200') and m and m.group(0)
+
+
+class Rsyslog(DebianUnit):
+    name, package = 'rsyslog.service', 'rsyslog'
+    directories_root = '/'
+
+    def prepare(self, test, daemon):
+        if os.path.exists('/dev/log'):
+            test.skipTest('/dev/log exists: another syslog daemon owns it on this host')
+        self.token = 'syscage-test-%d-%d' % (os.getpid(), time.monotonic_ns())
+        test.addCleanup(lambda: os.path.exists('/dev/log') and os.unlink('/dev/log'))
+
+    def serves(self, pid):
+        # imuxsock makes /dev/log (on a host not booted by systemd, as here).
+        if not os.path.exists('/dev/log'):
+            return False
+        subprocess.run(['logger', '-t', 'syscage', self.token], timeout=10)
+        for f in ('/var/log/syslog', '/var/log/messages', '/var/log/user.log'):
+            try:
+                with open(f, errors='replace') as fh:
+                    line = [l for l in fh if self.token in l]
+            except FileNotFoundError:
+                continue
+            if line:
+                return '%s: %s' % (f, line[-1].strip())
+        return False
+
+
+class Cron(DebianUnit):
+    name, package = 'cron.service', 'cron'
+    CRON_D = '/etc/cron.d/syscage-test'
+    serve_timeout = 65.0  # the next minute, when @reboot does not run
+
+    def prepare(self, test, daemon):
+        self.mark = os.path.join(daemon.dir, 'cron-ran')
+        # A job each minute; @reboot as well, which runs at once when this host's cron has
+        # not run before (/run/crond.reboot). Each writes the mark.
+        with open(self.CRON_D, 'w') as f:
+            f.write('@reboot root date > %s\n* * * * * root date > %s\n' % (self.mark, self.mark))
+        os.chmod(self.CRON_D, 0o644)
+        test.addCleanup(os.unlink, self.CRON_D)
+
+    def serves(self, pid):
+        return os.path.exists(self.mark) and 'cron job ran (%s)' % self.mark
+
+
+class Postgresql(DebianUnit):
+    # The package's generator links the clusters from postgresql.service.wants/; starting
+    # postgresql.service pulls postgresql@15-main.service in, which orders itself Before=.
+    name, package, port = 'postgresql@15-main.service', 'postgresql', 5432
+    start = 'postgresql.service'
+    files = ['postgresql.service', 'postgresql@.service']
+    GENERATOR = '/lib/systemd/system-generators/postgresql-generator'
+
+    def prepare(self, test, daemon):
+        if not os.path.exists('/etc/postgresql/15/main/postgresql.conf'):
+            test.skipTest('no cluster 15-main (the package creates it at installation)')
+        rc, out = run_tool([self.GENERATOR, daemon.units_dir])
+        test.assertEqual(rc, 0, 'postgresql-generator: %s' % out)
+        wants = os.listdir(os.path.join(daemon.units_dir, 'postgresql.service.wants'))
+        test.evidence('generator', 'postgresql.service.wants/: %s' % ' '.join(wants))
+
+    def serves(self, pid):
+        rc, out = run_tool(['runuser', '-u', 'postgres', '--', 'psql', '-Atc', 'select 1'],
+                           cwd='/')
+        return rc == 0 and out.strip() == '1' and "psql -c 'select 1' -> 1"
 
 
 def package_installed(pkg):
@@ -376,6 +599,9 @@ class SandboxCheck:
     def value(self, key):
         v = self.declared.get(key)
         return v[-1] if v and key not in self.gaps else None
+
+    def proc_subset_pid(self):
+        return (self.value('ProcSubset') or '').strip() == 'pid'
 
     def mount_at(self, path, what, point=None, has=None):
         """The mount PATH is on, printed; it must be at POINT and carry option HAS."""
@@ -535,6 +761,11 @@ class SandboxCheck:
     def kernel_tunables(self):
         if not self.on('ProtectKernelTunables'):
             return
+        if self.proc_subset_pid():
+            # The service's /proc shows processes only: /proc/sys is not there to write.
+            self.ops_root.append(('rewrite', '/proc/sys/kernel/domainname', 'ENOENT',
+                                  'ProtectKernelTunables= with ProcSubset=pid'))
+            return
         self.mount_at('/proc/sys', 'ProtectKernelTunables=', has='ro')
         # Writes back the value it reads: harmless should the write ever work.
         self.ops_root.append(('rewrite', '/proc/sys/kernel/domainname', 'EROFS',
@@ -562,6 +793,10 @@ class SandboxCheck:
             hidden += [('ProtectKernelModules', '/usr/lib/modules')]
         for key, path in hidden:
             if not os.path.exists(path):
+                continue
+            if path.startswith('/proc/') and self.proc_subset_pid():
+                # Not in a /proc that shows processes only.
+                self.ops_root.append(('exists', path, 'ENOENT', '%s= with ProcSubset=pid' % key))
                 continue
             self.mount_at(path, '%s=' % key, point=path)
             if os.path.isdir(path):
@@ -602,13 +837,16 @@ class DebianUnitsTest(unittest.TestCase):
 
     def run_case(self, case):
         self.case = case
-        vendor = os.path.join(VENDOR_DIR, case.name)
-        if not package_installed(case.package) or not os.path.exists(vendor):
+        files = [os.path.join(VENDOR_DIR, f) for f in case.vendor_files()]
+        vendor = files[-1] if '@' in case.name else os.path.join(VENDOR_DIR, case.name)
+        if not package_installed(case.package) or not all(os.path.exists(f) for f in files):
             self.skipTest('package %s is not installed (contrib/deps.sh installs it)'
                           % case.package)
-        if port_busy(case.port):
-            self.skipTest('port %d is already in use on this machine; %s is left unchanged, '
-                          'so it cannot listen there' % (case.port, case.name))
+        for port in [case.port, *case.ports]:
+            if port and port_busy(port):
+                self.skipTest('port %d is already in use on this machine; %s is left unchanged, '
+                              'so it cannot listen there' % (port, case.name))
+        start_name = case.start or case.name
         print('\n== %s (%s)' % (case.name, vendor))
         declared = parse_unit(vendor)
         gaps, relax = not_enforced_by_syscaged(vendor)
@@ -631,14 +869,16 @@ class DebianUnitsTest(unittest.TestCase):
             self.addCleanup(shutil.rmtree, r, ignore_errors=True)
         self.addCleanup(d.cleanup)
         self.addCleanup(probe.close)
-        unit_path = d.install(vendor)
-        with open(vendor, 'rb') as a, open(unit_path, 'rb') as b:
-            self.assertEqual(a.read(), b.read(), 'the unit file is not the vendor\'s, unchanged')
+        for f in files:
+            unit_path = d.install(f)
+            with open(f, 'rb') as a, open(unit_path, 'rb') as b:
+                self.assertEqual(a.read(), b.read(), 'the unit file is not the vendor\'s, unchanged')
+        case.prepare(self, d)
         d.start()
 
-        p = d.ctl('start', case.name)
+        p = d.ctl('start', start_name)
         self.assertEqual(p.returncode, 0, 'syscagectl start %s: %s%s%s'
-                         % (case.name, p.stdout, p.stderr, d.diagnostics()))
+                         % (start_name, p.stdout, p.stderr, d.diagnostics()))
         def started():
             s = d.status()
             if s.get('ActiveState') == 'failed':
@@ -649,8 +889,7 @@ class DebianUnitsTest(unittest.TestCase):
         st = wait_for(started, '%s active with a main pid' % case.name, START_TIMEOUT, d)
         pid = int(st['MainPID'])
         served = wait_for(lambda: case.serves(pid),
-                          '%s serving on port %d' % (case.name, case.port),
-                          START_TIMEOUT, d)
+                          '%s serving' % case.name, case.serve_timeout, d)
         self.evidence('serves', served)
         self.check_nofile(pid, declared)
         for r in runtime_dirs:
@@ -665,18 +904,40 @@ class DebianUnitsTest(unittest.TestCase):
         self.assertIn(pid, pids)
 
         self.check_sandbox(case, pid, declared, gaps, probe.name)
+        if case.start:
+            wait_for(lambda: d.status(case.start).get('ActiveState') == 'active',
+                     '%s active after %s' % (case.start, case.name), START_TIMEOUT, d)
+            self.evidence('pulled in', '%s active, started through %s'
+                          % (case.name, case.start))
         if declared.get('ExecReload'):
-            p = d.ctl('reload', case.name)
+            p = d.ctl('reload', start_name)
             self.assertEqual(p.returncode, 0, 'syscagectl reload: %s%s%s'
                              % (p.stdout, p.stderr, d.diagnostics()))
+            if case.reload_ends_service:
+                st = wait_for(lambda: d.status().get('ActiveState') in ('inactive', 'failed')
+                              and d.status(), '%s ended by its reload' % case.name,
+                              START_TIMEOUT, d)
+                self.assertEqual((st['ActiveState'], st['Result']), ('inactive', 'success'),
+                                 'a service that dies of the SIGHUP of its ExecReload=')
+                self.evidence('reload', 'ExecReload= ended it (%s, %s, %s): started again'
+                              % (st['ActiveState'], st['ExecMainCode'], st['ExecMainStatus']))
+                p = d.ctl('start', start_name)
+                self.assertEqual(p.returncode, 0, 'start after the reload: %s' % p.stderr)
+                pid = int(wait_for(started, '%s active again' % case.name, START_TIMEOUT,
+                                   d)['MainPID'])
             wait_for(lambda: d.status().get('SubState') == 'running' and case.serves(pid),
                      '%s serving after a reload' % case.name, START_TIMEOUT, d)
             self.evidence('reload', 'ExecReload= done, still serving, main pid %s'
                           % d.status().get('MainPID'))
+            if case.start:
+                # ReloadPropagatedFrom=: the reload of START reached NAME.
+                want = '%s: Reloading with %s.' % (case.name, case.start)
+                wait_for(lambda: want in d.daemon_log(), want, START_TIMEOUT, d)
+                self.evidence('reload', want)
             with open(os.path.join(cgroup, 'cgroup.procs')) as f:
                 pids += [int(x) for x in f.read().split()]
 
-        p = d.ctl('stop', case.name)
+        p = d.ctl('stop', start_name)
         self.assertEqual(p.returncode, 0, 'syscagectl stop: %s%s' % (p.stdout, p.stderr))
         wait_for(lambda: d.status().get('ActiveState') in ('inactive', 'failed'),
                  '%s stopped' % case.name, STOP_TIMEOUT, d)
@@ -756,6 +1017,33 @@ class DebianUnitsTest(unittest.TestCase):
 
     def test_ssh(self):
         self.run_case(Ssh())
+
+    def test_chrony(self):
+        self.run_case(Chrony())
+
+    def test_haproxy(self):
+        self.run_case(Haproxy())
+
+    def test_unbound(self):
+        self.run_case(Unbound())
+
+    def test_dnsmasq(self):
+        self.run_case(Dnsmasq())
+
+    def test_mosquitto(self):
+        self.run_case(Mosquitto())
+
+    def test_prometheus_node_exporter(self):
+        self.run_case(NodeExporter())
+
+    def test_rsyslog(self):
+        self.run_case(Rsyslog())
+
+    def test_cron(self):
+        self.run_case(Cron())
+
+    def test_postgresql(self):
+        self.run_case(Postgresql())
 
 
 def main():

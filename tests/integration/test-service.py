@@ -747,6 +747,123 @@ def test_ordering(ctx):
     check('stopped after app' in log, 'db stopped before app was down:\n%s' % log)
 
 
+def poll(pred, timeout):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not pred():
+        time.sleep(0.05)
+    return pred()
+
+
+def test_dependencies(ctx):
+    # Wants=/Requires=/BindsTo= and NAME.wants/ pull units in on a client's start, ordered by
+    # After=/Before=; an explicit stop takes Requires=/PartOf= dependents along (they first);
+    # a reload propagates along ReloadPropagatedFrom=; a failed requirement keeps its
+    # dependent down; a unit that goes down stops the units BindsTo= it. The shape of the
+    # first group is postgresql's: a do-nothing oneshot grouping template instances that
+    # order themselves Before= it and are linked from its .wants/ directory.
+    p, t = ctx.prefix, ctx.tmp
+    units = {
+        'grp.service': unit("Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/test -e %s/up-main\n"
+                            "ExecReload=/bin/true" % t, install=False),
+        'inst@.service': ordered_unit(
+            'PartOf=%sgrp.service\nReloadPropagatedFrom=%sgrp.service\nBefore=%sgrp.service\n'
+            'After=network.target\nWants=network-online.target' % (p, p, p),
+            "ExecStartPre=/bin/sh -c 'sleep 0.3; touch %s/up-%%i'\nExecStart=/bin/sleep 1000\n"
+            "ExecReload=/bin/sh -c 'echo reloaded >> %s/reload-%%i'" % (t, t)),
+        'db.service': unit("ExecStartPre=/bin/sh -c 'sleep 0.3; touch %s/db-up'\n"
+                           "ExecStart=/bin/sleep 1000\n"
+                           "ExecStop=/bin/sh -c 'test -e %s/web-down && echo stopped after web || "
+                           "echo stopped too early'" % (t, t), install=False),
+        'web.service': ordered_unit(
+            'Requires=%sdb.service\nAfter=%sdb.service' % (p, p),
+            "ExecStartPre=/bin/test -e %s/db-up\nExecStart=/bin/sleep 1000\n"
+            "ExecStopPost=/bin/sh -c 'sleep 0.3; touch %s/web-down'" % (t, t)),
+        'bad.service': unit('Type=oneshot\nExecStart=/bin/false', install=False),
+        'needbad.service': ordered_unit('Requires=%sbad.service\nAfter=%sbad.service' % (p, p),
+                                        'ExecStart=/bin/sleep 1000'),
+        'needmissing.service': ordered_unit('Requires=%snope.service' % p, 'ExecStart=/bin/sleep 1000'),
+        'carrier.service': unit('ExecStart=/bin/sleep 1000', install=False),
+        'cyca.service': ordered_unit('PartOf=%scycb.service' % p,
+                                     'Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true'),
+        'cycb.service': ordered_unit('PartOf=%scyca.service' % p,
+                                     'Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true'),
+        'bound.service': ordered_unit('BindsTo=%scarrier.service\nAfter=%scarrier.service' % (p, p),
+                                      'ExecStart=/bin/sleep 1000'),
+    }
+    d = ctx.daemon(units, [])
+    d.daemon_pid()
+    wants = os.path.join(d.units_dir, p + 'grp.service.wants')
+    os.makedirs(wants)
+    os.symlink('../%sinst@.service' % p, os.path.join(wants, p + 'inst@main.service'))
+
+    r = ctl(ctx, d, 'start', 'grp.service')
+    check(r.returncode == 0, 'start grp: %s' % r.stderr)
+    d.wait_state('inst@main.service', 'active', 'running')
+    s = d.wait_state('grp.service', 'active', 'exited')
+    check(s.get('Result') == 'success', 'grp started before its instance was up: %s' % s)
+
+    r = ctl(ctx, d, 'reload', 'grp.service')
+    check(r.returncode == 0, 'reload grp: %s' % r.stderr)
+    check(poll(lambda: os.path.exists('%s/reload-main' % t), 10),
+          'the reload of grp did not reach inst@main (ReloadPropagatedFrom=)')
+
+    before = d.status('inst@main.service')['InvocationID']
+    r = ctl(ctx, d, 'restart', 'grp.service')
+    check(r.returncode == 0, 'restart grp: %s' % r.stderr)
+    d.wait(p + 'inst@main.service', lambda s: s.get('InvocationID') != before and
+           s.get('SubState') == 'running', 'inst@main restarted with grp (PartOf=)')
+    d.wait_state('grp.service', 'active', 'exited')
+
+    # A PartOf= cycle of units that stop at once: one restart each, and the restart returns.
+    for n in ('cyca', 'cycb'):
+        r = ctl(ctx, d, 'start', n + '.service')
+        check(r.returncode == 0, 'start %s: %s' % (n, r.stderr))
+        d.wait_state(n + '.service', 'active', 'exited')
+    r = ctl(ctx, d, 'restart', 'cyca.service')
+    check(r.returncode == 0, 'restart of a PartOf= cycle: %s' % r.stderr)
+    for n in ('cyca', 'cycb'):
+        d.wait_state(n + '.service', 'active', 'exited')
+
+    r = ctl(ctx, d, 'stop', 'grp.service')
+    check(r.returncode == 0, 'stop grp: %s' % r.stderr)
+    d.wait_state('inst@main.service', 'inactive', timeout=10)
+    d.wait_state('grp.service', 'inactive', timeout=10)
+
+    r = ctl(ctx, d, 'start', 'web.service')
+    check(r.returncode == 0, 'start web: %s' % r.stderr)
+    d.wait_state('db.service', 'active', 'running')
+    s = d.wait_state('web.service', 'active', 'running')
+    r = ctl(ctx, d, 'stop', 'db.service')
+    check(r.returncode == 0, 'stop db: %s' % r.stderr)
+    d.wait_state('web.service', 'inactive', timeout=10)
+    d.wait_state('db.service', 'inactive', timeout=10)
+    log = d.unit_log('db.service')
+    check('stopped after web' in log, 'db stopped before web, which Requires= it, was down:\n%s' % log)
+
+    r = ctl(ctx, d, 'start', 'needbad.service')
+    d.wait_state('bad.service', 'failed')
+    check(poll(lambda: 'Dependency failed' in d.daemon_log(), 10),
+          'no "Dependency failed" for needbad')
+    check(d.status('needbad.service').get('ActiveState') == 'inactive',
+          'needbad started although the unit it requires failed: %s' % d.status('needbad.service'))
+
+    r = ctl(ctx, d, 'start', 'needmissing.service')
+    check(r.returncode != 0 and 'nope.service' in r.stderr + r.stdout,
+          'start of a unit whose Requires= is missing: exit %d, %s' % (r.returncode, r.stderr))
+    check(d.status('needmissing.service').get('ActiveState') != 'active', 'needmissing started')
+
+    r = ctl(ctx, d, 'start', 'bound.service')
+    check(r.returncode == 0, 'start bound: %s' % r.stderr)
+    d.wait_state('carrier.service', 'active', 'running')
+    d.wait_state('bound.service', 'active', 'running')
+    r = ctl(ctx, d, 'kill', 'carrier.service')
+    check(r.returncode == 0, 'kill carrier: %s' % r.stderr)
+    d.wait(d.prefix + 'carrier.service', lambda s: s.get('ActiveState') in ('inactive', 'failed'),
+           'carrier down')
+    d.wait_state('bound.service', 'inactive', timeout=10)
+    d.stop()
+
+
 def daemon_fds(pid):
     return len(os.listdir('/proc/%d/fd' % pid))
 

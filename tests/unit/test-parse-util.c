@@ -176,6 +176,14 @@ static void test_exit_status(void **state) {
         assert_int_equal(parse_exit_status("-1", &v), -EINVAL);
         assert_int_equal(parse_exit_status("SIGTERM", &v), -EINVAL);
         assert_int_equal(v, 255);
+        /* systemd-tmpfiles-setup.service: SuccessExitStatus=DATAERR CANTCREAT */
+        assert_int_equal(parse_exit_status("DATAERR", &v), 0);
+        assert_int_equal(v, 65);
+        assert_int_equal(parse_exit_status("CANTCREAT", &v), 0);
+        assert_int_equal(v, 73);
+        assert_int_equal(parse_exit_status("NOTRUNNING", &v), 0);
+        assert_int_equal(v, 7);
+        assert_int_equal(parse_exit_status("dataerr", &v), -EINVAL);
 }
 
 static void test_rlimit(void **state) {

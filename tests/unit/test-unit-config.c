@@ -199,7 +199,7 @@ static const struct {
         { "Unit", "After", "foo", "Invalid unit name" },
         { "Unit", "Before", "x.mount", "is ignored" },
         { "Unit", "Requires", "a@b@c.service", "Invalid unit name" },
-        { "Unit", "Wants", "sockets.target", "is ignored" },
+        { "Unit", "Wants", "dbus.socket", "is ignored" },
         { "Unit", "Documentation", "ftp://x", "Invalid URI" },
         { "Unit", "StartLimitInterval", "5s", "deprecated" },
         { "Service", "StartLimitInterval", "5s", "deprecated" },
@@ -272,7 +272,12 @@ static void test_values(void **state) {
                                { "Service", "EnvironmentFile", "/etc/a" },
                                { "Service", "EnvironmentFile", "-/etc/b" },
                                { "Install", "WantedBy", "multi-user.target" },
-                               { "Install", "Alias", "demo2.service" }),
+                               { "Install", "Alias", "demo2.service" },
+                               { "Unit", "BindsTo", "e.service" },
+                               { "Unit", "PartOf", "f.service multi-user.target" },
+                               { "Unit", "ReloadPropagatedFrom", "f.service" },
+                               { "Unit", "PropagatesReloadTo", "g.service" },
+                               { "Unit", "DefaultDependencies", "no" }),
                          0);
         assert_string_equal(c->description, "Demo");
         assert_int_equal(strv_length(c->documentation), 2);
@@ -281,7 +286,18 @@ static void test_values(void **state) {
         assert_string_equal(c->wants[0], "b.service");
         assert_string_equal(c->requires[0], "c.service");
         assert_string_equal(c->before[0], "d.service");
-        assert_diag(&d, DIAG_WARNING, 3, "After", "network.target is ignored");
+        /* Targets count as reached at all times: dropped without a word. */
+        assert_null(find_diag(&d, DIAG_WARNING, 3, "After"));
+        assert_string_equal(c->binds_to[0], "e.service");
+        assert_int_equal(strv_length(c->part_of), 1);
+        assert_string_equal(c->part_of[0], "f.service");
+        assert_string_equal(c->reload_propagated_from[0], "f.service");
+        assert_string_equal(c->propagates_reload_to[0], "g.service");
+        for (size_t i = 0; i < d.n; i++) {
+                assert_null(strstr(d.items[i].message, "target"));
+                assert_false(d.items[i].key && streq(d.items[i].key, "DefaultDependencies"));
+        }
+        assert_false(c->default_dependencies);
         assert_int_equal(c->type, SERVICE_NOTIFY);
         assert_int_equal(c->notify_access, NOTIFY_MAIN); /* the default for Type=notify */
         assert_int_equal(c->timeout_start, USEC_PER_MINUTE);
