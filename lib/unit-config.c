@@ -209,6 +209,7 @@ static void unit_config_init(UnitConfig *c) {
         c->std_output = EXEC_OUTPUT_JOURNAL;
         c->std_error = EXEC_OUTPUT_INHERIT;
         c->capability_bounding_set = CAPABILITY_MASK_ALL;
+        c->ignore_sigpipe = true;
         c->runtime_directory_mode = c->state_directory_mode = c->logs_directory_mode = 0755;
         unit_sandbox_init(&c->sandbox);
 }

@@ -697,6 +697,7 @@ static const ConfigDirective config_directives[] = {
         { "Service", "StandardOutput", parse_std_output, 0, 0 },
         { "Service", "StandardError", parse_std_output, 0, 1 },
         { "Service", "NoNewPrivileges", parse_bool, FIELD(no_new_privileges), 0 },
+        { "Service", "IgnoreSIGPIPE", parse_bool, FIELD(ignore_sigpipe), 0 },
         { "Service", "CapabilityBoundingSet", parse_capability_set,
           FIELD(capability_bounding_set), 0 },
         { "Service", "AmbientCapabilities", parse_capability_set, FIELD(ambient_capabilities), 1 },

@@ -23,6 +23,7 @@
 #include "unit-file.h"
 #include "unit-name.h"
 #include "unit-specifier.h"
+#include "exec-command.h"
 #include "utf8.h"
 
 #define WHITESPACE " \t"
@@ -258,12 +259,45 @@ static char *reader_cb(char *str, int num, void *stream) {
         }
 }
 
+typedef struct WordExpansion {
+        UnitSpecifierContext *specifiers;
+        char *error;
+        bool trailing;
+} WordExpansion;
+
+static int expand_word(const char *word, char **ret, void *userdata) {
+        WordExpansion *x = userdata;
+        bool trailing = false;
+        int r = unit_specifier_expand(x->specifiers, word, ret, &trailing, x->error ? NULL : &x->error);
+
+        x->trailing = x->trailing || trailing;
+        return r;
+}
+
+/* Specifiers in a value. In a command line (ExecStart= and friends) they are expanded in
+ * each word after it has been unquoted and unescaped, as systemd does: "%i" of the instance
+ * "a\x2db" is the four characters a\x2db (escapes in the instance are not decoded again).
+ * A line that cannot be split is expanded whole, and its directive reports the quoting. */
+static int expand_value(ParseContext *c, const char *key, const char *value, char **ret, bool *ret_trailing,
+                        char **ret_error) {
+        if (exec_command_is_directive(c->section, key)) {
+                WordExpansion x = { .specifiers = c->specifiers };
+                int r = exec_command_map_words(value, expand_word, &x, ret);
+                if (r != -EINVAL || x.error) {
+                        *ret_trailing = x.trailing;
+                        *ret_error = x.error;
+                        return r;
+                }
+        }
+        return unit_specifier_expand(c->specifiers, value, ret, ret_trailing, ret_error);
+}
+
 static void record_assignment(ParseContext *c, const char *key, const char *value) {
         _cleanup_free_ char *expanded = NULL, *error = NULL;
         bool trailing = false;
         int r;
 
-        r = unit_specifier_expand(c->specifiers, value, &expanded, &trailing, &error);
+        r = expand_value(c, key, value, &expanded, &trailing, &error);
         if (r == -ENOMEM || (r < 0 && !error)) {
                 parse_diag(c, DIAG_CODE_SPECIFIER, DIAG_ERROR, c->line, key, "Failed to expand specifiers: %s",
                            strerror(-r));

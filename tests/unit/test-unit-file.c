@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "exec-command.h"
 #include "strv.h"
 #include "unit-file.h"
 
@@ -389,6 +390,51 @@ static void test_specifiers_template(void **state) {
         diag_list_done(&d);
 }
 
+static void assert_exec_words(const char *value, const char *const *want) {
+        ExecCommand c = {};
+        size_t i;
+
+        assert_int_equal(exec_command_parse(value, &c, NULL), 0);
+        for (i = 0; want[i]; i++) {
+                assert_non_null(c.argv[i]);
+                assert_string_equal(c.argv[i], want[i]);
+        }
+        assert_null(c.argv[i]);
+        exec_command_done(&c);
+}
+
+/* systemd expands specifiers in a command line after splitting it into words and decoding
+ * their escapes: the instance "a-b\x2dc" stays a-b\x2dc in %i (its escape is not decoded a
+ * second time), %I is its unescaped form a/b-c, and a specifier's value is one word even with
+ * spaces or quotes in it. Other directives expand the value as written. */
+static void test_specifiers_exec_words(void **state) {
+        _cleanup_(unit_file_freep) UnitFile *u = NULL, *v = NULL;
+        DiagList d = {};
+
+        assert_int_equal(parse("tpl@a-b\\x2dc.service",
+                               "[Service]\n"
+                               "ExecStart=-/bin/echo %i %I \"[%i]\" \\x25i 100%% $X\n"
+                               "ExecStartPre=/bin/true\n"
+                               "Environment=I=%i\n",
+                               &d, &u), 0);
+        assert_int_equal(diag_list_count(&d, DIAG_ERROR), 0);
+        assert_string_equal(u->assignments[0].key, "ExecStart");
+        assert_exec_words(u->assignments[0].value,
+                          (const char *const[]) { "/bin/echo", "a-b\\x2dc", "a/b-c", "[a-b\\x2dc]",
+                                                  "a-b\\x2dc", "100%", "$X", NULL });
+        /* The "-" prefix stays in front. */
+        assert_true(u->assignments[0].value[0] == '-');
+        /* Nothing to expand: kept as written. */
+        assert_string_equal(u->assignments[1].value, "/bin/true");
+        assert_string_equal(u->assignments[2].value, "I=a-b\\x2dc");
+        diag_list_done(&d);
+
+        /* Spaces, quotes and backslashes in a value stay inside one word. */
+        assert_int_equal(parse("q@x.service", "[Service]\nExecStart=/bin/echo \"%i\" '%i'\n", &d, &v), 0);
+        assert_exec_words(v->assignments[0].value, (const char *const[]) { "/bin/echo", "x", "x", NULL });
+        diag_list_done(&d);
+}
+
 static void test_specifiers_host(void **state) {
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         DiagList d = {};
@@ -616,7 +662,8 @@ static void test_template_instance(void **state) {
         assert_string_equal(u->name, "getty@tty1.service");
         assert_true(strstr(u->fragment, "/c/getty@.service") != NULL);
         assert_int_equal(u->n_assignments, 4);
-        assert_string_equal(u->assignments[0].value, "/sbin/agetty tty1");
+        /* A command line is split first, then each word expanded and quoted again. */
+        assert_string_equal(u->assignments[0].value, "\"/sbin/agetty\" \"tty1\"");
         assert_string_equal(u->assignments[1].value, "tpl-10 tty1");
         assert_string_equal(u->assignments[2].value, "a-tpl-20");
         assert_string_equal(u->assignments[3].value, "inst-30");
@@ -630,7 +677,8 @@ static void test_template_instance(void **state) {
 
         /* The template itself loads, with an empty instance. */
         assert_int_equal(unit_file_load("getty@.service", dirs.path, &d, &u), 0);
-        assert_string_equal(u->assignments[0].value, "/sbin/agetty ");
+        /* %I is one word, empty here (systemd passes the empty argument too). */
+        assert_string_equal(u->assignments[0].value, "\"/sbin/agetty\" \"\"");
         assert_int_equal(diag_list_count(&d, DIAG_ERROR), 0);
         diag_list_done(&d);
         dirs_free(&dirs);
@@ -716,6 +764,7 @@ int main(void) {
                 cmocka_unit_test(test_file_too_big),
                 cmocka_unit_test(test_specifiers_names),
                 cmocka_unit_test(test_specifiers_template),
+                cmocka_unit_test(test_specifiers_exec_words),
                 cmocka_unit_test(test_specifiers_host),
                 cmocka_unit_test(test_specifiers_tmp),
                 cmocka_unit_test(test_specifier_errors),
