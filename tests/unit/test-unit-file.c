@@ -684,6 +684,67 @@ static void test_template_instance(void **state) {
         dirs_free(&dirs);
 }
 
+static void make_link(const char *dir, const char *name, const char *target) {
+        char path[4096];
+
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        assert_int_equal(symlink(target, path), 0);
+}
+
+/* A symlink in a units directory to a unit file of another name is an alias: loading either
+ * name gives one unit under the file's name, with the drop-ins of all its names applied in
+ * file-name order (systemd 252: Names=withinst.service ali.service, DropInPaths= the alias's
+ * a.conf before the unit's w.conf). */
+static void test_aliases(void **state) {
+        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        char target[4096];
+        Dirs dirs;
+        DiagList d = {};
+
+        dirs_make(&dirs);
+        write_file(dirs.path[2], "redis-server.service", "[Service]\nExecStart=/bin/true\nX=file\n");
+        write_file(dirs.path[2], "redis-server.service.d/20-own.conf", "[Service]\nX=own\n");
+        write_file(dirs.path[1], "redis.service.d/10-alias.conf", "[Service]\nX=alias\n");
+        write_file(dirs.path[1], "redis.service.d/30-alias.conf", "[Service]\nX=alias-last %n\n");
+        /* A relative link in another directory, and an absolute one through a second link. */
+        snprintf(target, sizeof target, "%s/redis-server.service", dirs.path[2]);
+        make_link(dirs.path[0], "redis.service", target);
+        make_link(dirs.path[1], "kv.service", "../a/redis.service");
+        make_link(dirs.path[0], "masked-alias.service", "/dev/null");
+        for (int i = 0; i < 3; i++) {
+                const char *name = i == 0 ? "redis.service" : i == 1 ? "redis-server.service" : "kv.service";
+                assert_int_equal(unit_file_load(name, dirs.path, &d, &u), 0);
+                assert_string_equal(u->name, "redis-server.service");
+                assert_string_equal(u->fragment, target);
+                assert_int_equal(strv_length(u->aliases), 2);
+                assert_string_equal(u->aliases[0], "kv.service");
+                assert_string_equal(u->aliases[1], "redis.service");
+                assert_int_equal(strv_length(u->dropins), 3);
+                assert_int_equal(u->n_assignments, 5);
+                assert_string_equal(u->assignments[2].value, "alias");
+                assert_string_equal(u->assignments[3].value, "own");
+                /* %n is the unit's name, whichever name it was loaded by. */
+                assert_string_equal(u->assignments[4].value, "alias-last redis-server.service");
+                unit_file_free(TAKE_PTR(u));
+        }
+        /* A link to /dev/null masks; it is nobody's alias. */
+        assert_int_equal(unit_file_load("masked-alias.service", dirs.path, &d, &u), -ERFKILL);
+        assert_null(u);
+        /* A template's alias, instantiated. */
+        write_file(dirs.path[2], "getty@.service", "[Service]\nExecStart=/sbin/agetty %i\n");
+        make_link(dirs.path[2], "tty@.service", "getty@.service");
+        write_file(dirs.path[2], "tty@tty1.service.d/10-inst.conf", "[Service]\nX=inst\n");
+        assert_int_equal(unit_file_load("tty@tty1.service", dirs.path, &d, &u), 0);
+        assert_string_equal(u->name, "getty@tty1.service");
+        assert_int_equal(strv_length(u->aliases), 1);
+        assert_string_equal(u->aliases[0], "tty@tty1.service");
+        assert_int_equal(u->n_assignments, 2);
+        assert_string_equal(u->assignments[1].value, "inst");
+        unit_file_free(TAKE_PTR(u));
+        diag_list_done(&d);
+        dirs_free(&dirs);
+}
+
 static void test_masked(void **state) {
         UnitFile *u = NULL;
         char *p;
@@ -774,6 +835,7 @@ int main(void) {
                 cmocka_unit_test(test_dropins),
                 cmocka_unit_test(test_dropin_errors),
                 cmocka_unit_test(test_template_instance),
+                cmocka_unit_test(test_aliases),
                 cmocka_unit_test(test_masked),
                 cmocka_unit_test(test_load_path),
                 cmocka_unit_test(test_add),
