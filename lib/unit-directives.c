@@ -292,7 +292,7 @@ static int parse_documentation(ConfigContext *ctx, const UnitAssignment *a, void
 }
 
 /* Unit names; LTYPE 0: dependencies, only ".service" is kept; 1: [Install] targets, any type;
- * 2: Alias=, ".service" only; 3: RequiredBy= (kept, with a warning). */
+ * 2: Alias=, ".service" only; 3: RequiredBy= (kept, treated like WantedBy=). */
 static int unit_name_check(ConfigContext *ctx, const UnitAssignment *a, const char *name,
                            int ltype) {
         if (!unit_reference_is_valid(name))
@@ -313,11 +313,9 @@ static int parse_unit_names(ConfigContext *ctx, const UnitAssignment *a, void *d
                 *l = strv_free(*l);
                 return 0;
         }
-        if (ltype == 3) {
-                r = config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_WARNING, a, "RequiredBy= is treated like WantedBy=.");
-                if (r < 0)
-                        return r;
-        }
+        /* [Install] targets get one note for the whole unit (unit_config_verify()). */
+        if ((ltype == 1 || ltype == 3) && !ctx->install_first)
+                ctx->install_first = a;
         r = config_split(ctx, a, a->value, &words);
         if (r < 0)
                 return config_oom_or_zero(r);

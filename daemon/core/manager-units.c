@@ -162,6 +162,10 @@ static int manager_load_names(Manager *m, const StringSet *l) {
                         log_unit_error_errno(n, r, "Failed to load unit, skipping: %m");
                         continue;
                 }
+                if (manager_get_unit(m, u->name)) { /* N is an alias of a loaded unit */
+                        unit_free(u);
+                        continue;
+                }
                 r = manager_add_loaded(m, u);
                 if (r < 0) {
                         unit_free(u);
@@ -202,6 +206,13 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
         if (u->load_state == UNIT_NOT_FOUND) {
                 unit_free(u);
                 return set_message(ret_message, "Unit %s not found.", name), -ENOENT;
+        }
+        /* NAME is an alias of a unit loaded before the alias was made: that unit. */
+        Unit *known = manager_get_unit(m, u->name);
+        if (known) {
+                unit_free(u);
+                *ret = known;
+                return 0;
         }
         r = manager_add_loaded(m, u);
         if (r < 0) {
