@@ -62,12 +62,12 @@ def answering(ctx, d):
 # ---- scenarios ----
 
 def test_notify_dropped_privileges(ctx):
-    helper = os.path.join(ctx.tmp, 'notify.py')
-    with open(helper, 'w') as f:
+    script = os.path.join(ctx.tmp, 'notify.py')
+    with open(script, 'w') as f:
         f.write(NOTIFY_PY)
     os.chmod(ctx.tmp, 0o755)
-    os.chmod(helper, 0o644)
-    run = '/usr/bin/python3 %s ' % helper
+    os.chmod(script, 0o644)
+    run = '/usr/bin/python3 %s ' % script
     units = {
         'user.service': unit('Type=notify\nUser=nobody\nExecStart=%s plain' % run),
         'setuid.service': unit('Type=notify\nExecStart=%s setuid' % run),
