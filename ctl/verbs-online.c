@@ -82,6 +82,26 @@ static int unit_op_report(const char *verb, const char *unit, const sd_bus_error
         return ret == CTL_EXIT_NO_SUCH_UNIT ? CTL_EXIT_NOT_INSTALLED : ret;
 }
 
+/* A unit without [Install] settings is not enabled (the daemon leaves it); say why, in
+ * systemctl's words, and succeed as systemctl does. */
+static void enable_explain_static(sd_bus *bus, const char *unit) {
+        __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *state = NULL;
+
+        if (sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "IsEnabled", &error, &reply, "s", unit) < 0 ||
+            sd_bus_message_read(reply, "s", &state) < 0 || !streq(state, "static"))
+                return;
+        /* The first sentence is systemctl's, which scripts may look for; the rest is ours. */
+        fprintf(stderr,
+                "The unit files have no installation config (WantedBy=, RequiredBy=, Also=,\n"
+                "Alias= settings in the [Install] section, and DefaultInstance= for template\n"
+                "units).\n"
+                "%s was left as it is: it runs when started explicitly or as a dependency\n"
+                "of another unit.\n",
+                unit);
+}
+
 static int unit_op_one(sd_bus *bus, const char *unit, void *userdata) {
         __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
         size_t i = *(size_t *) userdata;
@@ -91,6 +111,8 @@ static int unit_op_one(sd_bus *bus, const char *unit, void *userdata) {
         if (r < 0)
                 return unit_ops[i].job ? unit_op_report(unit_ops[i].done, unit, &error, r)
                                        : bus_client_report(unit_ops[i].done, unit, &error, r);
+        if (streq(unit_ops[i].verb, "enable"))
+                enable_explain_static(bus, unit);
         return CTL_EXIT_SUCCESS;
 }
 

@@ -213,3 +213,91 @@ int exec_command_parse(const char *value, ExecCommand *ret, const char **why) {
         *ret = (ExecCommand) { .path = path, .argv = TAKE_PTR(words), .flags = flags };
         return 0;
 }
+
+bool exec_command_is_directive(const char *section, const char *key) {
+        static const char *const keys[] = {
+                "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost",
+        };
+
+        if (!section || !key || !streq(section, "Service"))
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (streq(key, keys[i]))
+                        return true;
+        return false;
+}
+
+/* Appends W to BUF (room for it is the caller's) in double quotes: a backslash and a double
+ * quote are escaped, control characters written as \xHH, so that read_word() gives W back. */
+static size_t quote_word(const char *w, char *buf) {
+        static const char hex[] = "0123456789abcdef";
+        size_t n = 0;
+
+        buf[n++] = '"';
+        for (const unsigned char *s = (const unsigned char *) w; *s; s++) {
+                if (*s == '\\' || *s == '"') {
+                        buf[n++] = '\\';
+                        buf[n++] = (char) *s;
+                } else if (*s < 0x20 || *s == 0x7f) {
+                        buf[n++] = '\\';
+                        buf[n++] = 'x';
+                        buf[n++] = hex[*s >> 4];
+                        buf[n++] = hex[*s & 15];
+                } else
+                        buf[n++] = (char) *s;
+        }
+        buf[n++] = '"';
+        return n;
+}
+
+int exec_command_map_words(const char *value, ExecWordMap map, void *userdata, char **ret) {
+        _cleanup_strv_free_ char **words = NULL;
+        _cleanup_free_ char *out = NULL;
+        ExecCommandFlags flags;
+        const char *why, *p;
+        bool changed = false;
+        size_t n, size;
+        int r;
+
+        p = value + strspn(value, WHITESPACE);
+        if (parse_prefixes(&p, &flags, &why) < 0)
+                return -EINVAL;
+        r = exec_split_words(p, &words);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return -EINVAL;
+        for (char **w = words; *w; w++) {
+                char *mapped = NULL;
+                r = map(*w, &mapped, userdata);
+                if (r < 0)
+                        return r;
+                changed = changed || !streq(mapped, *w);
+                free(*w);
+                *w = mapped;
+        }
+        if (!changed) { /* as written, for whoever shows the value */
+                out = strdup(value);
+                if (!out)
+                        return -ENOMEM;
+                *ret = TAKE_PTR(out);
+                return 0;
+        }
+        /* Worst case: every byte as \xHH, two quotes and a space per word. */
+        size = (size_t) (p - value) + 1;
+        STRV_FOREACH(w, words)
+                size += 4 * strlen(*w) + 3;
+        out = malloc(size);
+        if (!out)
+                return -ENOMEM;
+        n = (size_t) (p - value);
+        memcpy(out, value, n);
+        STRV_FOREACH(w, words) {
+                if (w != words)
+                        out[n++] = ' ';
+                n += quote_word(*w, out + n);
+        }
+        out[n] = '\0';
+        *ret = TAKE_PTR(out);
+        return 0;
+}

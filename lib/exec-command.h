@@ -48,3 +48,17 @@ int exec_split_words(const char *value, char ***ret);
  *                "+" combined with "!" or "!!"
  *   -EOPNOTSUPP  a lone ";" (several commands on one line) */
 int exec_command_parse(const char *value, ExecCommand *ret, const char **why);
+
+/* True for the directives whose value is a command line (ExecStart= and friends). */
+bool exec_command_is_directive(const char *section, const char *key);
+
+/* Maps one word of a command line, already unquoted and unescaped; returns -errno. */
+typedef int (*ExecWordMap)(const char *word, char **ret, void *userdata);
+
+/* Rewrites the command line VALUE word by word, as systemd expands specifiers in command
+ * lines: the prefix characters are kept, every word is split and unescaped first and then
+ * given to MAP, and the result is a command line (each word quoted and escaped again) that
+ * exec_command_parse() splits into exactly the mapped words. -EINVAL when VALUE cannot be
+ * split (the caller keeps it for exec_command_parse() to report); MAP's errors are returned
+ * as they are. When MAP changes no word, the result is VALUE as written. */
+int exec_command_map_words(const char *value, ExecWordMap map, void *userdata, char **ret);

@@ -211,6 +211,7 @@ static void unit_config_init(UnitConfig *c) {
         c->std_error = EXEC_OUTPUT_INHERIT;
         c->capability_bounding_set = CAPABILITY_MASK_ALL;
         unit_dir_lists_init(c->directories);
+        c->ignore_sigpipe = true;
         unit_sandbox_init(&c->sandbox);
 }
 
@@ -294,6 +295,56 @@ static int dispatch_one(ConfigContext *ctx, const UnitAssignment *a) {
                            a->key, a->section);
 }
 
+/* The targets whose WantedBy= means what enabling means here: start with the daemon. */
+static bool install_target_is_boot(const char *name) {
+        return streq(name, "multi-user.target") || streq(name, "default.target") ||
+               streq(name, "graphical.target");
+}
+
+static int install_list_add(char **buf, size_t *n, char * const *names) {
+        STRV_FOREACH(w, names) {
+                size_t l = strlen(*w);
+                char *b;
+
+                if (install_target_is_boot(*w))
+                        continue;
+                if (!(b = realloc(*buf, *n + l + 3)))
+                        return -ENOMEM;
+                *buf = b;
+                if (*n > 0) {
+                        memcpy(b + *n, ", ", 2);
+                        *n += 2;
+                }
+                memcpy(b + *n, *w, l + 1);
+                *n += l;
+        }
+        return 0;
+}
+
+/* WantedBy=/RequiredBy= of targets syscage does not manage (anything but the boot targets),
+ * and RequiredBy= (treated like WantedBy=): one note per unit, not one warning per line, since
+ * stock unit files name such targets all the time. */
+static int install_note(ConfigContext *ctx) {
+        const UnitConfig *c = ctx->config;
+        const UnitAssignment *a = ctx->install_first;
+        _cleanup_free_ char *names = NULL;
+        bool required = strv_length(c->required_by) > 0;
+        size_t n = 0;
+
+        if (!a)
+                return 0;
+        if (install_list_add(&names, &n, c->wanted_by) < 0 || install_list_add(&names, &n, c->required_by) < 0)
+                return -ENOMEM;
+        if (n > 0)
+                return diag_add_code(ctx->diags, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_NOTE, a->file, a->line, a->key,
+                                     "Targets are not managed (%s): enabled, the unit starts with the daemon%s.",
+                                     names, required ? "; RequiredBy= is treated like WantedBy=" : "");
+        if (required)
+                return diag_add_code(ctx->diags, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_NOTE, a->file, a->line, a->key,
+                                     "RequiredBy= is treated like WantedBy=.");
+        return 0;
+}
+
 /* Checks that need the whole unit. */
 static int unit_config_verify(ConfigContext *ctx, const UnitFile *u) {
         UnitConfig *c = ctx->config;
@@ -301,6 +352,9 @@ static int unit_config_verify(ConfigContext *ctx, const UnitFile *u) {
         int r;
 
         r = sandbox_finish(ctx, u);
+        if (r < 0)
+                return r;
+        r = install_note(ctx);
         if (r < 0)
                 return r;
         if (c->type == SERVICE_NOTIFY && !ctx->notify_access_set)

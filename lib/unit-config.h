@@ -188,6 +188,7 @@ typedef struct UnitConfig {
         ExecOutput std_output, std_error;
         char *std_output_path, *std_error_path;
         bool no_new_privileges;
+        bool ignore_sigpipe;                         /* default yes, as in systemd */
         uint64_t capability_bounding_set;            /* default CAPABILITY_MASK_ALL */
         uint64_t ambient_capabilities;               /* default 0 */
         UnitDirList directories[_UNIT_DIR_KIND_MAX]; /* RuntimeDirectory= and friends */

@@ -293,7 +293,7 @@ static int parse_documentation(ConfigContext *ctx, const UnitAssignment *a, void
 }
 
 /* Unit names; LTYPE 0: dependencies, only ".service" is kept; 1: [Install] targets, any type;
- * 2: Alias=, ".service" only; 3: RequiredBy= (kept, with a warning).
+ * 2: Alias=, ".service" only; 3: RequiredBy= (kept, treated like WantedBy=).
  *
  * A ".target" in a dependency or ordering is dropped without a word: targets are not managed
  * but count as reached at all times (syscage.service(5), "Targets"), so ordering against one
@@ -320,11 +320,9 @@ static int parse_unit_names(ConfigContext *ctx, const UnitAssignment *a, void *d
                 *l = strv_free(*l);
                 return 0;
         }
-        if (ltype == 3) {
-                r = config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_WARNING, a, "RequiredBy= is treated like WantedBy=.");
-                if (r < 0)
-                        return r;
-        }
+        /* [Install] targets get one note for the whole unit (unit_config_verify()). */
+        if ((ltype == 1 || ltype == 3) && !ctx->install_first)
+                ctx->install_first = a;
         r = config_split(ctx, a, a->value, &words);
         if (r < 0)
                 return config_oom_or_zero(r);
@@ -689,6 +687,7 @@ static const ConfigDirective config_directives[] = {
         { "Service", "StandardOutput", parse_std_output, 0, 0 },
         { "Service", "StandardError", parse_std_output, 0, 1 },
         { "Service", "NoNewPrivileges", parse_bool, FIELD(no_new_privileges), 0 },
+        { "Service", "IgnoreSIGPIPE", parse_bool, FIELD(ignore_sigpipe), 0 },
         { "Service", "CapabilityBoundingSet", parse_capability_set,
           FIELD(capability_bounding_set), 0 },
         { "Service", "AmbientCapabilities", parse_capability_set, FIELD(ambient_capabilities), 1 },

@@ -18,6 +18,7 @@ typedef struct ConfigContext {
         bool timeout_start_set;
         const UnitAssignment *exec_start_second; /* the second ExecStart= command, if any */
         const UnitAssignment *type_assignment;
+        const UnitAssignment *install_first; /* the first WantedBy=/RequiredBy= line */
 } ConfigContext;
 
 /* Parses A's value into DATA (the field at the row's offset in ctx->config). Invalid values add a

@@ -23,6 +23,7 @@
 #include "unit-file.h"
 #include "unit-name.h"
 #include "unit-specifier.h"
+#include "exec-command.h"
 #include "utf8.h"
 
 #define WHITESPACE " \t"
@@ -258,12 +259,45 @@ static char *reader_cb(char *str, int num, void *stream) {
         }
 }
 
+typedef struct WordExpansion {
+        UnitSpecifierContext *specifiers;
+        char *error;
+        bool trailing;
+} WordExpansion;
+
+static int expand_word(const char *word, char **ret, void *userdata) {
+        WordExpansion *x = userdata;
+        bool trailing = false;
+        int r = unit_specifier_expand(x->specifiers, word, ret, &trailing, x->error ? NULL : &x->error);
+
+        x->trailing = x->trailing || trailing;
+        return r;
+}
+
+/* Specifiers in a value. In a command line (ExecStart= and friends) they are expanded in
+ * each word after it has been unquoted and unescaped, as systemd does: "%i" of the instance
+ * "a\x2db" is the four characters a\x2db (escapes in the instance are not decoded again).
+ * A line that cannot be split is expanded whole, and its directive reports the quoting. */
+static int expand_value(ParseContext *c, const char *key, const char *value, char **ret, bool *ret_trailing,
+                        char **ret_error) {
+        if (exec_command_is_directive(c->section, key)) {
+                WordExpansion x = { .specifiers = c->specifiers };
+                int r = exec_command_map_words(value, expand_word, &x, ret);
+                if (r != -EINVAL || x.error) {
+                        *ret_trailing = x.trailing;
+                        *ret_error = x.error;
+                        return r;
+                }
+        }
+        return unit_specifier_expand(c->specifiers, value, ret, ret_trailing, ret_error);
+}
+
 static void record_assignment(ParseContext *c, const char *key, const char *value) {
         _cleanup_free_ char *expanded = NULL, *error = NULL;
         bool trailing = false;
         int r;
 
-        r = unit_specifier_expand(c->specifiers, value, &expanded, &trailing, &error);
+        r = expand_value(c, key, value, &expanded, &trailing, &error);
         if (r == -ENOMEM || (r < 0 && !error)) {
                 parse_diag(c, DIAG_CODE_SPECIFIER, DIAG_ERROR, c->line, key, "Failed to expand specifiers: %s",
                            strerror(-r));
@@ -394,6 +428,7 @@ UnitFile *unit_file_free(UnitFile *u) {
         free(u->name);
         free(u->fragment);
         strv_free(u->dropins);
+        strv_free(u->aliases);
         free(u);
         return NULL;
 }
@@ -500,17 +535,29 @@ static int parse_file(UnitFile *u, UnitSpecifierContext *spec, const char *path,
         return parse_buffer(u, spec, path, data, size, diags);
 }
 
-static int unit_dropin_names(const char *name, char ***ret) {
-        _cleanup_strv_free_ char **names = NULL;
+static int dropin_names_add(char ***names, const char *name) {
         char *template_name = NULL;
 
-        if (strv_extend(&names, name) < 0)
+        if (strv_extend(names, name) < 0)
                 return -ENOMEM;
         if (unit_name_is_valid(name, UNIT_NAME_INSTANCE)) {
                 if (unit_name_template(name, &template_name) < 0 ||
-                    strv_consume(&names, template_name) < 0)
+                    strv_consume(names, template_name) < 0)
                         return -ENOMEM;
         }
+        return 0;
+}
+
+/* The names whose drop-ins apply: the unit's own (and its template's), then those of each
+ * of its aliases, as systemd applies the drop-ins of every name of a unit. */
+static int unit_dropin_names(const UnitFile *u, char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+
+        if (dropin_names_add(&names, u->name) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(a, u->aliases)
+                if (dropin_names_add(&names, *a) < 0)
+                        return -ENOMEM;
         *ret = TAKE_PTR(names);
         return 0;
 }
@@ -522,7 +569,7 @@ static int load_dropins(UnitFile *u, UnitSpecifierContext *spec, char * const *d
         bool failed = false;
         int r;
 
-        r = unit_dropin_names(u->name, &names);
+        r = unit_dropin_names(u, &names);
         if (r < 0)
                 return r;
         r = unit_dropins_find(names, dirs, diags, &paths);
@@ -540,9 +587,11 @@ static int load_dropins(UnitFile *u, UnitSpecifierContext *spec, char * const *d
         return failed ? -EBADMSG : 0;
 }
 
-/* Loads the unit NAME from the file FRAGMENT plus drop-ins from DROPIN_DIRS. */
-static int load_unit(const char *name, const char *fragment, char * const *dropin_dirs,
+/* Loads the unit NAME from the file FRAGMENT plus drop-ins from DROPIN_DIRS (those of
+ * ALIASES too, which the UnitFile takes). */
+static int load_unit(const char *name, const char *fragment, char * const *dropin_dirs, char **aliases,
                      DiagList *diags, UnitFile **ret) {
+        _cleanup_strv_free_ char **aliases_owned = aliases;
         _cleanup_(unit_specifier_context_done) UnitSpecifierContext spec = {};
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         _cleanup_free_ char *data = NULL;
@@ -561,6 +610,7 @@ static int load_unit(const char *name, const char *fragment, char * const *dropi
         r = unit_file_new(name, fragment, &u);
         if (r < 0)
                 return r;
+        u->aliases = TAKE_PTR(aliases_owned);
         spec.name = u->name;
         spec.fragment = u->fragment;
         if (data) {
@@ -581,8 +631,8 @@ static int load_unit(const char *name, const char *fragment, char * const *dropi
 
 int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
                    UnitFile **ret) {
-        _cleanup_strv_free_ char **default_path = NULL;
-        _cleanup_free_ char *fragment = NULL;
+        _cleanup_strv_free_ char **default_path = NULL, **aliases = NULL;
+        _cleanup_free_ char *fragment = NULL, *canonical = NULL;
         int r = check_name(name, diags);
 
         if (r < 0)
@@ -592,7 +642,23 @@ int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
                 if (!default_path)
                         return -ENOMEM;
         }
-        r = unit_fragment_find(name, search_path, &fragment);
+        /* An alias loads its unit, under the unit's name, with every name's drop-ins. */
+        r = unit_alias_resolve(name, search_path, &canonical);
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0 && !streq(canonical, name)) {
+                /* The unit's own file, or (its target outside the search path) the link. */
+                r = unit_fragment_find(canonical, search_path, &fragment);
+                if (r == -ENOENT)
+                        r = unit_fragment_find(name, search_path, &fragment);
+                name = canonical;
+        } else
+                r = unit_fragment_find(name, search_path, &fragment);
+        if (r >= 0 && (r = unit_aliases_find(name, search_path, &aliases)) < 0 && r != -ENOMEM) {
+                (void) diag_add_code(diags, DIAG_CODE_IO, DIAG_ERROR, name, 0, NULL,
+                                     "Failed to look for aliases: %s", strerror(-r));
+                return r;
+        }
         if (r == -ENOENT)
                 (void) diag_add_code(diags, DIAG_CODE_NOT_FOUND, DIAG_ERROR, name, 0, NULL,
                                 "No unit file found in the search path");
@@ -601,7 +667,7 @@ int unit_file_load(const char *name, char * const *search_path, DiagList *diags,
                                 "Failed to look up unit file: %s", strerror(-r));
         if (r < 0)
                 return r;
-        return load_unit(name, fragment, search_path, diags, ret);
+        return load_unit(name, fragment, search_path, TAKE_PTR(aliases), diags, ret);
 }
 
 int unit_file_load_path(const char *path, char * const *search_path, DiagList *diags,
@@ -637,7 +703,7 @@ int unit_file_load_path_as(const char *path, const char *name, char * const *sea
         STRV_FOREACH(d, search_path)
                 if (!strv_contains(dirs, *d) && strv_extend(&dirs, *d) < 0)
                         return -ENOMEM;
-        return load_unit(name, path, dirs, diags, ret);
+        return load_unit(name, path, dirs, NULL, diags, ret);
 }
 
 int unit_file_load_buffer(const char *name, const char *filename, const char *data,

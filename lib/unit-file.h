@@ -32,6 +32,7 @@ typedef struct UnitFile {
         char *name;     /* "foo.service", "foo@bar.service" */
         char *fragment; /* main file (for an instance: the file found, maybe foo@.service) */
         char **dropins; /* applied drop-in paths, in order */
+        char **aliases; /* its other names (alias symlinks, unit-dropin.h), sorted; may be NULL */
         UnitAssignment *assignments;
         size_t n_assignments, allocated_assignments;
 } UnitFile;

@@ -391,9 +391,10 @@ int bus_ops_is_enabled(Manager *m, const char *name, const char **ret_state, cha
                 return unit_not_loaded(name, ret_message);
         if (u->load_state == UNIT_MASKED)
                 *ret_state = "masked";
-        else if (manager_unit_is_enabled(m, name))
+        else if (manager_unit_is_enabled(m, u->name)) /* by any of its names */
                 *ret_state = "enabled";
-        else if (!u->config || (strv_length(u->config->wanted_by) == 0 && strv_length(u->config->required_by) == 0))
+        else if (!u->config || (strv_length(u->config->wanted_by) == 0 && strv_length(u->config->required_by) == 0 &&
+                                strv_length(u->config->alias) == 0))
                 *ret_state = "static";
         else
                 *ret_state = "disabled";

@@ -8,7 +8,10 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sys/cgroup.h"
 #include "core/denial-feed.h"
@@ -28,6 +31,7 @@
 #include "message.h"
 #include "strv.h"
 #include "unit-name.h"
+#include "unit-dropin.h"
 #include "core/unit-events.h"
 #include "core/unit-load.h"
 
@@ -164,6 +168,10 @@ static int manager_load_names(Manager *m, const StringSet *l) {
                         log_unit_error_errno(n, r, "Failed to load unit, skipping: %m");
                         continue;
                 }
+                if (manager_get_unit(m, u->name)) { /* N is an alias of a loaded unit */
+                        unit_free(u);
+                        continue;
+                }
                 r = manager_add_loaded(m, u);
                 if (r < 0) {
                         unit_free(u);
@@ -205,6 +213,13 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
                 unit_free(u);
                 return set_message(ret_message, "Unit %s not found.", name), -ENOENT;
         }
+        /* NAME is an alias of a unit loaded before the alias was made: that unit. */
+        Unit *known = manager_get_unit(m, u->name);
+        if (known) {
+                unit_free(u);
+                *ret = known;
+                return 0;
+        }
         r = manager_add_loaded(m, u);
         if (r < 0) {
                 unit_free(u);
@@ -213,6 +228,8 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret, char **ret_messa
         *ret = u;
         return 0;
 }
+
+static int reload_one(Manager *m, Unit *u);
 
 /* ---- the enabled set ---- */
 
@@ -281,18 +298,74 @@ bool manager_unit_is_enabled(Manager *m, const char *name) {
         return string_set_contains(&m->enabled, name);
 }
 
+/* [Install] Alias=: on enable, a symlink ALIAS -> the unit's file in the first units
+ * directory, as systemctl makes one; on disable, such links to the unit are removed. A name
+ * taken by something else is left alone, with a warning. Returns how many links changed. */
+static int enabled_aliases(Manager *m, Unit *u, bool enable) {
+        const char *dir = m->units_dirs ? m->units_dirs[0] : NULL;
+        int changed = 0;
+
+        if (!dir || !u->config || !u->file || !u->file->fragment)
+                return 0;
+        STRV_FOREACH(a, u->config->alias) {
+                _cleanup_free_ char *path = NULL, *resolved = NULL;
+                char target[PATH_MAX];
+                ssize_t n;
+
+                if (streq(*a, u->name) || asprintf(&path, "%s/%s", dir, *a) < 0)
+                        continue;
+                n = readlink(path, target, sizeof target - 1);
+                if (n >= 0) {
+                        target[n] = '\0';
+                        bool ours = unit_alias_resolve(*a, m->units_dirs, &resolved) >= 0 && streq(resolved, u->name);
+                        if (!ours)
+                                log_unit_warning(u->name, "Alias %s is a link to %s, not to this unit, leaving it.",
+                                                 path, target);
+                        else if (!enable && unlink(path) >= 0) {
+                                log_unit_info(u->name, "Removed \"%s\".", path);
+                                changed++;
+                        }
+                        continue;
+                }
+                if (!enable)
+                        continue;
+                if (errno != ENOENT || symlink(u->file->fragment, path) < 0) {
+                        log_unit_warning_errno(u->name, errno, "Failed to create the alias %s: %m", path);
+                        continue;
+                }
+                log_unit_info(u->name, "Created symlink %s \u2192 %s.", path, u->file->fragment);
+                changed++;
+        }
+        return changed;
+}
+
+static bool unit_has_install_config(const Unit *u) {
+        return u->config && (strv_length(u->config->wanted_by) > 0 || strv_length(u->config->required_by) > 0 ||
+                             strv_length(u->config->alias) > 0);
+}
+
 static int enabled_change(Manager *m, const char *name, bool enable, char **ret_message) {
         _cleanup_(string_set_done) StringSet set = {};
-        Unit *u;
+        Unit *u = NULL;
         int r;
 
-        if (enable) {
+        /* By any of its names: the enabled set holds the unit's own. */
+        if (enable || manager_get_unit(m, name)) {
                 r = manager_load_unit(m, name, &u, ret_message);
                 if (r < 0)
                         return r;
-                if (u->config && strv_length(u->config->wanted_by) == 0)
-                        log_unit_notice(name, "Enabled, but has no [Install] WantedBy=: it will not start with the daemon.");
+                name = u->name;
         }
+        if (enable && u->config && !unit_has_install_config(u)) {
+                /* As systemctl: nothing to do, and not an error (syscagectl says why). */
+                log_unit_info(name, "Not enabled: the unit file has no installation config "
+                              "([Install] WantedBy=, RequiredBy=, Alias=).");
+                return 0;
+        }
+        if (u && enabled_aliases(m, u, enable) > 0 && !unit_is_active_or_transitioning(u))
+                (void) reload_one(m, u); /* the new names, and their drop-ins */
+        if (enable && u->config && strv_length(u->config->wanted_by) == 0 && strv_length(u->config->required_by) == 0)
+                log_unit_notice(name, "Enabled, but has no [Install] WantedBy=: it will not start with the daemon.");
         STRV_FOREACH(s, m->enabled.items)
                 if (!streq(*s, name) && (r = string_set_add(&set, *s)) < 0)
                         return r;

@@ -440,7 +440,16 @@ int manager_run(Manager *m) {
 }
 
 Unit *manager_get_unit(const Manager *m, const char *name) {
-        return hashmap_get(m->units, name);
+        Unit *u = hashmap_get(m->units, name);
+
+        if (u || !name)
+                return u;
+        /* One of a unit's other names (alias symlinks, lib/unit-dropin.h): rare, so looked
+         * for only when the name is none of the units' own. */
+        HASHMAP_FOREACH(u, m->units)
+                if (u->file && strv_contains(u->file->aliases, name))
+                        return u;
+        return NULL;
 }
 
 int manager_add_unit(Manager *m, const char *name, Unit *u) {

@@ -466,6 +466,7 @@ static void prepare_process_attributes(Unit *u, ExecPlan *p) {
                                              ? EXEC_CAPS_ALL : c->capability_bounding_set;
         p->ambient_capabilities = c->ambient_capabilities;
         p->no_new_privs = c->no_new_privileges;
+        p->ignore_sigpipe = c->ignore_sigpipe;
         p->death_signal = 0;
 }
 

@@ -118,6 +118,11 @@ int unit_load_file(Unit *u, UnitFile *file) {
         return 0;
 }
 
+static void free_and_replace_name(Unit *u, char *name) {
+        free(u->name);
+        u->name = name;
+}
+
 int unit_load_from_disk(Manager *m, const char *name, Unit **ret) {
         _cleanup_(unit_freep) Unit *u = NULL;
         UnitFile *file = NULL;
@@ -134,6 +139,15 @@ int unit_load_from_disk(Manager *m, const char *name, Unit **ret) {
                 u->load_error = r < 0 ? r : -EINVAL;
                 unit_file_free(file);
         } else {
+                /* Loaded by an alias: the unit goes by its own name. */
+                if (!streq(file->name, u->name)) {
+                        char *own = strdup(file->name);
+                        if (!own) {
+                                unit_file_free(file);
+                                return -ENOMEM;
+                        }
+                        free_and_replace_name(u, own);
+                }
                 r = unit_load_file(u, file);
                 if (r < 0)
                         return r;

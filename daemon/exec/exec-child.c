@@ -104,8 +104,9 @@ struct child_sigaction {
 };
 
 /* Dispositions only; the mask stays as the parent left it, every signal blocked, until
- * child_unblock_signals(). */
-static int child_reset_signals(void) {
+ * child_unblock_signals(). SIGPIPE is ignored when the plan says so (IgnoreSIGPIPE=, on by
+ * default as in systemd): an ignored disposition survives execve, a handler would not. */
+static int child_reset_signals(bool ignore_sigpipe) {
         struct child_sigaction sa;
         long r;
 
@@ -119,6 +120,7 @@ static int child_reset_signals(void) {
         for (int sig = 1; sig <= CHILD_NSIG; sig++) {
                 if (sig == SIGKILL || sig == SIGSTOP)
                         continue;
+                sa.handler = (unsigned long) (sig == SIGPIPE && ignore_sigpipe ? SIG_IGN : SIG_DFL);
                 r = SYS4(SYS_rt_sigaction, sig, &sa, 0, CHILD_SIGSET_SIZE);
                 if (r < 0 && r != -EINVAL)
                         return (int) r;
@@ -580,7 +582,7 @@ void exec_child_run(const ExecChildArgs *a) {
         ExecStage failed;
         long k;
 
-        if ((r = child_reset_signals()) < 0)
+        if ((r = child_reset_signals(p->ignore_sigpipe)) < 0)
                 child_fail(a, sock, EXEC_STAGE_SIGNALS, -r);
         /* Only without CLONE_INTO_CGROUP; first, while the cgroup fd is still open. */
         if (a->join_cgroup && (r = child_join_cgroup(p->cgroup_fd)) < 0)

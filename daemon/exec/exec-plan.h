@@ -75,6 +75,7 @@ typedef struct ExecPlan {
                                            * CAP_SYS_PTRACE here fails the launch (EPERM) */
         bool no_new_privs;                /* decided by the parent: exec_plan_want_nnp() */
         int death_signal;                 /* PR_SET_PDEATHSIG after the uid change; 0: none */
+        bool ignore_sigpipe;              /* SIGPIPE set to SIG_IGN, not SIG_DFL (IgnoreSIGPIPE=) */
 
         /* Filters, compiled before fork. Neither: unfiltered. Only filter_policy: it must
          * allow execve itself. Both: filter_notify sends execve/execveat to the daemon

@@ -2,6 +2,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -127,11 +129,64 @@ static void test_unsupported_message(void **state) {
         assert_non_null(strstr(why, "at most one"));
 }
 
+/* Replaces a word "X" by a value full of what needs quoting; others get a "+" appended,
+ * except "keep", which stays. */
+static int map_word(const char *word, char **ret, void *userdata) {
+        char *s;
+
+        if (streq(word, "fail"))
+                return -EBADSLT;
+        if (streq(word, "X"))
+                s = strdup("a b\t\"q\" 'x' \\ \x01 ; $V");
+        else if (streq(word, "keep"))
+                s = strdup(word);
+        else if (asprintf(&s, "%s+", word) < 0)
+                s = NULL;
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+static void test_map_words(void **state) {
+        ExecCommand c = {};
+        char *out = NULL;
+
+        /* Each word is unescaped, mapped, and quoted again: parsing gives the mapped words. */
+        assert_int_equal(exec_command_map_words("  -@/bin/echo argv0 X \"s p\" \\x41", map_word, NULL, &out), 0);
+        assert_true(strncmp(out, "  -@\"", 5) == 0);
+        assert_int_equal(exec_command_parse(out, &c, NULL), 0);
+        assert_int_equal(c.flags, EXEC_COMMAND_IGNORE_FAILURE | EXEC_COMMAND_ARGV0);
+        assert_string_equal(c.path, "/bin/echo+");
+        assert_int_equal(strv_length(c.argv), 4);
+        assert_string_equal(c.argv[0], "argv0+");
+        assert_string_equal(c.argv[1], "a b\t\"q\" 'x' \\ \x01 ; $V");
+        assert_string_equal(c.argv[2], "s p+");
+        assert_string_equal(c.argv[3], "A+");
+        exec_command_done(&c);
+        free(out);
+
+        /* Nothing changed: the value as written. */
+        assert_int_equal(exec_command_map_words("keep  'keep'", map_word, NULL, &out), 0);
+        assert_string_equal(out, "keep  'keep'");
+        free(out);
+        out = NULL;
+        /* The mapper's error, and a line that cannot be split. */
+        assert_int_equal(exec_command_map_words("/bin/x fail", map_word, NULL, &out), -EBADSLT);
+        assert_null(out);
+        assert_int_equal(exec_command_map_words("/bin/x \"open", map_word, NULL, &out), -EINVAL);
+        assert_null(out);
+        assert_true(exec_command_is_directive("Service", "ExecStartPost"));
+        assert_false(exec_command_is_directive("Unit", "ExecStart"));
+        assert_false(exec_command_is_directive("Service", "Environment"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_split),
                 cmocka_unit_test(test_parse),
                 cmocka_unit_test(test_unsupported_message),
+                cmocka_unit_test(test_map_words),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

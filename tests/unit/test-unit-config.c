@@ -205,7 +205,6 @@ static const struct {
         { "Service", "StartLimitInterval", "5s", "deprecated" },
         { "Service", "KillMode", "none", "unsafe" },
         { "Install", "WantedBy", "multi user.target", "Invalid unit name" },
-        { "Install", "RequiredBy", "multi-user.target", "treated like WantedBy" },
         { "Install", "Alias", "x.timer", "is ignored" },
 };
 
@@ -590,6 +589,31 @@ static void test_directory_links(void **state) {
         diag_list_done(&d);
 }
 
+/* Stock unit files name targets syscage does not manage in [Install]: one note for the unit,
+ * however many lines, and none for the boot targets. */
+static void test_install_targets_note(void **state) {
+        DiagList d = {};
+        UnitConfig *c = NULL;
+
+        assert_int_equal(PARSE(&d, &c, START,
+                               { "Install", "WantedBy", "multi-user.target sockets.target" },
+                               { "Install", "WantedBy", "timers.target" },
+                               { "Install", "RequiredBy", "foo.target" }),
+                         0);
+        assert_int_equal(diag_list_count(&d, DIAG_WARNING), 0);
+        assert_int_equal(diag_list_count(&d, DIAG_NOTE), 1);
+        assert_diag(&d, DIAG_NOTE, 2, "WantedBy",
+                    "Targets are not managed (sockets.target, timers.target, foo.target)");
+        c = unit_config_free(c);
+        diag_list_done(&d);
+
+        assert_int_equal(PARSE(&d, &c, START, { "Install", "WantedBy", "multi-user.target" },
+                               { "Install", "WantedBy", "default.target" }), 0);
+        assert_int_equal(diag_list_count(&d, DIAG_NOTE) + diag_list_count(&d, DIAG_WARNING), 0);
+        c = unit_config_free(c);
+        diag_list_done(&d);
+}
+
 static void test_warnings(void **state) {
         DiagList d = {};
         UnitConfig *c = NULL;
@@ -607,7 +631,9 @@ static void test_warnings(void **state) {
         assert_diag(&d, DIAG_WARNING, 2, "Wants", "Invalid unit name");
         assert_diag(&d, DIAG_WARNING, 3, "KillMode", "unsafe");
         assert_diag(&d, DIAG_WARNING, 4, "StartLimitInterval", "deprecated");
-        assert_diag(&d, DIAG_WARNING, 6, "RequiredBy", "WantedBy");
+        /* [Install] targets: one note for the unit, no warning. */
+        assert_diag(&d, DIAG_NOTE, 6, "RequiredBy", "Targets are not managed (x.target)");
+        assert_int_equal(diag_list_count(&d, DIAG_NOTE), 1);
         assert_diag(&d, DIAG_WARNING, 7, "Alias", "ignored");
         assert_int_equal(diag_list_count(&d, DIAG_ERROR), 0);
         assert_int_equal(strv_length(c->documentation), 1);
@@ -737,6 +763,7 @@ int main(void) {
                 cmocka_unit_test(test_directories_and_paths),
                 cmocka_unit_test(test_directory_links),
                 cmocka_unit_test(test_warnings),
+                cmocka_unit_test(test_install_targets_note),
                 cmocka_unit_test(test_unknown_and_misplaced),
                 cmocka_unit_test(test_not_enforced),
                 cmocka_unit_test(test_null_diags),

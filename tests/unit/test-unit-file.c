@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "exec-command.h"
 #include "strv.h"
 #include "unit-file.h"
 
@@ -389,6 +390,51 @@ static void test_specifiers_template(void **state) {
         diag_list_done(&d);
 }
 
+static void assert_exec_words(const char *value, const char *const *want) {
+        ExecCommand c = {};
+        size_t i;
+
+        assert_int_equal(exec_command_parse(value, &c, NULL), 0);
+        for (i = 0; want[i]; i++) {
+                assert_non_null(c.argv[i]);
+                assert_string_equal(c.argv[i], want[i]);
+        }
+        assert_null(c.argv[i]);
+        exec_command_done(&c);
+}
+
+/* systemd expands specifiers in a command line after splitting it into words and decoding
+ * their escapes: the instance "a-b\x2dc" stays a-b\x2dc in %i (its escape is not decoded a
+ * second time), %I is its unescaped form a/b-c, and a specifier's value is one word even with
+ * spaces or quotes in it. Other directives expand the value as written. */
+static void test_specifiers_exec_words(void **state) {
+        _cleanup_(unit_file_freep) UnitFile *u = NULL, *v = NULL;
+        DiagList d = {};
+
+        assert_int_equal(parse("tpl@a-b\\x2dc.service",
+                               "[Service]\n"
+                               "ExecStart=-/bin/echo %i %I \"[%i]\" \\x25i 100%% $X\n"
+                               "ExecStartPre=/bin/true\n"
+                               "Environment=I=%i\n",
+                               &d, &u), 0);
+        assert_int_equal(diag_list_count(&d, DIAG_ERROR), 0);
+        assert_string_equal(u->assignments[0].key, "ExecStart");
+        assert_exec_words(u->assignments[0].value,
+                          (const char *const[]) { "/bin/echo", "a-b\\x2dc", "a/b-c", "[a-b\\x2dc]",
+                                                  "a-b\\x2dc", "100%", "$X", NULL });
+        /* The "-" prefix stays in front. */
+        assert_true(u->assignments[0].value[0] == '-');
+        /* Nothing to expand: kept as written. */
+        assert_string_equal(u->assignments[1].value, "/bin/true");
+        assert_string_equal(u->assignments[2].value, "I=a-b\\x2dc");
+        diag_list_done(&d);
+
+        /* Spaces, quotes and backslashes in a value stay inside one word. */
+        assert_int_equal(parse("q@x.service", "[Service]\nExecStart=/bin/echo \"%i\" '%i'\n", &d, &v), 0);
+        assert_exec_words(v->assignments[0].value, (const char *const[]) { "/bin/echo", "x", "x", NULL });
+        diag_list_done(&d);
+}
+
 static void test_specifiers_host(void **state) {
         _cleanup_(unit_file_freep) UnitFile *u = NULL;
         DiagList d = {};
@@ -616,7 +662,8 @@ static void test_template_instance(void **state) {
         assert_string_equal(u->name, "getty@tty1.service");
         assert_true(strstr(u->fragment, "/c/getty@.service") != NULL);
         assert_int_equal(u->n_assignments, 4);
-        assert_string_equal(u->assignments[0].value, "/sbin/agetty tty1");
+        /* A command line is split first, then each word expanded and quoted again. */
+        assert_string_equal(u->assignments[0].value, "\"/sbin/agetty\" \"tty1\"");
         assert_string_equal(u->assignments[1].value, "tpl-10 tty1");
         assert_string_equal(u->assignments[2].value, "a-tpl-20");
         assert_string_equal(u->assignments[3].value, "inst-30");
@@ -630,8 +677,70 @@ static void test_template_instance(void **state) {
 
         /* The template itself loads, with an empty instance. */
         assert_int_equal(unit_file_load("getty@.service", dirs.path, &d, &u), 0);
-        assert_string_equal(u->assignments[0].value, "/sbin/agetty ");
+        /* %I is one word, empty here (systemd passes the empty argument too). */
+        assert_string_equal(u->assignments[0].value, "\"/sbin/agetty\" \"\"");
         assert_int_equal(diag_list_count(&d, DIAG_ERROR), 0);
+        diag_list_done(&d);
+        dirs_free(&dirs);
+}
+
+static void make_link(const char *dir, const char *name, const char *target) {
+        char path[4096];
+
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        assert_int_equal(symlink(target, path), 0);
+}
+
+/* A symlink in a units directory to a unit file of another name is an alias: loading either
+ * name gives one unit under the file's name, with the drop-ins of all its names applied in
+ * file-name order (systemd 252: Names=withinst.service ali.service, DropInPaths= the alias's
+ * a.conf before the unit's w.conf). */
+static void test_aliases(void **state) {
+        _cleanup_(unit_file_freep) UnitFile *u = NULL;
+        char target[4096];
+        Dirs dirs;
+        DiagList d = {};
+
+        dirs_make(&dirs);
+        write_file(dirs.path[2], "redis-server.service", "[Service]\nExecStart=/bin/true\nX=file\n");
+        write_file(dirs.path[2], "redis-server.service.d/20-own.conf", "[Service]\nX=own\n");
+        write_file(dirs.path[1], "redis.service.d/10-alias.conf", "[Service]\nX=alias\n");
+        write_file(dirs.path[1], "redis.service.d/30-alias.conf", "[Service]\nX=alias-last %n\n");
+        /* A relative link in another directory, and an absolute one through a second link. */
+        snprintf(target, sizeof target, "%s/redis-server.service", dirs.path[2]);
+        make_link(dirs.path[0], "redis.service", target);
+        make_link(dirs.path[1], "kv.service", "../a/redis.service");
+        make_link(dirs.path[0], "masked-alias.service", "/dev/null");
+        for (int i = 0; i < 3; i++) {
+                const char *name = i == 0 ? "redis.service" : i == 1 ? "redis-server.service" : "kv.service";
+                assert_int_equal(unit_file_load(name, dirs.path, &d, &u), 0);
+                assert_string_equal(u->name, "redis-server.service");
+                assert_string_equal(u->fragment, target);
+                assert_int_equal(strv_length(u->aliases), 2);
+                assert_string_equal(u->aliases[0], "kv.service");
+                assert_string_equal(u->aliases[1], "redis.service");
+                assert_int_equal(strv_length(u->dropins), 3);
+                assert_int_equal(u->n_assignments, 5);
+                assert_string_equal(u->assignments[2].value, "alias");
+                assert_string_equal(u->assignments[3].value, "own");
+                /* %n is the unit's name, whichever name it was loaded by. */
+                assert_string_equal(u->assignments[4].value, "alias-last redis-server.service");
+                unit_file_free(TAKE_PTR(u));
+        }
+        /* A link to /dev/null masks; it is nobody's alias. */
+        assert_int_equal(unit_file_load("masked-alias.service", dirs.path, &d, &u), -ERFKILL);
+        assert_null(u);
+        /* A template's alias, instantiated. */
+        write_file(dirs.path[2], "getty@.service", "[Service]\nExecStart=/sbin/agetty %i\n");
+        make_link(dirs.path[2], "tty@.service", "getty@.service");
+        write_file(dirs.path[2], "tty@tty1.service.d/10-inst.conf", "[Service]\nX=inst\n");
+        assert_int_equal(unit_file_load("tty@tty1.service", dirs.path, &d, &u), 0);
+        assert_string_equal(u->name, "getty@tty1.service");
+        assert_int_equal(strv_length(u->aliases), 1);
+        assert_string_equal(u->aliases[0], "tty@tty1.service");
+        assert_int_equal(u->n_assignments, 2);
+        assert_string_equal(u->assignments[1].value, "inst");
+        unit_file_free(TAKE_PTR(u));
         diag_list_done(&d);
         dirs_free(&dirs);
 }
@@ -716,6 +825,7 @@ int main(void) {
                 cmocka_unit_test(test_file_too_big),
                 cmocka_unit_test(test_specifiers_names),
                 cmocka_unit_test(test_specifiers_template),
+                cmocka_unit_test(test_specifiers_exec_words),
                 cmocka_unit_test(test_specifiers_host),
                 cmocka_unit_test(test_specifiers_tmp),
                 cmocka_unit_test(test_specifier_errors),
@@ -725,6 +835,7 @@ int main(void) {
                 cmocka_unit_test(test_dropins),
                 cmocka_unit_test(test_dropin_errors),
                 cmocka_unit_test(test_template_instance),
+                cmocka_unit_test(test_aliases),
                 cmocka_unit_test(test_masked),
                 cmocka_unit_test(test_load_path),
                 cmocka_unit_test(test_add),
