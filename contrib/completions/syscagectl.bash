@@ -47,7 +47,8 @@ _syscagectl_show_properties="Id Names Description LoadState ActiveState SubState
 
 # The [Unit] and [Service] directives syscaged applies (lib/unit-directives.c) and the
 # seccomp directives (lib/unit-config.c): what `run -p KEY=VALUE` is most useful with.
-_syscagectl_properties="Description Documentation After Before Requires Wants
+_syscagectl_properties="Description Documentation After Before Requires Wants BindsTo PartOf
+        ReloadPropagatedFrom PropagatesReloadTo DefaultDependencies IgnoreSIGPIPE
         StartLimitIntervalSec StartLimitInterval StartLimitBurst
         Type ExecStartPre ExecStart ExecStartPost ExecReload ExecStop ExecStopPost
         Restart RestartSec TimeoutStartSec TimeoutStopSec TimeoutSec WatchdogSec KillSignal
