@@ -74,6 +74,10 @@ typedef struct ManagerConfig {
         bool baseline_explicit;
         /* Where seccomp records are read (denial-feed.h): DENIAL_SOURCE_* bits; 0: both. */
         unsigned denial_sources;
+        /* syscaged --user: a per-user daemon (syscaged(8), "User mode"). Its directories are
+         * the XDG ones (lib/user-dirs.h), its owner is the only non-root uid that may use the
+         * control socket, and units may not ask for another user (unit-load.c). */
+        bool user_mode;
 } ManagerConfig;
 
 #define DENIAL_SOURCE_AUDIT 1u /* the audit multicast group */
@@ -87,6 +91,9 @@ typedef struct Manager {
         char *runtime_dir;
         char *socket_path; /* stored for the control plane, not opened here */
         char *directories_root; /* see ManagerConfig */
+        bool user_mode;         /* see ManagerConfig */
+        uid_t owner_uid;        /* user mode: the daemon's own uid, the units' only user */
+        gid_t owner_gid;
 
         CgroupContext *cgroup;
         Reaper *reaper;

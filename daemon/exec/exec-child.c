@@ -348,7 +348,9 @@ static int child_drop_bounding_set(const ExecPlan *p) {
                 if ((r = child_drop_inheritable_ptrace()) < 0)
                         return r;
         }
-        if (keep == EXEC_CAPS_ALL)
+        /* Without CAP_SETPCAP the kernel refuses every drop; no_new_privs stands in for it
+         * (exec-plan.h). */
+        if (keep == EXEC_CAPS_ALL || p->keep_bounding_set)
                 return 0;
         for (unsigned cap = 0; cap < EXEC_CAP_NUMBER_MAX; cap++) {
                 if (keep & (UINT64_C(1) << cap))

@@ -71,6 +71,11 @@ typedef struct ExecPlan {
 
         uint64_t capability_bounding_set; /* capabilities to keep; EXEC_CAPS_ALL: keep all */
         bool drop_cap_sys_ptrace;         /* drop CAP_SYS_PTRACE (always done with filter_notify) */
+        /* The daemon lacks CAP_SETPCAP (a per-user daemon): the bounding set stays as the
+         * daemon's, and no_new_privs is set whatever the unit says, so that no execve can
+         * raise a capability (nor set-user-ID or file capabilities) and the bounding set has
+         * nothing left to bound. CAP_SYS_PTRACE still leaves the inheritable set. */
+        bool keep_bounding_set;
         uint64_t ambient_capabilities;    /* raised after the uid change; with filter_notify,
                                            * CAP_SYS_PTRACE here fails the launch (EPERM) */
         bool no_new_privs;                /* decided by the parent: exec_plan_want_nnp() */
