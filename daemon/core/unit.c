@@ -274,17 +274,17 @@ static int creds_check_user_mode(Unit *u) {
         if (!m->user_mode)
                 return 0;
         if (unit_wants_dynamic_user(u))
-                return user_mode_error(u, "DynamicUser", "DynamicUser= cannot be used:");
+                return user_mode_error(u, "DynamicUser", "cannot be used:");
         if (c->user && u->creds.uid != m->owner_uid)
-                return user_mode_error(u, "User", "User= names another user:");
+                return user_mode_error(u, "User", "names another user:");
         if (c->group && u->creds.gid != m->owner_gid)
-                return user_mode_error(u, "Group", "Group= names another group:");
+                return user_mode_error(u, "Group", "names another group:");
         if (c->user && u->creds.gid != EXEC_GID_UNSET && u->creds.gid != m->owner_gid)
-                return user_mode_error(u, "User", "User='s primary group is not the daemon's:");
+                return user_mode_error(u, "User", "the user's primary group is not the daemon's:");
         if (u->creds.n_groups > 0)
-                return user_mode_error(u, "SupplementaryGroups", "SupplementaryGroups= cannot be set:");
+                return user_mode_error(u, "SupplementaryGroups", "cannot be set:");
         if (c->ambient_capabilities != 0)
-                return user_mode_error(u, "AmbientCapabilities", "AmbientCapabilities= cannot be raised:");
+                return user_mode_error(u, "AmbientCapabilities", "cannot be raised:");
         /* The owner's own credentials: setgroups() would need CAP_SETGID, and the groups the
          * daemon has are the owner's already. */
         u->creds.set_groups = false;
