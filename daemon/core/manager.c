@@ -343,6 +343,16 @@ static void manager_probe_host(Manager *m) {
 
         /* Before the reaper exists, so the probes' statuses are ours to collect. */
         sandbox_host_probe(false, h);
+        /* A per-user daemon has no CAP_SYS_ADMIN: its launches create the namespaces inside a
+         * user namespace of their own, where only the owner's uid and gid are mapped
+         * (exec-plan.h, userns_first). Units never run as anyone else in user mode. */
+        if (m->user_mode && h->mount_ns_errno == EPERM && h->user_ns_errno == 0) {
+                sandbox_host_probe_user_ns(h);
+                if (h->via_user_ns)
+                        log_info("Sandboxing: namespaces are created inside a user namespace that "
+                                 "maps only uid %u and gid %u.", (unsigned) m->owner_uid,
+                                 (unsigned) m->owner_gid);
+        }
         if (h->mount_ns_errno || h->net_ns_errno || h->ipc_ns_errno || h->uts_ns_errno ||
             h->user_ns_errno)
                 log_warning("Sandboxing: cannot create namespaces (mount: %s, network: %s, IPC: %s, "

@@ -746,6 +746,9 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
                 /* Maps 0 and the uid/gid the plan switches to ("!": only 0). */
                 e->plan.private_users = sandbox.private_users;
         }
+        /* The namespaces of the mount plan, inside a user namespace of the launch's own when
+         * the daemon cannot make them in its own (manager.c, manager_probe_host()). */
+        e->plan.userns_first = e->plan.mount_plan && u->manager->host_facts.via_user_ns;
         prepare_bounding_set(&e->plan);
         *ret = TAKE_PTR(e);
         return 0;
