@@ -748,7 +748,8 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
         }
         /* The namespaces of the mount plan, inside a user namespace of the launch's own when
          * the daemon cannot make them in its own (manager.c, manager_probe_host()). */
-        e->plan.userns_first = e->plan.mount_plan && u->manager->host_facts.via_user_ns;
+        e->plan.userns_first = (e->plan.mount_plan || e->plan.private_users) &&
+                               u->manager->host_facts.via_user_ns;
         prepare_bounding_set(&e->plan);
         *ret = TAKE_PTR(e);
         return 0;
