@@ -2,11 +2,15 @@
 /*
  * Connecting to syscaged and the helpers every online verb uses. See bus-client.h.
  */
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "bus-client.h"
+#include "ctl-output.h"
 #include "config.h"
 #include "strv.h"
 #include "unit-file.h"
@@ -137,6 +141,85 @@ void unit_properties_done(UnitProperties *p) {
         *p = (UnitProperties) {};
 }
 
+static char *words_join(char **l) {
+        size_t n = 1;
+        char *s, *p;
+
+        STRV_FOREACH(w, l)
+                n += strlen(*w) + 1;
+        p = s = malloc(n);
+        if (!s)
+                return NULL;
+        *s = '\0';
+        STRV_FOREACH(w, l)
+                p = stpcpy(stpcpy(p, w == l ? "" : " "), *w);
+        return s;
+}
+
+/* One entry of an Exec*= list, in systemctl show's words. */
+static int exec_entry_format(const char *path, char **argv, int ignore, uint64_t start, uint64_t stop,
+                             uint32_t pid, int32_t code, int32_t status, char **ret) {
+        _cleanup_free_ char *args = words_join(argv);
+        char t1[64], t2[64], num[16];
+        const char *codes[] = { [CLD_EXITED] = "exited", [CLD_KILLED] = "killed", [CLD_DUMPED] = "dumped" };
+        const char *sig = NULL;
+
+        if (!args)
+                return -ENOMEM;
+        if (code != CLD_EXITED) {
+                sig = status > 0 ? sigabbrev_np(status) : NULL;
+                if (!sig) {
+                        snprintf(num, sizeof num, "%" PRIi32, status);
+                        sig = num;
+                }
+        }
+        if (asprintf(ret, "{ path=%s ; argv[]=%s ; ignore_errors=%s ; start_time=[%s] ; stop_time=[%s] ; pid=%" PRIu32
+                          " ; code=%s ; status=%" PRIi32 "%s%s }",
+                     path, args, ignore ? "yes" : "no", format_timestamp(t1, sizeof t1, start),
+                     format_timestamp(t2, sizeof t2, stop), pid,
+                     code >= CLD_EXITED && code <= CLD_DUMPED ? codes[code] : "(null)", status,
+                     code == CLD_EXITED ? "" : "/", sig ? sig : "") < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* An Exec*= list (systemd's a(sasbttttuii)) as formatted lines, type 'x'. */
+static int property_read_exec(sd_bus_message *m, UnitProperty *p) {
+        int r;
+
+        p->type = 'x';
+        r = sd_bus_message_enter_container(m, 'v', "a(sasbttttuii)");
+        if (r >= 0)
+                r = sd_bus_message_enter_container(m, 'a', "(sasbttttuii)");
+        while (r >= 0 && (r = sd_bus_message_enter_container(m, 'r', "sasbttttuii")) > 0) {
+                _cleanup_strv_free_ char **argv = NULL;
+                const char *path;
+                uint64_t start, start_mono, stop, stop_mono;
+                uint32_t pid;
+                int32_t code, status;
+                int ignore;
+                char *line = NULL;
+
+                r = sd_bus_message_read(m, "s", &path);
+                if (r >= 0)
+                        r = sd_bus_message_read_strv(m, &argv);
+                if (r >= 0)
+                        r = sd_bus_message_read(m, "bttttuii", &ignore, &start, &start_mono, &stop, &stop_mono,
+                                                &pid, &code, &status);
+                if (r >= 0)
+                        r = exec_entry_format(path, argv, ignore, start, stop, pid, code, status, &line);
+                if (r >= 0)
+                        r = strv_consume(&p->strv, line);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
+        }
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        return r;
+}
+
 static int property_read_value(sd_bus_message *m, UnitProperty *p, const char *contents) {
         uint32_t u32;
         int32_t i32;
@@ -174,6 +257,8 @@ static int property_read_value(sd_bus_message *m, UnitProperty *p, const char *c
                                 r = sd_bus_message_exit_container(m);
                         return r;
                 }
+                if (streq(contents, "a(sasbttttuii)"))
+                        return property_read_exec(m, p);
                 p->type = 0; /* a type this client does not know: skipped */
                 return sd_bus_message_skip(m, "v");
         }

@@ -19,6 +19,7 @@ enum {
         CTL_EXIT_NOT_ACTIVE = 3,     /* is-active, status: a unit is not active */
         CTL_EXIT_NO_SUCH_UNIT = 4,   /* the daemon knows no such unit */
         CTL_EXIT_ACCESS_DENIED = 5,  /* the caller may not change state */
+        CTL_EXIT_NOT_INSTALLED = 5,  /* start, stop, ...: no such unit (as systemctl) */
         CTL_EXIT_NO_DAEMON = 6,      /* no daemon answers on the socket */
         CTL_EXIT_USAGE = 100,        /* bad command line */
 };
@@ -48,7 +49,7 @@ typedef struct UnitProperty {
         char *str;          /* 's' */
         uint64_t u;         /* 'u', 't', 'b' */
         int64_t i;          /* 'i' */
-        char **strv;        /* 'a' (as) */
+        char **strv;        /* 'a' (as); 'x': an Exec*= list, one formatted line per command */
 } UnitProperty;
 
 typedef struct UnitProperties {

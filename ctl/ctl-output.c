@@ -134,3 +134,52 @@ const char *format_ago(char *buf, size_t size, uint64_t usec) {
                 snprintf(buf, size, "%" PRIu64 "s ago", d);
         return buf;
 }
+
+const char *format_timespan(char *buf, size_t size, uint64_t usec) {
+        static const struct {
+                const char *suffix;
+                uint64_t usec;
+        } table[] = {
+                { "y", UINT64_C(31557600000000) }, { "month", UINT64_C(2629800000000) },
+                { "w", UINT64_C(604800000000) },   { "d", UINT64_C(86400000000) },
+                { "h", UINT64_C(3600000000) },     { "min", UINT64_C(60000000) },
+                { "s", UINT64_C(1000000) },        { "ms", UINT64_C(1000) },
+                { "us", 1 },
+        };
+        size_t used = 0;
+
+        if (usec == UINT64_MAX) {
+                snprintf(buf, size, "infinity");
+                return buf;
+        }
+        if (usec == 0) {
+                snprintf(buf, size, "0");
+                return buf;
+        }
+        buf[0] = '\0';
+        for (size_t i = 0; i < sizeof table / sizeof table[0] && usec > 0 && used < size; i++) {
+                uint64_t a, b;
+                int n;
+
+                if (usec < table[i].usec)
+                        continue;
+                a = usec / table[i].usec;
+                b = usec % table[i].usec;
+                /* As systemd: below a minute, a remainder makes a decimal fraction of this unit. */
+                if (usec < UINT64_C(60000000) && b > 0) {
+                        int digits = 0;
+                        for (uint64_t c = table[i].usec; c > 1; c /= 10)
+                                digits++;
+                        char frac[24];
+                        snprintf(frac, sizeof frac, "%020" PRIu64, b); /* b < 10^digits, digits <= 15 */
+                        n = snprintf(buf + used, size - used, "%s%" PRIu64 ".%s%s", used ? " " : "", a,
+                                     frac + 20 - digits, table[i].suffix);
+                        used += n > 0 ? (size_t) n : 0;
+                        break;
+                }
+                n = snprintf(buf + used, size - used, "%s%" PRIu64 "%s", used ? " " : "", a, table[i].suffix);
+                used += n > 0 ? (size_t) n : 0;
+                usec = b;
+        }
+        return buf;
+}

@@ -35,3 +35,7 @@ const char *format_ago(char *buf, size_t size, uint64_t usec);
 
 /* Colour for an active state: green for active, red for failed, none else. */
 const char *ansi_for_active_state(const char *state);
+
+/* A time span as systemctl show prints one: "1min 30s", "100ms", "1.500000s", "0", "infinity"
+ * (UINT64_MAX). */
+const char *format_timespan(char *buf, size_t size, uint64_t usec);

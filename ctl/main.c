@@ -6,10 +6,12 @@
  *
  * Exit codes (an interface; see bus-client.h; import-oci/export-oci: ctl/oci.c):
  *   0    success; for is-active/is-failed/is-enabled: at least one unit is in that state
- *   1    the operation failed (or found errors); is-failed/is-enabled: no unit in that state
+ *   1    the operation failed (or found errors; start, stop, ...: the job failed or was
+ *        canceled); is-failed/is-enabled: no unit in that state; is-system-running: not running
  *   3    is-active, status: no unit named is active
  *   4    no such unit
- *   5    access denied (only uid 0 and the daemon's --control-group may change state)
+ *   5    access denied (only uid 0 and the daemon's --control-group may change state);
+ *        start, stop, restart, reload, ...: no such unit (systemctl's code)
  *   6    the daemon cannot be reached
  *   100  usage error
  * run --wait ends with the unit's outcome instead: 0 for result success, the main process's
@@ -29,6 +31,7 @@
 #include "user-dirs.h"
 #include "verbs-learn.h"
 #include "verbs-online.h"
+#include "verbs-units.h"
 #include "verify.h"
 
 char **arg_units_dirs = NULL;
@@ -63,29 +66,38 @@ static const Verb verbs[] = {
         { "is-active", verb_is },
         { "is-failed", verb_is },
         { "is-enabled", verb_is },
+        { "is-system-running", verb_is_system_running },
         { "daemon-reload", verb_daemon_reload },
         { "daemon-reexec", verb_daemon_reexec },
         { "run", verb_run },
         { "import-oci", verb_import_oci },
         { "export-oci", verb_export_oci },
         { "learn", verb_learn },
+        { "mask", verb_mask },
+        { "unmask", verb_mask },
+        { "edit", verb_edit },
+        { "list-unit-files", verb_list_unit_files },
+        { "list-dependencies", verb_list_dependencies },
 };
 
 static int help(void) {
         printf("syscagectl [OPTIONS...] COMMAND ...\n\n"
                "Unit commands (talk to syscaged):\n"
-               "  list [--all] [--state=STATE,...] [--json]\n"
+               "  list [--all] [--state=STATE,...] [--failed] [--json]\n"
                "                                         List units (alias list-units)\n"
-               "  status [UNIT...] [--json]              Show the state of units\n"
-               "  show UNIT... [-p PROP,...] [-P PROP] [--value] [--json]\n"
+               "  status [UNIT...] [-l] [--json]         Show the state of units\n"
+               "  show UNIT... [-p PROP,...] [-P PROP] [--value] [--all] [--json]\n"
                "                                         Show properties\n"
                "  cat UNIT...                            Show unit files\n"
                "  logs UNIT [-f] [-n N]                  Show (and follow) a unit's log\n"
-               "  start|stop|restart|try-restart|reload|reload-or-restart UNIT...\n"
+               "  start|stop|restart|try-restart|reload|reload-or-restart [--no-block] UNIT...\n"
+               "                                         Change state, waiting until done\n"
                "  kill [--signal=SIG] UNIT...            Send a signal to a unit's processes\n"
                "  reset-failed [UNIT...]                 Clear the failed state\n"
                "  is-active|is-failed|is-enabled [-q] UNIT...\n"
-               "  enable|disable UNIT...                 Start at boot, or not\n"
+               "  enable|disable [--now [--no-block]] UNIT...\n"
+               "                                         Start at boot, or not (--now: and now)\n"
+               "  is-system-running [-q]                 running, degraded, starting, stopping\n"
                "  daemon-reload                          Reload unit files\n"
                "  daemon-reexec                          Re-execute the daemon (after an upgrade),\n"
                "                                         keeping every service\n"
@@ -94,6 +106,12 @@ static int help(void) {
                "                                         Run a command as a transient unit\n"
                "      [--learn=FILE [--learn-groups] [--learn-merge=FILE]]\n"
                "                                         ... and write the policy it needs\n"
+               "  list-unit-files [PATTERN...] [--state=STATE,...]\n"
+               "                                         List unit files and their states\n"
+               "  list-dependencies UNIT [--reverse] [--all]\n"
+               "                                         Show a unit's Wants=/Requires= as a tree\n"
+               "  mask|unmask [--runtime] UNIT...        Make a unit impossible to start, or undo it\n"
+               "  edit [--full] [--runtime] UNIT...      Edit a drop-in (or, --full, the whole unit)\n"
                "  learn UNIT --output=FILE [--learn-groups] [--learn-merge=FILE] [--diff]\n"
                "                                         Restart UNIT in learn mode until it\n"
                "                                         stops, then write the policy it needs\n\n"

@@ -41,15 +41,16 @@ static const struct {
         const char *verb;
         const char *method;
         const char *done;  /* for error messages: "Failed to <verb> UNIT" */
+        bool job;          /* waits for the job (RunUnitJob) unless --no-block */
 } unit_ops[] = {
-        { "start", "StartUnit", "start" },
-        { "stop", "StopUnit", "stop" },
-        { "restart", "RestartUnit", "restart" },
-        { "try-restart", "TryRestartUnit", "try-restart" },
-        { "reload", "ReloadUnit", "reload" },
-        { "reload-or-restart", "ReloadOrRestartUnit", "reload-or-restart" },
-        { "enable", "EnableUnit", "enable" },
-        { "disable", "DisableUnit", "disable" },
+        { "start", "StartUnit", "start", true },
+        { "stop", "StopUnit", "stop", true },
+        { "restart", "RestartUnit", "restart", true },
+        { "try-restart", "TryRestartUnit", "try-restart", true },
+        { "reload", "ReloadUnit", "reload", true },
+        { "reload-or-restart", "ReloadOrRestartUnit", "reload-or-restart", true },
+        { "enable", "EnableUnit", "enable", false },
+        { "disable", "DisableUnit", "disable", false },
 };
 
 static int for_each_unit(int argc, char **argv, int first,
@@ -74,6 +75,13 @@ static int for_each_unit(int argc, char **argv, int first,
         return ret;
 }
 
+/* As systemctl: a start, stop, ... of a unit the daemon cannot find exits 5 (systemctl's
+ * "not installed"); every other refusal as bus_client_report() says. */
+static int unit_op_report(const char *verb, const char *unit, const sd_bus_error *error, int r) {
+        int ret = bus_client_report(verb, unit, error, r);
+        return ret == CTL_EXIT_NO_SUCH_UNIT ? CTL_EXIT_NOT_INSTALLED : ret;
+}
+
 static int unit_op_one(sd_bus *bus, const char *unit, void *userdata) {
         __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
         size_t i = *(size_t *) userdata;
@@ -81,19 +89,274 @@ static int unit_op_one(sd_bus *bus, const char *unit, void *userdata) {
 
         r = bus_client_call_unit(bus, unit_ops[i].method, unit, &error);
         if (r < 0)
-                return bus_client_report(unit_ops[i].done, unit, &error, r);
+                return unit_ops[i].job ? unit_op_report(unit_ops[i].done, unit, &error, r)
+                                       : bus_client_report(unit_ops[i].done, unit, &error, r);
         return CTL_EXIT_SUCCESS;
 }
 
-int verb_unit_op(int argc, char **argv) {
-        int first = parse_simple(argc, argv);
+/* ---- jobs: start, stop, ... that wait until the unit got where it was sent ---- */
 
-        if (first < 0)
-                return CTL_EXIT_USAGE;
+/* systemctl's explanations of a failed job, by the unit's result. */
+static const struct {
+        const char *result, *explanation;
+} job_explanations[] = {
+        { "resources", "of unavailable resources or another system error" },
+        { "protocol", "the service did not take the steps required by its unit configuration" },
+        { "timeout", "a timeout was exceeded" },
+        { "exit-code", "the control process exited with error code" },
+        { "signal", "a fatal signal was delivered to the control process" },
+        { "core-dump", "a fatal signal was delivered causing the control process to dump core" },
+        { "watchdog", "the service failed to send watchdog ping" },
+        { "start-limit-hit", "start of the service was attempted too often" },
+};
+
+typedef struct JobCall {
+        const char *verb;
+        char *unit;
+        sd_bus_slot *slot;
+        bool pending;
+        int exit;
+} JobCall;
+
+/* The job's outcome as systemctl prints it; returns the exit code. */
+static int job_outcome(const char *unit, const char *result, const char *unit_result) {
+        if (streq(result, "done"))
+                return CTL_EXIT_SUCCESS;
+        if (streq(result, "canceled")) {
+                fprintf(stderr, "Job for %s canceled.\n", unit);
+                return CTL_EXIT_FAILURE;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(job_explanations); i++)
+                if (streq(job_explanations[i].result, unit_result)) {
+                        fprintf(stderr, "Job for %s failed because %s.\n", unit, job_explanations[i].explanation);
+                        goto hint;
+                }
+        fprintf(stderr, "Job for %s failed.\n", unit);
+hint:
+        fprintf(stderr, "See \"syscagectl status %s\" and \"syscagectl logs %s\" for details.\n", unit, unit);
+        return CTL_EXIT_FAILURE;
+}
+
+static int job_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        const char *result, *unit_result;
+        JobCall *j = userdata;
+
+        j->pending = false;
+        j->slot = sd_bus_slot_unref(j->slot);
+        if (e && (sd_bus_error_has_name(e, SD_BUS_ERROR_NO_REPLY) ||
+                  sd_bus_error_has_name(e, SD_BUS_ERROR_DISCONNECTED))) {
+                /* The daemon went away (or the connection broke) with the job under way. */
+                fprintf(stderr, "Failed to %s %s: the daemon went away before the job ended; see "
+                        "\"syscagectl status %s\".\n", j->verb, j->unit, j->unit);
+                j->exit = CTL_EXIT_NO_DAEMON;
+                return 0;
+        }
+        if (e) {
+                j->exit = unit_op_report(j->verb, j->unit, e, -sd_bus_error_get_errno(e));
+                return 0;
+        }
+        if (sd_bus_message_read(reply, "ss", &result, &unit_result) < 0) {
+                fprintf(stderr, "Failed to %s %s: malformed answer from the daemon.\n", j->verb, j->unit);
+                j->exit = CTL_EXIT_FAILURE;
+                return 0;
+        }
+        j->exit = job_outcome(j->unit, result, unit_result);
+        return 0;
+}
+
+/* Sends one RunUnitJob call per unit at once (the jobs run side by side, as systemctl's),
+ * then waits for every answer. The answer comes when the job is over: the daemon judges
+ * every state change as it happens (daemon/bus/bus-job.h), so nothing is missed here. */
+static int run_jobs(sd_bus *bus, const char *verb, char **units) {
+        size_t n = strv_length(units);
+        _cleanup_free_ JobCall *jobs = calloc(n ?: 1, sizeof(JobCall));
+        size_t pending = 0;
+        int ret = CTL_EXIT_SUCCESS, r;
+
+        if (!jobs)
+                return CTL_EXIT_FAILURE;
+        for (size_t i = 0; i < n; i++) {
+                jobs[i] = (JobCall) { .verb = verb, .unit = units[i] };
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+
+                r = sd_bus_message_new_method_call(bus, &call, NULL, BUS_PATH, BUS_INTERFACE, "RunUnitJob");
+                if (r >= 0)
+                        r = sd_bus_message_append(call, "ss", verb, units[i]);
+                /* No timeout (UINT64_MAX): the unit's own TimeoutStartSec= etc. bound the job. */
+                if (r >= 0)
+                        r = sd_bus_call_async(bus, &jobs[i].slot, call, job_reply, &jobs[i], UINT64_MAX);
+                if (r < 0) {
+                        fprintf(stderr, "Failed to %s %s: %s\n", verb, units[i], strerror(-r));
+                        jobs[i].exit = CTL_EXIT_FAILURE;
+                        continue;
+                }
+                jobs[i].pending = true;
+                pending++;
+        }
+        while (pending > 0) {
+                r = sd_bus_process(bus, NULL);
+                if (r == 0)
+                        r = sd_bus_wait(bus, UINT64_MAX);
+                if (r < 0 && r != -EINTR)
+                        break; /* the callbacks of what is left ran with a synthetic error */
+                pending = 0;
+                for (size_t i = 0; i < n; i++)
+                        pending += jobs[i].pending;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (jobs[i].pending) {
+                        fprintf(stderr, "Failed to %s %s: the connection to the daemon broke.\n", verb, units[i]);
+                        jobs[i].exit = CTL_EXIT_NO_DAEMON;
+                        jobs[i].slot = sd_bus_slot_unref(jobs[i].slot);
+                }
+                ret = exit_merge(ret, jobs[i].exit);
+        }
+        return ret;
+}
+
+/* The unit names of argv[first..argc), mangled; those that are no unit name are reported
+ * and left out, with *ret_exit set to the usage error. */
+static int collect_units(int argc, char **argv, int first, char ***ret, int *ret_exit) {
+        _cleanup_strv_free_ char **units = NULL;
+
+        if (first >= argc) {
+                fprintf(stderr, "%s: expected at least one unit name.\n", argv[0]);
+                return -EINVAL;
+        }
+        for (int i = first; i < argc; i++) {
+                char *unit = NULL;
+                if (bus_client_unit_name(argv[i], &unit) < 0) {
+                        *ret_exit = exit_merge(*ret_exit, CTL_EXIT_USAGE);
+                        continue;
+                }
+                if (strv_consume(&units, unit) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(units);
+        return 0;
+}
+
+/* enable --now, disable --now: enables (disables) *units, keeps those for which that worked,
+ * and turns *op into start (stop) for them. */
+static int enable_now(sd_bus *bus, size_t *op, char ***units, int *ret) {
+        _cleanup_strv_free_ char **ok = NULL;
+        const char *then = streq(unit_ops[*op].verb, "enable") ? "start" : "stop";
+
+        STRV_FOREACH(u, *units) {
+                int r = unit_op_one(bus, *u, op);
+                *ret = exit_merge(*ret, r);
+                if (r == CTL_EXIT_SUCCESS && strv_extend(&ok, *u) < 0)
+                        return -ENOMEM;
+        }
+        strv_free(*units);
+        *units = TAKE_PTR(ok);
+        for (size_t i = 0; i < ELEMENTSOF(unit_ops); i++)
+                if (streq(unit_ops[i].verb, then))
+                        *op = i;
+        return 0;
+}
+
+int verb_unit_op(int argc, char **argv) {
+        enum { OPT_NO_BLOCK = 0x7f01, OPT_NOW };
+        static const struct option options[] = {
+                COMMON_LONG_OPTIONS,
+                { "no-block", no_argument, NULL, OPT_NO_BLOCK },
+                { "now", no_argument, NULL, OPT_NOW },
+                {}
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_strv_free_ char **units = NULL;
+        bool no_block = false, now = false;
+        int c, ret = CTL_EXIT_SUCCESS;
+        size_t op = ELEMENTSOF(unit_ops);
+
         for (size_t i = 0; i < ELEMENTSOF(unit_ops); i++)
                 if (streq(unit_ops[i].verb, argv[0]))
-                        return for_each_unit(argc, argv, first, unit_op_one, &i);
-        return CTL_EXIT_USAGE;
+                        op = i;
+        if (op >= ELEMENTSOF(unit_ops))
+                return CTL_EXIT_USAGE;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case OPT_NO_BLOCK:
+                        no_block = true;
+                        break;
+                case OPT_NOW:
+                        if (unit_ops[op].job) {
+                                fprintf(stderr, "--now is only for enable and disable.\n");
+                                return CTL_EXIT_USAGE;
+                        }
+                        now = true;
+                        break;
+                case 0x7f00:
+                        break;
+                default:
+                        return CTL_EXIT_USAGE;
+                }
+        if (no_block && !unit_ops[op].job && !now) {
+                fprintf(stderr, "--no-block is for start, stop, restart, reload and enable/disable --now.\n");
+                return CTL_EXIT_USAGE;
+        }
+        if (!unit_ops[op].job && !now)
+                return for_each_unit(argc, argv, optind, unit_op_one, &op);
+
+        if (collect_units(argc, argv, optind, &units, &ret) < 0)
+                return CTL_EXIT_USAGE;
+        if (bus_client_connect(&bus) < 0)
+                return CTL_EXIT_NO_DAEMON;
+        if (now && enable_now(bus, &op, &units, &ret) < 0)
+                return CTL_EXIT_FAILURE;
+        if (no_block) {
+                STRV_FOREACH(u, units)
+                        ret = exit_merge(ret, unit_op_one(bus, *u, &op));
+                return ret;
+        }
+        return exit_merge(ret, run_jobs(bus, unit_ops[op].verb, units));
+}
+
+/* ---- is-system-running ---- */
+
+int verb_is_system_running(int argc, char **argv) {
+        static const struct option options[] = {
+                COMMON_LONG_OPTIONS,
+                { "quiet", no_argument, NULL, 'q' },
+                {}
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *state = NULL;
+        bool quiet = false;
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "q", options, NULL)) >= 0)
+                if (c == 'q')
+                        quiet = true;
+                else if (c != 0x7f00)
+                        return CTL_EXIT_USAGE;
+        if (optind < argc) {
+                fprintf(stderr, "is-system-running: unexpected argument '%s'.\n", argv[optind]);
+                return CTL_EXIT_USAGE;
+        }
+        /* As systemctl: without a manager to ask, the state is "offline". */
+        if (bus_client_connect_quiet(&bus) < 0) {
+                if (!quiet)
+                        printf("offline\n");
+                return CTL_EXIT_FAILURE;
+        }
+        r = sd_bus_call_method(bus, NULL, BUS_PATH, BUS_INTERFACE, "GetSystemState", &error, &reply, NULL);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "s", &state);
+        if (r < 0) {
+                if (!quiet)
+                        printf("unknown\n");
+                return CTL_EXIT_FAILURE;
+        }
+        if (!quiet)
+                printf("%s\n", state);
+        return streq(state, "running") ? CTL_EXIT_SUCCESS : CTL_EXIT_FAILURE;
 }
 
 static int kill_one(sd_bus *bus, const char *unit, void *userdata) {

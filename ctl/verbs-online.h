@@ -14,6 +14,7 @@ int verb_kill(int argc, char **argv);
 int verb_reset_failed(int argc, char **argv);
 /* is-active, is-failed, is-enabled */
 int verb_is(int argc, char **argv);
+int verb_is_system_running(int argc, char **argv);
 int verb_daemon_reload(int argc, char **argv);
 /* How long daemon-reexec waits for the new image: tries x interval. */
 #define CTL_REEXEC_WAIT_TRIES 600u

@@ -18,6 +18,7 @@
 #define OPT_JSON 0x7f01
 #define OPT_STATE 0x7f02
 #define OPT_VALUE 0x7f03
+#define OPT_LIST_FAILED 0x7f10
 #define STATUS_LOG_LINES 10u
 
 typedef struct ListRow {
@@ -113,6 +114,7 @@ int verb_list(int argc, char **argv) {
                 { "no-pager", no_argument, NULL, OPT_NO_PAGER },
                 { "all", no_argument, NULL, 'a' },
                 { "state", required_argument, NULL, OPT_STATE },
+                { "failed", no_argument, NULL, OPT_LIST_FAILED },
                 { "json", no_argument, NULL, OPT_JSON },
                 {}
         };
@@ -133,6 +135,10 @@ int verb_list(int argc, char **argv) {
                         break;
                 case OPT_STATE:
                         if (split_states(optarg, &states) < 0)
+                                return CTL_EXIT_FAILURE;
+                        break;
+                case OPT_LIST_FAILED: /* as systemctl: --state=failed */
+                        if (strv_extend(&states, "failed") < 0)
                                 return CTL_EXIT_FAILURE;
                         break;
                 case OPT_JSON:
@@ -166,8 +172,42 @@ int verb_list(int argc, char **argv) {
 
 /* ---- show ---- */
 
+/* Whether a value is printed as systemctl quotes an environment entry: in double quotes when
+ * it holds whitespace, quotes or backslashes. */
+static void print_env_word(const char *w) {
+        if (!w[strcspn(w, " \t\n\"'\\")]) {
+                output_print_line(stdout, w);
+                return;
+        }
+        fputc('"', stdout);
+        while (*w) {
+                size_t n = strcspn(w, "\"\\");
+                output_print_text(stdout, w, n);
+                w += n;
+                if (*w) {
+                        fputc('\\', stdout);
+                        fputc(*w++, stdout);
+                }
+        }
+        fputc('"', stdout);
+}
+
+static bool key_startswith(const char *s, const char *prefix) {
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool key_endswith(const char *s, const char *suffix) {
+        size_t n = strlen(s), m = strlen(suffix);
+        return n >= m && streq(s + n - m, suffix);
+}
+
+/* Counters systemd reports as UINT64_MAX when nothing measures them. */
+static bool property_is_counter(const char *key) {
+        return key_endswith(key, "Current") || key_startswith(key, "IO") || key_startswith(key, "CPUUsage");
+}
+
 static void property_print_value(const UnitProperty *p, bool json) {
-        char buf[64];
+        char buf[128];
 
         switch (p->type) {
         case 's':
@@ -177,7 +217,10 @@ static void property_print_value(const UnitProperty *p, bool json) {
                         output_print_line(stdout, p->str);
                 break;
         case 'u':
-                printf("%" PRIu64, p->u);
+                if (!json && streq(p->key, "UMask"))
+                        printf("%04" PRIo64, p->u);
+                else
+                        printf("%" PRIu64, p->u);
                 break;
         case 'i':
                 printf("%" PRIi64, p->i);
@@ -186,13 +229,22 @@ static void property_print_value(const UnitProperty *p, bool json) {
                 printf(json ? "%s" : "%s", p->u ? (json ? "true" : "yes") : (json ? "false" : "no"));
                 break;
         case 't':
-                /* Timestamps are kept raw in JSON (microseconds since the epoch). */
-                if (json || !strstr(p->key, "Timestamp"))
+                /* Raw in JSON (microseconds, counts); as systemctl show prints them otherwise. */
+                if (json)
                         printf("%" PRIu64, p->u);
-                else
+                else if (strstr(p->key, "Timestamp"))
                         fputs(p->u ? format_timestamp(buf, sizeof(buf), p->u) : "", stdout);
+                else if (key_endswith(p->key, "USec") || key_endswith(p->key, "Sec"))
+                        fputs(format_timespan(buf, sizeof(buf), p->u), stdout);
+                else if (p->u == UINT64_MAX && key_startswith(p->key, "Limit"))
+                        fputs("infinity", stdout);
+                else if (p->u == UINT64_MAX && property_is_counter(p->key))
+                        fputs("[not set]", stdout);
+                else
+                        printf("%" PRIu64, p->u);
                 break;
         case 'a':
+        case 'x':
                 if (json)
                         printf("[");
                 STRV_FOREACH(s, p->strv) {
@@ -201,7 +253,10 @@ static void property_print_value(const UnitProperty *p, bool json) {
                                 json_print_string(stdout, *s);
                         } else {
                                 printf("%s", s == p->strv ? "" : " ");
-                                output_print_line(stdout, *s);
+                                if (streq(p->key, "Environment"))
+                                        print_env_word(*s);
+                                else
+                                        output_print_line(stdout, *s);
                         }
                 }
                 if (json)
@@ -210,10 +265,26 @@ static void property_print_value(const UnitProperty *p, bool json) {
         }
 }
 
+/* Empty values systemctl show leaves out unless asked (--all, or the property named). */
+static bool property_is_empty(const UnitProperty *p) {
+        switch (p->type) {
+        case 's':
+                return isempty(p->str);
+        case 'a':
+        case 'x':
+                return !p->strv || !p->strv[0];
+        case 't':
+                return p->u == 0 && strstr(p->key, "Timestamp");
+        default:
+                return false;
+        }
+}
+
 /* Prints the properties as KEY=VALUE lines (VALUE lines with value_only, as systemctl's
  * --value) or as the members of a JSON object; with json and !close, the object is left open
- * for more members. */
-static void properties_print_full(const UnitProperties *props, char **only, bool json, bool close,
+ * for more members. Without ONLY and !ALL, empty values are left out, as systemctl does. An
+ * Exec*= list is one line per command. */
+static void properties_print_full(const UnitProperties *props, char **only, bool all, bool json, bool close,
                                   bool value_only) {
         bool first = true;
 
@@ -223,6 +294,17 @@ static void properties_print_full(const UnitProperties *props, char **only, bool
                 const UnitProperty *p = &props->items[i];
                 if (only && !strv_contains(only, p->key))
                         continue;
+                if (!json && !only && !all && property_is_empty(p))
+                        continue;
+                if (!json && p->type == 'x') {
+                        STRV_FOREACH(s, p->strv) {
+                                if (!value_only)
+                                        printf("%s=", p->key);
+                                output_print_line(stdout, *s);
+                                printf("\n");
+                        }
+                        continue;
+                }
                 if (json) {
                         printf("%s", first ? "" : ",");
                         json_print_string(stdout, p->key);
@@ -242,6 +324,7 @@ typedef struct ShowArgs {
         char **only;
         bool json;
         bool value_only;
+        bool all;        /* --all: empty properties too */
         bool status; /* status rather than show */
         sd_bus *bus;
 } ShowArgs;
@@ -252,13 +335,22 @@ static int show_parse(int argc, char **argv, ShowArgs *a) {
                 { "property", required_argument, NULL, 'p' },
                 { "json", no_argument, NULL, OPT_JSON },
                 { "value", no_argument, NULL, OPT_VALUE },
+                { "all", no_argument, NULL, 'a' },
+                { "full", no_argument, NULL, 'l' },
                 {}
         };
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, a->status ? "" : "p:P:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, a->status ? "l" : "p:P:al", options, NULL)) >= 0)
                 switch (c) {
+                case 'a':
+                        if (a->status)
+                                return -EINVAL;
+                        a->all = true;
+                        break;
+                case 'l':
+                        break; /* -l/--full: nothing is ever ellipsized */
                 case 'P': /* as systemctl: -P PROP is -p PROP --value */
                         a->value_only = true;
                         __attribute__((fallthrough));
@@ -280,6 +372,67 @@ static int show_parse(int argc, char **argv, ShowArgs *a) {
                         return -EINVAL;
                 }
         return optind;
+}
+
+static int props_add(UnitProperties *p, const char *key, char type, const char *str, uint64_t u) {
+        UnitProperty x = { .type = type, .u = u, .i = (int64_t) u };
+
+        if (GREEDY_REALLOC(p->items, p->allocated, p->n + 1) < 0 || !(x.key = strdup(key)))
+                return -ENOMEM;
+        if (type == 's' && !(x.str = strdup(str))) {
+                free(x.key);
+                return -ENOMEM;
+        }
+        if (type == 'a' && strv_extend(&x.strv, str) < 0) {
+                free(x.key);
+                return -ENOMEM;
+        }
+        p->items[p->n++] = x;
+        return 0;
+}
+
+/* As systemctl show for a unit it has no file for: the unit, not found, inactive (exit 0),
+ * so that `show -p LoadState NAME` answers "not-found". */
+static int show_not_found(const char *unit, UnitProperties *ret) {
+        _cleanup_free_ char *error = NULL;
+        UnitProperties p = {};
+        int r;
+
+        if (asprintf(&error, "%s \"Unit %s not found.\"", BUS_ERROR_NO_SUCH_UNIT, unit) < 0)
+                return -ENOMEM;
+        r = props_add(&p, "Id", 's', unit, 0);
+        if (r >= 0)
+                r = props_add(&p, "Names", 'a', unit, 0);
+        if (r >= 0)
+                r = props_add(&p, "Description", 's', unit, 0);
+        if (r >= 0)
+                r = props_add(&p, "LoadState", 's', "not-found", 0);
+        if (r >= 0)
+                r = props_add(&p, "ActiveState", 's', "inactive", 0);
+        if (r >= 0)
+                r = props_add(&p, "SubState", 's', "dead", 0);
+        if (r >= 0)
+                r = props_add(&p, "Result", 's', "success", 0);
+        if (r >= 0)
+                r = props_add(&p, "UnitFileState", 's', "", 0);
+        if (r >= 0)
+                r = props_add(&p, "MainPID", 'u', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "ExecMainPID", 'u', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "ExecMainCode", 'i', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "ExecMainStatus", 'i', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "NRestarts", 'u', NULL, 0);
+        if (r >= 0)
+                r = props_add(&p, "LoadError", 's', error, 0);
+        if (r < 0) {
+                unit_properties_done(&p);
+                return r;
+        }
+        *ret = p;
+        return 0;
 }
 
 int verb_show(int argc, char **argv) {
@@ -312,6 +465,8 @@ int verb_show(int argc, char **argv) {
                         continue;
                 }
                 r = bus_client_get_status(bus, unit, &props, &error);
+                if (r < 0 && sd_bus_error_has_name(&error, BUS_ERROR_NO_SUCH_UNIT))
+                        r = show_not_found(unit, &props);
                 if (r < 0) {
                         int e = bus_client_report("show", unit, &error, r);
                         ret = ret == CTL_EXIT_SUCCESS ? e : ret;
@@ -319,7 +474,7 @@ int verb_show(int argc, char **argv) {
                 }
                 if (i > first && !a.json)
                         printf("\n");
-                properties_print_full(&props, a.only, a.json, true, a.value_only);
+                properties_print_full(&props, a.only, a.all, a.json, true, a.value_only);
                 unit_properties_done(&props);
         }
         strv_free(a.only);
@@ -379,6 +534,28 @@ static void status_print_active(const UnitProperties *p) {
         printf("\n");
 }
 
+/* The names systemd gives exit statuses in "status=N/NAME" (systemd.exec(5), "Process Exit
+ * Codes"); NULL for the others. */
+static const char *exit_status_name(int64_t status) {
+        static const char *const generic[] = { "SUCCESS", "FAILURE", "INVALIDARGUMENT", "NOTIMPLEMENTED",
+                                               "NOPERMISSION", "NOTINSTALLED", "NOTCONFIGURED", "NOTRUNNING" };
+        static const char *const systemd[] = {
+                "CHDIR", "NICE", "FDS", "EXEC", "MEMORY", "LIMITS", "OOM_ADJUST", "SIGNAL_MASK", "STDIN",
+                "STDOUT", "CHROOT", "IOPRIO", "TIMERSLACK", "SECUREBITS", "SETSCHEDULER", "CPUAFFINITY",
+                "GROUP", "USER", "CAPABILITIES", "CGROUP", "SETSID", "CONFIRM", "STDERR", NULL, "PAM",
+                "NETWORK", "NAMESPACE", "NO_NEW_PRIVILEGES", "SECCOMP", "SELINUX_CONTEXT", "PERSONALITY",
+                "APPARMOR_PROFILE", "ADDRESS_FAMILIES", "RUNTIME_DIRECTORY", NULL, "CHOWN",
+                "SMACK_PROCESS_LABEL", "KEYRING", "STATE_DIRECTORY", "CACHE_DIRECTORY", "LOGS_DIRECTORY",
+                "CONFIGURATION_DIRECTORY", "NUMA_POLICY", "CREDENTIALS", NULL, "BPF",
+        };
+
+        if (status >= 0 && status < (int64_t) ELEMENTSOF(generic))
+                return generic[status];
+        if (status >= 200 && status < 200 + (int64_t) ELEMENTSOF(systemd))
+                return systemd[status - 200];
+        return NULL;
+}
+
 static void status_print_main_pid(const UnitProperties *p) {
         uint64_t pid = unit_properties_u(p, "MainPID");
         int64_t code = unit_properties_i(p, "ExecMainCode");
@@ -393,7 +570,8 @@ static void status_print_main_pid(const UnitProperties *p) {
         if (unit_properties_u(p, "MainPID") != 0)
                 ; /* still running */
         else if (code == 1 /* CLD_EXITED */)
-                printf(" (code=exited, status=%" PRIi64 ")", status);
+                printf(" (code=exited, status=%" PRIi64 "%s%s)", status, exit_status_name(status) ? "/" : "",
+                       exit_status_name(status) ?: "");
         else if (code == 2 /* CLD_KILLED */ || code == 3 /* CLD_DUMPED */)
                 printf(" (code=%s, signal=%s)", code == 2 ? "killed" : "dumped",
                        sigabbrev_np((int) status) ? sigabbrev_np((int) status) : "?");
@@ -404,7 +582,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         const char *active = unit_properties_str(p, "ActiveState");
         const char *desc = unit_properties_str(p, "Description");
         const char *frag = unit_properties_str(p, "FragmentPath");
-        const char *dot = streq(active, "inactive") ? "\u25cb" : "\u25cf";
+        const char *dot = streq(active, "inactive") ? "\u25cb" : streq(active, "failed") ? "\u00d7" : "\u25cf";
         const char *v;
 
         const char *on = ansi_for_active_state(active);
@@ -429,7 +607,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         }
         if (*(v = unit_properties_str(p, "ControlGroup")))
                 printf("%13s %s\n", "CGroup:", v);
-        if (*(v = unit_properties_str(p, "DynamicUser")))
+        if (*(v = unit_properties_str(p, "DynamicUserName")))
                 printf("%13s %s\n", "Dynamic user:", v);
         if (*(v = unit_properties_str(p, "PolicySummary")))
                 printf("%13s %s\n", "Policy:", v);
@@ -463,7 +641,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
 }
 
 static void status_print_json(const UnitProperties *p, char **logs) {
-        properties_print_full(p, NULL, true, false, false);
+        properties_print_full(p, NULL, true, true, false, false);
         printf(",\"Logs\":[");
         STRV_FOREACH(l, logs) {
                 printf("%s", l == logs ? "" : ",");

@@ -21,6 +21,7 @@
 #include "string-table.h"
 #include "strv.h"
 #include "unit-config.h"
+#include "unit-directives-dirs.h"
 #include "unit-directives-sandbox.h"
 #include "unit-directives.h"
 
@@ -92,9 +93,7 @@ static const struct {
         { "Service", "CPUSchedulingPolicy" }, { "Service", "CPUSchedulingPriority" },
         { "Service", "CPUAffinity" },     { "Service", "IOSchedulingClass" },
         { "Service", "IOSchedulingPriority" }, { "Service", "SecureBits" },
-        { "Service", "Personality" },     { "Service", "CacheDirectory" },
-        { "Service", "ConfigurationDirectory" }, { "Service", "CacheDirectoryMode" },
-        { "Service", "ConfigurationDirectoryMode" }, { "Service", "RuntimeDirectoryPreserve" },
+        { "Service", "Personality" },
         { "Service", "SyslogIdentifier" }, { "Service", "SyslogFacility" },
         { "Service", "SyslogLevel" },     { "Service", "LogLevelMax" },
         { "Service", "LogExtraFields" },  { "Service", "TTYPath" },
@@ -174,7 +173,6 @@ UnitConfig *unit_config_free(UnitConfig *c) {
                              &c->std_error_path };
         char ***lists[] = { &c->documentation, &c->after, &c->before, &c->requires, &c->wants,
                             &c->supplementary_groups, &c->environment, &c->environment_files,
-                            &c->runtime_directory, &c->state_directory, &c->logs_directory,
                             &c->wanted_by, &c->required_by, &c->alias };
         for (size_t i = 0; i < ELEMENTSOF(strings); i++)
                 free(*strings[i]);
@@ -188,6 +186,7 @@ UnitConfig *unit_config_free(UnitConfig *c) {
                 free(c->not_enforced[i].file);
         }
         free(c->not_enforced);
+        unit_dir_lists_done(c->directories);
         unit_sandbox_done(&c->sandbox);
         free(c);
         return NULL;
@@ -209,7 +208,7 @@ static void unit_config_init(UnitConfig *c) {
         c->std_output = EXEC_OUTPUT_JOURNAL;
         c->std_error = EXEC_OUTPUT_INHERIT;
         c->capability_bounding_set = CAPABILITY_MASK_ALL;
-        c->runtime_directory_mode = c->state_directory_mode = c->logs_directory_mode = 0755;
+        unit_dir_lists_init(c->directories);
         unit_sandbox_init(&c->sandbox);
 }
 

@@ -115,6 +115,31 @@ typedef struct UnitNotEnforced {
         unsigned line;
 } UnitNotEnforced;
 
+/* RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
+ * ConfigurationDirectory= (systemd.exec(5)); the daemon decides where they live. */
+typedef enum UnitDirKind {
+        UNIT_DIR_RUNTIME,
+        UNIT_DIR_STATE,
+        UNIT_DIR_CACHE,
+        UNIT_DIR_LOGS,
+        UNIT_DIR_CONFIGURATION,
+        _UNIT_DIR_KIND_MAX,
+} UnitDirKind;
+
+typedef struct UnitDirList {
+        char **names; /* relative, normalised, no "..", each once, in order */
+        char **links; /* pairs NAME, LINK from "NAME:LINK": LINK (relative to the same base)
+                       * becomes a symbolic link to NAME; never for ConfigurationDirectory= */
+        mode_t mode;  /* *DirectoryMode=, default 0755 */
+} UnitDirList;
+
+typedef enum RuntimeDirectoryPreserve {
+        RUNTIME_DIRECTORY_PRESERVE_NO,
+        RUNTIME_DIRECTORY_PRESERVE_YES,
+        RUNTIME_DIRECTORY_PRESERVE_RESTART,
+        _RUNTIME_DIRECTORY_PRESERVE_MAX,
+} RuntimeDirectoryPreserve;
+
 typedef struct UnitConfig {
         /* [Unit] */
         char *description;
@@ -160,8 +185,8 @@ typedef struct UnitConfig {
         bool no_new_privileges;
         uint64_t capability_bounding_set;            /* default CAPABILITY_MASK_ALL */
         uint64_t ambient_capabilities;               /* default 0 */
-        char **runtime_directory, **state_directory, **logs_directory; /* relative */
-        mode_t runtime_directory_mode, state_directory_mode, logs_directory_mode; /* 0755 */
+        UnitDirList directories[_UNIT_DIR_KIND_MAX]; /* RuntimeDirectory= and friends */
+        RuntimeDirectoryPreserve runtime_directory_preserve; /* default NO */
 
         /* The namespace, filesystem and identity sandbox ([Service]) and the [X-Syscage]
          * settings. DynamicUser='s implications are already applied. */
@@ -206,3 +231,8 @@ const char *exec_output_to_string(ExecOutput o);
 int exec_output_from_string(const char *s);
 const char *service_exec_command_to_string(ServiceExecCommand c);
 int service_exec_command_from_string(const char *s);
+/* "RuntimeDirectory", ..., "ConfigurationDirectory" */
+const char *unit_dir_kind_to_string(UnitDirKind k);
+int unit_dir_kind_from_string(const char *s);
+const char *runtime_directory_preserve_to_string(RuntimeDirectoryPreserve p);
+int runtime_directory_preserve_from_string(const char *s);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "strv.h"
+#include "unit-directives-dirs.h"
 #include "unit-directives-sandbox.h"
 #include "unit-directives.h"
 
@@ -458,26 +459,6 @@ static int parse_environment_file(ConfigContext *ctx, const UnitAssignment *a, v
         return config_strv_append(ctx, a, l, a->value, UNIT_CONFIG_LIST_MAX);
 }
 
-static int parse_directories(ConfigContext *ctx, const UnitAssignment *a, void *data,
-                             int ltype) {
-        _cleanup_strv_free_ char **words = NULL;
-        char ***l = data;
-        int r;
-
-        r = config_split_checked(ctx, a, l, path_is_safe_relative,
-                                 "Directory must be a relative path without \"..\"", &words);
-        if (r < 0)
-                return r;
-        STRV_FOREACH(w, words) {
-                r = strv_contains(*l, *w) ? 0
-                                          : config_strv_append(ctx, a, l, *w,
-                                                               UNIT_CONFIG_LIST_MAX);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
 /* ---- limits, stdio, capabilities, exit statuses ---- */
 
 static int parse_rlimit_field(ConfigContext *ctx, const UnitAssignment *a, void *data,
@@ -700,13 +681,6 @@ static const ConfigDirective config_directives[] = {
         { "Service", "CapabilityBoundingSet", parse_capability_set,
           FIELD(capability_bounding_set), 0 },
         { "Service", "AmbientCapabilities", parse_capability_set, FIELD(ambient_capabilities), 1 },
-        { "Service", "RuntimeDirectory", parse_directories, FIELD(runtime_directory), 0 },
-        { "Service", "StateDirectory", parse_directories, FIELD(state_directory), 0 },
-        { "Service", "LogsDirectory", parse_directories, FIELD(logs_directory), 0 },
-        { "Service", "RuntimeDirectoryMode", parse_mode_field, FIELD(runtime_directory_mode),
-          07777 },
-        { "Service", "StateDirectoryMode", parse_mode_field, FIELD(state_directory_mode), 07777 },
-        { "Service", "LogsDirectoryMode", parse_mode_field, FIELD(logs_directory_mode), 07777 },
 
         { "Install", "WantedBy", parse_unit_names, FIELD(wanted_by), 1 },
         { "Install", "RequiredBy", parse_unit_names, FIELD(required_by), 3 },
@@ -718,12 +692,12 @@ const ConfigDirective *config_directive_lookup(const char *section, const char *
                 if (streq(config_directives[i].section, section) &&
                     streq(config_directives[i].key, key))
                         return &config_directives[i];
-        return sandbox_directive_lookup(section, key);
+        return sandbox_directive_lookup(section, key) ?: dirs_directive_lookup(section, key);
 }
 
 const char *config_directive_section(const char *key) {
         for (size_t i = 0; i < ELEMENTSOF(config_directives); i++)
                 if (streq(config_directives[i].key, key))
                         return config_directives[i].section;
-        return sandbox_directive_section(key);
+        return sandbox_directive_section(key) ?: dirs_directive_section(key);
 }

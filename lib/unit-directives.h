@@ -32,7 +32,8 @@ typedef struct ConfigDirective {
         int ltype; /* per-parser argument: a resource, a list index, a mode maximum... */
 } ConfigDirective;
 
-/* Both look in the sandbox table (unit-directives-sandbox.c) too. */
+/* Both look in the sandbox and directory tables (unit-directives-sandbox.c,
+ * unit-directives-dirs.c) too. */
 const ConfigDirective *config_directive_lookup(const char *section, const char *key);
 /* The section a parsed key belongs to (the first one listed), or NULL. */
 const char *config_directive_section(const char *key);

@@ -11,11 +11,13 @@
 
 _syscagectl_verbs="list list-units status show cat logs start stop restart try-restart reload
         reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable
-        daemon-reload daemon-reexec run learn verify analyze import-oci export-oci"
+        daemon-reload daemon-reexec run learn verify analyze import-oci export-oci
+        is-system-running mask unmask edit list-unit-files list-dependencies"
 
 # Verbs that take unit names as arguments.
 _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart reload
-        reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable learn "
+        reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable learn
+        mask unmask edit list-unit-files list-dependencies "
 
 _syscagectl_analyze_verbs="syscall-filter policy resolve security"
 
@@ -27,6 +29,21 @@ _syscagectl_archs="native x86-64 x86 x32 arm aarch64 mips mipsel mips64 mipsel64
 _syscagectl_states="loaded error not-found masked active reloading inactive failed activating
         deactivating dead start-pre start start-post running exited reload stop stop-sigterm
         stop-sigkill stop-post final-sigterm final-sigkill auto-restart"
+
+# Unit file states, for list-unit-files --state=.
+_syscagectl_file_states="enabled disabled static masked"
+
+# The properties `show -p` knows by systemd's names (GetUnitStatus).
+_syscagectl_show_properties="Id Names Description LoadState ActiveState SubState Result
+        UnitFileState FragmentPath DropInPaths Type Restart RestartUSec TimeoutStartUSec
+        TimeoutStopUSec WatchdogUSec RemainAfterExit PIDFile NotifyAccess KillMode KillSignal
+        ExecStartPre ExecStart ExecStartPost ExecReload ExecStop ExecStopPost User Group
+        DynamicUser SupplementaryGroups WorkingDirectory Environment EnvironmentFiles UMask
+        Documentation MainPID ControlPID ExecMainPID ExecMainCode ExecMainStatus
+        ExecMainStartTimestamp ExecMainExitTimestamp NRestarts StateChangeTimestamp
+        ActiveEnterTimestamp ActiveExitTimestamp InactiveEnterTimestamp MemoryCurrent
+        TasksCurrent Wants Requires After Before WantedBy RequiredBy ControlGroup InvocationID
+        StatusText LimitNOFILE LimitNOFILESoft LimitNPROC LimitCORE LimitMEMLOCK"
 
 # The [Unit] and [Service] directives syscaged applies (lib/unit-directives.c) and the
 # seccomp directives (lib/unit-config.c): what `run -p KEY=VALUE` is most useful with.
@@ -52,17 +69,23 @@ _syscagectl_properties="Description Documentation After Before Requires Wants
 # Options of each verb; "=" at the end: takes a value.
 _syscagectl_verb_options() {
         case $1 in
-        list|list-units) echo "-a --all --state= --json --no-pager" ;;
-        status) echo "--json --no-pager" ;;
-        show) echo "-p --property= --json --no-pager" ;;
+        list|list-units) echo "-a --all --state= --failed --json --no-pager" ;;
+        status) echo "-l --full --json --no-pager" ;;
+        show) echo "-p --property= -P --value -a --all -l --full --json --no-pager" ;;
+        mask|unmask) echo "--runtime --no-reload --no-pager" ;;
+        edit) echo "--full --runtime --no-pager" ;;
+        list-unit-files) echo "--state= --type= --no-legend --no-pager" ;;
+        list-dependencies) echo "--reverse -a --all --no-pager" ;;
         logs) echo "-f --follow -n --lines= --no-pager" ;;
         kill) echo "-s --signal= --no-pager" ;;
-        is-active|is-failed|is-enabled) echo "-q --quiet --no-pager" ;;
+        is-active|is-failed|is-enabled|is-system-running) echo "-q --quiet --no-pager" ;;
+        start|stop|restart|try-restart|reload|reload-or-restart) echo "--no-block --no-pager" ;;
+        enable|disable) echo "--now --no-block --no-pager" ;;
         run) echo "-p --property= -u --unit= --wait -P --pipe -G --collect -q --quiet
                    -E --setenv= --working-directory= --no-pager --learn= --learn-groups
                    --learn-merge=" ;;
         learn) echo "-o --output= --learn-groups --learn-merge= --diff" ;;
-        cat|start|stop|restart|try-restart|reload|reload-or-restart|enable|disable|reset-failed|daemon-reload|daemon-reexec)
+        cat|reset-failed|daemon-reload|daemon-reexec)
                 echo "--no-pager" ;;
         esac
 }
@@ -190,7 +213,13 @@ _syscagectl_complete() {
 
         # Values of options.
         case $prev in
-        -p|--property) [[ $verb == run ]] && _syscagectl_property "$cur"; return ;;
+        -p|--property|-P)
+                if [[ $verb == show ]]; then
+                        _syscagectl_reply "$_syscagectl_show_properties" "$cur"
+                else
+                        [[ $verb == run ]] && _syscagectl_property "$cur"
+                fi
+                return ;;
         -s|--signal) _syscagectl_reply "$(compgen -A signal)" "$cur"; return ;;
         --working-directory) _syscagectl_files "$cur" -d; return ;;
         -o|--output) _syscagectl_files "$cur"; return ;;
@@ -201,13 +230,20 @@ _syscagectl_complete() {
         --state=*)
                 local have=${cur#--state=}
                 local pre=${have%"${have##*,}"}   # the states already typed, up to the last comma
-                for s in $_syscagectl_states; do cand+=" --state=$pre$s"; done
+                local states=$_syscagectl_states
+                [[ $verb == list-unit-files ]] && states=$_syscagectl_file_states
+                for s in $states; do cand+=" --state=$pre$s"; done
                 _syscagectl_reply "$cand" "$cur" ;;
         --signal=*)
                 for s in $(compgen -A signal); do cand+=" --signal=$s"; done
                 _syscagectl_reply "$cand" "$cur" ;;
         --property=*)
-                [[ $verb == run ]] && _syscagectl_property "${cur#--property=}" --property= ;;
+                if [[ $verb == show ]]; then
+                        for s in $_syscagectl_show_properties; do cand+=" --property=$s"; done
+                        _syscagectl_reply "$cand" "$cur"
+                else
+                        [[ $verb == run ]] && _syscagectl_property "${cur#--property=}" --property=
+                fi ;;
         -*)
                 _syscagectl_reply "$(_syscagectl_verb_options "$verb")" "$cur"
                 # An option ending in '=' wants its value right after it.

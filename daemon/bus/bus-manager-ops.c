@@ -265,7 +265,7 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
         if (r >= 0)
                 r = append_s(reply, "InvocationID", u->invocation_id);
         if (r >= 0)
-                r = append_s(reply, "DynamicUser", dynamic);
+                r = append_s(reply, "DynamicUserName", dynamic);
         if (r >= 0)
                 r = append_s(reply, "PolicySummary", summary);
         if (r >= 0)
@@ -328,9 +328,32 @@ static int not_running(char **ret_message) {
                 return target(m, name, ret_message);                              \
         }
 
-OPS_FORWARD(bus_ops_start, manager_start_unit)
+/* A start of a unit without a file fails as systemctl's does: "Unit NAME not found.", and
+ * as no such unit. */
+static int ops_check_found(Manager *m, const char *name, char **ret_message) {
+        Unit *u;
+        int r = manager_load_unit(m, name, &u, ret_message);
+        if (r < 0)
+                return r;
+        if (u->load_state == UNIT_NOT_FOUND && !u->pending) {
+                if (ret_message && asprintf(ret_message, "Unit %s not found.", name) < 0)
+                        *ret_message = NULL;
+                return -ENOENT;
+        }
+        return 0;
+}
+
+#define OPS_FORWARD_FOUND(fn, target)                                             \
+        int fn(Manager *m, const char *name, char **ret_message) {                \
+                if (!ops_ready(m))                                                \
+                        return not_running(ret_message);                          \
+                int r = ops_check_found(m, name, ret_message);                    \
+                return r < 0 ? r : target(m, name, ret_message);                  \
+        }
+
+OPS_FORWARD_FOUND(bus_ops_start, manager_start_unit)
 OPS_FORWARD(bus_ops_stop, manager_stop_unit)
-OPS_FORWARD(bus_ops_restart, manager_restart_unit)
+OPS_FORWARD_FOUND(bus_ops_restart, manager_restart_unit)
 OPS_FORWARD(bus_ops_reload, manager_reload_unit)
 OPS_FORWARD(bus_ops_reset_failed, manager_reset_failed)
 OPS_FORWARD(bus_ops_enable, manager_enable_unit)
@@ -371,7 +394,9 @@ int bus_ops_is_enabled(Manager *m, const char *name, const char **ret_state, cha
 
         if (!u)
                 return unit_not_loaded(name, ret_message);
-        if (manager_unit_is_enabled(m, name))
+        if (u->load_state == UNIT_MASKED)
+                *ret_state = "masked";
+        else if (manager_unit_is_enabled(m, name))
                 *ret_state = "enabled";
         else if (!u->config || (strv_length(u->config->wanted_by) == 0 && strv_length(u->config->required_by) == 0))
                 *ret_state = "static";
@@ -561,4 +586,83 @@ int bus_ops_unload(Manager *m, const char *name) {
         u->removed = true;
         manager_unit_inactive(m, u);
         return 0;
+}
+
+/* ---- jobs ---- */
+
+static const struct {
+        const char *verb;
+        int (*op)(Manager *m, const char *name, char **ret_message);
+        UnitJobType type;
+} job_ops[] = {
+        { "start", bus_ops_start, UNIT_JOB_START },
+        { "stop", bus_ops_stop, UNIT_JOB_STOP },
+        { "restart", bus_ops_restart, UNIT_JOB_RESTART },
+        { "try-restart", bus_ops_try_restart, UNIT_JOB_RESTART },
+        { "reload", bus_ops_reload, UNIT_JOB_RELOAD },
+        { "reload-or-restart", bus_ops_reload_or_restart, UNIT_JOB_RESTART },
+};
+
+bool bus_ops_job_verb_is_valid(const char *verb) {
+        for (size_t i = 0; i < ELEMENTSOF(job_ops); i++)
+                if (streq(job_ops[i].verb, verb))
+                        return true;
+        return false;
+}
+
+int bus_ops_job_begin(Manager *m, const char *name, const char *verb, UnitJob *ret_job, char **ret_message) {
+        size_t i;
+        Unit *u;
+        int r;
+
+        for (i = 0; i < ELEMENTSOF(job_ops); i++)
+                if (streq(job_ops[i].verb, verb))
+                        break;
+        if (i >= ELEMENTSOF(job_ops))
+                return -EINVAL;
+        if (!ops_ready(m))
+                return not_running(ret_message);
+        u = manager_get_unit(m, name);
+        /* try-restart leaves alone what does not run: nothing to wait for. */
+        if (streq(verb, "try-restart") && (!u || !unit_is_active_or_transitioning(u))) {
+                r = bus_ops_try_restart(m, name, ret_message);
+                return r < 0 ? r : 1;
+        }
+        /* reload-or-restart is a reload when it reloads. */
+        UnitJobType type = job_ops[i].type;
+        if (streq(verb, "reload-or-restart") && u && unit_is_active_or_transitioning(u) && u->config &&
+            u->config->exec[SERVICE_EXEC_RELOAD].n > 0)
+                type = UNIT_JOB_RELOAD;
+        r = job_ops[i].op(m, name, ret_message);
+        if (r < 0)
+                return r;
+        u = manager_get_unit(m, name);
+        if (!u)
+                return 1; /* a stop of a unit that is gone already */
+        *ret_job = unit_job_begin(u, type);
+        return 0;
+}
+
+UnitJobResult bus_ops_job_check(Manager *m, const char *name, const UnitJob *j, const char **ret_unit_result) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+
+        if (!u) {
+                /* Unloaded under the job: only an inactive unit is, so a stop is done. */
+                *ret_unit_result = "success";
+                return j->type == UNIT_JOB_STOP ? UNIT_JOB_DONE : UNIT_JOB_CANCELED;
+        }
+        return unit_job_check(u, j, ret_unit_result);
+}
+
+const char *bus_ops_system_state(Manager *m) {
+        Unit *u;
+
+        if (m->shutdown_requested)
+                return "stopping";
+        if (!ops_ready(m) || strv_length(m->start_queue) > 0)
+                return "starting";
+        HASHMAP_FOREACH(u, m->units)
+                if (unit_active_state(u) == UNIT_FAILED)
+                        return "degraded";
+        return "running";
 }

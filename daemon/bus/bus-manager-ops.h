@@ -16,6 +16,7 @@
 #include <systemd/sd-bus.h>
 
 #include "core/manager.h"
+#include "core/unit-job.h"
 
 /* A view of one unit. The strings are borrowed from the unit and stay valid until the event
  * loop runs again. */
@@ -75,6 +76,21 @@ typedef struct BusTransientSpec {
 } BusTransientSpec;
 
 int bus_ops_start_transient(Manager *m, const BusTransientSpec *spec, char **ret_message);
+
+/* Jobs (core/unit-job.h). VERB is one of start, stop, restart, try-restart, reload,
+ * reload-or-restart. */
+bool bus_ops_job_verb_is_valid(const char *verb);
+/* Carries out VERB on NAME, as the methods of the same name do. Returns 0 and the job to
+ * wait for, 1 when there is nothing to wait for (try-restart of a unit that does not run), or
+ * -errno (with *ret_message, as the operations above) when the request was refused. */
+int bus_ops_job_begin(Manager *m, const char *name, const char *verb, UnitJob *ret_job, char **ret_message);
+/* unit_job_check() for the unit of that name; a unit that was unloaded ends a stop job as
+ * done and any other as canceled. */
+UnitJobResult bus_ops_job_check(Manager *m, const char *name, const UnitJob *j, const char **ret_unit_result);
+
+/* As systemctl is-system-running: "stopping" (shutting down), "starting" (enabled units
+ * still wait in the start-up queue), "degraded" (a unit failed) or "running". */
+const char *bus_ops_system_state(Manager *m);
 
 /* Lets the unit module free a transient unit once it is inactive and empty. */
 int bus_ops_unload(Manager *m, const char *name);

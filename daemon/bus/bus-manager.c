@@ -14,11 +14,13 @@
 #include <sys/stat.h>
 
 #include "bus/bus-manager-ops.h"
+#include "bus/bus-job.h"
 #include "bus/bus-learn.h"
 #include "bus/bus-manager.h"
 #include "core/denial-feed.h"
 #include "core/manager-takeover.h"
 #include "bus/bus-transient.h"
+#include "bus/bus-unit-props.h"
 #include "sys/log.h"
 #include "strv.h"
 #include "unit-file.h"
@@ -196,6 +198,8 @@ static int method_get_unit_status(sd_bus_message *m, void *userdata, sd_bus_erro
         if (r >= 0)
                 r = bus_ops_append_unit_properties(mgr, name, reply);
         if (r >= 0)
+                r = bus_unit_props_append(mgr, name, reply);
+        if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
                 return r;
@@ -371,6 +375,8 @@ static int method_unit_op(sd_bus_message *m, void *userdata, sd_bus_error *error
         if (r < 0)
                 return r;
         log_debug("%s(%s) from pid %d, uid %u.", member, name, (int) c->cred.pid, c->cred.uid);
+        if (op == bus_ops_stop)
+                bus_job_cancel_unit(c->bus, name);
         r = op(c->bus->manager, name, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, name);
@@ -443,7 +449,12 @@ static int method_daemon_reload(sd_bus_message *m, void *userdata, sd_bus_error 
 }
 
 static int method_reexecute(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        return manager_op(m, userdata, error, "Re-exec", manager_reexec);
+        BusConnection *c = userdata;
+        int r = manager_op(m, userdata, error, "Re-exec", manager_reexec);
+        /* Now, while the connections are open: the loop's end closes them. */
+        if (r >= 0)
+                bus_job_abandon_all(c->bus);
+        return r;
 }
 
 /* SettleDenials: answered once the seccomp records the kernel made before the call have
@@ -465,6 +476,32 @@ static int method_settle_denials(sd_bus_message *m, void *userdata, sd_bus_error
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(m, NULL);
+}
+
+/* list-unit-files: every unit file the daemon holds, with its state. */
+static int method_list_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        BusConnection *c = userdata;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0)
+                r = bus_unit_props_append_unit_files(c->bus->manager, reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* mask, unmask, edit: where the daemon looks for units. */
+static int method_get_unit_paths(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        BusConnection *c = userdata;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0)
+                r = bus_unit_props_append_search_path(c->bus->manager, reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
 }
 
 /* Every method is open to every client as far as sd-bus is concerned (it would otherwise
@@ -506,6 +543,15 @@ static const sd_bus_vtable bus_manager_vtable[] = {
                                  bus_method_set_learn, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("GetLearned", "s", SD_BUS_PARAM(name), "s", SD_BUS_PARAM(record),
                                  bus_method_get_learned, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("RunUnitJob", "ss", SD_BUS_PARAM(job) SD_BUS_PARAM(name), "ss",
+                                 SD_BUS_PARAM(result) SD_BUS_PARAM(unit_result), bus_method_run_unit_job,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetSystemState", NULL, , "s", SD_BUS_PARAM(state), bus_method_get_system_state,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("ListUnitFiles", NULL, , "a(ss)", SD_BUS_PARAM(files),
+                                 method_list_unit_files, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("GetUnitPaths", NULL, , "as", SD_BUS_PARAM(paths),
+                                 method_get_unit_paths, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_NAMES("UnitStateChanged", "ssssii",
                                  SD_BUS_PARAM(name) SD_BUS_PARAM(active_state) SD_BUS_PARAM(sub_state)
                                  SD_BUS_PARAM(result) SD_BUS_PARAM(exec_main_code)

@@ -21,6 +21,8 @@
  *       like lines of a unit file; options: "StandardInput", "StandardOutput",
  *       "StandardError" (h), "StopOnDisconnect" (b: stop the unit when this client goes),
  *       "Collect" (b: unload the unit once it is inactive, even when it failed)
+ *     RunUnitJob(s job, s name) -> (s result, s unit_result), answered once the job is over
+ *   read-only: GetSystemState() -> s (both: bus-job.h)
  *   signals:
  *     UnitStateChanged(s name, s active, s sub, s result, i exec_main_code, i exec_main_status)
  *     UnitRemoved(s name)

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include "bus/bus-access.h"
+#include "bus/bus-job.h"
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
 #include "bus/bus.h"
@@ -89,8 +90,10 @@ static BusConnection *bus_connection_free(BusConnection *c) {
                 return NULL;
         if (c->bus && c->fresh)
                 c->bus->n_fresh--;
-        if (c->bus)
+        if (c->bus) {
+                bus_job_connection_gone(c->bus, c);
                 bus_connection_unlink(c);
+        }
         sd_event_source_disable_unref(c->free_source);
         sd_bus_flush_close_unref(c->sdbus);
         strv_free(c->bound_units);
@@ -526,6 +529,7 @@ static void bus_kick_fresh(Bus *b) {
 
 static void bus_on_unit_changed(Manager *m, Unit *u, void *userdata) {
         bus_unit_changed(userdata, u->name);
+        bus_job_unit_changed(userdata, u->name);
 }
 
 static int bus_on_post(sd_event_source *s, void *userdata) {

@@ -44,6 +44,7 @@
 #define BUS_TRANSIENT_KEPT_MAX 1024u
 
 typedef struct Bus Bus;
+typedef struct BusJob BusJob;
 
 typedef struct BusConnection {
         Bus *bus;
@@ -103,6 +104,8 @@ struct Bus {
         unsigned n_transient_kept;   /* failed transient units kept loaded (BusTransient.kept) */
         uint64_t transient_kept_seq;
         sd_event_source *post_source;
+        BusJob *jobs;                /* calls waiting for their job to end (bus-job.h) */
+        unsigned n_jobs;
 };
 
 /* Resolves the control group, creates the socket (its directory too), and starts accepting.

@@ -18,6 +18,7 @@
 #include "core/manager-order.h"
 #include "core/manager-baseline.h"
 #include "core/manager-units.h"
+#include "core/unit-runtime.h"
 #include "exec/filter-cache.h"
 #include "core/manager.h"
 #include "io/notify.h"
@@ -384,6 +385,8 @@ void manager_schedule_gc(Manager *m) {
 }
 
 void manager_unit_inactive(Manager *m, Unit *u) {
+        /* Before a reload swaps the configuration: it names the directories kept. */
+        unit_runtime_settled(u, u->restart_requested && !m->shutdown_requested && !u->removed);
         if (u->pending)
                 unit_take_load(u, TAKE_PTR(u->pending));
         if (u->removed) {
@@ -499,13 +502,20 @@ int manager_restart_unit(Manager *m, const char *name, char **ret_message) {
                 return r;
         if (!unit_is_active_or_transitioning(u) || u->state == SERVICE_AUTO_RESTART)
                 return manager_start_unit(m, name, ret_message);
+        /* A stop that ends at once must not take RuntimeDirectoryPreserve=restart's directories. */
+        unit_runtime_restarting(u, true);
         r = service_stop(u, ret_message);
+        unit_runtime_restarting(u, false);
         if (r < 0 && r != -EALREADY)
                 return r;
         if (unit_is_active_or_transitioning(u))
                 u->restart_requested = true; /* started again once inactive */
-        else
-                return manager_start_unit(m, name, ret_message);
+        else {
+                r = manager_start_unit(m, name, ret_message);
+                if (r < 0)
+                        unit_runtime_settled(u, false);
+                return r;
+        }
         return 0;
 }
 

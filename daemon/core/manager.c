@@ -240,10 +240,10 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         if (cfg->relax && !(m->relax = strv_copy(cfg->relax)))
                 return -ENOMEM;
         m->directories_root = strdup(cfg->directories_root ?: "/");
+        m->user_mode = cfg->user_mode;
         if (cfg->baseline_path && !(m->baseline_path = strdup(cfg->baseline_path)))
                 return -ENOMEM;
         m->baseline_explicit = cfg->baseline_explicit;
-        m->user_mode = cfg->user_mode;
         m->owner_uid = getuid();
         m->owner_gid = getgid();
         m->denial_sources = cfg->denial_sources ? cfg->denial_sources : DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;

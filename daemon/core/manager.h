@@ -65,19 +65,20 @@ typedef struct ManagerConfig {
         const char *socket_path; /* NULL: RUNTIME_DIR/control.sock */
         char *const *relax;      /* --relax: sandbox directives to skip where the host cannot
                                   * enforce them (sandbox-check.h); NULL: none */
-        /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/log (unit-dirs.h).
-         * NULL: "/". */
+        /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/cache,
+         * ROOT/var/log, ROOT/etc (unit-dirs.h). NULL: "/". */
         const char *directories_root;
+        /* A per-user manager (syscaged --user, syscaged(8) "User mode"): its own directories
+         * and the units' RuntimeDirectory= and friends follow the XDG variables
+         * (lib/user-dirs.h, unit-dirs.h), its owner is the only non-root uid that may use the
+         * control socket, and units may not ask for another user (unit.c). */
+        bool user_mode;
         /* The node baseline file (manager-baseline.h); NULL: none. A missing file is no
          * baseline unless BASELINE_EXPLICIT (--baseline=FILE), when it is an error. */
         const char *baseline_path;
         bool baseline_explicit;
         /* Where seccomp records are read (denial-feed.h): DENIAL_SOURCE_* bits; 0: both. */
         unsigned denial_sources;
-        /* syscaged --user: a per-user daemon (syscaged(8), "User mode"). Its directories are
-         * the XDG ones (lib/user-dirs.h), its owner is the only non-root uid that may use the
-         * control socket, and units may not ask for another user (unit-load.c). */
-        bool user_mode;
 } ManagerConfig;
 
 #define DENIAL_SOURCE_AUDIT 1u /* the audit multicast group */

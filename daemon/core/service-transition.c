@@ -367,6 +367,8 @@ int service_begin(Unit *u, bool automatic, char **ret_message) {
                                 u->result = SERVICE_FAILURE_RESOURCES;
                                 service_set_state(u, SERVICE_FAILED);
                         }
+                        if (u->load_state == UNIT_MASKED)
+                                return set_message(ret_message, "Unit %s is masked.", u->name), -ERFKILL;
                         return set_message(ret_message, "Unit %s failed to load.", u->name), -ENOEXEC;
                 }
         }

@@ -472,6 +472,8 @@ static int service_dispatch(Unit *u, ServiceEvent event, const ServiceEventArgs 
 /* ---- requests ---- */
 
 int service_start(Unit *u, char **ret_message) {
+        if (u->load_state == UNIT_MASKED && !u->pending)
+                return set_message(ret_message, "Unit %s is masked.", u->name), -ERFKILL; /* systemctl's words */
         if (u->load_state != UNIT_LOADED && !u->pending)
                 return set_message(ret_message, "Unit %s is not loaded properly (%s).", u->name,
                                unit_load_state_to_string(u->load_state)), -ENOEXEC;

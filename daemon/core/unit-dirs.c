@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * RuntimeDirectory=, StateDirectory=, LogsDirectory=: where they are, creating them with the
- * right owner, the DynamicUser= layout, the environment and the paths the mount plan needs.
- * See unit-dirs.h.
+ * RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
+ * ConfigurationDirectory=: where they are, creating them with the right owner, their links,
+ * the DynamicUser= layout, the environment and the paths the mount plan needs. See
+ * unit-dirs.h.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,49 +24,87 @@
 #include "sys/fileio.h"
 #include "sys/log.h"
 
-DEFINE_STRING_TABLE(unit_dir_kind, UnitDirKind, _UNIT_DIR_KIND_MAX,
-                    [UNIT_DIR_RUNTIME] = "RuntimeDirectory",
-                    [UNIT_DIR_STATE] = "StateDirectory",
-                    [UNIT_DIR_LOGS] = "LogsDirectory");
-
 static const char *const kind_env[_UNIT_DIR_KIND_MAX] = {
         [UNIT_DIR_RUNTIME] = "RUNTIME_DIRECTORY",
         [UNIT_DIR_STATE] = "STATE_DIRECTORY",
+        [UNIT_DIR_CACHE] = "CACHE_DIRECTORY",
         [UNIT_DIR_LOGS] = "LOGS_DIRECTORY",
+        [UNIT_DIR_CONFIGURATION] = "CONFIGURATION_DIRECTORY",
 };
 
+/* systemd.exec(5), "Automatic directory creation": system units. */
 static const char *const kind_base[_UNIT_DIR_KIND_MAX] = {
         [UNIT_DIR_RUNTIME] = "run",
         [UNIT_DIR_STATE] = "var/lib",
+        [UNIT_DIR_CACHE] = "var/cache",
         [UNIT_DIR_LOGS] = "var/log",
+        [UNIT_DIR_CONFIGURATION] = "etc",
 };
 
-/* Under DynamicUser=, the directories that outlive a start live in BASE/private. */
+/* User units: the XDG variable, the default below $HOME when it is unset or empty (XDG Base
+ * Directory Specification; $XDG_RUNTIME_DIR has none), and what follows it. */
+static const struct {
+        const char *var, *home_default, *suffix;
+} kind_user_base[_UNIT_DIR_KIND_MAX] = {
+        [UNIT_DIR_RUNTIME] = { "XDG_RUNTIME_DIR", NULL, NULL },
+        [UNIT_DIR_STATE] = { "XDG_STATE_HOME", ".local/state", NULL },
+        [UNIT_DIR_CACHE] = { "XDG_CACHE_HOME", ".cache", NULL },
+        [UNIT_DIR_LOGS] = { "XDG_STATE_HOME", ".local/state", "log" },
+        [UNIT_DIR_CONFIGURATION] = { "XDG_CONFIG_HOME", ".config", NULL },
+};
+
+/* Under DynamicUser=, the directories that outlive a start live in BASE/private. Not
+ * ConfigurationDirectory= (the service does not own it) and not RuntimeDirectory= (often
+ * shared with other services). */
 static bool kind_is_private(UnitDirKind k, bool dynamic) {
-        return dynamic && k != UNIT_DIR_RUNTIME;
+        return dynamic && (k == UNIT_DIR_STATE || k == UNIT_DIR_CACHE || k == UNIT_DIR_LOGS);
 }
 
-static char **kind_list(const UnitConfig *c, UnitDirKind k, mode_t *ret_mode) {
-        switch (k) {
-        case UNIT_DIR_RUNTIME:
-                *ret_mode = c->runtime_directory_mode;
-                return c->runtime_directory;
-        case UNIT_DIR_STATE:
-                *ret_mode = c->state_directory_mode;
-                return c->state_directory;
-        default:
-                *ret_mode = c->logs_directory_mode;
-                return c->logs_directory;
-        }
+static const UnitDirList *kind_list(const UnitConfig *c, UnitDirKind k) {
+        return &c->directories[k];
 }
 
-int unit_dirs_base(const Manager *m, UnitDirKind k, char **ret) {
-        const char *root = m->directories_root ?: "/";
+static const char *env_lookup(char *const *env, const char *name) {
+        size_t n = strlen(name);
+        for (char *const *e = env; e && *e; e++)
+                if (strneq(*e, name, n) && (*e)[n] == '=')
+                        return *e + n + 1;
+        return NULL;
+}
+
+int unit_dirs_base_for(UnitDirKind k, bool user, const char *root, char *const *env, char **ret) {
         char *s;
-        if (asprintf(&s, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", kind_base[k]) < 0)
+
+        if (k < 0 || k >= _UNIT_DIR_KIND_MAX)
+                return -EINVAL;
+        if (!user) {
+                root = root ?: "/";
+                if (asprintf(&s, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", kind_base[k]) < 0)
+                        return -ENOMEM;
+                *ret = s;
+                return 0;
+        }
+        const char *v = env_lookup(env, kind_user_base[k].var), *home = NULL;
+        /* The specification: a relative value is invalid and ignored. */
+        if (v && v[0] != '/')
+                v = NULL;
+        if (!v) {
+                home = env_lookup(env, "HOME");
+                if (!kind_user_base[k].home_default || !home || home[0] != '/')
+                        return -ENXIO;
+        }
+        const char *suffix = kind_user_base[k].suffix;
+        int n = v ? asprintf(&s, "%s%s%s", v, suffix ? "/" : "", suffix ?: "")
+                  : asprintf(&s, "%s/%s%s%s", streq(home, "/") ? "" : home, kind_user_base[k].home_default,
+                             suffix ? "/" : "", suffix ?: "");
+        if (n < 0)
                 return -ENOMEM;
         *ret = s;
         return 0;
+}
+
+int unit_dirs_base(const Manager *m, UnitDirKind k, char **ret) {
+        return unit_dirs_base_for(k, m->user_mode, m->directories_root, m->user_mode ? environ : NULL, ret);
 }
 
 /* mkdir -p of REL below the directory BASE_FD: the parents 0755, the last one MODE. One
@@ -73,9 +112,10 @@ int unit_dirs_base(const Manager *m, UnitDirKind k, char **ret) {
  * link (a service can replace a directory it may rename with a link to /, say) fails with
  * ELOOP or ENOTDIR instead of leading out of the base. Returns a directory fd of the last
  * one. */
-static int mkdir_below(int base_fd, const char *rel, mode_t mode, int *ret_fd) {
+static int mkdir_below_created(int base_fd, const char *rel, mode_t mode, int *ret_fd, bool *ret_created) {
         char path[PATH_MAX];
         int fd = -EBADF;
+        bool created = false;
 
         if (strlen(rel) >= sizeof path)
                 return -ENAMETOOLONG;
@@ -91,7 +131,8 @@ static int mkdir_below(int base_fd, const char *rel, mode_t mode, int *ret_fd) {
                         return -EINVAL;
                 }
                 int dfd = fd >= 0 ? fd : base_fd;
-                if (mkdirat(dfd, comp, next ? 0755 : mode) < 0 && errno != EEXIST) {
+                created = mkdirat(dfd, comp, next ? 0755 : mode) >= 0;
+                if (!created && errno != EEXIST) {
                         int r = -errno;
                         safe_close(fd);
                         return r;
@@ -106,7 +147,13 @@ static int mkdir_below(int base_fd, const char *rel, mode_t mode, int *ret_fd) {
         if (fd < 0)
                 return -EINVAL;
         *ret_fd = fd;
+        if (ret_created)
+                *ret_created = created;
         return 0;
+}
+
+static int mkdir_below(int base_fd, const char *rel, mode_t mode, int *ret_fd) {
+        return mkdir_below_created(base_fd, rel, mode, ret_fd, NULL);
 }
 
 /* One entry that is not a directory. Pinned with O_PATH|O_NOFOLLOW, so a link itself changes
@@ -179,43 +226,48 @@ int unit_dirs_chown_tree(int dir_fd, uid_t uid, gid_t gid, size_t *budget) {
         return chown_tree_at(dir_fd, st.st_dev, uid, gid, budget, 0);
 }
 
-/* Mode and owner of one directory of the unit. A new dynamic owner gets the whole tree. */
-static int dir_own(Unit *u, int fd, const char *path, mode_t mode, uid_t uid, gid_t gid, bool dynamic) {
+/* Mode and owner of one directory of the unit (systemd.exec(5)): the mode always; under a
+ * system manager the owner too (root when the unit names none), and when the directory had
+ * another owner, everything in it as well. A user manager cannot give files away. */
+static int dir_own(Unit *u, int fd, const char *path, mode_t mode, uid_t uid, gid_t gid) {
         struct stat st;
 
         if (fchmod(fd, mode) < 0 || fstat(fd, &st) < 0)
                 return -errno;
-        if (uid == EXEC_UID_UNSET && gid == EXEC_GID_UNSET)
+        if (u->manager->user_mode)
                 return 0;
-        uid_t want_uid = uid == EXEC_UID_UNSET ? st.st_uid : uid;
-        gid_t want_gid = gid == EXEC_GID_UNSET ? st.st_gid : gid;
-        if (dynamic && (st.st_uid != want_uid || st.st_gid != want_gid)) {
-                size_t budget = UNIT_DIRS_CHOWN_ENTRIES_MAX;
-                int r = unit_dirs_chown_tree(fd, want_uid, want_gid, &budget);
-                if (r == -E2BIG)
-                        log_unit_warning(u->name, "%s has more than %u entries or %u levels: only part "
-                                         "of it was given to uid %u.", path, UNIT_DIRS_CHOWN_ENTRIES_MAX,
-                                         UNIT_DIRS_CHOWN_DEPTH_MAX, (unsigned) want_uid);
-                else if (r < 0)
-                        return r;
-                return 0;
-        }
-        return fchown(fd, uid, gid) < 0 ? -errno : 0;
+        uid_t want_uid = uid == EXEC_UID_UNSET ? 0 : uid;
+        gid_t want_gid = gid == EXEC_GID_UNSET ? 0 : gid;
+        if (st.st_uid == want_uid && st.st_gid == want_gid)
+                return 0; /* what is inside is left as it is, as systemd does */
+        size_t budget = UNIT_DIRS_CHOWN_ENTRIES_MAX;
+        int r = unit_dirs_chown_tree(fd, want_uid, want_gid, &budget);
+        if (r == -E2BIG)
+                log_unit_warning(u->name, "%s has more than %u entries or %u levels: only part "
+                                 "of it was given to uid %u.", path, UNIT_DIRS_CHOWN_ENTRIES_MAX,
+                                 UNIT_DIRS_CHOWN_DEPTH_MAX, (unsigned) want_uid);
+        else if (r < 0)
+                return r;
+        return 0;
 }
 
-/* The relative link target from BASE/NAME to BASE/private/NAME: "../" for each "/" in NAME. */
-static int private_link_target(const char *name, char *buf, size_t size) {
+/* The relative target of a link at BASE/FROM to BASE/PREFIX/TO: "../" for each "/" in FROM. */
+static int link_target(const char *from, const char *prefix, const char *to, char *buf, size_t size) {
         size_t n = 0;
         buf[0] = '\0';
-        for (const char *p = name; *p; p++)
+        for (const char *p = from; *p; p++)
                 if (*p == '/') {
                         if (n + 4 > size)
                                 return -ENAMETOOLONG;
                         strcpy(buf + n, "../");
                         n += 3;
                 }
-        int k = snprintf(buf + n, size - n, "private/%s", name);
+        int k = snprintf(buf + n, size - n, "%s%s", prefix, to);
         return k < 0 || (size_t) k >= size - n ? -ENAMETOOLONG : 0;
+}
+
+static int private_link_target(const char *name, char *buf, size_t size) {
+        return link_target(name, "private/", name, buf, size);
 }
 
 /* BASE/NAME becomes a link to private/NAME; a real directory left there by an earlier,
@@ -288,12 +340,33 @@ static int public_layout(int base_fd, const char *name) {
         return renameat(base_fd, priv, base_fd, name) < 0 ? -errno : 0;
 }
 
+/* ConfigurationDirectory=: made when missing, with its mode; an existing one is the
+ * administrator's and keeps its owner and mode (systemd only warns about the mode). */
+static int setup_configuration(Unit *u, int base_fd, const char *base, const char *name, mode_t mode) {
+        struct stat st;
+        bool created;
+        int fd, r;
+
+        r = mkdir_below_created(base_fd, name, mode, &fd, &created);
+        if (r < 0)
+                return r;
+        if (created)
+                r = fchmod(fd, mode) < 0 ? -errno : 0;
+        else if (fstat(fd, &st) >= 0 && (st.st_mode & 07777) != mode)
+                log_unit_warning(u->name, "ConfigurationDirectory= %s/%s exists with mode %04o, not %04o: left "
+                                 "as it is.", base, name, (unsigned) (st.st_mode & 07777), (unsigned) mode);
+        safe_close(fd);
+        return r;
+}
+
 static int setup_one(Unit *u, int base_fd, const char *base, UnitDirKind k, const char *name, mode_t mode,
                      uid_t uid, gid_t gid, bool dynamic) {
         char rel[PATH_MAX];
         bool priv = kind_is_private(k, dynamic);
         int r, fd;
 
+        if (k == UNIT_DIR_CONFIGURATION)
+                return setup_configuration(u, base_fd, base, name, mode);
         r = priv ? private_layout(base_fd, name) : public_layout(base_fd, name);
         if (r < 0)
                 return r;
@@ -307,35 +380,82 @@ static int setup_one(Unit *u, int base_fd, const char *base, UnitDirKind k, cons
                 safe_close(fd);
                 return -ENOMEM;
         }
-        r = dir_own(u, fd, path, mode, uid, gid, dynamic);
+        r = dir_own(u, fd, path, mode, uid, gid);
         safe_close(fd);
         return r;
+}
+
+/* "NAME:LINK": BASE/LINK becomes a relative link to BASE/NAME, its parents made root's 0755.
+ * A link that is already there is left; anything else there is an error (-EEXIST), as under
+ * systemd. The link stays when the unit stops. */
+static int setup_link(int base_fd, const char *name, const char *link) {
+        char target[PATH_MAX], cur[PATH_MAX];
+        _cleanup_close_ int pfd = -EBADF;
+        const char *slash = strrchr(link, '/'), *leaf = slash ? slash + 1 : link;
+        int r;
+
+        r = link_target(link, "", name, target, sizeof target);
+        if (r < 0)
+                return r;
+        if (slash) {
+                _cleanup_free_ char *parent = strndup(link, (size_t) (slash - link));
+                if (!parent)
+                        return -ENOMEM;
+                r = mkdir_below(base_fd, parent, 0755, &pfd);
+                if (r < 0)
+                        return r;
+        }
+        int dfd = slash ? pfd : base_fd;
+        ssize_t n = readlinkat(dfd, leaf, cur, sizeof cur - 1);
+        if (n >= 0) {
+                cur[n] = '\0';
+                return streq(cur, target) ? 0 : -EEXIST;
+        }
+        if (errno == EINVAL)
+                return -EEXIST; /* not a link */
+        if (errno != ENOENT)
+                return -errno;
+        return symlinkat(target, dfd, leaf) < 0 ? -errno : 0;
+}
+
+/* Why the base of K cannot be had, for a message. */
+static const char *base_problem(UnitDirKind k, int r) {
+        if (r == -ENXIO)
+                return k == UNIT_DIR_RUNTIME ? "$XDG_RUNTIME_DIR is not set" : "neither the XDG variable nor $HOME is set";
+        return strerror(-r);
 }
 
 int unit_dirs_setup(Unit *u, uid_t uid, gid_t gid, bool dynamic, char **ret_message) {
         for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
                 _cleanup_free_ char *base = NULL;
-                mode_t mode;
-                char **list = kind_list(u->config, k, &mode);
+                const UnitDirList *l = kind_list(u->config, k);
                 int r;
 
-                if (strv_length(list) == 0)
+                if (strv_length(l->names) == 0)
                         continue;
                 r = unit_dirs_base(u->manager, k, &base);
-                if (r >= 0)
-                        r = mkdir_p(base, 0755);
                 if (r < 0)
-                        return set_message(ret_message, "Failed to create %s: %s", base ?: "a directory base",
-                                           strerror(-r)), r;
+                        return set_message(ret_message, "%s=: no base directory: %s", unit_dir_kind_to_string(k),
+                                           base_problem(k, r)), r;
+                r = mkdir_p(base, 0755);
+                if (r < 0)
+                        return set_message(ret_message, "Failed to create %s: %s", base, strerror(-r)), r;
                 _cleanup_close_ int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (base_fd < 0)
                         return set_message_errno(ret_message, -errno, "Failed to open %s: %s", base,
                                                  strerror(errno));
-                STRV_FOREACH(d, list) {
-                        r = setup_one(u, base_fd, base, k, *d, mode, uid, gid, dynamic);
+                STRV_FOREACH(d, l->names) {
+                        r = setup_one(u, base_fd, base, k, *d, l->mode, uid, gid, dynamic);
                         if (r < 0)
                                 return set_message(ret_message, "Failed to set up %s=%s in %s: %s",
                                                    unit_dir_kind_to_string(k), *d, base, strerror(-r)), r;
+                }
+                for (char **p = l->links; p && p[0] && p[1]; p += 2) {
+                        r = setup_link(base_fd, p[0], p[1]);
+                        if (r < 0)
+                                return set_message(ret_message, "Failed to link %s/%s to %s=%s: %s", base, p[1],
+                                                   unit_dir_kind_to_string(k), p[0],
+                                                   r == -EEXIST ? "something else is there" : strerror(-r)), r;
                 }
         }
         return 0;
@@ -344,13 +464,16 @@ int unit_dirs_setup(Unit *u, uid_t uid, gid_t gid, bool dynamic, char **ret_mess
 int unit_dirs_env(const Unit *u, char ***env) {
         for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
                 _cleanup_free_ char *base = NULL, *v = NULL;
-                mode_t mode;
-                char **list = kind_list(u->config, k, &mode);
+                char **list = kind_list(u->config, k)->names;
+                int r;
 
                 if (strv_length(list) == 0)
                         continue;
-                if (unit_dirs_base(u->manager, k, &base) < 0)
-                        return -ENOMEM;
+                r = unit_dirs_base(u->manager, k, &base);
+                if (r == -ENXIO)
+                        continue; /* no such place: the start fails in unit_dirs_setup() */
+                if (r < 0)
+                        return r;
                 STRV_FOREACH(d, list) {
                         char *n;
                         if (asprintf(&n, "%s%s%s/%s", v ?: "", v ? ":" : "", base, *d) < 0)
@@ -374,14 +497,17 @@ int unit_dirs_paths(const Unit *u, bool dynamic, char ***ret_writable, char ***r
                 return -ENOMEM;
         for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
                 _cleanup_free_ char *base = NULL, *parent = NULL;
-                mode_t mode;
-                char **list = kind_list(u->config, k, &mode);
+                char **list = kind_list(u->config, k)->names;
                 bool priv = kind_is_private(k, dynamic);
+                int r;
 
                 if (strv_length(list) == 0)
                         continue;
-                if (unit_dirs_base(u->manager, k, &base) < 0)
-                        return -ENOMEM;
+                r = unit_dirs_base(u->manager, k, &base);
+                if (r == -ENXIO)
+                        continue;
+                if (r < 0)
+                        return r;
                 if (priv && (asprintf(&parent, "%s/private", base) < 0 || strv_extend(&parents, parent) < 0))
                         return -ENOMEM;
                 STRV_FOREACH(d, list) {
@@ -409,8 +535,7 @@ int unit_dirs_paths(const Unit *u, bool dynamic, char ***ret_writable, char ***r
  * removes it in a child. */
 void unit_dirs_remove_runtime(Unit *u) {
         Manager *m = u->manager;
-        mode_t mode;
-        char **list = kind_list(u->config, UNIT_DIR_RUNTIME, &mode);
+        char **list = kind_list(u->config, UNIT_DIR_RUNTIME)->names;
         _cleanup_free_ char *base = NULL;
 
         if (strv_length(list) == 0 || unit_dirs_base(m, UNIT_DIR_RUNTIME, &base) < 0)

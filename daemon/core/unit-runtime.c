@@ -89,6 +89,7 @@ int unit_runtime_start(Unit *u, char **ret_message) {
         if (r < 0)
                 goto fail;
         rt->started = true;
+        rt->runtime_dirs_kept = false;
         r = unit_dirs_setup(u, rt->uid, rt->gid, rt->dynamic, ret_message);
         if (r < 0)
                 goto fail;
@@ -180,7 +181,16 @@ void unit_runtime_stop(Unit *u) {
 
         if (!rt || !rt->started)
                 return;
-        unit_dirs_remove_runtime(u);
+        switch (u->config->runtime_directory_preserve) {
+        case RUNTIME_DIRECTORY_PRESERVE_NO:
+                unit_dirs_remove_runtime(u);
+                break;
+        case RUNTIME_DIRECTORY_PRESERVE_RESTART:
+                rt->runtime_dirs_kept = true;
+                break;
+        default:
+                break;
+        }
         remove_unit_ipc(u, rt);
         private_tmp_remove(&rt->private_tmp, m->tree_remover);
         if (rt->dynamic_user) {
@@ -197,6 +207,20 @@ void unit_runtime_stop(Unit *u) {
         rt->started = false;
         rt->uid = EXEC_UID_UNSET;
         rt->gid = EXEC_GID_UNSET;
+}
+
+void unit_runtime_settled(Unit *u, bool restarting) {
+        UnitRuntime *rt = u->runtime;
+
+        if (!rt || !rt->runtime_dirs_kept || rt->started || restarting || rt->restarting)
+                return;
+        rt->runtime_dirs_kept = false;
+        unit_dirs_remove_runtime(u);
+}
+
+void unit_runtime_restarting(Unit *u, bool on) {
+        if (u->runtime)
+                u->runtime->restarting = on;
 }
 
 void unit_runtime_free(Unit *u) {

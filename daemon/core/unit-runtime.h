@@ -5,10 +5,15 @@
  * (before the first process, unit_runtime_start()) and undone when the unit is inactive
  * again (unit_runtime_stop()), in this order:
  *
- *   start: DynamicUser= uid -> RuntimeDirectory=/StateDirectory=/LogsDirectory= (owned by
- *          the final uid) -> PrivateTmp= directories
- *   stop:  RuntimeDirectory= removed -> RemoveIPC= -> PrivateTmp= directories removed ->
- *          the dynamic uid given back
+ *   start: DynamicUser= uid -> RuntimeDirectory= and the other directories (owned by the
+ *          final uid) -> PrivateTmp= directories
+ *   stop:  RuntimeDirectory= removed (RuntimeDirectoryPreserve=no) -> RemoveIPC= ->
+ *          PrivateTmp= directories removed -> the dynamic uid given back
+ *
+ * With RuntimeDirectoryPreserve=restart the runtime directory outlives the stop until the
+ * unit is inactive and no restart follows (unit_runtime_settled()): an automatic restart
+ * passes through "auto-restart", which is not inactive, and a requested one starts it again
+ * from inactive. With yes it is never removed.
  *
  * The uid is given back only once no process of the unit is left (its cgroup is empty):
  * with KillMode=process a process may outlive the unit, and its uid must not be lent to
@@ -32,6 +37,8 @@ typedef struct UnitRuntime {
         gid_t gid;
         PrivateTmp private_tmp;    /* empty without PrivateTmp= */
         bool started;              /* between start and stop */
+        bool runtime_dirs_kept;    /* stopped under RuntimeDirectoryPreserve=restart */
+        bool restarting;           /* inside a requested restart's stop */
 } UnitRuntime;
 
 /* Sets up U's activation. -errno with a sentence in *ret_message; nothing is left then. */
@@ -42,6 +49,12 @@ int unit_runtime_start(Unit *u, char **ret_message);
 int unit_runtime_restore(Unit *u, uid_t uid, gid_t gid, const PrivateTmp *tmp, char **ret_message);
 /* Undoes the activation (see above). Safe to call when nothing was started. */
 void unit_runtime_stop(Unit *u);
+/* U is inactive now; RESTARTING: it is about to start again. Removes the runtime directories
+ * kept for a restart (RuntimeDirectoryPreserve=restart) when none follows. */
+void unit_runtime_settled(Unit *u, bool restarting);
+/* Brackets the stop of a requested restart: a unit that turns inactive meanwhile is
+ * restarting. */
+void unit_runtime_restarting(Unit *u, bool on);
 /* At unit free: gives the uid back and forgets the rest. */
 void unit_runtime_free(Unit *u);
 

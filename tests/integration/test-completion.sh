@@ -135,6 +135,28 @@ expect "list --state=act" "$(sorted activating active)" \
 expect "list --state=active,fai" "active,failed" \
         "$(complete_line _syscagectl "$ctl list --state=active,fai" "$ctl" list --state = active,fai)"
 
+# The unit file verbs (ctl/verbs-units.c): their options, unit names, unit file states.
+expect "edit --" "$(sorted --full --no-pager --runtime)" \
+        "$(complete_line _syscagectl "$ctl edit --" "$ctl" edit --)"
+expect "mask a" "alpha.service" \
+        "$(complete_line _syscagectl "$ctl --socket $nosock --units-dir $tmp/units mask a" \
+                "$ctl" --socket "$nosock" --units-dir "$tmp/units" mask a)"
+expect "list-unit-files --state=enabled,s" "enabled,static" \
+        "$(complete_line _syscagectl "$ctl list-unit-files --state=enabled,s" "$ctl" list-unit-files --state = enabled,s)"
+expect "list-dependencies --r" "--reverse" \
+        "$(complete_line _syscagectl "$ctl list-dependencies --r" "$ctl" list-dependencies --r)"
+expect "show -p ExecMainS" "$(sorted ExecMainStartTimestamp ExecMainStatus)" \
+        "$(complete_line _syscagectl "$ctl show -p ExecMainS" "$ctl" show -p ExecMainS)"
+# Every property offered for show -p is one the daemon sends (daemon/bus/*.c names it).
+missing=""
+for prop in $(complete_line _syscagectl "$ctl show -p " "$ctl" show -p ""); do
+        grep -q "\"$prop\"" "$src"/daemon/bus/*.c ||
+                { [[ $prop == Exec* ]] && grep -q "\"$prop\"" "$src/lib/unit-config.c"; } ||
+                { [[ $prop == Limit* ]] && p=${prop#Limit} && grep -q "\"${p%Soft}\"" "$src/daemon/bus/bus-unit-props.c"; } ||
+                missing+=" $prop"
+done
+expect "show -p offers only properties the daemon has" "" "${missing# }"
+
 # Every architecture offered is one that analyze resolve accepts.
 archs=$(complete_line _syscagectl "$ctl analyze resolve --arch " "$ctl" analyze resolve --arch "")
 [[ -n $archs ]] || { echo "FAIL: no architectures offered"; failures=$((failures + 1)); }

@@ -93,7 +93,8 @@ def control_attempt(ctx, extra, options='', unit_named=True):
         f.write(attacker_unit(ctx, sock(d), target, marker, extra, options) +
                 '\n[X-Syscage]\nProtectSupervisor=no\n')
     wait_for(lambda: os.path.exists(sock(d)), 'the control socket')
-    p = ctl(ctx, d, 'start', d.prefix + 'attacker.service')
+    # --no-block: the attacker is a oneshot that fails (exit 3); its end is awaited below.
+    p = ctl(ctx, d, 'start', '--no-block', d.prefix + 'attacker.service')
     check(p.returncode == 0, 'start attacker: %s' % p.stderr)
     s = ended(d, 'attacker.service')
     log = d.unit_log('attacker.service')
@@ -309,7 +310,8 @@ def proc_race(ctx, d):
                      install=False))
     os.kill(d.proc.pid, signal.SIGHUP)  # the operator's reload picks the unit up
     wait_daemon_log(d, 'Reloading.')
-    p = subprocess.Popen([ctx.syscagectl, 'start', name], env=dict(os.environ, SYSCAGE_SOCKET=sock(d)))
+    # --no-block: the launches below race the oneshot while it is still activating.
+    p = subprocess.Popen([ctx.syscagectl, 'start', '--no-block', name], env=dict(os.environ, SYSCAGE_SOCKET=sock(d)))
     check(p.wait(20) == 0, 'start proc-loop')
     launches = 0
     while d.status(name).get('ActiveState') in ('activating', 'active') and launches < 200:

@@ -102,7 +102,7 @@ def write_units(u):
         f.write(PROG)
     with open(os.path.join(u.units, 'gated.service'), 'w') as f:
         f.write('[Service]\nExecStart=/usr/bin/python3 %s/prog.py %s\n'
-                'SystemCallFilter=~execve\nSystemCallErrorNumber=EPERM\n' % (u.home, u.home))
+                'SystemCallFilter=~execve\nSystemCallErrorNumber=EPERM\nRuntimeDirectory=gated\n' % (u.home, u.home))
     with open(os.path.join(u.units, 'root.service'), 'w') as f:
         f.write('[Service]\nUser=root\nExecStart=/bin/true\n')
     # The owner as User= is fine: it changes nothing.
@@ -120,6 +120,17 @@ def cases(u, delegated):
     check(mode == 0o600, 'the socket is 0600 (is %o)' % mode)
     check(os.path.isdir(os.path.join(u.home, '.local', 'state', 'syscage')),
           'the state directory is $HOME/.local/state/syscage')
+    # The offline verbs read the per-user search path.
+    p = u.ctl('verify', 'root.service')
+    check(p.returncode == 0 and 'root.service' not in p.stderr.replace('root.service:', ''),
+          'syscagectl --user verify finds a unit by name in ~/.config/syscage/user: %s%s' % (p.stdout, p.stderr))
+    # Without $XDG_RUNTIME_DIR, --user says what is missing (no made-up fallback).
+    env = dict(u.env)
+    del env['XDG_RUNTIME_DIR']
+    for cmd in ([SYSCAGED, '--user'], [SYSCAGECTL, '--user', 'list-units']):
+        p = subprocess.run(u.as_user() + cmd, env=env, capture_output=True, text=True, timeout=30)
+        check(p.returncode == 1 and 'XDG_RUNTIME_DIR' in p.stderr,
+              '%s --user without $XDG_RUNTIME_DIR fails naming it: %s' % (os.path.basename(cmd[0]), p.stderr))
 
     # The gate without capabilities.
     p = u.ctl('start', 'gated.service')
@@ -135,6 +146,10 @@ def cases(u, delegated):
     check('Active: active (running)' in st, 'the service runs on after the denial')
     check('Denied: execve (1)' in st, 'status shows the denied execve')
     check('execve /bin/true: EPERM' in st, 'status names the denied call')
+    # RuntimeDirectory= in the XDG place, the owner's.
+    rd = os.path.join(u.run, 'gated')
+    check(os.path.isdir(rd) and os.stat(rd).st_uid == u.uid, 'RuntimeDirectory= is $XDG_RUNTIME_DIR/gated')
+
     # ProtectSupervisor= (on with the gate) through a user namespace of the launch's own.
     pid = next((int(l.split()[2]) for l in st.splitlines() if l.strip().startswith('Main PID:')), 0)
     try:
@@ -159,6 +174,7 @@ def cases(u, delegated):
     check(p.returncode == 0, 'the owner stops the unit: %s%s' % (p.stdout, p.stderr))
     st = u.ctl('status', 'gated.service').stdout
     check(wait_until(lambda: 'inactive' in u.ctl('status', 'gated.service').stdout, 15), 'the unit is inactive')
+    check(not os.path.exists(rd), 'the runtime directory went with the unit')
     if delegated:
         check(wait_until(lambda: not alive(escaper), 10), 'stop left nothing behind, not even a setsid() process')
     else:

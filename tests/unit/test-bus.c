@@ -192,6 +192,41 @@ static void test_access(void **state) {
         assert_string_equal(r.error_name, SD_BUS_ERROR_INVALID_ARGS);
 }
 
+static void job_call(Fixture *f, sd_bus *c, const char *job, const char *unit, Reply *r) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+
+        assert_true(sd_bus_message_new_method_call(c, &m, NULL, BUS_PATH, BUS_INTERFACE, "RunUnitJob") >= 0);
+        assert_true(sd_bus_message_append(m, "ss", job, unit) >= 0);
+        call(f, c, m, r);
+}
+
+/* RunUnitJob changes state: refused to others than root and the control group, after its
+ * arguments were checked; GetSystemState is for everyone. */
+static void test_job_access(void **state) {
+        Fixture *f = *state;
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *nobody = client_new(f, 65534, false);
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *root = client_new(f, 0, true);
+        static const char *const jobs[] = { "start", "stop", "restart", "try-restart", "reload",
+                                            "reload-or-restart" };
+        Reply r;
+
+        for (size_t i = 0; i < ELEMENTSOF(jobs); i++) {
+                job_call(f, nobody, jobs[i], "foo.service", &r);
+                assert_string_equal(r.error_name, BUS_ERROR_ACCESS_DENIED);
+                assert_string_equal(r.error_message, "Access denied: uid 65534 may not call RunUnitJob.");
+                /* Root gets past the rights; this Manager has no unit runtime. */
+                job_call(f, root, jobs[i], "foo.service", &r);
+                assert_string_equal(r.error_name, BUS_ERROR_NOT_SUPPORTED);
+        }
+        job_call(f, root, "enable", "foo.service", &r);
+        assert_string_equal(r.error_name, SD_BUS_ERROR_INVALID_ARGS);
+        job_call(f, nobody, "start", "foo/bar", &r);
+        assert_string_equal(r.error_name, SD_BUS_ERROR_INVALID_ARGS);
+        call_unit(f, nobody, "GetSystemState", NULL, &r);
+        assert_string_equal(r.error_name, "");
+        assert_string_equal(r.text, "starting"); /* no unit runtime: not started */
+}
+
 static void transient_call(Fixture *f, sd_bus *c, size_t n_argv, size_t arg_len, Reply *r) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_free_ char *arg = malloc(arg_len + 1);
@@ -341,6 +376,7 @@ int main(void) {
                 cmocka_unit_test(test_unit_names),
                 cmocka_unit_test(test_privilege_rule),
                 cmocka_unit_test(test_access),
+                cmocka_unit_test(test_job_access),
                 cmocka_unit_test(test_limits),
                 cmocka_unit_test(test_hello_and_disconnect),
                 cmocka_unit_test(test_announce_per_unit),

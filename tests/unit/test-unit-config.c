@@ -74,7 +74,9 @@ static void test_defaults(void **state) {
         assert_true(c->ambient_capabilities == 0);
         assert_int_equal(c->start_limit_interval, 10 * USEC_PER_SEC);
         assert_int_equal(c->start_limit_burst, 5);
-        assert_int_equal(c->runtime_directory_mode, 0755);
+        for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++)
+                assert_int_equal(c->directories[k].mode, 0755);
+        assert_int_equal(c->runtime_directory_preserve, RUNTIME_DIRECTORY_PRESERVE_NO);
         assert_false(c->nice_set);
         assert_int_equal(c->exec[SERVICE_EXEC_START].n, 1);
         assert_string_equal(c->exec[SERVICE_EXEC_START].commands[0].path, "/bin/true");
@@ -147,12 +149,21 @@ static const struct {
           "Unknown capability" },
         { "Service", "AmbientCapabilities", "~CAP_SYS_ADMIN", "CAP_NET_ADMIN NOPE",
           "Unknown capability" },
-        { "Service", "RuntimeDirectory", "foo foo/bar", "../x", "relative path" },
-        { "Service", "StateDirectory", "app", "/var/lib/app", "relative path" },
-        { "Service", "LogsDirectory", "app", "a/../b", "relative path" },
+        { "Service", "RuntimeDirectory", "foo foo/bar", "../x", "without \"..\"" },
+        { "Service", "StateDirectory", "app", "/var/lib/app", "not absolute" },
+        { "Service", "LogsDirectory", "app", "a/../b", "without \"..\"" },
+        { "Service", "CacheDirectory", "app app/sub", "app /tmp", "not absolute" },
+        { "Service", "ConfigurationDirectory", "app", "app:link", "takes no link destination" },
+        { "Service", "RuntimeDirectory", "foo:bar foo:baz", "foo:/run/bar", "Link destination" },
+        { "Service", "StateDirectory", "a:b/c", "a:../b", "Link destination" },
+        { "Service", "LogsDirectory", "a/./b//c/", ".", "must not be empty" },
+        { "Service", "LogsDirectory", "x:y/", "x:/", "Link destination" },
         { "Service", "RuntimeDirectoryMode", "0700", "0800", "octal" },
         { "Service", "StateDirectoryMode", "750", "rwx", "octal" },
         { "Service", "LogsDirectoryMode", "2750", "77777", "octal" },
+        { "Service", "CacheDirectoryMode", "0750", "8", "octal" },
+        { "Service", "ConfigurationDirectoryMode", "0755", "-1", "octal" },
+        { "Service", "RuntimeDirectoryPreserve", "restart", "maybe", "boolean or \"restart\"" },
         { "Install", "WantedBy", "multi-user.target", NULL, NULL },
         { "Install", "Alias", "other.service", NULL, NULL },
 };
@@ -510,15 +521,56 @@ static void test_directories_and_paths(void **state) {
                                { "Service", "SupplementaryGroups", "" },
                                { "Service", "SupplementaryGroups", "wheel 10" }),
                          0);
-        assert_int_equal(strv_length(c->runtime_directory), 3);
-        assert_string_equal(c->runtime_directory[2], "c/d");
-        assert_null(c->state_directory);
+        assert_int_equal(strv_length(c->directories[UNIT_DIR_RUNTIME].names), 3);
+        assert_string_equal(c->directories[UNIT_DIR_RUNTIME].names[2], "c/d");
+        assert_null(c->directories[UNIT_DIR_STATE].names);
         assert_string_equal(c->working_directory, "/srv/data");
         assert_true(c->working_directory_missing_ok);
         assert_false(c->working_directory_home);
         assert_int_equal(strv_length(c->supplementary_groups), 2);
         assert_string_equal(c->supplementary_groups[0], "wheel");
         unit_config_free(c);
+        diag_list_done(&d);
+}
+
+/* "NAME:LINK": the name once, each link once; an empty value resets both; the five kinds and
+ * RuntimeDirectoryPreserve='s boolean spellings. */
+static void test_directory_links(void **state) {
+        DiagList d = {};
+        UnitConfig *c = NULL;
+
+        assert_int_equal(PARSE(&d, &c, START, { "Service", "RuntimeDirectory", "foo:bar foo:baz foo:bar foo/ ./foo" },
+                               { "Service", "StateDirectory", "x:y" },
+                               { "Service", "StateDirectory", "" },
+                               { "Service", "StateDirectory", "s" },
+                               { "Service", "CacheDirectory", "c1 c2//./c3/" },
+                               { "Service", "ConfigurationDirectory", "cfg" },
+                               { "Service", "ConfigurationDirectoryMode", "0700" },
+                               { "Service", "RuntimeDirectoryPreserve", "on" }),
+                         0);
+        const UnitDirList *rt = &c->directories[UNIT_DIR_RUNTIME];
+        assert_int_equal(strv_length(rt->names), 1);
+        assert_string_equal(rt->names[0], "foo");
+        assert_int_equal(strv_length(rt->links), 4);
+        assert_string_equal(rt->links[1], "bar");
+        assert_string_equal(rt->links[3], "baz");
+        assert_int_equal(strv_length(c->directories[UNIT_DIR_STATE].names), 1);
+        assert_string_equal(c->directories[UNIT_DIR_STATE].names[0], "s");
+        assert_null(c->directories[UNIT_DIR_STATE].links);
+        assert_string_equal(c->directories[UNIT_DIR_CACHE].names[1], "c2/c3");
+        assert_string_equal(c->directories[UNIT_DIR_CONFIGURATION].names[0], "cfg");
+        assert_int_equal(c->directories[UNIT_DIR_CONFIGURATION].mode, 0700);
+        assert_int_equal(c->directories[UNIT_DIR_STATE].mode, 0755);
+        assert_int_equal(c->runtime_directory_preserve, RUNTIME_DIRECTORY_PRESERVE_YES);
+        assert_string_equal(unit_dir_kind_to_string(UNIT_DIR_CACHE), "CacheDirectory");
+        assert_int_equal(unit_dir_kind_from_string("ConfigurationDirectory"), UNIT_DIR_CONFIGURATION);
+        unit_config_free(c);
+        diag_list_done(&d);
+
+        /* A bad word anywhere: nothing of the line is added. */
+        c = NULL;
+        assert_int_equal(PARSE(&d, &c, START, { "Service", "RuntimeDirectory", "good bad/../x" }), -EBADMSG);
+        assert_diag(&d, DIAG_ERROR, 2, "RuntimeDirectory", "bad/../x");
         diag_list_done(&d);
 }
 
@@ -667,6 +719,7 @@ int main(void) {
                 cmocka_unit_test(test_capability_merge),
                 cmocka_unit_test(test_success_exit_status),
                 cmocka_unit_test(test_directories_and_paths),
+                cmocka_unit_test(test_directory_links),
                 cmocka_unit_test(test_warnings),
                 cmocka_unit_test(test_unknown_and_misplaced),
                 cmocka_unit_test(test_not_enforced),

@@ -87,7 +87,7 @@ static void at(const Fixture *f, const char *rel, char *buf, size_t size) {
 
 static void test_bases(void **state) {
         Fixture *f = *state;
-        const char *want[] = { "run", "var/lib", "var/log" };
+        const char *want[] = { "run", "var/lib", "var/cache", "var/log", "etc" };
         for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
                 char *b, exp[160];
                 assert_int_equal(unit_dirs_base(&f->manager, k, &b), 0);
@@ -103,6 +103,130 @@ static void test_bases(void **state) {
         free(b);
         f->manager.directories_root = f->root;
         assert_string_equal(unit_dir_kind_to_string(UNIT_DIR_LOGS), "LogsDirectory");
+}
+
+/* A per-user manager: the XDG variables, their defaults below $HOME, and no base at all
+ * without $XDG_RUNTIME_DIR. */
+static void test_user_bases(void **state) {
+        char *env[] = { (char *) "HOME=/home/u", (char *) "XDG_RUNTIME_DIR=/run/user/1000",
+                        (char *) "XDG_CACHE_HOME=/c", (char *) "XDG_CONFIG_HOME=relative", NULL };
+        const char *want[] = { "/run/user/1000", "/home/u/.local/state", "/c", "/home/u/.local/state/log",
+                               "/home/u/.config" };
+        char *b;
+        for (UnitDirKind k = 0; k < _UNIT_DIR_KIND_MAX; k++) {
+                assert_int_equal(unit_dirs_base_for(k, true, "/ignored", env, &b), 0);
+                assert_string_equal(b, want[k]);
+                free(b);
+        }
+        char *env2[] = { (char *) "XDG_STATE_HOME=/s", NULL };
+        assert_int_equal(unit_dirs_base_for(UNIT_DIR_LOGS, true, NULL, env2, &b), 0);
+        assert_string_equal(b, "/s/log");
+        free(b);
+        assert_int_equal(unit_dirs_base_for(UNIT_DIR_RUNTIME, true, NULL, env2, &b), -ENXIO);
+        assert_int_equal(unit_dirs_base_for(UNIT_DIR_CACHE, true, NULL, env2, &b), -ENXIO);
+        /* The system manager ignores the environment. */
+        assert_int_equal(unit_dirs_base_for(UNIT_DIR_CONFIGURATION, false, NULL, env, &b), 0);
+        assert_string_equal(b, "/etc");
+        free(b);
+}
+
+static void reparse(Fixture *f, const char *text) {
+        DiagList diags = {};
+        unit_config_free(f->unit->config);
+        f->unit->config = NULL;
+        unit_file_free(f->unit->file);
+        f->unit->file = NULL;
+        assert_int_equal(unit_file_load_string("demo.service", "demo.service", text, &diags, &f->unit->file), 0);
+        assert_int_equal(unit_config_parse(f->unit->file, &diags, &f->unit->config), 0);
+        diag_list_done(&diags);
+}
+
+/* CacheDirectory=, ConfigurationDirectory= (root's, an existing one keeps its mode), the
+ * "NAME:LINK" links, the environment of all five, and owners: root without User=, and a
+ * directory that had another owner given back with what is in it. */
+static void test_all_kinds(void **state) {
+        Fixture *f = *state;
+        char p[256], link[256];
+        struct stat st;
+        reparse(f, "[Service]\nExecStart=/bin/true\nRuntimeDirectory=r:l1 r:x/l2\nCacheDirectory=c\n"
+                   "CacheDirectoryMode=0750\nConfigurationDirectory=cf cf2\nConfigurationDirectoryMode=0700\n");
+        at(f, "etc/cf2", p, sizeof p);
+        assert_int_equal(mkdir(f->root, 0755), 0);
+        at(f, "etc", p, sizeof p);
+        assert_int_equal(mkdir(p, 0755), 0);
+        at(f, "etc/cf2", p, sizeof p);
+        assert_int_equal(mkdir(p, 0755), 0);
+        assert_int_equal(unit_dirs_setup(f->unit, EXEC_UID_UNSET, EXEC_GID_UNSET, false, NULL), 0);
+        at(f, "var/cache/c", p, sizeof p);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0750);
+        at(f, "etc/cf", p, sizeof p);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0700);
+        at(f, "etc/cf2", p, sizeof p);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0755); /* existed: left as it was */
+        at(f, "run/l1", p, sizeof p);
+        ssize_t n = readlink(p, link, sizeof link - 1);
+        assert_true(n > 0);
+        link[n] = '\0';
+        assert_string_equal(link, "r");
+        at(f, "run/x/l2", p, sizeof p);
+        n = readlink(p, link, sizeof link - 1);
+        assert_true(n > 0);
+        link[n] = '\0';
+        assert_string_equal(link, "../r");
+        /* Again: the links are there already. */
+        assert_int_equal(unit_dirs_setup(f->unit, EXEC_UID_UNSET, EXEC_GID_UNSET, false, NULL), 0);
+
+        _cleanup_strv_free_ char **env = NULL;
+        char exp[512];
+        assert_int_equal(unit_dirs_env(f->unit, &env), 0);
+        assert_int_equal(strv_length(env), 3);
+        snprintf(exp, sizeof exp, "CACHE_DIRECTORY=%s/var/cache/c", f->root);
+        assert_string_equal(env[1], exp);
+        snprintf(exp, sizeof exp, "CONFIGURATION_DIRECTORY=%s/etc/cf:%s/etc/cf2", f->root, f->root);
+        assert_string_equal(env[2], exp);
+        _cleanup_strv_free_ char **w = NULL, **parents = NULL, **dirs = NULL;
+        assert_int_equal(unit_dirs_paths(f->unit, true, &w, &parents, &dirs), 0);
+        assert_int_equal(strv_length(w), 4);
+        assert_int_equal(strv_length(dirs), 1); /* only CacheDirectory= is private */
+        at(f, "var/cache/private/c", p, sizeof p);
+        assert_string_equal(dirs[0], p);
+
+        /* Something else where a link goes: an error that names it. */
+        at(f, "run/l1", p, sizeof p);
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(mkdir(p, 0755), 0);
+        _cleanup_free_ char *msg = NULL;
+        assert_int_equal(unit_dirs_setup(f->unit, EXEC_UID_UNSET, EXEC_GID_UNSET, false, &msg), -EEXIST);
+        assert_non_null(strstr(msg, "l1"));
+
+        if (geteuid() != 0)
+                return;
+        assert_int_equal(rmdir(p), 0);
+        /* Owned by someone else, with a file in it: root's again, file included. */
+        char file[300];
+        at(f, "var/cache/c", p, sizeof p);
+        snprintf(file, sizeof file, "%s/f", p);
+        int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(chown(file, 61990, 61990), 0);
+        assert_int_equal(chown(p, 61990, 61990), 0);
+        assert_int_equal(unit_dirs_setup(f->unit, EXEC_UID_UNSET, EXEC_GID_UNSET, false, NULL), 0);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_uid, 0);
+        assert_int_equal(stat(file, &st), 0);
+        assert_int_equal(st.st_uid, 0);
+        /* ConfigurationDirectory= is never given to the unit's user. */
+        assert_int_equal(unit_dirs_setup(f->unit, 61990, 61990, false, NULL), 0);
+        at(f, "etc/cf", p, sizeof p);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_uid, 0);
+        at(f, "var/cache/c", p, sizeof p);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_uid, 61990);
 }
 
 static void test_env(void **state) {
@@ -383,6 +507,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_bases, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_env, setup, teardown),
+                cmocka_unit_test(test_user_bases),
+                cmocka_unit_test_setup_teardown(test_all_kinds, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_setup_plain, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_private_layout, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_context, setup, teardown),
