@@ -28,12 +28,16 @@
 #include "macro.h"
 #include "oci.h"
 #include "strv.h"
+#include "user-dirs.h"
 #include "verbs-learn.h"
 #include "verbs-online.h"
 #include "verbs-units.h"
 #include "verify.h"
 
 char **arg_units_dirs = NULL;
+/* --user: the per-user daemon's socket and search path (lib/user-dirs.h). */
+static bool arg_user = false;
+static UserDirs arg_user_dirs = {};
 
 typedef struct Verb {
         const char *name;
@@ -127,6 +131,9 @@ static int help(void) {
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
                "     --no-pager          Accepted for systemctl's sake; we never page\n"
+               "     --user              Talk to the per-user daemon (syscaged --user) at\n"
+               "                         $XDG_RUNTIME_DIR/syscage/control.sock; offline verbs\n"
+               "                         use the per-user search path ($XDG_CONFIG_HOME/syscage/user, ...)\n"
                "     --socket PATH       The daemon's control socket (default $SYSCAGE_SOCKET,\n"
                "                         else %s)\n"
                "     --units-dir DIR     Look for units in DIR (repeatable) instead of\n"
@@ -135,13 +142,14 @@ static int help(void) {
 }
 
 static int parse_argv(int argc, char **argv) {
-        enum { ARG_VERSION = 0x100, ARG_UNITS_DIR, ARG_SOCKET, ARG_NO_PAGER };
+        enum { ARG_VERSION = 0x100, ARG_UNITS_DIR, ARG_SOCKET, ARG_NO_PAGER, ARG_USER };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "units-dir", required_argument, NULL, ARG_UNITS_DIR },
                 { "socket", required_argument, NULL, ARG_SOCKET },
                 { "no-pager", no_argument, NULL, ARG_NO_PAGER },
+                { "user", no_argument, NULL, ARG_USER },
                 {}
         };
         int c;
@@ -165,10 +173,34 @@ static int parse_argv(int argc, char **argv) {
                         break;
                 case ARG_NO_PAGER:
                         break; /* we never page */
+                case ARG_USER:
+                        arg_user = true;
+                        break;
                 default:
                         return -1;
                 }
         return 1;
+}
+
+/* --user: what --socket and --units-dir did not give comes from XDG. */
+static int apply_user_mode(void) {
+        const char *missing = NULL;
+        int r;
+
+        if (!arg_user)
+                return 0;
+        r = user_dirs_from_environment(&arg_user_dirs, &missing);
+        if (r == -ENXIO) {
+                fprintf(stderr, "--user needs $%s (an absolute path) to find the per-user daemon.\n", missing);
+                return -1;
+        }
+        if (r < 0 || (!arg_units_dirs && !(arg_units_dirs = strv_copy(arg_user_dirs.units_path)))) {
+                fprintf(stderr, "Out of memory.\n");
+                return -1;
+        }
+        if (!arg_socket)
+                arg_socket = arg_user_dirs.socket_path;
+        return 0;
 }
 
 int main(int argc, char **argv) {
@@ -178,6 +210,10 @@ int main(int argc, char **argv) {
         if (r <= 0) {
                 strv_free(arg_units_dirs);
                 return r < 0 ? 100 : 0;
+        }
+        if (apply_user_mode() < 0) {
+                r = 1;
+                goto finish;
         }
         if (optind >= argc) {
                 fprintf(stderr, "Expected a command. See 'syscagectl --help'.\n");
@@ -193,5 +229,6 @@ int main(int argc, char **argv) {
         r = 100;
 finish:
         strv_free(arg_units_dirs);
+        user_dirs_done(&arg_user_dirs);
         return r;
 }

@@ -627,6 +627,8 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         }
         if (*(v = unit_properties_str(p, "DenialRecordsNote")))
                 printf("%13s %s\n", "Records:", v);
+        if (*(v = unit_properties_str(p, "ProcessTrackingNote")))
+                printf("%13s %s\n", "Tracking:", v);
         status_print_list("Denials:", unit_properties_strv(p, "Denials"));
         status_print_list("Not enforced:", unit_properties_strv(p, "NotEnforced"));
         if (logs && logs[0]) {

@@ -23,6 +23,7 @@
 #include "policy.h"
 #include "sandbox-check.h"
 #include "strv.h"
+#include "user-dirs.h"
 
 #define EXIT_USAGE 2
 
@@ -39,6 +40,10 @@ static bool arg_holder = true;
 static const char *arg_baseline = BASELINE_PATH_DEFAULT;
 static bool arg_baseline_explicit = false;
 static unsigned arg_denial_sources = DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;
+/* --user: a per-user daemon; the directories not given explicitly come from XDG. */
+static bool arg_user = false;
+static bool arg_state_dir_set = false, arg_runtime_dir_set = false;
+static UserDirs arg_user_dirs = {};
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -67,6 +72,10 @@ static void help(void) {
                "                         Where seccomp records are read: both (default), audit\n"
                "                         (the audit multicast group only) or kmsg (the kernel\n"
                "                         log only)\n"
+               "     --user              A per-user daemon: units, state and socket in the XDG\n"
+               "                         directories ($XDG_CONFIG_HOME/syscage/user, ...,\n"
+               "                         $XDG_STATE_HOME/syscage, $XDG_RUNTIME_DIR/syscage);\n"
+               "                         only its own user may use the socket\n"
                "     --no-holder         Run without the fd holder: a crash of the daemon then\n"
                "                         loses its services' output and exec gates (see\n"
                "                         syscaged(8), \"Surviving a crash\")\n"
@@ -88,6 +97,7 @@ enum {
         ARG_NO_HOLDER,
         ARG_BASELINE,
         ARG_DENIAL_RECORDS,
+        ARG_USER,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or -errno (usage error,
@@ -107,6 +117,7 @@ static int parse_argv(int argc, char **argv) {
                 { "no-holder", no_argument, NULL, ARG_NO_HOLDER },
                 { "baseline", required_argument, NULL, ARG_BASELINE },
                 { "denial-records", required_argument, NULL, ARG_DENIAL_RECORDS },
+                { "user", no_argument, NULL, ARG_USER },
                 {}
         };
         int c, r;
@@ -137,9 +148,9 @@ static int parse_argv(int argc, char **argv) {
                                                                          : "directories-root",
                                                        optarg);
                         if (c == ARG_STATE_DIR)
-                                arg_state_dir = optarg;
+                                arg_state_dir = optarg, arg_state_dir_set = true;
                         else if (c == ARG_RUNTIME_DIR)
-                                arg_runtime_dir = optarg;
+                                arg_runtime_dir = optarg, arg_runtime_dir_set = true;
                         else if (c == ARG_SOCKET)
                                 arg_socket = optarg;
                         else
@@ -185,6 +196,9 @@ static int parse_argv(int argc, char **argv) {
                                 return log_error_errno(EINVAL, "--denial-records takes both, audit or kmsg, got '%s'.",
                                                        optarg);
                         break;
+                case ARG_USER:
+                        arg_user = true;
+                        break;
                 default:
                         return -EINVAL;
                 }
@@ -192,6 +206,31 @@ static int parse_argv(int argc, char **argv) {
         if (optind < argc)
                 return log_error_errno(EINVAL, "Unexpected argument '%s'.", argv[optind]);
         return 1;
+}
+
+/* --user: the XDG directories for whatever --units-dir, --state-dir and --runtime-dir did not
+ * give (lib/user-dirs.h says why there is no fallback for XDG_RUNTIME_DIR). */
+static int apply_user_mode(void) {
+        const char *missing = NULL;
+        int r;
+
+        if (!arg_user)
+                return 0;
+        r = user_dirs_from_environment(&arg_user_dirs, &missing);
+        if (r == -ENXIO)
+                return log_error_errno(r, "--user needs $%s (an absolute path) to find its directories%s.",
+                                       missing, streq(missing, "XDG_RUNTIME_DIR")
+                                       ? "; it is set by pam_systemd at login, or pass --runtime-dir "
+                                         "with a directory only this user can reach" : "");
+        if (r < 0)
+                return log_oom();
+        if (!arg_units_dirs && !(arg_units_dirs = strv_copy(arg_user_dirs.units_path)))
+                return log_oom();
+        if (!arg_state_dir_set)
+                arg_state_dir = arg_user_dirs.state_dir;
+        if (!arg_runtime_dir_set)
+                arg_runtime_dir = arg_user_dirs.runtime_dir;
+        return 0;
 }
 
 /* Process-wide settings made once, before anything else runs. */
@@ -280,6 +319,8 @@ static int run(int argc, char **argv) {
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? EXIT_USAGE : 0;
+        if (apply_user_mode() < 0)
+                return 1;
         /* Our own binary, as it is now: after an upgrade, re-exec runs the new one at the
          * same path, which /proc/self/exe would no longer name. */
         r = takeover_self_path(&self);
@@ -306,6 +347,7 @@ static int run(int argc, char **argv) {
                 .baseline_path = arg_baseline,
                 .baseline_explicit = arg_baseline_explicit,
                 .denial_sources = arg_denial_sources,
+                .user_mode = arg_user,
         };
         r = manager_new(&cfg, &m);
         if (r < 0)
@@ -322,6 +364,7 @@ static int run(int argc, char **argv) {
                 .socket_path = m->socket_path,
                 .control_group = arg_control_group,
                 .listen_fd = TAKE_FD(m->adopted_control_fd),
+                .user_mode = arg_user,
         };
         r = bus_new(m, &bus_cfg, &bus);
         if (r < 0) {
@@ -346,5 +389,6 @@ int main(int argc, char **argv) {
         int r = run(argc, argv);
         strv_free(arg_units_dirs);
         strv_free(arg_relax);
+        user_dirs_done(&arg_user_dirs);
         return r;
 }

@@ -67,6 +67,9 @@ typedef struct SandboxHostFacts {
         int ipc_ns_errno;
         int uts_ns_errno;
         int user_ns_errno; /* PrivateUsers= */
+        /* The other kinds are available only inside a new user namespace (a supervisor
+         * without CAP_SYS_ADMIN, as syscaged --user): the launch enters one first. */
+        bool via_user_ns;
 } SandboxHostFacts;
 
 /* Answers whether PATH exists: 1 yes, 0 no, -errno when that cannot be told (the check then

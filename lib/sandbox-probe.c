@@ -23,6 +23,19 @@ static int probe_namespace(int flag, bool assume_privileged) {
         return r == EPERM && assume_privileged && geteuid() != 0 ? 0 : r;
 }
 
+void sandbox_host_probe_user_ns(SandboxHostFacts *ret) {
+        int user = probe_namespace(CLONE_NEWUSER, false);
+
+        *ret = (SandboxHostFacts) {
+                .mount_ns_errno = user ?: probe_namespace(CLONE_NEWUSER | CLONE_NEWNS, false),
+                .net_ns_errno = user ?: probe_namespace(CLONE_NEWUSER | CLONE_NEWNET, false),
+                .ipc_ns_errno = user ?: probe_namespace(CLONE_NEWUSER | CLONE_NEWIPC, false),
+                .uts_ns_errno = user ?: probe_namespace(CLONE_NEWUSER | CLONE_NEWUTS, false),
+                .user_ns_errno = user,
+                .via_user_ns = user == 0,
+        };
+}
+
 int sandbox_path_exists(const char *path, void *userdata) {
         struct stat st;
 

@@ -17,5 +17,10 @@
  * the root daemon, whose privilege it lacks; the kernel's support is all it can learn). */
 void sandbox_host_probe(bool assume_privileged, SandboxHostFacts *ret);
 
+/* For a supervisor without CAP_SYS_ADMIN (EPERM for each kind, but user namespaces work):
+ * whether every kind works together with CLONE_NEWUSER, as a launch that enters a user
+ * namespace first creates them. Fills RET as sandbox_host_probe() does, with via_user_ns. */
+void sandbox_host_probe_user_ns(SandboxHostFacts *ret);
+
 /* The SandboxPathExistsFn of the daemon and verify: stat(2) of PATH on this host. */
 int sandbox_path_exists(const char *path, void *userdata);

@@ -94,18 +94,26 @@ _syscagectl_verb_options() {
 }
 
 # Prints unit names: those the daemon knows (any state) and the unit files in the search
-# path. Arguments: the global options given on the command line (--socket, --units-dir).
+# path. Arguments: the global options given on the command line (--socket, --units-dir,
+# --user).
 _syscagectl_unit_names() {
         local -a global=() dirs=()
-        local i
+        local i user=
         for ((i = 0; i < ${#_syscagectl_global[@]}; i++)); do
                 case ${_syscagectl_global[i]} in
                 --socket) global+=(--socket "${_syscagectl_global[i + 1]}"); ((i++)) ;;
                 --socket=*) global+=("${_syscagectl_global[i]}") ;;
                 --units-dir) dirs+=("${_syscagectl_global[i + 1]}"); ((i++)) ;;
                 --units-dir=*) dirs+=("${_syscagectl_global[i]#--units-dir=}") ;;
+                --user) global+=(--user); user=1 ;;
                 esac
         done
+        # The per-user search path (lib/user-dirs.h), or the system's.
+        if ((!${#dirs[@]})) && [[ -n $user ]]; then
+                dirs=("${XDG_CONFIG_HOME:-$HOME/.config}/syscage/user" /etc/syscage/user
+                      "${XDG_RUNTIME_DIR:-/nonexistent}/syscage/user"
+                      "${XDG_DATA_HOME:-$HOME/.local/share}/syscage/user" /usr/lib/syscage/user)
+        fi
         ((${#dirs[@]})) || dirs=(/etc/syscage/units /run/syscage/units /usr/lib/syscage/units)
         {
                 # Piped, `list` prints a header, one unit per line, a blank line and a count.
@@ -176,7 +184,7 @@ _syscagectl_complete() {
                 --socket|--units-dir) _syscagectl_files "$cur" ;;
                 *)
                         if [[ $cur == -* ]]; then
-                                _syscagectl_reply "-h --help --version --socket --units-dir" "$cur"
+                                _syscagectl_reply "-h --help --version --socket --units-dir --user" "$cur"
                         else
                                 _syscagectl_reply "$_syscagectl_verbs" "$cur"
                         fi ;;

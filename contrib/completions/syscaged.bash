@@ -44,7 +44,7 @@ _syscaged() {
         esac
         mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
                 --socket --directories-root --control-group --log-level --relax --no-holder --baseline
-                --denial-records" -- "$cur")
+                --denial-records --user" -- "$cur")
         return 0
 }
 

@@ -16,6 +16,7 @@
 #include "arch-util.h"
 #include "bus/bus-manager-ops.h"
 #include "bus/bus-manager.h"
+#include "sys/cgroup.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
 #include "core/manager-baseline.h"
@@ -277,6 +278,10 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
                 r = append_s(reply, "LoggedSyscalls", logged);
         if (r >= 0)
                 r = append_s(reply, "DenialRecordsNote", health);
+        /* Empty with cgroups; the fallback's weakness otherwise (sys/cgroup.h). */
+        if (r >= 0)
+                r = append_s(reply, "ProcessTrackingNote",
+                             m->cgroup && !m->cgroup->available ? CGROUP_PROCESS_GROUP_NOTE : NULL);
         if (r >= 0)
                 r = sd_bus_message_append(reply, "{sv}{sv}{sv}{sv}", "ExecMainPID", "u", (uint32_t) u->main_pid,
                                           "NRestarts", "u", u->n_restarts, "NDenials", "t",

@@ -209,6 +209,8 @@ bool bus_peer_is_privileged(const Bus *b, const struct ucred *cred, const gid_t 
                             size_t n_groups) {
         if (cred->uid == 0)
                 return true;
+        if (b->user_mode && cred->uid == b->owner_uid)
+                return true;
         if (!b->have_control_gid)
                 return false;
         if (cred->gid == b->control_gid)
@@ -276,6 +278,13 @@ static int bus_accept_one(Bus *b, int fd) {
                 return log_warning_errno(errno, "Failed to read a client's credentials, closing it: %m");
         if (b->n_connections >= BUS_CONNECTIONS_MAX) {
                 bus_refuse(b, TAKE_FD(fd_close), "too many connections", cred.uid);
+                return 0;
+        }
+        /* A per-user daemon serves its owner (and root), nobody else, not even read-only:
+         * its units' names and logs are the user's business. The socket's mode says the same;
+         * this holds when someone loosens it. */
+        if (b->user_mode && cred.uid != 0 && cred.uid != b->owner_uid) {
+                bus_refuse(b, TAKE_FD(fd_close), "a per-user daemon serves only its owner", cred.uid);
                 return 0;
         }
         r = bus_peer_groups(fd, &groups, &n_groups);
@@ -448,8 +457,9 @@ static int bus_listen(Bus *b, int held_fd) {
                 return log_error_errno(errno, "Failed to create the control socket: %m");
         if (bind(b->listen_fd, (const struct sockaddr *) &sa, salen) < 0)
                 return log_error_errno(errno, "Failed to bind %s: %m", sa.sun_path);
-        /* Anyone may connect; what they may do is decided from their credentials. */
-        if (chmod(sa.sun_path, 0666) < 0 || listen(b->listen_fd, BUS_LISTEN_BACKLOG) < 0 ||
+        /* Anyone may connect; what they may do is decided from their credentials. A per-user
+         * daemon's socket is its owner's alone (root reaches it all the same). */
+        if (chmod(sa.sun_path, b->user_mode ? 0600 : 0666) < 0 || listen(b->listen_fd, BUS_LISTEN_BACKLOG) < 0 ||
             rename(sa.sun_path, b->socket_path) < 0) {
                 r = -errno;
                 (void) unlink(sa.sun_path);
@@ -539,6 +549,8 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
                 return log_oom();
         b->manager = m;
         b->listen_fd = -EBADF;
+        b->user_mode = cfg->user_mode;
+        b->owner_uid = getuid();
         b->event = sd_event_ref(m->event);
         b->socket_path = strdup(cfg->socket_path);
         b->seen = hashmap_new();

@@ -67,6 +67,8 @@ typedef struct BusConfig {
         const char *control_group;   /* NULL: only uid 0 may change state */
         int listen_fd;               /* a listening socket a previous daemon bound to
                                       * socket_path (taken over, owned), or -EBADF: bind anew */
+        bool user_mode;              /* a per-user daemon: the socket is 0600, its owner uid
+                                      * may change state, other uids but root are refused */
 } BusConfig;
 
 struct Bus {
@@ -82,6 +84,8 @@ struct Bus {
 
         bool have_control_gid;
         gid_t control_gid;
+        bool user_mode;                  /* see BusConfig */
+        uid_t owner_uid;                 /* user mode: our own uid */
 
         BusConnection *connections;
         unsigned n_connections;

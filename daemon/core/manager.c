@@ -244,6 +244,8 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         if (cfg->baseline_path && !(m->baseline_path = strdup(cfg->baseline_path)))
                 return -ENOMEM;
         m->baseline_explicit = cfg->baseline_explicit;
+        m->owner_uid = getuid();
+        m->owner_gid = getgid();
         m->denial_sources = cfg->denial_sources ? cfg->denial_sources : DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
@@ -341,6 +343,16 @@ static void manager_probe_host(Manager *m) {
 
         /* Before the reaper exists, so the probes' statuses are ours to collect. */
         sandbox_host_probe(false, h);
+        /* A per-user daemon has no CAP_SYS_ADMIN: its launches create the namespaces inside a
+         * user namespace of their own, where only the owner's uid and gid are mapped
+         * (exec-plan.h, userns_first). Units never run as anyone else in user mode. */
+        if (m->user_mode && h->mount_ns_errno == EPERM && h->user_ns_errno == 0) {
+                sandbox_host_probe_user_ns(h);
+                if (h->via_user_ns)
+                        log_info("Sandboxing: namespaces are created inside a user namespace that "
+                                 "maps only uid %u and gid %u.", (unsigned) m->owner_uid,
+                                 (unsigned) m->owner_gid);
+        }
         if (h->mount_ns_errno || h->net_ns_errno || h->ipc_ns_errno || h->uts_ns_errno ||
             h->user_ns_errno)
                 log_warning("Sandboxing: cannot create namespaces (mount: %s, network: %s, IPC: %s, "
@@ -361,10 +373,11 @@ static void manager_probe_host(Manager *m) {
 int manager_startup(Manager *m) {
         int r;
 
-        r = mkdir_p(m->state_dir, 0755);
+        /* A per-user daemon's directories are the user's alone, as systemd --user's are. */
+        r = mkdir_p(m->state_dir, m->user_mode ? 0700 : 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create state directory %s: %m", m->state_dir);
-        r = mkdir_p(m->runtime_dir, 0755);
+        r = mkdir_p(m->runtime_dir, m->user_mode ? 0700 : 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create runtime directory %s: %m", m->runtime_dir);
         /* What a previous daemon left with the holder, before the sockets are made; and
@@ -392,8 +405,15 @@ int manager_startup(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to watch SIGCHLD: %m");
         log_debug("Control socket will be %s.", m->socket_path);
-        log_info("Process tracking: %s%s%s.", cgroup_mode_to_string(m->cgroup->mode),
-                 m->cgroup->available ? " under " : "", m->cgroup->available ? m->cgroup->base_path : "");
+        if (m->cgroup->available)
+                log_info("Process tracking: %s under %s.", cgroup_mode_to_string(m->cgroup->mode),
+                         m->cgroup->base_path);
+        else
+                /* Never silent: stop cannot promise to leave nothing behind. A per-user daemon
+                 * gets a cgroup of its own only inside a delegated subtree it may write (as
+                 * systemd's user@UID.service hands out). */
+                log_notice("Process tracking: " CGROUP_PROCESS_GROUP_NOTE "%s.",
+                           m->user_mode ? " (no writable cgroup was delegated to this user)" : "");
         r = dynamic_user_table_new("/", &m->dynamic_users);
         if (r >= 0)
                 r = tree_remover_new(m->event, m->reaper, &m->tree_remover);

@@ -68,7 +68,10 @@ typedef struct ManagerConfig {
         /* Where RuntimeDirectory= etc. live: ROOT/run, ROOT/var/lib, ROOT/var/cache,
          * ROOT/var/log, ROOT/etc (unit-dirs.h). NULL: "/". */
         const char *directories_root;
-        /* A per-user manager: the directories follow the XDG variables instead (unit-dirs.h). */
+        /* A per-user manager (syscaged --user, syscaged(8) "User mode"): its own directories
+         * and the units' RuntimeDirectory= and friends follow the XDG variables
+         * (lib/user-dirs.h, unit-dirs.h), its owner is the only non-root uid that may use the
+         * control socket, and units may not ask for another user (unit.c). */
         bool user_mode;
         /* The node baseline file (manager-baseline.h); NULL: none. A missing file is no
          * baseline unless BASELINE_EXPLICIT (--baseline=FILE), when it is an error. */
@@ -90,6 +93,8 @@ typedef struct Manager {
         char *socket_path; /* stored for the control plane, not opened here */
         char *directories_root; /* see ManagerConfig */
         bool user_mode;         /* see ManagerConfig */
+        uid_t owner_uid;        /* user mode: the daemon's own uid, the units' only user */
+        gid_t owner_gid;
 
         CgroupContext *cgroup;
         Reaper *reaper;

@@ -410,15 +410,27 @@ bool service_exec_clamp_rlimit(int resource, rlim_t current_hard, bool may_raise
         return true;
 }
 
-/* CAP_SYS_RESOURCE in the daemon's effective set: the child applies limits with the daemon's
- * capabilities, before its credentials change. */
-static bool may_raise_rlimits(void) {
+static bool daemon_holds_capability(int cap) {
         struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
         struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
 
         if (syscall(SYS_capget, &h, d) < 0)
                 return false;
-        return d[CAP_TO_INDEX(CAP_SYS_RESOURCE)].effective & CAP_TO_MASK(CAP_SYS_RESOURCE);
+        return d[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap);
+}
+
+/* CAP_SYS_RESOURCE in the daemon's effective set: the child applies limits with the daemon's
+ * capabilities, before its credentials change. */
+static bool may_raise_rlimits(void) {
+        return daemon_holds_capability(CAP_SYS_RESOURCE);
+}
+
+/* A daemon without CAP_SETPCAP (syscaged --user) cannot shrink the bounding set; the plan
+ * keeps it and sets no_new_privs instead (exec-plan.h), when there is anything to drop. */
+static void prepare_bounding_set(ExecPlan *p) {
+        bool drops = p->capability_bounding_set != EXEC_CAPS_ALL || p->drop_cap_sys_ptrace || p->filter_notify;
+
+        p->keep_bounding_set = drops && !daemon_holds_capability(CAP_SETPCAP);
 }
 
 static rlim_t nr_open(void) {
@@ -735,6 +747,11 @@ int service_exec_prepare(Unit *u, const ExecCommand *cmd, bool is_main, pid_t ma
                 /* Maps 0 and the uid/gid the plan switches to ("!": only 0). */
                 e->plan.private_users = sandbox.private_users;
         }
+        /* The namespaces of the mount plan, inside a user namespace of the launch's own when
+         * the daemon cannot make them in its own (manager.c, manager_probe_host()). */
+        e->plan.userns_first = (e->plan.mount_plan || e->plan.private_users) &&
+                               u->manager->host_facts.via_user_ns;
+        prepare_bounding_set(&e->plan);
         *ret = TAKE_PTR(e);
         return 0;
 }

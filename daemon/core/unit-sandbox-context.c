@@ -99,6 +99,10 @@ int unit_sandbox_inaccessible_setup(const char *runtime_dir, char **ret_file) {
         if (fd < 0)
                 return -errno;
         _cleanup_close_ int reg = openat(fd, "reg", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0000);
+        /* Mode 0000 keeps out an owner without CAP_DAC_OVERRIDE too (syscaged --user): the
+         * file of a previous run is replaced by a new one. */
+        if (reg < 0 && errno == EACCES && unlinkat(fd, "reg", 0) >= 0)
+                reg = openat(fd, "reg", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0000);
         if (reg < 0 || fchmod(reg, 0000) < 0 || ftruncate(reg, 0) < 0)
                 return -errno;
         if (mkdirat(fd, "dir", 0000) < 0 && errno != EEXIST)

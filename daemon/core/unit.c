@@ -253,6 +253,44 @@ static int creds_resolve_group(Unit *u, const char *key, const char *name, gid_t
         return 0;
 }
 
+static int user_mode_error(Unit *u, const char *key, const char *why) {
+        const char *file;
+        unsigned line;
+        key_location(u, key, &file, &line);
+        (void) diag_add(&u->load_diags, DIAG_ERROR, file, line, key,
+                        "%s a per-user daemon (syscaged --user) runs services as its own user only "
+                        "(uid %u, gid %u).", why, (unsigned) u->manager->owner_uid,
+                        (unsigned) u->manager->owner_gid);
+        return -EPERM;
+}
+
+/* syscaged --user has no capabilities to change credentials with: a unit that asks for another
+ * user, group or capability is refused when it is loaded, never started as someone else or
+ * with less than it said. User=/Group= naming the owner are fine, and change nothing. */
+static int creds_check_user_mode(Unit *u) {
+        const UnitConfig *c = u->config;
+        const Manager *m = u->manager;
+
+        if (!m->user_mode)
+                return 0;
+        if (unit_wants_dynamic_user(u))
+                return user_mode_error(u, "DynamicUser", "cannot be used:");
+        if (c->user && u->creds.uid != m->owner_uid)
+                return user_mode_error(u, "User", "names another user:");
+        if (c->group && u->creds.gid != m->owner_gid)
+                return user_mode_error(u, "Group", "names another group:");
+        if (c->user && u->creds.gid != EXEC_GID_UNSET && u->creds.gid != m->owner_gid)
+                return user_mode_error(u, "User", "the user's primary group is not the daemon's:");
+        if (u->creds.n_groups > 0)
+                return user_mode_error(u, "SupplementaryGroups", "cannot be set:");
+        if (c->ambient_capabilities != 0)
+                return user_mode_error(u, "AmbientCapabilities", "cannot be raised:");
+        /* The owner's own credentials: setgroups() would need CAP_SETGID, and the groups the
+         * daemon has are the owner's already. */
+        u->creds.set_groups = false;
+        return 0;
+}
+
 int unit_resolve_creds(Unit *u) {
         const UnitConfig *c = u->config;
         int r;
@@ -291,7 +329,7 @@ int unit_resolve_creds(Unit *u) {
                 u->creds.n_groups = n;
                 u->creds.set_groups = true;
         }
-        return 0;
+        return creds_check_user_mode(u);
 }
 
 NotifyAccess unit_notify_access(const Unit *u) {

@@ -291,7 +291,7 @@ static int child_set_gid(const ExecPlan *p) {
  * capabilities start full again and only count in the new namespace, so the bounding set,
  * the gid and uid changes and the ambient set all come afterwards.
  * The child waits for the answer with every signal blocked; EOF (the daemon died) fails. */
-static int child_enter_userns(int sock) {
+static int child_enter_userns(int sock, bool own_ids) {
         ExecMessage m;
         unsigned char answer;
         long k;
@@ -305,12 +305,21 @@ static int child_enter_userns(int sock) {
         (void) child_not_dumpable();
         if (k < 0)
                 return (int) k;
+        /* own_ids (a daemon without CAP_SETUID, exec-plan.h userns_first): the daemon may open
+         * our map files only while /proc/PID is ours, that is while we are dumpable. Our
+         * address space is a copy then (exec-spawn.c), nothing of the daemon's, and we hold no
+         * capability outside the new namespace: a process of our uid could have traced us as
+         * well before this point. Not dumpable again before anything else happens. */
+        if (own_ids && (k = SYS2(SYS_prctl, PR_SET_DUMPABLE, 1)) < 0)
+                return (int) k;
         k = SYS(SYS_sendto, sock, &m, sizeof(m), MSG_NOSIGNAL, 0, 0);
         if (k < 0)
                 return (int) k;
         if (k != (long) sizeof(m))
                 return -EIO;
         k = SYS(SYS_recvfrom, sock, &answer, sizeof(answer), 0, 0, 0);
+        if (own_ids)
+                (void) child_not_dumpable();
         if (k < 0)
                 return (int) k;
         if (k != 1)
@@ -350,7 +359,9 @@ static int child_drop_bounding_set(const ExecPlan *p) {
                 if ((r = child_drop_inheritable_ptrace()) < 0)
                         return r;
         }
-        if (keep == EXEC_CAPS_ALL)
+        /* Without CAP_SETPCAP the kernel refuses every drop; no_new_privs stands in for it
+         * (exec-plan.h). */
+        if (keep == EXEC_CAPS_ALL || p->keep_bounding_set)
                 return 0;
         for (unsigned cap = 0; cap < EXEC_CAP_NUMBER_MAX; cap++) {
                 if (keep & (UINT64_C(1) << cap))
@@ -456,7 +467,7 @@ static ExecStage child_set_credentials(const ExecPlan *p, const ExecChildArgs *a
         (void) child_not_dumpable();
         if (r < 0)
                 return *ret_error = -r, EXEC_STAGE_GROUP;
-        if (p->private_users && (r = child_enter_userns(sock)) < 0)
+        if (p->private_users && !p->userns_first && (r = child_enter_userns(sock, false)) < 0)
                 return *ret_error = -r, EXEC_STAGE_USERNS;
         /* After the user namespace (a baseline may refuse new namespaces to the service, not
          * to its launch), before anything gives up a capability. */
@@ -591,6 +602,9 @@ void exec_child_run(const ExecChildArgs *a) {
                 child_fail(a, sock, EXEC_STAGE_SETSID, child_errno(k));
         if ((failed = child_setup_fds(p, &sock, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
+        /* A daemon without CAP_SYS_ADMIN: the namespaces below are made inside this one. */
+        if (p->userns_first && (r = child_enter_userns(sock, true)) < 0)
+                child_fail(a, sock, EXEC_STAGE_USERNS, -r);
         if ((failed = exec_child_setup_namespaces(p->mount_plan, &error)) != _EXEC_STAGE_INVALID)
                 child_fail(a, sock, failed, error);
         if ((r = child_set_limits(p)) < 0)

@@ -149,6 +149,8 @@ static bool unit_filters_want_nnp(const ExecPlan *p) {
 }
 
 bool exec_plan_want_nnp(const ExecPlan *p) {
+        if (p->keep_bounding_set)
+                return true;
         if (unit_filters_want_nnp(p))
                 return true;
         /* The baseline alone: early, before the credential change, if we are root now. */

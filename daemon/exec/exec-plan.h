@@ -71,6 +71,11 @@ typedef struct ExecPlan {
 
         uint64_t capability_bounding_set; /* capabilities to keep; EXEC_CAPS_ALL: keep all */
         bool drop_cap_sys_ptrace;         /* drop CAP_SYS_PTRACE (always done with filter_notify) */
+        /* The daemon lacks CAP_SETPCAP (a per-user daemon): the bounding set stays as the
+         * daemon's, and no_new_privs is set whatever the unit says, so that no execve can
+         * raise a capability (nor set-user-ID or file capabilities) and the bounding set has
+         * nothing left to bound. CAP_SYS_PTRACE still leaves the inheritable set. */
+        bool keep_bounding_set;
         uint64_t ambient_capabilities;    /* raised after the uid change; with filter_notify,
                                            * CAP_SYS_PTRACE here fails the launch (EPERM) */
         bool no_new_privs;                /* decided by the parent: exec_plan_want_nnp() */
@@ -115,6 +120,14 @@ typedef struct ExecPlan {
          * namespace in which only 0 and the plan's uid and gid (EXEC_*_UNSET: only 0) are
          * mapped, to themselves; the daemon writes the maps (exec-spawn.c says why). */
         bool private_users;
+        /* The daemon has no CAP_SYS_ADMIN (syscaged --user): before anything else of the mount
+         * plan the child enters a new user namespace that maps the daemon's own uid and gid,
+         * one id each, written by the daemon ("deny" in setgroups first, as the kernel wants
+         * of an unprivileged writer); the mounts and namespaces of the plan are made inside
+         * it. With it, private_users adds no second namespace. The service keeps the
+         * daemon's uid and gid: it holds capabilities only inside the namespace, loses them at
+         * execve (its uid is not 0 there) and cannot gain any (no_new_privs). */
+        bool userns_first;
 
         /* The main phase (lib/policy-phase.h; daemon/exec/exec-phase.h enforces it). With a
          * phase, filter_notify routes its calls to the gate (and execve/execveat only when the

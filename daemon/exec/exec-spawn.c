@@ -292,9 +292,10 @@ static int exec_process_new(const ExecPlan *plan, ExecProcess **ret) {
                 .gate_action = plan->gate_action,
                 .gate_errno = plan->gate_errno,
                 .learn = plan->learn && plan->filter_notify,
-                .private_users = plan->private_users,
-                .userns_uid = plan->uid,
-                .userns_gid = plan->gid,
+                .private_users = plan->private_users || plan->userns_first,
+                .userns_single = plan->userns_first,
+                .userns_uid = plan->userns_first ? geteuid() : plan->uid,
+                .userns_gid = plan->userns_first ? getegid() : plan->gid,
                 .phase_exec_routed = plan->phase_exec_routed,
                 /* A notify filter that routes only a main phase's calls has no launch execve
                  * to let through: EOF on the launch socket then means exec'd. */
@@ -376,7 +377,10 @@ static pid_t spawn_child(ExecProcess *p, ExecChildArgs *child, int cgroup_fd) {
 
         /* Read before blocking signals: this may wait on /proc. */
         bool share_memory = credential_change_keeps_nondumpable() &&
-                !child->plan->memory_deny_write_execute; /* PR_SET_MDWE would be the daemon's */
+                !child->plan->memory_deny_write_execute && /* PR_SET_MDWE would be the daemon's */
+                /* an unprivileged daemon can write the maps only of a dumpable child
+                 * (exec-child.c, child_enter_userns()), and dumpable is the address space's */
+                !child->plan->userns_first;
 
         if (sigfillset(&all) < 0 || sigprocmask(SIG_SETMASK, &all, &saved) < 0)
                 return -errno;
@@ -511,8 +515,17 @@ static int userns_map(ExecProcess *p) {
                 return -errno;
         if (poll(&pfd, 1, 0) != 0)
                 return -ESRCH;
-        userns_format_map(uid_map, sizeof uid_map, (unsigned) p->userns_uid, (unsigned) EXEC_UID_UNSET);
-        userns_format_map(gid_map, sizeof gid_map, (unsigned) p->userns_gid, (unsigned) EXEC_GID_UNSET);
+        if (p->userns_single) {
+                /* Without CAP_SETUID/CAP_SETGID: our own ids only, and no setgroups() inside
+                 * before a gid map may be written. */
+                snprintf(uid_map, sizeof uid_map, "%u %u 1\n", (unsigned) p->userns_uid, (unsigned) p->userns_uid);
+                snprintf(gid_map, sizeof gid_map, "%u %u 1\n", (unsigned) p->userns_gid, (unsigned) p->userns_gid);
+                if ((r = userns_write(dir_fd, "setgroups", "deny")) < 0)
+                        return r;
+        } else {
+                userns_format_map(uid_map, sizeof uid_map, (unsigned) p->userns_uid, (unsigned) EXEC_UID_UNSET);
+                userns_format_map(gid_map, sizeof gid_map, (unsigned) p->userns_gid, (unsigned) EXEC_GID_UNSET);
+        }
         if ((r = userns_write(dir_fd, "uid_map", uid_map)) < 0 ||
             (r = userns_write(dir_fd, "gid_map", gid_map)) < 0)
                 return r;

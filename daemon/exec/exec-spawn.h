@@ -53,6 +53,7 @@ typedef struct ExecProcess {
         /* PrivateUsers=: the ids the child's user namespace maps besides 0, or
          * EXEC_*_UNSET (then only 0). The maps are written once, on its request. */
         bool private_users;
+        bool userns_single;  /* userns_first: one id each, setgroups denied (exec-plan.h) */
         bool userns_mapped;
         uid_t userns_uid;
         gid_t userns_gid;

@@ -52,6 +52,11 @@ typedef enum CgroupMode {
 } CgroupMode;
 
 const char *cgroup_mode_to_string(CgroupMode m);
+
+/* What `status` and the start-up log say in process-group mode: the guarantee stop lacks. */
+#define CGROUP_PROCESS_GROUP_NOTE \
+        "process groups; a process that leaves its group with setsid() survives stop"
+
 int cgroup_mode_from_string(const char *s);
 
 /* Leaf the daemon moves into, and the subtree used when the daemon starts in the root. */

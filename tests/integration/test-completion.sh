@@ -60,7 +60,8 @@ expect "verbs = ctl/main.c's table" "$verbs" "$(complete_line _syscagectl "$ctl 
 expect "verbs starting with re" \
         "$(grep '^re' <<<"$verbs")" "$(complete_line _syscagectl "$ctl re" "$ctl" re)"
 
-expect "global options" "--units-dir" "$(complete_line _syscagectl "$ctl --u" "$ctl" --u)"
+expect "global options" "--units-dir" "$(complete_line _syscagectl "$ctl --un" "$ctl" --un)"
+expect "global option --user" "--user" "$(complete_line _syscagectl "$ctl --us" "$ctl" --us)"
 
 expect "analyze sys" "syscall-filter" \
         "$(complete_line _syscagectl "$ctl analyze sys" "$ctl" analyze sys)"

@@ -160,6 +160,16 @@ static void test_privilege_rule(void **state) {
         assert_false(bus_peer_is_privileged(f->bus, &user, groups, 2));
         assert_false(bus_peer_is_privileged(f->bus, &user, NULL, 0));
         f->bus->have_control_gid = false;
+
+        /* A per-user daemon: its owner writes, root too, anyone else does not. */
+        struct ucred other = { .uid = 1001, .gid = 1000 };
+        f->bus->user_mode = true;
+        f->bus->owner_uid = 1000;
+        assert_true(bus_peer_is_privileged(f->bus, &user, NULL, 0));
+        assert_true(bus_peer_is_privileged(f->bus, &root, NULL, 0));
+        assert_false(bus_peer_is_privileged(f->bus, &other, groups, ELEMENTSOF(groups)));
+        f->bus->user_mode = false;
+        assert_false(bus_peer_is_privileged(f->bus, &user, NULL, 0));
 }
 
 static void test_access(void **state) {
