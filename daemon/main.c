@@ -20,6 +20,8 @@
 #include "core/manager-baseline.h"
 #include "core/manager.h"
 #include "core/manager-takeover.h"
+#include "io/output.h"
+#include "parse-util.h"
 #include "policy.h"
 #include "sandbox-check.h"
 #include "strv.h"
@@ -38,6 +40,8 @@ static bool arg_holder = true;
 /* The node baseline: the default path unless --baseline= says otherwise (empty: none). */
 static const char *arg_baseline = BASELINE_PATH_DEFAULT;
 static bool arg_baseline_explicit = false;
+static uint64_t arg_log_max_file_bytes = 0;
+static unsigned arg_log_max_files = 0;
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -65,7 +69,12 @@ static void help(void) {
                "                         loses its services' output and exec gates (see\n"
                "                         syscaged(8), \"Surviving a crash\")\n"
                "     --log-level LEVEL   debug, info, notice, warning, err, crit, alert,\n"
-               "                         emerg, or 0-7 (default info)\n",
+               "                         emerg, or 0-7 (default info)\n"
+               "     --log-max-file-size=BYTES\n"
+               "                         Rotate a unit's log file before it grows past this\n"
+               "                         (K, M, G suffixes; default 1M, at least 4K)\n"
+               "     --log-max-files=N   Log files kept per unit, the current one included\n"
+               "                         (default 5, 1-1000)\n",
                SYSCAGE_STATE_DIR, SYSCAGE_RUNTIME_DIR, BASELINE_PATH_DEFAULT);
 }
 
@@ -81,6 +90,8 @@ enum {
         ARG_RELAX,
         ARG_NO_HOLDER,
         ARG_BASELINE,
+        ARG_LOG_MAX_FILE_SIZE,
+        ARG_LOG_MAX_FILES,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or -errno (usage error,
@@ -99,6 +110,8 @@ static int parse_argv(int argc, char **argv) {
                 { "relax", required_argument, NULL, ARG_RELAX },
                 { "no-holder", no_argument, NULL, ARG_NO_HOLDER },
                 { "baseline", required_argument, NULL, ARG_BASELINE },
+                { "log-max-file-size", required_argument, NULL, ARG_LOG_MAX_FILE_SIZE },
+                { "log-max-files", required_argument, NULL, ARG_LOG_MAX_FILES },
                 {}
         };
         int c, r;
@@ -165,6 +178,18 @@ static int parse_argv(int argc, char **argv) {
                                                        optarg);
                         arg_baseline = isempty(optarg) ? NULL : optarg;
                         arg_baseline_explicit = true;
+                        break;
+                case ARG_LOG_MAX_FILE_SIZE:
+                        if (parse_size(optarg, &arg_log_max_file_bytes) < 0 || arg_log_max_file_bytes < 4096 ||
+                            arg_log_max_file_bytes == UINT64_MAX)
+                                return log_error_errno(EINVAL, "--log-max-file-size needs a size of at least 4K, "
+                                                       "got '%s'.", optarg);
+                        break;
+                case ARG_LOG_MAX_FILES:
+                        if (parse_unsigned(optarg, &arg_log_max_files) < 0 || arg_log_max_files < 1 ||
+                            arg_log_max_files > OUTPUT_FILES_KEPT_MAX)
+                                return log_error_errno(EINVAL, "--log-max-files needs a number from 1 to %u, "
+                                                       "got '%s'.", OUTPUT_FILES_KEPT_MAX, optarg);
                         break;
                 default:
                         return -EINVAL;
@@ -286,6 +311,8 @@ static int run(int argc, char **argv) {
                 .directories_root = arg_directories_root,
                 .baseline_path = arg_baseline,
                 .baseline_explicit = arg_baseline_explicit,
+                .log_max_file_bytes = arg_log_max_file_bytes,
+                .log_max_files = arg_log_max_files,
         };
         r = manager_new(&cfg, &m);
         if (r < 0)

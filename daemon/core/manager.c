@@ -243,6 +243,8 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         if (cfg->baseline_path && !(m->baseline_path = strdup(cfg->baseline_path)))
                 return -ENOMEM;
         m->baseline_explicit = cfg->baseline_explicit;
+        m->log_max_file_bytes = cfg->log_max_file_bytes;
+        m->log_max_files = cfg->log_max_files;
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
         else if (streq(cfg->runtime_dir, SYSCAGE_RUNTIME_DIR))

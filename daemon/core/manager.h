@@ -72,6 +72,9 @@ typedef struct ManagerConfig {
          * baseline unless BASELINE_EXPLICIT (--baseline=FILE), when it is an error. */
         const char *baseline_path;
         bool baseline_explicit;
+        /* Rotation of the units' log files (io/output.h); 0: the default. */
+        uint64_t log_max_file_bytes;
+        unsigned log_max_files;
 } ManagerConfig;
 
 typedef struct Manager {
@@ -108,6 +111,8 @@ typedef struct Manager {
          * filters (in the cache above) and its description; all NULL without one. */
         char *baseline_path;
         bool baseline_explicit;
+        uint64_t log_max_file_bytes; /* see ManagerConfig */
+        unsigned log_max_files;
         Baseline *baseline;
         FilterEntry *baseline_filters;
         char *baseline_description;
