@@ -35,12 +35,15 @@ _syscaged() {
                         ExecPaths NoExecPaths BindPaths BindReadOnlyPaths TemporaryFileSystem
                         PrivateNetwork PrivateIPC ProtectHostname PrivateUsers ProtectSupervisor" -- "$cur")
                 return 0 ;;
+        --log-max-file-size|--log-max-files)
+                return 0 ;;
         --log-level)
                 mapfile -t COMPREPLY < <(compgen -W "debug info notice warning err crit alert emerg" -- "$cur")
                 return 0 ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
-                --socket --directories-root --control-group --log-level --relax --no-holder --baseline" -- "$cur")
+                --socket --directories-root --control-group --log-level --relax --no-holder --baseline
+                --log-max-file-size --log-max-files" -- "$cur")
         return 0
 }
 
