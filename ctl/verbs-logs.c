@@ -33,6 +33,7 @@
 #include "ctl-output.h"
 #include "parse-util.h"
 #include "strv.h"
+#include "utf8.h"
 #include "verbs-online.h"
 
 #define LOGS_POLL_MSEC 500                /* look for rotation and new logs at least this often */
@@ -40,6 +41,7 @@
 #define LOGS_LINE_MAX (2u * 1024u * 1024u) /* longer records are cut (a record is <= 1 MiB + prefix) */
 #define LOGS_LEVEL_DEFAULT 6              /* info */
 #define LOGS_QUEUE_MAX 256u               /* announced log files kept open before they are read */
+#define LOGS_HISTORY_BYTES_MAX BUS_LOG_READ_MAX /* of the records kept per unit for printing */
 
 typedef enum LogsOutput {
         LOGS_OUTPUT_SHORT,
@@ -70,6 +72,8 @@ typedef struct LogSource {
         int cont_level[2]; /* per stream: level of a line continued in the next record, or -1 */
         char **ring;  /* the last records kept while reading history */
         size_t ring_n, ring_head, ring_cap;
+        size_t ring_bytes; /* of the records in the ring, at most LOGS_HISTORY_BYTES_MAX */
+        bool capped;       /* records were left out for LOGS_HISTORY_BYTES_MAX */
         bool following;
         bool subscribed; /* FollowLogFiles answered: LogFileRotated signals come */
         uint64_t seq;    /* the last LogFileRotated taken into account */
@@ -340,12 +344,38 @@ static int source_take(LogsRun *run, LogSource *s, const char *line) {
         if (asprintf(&copy, "%d%s", level, line) < 0)
                 return -ENOMEM;
         if (s->ring_n == s->ring_cap) {
+                s->ring_bytes -= strlen(s->ring[s->ring_head]);
                 free(s->ring[s->ring_head]);
                 s->ring[s->ring_head] = copy;
                 s->ring_head = (s->ring_head + 1) % s->ring_cap;
         } else
                 s->ring[(s->ring_head + s->ring_n++) % s->ring_cap] = copy;
+        /* Counted as the line and its newline (the level digit stands for the newline). */
+        s->ring_bytes += strlen(copy);
+        while (s->ring_n > 0 && s->ring_bytes > LOGS_HISTORY_BYTES_MAX) {
+                s->ring_bytes -= strlen(s->ring[s->ring_head]);
+                free(s->ring[s->ring_head]);
+                s->ring_head = (s->ring_head + 1) % s->ring_cap;
+                s->ring_n--;
+                s->capped = true;
+        }
         return 0;
+}
+
+/* Takes the line assembled in s->partial. Bytes that are not UTF-8 (and NUL) become U+FFFD,
+ * as everywhere a log is shown. */
+static int source_take_line(LogsRun *run, LogSource *s) {
+        _cleanup_free_ char *fixed = NULL;
+        const char *line = s->partial ? s->partial : "";
+        size_t n = s->partial_len;
+
+        s->partial_len = 0;
+        if (!utf8_is_valid_n(line, n)) {
+                if (utf8_sanitize(line, n, &fixed) < 0)
+                        return -ENOMEM;
+                line = fixed;
+        }
+        return source_take(run, s, line);
 }
 
 /* Feeds what fd holds from its offset on, record by record; keeps a final partial record
@@ -371,8 +401,7 @@ static int source_read(LogsRun *run, LogSource *s, bool at_end) {
                         }
                         if (!nl)
                                 break;
-                        r = source_take(run, s, s->partial ? s->partial : "");
-                        s->partial_len = 0;
+                        r = source_take_line(run, s);
                         if (r < 0)
                                 return r;
                         p = nl + 1;
@@ -381,8 +410,7 @@ static int source_read(LogsRun *run, LogSource *s, bool at_end) {
         if (k < 0 && errno != EAGAIN)
                 return -errno;
         if (at_end && s->partial_len > 0) {
-                r = source_take(run, s, s->partial);
-                s->partial_len = 0;
+                r = source_take_line(run, s);
                 if (r < 0)
                         return r;
         }
@@ -522,17 +550,30 @@ static int logs_print_history(LogsRun *run) {
                         all[j].usec = all[j - 1].usec;
         if (run->n_sources > 1)
                 qsort(all, total, sizeof(MergeEntry), merge_cmp);
-        for (size_t j = total > run->lines ? total - run->lines : 0; j < total; j++)
+        size_t first = total > run->lines ? total - run->lines : 0;
+        for (size_t i = 0; i < run->n_sources; i++)
+                if (run->sources[i].capped) {
+                        fprintf(stderr, "Only the last %zu lines are shown: the %u asked for exceed %u MiB.\n",
+                                total - first, run->lines, LOGS_HISTORY_BYTES_MAX / (1024u * 1024u));
+                        break;
+                }
+        for (size_t j = first; j < total; j++)
                 record_print(&run->filter, all[j].line + 1, all[j].line[0] - '0');
         fflush(stdout);
         return 0;
 }
 
-static void inotify_drain(int ino) {
+/* Reads what inotify has; true when it says the file was moved or removed. */
+static bool inotify_gone(int ino) {
         char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        bool gone = false;
+        ssize_t k;
 
-        while (read(ino, buf, sizeof buf) > 0)
-                ;
+        while ((k = read(ino, buf, sizeof buf)) > 0)
+                for (char *p = buf; p < buf + k; p += sizeof(struct inotify_event) + ((struct inotify_event *) p)->len)
+                        if (((struct inotify_event *) p)->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_IGNORED))
+                                gone = true;
+        return gone;
 }
 
 /* Catches up with a source: reads the current file, then every file announced since. check:
@@ -541,13 +582,14 @@ static int source_catch_up(LogsRun *run, LogSource *s, bool check) {
         struct stat st;
         int r;
 
-        if (s->ino_fd >= 0)
-                inotify_drain(s->ino_fd);
+        /* Moved or deleted while no newer file was announced: a rotation whose signal is
+         * still on its way, or the log was removed; ask. */
+        if (s->ino_fd >= 0 && inotify_gone(s->ino_fd) && s->n_queue == 0)
+                check = true;
         if (s->fd >= 0) {
                 r = source_read(run, s, false);
                 if (r < 0)
                         return r;
-                /* Deleted (not rotated): nothing more comes into it; look for a new log. */
                 if (s->n_queue == 0 && fstat(s->fd, &st) == 0 && st.st_nlink == 0)
                         check = true;
         }
@@ -627,7 +669,10 @@ static int logs_follow(LogsRun *run) {
                 }
                 for (size_t i = 0; i < run->n_sources; i++) {
                         LogSource *s = &run->sources[i];
-                        r = source_catch_up(run, s, timeout && s->fd < 0);
+                        /* On a quiet file, ask at every poll: without inotify (no read
+                         * access to the file itself) that is how a move is seen, and with
+                         * it a move seen before the new file was there is looked at again. */
+                        r = source_catch_up(run, s, timeout && (s->fd < 0 || s->n_queue == 0));
                         if (r < 0)
                                 return r;
                         pfd[i] = (struct pollfd) { .fd = s->ino_fd, .events = POLLIN };
@@ -659,6 +704,13 @@ static int logs_run(LogsRun *run, bool follow) {
                 if (r < 0)
                         return r;
         }
+        /* A last record without its newline yet: shown, unless we go on following it. */
+        for (size_t i = 0; i < run->n_sources && !follow; i++)
+                if (run->sources[i].partial_len > 0) {
+                        r = source_take_line(run, &run->sources[i]);
+                        if (r < 0)
+                                return r;
+                }
         r = logs_print_history(run);
         if (r < 0 || !follow)
                 return r;
