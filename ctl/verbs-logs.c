@@ -448,7 +448,7 @@ static int source_next_file(LogsRun *run, LogSource *s, int fd) {
  * the last one as far as it goes. Following, it also subscribes to LogFileRotated: that
  * reply and the signals after it leave no file out. Returns 1 when there were newer files,
  * 0 when the file is still the newest (or there is no log), or -errno. */
-static int source_advance(LogsRun *run, LogSource *s) {
+static int source_advance(LogsRun *run, LogSource *s, bool quiet) {
         __attribute__((cleanup(sd_bus_error_free))) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int fds[BUS_LOG_FILES_MAX];
@@ -482,6 +482,14 @@ static int source_advance(LogsRun *run, LogSource *s) {
                         return r;
                 bus_client_report("read the log of", s->unit, &error, r);
                 return -ECANCELED;
+        }
+        if (s->following && s->ino != 0 && !found && !quiet) {
+                /* Our file is gone: while the log rotates, the files after it are in the
+                 * LogFileRotated signals still to be dispatched, which this reply would
+                 * supersede with a gap. Take it only once all is quiet (the log was removed). */
+                for (size_t i = 0; i < n; i++)
+                        safe_close(fds[i]);
+                return 0;
         }
         if (s->following) {
                 /* What was announced up to now is in this reply (or already read). */
@@ -578,7 +586,7 @@ static bool inotify_gone(int ino) {
 
 /* Catches up with a source: reads the current file, then every file announced since. check:
  * ask the daemon for the files (when there is none yet, or reading the history). */
-static int source_catch_up(LogsRun *run, LogSource *s, bool check) {
+static int source_catch_up(LogsRun *run, LogSource *s, bool check, bool quiet) {
         struct stat st;
         int r;
 
@@ -607,7 +615,7 @@ static int source_catch_up(LogsRun *run, LogSource *s, bool check) {
                 return 0;
         /* A full reply may leave newer files for the next call. */
         do
-                r = source_advance(run, s);
+                r = source_advance(run, s, quiet);
         while (r > 0);
         return r;
 }
@@ -664,7 +672,7 @@ static int logs_follow(LogsRun *run) {
                 if (!logs_daemon_present(run->bus)) {
                         for (size_t i = 0; i < run->n_sources; i++)
                                 if (run->sources[i].fd >= 0)
-                                        (void) source_catch_up(run, &run->sources[i], false);
+                                        (void) source_catch_up(run, &run->sources[i], false, false);
                         return -ENOTCONN;
                 }
                 for (size_t i = 0; i < run->n_sources; i++) {
@@ -672,7 +680,7 @@ static int logs_follow(LogsRun *run) {
                         /* On a quiet file, ask at every poll: without inotify (no read
                          * access to the file itself) that is how a move is seen, and with
                          * it a move seen before the new file was there is looked at again. */
-                        r = source_catch_up(run, s, timeout && (s->fd < 0 || s->n_queue == 0));
+                        r = source_catch_up(run, s, timeout && (s->fd < 0 || s->n_queue == 0), timeout);
                         if (r < 0)
                                 return r;
                         pfd[i] = (struct pollfd) { .fd = s->ino_fd, .events = POLLIN };
@@ -700,7 +708,7 @@ static int logs_run(LogsRun *run, bool follow) {
                         run->sources[i].following = true;
         }
         for (size_t i = 0; i < run->n_sources; i++) {
-                r = source_catch_up(run, &run->sources[i], true);
+                r = source_catch_up(run, &run->sources[i], true, true);
                 if (r < 0)
                         return r;
         }
