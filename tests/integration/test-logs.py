@@ -146,6 +146,33 @@ def test_filters(sock):
         check(p.returncode != 0 and word in p.stderr, f'logs {args} is refused naming {word} ({p.stderr.strip()!r})')
 
 
+def test_follow_two(sock, base):
+    """-f over two units: what is appended to either log is printed; -n 0 shows no history."""
+    logs_dir = os.path.join(base, 'state', 'logs')
+    out_path = os.path.join(base, 'follow-two.out')
+    with open(out_path, 'w') as out:
+        f = subprocess.Popen([SYSCAGECTL, 'logs', '-f', '-n', '0', '-o', 'cat', '-u', 'alpha', '-u', 'beta'],
+                             stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                             env=dict(os.environ, SYSCAGE_SOCKET=sock))
+
+    def read():
+        with open(out_path) as fo:
+            return fo.read()
+    try:
+        # Appended until seen: the follower may not have opened the files yet.
+        def appended(unit, text):
+            with open(os.path.join(logs_dir, unit + '.log'), 'a') as lf:
+                lf.write(f'{stamp(time.time())} {unit}[30] stdout: {text}\n')
+            return wait_until(lambda: text in read(), 2)
+        check(wait_until(lambda: appended('beta.service', 'b-followed'), 20), '-f of two units prints beta\'s new line')
+        check(wait_until(lambda: appended('alpha.service', 'a-followed'), 20), '-f of two units prints alpha\'s new line')
+        got = read()
+        check('a-new-debug' not in got and 'b-new-crit' not in got, f'-f -n 0 prints no history ({got!r})')
+    finally:
+        f.terminate()
+        f.wait(timeout=10)
+
+
 def test_burst(sock, units, base):
     go = os.path.join(base, 'go')
     write_unit(units, 'burst.service', f"""[Service]
@@ -242,6 +269,7 @@ def test_reload_description(sock, units):
 def cases(sock, base):
     units = os.path.join(base, 'units')
     test_filters(sock)
+    test_follow_two(sock, base)
     test_pre_pid(sock, units)
     test_reload_description(sock, units)
     test_burst(sock, units, base)
