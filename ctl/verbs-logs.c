@@ -31,6 +31,7 @@
 
 #include "bus-client.h"
 #include "ctl-output.h"
+#include "logs-record.h"
 #include "parse-util.h"
 #include "strv.h"
 #include "utf8.h"
@@ -39,21 +40,8 @@
 #define LOGS_POLL_MSEC 500                /* look for rotation and new logs at least this often */
 #define LOGS_UNITS_MAX 64u                /* units in one `logs` */
 #define LOGS_LINE_MAX (2u * 1024u * 1024u) /* longer records are cut (a record is <= 1 MiB + prefix) */
-#define LOGS_LEVEL_DEFAULT 6              /* info */
 #define LOGS_QUEUE_MAX 256u               /* announced log files kept open before they are read */
 #define LOGS_HISTORY_BYTES_MAX BUS_LOG_READ_MAX /* of the records kept per unit for printing */
-
-typedef enum LogsOutput {
-        LOGS_OUTPUT_SHORT,
-        LOGS_OUTPUT_CAT,
-        LOGS_OUTPUT_JSON,
-} LogsOutput;
-
-typedef struct LogsFilter {
-        uint64_t since, until; /* usec since the epoch, inclusive; 0 / UINT64_MAX: open */
-        int prio_min, prio_max; /* levels, 0 (emerg) .. 7 (debug) */
-        LogsOutput output;
-} LogsFilter;
 
 typedef struct LogQueued {
         int fd;
@@ -87,216 +75,6 @@ static void source_queue_drop(LogSource *s) {
         s->n_queue--;
 }
 
-static const char *const levels[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
-
-static int level_from_string(const char *s, size_t n) {
-        if (n == 1 && *s >= '0' && *s <= '7')
-                return *s - '0';
-        for (int i = 0; i < 8; i++)
-                if (strlen(levels[i]) == n && strncmp(levels[i], s, n) == 0)
-                        return i;
-        return -EINVAL;
-}
-
-/* "err", "3", "warning..err" (a range, either order) -> prio_min..prio_max. */
-static int parse_priority(const char *s, LogsFilter *f) {
-        const char *dots = strstr(s, "..");
-        int a, b;
-
-        if (!dots) {
-                a = level_from_string(s, strlen(s));
-                if (a < 0)
-                        return a;
-                f->prio_min = 0;
-                f->prio_max = a;
-                return 0;
-        }
-        a = dots == s ? 0 : level_from_string(s, (size_t) (dots - s));
-        b = dots[2] ? level_from_string(dots + 2, strlen(dots + 2)) : 7;
-        if (a < 0 || b < 0)
-                return -EINVAL;
-        f->prio_min = MIN(a, b);
-        f->prio_max = MAX(a, b);
-        return 0;
-}
-
-static uint64_t tm_to_usec(struct tm *tm) {
-        time_t t;
-
-        tm->tm_isdst = -1;
-        t = mktime(tm);
-        return t < 0 ? 0 : (uint64_t) t * 1000000;
-}
-
-/* journalctl's forms: "YYYY-MM-DD[ HH:MM[:SS]]", "HH:MM[:SS]" (today), "now", "today",
- * "yesterday", "tomorrow", "@SECONDS[.FRACTION]", "-SPAN", "+SPAN", "SPAN ago" (SPAN as for
- * time keys: "5min", "1h 30min"). Local time, as journalctl. */
-static int parse_timestamp(const char *s, uint64_t *ret) {
-        uint64_t now = now_usec(CLOCK_REALTIME), span;
-        time_t t = (time_t) (now / 1000000);
-        size_t len = strlen(s);
-        struct tm tm;
-        char *end;
-
-        if (!localtime_r(&t, &tm))
-                return -EINVAL;
-        if (streq(s, "now")) {
-                *ret = now;
-                return 0;
-        }
-        if (streq(s, "today") || streq(s, "yesterday") || streq(s, "tomorrow")) {
-                tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-                tm.tm_mday += streq(s, "yesterday") ? -1 : streq(s, "tomorrow") ? 1 : 0;
-                *ret = tm_to_usec(&tm);
-                return 0;
-        }
-        if (s[0] == '@') {
-                double v;
-                errno = 0;
-                v = strtod(s + 1, &end);
-                if (errno != 0 || end == s + 1 || *end || v < 0 || v > 1e11)
-                        return -EINVAL;
-                *ret = (uint64_t) (v * 1e6);
-                return 0;
-        }
-        if ((s[0] == '-' || s[0] == '+') && parse_sec(s + 1, &span) >= 0 && span != USEC_INFINITY) {
-                *ret = s[0] == '-' ? (span > now ? 0 : now - span) : now + span;
-                return 0;
-        }
-        if (len > 4 && streq(s + len - 4, " ago")) {
-                _cleanup_free_ char *copy = strndup(s, len - 4);
-                if (!copy)
-                        return -ENOMEM;
-                if (parse_sec(copy, &span) < 0 || span == USEC_INFINITY)
-                        return -EINVAL;
-                *ret = span > now ? 0 : now - span;
-                return 0;
-        }
-        struct tm parsed = tm;
-        const char *fmts[] = { "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%H:%M:%S", "%H:%M" };
-        for (size_t i = 0; i < ELEMENTSOF(fmts); i++) {
-                parsed = tm;
-                parsed.tm_hour = parsed.tm_min = parsed.tm_sec = 0;
-                end = strptime(s, fmts[i], &parsed);
-                if (end && *end == '\0') {
-                        *ret = tm_to_usec(&parsed);
-                        return 0;
-                }
-        }
-        return -EINVAL;
-}
-
-/* ---- records ---- */
-
-/* "2026-11-22T12:34:56.123456Z UNIT[PID] STREAM[+~]: TEXT"; the daemon's own lines have
- * "syscaged" as STREAM. Anything else is shown as it is, with level info. */
-typedef struct LogRecord {
-        uint64_t usec;
-        const char *unit, *pid, *stream, *text;
-        size_t unit_len, pid_len, stream_len;
-        char marker; /* ':', '+' or '~'; 0 when the line is not a record */
-        int stream_index; /* 0 stdout, 1 stderr, -1 other */
-} LogRecord;
-
-static void record_parse(const char *line, LogRecord *r) {
-        const char *sp, *br, *colon;
-        struct tm tm = {};
-        char *end;
-
-        *r = (LogRecord) { .text = line, .stream_index = -1 };
-        end = strptime(line, "%Y-%m-%dT%H:%M:%S", &tm);
-        if (!end || *end != '.' || strlen(end) < 9 || end[7] != 'Z' || end[8] != ' ')
-                return;
-        r->usec = (uint64_t) timegm(&tm) * 1000000 + strtoull(end + 1, NULL, 10);
-        r->unit = end + 9;
-        br = strchr(r->unit, '[');
-        sp = strchr(r->unit, ' ');
-        if (!br || !sp || br > sp || sp[-1] != ']')
-                return;
-        r->unit_len = (size_t) (br - r->unit);
-        r->pid = br + 1;
-        r->pid_len = (size_t) (sp - 1 - r->pid);
-        r->stream = sp + 1;
-        colon = strstr(r->stream, ": ");
-        if (!colon)
-                return;
-        r->marker = ':';
-        if (colon > r->stream && (colon[-1] == '+' || colon[-1] == '~'))
-                r->marker = colon[-1];
-        r->stream_len = (size_t) (colon - r->stream) - (r->marker != ':');
-        if (r->stream_len == 6 && strneq(r->stream, "stdout", 6))
-                r->stream_index = 0;
-        else if (r->stream_len == 6 && strneq(r->stream, "stderr", 6))
-                r->stream_index = 1;
-        r->text = colon + 2;
-}
-
-/* The level of a record, and what it means for the next record of its stream. */
-static int record_level(LogSource *src, const LogRecord *r) {
-        int level = LOGS_LEVEL_DEFAULT;
-
-        if (r->stream_index >= 0 && src->cont_level[r->stream_index] >= 0)
-                level = src->cont_level[r->stream_index];
-        else if (r->marker && r->text[0] == '<' && r->text[1] >= '0' && r->text[1] <= '7' && r->text[2] == '>')
-                level = r->text[1] - '0';
-        if (r->stream_index >= 0)
-                src->cont_level[r->stream_index] = r->marker == '+' ? level : -1;
-        return level;
-}
-
-static bool record_wanted(const LogsFilter *f, const LogRecord *r, int level) {
-        if (r->marker && (r->usec < f->since || r->usec > f->until))
-                return false;
-        if (!r->marker && (f->since > 0 || f->until < UINT64_MAX))
-                return false; /* no time: cannot be in a time window */
-        return level >= f->prio_min && level <= f->prio_max;
-}
-
-static void print_json_field(const char *key, const char *v, size_t n, bool *first) {
-        _cleanup_free_ char *copy = strndup(v, n);
-
-        if (!copy)
-                return;
-        printf("%s\"%s\":", *first ? "{" : ",", key);
-        json_print_string(stdout, copy);
-        *first = false;
-}
-
-static void record_print(const LogsFilter *f, const char *line, int level) {
-        LogRecord r;
-
-        if (f->output == LOGS_OUTPUT_SHORT) {
-                output_print_line(stdout, line);
-                fputc('\n', stdout);
-                return;
-        }
-        record_parse(line, &r);
-        if (f->output == LOGS_OUTPUT_CAT) {
-                output_print_line(stdout, r.text);
-                if (r.marker != '+')
-                        fputc('\n', stdout);
-                return;
-        }
-        /* JSON, with journald's field names where there is one. */
-        char num[32];
-        bool first = true;
-        if (r.marker) {
-                snprintf(num, sizeof num, "%" PRIu64, r.usec);
-                print_json_field("__REALTIME_TIMESTAMP", num, strlen(num), &first);
-                print_json_field("_SYSTEMD_UNIT", r.unit, r.unit_len, &first);
-                print_json_field("_PID", r.pid, r.pid_len, &first);
-                print_json_field("_TRANSPORT", r.stream_index >= 0 ? "stdout" : "driver", 6, &first);
-                print_json_field("SYSCAGE_STREAM", r.stream, r.stream_len, &first);
-                if (r.marker != ':')
-                        print_json_field("SYSCAGE_LINE_END", r.marker == '+' ? "continued" : "eof",
-                                         r.marker == '+' ? 9 : 3, &first);
-        }
-        snprintf(num, sizeof num, "%d", level);
-        print_json_field("PRIORITY", num, strlen(num), &first);
-        print_json_field("MESSAGE", r.text, strlen(r.text), &first);
-        fputs("}\n", stdout);
-}
-
 /* ---- reading a unit's files ---- */
 
 typedef struct LogsRun {
@@ -323,12 +101,12 @@ static int source_take(LogsRun *run, LogSource *s, const char *line) {
         LogRecord r;
         int level;
 
-        record_parse(line, &r);
-        level = record_level(s, &r);
-        if (!record_wanted(&run->filter, &r, level))
+        log_record_parse(line, &r);
+        level = log_record_level(s->cont_level, &r);
+        if (!log_record_wanted(&run->filter, &r, level))
                 return 0;
         if (!run->history) {
-                record_print(&run->filter, line, level);
+                log_record_print(&run->filter, line, level);
                 return 0;
         }
         if (run->lines == 0)
@@ -547,7 +325,7 @@ static int logs_print_history(LogsRun *run) {
                 for (size_t j = 0; j < s->ring_n; j++) {
                         LogRecord r;
                         const char *line = s->ring[(s->ring_head + j) % s->ring_cap];
-                        record_parse(line + 1, &r);
+                        log_record_parse(line + 1, &r);
                         all[k++] = (MergeEntry) { line, r.usec, i, j };
                 }
         }
@@ -566,7 +344,7 @@ static int logs_print_history(LogsRun *run) {
                         break;
                 }
         for (size_t j = first; j < total; j++)
-                record_print(&run->filter, all[j].line + 1, all[j].line[0] - '0');
+                log_record_print(&run->filter, all[j].line + 1, all[j].line[0] - '0');
         fflush(stdout);
         return 0;
 }
@@ -770,7 +548,7 @@ int verb_logs(int argc, char **argv) {
                         break;
                 }
                 case 'p':
-                        if (parse_priority(optarg, &run.filter) < 0) {
+                        if (logs_parse_priority(optarg, &run.filter) < 0) {
                                 fprintf(stderr, "--priority: unknown level '%s' (emerg, alert, crit, err, "
                                         "warning, notice, info, debug, 0-7, or FROM..TO).\n", optarg);
                                 return CTL_EXIT_USAGE;
@@ -790,7 +568,7 @@ int verb_logs(int argc, char **argv) {
                         break;
                 case ARG_SINCE:
                 case ARG_UNTIL:
-                        if (parse_timestamp(optarg, c == ARG_SINCE ? &run.filter.since : &run.filter.until) < 0) {
+                        if (logs_parse_timestamp(optarg, c == ARG_SINCE ? &run.filter.since : &run.filter.until) < 0) {
                                 fprintf(stderr, "--%s: cannot parse time '%s' (e.g. \"2026-01-31 12:00:00\", "
                                         "\"today\", \"yesterday\", \"-5min\", \"5 min ago\", \"@1767225600\").\n",
                                         c == ARG_SINCE ? "since" : "until", optarg);
