@@ -20,6 +20,8 @@
 #include "core/manager-baseline.h"
 #include "core/manager.h"
 #include "core/manager-takeover.h"
+#include "io/output.h"
+#include "parse-util.h"
 #include "policy.h"
 #include "sandbox-check.h"
 #include "strv.h"
@@ -44,6 +46,8 @@ static unsigned arg_denial_sources = DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;
 static bool arg_user = false;
 static bool arg_state_dir_set = false, arg_runtime_dir_set = false;
 static UserDirs arg_user_dirs = {};
+static uint64_t arg_log_max_file_bytes = 0;
+static unsigned arg_log_max_files = 0;
 
 static void help(void) {
         printf("syscaged [OPTIONS...]\n\n"
@@ -80,7 +84,12 @@ static void help(void) {
                "                         loses its services' output and exec gates (see\n"
                "                         syscaged(8), \"Surviving a crash\")\n"
                "     --log-level LEVEL   debug, info, notice, warning, err, crit, alert,\n"
-               "                         emerg, or 0-7 (default info)\n",
+               "                         emerg, or 0-7 (default info)\n"
+               "     --log-max-file-size=BYTES\n"
+               "                         Rotate a unit's log file before it grows past this\n"
+               "                         (K, M, G suffixes; default 1M, at least 4K)\n"
+               "     --log-max-files=N   Log files kept per unit, the current one included\n"
+               "                         (default 5, 1-1000)\n",
                SYSCAGE_STATE_DIR, SYSCAGE_RUNTIME_DIR, BASELINE_PATH_DEFAULT);
 }
 
@@ -98,6 +107,8 @@ enum {
         ARG_BASELINE,
         ARG_DENIAL_RECORDS,
         ARG_USER,
+        ARG_LOG_MAX_FILE_SIZE,
+        ARG_LOG_MAX_FILES,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or -errno (usage error,
@@ -118,6 +129,8 @@ static int parse_argv(int argc, char **argv) {
                 { "baseline", required_argument, NULL, ARG_BASELINE },
                 { "denial-records", required_argument, NULL, ARG_DENIAL_RECORDS },
                 { "user", no_argument, NULL, ARG_USER },
+                { "log-max-file-size", required_argument, NULL, ARG_LOG_MAX_FILE_SIZE },
+                { "log-max-files", required_argument, NULL, ARG_LOG_MAX_FILES },
                 {}
         };
         int c, r;
@@ -198,6 +211,18 @@ static int parse_argv(int argc, char **argv) {
                         break;
                 case ARG_USER:
                         arg_user = true;
+                        break;
+                case ARG_LOG_MAX_FILE_SIZE:
+                        if (parse_size(optarg, &arg_log_max_file_bytes) < 0 || arg_log_max_file_bytes < 4096 ||
+                            arg_log_max_file_bytes == UINT64_MAX)
+                                return log_error_errno(EINVAL, "--log-max-file-size needs a size of at least 4K, "
+                                                       "got '%s'.", optarg);
+                        break;
+                case ARG_LOG_MAX_FILES:
+                        if (parse_unsigned(optarg, &arg_log_max_files) < 0 || arg_log_max_files < 1 ||
+                            arg_log_max_files > OUTPUT_FILES_KEPT_MAX)
+                                return log_error_errno(EINVAL, "--log-max-files needs a number from 1 to %u, "
+                                                       "got '%s'.", OUTPUT_FILES_KEPT_MAX, optarg);
                         break;
                 default:
                         return -EINVAL;
@@ -348,6 +373,8 @@ static int run(int argc, char **argv) {
                 .baseline_explicit = arg_baseline_explicit,
                 .denial_sources = arg_denial_sources,
                 .user_mode = arg_user,
+                .log_max_file_bytes = arg_log_max_file_bytes,
+                .log_max_files = arg_log_max_files,
         };
         r = manager_new(&cfg, &m);
         if (r < 0)

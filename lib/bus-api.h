@@ -20,3 +20,4 @@
 #define BUS_CALL_BYTES_MAX (1024u * 1024u)   /* bytes of all string arguments of one call */
 #define BUS_LOG_LINES_MAX 10000u             /* lines GetLogs returns at most */
 #define BUS_LOG_READ_MAX (4u * 1024u * 1024u) /* bytes of log records GetLogs returns at most */
+#define BUS_LOG_FILES_MAX 64u                /* log files OpenLogFiles hands out in one reply */

@@ -21,6 +21,11 @@ _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart rel
 
 _syscagectl_analyze_verbs="syscall-filter policy resolve security"
 
+# Values of `logs` options: levels, output modes, and the named times.
+_syscagectl_levels="emerg alert crit err warning notice info debug"
+_syscagectl_logs_outputs="short cat json"
+_syscagectl_logs_times="now today yesterday tomorrow"
+
 # Architecture names `analyze resolve --arch` accepts (libseccomp's names, plus x86-64).
 _syscagectl_archs="native x86-64 x86 x32 arm aarch64 mips mipsel mips64 mipsel64 mips64n32
         mipsel64n32 ppc ppc64 ppc64le s390 s390x parisc parisc64 riscv64"
@@ -79,7 +84,8 @@ _syscagectl_verb_options() {
         edit) echo "--full --runtime --no-pager" ;;
         list-unit-files) echo "--state= --type= --no-legend --no-pager" ;;
         list-dependencies) echo "--reverse -a --all --no-pager" ;;
-        logs) echo "-f --follow -n --lines= --no-pager" ;;
+        logs) echo "-f --follow -n --lines= -u --unit= -p --priority= -o --output= --since= --until=
+                    --no-pager" ;;
         kill) echo "-s --signal= --no-pager" ;;
         is-active|is-failed|is-enabled|is-system-running) echo "-q --quiet --no-pager" ;;
         start|stop|restart|try-restart|reload|reload-or-restart) echo "--no-block --no-pager" ;;
@@ -213,6 +219,27 @@ _syscagectl_complete() {
                         return
                 fi ;;
         esac
+
+        # Values of `logs` options.
+        if [[ $verb == logs ]]; then
+                case $prev in
+                -p|--priority) _syscagectl_reply "$_syscagectl_levels" "$cur"; return ;;
+                -o|--output) _syscagectl_reply "$_syscagectl_logs_outputs" "$cur"; return ;;
+                -u|--unit) _syscagectl_reply "$(_syscagectl_unit_names)" "$cur"; return ;;
+                --since|--until) _syscagectl_reply "$_syscagectl_logs_times" "$cur"; return ;;
+                esac
+                local v c=""
+                case $cur in
+                --priority=*) for v in $_syscagectl_levels; do c+=" --priority=$v"; done ;;
+                --output=*) for v in $_syscagectl_logs_outputs; do c+=" --output=$v"; done ;;
+                --unit=*) for v in $(_syscagectl_unit_names); do c+=" --unit=$v"; done ;;
+                --since=*|--until=*) for v in $_syscagectl_logs_times; do c+=" ${cur%%=*}=$v"; done ;;
+                esac
+                if [[ -n $c ]]; then
+                        _syscagectl_reply "$c" "$cur"
+                        return
+                fi
+        fi
 
         # Values of options.
         case $prev in

@@ -38,13 +38,16 @@ _syscaged() {
         --denial-records)
                 mapfile -t COMPREPLY < <(compgen -W "both audit kmsg" -- "$cur")
                 return 0 ;;
+        --log-max-file-size|--log-max-files)
+                return 0 ;;
         --log-level)
                 mapfile -t COMPREPLY < <(compgen -W "debug info notice warning err crit alert emerg" -- "$cur")
                 return 0 ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "-h --help --version --units-dir --state-dir --runtime-dir
                 --socket --directories-root --control-group --log-level --relax --no-holder --baseline
-                --denial-records --user" -- "$cur")
+                --denial-records --user
+                --log-max-file-size --log-max-files" -- "$cur")
         return 0
 }
 

@@ -39,10 +39,18 @@ static bool ops_ready(Manager *m) {
         return m->started;
 }
 
+/* A running unit keeps its old configuration until its next start, but, as in systemd, what
+ * describes it is the newest: after daemon-reload the pending load's Description= is shown. */
+static const char *ops_description(const Unit *u) {
+        const Unit *from = u->pending && u->pending->config ? u->pending : u;
+
+        return from->config && from->config->description ? from->config->description : "";
+}
+
 static void ops_brief(const Unit *u, BusUnitBrief *b) {
         *b = (BusUnitBrief) {
                 .name = u->name,
-                .description = u->config && u->config->description ? u->config->description : "",
+                .description = ops_description(u),
                 .load_state = unit_load_state_to_string(u->load_state),
                 .active_state = unit_active_state_to_string(unit_active_state(u)),
                 .sub_state = service_state_to_string(u->state),
@@ -464,6 +472,18 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path) {
 
 int bus_ops_log_tail(Manager *m, const char *name, unsigned n, uint64_t max_bytes, FILE *out) {
         return output_log_tail(m->state_dir, name, n, max_bytes, out);
+}
+
+void bus_ops_log_set_rotated_hook(Manager *m, void (*f)(const char *unit, void *userdata), void *userdata) {
+        if (!m->output)
+                return;
+        m->output->rotated_func = f;
+        m->output->rotated_userdata = userdata;
+}
+
+int bus_ops_log_open_after(Manager *m, const char *name, uint64_t after_ino, int *ret_fds, size_t max,
+                           bool *ret_found) {
+        return output_log_open_after(m->state_dir, name, after_ino, ret_fds, max, ret_found);
 }
 
 /* ---- transient units ---- */

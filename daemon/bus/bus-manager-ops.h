@@ -63,6 +63,11 @@ int bus_ops_log_path(Manager *m, const char *name, char **ret_path);
  * output_log_tail() writes them: 1 when some were left out for max_bytes, 0 otherwise,
  * -ENOENT without a log. */
 int bus_ops_log_tail(Manager *m, const char *name, unsigned n, uint64_t max_bytes, FILE *out);
+/* Sets (f NULL: clears) the function called after a unit's log file was rotated. */
+void bus_ops_log_set_rotated_hook(Manager *m, void (*f)(const char *unit, void *userdata), void *userdata);
+/* output_log_open_after() on the unit's log files. */
+int bus_ops_log_open_after(Manager *m, const char *name, uint64_t after_ino, int *ret_fds, size_t max,
+                           bool *ret_found);
 
 /* What StartTransient asks for. The fds are owned by the caller; -1 when not passed. */
 typedef struct BusTransientSpec {

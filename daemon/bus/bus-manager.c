@@ -338,6 +338,92 @@ static int method_open_log_file(sd_bus_message *m, void *userdata, sd_bus_error 
         return sd_bus_reply_method_return(m, "h", fd);
 }
 
+/* The files of a unit's log after the one with the given inode (0: from the oldest), for a
+ * follower that must not miss a rotated file: see output_log_open_after(). */
+static int log_files_reply(sd_bus_message *m, BusConnection *c, bool follow, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int fds[BUS_LOG_FILES_MAX];
+        const char *name = NULL;
+        uint64_t after_ino;
+        bool found = false;
+        int n, r;
+
+        r = bus_read_unit_name(m, &name, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "t", &after_ino);
+        if (r < 0)
+                return r;
+        if (follow && !strv_contains(c->followed_logs, name)) {
+                if (strv_length(c->followed_logs) >= BUS_CALL_LIST_MAX)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
+                                                 "At most %u logs may be followed at once.", BUS_CALL_LIST_MAX);
+                r = strv_extend(&c->followed_logs, name);
+                if (r < 0)
+                        return r;
+        }
+        n = bus_ops_log_open_after(c->bus->manager, name, after_ino, fds, BUS_LOG_FILES_MAX, &found);
+        if (n < 0)
+                return bus_ops_error(error, n, NULL, name);
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "h");
+        for (int i = 0; i < n && r >= 0; i++)
+                r = sd_bus_message_append(reply, "h", fds[i]); /* sd-bus dups it */
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "b", found);
+        if (r >= 0 && follow)
+                r = sd_bus_message_append(reply, "t", c->bus->log_rotation_seq);
+        for (int i = 0; i < n; i++)
+                safe_close(fds[i]);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_open_log_files(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return log_files_reply(m, userdata, false, error);
+}
+
+static int method_follow_log_files(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return log_files_reply(m, userdata, true, error);
+}
+
+/* Every file of a followed log reaches its followers with the signal as an open fd, so that
+ * none is missed for the files-kept cap however fast the log rotates. */
+void bus_manager_log_rotated(const char *unit, void *userdata) {
+        Bus *b = userdata;
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *path = NULL;
+        bool any = false;
+
+        for (BusConnection *c = b->connections; c && !any; c = c->next)
+                any = !c->free_source && strv_contains(c->followed_logs, unit);
+        if (!any)
+                return;
+        if (bus_ops_log_path(b->manager, unit, &path) < 0)
+                return;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                log_debug_errno(errno, "Failed to open %s for its followers, ignoring: %m", path);
+                return;
+        }
+        b->log_rotation_seq++;
+        for (BusConnection *c = b->connections; c; c = c->next) {
+                int r;
+
+                if (c->free_source || !strv_contains(c->followed_logs, unit))
+                        continue;
+                r = sd_bus_emit_signal(c->sdbus, BUS_PATH, BUS_INTERFACE, "LogFileRotated", "sth", unit,
+                                       b->log_rotation_seq, fd);
+                if (r < 0)
+                        log_debug_errno(r, "Failed to send LogFileRotated to pid %d, ignoring: %m",
+                                        (int) c->cred.pid);
+        }
+}
+
 /* ---- state-changing methods ---- */
 
 typedef int (*BusUnitOp)(Manager *m, const char *name, char **ret_message);
@@ -520,6 +606,12 @@ static const sd_bus_vtable bus_manager_vtable[] = {
                                  SD_BUS_PARAM(text) SD_BUS_PARAM(truncated), method_get_logs, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("OpenLogFile", "s", SD_BUS_PARAM(name), "h", SD_BUS_PARAM(fd),
                                  method_open_log_file, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("OpenLogFiles", "st", SD_BUS_PARAM(name) SD_BUS_PARAM(after_inode), "ahb",
+                                 SD_BUS_PARAM(fds) SD_BUS_PARAM(found), method_open_log_files,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("FollowLogFiles", "st", SD_BUS_PARAM(name) SD_BUS_PARAM(after_inode), "ahbt",
+                                 SD_BUS_PARAM(fds) SD_BUS_PARAM(found) SD_BUS_PARAM(seq),
+                                 method_follow_log_files, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("StartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("StopUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("RestartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -557,6 +649,7 @@ static const sd_bus_vtable bus_manager_vtable[] = {
                                  SD_BUS_PARAM(result) SD_BUS_PARAM(exec_main_code)
                                  SD_BUS_PARAM(exec_main_status), 0),
         SD_BUS_SIGNAL_WITH_NAMES("UnitRemoved", "s", SD_BUS_PARAM(name), 0),
+        SD_BUS_SIGNAL_WITH_NAMES("LogFileRotated", "sth", SD_BUS_PARAM(name) SD_BUS_PARAM(seq) SD_BUS_PARAM(fd), 0),
         SD_BUS_VTABLE_END
 };
 

@@ -12,6 +12,14 @@
  *                                      (n <= BUS_LOG_LINES_MAX); b: lines were left out
  *                                      because they exceed BUS_LOG_READ_MAX bytes
  *     OpenLogFile(s) -> h              the unit's log file, read-only, for `logs -f`
+ *     OpenLogFiles(s name, t inode) -> ah b
+ *                                      the log files newer than the one with that inode
+ *                                      (0: all), oldest first, at most BUS_LOG_FILES_MAX;
+ *                                      b: a file had that inode (else some may be gone)
+ *     FollowLogFiles(s name, t inode) -> ah b t
+ *                                      as OpenLogFiles, and from now on this client gets
+ *                                      LogFileRotated for the unit; t: the sequence number
+ *                                      of the last LogFileRotated sent before this reply
  *   state-changing, for uid 0 and the control group:
  *     StartUnit(s) StopUnit(s) RestartUnit(s) TryRestartUnit(s) ReloadUnit(s)
  *     ReloadOrRestartUnit(s) KillUnit(s name, i signal) ResetFailedUnit(s; "" for all)
@@ -26,6 +34,8 @@
  *   signals:
  *     UnitStateChanged(s name, s active, s sub, s result, i exec_main_code, i exec_main_status)
  *     UnitRemoved(s name)
+ *     LogFileRotated(s name, t seq, h fd)   to followers only: the unit's log was rotated,
+ *                                      fd is the new UNIT.log; seq grows by one per signal
  *
  * Errors: org.syscage.Error.AccessDenied, org.syscage.Error.NoSuchUnit,
  * org.syscage.Error.NotSupported, org.syscage.Error.Failed, and the standard
@@ -43,6 +53,9 @@
 
 /* Registers the manager object on one client connection; c is the handlers' userdata. */
 int bus_manager_add_objects(sd_bus *bus, BusConnection *c);
+/* The rotation hook (OutputContext.rotated_func; userdata: the Bus): sends LogFileRotated to
+ * the followers of unit's log. */
+void bus_manager_log_rotated(const char *unit, void *userdata);
 
 /* Whether NAME is a unit name we accept: [A-Za-z0-9:_.\@-]+ ending in ".service", at
  * most UNIT_NAME_MAX bytes, not starting with '.'. */

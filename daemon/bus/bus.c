@@ -97,6 +97,7 @@ static BusConnection *bus_connection_free(BusConnection *c) {
         sd_event_source_disable_unref(c->free_source);
         sd_bus_flush_close_unref(c->sdbus);
         strv_free(c->bound_units);
+        strv_free(c->followed_logs);
         free(c->confined_unit);
         free(c);
         return NULL;
@@ -573,6 +574,7 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
                 return log_error_errno(r, "Failed to watch for unit changes: %m");
         m->on_unit_changed = bus_on_unit_changed;
         m->on_unit_changed_userdata = b;
+        bus_ops_log_set_rotated_hook(m, bus_manager_log_rotated, b);
         log_info("Listening on %s.", b->socket_path);
         *ret = TAKE_PTR(b);
         return 0;
@@ -595,6 +597,8 @@ Bus *bus_free(Bus *b) {
                 b->manager->on_unit_changed = NULL;
                 b->manager->on_unit_changed_userdata = NULL;
         }
+        if (b->manager)
+                bus_ops_log_set_rotated_hook(b->manager, NULL, NULL);
         while (b->connections)
                 bus_connection_free(b->connections);
         sd_event_source_disable_unref(b->listen_source);

@@ -58,6 +58,7 @@ typedef struct BusConnection {
         char *confined_unit;      /* the unit it runs in, when known */
         bool fresh;               /* not seen past authentication yet (see bus_kick_fresh()) */
         char **bound_units;       /* transient units stopped when this client goes away */
+        char **followed_logs;     /* units whose new log files it is sent (FollowLogFiles) */
         sd_event_source *free_source;
         struct BusConnection *prev, *next;
 } BusConnection;
@@ -103,6 +104,7 @@ struct Bus {
         unsigned transient_counter;  /* for "run-uN.service" */
         unsigned n_transient_kept;   /* failed transient units kept loaded (BusTransient.kept) */
         uint64_t transient_kept_seq;
+        uint64_t log_rotation_seq;   /* LogFileRotated signals sent so far (FollowLogFiles) */
         sd_event_source *post_source;
         BusJob *jobs;                /* calls waiting for their job to end (bus-job.h) */
         unsigned n_jobs;

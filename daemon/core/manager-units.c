@@ -49,6 +49,10 @@ int manager_units_setup(Manager *m) {
         r = output_context_new(m->event, m->state_dir, &m->output);
         if (r < 0)
                 return r;
+        if (m->log_max_file_bytes > 0)
+                m->output->max_file_bytes = m->log_max_file_bytes;
+        if (m->log_max_files > 0)
+                m->output->files_kept = m->log_max_files;
         /* Output streams survive a crash through their spool files (io/output.h). */
         if (asprintf(&m->output->spool_dir, "%s/output", m->runtime_dir) < 0)
                 return -ENOMEM;

@@ -247,6 +247,8 @@ static int manager_copy_config(Manager *m, const ManagerConfig *cfg) {
         m->owner_uid = getuid();
         m->owner_gid = getgid();
         m->denial_sources = cfg->denial_sources ? cfg->denial_sources : DENIAL_SOURCE_AUDIT | DENIAL_SOURCE_KMSG;
+        m->log_max_file_bytes = cfg->log_max_file_bytes;
+        m->log_max_files = cfg->log_max_files;
         if (cfg->socket_path)
                 m->socket_path = strdup(cfg->socket_path);
         else if (streq(cfg->runtime_dir, SYSCAGE_RUNTIME_DIR))

@@ -79,6 +79,9 @@ typedef struct ManagerConfig {
         bool baseline_explicit;
         /* Where seccomp records are read (denial-feed.h): DENIAL_SOURCE_* bits; 0: both. */
         unsigned denial_sources;
+        /* Rotation of the units' log files (io/output.h); 0: the default. */
+        uint64_t log_max_file_bytes;
+        unsigned log_max_files;
 } ManagerConfig;
 
 #define DENIAL_SOURCE_AUDIT 1u /* the audit multicast group */
@@ -121,6 +124,8 @@ typedef struct Manager {
          * filters (in the cache above) and its description; all NULL without one. */
         char *baseline_path;
         bool baseline_explicit;
+        uint64_t log_max_file_bytes; /* see ManagerConfig */
+        unsigned log_max_files;
         Baseline *baseline;
         FilterEntry *baseline_filters;
         char *baseline_description;

@@ -524,7 +524,10 @@ int service_process_spawn(Unit *u, const ExecCommand *cmd, bool is_main, pid_t m
         r = exec_spawn(&e->plan, &exec);
         if (r < 0)
                 return r;
-        if (u->output && is_main)
+        /* Records name the pid of the process that wrote them: the main process, or a
+         * control process (ExecStartPre=, ExecStopPost=, ...) while no main process runs.
+         * While both run they share the pipes, and the records name the main process. */
+        if (u->output && (is_main || !unit_process_alive(u->main)))
                 output_set_pid(u->output, exec->pid);
         r = reaper_track(u->manager->reaper, exec->pid);
         if (r < 0)

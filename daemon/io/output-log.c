@@ -232,3 +232,63 @@ int output_log_remove(const char *state_dir, const char *unit) {
         }
         return n;
 }
+
+/* ---- opening logs for a follower ---- */
+
+int output_log_open_after(const char *state_dir, const char *unit, uint64_t after_ino, int *ret_fds,
+                          size_t max, bool *ret_found) {
+        int fds[OUTPUT_FILES_KEPT_MAX]; /* newest first */
+        unsigned nfiles = 0;
+        bool found = false;
+        size_t first, n;
+        int r = 0;
+
+        if (isempty(state_dir) || !output_unit_name_valid(unit) || !ret_fds || max == 0)
+                return -EINVAL;
+        /* The daemon rotates between two calls, never during one: the names and the order
+         * seen here are consistent. A missing UNIT.log (a daemon killed mid-rotation) does not
+         * end the list; a missing .N does. */
+        for (unsigned i = 0; i < OUTPUT_FILES_KEPT_MAX; i++) {
+                char path[PATH_MAX];
+                struct stat st;
+                int fd;
+
+                r = output_log_path(state_dir, unit, i, path, sizeof path);
+                if (r < 0)
+                        break;
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+                if (fd < 0 && errno == ENOENT && i == 0)
+                        continue;
+                if (fd < 0) {
+                        r = errno == ENOENT ? 0 : -errno;
+                        break;
+                }
+                if (fstat(fd, &st) < 0) {
+                        r = -errno;
+                        safe_close(fd);
+                        break;
+                }
+                if (after_ino != 0 && (uint64_t) st.st_ino == after_ino) {
+                        found = true;
+                        safe_close(fd);
+                        break;
+                }
+                fds[nfiles++] = fd;
+        }
+        /* The files right after after_ino come first: hand out the oldest max of them, so that
+         * the next call, after the newest of these, goes on without a hole. */
+        n = MIN((size_t) nfiles, max);
+        first = nfiles - n;
+        for (size_t i = 0; i < first; i++)
+                safe_close(fds[i]);
+        if (r < 0) {
+                for (size_t i = first; i < nfiles; i++)
+                        safe_close(fds[i]);
+                return r;
+        }
+        for (size_t i = 0; i < n; i++)
+                ret_fds[i] = fds[nfiles - 1 - i];
+        if (ret_found)
+                *ret_found = found;
+        return (int) n;
+}

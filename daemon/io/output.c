@@ -152,7 +152,10 @@ static int stream_log_rotate(OutputStream *s) {
                         return r;
                 if (unlink(from) < 0 && errno != ENOENT)
                         return -errno;
-                return output_stream_log_open(s);
+                r = output_stream_log_open(s);
+                if (r >= 0 && s->ctx->rotated_func)
+                        s->ctx->rotated_func(s->unit, s->ctx->rotated_userdata);
+                return r;
         }
         for (last = 1; last < kept - 1; last++) {
                 if (output_log_path(s->ctx->state_dir, s->unit, last, to, sizeof to) < 0)
@@ -167,7 +170,10 @@ static int stream_log_rotate(OutputStream *s) {
                 if (rename(from, to) < 0 && errno != ENOENT)
                         return -errno;
         }
-        return output_stream_log_open(s);
+        r = output_stream_log_open(s);
+        if (r >= 0 && s->ctx->rotated_func)
+                s->ctx->rotated_func(s->unit, s->ctx->rotated_userdata);
+        return r;
 }
 
 static ssize_t stream_write(OutputStream *s, const char *buf, size_t n) {

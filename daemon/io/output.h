@@ -114,6 +114,10 @@ typedef struct OutputContext {
         void *write_userdata;
         int journal_state;        /* 0 unknown, 1 available, -1 not running (warned once) */
         char *spool_dir;          /* durable streams (below); NULL: none. Owned. */
+        /* Called when a rotation opened a new UNIT.log, after the old one was renamed: the
+         * followers of the log are told of the new file (the control plane). */
+        void (*rotated_func)(const char *unit, void *userdata);
+        void *rotated_userdata;
 } OutputContext;
 
 int output_context_new(sd_event *event, const char *state_dir, OutputContext **ret);
@@ -211,6 +215,15 @@ void output_spool_discard(OutputContext *ctx, const char *stream_id);
  * all n (or all there are) were written, -ENOENT when the unit has no log, -EINVAL for a bad
  * unit name. Reads at most 64 KiB at a time, so memory use is max_bytes in out at most. */
 int output_log_tail(const char *state_dir, const char *unit, unsigned n, uint64_t max_bytes, FILE *out);
+
+/* For a follower of the log (`logs -f`): opens read-only (O_NONBLOCK) the unit's log files
+ * that are newer than the one with inode after_ino, oldest first, the last being UNIT.log,
+ * at most max of them (the oldest ones, when there are more). With after_ino 0, or when no
+ * file has that inode (it was rotated away past files_kept), the files opened are the oldest
+ * there are, and *ret_found is false. Stores the fds in ret_fds and returns their number (0:
+ * no log, or after_ino is UNIT.log itself), or -errno. */
+int output_log_open_after(const char *state_dir, const char *unit, uint64_t after_ino, int *ret_fds,
+                          size_t max, bool *ret_found);
 
 /* Deletes a unit's log: UNIT.log and the rotated UNIT.log.1, .2, ... up to the first missing
  * one. A reader that has the file open (`logs -f`) reads on to its end. Returns the number of

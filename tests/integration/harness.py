@@ -43,12 +43,13 @@ def ctl_runner(syscagectl, default_timeout=30, **extra_env):
     return ctl
 
 
-def with_daemon(syscaged, ctl, prefix, cases, extra_args=()):
+def with_daemon(syscaged, ctl, prefix, cases, extra_args=(), daemon_args=()):
     """Runs a real syscaged in a fresh directory BASE under /run (BASE/units, BASE/state,
     BASE/run holding the control socket, BASE/root, BASE/daemon.log), calls CASES(sock, base)
     once it answers, then stops it, prints the end of its log when a check failed, and removes
     BASE. CASES may be a pair (PREPARE, CASES): PREPARE(base) runs before the daemon starts.
-    EXTRA_ARGS are more daemon options; "{base}" in them becomes BASE.
+    EXTRA_ARGS are more daemon options; "{base}" in them becomes BASE. DAEMON_ARGS are
+    added to syscaged's command line as they are.
     Returns the script's exit status (1 when a check failed)."""
     prepare, run_cases = cases if isinstance(cases, tuple) else (None, cases)
     base = tempfile.mkdtemp(prefix=prefix, dir='/run')
@@ -61,7 +62,8 @@ def with_daemon(syscaged, ctl, prefix, cases, extra_args=()):
     with open(os.path.join(base, 'daemon.log'), 'w') as log:
         d = subprocess.Popen([syscaged, '--units-dir', units, '--state-dir', os.path.join(base, 'state'),
                               '--runtime-dir', run, '--directories-root', os.path.join(base, 'root'),
-                              '--log-level', 'debug', *[a.replace('{base}', base) for a in extra_args]],
+                              '--log-level', 'debug', *[a.replace('{base}', base) for a in extra_args],
+                              *daemon_args],
                              stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         if not wait_until(lambda: os.path.exists(sock) and ctl(sock, 'list-units').returncode == 0, 15):

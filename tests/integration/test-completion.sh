@@ -131,6 +131,16 @@ expect "run -- = ctl/verbs-run.c's options" "$run_options" \
 expect "run CMD --w is not an option of run" "" \
         "$(cd "$tmp/work" && complete_line _syscagectl "$ctl run true --w" "$ctl" run true --w)"
 
+# logs' long options: those of ctl/verbs-logs.c's option table; and the values of -p and -o.
+logs_options=$(grep -o '{ "[a-z-]*", \(no\|required\)_argument' "$src/ctl/verbs-logs.c" |
+               sed 's/{ "\([a-z-]*\)", no_argument/--\1/; s/{ "\([a-z-]*\)", required_argument/--\1=/' |
+               sort)
+expect "logs -- = ctl/verbs-logs.c's options" "$logs_options" \
+        "$(complete_line _syscagectl "$ctl logs --" "$ctl" logs --)"
+expect "logs -p w" "warning" "$(complete_line _syscagectl "$ctl logs -p w" "$ctl" logs -p w)"
+expect "logs --output=j" "json" \
+        "$(complete_line _syscagectl "$ctl logs --output=j" "$ctl" logs --output = j)"
+
 # --state=: bash splits "--state=act" into "--state" "=" "act"; readline replaces "act".
 expect "list --state=act" "$(sorted activating active)" \
         "$(complete_line _syscagectl "$ctl list --state=act" "$ctl" list --state = act)"

@@ -684,6 +684,91 @@ static void test_bounded_reads(void **state) {
         close(busy[1]);
 }
 
+
+static unsigned rotated_calls;
+static void count_rotated(const char *unit, void *userdata) {
+        assert_string_equal(unit, "fol");
+        assert_ptr_equal(userdata, &rotated_calls);
+        rotated_calls++;
+}
+
+static uint64_t fd_ino(int fd) {
+        struct stat st;
+
+        assert_int_equal(fstat(fd, &st), 0);
+        return (uint64_t) st.st_ino;
+}
+
+/* What a follower is handed: the files after a given one, oldest first, at most max; all of
+ * them when that file is gone; and a call of the rotation hook for every new UNIT.log. */
+static void test_open_after(void **state) {
+        Env *env = *state;
+        _cleanup_(output_stream_freep) OutputStream *s = NULL;
+        int fds[8];
+        uint64_t ino[4];
+        bool found = true;
+        char path[PATH_MAX];
+        struct stat st;
+        int n;
+
+        assert_int_equal(output_log_open_after(env->dir, "fol", 0, fds, 8, &found), 0);
+        assert_false(found);
+        assert_int_equal(output_log_open_after(env->dir, "../x", 0, fds, 8, &found), -EINVAL);
+
+        env->ctx->max_file_bytes = 4096;
+        env->ctx->files_kept = 4;
+        env->ctx->rotated_func = count_rotated;
+        env->ctx->rotated_userdata = &rotated_calls;
+        rotated_calls = 0;
+        assert_int_equal(output_open(env->ctx, "fol", OUTPUT_LOG, NULL, OUTPUT_LOG, NULL, &s), 0);
+        for (int i = 0; i < 1000; i++) {
+                char line[64];
+                int k = snprintf(line, sizeof line, "line %04d\n", i);
+                write_all(output_stream_child_fd(s, OUTPUT_STDOUT), line, (size_t) k);
+        }
+        output_child_fds_close(s);
+        run_until_drained(env, s, 10ULL * 1000 * 1000);
+        assert_true(rotated_calls >= 10); /* ~70 records a file */
+
+        /* Everything, oldest first: UNIT.log.3 .. UNIT.log. */
+        n = output_log_open_after(env->dir, "fol", 0, fds, 8, &found);
+        assert_int_equal(n, 4);
+        assert_false(found);
+        for (int i = 0; i < 4; i++) {
+                log_path(env, "fol", 3 - (unsigned) i, path, sizeof path);
+                assert_int_equal(stat(path, &st), 0);
+                ino[i] = fd_ino(fds[i]);
+                assert_int_equal(ino[i], (uint64_t) st.st_ino);
+                assert_true(fcntl(fds[i], F_GETFL) & O_NONBLOCK);
+                safe_close(fds[i]);
+        }
+        /* After .3: .2, .1 and UNIT.log; capped at 2: the two right after it. */
+        n = output_log_open_after(env->dir, "fol", ino[0], fds, 8, &found);
+        assert_int_equal(n, 3);
+        assert_true(found);
+        for (int i = 0; i < 3; i++) {
+                assert_int_equal(fd_ino(fds[i]), ino[i + 1]);
+                safe_close(fds[i]);
+        }
+        n = output_log_open_after(env->dir, "fol", ino[0], fds, 2, &found);
+        assert_int_equal(n, 2);
+        assert_int_equal(fd_ino(fds[0]), ino[1]);
+        assert_int_equal(fd_ino(fds[1]), ino[2]);
+        safe_close(fds[0]);
+        safe_close(fds[1]);
+        /* After the current file: nothing, found. */
+        n = output_log_open_after(env->dir, "fol", ino[3], fds, 8, &found);
+        assert_int_equal(n, 0);
+        assert_true(found);
+        /* An inode no file has (rotated away): all files, not found. */
+        found = true;
+        n = output_log_open_after(env->dir, "fol", UINT64_MAX, fds, 8, &found);
+        assert_int_equal(n, 4);
+        assert_false(found);
+        for (int i = 0; i < 4; i++)
+                safe_close(fds[i]);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_mode_parse),
@@ -692,6 +777,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_fast_writer, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_split_and_partial, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_rotation_and_tail, env_setup, env_teardown),
+                cmocka_unit_test_setup_teardown(test_open_after, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_write_failure_pauses, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_file_modes, env_setup, env_teardown),
                 cmocka_unit_test_setup_teardown(test_journal_fallback, env_setup, env_teardown),
