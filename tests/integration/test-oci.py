@@ -7,10 +7,17 @@ is imported with `syscagectl import-oci` and used as the drop-in of units run by
 syscaged: `/bin/bash -c 'echo ok'` runs, `unshare -n true` fails without CAP_SYS_ADMIN in
 the imported capability set, and works when the profile is imported for CAP_SYS_ADMIN.
 
-export_crun: a unit with SystemCallFilter=~uname and SystemCallErrorNumber=ENETDOWN is
-exported with `syscagectl export-oci` and given to crun as the container's linux.seccomp:
-in the container `uname` fails with "Network is down" while the rest runs. Skipped (77)
-when crun is missing or cannot run containers here.
+The imported drop-ins' [X-Syscage] part (argument filters) is always applied: a build whose
+verify refuses SystemCallArgumentFilter= fails here.
+
+export_crun, export_runc: a unit with SystemCallFilter=~uname and SystemCallErrorNumber=ENETDOWN
+is exported with `syscagectl export-oci` and given to crun (runc) as the container's
+linux.seccomp: in the container `uname` fails with "Network is down" while the rest runs, and
+without the profile it works. Skipped (77) when the runtime is missing or cannot run containers
+here. podman is not run (see test_export_runc).
+
+export_strict: export-oci of SystemCallFilter=~execve notes "not carried: the exec gate" on
+stderr and exits 0, and 1 with --strict.
 
 Usage: test-oci.py SYSCAGED HELPERS_DIR SCENARIO SYSCAGECTL
 """
@@ -45,18 +52,18 @@ def import_profile(ctx, *options):
     return r.stdout
 
 
-def argument_filters_supported(ctx, units_dir):
+def check_argument_filters_verify(ctx, units_dir):
+    """The imported drop-ins carry [X-Syscage] SystemCallArgumentFilter= lines: a daemon that
+    did not apply them would run the units under a wider policy than the profile's, so a
+    verify that refuses the key is a failure, not a reason to drop that part."""
     path = os.path.join(units_dir, 'argfilter-probe.service')
     with open(path, 'w') as f:
         f.write(st.unit('ExecStart=/bin/true', install=False) +
                 '\n[X-Syscage]\nSystemCallArgumentFilter=write: arg0 == 1\n')
     r = ctl(ctx, 'verify', path)
     os.unlink(path)
-    return not (r.returncode != 0 and 'SystemCallArgumentFilter' in r.stdout + r.stderr)
-
-
-def service_part(dropin):
-    return dropin.split('\n[X-Syscage]\n')[0]
+    check(r.returncode == 0, 'verify refuses SystemCallArgumentFilter= (exit %d): %s%s'
+          % (r.returncode, r.stdout, r.stderr))
 
 
 def test_import_engine(ctx):
@@ -77,13 +84,9 @@ def test_import_engine(ctx):
     d = st.Daemon(ctx.syscaged, units, list(units), ctx.prefix)
     ctx.daemons.append(d)
     open(d.log_path, 'w').close()
-    if not argument_filters_supported(ctx, d.units_dir):
-        # The argument filter language is parsed (import-oci checks every line with its
-        # parser) but this daemon does not apply it yet: run the [Service] part, which
-        # decides everything this scenario checks (unshare and mount are not in the list).
-        print('note: this build does not apply SystemCallArgumentFilter= yet; '
-              'running the [Service] part of the imported drop-ins')
-        plain, admin = service_part(plain), service_part(admin)
+    check_argument_filters_verify(ctx, d.units_dir)
+    check('\n[X-Syscage]\n' in plain and 'SystemCallArgumentFilter=' in plain,
+          'the imported drop-in has no argument filters (clone flags by mask):\n' + plain)
     for name, dropin in (('ok.service', plain), ('unshare.service', plain),
                          ('unshare-admin.service', admin)):
         ddir = os.path.join(d.units_dir, ctx.prefix + name + '.d')
@@ -107,26 +110,32 @@ def test_import_engine(ctx):
     d.stop()
 
 
-def crun_run(bundle, name):
-    """Runs the bundle; on a host with hybrid cgroups (crun refuses them) it runs crun in a
-    mount namespace of its own with cgroup2 at /sys/fs/cgroup. Returns (rc, output)."""
-    cmd = ['crun', '--cgroup-manager=disabled', 'run', '--bundle', bundle, name]
+def runtime_run(runtime, bundle, name):
+    """Runs the bundle with RUNTIME (crun or runc); on a host with hybrid cgroups (crun refuses
+    them) it runs the runtime in a mount namespace of its own with cgroup2 at /sys/fs/cgroup.
+    Returns (rc, output)."""
+    cmd = [runtime, 'run', '--bundle', bundle, name]
+    if runtime == 'crun':
+        cmd[1:1] = ['--cgroup-manager=disabled']
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     if r.returncode != 0 and 'hybrid' in r.stderr:
         r = subprocess.run(['unshare', '-m', 'sh', '-c',
                             'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup && '
                             'exec "$@"', 'sh'] + cmd,
                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    if runtime == 'runc':
+        # runc keeps a stopped container's state until it is deleted.
+        subprocess.run(['runc', 'delete', '--force', name], capture_output=True, timeout=30)
     return r.returncode, r.stdout + r.stderr
 
 
-def make_bundle(ctx, name, profile, script):
-    bundle = os.path.join(ctx.tmp, name)
+def make_bundle(ctx, runtime, name, profile, script):
+    bundle = os.path.join(ctx.tmp, runtime + '-' + name)
     rootfs = os.path.join(bundle, 'rootfs')
     os.makedirs(rootfs)
-    r = subprocess.run(['crun', 'spec'], cwd=bundle, capture_output=True, text=True, timeout=30)
+    r = subprocess.run([runtime, 'spec'], cwd=bundle, capture_output=True, text=True, timeout=30)
     if r.returncode != 0:
-        raise Skip('crun spec failed: %s' % r.stderr.strip())
+        raise Skip('%s spec failed: %s' % (runtime, r.stderr.strip()))
     # The host's /usr, read-only, is the whole image; the rest are the merged-/usr links.
     for d in ('usr', 'proc', 'dev', 'sys', 'tmp'):
         os.makedirs(os.path.join(rootfs, d), exist_ok=True)
@@ -139,15 +148,19 @@ def make_bundle(ctx, name, profile, script):
     config['process']['args'] = ['/bin/sh', '-c', script]
     config['mounts'].append({'destination': '/usr', 'type': 'bind', 'source': '/usr',
                              'options': ['rbind', 'ro']})
-    config['linux']['seccomp'] = profile
+    if profile is None:
+        config['linux'].pop('seccomp', None)
+    else:
+        config['linux']['seccomp'] = profile
     with open(os.path.join(bundle, 'config.json'), 'w') as f:
         json.dump(config, f, indent=1)
     return bundle
 
 
-def test_export_crun(ctx):
-    if not shutil.which('crun'):
-        raise Skip('crun is not installed')
+def export_to(ctx, runtime):
+    """The export_crun/export_runc scenario with RUNTIME."""
+    if not shutil.which(runtime):
+        raise Skip('%s is not installed' % runtime)
     if not os.path.islink('/bin'):
         raise Skip('the minimal image needs a merged-/usr host')
     unit_path = os.path.join(ctx.tmp, 'uname.service')
@@ -161,20 +174,64 @@ def test_export_crun(ctx):
 
     # The same profile, a container that does not call uname: it runs, so the profile is
     # accepted and allows what it should.
-    name = 'syscage-oci-%d' % os.getpid()
-    rc, out = crun_run(make_bundle(ctx, 'allowed', profile, 'echo container-ok'), name + '-a')
+    name = 'syscage-oci-%s-%d' % (runtime, os.getpid())
+    rc, out = runtime_run(runtime, make_bundle(ctx, runtime, 'allowed', profile, 'echo container-ok'),
+                          name + '-a')
     if rc != 0 and 'container-ok' not in out:
-        raise Skip('crun cannot run a container here (exit %d): %s' % (rc, out.strip()[-300:]))
+        raise Skip('%s cannot run a container here (exit %d): %s' % (runtime, rc, out.strip()[-300:]))
     check('container-ok' in out, 'the container did not run: %s' % out)
-    rc, out = crun_run(make_bundle(ctx, 'denied', profile, 'uname; echo uname-status=$?'), name + '-d')
+    rc, out = runtime_run(runtime, make_bundle(ctx, runtime, 'denied', profile,
+                                               'uname; echo uname-status=$?'), name + '-d')
     check('Network is down' in out and 'uname-status=1' in out,
-          'uname did not fail with ENETDOWN in the container (exit %d): %s' % (rc, out))
+          '%s: uname did not fail with ENETDOWN in the container (exit %d): %s' % (runtime, rc, out))
     check('Linux' not in out, 'uname printed the system name: %s' % out)
+    # Without the profile the same container prints the system name: the profile decides.
+    rc, out = runtime_run(runtime, make_bundle(ctx, runtime, 'unfiltered', None,
+                                               'uname; echo uname-status=$?'), name + '-u')
+    check('Linux' in out and 'uname-status=0' in out,
+          '%s: without the profile uname did not work (exit %d): %s' % (runtime, rc, out))
+
+
+def test_export_crun(ctx):
+    export_to(ctx, 'crun')
+
+
+def test_export_runc(ctx):
+    """podman is not run: it needs container images (a registry, i.e. the network, or an
+    image built and imported first) and its own storage and network set-up; with the bundle
+    it would only hand this same config.json to crun or runc, which are run directly."""
+    export_to(ctx, 'runc')
+
+
+def test_export_strict(ctx):
+    """SystemCallFilter=~execve cannot be carried: execve is the container's own start, and
+    the exec gate that refuses later execs has no OCI form. Without --strict that is a note
+    on stderr and exit 0; with --strict the same note and exit 1. A policy the profile
+    carries whole exits 0 with --strict, so the exit status is about the gate."""
+    gate = os.path.join(ctx.tmp, 'noexec.service')
+    with open(gate, 'w') as f:
+        f.write(st.unit('ExecStart=/usr/bin/true\nSystemCallFilter=~execve', install=False))
+    note = 'export-oci: not carried: the exec gate'
+    r = ctl(ctx, 'export-oci', gate)
+    check(r.returncode == 0 and note in r.stderr,
+          'export-oci without --strict: exit %d, stderr %r' % (r.returncode, r.stderr))
+    check(json.loads(r.stdout)['defaultAction'] == 'SCMP_ACT_ALLOW', 'no profile: %r' % r.stdout)
+    r = ctl(ctx, 'export-oci', '--strict', gate)
+    check(r.returncode == 1 and note in r.stderr,
+          'export-oci --strict: exit %d (want 1), stderr %r' % (r.returncode, r.stderr))
+    whole = os.path.join(ctx.tmp, 'nouname.service')
+    with open(whole, 'w') as f:
+        f.write(st.unit('ExecStart=/usr/bin/true\nSystemCallFilter=~uname', install=False))
+    r = ctl(ctx, 'export-oci', '--strict', whole)
+    check(r.returncode == 0 and 'not carried' not in r.stderr,
+          'export-oci --strict of a policy carried whole: exit %d, stderr %r' % (r.returncode, r.stderr))
 
 
 SCENARIOS = {
     'import_engine': test_import_engine,
     'export_crun': test_export_crun,
+    'export_runc': test_export_runc,
+    'export_strict': test_export_strict,
 }
 
 
