@@ -16,6 +16,10 @@ linux.seccomp: in the container `uname` fails with "Network is down" while the r
 without the profile it works. Skipped (77) when the runtime is missing or cannot run containers
 here. podman is not run (see test_export_runc).
 
+import_corpus: every profile of tests/fuzz/fuzz-oci-import not named bad-* imports (exit 0,
+a drop-in `verify` accepts), except the deliberate refusals in DELIBERATE_REFUSALS, each
+refused with its reason; every bad-* file is refused with an error that says where.
+
 export_strict: export-oci of SystemCallFilter=~execve notes "not carried: the exec gate" on
 stderr and exits 0, and 1 with --strict.
 
@@ -227,11 +231,104 @@ def test_export_strict(ctx):
           'export-oci --strict of a policy carried whole: exit %d, stderr %r' % (r.returncode, r.stderr))
 
 
+CORPUS = os.path.join(SOURCE, 'fuzz', 'fuzz-oci-import')
+# The corpus files not named bad-* that are refused on purpose, and what the refusal says.
+DELIBERATE_REFUSALS = {
+    # seccomp cannot allow nothing: a unit has no way to say it (an empty allow list means
+    # "no filter"), and the process could not even exit.
+    'allow-nothing.json': 'allow-nothing.json: the profile allows no system call; a unit cannot say that',
+    # The fuzz harness reads a leading '#' as "import for CAP_SYS_ADMIN and CAP_NET_ADMIN";
+    # the file is not JSON as it stands. Without the marker it imports (checked below).
+    'caps-marker.json': 'caps-marker.json: not JSON: unexpected character at byte 0',
+    # A container's config.json without linux.seccomp: there is no profile to import.
+    'config-json-no-seccomp.json':
+        'config-json-no-seccomp.json: linux.seccomp: missing (the container has no seccomp profile)',
+    # A syscall name with a NUL character inside, which runc's decoder refuses too.
+    'unicode-names.json': 'unicode-names.json: syscalls[0].names[2]: contains a NUL character',
+}
+# Every bad-* file and where its error points: a JSON member, or a byte offset for text
+# that is not JSON (the top level for a document that is not an object).
+BAD_LOCATIONS = {
+    'bad-action.json': "defaultAction: unknown action 'SCMP_ACT_KILL_EVERYTHING'",
+    'bad-arch.json': "architectures[0]: unknown architecture 'SCMP_ARCH_PDP11'",
+    'bad-array.json': 'expected a JSON object, got an array',
+    'bad-deep.json': 'not JSON: nesting too deep at byte 32',
+    'bad-errno-range.json': 'defaultErrnoRet: 4096 is not an error number',
+    'bad-float.json': 'defaultErrnoRet: expected an integer, got a number',
+    'bad-huge-number.json': 'not JSON runc accepts: an integer out of range at byte 55',
+    'bad-index.json': 'syscalls[0].args[0].index: 7 is not an argument index (0..5)',
+    'bad-negative.json': 'syscalls[0].args[0].value: -1 is negative',
+    'bad-nul.json': 'not JSON: a NUL byte at byte 34',
+    'bad-op.json': "syscalls[0].args[0].op: unknown operator 'SCMP_CMP_ABOUT'",
+    'bad-trailing.json': 'not JSON: unexpected character at byte 36',
+    'bad-truncated.json': 'not JSON: unexpected end at byte 49',
+    'bad-types.json': 'defaultErrnoRet: expected an integer, got a string',
+}
+
+
+def verify_dropin(ctx, name, dropin):
+    """`verify` of a unit whose drop-in is DROPIN, as the daemon would load it."""
+    units = os.path.join(ctx.tmp, 'corpus-units')
+    ddir = os.path.join(units, name + '.service.d')
+    os.makedirs(ddir, exist_ok=True)
+    with open(os.path.join(units, name + '.service'), 'w') as f:
+        f.write(st.unit('ExecStart=/usr/bin/true', install=False))
+    with open(os.path.join(ddir, 'oci.conf'), 'w') as f:
+        f.write(dropin)
+    return ctl(ctx, '--units-dir', units, 'verify', name + '.service')
+
+
+def import_and_verify(ctx, path, label, *options):
+    r = ctl(ctx, 'import-oci', path, *options)
+    # (A profile whose every action is allow imports as an empty [Service] part.)
+    check(r.returncode == 0 and '\n[Service]\n' in r.stdout,
+          '%s: import-oci exited %d: %s%s' % (label, r.returncode, r.stderr, r.stdout[:500]))
+    v = verify_dropin(ctx, 'c-' + label.replace('.json', '').replace('.', '-'), r.stdout)
+    check(v.returncode == 0, '%s: verify refuses the imported drop-in (exit %d): %s%s\n%s'
+          % (label, v.returncode, v.stdout, v.stderr, r.stdout))
+
+
+def test_import_corpus(ctx):
+    """Every profile of the import corpus (tests/fuzz/fuzz-oci-import) not named bad-*
+    imports: exit 0 and a drop-in `verify` accepts; the deliberate refusals above are refused
+    with their reason, and each bad-* file with an error that says where."""
+    names = sorted(os.listdir(CORPUS))
+    check(len(names) >= 60, 'only %d corpus files' % len(names))
+    bad = [n for n in names if n.startswith('bad-')]
+    check(sorted(bad) == sorted(BAD_LOCATIONS), 'bad-* files without an expected location: %s'
+          % sorted(set(bad) ^ set(BAD_LOCATIONS)))
+    for n in DELIBERATE_REFUSALS:
+        check(n in names, '%s is not in the corpus any more' % n)
+    imported = 0
+    for n in names:
+        path = os.path.join(CORPUS, n)
+        if n in DELIBERATE_REFUSALS or n in BAD_LOCATIONS:
+            r = ctl(ctx, 'import-oci', path)
+            want = path + ': ' + (BAD_LOCATIONS[n] if n in BAD_LOCATIONS
+                                  else DELIBERATE_REFUSALS[n].split(': ', 1)[1])
+            check(r.returncode == 1 and r.stdout == '' and want in r.stderr.splitlines(),
+                  '%s: want exit 1 and %r, got exit %d: %r' % (n, want, r.returncode, r.stderr))
+            continue
+        import_and_verify(ctx, path, n)
+        imported += 1
+    # caps-marker.json without the harness's marker, for the two capabilities it stands for.
+    with open(os.path.join(CORPUS, 'caps-marker.json'), 'rb') as f:
+        data = f.read()
+    check(data[:1] == b'#', 'caps-marker.json lost its marker')
+    stripped = os.path.join(ctx.tmp, 'caps-marker-stripped.json')
+    with open(stripped, 'wb') as f:
+        f.write(data[1:])
+    import_and_verify(ctx, stripped, 'caps-marker-stripped', '--caps=CAP_SYS_ADMIN,CAP_NET_ADMIN')
+    print('%d corpus profiles imported and verified, %d refused as expected'
+          % (imported, len(DELIBERATE_REFUSALS) + len(BAD_LOCATIONS)))
+
+
 SCENARIOS = {
     'import_engine': test_import_engine,
     'export_crun': test_export_crun,
     'export_runc': test_export_runc,
     'export_strict': test_export_strict,
+    'import_corpus': test_import_corpus,
 }
 
 
