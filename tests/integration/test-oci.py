@@ -14,7 +14,8 @@ export_crun, export_runc: a unit with SystemCallFilter=~uname and SystemCallErro
 is exported with `syscagectl export-oci` and given to crun (runc) as the container's
 linux.seccomp: in the container `uname` fails with "Network is down" while the rest runs, and
 without the profile it works. Skipped (77) when the runtime is missing or cannot run containers
-here. podman is not run (see test_export_runc).
+here. export_podman: the same with podman, rootful, without network and from a rootfs
+directory (no image), its state under the test's temporary directory.
 
 import_corpus: every profile of tests/fuzz/fuzz-oci-import not named bad-* imports (exit 0,
 a drop-in `verify` accepts), except the deliberate refusals in DELIBERATE_REFUSALS, each
@@ -133,6 +134,46 @@ def runtime_run(runtime, bundle, name):
     return r.returncode, r.stdout + r.stderr
 
 
+def make_rootfs(rootfs):
+    """The host's /usr, read-only, is the whole image; the rest are the merged-/usr links."""
+    for d in ('usr', 'proc', 'dev', 'sys', 'tmp'):
+        os.makedirs(os.path.join(rootfs, d), exist_ok=True)
+    for link in ('bin', 'sbin', 'lib', 'lib64'):
+        if os.path.islink('/' + link):
+            os.symlink(os.readlink('/' + link).lstrip('/'), os.path.join(rootfs, link))
+
+
+def podman_run(ctx, name, profile, script):
+    """Runs SCRIPT with podman, rootful and without network, from a rootfs directory (no image,
+    no registry) with the host's /usr bound read-only and PROFILE (None: unconfined) as its
+    seccomp profile. Storage, run and temporary state live under ctx.tmp. As for crun, a
+    host with hybrid cgroups gets a mount namespace with cgroup2 at /sys/fs/cgroup; the
+    rlimits podman would copy are set low, as raising them needs CAP_SYS_RESOURCE.
+    Returns (rc, output)."""
+    state = os.path.join(ctx.tmp, 'podman')
+    rootfs = os.path.join(ctx.tmp, 'podman-' + name)
+    os.makedirs(rootfs)
+    make_rootfs(rootfs)
+    seccomp = 'unconfined'
+    if profile is not None:
+        seccomp = os.path.join(ctx.tmp, 'podman-%s.json' % name)
+        with open(seccomp, 'w') as f:
+            json.dump(profile, f)
+    cmd = ['podman', '--root', os.path.join(state, 'root'), '--runroot', os.path.join(state, 'run'),
+           '--tmpdir', os.path.join(state, 'tmp'), '--events-backend=none', '--cgroup-manager=cgroupfs',
+           'run', '--rm', '--network=none', '--cgroups=disabled',
+           '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024',
+           '-v', '/usr:/usr:ro', '--security-opt', 'seccomp=' + seccomp,
+           '--rootfs', rootfs + ':O', '/bin/sh', '-c', script]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    if r.returncode != 0 and 'hybrid' in r.stderr:
+        r = subprocess.run(['unshare', '-m', 'sh', '-c',
+                            'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup && '
+                            'exec "$@"', 'sh'] + cmd,
+                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return r.returncode, r.stdout + r.stderr
+
+
 def make_bundle(ctx, runtime, name, profile, script):
     bundle = os.path.join(ctx.tmp, runtime + '-' + name)
     rootfs = os.path.join(bundle, 'rootfs')
@@ -140,12 +181,7 @@ def make_bundle(ctx, runtime, name, profile, script):
     r = subprocess.run([runtime, 'spec'], cwd=bundle, capture_output=True, text=True, timeout=30)
     if r.returncode != 0:
         raise Skip('%s spec failed: %s' % (runtime, r.stderr.strip()))
-    # The host's /usr, read-only, is the whole image; the rest are the merged-/usr links.
-    for d in ('usr', 'proc', 'dev', 'sys', 'tmp'):
-        os.makedirs(os.path.join(rootfs, d), exist_ok=True)
-    for link in ('bin', 'sbin', 'lib', 'lib64'):
-        if os.path.islink('/' + link):
-            os.symlink(os.readlink('/' + link).lstrip('/'), os.path.join(rootfs, link))
+    make_rootfs(rootfs)
     with open(os.path.join(bundle, 'config.json')) as f:
         config = json.load(f)
     config['process']['terminal'] = False
@@ -179,19 +215,22 @@ def export_to(ctx, runtime):
     # The same profile, a container that does not call uname: it runs, so the profile is
     # accepted and allows what it should.
     name = 'syscage-oci-%s-%d' % (runtime, os.getpid())
-    rc, out = runtime_run(runtime, make_bundle(ctx, runtime, 'allowed', profile, 'echo container-ok'),
-                          name + '-a')
+
+    def run(suffix, prof, script):
+        if runtime == 'podman':
+            return podman_run(ctx, suffix, prof, script)
+        return runtime_run(runtime, make_bundle(ctx, runtime, suffix, prof, script), name + '-' + suffix)
+
+    rc, out = run('allowed', profile, 'echo container-ok')
     if rc != 0 and 'container-ok' not in out:
         raise Skip('%s cannot run a container here (exit %d): %s' % (runtime, rc, out.strip()[-300:]))
     check('container-ok' in out, 'the container did not run: %s' % out)
-    rc, out = runtime_run(runtime, make_bundle(ctx, runtime, 'denied', profile,
-                                               'uname; echo uname-status=$?'), name + '-d')
+    rc, out = run('denied', profile, 'uname; echo uname-status=$?')
     check('Network is down' in out and 'uname-status=1' in out,
           '%s: uname did not fail with ENETDOWN in the container (exit %d): %s' % (runtime, rc, out))
     check('Linux' not in out, 'uname printed the system name: %s' % out)
     # Without the profile the same container prints the system name: the profile decides.
-    rc, out = runtime_run(runtime, make_bundle(ctx, runtime, 'unfiltered', None,
-                                               'uname; echo uname-status=$?'), name + '-u')
+    rc, out = run('unfiltered', None, 'uname; echo uname-status=$?')
     check('Linux' in out and 'uname-status=0' in out,
           '%s: without the profile uname did not work (exit %d): %s' % (runtime, rc, out))
 
@@ -201,10 +240,11 @@ def test_export_crun(ctx):
 
 
 def test_export_runc(ctx):
-    """podman is not run: it needs container images (a registry, i.e. the network, or an
-    image built and imported first) and its own storage and network set-up; with the bundle
-    it would only hand this same config.json to crun or runc, which are run directly."""
     export_to(ctx, 'runc')
+
+
+def test_export_podman(ctx):
+    export_to(ctx, 'podman')
 
 
 def test_export_strict(ctx):
@@ -327,6 +367,7 @@ SCENARIOS = {
     'import_engine': test_import_engine,
     'export_crun': test_export_crun,
     'export_runc': test_export_runc,
+    'export_podman': test_export_podman,
     'export_strict': test_export_strict,
     'import_corpus': test_import_corpus,
 }
