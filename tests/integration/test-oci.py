@@ -146,8 +146,8 @@ def make_rootfs(rootfs):
 def podman_run(ctx, name, profile, script):
     """Runs SCRIPT with podman, rootful and without network, from a rootfs directory (no image,
     no registry) with the host's /usr bound read-only and PROFILE (None: unconfined) as its
-    seccomp profile. Storage, run and temporary state live under ctx.tmp. As for crun, a
-    host with hybrid cgroups gets a mount namespace with cgroup2 at /sys/fs/cgroup; the
+    seccomp profile. Storage, run and temporary state live under ctx.tmp, and it runs in a
+    mount namespace of its own, with cgroup2 at /sys/fs/cgroup when the host has not; the
     rlimits podman would copy are set low, as raising them needs CAP_SYS_RESOURCE.
     Returns (rc, output)."""
     state = os.path.join(ctx.tmp, 'podman')
@@ -165,12 +165,12 @@ def podman_run(ctx, name, profile, script):
            '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024',
            '-v', '/usr:/usr:ro', '--security-opt', 'seccomp=' + seccomp,
            '--rootfs', rootfs + ':O', '/bin/sh', '-c', script]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
-    if r.returncode != 0 and 'hybrid' in r.stderr:
-        r = subprocess.run(['unshare', '-m', 'sh', '-c',
-                            'mount --make-rprivate / && mount -t cgroup2 none /sys/fs/cgroup && '
-                            'exec "$@"', 'sh'] + cmd,
-                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    # Always in a mount namespace of its own: the storage's mounts end with it.
+    r = subprocess.run(['unshare', '-m', 'sh', '-c',
+                        'mount --make-rprivate / && '
+                        '{ [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || '
+                        'mount -t cgroup2 none /sys/fs/cgroup; } && exec "$@"', 'sh'] + cmd,
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     return r.returncode, r.stdout + r.stderr
 
 
