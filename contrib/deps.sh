@@ -17,6 +17,9 @@ SYSCAGE_TEST_DEPS="libcmocka-dev python3 valgrind systemd ansible-core crun $SYS
 # (it does not need to run as init).
 # ansible-core: ansible-playbook, which runs contrib/ansible's role in tests/integration/test-ansible.py.
 # crun: the OCI runtime an exported profile is run with (tests/integration/test-oci.py).
+# runc, podman: the other OCI runtimes the same exported profile is run with (test-oci.py;
+# podman rootful, without network, from a rootfs directory).
+SYSCAGE_TEST_DEPS="$SYSCAGE_TEST_DEPS runc podman"
 # debhelper, dpkg-dev, man-db: contrib/ci-package.sh builds the Debian package,
 # installs it and reads its man pages (the "package" test suite).
 

@@ -633,6 +633,7 @@ static int parse_top(Importer *imp, json_object *root) {
 int oci_import(const char *data, size_t size, const OciImportOptions *o, char **ret_dropin,
                OciNotes *notes, char **ret_error) {
         Importer imp = { .o = o, .notes = notes };
+        const char *nul;
         OciRuleSet set;
         json_tokener *tok = NULL;
         json_object *root = NULL;
@@ -644,8 +645,9 @@ int oci_import(const char *data, size_t size, const OciImportOptions *o, char **
                 r = r == -EINVAL ? -E2BIG : r;
                 goto finish;
         }
-        if (memchr(data, '\0', size)) {
-                r = fail(&imp, "not JSON: a NUL byte");
+        nul = memchr(data, '\0', size);
+        if (nul) {
+                r = fail(&imp, "not JSON: a NUL byte at byte %zu", (size_t) (nul - data));
                 goto finish;
         }
         tok = json_tokener_new_ex(JSON_DEPTH_MAX);

@@ -4,9 +4,13 @@
  * drops its privileges (setresgid/setresuid to 65534), then sends READY=1 and tries both
  * again. Prints one "R STEP RESULT" line per step ("ok", or "errno NAME"), then exits 0.
  * It does not wait after READY=1: the daemon must see READY=1 before the next call anyway.
+ * The socket bound after READY=1 is made before it, so that bind() is the call refused.
+ * With --startup-only it makes no bind or setresuid call after READY=1: the run a policy is
+ * learned from, in which those calls belong to start-up only.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +27,12 @@ static void result(const char *step, int r) {
         fflush(stdout);
 }
 
-static int bind_loopback(void) {
+static int loopback_socket(void) {
+        return socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+static int bind_loopback(int fd) {
         struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -1;
         return bind(fd, (struct sockaddr *) &sa, sizeof sa);
@@ -47,13 +54,19 @@ static int notify_ready(void) {
         return n == 7 ? 0 : -1;
 }
 
-int main(void) {
-        result("bind-startup", bind_loopback());
+int main(int argc, char **argv) {
+        bool startup_only = argc > 1 && strcmp(argv[1], "--startup-only") == 0;
+        int main_fd;
+
+        result("bind-startup", bind_loopback(loopback_socket()));
         result("setresgid-startup", setresgid(65534, 65534, 65534));
         result("setresuid-startup", setresuid(65534, 65534, 65534));
+        main_fd = loopback_socket();
         result("ready", notify_ready());
-        result("bind-main", bind_loopback());
-        result("setresuid-main", setresuid(65534, 65534, 65534));
+        if (!startup_only) {
+                result("bind-main", bind_loopback(main_fd));
+                result("setresuid-main", setresuid(65534, 65534, 65534));
+        }
         result("getpid-main", getpid());
         return 0;
 }

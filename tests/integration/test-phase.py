@@ -8,6 +8,11 @@ setuid one and a missing syscage-preload.so refuse the start, and a program whos
 ignores LD_PRELOAD is killed with "main-phase filter not installed".
 after-ready: a Type=notify service binds and drops privileges before READY=1; after it the
 same calls fail with the main phase's errno, and the denials are in the unit's log.
+Learned after-ready: the policy learned from the same service making bind and setresuid
+only before READY=1 (`run --learn`), installed as the drop-in of a unit running the full
+service: those calls after READY=1 are killed (the drop-in as written) or fail with EPERM
+(with MainSystemCallErrorNumber= in a second drop-in) while the service ends successfully,
+and are counted in show's DeniedSyscalls, status's Denied: and the log.
 Offline: verify's warning for a main filter wider than the start-up one, and systemd-analyze
 verify accepting the keys.
 
@@ -200,6 +205,101 @@ def after_ready(d):
           f'after-ready kill action: nothing runs past the refused call ({got})')
 
 
+def learned_values(path, key):
+    """The values KEY has in the drop-in at PATH (comments and empty values left out)."""
+    out = []
+    with open(path) as f:
+        for line in f:
+            k, sep, v = line.rstrip('\n').partition('=')
+            if sep and not k.startswith('#') and k == key and v:
+                out.append(v)
+    return out
+
+
+def denied_counts(sock, unit):
+    """DeniedSyscalls of `show` as {name: count}."""
+    text = ctl(sock, 'show', unit, '-P', 'DeniedSyscalls').stdout.strip()
+    counts = {}
+    for item in filter(None, text.split(',')):
+        name, _, n = item.partition(':')
+        counts[name] = int(n) if n.isdigit() else -1
+    return counts
+
+
+def learned_after_ready(d, base):
+    """The policy learned from the notify service's start-up (bind, setresuid before READY=1
+    only), installed as the unit's drop-in: the same calls after READY=1 are refused and
+    reported, and the service runs."""
+    sock = d.sock
+    learned = os.path.join(base, 'notify-learned.conf')
+    p = ctl(sock, 'run', '--pipe', '-q', f'--learn={learned}', '-p', 'Type=notify', NOTIFY, '--startup-only')
+    got = results(p.stdout)
+    check(p.returncode == 0 and os.path.exists(learned) and
+          got == {'bind-startup': 'ok', 'setresgid-startup': 'ok', 'setresuid-startup': 'ok', 'ready': 'ok',
+                  'getpid-main': 'ok'},
+          f'learn: the notify service runs and the drop-in is written ({p.returncode}, {got}, {p.stderr!r})')
+    if not os.path.exists(learned):
+        return
+    startup = ' '.join(learned_values(learned, 'SystemCallFilter')).split()
+    main = ' '.join(learned_values(learned, 'MainSystemCallFilter')).split()
+    check(learned_values(learned, 'MainPhaseStarts') == ['after-ready'],
+          'learn: READY=1 is the switch point')
+    check({'bind', 'setresuid', 'setresgid'} <= set(startup) and 'getpid' in main and
+          not {'bind', 'setresuid', 'setresgid'} & set(main),
+          f'learn: bind and setresuid are start-up only (start-up {startup}, main {main})')
+    # The learned drop-in as it was written, under a unit that runs the full service (bind
+    # and setresuid after READY=1 too). No errno in it: the first refused call kills.
+    name = 'learned-notify'
+    unit = os.path.join(d.units, name + '.service')
+    with open(unit, 'w') as f:
+        f.write(f'[Unit]\nDescription=notify service under its learned policy\n\n'
+                f'[Service]\nType=notify\nExecStart={NOTIFY}\n')
+    os.makedirs(unit + '.d')
+    shutil.copy(learned, os.path.join(unit + '.d', 'learned.conf'))
+    v = ctl(sock, '--units-dir', d.units, 'verify', name)
+    check(v.returncode == 0, f'verify accepts the learned drop-in ({v.stdout}{v.stderr})')
+
+    def run_unit(last):
+        check(ctl(sock, 'daemon-reload').returncode == 0, 'daemon-reload')
+        r = ctl(sock, 'start', name)
+        check(r.returncode == 0, f'{name}: starts under the learned drop-in ({r.stderr!r})')
+        done = wait_until(lambda: ctl(sock, 'show', name, '-P', 'ActiveState').stdout.strip()
+                          in ('inactive', 'failed'), 20)
+        check(done, f'{name}: ran to its end')
+        # The log lines carry a prefix; the last step's line ends the run's output.
+        check(wait_until(lambda: f'R {last}' in ctl(sock, 'logs', name).stdout, 10), f'{name}: logged {last}')
+        out = ctl(sock, 'logs', name).stdout
+        return {m.group(1): m.group(2).strip() for m in re.finditer(r'(?:^|\s)R (\S+) ?(.*)$', out, re.M)}
+
+    got = run_unit('ready')
+    check(got.get('ready') == 'ok' and got.get('bind-startup') == 'ok' and 'bind-main' not in got,
+          f'learned, kill: start-up works, nothing runs past the bind after READY=1 ({got})')
+    check(denied_counts(sock, name).get('bind', 0) >= 1,
+          f'learned, kill: the bind is counted ({denied_counts(sock, name)})')
+    # The same drop-in and a second one with the main phase's errno: the service goes on.
+    with open(os.path.join(unit + '.d', 'zz-errno.conf'), 'w') as f:
+        f.write('[X-Syscage]\nMainSystemCallErrorNumber=EPERM\n')
+    ctl(sock, 'reset-failed', name)
+    # The first run's lines stay in the log; it has no line after 'ready', this one does.
+    got = run_unit('getpid-main')
+    want = {'bind-startup': 'ok', 'setresgid-startup': 'ok', 'setresuid-startup': 'ok', 'ready': 'ok',
+            'bind-main': 'errno EPERM', 'setresuid-main': 'errno EPERM', 'getpid-main': 'ok'}
+    check(got == want, f'learned, EPERM: start-up calls work, bind and setresuid after READY=1 fail ({got})')
+    check(ctl(sock, 'show', name, '-P', 'Result').stdout.strip() == 'success',
+          'learned, EPERM: the service ends successfully')
+    counts = denied_counts(sock, name)
+    check(counts.get('setresuid', 0) >= 1 and counts.get('bind', 0) >= 2,
+          f'learned: show DeniedSyscalls counts both runs\' denials ({counts})')
+    st = ctl(sock, 'status', name).stdout
+    check(re.search(r'Denied: .*\bbind \(\d+\)', st) is not None and
+          re.search(r'Denied: .*\bsetresuid \(\d+\)', st) is not None,
+          f'learned: status shows the denials ({st!r})')
+    log = d.log()
+    check(re.search(rf'{name}\.service: Denied bind.*EPERM', log) is not None and
+          re.search(rf'{name}\.service: Denied setresuid.*EPERM', log) is not None,
+          'learned: the denials are in the log with their errno')
+
+
 def offline(base):
     unit = os.path.join(base, 'wider.service')
     with open(unit, 'w') as f:
@@ -231,6 +331,7 @@ def main():
         after_loader(d)
         refusals(d, base)
         after_ready(d)
+        learned_after_ready(d, base)
         missing_preload(base)
         offline(base)
     finally:

@@ -34,12 +34,13 @@ typedef struct Check {
 } Check;
 
 typedef struct LiveCase {
-        const char *lines[6];
+        const char *lines[6]; /* [Service] lines; after X_SYSCAGE, [X-Syscage] lines */
         bool gate; /* load the F_policy half of the exec gate instead of the plain policy */
         Check checks[6];
 } LiveCase;
 
 #define NOFILTER "(none)"
+#define X_SYSCAGE "[X-Syscage]"
 
 static const LiveCase live_cases[] = {
         { { "SystemCallFilter=~uname" }, false,
@@ -103,6 +104,27 @@ static const LiveCase live_cases[] = {
         { { "SystemCallFilter=~getppid" }, false, { { "i386:getpid", "SIGSYS" } } },
         { { "SystemCallFilter=~getppid", "SystemCallErrorNumber=EPERM", "SystemCallArchitectures=x86" }, false,
           { { "i386:getpid", "ok" }, { "i386:getppid", "errno EPERM" }, { "getppid", "errno EPERM" } } },
+        /* SystemCallArgumentFilter=: the kernel answers write(3, buf, 0) with EBADF (or 0) and
+         * never EACCES, socket(AF_INET) with a socket, so only the filter gives these errnos. */
+        { { "SystemCallErrorNumber=EACCES", X_SYSCAGE, "SystemCallArgumentFilter=write: fd == 1" }, false,
+          { { "write 1 @buf 0", "ok" }, { "write 3 @buf 0", "errno EACCES" }, { "write 2 @buf 0", "errno EACCES" },
+            /* write's fd is an unsigned int: the kernel writes to fd 1, the filter agrees. */
+            { "write 0x100000001 @buf 0", "ok" }, { "write 0x100000003 @buf 0", "errno EACCES" },
+            { "getpid", "ok" } } },
+        /* Without an errno the deny action is kill. */
+        { { X_SYSCAGE, "SystemCallArgumentFilter=write: fd == 1" }, false,
+          { { "write 1 @buf 0", "ok" }, { "write 3 @buf 0", "SIGSYS" } } },
+        /* The line's own action, a set of values, and socket()'s int domain: the kernel would
+         * make 0x100000002 an AF_INET socket, so the filter must read the low 32 bits too. */
+        { { X_SYSCAGE, "SystemCallArgumentFilter=socket:ENETDOWN: domain in {AF_UNIX}" }, false,
+          { { "socket AF_UNIX SOCK_DGRAM 0", "ok" }, { "socket AF_INET SOCK_DGRAM 0", "errno ENETDOWN" },
+            { "socket 0x100000002 SOCK_DGRAM 0", "errno ENETDOWN" }, { "socket 0x100000001 SOCK_DGRAM 0", "ok" },
+            { "socketpair AF_UNIX SOCK_DGRAM 0 @buf", "ok" } } },
+        /* Two lines for one call are ANDed; a negated set. */
+        { { "SystemCallErrorNumber=EPERM", X_SYSCAGE, "SystemCallArgumentFilter=socket: domain not in {AF_INET6}",
+            "SystemCallArgumentFilter=socket: (type & SOCK_CLOEXEC) == SOCK_CLOEXEC" }, false,
+          { { "socket AF_INET SOCK_DGRAM|SOCK_CLOEXEC 0", "ok" }, { "socket AF_INET SOCK_DGRAM 0", "errno EPERM" },
+            { "socket AF_INET6 SOCK_DGRAM|SOCK_CLOEXEC 0", "errno EPERM" } } },
         /* F_policy of the exec gate: no second listener, however seccomp() is otherwise treated. */
         { { "SystemCallFilter=~uname", "SystemCallErrorNumber=EPERM" }, true,
           { { "seccomp SECCOMP_SET_MODE_FILTER SECCOMP_FILTER_FLAG_NEW_LISTENER 0", "errno EPERM" },
@@ -173,6 +195,31 @@ static char *run_helper(const FilterSet *s, const char *call) {
         return strdup(out);
 }
 
+/* Like test_build(), with the lines after X_SYSCAGE in the [X-Syscage] section. */
+static int live_build(const char *const *lines, DiagList *diags, Policy **ret) {
+        UnitFile *u = calloc(1, sizeof *u);
+        const char *section = "Service";
+        int r;
+
+        assert_non_null(u);
+        for (unsigned i = 0; i < 6 && lines[i]; i++) {
+                const char *eq = strchr(lines[i], '=');
+                _cleanup_free_ char *key = NULL;
+
+                if (streq(lines[i], X_SYSCAGE)) {
+                        section = "X-Syscage";
+                        continue;
+                }
+                assert_non_null(eq);
+                key = strndup(lines[i], (size_t) (eq - lines[i]));
+                assert_non_null(key);
+                test_unit_add(u, section, key, eq + 1, TEST_UNIT_FILE, i + 2);
+        }
+        r = policy_build(u, diags, ret);
+        test_unit_free(u);
+        return r;
+}
+
 static bool i386_works(void) {
         _cleanup_free_ char *r = NULL;
 
@@ -195,7 +242,7 @@ static void test_live(void **state) {
                         fprintf(stderr, "skipping i386 case: no i386 entry point\n");
                         continue;
                 }
-                assert_int_equal(test_build(c->lines, &diags, &p), 0);
+                assert_int_equal(live_build(c->lines, &diags, &p), 0);
                 if (c->gate)
                         assert_int_equal(filter_compile_gate(p, &notify, &s), 0);
                 else
@@ -203,8 +250,8 @@ static void test_live(void **state) {
                 for (size_t j = 0; j < ELEMENTSOF(c->checks) && c->checks[j].call; j++) {
                         _cleanup_free_ char *got = run_helper(s, c->checks[j].call);
                         if (!streq(got, c->checks[j].expect))
-                                fail_msg("%s: %s: expected \"%s\", got \"%s\"", c->lines[0],
-                                         c->checks[j].call, c->checks[j].expect, got);
+                                fail_msg("%s %s: %s: expected \"%s\", got \"%s\"", c->lines[0],
+                                         c->lines[1] ?: "", c->checks[j].call, c->checks[j].expect, got);
                 }
                 diag_list_done(&diags);
         }
@@ -235,6 +282,14 @@ static void test_baseline(void **state) {
         _cleanup_free_ char *h = run_helper(NULL, "socketpair AF_UNIX SOCK_DGRAM 0 @buf");
         assert_string_equal(g, geteuid() == 0 ? "ok" : "errno EPERM");
         assert_string_equal(h, "ok");
+        /* The kernel reads socket()'s domain as an int: upper bits give an AF_INET socket. And
+         * write() to an fd that is not open never says EACCES. */
+        _cleanup_free_ char *i = run_helper(NULL, "socket 0x100000002 SOCK_DGRAM 0");
+        _cleanup_free_ char *j = run_helper(NULL, "write 3 @buf 0");
+        _cleanup_free_ char *k = run_helper(NULL, "write 0x100000001 @buf 0");
+        assert_string_equal(i, "ok");
+        assert_string_not_equal(j, "errno EACCES");
+        assert_string_equal(k, "ok");
 }
 
 static int setup(void **state) {
