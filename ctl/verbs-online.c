@@ -556,7 +556,10 @@ static int is_one(sd_bus *bus, const char *unit, void *userdata) {
                 return r;
         if (!s->quiet)
                 printf("%s\n", state);
-        if (s->enabled_check ? streq(state, "enabled")
+        /* As systemctl's is-enabled: a static unit (no [Install]) counts as enabled too. */
+        static char *const enabled_states[] = { (char *) "enabled", (char *) "enabled-runtime", (char *) "static",
+                                                (char *) "alias", (char *) "indirect", (char *) "generated", NULL };
+        if (s->enabled_check ? strv_contains(enabled_states, state)
             : s->failed_check ? streq(state, "failed")
                               : streq(state, "active") || streq(state, "reloading"))
                 s->any_true = true;

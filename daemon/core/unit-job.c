@@ -75,8 +75,15 @@ static UnitJobResult check_reload(const Unit *u, const char **ret_unit_result) {
                 return UNIT_JOB_PENDING;
         if (a == UNIT_ACTIVE)
                 return ended(u->reload_result, ret_unit_result);
-        /* The unit went down while reloading (or was never up: the request was refused). */
+        if (a == UNIT_DEACTIVATING)
+                return UNIT_JOB_PENDING; /* decided once it is down */
+        /* The unit went down while reloading (or was never up: the request was refused). As
+         * systemd's: a unit that went down cleanly ends the reload job done (a daemon that
+         * exits on its reload signal, as prometheus-node-exporter on SIGHUP), a failed one
+         * failed. */
         *ret_unit_result = service_result_to_string(u->result == SERVICE_SUCCESS ? u->reload_result : u->result);
+        if (a == UNIT_INACTIVE && u->result == SERVICE_SUCCESS && u->reload_result == SERVICE_SUCCESS)
+                return UNIT_JOB_DONE;
         return UNIT_JOB_FAILED;
 }
 

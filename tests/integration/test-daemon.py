@@ -284,7 +284,8 @@ def run_fallback_check(tmp):
         d.send_signal(signal.SIGTERM)
         _, err = d.communicate(timeout=10)
         check(d.returncode == 0, f'fallback: exits 0 on SIGTERM (got {d.returncode})')
-        check('Process tracking: process-group.' in err, 'fallback: process-group mode reported')
+        check('Process tracking: process groups; a process that leaves its group' in err,
+              'fallback: process-group mode reported:\n' + err[-2000:])
     finally:
         if d.poll() is None:
             d.kill()

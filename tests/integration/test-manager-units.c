@@ -98,7 +98,9 @@ static int setup(void **state) {
         write_file("units/mu-sleep.service",
                    "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n");
         write_file("units/mu-reload.service",
-                   "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/echo reloaded $MAINPID\n");
+                   "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/echo reloaded $MAINPID\n"
+                   "[Install]\nWantedBy=multi-user.target\n");
+        write_file("units/mu-static.service", "[Service]\nExecStart=/bin/sleep 1000\n");
         write_file("units/mu-bad.service", "[Service]\nExecStart=relative/path\n");
         write_file("units/mu-tmpl@.service", "[Service]\nExecStart=/bin/echo instance %i\n");
 
@@ -220,6 +222,12 @@ static void test_enable_disable(void **state) {
         assert_string_equal(text, "mu-reload.service\n");
         assert_false(manager_unit_is_enabled(m, "mu-sleep.service"));
         assert_int_equal(manager_enable_unit(m, "mu-nope.service", &msg), -ENOENT);
+        /* Without [Install], enable succeeds and changes nothing, as systemctl's. */
+        assert_int_equal(manager_enable_unit(m, "mu-static.service", &msg), 0);
+        assert_false(manager_unit_is_enabled(m, "mu-static.service"));
+        free(text);
+        text = read_file("state/enabled");
+        assert_string_equal(text, "mu-reload.service\n");
 }
 
 static bool pid_gone(pid_t pid) {

@@ -77,8 +77,13 @@ static const JobRow rows[] = {
           SERVICE_FAILURE_EXIT_CODE, UNIT_JOB_FAILED, "exit-code" },
         { "reload: timed out", UNIT_JOB_RELOAD, 2, SERVICE_RUNNING, 2, false, false, SERVICE_SUCCESS,
           SERVICE_FAILURE_TIMEOUT, UNIT_JOB_FAILED, "timeout" },
-        { "reload: the unit went down", UNIT_JOB_RELOAD, 2, SERVICE_STOP_SIGTERM, 2, false, false, SERVICE_FAILURE_SIGNAL,
+        { "reload: the unit is going down", UNIT_JOB_RELOAD, 2, SERVICE_STOP_SIGTERM, 2, false, false,
+          SERVICE_FAILURE_SIGNAL, SERVICE_SUCCESS, UNIT_JOB_PENDING, NULL },
+        { "reload: the unit went down failed", UNIT_JOB_RELOAD, 2, SERVICE_FAILED, 2, false, false, SERVICE_FAILURE_SIGNAL,
           SERVICE_SUCCESS, UNIT_JOB_FAILED, "signal" },
+        /* As systemd's: the main process exited cleanly on its reload signal. */
+        { "reload: the unit went down cleanly", UNIT_JOB_RELOAD, 2, SERVICE_DEAD, 2, false, false, SERVICE_SUCCESS,
+          SERVICE_SUCCESS, UNIT_JOB_DONE, "success" },
 };
 
 static void test_rows(void **state) {
