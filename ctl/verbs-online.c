@@ -148,6 +148,10 @@ static int job_outcome(const char *unit, const char *result, const char *unit_re
                 fprintf(stderr, "Job for %s canceled.\n", unit);
                 return CTL_EXIT_FAILURE;
         }
+        if (streq(result, "dependency")) {
+                fprintf(stderr, "A dependency job for %s failed. See \"syscagectl logs\" for details.\n", unit);
+                return CTL_EXIT_FAILURE;
+        }
         for (size_t i = 0; i < ELEMENTSOF(job_explanations); i++)
                 if (streq(job_explanations[i].result, unit_result)) {
                         fprintf(stderr, "Job for %s failed because %s.\n", unit, job_explanations[i].explanation);

@@ -241,6 +241,8 @@ typedef struct Unit {
         usec_t last_start_monotonic;     /* for the RestartSec= floor */
         bool forbid_restart;             /* an explicit stop: no auto-restart */
         bool restart_requested;          /* manager_restart_unit: start again when dead */
+        bool start_queued;               /* in the Manager's start queue (manager-order.c) */
+        bool dependency_failed;          /* its queued start was dropped: a requirement failed */
         bool notify_ready;               /* READY=1 seen during this start */
         bool notify_stopping;
         bool reload_pending_ready;       /* RELOADING=1 seen; waiting for READY=1 */

@@ -67,6 +67,13 @@ def write_units(base):
          f'ExecReload=/bin/sh -c "sleep 0.5; touch {mark}-reloaded"\n')
     unit('simple-a.service', '[Service]\nExecStart=/bin/sleep 100\n')
     unit('simple-b.service', '[Service]\nExecStart=/bin/sleep 100\n')
+    # Ordered requirements: a start that waits in the queue for the unit it is ordered after.
+    unit('dep-slow.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 1\n')
+    unit('after-slow.service', '[Unit]\nRequires=dep-slow.service\nAfter=dep-slow.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
+    unit('dep-bad.service', '[Service]\nType=oneshot\nExecStart=/bin/sh -c "sleep 0.5; exit 1"\n')
+    unit('after-bad.service', '[Unit]\nRequires=dep-bad.service\nAfter=dep-bad.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
     unit('installed.service', '[Service]\nExecStart=/bin/sleep 100\n\n[Install]\n'
          'WantedBy=multi-user.target\n')
 
@@ -228,6 +235,23 @@ def case_no_block_and_cancel(sock, base):
     ctl(sock, 'stop', 'never-ready')
 
 
+def case_ordered(sock, base):
+    r, dt = timed(sock, 'start', 'after-slow')
+    check(r.returncode == 0 and dt >= 0.9, f'a start queued behind the unit it is ordered after waits for it '
+          f'({r.returncode}, {dt:.2f} s, {r.stderr!r})')
+    check(active(sock, 'after-slow') == 'active' and main_pid(sock, 'after-slow') > 0,
+          '... and the unit is active the moment it returns')
+    r, dt = timed(sock, 'start', 'after-bad')
+    check(r.returncode == 1 and dt >= 0.4 and
+          'A dependency job for after-bad.service failed.' in r.stderr,
+          f"a required unit it is ordered after fails: systemctl's dependency message, exit 1 "
+          f"({r.returncode}, {dt:.2f} s, {r.stderr!r})")
+    check(active(sock, 'after-bad') == 'inactive' and active(sock, 'dep-bad') == 'failed',
+          '... the unit stays inactive, the requirement is failed')
+    ctl(sock, 'stop', 'after-slow', 'dep-slow')
+    ctl(sock, 'reset-failed')
+
+
 def case_system_state(sock, base):
     ctl(sock, 'reset-failed')
     r = ctl(sock, 'is-system-running')
@@ -268,6 +292,7 @@ def cases(sock, base):
     case_failures(sock, base)
     case_waits(sock, base)
     case_reload(sock, base)
+    case_ordered(sock, base)
     case_system_state(sock, base)
     case_enable_now(sock, base)
     case_no_block_and_cancel(sock, base)
