@@ -70,7 +70,9 @@ static int unit_pulls(Manager *m, const Unit *u, char ***ret_hard, char ***ret_s
         return 0;
 }
 
-/* Loads NAME and adds it to *SET. Only a required unit that cannot be loaded is an error. */
+/* Loads NAME and adds it to *SET. Only a required unit that cannot be loaded, or that is
+ * down and could not start (masked, a unit file with errors), is an error: the start that
+ * pulls it in is refused, as systemd refuses the transaction. */
 static int pull_one(Manager *m, const Unit *by, const char *name, bool required, char ***set,
                     char **ret_message) {
         _cleanup_free_ char *msg = NULL;
@@ -89,6 +91,14 @@ static int pull_one(Manager *m, const Unit *by, const char *name, bool required,
                 log_unit_debug(by->name, "Wants %s, which cannot be loaded, ignoring: %s", name,
                                msg ?: strerror(-r));
                 return 0;
+        }
+        if (required && v->load_state != UNIT_LOADED && !v->pending && !unit_is_active_or_transitioning(v)) {
+                if (v->load_state == UNIT_MASKED)
+                        return set_message(ret_message, "%s requires %s: Unit %s is masked.", by->name,
+                                           name, v->name), -ERFKILL;
+                return set_message(ret_message, "%s requires %s: Unit %s is not loaded properly (%s).",
+                                   by->name, name, v->name, unit_load_state_to_string(v->load_state)),
+                       -ENOEXEC;
         }
         return strv_extend(set, name) < 0 ? -ENOMEM : 0;
 }

@@ -74,6 +74,13 @@ def write_units(base):
     unit('dep-bad.service', '[Service]\nType=oneshot\nExecStart=/bin/sh -c "sleep 0.5; exit 1"\n')
     unit('after-bad.service', '[Unit]\nRequires=dep-bad.service\nAfter=dep-bad.service\n'
          '[Service]\nExecStart=/bin/sleep 100\n')
+    # Requirements that cannot start: masked, or a unit file with errors.
+    os.symlink('/dev/null', os.path.join(units, 'masked-dep.service'))
+    unit('broken-dep.service', '[Service]\nType=bogus\nExecStart=/bin/true\n')
+    unit('needs-masked.service', '[Unit]\nRequires=masked-dep.service\n[Service]\nExecStart=/bin/sleep 100\n')
+    unit('binds-broken.service', '[Unit]\nBindsTo=broken-dep.service\n[Service]\nExecStart=/bin/sleep 100\n')
+    unit('wants-masked.service', '[Unit]\nWants=masked-dep.service broken-dep.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
     unit('installed.service', '[Service]\nExecStart=/bin/sleep 100\n\n[Install]\n'
          'WantedBy=multi-user.target\n')
 
@@ -250,6 +257,22 @@ def case_ordered(sock, base):
           '... the unit stays inactive, the requirement is failed')
     ctl(sock, 'stop', 'after-slow', 'dep-slow')
     ctl(sock, 'reset-failed')
+
+    # systemd refuses the whole transaction: "Unit masked-dep.service is masked."
+    for verb in (('start',), ('start', '--no-block')):
+        r = ctl(sock, *verb, 'needs-masked')
+        check(r.returncode == 1 and 'Failed to start needs-masked.service:' in r.stderr and
+              'Unit masked-dep.service is masked.' in r.stderr,
+              f'{" ".join(verb)} of a unit that Requires= a masked one is refused ({r.returncode} {r.stderr!r})')
+        check(active(sock, 'needs-masked') == 'inactive', '... and it does not run')
+    r = ctl(sock, 'start', 'binds-broken')
+    check(r.returncode == 1 and 'broken-dep.service is not loaded properly' in r.stderr,
+          f'BindsTo= a unit file with errors: refused ({r.returncode} {r.stderr!r})')
+    check(active(sock, 'binds-broken') == 'inactive', '... and it does not run')
+    r = ctl(sock, 'start', 'wants-masked')
+    check(r.returncode == 0 and active(sock, 'wants-masked') == 'active',
+          f'Wants= of those is no obstacle ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'stop', 'wants-masked')
 
 
 def case_system_state(sock, base):
