@@ -8,7 +8,8 @@
  *   0    success; for is-active/is-failed/is-enabled: at least one unit is in that state
  *   1    the operation failed (or found errors; start, stop, ...: the job failed or was
  *        canceled); is-failed/is-enabled: no unit in that state; is-system-running: not running
- *   3    is-active, status: no unit named is active
+ *   3    is-active, status: no unit named is active; reload, ...: the unit cannot do that
+ *        (no ExecReload=), as systemctl
  *   4    no such unit
  *   5    access denied (only uid 0 and the daemon's --control-group may change state);
  *        start, stop, restart, reload, ...: no such unit (systemctl's code)

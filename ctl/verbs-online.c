@@ -76,9 +76,12 @@ static int for_each_unit(int argc, char **argv, int first,
 }
 
 /* As systemctl: a start, stop, ... of a unit the daemon cannot find exits 5 (systemctl's
- * "not installed"); every other refusal as bus_client_report() says. */
+ * "not installed"), a request the unit cannot take (a reload without ExecReload=) 3
+ * ("not implemented"); every other refusal as bus_client_report() says. */
 static int unit_op_report(const char *verb, const char *unit, const sd_bus_error *error, int r) {
         int ret = bus_client_report(verb, unit, error, r);
+        if (sd_bus_error_has_name(error, BUS_ERROR_NOT_SUPPORTED))
+                return CTL_EXIT_NOT_IMPLEMENTED;
         return ret == CTL_EXIT_NO_SUCH_UNIT ? CTL_EXIT_NOT_INSTALLED : ret;
 }
 

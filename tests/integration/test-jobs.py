@@ -196,7 +196,20 @@ def case_reload(sock, base):
     r, dt = timed(sock, 'reload', 'reload-slow')
     check(r.returncode == 0 and dt >= 0.4 and os.path.exists(os.path.join(base, 'mark-reloaded')),
           f'reload waits for ExecReload= ({r.returncode}, {dt:.2f} s)')
-    ctl(sock, 'stop', 'reload-bad', 'reload-slow')
+    # systemctl: "Job type reload is not applicable for unit X.", exit 3, running or not.
+    for verb in (('reload',), ('reload', '--no-block')):
+        r = ctl(sock, *verb, 'simple-a')
+        check(r.returncode == 3 and 'Failed to reload simple-a.service: Job type reload is not applicable for '
+              'unit simple-a.service.' in r.stderr,
+              f'{" ".join(verb)} of a unit without ExecReload=: systemctl\'s message, exit 3 ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'start', 'simple-a')
+    r = ctl(sock, 'reload', 'simple-a')
+    check(r.returncode == 3 and 'Job type reload is not applicable' in r.stderr and
+          active(sock, 'simple-a') == 'active', f'... also when it runs, which goes on ({r.returncode} {r.stderr!r})')
+    r = ctl(sock, 'reload', 'masked-dep')
+    check(r.returncode == 1 and 'Unit masked-dep.service is masked.' in r.stderr,
+          f'reload of a masked unit: "is masked" ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'stop', 'reload-bad', 'reload-slow', 'simple-a')
 
 
 def case_no_block_and_cancel(sock, base):
