@@ -128,9 +128,12 @@ static int act_start_once_dead(Unit *u, ServiceState target, const ServiceEventA
         return 0;
 }
 
+/* As systemd: a stop request in auto-restart ends the unit as stopped (inactive, dead,
+ * result success), not as failed; it was the request, not the failure, that ended it. */
 static int act_stop_cancel_restart(Unit *u, ServiceState target, const ServiceEventArgs *a) {
         service_disarm_timer(u);
-        service_set_state(u, u->result == SERVICE_SUCCESS ? SERVICE_DEAD : SERVICE_FAILED);
+        u->result = SERVICE_SUCCESS;
+        service_set_state(u, SERVICE_DEAD);
         return 0;
 }
 
