@@ -201,14 +201,26 @@ int manager_deps_stop(Manager *m, Unit *u, char **ret_message) {
 
         if (strv_extend(&set, u->name) < 0)
                 return set_message(ret_message, "Out of memory."), -ENOMEM;
+        /* A dependent whose start waits in the queue is stopped too: as systemd's stop job
+         * replaces its start job, the start is canceled rather than run after all. */
         for (size_t i = 0; set[i]; i++)
                 HASHMAP_FOREACH(v, m->units)
-                        if (up(v) && !strv_contains(set, v->name) && depends_on(v, set[i], false) &&
-                            strv_extend(&set, v->name) < 0)
+                        if ((up(v) || v->start_queued) && !strv_contains(set, v->name) &&
+                            depends_on(v, set[i], false) && strv_extend(&set, v->name) < 0)
                                 return set_message(ret_message, "Out of memory."), -ENOMEM;
+        for (size_t i = 1; set[i]; i++) {
+                v = manager_get_unit(m, set[i]);
+                if (v && v->start_queued && !up(v)) {
+                        log_unit_info(v->name, "Start canceled, as it depends on %s, which stops.", u->name);
+                        v->start_canceled = true;
+                }
+        }
         for (size_t i = 0; set[i]; i++)
                 manager_order_unqueue_start(m, set[i]);
         for (size_t i = 1; set[i]; i++) {
+                v = manager_get_unit(m, set[i]);
+                if (v && !up(v))
+                        continue;
                 log_unit_info(set[i], "Stopping, as it depends on %s.", u->name);
                 if (manager_order_queue_stop(m, set[i]) < 0)
                         return set_message(ret_message, "Out of memory."), -ENOMEM;

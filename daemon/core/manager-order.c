@@ -40,9 +40,20 @@ int manager_order_queue_start(Manager *m, const char *name) {
                 return r;
         if (u) {
                 u->start_queued = true;
-                u->dependency_failed = false;
+                u->dependency_failed = u->start_canceled = false;
         }
         return 0;
+}
+
+void manager_order_requeue_taken_over(Manager *m) {
+        Unit *u;
+
+        HASHMAP_FOREACH(u, m->units)
+                if (u->start_queued) {
+                        u->start_queued = false;
+                        if (manager_order_queue_start(m, u->name) < 0)
+                                log_unit_warning(u->name, "Out of memory, its queued start is lost.");
+                }
 }
 
 /* A queued start ended without a state change of its unit (dropped, refused): a job that

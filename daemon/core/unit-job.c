@@ -44,7 +44,9 @@ static UnitJobResult check_start(const Unit *u, const UnitJob *j, const char **r
                  * failure, a required unit it is ordered after failed). */
                 if (service_state_is_inactive(u->state) && !u->restart_requested && !u->start_queued) {
                         *ret_unit_result = service_result_to_string(u->result);
-                        return u->dependency_failed ? UNIT_JOB_DEPENDENCY : UNIT_JOB_FAILED;
+                        return u->start_canceled      ? UNIT_JOB_CANCELED
+                               : u->dependency_failed ? UNIT_JOB_DEPENDENCY
+                                                      : UNIT_JOB_FAILED;
                 }
                 return UNIT_JOB_PENDING;
         }

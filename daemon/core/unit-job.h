@@ -24,7 +24,8 @@
  *                   dropped before its cycle begins (the start limit, a unit that no longer
  *                   loads): failed with the unit's result; "dependency" (systemd's job
  *                   result) when the queue dropped it because a unit it requires and is
- *                   ordered after failed (Unit.dependency_failed).
+ *                   ordered after failed (Unit.dependency_failed); canceled when a unit
+ *                   it requires was stopped meanwhile (Unit.start_canceled).
  *   stop            once the unit is dead or failed (every process of it is gone): done.
  *   reload          once the unit leaves the reload state: done if still active and the
  *                   reload's result (Unit.reload_result) is success, failed with that result

@@ -243,6 +243,7 @@ typedef struct Unit {
         bool restart_requested;          /* manager_restart_unit: start again when dead */
         bool start_queued;               /* in the Manager's start queue (manager-order.c) */
         bool dependency_failed;          /* its queued start was dropped: a requirement failed */
+        bool start_canceled;             /* its queued start was dropped: a requirement stops */
         bool notify_ready;               /* READY=1 seen during this start */
         bool notify_stopping;
         bool reload_pending_ready;       /* RELOADING=1 seen; waiting for READY=1 */

@@ -71,6 +71,9 @@ def write_units(base):
     unit('dep-slow.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 1\n')
     unit('after-slow.service', '[Unit]\nRequires=dep-slow.service\nAfter=dep-slow.service\n'
          '[Service]\nExecStart=/bin/sleep 100\n')
+    unit('dep-slower.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 3\n')
+    unit('after-slower.service', '[Unit]\nRequires=dep-slower.service\nAfter=dep-slower.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
     unit('dep-bad.service', '[Service]\nType=oneshot\nExecStart=/bin/sh -c "sleep 0.5; exit 1"\n')
     unit('after-bad.service', '[Unit]\nRequires=dep-bad.service\nAfter=dep-bad.service\n'
          '[Service]\nExecStart=/bin/sleep 100\n')
@@ -270,6 +273,31 @@ def case_ordered(sock, base):
           '... the unit stays inactive, the requirement is failed')
     ctl(sock, 'stop', 'after-slow', 'dep-slow')
     ctl(sock, 'reset-failed')
+
+    # A stop of the requirement while the start waits for it: the start is canceled (systemd's
+    # stop job replaces it), not run once the requirement is down.
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    p = subprocess.Popen([SYSCAGECTL, 'start', 'after-slower'], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(wait_until(lambda: active(sock, 'dep-slower') == 'activating', 10), 'dep-slower is activating')
+    r = ctl(sock, 'stop', 'dep-slower')
+    out, err = p.communicate(timeout=20)
+    check(r.returncode == 0 and p.returncode == 1 and 'Job for after-slower.service canceled.' in err,
+          f'a stop of the requirement cancels the waiting start ({r.returncode}, {p.returncode}, {err!r})')
+    check(active(sock, 'after-slower') == 'inactive', '... and the unit is not started after all')
+    time.sleep(0.5)  # a start that would still come would come at once
+    check(active(sock, 'after-slower') == 'inactive', '... nor a moment later')
+    ctl(sock, 'reset-failed')
+
+    # A start queued behind its requirement survives daemon-reexec.
+    r = ctl(sock, 'start', '--no-block', 'after-slower')
+    check(r.returncode == 0 and active(sock, 'dep-slower') == 'activating', f'start --no-block ({r.stderr!r})')
+    r = ctl(sock, 'daemon-reexec')
+    check(r.returncode == 0 and active(sock, 'after-slower') == 'inactive',
+          f'daemon-reexec with the start still queued ({r.returncode} {r.stderr!r})')
+    check(wait_until(lambda: active(sock, 'after-slower') == 'active', 15),
+          f'... which the new daemon carries out ({active(sock, "dep-slower")}, {active(sock, "after-slower")})')
+    ctl(sock, 'stop', 'after-slower', 'dep-slower')
 
     # systemd refuses the whole transaction: "Unit masked-dep.service is masked."
     for verb in (('start',), ('start', '--no-block')):

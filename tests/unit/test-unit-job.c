@@ -129,6 +129,9 @@ static void test_queued(void **state) {
         assert_string_equal(unit_job_result_to_string(UNIT_JOB_DEPENDENCY), "dependency");
         u.dependency_failed = false;
         assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_FAILED);
+        u.start_canceled = true;
+        assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_CANCELED);
+        u.start_canceled = false;
         u.start_seq = 9;
         u.state = SERVICE_RUNNING;
         assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_DONE);
