@@ -209,6 +209,12 @@ def case_reload(sock, base):
     r = ctl(sock, 'reload', 'simple-a')
     check(r.returncode == 3 and 'Job type reload is not applicable' in r.stderr and
           active(sock, 'simple-a') == 'active', f'... also when it runs, which goes on ({r.returncode} {r.stderr!r})')
+    # What invoke-rc.d's force-reload asks before it picks reload or restart.
+    for unit, want in (('simple-a', 'CanStart=yes\nCanStop=yes\nCanReload=no\n'),
+                       ('reload-slow', 'CanStart=yes\nCanStop=yes\nCanReload=yes\n'),
+                       ('masked-dep', 'CanStart=no\nCanStop=yes\nCanReload=no\n')):
+        r = ctl(sock, 'show', '-p', 'CanStart,CanStop,CanReload', unit)
+        check(r.returncode == 0 and r.stdout == want, f'show -p CanStart,CanStop,CanReload {unit} ({r.stdout!r})')
     r = ctl(sock, 'reload', 'masked-dep')
     check(r.returncode == 1 and 'Unit masked-dep.service is masked.' in r.stderr,
           f'reload of a masked unit: "is masked" ({r.returncode} {r.stderr!r})')
