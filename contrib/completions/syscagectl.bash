@@ -47,7 +47,7 @@ _syscagectl_show_properties="Id Names Description LoadState ActiveState SubState
         Documentation MainPID ControlPID ExecMainPID ExecMainCode ExecMainStatus
         ExecMainStartTimestamp ExecMainExitTimestamp NRestarts StateChangeTimestamp
         ActiveEnterTimestamp ActiveExitTimestamp InactiveEnterTimestamp MemoryCurrent
-        TasksCurrent Wants Requires After Before WantedBy RequiredBy ControlGroup InvocationID
+        TasksCurrent CanStart CanStop CanReload Wants Requires After Before WantedBy RequiredBy ControlGroup InvocationID
         StatusText LimitNOFILE LimitNOFILESoft LimitNPROC LimitCORE LimitMEMLOCK"
 
 # The [Unit] and [Service] directives syscaged applies (lib/unit-directives.c) and the
