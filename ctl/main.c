@@ -60,6 +60,11 @@ static const Verb verbs[] = {
         { "try-restart", verb_unit_op },
         { "reload", verb_unit_op },
         { "reload-or-restart", verb_unit_op },
+        { "try-reload-or-restart", verb_unit_op },
+        { "reload-or-try-restart", verb_unit_op },
+        { "force-reload", verb_unit_op },
+        { "condrestart", verb_unit_op },
+        { "condreload", verb_unit_op },
         { "enable", verb_unit_op },
         { "disable", verb_unit_op },
         { "kill", verb_kill },
@@ -93,6 +98,7 @@ static int help(void) {
                "  logs [-u] UNIT... [-f] [-n N] [--since=T] [--until=T] [-p LEVEL] [-o short|cat|json]\n"
                "                                         Show (and follow) units' logs\n"
                "  start|stop|restart|try-restart|reload|reload-or-restart [--no-block] UNIT...\n"
+               "  try-reload-or-restart|force-reload|condrestart [--no-block] UNIT...\n"
                "                                         Change state, waiting until done\n"
                "  kill [--signal=SIG] UNIT...            Send a signal to a unit's processes\n"
                "  reset-failed [UNIT...]                 Clear the failed state\n"

@@ -40,7 +40,7 @@ static int parse_simple(int argc, char **argv) {
 static const struct {
         const char *verb;
         const char *method;
-        const char *done;  /* for error messages: "Failed to <verb> UNIT" */
+        const char *done;  /* the daemon's job (RunUnitJob), and "Failed to <done> UNIT" */
         bool job;          /* waits for the job (RunUnitJob) unless --no-block */
 } unit_ops[] = {
         { "start", "StartUnit", "start", true },
@@ -49,6 +49,12 @@ static const struct {
         { "try-restart", "TryRestartUnit", "try-restart", true },
         { "reload", "ReloadUnit", "reload", true },
         { "reload-or-restart", "ReloadOrRestartUnit", "reload-or-restart", true },
+        { "try-reload-or-restart", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
+        /* systemctl's other names for these */
+        { "condrestart", "TryRestartUnit", "try-restart", true },
+        { "force-reload", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
+        { "reload-or-try-restart", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
+        { "condreload", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
         { "enable", "EnableUnit", "enable", false },
         { "disable", "DisableUnit", "disable", false },
 };
@@ -341,7 +347,7 @@ int verb_unit_op(int argc, char **argv) {
                         ret = exit_merge(ret, unit_op_one(bus, *u, &op));
                 return ret;
         }
-        return exit_merge(ret, run_jobs(bus, unit_ops[op].verb, units));
+        return exit_merge(ret, run_jobs(bus, unit_ops[op].done, units));
 }
 
 /* ---- is-system-running ---- */

@@ -47,6 +47,8 @@ int bus_ops_restart(Manager *m, const char *name, char **ret_message);
 int bus_ops_try_restart(Manager *m, const char *name, char **ret_message);
 int bus_ops_reload(Manager *m, const char *name, char **ret_message);
 int bus_ops_reload_or_restart(Manager *m, const char *name, char **ret_message);
+/* reload-or-restart of a unit that runs; nothing for one that does not. */
+int bus_ops_try_reload_or_restart(Manager *m, const char *name, char **ret_message);
 int bus_ops_kill(Manager *m, const char *name, int signo, char **ret_message);
 int bus_ops_reset_failed(Manager *m, const char *name, char **ret_message);
 int bus_ops_enable(Manager *m, const char *name, char **ret_message);

@@ -438,6 +438,7 @@ static const struct {
         { "TryRestartUnit", bus_ops_try_restart },
         { "ReloadUnit", bus_ops_reload },
         { "ReloadOrRestartUnit", bus_ops_reload_or_restart },
+        { "TryReloadOrRestartUnit", bus_ops_try_reload_or_restart },
         { "EnableUnit", bus_ops_enable },
         { "DisableUnit", bus_ops_disable },
 };
@@ -618,6 +619,7 @@ static const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("TryRestartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ReloadUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ReloadOrRestartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TryReloadOrRestartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("EnableUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("DisableUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("KillUnit", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), NULL, ,

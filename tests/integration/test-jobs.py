@@ -66,6 +66,7 @@ def write_units(base):
     unit('reload-slow.service', '[Service]\nExecStart=/bin/sleep 100\n'
          f'ExecReload=/bin/sh -c "sleep 0.5; touch {mark}-reloaded"\n')
     unit('simple-a.service', '[Service]\nExecStart=/bin/sleep 100\n')
+    unit('restarts.service', '[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep 100\n')
     unit('simple-b.service', '[Service]\nExecStart=/bin/sleep 100\n')
     # Ordered requirements: a start that waits in the queue for the unit it is ordered after.
     unit('dep-slow.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 1\n')
@@ -215,6 +216,28 @@ def case_reload(sock, base):
                        ('masked-dep', 'CanStart=no\nCanStop=yes\nCanReload=no\n')):
         r = ctl(sock, 'show', '-p', 'CanStart,CanStop,CanReload', unit)
         check(r.returncode == 0 and r.stdout == want, f'show -p CanStart,CanStop,CanReload {unit} ({r.stdout!r})')
+    # try-reload-or-restart and systemctl's other names: stopped units are left alone; a
+    # unit that can reload reloads (same main process), one that cannot restarts.
+    ctl(sock, 'stop', 'restarts', 'reload-slow')
+    for verb in ('try-reload-or-restart', 'force-reload', 'reload-or-try-restart', 'condreload', 'condrestart'):
+        r = ctl(sock, verb, 'restarts', 'reload-slow')
+        check(r.returncode == 0 and active(sock, 'restarts') == 'inactive' and active(sock, 'reload-slow') == 'inactive',
+              f'{verb} leaves stopped units stopped ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'start', 'restarts', 'reload-slow')
+    os.unlink(os.path.join(base, 'mark-reloaded'))
+    for verb in ('try-reload-or-restart', 'force-reload', 'reload-or-try-restart', 'condreload'):
+        a, s = main_pid(sock, 'restarts'), main_pid(sock, 'reload-slow')
+        r, dt = timed(sock, verb, 'restarts', 'reload-slow')
+        check(r.returncode == 0 and main_pid(sock, 'restarts') not in (0, a) and main_pid(sock, 'reload-slow') == s
+              and dt >= 0.4 and os.path.exists(os.path.join(base, 'mark-reloaded')),
+              f'{verb}: restart without ExecReload=, reload with it, waited for ({r.returncode} {dt:.2f} s {r.stderr!r})')
+        os.unlink(os.path.join(base, 'mark-reloaded'))
+    a = main_pid(sock, 'restarts')
+    r = ctl(sock, 'condrestart', 'restarts')
+    check(r.returncode == 0 and main_pid(sock, 'restarts') not in (0, a), f'condrestart restarts ({r.stderr!r})')
+    r = ctl(sock, 'force-reload', '--no-block', 'nope')
+    check(r.returncode == 5 and 'nope.service' in r.stderr, f'force-reload of a missing unit ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'stop', 'restarts', 'reload-slow')
     r = ctl(sock, 'reload', 'masked-dep')
     check(r.returncode == 1 and 'Unit masked-dep.service is masked.' in r.stderr,
           f'reload of a masked unit: "is masked" ({r.returncode} {r.stderr!r})')
