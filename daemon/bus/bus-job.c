@@ -123,7 +123,7 @@ int bus_method_run_unit_job(sd_bus_message *m, void *userdata, sd_bus_error *err
                                          "Too many pending jobs (at most %u).", BUS_JOBS_MAX);
         log_debug("RunUnitJob(%s, %s) from pid %d, uid %u.", verb, name, (int) c->cred.pid, c->cred.uid);
         if (streq(verb, "stop"))
-                bus_job_cancel_unit(b, name);
+                bus_job_cancel_unit(b, bus_ops_unit_id(b->manager, name));
         r = bus_ops_job_begin(b->manager, name, verb, &job, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, name);
@@ -136,7 +136,8 @@ int bus_method_run_unit_job(sd_bus_message *m, void *userdata, sd_bus_error *err
         j = calloc(1, sizeof(BusJob));
         if (!j)
                 return -ENOMEM;
-        j->unit = strdup(name);
+        /* Under the unit's own name: its state changes come under it, not under an alias. */
+        j->unit = strdup(bus_ops_unit_id(b->manager, name));
         if (!j->unit) {
                 free(j);
                 return -ENOMEM;

@@ -680,6 +680,11 @@ int bus_ops_job_begin(Manager *m, const char *name, const char *verb, UnitJob *r
         return 0;
 }
 
+const char *bus_ops_unit_id(Manager *m, const char *name) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+        return u ? u->name : name;
+}
+
 UnitJobResult bus_ops_job_check(Manager *m, const char *name, const UnitJob *j, const char **ret_unit_result) {
         Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
 

@@ -463,7 +463,7 @@ static int method_unit_op(sd_bus_message *m, void *userdata, sd_bus_error *error
                 return r;
         log_debug("%s(%s) from pid %d, uid %u.", member, name, (int) c->cred.pid, c->cred.uid);
         if (op == bus_ops_stop)
-                bus_job_cancel_unit(c->bus, name);
+                bus_job_cancel_unit(c->bus, bus_ops_unit_id(c->bus->manager, name));
         r = op(c->bus->manager, name, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, name);

@@ -16,8 +16,8 @@
 bool manager_order_after(const Unit *a, const Unit *b) {
         if (a == b)
                 return false;
-        return (a->config && strv_contains(a->config->after, b->name)) ||
-               (b->config && strv_contains(b->config->before, a->name));
+        return (a->config && unit_named_in(b, a->config->after)) ||
+               (b->config && unit_named_in(a, b->config->before));
 }
 
 /* Whether any loaded unit orders itself at all. Most setups have none, and then every
@@ -31,8 +31,11 @@ static bool any_ordering(Manager *m) {
 }
 
 int manager_order_queue_start(Manager *m, const char *name) {
-        Unit *u = hashmap_get(m->units, name);
+        Unit *u = manager_get_unit(m, name);
 
+        /* The queue holds units' own names: an alias would never be found in it again. */
+        if (u)
+                name = u->name;
         if (strv_contains(m->start_queue, name))
                 return 0;
         int r = strv_extend(&m->start_queue, name);

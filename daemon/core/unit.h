@@ -294,6 +294,8 @@ NotifyAccess unit_notify_access(const Unit *u);
 /* Where systemd puts a service in its active states. */
 UnitActiveState unit_active_state(const Unit *u);
 bool unit_is_active_or_transitioning(const Unit *u);
+/* Whether L names U, by its own name or one of its aliases (Alias= symlinks). */
+bool unit_named_in(const Unit *u, char *const *l);
 
 /* Adds a denial record: keeps the last UNIT_DENIALS_KEPT and a counter per syscall name,
  * writes a line to the unit's log and to the daemon's log (the first UNIT_DENIAL_LOG_EACH

@@ -85,6 +85,11 @@ def write_units(base):
     unit('binds-broken.service', '[Unit]\nBindsTo=broken-dep.service\n[Service]\nExecStart=/bin/sleep 100\n')
     unit('wants-masked.service', '[Unit]\nWants=masked-dep.service broken-dep.service\n'
          '[Service]\nExecStart=/bin/sleep 100\n')
+    # An alias symlink, a unit that takes a second to be up, and units that name it by the alias.
+    unit('aliased-slow.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 1\n')
+    os.symlink('aliased-slow.service', os.path.join(units, 'the-alias.service'))
+    unit('via-alias.service', '[Unit]\nRequires=the-alias.service\nAfter=the-alias.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
     unit('installed.service', '[Service]\nExecStart=/bin/sleep 100\n\n[Install]\n'
          'WantedBy=multi-user.target\n')
 
@@ -345,6 +350,32 @@ def case_ordered(sock, base):
     ctl(sock, 'stop', 'wants-masked')
 
 
+def case_alias(sock, base):
+    # A start by the alias waits for the unit, and a stop by either name cancels it.
+    r, dt = timed(sock, 'start', 'the-alias', timeout=20)
+    check(r.returncode == 0 and dt >= 0.9 and active(sock, 'aliased-slow') == 'active',
+          f'start by an alias waits for the unit ({r.returncode}, {dt:.2f} s, {r.stderr!r})')
+    r = ctl(sock, 'stop', 'the-alias')
+    check(r.returncode == 0 and active(sock, 'aliased-slow') == 'inactive', f'stop by the alias ({r.stderr!r})')
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    p = subprocess.Popen([SYSCAGECTL, 'start', 'the-alias'], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(wait_until(lambda: active(sock, 'aliased-slow') == 'activating', 10), 'aliased-slow is activating')
+    r = ctl(sock, 'stop', 'aliased-slow')
+    out, err = p.communicate(timeout=20)
+    check(p.returncode == 1 and 'Job for the-alias.service canceled.' in err,
+          f'a stop by the own name cancels the start by the alias ({p.returncode}, {err!r})')
+
+    # Requires=/After= by the alias: the unit is pulled in and waited for.
+    r, dt = timed(sock, 'start', 'via-alias', timeout=20)
+    check(r.returncode == 0 and dt >= 0.9, f'Requires=/After= an alias: waited for ({r.returncode}, {dt:.2f} s, {r.stderr!r})')
+    check(active(sock, 'aliased-slow') == 'active' and active(sock, 'via-alias') == 'active',
+          '... and both are up')
+    r = ctl(sock, 'stop', 'aliased-slow')
+    check(r.returncode == 0 and active(sock, 'via-alias') == 'inactive',
+          f'a stop of the unit stops what requires it by its alias ({r.stderr!r})')
+
+
 def case_system_state(sock, base):
     ctl(sock, 'reset-failed')
     r = ctl(sock, 'is-system-running')
@@ -386,6 +417,7 @@ def cases(sock, base):
     case_waits(sock, base)
     case_reload(sock, base)
     case_ordered(sock, base)
+    case_alias(sock, base)
     case_system_state(sock, base)
     case_enable_now(sock, base)
     case_no_block_and_cancel(sock, base)
