@@ -214,14 +214,16 @@ static void test_enable_disable(void **state) {
         _cleanup_free_ char *msg = NULL;
         assert_false(manager_unit_is_enabled(m, "mu-sleep.service"));
         assert_int_equal(manager_enable_unit(m, "mu-sleep.service", &msg), 0);
+        /* As systemctl: a unit without [Install] settings is left as it is (success). */
         assert_int_equal(manager_enable_unit(m, "mu-reload.service", &msg), 0);
+        assert_false(manager_unit_is_enabled(m, "mu-reload.service"));
         assert_true(manager_unit_is_enabled(m, "mu-sleep.service"));
         _cleanup_free_ char *text = read_file("state/enabled");
-        assert_string_equal(text, "mu-sleep.service\nmu-reload.service\n");
+        assert_string_equal(text, "mu-sleep.service\n");
         assert_int_equal(manager_disable_unit(m, "mu-sleep.service", &msg), 0);
         free(text);
         text = read_file("state/enabled");
-        assert_string_equal(text, "mu-reload.service\n");
+        assert_string_equal(text, "");
         assert_false(manager_unit_is_enabled(m, "mu-sleep.service"));
         assert_int_equal(manager_enable_unit(m, "mu-nope.service", &msg), -ENOENT);
 }
