@@ -17,6 +17,7 @@ enum {
         CTL_EXIT_SUCCESS = 0,
         CTL_EXIT_FAILURE = 1,        /* the operation failed */
         CTL_EXIT_NOT_ACTIVE = 3,     /* is-active, status: a unit is not active */
+        CTL_EXIT_NOT_IMPLEMENTED = 3, /* reload, ...: not applicable to the unit (as systemctl) */
         CTL_EXIT_NO_SUCH_UNIT = 4,   /* the daemon knows no such unit */
         CTL_EXIT_ACCESS_DENIED = 5,  /* the caller may not change state */
         CTL_EXIT_NOT_INSTALLED = 5,  /* start, stop, ...: no such unit (as systemctl) */

@@ -8,7 +8,8 @@
  *   0    success; for is-active/is-failed/is-enabled: at least one unit is in that state
  *   1    the operation failed (or found errors; start, stop, ...: the job failed or was
  *        canceled); is-failed/is-enabled: no unit in that state; is-system-running: not running
- *   3    is-active, status: no unit named is active
+ *   3    is-active, status: no unit named is active; reload, ...: the unit cannot do that
+ *        (no ExecReload=), as systemctl
  *   4    no such unit
  *   5    access denied (only uid 0 and the daemon's --control-group may change state);
  *        start, stop, restart, reload, ...: no such unit (systemctl's code)
@@ -59,6 +60,11 @@ static const Verb verbs[] = {
         { "try-restart", verb_unit_op },
         { "reload", verb_unit_op },
         { "reload-or-restart", verb_unit_op },
+        { "try-reload-or-restart", verb_unit_op },
+        { "reload-or-try-restart", verb_unit_op },
+        { "force-reload", verb_unit_op },
+        { "condrestart", verb_unit_op },
+        { "condreload", verb_unit_op },
         { "enable", verb_unit_op },
         { "disable", verb_unit_op },
         { "kill", verb_kill },
@@ -92,6 +98,7 @@ static int help(void) {
                "  logs [-u] UNIT... [-f] [-n N] [--since=T] [--until=T] [-p LEVEL] [-o short|cat|json]\n"
                "                                         Show (and follow) units' logs\n"
                "  start|stop|restart|try-restart|reload|reload-or-restart [--no-block] UNIT...\n"
+               "  try-reload-or-restart|force-reload|condrestart [--no-block] UNIT...\n"
                "                                         Change state, waiting until done\n"
                "  kill [--signal=SIG] UNIT...            Send a signal to a unit's processes\n"
                "  reset-failed [UNIT...]                 Clear the failed state\n"

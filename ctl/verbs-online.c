@@ -40,7 +40,7 @@ static int parse_simple(int argc, char **argv) {
 static const struct {
         const char *verb;
         const char *method;
-        const char *done;  /* for error messages: "Failed to <verb> UNIT" */
+        const char *done;  /* the daemon's job (RunUnitJob), and "Failed to <done> UNIT" */
         bool job;          /* waits for the job (RunUnitJob) unless --no-block */
 } unit_ops[] = {
         { "start", "StartUnit", "start", true },
@@ -49,6 +49,12 @@ static const struct {
         { "try-restart", "TryRestartUnit", "try-restart", true },
         { "reload", "ReloadUnit", "reload", true },
         { "reload-or-restart", "ReloadOrRestartUnit", "reload-or-restart", true },
+        { "try-reload-or-restart", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
+        /* systemctl's other names for these */
+        { "condrestart", "TryRestartUnit", "try-restart", true },
+        { "force-reload", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
+        { "reload-or-try-restart", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
+        { "condreload", "TryReloadOrRestartUnit", "try-reload-or-restart", true },
         { "enable", "EnableUnit", "enable", false },
         { "disable", "DisableUnit", "disable", false },
 };
@@ -76,9 +82,12 @@ static int for_each_unit(int argc, char **argv, int first,
 }
 
 /* As systemctl: a start, stop, ... of a unit the daemon cannot find exits 5 (systemctl's
- * "not installed"); every other refusal as bus_client_report() says. */
+ * "not installed"), a request the unit cannot take (a reload without ExecReload=) 3
+ * ("not implemented"); every other refusal as bus_client_report() says. */
 static int unit_op_report(const char *verb, const char *unit, const sd_bus_error *error, int r) {
         int ret = bus_client_report(verb, unit, error, r);
+        if (sd_bus_error_has_name(error, BUS_ERROR_NOT_SUPPORTED))
+                return CTL_EXIT_NOT_IMPLEMENTED;
         return ret == CTL_EXIT_NO_SUCH_UNIT ? CTL_EXIT_NOT_INSTALLED : ret;
 }
 
@@ -146,6 +155,10 @@ static int job_outcome(const char *unit, const char *result, const char *unit_re
                 return CTL_EXIT_SUCCESS;
         if (streq(result, "canceled")) {
                 fprintf(stderr, "Job for %s canceled.\n", unit);
+                return CTL_EXIT_FAILURE;
+        }
+        if (streq(result, "dependency")) {
+                fprintf(stderr, "A dependency job for %s failed. See \"syscagectl logs\" for details.\n", unit);
                 return CTL_EXIT_FAILURE;
         }
         for (size_t i = 0; i < ELEMENTSOF(job_explanations); i++)
@@ -334,7 +347,7 @@ int verb_unit_op(int argc, char **argv) {
                         ret = exit_merge(ret, unit_op_one(bus, *u, &op));
                 return ret;
         }
-        return exit_merge(ret, run_jobs(bus, unit_ops[op].verb, units));
+        return exit_merge(ret, run_jobs(bus, unit_ops[op].done, units));
 }
 
 /* ---- is-system-running ---- */

@@ -10,13 +10,14 @@
 # to the part readline replaces (_syscagectl_trim).
 
 _syscagectl_verbs="list list-units status show cat logs start stop restart try-restart reload
-        reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable
+        reload-or-restart try-reload-or-restart reload-or-try-restart force-reload condrestart condreload
+        kill reset-failed is-active is-failed is-enabled enable disable
         daemon-reload daemon-reexec run learn verify analyze import-oci export-oci
         is-system-running mask unmask edit list-unit-files list-dependencies"
 
 # Verbs that take unit names as arguments.
 _syscagectl_unit_verbs=" status show cat logs start stop restart try-restart reload
-        reload-or-restart kill reset-failed is-active is-failed is-enabled enable disable learn
+        reload-or-restart try-reload-or-restart reload-or-try-restart force-reload condrestart condreload kill reset-failed is-active is-failed is-enabled enable disable learn
         mask unmask edit list-unit-files list-dependencies "
 
 _syscagectl_analyze_verbs="syscall-filter policy resolve security"
@@ -47,7 +48,7 @@ _syscagectl_show_properties="Id Names Description LoadState ActiveState SubState
         Documentation MainPID ControlPID ExecMainPID ExecMainCode ExecMainStatus
         ExecMainStartTimestamp ExecMainExitTimestamp NRestarts StateChangeTimestamp
         ActiveEnterTimestamp ActiveExitTimestamp InactiveEnterTimestamp MemoryCurrent
-        TasksCurrent Wants Requires After Before WantedBy RequiredBy ControlGroup InvocationID
+        TasksCurrent CanStart CanStop CanReload Wants Requires After Before WantedBy RequiredBy ControlGroup InvocationID
         StatusText LimitNOFILE LimitNOFILESoft LimitNPROC LimitCORE LimitMEMLOCK"
 
 # The [Unit] and [Service] directives syscaged applies (lib/unit-directives.c) and the
@@ -88,7 +89,8 @@ _syscagectl_verb_options() {
                     --no-pager" ;;
         kill) echo "-s --signal= --no-pager" ;;
         is-active|is-failed|is-enabled|is-system-running) echo "-q --quiet --no-pager" ;;
-        start|stop|restart|try-restart|reload|reload-or-restart) echo "--no-block --no-pager" ;;
+        start|stop|restart|try-restart|reload|reload-or-restart|try-reload-or-restart|\
+        reload-or-try-restart|force-reload|condrestart|condreload) echo "--no-block --no-pager" ;;
         enable|disable) echo "--now --no-block --no-pager" ;;
         run) echo "-p --property= -u --unit= --wait -P --pipe -G --collect -q --quiet
                    -E --setenv= --working-directory= --no-pager --learn= --learn-groups

@@ -122,11 +122,8 @@ int bus_method_run_unit_job(sd_bus_message *m, void *userdata, sd_bus_error *err
                 return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
                                          "Too many pending jobs (at most %u).", BUS_JOBS_MAX);
         log_debug("RunUnitJob(%s, %s) from pid %d, uid %u.", verb, name, (int) c->cred.pid, c->cred.uid);
-        /* Jobs are kept under the unit's own name, which state changes carry, whatever name
-         * (an alias) the client used. */
-        Unit *u = manager_get_unit(b->manager, name);
         if (streq(verb, "stop"))
-                bus_job_cancel_unit(b, u ? u->name : name);
+                bus_job_cancel_unit(b, bus_ops_unit_id(b->manager, name));
         r = bus_ops_job_begin(b->manager, name, verb, &job, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, name);
@@ -139,8 +136,8 @@ int bus_method_run_unit_job(sd_bus_message *m, void *userdata, sd_bus_error *err
         j = calloc(1, sizeof(BusJob));
         if (!j)
                 return -ENOMEM;
-        u = manager_get_unit(b->manager, name);
-        j->unit = strdup(u ? u->name : name);
+        /* Under the unit's own name: its state changes come under it, not under an alias. */
+        j->unit = strdup(bus_ops_unit_id(b->manager, name));
         if (!j->unit) {
                 free(j);
                 return -ENOMEM;

@@ -3,10 +3,12 @@
  * Jobs on the control plane: the methods that answer once a request is over.
  *
  *   RunUnitJob(s job, s name) -> (s result, s unit_result)
- *     job: start, stop, restart, try-restart, reload or reload-or-restart. The request is
+ *     job: start, stop, restart, try-restart, reload, reload-or-restart or
+ *     try-reload-or-restart. The request is
  *     made at once, exactly as StartUnit etc. make it (errors come back as those methods'
  *     errors); the reply waits until the job is over (core/unit-job.h says when):
- *     result "done", "failed" or "canceled"; unit_result the unit's (or the reload's)
+ *     result "done", "failed", "canceled" or "dependency" (a queued start dropped since a
+ *     unit it requires and is ordered after failed); unit_result the unit's (or the reload's)
  *     result that explains it ("success", "exit-code", "timeout", ...).
  *   GetSystemState() -> s
  *     "running", "degraded" (some unit failed), "starting" (enabled units still wait in the

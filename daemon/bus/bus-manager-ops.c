@@ -391,6 +391,19 @@ int bus_ops_reload_or_restart(Manager *m, const char *name, char **ret_message) 
         return manager_reload_unit(m, name, ret_message);
 }
 
+int bus_ops_try_reload_or_restart(Manager *m, const char *name, char **ret_message) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+
+        if (!ops_ready(m))
+                return not_running(ret_message);
+        if (!u)
+                return unit_not_loaded(name, ret_message);
+        /* As systemctl: reload or restart what runs, leave alone what does not. */
+        if (!unit_is_active_or_transitioning(u))
+                return 0;
+        return bus_ops_reload_or_restart(m, name, ret_message);
+}
+
 int bus_ops_kill(Manager *m, const char *name, int signo, char **ret_message) {
         if (!ops_ready(m))
                 return not_running(ret_message);
@@ -622,6 +635,7 @@ static const struct {
         { "try-restart", bus_ops_try_restart, UNIT_JOB_RESTART },
         { "reload", bus_ops_reload, UNIT_JOB_RELOAD },
         { "reload-or-restart", bus_ops_reload_or_restart, UNIT_JOB_RESTART },
+        { "try-reload-or-restart", bus_ops_try_reload_or_restart, UNIT_JOB_RESTART },
 };
 
 bool bus_ops_job_verb_is_valid(const char *verb) {
@@ -644,14 +658,16 @@ int bus_ops_job_begin(Manager *m, const char *name, const char *verb, UnitJob *r
         if (!ops_ready(m))
                 return not_running(ret_message);
         u = manager_get_unit(m, name);
-        /* try-restart leaves alone what does not run: nothing to wait for. */
-        if (streq(verb, "try-restart") && (!u || !unit_is_active_or_transitioning(u))) {
-                r = bus_ops_try_restart(m, name, ret_message);
+        /* try-restart and try-reload-or-restart leave alone what does not run: nothing to
+         * wait for. */
+        if ((streq(verb, "try-restart") || streq(verb, "try-reload-or-restart")) &&
+            (!u || !unit_is_active_or_transitioning(u))) {
+                r = job_ops[i].op(m, name, ret_message);
                 return r < 0 ? r : 1;
         }
         /* reload-or-restart is a reload when it reloads. */
         UnitJobType type = job_ops[i].type;
-        if (streq(verb, "reload-or-restart") && u && unit_is_active_or_transitioning(u) && u->config &&
+        if ((streq(verb, "reload-or-restart") || streq(verb, "try-reload-or-restart")) && u && unit_is_active_or_transitioning(u) && u->config &&
             u->config->exec[SERVICE_EXEC_RELOAD].n > 0)
                 type = UNIT_JOB_RELOAD;
         r = job_ops[i].op(m, name, ret_message);
@@ -662,6 +678,11 @@ int bus_ops_job_begin(Manager *m, const char *name, const char *verb, UnitJob *r
                 return 1; /* a stop of a unit that is gone already */
         *ret_job = unit_job_begin(u, type);
         return 0;
+}
+
+const char *bus_ops_unit_id(Manager *m, const char *name) {
+        Unit *u = ops_ready(m) ? manager_get_unit(m, name) : NULL;
+        return u ? u->name : name;
 }
 
 UnitJobResult bus_ops_job_check(Manager *m, const char *name, const UnitJob *j, const char **ret_unit_result) {

@@ -47,6 +47,8 @@ int bus_ops_restart(Manager *m, const char *name, char **ret_message);
 int bus_ops_try_restart(Manager *m, const char *name, char **ret_message);
 int bus_ops_reload(Manager *m, const char *name, char **ret_message);
 int bus_ops_reload_or_restart(Manager *m, const char *name, char **ret_message);
+/* reload-or-restart of a unit that runs; nothing for one that does not. */
+int bus_ops_try_reload_or_restart(Manager *m, const char *name, char **ret_message);
 int bus_ops_kill(Manager *m, const char *name, int signo, char **ret_message);
 int bus_ops_reset_failed(Manager *m, const char *name, char **ret_message);
 int bus_ops_enable(Manager *m, const char *name, char **ret_message);
@@ -91,6 +93,9 @@ bool bus_ops_job_verb_is_valid(const char *verb);
 int bus_ops_job_begin(Manager *m, const char *name, const char *verb, UnitJob *ret_job, char **ret_message);
 /* unit_job_check() for the unit of that name; a unit that was unloaded ends a stop job as
  * done and any other as canceled. */
+/* The unit's own name when NAME is one of its aliases (state changes are reported under
+ * it); NAME itself otherwise. Valid until the next reload. */
+const char *bus_ops_unit_id(Manager *m, const char *name);
 UnitJobResult bus_ops_job_check(Manager *m, const char *name, const UnitJob *j, const char **ret_unit_result);
 
 /* As systemctl is-system-running: "stopping" (shutting down), "starting" (enabled units

@@ -438,6 +438,7 @@ static const struct {
         { "TryRestartUnit", bus_ops_try_restart },
         { "ReloadUnit", bus_ops_reload },
         { "ReloadOrRestartUnit", bus_ops_reload_or_restart },
+        { "TryReloadOrRestartUnit", bus_ops_try_reload_or_restart },
         { "EnableUnit", bus_ops_enable },
         { "DisableUnit", bus_ops_disable },
 };
@@ -462,7 +463,7 @@ static int method_unit_op(sd_bus_message *m, void *userdata, sd_bus_error *error
                 return r;
         log_debug("%s(%s) from pid %d, uid %u.", member, name, (int) c->cred.pid, c->cred.uid);
         if (op == bus_ops_stop)
-                bus_job_cancel_unit(c->bus, name);
+                bus_job_cancel_unit(c->bus, bus_ops_unit_id(c->bus->manager, name));
         r = op(c->bus->manager, name, &msg);
         if (r < 0)
                 return bus_ops_error(error, r, msg, name);
@@ -618,6 +619,7 @@ static const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("TryRestartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ReloadUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("ReloadOrRestartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("TryReloadOrRestartUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("EnableUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("DisableUnit", "s", SD_BUS_PARAM(name), NULL, , method_unit_op, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("KillUnit", "si", SD_BUS_PARAM(name) SD_BUS_PARAM(signal), NULL, ,

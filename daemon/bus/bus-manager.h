@@ -22,7 +22,7 @@
  *                                      of the last LogFileRotated sent before this reply
  *   state-changing, for uid 0 and the control group:
  *     StartUnit(s) StopUnit(s) RestartUnit(s) TryRestartUnit(s) ReloadUnit(s)
- *     ReloadOrRestartUnit(s) KillUnit(s name, i signal) ResetFailedUnit(s; "" for all)
+ *     ReloadOrRestartUnit(s) TryReloadOrRestartUnit(s) KillUnit(s name, i signal) ResetFailedUnit(s; "" for all)
  *     EnableUnit(s) DisableUnit(s) DaemonReload()
  *     StartTransient(s name, a(ss) properties, as argv, a{sv} options) -> s unit
  *       name "" picks "run-uN.service"; properties are [Service]/[Unit] assignments applied

@@ -344,6 +344,11 @@ int bus_unit_props_append(Manager *m, const char *name, sd_bus_message *reply) {
         if (r >= 0)
                 r = sd_bus_message_append(reply, "{sv}{sv}", "MemoryCurrent", "t", cgroup_attr(u, "memory.current"),
                                           "TasksCurrent", "t", cgroup_attr(u, "pids.current"));
+        /* What the unit can do, as systemd says it; invoke-rc.d's force-reload asks CanReload. */
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "{sv}{sv}{sv}", "CanStart", "b", (int) (u->load_state == UNIT_LOADED),
+                                          "CanStop", "b", 1, "CanReload", "b",
+                                          (int) (u->config && u->config->exec[SERVICE_EXEC_RELOAD].n > 0));
         if (r >= 0)
                 r = append_dependencies(m, u, reply);
         if (r >= 0 && u->config)

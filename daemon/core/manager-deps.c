@@ -70,7 +70,9 @@ static int unit_pulls(Manager *m, const Unit *u, char ***ret_hard, char ***ret_s
         return 0;
 }
 
-/* Loads NAME and adds it to *SET. Only a required unit that cannot be loaded is an error. */
+/* Loads NAME and adds it to *SET. Only a required unit that cannot be loaded, or that is
+ * down and could not start (masked, a unit file with errors), is an error: the start that
+ * pulls it in is refused, as systemd refuses the transaction. */
 static int pull_one(Manager *m, const Unit *by, const char *name, bool required, char ***set,
                     char **ret_message) {
         _cleanup_free_ char *msg = NULL;
@@ -82,6 +84,9 @@ static int pull_one(Manager *m, const Unit *by, const char *name, bool required,
                 return set_message(ret_message, "%s pulls in more than %u units.", by->name,
                                    MANAGER_DEPS_PULL_MAX), -E2BIG;
         int r = manager_load_unit(m, name, &v, &msg);
+        /* The set holds units' own names (NAME may be an alias). */
+        if (r >= 0 && strv_contains(*set, v->name))
+                return 0;
         if (r < 0) {
                 if (required)
                         return set_message(ret_message, "%s requires %s: %s", by->name, name,
@@ -90,7 +95,15 @@ static int pull_one(Manager *m, const Unit *by, const char *name, bool required,
                                msg ?: strerror(-r));
                 return 0;
         }
-        return strv_extend(set, name) < 0 ? -ENOMEM : 0;
+        if (required && v->load_state != UNIT_LOADED && !v->pending && !unit_is_active_or_transitioning(v)) {
+                if (v->load_state == UNIT_MASKED)
+                        return set_message(ret_message, "%s requires %s: Unit %s is masked.", by->name,
+                                           name, v->name), -ERFKILL;
+                return set_message(ret_message, "%s requires %s: Unit %s is not loaded properly (%s).",
+                                   by->name, name, v->name, unit_load_state_to_string(v->load_state)),
+                       -ENOEXEC;
+        }
+        return strv_extend(set, v->name) < 0 ? -ENOMEM : 0;
 }
 
 /* Everything starting U pulls in, U first, each name once, breadth first. */
@@ -172,13 +185,14 @@ int manager_deps_start(Manager *m, Unit *u, char **ret_message) {
         return r;
 }
 
-static bool depends_on(const Unit *v, const char *name, bool bound_only) {
-        if (!v->config)
+/* Whether V requires, is bound to or is part of W (named by its name or an alias). */
+static bool depends_on(const Unit *v, const Unit *w, bool bound_only) {
+        if (!v->config || !w)
                 return false;
         if (bound_only)
-                return strv_contains(v->config->binds_to, name);
-        return strv_contains(v->config->requires, name) ||
-               strv_contains(v->config->binds_to, name) || strv_contains(v->config->part_of, name);
+                return unit_named_in(w, v->config->binds_to);
+        return unit_named_in(w, v->config->requires) || unit_named_in(w, v->config->binds_to) ||
+               unit_named_in(w, v->config->part_of);
 }
 
 static bool up(const Unit *v) {
@@ -191,14 +205,26 @@ int manager_deps_stop(Manager *m, Unit *u, char **ret_message) {
 
         if (strv_extend(&set, u->name) < 0)
                 return set_message(ret_message, "Out of memory."), -ENOMEM;
+        /* A dependent whose start waits in the queue is stopped too: as systemd's stop job
+         * replaces its start job, the start is canceled rather than run after all. */
         for (size_t i = 0; set[i]; i++)
                 HASHMAP_FOREACH(v, m->units)
-                        if (up(v) && !strv_contains(set, v->name) && depends_on(v, set[i], false) &&
-                            strv_extend(&set, v->name) < 0)
+                        if ((up(v) || v->start_queued) && !strv_contains(set, v->name) &&
+                            depends_on(v, manager_get_unit(m, set[i]), false) && strv_extend(&set, v->name) < 0)
                                 return set_message(ret_message, "Out of memory."), -ENOMEM;
+        for (size_t i = 1; set[i]; i++) {
+                v = manager_get_unit(m, set[i]);
+                if (v && v->start_queued && !up(v)) {
+                        log_unit_info(v->name, "Start canceled, as it depends on %s, which stops.", u->name);
+                        v->start_canceled = true;
+                }
+        }
         for (size_t i = 0; set[i]; i++)
                 manager_order_unqueue_start(m, set[i]);
         for (size_t i = 1; set[i]; i++) {
+                v = manager_get_unit(m, set[i]);
+                if (v && !up(v))
+                        continue;
                 log_unit_info(set[i], "Stopping, as it depends on %s.", u->name);
                 if (manager_order_queue_stop(m, set[i]) < 0)
                         return set_message(ret_message, "Out of memory."), -ENOMEM;
@@ -224,7 +250,7 @@ void manager_deps_restart_dependents(Manager *m, Unit *u) {
                 return (void) log_oom();
         for (size_t i = 0; set[i]; i++)
                 HASHMAP_FOREACH(v, m->units)
-                        if (up(v) && !strv_contains(set, v->name) && depends_on(v, set[i], false) &&
+                        if (up(v) && !strv_contains(set, v->name) && depends_on(v, manager_get_unit(m, set[i]), false) &&
                             strv_extend(&set, v->name) < 0)
                                 return (void) log_oom();
         for (size_t i = 1; set[i]; i++) {
@@ -246,8 +272,8 @@ void manager_deps_reload_propagate(Manager *m, Unit *u) {
         HASHMAP_FOREACH(v, m->units) {
                 _cleanup_free_ char *msg = NULL;
                 if (v == u || unit_active_state(v) != UNIT_ACTIVE || !v->config ||
-                    !(strv_contains(v->config->reload_propagated_from, u->name) ||
-                      (u->config && strv_contains(u->config->propagates_reload_to, v->name))))
+                    !(unit_named_in(u, v->config->reload_propagated_from) ||
+                      (u->config && unit_named_in(v, u->config->propagates_reload_to))))
                         continue;
                 log_unit_info(v->name, "Reloading with %s.", u->name);
                 int r = service_reload(v, &msg);
@@ -262,7 +288,7 @@ void manager_deps_unit_inactive(Manager *m, Unit *u) {
         if (m->shutdown_requested)
                 return;
         HASHMAP_FOREACH(v, m->units)
-                if (up(v) && depends_on(v, u->name, true)) {
+                if (up(v) && depends_on(v, u, true)) {
                         log_unit_info(v->name, "Stopping, as it is bound to %s, which went down.", u->name);
                         (void) service_stop(v, NULL);
                 }

@@ -16,8 +16,8 @@
 bool manager_order_after(const Unit *a, const Unit *b) {
         if (a == b)
                 return false;
-        return (a->config && strv_contains(a->config->after, b->name)) ||
-               (b->config && strv_contains(b->config->before, a->name));
+        return (a->config && unit_named_in(b, a->config->after)) ||
+               (b->config && unit_named_in(a, b->config->before));
 }
 
 /* Whether any loaded unit orders itself at all. Most setups have none, and then every
@@ -31,9 +31,39 @@ static bool any_ordering(Manager *m) {
 }
 
 int manager_order_queue_start(Manager *m, const char *name) {
+        Unit *u = manager_get_unit(m, name);
+
+        /* The queue holds units' own names: an alias would never be found in it again. */
+        if (u)
+                name = u->name;
         if (strv_contains(m->start_queue, name))
                 return 0;
-        return strv_extend(&m->start_queue, name);
+        int r = strv_extend(&m->start_queue, name);
+        if (r < 0)
+                return r;
+        if (u) {
+                u->start_queued = true;
+                u->dependency_failed = u->start_canceled = false;
+        }
+        return 0;
+}
+
+void manager_order_requeue_taken_over(Manager *m) {
+        Unit *u;
+
+        HASHMAP_FOREACH(u, m->units)
+                if (u->start_queued) {
+                        u->start_queued = false;
+                        if (manager_order_queue_start(m, u->name) < 0)
+                                log_unit_warning(u->name, "Out of memory, its queued start is lost.");
+                }
+}
+
+/* A queued start ended without a state change of its unit (dropped, refused): a job that
+ * waits for it has to hear it all the same. */
+static void queued_start_over(Manager *m, Unit *u) {
+        if (u && m->on_unit_changed)
+                m->on_unit_changed(m, u, m->on_unit_changed_userdata);
 }
 
 static bool starting(const Unit *u) {
@@ -68,6 +98,9 @@ static char *strv_take(char **l, size_t i) {
 }
 
 static char *queue_take(Manager *m, size_t i) {
+        Unit *u = queued_unit(m, i);
+        if (u)
+                u->start_queued = false;
         return strv_take(m->start_queue, i);
 }
 
@@ -79,6 +112,7 @@ void manager_order_unqueue_start(Manager *m, const char *name) {
         for (size_t i = 0; m->start_queue && m->start_queue[i]; i++)
                 if (streq(m->start_queue[i], name)) {
                         free(queue_take(m, i));
+                        queued_start_over(m, hashmap_get(m->units, name));
                         return;
                 }
 }
@@ -92,11 +126,14 @@ static void start_one(Manager *m, size_t i) {
                 return;
         if (manager_deps_failed(m, u, &failed)) {
                 log_unit_warning(name, "Dependency failed: %s is required and failed, not starting.", failed);
-                return;
+                u->dependency_failed = true;
+                return queued_start_over(m, u);
         }
         int r = service_start(u, &msg);
-        if (r < 0 && r != -EALREADY)
+        if (r < 0 && r != -EALREADY) {
                 log_unit_warning(name, "Failed to start: %s", msg ?: strerror(-r));
+                queued_start_over(m, u);
+        }
 }
 
 /* Starts every queued unit that may start now. A start may change other units' states,
@@ -133,7 +170,11 @@ static void start_pass(Manager *m) {
 
 static void dispatch_start(Manager *m) {
         if (m->shutdown_requested)
-                m->start_queue = strv_free(m->start_queue);
+                while (m->start_queue && m->start_queue[0]) {
+                        Unit *u = queued_unit(m, 0);
+                        free(queue_take(m, 0));
+                        queued_start_over(m, u);
+                }
         if (m->start_queue)
                 start_pass(m);
         if (m->start_queue && !m->start_queue[0])

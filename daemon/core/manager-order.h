@@ -34,6 +34,11 @@ bool manager_order_after(const Unit *a, const Unit *b);
  * comes. Returns 0 or -ENOMEM. */
 int manager_order_queue_start(Manager *m, const char *name);
 
+/* Queues again the starts that were queued when the previous daemon re-executed (their
+ * units' Unit.start_queued came back from the state files); manager_start_enabled_units()
+ * dispatches them. */
+void manager_order_requeue_taken_over(Manager *m);
+
 /* Whether U, asked to start now, has to wait for a unit it is ordered after (one queued or
  * on its way up). */
 bool manager_order_start_waits(Manager *m, const Unit *u);

@@ -404,8 +404,13 @@ int manager_start_enabled_units(Manager *m) {
                 }
                 if (!u->config || strv_length(u->config->wanted_by) == 0)
                         continue;
-                if (manager_deps_queue_pulled_in(m, u, &msg) < 0)
-                        log_unit_warning(*name, "Failed to pull in its dependencies: %s", msg ?: "Out of memory.");
+                /* As a start request would be refused (a requirement missing or masked), so
+                 * is the start at boot. */
+                if (manager_deps_queue_pulled_in(m, u, &msg) < 0) {
+                        log_unit_warning(*name, "Failed to pull in its dependencies, not starting: %s",
+                                         msg ?: "Out of memory.");
+                        continue;
+                }
                 r = manager_order_queue_start(m, *name);
                 if (r < 0) {
                         /* Out of memory: start it now rather than never. */

@@ -14,6 +14,7 @@
 #include "sys/process-util.h"
 #include "core/dynamic-user.h"
 #include "core/manager-units.h"
+#include "core/manager-order.h"
 #include "core/manager-baseline.h"
 #include "core/manager.h"
 #include "core/manager-takeover.h"
@@ -444,6 +445,7 @@ int manager_startup(Manager *m) {
 
 void manager_start_enabled(Manager *m) {
         (void) cgroup_remove_stale(m->cgroup);
+        manager_order_requeue_taken_over(m);
         (void) manager_start_enabled_units(m);
 }
 

@@ -383,6 +383,7 @@ int service_begin(Unit *u, bool automatic, char **ret_message) {
         u->result = SERVICE_SUCCESS;
         u->reload_result = SERVICE_SUCCESS;
         u->forbid_restart = false;
+        u->dependency_failed = u->start_canceled = false;
         u->notify_ready = u->notify_stopping = u->reload_pending_ready = false;
         u->main_pid = 0;
         u->exec_main_code = u->exec_main_status = 0;

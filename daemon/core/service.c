@@ -128,9 +128,12 @@ static int act_start_once_dead(Unit *u, ServiceState target, const ServiceEventA
         return 0;
 }
 
+/* As systemd: a stop request in auto-restart ends the unit as stopped (inactive, dead,
+ * result success), not as failed; it was the request, not the failure, that ended it. */
 static int act_stop_cancel_restart(Unit *u, ServiceState target, const ServiceEventArgs *a) {
         service_disarm_timer(u);
-        service_set_state(u, u->result == SERVICE_SUCCESS ? SERVICE_DEAD : SERVICE_FAILED);
+        u->result = SERVICE_SUCCESS;
+        service_set_state(u, SERVICE_DEAD);
         return 0;
 }
 
@@ -149,7 +152,8 @@ static int act_stop(Unit *u, ServiceState target, const ServiceEventArgs *a) {
 
 static int act_reload(Unit *u, ServiceState target, const ServiceEventArgs *a) {
         if (u->config->exec[SERVICE_EXEC_RELOAD].n == 0)
-                return set_message(a->ret_message, "Unit %s has no ExecReload=.", u->name), -ENOTSUP;
+                return set_message(a->ret_message, "Job type reload is not applicable for unit %s.", u->name),
+                       -EOPNOTSUPP;
         u->reload_result = SERVICE_SUCCESS;
         int r = service_run_control(u, SERVICE_EXEC_RELOAD, 0);
         if (r < 0)
@@ -490,6 +494,12 @@ int service_stop(Unit *u, char **ret_message) {
 }
 
 int service_reload(Unit *u, char **ret_message) {
+        /* As systemd: whether the unit can reload at all comes before whether it runs. */
+        if (u->load_state == UNIT_MASKED && !u->pending)
+                return set_message(ret_message, "Unit %s is masked.", u->name), -ERFKILL;
+        if (u->config && u->config->exec[SERVICE_EXEC_RELOAD].n == 0)
+                return set_message(ret_message, "Job type reload is not applicable for unit %s.", u->name),
+                       -EOPNOTSUPP; /* systemctl's words */
         if (!service_action(u->state, SERVICE_EVENT_RELOAD))
                 return set_message(ret_message, "Unit %s is not active.", u->name), -ENOTCONN;
         return service_dispatch(u, SERVICE_EVENT_RELOAD, &(ServiceEventArgs) { .ret_message = ret_message });

@@ -16,14 +16,16 @@ DEFINE_STRING_TABLE(unit_job_result, UnitJobResult, _UNIT_JOB_RESULT_MAX,
         [UNIT_JOB_PENDING] = "pending",
         [UNIT_JOB_DONE] = "done",
         [UNIT_JOB_FAILED] = "failed",
-        [UNIT_JOB_CANCELED] = "canceled")
+        [UNIT_JOB_CANCELED] = "canceled",
+        [UNIT_JOB_DEPENDENCY] = "dependency")
 
 UnitJob unit_job_begin(const Unit *u, UnitJobType type) {
-        /* A start still due belongs to the next cycle; otherwise the current one (just
-         * begun by the request, or already under way or up) is the job's. */
+        /* A start still due (a restart, or a start queued behind the units it is ordered
+         * after) belongs to the next cycle; otherwise the current one (just begun by the
+         * request, or already under way or up) is the job's. */
         return (UnitJob) {
                 .type = type,
-                .first_seq = u->start_seq + (u->restart_requested ? 1 : 0),
+                .first_seq = u->start_seq + (u->restart_requested || u->start_queued ? 1 : 0),
         };
 }
 
@@ -37,11 +39,14 @@ static UnitJobResult check_start(const Unit *u, const UnitJob *j, const char **r
 
         if (u->start_seq < j->first_seq) {
                 /* The cycle that counts has not begun. While the unit is on its way down, or
-                 * waits in auto-restart, the start is still due; once it is inactive with
-                 * nothing due, the start was dropped (start limit, load failure). */
-                if (service_state_is_inactive(u->state) && !u->restart_requested) {
+                 * waits in auto-restart or in the start queue, the start is still due; once
+                 * it is inactive with nothing due, the start was dropped (start limit, load
+                 * failure, a required unit it is ordered after failed). */
+                if (service_state_is_inactive(u->state) && !u->restart_requested && !u->start_queued) {
                         *ret_unit_result = service_result_to_string(u->result);
-                        return UNIT_JOB_FAILED;
+                        return u->start_canceled      ? UNIT_JOB_CANCELED
+                               : u->dependency_failed ? UNIT_JOB_DEPENDENCY
+                                                      : UNIT_JOB_FAILED;
                 }
                 return UNIT_JOB_PENDING;
         }

@@ -9,7 +9,9 @@
  * A job is tied to a cycle of the unit (Unit.start_seq grows by one with every start, manual
  * or automatic). unit_job_begin() is called right after the request was accepted and notes
  * the first cycle that counts: the current one, or the next one when a start is still due
- * (Unit.restart_requested: a restart, or a start while the unit is on its way down).
+ * (Unit.restart_requested: a restart, or a start while the unit is on its way down;
+ * Unit.start_queued: a start that waits in the Manager's queue for units it is ordered
+ * after).
  *
  * When a job ends:
  *   start, restart  once a cycle that counts reached active (running, exited) or reloading:
@@ -20,7 +22,10 @@
  *                   that ends in auto-restart (Restart=): failed with that cycle's result;
  *                   the automatic restart goes on without the client. A due start that is
  *                   dropped before its cycle begins (the start limit, a unit that no longer
- *                   loads): failed with the unit's result.
+ *                   loads): failed with the unit's result; "dependency" (systemd's job
+ *                   result) when the queue dropped it because a unit it requires and is
+ *                   ordered after failed (Unit.dependency_failed); canceled when a unit
+ *                   it requires was stopped meanwhile (Unit.start_canceled).
  *   stop            once the unit is dead or failed (every process of it is gone): done.
  *   reload          once the unit leaves the reload state: done if still active and the
  *                   reload's result (Unit.reload_result) is success, failed with that result
@@ -52,6 +57,7 @@ typedef enum UnitJobResult {
         UNIT_JOB_DONE,
         UNIT_JOB_FAILED,
         UNIT_JOB_CANCELED,
+        UNIT_JOB_DEPENDENCY, /* dropped: a unit it requires and is ordered after failed */
         _UNIT_JOB_RESULT_MAX,
         _UNIT_JOB_RESULT_INVALID = -EINVAL,
 } UnitJobResult;

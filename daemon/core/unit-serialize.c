@@ -63,7 +63,7 @@ static int file_name(const Unit *u, char *buf, size_t size) {
 static bool unit_needs_state(const Unit *u) {
         return !service_state_is_inactive(u->state) || u->n_procs > 0 || u->output || u->output_prev ||
                u->result != SERVICE_SUCCESS || u->n_restarts > 0 || u->n_denials_total > 0 ||
-               u->n_logged_total > 0;
+               u->n_logged_total > 0 || u->start_queued;
 }
 
 /* The denial counters, "COUNT LOGGED SYSCALL" each, and the totals: status keeps showing
@@ -163,6 +163,7 @@ static int serialize(const Unit *u, StateFile *s) {
         ADD(state_file_add_u64(s, "start_seq", u->start_seq));
         ADD(state_file_add_bool(s, "forbid_restart", u->forbid_restart));
         ADD(state_file_add_bool(s, "restart_requested", u->restart_requested));
+        ADD(state_file_add_bool(s, "start_queued", u->start_queued));
         ADD(state_file_add_bool(s, "notify_ready", u->notify_ready));
         ADD(state_file_add_bool(s, "notify_stopping", u->notify_stopping));
         ADD(state_file_add_bool(s, "reload_pending_ready", u->reload_pending_ready));
@@ -295,6 +296,7 @@ static void restore_fields(Unit *u, const StateFile *s) {
         GET_U64("start_seq", u->start_seq);
         GET_BOOL("forbid_restart", u->forbid_restart);
         GET_BOOL("restart_requested", u->restart_requested);
+        GET_BOOL("start_queued", u->start_queued);
         GET_BOOL("notify_ready", u->notify_ready);
         GET_BOOL("notify_stopping", u->notify_stopping);
         GET_BOOL("reload_pending_ready", u->reload_pending_ready);
@@ -495,6 +497,7 @@ int unit_deserialize(Unit *u, const StateFile *s, HolderFds *f, char **ret_messa
 }
 
 void unit_deserialize_undo(Unit *u) {
+        u->start_queued = false;
         for (size_t i = u->n_procs; i > 0; i--)
                 unit_drop_process(u, u->procs[i - 1]);
         service_disarm_timer(u);

@@ -368,6 +368,16 @@ UnitActiveState unit_active_state(const Unit *u) {
         }
 }
 
+bool unit_named_in(const Unit *u, char *const *l) {
+        if (strv_contains((char **) l, u->name))
+                return true;
+        if (u->file)
+                STRV_FOREACH(n, u->file->aliases)
+                        if (strv_contains((char **) l, *n))
+                                return true;
+        return false;
+}
+
 bool unit_is_active_or_transitioning(const Unit *u) {
         UnitActiveState s = unit_active_state(u);
         return s != UNIT_INACTIVE && s != UNIT_FAILED;

@@ -241,6 +241,9 @@ typedef struct Unit {
         usec_t last_start_monotonic;     /* for the RestartSec= floor */
         bool forbid_restart;             /* an explicit stop: no auto-restart */
         bool restart_requested;          /* manager_restart_unit: start again when dead */
+        bool start_queued;               /* in the Manager's start queue (manager-order.c) */
+        bool dependency_failed;          /* its queued start was dropped: a requirement failed */
+        bool start_canceled;             /* its queued start was dropped: a requirement stops */
         bool notify_ready;               /* READY=1 seen during this start */
         bool notify_stopping;
         bool reload_pending_ready;       /* RELOADING=1 seen; waiting for READY=1 */
@@ -291,6 +294,8 @@ NotifyAccess unit_notify_access(const Unit *u);
 /* Where systemd puts a service in its active states. */
 UnitActiveState unit_active_state(const Unit *u);
 bool unit_is_active_or_transitioning(const Unit *u);
+/* Whether L names U, by its own name or one of its aliases (Alias= symlinks). */
+bool unit_named_in(const Unit *u, char *const *l);
 
 /* Adds a denial record: keeps the last UNIT_DENIALS_KEPT and a counter per syscall name,
  * writes a line to the unit's log and to the daemon's log (the first UNIT_DENIAL_LOG_EACH

@@ -66,7 +66,30 @@ def write_units(base):
     unit('reload-slow.service', '[Service]\nExecStart=/bin/sleep 100\n'
          f'ExecReload=/bin/sh -c "sleep 0.5; touch {mark}-reloaded"\n')
     unit('simple-a.service', '[Service]\nExecStart=/bin/sleep 100\n')
+    unit('restarts.service', '[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep 100\n')
     unit('simple-b.service', '[Service]\nExecStart=/bin/sleep 100\n')
+    # Ordered requirements: a start that waits in the queue for the unit it is ordered after.
+    unit('dep-slow.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 1\n')
+    unit('after-slow.service', '[Unit]\nRequires=dep-slow.service\nAfter=dep-slow.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
+    unit('dep-slower.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 3\n')
+    unit('after-slower.service', '[Unit]\nRequires=dep-slower.service\nAfter=dep-slower.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
+    unit('dep-bad.service', '[Service]\nType=oneshot\nExecStart=/bin/sh -c "sleep 0.5; exit 1"\n')
+    unit('after-bad.service', '[Unit]\nRequires=dep-bad.service\nAfter=dep-bad.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
+    # Requirements that cannot start: masked, or a unit file with errors.
+    os.symlink('/dev/null', os.path.join(units, 'masked-dep.service'))
+    unit('broken-dep.service', '[Service]\nType=bogus\nExecStart=/bin/true\n')
+    unit('needs-masked.service', '[Unit]\nRequires=masked-dep.service\n[Service]\nExecStart=/bin/sleep 100\n')
+    unit('binds-broken.service', '[Unit]\nBindsTo=broken-dep.service\n[Service]\nExecStart=/bin/sleep 100\n')
+    unit('wants-masked.service', '[Unit]\nWants=masked-dep.service broken-dep.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
+    # An alias symlink, a unit that takes a second to be up, and units that name it by the alias.
+    unit('aliased-slow.service', '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 1\n')
+    os.symlink('aliased-slow.service', os.path.join(units, 'the-alias.service'))
+    unit('via-alias.service', '[Unit]\nRequires=the-alias.service\nAfter=the-alias.service\n'
+         '[Service]\nExecStart=/bin/sleep 100\n')
     unit('installed.service', '[Service]\nExecStart=/bin/sleep 100\n\n[Install]\n'
          'WantedBy=multi-user.target\n')
 
@@ -182,7 +205,48 @@ def case_reload(sock, base):
     r, dt = timed(sock, 'reload', 'reload-slow')
     check(r.returncode == 0 and dt >= 0.4 and os.path.exists(os.path.join(base, 'mark-reloaded')),
           f'reload waits for ExecReload= ({r.returncode}, {dt:.2f} s)')
-    ctl(sock, 'stop', 'reload-bad', 'reload-slow')
+    # systemctl: "Job type reload is not applicable for unit X.", exit 3, running or not.
+    for verb in (('reload',), ('reload', '--no-block')):
+        r = ctl(sock, *verb, 'simple-a')
+        check(r.returncode == 3 and 'Failed to reload simple-a.service: Job type reload is not applicable for '
+              'unit simple-a.service.' in r.stderr,
+              f'{" ".join(verb)} of a unit without ExecReload=: systemctl\'s message, exit 3 ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'start', 'simple-a')
+    r = ctl(sock, 'reload', 'simple-a')
+    check(r.returncode == 3 and 'Job type reload is not applicable' in r.stderr and
+          active(sock, 'simple-a') == 'active', f'... also when it runs, which goes on ({r.returncode} {r.stderr!r})')
+    # What invoke-rc.d's force-reload asks before it picks reload or restart.
+    for unit, want in (('simple-a', 'CanStart=yes\nCanStop=yes\nCanReload=no\n'),
+                       ('reload-slow', 'CanStart=yes\nCanStop=yes\nCanReload=yes\n'),
+                       ('masked-dep', 'CanStart=no\nCanStop=yes\nCanReload=no\n')):
+        r = ctl(sock, 'show', '-p', 'CanStart,CanStop,CanReload', unit)
+        check(r.returncode == 0 and r.stdout == want, f'show -p CanStart,CanStop,CanReload {unit} ({r.stdout!r})')
+    # try-reload-or-restart and systemctl's other names: stopped units are left alone; a
+    # unit that can reload reloads (same main process), one that cannot restarts.
+    ctl(sock, 'stop', 'restarts', 'reload-slow')
+    for verb in ('try-reload-or-restart', 'force-reload', 'reload-or-try-restart', 'condreload', 'condrestart'):
+        r = ctl(sock, verb, 'restarts', 'reload-slow')
+        check(r.returncode == 0 and active(sock, 'restarts') == 'inactive' and active(sock, 'reload-slow') == 'inactive',
+              f'{verb} leaves stopped units stopped ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'start', 'restarts', 'reload-slow')
+    os.unlink(os.path.join(base, 'mark-reloaded'))
+    for verb in ('try-reload-or-restart', 'force-reload', 'reload-or-try-restart', 'condreload'):
+        a, s = main_pid(sock, 'restarts'), main_pid(sock, 'reload-slow')
+        r, dt = timed(sock, verb, 'restarts', 'reload-slow')
+        check(r.returncode == 0 and main_pid(sock, 'restarts') not in (0, a) and main_pid(sock, 'reload-slow') == s
+              and dt >= 0.4 and os.path.exists(os.path.join(base, 'mark-reloaded')),
+              f'{verb}: restart without ExecReload=, reload with it, waited for ({r.returncode} {dt:.2f} s {r.stderr!r})')
+        os.unlink(os.path.join(base, 'mark-reloaded'))
+    a = main_pid(sock, 'restarts')
+    r = ctl(sock, 'condrestart', 'restarts')
+    check(r.returncode == 0 and main_pid(sock, 'restarts') not in (0, a), f'condrestart restarts ({r.stderr!r})')
+    r = ctl(sock, 'force-reload', '--no-block', 'nope')
+    check(r.returncode == 5 and 'nope.service' in r.stderr, f'force-reload of a missing unit ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'stop', 'restarts', 'reload-slow')
+    r = ctl(sock, 'reload', 'masked-dep')
+    check(r.returncode == 1 and 'Unit masked-dep.service is masked.' in r.stderr,
+          f'reload of a masked unit: "is masked" ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'stop', 'reload-bad', 'reload-slow', 'simple-a')
 
 
 def case_no_block_and_cancel(sock, base):
@@ -228,6 +292,90 @@ def case_no_block_and_cancel(sock, base):
     ctl(sock, 'stop', 'never-ready')
 
 
+def case_ordered(sock, base):
+    r, dt = timed(sock, 'start', 'after-slow')
+    check(r.returncode == 0 and dt >= 0.9, f'a start queued behind the unit it is ordered after waits for it '
+          f'({r.returncode}, {dt:.2f} s, {r.stderr!r})')
+    check(active(sock, 'after-slow') == 'active' and main_pid(sock, 'after-slow') > 0,
+          '... and the unit is active the moment it returns')
+    r, dt = timed(sock, 'start', 'after-bad')
+    check(r.returncode == 1 and dt >= 0.4 and
+          'A dependency job for after-bad.service failed.' in r.stderr,
+          f"a required unit it is ordered after fails: systemctl's dependency message, exit 1 "
+          f"({r.returncode}, {dt:.2f} s, {r.stderr!r})")
+    check(active(sock, 'after-bad') == 'inactive' and active(sock, 'dep-bad') == 'failed',
+          '... the unit stays inactive, the requirement is failed')
+    ctl(sock, 'stop', 'after-slow', 'dep-slow')
+    ctl(sock, 'reset-failed')
+
+    # A stop of the requirement while the start waits for it: the start is canceled (systemd's
+    # stop job replaces it), not run once the requirement is down.
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    p = subprocess.Popen([SYSCAGECTL, 'start', 'after-slower'], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(wait_until(lambda: active(sock, 'dep-slower') == 'activating', 10), 'dep-slower is activating')
+    r = ctl(sock, 'stop', 'dep-slower')
+    out, err = p.communicate(timeout=20)
+    check(r.returncode == 0 and p.returncode == 1 and 'Job for after-slower.service canceled.' in err,
+          f'a stop of the requirement cancels the waiting start ({r.returncode}, {p.returncode}, {err!r})')
+    check(active(sock, 'after-slower') == 'inactive', '... and the unit is not started after all')
+    time.sleep(0.5)  # a start that would still come would come at once
+    check(active(sock, 'after-slower') == 'inactive', '... nor a moment later')
+    ctl(sock, 'reset-failed')
+
+    # A start queued behind its requirement survives daemon-reexec.
+    r = ctl(sock, 'start', '--no-block', 'after-slower')
+    check(r.returncode == 0 and active(sock, 'dep-slower') == 'activating', f'start --no-block ({r.stderr!r})')
+    r = ctl(sock, 'daemon-reexec')
+    check(r.returncode == 0 and active(sock, 'after-slower') == 'inactive',
+          f'daemon-reexec with the start still queued ({r.returncode} {r.stderr!r})')
+    check(wait_until(lambda: active(sock, 'after-slower') == 'active', 15),
+          f'... which the new daemon carries out ({active(sock, "dep-slower")}, {active(sock, "after-slower")})')
+    ctl(sock, 'stop', 'after-slower', 'dep-slower')
+
+    # systemd refuses the whole transaction: "Unit masked-dep.service is masked."
+    for verb in (('start',), ('start', '--no-block')):
+        r = ctl(sock, *verb, 'needs-masked')
+        check(r.returncode == 1 and 'Failed to start needs-masked.service:' in r.stderr and
+              'Unit masked-dep.service is masked.' in r.stderr,
+              f'{" ".join(verb)} of a unit that Requires= a masked one is refused ({r.returncode} {r.stderr!r})')
+        check(active(sock, 'needs-masked') == 'inactive', '... and it does not run')
+    r = ctl(sock, 'start', 'binds-broken')
+    check(r.returncode == 1 and 'broken-dep.service is not loaded properly' in r.stderr,
+          f'BindsTo= a unit file with errors: refused ({r.returncode} {r.stderr!r})')
+    check(active(sock, 'binds-broken') == 'inactive', '... and it does not run')
+    r = ctl(sock, 'start', 'wants-masked')
+    check(r.returncode == 0 and active(sock, 'wants-masked') == 'active',
+          f'Wants= of those is no obstacle ({r.returncode} {r.stderr!r})')
+    ctl(sock, 'stop', 'wants-masked')
+
+
+def case_alias(sock, base):
+    # A start by the alias waits for the unit, and a stop by either name cancels it.
+    r, dt = timed(sock, 'start', 'the-alias', timeout=20)
+    check(r.returncode == 0 and dt >= 0.9 and active(sock, 'aliased-slow') == 'active',
+          f'start by an alias waits for the unit ({r.returncode}, {dt:.2f} s, {r.stderr!r})')
+    r = ctl(sock, 'stop', 'the-alias')
+    check(r.returncode == 0 and active(sock, 'aliased-slow') == 'inactive', f'stop by the alias ({r.stderr!r})')
+    env = dict(os.environ, SYSCAGE_SOCKET=sock)
+    p = subprocess.Popen([SYSCAGECTL, 'start', 'the-alias'], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(wait_until(lambda: active(sock, 'aliased-slow') == 'activating', 10), 'aliased-slow is activating')
+    r = ctl(sock, 'stop', 'aliased-slow')
+    out, err = p.communicate(timeout=20)
+    check(p.returncode == 1 and 'Job for the-alias.service canceled.' in err,
+          f'a stop by the own name cancels the start by the alias ({p.returncode}, {err!r})')
+
+    # Requires=/After= by the alias: the unit is pulled in and waited for.
+    r, dt = timed(sock, 'start', 'via-alias', timeout=20)
+    check(r.returncode == 0 and dt >= 0.9, f'Requires=/After= an alias: waited for ({r.returncode}, {dt:.2f} s, {r.stderr!r})')
+    check(active(sock, 'aliased-slow') == 'active' and active(sock, 'via-alias') == 'active',
+          '... and both are up')
+    r = ctl(sock, 'stop', 'aliased-slow')
+    check(r.returncode == 0 and active(sock, 'via-alias') == 'inactive',
+          f'a stop of the unit stops what requires it by its alias ({r.stderr!r})')
+
+
 def case_system_state(sock, base):
     ctl(sock, 'reset-failed')
     r = ctl(sock, 'is-system-running')
@@ -268,6 +416,8 @@ def cases(sock, base):
     case_failures(sock, base)
     case_waits(sock, base)
     case_reload(sock, base)
+    case_ordered(sock, base)
+    case_alias(sock, base)
     case_system_state(sock, base)
     case_enable_now(sock, base)
     case_no_block_and_cancel(sock, base)

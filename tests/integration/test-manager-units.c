@@ -98,9 +98,7 @@ static int setup(void **state) {
         write_file("units/mu-sleep.service",
                    "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n");
         write_file("units/mu-reload.service",
-                   "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/echo reloaded $MAINPID\n"
-                   "[Install]\nWantedBy=multi-user.target\n");
-        write_file("units/mu-static.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+                   "[Service]\nExecStart=/bin/sleep 1000\nExecReload=/bin/echo reloaded $MAINPID\n");
         write_file("units/mu-bad.service", "[Service]\nExecStart=relative/path\n");
         write_file("units/mu-tmpl@.service", "[Service]\nExecStart=/bin/echo instance %i\n");
 
@@ -149,7 +147,11 @@ static void test_errors(void **state) {
         free(TAKE_PTR(msg));
         assert_int_equal(manager_stop_unit(m, "mu-nope.service", &msg), -ENOENT);
         free(TAKE_PTR(msg));
-        assert_int_equal(manager_reload_unit(m, "mu-sleep.service", &msg), -ENOTCONN);
+        /* As systemd: whether it can reload at all comes before whether it runs. */
+        assert_int_equal(manager_reload_unit(m, "mu-sleep.service", &msg), -EOPNOTSUPP);
+        assert_non_null(strstr(msg, "Job type reload is not applicable"));
+        free(TAKE_PTR(msg));
+        assert_int_equal(manager_reload_unit(m, "mu-reload.service", &msg), -ENOTCONN);
         free(TAKE_PTR(msg));
         assert_int_equal(manager_get_unit(m, "mu-bad.service")->load_state, UNIT_ERROR);
 }
@@ -212,22 +214,18 @@ static void test_enable_disable(void **state) {
         _cleanup_free_ char *msg = NULL;
         assert_false(manager_unit_is_enabled(m, "mu-sleep.service"));
         assert_int_equal(manager_enable_unit(m, "mu-sleep.service", &msg), 0);
+        /* As systemctl: a unit without [Install] settings is left as it is (success). */
         assert_int_equal(manager_enable_unit(m, "mu-reload.service", &msg), 0);
+        assert_false(manager_unit_is_enabled(m, "mu-reload.service"));
         assert_true(manager_unit_is_enabled(m, "mu-sleep.service"));
         _cleanup_free_ char *text = read_file("state/enabled");
-        assert_string_equal(text, "mu-sleep.service\nmu-reload.service\n");
+        assert_string_equal(text, "mu-sleep.service\n");
         assert_int_equal(manager_disable_unit(m, "mu-sleep.service", &msg), 0);
         free(text);
         text = read_file("state/enabled");
-        assert_string_equal(text, "mu-reload.service\n");
+        assert_string_equal(text, "");
         assert_false(manager_unit_is_enabled(m, "mu-sleep.service"));
         assert_int_equal(manager_enable_unit(m, "mu-nope.service", &msg), -ENOENT);
-        /* Without [Install], enable succeeds and changes nothing, as systemctl's. */
-        assert_int_equal(manager_enable_unit(m, "mu-static.service", &msg), 0);
-        assert_false(manager_unit_is_enabled(m, "mu-static.service"));
-        free(text);
-        text = read_file("state/enabled");
-        assert_string_equal(text, "mu-reload.service\n");
 }
 
 static bool pid_gone(pid_t pid) {

@@ -177,7 +177,7 @@ static void test_access(void **state) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *nobody = client_new(f, 65534, false);
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *root = client_new(f, 0, true);
         static const char *const writers[] = { "StartUnit", "StopUnit", "RestartUnit", "TryRestartUnit",
-                                               "ReloadUnit", "ReloadOrRestartUnit", "EnableUnit",
+                                               "ReloadUnit", "ReloadOrRestartUnit", "TryReloadOrRestartUnit", "EnableUnit",
                                                "DisableUnit", "ResetFailedUnit" };
         Reply r;
 

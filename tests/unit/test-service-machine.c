@@ -427,8 +427,8 @@ static const Row rows[] = {
         { MAIN ALL, SERVICE_RELOAD, 0, EV_STOP, SERVICE_STOP, .spawn = SERVICE_EXEC_STOP, .kill_control = true,
           .timer = true },
         { MAIN ALL, SERVICE_AUTO_RESTART, 0, EV_STOP, SERVICE_DEAD, .spawn = SPAWN_NONE },
-        { MAIN ALL, SERVICE_AUTO_RESTART, F_FAILED, EV_STOP, SERVICE_FAILED, SERVICE_FAILURE_EXIT_CODE,
-          .spawn = SPAWN_NONE },
+        /* As systemd: a stop ends the failed cycle as stopped, with the result reset. */
+        { MAIN ALL, SERVICE_AUTO_RESTART, F_FAILED, EV_STOP, SERVICE_DEAD, SERVICE_SUCCESS, .spawn = SPAWN_NONE },
         { MAIN ALL, SERVICE_STOP_SIGTERM, 0, EV_STOP, SERVICE_STOP_SIGTERM, .spawn = SPAWN_NONE },
 
         /* reload */

@@ -118,6 +118,30 @@ static void test_begin(void **state) {
         assert_int_equal(unit_job_begin(&u, UNIT_JOB_RESTART).type, UNIT_JOB_RESTART);
 }
 
+/* A start queued behind the units it is ordered after: due until the queue starts or drops
+ * it; dropped for a failed requirement, the job's result is "dependency". */
+static void test_queued(void **state) {
+        Unit u = { .state = SERVICE_DEAD, .start_seq = 4, .start_queued = true };
+        UnitJob j = unit_job_begin(&u, UNIT_JOB_START);
+        const char *unit_result = NULL;
+
+        assert_int_equal(j.first_seq, 5);
+        assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_PENDING);
+        u.start_queued = false;
+        u.dependency_failed = true;
+        assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_DEPENDENCY);
+        assert_string_equal(unit_result, "success");
+        assert_string_equal(unit_job_result_to_string(UNIT_JOB_DEPENDENCY), "dependency");
+        u.dependency_failed = false;
+        assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_FAILED);
+        u.start_canceled = true;
+        assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_CANCELED);
+        u.start_canceled = false;
+        u.start_seq = 9;
+        u.state = SERVICE_RUNNING;
+        assert_int_equal(unit_job_check(&u, &j, &unit_result), UNIT_JOB_DONE);
+}
+
 static void test_strings(void **state) {
         for (int t = 0; t < _UNIT_JOB_TYPE_MAX; t++)
                 assert_int_equal(unit_job_type_from_string(unit_job_type_to_string(t)), t);
@@ -131,6 +155,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rows),
                 cmocka_unit_test(test_begin),
+                cmocka_unit_test(test_queued),
                 cmocka_unit_test(test_strings),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
