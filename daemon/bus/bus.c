@@ -152,9 +152,22 @@ static int bus_on_exit(sd_event_source *s, void *userdata);
  * on its way out (re-exec, shutdown) and must not start anything new. */
 static int bus_connection_filter(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         BusConnection *c = userdata;
+        uint64_t queued = 0;
         uint8_t type = 0;
 
-        return c->bus->flushing && sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_METHOD_CALL;
+        if (sd_bus_message_get_type(m, &type) < 0 || type != SD_BUS_MESSAGE_METHOD_CALL)
+                return 0;
+        if (c->bus->flushing || c->free_source)
+                return 1;
+        /* A client that calls on while the answers it has not read pile up here (past what
+         * the kernel keeps for the socket) would have the daemon keep them without end. */
+        if (sd_bus_get_n_queued_write(c->sdbus, &queued) >= 0 && queued >= BUS_UNREAD_ANSWERS_MAX) {
+                log_warning("Client (pid %d, uid %u) calls on without reading its answers (%" PRIu64
+                            " queued), disconnecting it.", (int) c->cred.pid, c->cred.uid, queued);
+                (void) bus_connection_on_disconnected(NULL, c, NULL);
+                return 1;
+        }
+        return 0;
 }
 
 static int bus_connection_setup(BusConnection *c, int fd) {

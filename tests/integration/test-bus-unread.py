@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""A client that does not read what the daemon sends it must not be able to stall the daemon.
+"""A client that does not read what the daemon sends it must not be able to stall the daemon
+or fill its memory.
 
 An unprivileged client (uid nobody) asks for a log bigger than the socket's buffer and never
 reads the answer, so the rest of it waits in the daemon. The daemon must still stop on
 SIGTERM, and still come back from daemon-reexec, in bounded time; a client that reads gets
-the whole log.
+the whole log. One that calls on and on without reading is disconnected.
 
 Usage: test-bus-unread.py SYSCAGED SYSCAGECTL
 """
@@ -188,6 +189,78 @@ def check_reexec(base):
             d.wait()
 
 
+def daemon_rss_kib(holder):
+    """The resident memory of the daemon (the holder's child)."""
+    kids = open(f'/proc/{holder}/task/{holder}/children').read().split()
+    for pid in kids:
+        with open(f'/proc/{pid}/status') as f:
+            for line in f:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+    return 0
+
+
+def check_pipelining(base):
+    """A client that calls on and on without reading the answers is dropped before the
+    answers it leaves take the daemon's memory."""
+    d, sock = start_daemon(base)
+    r, w = os.pipe()
+    pid = None
+    try:
+        make_big_log(sock)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(r)
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(sock)
+                s.sendall(b'\0AUTH EXTERNAL ' + str(NOBODY).encode().hex().encode() + b'\r\n')
+                line = b''
+                while not line.endswith(b'\r\n'):
+                    line += s.recv(1)
+                s.sendall(b'BEGIN\r\n')
+                body = _pad(_string(b'', 'big.service'), 4) + struct.pack('<I', 10000)
+                closed = False
+                s.settimeout(30)
+                try:
+                    for i in range(300):     # some 300 MB of answers, if they were all kept
+                        s.sendall(marshal_call(i + 1, 'GetLogs', 'su', body))
+                except OSError:
+                    closed = True
+                if not closed:
+                    import select
+                    p = select.poll()
+                    p.register(s, select.POLLRDHUP)
+                    closed = any(ev & (select.POLLRDHUP | select.POLLHUP) for _, ev in p.poll(30000))
+                os.write(w, b'y' if closed else b'n')
+            except Exception as e:
+                print(f'the client that does not read failed: {e!r}', flush=True)
+            finally:
+                os._exit(0)
+        os.close(w)
+        w = None
+        dropped = os.read(r, 1) == b'y'
+        check(dropped, 'a client that calls on without reading its answers is disconnected')
+        rss = daemon_rss_kib(d.pid)
+        check(0 < rss < 100 * 1024, f'the daemon did not keep the unread answers ({rss} KiB resident)')
+        check(ctl(sock, 'list-units').returncode == 0, 'the daemon answers others afterwards')
+    finally:
+        os.close(r)
+        if w is not None:
+            os.close(w)
+        if pid:
+            os.waitpid(pid, 0)
+        d.terminate()
+        try:
+            d.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            d.kill()
+            d.wait()
+
+
 def main():
     if os.geteuid() != 0:
         print('skip: needs root (runs a client as uid nobody)')
@@ -195,7 +268,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix='syscage-unread-', dir='/run')
     os.chmod(tmp, 0o755)
     try:
-        for name, case in (('stop', check_stop), ('reexec', check_reexec)):
+        for name, case in (('stop', check_stop), ('reexec', check_reexec), ('pipelining', check_pipelining)):
             base = os.path.join(tmp, name)
             os.makedirs(base)
             os.chmod(base, 0o755)
