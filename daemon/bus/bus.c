@@ -160,8 +160,16 @@ static int bus_connection_filter(sd_bus_message *m, void *userdata, sd_bus_error
         if (c->bus->flushing || c->free_source)
                 return 1;
         /* A client that calls on while the answers it has not read pile up here (past what
-         * the kernel keeps for the socket) would have the daemon keep them without end. */
-        if (sd_bus_get_n_queued_write(c->sdbus, &queued) >= 0 && queued >= BUS_UNREAD_ANSWERS_MAX) {
+         * the kernel keeps for the socket) would have the daemon keep them without end. The
+         * answers that may be megabytes (or carry fds) are held to a much lower count than
+         * the rest, which a client that is behind on its signals may still ask for. */
+        static char *const big_answers[] = { (char *) "GetLogs", (char *) "GetUnitFileText",
+                                             (char *) "OpenLogFile", (char *) "OpenLogFiles",
+                                             (char *) "FollowLogFiles", NULL };
+        const char *member = sd_bus_message_get_member(m);
+        bool big = member && strv_contains(big_answers, member);
+        if (sd_bus_get_n_queued_write(c->sdbus, &queued) >= 0 &&
+            queued >= (big ? BUS_UNREAD_ANSWERS_MAX : BUS_WRITE_QUEUE_MAX)) {
                 log_warning("Client (pid %d, uid %u) calls on without reading its answers (%" PRIu64
                             " queued), disconnecting it.", (int) c->cred.pid, c->cred.uid, queued);
                 (void) bus_connection_on_disconnected(NULL, c, NULL);

@@ -16,8 +16,8 @@
  * Limits: BUS_CONNECTIONS_MAX connections in all, BUS_CONNECTIONS_PER_UID_MAX for each
  * unprivileged uid; further clients are accepted and closed at once (logged once per burst).
  * A client with BUS_WRITE_QUEUE_MAX messages waiting (it does not read its signals) is
- * disconnected, and so is one that makes a call while BUS_UNREAD_ANSWERS_MAX messages wait
- * for it (it calls on without reading the answers). What is queued for the clients is sent before a re-exec and at exit for at
+ * disconnected, also when it makes a call; a call for a log or a unit file (answers that may
+ * be megabytes, or carry fds) already drops it at BUS_UNREAD_ANSWERS_MAX. What is queued for the clients is sent before a re-exec and at exit for at
  * most BUS_FLUSH_TIMEOUT_USEC in all, so a client that does not read cannot hold the daemon.
  * Per-call limits on argument counts and sizes are in bus-manager.h. sd-bus caps a single
  * message at 128 MiB on its own.
@@ -39,7 +39,7 @@
 #define BUS_CONNECTIONS_PER_UID_MAX 128u  /* for unprivileged uids; privileged peers share the global cap */
 #define BUS_ACCEPT_BATCH 64u              /* connections accepted per wake-up, for fairness */
 #define BUS_WRITE_QUEUE_MAX 4096u         /* messages queued for one client before it is dropped */
-#define BUS_UNREAD_ANSWERS_MAX 16u        /* messages queued for a client that makes a call before it is dropped */
+#define BUS_UNREAD_ANSWERS_MAX 16u        /* messages queued for a client that asks for a log or unit file */
 #define BUS_FLUSH_TIMEOUT_USEC (1000u * 1000u) /* sending what is queued, before re-exec or exit */
 #define BUS_LISTEN_BACKLOG 4096
 #define BUS_ACCEPT_PAUSE_USEC (100u * 1000u)  /* stop accepting this long when out of fds */
