@@ -189,15 +189,23 @@ def check_reexec(base):
             d.wait()
 
 
-def daemon_rss_kib(holder):
-    """The resident memory of the daemon (the holder's child)."""
+def daemon_pid(holder):
+    """The daemon: the holder's child."""
     kids = open(f'/proc/{holder}/task/{holder}/children').read().split()
-    for pid in kids:
-        with open(f'/proc/{pid}/status') as f:
-            for line in f:
-                if line.startswith('VmRSS:'):
-                    return int(line.split()[1])
+    return int(kids[0]) if kids else None
+
+
+def daemon_rss_kib(pid):
+    with open(f'/proc/{pid}/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
     return 0
+
+
+def under_asan(pid):
+    with open(f'/proc/{pid}/maps') as f:
+        return 'libasan' in f.read()
 
 
 def check_pipelining(base):
@@ -244,8 +252,12 @@ def check_pipelining(base):
         w = None
         dropped = os.read(r, 1) == b'y'
         check(dropped, 'a client that calls on without reading its answers is disconnected')
-        rss = daemon_rss_kib(d.pid)
-        check(0 < rss < 100 * 1024, f'the daemon did not keep the unread answers ({rss} KiB resident)')
+        dpid = daemon_pid(d.pid)
+        if dpid and under_asan(dpid):
+            print('note: the daemon runs under ASan, whose quarantine keeps freed memory: size not checked')
+        else:
+            rss = daemon_rss_kib(dpid) if dpid else 0
+            check(0 < rss < 100 * 1024, f'the daemon did not keep the unread answers ({rss} KiB resident)')
         check(ctl(sock, 'list-units').returncode == 0, 'the daemon answers others afterwards')
     finally:
         os.close(r)
