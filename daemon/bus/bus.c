@@ -20,6 +20,7 @@
 #include "bus/bus-transient.h"
 #include "core/unit.h"
 #include "io/output.h"
+#include "parse-util.h"
 #include "sys/fileio.h"
 #include "sys/log.h"
 #include "strv.h"
@@ -95,7 +96,9 @@ static BusConnection *bus_connection_free(BusConnection *c) {
                 bus_connection_unlink(c);
         }
         sd_event_source_disable_unref(c->free_source);
-        sd_bus_flush_close_unref(c->sdbus);
+        /* Never flushed here: sd_bus_flush() waits without end for a peer that does not
+         * read. What is still worth sending went out in bus_flush(), in bounded time. */
+        sd_bus_close_unref(c->sdbus);
         strv_free(c->bound_units);
         strv_free(c->followed_logs);
         free(c->confined_unit);
@@ -143,6 +146,38 @@ static int bus_connection_on_disconnected(sd_bus_message *m, void *userdata, sd_
         return 0;
 }
 
+static int bus_on_exit(sd_event_source *s, void *userdata);
+
+/* While bus_flush() drives a connection, a call that arrives is not answered: the daemon is
+ * on its way out (re-exec, shutdown) and must not start anything new. */
+static int bus_connection_filter(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        BusConnection *c = userdata;
+        uint64_t queued = 0;
+        uint8_t type = 0;
+
+        if (sd_bus_message_get_type(m, &type) < 0 || type != SD_BUS_MESSAGE_METHOD_CALL)
+                return 0;
+        if (c->bus->flushing || c->free_source)
+                return 1;
+        /* A client that calls on while the answers it has not read pile up here (past what
+         * the kernel keeps for the socket) would have the daemon keep them without end. The
+         * answers that may be megabytes (or carry fds) are held to a much lower count than
+         * the rest, which a client that is behind on its signals may still ask for. */
+        static char *const big_answers[] = { (char *) "GetLogs", (char *) "GetUnitFileText",
+                                             (char *) "OpenLogFile", (char *) "OpenLogFiles",
+                                             (char *) "FollowLogFiles", NULL };
+        const char *member = sd_bus_message_get_member(m);
+        bool big = member && strv_contains(big_answers, member);
+        if (sd_bus_get_n_queued_write(c->sdbus, &queued) >= 0 &&
+            queued >= (big ? BUS_UNREAD_ANSWERS_MAX : BUS_WRITE_QUEUE_MAX)) {
+                log_warning("Client (pid %d, uid %u) calls on without reading its answers (%" PRIu64
+                            " queued), disconnecting it.", (int) c->cred.pid, c->cred.uid, queued);
+                (void) bus_connection_on_disconnected(NULL, c, NULL);
+                return 1;
+        }
+        return 0;
+}
+
 static int bus_connection_setup(BusConnection *c, int fd) {
         Bus *b = c->bus;
         int r;
@@ -157,6 +192,9 @@ static int bus_connection_setup(BusConnection *c, int fd) {
         if (r < 0)
                 return r;
         r = sd_bus_negotiate_fds(c->sdbus, true);
+        if (r < 0)
+                return r;
+        r = sd_bus_add_filter(c->sdbus, NULL, bus_connection_filter, c);
         if (r < 0)
                 return r;
         r = bus_manager_add_objects(c->sdbus, c);
@@ -572,6 +610,13 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         r = sd_event_add_post(b->event, &b->post_source, bus_on_post, b);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch for unit changes: %m");
+        /* Before sd-bus's own exit handlers, which flush each connection without a time
+         * limit. */
+        r = sd_event_add_exit(b->event, &b->exit_source, bus_on_exit, b);
+        if (r >= 0)
+                r = sd_event_source_set_priority(b->exit_source, SD_EVENT_PRIORITY_IMPORTANT);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the control plane's exit: %m");
         m->on_unit_changed = bus_on_unit_changed;
         m->on_unit_changed_userdata = b;
         bus_ops_log_set_rotated_hook(m, bus_manager_log_rotated, b);
@@ -580,11 +625,46 @@ int bus_new(Manager *m, const BusConfig *cfg, Bus **ret) {
         return 0;
 }
 
+/* What is queued for C, written until nothing is left or DEADLINE passes. Not sd_bus_flush(),
+ * which waits as long as the peer does not read: any client could hold the daemon that way. */
+static void bus_connection_flush(BusConnection *c, usec_t deadline) {
+        for (;;) {
+                uint64_t queued = 0;
+                usec_t now = now_usec(CLOCK_MONOTONIC);
+                int r;
+
+                if (sd_bus_get_n_queued_write(c->sdbus, &queued) < 0 || queued == 0 || now >= deadline)
+                        return;
+                r = sd_bus_process(c->sdbus, NULL);
+                if (r < 0)
+                        return;
+                if (r == 0 && sd_bus_wait(c->sdbus, deadline - now) < 0)
+                        return;
+        }
+}
+
+static void bus_flush_close(Bus *b) {
+        bus_flush(b);
+        for (BusConnection *c = b->connections; c; c = c->next)
+                sd_bus_close(c->sdbus);
+}
+
+/* The event loop ends (shutdown, re-exec): what is queued goes out in bounded time, then
+ * every connection is closed, which leaves sd-bus's exit handlers nothing to wait for. */
+static int bus_on_exit(sd_event_source *s, void *userdata) {
+        bus_flush_close(userdata);
+        return 0;
+}
+
 void bus_flush(Bus *b) {
         if (!b)
                 return;
+        usec_t deadline = now_usec(CLOCK_MONOTONIC) + BUS_FLUSH_TIMEOUT_USEC;
+        b->flushing = true;
         for (BusConnection *c = b->connections; c; c = c->next)
-                (void) sd_bus_flush(c->sdbus);
+                if (!c->free_source)
+                        bus_connection_flush(c, deadline);
+        b->flushing = false;
 }
 
 Bus *bus_free(Bus *b) {
@@ -599,8 +679,10 @@ Bus *bus_free(Bus *b) {
         }
         if (b->manager)
                 bus_ops_log_set_rotated_hook(b->manager, NULL, NULL);
+        bus_flush_close(b);
         while (b->connections)
                 bus_connection_free(b->connections);
+        sd_event_source_disable_unref(b->exit_source);
         sd_event_source_disable_unref(b->listen_source);
         sd_event_source_disable_unref(b->accept_retry);
         sd_event_source_disable_unref(b->socket_watch);

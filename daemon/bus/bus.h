@@ -16,7 +16,9 @@
  * Limits: BUS_CONNECTIONS_MAX connections in all, BUS_CONNECTIONS_PER_UID_MAX for each
  * unprivileged uid; further clients are accepted and closed at once (logged once per burst).
  * A client with BUS_WRITE_QUEUE_MAX messages waiting (it does not read its signals) is
- * disconnected.
+ * disconnected, also when it makes a call; a call for a log or a unit file (answers that may
+ * be megabytes, or carry fds) already drops it at BUS_UNREAD_ANSWERS_MAX. What is queued for the clients is sent before a re-exec and at exit for at
+ * most BUS_FLUSH_TIMEOUT_USEC in all, so a client that does not read cannot hold the daemon.
  * Per-call limits on argument counts and sizes are in bus-manager.h. sd-bus caps a single
  * message at 128 MiB on its own.
  */
@@ -37,6 +39,8 @@
 #define BUS_CONNECTIONS_PER_UID_MAX 128u  /* for unprivileged uids; privileged peers share the global cap */
 #define BUS_ACCEPT_BATCH 64u              /* connections accepted per wake-up, for fairness */
 #define BUS_WRITE_QUEUE_MAX 4096u         /* messages queued for one client before it is dropped */
+#define BUS_UNREAD_ANSWERS_MAX 16u        /* messages queued for a client that asks for a log or unit file */
+#define BUS_FLUSH_TIMEOUT_USEC (1000u * 1000u) /* sending what is queued, before re-exec or exit */
 #define BUS_LISTEN_BACKLOG 4096
 #define BUS_ACCEPT_PAUSE_USEC (100u * 1000u)  /* stop accepting this long when out of fds */
 /* Failed transient units (run without --collect) kept loaded for `status` until reset-failed;
@@ -105,6 +109,8 @@ struct Bus {
         unsigned n_transient_kept;   /* failed transient units kept loaded (BusTransient.kept) */
         uint64_t transient_kept_seq;
         uint64_t log_rotation_seq;   /* LogFileRotated signals sent so far (FollowLogFiles) */
+        bool flushing;               /* in bus_flush(): calls that arrive are not answered */
+        sd_event_source *exit_source;    /* flushes and closes the connections when the loop ends */
         sd_event_source *post_source;
         BusJob *jobs;                /* calls waiting for their job to end (bus-job.h) */
         unsigned n_jobs;
@@ -113,7 +119,8 @@ struct Bus {
 /* Resolves the control group, creates the socket (its directory too), and starts accepting.
  * Logs and returns -errno on failure. */
 int bus_new(Manager *m, const BusConfig *cfg, Bus **ret);
-/* Sends what is queued for every client now (before a re-exec). */
+/* Sends what is queued for every client now (before a re-exec), for at most
+ * BUS_FLUSH_TIMEOUT_USEC: a client that does not read keeps the rest. */
 void bus_flush(Bus *b);
 /* Closes every connection and the socket, and removes the socket file. */
 Bus *bus_free(Bus *b);
