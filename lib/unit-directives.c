@@ -657,8 +657,9 @@ static const ConfigDirective config_directives[] = {
           FIELD(start_limit_interval), 0 },
         { "Unit", "StartLimitInterval", parse_start_limit_interval, FIELD(start_limit_interval), 1 },
         { "Unit", "StartLimitBurst", parse_unsigned_field, FIELD(start_limit_burst), 0 },
-#define COND(name, t) { "Unit", "Condition" name, parse_condition, FIELD(conditions), t }, \
-                      { "Unit", "Assert" name, parse_condition, FIELD(asserts), t }
+#define COND(name, t) \
+        { .section = "Unit", .key = "Condition" name, parse_condition, FIELD(conditions), t }, \
+        { .section = "Unit", .key = "Assert" name, parse_condition, FIELD(asserts), t }
         COND("PathExists", CONDITION_PATH_EXISTS),
         COND("PathExistsGlob", CONDITION_PATH_EXISTS_GLOB),
         COND("PathIsDirectory", CONDITION_PATH_IS_DIRECTORY),
