@@ -536,8 +536,10 @@ static void status_print_active(const UnitProperties *p) {
 
 /* As systemctl: the start condition or assertion that failed at the last start. */
 static void status_print_condition(const UnitProperties *p) {
-        bool cond = streq(unit_properties_str(p, "ConditionResult"), "no");
-        bool assert = streq(unit_properties_str(p, "AssertResult"), "no");
+        bool cond = unit_properties_u(p, "ConditionTimestamp") != 0 &&
+                    streq(unit_properties_str(p, "ConditionResult"), "no");
+        bool assert = !cond && unit_properties_u(p, "AssertTimestamp") != 0 &&
+                      streq(unit_properties_str(p, "AssertResult"), "no");
         uint64_t at = unit_properties_u(p, cond ? "ConditionTimestamp" : "AssertTimestamp");
         char ts[64], ago[64];
 

@@ -313,11 +313,11 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
         /* Condition*=/Assert*= of the last start (systemd's names; ConditionUnmet is ours:
          * the assignment that was not met, for status). */
         if (r >= 0)
-                r = append_s(reply, "ConditionResult", u->condition_failed ? "no" : "yes");
+                r = append_s(reply, "ConditionResult", u->condition_result ? "yes" : "no");
         if (r >= 0)
                 r = append_t(reply, "ConditionTimestamp", u->condition_timestamp);
         if (r >= 0)
-                r = append_s(reply, "AssertResult", u->assert_failed ? "no" : "yes");
+                r = append_s(reply, "AssertResult", u->assert_result ? "yes" : "no");
         if (r >= 0)
                 r = append_t(reply, "AssertTimestamp", u->assert_timestamp);
         if (r >= 0)

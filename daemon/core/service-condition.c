@@ -38,35 +38,35 @@ int service_check_conditions(Unit *u, ServiceConditionOutcome *ret) {
         bool met = true;
         int r;
 
-        u->condition_failed = u->assert_failed = false;
+        /* As systemd's: both results are set at every start, true for empty lists; the
+         * asserts are not tested when a condition failed. */
         free(u->condition_unmet);
         u->condition_unmet = NULL;
-        if (c->conditions.n == 0 && c->asserts.n == 0) {
-                *ret = SERVICE_CONDITION_MET;
-                return 0;
-        }
         condition_env_load(&env, &buf);
         r = check_list(u, &c->conditions, &env, false, &met);
-        if (r >= 0 && c->conditions.n > 0)
-                u->condition_timestamp = now_usec(CLOCK_REALTIME);
-        if (r >= 0 && !met) {
-                u->condition_failed = true;
-                log_unit_info(u->name, "Unit was skipped because of an unmet condition check (%s).",
+        if (r < 0)
+                goto finish;
+        u->condition_timestamp = now_usec(CLOCK_REALTIME);
+        u->condition_result = met;
+        if (!met) {
+                log_unit_info(u->name, "%s was skipped because of an unmet condition check (%s).", u->name,
                               u->condition_unmet);
-                unit_log_line(u, "Skipped: unmet condition check (%s).", u->condition_unmet);
+                unit_log_line(u, "%s was skipped because of an unmet condition check (%s).", u->name,
+                              u->condition_unmet);
                 *ret = SERVICE_CONDITION_SKIP;
-        } else if (r >= 0) {
-                r = check_list(u, &c->asserts, &env, true, &met);
-                if (r >= 0 && c->asserts.n > 0)
-                        u->assert_timestamp = now_usec(CLOCK_REALTIME);
-                if (r >= 0 && !met) {
-                        u->assert_failed = true;
-                        log_unit_warning(u->name, "Unit was not started because of an unmet assertion (%s).",
-                                         u->condition_unmet);
-                        unit_log_line(u, "Assertion failed (%s).", u->condition_unmet);
-                }
-                *ret = met ? SERVICE_CONDITION_MET : SERVICE_CONDITION_ASSERT;
+                goto finish;
         }
+        r = check_list(u, &c->asserts, &env, true, &met);
+        if (r < 0)
+                goto finish;
+        u->assert_timestamp = now_usec(CLOCK_REALTIME);
+        u->assert_result = met;
+        if (!met) {
+                log_unit_notice(u->name, "Starting requested but asserts failed (%s).", u->condition_unmet);
+                unit_log_line(u, "Assertion failed for %s (%s).", u->name, u->condition_unmet);
+        }
+        *ret = met ? SERVICE_CONDITION_MET : SERVICE_CONDITION_ASSERT;
+finish:
         condition_env_buf_done(&buf);
         return r;
 }

@@ -46,11 +46,11 @@ static UnitJobResult check_start(const Unit *u, const UnitJob *j, const char **r
                 }
                 return UNIT_JOB_PENDING;
         }
-        if (u->skipped_seq == u->start_seq && service_state_is_inactive(u->state)) {
+        if (u->skipped_seq != 0 && u->skipped_seq == u->start_seq && service_state_is_inactive(u->state)) {
                 /* A condition skipped the start: done, as systemd's job; an assert failed
                  * it. Either way the unit did not change. */
                 *ret_unit_result = service_result_to_string(SERVICE_SUCCESS);
-                return u->assert_failed ? UNIT_JOB_ASSERT : UNIT_JOB_DONE;
+                return u->condition_result && !u->assert_result ? UNIT_JOB_ASSERT : UNIT_JOB_DONE;
         }
         if (a == UNIT_ACTIVE || a == UNIT_RELOADING) {
                 *ret_unit_result = service_result_to_string(SERVICE_SUCCESS);

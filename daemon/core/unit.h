@@ -250,7 +250,7 @@ typedef struct Unit {
         /* Condition*=/Assert*= of the last start request (service-condition.c): a start
          * skipped by a condition or refused by an assert still takes a start_seq, and
          * skipped_seq names it so that its job ends (done, or "assert"). */
-        bool condition_failed, assert_failed;
+        bool condition_result, assert_result; /* false before the first check, as systemd's */
         usec_t condition_timestamp, assert_timestamp; /* CLOCK_REALTIME, 0 before any check */
         char *condition_unmet;           /* "ConditionPathExists=!/x" that failed, or NULL */
         uint64_t skipped_seq;

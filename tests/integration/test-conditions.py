@@ -44,6 +44,8 @@ def show(sock, unit, prop):
 
 
 def cases(sock, base):
+    check(show(sock, 'cond-fail.service', 'ConditionResult') == 'no', 'ConditionResult=no before any start')
+    check('Condition:' not in ctl(sock, 'status', 'cond-fail.service').stdout, 'status has no Condition: line before')
     r = ctl(sock, 'start', 'cond-fail.service')
     check(r.returncode == 0, f'start with an unmet condition exits 0 ({r.returncode}: {r.stderr.strip()})')
     check(show(sock, 'cond-fail.service', 'ActiveState') == 'inactive', 'the unit stays inactive')
@@ -53,6 +55,7 @@ def cases(sock, base):
     st = ctl(sock, 'status', 'cond-fail.service').stdout
     check('Condition: start condition failed at' in st, 'status says the start condition failed')
     check(f'ConditionPathExists={base}/missing was not met' in st, 'status names the condition')
+    check('cond-fail.service was skipped because of an unmet condition check' in st, 'the log line, as systemd\'s')
 
     for name, what in (('cond-negated', 'a negated condition that holds'),
                        ('cond-trigger', 'a triggering pair with one that holds'),
@@ -74,6 +77,8 @@ def cases(sock, base):
     check('Assertion failed on job for assert-fail.service.' in r.stderr, f'systemctl\'s message ({r.stderr.strip()})')
     check(show(sock, 'assert-fail.service', 'ActiveState') == 'inactive', 'the unit stays inactive (not failed)')
     check(show(sock, 'assert-fail.service', 'AssertResult') == 'no', 'AssertResult=no')
+    check(show(sock, 'assert-fail.service', 'ConditionResult') == 'yes', 'ConditionResult=yes (no conditions)')
+    check(show(sock, 'assert-fail.service', 'Result') == 'success', 'Result=success, as systemd\'s')
     st = ctl(sock, 'status', 'assert-fail.service').stdout
     check('Assert: start assertion failed at' in st, 'status says the assertion failed')
 
