@@ -36,6 +36,7 @@ def prepare(base):
     unit('assert-fail.service', f'AssertPathExists={missing}\n')
     unit('assert-ok.service', f'AssertPathExists={present}\n')
     unit('relative.service', 'ConditionPathExists=etc/x\n')
+    unit('needs-skipped.service', 'Requires=cond-fail.service\nAfter=cond-fail.service\n')
 
 
 def show(sock, unit, prop):
@@ -71,6 +72,13 @@ def cases(sock, base):
     r = ctl(sock, 'start', 'cond-trigger-none.service')
     check(r.returncode == 0 and show(sock, 'cond-trigger-none.service', 'ActiveState') == 'inactive',
           'a triggering pair where none holds skips the start')
+
+    # As in systemd, a skipped start counts as done for the units that require it.
+    r = ctl(sock, 'start', 'needs-skipped.service')
+    check(r.returncode == 0 and show(sock, 'needs-skipped.service', 'ActiveState') == 'active',
+          f'a unit that requires a skipped one starts ({r.returncode}: {r.stderr.strip()})')
+    check(show(sock, 'cond-fail.service', 'ActiveState') == 'inactive', 'the skipped one stays inactive')
+    ctl(sock, 'stop', 'needs-skipped.service')
 
     r = ctl(sock, 'start', 'assert-fail.service')
     check(r.returncode != 0, f'start with an unmet assert fails ({r.returncode})')
