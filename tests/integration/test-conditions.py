@@ -8,6 +8,7 @@ Usage: test-conditions.py SYSCAGED SYSCAGECTL
 Exit status: 0 pass, 1 fail, 77 skipped (not root). Every wait is bounded.
 """
 import os
+import subprocess
 import sys
 
 from harness import check, ctl_runner, wait_until, with_daemon
@@ -36,6 +37,9 @@ def prepare(base):
     unit('assert-fail.service', f'AssertPathExists={missing}\n')
     unit('assert-ok.service', f'AssertPathExists={present}\n')
     unit('relative.service', 'ConditionPathExists=etc/x\n')
+    os.makedirs(os.path.join(base, 'ro'))
+    unit('cond-rw.service', f'ConditionPathIsReadWrite={base}/ro\n')
+    unit('cond-ro-mount.service', f'ConditionPathIsReadWrite=!{base}/ro\nConditionPathIsMountPoint={base}/ro\n')
     unit('needs-skipped.service', 'Requires=cond-fail.service\nAfter=cond-fail.service\n')
 
 
@@ -44,7 +48,32 @@ def show(sock, unit, prop):
     return r.stdout.strip()
 
 
+def read_only_cases(sock, base):
+    """ConditionPathIsReadWrite= and ConditionPathIsMountPoint= on a read-only bind mount."""
+    ro = os.path.join(base, 'ro')
+    r = ctl(sock, 'start', 'cond-rw.service')
+    check(r.returncode == 0 and show(sock, 'cond-rw.service', 'ActiveState') == 'active',
+          'PathIsReadWrite= on a writable directory starts')
+    ctl(sock, 'stop', 'cond-rw.service')
+    r = ctl(sock, 'start', 'cond-ro-mount.service')
+    check(show(sock, 'cond-ro-mount.service', 'ActiveState') == 'inactive',
+          '!PathIsReadWrite= with PathIsMountPoint= before the mount is skipped')
+    subprocess.run(['mount', '--bind', ro, ro], check=True)
+    try:
+        subprocess.run(['mount', '-o', 'remount,ro,bind', ro], check=True)
+        r = ctl(sock, 'start', 'cond-rw.service')
+        check(r.returncode == 0 and show(sock, 'cond-rw.service', 'ActiveState') == 'inactive',
+              'PathIsReadWrite= on a read-only mount skips the start')
+        r = ctl(sock, 'start', 'cond-ro-mount.service')
+        check(r.returncode == 0 and show(sock, 'cond-ro-mount.service', 'ActiveState') == 'active',
+              '!PathIsReadWrite= and PathIsMountPoint= on the read-only mount start')
+        ctl(sock, 'stop', 'cond-ro-mount.service')
+    finally:
+        subprocess.run(['umount', ro])
+
+
 def cases(sock, base):
+    read_only_cases(sock, base)
     check(show(sock, 'cond-fail.service', 'ConditionResult') == 'no', 'ConditionResult=no before any start')
     check('Condition:' not in ctl(sock, 'status', 'cond-fail.service').stdout, 'status has no Condition: line before')
     r = ctl(sock, 'start', 'cond-fail.service')
