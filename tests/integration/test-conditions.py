@@ -2,7 +2,9 @@
 """Condition*= and Assert*= of [Unit] under a real syscaged: a start whose condition fails
 leaves the unit inactive, `start` exits 0 and status names the condition; the negation starts;
 a triggering pair starts when one of them holds; a failed Assert*= makes `start` fail with
-systemctl's message; a relative path is refused at load with file, line and key.
+systemctl's message; a relative path is refused at load with file, line and key; a unit
+that requires a skipped one starts; PathIsReadWrite= and PathIsMountPoint= against a read-only
+bind mount.
 
 Usage: test-conditions.py SYSCAGED SYSCAGECTL
 Exit status: 0 pass, 1 fail, 77 skipped (not root). Every wait is bounded.
