@@ -15,7 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -44,7 +48,17 @@ static const char *const condition_type_table[_CONDITION_TYPE_MAX] = {
         [CONDITION_GROUP] = "Group",
         [CONDITION_HOST] = "Host",
         [CONDITION_ARCHITECTURE] = "Architecture",
+        [CONDITION_SECURITY] = "Security",
 };
+
+/* Each with the file that tells, as systemd looks: a mounted selinuxfs, AppArmor's module
+ * parameter, smackfs, the securityfs entries of TOMOYO and IMA; audit is a NETLINK_AUDIT
+ * socket that can be opened. */
+const char *const condition_security_names[CONDITION_SECURITY_MAX] = {
+        "selinux", "apparmor", "smack", "tomoyo", "ima", "audit",
+};
+/* What cannot be told reliably here (firmware and TPM state, confidential VMs). */
+static const char *const security_unsupported[] = { "uefi-secureboot", "tpm2", "cvm", "measured-uki" };
 
 const char *condition_type_to_string(ConditionType t) {
         return t >= 0 && t < _CONDITION_TYPE_MAX ? condition_type_table[t] : NULL;
@@ -124,6 +138,15 @@ static int check_parameter(ConditionType t, const char *p, const char **ret_erro
                         return -EINVAL;
                 }
                 return 0;
+        case CONDITION_SECURITY:
+                if (name_in(p, condition_security_names, CONDITION_SECURITY_MAX))
+                        return 0;
+                if (name_in(p, security_unsupported, ELEMENTSOF(security_unsupported))) {
+                        *ret_error = "This security technology cannot be detected: not supported yet, refusing.";
+                        return -EOPNOTSUPP;
+                }
+                *ret_error = "Unknown security technology, refusing.";
+                return -EINVAL;
         case CONDITION_USER:
         case CONDITION_GROUP:
         case CONDITION_HOST:
@@ -345,6 +368,11 @@ static int test_one(const Condition *c, const ConditionEnv *env) {
                 return test_group(env, c->parameter);
         case CONDITION_HOST:
                 return test_host(env, c->parameter);
+        case CONDITION_SECURITY:
+                for (unsigned i = 0; i < CONDITION_SECURITY_MAX; i++)
+                        if (streq(condition_security_names[i], c->parameter))
+                                return (env->security >> i) & 1;
+                return 0;
         case CONDITION_ARCHITECTURE:
                 return env->architecture &&
                        (streq(c->parameter, "native") || streq(c->parameter, env->architecture));
@@ -537,6 +565,34 @@ static const char *detect_vm(void) {
         return dmi ?: cpu;
 }
 
+static bool file_starts_with(const char *path, char c) {
+        _cleanup_free_ char *s = read_small_file(path, NULL);
+        return s && s[0] == c;
+}
+
+static unsigned detect_security(void) {
+        struct statfs sf;
+        unsigned r = 0;
+        int fd;
+
+        if (statfs("/sys/fs/selinux", &sf) == 0 && sf.f_type == SELINUX_MAGIC)
+                r |= 1u << 0;
+        if (file_starts_with("/sys/module/apparmor/parameters/enabled", 'Y'))
+                r |= 1u << 1;
+        if (statfs("/sys/fs/smackfs", &sf) == 0 && sf.f_type == SMACK_MAGIC)
+                r |= 1u << 2;
+        if (access("/sys/kernel/security/tomoyo/version", F_OK) == 0)
+                r |= 1u << 3;
+        if (access("/sys/kernel/security/ima", F_OK) == 0)
+                r |= 1u << 4;
+        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+        if (fd >= 0) {
+                r |= 1u << 5;
+                close(fd);
+        }
+        return r;
+}
+
 int condition_env_load(ConditionEnv *env, ConditionEnvBuf *buf) {
         /* Set by the caller's choice of pointers: ENV's strings live in BUF. */
         _cleanup_free_ char *status = read_small_file("/proc/self/status", NULL);
@@ -561,6 +617,7 @@ int condition_env_load(ConditionEnv *env, ConditionEnvBuf *buf) {
         env->architecture = arch_to_name(arch_native());
         env->virt.container = detect_container(buf);
         env->virt.vm = detect_vm();
+        env->security = detect_security();
         n = getgroups(0, NULL);
         if (n > 0 && (buf->groups = calloc(n, sizeof(gid_t)))) {
                 n = getgroups(n, buf->groups);

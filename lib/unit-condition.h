@@ -29,6 +29,7 @@ typedef enum ConditionType {
         CONDITION_GROUP,
         CONDITION_HOST,
         CONDITION_ARCHITECTURE,
+        CONDITION_SECURITY,
         _CONDITION_TYPE_MAX,
         _CONDITION_TYPE_INVALID = -1,
 } ConditionType;
@@ -70,7 +71,12 @@ typedef struct ConditionEnv {
         gid_t gid;
         const gid_t *groups;       /* supplementary groups */
         size_t n_groups;
+        unsigned security;         /* bit i: condition_security_names[i] is active */
 } ConditionEnv;
+
+/* The ConditionSecurity= names this version tests, in the order of ConditionEnv.security. */
+extern const char *const condition_security_names[];
+#define CONDITION_SECURITY_MAX 6u
 
 /* Parses VALUE (after specifiers) for TYPE: leading "|" then "!" (systemd's order), the
  * parameter checked (absolute path, known capability or virtualization...). On a bad value

@@ -110,7 +110,7 @@ static const struct {
         { "Install", "Also" },            { "Install", "DefaultInstance" },
         /* The conditions of systemd.unit(5) that unit-condition.c does not test (yet). */
 #define COND(name) { "Unit", "Condition" name }, { "Unit", "Assert" name }
-        COND("Security"), COND("FirstBoot"), COND("NeedsUpdate"), COND("ACPower"),
+        COND("FirstBoot"), COND("NeedsUpdate"), COND("ACPower"),
         COND("ControlGroupController"), COND("Memory"), COND("CPUs"), COND("CPUFeature"),
         COND("OSRelease"), COND("Environment"), COND("Credential"), COND("MemoryPressure"),
         COND("CPUPressure"), COND("IOPressure"), COND("PathIsEncrypted"), COND("Firmware"),

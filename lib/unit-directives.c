@@ -676,6 +676,7 @@ static const ConfigDirective config_directives[] = {
         COND("Group", CONDITION_GROUP),
         COND("Host", CONDITION_HOST),
         COND("Architecture", CONDITION_ARCHITECTURE),
+        COND("Security", CONDITION_SECURITY),
 #undef COND
         { "Service", "StartLimitIntervalSec", parse_start_limit_interval,
           FIELD(start_limit_interval), 0 },

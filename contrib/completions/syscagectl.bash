@@ -78,11 +78,11 @@ _syscagectl_properties="Description Documentation After Before Requires Wants Bi
         ConditionPathIsSymbolicLink ConditionPathIsMountPoint ConditionPathIsReadWrite
         ConditionDirectoryNotEmpty ConditionFileNotEmpty ConditionFileIsExecutable
         ConditionCapability ConditionKernelCommandLine ConditionVirtualization ConditionUser
-        ConditionGroup ConditionHost ConditionArchitecture
+        ConditionGroup ConditionHost ConditionArchitecture ConditionSecurity
         AssertPathExists AssertPathExistsGlob AssertPathIsDirectory AssertPathIsSymbolicLink
         AssertPathIsMountPoint AssertPathIsReadWrite AssertDirectoryNotEmpty AssertFileNotEmpty
         AssertFileIsExecutable AssertCapability AssertKernelCommandLine AssertVirtualization
-        AssertUser AssertGroup AssertHost AssertArchitecture"
+        AssertUser AssertGroup AssertHost AssertArchitecture AssertSecurity"
 
 # Options of each verb; "=" at the end: takes a value.
 _syscagectl_verb_options() {

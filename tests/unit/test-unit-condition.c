@@ -26,6 +26,7 @@ static const ConditionEnv env = {
         .gid = 0,
         .groups = groups,
         .n_groups = 2,
+        .security = (1u << 1) | (1u << 5), /* apparmor, audit */
 };
 
 static char dir[64];
@@ -149,6 +150,12 @@ static void test_system(void **state) {
         assert_int_equal(check(CONDITION_ARCHITECTURE, "x86-64"), 1);
         assert_int_equal(check(CONDITION_ARCHITECTURE, "arm64"), 0);
         assert_int_equal(check(CONDITION_ARCHITECTURE, "!arm64"), 1);
+        assert_int_equal(check(CONDITION_SECURITY, "apparmor"), 1);
+        assert_int_equal(check(CONDITION_SECURITY, "audit"), 1);
+        assert_int_equal(check(CONDITION_SECURITY, "selinux"), 0);
+        assert_int_equal(check(CONDITION_SECURITY, "!selinux"), 1);
+        assert_int_equal(check(CONDITION_SECURITY, "tpm2"), -EOPNOTSUPP);
+        assert_int_equal(check(CONDITION_SECURITY, "frobnicate"), -EINVAL);
 }
 
 static void test_container(void **state) {

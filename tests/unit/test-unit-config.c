@@ -687,7 +687,7 @@ static void test_not_enforced(void **state) {
 
         assert_int_equal(PARSE(&d, &c, START, { "Service", "KeyringMode", "private" },
                                { "Service", "MemoryMax", "1G" },
-                               { "Unit", "ConditionSecurity", "selinux" },
+                               { "Unit", "ConditionFirstBoot", "yes" },
                                { "Service", "OOMScoreAdjust", "100" }),
                          0);
         assert_int_equal(c->n_not_enforced, 4);
@@ -695,7 +695,7 @@ static void test_not_enforced(void **state) {
         assert_string_equal(c->not_enforced[0].section, "Service");
         assert_string_equal(c->not_enforced[0].file, "t.service");
         assert_int_equal(c->not_enforced[0].line, 2);
-        assert_string_equal(c->not_enforced[2].key, "ConditionSecurity");
+        assert_string_equal(c->not_enforced[2].key, "ConditionFirstBoot");
         assert_int_equal(c->not_enforced[3].line, 5);
         assert_diag(&d, DIAG_WARNING, 3, "MemoryMax", "not enforced");
         assert_int_equal(diag_list_count(&d, DIAG_WARNING), 4);
