@@ -42,6 +42,10 @@ int service_check_conditions(Unit *u, ServiceConditionOutcome *ret) {
          * asserts are not tested when a condition failed. */
         free(u->condition_unmet);
         u->condition_unmet = NULL;
+        if (!c) {
+                *ret = SERVICE_CONDITION_MET; /* not loaded: the start is refused elsewhere */
+                return 0;
+        }
         condition_env_load(&env, &buf);
         r = check_list(u, &c->conditions, &env, false, &met);
         if (r < 0)
