@@ -153,6 +153,10 @@ typedef struct JobCall {
 static int job_outcome(const char *unit, const char *result, const char *unit_result) {
         if (streq(result, "done"))
                 return CTL_EXIT_SUCCESS;
+        if (streq(result, "assert")) {
+                fprintf(stderr, "Assertion failed on job for %s.\n", unit);
+                return CTL_EXIT_FAILURE;
+        }
         if (streq(result, "canceled")) {
                 fprintf(stderr, "Job for %s canceled.\n", unit);
                 return CTL_EXIT_FAILURE;

@@ -534,6 +534,24 @@ static void status_print_active(const UnitProperties *p) {
         printf("\n");
 }
 
+/* As systemctl: the start condition or assertion that failed at the last start. */
+static void status_print_condition(const UnitProperties *p) {
+        bool cond = unit_properties_u(p, "ConditionTimestamp") != 0 &&
+                    streq(unit_properties_str(p, "ConditionResult"), "no");
+        bool assert = !cond && unit_properties_u(p, "AssertTimestamp") != 0 &&
+                      streq(unit_properties_str(p, "AssertResult"), "no");
+        uint64_t at = unit_properties_u(p, cond ? "ConditionTimestamp" : "AssertTimestamp");
+        char ts[64], ago[64];
+
+        if (!cond && !assert)
+                return;
+        printf("%13s start %s failed at %s; %s\n", cond ? "Condition:" : "Assert:", cond ? "condition" : "assertion",
+               format_timestamp(ts, sizeof(ts), at), format_ago(ago, sizeof(ago), at));
+        printf("%13s \u2514\u2500 ", "");
+        output_print_line(stdout, unit_properties_str(p, "ConditionUnmet"));
+        printf(" was not met\n");
+}
+
 /* The names systemd gives exit statuses in "status=N/NAME" (systemd.exec(5), "Process Exit
  * Codes"); NULL for the others. */
 static const char *exit_status_name(int64_t status) {
@@ -599,6 +617,7 @@ static void status_print_text(const char *unit, const UnitProperties *p, char **
         status_print_list("Drop-In:", unit_properties_strv(p, "DropInPaths"));
         status_print_list("Load error:", unit_properties_strv(p, "LoadErrors"));
         status_print_active(p);
+        status_print_condition(p);
         status_print_main_pid(p);
         if (*(v = unit_properties_str(p, "StatusText"))) {
                 printf("%13s \"", "Status:");

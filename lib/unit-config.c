@@ -76,9 +76,7 @@ static const struct {
         { "Unit", "Upholds" },            { "Unit", "OnFailure" },
         { "Unit", "OnSuccess" },
         { "Unit", "StopWhenUnneeded" },   { "Unit", "RefuseManualStart" },
-        { "Unit", "RefuseManualStop" },   { "Unit", "ConditionPathExists" },
-        { "Unit", "ConditionPathIsDirectory" }, { "Unit", "ConditionFileNotEmpty" },
-        { "Unit", "ConditionVirtualization" }, { "Unit", "AssertPathExists" },
+        { "Unit", "RefuseManualStop" },
         { "Unit", "StartLimitAction" },   { "Unit", "FailureAction" },
         { "Unit", "SuccessAction" },      { "Unit", "JobTimeoutSec" },
         { "Service", "TimeoutAbortSec" }, { "Service", "RuntimeMaxSec" },
@@ -110,6 +108,14 @@ static const struct {
         { "Service", "IPAddressAllow" },  { "Service", "IPAddressDeny" },
         { "Service", "DeviceAllow" },     { "Service", "DevicePolicy" },
         { "Install", "Also" },            { "Install", "DefaultInstance" },
+        /* The conditions of systemd.unit(5) that unit-condition.c does not test (yet). */
+#define COND(name) { "Unit", "Condition" name }, { "Unit", "Assert" name }
+        COND("FirstBoot"), COND("NeedsUpdate"), COND("ACPower"),
+        COND("ControlGroupController"), COND("Memory"), COND("CPUs"), COND("CPUFeature"),
+        COND("OSRelease"), COND("Environment"), COND("Credential"), COND("MemoryPressure"),
+        COND("CPUPressure"), COND("IOPressure"), COND("PathIsEncrypted"), COND("Firmware"),
+        COND("KernelVersion"),
+#undef COND
 };
 
 static const char *not_enforced_section(const char *key) {
@@ -189,6 +195,8 @@ UnitConfig *unit_config_free(UnitConfig *c) {
         free(c->not_enforced);
         unit_dir_lists_done(c->directories);
         unit_sandbox_done(&c->sandbox);
+        condition_list_done(&c->conditions);
+        condition_list_done(&c->asserts);
         free(c);
         return NULL;
 }

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "exec-command.h"
 #include "parse-util.h"
+#include "unit-condition.h"
 #include "unit-file.h"
 #include "unit-sandbox.h"
 
@@ -147,6 +148,8 @@ typedef struct UnitConfig {
         char **after, **before, **requires, **wants; /* ".service" names only */
         char **binds_to, **part_of;                  /* ".service" names only */
         char **reload_propagated_from, **propagates_reload_to;
+        ConditionList conditions;                    /* Condition*=, in file order */
+        ConditionList asserts;                       /* Assert*= */
         bool default_dependencies;                   /* default yes; no effect: the implicit
                                                       * dependencies are on targets, which
                                                       * count as reached at all times */

@@ -606,6 +606,36 @@ static int parse_success_exit_status(ConfigContext *ctx, const UnitAssignment *a
         return 0;
 }
 
+/* Condition*=/Assert*= (systemd.unit(5)). LTYPE is the ConditionType; DATA the ConditionList
+ * (conditions or asserts). An empty value resets the list. A bad value refuses the unit, as
+ * systemd refuses a relative path: a condition that cannot be tested must not let the unit
+ * start where systemd would not. */
+static int parse_condition(ConfigContext *ctx, const UnitAssignment *a, void *data, int ltype) {
+        ConditionList *l = data;
+        Condition c = {};
+        const char *error = NULL;
+        int r;
+
+        if (isempty(a->value)) {
+                condition_list_done(l);
+                return 0;
+        }
+        r = condition_parse(ltype, a->value, &c, &error);
+        if (r == -ENOMEM)
+                return r;
+        if (r == -EOPNOTSUPP)
+                return config_diag_code(ctx, DIAG_CODE_UNSUPPORTED_VALUE, DIAG_ERROR, a, "%s=%s: %s", a->key,
+                                        a->value, error);
+        if (r < 0)
+                return config_diag(ctx, DIAG_ERROR, a, "%s=%s: %s", a->key, a->value, error);
+        r = condition_list_add(l, &c);
+        free(c.parameter);
+        if (r == -E2BIG)
+                return config_diag_code(ctx, DIAG_CODE_LIMIT, DIAG_ERROR, a,
+                                        "Too many conditions (at most %u).", CONDITION_LIST_MAX);
+        return r;
+}
+
 /* ---- the table ---- */
 
 #define EXEC(key, t) { "Service", key, parse_exec, FIELD(exec[t]), t }
@@ -627,6 +657,27 @@ static const ConfigDirective config_directives[] = {
           FIELD(start_limit_interval), 0 },
         { "Unit", "StartLimitInterval", parse_start_limit_interval, FIELD(start_limit_interval), 1 },
         { "Unit", "StartLimitBurst", parse_unsigned_field, FIELD(start_limit_burst), 0 },
+#define COND(name, t) \
+        { .section = "Unit", .key = "Condition" name, parse_condition, FIELD(conditions), t }, \
+        { .section = "Unit", .key = "Assert" name, parse_condition, FIELD(asserts), t }
+        COND("PathExists", CONDITION_PATH_EXISTS),
+        COND("PathExistsGlob", CONDITION_PATH_EXISTS_GLOB),
+        COND("PathIsDirectory", CONDITION_PATH_IS_DIRECTORY),
+        COND("PathIsSymbolicLink", CONDITION_PATH_IS_SYMBOLIC_LINK),
+        COND("PathIsMountPoint", CONDITION_PATH_IS_MOUNT_POINT),
+        COND("PathIsReadWrite", CONDITION_PATH_IS_READ_WRITE),
+        COND("DirectoryNotEmpty", CONDITION_DIRECTORY_NOT_EMPTY),
+        COND("FileNotEmpty", CONDITION_FILE_NOT_EMPTY),
+        COND("FileIsExecutable", CONDITION_FILE_IS_EXECUTABLE),
+        COND("Capability", CONDITION_CAPABILITY),
+        COND("KernelCommandLine", CONDITION_KERNEL_COMMAND_LINE),
+        COND("Virtualization", CONDITION_VIRTUALIZATION),
+        COND("User", CONDITION_USER),
+        COND("Group", CONDITION_GROUP),
+        COND("Host", CONDITION_HOST),
+        COND("Architecture", CONDITION_ARCHITECTURE),
+        COND("Security", CONDITION_SECURITY),
+#undef COND
         { "Service", "StartLimitIntervalSec", parse_start_limit_interval,
           FIELD(start_limit_interval), 0 },
         { "Service", "StartLimitInterval", parse_start_limit_interval,

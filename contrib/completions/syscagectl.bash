@@ -51,7 +51,8 @@ _syscagectl_show_properties="Id Names Description LoadState ActiveState SubState
         TasksCurrent CanStart CanStop CanReload Wants Requires After Before WantedBy RequiredBy ControlGroup InvocationID
         StatusText LimitNOFILE LimitNOFILESoft LimitNPROC LimitCORE LimitMEMLOCK"
 
-# The [Unit] and [Service] directives syscaged applies (lib/unit-directives.c) and the
+# The [Unit] and [Service] directives syscaged applies (lib/unit-directives.c, with the
+# Condition*=/Assert*= rows of its COND() macro) and the
 # seccomp directives (lib/unit-config.c): what `run -p KEY=VALUE` is most useful with.
 _syscagectl_properties="Description Documentation After Before Requires Wants BindsTo PartOf
         ReloadPropagatedFrom PropagatesReloadTo DefaultDependencies IgnoreSIGPIPE
@@ -73,7 +74,16 @@ _syscagectl_properties="Description Documentation After Before Requires Wants Bi
         RestrictRealtime RestrictSUIDSGID ProtectClock ProtectKernelModules ProtectKernelLogs
         ProtectKernelTunables ProtectHostname PrivateDevices SystemCallArgumentFilter
         PolicyMode BindPaths BindReadOnlyPaths MountAPIVFS PrivateMounts RootDirectory
-        TemporaryFileSystem"
+        TemporaryFileSystem
+        ConditionPathExists ConditionPathExistsGlob ConditionPathIsDirectory
+        ConditionPathIsSymbolicLink ConditionPathIsMountPoint ConditionPathIsReadWrite
+        ConditionDirectoryNotEmpty ConditionFileNotEmpty ConditionFileIsExecutable
+        ConditionCapability ConditionKernelCommandLine ConditionVirtualization ConditionUser
+        ConditionGroup ConditionHost ConditionArchitecture ConditionSecurity
+        AssertPathExists AssertPathExistsGlob AssertPathIsDirectory AssertPathIsSymbolicLink
+        AssertPathIsMountPoint AssertPathIsReadWrite AssertDirectoryNotEmpty AssertFileNotEmpty
+        AssertFileIsExecutable AssertCapability AssertKernelCommandLine AssertVirtualization
+        AssertUser AssertGroup AssertHost AssertArchitecture AssertSecurity"
 
 # Options of each verb; "=" at the end: takes a value.
 _syscagectl_verb_options() {

@@ -310,6 +310,18 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
                 r = append_t(reply, "ExecMainStartTimestamp", u->exec_main_start_timestamp);
         if (r >= 0)
                 r = append_t(reply, "ExecMainExitTimestamp", u->exec_main_exit_timestamp);
+        /* Condition*=/Assert*= of the last start (systemd's names; ConditionUnmet is ours:
+         * the assignment that was not met, for status). */
+        if (r >= 0)
+                r = append_s(reply, "ConditionResult", u->condition_result ? "yes" : "no");
+        if (r >= 0)
+                r = append_t(reply, "ConditionTimestamp", u->condition_timestamp);
+        if (r >= 0)
+                r = append_s(reply, "AssertResult", u->assert_result ? "yes" : "no");
+        if (r >= 0)
+                r = append_t(reply, "AssertTimestamp", u->assert_timestamp);
+        if (r >= 0)
+                r = append_s(reply, "ConditionUnmet", u->condition_unmet);
         if (r >= 0)
                 r = append_lists(reply, u);
         return r;

@@ -13,6 +13,7 @@
 
 #include "sys/log.h"
 #include "core/manager.h"
+#include "core/service-condition.h"
 #include "core/service-process.h"
 #include "core/service-transition.h"
 #include "core/service.h"
@@ -353,6 +354,28 @@ static bool service_start_limit_hit(Unit *u) {
         return ++u->start_limit_count > c->start_limit_burst;
 }
 
+/* Condition*=/Assert*=: 1 when the start ends here (skipped, or refused by an assert), the
+ * unit left as it was, but for a pending automatic restart, which is given up. The start still
+ * takes a start_seq, which skipped_seq names, so that its job ends (unit-job.c). */
+static int service_skip_if_unmet(Unit *u, char **ret_message) {
+        ServiceConditionOutcome o;
+        int r = service_check_conditions(u, &o);
+
+        if (r < 0)
+                return set_message(ret_message, "Failed to check the conditions of %s: %s", u->name,
+                                   strerror(-r)), r;
+        if (o == SERVICE_CONDITION_MET)
+                return 0;
+        u->start_seq = ++u->manager->start_seq;
+        u->skipped_seq = u->start_seq;
+        if (u->state == SERVICE_AUTO_RESTART) {
+                service_disarm_timer(u);
+                service_set_state(u, u->result == SERVICE_SUCCESS ? SERVICE_DEAD : SERVICE_FAILED);
+        } else
+                unit_notify_state_change(u, u->state, u->state);
+        return 1;
+}
+
 int service_begin(Unit *u, bool automatic, char **ret_message) {
         int r;
 
@@ -372,6 +395,9 @@ int service_begin(Unit *u, bool automatic, char **ret_message) {
                         return set_message(ret_message, "Unit %s failed to load.", u->name), -ENOEXEC;
                 }
         }
+        r = service_skip_if_unmet(u, ret_message);
+        if (r != 0)
+                return r < 0 ? r : 0;
         if (service_start_limit_hit(u)) {
                 log_unit_warning(u->name, "Start request repeated too quickly.");
                 unit_log_line(u, "Start request repeated too quickly.");

@@ -17,7 +17,8 @@ DEFINE_STRING_TABLE(unit_job_result, UnitJobResult, _UNIT_JOB_RESULT_MAX,
         [UNIT_JOB_DONE] = "done",
         [UNIT_JOB_FAILED] = "failed",
         [UNIT_JOB_CANCELED] = "canceled",
-        [UNIT_JOB_DEPENDENCY] = "dependency")
+        [UNIT_JOB_DEPENDENCY] = "dependency",
+        [UNIT_JOB_ASSERT] = "assert")
 
 UnitJob unit_job_begin(const Unit *u, UnitJobType type) {
         /* A start still due (a restart, or a start queued behind the units it is ordered
@@ -49,6 +50,12 @@ static UnitJobResult check_start(const Unit *u, const UnitJob *j, const char **r
                                                       : UNIT_JOB_FAILED;
                 }
                 return UNIT_JOB_PENDING;
+        }
+        if (u->skipped_seq != 0 && u->skipped_seq == u->start_seq && service_state_is_inactive(u->state)) {
+                /* A condition skipped the start: done, as systemd's job; an assert failed
+                 * it. Either way the unit did not change. */
+                *ret_unit_result = service_result_to_string(SERVICE_SUCCESS);
+                return u->condition_result && !u->assert_result ? UNIT_JOB_ASSERT : UNIT_JOB_DONE;
         }
         if (a == UNIT_ACTIVE || a == UNIT_RELOADING) {
                 *ret_unit_result = service_result_to_string(SERVICE_SUCCESS);

@@ -58,6 +58,7 @@ typedef enum UnitJobResult {
         UNIT_JOB_FAILED,
         UNIT_JOB_CANCELED,
         UNIT_JOB_DEPENDENCY, /* dropped: a unit it requires and is ordered after failed */
+        UNIT_JOB_ASSERT,    /* an Assert*= did not hold: the start did not happen */
         _UNIT_JOB_RESULT_MAX,
         _UNIT_JOB_RESULT_INVALID = -EINVAL,
 } UnitJobResult;

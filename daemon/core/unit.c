@@ -151,6 +151,7 @@ Unit *unit_free(Unit *u) {
                 safe_close(u->stdio_fds[i]);
         free(u->cgroup_path);
         free(u->status_text);
+        free(u->condition_unmet);
         free(u->baseline);
         free(u->denials);
         learn_record_done(u->learned);

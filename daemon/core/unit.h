@@ -250,6 +250,13 @@ typedef struct Unit {
         bool kill_with_watchdog;         /* the next stop signal is SIGABRT (watchdog) */
         usec_t watchdog_last;            /* CLOCK_MONOTONIC of the last WATCHDOG=1/READY=1 */
         uint64_t start_seq;              /* order of starts, for reverse-order stop */
+        /* Condition*=/Assert*= of the last start request (service-condition.c): a start
+         * skipped by a condition or refused by an assert still takes a start_seq, and
+         * skipped_seq names it so that its job ends (done, or "assert"). */
+        bool condition_result, assert_result; /* false before the first check, as systemd's */
+        usec_t condition_timestamp, assert_timestamp; /* CLOCK_REALTIME, 0 before any check */
+        char *condition_unmet;           /* "ConditionPathExists=!/x" that failed, or NULL */
+        uint64_t skipped_seq;
 
         char invocation_id[33];
         char *status_text;

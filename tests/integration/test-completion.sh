@@ -108,6 +108,8 @@ directive_keys=$(grep -ho '{ "\(Unit\|Service\)", "[A-Za-z]*"' "$src"/lib/unit-d
                  sed 's/.*("//; s/"$//; p; s/$/Mode/'
                  grep -o 'EXEC("[A-Za-z]*"\|LIMIT("[A-Za-z]*"' "$src/lib/unit-directives.c" |
                  sed 's/.*("//; s/"$//'
+                 grep -o 'COND("[A-Za-z]*"' "$src/lib/unit-directives.c" |
+                 sed 's/.*("//; s/"$//; s/^/Condition/; p; s/^Condition/Assert/'
                  sed -n '/directive_table\[_POLICY_DIRECTIVE_MAX\] = {/,/^};/p' "$src/lib/policy.c" |
                  grep -o '\] = "[A-Za-z]*"' | sed 's/.*"\(.*\)"/\1/')
 directive_keys=$(sort -u <<<"$directive_keys" | sed 's/$/=/')

@@ -687,7 +687,7 @@ static void test_not_enforced(void **state) {
 
         assert_int_equal(PARSE(&d, &c, START, { "Service", "KeyringMode", "private" },
                                { "Service", "MemoryMax", "1G" },
-                               { "Unit", "ConditionPathExists", "/x" },
+                               { "Unit", "ConditionFirstBoot", "yes" },
                                { "Service", "OOMScoreAdjust", "100" }),
                          0);
         assert_int_equal(c->n_not_enforced, 4);
@@ -695,11 +695,45 @@ static void test_not_enforced(void **state) {
         assert_string_equal(c->not_enforced[0].section, "Service");
         assert_string_equal(c->not_enforced[0].file, "t.service");
         assert_int_equal(c->not_enforced[0].line, 2);
-        assert_string_equal(c->not_enforced[2].key, "ConditionPathExists");
+        assert_string_equal(c->not_enforced[2].key, "ConditionFirstBoot");
         assert_int_equal(c->not_enforced[3].line, 5);
         assert_diag(&d, DIAG_WARNING, 3, "MemoryMax", "not enforced");
         assert_int_equal(diag_list_count(&d, DIAG_WARNING), 4);
         unit_config_free(c);
+        diag_list_done(&d);
+}
+
+static void test_conditions(void **state) {
+        DiagList d = {};
+        UnitConfig *c = NULL;
+
+        assert_int_equal(PARSE(&d, &c, START, { "Unit", "ConditionPathExists", "/a" },
+                               { "Unit", "ConditionPathExists", "" },
+                               { "Unit", "ConditionPathExists", "|!/b" },
+                               { "Unit", "ConditionCapability", "CAP_NET_ADMIN" },
+                               { "Unit", "AssertPathIsDirectory", "/c" }),
+                         0);
+        assert_int_equal(c->n_not_enforced, 0);
+        assert_int_equal(c->conditions.n, 2); /* the empty value dropped "/a" */
+        assert_int_equal(c->conditions.items[0].type, CONDITION_PATH_EXISTS);
+        assert_true(c->conditions.items[0].trigger);
+        assert_true(c->conditions.items[0].negate);
+        assert_string_equal(c->conditions.items[0].parameter, "/b");
+        assert_int_equal(c->conditions.items[1].type, CONDITION_CAPABILITY);
+        assert_int_equal(c->asserts.n, 1);
+        assert_int_equal(c->asserts.items[0].type, CONDITION_PATH_IS_DIRECTORY);
+        assert_int_equal(diag_list_count(&d, DIAG_WARNING), 0);
+        unit_config_free(c);
+        diag_list_done(&d);
+
+        /* A relative path refuses the unit, located. */
+        d = (DiagList) {};
+        assert_int_equal(PARSE(&d, &c, START, { "Unit", "ConditionPathExists", "!etc/x" }), -EBADMSG);
+        assert_diag(&d, DIAG_ERROR, 2, "ConditionPathExists", "not absolute");
+        diag_list_done(&d);
+        d = (DiagList) {};
+        assert_int_equal(PARSE(&d, &c, START, { "Unit", "AssertVirtualization", "private-users" }), -EBADMSG);
+        assert_diag(&d, DIAG_ERROR, 2, "AssertVirtualization", "not supported yet");
         diag_list_done(&d);
 }
 
@@ -766,6 +800,7 @@ int main(void) {
                 cmocka_unit_test(test_install_targets_note),
                 cmocka_unit_test(test_unknown_and_misplaced),
                 cmocka_unit_test(test_not_enforced),
+                cmocka_unit_test(test_conditions),
                 cmocka_unit_test(test_null_diags),
                 cmocka_unit_test(test_string_tables),
         };
