@@ -283,6 +283,8 @@ static void process_watch_listener(UnitProcess *p) {
         if (p->exec->learn) {
                 p->exec->learn_cb = on_learn;
                 p->exec->learn_userdata = p;
+                /* READY=1 is the switch point of a notify service (unit_learn_ready()). */
+                p->exec->learn_until_ready = p == p->unit->main && unit_learn_awaits_ready(p->unit);
         }
         int r = sd_event_add_io(p->unit->manager->event, &p->listener_source,
                                 p->exec->listener_fd, EPOLLIN, on_listener, p);
@@ -290,7 +292,7 @@ static void process_watch_listener(UnitProcess *p) {
                 log_unit_error_errno(p->unit->name, r, "Failed to watch the exec gate: %m");
         /* after-ready: a READY=1 sent before a routed call is read before that call is
          * answered (exec_phase_one_at_a_time()). */
-        else if (p->exec->phase)
+        else if (p->exec->phase || p->exec->learn_until_ready)
                 (void) sd_event_source_set_priority(p->listener_source, SD_EVENT_PRIORITY_NORMAL + 1);
         /* So that the gate outlives us: the service's execve then waits for the next daemon's
          * answer instead of failing with ENOSYS. */

@@ -188,4 +188,11 @@ void unit_learn_record(Unit *u, const struct seccomp_notif *n) {
 void unit_learn_ready(Unit *u) {
         if (u->learn && u->learned && u->learned->phase == LEARN_PHASE_NONE)
                 u->learned->phase = LEARN_PHASE_AFTER_READY;
+        if (u->main && u->main->exec)
+                u->main->exec->learn_until_ready = false;
+}
+
+bool unit_learn_awaits_ready(const Unit *u) {
+        return u->learn && u->learned && u->learned->phase == LEARN_PHASE_NONE && u->config &&
+               u->config->type == SERVICE_NOTIFY;
 }

@@ -33,3 +33,7 @@ void unit_learn_record(Unit *u, const struct seccomp_notif *n);
 
 /* READY=1 arrived. */
 void unit_learn_ready(Unit *u);
+
+/* Whether U learns a Type=notify service that has not sent READY=1 yet: its gate then
+ * answers one call per event-loop turn (ExecProcess.learn_until_ready). */
+bool unit_learn_awaits_ready(const Unit *u);

@@ -353,7 +353,7 @@ int exec_gate_handle(ExecProcess *p, ExecDenialCallback cb, void *userdata) {
                 r = gate_handle_one(p, cb, userdata);
                 if (r < 0)
                         return r;
-                if (exec_phase_one_at_a_time(p))
+                if (exec_phase_one_at_a_time(p) || (p->learn && p->learn_until_ready))
                         return 0;
         }
         return 0;

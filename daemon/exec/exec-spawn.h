@@ -61,6 +61,11 @@ typedef struct ExecProcess {
         /* Learn mode (exec-learn.h): every call is continued, and those after the launch are
          * handed to learn_cb first. The callback is set by the caller after the spawn. */
         bool learn;
+        /* Learning a Type=notify service before its READY=1: notifications are answered one
+         * per event-loop turn, so that a READY=1 the service sent before its next call is
+         * read (the notify socket is watched at a higher priority) before that call is
+         * recorded as start-up. Set and cleared by the caller. */
+        bool learn_until_ready;
         void (*learn_cb)(const struct seccomp_notif *n, void *userdata);
         void *learn_userdata;
         /* The id of the last notification received, for a daemon that takes this gate over:
