@@ -103,7 +103,7 @@ static int append_text(sd_bus_message *r, const char *value) {
         return sd_bus_message_append(r, "s", fixed);
 }
 
-static int append_s(sd_bus_message *r, const char *key, const char *value) {
+int bus_append_str(sd_bus_message *r, const char *key, const char *value) {
         int k = sd_bus_message_open_container(r, 'e', "sv");
         if (k >= 0)
                 k = sd_bus_message_append(r, "s", key);
@@ -122,7 +122,7 @@ static int append_t(sd_bus_message *r, const char *key, uint64_t value) {
         return sd_bus_message_append(r, "{sv}", key, "t", value);
 }
 
-static int append_strv(sd_bus_message *r, const char *key, char **l) {
+int bus_append_strv(sd_bus_message *r, const char *key, char **l) {
         int k = sd_bus_message_open_container(r, 'e', "sv");
         if (k >= 0)
                 k = sd_bus_message_append(r, "s", key);
@@ -239,13 +239,13 @@ static int append_lists(sd_bus_message *reply, const Unit *u) {
         if (format_denials(u, &denials) < 0 || format_load_errors(u, &errors) < 0 ||
             format_not_enforced(u, &not_enforced) < 0)
                 return -ENOMEM;
-        r = append_strv(reply, "DropInPaths", u->file ? u->file->dropins : NULL);
+        r = bus_append_strv(reply, "DropInPaths", u->file ? u->file->dropins : NULL);
         if (r >= 0)
-                r = append_strv(reply, "Denials", denials);
+                r = bus_append_strv(reply, "Denials", denials);
         if (r >= 0)
-                r = append_strv(reply, "LoadErrors", errors);
+                r = bus_append_strv(reply, "LoadErrors", errors);
         if (r >= 0)
-                r = append_strv(reply, "NotEnforced", not_enforced);
+                r = bus_append_strv(reply, "NotEnforced", not_enforced);
         return r;
 }
 
@@ -265,30 +265,30 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
         _cleanup_free_ char *dynamic = NULL;
         if (d && asprintf(&dynamic, "%s (uid %u)", d->name, (unsigned) d->uid) < 0)
                 return -ENOMEM;
-        r = append_s(reply, "FragmentPath", u->file ? u->file->fragment : NULL);
+        r = bus_append_str(reply, "FragmentPath", u->file ? u->file->fragment : NULL);
         if (r >= 0)
-                r = append_s(reply, "ControlGroup", u->cgroup_path);
+                r = bus_append_str(reply, "ControlGroup", u->cgroup_path);
         if (r >= 0)
-                r = append_s(reply, "StatusText", u->status_text);
+                r = bus_append_str(reply, "StatusText", u->status_text);
         if (r >= 0)
-                r = append_s(reply, "InvocationID", u->invocation_id);
+                r = bus_append_str(reply, "InvocationID", u->invocation_id);
         if (r >= 0)
-                r = append_s(reply, "DynamicUserName", dynamic);
+                r = bus_append_str(reply, "DynamicUserName", dynamic);
         if (r >= 0)
-                r = append_s(reply, "PolicySummary", summary);
+                r = bus_append_str(reply, "PolicySummary", summary);
         if (r >= 0)
-                r = append_s(reply, "PolicyMode", u->policy && u->policy->complain ? "complain" : "enforce");
+                r = bus_append_str(reply, "PolicyMode", u->policy && u->policy->complain ? "complain" : "enforce");
         if (r >= 0)
-                r = append_s(reply, "Baseline", baseline);
+                r = bus_append_str(reply, "Baseline", baseline);
         if (r >= 0)
-                r = append_s(reply, "DeniedSyscalls", denied);
+                r = bus_append_str(reply, "DeniedSyscalls", denied);
         if (r >= 0)
-                r = append_s(reply, "LoggedSyscalls", logged);
+                r = bus_append_str(reply, "LoggedSyscalls", logged);
         if (r >= 0)
-                r = append_s(reply, "DenialRecordsNote", health);
+                r = bus_append_str(reply, "DenialRecordsNote", health);
         /* Empty with cgroups; the fallback's weakness otherwise (sys/cgroup.h). */
         if (r >= 0)
-                r = append_s(reply, "ProcessTrackingNote",
+                r = bus_append_str(reply, "ProcessTrackingNote",
                              m->cgroup && !m->cgroup->available ? CGROUP_PROCESS_GROUP_NOTE : NULL);
         if (r >= 0)
                 r = sd_bus_message_append(reply, "{sv}{sv}{sv}{sv}", "ExecMainPID", "u", (uint32_t) u->main_pid,
@@ -313,15 +313,15 @@ int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message 
         /* Condition*=/Assert*= of the last start (systemd's names; ConditionUnmet is ours:
          * the assignment that was not met, for status). */
         if (r >= 0)
-                r = append_s(reply, "ConditionResult", u->condition_result ? "yes" : "no");
+                r = bus_append_str(reply, "ConditionResult", u->condition_result ? "yes" : "no");
         if (r >= 0)
                 r = append_t(reply, "ConditionTimestamp", u->condition_timestamp);
         if (r >= 0)
-                r = append_s(reply, "AssertResult", u->assert_result ? "yes" : "no");
+                r = bus_append_str(reply, "AssertResult", u->assert_result ? "yes" : "no");
         if (r >= 0)
                 r = append_t(reply, "AssertTimestamp", u->assert_timestamp);
         if (r >= 0)
-                r = append_s(reply, "ConditionUnmet", u->condition_unmet);
+                r = bus_append_str(reply, "ConditionUnmet", u->condition_unmet);
         if (r >= 0)
                 r = append_lists(reply, u);
         return r;

@@ -39,6 +39,11 @@ int bus_ops_foreach_unit(Manager *m, BusUnitFunc f, void *userdata);
 /* -ENOENT when the daemon holds no unit of that name. */
 int bus_ops_unit_brief(Manager *m, const char *name, BusUnitBrief *ret);
 /* Appends the unit's full status as "{sv}" entries into an open a{sv} container of reply. */
+/* One {sv} entry of a property list: a string, or a string list ("as"); text that is not
+ * UTF-8 is sanitized, as D-Bus requires. */
+int bus_append_str(sd_bus_message *r, const char *key, const char *value);
+int bus_append_strv(sd_bus_message *r, const char *key, char **l);
+
 int bus_ops_append_unit_properties(Manager *m, const char *name, sd_bus_message *reply);
 
 int bus_ops_start(Manager *m, const char *name, char **ret_message);

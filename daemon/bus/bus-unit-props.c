@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "bus/bus-manager-ops.h"
 #include "bus/bus-unit-props.h"
 #include "core/manager-units.h"
 #include "core/service-exec.h"
@@ -22,54 +23,12 @@
 #include "strv.h"
 #include "sys/fileio.h"
 #include "unit-config.h"
-#include "utf8.h"
 
 /* Bytes read from one cgroup attribute file (a decimal number and a newline). */
 #define PROPS_CGROUP_ATTR_MAX 64u
 
-static int append_str(sd_bus_message *r, const char *key, const char *value) {
-        _cleanup_free_ char *fixed = NULL;
-
-        value = value ?: "";
-        if (!utf8_is_valid_n(value, strlen(value))) {
-                if (utf8_sanitize(value, strlen(value), &fixed) < 0)
-                        return -ENOMEM;
-                value = fixed;
-        }
-        return sd_bus_message_append(r, "{sv}", key, "s", value);
-}
-
 static int str_compare(const void *a, const void *b) {
         return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
-static int append_strv(sd_bus_message *r, const char *key, char **l) {
-        int k = sd_bus_message_open_container(r, 'e', "sv");
-        if (k >= 0)
-                k = sd_bus_message_append(r, "s", key);
-        if (k >= 0)
-                k = sd_bus_message_open_container(r, 'v', "as");
-        if (k >= 0)
-                k = sd_bus_message_open_container(r, 'a', "s");
-        STRV_FOREACH(i, l) {
-                if (k < 0)
-                        break;
-                if (utf8_is_valid_n(*i, strlen(*i)))
-                        k = sd_bus_message_append(r, "s", *i);
-                else {
-                        _cleanup_free_ char *fixed = NULL;
-                        k = utf8_sanitize(*i, strlen(*i), &fixed);
-                        if (k >= 0)
-                                k = sd_bus_message_append(r, "s", fixed);
-                }
-        }
-        if (k >= 0)
-                k = sd_bus_message_close_container(r);
-        if (k >= 0)
-                k = sd_bus_message_close_container(r);
-        if (k >= 0)
-                k = sd_bus_message_close_container(r);
-        return k;
 }
 
 /* The words of every [Unit] KEY= assignment, in order; an empty assignment empties the list
@@ -153,14 +112,14 @@ static int append_dependencies(Manager *m, const Unit *u, sd_bus_message *reply)
                 _cleanup_(strv_freep) char **l = NULL;
                 r = dependency_list(u->file, keys[i], &l);
                 if (r >= 0)
-                        r = append_strv(reply, keys[i], l);
+                        r = bus_append_strv(reply, keys[i], l);
         }
         for (int i = 0; r >= 0 && i < 2; i++) {
                 _cleanup_(strv_freep) char **l = NULL;
                 r = reverse_list(m, u, i == 0 ? "Wants" : "Requires",
                                  c ? (i == 0 ? c->wanted_by : c->required_by) : NULL, &l);
                 if (r >= 0)
-                        r = append_strv(reply, i == 0 ? "WantedBy" : "RequiredBy", l);
+                        r = bus_append_strv(reply, i == 0 ? "WantedBy" : "RequiredBy", l);
         }
         return r;
 }
@@ -287,9 +246,9 @@ static int append_config(const Unit *u, sd_bus_message *r) {
 
         if (working_directory(c, &wd) < 0)
                 return -ENOMEM;
-        k = append_str(r, "Type", service_type_to_string(c->type));
+        k = bus_append_str(r, "Type", service_type_to_string(c->type));
         if (k >= 0)
-                k = append_str(r, "Restart", service_restart_to_string(c->restart));
+                k = bus_append_str(r, "Restart", service_restart_to_string(c->restart));
         if (k >= 0)
                 k = sd_bus_message_append(r, "{sv}{sv}{sv}{sv}", "RestartUSec", "t", (uint64_t) c->restart_sec,
                                           "TimeoutStartUSec", "t", (uint64_t) c->timeout_start,
@@ -298,33 +257,33 @@ static int append_config(const Unit *u, sd_bus_message *r) {
         if (k >= 0)
                 k = sd_bus_message_append(r, "{sv}", "RemainAfterExit", "b", (int) c->remain_after_exit);
         if (k >= 0)
-                k = append_str(r, "PIDFile", c->pid_file);
+                k = bus_append_str(r, "PIDFile", c->pid_file);
         if (k >= 0)
-                k = append_str(r, "NotifyAccess", notify_access_to_string(unit_notify_access(u)));
+                k = bus_append_str(r, "NotifyAccess", notify_access_to_string(unit_notify_access(u)));
         if (k >= 0)
-                k = append_str(r, "KillMode", kill_mode_to_string(c->kill_mode));
+                k = bus_append_str(r, "KillMode", kill_mode_to_string(c->kill_mode));
         if (k >= 0)
                 k = sd_bus_message_append(r, "{sv}", "KillSignal", "i", (int32_t) c->kill_signal);
         for (ServiceExecCommand i = 0; k >= 0 && i < _SERVICE_EXEC_COMMAND_MAX; i++)
                 k = append_exec(u, i, r);
         if (k >= 0)
-                k = append_str(r, "User", c->user);
+                k = bus_append_str(r, "User", c->user);
         if (k >= 0)
-                k = append_str(r, "Group", c->group);
+                k = bus_append_str(r, "Group", c->group);
         if (k >= 0)
                 k = sd_bus_message_append(r, "{sv}", "DynamicUser", "b", (int) c->sandbox.dynamic_user);
         if (k >= 0)
-                k = append_strv(r, "SupplementaryGroups", c->supplementary_groups);
+                k = bus_append_strv(r, "SupplementaryGroups", c->supplementary_groups);
         if (k >= 0)
-                k = append_str(r, "WorkingDirectory", wd);
+                k = bus_append_str(r, "WorkingDirectory", wd);
         if (k >= 0)
-                k = append_strv(r, "Environment", c->environment);
+                k = bus_append_strv(r, "Environment", c->environment);
         if (k >= 0)
-                k = append_strv(r, "EnvironmentFiles", c->environment_files);
+                k = bus_append_strv(r, "EnvironmentFiles", c->environment_files);
         if (k >= 0)
                 k = sd_bus_message_append(r, "{sv}", "UMask", "u", (uint32_t) c->umask);
         if (k >= 0)
-                k = append_strv(r, "Documentation", c->documentation);
+                k = bus_append_strv(r, "Documentation", c->documentation);
         if (k >= 0)
                 k = append_limits(c, r);
         return k;
@@ -337,7 +296,7 @@ int bus_unit_props_append(Manager *m, const char *name, sd_bus_message *reply) {
 
         if (!u)
                 return -ENOENT;
-        r = append_strv(reply, "Names", names);
+        r = bus_append_strv(reply, "Names", names);
         if (r >= 0)
                 r = sd_bus_message_append(reply, "{sv}", "ControlPID", "u",
                                           (uint32_t) (unit_process_alive(u->control) ? u->control->pid : 0));
