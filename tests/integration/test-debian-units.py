@@ -269,15 +269,7 @@ class Daemon:
 
     def cleanup(self):
         # The daemon first: killed alone, the fd holder would leave it running without one.
-        try:
-            with open(os.path.join(self.runtime_dir, 'syscaged.pid')) as f:
-                pid = int(f.read().strip())
-            with open('/proc/%d/cmdline' % pid, 'rb') as f:
-                mine = self.runtime_dir.encode() in f.read()  # not a stranger that got the pid
-            if mine:
-                os.kill(pid, signal.SIGKILL)
-        except (OSError, ValueError):
-            pass
+        svc.kill_daemon_of(self.runtime_dir)
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

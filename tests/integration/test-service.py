@@ -33,6 +33,20 @@ def check(cond, what):
         raise Failure(what)
 
 
+def kill_daemon_of(runtime_dir):
+    """SIGKILLs the syscaged whose RUNTIME_DIR/syscaged.pid names it, if it is still the one
+    started with that runtime directory (not a stranger that got the pid)."""
+    try:
+        with open(os.path.join(runtime_dir, 'syscaged.pid')) as f:
+            pid = int(f.read().strip())
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            mine = runtime_dir.encode() in f.read()
+        if mine:
+            os.kill(pid, signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+
+
 def kill_cgroup(cg):
     """Kills what is left in a unit's cgroup CG (after a failure a service may outlive its
     daemon) and removes it, its sibling 'supervisor' and their parent, as far as they are
@@ -160,15 +174,7 @@ class Daemon:
 
     def cleanup(self, keep):
         # The daemon first: killed alone, the holder would leave it running without one.
-        try:
-            with open(os.path.join(self.runtime_dir, 'syscaged.pid')) as f:
-                pid = int(f.read().strip())
-            with open('/proc/%d/cmdline' % pid, 'rb') as f:
-                mine = self.runtime_dir.encode() in f.read()  # not a stranger that got the pid
-            if mine:
-                os.kill(pid, signal.SIGKILL)
-        except (OSError, ValueError):
-            pass
+        kill_daemon_of(self.runtime_dir)
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
